@@ -1,0 +1,103 @@
+# policyminer - one place composes the flags. See README.md.
+#   make            build ./policyminer
+#   make run        install deps, build, run on corpora/ into out/
+#   make test       install deps, build, unit + golden + bad-input + dict check, then ASan+UBSan
+#   make bench      benchmarks (never part of test)
+#   make install PREFIX=/usr/local DESTDIR=
+
+VERSION := 0.1.0
+CC      ?= cc
+PKGS    := libxml-2.0 libpcre2-8 zlib
+BUILD   ?= build
+OPT     ?= -O2 -g
+SAN     ?=
+PREFIX  ?= /usr/local
+DESTDIR ?=
+
+PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+
+CFLAGS_ALL = -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Iinclude -fopenmp \
+             -DPM_VERSION='"$(VERSION)"' -DPM_DATADIR='"$(PREFIX)/share/policyminer"' \
+             $(PKG_CFLAGS) $(OPT) $(SAN) -MMD -MP $(CFLAGS)
+LDLIBS_ALL = $(PKG_LIBS) -fopenmp -lm $(SAN) $(LDFLAGS)
+
+LIB_SRC  := $(sort $(filter-out pipeline/cli/%,$(wildcard pipeline/*/*.c)))
+CLI_SRC  := $(sort $(wildcard pipeline/cli/*.c))
+TEST_SRC := $(sort $(wildcard tests/unit/test_*.c))
+LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/%.o)
+CLI_OBJ  := $(CLI_SRC:%.c=$(BUILD)/%.o)
+TEST_BIN := $(TEST_SRC:tests/unit/%.c=$(BUILD)/tests/%)
+LIB_A    := $(BUILD)/libpolicyminer.a
+BIN      := $(BUILD)/policyminer
+
+.PHONY: all deps run test test-unit test-golden test-dict test-asan bench install clean
+.DELETE_ON_ERROR:
+
+all: policyminer
+
+policyminer: $(BIN)
+	cp $(BIN) $@
+
+$(BUILD)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_ALL) -c $< -o $@
+
+$(LIB_A): $(LIB_OBJ)
+	@mkdir -p $(dir $@)
+	rm -f $@
+	ar rcs $@ $^
+
+$(BIN): $(CLI_OBJ) $(LIB_A)
+	$(CC) $(CFLAGS_ALL) -o $@ $(CLI_OBJ) $(LIB_A) $(LDLIBS_ALL)
+
+$(BUILD)/tests/%: tests/unit/%.c $(LIB_A)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_ALL) -Wno-unused-parameter -o $@ $< $(LIB_A) $(LDLIBS_ALL) -lcmocka
+
+deps:
+	@scripts/install-deps
+
+run: deps
+	@$(MAKE) --no-print-directory all
+	./policyminer run -o out corpora/
+
+test: deps
+	@$(MAKE) --no-print-directory all
+	@$(MAKE) --no-print-directory test-unit test-dict test-golden
+	@$(MAKE) --no-print-directory test-asan
+	@echo "make test: all suites passed"
+
+# Unit tests run from the repository root (they read tests/data and dictionaries/).
+test-unit: $(TEST_BIN)
+	@scripts/run-unit-tests $(TEST_BIN)
+
+test-dict: $(BIN)
+	$(BIN) dict check dictionaries
+
+test-golden: $(BIN)
+	@PM_BIN=$(BIN) scripts/golden-test
+
+# The same suites under ASan+UBSan, in their own build tree.
+test-asan:
+	@$(MAKE) --no-print-directory BUILD=build-asan \
+	  OPT="-O1 -g -fno-omit-frame-pointer" \
+	  SAN="-fsanitize=address,undefined -fno-sanitize-recover=all" \
+	  test-unit test-golden
+
+bench: deps
+	@scripts/install-deps --bench
+	@$(MAKE) --no-print-directory all
+	@scripts/bench
+
+install: policyminer
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/policyminer/dictionaries \
+	  $(DESTDIR)$(PREFIX)/share/man/man1
+	install -m 755 policyminer $(DESTDIR)$(PREFIX)/bin/policyminer
+	install -m 644 dictionaries/* $(DESTDIR)$(PREFIX)/share/policyminer/dictionaries/
+	install -m 644 docs/policyminer.1 $(DESTDIR)$(PREFIX)/share/man/man1/policyminer.1
+
+clean:
+	rm -rf build build-asan policyminer out
+
+-include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d)

@@ -1,0 +1,95 @@
+/* policyminer/reader.h - document formats behind one small interface.
+ *
+ * Reading is two-phase so that the expensive half runs in parallel:
+ *   split  (sequential, per input stream): cut the decompressed stream into raw records
+ *          (for corpus XML: one "<doc ...>...</doc>" slice each), cheap, bounded memory;
+ *   parse  (parallel, per raw record): turn one raw record into a pm_doc.
+ * A format is one file in pipeline/readers/ plus one entry in the format table.
+ *
+ * Ownership: a pm_raw returned by split_next points into the splitter's buffer and is valid
+ * until the next split call; the caller copies it. A pm_doc returned by parse points into
+ * the parse scratch and is valid until the next parse with that scratch.
+ */
+#ifndef POLICYMINER_READER_H
+#define POLICYMINER_READER_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "policyminer/status.h"
+#include "policyminer/source.h"
+
+typedef struct pm_limits {
+    uint64_t max_doc_bytes;      /* raw bytes per document (default 64 MiB) */
+    uint64_t max_member_bytes;   /* decompressed bytes per gzip member (default 4 GiB) */
+    uint64_t max_docs_per_file;  /* documents per input file (default 0 = unlimited) */
+    uint32_t max_field_bytes;    /* output field cap (title, issuer ...; default 4096) */
+} pm_limits;
+
+void pm_limits_default(pm_limits *lim);
+
+/* A string field: not NUL-terminated in general; len 0 = absent. UTF-8. */
+typedef struct pm_str {
+    const char *p;
+    size_t len;
+} pm_str;
+
+typedef struct pm_doc {
+    pm_str id;
+    pm_str title;
+    pm_str issuer;
+    pm_str docno;
+    pm_str date;        /* as given, e.g. "2015-03-12" */
+    pm_str region_code; /* <region code="440000"> hint */
+    pm_str url;
+    pm_str body;        /* text content, markup removed, entities decoded */
+} pm_doc;
+
+/* One raw record cut from the stream. */
+typedef struct pm_raw {
+    const char *p;
+    size_t len;
+    uint64_t offset; /* uncompressed byte offset of the record in its source */
+} pm_raw;
+
+/* Something that could not be used: written to rejects.tsv. */
+typedef struct pm_reject {
+    pm_status code;
+    uint64_t offset;
+    char doc_id[128];   /* empty when unknown */
+    char detail[160];
+} pm_reject;
+
+typedef enum pm_split_result {
+    PM_SPLIT_RECORD = 0, /* *raw filled */
+    PM_SPLIT_REJECT = 1, /* *rej filled; call again */
+    PM_SPLIT_END = 2     /* no more records */
+} pm_split_result;
+
+typedef struct pm_format {
+    const char *name; /* "corpus-xml" */
+    /* 1 when the first bytes of the decompressed stream look like this format. */
+    int (*sniff)(const char *head, size_t n);
+    pm_status (*split_create)(void **state, const pm_limits *lim);
+    /* Returns PM_OK and sets *res; non-OK only for hard errors (NOMEM, IO). Soft gzip
+     * errors from the stream become rejects (documents in the damaged range are lost and
+     * reported as one reject with the gzip reason). */
+    pm_status (*split_next)(void *state, pm_gz *in, pm_raw *raw, pm_reject *rej,
+                            pm_split_result *res);
+    void (*split_free)(void *state);
+    pm_status (*parse_create)(void **scratch, const pm_limits *lim);
+    /* Parses one raw record. PM_OK: *doc filled. Any other status except PM_ERR_NOMEM:
+     * the record is rejected (*rej filled with code, doc id if known, detail). */
+    pm_status (*parse)(void *scratch, const pm_raw *raw, pm_doc *doc, pm_reject *rej);
+    void (*parse_free)(void *scratch);
+} pm_format;
+
+/* The built-in formats, in sniffing priority order; NULL-terminated. */
+const pm_format *const *pm_formats(void);
+/* First format whose sniff accepts head, or NULL. */
+const pm_format *pm_format_sniff(const char *head, size_t n);
+
+/* Validates UTF-8 strictly (no overlongs, no surrogates, no NUL, <= U+10FFFF).
+ * Returns 1 when valid; else 0 and *bad_at = offset of the first bad byte. */
+int pm_utf8_valid(const char *p, size_t n, size_t *bad_at);
+
+#endif

@@ -1,0 +1,49 @@
+/* policyminer/textparse.h - small, total parsers for dates and document numbers (文号).
+ *
+ * All functions take (pointer, length) UTF-8 text, never read outside it, never allocate,
+ * and return 1 when they found/parsed something, 0 otherwise (outputs then untouched).
+ * Dates are int32 yyyymmdd, validated as real calendar dates (leap years included);
+ * a month-only date ("2015年3月") has day 0 and is NOT returned by the date finders.
+ */
+#ifndef POLICYMINER_TEXTPARSE_H
+#define POLICYMINER_TEXTPARSE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* "2015-03-12" (also "2015/03/12", "2015.03.12", "2015-3-2", "20150312"), with optional
+ * surrounding whitespace; a trailing time ("2015-03-12T10:00" / " 10:00:00") is allowed. */
+int pm_date_parse_iso(const char *s, size_t n, int32_t *ymd);
+
+/* One Chinese date at the start of s: "2015年3月12日", "２０１５年３月１２日" (full-width
+ * digits), "二〇一五年三月十二日" / "二○一五年三月十二日" / "二零一五年..." (Chinese numerals,
+ * 〇 ○ 零 O for zero, 十 二十 三十一 for days). *used = bytes consumed. */
+int pm_date_parse_cn(const char *s, size_t n, int32_t *ymd, size_t *used);
+
+/* The closing date of a document: the LAST valid Chinese or ISO-with-年 date within the
+ * final `tail` bytes of text (tail 0 = 600). Used for the signature block. */
+int pm_date_find_closing(const char *text, size_t n, size_t tail, int32_t *ymd);
+
+/* Year range accepted anywhere: 1949..2100. */
+#define PM_YEAR_MIN 1949
+#define PM_YEAR_MAX 2100
+
+typedef struct pm_docno {
+    size_t start, end;        /* byte span of the whole number within the input */
+    size_t prefix_start, prefix_end; /* organ prefix, e.g. "粤府办" */
+    int year;                 /* e.g. 2015 */
+    int serial;               /* e.g. 12 */
+} pm_docno;
+
+/* Parses a document number that makes up s (whitespace trimmed): prefix (1-12 CJK/ASCII
+ * letters) + year in 〔〕 [] ［］ () （） 【】 + serial digits + 号. "粤府办〔2015〕12号". */
+int pm_docno_parse(const char *s, size_t n, pm_docno *out);
+
+/* Finds the first document number anywhere in text (spans are relative to text). */
+int pm_docno_find(const char *text, size_t n, pm_docno *out);
+
+/* Decodes one UTF-8 code point at s (no validation beyond bounds); returns its length
+ * (1-4) and sets *cp, or 0 at end / on a bad lead byte. Shared helper for CJK scanners. */
+int pm_utf8_next(const char *s, size_t n, uint32_t *cp);
+
+#endif

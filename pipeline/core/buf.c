@@ -1,0 +1,109 @@
+/* core/buf.c - the capped growable buffer (pm_buf).
+ *
+ * Doubles capacity up to the cap; never grows past `max`, never leaves the buffer in a
+ * half-updated state on failure.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "policyminer/buf.h"
+
+void pm_buf_init(pm_buf *b, size_t max)
+{
+    b->data = NULL;
+    b->len = 0;
+    b->cap = 0;
+    b->max = max;
+}
+
+void pm_buf_free(pm_buf *b)
+{
+    if (!b)
+        return;
+    free(b->data);
+    b->data = NULL;
+    b->len = b->cap = 0;
+}
+
+void pm_buf_reset(pm_buf *b)
+{
+    b->len = 0;
+    if (b->data)
+        b->data[0] = '\0';
+}
+
+pm_status pm_buf_reserve(pm_buf *b, size_t extra)
+{
+    if (extra > b->max || b->len > b->max - extra)
+        return PM_ERR_TOO_BIG;
+    size_t need = b->len + extra + 1; /* +1 for the NUL */
+    if (need <= b->cap)
+        return PM_OK;
+    size_t ncap = b->cap ? b->cap : 256;
+    while (ncap < need)
+        ncap = ncap > SIZE_MAX / 2 ? need : ncap * 2;
+    if (ncap > b->max + 1)
+        ncap = b->max + 1;
+    char *p = realloc(b->data, ncap);
+    if (!p)
+        return PM_ERR_NOMEM;
+    b->data = p;
+    b->cap = ncap;
+    return PM_OK;
+}
+
+pm_status pm_buf_append(pm_buf *b, const void *p, size_t n)
+{
+    pm_status st = pm_buf_reserve(b, n);
+    if (st != PM_OK)
+        return st;
+    if (n)
+        memcpy(b->data + b->len, p, n);
+    b->len += n;
+    b->data[b->len] = '\0';
+    return PM_OK;
+}
+
+pm_status pm_buf_append_str(pm_buf *b, const char *s)
+{
+    return pm_buf_append(b, s, strlen(s));
+}
+
+pm_status pm_buf_append_char(pm_buf *b, char c)
+{
+    return pm_buf_append(b, &c, 1);
+}
+
+pm_status pm_buf_printf(pm_buf *b, const char *fmt, ...)
+{
+    char small[256];
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(small, sizeof small, fmt, ap);
+    va_end(ap);
+    if (n < 0)
+        return PM_ERR_ARG;
+    if ((size_t)n < sizeof small)
+        return pm_buf_append(b, small, (size_t)n);
+    pm_status st = pm_buf_reserve(b, (size_t)n);
+    if (st != PM_OK)
+        return st;
+    va_start(ap, fmt);
+    vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);
+    va_end(ap);
+    b->len += (size_t)n;
+    return PM_OK;
+}
+
+void pm_buf_consume(pm_buf *b, size_t n)
+{
+    if (n >= b->len) {
+        pm_buf_reset(b);
+        return;
+    }
+    memmove(b->data, b->data + n, b->len - n);
+    b->len -= n;
+    b->data[b->len] = '\0';
+}
