@@ -1,0 +1,27 @@
+/* policyminer/hash.h - SHA-256 (FIPS 180-4) for provenance checksums in manifests and
+ * dictionary identities, and a fast 64-bit FNV-1a for in-memory hashing. */
+#ifndef POLICYMINER_HASH_H
+#define POLICYMINER_HASH_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "policyminer/status.h"
+
+typedef struct pm_sha256 {
+    uint32_t h[8];
+    uint64_t nbytes;
+    unsigned char block[64];
+    size_t fill;
+} pm_sha256;
+
+void pm_sha256_init(pm_sha256 *c);
+void pm_sha256_update(pm_sha256 *c, const void *p, size_t n);
+void pm_sha256_final(pm_sha256 *c, unsigned char out[32]);
+/* One-shot; hex = 64 lowercase hex digits + NUL. */
+void pm_sha256_hex(const void *p, size_t n, char hex[65]);
+/* "sha256:" + 64 hex of a whole file; PM_ERR_OPEN / PM_ERR_IO on failure. */
+pm_status pm_sha256_file(const char *path, char out[72]);
+
+uint64_t pm_fnv1a64(const void *p, size_t n);
+
+#endif
