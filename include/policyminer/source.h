@@ -56,6 +56,12 @@ void pm_gz_close(pm_gz *gz); /* accepts NULL */
  * PM_ERR_IO and PM_ERR_NOMEM are hard: stop reading. */
 pm_status pm_gz_read(pm_gz *gz, void *buf, size_t n, size_t *got);
 
+/* Looks at up to n (<= 64 KiB) decompressed bytes at the start of the stream without
+ * consuming them (format sniffing); only valid before the first pm_gz_read. *head stays
+ * valid until the next call on gz. A soft error while peeking is returned by the first
+ * pm_gz_read instead, after the peeked bytes. */
+pm_status pm_gz_peek(pm_gz *gz, size_t n, const char **head, size_t *len);
+
 int pm_gz_is_compressed(const pm_gz *gz);          /* first member was gzip */
 uint64_t pm_gz_in_bytes(const pm_gz *gz);          /* compressed bytes consumed */
 uint64_t pm_gz_out_bytes(const pm_gz *gz);         /* decompressed bytes delivered */
