@@ -8,6 +8,10 @@ int pm_cmd_run(int argc, char **argv);
 int pm_cmd_dict(int argc, char **argv);
 int pm_cmd_gen(int argc, char **argv);
 
+#ifndef PM_VERSION
+#define PM_VERSION "0.0.0"
+#endif
+
 /* Exit codes shared by all subcommands. */
 enum { PM_EXIT_OK = 0, PM_EXIT_RUN_ERROR = 1, PM_EXIT_USAGE = 2 };
 

@@ -1,0 +1,59 @@
+/* policyminer/classify.h - one document in, one compact record out.
+ *
+ * The classifier bundles the read-only knowledge of a run (regex dictionaries + gazetteer)
+ * and applies it to a parsed document: date (and where it came from), document number,
+ * issuer -> level and region, and the category sets of every dictionary dimension.
+ * Shared read-only across threads; each worker owns a pm_classify_scratch.
+ */
+#ifndef POLICYMINER_CLASSIFY_H
+#define POLICYMINER_CLASSIFY_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "policyminer/dict.h"
+#include "policyminer/gazetteer.h"
+#include "policyminer/reader.h"
+#include "policyminer/status.h"
+
+#define PM_MAX_DIMS 16
+
+typedef enum pm_date_source {
+    PM_DSRC_NONE = 0,
+    PM_DSRC_FIELD = 1,     /* <date> */
+    PM_DSRC_SIGNATURE = 2, /* closing date of the body */
+    PM_DSRC_DOCNO = 3      /* year of the document number (month/day unknown) */
+} pm_date_source;
+
+/* "", "field", "signature", "docno" */
+const char *pm_date_source_key(pm_date_source s);
+
+typedef struct pm_classifier pm_classifier;
+typedef struct pm_classify_scratch pm_classify_scratch;
+
+/* Loads every dictionary (*.dict) and the gazetteer from dict_dir. */
+pm_status pm_classifier_load(pm_classifier **out, const char *dict_dir,
+                             const pm_dict_options *o, pm_errctx *err);
+void pm_classifier_free(pm_classifier *c); /* accepts NULL */
+const pm_dictset *pm_classifier_dicts(const pm_classifier *c);
+const pm_gazetteer *pm_classifier_gazetteer(const pm_classifier *c);
+
+pm_status pm_classify_scratch_create(pm_classify_scratch **out, const pm_classifier *c);
+void pm_classify_scratch_free(pm_classify_scratch *s); /* accepts NULL */
+
+typedef struct pm_record {
+    int32_t date;               /* yyyymmdd; for PM_DSRC_DOCNO yyyy0000; 0 unknown */
+    int year;                   /* 0 unknown */
+    pm_date_source date_source;
+    pm_issuer_result issuer;    /* level, region, province; issuer text points into doc */
+    pm_str docno;               /* <docno> or the first 文号 in title/body head */
+    uint32_t n_chars;           /* Unicode code points of the body */
+    size_t ndims;               /* == pm_dictset_ndims() */
+    pm_catset cats[PM_MAX_DIMS];
+} pm_record;
+
+/* Classifies doc. Pointers in *out point into doc or into the classifier; valid while
+ * both are. Returns PM_OK or PM_ERR_NOMEM. Match-limit hits are counted in st. */
+pm_status pm_classify(const pm_classifier *c, pm_classify_scratch *s, const pm_doc *doc,
+                      pm_record *out, pm_dict_stats *st, pm_dict_explain_fn explain, void *ud);
+
+#endif

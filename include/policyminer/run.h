@@ -1,0 +1,79 @@
+/* policyminer/run.h - the main job: inputs -> classified tables in an output directory.
+ *
+ * Parallel model: one producer inflates and splits the inputs in their defined order
+ * (source.h) into batches of raw documents; OpenMP tasks parse and classify batches with
+ * per-worker scratch; the producer commits finished batches strictly in batch order
+ * through a bounded window. So documents.tsv comes out in input order, memory is bounded
+ * by (window x batch size + largest document), and the output is byte-identical for any
+ * thread count.
+ *
+ * Outputs (see README): documents.tsv, counts.tsv, rejects.tsv, manifest.json. The run is
+ * complete iff manifest.json exists and says "complete": true; it is removed first and
+ * written last.
+ */
+#ifndef POLICYMINER_RUN_H
+#define POLICYMINER_RUN_H
+
+#include <signal.h>
+#include <stddef.h>
+#include <stdint.h>
+#include "policyminer/dict.h"
+#include "policyminer/reader.h"
+#include "policyminer/status.h"
+
+typedef struct pm_run_progress {
+    uint64_t files_done, files_total;
+    uint64_t docs_seen, docs_classified, docs_rejected;
+    uint64_t bytes_in, bytes_out; /* compressed consumed, uncompressed produced */
+    double elapsed;               /* seconds */
+} pm_run_progress;
+
+typedef void (*pm_progress_fn)(void *ud, const pm_run_progress *p);
+
+typedef struct pm_run_options {
+    const char *const *inputs;
+    size_t n_inputs;
+    const char *outdir;
+    const char *dict_dir;
+    int threads;                 /* 0 = all cores */
+    pm_limits limits;
+    pm_dict_options dict;
+    pm_progress_fn progress;     /* called from the producer about every 0.5 s; may be NULL */
+    void *progress_ud;
+    volatile sig_atomic_t *stop; /* set non-zero (by a signal handler) to stop cleanly */
+    const char *command_line;    /* recorded in the manifest; may be NULL */
+} pm_run_options;
+
+void pm_run_options_default(pm_run_options *o);
+
+/* Per-stage wall-clock profile, summed over threads (seconds). */
+typedef struct pm_run_stats {
+    double read_split;   /* inflate + cut into documents (producer) */
+    double parse;        /* XML parse per document (workers) */
+    double classify;     /* dates, issuer, dictionaries (workers) */
+    double render;       /* TSV rows (workers) */
+    double commit;       /* aggregate + write (producer) */
+    double wall;
+    uint64_t regex_runs, match_limit_hits;
+} pm_run_stats;
+
+typedef struct pm_run_summary {
+    uint64_t files_seen, files_read, files_failed;
+    uint64_t docs_seen, docs_classified, docs_rejected;
+    uint64_t bytes_in, bytes_out;
+    uint64_t by_level[8];        /* classified documents per pm_level */
+    uint64_t fiscal_docs;        /* documents with a fiscal_financial instrument */
+    uint64_t instrument_docs;    /* documents with any instrument */
+    uint64_t rejects_by_reason[PM_STATUS_LAST];
+    int threads;
+    pm_run_stats stats;
+} pm_run_summary;
+
+/* Runs the job. Returns PM_OK when the outputs are complete (rejected documents do not
+ * make a run fail), PM_ERR_OPEN when some input could not be read (outputs are still
+ * complete for the rest and the failures are in rejects.tsv), PM_ERR_INTERRUPTED when
+ * stopped (outputs left as *.part, manifest marks the run incomplete), or the error that
+ * stopped the run (err filled with file/offset context). *sum is filled in all cases. */
+pm_status pm_run(const pm_run_options *o, pm_run_summary *sum, pm_errctx *err);
+
+#endif

@@ -1,0 +1,63 @@
+/* policyminer/sinks.h - what consumes classified records: the output tables.
+ *
+ * Tables are tidy TSV: a header row, UTF-8, snake_case column names of at most 32
+ * characters (Stata), fields never contain tabs or newlines (they are replaced by spaces)
+ * and are capped at a configured length on a UTF-8 character boundary.
+ * Every table is written under a temporary name in the output directory and renamed into
+ * place only when complete (pm_outfile), so a reader never sees a half-written table
+ * under its final name.
+ */
+#ifndef POLICYMINER_SINKS_H
+#define POLICYMINER_SINKS_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "policyminer/buf.h"
+#include "policyminer/classify.h"
+#include "policyminer/status.h"
+
+/* ---- atomic output file ------------------------------------------------------------ */
+typedef struct pm_outfile pm_outfile;
+/* Creates dir/.name.part (the directory must exist). */
+pm_status pm_outfile_open(pm_outfile **out, const char *dir, const char *name, pm_errctx *err);
+pm_status pm_outfile_write(pm_outfile *f, const void *p, size_t n, pm_errctx *err);
+/* Flushes, fsyncs, closes and renames to dir/name; frees f whatever the outcome. */
+pm_status pm_outfile_commit(pm_outfile *f, pm_errctx *err);
+/* Closes and removes the temporary file; accepts NULL. */
+void pm_outfile_abort(pm_outfile *f);
+
+/* ---- fields -------------------------------------------------------------------------- */
+/* Appends s as one TSV field: tab/CR/LF -> space, other C0 controls dropped, cut at max
+ * bytes on a character boundary (max 0 = no cap). */
+pm_status pm_tsv_field(pm_buf *out, const char *s, size_t n, size_t max);
+
+/* ---- documents.tsv -------------------------------------------------------------------- */
+/* Column name of a dimension ("instrument" -> "instruments"; see README). */
+void pm_dim_column(const char *dim, char *out, size_t outsz);
+/* Order in which dictionary dimensions appear in tables: instrument, sector, then the
+ * rest by name. Fills order[0..ndims). */
+void pm_dim_order(const pm_dictset *d, size_t *order);
+pm_status pm_doctable_header(pm_buf *out, const pm_dictset *d);
+pm_status pm_doctable_row(pm_buf *out, const pm_dictset *d, const char *source,
+                          uint64_t offset, const pm_doc *doc, const pm_record *r,
+                          size_t max_field);
+
+/* ---- counts.tsv ----------------------------------------------------------------------- */
+typedef struct pm_counts pm_counts;
+pm_status pm_counts_create(pm_counts **out, const pm_dictset *d);
+void pm_counts_free(pm_counts *c); /* accepts NULL */
+/* Adds one classified document. */
+pm_status pm_counts_add(pm_counts *c, int year, pm_level level, uint32_t province_code,
+                        const pm_catset *cats);
+/* Adds every count of `from` into `c` (same dictset). Associative and commutative. */
+pm_status pm_counts_merge(pm_counts *c, const pm_counts *from);
+/* Writes the whole table (header + rows, sorted by year, level, province, dimension,
+ * category) to f. */
+pm_status pm_counts_write(const pm_counts *c, pm_outfile *f, pm_errctx *err);
+
+/* ---- rejects.tsv ---------------------------------------------------------------------- */
+pm_status pm_rejects_header(pm_buf *out);
+pm_status pm_rejects_row(pm_buf *out, const char *source, uint64_t offset,
+                         const char *doc_id, pm_status reason, const char *detail);
+
+#endif

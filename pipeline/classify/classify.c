@@ -1,0 +1,192 @@
+/* classify/classify.c - the per-document classifier: date, document number, issuer ->
+ * level/region, and the dictionary category sets.
+ *
+ * It only combines the specialised modules (textparse, gazetteer/issuer, dict) in a fixed
+ * order of evidence; it keeps no state between documents beyond the scratch and never
+ * touches input bytes outside the pm_doc it is given.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "policyminer/classify.h"
+#include "policyminer/textparse.h"
+
+struct pm_classifier {
+    pm_dictset *dicts;
+    pm_gazetteer *gaz;
+};
+
+struct pm_classify_scratch {
+    pm_dict_scratch *dict;
+    pm_catset title_cats[PM_MAX_DIMS];
+};
+
+/* How far into the body a document number is looked for (the header block). */
+#define DOCNO_HEAD_BYTES 600
+
+const char *pm_date_source_key(pm_date_source s)
+{
+    switch (s) {
+    case PM_DSRC_NONE: return "";
+    case PM_DSRC_FIELD: return "field";
+    case PM_DSRC_SIGNATURE: return "signature";
+    case PM_DSRC_DOCNO: return "docno";
+    }
+    return "";
+}
+
+pm_status pm_classifier_load(pm_classifier **out, const char *dict_dir,
+                             const pm_dict_options *o, pm_errctx *err)
+{
+    *out = NULL;
+    pm_classifier *c = calloc(1, sizeof *c);
+    if (!c)
+        return pm_errctx_set(err, PM_ERR_NOMEM, dict_dir, "loading dictionaries");
+    pm_status st = pm_dictset_load(&c->dicts, dict_dir, o, err);
+    if (st == PM_OK && pm_dictset_ndims(c->dicts) > PM_MAX_DIMS)
+        st = pm_errctx_set(err, PM_ERR_DICT_SYNTAX, dict_dir,
+                           "more than %d dictionary dimensions", PM_MAX_DIMS);
+    if (st == PM_OK)
+        st = pm_gaz_load(&c->gaz, dict_dir, err);
+    if (st != PM_OK) {
+        pm_classifier_free(c);
+        return st;
+    }
+    *out = c;
+    return PM_OK;
+}
+
+void pm_classifier_free(pm_classifier *c)
+{
+    if (!c)
+        return;
+    pm_dictset_free(c->dicts);
+    pm_gaz_free(c->gaz);
+    free(c);
+}
+
+const pm_dictset *pm_classifier_dicts(const pm_classifier *c) { return c->dicts; }
+const pm_gazetteer *pm_classifier_gazetteer(const pm_classifier *c) { return c->gaz; }
+
+pm_status pm_classify_scratch_create(pm_classify_scratch **out, const pm_classifier *c)
+{
+    *out = NULL;
+    pm_classify_scratch *s = calloc(1, sizeof *s);
+    if (!s)
+        return PM_ERR_NOMEM;
+    pm_status st = pm_dict_scratch_create(&s->dict, c->dicts);
+    if (st != PM_OK) {
+        free(s);
+        return st;
+    }
+    *out = s;
+    return PM_OK;
+}
+
+void pm_classify_scratch_free(pm_classify_scratch *s)
+{
+    if (!s)
+        return;
+    pm_dict_scratch_free(s->dict);
+    free(s);
+}
+
+static uint32_t parse_code(pm_str s)
+{
+    if (s.len != 6)
+        return 0;
+    uint32_t v = 0;
+    for (size_t i = 0; i < 6; i++) {
+        if (s.p[i] < '0' || s.p[i] > '9')
+            return 0;
+        v = v * 10 + (uint32_t)(s.p[i] - '0');
+    }
+    return v;
+}
+
+static uint32_t count_code_points(const char *p, size_t n)
+{
+    uint32_t k = 0;
+    for (size_t i = 0; i < n; i++)
+        k += ((unsigned char)p[i] & 0xC0) != 0x80;
+    return k;
+}
+
+/* Document number: the field, else the first 文号 in the title, else in the body head. */
+static void find_docno(const pm_doc *doc, pm_str *out, pm_docno *parsed, int *have)
+{
+    *have = 0;
+    out->p = NULL;
+    out->len = 0;
+    if (doc->docno.len) {
+        *out = doc->docno;
+        *have = pm_docno_parse(doc->docno.p, doc->docno.len, parsed);
+        return;
+    }
+    size_t head = doc->body.len < DOCNO_HEAD_BYTES ? doc->body.len : DOCNO_HEAD_BYTES;
+    const pm_str where[2] = {doc->title, {doc->body.p, head}};
+    for (int i = 0; i < 2; i++) {
+        if (where[i].len && pm_docno_find(where[i].p, where[i].len, parsed)) {
+            out->p = where[i].p + parsed->start;
+            out->len = parsed->end - parsed->start;
+            *have = 1;
+            return;
+        }
+    }
+}
+
+pm_status pm_classify(const pm_classifier *c, pm_classify_scratch *s, const pm_doc *doc,
+                      pm_record *out, pm_dict_stats *st, pm_dict_explain_fn explain, void *ud)
+{
+    memset(out, 0, sizeof *out);
+
+    pm_docno dn;
+    int have_dn = 0;
+    find_docno(doc, &out->docno, &dn, &have_dn);
+
+    /* Date evidence, strongest first. */
+    int32_t ymd = 0;
+    if (doc->date.len && pm_date_parse_iso(doc->date.p, doc->date.len, &ymd)) {
+        out->date_source = PM_DSRC_FIELD;
+    } else if (doc->body.len && pm_date_find_closing(doc->body.p, doc->body.len, 0, &ymd)) {
+        out->date_source = PM_DSRC_SIGNATURE;
+    } else if (have_dn && dn.year >= PM_YEAR_MIN && dn.year <= PM_YEAR_MAX) {
+        ymd = (int32_t)dn.year * 10000;
+        out->date_source = PM_DSRC_DOCNO;
+    }
+    out->date = ymd;
+    out->year = ymd / 10000;
+
+    pm_issuer_input in = {
+        .issuer = doc->issuer.p, .issuer_len = doc->issuer.len,
+        .title = doc->title.p, .title_len = doc->title.len,
+        .docno = out->docno.p, .docno_len = out->docno.len,
+        .body = doc->body.p, .body_len = doc->body.len,
+        .region_hint = parse_code(doc->region_code),
+        .year = out->year,
+    };
+    pm_issuer_resolve(c->gaz, &in, &out->issuer);
+
+    out->n_chars = count_code_points(doc->body.p, doc->body.len);
+
+    /* Title and body are matched separately (no copy) and their category sets OR-ed. */
+    size_t nd = pm_dictset_ndims(c->dicts);
+    out->ndims = nd;
+    pm_status rc = PM_OK;
+    if (doc->title.len) {
+        rc = pm_dictset_match(c->dicts, s->dict, doc->title.p, doc->title.len, s->title_cats,
+                              st, explain, ud);
+        if (rc != PM_OK)
+            return rc;
+    } else {
+        memset(s->title_cats, 0, sizeof s->title_cats);
+    }
+    rc = pm_dictset_match(c->dicts, s->dict, doc->body.p ? doc->body.p : "", doc->body.len,
+                          out->cats, st, explain, ud);
+    if (rc != PM_OK)
+        return rc;
+    for (size_t d = 0; d < nd; d++)
+        for (size_t w = 0; w < PM_CATSET_WORDS; w++)
+            out->cats[d].w[w] |= s->title_cats[d].w[w];
+    return PM_OK;
+}

@@ -1,0 +1,41 @@
+/* cli/cli_common.c - option-value parsing and defaults shared by the subcommands. */
+#include <errno.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+
+#include "cli_common.h"
+
+#ifndef PM_DATADIR
+#define PM_DATADIR "/usr/local/share/policyminer"
+#endif
+
+int pm_cli_parse_size(const char *s, uint64_t *out)
+{
+    char *end = NULL;
+    errno = 0;
+    if (!s || *s == '-' || *s == '\0')
+        return -1;
+    unsigned long long v = strtoull(s, &end, 10);
+    if (errno || end == s)
+        return -1;
+    unsigned shift = 0;
+    switch (*end) {
+    case '\0': break;
+    case 'k': case 'K': shift = 10; end++; break;
+    case 'm': case 'M': shift = 20; end++; break;
+    case 'g': case 'G': shift = 30; end++; break;
+    default: return -1;
+    }
+    if (*end != '\0' || (shift && v > (UINT64_MAX >> shift)))
+        return -1;
+    *out = (uint64_t)v << shift;
+    return 0;
+}
+
+const char *pm_cli_default_dict_dir(void)
+{
+    struct stat sb;
+    if (stat("dictionaries/gazetteer.tsv", &sb) == 0)
+        return "dictionaries";
+    return PM_DATADIR "/dictionaries";
+}

@@ -1,0 +1,48 @@
+/* cli/main.c - the policyminer program: dispatches to a subcommand.
+ *
+ * Only pipeline/cli/ prints for people or chooses exit codes; everything else is the
+ * library behind include/policyminer/.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+
+static void usage(FILE *f)
+{
+    fputs("Usage: policyminer COMMAND [OPTIONS]\n"
+          "Text-mine compressed policy-document corpora into tidy statistics tables.\n\n"
+          "Commands:\n"
+          "  run     classify every document of the inputs and write the tables\n"
+          "  dict    check the regex dictionaries (dict check [DIR])\n"
+          "  gen     write a synthetic corpus with ground truth\n\n"
+          "  policyminer COMMAND --help   options of one command\n"
+          "  policyminer --version        program version\n",
+          f);
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2) {
+        usage(stderr);
+        return PM_EXIT_USAGE;
+    }
+    const char *cmd = argv[1];
+    if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0) {
+        usage(stdout);
+        return PM_EXIT_OK;
+    }
+    if (strcmp(cmd, "--version") == 0 || strcmp(cmd, "-V") == 0) {
+        printf("policyminer %s\n", PM_VERSION);
+        return PM_EXIT_OK;
+    }
+    if (strcmp(cmd, "run") == 0)
+        return pm_cmd_run(argc - 1, argv + 1);
+    if (strcmp(cmd, "dict") == 0)
+        return pm_cmd_dict(argc - 1, argv + 1);
+    if (strcmp(cmd, "gen") == 0)
+        return pm_cmd_gen(argc - 1, argv + 1);
+    fprintf(stderr, "policyminer: unknown command '%s'\n", cmd);
+    usage(stderr);
+    return PM_EXIT_USAGE;
+}

@@ -1,0 +1,131 @@
+/* engine/manifest.c - manifest.json: what was run, on what, with which dictionaries,
+ * and what came out. Written last; "complete": true only for a finished run, so a
+ * partial output directory is never mistaken for a finished one. JSON is rendered by
+ * hand (flat, small) with strict string escaping.
+ */
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "policyminer/buf.h"
+#include "policyminer/sinks.h"
+#include "engine_internal.h"
+
+#ifndef PM_VERSION
+#define PM_VERSION "0.0.0"
+#endif
+
+static pm_status json_str(pm_buf *b, const char *s)
+{
+    pm_status st = pm_buf_append_char(b, '"');
+    for (const unsigned char *p = (const unsigned char *)s; st == PM_OK && *p; p++) {
+        if (*p == '"' || *p == '\\')
+            st = pm_buf_printf(b, "\\%c", *p);
+        else if (*p < 0x20)
+            st = pm_buf_printf(b, "\\u%04x", *p);
+        else
+            st = pm_buf_append_char(b, (char)*p);
+    }
+    if (st == PM_OK)
+        st = pm_buf_append_char(b, '"');
+    return st;
+}
+
+#define TRY(x) do { if ((st = (x)) != PM_OK) goto done; } while (0)
+
+pm_status pm_manifest_write(const pm_run_options *o, const pm_classifier *c,
+                            const pm_inputs *in, const pm_run_summary *s, int complete,
+                            pm_errctx *err)
+{
+    pm_buf b;
+    pm_buf_init(&b, (size_t)1 << 30);
+    pm_status st = PM_OK;
+    char when[64];
+    time_t t = time(NULL);
+    struct tm tmv;
+    gmtime_r(&t, &tmv);
+    strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &tmv);
+
+    TRY(pm_buf_printf(&b, "{\n  \"program\": \"policyminer\",\n  \"version\": \"%s\",\n",
+                      PM_VERSION));
+    TRY(pm_buf_printf(&b, "  \"complete\": %s,\n  \"finished_utc\": \"%s\",\n",
+                      complete ? "true" : "false", when));
+    TRY(pm_buf_append_str(&b, "  \"command_line\": "));
+    TRY(json_str(&b, o->command_line ? o->command_line : ""));
+    TRY(pm_buf_printf(&b, ",\n  \"threads\": %d,\n", s->threads));
+    TRY(pm_buf_printf(&b,
+                      "  \"limits\": {\"max_doc_bytes\": %llu, \"max_member_bytes\": %llu, "
+                      "\"max_docs_per_file\": %llu, \"max_field_bytes\": %u, "
+                      "\"match_limit\": %u, \"depth_limit\": %u},\n",
+                      (unsigned long long)o->limits.max_doc_bytes,
+                      (unsigned long long)o->limits.max_member_bytes,
+                      (unsigned long long)o->limits.max_docs_per_file,
+                      (unsigned)o->limits.max_field_bytes, (unsigned)o->dict.match_limit,
+                      (unsigned)o->dict.depth_limit));
+
+    const pm_dictset *d = pm_classifier_dicts(c);
+    TRY(pm_buf_append_str(&b, "  \"dictionaries\": [\n"));
+    for (size_t i = 0; i < pm_dictset_ndims(d); i++) {
+        TRY(pm_buf_append_str(&b, "    {\"dimension\": "));
+        TRY(json_str(&b, pm_dictset_dim_name(d, i)));
+        TRY(pm_buf_append_str(&b, ", \"file\": "));
+        TRY(json_str(&b, pm_dictset_dim_file(d, i)));
+        TRY(pm_buf_printf(&b, ", \"categories\": %zu, \"checksum\": ", pm_dictset_ncats(d, i)));
+        TRY(json_str(&b, pm_dictset_dim_checksum(d, i)));
+        TRY(pm_buf_printf(&b, "}%s\n", i + 1 < pm_dictset_ndims(d) ? "," : ""));
+    }
+    TRY(pm_buf_append_str(&b, "  ],\n  \"gazetteer_checksum\": "));
+    TRY(json_str(&b, pm_gaz_checksum(pm_classifier_gazetteer(c))));
+    TRY(pm_buf_append_str(&b, ",\n  \"inputs\": [\n"));
+    size_t n = pm_inputs_count(in);
+    for (size_t i = 0; i < n; i++) {
+        TRY(pm_buf_append_str(&b, "    {\"path\": "));
+        TRY(json_str(&b, pm_inputs_path(in, i)));
+        TRY(pm_buf_printf(&b, ", \"bytes\": %llu}%s\n",
+                          (unsigned long long)pm_inputs_size(in, i), i + 1 < n ? "," : ""));
+    }
+    TRY(pm_buf_append_str(&b, "  ],\n"));
+    TRY(pm_buf_printf(&b,
+                      "  \"counts\": {\n    \"files_seen\": %llu, \"files_read\": %llu, "
+                      "\"files_failed\": %llu,\n    \"docs_seen\": %llu, \"docs_classified\": %llu, "
+                      "\"docs_rejected\": %llu,\n    \"bytes_in\": %llu, \"bytes_out\": %llu,\n"
+                      "    \"rejects_by_reason\": {",
+                      (unsigned long long)s->files_seen, (unsigned long long)s->files_read,
+                      (unsigned long long)s->files_failed, (unsigned long long)s->docs_seen,
+                      (unsigned long long)s->docs_classified,
+                      (unsigned long long)s->docs_rejected, (unsigned long long)s->bytes_in,
+                      (unsigned long long)s->bytes_out));
+    int first = 1;
+    for (int r = 1; r < PM_STATUS_LAST; r++) {
+        if (!s->rejects_by_reason[r])
+            continue;
+        TRY(pm_buf_printf(&b, "%s\"%s\": %llu", first ? "" : ", ", pm_status_key((pm_status)r),
+                          (unsigned long long)s->rejects_by_reason[r]));
+        first = 0;
+    }
+    TRY(pm_buf_append_str(&b, "},\n    \"documents_by_level\": {"));
+    for (int l = 0; l < PM_LEVEL_COUNT; l++)
+        TRY(pm_buf_printf(&b, "%s\"%s\": %llu", l ? ", " : "", pm_level_key((pm_level)l),
+                          (unsigned long long)s->by_level[l]));
+    TRY(pm_buf_append_str(&b, "}\n  },\n"));
+    TRY(pm_buf_printf(&b,
+                      "  \"timings_seconds\": {\"wall\": %.3f, \"read_split\": %.3f, "
+                      "\"parse\": %.3f, \"classify\": %.3f, \"render\": %.3f, "
+                      "\"commit\": %.3f},\n  \"regex_runs\": %llu,\n  \"match_limit_hits\": %llu\n}\n",
+                      s->stats.wall, s->stats.read_split, s->stats.parse, s->stats.classify,
+                      s->stats.render, s->stats.commit, (unsigned long long)s->stats.regex_runs,
+                      (unsigned long long)s->stats.match_limit_hits));
+
+    pm_outfile *f = NULL;
+    TRY(pm_outfile_open(&f, o->outdir, "manifest.json", err));
+    st = pm_outfile_write(f, b.data, b.len, err);
+    if (st == PM_OK)
+        st = pm_outfile_commit(f, err);
+    else
+        pm_outfile_abort(f);
+done:
+    if (st != PM_OK && err && err->code == PM_OK)
+        pm_errctx_set(err, st, o->outdir, "writing manifest.json");
+    pm_buf_free(&b);
+    return st;
+}

@@ -1,0 +1,252 @@
+/* sinks/counts.c - the tidy long aggregate behind counts.tsv.
+ *
+ * Counts documents per (year, level, province, dimension, category) in an open-addressing
+ * hash map of packed 64-bit keys. The packing order is the output sort order, so writing
+ * is one sort of the keys. Dimensions: "level" (category = the level), every dictionary
+ * dimension in table order, and after "instrument" the pseudo-dimension
+ * "instrument_group" (its groups, plus "any" = documents with at least one instrument).
+ * Merging is addition, so it is associative and commutative (threads, shards, refresh).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "policyminer/sinks.h"
+
+#define SLOT_MAX 64
+
+typedef struct slot_info {
+    int kind;   /* 0 level, 1 dictionary dim, 2 instrument groups */
+    size_t dim; /* dictionary dimension for kind 1 and 2 */
+} slot_info;
+
+struct pm_counts {
+    const pm_dictset *d;
+    uint64_t *keys; /* key + 1; 0 = empty */
+    uint64_t *vals;
+    size_t cap, n;
+    slot_info slots[SLOT_MAX];
+    size_t nslots;
+    size_t dim_slot[PM_MAX_DIMS];
+    size_t group_slot; /* (size_t)-1 if no instrument dimension */
+};
+
+static uint64_t pack(int year, unsigned level, unsigned prov, size_t slot, size_t cat)
+{
+    if (year < 0 || year > 4095)
+        year = 0;
+    return ((uint64_t)year << 40) | ((uint64_t)level << 36) | ((uint64_t)prov << 28) |
+           ((uint64_t)slot << 16) | (uint64_t)cat;
+}
+
+static uint64_t mix(uint64_t k)
+{
+    k ^= k >> 33;
+    k *= 0xff51afd7ed558ccdull;
+    k ^= k >> 33;
+    return k;
+}
+
+pm_status pm_counts_create(pm_counts **out, const pm_dictset *d)
+{
+    *out = NULL;
+    pm_counts *c = calloc(1, sizeof *c);
+    if (!c)
+        return PM_ERR_NOMEM;
+    c->d = d;
+    c->cap = 1024;
+    c->keys = calloc(c->cap, sizeof *c->keys);
+    c->vals = calloc(c->cap, sizeof *c->vals);
+    if (!c->keys || !c->vals) {
+        pm_counts_free(c);
+        return PM_ERR_NOMEM;
+    }
+    size_t order[PM_MAX_DIMS];
+    pm_dim_order(d, order);
+    c->group_slot = (size_t)-1;
+    c->slots[c->nslots++] = (slot_info){0, 0};
+    for (size_t i = 0; i < pm_dictset_ndims(d) && c->nslots + 2 <= SLOT_MAX; i++) {
+        size_t dim = order[i];
+        c->dim_slot[dim] = c->nslots;
+        c->slots[c->nslots++] = (slot_info){1, dim};
+        if (strcmp(pm_dictset_dim_name(d, dim), "instrument") == 0) {
+            c->group_slot = c->nslots;
+            c->slots[c->nslots++] = (slot_info){2, dim};
+        }
+    }
+    *out = c;
+    return PM_OK;
+}
+
+void pm_counts_free(pm_counts *c)
+{
+    if (!c)
+        return;
+    free(c->keys);
+    free(c->vals);
+    free(c);
+}
+
+static pm_status grow(pm_counts *c)
+{
+    size_t ncap = c->cap * 2;
+    uint64_t *nk = calloc(ncap, sizeof *nk), *nv = calloc(ncap, sizeof *nv);
+    if (!nk || !nv) {
+        free(nk);
+        free(nv);
+        return PM_ERR_NOMEM;
+    }
+    for (size_t i = 0; i < c->cap; i++) {
+        if (!c->keys[i])
+            continue;
+        size_t j = mix(c->keys[i]) & (ncap - 1);
+        while (nk[j])
+            j = (j + 1) & (ncap - 1);
+        nk[j] = c->keys[i];
+        nv[j] = c->vals[i];
+    }
+    free(c->keys);
+    free(c->vals);
+    c->keys = nk;
+    c->vals = nv;
+    c->cap = ncap;
+    return PM_OK;
+}
+
+static pm_status bump(pm_counts *c, uint64_t key, uint64_t by)
+{
+    if ((c->n + 1) * 2 > c->cap) {
+        pm_status st = grow(c);
+        if (st != PM_OK)
+            return st;
+    }
+    uint64_t k = key + 1;
+    size_t j = mix(k) & (c->cap - 1);
+    while (c->keys[j] && c->keys[j] != k)
+        j = (j + 1) & (c->cap - 1);
+    if (!c->keys[j]) {
+        c->keys[j] = k;
+        c->n++;
+    }
+    c->vals[j] += by;
+    return PM_OK;
+}
+
+pm_status pm_counts_add(pm_counts *c, int year, pm_level level, uint32_t province_code,
+                        const pm_catset *cats)
+{
+    unsigned prov = province_code / 10000u;
+    pm_status st = bump(c, pack(year, level, prov, 0, level), 1);
+    for (size_t s = 1; st == PM_OK && s < c->nslots; s++) {
+        const slot_info *si = &c->slots[s];
+        const pm_catset *cs = &cats[si->dim];
+        size_t n = pm_dictset_ncats(c->d, si->dim);
+        if (si->kind == 1) {
+            for (size_t k = 0; st == PM_OK && k < n; k++)
+                if (pm_catset_has(cs, (unsigned)k))
+                    st = bump(c, pack(year, level, prov, s, k), 1);
+        } else {
+            pm_catset g;
+            memset(&g, 0, sizeof g);
+            int any = 0;
+            for (size_t k = 0; k < n; k++) {
+                if (!pm_catset_has(cs, (unsigned)k))
+                    continue;
+                any = 1;
+                if (pm_dictset_cat_group(c->d, si->dim, k)[0])
+                    pm_catset_set(&g, (unsigned)pm_dictset_cat_group_index(c->d, si->dim, k));
+            }
+            size_t ng = pm_dictset_ngroups(c->d, si->dim);
+            for (size_t k = 0; st == PM_OK && k < ng; k++)
+                if (pm_catset_has(&g, (unsigned)k))
+                    st = bump(c, pack(year, level, prov, s, k), 1);
+            if (st == PM_OK && any)
+                st = bump(c, pack(year, level, prov, s, ng), 1);
+        }
+    }
+    return st;
+}
+
+pm_status pm_counts_merge(pm_counts *c, const pm_counts *from)
+{
+    for (size_t i = 0; i < from->cap; i++) {
+        if (!from->keys[i])
+            continue;
+        pm_status st = bump(c, from->keys[i] - 1, from->vals[i]);
+        if (st != PM_OK)
+            return st;
+    }
+    return PM_OK;
+}
+
+static int cmp_u64(const void *a, const void *b)
+{
+    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+    return (x > y) - (x < y);
+}
+
+pm_status pm_counts_write(const pm_counts *c, pm_outfile *f, pm_errctx *err)
+{
+    uint64_t *idx = malloc((c->n ? c->n : 1) * sizeof *idx);
+    if (!idx)
+        return pm_errctx_set(err, PM_ERR_NOMEM, NULL, "sorting counts");
+    size_t m = 0;
+    for (size_t i = 0; i < c->cap; i++)
+        if (c->keys[i])
+            idx[m++] = (uint64_t)i;
+    /* sort slot indices by key */
+    uint64_t *pairs = malloc((m ? m : 1) * 2 * sizeof *pairs);
+    if (!pairs) {
+        free(idx);
+        return pm_errctx_set(err, PM_ERR_NOMEM, NULL, "sorting counts");
+    }
+    for (size_t i = 0; i < m; i++) {
+        pairs[2 * i] = c->keys[idx[i]] - 1;
+        pairs[2 * i + 1] = c->vals[idx[i]];
+    }
+    free(idx);
+    qsort(pairs, m, 2 * sizeof *pairs, cmp_u64);
+
+    pm_buf b;
+    pm_buf_init(&b, (size_t)1 << 30);
+    pm_status st = pm_buf_append_str(&b, "year\tlevel\tprovince_code\tdimension\tcategory\tn_docs\n");
+    for (size_t i = 0; st == PM_OK && i < m; i++) {
+        uint64_t k = pairs[2 * i];
+        int year = (int)(k >> 40);
+        unsigned level = (unsigned)(k >> 36) & 7u, prov = (unsigned)(k >> 28) & 0xffu;
+        size_t slot = (size_t)(k >> 16) & 0xfffu, cat = (size_t)(k & 0xffffu);
+        const slot_info *si = &c->slots[slot];
+        const char *dim, *catkey;
+        if (si->kind == 0) {
+            dim = "level";
+            catkey = pm_level_key((pm_level)cat);
+        } else if (si->kind == 1) {
+            dim = pm_dictset_dim_name(c->d, si->dim);
+            catkey = pm_dictset_cat_key(c->d, si->dim, cat);
+        } else {
+            dim = "instrument_group";
+            catkey = cat < pm_dictset_ngroups(c->d, si->dim)
+                         ? pm_dictset_group_key(c->d, si->dim, cat) : "any";
+        }
+        if (year)
+            st = pm_buf_printf(&b, "%d", year);
+        if (st == PM_OK)
+            st = pm_buf_printf(&b, "\t%s\t", pm_level_key((pm_level)level));
+        if (st == PM_OK && prov)
+            st = pm_buf_printf(&b, "%02u0000", prov);
+        if (st == PM_OK)
+            st = pm_buf_printf(&b, "\t%s\t%s\t%llu\n", dim, catkey,
+                               (unsigned long long)pairs[2 * i + 1]);
+        if (st == PM_OK && b.len > (1u << 20)) {
+            st = pm_outfile_write(f, b.data, b.len, err);
+            pm_buf_reset(&b);
+        }
+    }
+    if (st == PM_OK)
+        st = pm_outfile_write(f, b.data, b.len, err);
+    else if (st != PM_ERR_OUTPUT)
+        pm_errctx_set(err, st, NULL, "writing counts");
+    pm_buf_free(&b);
+    free(pairs);
+    return st;
+}

@@ -1,0 +1,197 @@
+/* sinks/doctable.c - rows of documents.tsv and rejects.tsv, and the TSV field rule.
+ *
+ * Renders one classified record into one line. Runs in the workers (each into its own
+ * batch buffer), so it only reads shared data. Column order is fixed here and documented
+ * in the README; dictionary dimensions add one column each (instrument also adds
+ * instrument_groups).
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "policyminer/sinks.h"
+
+pm_status pm_tsv_field(pm_buf *out, const char *s, size_t n, size_t max)
+{
+    if (max && n > max) {
+        n = max;
+        /* back off to a character boundary */
+        while (n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80)
+            n--;
+    }
+    pm_status st = pm_buf_reserve(out, n);
+    if (st != PM_OK)
+        return st;
+    char *w = out->data + out->len;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (c == '\t' || c == '\n' || c == '\r')
+            *w++ = ' ';
+        else if (c >= 0x20 && c != 0x7f)
+            *w++ = (char)c;
+    }
+    out->len = (size_t)(w - out->data);
+    out->data[out->len] = '\0';
+    return PM_OK;
+}
+
+void pm_dim_column(const char *dim, char *out, size_t outsz)
+{
+    size_t n = strlen(dim);
+    int plural = n > 0 && dim[n - 1] != 's' && !(n > 3 && strcmp(dim + n - 3, "ing") == 0);
+    snprintf(out, outsz, "%s%s", dim, plural ? "s" : "");
+}
+
+static int dim_rank(const char *name)
+{
+    if (strcmp(name, "instrument") == 0)
+        return 0;
+    if (strcmp(name, "sector") == 0)
+        return 1;
+    return 2;
+}
+
+void pm_dim_order(const pm_dictset *d, size_t *order)
+{
+    size_t n = pm_dictset_ndims(d);
+    for (size_t i = 0; i < n; i++)
+        order[i] = i;
+    /* insertion sort: tiny n, stable */
+    for (size_t i = 1; i < n; i++) {
+        size_t v = order[i], j = i;
+        while (j > 0) {
+            const char *a = pm_dictset_dim_name(d, order[j - 1]);
+            const char *b = pm_dictset_dim_name(d, v);
+            int ra = dim_rank(a), rb = dim_rank(b);
+            if (ra < rb || (ra == rb && strcmp(a, b) <= 0))
+                break;
+            order[j] = order[j - 1];
+            j--;
+        }
+        order[j] = v;
+    }
+}
+
+static int is_instrument(const pm_dictset *d, size_t dim)
+{
+    return strcmp(pm_dictset_dim_name(d, dim), "instrument") == 0;
+}
+
+pm_status pm_doctable_header(pm_buf *out, const pm_dictset *d)
+{
+    pm_status st = pm_buf_append_str(out, "doc_id\tsource\toffset\tdate\tyear\tdate_source\t"
+                                          "issuer\tlevel\tregion_code\tregion_name\t"
+                                          "province_code\tdocno");
+    size_t order[PM_MAX_DIMS];
+    pm_dim_order(d, order);
+    for (size_t i = 0; st == PM_OK && i < pm_dictset_ndims(d); i++) {
+        char col[64];
+        pm_dim_column(pm_dictset_dim_name(d, order[i]), col, sizeof col);
+        st = pm_buf_printf(out, "\t%s", col);
+        if (st == PM_OK && is_instrument(d, order[i]))
+            st = pm_buf_append_str(out, "\tinstrument_groups");
+    }
+    if (st == PM_OK)
+        st = pm_buf_append_str(out, "\tn_chars\n");
+    return st;
+}
+
+/* Category keys of one set, ';'-joined in dictionary order. */
+static pm_status cat_list(pm_buf *out, const pm_dictset *d, size_t dim, const pm_catset *cs)
+{
+    pm_status st = PM_OK;
+    int first = 1;
+    size_t n = pm_dictset_ncats(d, dim);
+    for (size_t c = 0; st == PM_OK && c < n; c++) {
+        if (!pm_catset_has(cs, (unsigned)c))
+            continue;
+        if (!first)
+            st = pm_buf_append_char(out, ';');
+        if (st == PM_OK)
+            st = pm_buf_append_str(out, pm_dictset_cat_key(d, dim, c));
+        first = 0;
+    }
+    return st;
+}
+
+static pm_status group_list(pm_buf *out, const pm_dictset *d, size_t dim, const pm_catset *cs)
+{
+    size_t ng = pm_dictset_ngroups(d, dim), n = pm_dictset_ncats(d, dim);
+    pm_catset groups;
+    memset(&groups, 0, sizeof groups);
+    for (size_t c = 0; c < n; c++)
+        if (pm_catset_has(cs, (unsigned)c) && pm_dictset_cat_group(d, dim, c)[0])
+            pm_catset_set(&groups, (unsigned)pm_dictset_cat_group_index(d, dim, c));
+    pm_status st = PM_OK;
+    int first = 1;
+    for (size_t g = 0; st == PM_OK && g < ng; g++) {
+        if (!pm_catset_has(&groups, (unsigned)g))
+            continue;
+        if (!first)
+            st = pm_buf_append_char(out, ';');
+        if (st == PM_OK)
+            st = pm_buf_append_str(out, pm_dictset_group_key(d, dim, g));
+        first = 0;
+    }
+    return st;
+}
+
+#define TRY(x) do { pm_status st_ = (x); if (st_ != PM_OK) return st_; } while (0)
+
+pm_status pm_doctable_row(pm_buf *out, const pm_dictset *d, const char *source,
+                          uint64_t offset, const pm_doc *doc, const pm_record *r,
+                          size_t max_field)
+{
+    TRY(pm_tsv_field(out, doc->id.p, doc->id.len, max_field));
+    TRY(pm_buf_append_char(out, '\t'));
+    TRY(pm_tsv_field(out, source, strlen(source), 0));
+    TRY(pm_buf_printf(out, "\t%llu\t", (unsigned long long)offset));
+    if (r->date && r->date_source != PM_DSRC_DOCNO)
+        TRY(pm_buf_printf(out, "%04d-%02d-%02d", (int)(r->date / 10000),
+                          (int)(r->date / 100 % 100), (int)(r->date % 100)));
+    TRY(pm_buf_append_char(out, '\t'));
+    if (r->year)
+        TRY(pm_buf_printf(out, "%d", r->year));
+    TRY(pm_buf_printf(out, "\t%s\t", pm_date_source_key(r->date_source)));
+    TRY(pm_tsv_field(out, r->issuer.issuer ? r->issuer.issuer : "", r->issuer.issuer_len,
+                     max_field));
+    TRY(pm_buf_printf(out, "\t%s\t", pm_level_key(r->issuer.level)));
+    if (r->issuer.region_code)
+        TRY(pm_buf_printf(out, "%06u", (unsigned)r->issuer.region_code));
+    TRY(pm_buf_append_char(out, '\t'));
+    const char *rn = r->issuer.region_name ? r->issuer.region_name : "";
+    TRY(pm_tsv_field(out, rn, strlen(rn), max_field));
+    TRY(pm_buf_append_char(out, '\t'));
+    if (r->issuer.province_code)
+        TRY(pm_buf_printf(out, "%06u", (unsigned)r->issuer.province_code));
+    TRY(pm_buf_append_char(out, '\t'));
+    TRY(pm_tsv_field(out, r->docno.p ? r->docno.p : "", r->docno.len, max_field));
+
+    size_t order[PM_MAX_DIMS];
+    pm_dim_order(d, order);
+    for (size_t i = 0; i < r->ndims; i++) {
+        size_t dim = order[i];
+        TRY(pm_buf_append_char(out, '\t'));
+        TRY(cat_list(out, d, dim, &r->cats[dim]));
+        if (is_instrument(d, dim)) {
+            TRY(pm_buf_append_char(out, '\t'));
+            TRY(group_list(out, d, dim, &r->cats[dim]));
+        }
+    }
+    return pm_buf_printf(out, "\t%u\n", (unsigned)r->n_chars);
+}
+
+pm_status pm_rejects_header(pm_buf *out)
+{
+    return pm_buf_append_str(out, "source\toffset\tdoc_id\treason\tdetail\n");
+}
+
+pm_status pm_rejects_row(pm_buf *out, const char *source, uint64_t offset,
+                         const char *doc_id, pm_status reason, const char *detail)
+{
+    TRY(pm_tsv_field(out, source, strlen(source), 0));
+    TRY(pm_buf_printf(out, "\t%llu\t", (unsigned long long)offset));
+    TRY(pm_tsv_field(out, doc_id ? doc_id : "", doc_id ? strlen(doc_id) : 0, 256));
+    TRY(pm_buf_printf(out, "\t%s\t", pm_status_key(reason)));
+    TRY(pm_tsv_field(out, detail ? detail : "", detail ? strlen(detail) : 0, 512));
+    return pm_buf_append_char(out, '\n');
+}
