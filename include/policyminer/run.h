@@ -7,7 +7,8 @@
  * by (window x batch size + largest document), and the output is byte-identical for any
  * thread count.
  *
- * Outputs (see README): documents.tsv, counts.tsv, rejects.tsv, manifest.json. The run is
+ * Outputs (see README): documents.tsv, counts.tsv, rejects.tsv, the diffusion tables
+ * (adoptions, nodes, experiments, edges, diffusion_summary) and manifest.json. The run is
  * complete iff manifest.json exists and says "complete": true; it is removed first and
  * written last.
  */
@@ -18,6 +19,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include "policyminer/dict.h"
+#include "policyminer/diffusion.h"
 #include "policyminer/reader.h"
 #include "policyminer/status.h"
 
@@ -38,6 +40,8 @@ typedef struct pm_run_options {
     int threads;                 /* 0 = all cores */
     pm_limits limits;
     pm_dict_options dict;
+    pm_diffusion_options diffusion;
+    int no_diffusion;            /* skip the diffusion tables */
     pm_progress_fn progress;     /* called from the producer about every 0.5 s; may be NULL */
     void *progress_ud;
     volatile sig_atomic_t *stop; /* set non-zero (by a signal handler) to stop cleanly */

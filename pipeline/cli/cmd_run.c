@@ -39,6 +39,10 @@ static void run_usage(FILE *f)
           "      --match-limit N       PCRE2 match limit per pattern and document\n"
           "      --depth-limit N       PCRE2 depth limit\n"
           "      --no-prefilter        run every regex on every document (reference mode)\n"
+          "      --no-diffusion        skip the diffusion tables\n"
+          "      --no-generic-policies diffusion over named experiments only, not over\n"
+          "                            instrument x sector combinations\n"
+          "      --window YEARS        edges.tsv: max lag between adopters (default 5)\n"
           "      --stats               print the per-stage time profile at the end\n"
           "  -q, --quiet               no progress line and no summary\n"
           "  -h, --help                this help\n"
@@ -99,7 +103,7 @@ static void print_stats(const pm_run_summary *s)
 }
 
 enum { OPT_MAXDOC = 256, OPT_MAXMEMBER, OPT_MAXDOCS, OPT_MAXFIELD, OPT_MATCH, OPT_DEPTH,
-       OPT_NOPRE, OPT_STATS };
+       OPT_NOPRE, OPT_STATS, OPT_NODIFF, OPT_NOGENERIC, OPT_WINDOW };
 
 int pm_cmd_run(int argc, char **argv)
 {
@@ -114,7 +118,11 @@ int pm_cmd_run(int argc, char **argv)
         {"match-limit", required_argument, 0, OPT_MATCH},
         {"depth-limit", required_argument, 0, OPT_DEPTH},
         {"no-prefilter", no_argument, 0, OPT_NOPRE},
-        {"stats", no_argument, 0, OPT_STATS},    {0, 0, 0, 0}};
+        {"stats", no_argument, 0, OPT_STATS},
+        {"no-diffusion", no_argument, 0, OPT_NODIFF},
+        {"no-generic-policies", no_argument, 0, OPT_NOGENERIC},
+        {"window", required_argument, 0, OPT_WINDOW},
+        {0, 0, 0, 0}};
     pm_run_options o;
     pm_run_options_default(&o);
     o.dict_dir = NULL;
@@ -138,6 +146,9 @@ int pm_cmd_run(int argc, char **argv)
         case OPT_DEPTH: bad = pm_cli_parse_size(optarg, &v) || !v || v > UINT32_MAX; o.dict.depth_limit = (uint32_t)v; break;
         case OPT_NOPRE: o.dict.no_prefilter = 1; break;
         case OPT_STATS: stats = 1; break;
+        case OPT_NODIFF: o.no_diffusion = 1; break;
+        case OPT_NOGENERIC: o.diffusion.generic_policies = 0; break;
+        case OPT_WINDOW: bad = pm_cli_parse_size(optarg, &v) || !v || v > 100; o.diffusion.window_years = (int)v; break;
         default: run_usage(stderr); return PM_EXIT_USAGE;
         }
         if (bad) {

@@ -24,6 +24,7 @@
 #include <unistd.h>
 
 #include "policyminer/classify.h"
+#include "policyminer/diffusion.h"
 #include "policyminer/hash.h"
 #include "policyminer/run.h"
 #include "policyminer/sinks.h"
@@ -46,7 +47,9 @@ typedef struct item {
     uint64_t id_hash;
     size_t row_off, row_len;
     int year;
+    int32_t date;
     pm_level level;
+    uint32_t region;
     uint32_t province;
     pm_catset cats[PM_MAX_DIMS];
 } item;
@@ -82,6 +85,7 @@ typedef struct engine {
     size_t head, tail;   /* ring: [head, tail) submitted, head = oldest */
     pm_outfile *f_docs, *f_rejects;
     pm_counts *counts;
+    pm_adopt *adopt;
     pm_buf rejbuf;
     uint64_t *ids;       /* open-addressing set of doc-id hashes (0 = empty) */
     size_t ids_cap, ids_n;
@@ -110,6 +114,7 @@ void pm_run_options_default(pm_run_options *o)
     o->dict_dir = "dictionaries";
     pm_limits_default(&o->limits);
     pm_dict_options_default(&o->dict);
+    pm_diffusion_options_default(&o->diffusion);
 }
 
 /* ---- worker side ------------------------------------------------------------------- */
@@ -187,6 +192,8 @@ static void process_batch(engine *e, worker *w, batch *b)
         set_reject(&it->rej, PM_OK, it->offset, doc.id.p, doc.id.len, NULL);
         it->id_hash = pm_fnv1a64(doc.id.p, doc.id.len) | 1u; /* never 0 */
         it->year = rec.year;
+        it->date = rec.date;
+        it->region = rec.issuer.region_code;
         it->level = rec.issuer.level;
         it->province = rec.issuer.province_code;
         memcpy(it->cats, rec.cats, sizeof it->cats);
@@ -312,6 +319,9 @@ static pm_status commit_batch(engine *e, batch *b)
         st = pm_outfile_write(e->f_docs, b->rows.data + it->row_off, it->row_len, e->err);
         if (st == PM_OK)
             st = pm_counts_add(e->counts, it->year, it->level, it->province, it->cats);
+        if (st == PM_OK && e->adopt)
+            st = pm_adopt_add(e->adopt, it->rej.doc_id, it->date, it->level, it->region,
+                              it->province, it->cats);
         e->sum->docs_seen++;
         e->sum->docs_classified++;
         e->sum->by_level[it->level < 8 ? it->level : 0]++;
@@ -586,6 +596,8 @@ static pm_status finish_outputs(engine *e, int complete)
         fc = NULL;
     }
     pm_outfile_abort(fc);
+    if (st == PM_OK && e->adopt)
+        st = pm_adopt_write(e->adopt, e->o->outdir, e->err);
     if (st == PM_OK) {
         st = pm_outfile_commit(e->f_docs, e->err);
         e->f_docs = NULL;
@@ -623,6 +635,7 @@ static void engine_free(engine *e)
     pm_outfile_abort(e->f_docs);
     pm_outfile_abort(e->f_rejects);
     pm_counts_free(e->counts);
+    pm_adopt_free(e->adopt);
     pm_buf_free(&e->rejbuf);
     free(e->ids);
     pm_inputs_free(e->inputs);
@@ -684,6 +697,8 @@ pm_status pm_run(const pm_run_options *o, pm_run_summary *sum, pm_errctx *err)
         st = pm_classify_scratch_create(&e->workers[t].cls, e->cls);
     if (st == PM_OK)
         st = pm_counts_create(&e->counts, e->dicts);
+    if (st == PM_OK && !o->no_diffusion)
+        st = pm_adopt_create(&e->adopt, e->dicts, pm_classifier_gazetteer(e->cls), &o->diffusion);
     if (st == PM_OK)
         st = open_outputs(e);
     if (st != PM_OK) {

@@ -1,0 +1,50 @@
+/* policyminer/diffusion.h - first adoptions of policies by regions, and the diffusion
+ * tables built from them.
+ *
+ * A "cascade" is one policy that regions adopt: a named experiment of the `experiment`
+ * dictionary (河长制, 最多跑一次 …: the dictionary's patterns encode what counts as adopting,
+ * see dictionaries/README.md), or a generic instrument x sector combination
+ * ("equity_guidance_fund+integrated_circuits"). A region adopts a cascade with its first
+ * document, by (date, doc_id): the minimum is associative and commutative, so threads,
+ * shards and refreshes merge to the same answer.
+ *
+ * Event times are decimal years (2015-07-02 -> 2015.5000), so lags read in years and
+ * NetInf's alpha is per year. Documents whose date or region is unknown cannot adopt.
+ */
+#ifndef POLICYMINER_DIFFUSION_H
+#define POLICYMINER_DIFFUSION_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "policyminer/dict.h"
+#include "policyminer/gazetteer.h"
+#include "policyminer/status.h"
+
+typedef struct pm_adopt pm_adopt;
+
+typedef struct pm_diffusion_options {
+    int generic_policies; /* also instrument x sector cascades (default 1) */
+    int window_years;     /* edges.tsv window (default 5) */
+} pm_diffusion_options;
+
+void pm_diffusion_options_default(pm_diffusion_options *o);
+
+/* d and g must outlive the table. */
+pm_status pm_adopt_create(pm_adopt **out, const pm_dictset *d, const pm_gazetteer *g,
+                          const pm_diffusion_options *o);
+void pm_adopt_free(pm_adopt *a); /* accepts NULL */
+
+/* Records one classified document (no-op when date or region is unknown). */
+pm_status pm_adopt_add(pm_adopt *a, const char *doc_id, int32_t date, pm_level level,
+                       uint32_t region_code, uint32_t province_code, const pm_catset *cats);
+/* Adds every first adoption of `from` (same dictionaries) into a. */
+pm_status pm_adopt_merge(pm_adopt *a, const pm_adopt *from);
+
+/* Writes adoptions.tsv, nodes.tsv, experiments.tsv, diffusion_summary.tsv and edges.tsv
+ * into dir (atomically, like every table). */
+pm_status pm_adopt_write(const pm_adopt *a, const char *dir, pm_errctx *err);
+
+/* Decimal year of a yyyymmdd date (yyyy0000 -> mid-year). */
+double pm_decimal_year(int32_t ymd);
+
+#endif

@@ -1,0 +1,508 @@
+/* diffusion/adopt.c - first adoptions per (cascade, region) and the tables derived from
+ * them: adoptions.tsv, nodes.tsv, experiments.tsv, diffusion_summary.tsv, edges.tsv.
+ *
+ * Adoptions live in a vector indexed by an open-addressing map of (cascade, region)
+ * keys; an adoption is replaced only by a strictly earlier (date, doc_id), so the result
+ * does not depend on the order documents arrive in. Everything here runs in the
+ * committing thread; nothing reads document text.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "policyminer/buf.h"
+#include "policyminer/diffusion.h"
+#include "policyminer/sinks.h"
+
+typedef struct adoption {
+    uint32_t cascade;
+    uint32_t region;
+    uint32_t province;
+    int32_t date;
+    uint32_t id_off;
+    uint16_t id_len;
+    uint8_t level;
+} adoption;
+
+struct pm_adopt {
+    const pm_dictset *d;
+    const pm_gazetteer *g;
+    pm_diffusion_options o;
+    size_t exp_dim, instr_dim, sector_dim; /* (size_t)-1 when absent */
+    size_t n_exp, n_instr, n_sector;
+    adoption *v;
+    size_t n, cap;
+    uint64_t *keys; /* key + 1, 0 empty */
+    uint32_t *slot; /* index into v */
+    size_t kcap;
+    pm_buf ids;     /* doc id arena */
+};
+
+#define NONE ((size_t)-1)
+
+void pm_diffusion_options_default(pm_diffusion_options *o)
+{
+    o->generic_policies = 1;
+    o->window_years = 5;
+}
+
+double pm_decimal_year(int32_t ymd)
+{
+    int y = ymd / 10000, m = ymd / 100 % 100, d = ymd % 100;
+    if (m == 0)
+        return y + 0.5;
+    static const int cum[12] = {0, 31, 59, 90, 120, 151, 181, 212, 243, 273, 304, 334};
+    int leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+    int doy = cum[m - 1] + d - 1 + (leap && m > 2);
+    return y + (double)doy / (leap ? 366.0 : 365.0);
+}
+
+pm_status pm_adopt_create(pm_adopt **out, const pm_dictset *d, const pm_gazetteer *g,
+                          const pm_diffusion_options *o)
+{
+    *out = NULL;
+    pm_adopt *a = calloc(1, sizeof *a);
+    if (!a)
+        return PM_ERR_NOMEM;
+    a->d = d;
+    a->g = g;
+    if (o)
+        a->o = *o;
+    else
+        pm_diffusion_options_default(&a->o);
+    a->exp_dim = pm_dictset_dim_find(d, "experiment");
+    a->instr_dim = pm_dictset_dim_find(d, "instrument");
+    a->sector_dim = pm_dictset_dim_find(d, "sector");
+    a->n_exp = a->exp_dim == NONE ? 0 : pm_dictset_ncats(d, a->exp_dim);
+    a->n_instr = a->instr_dim == NONE ? 0 : pm_dictset_ncats(d, a->instr_dim);
+    a->n_sector = a->sector_dim == NONE ? 0 : pm_dictset_ncats(d, a->sector_dim);
+    if (!a->o.generic_policies)
+        a->n_instr = a->n_sector = 0;
+    pm_buf_init(&a->ids, (size_t)1 << 32);
+    *out = a;
+    return PM_OK;
+}
+
+void pm_adopt_free(pm_adopt *a)
+{
+    if (!a)
+        return;
+    free(a->v);
+    free(a->keys);
+    free(a->slot);
+    pm_buf_free(&a->ids);
+    free(a);
+}
+
+static uint64_t mix(uint64_t k)
+{
+    k ^= k >> 31;
+    k *= 0x9E3779B97F4A7C15ull;
+    k ^= k >> 29;
+    return k;
+}
+
+static pm_status grow_map(pm_adopt *a)
+{
+    size_t ncap = a->kcap ? a->kcap * 2 : 4096;
+    uint64_t *nk = calloc(ncap, sizeof *nk);
+    uint32_t *ns = calloc(ncap, sizeof *ns);
+    if (!nk || !ns) {
+        free(nk);
+        free(ns);
+        return PM_ERR_NOMEM;
+    }
+    for (size_t i = 0; i < a->kcap; i++) {
+        if (!a->keys[i])
+            continue;
+        size_t j = mix(a->keys[i]) & (ncap - 1);
+        while (nk[j])
+            j = (j + 1) & (ncap - 1);
+        nk[j] = a->keys[i];
+        ns[j] = a->slot[i];
+    }
+    free(a->keys);
+    free(a->slot);
+    a->keys = nk;
+    a->slot = ns;
+    a->kcap = ncap;
+    return PM_OK;
+}
+
+static int id_cmp(const pm_adopt *a, const adoption *x, const char *id, size_t len)
+{
+    size_t m = x->id_len < len ? x->id_len : len;
+    int c = memcmp(a->ids.data + x->id_off, id, m);
+    if (c)
+        return c;
+    return (x->id_len > len) - (x->id_len < len);
+}
+
+static pm_status offer(pm_adopt *a, uint32_t cascade, uint32_t region, uint32_t province,
+                       int32_t date, pm_level level, const char *id, size_t idlen)
+{
+    if ((a->n + 1) * 2 > a->kcap) {
+        pm_status st = grow_map(a);
+        if (st != PM_OK)
+            return st;
+    }
+    uint64_t k = (((uint64_t)cascade << 32) | region) + 1;
+    size_t j = mix(k) & (a->kcap - 1);
+    while (a->keys[j] && a->keys[j] != k)
+        j = (j + 1) & (a->kcap - 1);
+    adoption *x;
+    if (a->keys[j]) {
+        x = &a->v[a->slot[j]];
+        if (x->date < date || (x->date == date && id_cmp(a, x, id, idlen) <= 0))
+            return PM_OK; /* the existing adoption is earlier */
+    } else {
+        if (a->n == a->cap) {
+            size_t nc = a->cap ? a->cap * 2 : 1024;
+            adoption *nv = realloc(a->v, nc * sizeof *nv);
+            if (!nv)
+                return PM_ERR_NOMEM;
+            a->v = nv;
+            a->cap = nc;
+        }
+        a->keys[j] = k;
+        a->slot[j] = (uint32_t)a->n;
+        x = &a->v[a->n++];
+        x->cascade = cascade;
+        x->region = region;
+    }
+    if (idlen > 255)
+        idlen = 255;
+    pm_status st = pm_buf_append(&a->ids, id, idlen);
+    if (st != PM_OK)
+        return st;
+    x->province = province;
+    x->date = date;
+    x->level = (uint8_t)level;
+    x->id_off = (uint32_t)(a->ids.len - idlen);
+    x->id_len = (uint16_t)idlen;
+    return PM_OK;
+}
+
+pm_status pm_adopt_add(pm_adopt *a, const char *doc_id, int32_t date, pm_level level,
+                       uint32_t region_code, uint32_t province_code, const pm_catset *cats)
+{
+    if (!date || !region_code)
+        return PM_OK;
+    size_t idlen = strlen(doc_id);
+    pm_status st = PM_OK;
+    if (a->exp_dim != NONE)
+        for (size_t c = 0; st == PM_OK && c < a->n_exp; c++)
+            if (pm_catset_has(&cats[a->exp_dim], (unsigned)c))
+                st = offer(a, (uint32_t)c, region_code, province_code, date, level, doc_id, idlen);
+    if (!a->n_instr || !a->n_sector)
+        return st;
+    for (size_t i = 0; st == PM_OK && i < a->n_instr; i++) {
+        if (!pm_catset_has(&cats[a->instr_dim], (unsigned)i))
+            continue;
+        for (size_t s = 0; st == PM_OK && s < a->n_sector; s++)
+            if (pm_catset_has(&cats[a->sector_dim], (unsigned)s))
+                st = offer(a, (uint32_t)(a->n_exp + i * a->n_sector + s), region_code,
+                           province_code, date, level, doc_id, idlen);
+    }
+    return st;
+}
+
+pm_status pm_adopt_merge(pm_adopt *a, const pm_adopt *from)
+{
+    for (size_t i = 0; i < from->n; i++) {
+        const adoption *x = &from->v[i];
+        pm_status st = offer(a, x->cascade, x->region, x->province, x->date,
+                             (pm_level)x->level, from->ids.data + x->id_off, x->id_len);
+        if (st != PM_OK)
+            return st;
+    }
+    return PM_OK;
+}
+
+/* ---- writing ------------------------------------------------------------------------ */
+
+static int cmp_adoption(const void *p, const void *q, void *ctx)
+{
+    const pm_adopt *a = ctx;
+    const adoption *x = p, *y = q;
+    if (x->cascade != y->cascade)
+        return x->cascade < y->cascade ? -1 : 1;
+    if (x->date != y->date)
+        return x->date < y->date ? -1 : 1;
+    int c = id_cmp(a, x, a->ids.data + y->id_off, y->id_len);
+    if (c)
+        return c;
+    return (x->region > y->region) - (x->region < y->region);
+}
+
+static void cascade_name(const pm_adopt *a, uint32_t c, char *out, size_t n)
+{
+    if (c < a->n_exp) {
+        snprintf(out, n, "%s", pm_dictset_cat_key(a->d, a->exp_dim, c));
+        return;
+    }
+    size_t k = c - a->n_exp;
+    snprintf(out, n, "%s+%s", pm_dictset_cat_key(a->d, a->instr_dim, k / a->n_sector),
+             pm_dictset_cat_key(a->d, a->sector_dim, k % a->n_sector));
+}
+
+static const char *region_name(const pm_adopt *a, uint32_t code, int32_t date)
+{
+    if (code == PM_CODE_CENTRAL)
+        return "全国";
+    const pm_division *dv = pm_gaz_find(a->g, code, date / 10000);
+    if (!dv)
+        dv = pm_gaz_find(a->g, code, 0);
+    return dv ? dv->name : "";
+}
+
+static pm_status flush(pm_outfile *f, pm_buf *b, int force, pm_errctx *err)
+{
+    if (!force && b->len < (1u << 20))
+        return PM_OK;
+    pm_status st = pm_outfile_write(f, b->data, b->len, err);
+    pm_buf_reset(b);
+    return st;
+}
+
+static int cmp_double(const void *p, const void *q)
+{
+    double x = *(const double *)p, y = *(const double *)q;
+    return (x > y) - (x < y);
+}
+
+static double median(double *v, size_t n)
+{
+    if (!n)
+        return NAN;
+    qsort(v, n, sizeof *v, cmp_double);
+    return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+}
+
+static const char *relation(const adoption *x, const adoption *y)
+{
+    if (y->level && x->level && y->level < x->level)
+        return "up";
+    if (y->level && x->level && y->level > x->level)
+        return "down";
+    if (x->province && x->province == y->province)
+        return "same_province";
+    return "other";
+}
+
+/* Per-kind accumulators for diffusion_summary.tsv. */
+typedef struct kindsum {
+    uint64_t cascades, by_level[PM_LEVEL_COUNT], never_copied, copied, adopters3_sum;
+    uint64_t local_origin, central_later;
+} kindsum;
+
+#define TRY(x) do { if ((st = (x)) != PM_OK) goto done; } while (0)
+
+pm_status pm_adopt_write(const pm_adopt *a, const char *dir, pm_errctx *err)
+{
+    pm_status st = PM_OK;
+    adoption *v = NULL;
+    double *lags = NULL;
+    pm_outfile *fa = NULL, *fe = NULL, *fs = NULL, *fn = NULL, *fd = NULL;
+    pm_buf b, be, bd;
+    pm_buf_init(&b, (size_t)1 << 30);
+    pm_buf_init(&be, (size_t)1 << 30);
+    pm_buf_init(&bd, (size_t)1 << 30);
+
+    v = malloc((a->n ? a->n : 1) * sizeof *v);
+    lags = malloc((a->n ? a->n : 1) * sizeof *lags);
+    if (!v || !lags) {
+        st = PM_ERR_NOMEM;
+        goto done;
+    }
+    memcpy(v, a->v, a->n * sizeof *v);
+    qsort_r(v, a->n, sizeof *v, cmp_adoption, (void *)a);
+
+    TRY(pm_outfile_open(&fa, dir, "adoptions.tsv", err));
+    TRY(pm_outfile_open(&fe, dir, "experiments.tsv", err));
+    TRY(pm_outfile_open(&fd, dir, "edges.tsv", err));
+    TRY(pm_buf_append_str(&b, "cascade_id\tnode_name\tevent_time\tlevel\tprovince_code\tdoc_id\tdate\n"));
+    TRY(pm_buf_append_str(&be, "cascade_id\tkind\tpioneer_code\tpioneer_name\tpioneer_level\t"
+                               "first_date\tn_adopters\tadopters_1y\tadopters_3y\tadopters_5y\t"
+                               "median_lag_years\tshare_provinces\tcentral_adopted\t"
+                               "central_date\tbottom_up\ttop_down\n"));
+    TRY(pm_buf_append_str(&bd, "cascade_id\torigin_node\tdestination_node\tlag_years\t"
+                               "relation\tevidence\n"));
+
+    kindsum ks[2];
+    memset(ks, 0, sizeof ks);
+    int min_year = 0, max_year = 0;
+    for (size_t i = 0; i < a->n;) {
+        size_t j = i;
+        while (j < a->n && v[j].cascade == v[i].cascade)
+            j++;
+        char name[160];
+        cascade_name(a, v[i].cascade, name, sizeof name);
+        int kind = v[i].cascade >= a->n_exp; /* 0 experiment, 1 generic policy */
+        double t0 = pm_decimal_year(v[i].date);
+        size_t n1 = 0, n3 = 0, n5 = 0, nl = 0;
+        int central = 0;
+        int32_t central_date = 0;
+        uint64_t provs[2] = {0, 0}; /* bitset over province prefixes 11..65 */
+        for (size_t k = i; k < j; k++) {
+            const adoption *x = &v[k];
+            double t = pm_decimal_year(x->date);
+            int y = x->date / 10000;
+            if (!min_year || y < min_year)
+                min_year = y;
+            if (y > max_year)
+                max_year = y;
+            char date[16];
+            if (x->date % 10000)
+                snprintf(date, sizeof date, "%04d-%02d-%02d", y, x->date / 100 % 100, x->date % 100);
+            else
+                snprintf(date, sizeof date, "%04d", y);
+            TRY(pm_buf_printf(&b, "%s\t%06u\t%.4f\t%s\t", name, (unsigned)x->region, t,
+                              pm_level_key((pm_level)x->level)));
+            if (x->province)
+                TRY(pm_buf_printf(&b, "%06u", (unsigned)x->province));
+            TRY(pm_buf_append_char(&b, '\t'));
+            TRY(pm_tsv_field(&b, a->ids.data + x->id_off, x->id_len, 0));
+            TRY(pm_buf_printf(&b, "\t%s\n", date));
+            TRY(flush(fa, &b, 0, err));
+            if (x->region == PM_CODE_CENTRAL && !central) {
+                central = 1;
+                central_date = x->date;
+            }
+            if (x->province) {
+                unsigned p = x->province / 10000u;
+                if (p < 128)
+                    provs[p >> 6] |= 1ull << (p & 63);
+            }
+            if (k > i) {
+                double lag = t - t0;
+                lags[nl++] = lag;
+                n1 += lag <= 1.0;
+                n3 += lag <= 3.0;
+                n5 += lag <= 5.0;
+            }
+            /* edges: every earlier adopter within the window, named experiments only
+             * (generic policies would be quadratic in thousands of regions) */
+            if (kind == 0)
+                for (size_t e = i; e < k; e++) {
+                    double lag = t - pm_decimal_year(v[e].date);
+                    if (lag <= 0 || lag > a->o.window_years)
+                        continue;
+                    TRY(pm_buf_printf(&bd, "%s\t%06u\t%06u\t%.4f\t%s\tnone\n", name,
+                                      (unsigned)v[e].region, (unsigned)x->region, lag,
+                                      relation(&v[e], x)));
+                    TRY(flush(fd, &bd, 0, err));
+                }
+        }
+        const adoption *p = &v[i];
+        int nprov = __builtin_popcountll(provs[0]) + __builtin_popcountll(provs[1]);
+        int bottom_up = central && p->region != PM_CODE_CENTRAL;
+        int top_down = p->region == PM_CODE_CENTRAL;
+        double med = median(lags, nl);
+        char first[16];
+        snprintf(first, sizeof first, "%04d-%02d-%02d", p->date / 10000, p->date / 100 % 100,
+                 p->date % 100 ? p->date % 100 : 1);
+        TRY(pm_buf_printf(&be, "%s\t%s\t%06u\t", name, kind ? "policy" : "experiment",
+                          (unsigned)p->region));
+        const char *rn = region_name(a, p->region, p->date);
+        TRY(pm_tsv_field(&be, rn, strlen(rn), 0));
+        TRY(pm_buf_printf(&be, "\t%s\t%s\t%zu\t%zu\t%zu\t%zu\t", pm_level_key((pm_level)p->level),
+                          first, j - i, n1, n3, n5));
+        if (nl)
+            TRY(pm_buf_printf(&be, "%.4f", med));
+        TRY(pm_buf_printf(&be, "\t%.4f\t%d\t", nprov / 31.0, central));
+        if (central)
+            TRY(pm_buf_printf(&be, "%04d-%02d-%02d", central_date / 10000,
+                              central_date / 100 % 100, central_date % 100 ? central_date % 100 : 1));
+        TRY(pm_buf_printf(&be, "\t%d\t%d\n", bottom_up, top_down));
+        TRY(flush(fe, &be, 0, err));
+
+        kindsum *s = &ks[kind];
+        s->cascades++;
+        s->by_level[p->level < PM_LEVEL_COUNT ? p->level : 0]++;
+        if (j - i == 1)
+            s->never_copied++;
+        else {
+            s->copied++;
+            s->adopters3_sum += n3;
+        }
+        if (p->region != PM_CODE_CENTRAL) {
+            s->local_origin++;
+            s->central_later += (uint64_t)central;
+        }
+        i = j;
+    }
+    TRY(flush(fa, &b, 1, err));
+    TRY(flush(fe, &be, 1, err));
+    TRY(flush(fd, &bd, 1, err));
+
+    /* diffusion_summary.tsv: the headline shares, per kind of cascade */
+    TRY(pm_outfile_open(&fs, dir, "diffusion_summary.tsv", err));
+    TRY(pm_buf_append_str(&b, "kind\tstatistic\tvalue\tn\n"));
+    for (int k = 0; k < 2; k++) {
+        const kindsum *s = &ks[k];
+        const char *kn = k ? "policy" : "experiment";
+        double n = s->cascades ? (double)s->cascades : NAN;
+        TRY(pm_buf_printf(&b, "%s\tcascades\t%llu\t%llu\n", kn, (unsigned long long)s->cascades,
+                          (unsigned long long)s->cascades));
+        for (int l = 1; l < PM_LEVEL_COUNT; l++)
+            TRY(pm_buf_printf(&b, "%s\tshare_origin_%s\t%.4f\t%llu\n", kn,
+                              pm_level_key((pm_level)l), s->by_level[l] / n,
+                              (unsigned long long)s->by_level[l]));
+        TRY(pm_buf_printf(&b, "%s\tshare_never_copied\t%.4f\t%llu\n", kn, s->never_copied / n,
+                          (unsigned long long)s->never_copied));
+        TRY(pm_buf_printf(&b, "%s\tmean_adopters_3y_if_copied\t%.4f\t%llu\n", kn,
+                          s->copied ? (double)s->adopters3_sum / (double)s->copied : NAN,
+                          (unsigned long long)s->copied));
+        TRY(pm_buf_printf(&b, "%s\tshare_local_later_central\t%.4f\t%llu\n", kn,
+                          s->local_origin ? (double)s->central_later / (double)s->local_origin : NAN,
+                          (unsigned long long)s->central_later));
+    }
+    TRY(flush(fs, &b, 1, err));
+
+    /* nodes.tsv: every division in use at some point of the adoption period, and the centre */
+    TRY(pm_outfile_open(&fn, dir, "nodes.tsv", err));
+    TRY(pm_buf_append_str(&b, "node_name\tname\tlevel\tprovince_code\tfirst_year\tlast_year\n"));
+    TRY(pm_buf_printf(&b, "%06u\t全国\tcentral\t\t\t\n", PM_CODE_CENTRAL));
+    uint32_t last_code = 0; /* a renamed division has several rows: one node per code */
+    for (size_t i = 0; i < pm_gaz_count(a->g); i++) {
+        const pm_division *dv = pm_gaz_at(a->g, i);
+        if (dv->code == last_code)
+            continue;
+        if (min_year && ((dv->last_year && dv->last_year <= min_year) || dv->first_year > max_year))
+            continue;
+        if (!min_year && dv->last_year)
+            continue;
+        last_code = dv->code;
+        TRY(pm_buf_printf(&b, "%06u\t", (unsigned)dv->code));
+        TRY(pm_tsv_field(&b, dv->name, strlen(dv->name), 0));
+        TRY(pm_buf_printf(&b, "\t%s\t%06u\t%d\t", pm_level_key(dv->level),
+                          (unsigned)dv->province_code, dv->first_year));
+        if (dv->last_year)
+            TRY(pm_buf_printf(&b, "%d", dv->last_year));
+        TRY(pm_buf_append_char(&b, '\n'));
+        TRY(flush(fn, &b, 0, err));
+    }
+    TRY(flush(fn, &b, 1, err));
+
+    TRY(pm_outfile_commit(fa, err)); fa = NULL;
+    TRY(pm_outfile_commit(fe, err)); fe = NULL;
+    TRY(pm_outfile_commit(fd, err)); fd = NULL;
+    TRY(pm_outfile_commit(fs, err)); fs = NULL;
+    TRY(pm_outfile_commit(fn, err)); fn = NULL;
+done:
+    pm_outfile_abort(fa);
+    pm_outfile_abort(fe);
+    pm_outfile_abort(fd);
+    pm_outfile_abort(fs);
+    pm_outfile_abort(fn);
+    pm_buf_free(&b);
+    pm_buf_free(&be);
+    pm_buf_free(&bd);
+    free(v);
+    free(lags);
+    if (st != PM_OK && err && err->code == PM_OK)
+        pm_errctx_set(err, st, dir, "writing diffusion tables");
+    return st;
+}
