@@ -34,6 +34,12 @@ pm_status pm_adopt_create(pm_adopt **out, const pm_dictset *d, const pm_gazettee
                           const pm_diffusion_options *o);
 void pm_adopt_free(pm_adopt *a); /* accepts NULL */
 
+/* Loads the province land-border table (province_code TAB neighbour_code; '#' comments;
+ * a header row) used to tell neighbouring-province edges; must be symmetric. */
+pm_status pm_adopt_load_adjacency(pm_adopt *a, const char *path, pm_errctx *err);
+/* 1 when the two provincial codes share a land border (after load). */
+int pm_adopt_neighbours(const pm_adopt *a, uint32_t p1, uint32_t p2);
+
 /* Records one classified document (no-op when date or region is unknown). */
 pm_status pm_adopt_add(pm_adopt *a, const char *doc_id, int32_t date, pm_level level,
                        uint32_t region_code, uint32_t province_code, const pm_catset *cats);

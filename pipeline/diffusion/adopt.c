@@ -37,6 +37,7 @@ struct pm_adopt {
     uint32_t *slot; /* index into v */
     size_t kcap;
     pm_buf ids;     /* doc id arena */
+    uint8_t adj[100][100]; /* land borders by two-digit province prefix */
 };
 
 #define NONE ((size_t)-1)
@@ -280,7 +281,48 @@ static double median(double *v, size_t n)
     return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
 }
 
-static const char *relation(const adoption *x, const adoption *y)
+pm_status pm_adopt_load_adjacency(pm_adopt *a, const char *path, pm_errctx *err)
+{
+    FILE *f = fopen(path, "r");
+    if (!f)
+        return pm_errctx_set(err, PM_ERR_OPEN, path, "cannot open province adjacency");
+    char line[256];
+    unsigned ln = 0;
+    pm_status st = PM_OK;
+    memset(a->adj, 0, sizeof a->adj);
+    while (st == PM_OK && fgets(line, sizeof line, f)) {
+        ln++;
+        if (line[0] == '#' || line[0] == '\n' || strncmp(line, "province_code", 13) == 0)
+            continue;
+        unsigned p1, p2;
+        if (sscanf(line, "%u\t%u", &p1, &p2) != 2 || p1 % 10000 || p2 % 10000 ||
+            p1 >= 1000000 || p2 >= 1000000) {
+            st = pm_errctx_set(err, PM_ERR_DICT_SYNTAX, path, "line %u: expected two province codes", ln);
+            if (err)
+                err->line = ln;
+            break;
+        }
+        a->adj[p1 / 10000][p2 / 10000] = 1;
+    }
+    fclose(f);
+    for (int i = 0; st == PM_OK && i < 100; i++)
+        for (int j = 0; j < 100; j++)
+            if (a->adj[i][j] != a->adj[j][i]) {
+                st = pm_errctx_set(err, PM_ERR_DICT_SYNTAX, path,
+                                   "not symmetric: %02d0000 -> %02d0000 has no reverse", i, j);
+                break;
+            }
+    return st;
+}
+
+int pm_adopt_neighbours(const pm_adopt *a, uint32_t p1, uint32_t p2)
+{
+    if (!p1 || !p2 || p1 >= 1000000 || p2 >= 1000000)
+        return 0;
+    return a->adj[p1 / 10000][p2 / 10000];
+}
+
+static const char *relation(const pm_adopt *a, const adoption *x, const adoption *y)
 {
     if (y->level && x->level && y->level < x->level)
         return "up";
@@ -288,6 +330,8 @@ static const char *relation(const adoption *x, const adoption *y)
         return "down";
     if (x->province && x->province == y->province)
         return "same_province";
+    if (pm_adopt_neighbours(a, x->province, y->province))
+        return "neighbouring_province";
     return "other";
 }
 
@@ -391,7 +435,7 @@ pm_status pm_adopt_write(const pm_adopt *a, const char *dir, pm_errctx *err)
                         continue;
                     TRY(pm_buf_printf(&bd, "%s\t%06u\t%06u\t%.4f\t%s\tnone\n", name,
                                       (unsigned)v[e].region, (unsigned)x->region, lag,
-                                      relation(&v[e], x)));
+                                      relation(a, &v[e], x)));
                     TRY(flush(fd, &bd, 0, err));
                 }
         }

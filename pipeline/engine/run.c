@@ -699,6 +699,11 @@ pm_status pm_run(const pm_run_options *o, pm_run_summary *sum, pm_errctx *err)
         st = pm_counts_create(&e->counts, e->dicts);
     if (st == PM_OK && !o->no_diffusion)
         st = pm_adopt_create(&e->adopt, e->dicts, pm_classifier_gazetteer(e->cls), &o->diffusion);
+    if (st == PM_OK && e->adopt) {
+        char adj[4096];
+        snprintf(adj, sizeof adj, "%s/province_adjacency.tsv", o->dict_dir);
+        st = pm_adopt_load_adjacency(e->adopt, adj, err);
+    }
     if (st == PM_OK)
         st = open_outputs(e);
     if (st != PM_OK) {
