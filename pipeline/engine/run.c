@@ -667,12 +667,13 @@ pm_status pm_run(const pm_run_options *o, pm_run_summary *sum, pm_errctx *err)
     e->instr_dim = pm_dictset_dim_find(e->dicts, "instrument");
 
     st = pm_inputs_create(&e->inputs, o->inputs, o->n_inputs);
-    if (st == PM_OK && pm_inputs_failed_count(e->inputs)) {
-        /* A path named on the command line that cannot be read is a run error: say which. */
-        st = pm_errctx_set(err, pm_inputs_failed_code(e->inputs, 0),
-                           pm_inputs_failed_path(e->inputs, 0), "%s",
-                           pm_strerror(pm_inputs_failed_code(e->inputs, 0)));
-    }
+    /* A path that does not exist is a run error, said before any work; a directory loop
+     * met while walking is reported in rejects.tsv and the run goes on. */
+    for (size_t i = 0; st == PM_OK && i < pm_inputs_failed_count(e->inputs); i++)
+        if (pm_inputs_failed_code(e->inputs, i) != PM_ERR_LOOP)
+            st = pm_errctx_set(err, pm_inputs_failed_code(e->inputs, i),
+                               pm_inputs_failed_path(e->inputs, i), "%s",
+                               pm_strerror(pm_inputs_failed_code(e->inputs, i)));
     if (st != PM_OK) {
         engine_free(e);
         return st;
@@ -706,6 +707,9 @@ pm_status pm_run(const pm_run_options *o, pm_run_summary *sum, pm_errctx *err)
     }
     if (st == PM_OK)
         st = open_outputs(e);
+    for (size_t i = 0; st == PM_OK && i < pm_inputs_failed_count(e->inputs); i++)
+        st = file_reject(e, pm_inputs_failed_path(e->inputs, i), PM_ERR_LOOP,
+                         "symlink loop: directory already on the walk path; not followed");
     if (st != PM_OK) {
         if (err->code == PM_OK)
             pm_errctx_set(err, st, o->outdir, "setting up the run");

@@ -1,0 +1,558 @@
+/* readers/corpus_xml.c - the corpus XML format: <corpus><doc id="…">…</doc>…</corpus>.
+ *
+ * Split: a cheap scan of the decompressed stream cuts it at "<doc" … "</doc>" (memmem,
+ * no per-byte state machine), keeping at most one document plus one read block in
+ * memory. A document over the size cap is skipped without being buffered; damage in the
+ * compressed stream drops only the document it cuts through.
+ * Parse: each slice is validated as UTF-8 and parsed alone with libxml2 - no DTD, no
+ * entity expansion beyond the XML built-ins, no network, errors never printed - so one
+ * malformed document loses only itself.
+ */
+#include <libxml/parser.h>
+#include <libxml/tree.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "policyminer/buf.h"
+#include "policyminer/reader.h"
+
+#define READ_BLOCK (1u << 20)
+#define KEEP_TAIL 16 /* bytes kept between scans: a tag may straddle two reads */
+
+/* ---- sniffing ------------------------------------------------------------------------ */
+
+static int xml_sniff(const char *h, size_t n)
+{
+    size_t lim = n < 4096 ? n : 4096;
+    for (size_t i = 0; i + 4 < lim; i++) {
+        if (h[i] != '<')
+            continue;
+        if (i + 7 <= lim && memcmp(h + i, "<corpus", 7) == 0)
+            return 1;
+        if (memcmp(h + i, "<doc", 4) == 0 && i + 4 < lim) {
+            char c = h[i + 4];
+            if (c == ' ' || c == '>' || c == '\t' || c == '\n' || c == '\r' || c == '/')
+                return 1;
+        }
+    }
+    return 0;
+}
+
+/* ---- splitting ----------------------------------------------------------------------- */
+
+typedef struct split {
+    pm_limits lim;
+    pm_buf buf;
+    uint64_t buf_off;  /* stream offset of buf.data[0] */
+    size_t scan;       /* where the next search starts */
+    size_t consume;    /* bytes to drop at the next call (the record just returned) */
+    int eof;
+    int in_doc;
+    size_t doc_start;
+    int skipping;      /* inside an oversized document: looking for its end */
+    uint64_t total;    /* bytes read */
+    uint64_t ndocs;
+    int dtd_reported, enc_checked;
+    pm_status gz_err;  /* soft error to report */
+    uint64_t gz_err_off;
+} split;
+
+static pm_status split_create(void **state, const pm_limits *lim)
+{
+    split *s = calloc(1, sizeof *s);
+    if (!s)
+        return PM_ERR_NOMEM;
+    s->lim = *lim;
+    pm_buf_init(&s->buf, (size_t)lim->max_doc_bytes + 2 * READ_BLOCK + KEEP_TAIL);
+    *state = s;
+    return PM_OK;
+}
+
+static void split_free(void *state)
+{
+    split *s = state;
+    if (!s)
+        return;
+    pm_buf_free(&s->buf);
+    free(s);
+}
+
+static void drop(split *s, size_t n)
+{
+    pm_buf_consume(&s->buf, n);
+    s->buf_off += n;
+    s->scan = s->scan > n ? s->scan - n : 0;
+    if (s->in_doc)
+        s->doc_start -= n;
+}
+
+/* Reads one more block. Sets eof; a soft gzip error is remembered in gz_err. */
+static pm_status more(split *s, pm_gz *in)
+{
+    pm_status st = pm_buf_reserve(&s->buf, READ_BLOCK);
+    if (st != PM_OK)
+        return st;
+    size_t got = 0;
+    st = pm_gz_read(in, s->buf.data + s->buf.len, READ_BLOCK, &got);
+    s->buf.len += got;
+    s->buf.data[s->buf.len] = '\0';
+    s->total += got;
+    if (st == PM_ERR_IO || st == PM_ERR_NOMEM)
+        return st;
+    if (st != PM_OK) {
+        s->gz_err = st;
+        s->gz_err_off = pm_gz_error_offset(in);
+        return PM_OK;
+    }
+    if (got == 0)
+        s->eof = 1;
+    return PM_OK;
+}
+
+static int is_doc_tag(const char *p, const char *end)
+{
+    if (end - p < 5 || memcmp(p, "<doc", 4) != 0)
+        return 0;
+    char c = p[4];
+    return c == ' ' || c == '>' || c == '\t' || c == '\n' || c == '\r' || c == '/';
+}
+
+/* First "<doc" start tag in [from, len). */
+static const char *find_doc(const split *s, size_t from)
+{
+    const char *p = s->buf.data + from, *end = s->buf.data + s->buf.len;
+    while (p < end) {
+        const char *q = memmem(p, (size_t)(end - p), "<doc", 4);
+        if (!q)
+            return NULL;
+        if (end - q < 5)
+            return NULL; /* undecided until more bytes arrive */
+        if (is_doc_tag(q, end))
+            return q;
+        p = q + 4;
+    }
+    return NULL;
+}
+
+/* The id attribute of a start tag at p (cheap scan, for reporting). */
+static void start_tag_id(const char *p, size_t n, char *out, size_t outsz)
+{
+    out[0] = '\0';
+    const char *gt = memchr(p, '>', n < 4096 ? n : 4096);
+    size_t lim = gt ? (size_t)(gt - p) : (n < 4096 ? n : 4096);
+    for (size_t i = 4; i + 4 < lim; i++) {
+        if (memcmp(p + i, "id", 2) != 0 || (p[i - 1] != ' ' && p[i - 1] != '\t' && p[i - 1] != '\n'))
+            continue;
+        size_t j = i + 2;
+        while (j < lim && (p[j] == ' ' || p[j] == '\t'))
+            j++;
+        if (j >= lim || p[j] != '=')
+            continue;
+        j++;
+        while (j < lim && (p[j] == ' ' || p[j] == '\t'))
+            j++;
+        if (j >= lim || (p[j] != '"' && p[j] != '\''))
+            continue;
+        char q = p[j++];
+        size_t k = j;
+        while (k < lim && p[k] != q)
+            k++;
+        size_t len = k - j < outsz - 1 ? k - j : outsz - 1;
+        memcpy(out, p + j, len);
+        out[len] = '\0';
+        for (size_t z = 0; z < len; z++)
+            if ((unsigned char)out[z] < 0x20)
+                out[z] = ' ';
+        return;
+    }
+}
+
+static void reject(pm_reject *r, pm_status code, uint64_t off, const char *id, const char *fmt,
+                   const char *arg)
+{
+    memset(r, 0, sizeof *r);
+    r->code = code;
+    r->offset = off;
+    if (id)
+        snprintf(r->doc_id, sizeof r->doc_id, "%s", id);
+    snprintf(r->detail, sizeof r->detail, fmt, arg ? arg : "");
+}
+
+/* Outside documents: refuse DTDs (reported once) and non-UTF-8 declarations. */
+static int check_prolog(split *s, size_t upto, pm_reject *rej)
+{
+    const char *p = s->buf.data + s->scan;
+    size_t n = upto > s->scan ? upto - s->scan : 0;
+    if (!s->dtd_reported && (memmem(p, n, "<!DOCTYPE", 9) || memmem(p, n, "<!ENTITY", 8))) {
+        s->dtd_reported = 1;
+        reject(rej, PM_ERR_XML_DTD, s->buf_off + s->scan, "",
+               "DOCTYPE/ENTITY declaration ignored: documents are parsed without it%s", "");
+        return 1;
+    }
+    if (!s->enc_checked && s->buf_off == 0) {
+        s->enc_checked = 1;
+        const char *d = memmem(p, n, "<?xml", 5);
+        const char *e = d ? memmem(d, n - (size_t)(d - p), "encoding", 8) : NULL;
+        const char *close = d ? memmem(d, n - (size_t)(d - p), "?>", 2) : NULL;
+        if (e && close && e < close) {
+            const char *q = memchr(e, '"', (size_t)(close - e));
+            if (!q)
+                q = memchr(e, '\'', (size_t)(close - e));
+            if (q && (size_t)(close - q) > 6 && strncasecmp(q + 1, "utf-8", 5) != 0 &&
+                strncasecmp(q + 1, "utf8", 4) != 0) {
+                char enc[32];
+                size_t k = 0;
+                while (k + 1 < sizeof enc && q + 1 + k < close && q[1 + k] != '"' && q[1 + k] != '\'')
+                    k++;
+                memcpy(enc, q + 1, k);
+                enc[k] = '\0';
+                reject(rej, PM_ERR_UTF8, 0, "", "declared encoding %s is not supported: convert to UTF-8", enc);
+                return 1;
+            }
+        }
+    }
+    return 0;
+}
+
+static pm_status split_next(void *state, pm_gz *in, pm_raw *raw, pm_reject *rej,
+                            pm_split_result *res)
+{
+    split *s = state;
+    if (s->consume) {
+        drop(s, s->consume);
+        s->consume = 0;
+    }
+    for (;;) {
+        if (s->gz_err != PM_OK) {
+            /* Good bytes before the damage are all buffered; a document cut by it is lost. */
+            char id[128] = "";
+            uint64_t off = s->buf_off + s->buf.len;
+            if (s->in_doc) {
+                start_tag_id(s->buf.data + s->doc_start, s->buf.len - s->doc_start, id, sizeof id);
+                off = s->buf_off + s->doc_start;
+                drop(s, s->doc_start);
+                s->in_doc = 0;
+                drop(s, s->buf.len);
+            } else if (s->skipping) {
+                s->skipping = 0;
+            }
+            char detail[96];
+            snprintf(detail, sizeof detail, "at compressed offset %llu; data up to the next member lost",
+                     (unsigned long long)s->gz_err_off);
+            reject(rej, s->gz_err, off, id, "%s", detail);
+            s->gz_err = PM_OK;
+            /* whatever partial text is buffered cannot be trusted to join the next member */
+            if (!s->in_doc)
+                drop(s, s->buf.len);
+            *res = PM_SPLIT_REJECT;
+            return PM_OK;
+        }
+        if (s->skipping) {
+            /* Oversized document: look for its end or the next start, buffering nothing. */
+            const char *end = memmem(s->buf.data + s->scan, s->buf.len - s->scan, "</doc>", 6);
+            const char *next = find_doc(s, s->scan);
+            if (end && (!next || end < next)) {
+                drop(s, (size_t)(end - s->buf.data) + 6);
+                s->scan = 0;
+                s->skipping = 0;
+                continue;
+            }
+            if (next) {
+                drop(s, (size_t)(next - s->buf.data));
+                s->scan = 0;
+                s->skipping = 0;
+                continue;
+            }
+            if (s->eof) {
+                *res = PM_SPLIT_END;
+                return PM_OK;
+            }
+            if (s->buf.len > KEEP_TAIL)
+                drop(s, s->buf.len - KEEP_TAIL);
+            s->scan = 0;
+            pm_status st = more(s, in);
+            if (st != PM_OK)
+                return st;
+            continue;
+        }
+        if (!s->in_doc) {
+            const char *d = find_doc(s, s->scan);
+            size_t upto = d ? (size_t)(d - s->buf.data) : s->buf.len;
+            if (check_prolog(s, upto, rej)) {
+                *res = PM_SPLIT_REJECT;
+                return PM_OK;
+            }
+            if (d) {
+                drop(s, upto);
+                s->in_doc = 1;
+                s->doc_start = 0;
+                s->scan = 4;
+                continue;
+            }
+            if (s->eof) {
+                if (s->ndocs == 0 && !s->dtd_reported) {
+                    reject(rej, s->total ? PM_ERR_NOT_CORPUS : PM_ERR_EMPTY, 0, "",
+                           s->total ? "no <doc> element found%s" : "no bytes%s", "");
+                    s->ndocs = 1; /* report once */
+                    *res = PM_SPLIT_REJECT;
+                    return PM_OK;
+                }
+                *res = PM_SPLIT_END;
+                return PM_OK;
+            }
+            if (s->buf.len > KEEP_TAIL) {
+                s->scan = s->buf.len - KEEP_TAIL;
+                drop(s, s->scan);
+            }
+            pm_status st = more(s, in);
+            if (st != PM_OK)
+                return st;
+            continue;
+        }
+        /* inside a document: find its end, or a new start that proves it unclosed */
+        const char *base = s->buf.data;
+        const char *end = memmem(base + s->scan, s->buf.len - s->scan, "</doc>", 6);
+        const char *next = find_doc(s, s->scan);
+        if (next && (!end || next < end)) {
+            char id[128];
+            start_tag_id(base + s->doc_start, (size_t)(next - base) - s->doc_start, id, sizeof id);
+            reject(rej, PM_ERR_XML, s->buf_off + s->doc_start, id,
+                   "<doc> not closed before the next <doc>%s", "");
+            drop(s, (size_t)(next - base));
+            s->doc_start = 0;
+            s->scan = 4;
+            s->ndocs++;
+            *res = PM_SPLIT_REJECT;
+            return PM_OK;
+        }
+        if (end) {
+            size_t stop = (size_t)(end - base) + 6;
+            s->in_doc = 0;
+            s->ndocs++;
+            if (s->lim.max_docs_per_file && s->ndocs > s->lim.max_docs_per_file) {
+                char id[128];
+                start_tag_id(base + s->doc_start, stop - s->doc_start, id, sizeof id);
+                reject(rej, PM_ERR_TOO_MANY_DOCS, s->buf_off + s->doc_start, id,
+                       "beyond --max-docs-per-file%s", "");
+                s->consume = stop;
+                *res = PM_SPLIT_REJECT;
+                return PM_OK;
+            }
+            if (stop - s->doc_start > s->lim.max_doc_bytes) {
+                char id[128];
+                start_tag_id(base + s->doc_start, stop - s->doc_start, id, sizeof id);
+                reject(rej, PM_ERR_DOC_TOO_BIG, s->buf_off + s->doc_start, id,
+                       "larger than --max-doc-bytes%s", "");
+                s->consume = stop;
+                *res = PM_SPLIT_REJECT;
+                return PM_OK;
+            }
+            raw->p = base + s->doc_start;
+            raw->len = stop - s->doc_start;
+            raw->offset = s->buf_off + s->doc_start;
+            s->consume = stop;
+            s->scan = stop;
+            *res = PM_SPLIT_RECORD;
+            return PM_OK;
+        }
+        if (s->buf.len - s->doc_start > s->lim.max_doc_bytes) {
+            char id[128];
+            start_tag_id(base + s->doc_start, s->buf.len - s->doc_start, id, sizeof id);
+            reject(rej, PM_ERR_DOC_TOO_BIG, s->buf_off + s->doc_start, id,
+                   "larger than --max-doc-bytes; skipped without buffering%s", "");
+            s->in_doc = 0;
+            s->skipping = 1;
+            s->ndocs++;
+            size_t keep = s->buf.len > KEEP_TAIL ? s->buf.len - KEEP_TAIL : 0;
+            drop(s, keep);
+            s->scan = 0;
+            *res = PM_SPLIT_REJECT;
+            return PM_OK;
+        }
+        if (s->eof) {
+            char id[128];
+            start_tag_id(base + s->doc_start, s->buf.len - s->doc_start, id, sizeof id);
+            reject(rej, PM_ERR_TRUNCATED_DOC, s->buf_off + s->doc_start, id,
+                   "input ends inside the document%s", "");
+            s->in_doc = 0;
+            s->ndocs++;
+            drop(s, s->buf.len);
+            *res = PM_SPLIT_REJECT;
+            return PM_OK;
+        }
+        s->scan = s->buf.len > s->doc_start + 8 ? s->buf.len - 8 : s->doc_start + 4;
+        pm_status st = more(s, in);
+        if (st != PM_OK)
+            return st;
+    }
+}
+
+/* ---- parsing ------------------------------------------------------------------------- */
+
+typedef struct parser {
+    xmlParserCtxtPtr ctxt;
+    pm_buf arena;
+    pm_limits lim;
+} parser;
+
+static pm_status parse_create(void **scratch, const pm_limits *lim)
+{
+    parser *p = calloc(1, sizeof *p);
+    if (!p)
+        return PM_ERR_NOMEM;
+    p->ctxt = xmlNewParserCtxt();
+    if (!p->ctxt) {
+        free(p);
+        return PM_ERR_NOMEM;
+    }
+    p->lim = *lim;
+    pm_buf_init(&p->arena, (size_t)lim->max_doc_bytes + 4096);
+    *scratch = p;
+    return PM_OK;
+}
+
+static void parse_free(void *scratch)
+{
+    parser *p = scratch;
+    if (!p)
+        return;
+    xmlFreeParserCtxt(p->ctxt);
+    pm_buf_free(&p->arena);
+    free(p);
+}
+
+typedef struct span {
+    size_t off, len;
+    int set;
+} span;
+
+static int is_ws(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
+
+/* Copies text into the arena (trimmed unless keep_ws), recording offset and length. */
+static pm_status keep(parser *p, span *sp, const char *t, int keep_ws)
+{
+    size_t n = strlen(t);
+    if (!keep_ws) {
+        while (n && is_ws(*t)) {
+            t++;
+            n--;
+        }
+        while (n && is_ws(t[n - 1]))
+            n--;
+    }
+    sp->off = p->arena.len;
+    sp->len = n;
+    sp->set = 1;
+    pm_status st = pm_buf_append(&p->arena, t, n);
+    if (st == PM_OK)
+        st = pm_buf_append_char(&p->arena, '\0');
+    return st;
+}
+
+static pm_status parse(void *scratch, const pm_raw *raw, pm_doc *doc, pm_reject *rej)
+{
+    parser *p = scratch;
+    char id[128];
+    memset(doc, 0, sizeof *doc);
+    size_t bad;
+    if (!pm_utf8_valid(raw->p, raw->len, &bad)) {
+        start_tag_id(raw->p, raw->len, id, sizeof id);
+        char d[64];
+        snprintf(d, sizeof d, "%s at byte %zu of the document",
+                 raw->p[bad] == 0 ? "NUL byte" : "invalid sequence", bad);
+        reject(rej, PM_ERR_UTF8, raw->offset, id, "%s", d);
+        return PM_ERR_UTF8;
+    }
+    if (memmem(raw->p, raw->len, "<!DOCTYPE", 9) || memmem(raw->p, raw->len, "<!ENTITY", 8)) {
+        start_tag_id(raw->p, raw->len, id, sizeof id);
+        reject(rej, PM_ERR_XML_DTD, raw->offset, id, "DTD inside a document refused%s", "");
+        return PM_ERR_XML_DTD;
+    }
+    if (raw->len > INT32_MAX) {
+        reject(rej, PM_ERR_DOC_TOO_BIG, raw->offset, "", "document too large for the parser%s", "");
+        return PM_ERR_DOC_TOO_BIG;
+    }
+    xmlCtxtReset(p->ctxt);
+    xmlDocPtr x = xmlCtxtReadMemory(p->ctxt, raw->p, (int)raw->len, NULL, "UTF-8",
+                                    XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING |
+                                        XML_PARSE_NOCDATA | XML_PARSE_HUGE);
+    if (!x) {
+        start_tag_id(raw->p, raw->len, id, sizeof id);
+        const xmlError *e = xmlCtxtGetLastError(p->ctxt);
+        char d[160];
+        snprintf(d, sizeof d, "line %d: %s", e ? e->line : 0, e && e->message ? e->message : "parse error");
+        size_t dl = strlen(d);
+        while (dl && (d[dl - 1] == '\n' || d[dl - 1] == ' '))
+            d[--dl] = '\0';
+        reject(rej, PM_ERR_XML, raw->offset, id, "%s", d);
+        return PM_ERR_XML;
+    }
+    pm_status st = PM_OK;
+    xmlNodePtr root = xmlDocGetRootElement(x);
+    span f[8];
+    memset(f, 0, sizeof f);
+    enum { F_ID, F_TITLE, F_ISSUER, F_DOCNO, F_DATE, F_REGION, F_URL, F_BODY };
+    static const char *const names[] = {"", "title", "issuer", "docno", "date", "region", "url", "body"};
+    pm_buf_reset(&p->arena);
+    xmlChar *idv = root ? xmlGetProp(root, (const xmlChar *)"id") : NULL;
+    if (idv) {
+        st = keep(p, &f[F_ID], (const char *)idv, 0);
+        xmlFree(idv);
+    }
+    for (xmlNodePtr c = root ? root->children : NULL; st == PM_OK && c; c = c->next) {
+        if (c->type != XML_ELEMENT_NODE)
+            continue;
+        for (int k = 1; k < 8; k++) {
+            if (f[k].set || strcmp((const char *)c->name, names[k]) != 0)
+                continue;
+            xmlChar *v = NULL;
+            if (k == F_REGION)
+                v = xmlGetProp(c, (const xmlChar *)"code");
+            if (!v)
+                v = xmlNodeGetContent(c);
+            if (!v) {
+                st = PM_ERR_NOMEM;
+                break;
+            }
+            st = keep(p, &f[k], (const char *)v, k == F_BODY);
+            xmlFree(v);
+            break;
+        }
+    }
+    int root_is_doc = root && strcmp((const char *)root->name, "doc") == 0;
+    xmlFreeDoc(x);
+    if (st == PM_ERR_TOO_BIG) {
+        reject(rej, PM_ERR_DOC_TOO_BIG, raw->offset, "", "document text exceeds the cap%s", "");
+        return PM_ERR_DOC_TOO_BIG;
+    }
+    if (st != PM_OK)
+        return st;
+    if (!root_is_doc) {
+        reject(rej, PM_ERR_XML, raw->offset, "", "root element is not <doc>%s", "");
+        return PM_ERR_XML;
+    }
+    if (!f[F_ID].set || f[F_ID].len == 0) {
+        reject(rej, PM_ERR_NO_ID, raw->offset, "", "<doc> has no id attribute%s", "");
+        return PM_ERR_NO_ID;
+    }
+    pm_str *out[8] = {&doc->id, &doc->title, &doc->issuer, &doc->docno,
+                      &doc->date, &doc->region_code, &doc->url, &doc->body};
+    for (int k = 0; k < 8; k++)
+        if (f[k].set) {
+            out[k]->p = p->arena.data + f[k].off;
+            out[k]->len = f[k].len;
+        }
+    return PM_OK;
+}
+
+const pm_format pm_format_corpus_xml = {
+    .name = "corpus-xml",
+    .sniff = xml_sniff,
+    .split_create = split_create,
+    .split_next = split_next,
+    .split_free = split_free,
+    .parse_create = parse_create,
+    .parse = parse,
+    .parse_free = parse_free,
+};
