@@ -1,0 +1,41 @@
+/* classify/gaz_internal.h - the gazetteer's name index, shared by gazetteer.c (loading)
+ * and issuer.c (resolution) only. */
+#ifndef PM_GAZ_INTERNAL_H
+#define PM_GAZ_INTERNAL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "policyminer/gazetteer.h"
+
+enum { GK_DIV_FULL = 1, GK_DIV_ALIAS, GK_CENTRAL, GK_SUFFIX, GK_ABBR, GK_DOCNO };
+
+typedef struct gaz_key {
+    char *s;
+    size_t len;
+    uint64_t hash;
+    uint32_t first; /* first posting, UINT32_MAX = none */
+} gaz_key;
+
+typedef struct gaz_post {
+    uint8_t kind;
+    uint32_t value; /* division index for GK_DIV_*, else a region code */
+    uint32_t next;  /* next posting of the same key, UINT32_MAX = end */
+} gaz_post;
+
+struct pm_gazetteer {
+    pm_division *div;
+    size_t ndiv, divcap;
+    gaz_key *keys;
+    size_t kcap, nkeys, max_key;
+    gaz_post *post;
+    size_t npost, pcap;
+    char checksum[72];
+};
+
+/* First posting of the exact key s[0..n), or UINT32_MAX. */
+uint32_t pm_gaz_lookup(const pm_gazetteer *g, const char *s, size_t n);
+/* 1 when d is in use in `year` (first_year <= year < last_year). */
+int pm_division_valid(const pm_division *d, int year);
+
+#endif
