@@ -38,6 +38,7 @@ enum { SLOT_FREE = 0, SLOT_QUEUED = 1, SLOT_TAKEN = 2, SLOT_DONE = 3 };
 
 typedef struct item {
     int is_doc;          /* raw document (else a reject from the splitter) */
+    int is_file;         /* a file-level problem: a rejects row, not a document */
     size_t src;          /* input index */
     uint64_t offset;
     size_t raw_off, raw_len;
@@ -253,12 +254,19 @@ static pm_status reject_row(engine *e, const char *source, const pm_reject *r)
 }
 
 /* A file-level problem (cannot open, empty, not a corpus): a rejects row that is not a
- * document. Counted per file, not as a rejected document. */
-static pm_status file_reject(engine *e, const char *source, pm_status code, const char *detail)
+ * document. It travels through the batches like everything else, so rejects.tsv keeps
+ * input order whatever the thread count. */
+static pm_status add_item(engine *e, const item *proto, const pm_raw *raw, const pm_format *fmt);
+
+static pm_status file_reject(engine *e, size_t src, pm_status code, const char *detail)
 {
-    if (code < PM_STATUS_LAST)
-        e->sum->rejects_by_reason[code]++;
-    return pm_rejects_row(&e->rejbuf, source, 0, "", code, detail);
+    item proto;
+    memset(&proto, 0, offsetof(item, cats));
+    proto.is_file = 1;
+    proto.src = src;
+    proto.rej.code = code;
+    snprintf(proto.rej.detail, sizeof proto.rej.detail, "%s", detail);
+    return add_item(e, &proto, NULL, NULL);
 }
 
 /* Inserts h; returns 1 if it was already present. */
@@ -303,6 +311,12 @@ static pm_status commit_batch(engine *e, batch *b)
     for (size_t i = 0; st == PM_OK && i < b->n; i++) {
         item *it = &b->items[i];
         const char *source = pm_inputs_path(e->inputs, it->src);
+        if (it->is_file) {
+            if (it->rej.code < PM_STATUS_LAST)
+                e->sum->rejects_by_reason[it->rej.code]++;
+            st = pm_rejects_row(&e->rejbuf, source, 0, "", it->rej.code, it->rej.detail);
+            continue;
+        }
         if (!it->ok) {
             st = reject_row(e, source, &it->rej);
             continue;
@@ -462,7 +476,7 @@ static pm_status read_input(engine *e, size_t idx)
     pm_status st = pm_gz_open(&gz, path, &gl);
     if (st != PM_OK) {
         e->sum->files_failed++;
-        return file_reject(e, path, st, strerror(errno));
+        return file_reject(e, idx, st, strerror(errno));
     }
     const char *head = NULL;
     size_t hlen = 0;
@@ -470,14 +484,18 @@ static pm_status read_input(engine *e, size_t idx)
     if (st == PM_ERR_IO || st == PM_ERR_NOMEM) {
         pm_gz_close(gz);
         e->sum->files_failed++;
-        return st == PM_ERR_IO ? file_reject(e, path, st, "read failed") : st;
+        return st == PM_ERR_IO ? file_reject(e, idx, st, "read failed") : st;
     }
     const pm_format *fmt = hlen ? pm_format_sniff(head, hlen) : NULL;
-    if (!fmt) {
+    int utf16 = hlen >= 2 && (((unsigned char)head[0] == 0xFF && (unsigned char)head[1] == 0xFE) ||
+                              ((unsigned char)head[0] == 0xFE && (unsigned char)head[1] == 0xFF));
+    if (!fmt || utf16) {
         e->sum->bytes_in += pm_gz_in_bytes(gz);
         pm_gz_close(gz);
         e->sum->files_read++;
-        return file_reject(e, path, hlen ? PM_ERR_NOT_CORPUS : PM_ERR_EMPTY,
+        if (utf16)
+            return file_reject(e, idx, PM_ERR_UTF8, "UTF-16 text (byte-order mark): convert to UTF-8");
+        return file_reject(e, idx, hlen ? PM_ERR_NOT_CORPUS : PM_ERR_EMPTY,
                            hlen ? "no known format (corpus XML expected)" : "zero bytes");
     }
     void *sp = NULL;
@@ -707,9 +725,12 @@ pm_status pm_run(const pm_run_options *o, pm_run_summary *sum, pm_errctx *err)
     }
     if (st == PM_OK)
         st = open_outputs(e);
-    for (size_t i = 0; st == PM_OK && i < pm_inputs_failed_count(e->inputs); i++)
-        st = file_reject(e, pm_inputs_failed_path(e->inputs, i), PM_ERR_LOOP,
-                         "symlink loop: directory already on the walk path; not followed");
+    /* Loops are found while expanding the inputs, before any batch: rows come first. */
+    for (size_t i = 0; st == PM_OK && i < pm_inputs_failed_count(e->inputs); i++) {
+        sum->rejects_by_reason[PM_ERR_LOOP]++;
+        st = pm_rejects_row(&e->rejbuf, pm_inputs_failed_path(e->inputs, i), 0, "", PM_ERR_LOOP,
+                            "symlink loop: directory already on the walk path; not followed");
+    }
     if (st != PM_OK) {
         if (err->code == PM_OK)
             pm_errctx_set(err, st, o->outdir, "setting up the run");

@@ -1,0 +1,779 @@
+/* classify/dict.c - regex dictionaries: the .dict format, PCRE2 compilation, one-scan
+ * matching, and `dict check`.
+ *
+ * Loading parses every *.dict file of a directory (format: dictionaries/FORMAT.md) into
+ * dimensions -> categories -> patterns, compiles each pattern with PCRE2 (UTF, UCP, JIT)
+ * and feeds the literals each pattern requires (litextract.c) to one Aho-Corasick
+ * automaton (acscan.c). Matching scans a text once, then confirms with PCRE2 only the
+ * patterns whose literal occurred (plus the few with no extractable literal), so labels
+ * equal plain PCRE2's at a fraction of the cost. Vetoes (`not`) run only to judge a hit.
+ * The set is read-only after load; each thread brings its own pm_dict_scratch.
+ */
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include <dirent.h>
+#include <stdarg.h>
+#include <pcre2.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "policyminer/buf.h"
+#include "policyminer/dict.h"
+#include "policyminer/hash.h"
+#include "prefilter.h"
+
+#define MAX_PATTERNS 65536
+#define MAX_LINE 65536
+#define VETO_WINDOW 256
+
+typedef struct pat {
+    pcre2_code *code;
+    char *src;
+    unsigned line;
+    uint32_t dim; /* the dimension (file) it belongs to */
+    int always;   /* no required literal: run on every text */
+} pat;
+
+typedef struct cat {
+    char *key, *group, *label_zh, *label_en;
+    size_t group_idx;
+    size_t first_pat, npat;   /* into d->pats, contiguous */
+    size_t first_veto, nveto; /* into d->vetoes */
+    char **must, **must_not;
+    size_t nmust, nmust_not;
+    unsigned line;
+} cat;
+
+typedef struct dim {
+    char *name, *file, *description;
+    char checksum[72];
+    cat *cats;
+    size_t ncats;
+    char **groups;
+    size_t ngroups;
+} dim;
+
+struct pm_dictset {
+    dim *dims;
+    size_t ndims;
+    pat *pats;
+    size_t npats, patcap;
+    pat *vetoes;
+    size_t nvetoes, vetocap;
+    uint32_t *pat_dim, *pat_cat; /* owner of each pattern */
+    pm_ac *ac;
+    pm_dict_options o;
+};
+
+struct pm_dict_scratch {
+    pcre2_match_data *md;
+    pcre2_match_context *mctx;
+    pcre2_jit_stack *jit;
+    uint32_t *stamp; /* per pattern: == cur when it is a candidate for this text */
+    uint32_t cur;
+};
+
+void pm_dict_options_default(pm_dict_options *o)
+{
+    o->match_limit = 1000000;
+    o->depth_limit = 100000;
+    o->jit_stack_max = 1u << 20;
+    o->no_prefilter = 0;
+}
+
+/* ---- parsing the format -------------------------------------------------------------- */
+
+static char *xstrdup(const char *s)
+{
+    char *p = strdup(s);
+    return p;
+}
+
+static char *trim(char *s)
+{
+    while (*s == ' ' || *s == '\t')
+        s++;
+    size_t n = strlen(s);
+    while (n && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\r' || s[n - 1] == '\n'))
+        s[--n] = '\0';
+    return s;
+}
+
+static int valid_key(const char *k)
+{
+    size_t n = strlen(k);
+    if (n == 0 || n > 32 || k[0] < 'a' || k[0] > 'z')
+        return 0;
+    for (size_t i = 0; i < n; i++)
+        if (!((k[i] >= 'a' && k[i] <= 'z') || (k[i] >= '0' && k[i] <= '9') || k[i] == '_'))
+            return 0;
+    return 1;
+}
+
+static pm_status push_str(char ***v, size_t *n, const char *s)
+{
+    char **nv = realloc(*v, (*n + 1) * sizeof **v);
+    if (!nv)
+        return PM_ERR_NOMEM;
+    *v = nv;
+    if (!(nv[*n] = xstrdup(s)))
+        return PM_ERR_NOMEM;
+    (*n)++;
+    return PM_OK;
+}
+
+static pm_status compile(pm_dictset *d, const char *src, const char *file, unsigned line,
+                         pat *out, pm_errctx *err)
+{
+    int ec;
+    PCRE2_SIZE eo;
+    pcre2_code *code = pcre2_compile((PCRE2_SPTR)src, PCRE2_ZERO_TERMINATED,
+                                     PCRE2_UTF | PCRE2_UCP, &ec, &eo, NULL);
+    if (!code) {
+        PCRE2_UCHAR msg[160];
+        pcre2_get_error_message(ec, msg, sizeof msg);
+        pm_errctx_set(err, PM_ERR_REGEX, file, "line %u: %s at offset %zu in /%s/", line,
+                      (const char *)msg, (size_t)eo, src);
+        err->line = line;
+        return PM_ERR_REGEX;
+    }
+    pcre2_jit_compile(code, PCRE2_JIT_COMPLETE); /* falls back to the interpreter if absent */
+    out->code = code;
+    out->src = xstrdup(src);
+    out->line = line;
+    out->always = 1;
+    out->dim = (uint32_t)(d->ndims - 1);
+    return out->src ? PM_OK : PM_ERR_NOMEM;
+}
+
+static pm_status grow_pats(pat **v, size_t *cap, size_t need)
+{
+    if (need <= *cap)
+        return PM_OK;
+    size_t nc = *cap ? *cap * 2 : 256;
+    while (nc < need)
+        nc *= 2;
+    pat *n = realloc(*v, nc * sizeof *n);
+    if (!n)
+        return PM_ERR_NOMEM;
+    *v = n;
+    *cap = nc;
+    return PM_OK;
+}
+
+#define FAIL(code, ...)                                                                   \
+    do {                                                                                  \
+        st = pm_errctx_set(err, code, path, __VA_ARGS__);                                 \
+        if (err)                                                                          \
+            err->line = ln;                                                               \
+        goto done;                                                                        \
+    } while (0)
+
+static pm_status load_file(pm_dictset *d, const char *path, pm_errctx *err)
+{
+    FILE *f = fopen(path, "r");
+    if (!f)
+        return pm_errctx_set(err, PM_ERR_OPEN, path, "cannot open dictionary");
+    pm_status st = PM_OK;
+    dim *dm = NULL;
+    unsigned ln = 0;
+    char *line = malloc(MAX_LINE);
+    if (!line) {
+        fclose(f);
+        return PM_ERR_NOMEM;
+    }
+    dim *nd = realloc(d->dims, (d->ndims + 1) * sizeof *nd);
+    if (!nd) {
+        st = PM_ERR_NOMEM;
+        goto done;
+    }
+    d->dims = nd;
+    dm = &d->dims[d->ndims++];
+    memset(dm, 0, sizeof *dm);
+    if (!(dm->file = xstrdup(path))) {
+        st = PM_ERR_NOMEM;
+        goto done;
+    }
+    if (pm_sha256_file(path, dm->checksum) != PM_OK)
+        FAIL(PM_ERR_IO, "cannot read");
+    cat *c = NULL;
+    while (fgets(line, MAX_LINE, f)) {
+        ln++;
+        size_t len = strlen(line);
+        if (len == MAX_LINE - 1 && line[len - 1] != '\n')
+            FAIL(PM_ERR_DICT_SYNTAX, "line %u longer than %d bytes", ln, MAX_LINE);
+        char *s = trim(line);
+        if (!*s || *s == '#')
+            continue;
+        if (*s == '[') {
+            char *e = strchr(s, ']');
+            if (!e || trim(e + 1)[0])
+                FAIL(PM_ERR_DICT_SYNTAX, "line %u: expected [category_key]", ln);
+            *e = '\0';
+            char *key = trim(s + 1);
+            if (!valid_key(key))
+                FAIL(PM_ERR_DICT_SYNTAX, "line %u: bad category key '%s' (snake_case, <= 32)", ln, key);
+            for (size_t i = 0; i < dm->ncats; i++)
+                if (strcmp(dm->cats[i].key, key) == 0)
+                    FAIL(PM_ERR_DICT_SYNTAX, "line %u: duplicate category '%s'", ln, key);
+            if (dm->ncats >= PM_MAX_CATS)
+                FAIL(PM_ERR_DICT_SYNTAX, "line %u: more than %d categories", ln, PM_MAX_CATS);
+            cat *ncs = realloc(dm->cats, (dm->ncats + 1) * sizeof *ncs);
+            if (!ncs) {
+                st = PM_ERR_NOMEM;
+                goto done;
+            }
+            dm->cats = ncs;
+            c = &dm->cats[dm->ncats++];
+            memset(c, 0, sizeof *c);
+            c->key = xstrdup(key);
+            c->line = ln;
+            c->first_pat = d->npats;
+            c->first_veto = d->nvetoes;
+            if (!c->key) {
+                st = PM_ERR_NOMEM;
+                goto done;
+            }
+            continue;
+        }
+        char *eq = strchr(s, '=');
+        if (!eq)
+            FAIL(PM_ERR_DICT_SYNTAX, "line %u: expected key = value", ln);
+        *eq = '\0';
+        char *k = trim(s), *v = trim(eq + 1);
+        if (!c) {
+            if (strcmp(k, "dimension") == 0) {
+                if (!valid_key(v))
+                    FAIL(PM_ERR_DICT_SYNTAX, "line %u: bad dimension key '%s'", ln, v);
+                free(dm->name);
+                dm->name = xstrdup(v);
+            } else if (strcmp(k, "description") == 0 || strcmp(k, "source") == 0) {
+                if (strcmp(k, "description") == 0) {
+                    free(dm->description);
+                    dm->description = xstrdup(v);
+                }
+            } else {
+                FAIL(PM_ERR_DICT_SYNTAX, "line %u: unknown header key '%s'", ln, k);
+            }
+            continue;
+        }
+        if (!*v)
+            FAIL(PM_ERR_DICT_SYNTAX, "line %u: empty value for '%s'", ln, k);
+        if (strcmp(k, "pattern") == 0 || strcmp(k, "not") == 0) {
+            int veto = k[0] == 'n';
+            /* patterns of a category must stay contiguous: refuse them after another
+             * category has started (cannot happen: c is the newest) */
+            if (d->npats + d->nvetoes >= MAX_PATTERNS)
+                FAIL(PM_ERR_DICT_SYNTAX, "line %u: more than %d patterns", ln, MAX_PATTERNS);
+            if (veto) {
+                if ((st = grow_pats(&d->vetoes, &d->vetocap, d->nvetoes + 1)) != PM_OK)
+                    goto done;
+                if ((st = compile(d, v, path, ln, &d->vetoes[d->nvetoes], err)) != PM_OK)
+                    goto done;
+                d->nvetoes++;
+                c->nveto++;
+            } else {
+                if ((st = grow_pats(&d->pats, &d->patcap, d->npats + 1)) != PM_OK)
+                    goto done;
+                if ((st = compile(d, v, path, ln, &d->pats[d->npats], err)) != PM_OK)
+                    goto done;
+                d->npats++;
+                c->npat++;
+            }
+        } else if (strcmp(k, "must") == 0) {
+            st = push_str(&c->must, &c->nmust, v);
+        } else if (strcmp(k, "must_not") == 0) {
+            st = push_str(&c->must_not, &c->nmust_not, v);
+        } else if (strcmp(k, "group") == 0) {
+            if (!valid_key(v))
+                FAIL(PM_ERR_DICT_SYNTAX, "line %u: bad group key '%s'", ln, v);
+            free(c->group);
+            c->group = xstrdup(v);
+        } else if (strcmp(k, "label_zh") == 0) {
+            free(c->label_zh);
+            c->label_zh = xstrdup(v);
+        } else if (strcmp(k, "label_en") == 0) {
+            free(c->label_en);
+            c->label_en = xstrdup(v);
+        } else if (strcmp(k, "pioneer") == 0 || strcmp(k, "since") == 0 || strcmp(k, "note") == 0) {
+            /* experiment metadata: documentation for people, checked for shape only */
+        } else {
+            FAIL(PM_ERR_DICT_SYNTAX, "line %u: unknown key '%s'", ln, k);
+        }
+        if (st != PM_OK)
+            goto done;
+    }
+    if (!dm->name)
+        FAIL(PM_ERR_DICT_SYNTAX, "no 'dimension =' line%s", "");
+    for (size_t i = 0; i + 1 < d->ndims; i++)
+        if (strcmp(d->dims[i].name, dm->name) == 0)
+            FAIL(PM_ERR_DICT_SYNTAX, "dimension '%s' defined twice", dm->name);
+    for (size_t i = 0; i < dm->ncats; i++)
+        if (dm->cats[i].npat == 0) {
+            ln = dm->cats[i].line;
+            FAIL(PM_ERR_DICT_SYNTAX, "line %u: category '%s' has no pattern", ln, dm->cats[i].key);
+        }
+    /* groups in first-seen order */
+    for (size_t i = 0; i < dm->ncats; i++) {
+        cat *ci = &dm->cats[i];
+        if (!ci->group) {
+            ci->group_idx = 0;
+            continue;
+        }
+        size_t g = 0;
+        while (g < dm->ngroups && strcmp(dm->groups[g], ci->group) != 0)
+            g++;
+        if (g == dm->ngroups && (st = push_str(&dm->groups, &dm->ngroups, ci->group)) != PM_OK)
+            goto done;
+        ci->group_idx = g;
+    }
+done:
+    free(line);
+    fclose(f);
+    return st;
+}
+
+static pm_status build_prefilter(pm_dictset *d, pm_errctx *err)
+{
+    d->pat_dim = malloc((d->npats + 1) * sizeof *d->pat_dim);
+    d->pat_cat = malloc((d->npats + 1) * sizeof *d->pat_cat);
+    if (!d->pat_dim || !d->pat_cat)
+        return PM_ERR_NOMEM;
+    for (size_t i = 0; i < d->ndims; i++)
+        for (size_t c = 0; c < d->dims[i].ncats; c++)
+            for (size_t k = 0; k < d->dims[i].cats[c].npat; k++) {
+                d->pat_dim[d->dims[i].cats[c].first_pat + k] = (uint32_t)i;
+                d->pat_cat[d->dims[i].cats[c].first_pat + k] = (uint32_t)c;
+            }
+    pm_status st = pm_ac_create(&d->ac);
+    for (size_t p = 0; st == PM_OK && p < d->npats; p++) {
+        pm_litset ls;
+        if (d->o.no_prefilter || !pm_litextract(d->pats[p].src, strlen(d->pats[p].src), &ls))
+            continue;
+        d->pats[p].always = 0;
+        for (size_t k = 0; st == PM_OK && k < ls.count; k++)
+            st = pm_ac_add(d->ac, ls.s[k], ls.n[k], (uint32_t)p);
+        pm_litset_free(&ls);
+    }
+    if (st == PM_OK)
+        st = pm_ac_build(d->ac);
+    if (st != PM_OK)
+        pm_errctx_set(err, st, NULL, "building the literal prefilter");
+    return st;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+pm_status pm_dictset_load_files(pm_dictset **out, const char *const *files, size_t n,
+                                const pm_dict_options *o, pm_errctx *err)
+{
+    *out = NULL;
+    pm_errctx_clear(err);
+    pm_dictset *d = calloc(1, sizeof *d);
+    if (!d)
+        return pm_errctx_set(err, PM_ERR_NOMEM, NULL, "loading dictionaries");
+    if (o)
+        d->o = *o;
+    else
+        pm_dict_options_default(&d->o);
+    pm_status st = PM_OK;
+    for (size_t i = 0; st == PM_OK && i < n; i++)
+        st = load_file(d, files[i], err);
+    if (st == PM_OK && d->ndims > 64)
+        st = pm_errctx_set(err, PM_ERR_DICT_SYNTAX, NULL, "more than 64 dictionary files");
+    if (st == PM_OK)
+        st = build_prefilter(d, err);
+    if (st != PM_OK) {
+        if (err && err->code == PM_OK)
+            pm_errctx_set(err, st, NULL, "loading dictionaries");
+        pm_dictset_free(d);
+        return st;
+    }
+    *out = d;
+    return PM_OK;
+}
+
+pm_status pm_dictset_load(pm_dictset **out, const char *dir, const pm_dict_options *o,
+                          pm_errctx *err)
+{
+    *out = NULL;
+    DIR *dh = opendir(dir);
+    if (!dh)
+        return pm_errctx_set(err, PM_ERR_OPEN, dir, "cannot open dictionary directory");
+    char **names = NULL;
+    size_t nn = 0;
+    pm_status st = PM_OK;
+    struct dirent *de;
+    while (st == PM_OK && (de = readdir(dh))) {
+        size_t l = strlen(de->d_name);
+        if (l < 6 || strcmp(de->d_name + l - 5, ".dict") != 0 || de->d_name[0] == '.')
+            continue;
+        char path[4096];
+        snprintf(path, sizeof path, "%s/%s", dir, de->d_name);
+        st = push_str(&names, &nn, path);
+    }
+    closedir(dh);
+    if (st == PM_OK && nn == 0)
+        st = pm_errctx_set(err, PM_ERR_DICT_SYNTAX, dir, "no *.dict files");
+    if (st == PM_OK) {
+        qsort(names, nn, sizeof *names, cmp_str);
+        st = pm_dictset_load_files(out, (const char *const *)names, nn, o, err);
+    }
+    for (size_t i = 0; i < nn; i++)
+        free(names[i]);
+    free(names);
+    return st;
+}
+
+static void free_strs(char **v, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        free(v[i]);
+    free(v);
+}
+
+void pm_dictset_free(pm_dictset *d)
+{
+    if (!d)
+        return;
+    for (size_t i = 0; i < d->ndims; i++) {
+        dim *dm = &d->dims[i];
+        for (size_t c = 0; c < dm->ncats; c++) {
+            cat *ci = &dm->cats[c];
+            free(ci->key);
+            free(ci->group);
+            free(ci->label_zh);
+            free(ci->label_en);
+            free_strs(ci->must, ci->nmust);
+            free_strs(ci->must_not, ci->nmust_not);
+        }
+        free(dm->cats);
+        free(dm->name);
+        free(dm->file);
+        free(dm->description);
+        free_strs(dm->groups, dm->ngroups);
+    }
+    free(d->dims);
+    for (size_t p = 0; p < d->npats; p++) {
+        pcre2_code_free(d->pats[p].code);
+        free(d->pats[p].src);
+    }
+    for (size_t p = 0; p < d->nvetoes; p++) {
+        pcre2_code_free(d->vetoes[p].code);
+        free(d->vetoes[p].src);
+    }
+    free(d->pats);
+    free(d->vetoes);
+    free(d->pat_dim);
+    free(d->pat_cat);
+    pm_ac_free(d->ac);
+    free(d);
+}
+
+/* ---- accessors ------------------------------------------------------------------------- */
+
+size_t pm_dictset_ndims(const pm_dictset *d) { return d->ndims; }
+const char *pm_dictset_dim_name(const pm_dictset *d, size_t i) { return d->dims[i].name; }
+const char *pm_dictset_dim_file(const pm_dictset *d, size_t i) { return d->dims[i].file; }
+const char *pm_dictset_dim_checksum(const pm_dictset *d, size_t i) { return d->dims[i].checksum; }
+size_t pm_dictset_ncats(const pm_dictset *d, size_t i) { return d->dims[i].ncats; }
+size_t pm_dictset_npatterns(const pm_dictset *d) { return d->npats; }
+
+size_t pm_dictset_dim_find(const pm_dictset *d, const char *name)
+{
+    for (size_t i = 0; i < d->ndims; i++)
+        if (strcmp(d->dims[i].name, name) == 0)
+            return i;
+    return (size_t)-1;
+}
+
+const char *pm_dictset_cat_key(const pm_dictset *d, size_t i, size_t c)
+{
+    return d->dims[i].cats[c].key;
+}
+
+const char *pm_dictset_cat_group(const pm_dictset *d, size_t i, size_t c)
+{
+    const char *g = d->dims[i].cats[c].group;
+    return g ? g : "";
+}
+
+const char *pm_dictset_cat_label(const pm_dictset *d, size_t i, size_t c, const char *lang)
+{
+    const cat *ci = &d->dims[i].cats[c];
+    const char *l = lang && strcmp(lang, "en") == 0 ? ci->label_en : ci->label_zh;
+    return l ? l : ci->key;
+}
+
+size_t pm_dictset_ngroups(const pm_dictset *d, size_t i) { return d->dims[i].ngroups; }
+const char *pm_dictset_group_key(const pm_dictset *d, size_t i, size_t g)
+{
+    return d->dims[i].groups[g];
+}
+size_t pm_dictset_cat_group_index(const pm_dictset *d, size_t i, size_t c)
+{
+    return d->dims[i].cats[c].group_idx;
+}
+
+/* ---- matching -------------------------------------------------------------------------- */
+
+pm_status pm_dict_scratch_create(pm_dict_scratch **out, const pm_dictset *d)
+{
+    *out = NULL;
+    pm_dict_scratch *s = calloc(1, sizeof *s);
+    if (!s)
+        return PM_ERR_NOMEM;
+    s->md = pcre2_match_data_create(16, NULL);
+    s->mctx = pcre2_match_context_create(NULL);
+    s->jit = pcre2_jit_stack_create(32 * 1024, d->o.jit_stack_max ? d->o.jit_stack_max : (1u << 20), NULL);
+    s->stamp = calloc(d->npats + 1, sizeof *s->stamp);
+    if (!s->md || !s->mctx || !s->stamp) {
+        pm_dict_scratch_free(s);
+        return PM_ERR_NOMEM;
+    }
+    pcre2_set_match_limit(s->mctx, d->o.match_limit);
+    pcre2_set_depth_limit(s->mctx, d->o.depth_limit);
+    if (s->jit)
+        pcre2_jit_stack_assign(s->mctx, NULL, s->jit);
+    *out = s;
+    return PM_OK;
+}
+
+void pm_dict_scratch_free(pm_dict_scratch *s)
+{
+    if (!s)
+        return;
+    pcre2_match_data_free(s->md);
+    pcre2_match_context_free(s->mctx);
+    pcre2_jit_stack_free(s->jit);
+    free(s->stamp);
+    free(s);
+}
+
+static void on_hit(void *ud, uint32_t id)
+{
+    pm_dict_scratch *s = ud;
+    s->stamp[id] = s->cur;
+}
+
+/* Runs code at offset; returns 1 match, 0 none, -1 limit hit. */
+static int run(const pat *p, pm_dict_scratch *s, const char *t, size_t n, size_t off,
+               pm_dict_stats *st)
+{
+    if (st)
+        st->regex_runs++;
+    int rc = pcre2_match(p->code, (PCRE2_SPTR)t, n, off, PCRE2_NO_UTF_CHECK, s->md, s->mctx);
+    if (rc > 0)
+        return 1;
+    if (rc == PCRE2_ERROR_NOMATCH)
+        return 0;
+    if (st)
+        st->match_limit_hits++;
+    return -1;
+}
+
+static int vetoed(const pm_dictset *d, const cat *c, pm_dict_scratch *s, const char *t,
+                  size_t n, size_t hs, size_t he, pm_dict_stats *st)
+{
+    for (size_t v = 0; v < c->nveto; v++) {
+        const pat *p = &d->vetoes[c->first_veto + v];
+        size_t off = hs > VETO_WINDOW ? hs - VETO_WINDOW : 0;
+        while (off > 0 && ((unsigned char)t[off] & 0xC0) == 0x80)
+            off--;
+        while (off <= hs) {
+            int r = run(p, s, t, n, off, st);
+            if (r <= 0)
+                break;
+            PCRE2_SIZE *ov = pcre2_get_ovector_pointer(s->md);
+            if (ov[0] > hs)
+                break;
+            if (ov[0] <= hs && ov[1] >= he)
+                return 1;
+            off = ov[1] > ov[0] ? ov[1] : ov[0] + 1;
+            while (off < n && ((unsigned char)t[off] & 0xC0) == 0x80)
+                off++;
+        }
+    }
+    return 0;
+}
+
+/* 1 when pattern p has a non-vetoed match in t. */
+static int pattern_hits(const pm_dictset *d, const cat *c, const pat *p, pm_dict_scratch *s,
+                        const char *t, size_t n, pm_dict_stats *st, pm_dict_explain_fn explain,
+                        void *ud, size_t dimi, size_t cati)
+{
+    size_t off = 0;
+    while (off <= n) {
+        int r = run(p, s, t, n, off, st);
+        if (r <= 0)
+            return 0;
+        PCRE2_SIZE *ov = pcre2_get_ovector_pointer(s->md);
+        size_t hs = ov[0], he = ov[1];
+        if (!c->nveto || !vetoed(d, c, s, t, n, hs, he, st)) {
+            if (explain)
+                explain(ud, dimi, cati, p->src, hs, he);
+            return 1;
+        }
+        off = he > hs ? he : hs + 1;
+        while (off < n && ((unsigned char)t[off] & 0xC0) == 0x80)
+            off++;
+    }
+    return 0;
+}
+
+pm_status pm_dictset_match(const pm_dictset *d, pm_dict_scratch *s, const char *text,
+                           size_t len, pm_catset *out, pm_dict_stats *st,
+                           pm_dict_explain_fn explain, void *ud)
+{
+    for (size_t i = 0; i < d->ndims; i++)
+        memset(&out[i], 0, sizeof out[i]);
+    if (++s->cur == 0) { /* stamp wrap-around: start clean */
+        memset(s->stamp, 0, (d->npats + 1) * sizeof *s->stamp);
+        s->cur = 1;
+    }
+    if (!d->o.no_prefilter)
+        pm_ac_scan(d->ac, text, len, on_hit, s);
+    for (size_t i = 0; i < d->ndims; i++) {
+        const dim *dm = &d->dims[i];
+        for (size_t c = 0; c < dm->ncats; c++) {
+            const cat *ci = &dm->cats[c];
+            for (size_t k = 0; k < ci->npat; k++) {
+                size_t pid = ci->first_pat + k;
+                const pat *p = &d->pats[pid];
+                if (!p->always && s->stamp[pid] != s->cur)
+                    continue;
+                if (pattern_hits(d, ci, p, s, text, len, st, explain, ud, i, c)) {
+                    pm_catset_set(&out[i], (unsigned)c);
+                    if (!explain)
+                        break; /* the category is decided */
+                }
+            }
+        }
+    }
+    return PM_OK;
+}
+
+/* ---- dict check -------------------------------------------------------------------------- */
+
+static void say(pm_dict_report_fn rep, void *ud, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+static void say(pm_dict_report_fn rep, void *ud, const char *fmt, ...)
+{
+    if (!rep)
+        return;
+    char line[1024];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(line, sizeof line, fmt, ap);
+    va_end(ap);
+    rep(ud, line);
+}
+
+static size_t first_char_len(const char *s)
+{
+    unsigned char c = (unsigned char)s[0];
+    size_t n = c < 0x80 ? 1 : c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC0 ? 2 : 1;
+    size_t k = 0;
+    while (k < n && s[k])
+        k++;
+    return k ? k : 1;
+}
+
+long pm_dict_check(const char *dir, const pm_dict_options *o, pm_dict_report_fn rep, void *ud,
+                   pm_errctx *err)
+{
+    pm_dict_options fast = o ? *o : (pm_dict_options){0};
+    if (!o)
+        pm_dict_options_default(&fast);
+    pm_dict_options ref = fast;
+    fast.no_prefilter = 0;
+    ref.no_prefilter = 1;
+    pm_dictset *d = NULL, *r = NULL;
+    if (pm_dictset_load(&d, dir, &fast, err) != PM_OK)
+        return -1;
+    if (pm_dictset_load(&r, dir, &ref, err) != PM_OK) {
+        pm_dictset_free(d);
+        return -1;
+    }
+    pm_dict_scratch *sd = NULL, *sr = NULL;
+    long fails = 0;
+    if (pm_dict_scratch_create(&sd, d) != PM_OK || pm_dict_scratch_create(&sr, r) != PM_OK) {
+        pm_errctx_set(err, PM_ERR_NOMEM, dir, "dict check");
+        fails = -1;
+        goto out;
+    }
+    pm_catset a[64], b[64];
+    size_t always = 0;
+    for (size_t p = 0; p < d->npats; p++)
+        always += (size_t)d->pats[p].always;
+    for (size_t i = 0; i < d->ndims; i++) {
+        const dim *dm = &d->dims[i];
+        for (size_t c = 0; c < dm->ncats; c++) {
+            const cat *ci = &dm->cats[c];
+            for (int kind = 0; kind < 2; kind++) {
+                char **ex = kind ? ci->must_not : ci->must;
+                size_t nex = kind ? ci->nmust_not : ci->nmust;
+                for (size_t e = 0; e < nex; e++) {
+                    pm_dictset_match(d, sd, ex[e], strlen(ex[e]), a, NULL, NULL, NULL);
+                    pm_dictset_match(r, sr, ex[e], strlen(ex[e]), b, NULL, NULL, NULL);
+                    int hit = pm_catset_has(&a[i], (unsigned)c);
+                    if (hit != !kind) {
+                        fails++;
+                        say(rep, ud, "%s:%u: [%s] %s example %s: %s", dm->file, ci->line, ci->key,
+                            kind ? "must_not" : "must", kind ? "matched" : "did not match", ex[e]);
+                    }
+                    if (memcmp(a, b, d->ndims * sizeof *a) != 0) {
+                        fails++;
+                        say(rep, ud, "%s:%u: [%s] prefilter and reference disagree on: %s",
+                            dm->file, ci->line, ci->key, ex[e]);
+                    }
+                }
+            }
+            if (ci->nmust == 0)
+                say(rep, ud, "%s:%u: [%s] note: no must example", dm->file, ci->line, ci->key);
+        }
+    }
+    /* catastrophic backtracking probe: adversarial strings under a small match limit */
+    {
+        pcre2_match_context *mc = pcre2_match_context_create(NULL);
+        pcre2_match_data *md = pcre2_match_data_create(4, NULL);
+        pcre2_set_match_limit(mc, 100000);
+        static const char *const seeds[] = {"a", "的", " ", "1", "补贴"};
+        pm_buf adv;
+        pm_buf_init(&adv, 1u << 20);
+        for (size_t p = 0; mc && md && p < d->npats + d->nvetoes; p++) {
+            const pat *pt = p < d->npats ? &d->pats[p] : &d->vetoes[p - d->npats];
+            for (size_t k = 0; k < sizeof seeds / sizeof *seeds + 1; k++) {
+                pm_buf_reset(&adv);
+                const char *sd0 = k < sizeof seeds / sizeof *seeds ? seeds[k] : pt->src;
+                size_t sl = k < sizeof seeds / sizeof *seeds ? strlen(sd0) : first_char_len(sd0);
+                for (int rep_i = 0; rep_i < 5000 && adv.len + sl < adv.max; rep_i++)
+                    pm_buf_append(&adv, sd0, sl);
+                pm_buf_append_char(&adv, '!');
+                int rc = pcre2_match(pt->code, (PCRE2_SPTR)adv.data, adv.len, 0, 0, md, mc);
+                if (rc == PCRE2_ERROR_MATCHLIMIT || rc == PCRE2_ERROR_DEPTHLIMIT ||
+                    rc == PCRE2_ERROR_JIT_STACKLIMIT) {
+                    fails++;
+                    say(rep, ud, "%s:%u: pattern may backtrack catastrophically: /%s/",
+                        d->dims[pt->dim].file, pt->line, pt->src);
+                    break;
+                }
+            }
+        }
+        pm_buf_free(&adv);
+        pcre2_match_data_free(md);
+        pcre2_match_context_free(mc);
+    }
+    say(rep, ud, "%zu dimensions, %zu patterns (%zu without a required literal: run on every text), "
+                 "%zu vetoes, %zu prefilter states; %ld failure(s)",
+        d->ndims, d->npats, always, d->nvetoes, pm_ac_states(d->ac), fails);
+out:
+    pm_dict_scratch_free(sd);
+    pm_dict_scratch_free(sr);
+    pm_dictset_free(d);
+    pm_dictset_free(r);
+    return fails;
+}

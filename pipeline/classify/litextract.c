@@ -1,0 +1,347 @@
+/* classify/litextract.c - the literals a PCRE2 pattern cannot match without.
+ *
+ * For a pattern P it computes a set L of byte strings such that every match of P
+ * contains at least one string of L (a "necessary OR-set"); the scanner then runs P only
+ * on texts where some string of L occurs. The analysis is deliberately conservative:
+ * anything it does not fully understand (inline options, backreferences, \Q…\E, hex
+ * escapes, a branch with no literal of at least 3 bytes) makes the pattern "always run",
+ * which costs speed, never correctness.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "prefilter.h"
+
+#define MIN_LIT 3   /* bytes: one CJK character, or three ASCII */
+#define MAX_ALTS 64 /* literals in one OR-set */
+
+typedef struct lits {
+    char *s[MAX_ALTS];
+    size_t n[MAX_ALTS];
+    size_t count;
+    int none;     /* no usable literal */
+} lits;
+
+static void lits_free(lits *l)
+{
+    for (size_t i = 0; i < l->count; i++)
+        free(l->s[i]);
+    l->count = 0;
+}
+
+static size_t lits_min(const lits *l)
+{
+    size_t m = (size_t)-1;
+    for (size_t i = 0; i < l->count; i++)
+        if (l->n[i] < m)
+            m = l->n[i];
+    return l->count ? m : 0;
+}
+
+/* Scores an OR-set: longer shortest literal is better; more alternatives are worse. */
+static long score(const lits *l)
+{
+    if (l->none || !l->count)
+        return -1;
+    return (long)lits_min(l) * 8 - (long)l->count;
+}
+
+typedef struct parser {
+    const char *p;
+    size_t n, i;
+    int bail;
+} parser;
+
+static int utf8_len(unsigned char c)
+{
+    return c < 0x80 ? 1 : c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC0 ? 2 : 1;
+}
+
+static int is_quant_start(const parser *ps)
+{
+    if (ps->i >= ps->n)
+        return 0;
+    char c = ps->p[ps->i];
+    return c == '?' || c == '*' || c == '+' || c == '{';
+}
+
+/* Reads a quantifier; returns 1 if it allows zero repetitions. */
+static int read_quant(parser *ps)
+{
+    char c = ps->p[ps->i];
+    int optional = 0;
+    if (c == '?' || c == '*')
+        optional = 1;
+    if (c == '{') {
+        size_t j = ps->i + 1;
+        long lo = 0;
+        int digits = 0;
+        while (j < ps->n && ps->p[j] >= '0' && ps->p[j] <= '9') {
+            lo = lo * 10 + (ps->p[j] - '0');
+            j++;
+            digits++;
+        }
+        if (!digits || j >= ps->n || (ps->p[j] != ',' && ps->p[j] != '}')) {
+            return -1; /* a literal '{' */
+        }
+        while (j < ps->n && ps->p[j] != '}')
+            j++;
+        ps->i = j + 1;
+        optional = lo == 0;
+    } else {
+        ps->i++;
+    }
+    if (ps->i < ps->n && (ps->p[ps->i] == '?' || ps->p[ps->i] == '+'))
+        ps->i++; /* lazy / possessive */
+    return optional;
+}
+
+static void parse_alt(parser *ps, lits *out);
+
+/* A run of literal bytes being collected in a sequence. */
+typedef struct run {
+    char buf[256];
+    size_t len;
+    size_t last_char; /* start of the last character in buf */
+} run;
+
+static void consider(lits *best, lits *cand)
+{
+    if (score(cand) > score(best)) {
+        lits_free(best);
+        *best = *cand;
+        cand->count = 0;
+    } else {
+        lits_free(cand);
+    }
+}
+
+static void flush_run(run *r, lits *best)
+{
+    if (r->len >= MIN_LIT) {
+        lits c = {.count = 1};
+        c.s[0] = malloc(r->len);
+        if (c.s[0]) {
+            memcpy(c.s[0], r->buf, r->len);
+            c.n[0] = r->len;
+            consider(best, &c);
+        }
+    }
+    r->len = 0;
+}
+
+/* Parses a sequence up to '|' or ')' and returns its best required OR-set. */
+static void parse_seq(parser *ps, lits *best)
+{
+    run r = {.len = 0};
+    best->count = 0;
+    best->none = 0;
+    while (ps->i < ps->n && !ps->bail) {
+        char c = ps->p[ps->i];
+        if (c == '|' || c == ')')
+            break;
+        if (c == '(') {
+            ps->i++;
+            int zero_width = 0;
+            if (ps->i < ps->n && ps->p[ps->i] == '?') {
+                const char *q = ps->p + ps->i;
+                size_t left = ps->n - ps->i;
+                if (left >= 2 && q[1] == ':')
+                    ps->i += 2;
+                else if (left >= 2 && (q[1] == '=' || q[1] == '!')) {
+                    ps->i += 2;
+                    zero_width = 1;
+                } else if (left >= 3 && q[1] == '<' && (q[2] == '=' || q[2] == '!')) {
+                    ps->i += 3;
+                    zero_width = 1;
+                } else if (left >= 2 && (q[1] == '<' || q[1] == 'P' || q[1] == '\'')) {
+                    /* named group: skip the name */
+                    size_t j = ps->i + 2;
+                    while (j < ps->n && ps->p[j] != '>' && ps->p[j] != '\'')
+                        j++;
+                    ps->i = j + 1;
+                } else {
+                    ps->bail = 1; /* inline options and the rest */
+                    break;
+                }
+            }
+            lits inner = {.count = 0};
+            parse_alt(ps, &inner);
+            if (ps->bail || ps->i >= ps->n || ps->p[ps->i] != ')') {
+                lits_free(&inner);
+                ps->bail = 1;
+                break;
+            }
+            ps->i++;
+            int optional = 0;
+            if (is_quant_start(ps)) {
+                int q = read_quant(ps);
+                if (q < 0) {
+                    lits_free(&inner);
+                    ps->bail = 1;
+                    break;
+                }
+                optional = q;
+            }
+            flush_run(&r, best);
+            if (zero_width || optional)
+                lits_free(&inner);
+            else
+                consider(best, &inner);
+            continue;
+        }
+        if (c == '[') {
+            /* a class: skip it (it is not a literal) */
+            size_t j = ps->i + 1;
+            if (j < ps->n && ps->p[j] == '^')
+                j++;
+            if (j < ps->n && ps->p[j] == ']')
+                j++;
+            while (j < ps->n && ps->p[j] != ']') {
+                if (ps->p[j] == '\\')
+                    j++;
+                j++;
+            }
+            ps->i = j + 1;
+            flush_run(&r, best);
+            if (is_quant_start(ps) && read_quant(ps) < 0)
+                ps->bail = 1;
+            continue;
+        }
+        if (c == '.' || c == '^' || c == '$') {
+            ps->i++;
+            flush_run(&r, best);
+            if (c == '.' && is_quant_start(ps) && read_quant(ps) < 0)
+                ps->bail = 1;
+            continue;
+        }
+        /* a literal character (possibly escaped), or a non-literal escape */
+        char lit[4];
+        size_t ll = 0;
+        if (c == '\\') {
+            if (ps->i + 1 >= ps->n) {
+                ps->bail = 1;
+                break;
+            }
+            char e = ps->p[ps->i + 1];
+            if (strchr(".()[]{}|\\*+?^$/-#&~\"' ", e)) {
+                lit[0] = e;
+                ll = 1;
+                ps->i += 2;
+            } else if (strchr("dDwWsShHvVbBAzZGRXNK", e)) {
+                ps->i += 2;
+                flush_run(&r, best);
+                if (is_quant_start(ps) && read_quant(ps) < 0)
+                    ps->bail = 1;
+                continue;
+            } else if (e == 'p' || e == 'P') {
+                size_t j = ps->i + 2;
+                if (j < ps->n && ps->p[j] == '{') {
+                    while (j < ps->n && ps->p[j] != '}')
+                        j++;
+                    j++;
+                } else {
+                    j++;
+                }
+                ps->i = j;
+                flush_run(&r, best);
+                if (is_quant_start(ps) && read_quant(ps) < 0)
+                    ps->bail = 1;
+                continue;
+            } else {
+                ps->bail = 1; /* \Q, \x, \1, \n ... */
+                break;
+            }
+        } else {
+            if (c == '*' || c == '+' || c == '?' || c == '{') {
+                ps->bail = 1; /* quantifier without atom or literal brace */
+                break;
+            }
+            ll = (size_t)utf8_len((unsigned char)c);
+            if (ps->i + ll > ps->n) {
+                ps->bail = 1;
+                break;
+            }
+            memcpy(lit, ps->p + ps->i, ll);
+            ps->i += ll;
+        }
+        if (r.len + ll > sizeof r.buf)
+            flush_run(&r, best);
+        r.last_char = r.len;
+        memcpy(r.buf + r.len, lit, ll);
+        r.len += ll;
+        if (is_quant_start(ps)) {
+            int q = read_quant(ps);
+            if (q < 0) {
+                ps->bail = 1;
+                break;
+            }
+            if (q) { /* the character is optional: the run ends before it */
+                r.len = r.last_char;
+                flush_run(&r, best);
+            } else { /* required but repeated: the run ends after it */
+                flush_run(&r, best);
+            }
+        }
+    }
+    flush_run(&r, best);
+    if (!best->count)
+        best->none = 1;
+}
+
+/* Alternation: the union of every branch's set; no set if any branch has none. */
+static void parse_alt(parser *ps, lits *out)
+{
+    out->count = 0;
+    out->none = 0;
+    for (;;) {
+        lits b = {.count = 0};
+        parse_seq(ps, &b);
+        if (ps->bail) {
+            lits_free(&b);
+            break;
+        }
+        if (b.none || out->none || out->count + b.count > MAX_ALTS) {
+            out->none = 1;
+            lits_free(&b);
+        } else {
+            for (size_t i = 0; i < b.count; i++) {
+                out->s[out->count] = b.s[i];
+                out->n[out->count++] = b.n[i];
+            }
+            b.count = 0;
+        }
+        if (ps->i < ps->n && ps->p[ps->i] == '|') {
+            ps->i++;
+            continue;
+        }
+        break;
+    }
+    if (out->none)
+        lits_free(out);
+}
+
+int pm_litextract(const char *pattern, size_t n, pm_litset *out)
+{
+    parser ps = {pattern, n, 0, 0};
+    lits l = {.count = 0};
+    parse_alt(&ps, &l);
+    if (ps.bail || ps.i != n || l.none || !l.count) {
+        lits_free(&l);
+        out->count = 0;
+        return 0;
+    }
+    out->count = l.count;
+    for (size_t i = 0; i < l.count; i++) {
+        out->s[i] = l.s[i];
+        out->n[i] = l.n[i];
+    }
+    return 1;
+}
+
+void pm_litset_free(pm_litset *l)
+{
+    for (size_t i = 0; i < l->count; i++)
+        free(l->s[i]);
+    l->count = 0;
+}
