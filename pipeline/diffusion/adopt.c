@@ -258,6 +258,26 @@ static const char *region_name(const pm_adopt *a, uint32_t code, int32_t date)
     return dv ? dv->name : "";
 }
 
+/* yyyy-mm-dd, or yyyy when only the year is known (from a document number). */
+static void format_date(int32_t ymd, char *out, size_t n)
+{
+    if (ymd % 10000)
+        snprintf(out, n, "%04d-%02d-%02d", ymd / 10000, ymd / 100 % 100, ymd % 100);
+    else
+        snprintf(out, n, "%04d", ymd / 10000);
+}
+
+/* A share or mean; empty (missing) when undefined, as R, Stata and pandas expect. */
+static pm_status num(pm_buf *b, const char *pre, double v, const char *post)
+{
+    pm_status st = pm_buf_append_str(b, pre);
+    if (st == PM_OK && !isnan(v))
+        st = pm_buf_printf(b, "%.4f", v);
+    if (st == PM_OK)
+        st = pm_buf_append_str(b, post);
+    return st;
+}
+
 static pm_status flush(pm_outfile *f, pm_buf *b, int force, pm_errctx *err)
 {
     if (!force && b->len < (1u << 20))
@@ -398,10 +418,7 @@ pm_status pm_adopt_write(const pm_adopt *a, const char *dir, pm_errctx *err)
             if (y > max_year)
                 max_year = y;
             char date[16];
-            if (x->date % 10000)
-                snprintf(date, sizeof date, "%04d-%02d-%02d", y, x->date / 100 % 100, x->date % 100);
-            else
-                snprintf(date, sizeof date, "%04d", y);
+            format_date(x->date, date, sizeof date);
             TRY(pm_buf_printf(&b, "%s\t%06u\t%.4f\t%s\t", name, (unsigned)x->region, t,
                               pm_level_key((pm_level)x->level)));
             if (x->province)
@@ -445,8 +462,7 @@ pm_status pm_adopt_write(const pm_adopt *a, const char *dir, pm_errctx *err)
         int top_down = p->region == PM_CODE_CENTRAL;
         double med = median(lags, nl);
         char first[16];
-        snprintf(first, sizeof first, "%04d-%02d-%02d", p->date / 10000, p->date / 100 % 100,
-                 p->date % 100 ? p->date % 100 : 1);
+        format_date(p->date, first, sizeof first);
         TRY(pm_buf_printf(&be, "%s\t%s\t%06u\t", name, kind ? "policy" : "experiment",
                           (unsigned)p->region));
         const char *rn = region_name(a, p->region, p->date);
@@ -456,9 +472,11 @@ pm_status pm_adopt_write(const pm_adopt *a, const char *dir, pm_errctx *err)
         if (nl)
             TRY(pm_buf_printf(&be, "%.4f", med));
         TRY(pm_buf_printf(&be, "\t%.4f\t%d\t", nprov / 31.0, central));
-        if (central)
-            TRY(pm_buf_printf(&be, "%04d-%02d-%02d", central_date / 10000,
-                              central_date / 100 % 100, central_date % 100 ? central_date % 100 : 1));
+        if (central) {
+            char cd[16];
+            format_date(central_date, cd, sizeof cd);
+            TRY(pm_buf_append_str(&be, cd));
+        }
         TRY(pm_buf_printf(&be, "\t%d\t%d\n", bottom_up, top_down));
         TRY(flush(fe, &be, 0, err));
 
@@ -490,18 +508,20 @@ pm_status pm_adopt_write(const pm_adopt *a, const char *dir, pm_errctx *err)
         double n = s->cascades ? (double)s->cascades : NAN;
         TRY(pm_buf_printf(&b, "%s\tcascades\t%llu\t%llu\n", kn, (unsigned long long)s->cascades,
                           (unsigned long long)s->cascades));
-        for (int l = 1; l < PM_LEVEL_COUNT; l++)
-            TRY(pm_buf_printf(&b, "%s\tshare_origin_%s\t%.4f\t%llu\n", kn,
-                              pm_level_key((pm_level)l), s->by_level[l] / n,
-                              (unsigned long long)s->by_level[l]));
-        TRY(pm_buf_printf(&b, "%s\tshare_never_copied\t%.4f\t%llu\n", kn, s->never_copied / n,
-                          (unsigned long long)s->never_copied));
-        TRY(pm_buf_printf(&b, "%s\tmean_adopters_3y_if_copied\t%.4f\t%llu\n", kn,
-                          s->copied ? (double)s->adopters3_sum / (double)s->copied : NAN,
-                          (unsigned long long)s->copied));
-        TRY(pm_buf_printf(&b, "%s\tshare_local_later_central\t%.4f\t%llu\n", kn,
-                          s->local_origin ? (double)s->central_later / (double)s->local_origin : NAN,
-                          (unsigned long long)s->central_later));
+        for (int l = 1; l < PM_LEVEL_COUNT; l++) {
+            TRY(pm_buf_printf(&b, "%s\tshare_origin_%s", kn, pm_level_key((pm_level)l)));
+            TRY(num(&b, "\t", s->by_level[l] / n, ""));
+            TRY(pm_buf_printf(&b, "\t%llu\n", (unsigned long long)s->by_level[l]));
+        }
+        TRY(pm_buf_printf(&b, "%s\tshare_never_copied", kn));
+        TRY(num(&b, "\t", s->never_copied / n, ""));
+        TRY(pm_buf_printf(&b, "\t%llu\n", (unsigned long long)s->never_copied));
+        TRY(pm_buf_printf(&b, "%s\tmean_adopters_3y_if_copied", kn));
+        TRY(num(&b, "\t", s->copied ? (double)s->adopters3_sum / (double)s->copied : NAN, ""));
+        TRY(pm_buf_printf(&b, "\t%llu\n", (unsigned long long)s->copied));
+        TRY(pm_buf_printf(&b, "%s\tshare_local_later_central", kn));
+        TRY(num(&b, "\t", s->local_origin ? (double)s->central_later / (double)s->local_origin : NAN, ""));
+        TRY(pm_buf_printf(&b, "\t%llu\n", (unsigned long long)s->central_later));
     }
     TRY(flush(fs, &b, 1, err));
 

@@ -98,6 +98,20 @@ def main():
     write(x + "11-utf16.xml", "\ufeff<corpus><doc id='u16'><body>x</body></doc></corpus>".encode("utf-16-le"))
     write(x + "12-nul.xml", corpus([dict(id="nul-1", body="a\x00b")]) )
 
+    # Diffusion: one hand-made cascade of 河长制 whose statistics are worked out in
+    # tests/golden/diffusion/README.md, plus a citation that must not count as adoption.
+    rc = [
+        ("rc-wuxi", "无锡市人民政府关于全面建立河长制的实施意见", "无锡市人民政府", "2007-08-01"),
+        ("rc-suzhou", "苏州市人民政府关于推行河长制的通知", "苏州市人民政府", "2008-06-01"),
+        ("rc-changzhou", "常州市水利局关于学习借鉴无锡河长制经验做法的通知", "常州市水利局", "2008-09-01"),
+        ("rc-jiangsu", "江苏省人民政府办公厅关于在全省推行河长制的通知", "江苏省人民政府办公厅", "2009-03-01"),
+        ("rc-huzhou", "湖州市人民政府关于全面实施河长制的意见", "湖州市人民政府", "2012-05-01"),
+        ("rc-centre", "关于全面推行河长制的意见", "中共中央办公厅", "2016-12-11"),
+        ("rc-kunshan", "昆山市人民政府关于深化河长制工作的实施方案", "江苏省昆山市人民政府", "2017-03-01"),
+    ]
+    docs = [dict(id=i, title=t, issuer=iss, date=d, body=t + "。") for i, t, iss, d in rc]
+    write("tests/golden/diffusion/input/cascade.xml", corpus(docs[::-1]))
+
 
 if __name__ == "__main__":
     main()
