@@ -4,7 +4,9 @@
  * Built as a full DFA over byte classes (bytes that occur in some literal get their own
  * class, all others share class 0), with a dense uint32 transition table, so the scan is
  * one table load per byte. Output uses "dictionary links" (nearest suffix state with
- * outputs) instead of copied output lists. Read-only after pm_ac_build.
+ * outputs) instead of copied output lists. ASCII letters are case-folded (literals are
+ * added lower-cased; 'A' shares the class of 'a'), which only adds candidates - the
+ * confirming regex decides. Read-only after pm_ac_build.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -36,7 +38,7 @@ struct pm_ac {
     size_t ne, ecap;
     outl *outs;
     size_t no, ocap;
-    uint8_t cls[256];
+    uint16_t cls[256];
     size_t ncls;
     uint32_t *delta; /* nn x ncls */
     int built;
@@ -97,6 +99,8 @@ pm_status pm_ac_add(pm_ac *ac, const char *s, size_t n, uint32_t id)
     uint32_t cur = 0;
     for (size_t i = 0; i < n; i++) {
         unsigned char b = (unsigned char)s[i];
+        if (b >= 'A' && b <= 'Z')
+            b = (unsigned char)(b - 'A' + 'a'); /* the scan folds ASCII case */
         uint32_t c = child(ac, cur, b);
         if (c == UINT32_MAX) {
             pm_status st = new_node(ac, &c);
@@ -136,8 +140,10 @@ pm_status pm_ac_build(pm_ac *ac)
     for (size_t e = 0; e < ac->ne; e++) {
         unsigned char b = ac->edges[e].byte;
         if (!ac->cls[b])
-            ac->cls[b] = (uint8_t)ac->ncls++;
+            ac->cls[b] = (uint16_t)ac->ncls++;
     }
+    for (int c = 'A'; c <= 'Z'; c++) /* ASCII case-insensitive scan */
+        ac->cls[c] = ac->cls[c - 'A' + 'a'];
     size_t nc = ac->ncls;
     ac->delta = calloc(ac->nn * nc, sizeof *ac->delta);
     uint32_t *queue = malloc(ac->nn * sizeof *queue);
@@ -183,7 +189,7 @@ void pm_ac_scan(const pm_ac *ac, const char *text, size_t n, void (*hit)(void *u
                 void *ud)
 {
     const uint32_t *d = ac->delta;
-    const uint8_t *cls = ac->cls;
+    const uint16_t *cls = ac->cls;
     const size_t nc = ac->ncls;
     const node *nodes = ac->nodes;
     const unsigned char *p = (const unsigned char *)text;

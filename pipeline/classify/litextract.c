@@ -3,7 +3,7 @@
  * For a pattern P it computes a set L of byte strings such that every match of P
  * contains at least one string of L (a "necessary OR-set"); the scanner then runs P only
  * on texts where some string of L occurs. The analysis is deliberately conservative:
- * anything it does not fully understand (inline options, backreferences, \Q…\E, hex
+ * anything it does not fully understand (inline options other than a leading (?i), backreferences, \Q…\E, hex
  * escapes, a branch with no literal of at least 3 bytes) makes the pattern "always run",
  * which costs speed, never correctness.
  */
@@ -323,6 +323,12 @@ static void parse_alt(parser *ps, lits *out)
 
 int pm_litextract(const char *pattern, size_t n, pm_litset *out)
 {
+    /* A leading (?i) is fine: the scanner folds ASCII case, so lower-cased literals
+     * still find every case variant (PCRE2 then confirms). */
+    if (n >= 4 && memcmp(pattern, "(?i)", 4) == 0) {
+        pattern += 4;
+        n -= 4;
+    }
     parser ps = {pattern, n, 0, 0};
     lits l = {.count = 0};
     parse_alt(&ps, &l);
@@ -333,6 +339,9 @@ int pm_litextract(const char *pattern, size_t n, pm_litset *out)
     }
     out->count = l.count;
     for (size_t i = 0; i < l.count; i++) {
+        for (size_t k = 0; k < l.n[i]; k++)
+            if (l.s[i][k] >= 'A' && l.s[i][k] <= 'Z')
+                l.s[i][k] = (char)(l.s[i][k] - 'A' + 'a');
         out->s[i] = l.s[i];
         out->n[i] = l.n[i];
     }

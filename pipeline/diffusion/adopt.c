@@ -380,7 +380,8 @@ pm_status pm_adopt_write(const pm_adopt *a, const char *dir, pm_errctx *err)
         st = PM_ERR_NOMEM;
         goto done;
     }
-    memcpy(v, a->v, a->n * sizeof *v);
+    if (a->n)
+        memcpy(v, a->v, a->n * sizeof *v);
     qsort_r(v, a->n, sizeof *v, cmp_adoption, (void *)a);
 
     TRY(pm_outfile_open(&fa, dir, "adoptions.tsv", err));

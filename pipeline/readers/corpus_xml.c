@@ -65,6 +65,10 @@ static pm_status split_create(void **state, const pm_limits *lim)
         return PM_ERR_NOMEM;
     s->lim = *lim;
     pm_buf_init(&s->buf, (size_t)lim->max_doc_bytes + 2 * READ_BLOCK + KEEP_TAIL);
+    if (pm_buf_reserve(&s->buf, READ_BLOCK) != PM_OK) { /* data is never NULL afterwards */
+        free(s);
+        return PM_ERR_NOMEM;
+    }
     *state = s;
     return PM_OK;
 }
