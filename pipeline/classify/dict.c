@@ -753,6 +753,11 @@ long pm_dict_check(const char *dir, const pm_dict_options *o, pm_dict_report_fn 
                 for (int rep_i = 0; rep_i < 5000 && adv.len + sl < adv.max; rep_i++)
                     pm_buf_append(&adv, sd0, sl);
                 pm_buf_append_char(&adv, '!');
+                /* then the pattern's own characters, so a required final character is
+                 * present and the engine really has to backtrack over the run */
+                for (const char *q = pt->src; *q; q++)
+                    if (!strchr("()[]{}|?*+.^$\\", *q))
+                        pm_buf_append_char(&adv, *q);
                 int rc = pcre2_match(pt->code, (PCRE2_SPTR)adv.data, adv.len, 0, 0, md, mc);
                 if (rc == PCRE2_ERROR_MATCHLIMIT || rc == PCRE2_ERROR_DEPTHLIMIT ||
                     rc == PCRE2_ERROR_JIT_STACKLIMIT) {

@@ -316,7 +316,15 @@ static pm_status split_next(void *state, pm_gz *in, pm_raw *raw, pm_reject *rej,
         }
         /* inside a document: find its end, or a new start that proves it unclosed */
         const char *base = s->buf.data;
-        const char *end = memmem(base + s->scan, s->buf.len - s->scan, "</doc>", 6);
+        const char *gt = memchr(base + s->doc_start, '>', s->buf.len - s->doc_start);
+        const char *end;
+        size_t end_len = 6;
+        if (gt && gt[-1] == '/') { /* <doc id="x"/>: an empty document */
+            end = gt - 1;
+            end_len = 2;
+        } else {
+            end = memmem(base + s->scan, s->buf.len - s->scan, "</doc>", 6);
+        }
         const char *next = find_doc(s, s->scan);
         if (next && (!end || next < end)) {
             char id[128];
@@ -331,7 +339,7 @@ static pm_status split_next(void *state, pm_gz *in, pm_raw *raw, pm_reject *rej,
             return PM_OK;
         }
         if (end) {
-            size_t stop = (size_t)(end - base) + 6;
+            size_t stop = (size_t)(end - base) + end_len;
             s->in_doc = 0;
             s->ndocs++;
             if (s->lim.max_docs_per_file && s->ndocs > s->lim.max_docs_per_file) {

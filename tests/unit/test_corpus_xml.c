@@ -1,0 +1,231 @@
+/* Unit tests for the corpus XML reader: splitting, parsing, isolation of bad documents,
+ * refusal of DTDs and entities, caps, and the strict UTF-8 validator. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "policyminer/reader.h"
+
+typedef struct seen {
+    char ids[32][128];
+    pm_status codes[32]; /* PM_OK for a parsed document */
+    int n;
+    char title0[256], body0[512], region0[16];
+} seen;
+
+static void run_reader(const char *data, size_t n, const pm_limits *lim_in, seen *out)
+{
+    pm_limits lim;
+    pm_limits_default(&lim);
+    if (lim_in)
+        lim = *lim_in;
+    const pm_format *f = pm_format_sniff(data, n);
+    if (!f)
+        f = pm_formats()[0];
+    pm_gz *g;
+    assert_int_equal(pm_gz_open_mem(&g, data, n, NULL), PM_OK);
+    void *sp, *pp;
+    assert_int_equal(f->split_create(&sp, &lim), PM_OK);
+    assert_int_equal(f->parse_create(&pp, &lim), PM_OK);
+    memset(out, 0, sizeof *out);
+    for (int guard = 0; guard < 1000; guard++) {
+        pm_raw raw;
+        pm_reject rej;
+        pm_split_result res;
+        assert_int_equal(f->split_next(sp, g, &raw, &rej, &res), PM_OK);
+        if (res == PM_SPLIT_END)
+            break;
+        assert_true(out->n < 32);
+        if (res == PM_SPLIT_REJECT) {
+            snprintf(out->ids[out->n], 128, "%s", rej.doc_id);
+            out->codes[out->n++] = rej.code;
+            continue;
+        }
+        pm_doc doc;
+        pm_status st = f->parse(pp, &raw, &doc, &rej);
+        if (st != PM_OK) {
+            snprintf(out->ids[out->n], 128, "%s", rej.doc_id);
+            out->codes[out->n++] = rej.code;
+            continue;
+        }
+        snprintf(out->ids[out->n], 128, "%.*s", (int)doc.id.len, doc.id.p);
+        if (out->n == 0) {
+            snprintf(out->title0, sizeof out->title0, "%.*s", (int)doc.title.len, doc.title.p);
+            snprintf(out->body0, sizeof out->body0, "%.*s", (int)doc.body.len, doc.body.p);
+            snprintf(out->region0, sizeof out->region0, "%.*s", (int)doc.region_code.len,
+                     doc.region_code.p);
+        }
+        out->codes[out->n++] = PM_OK;
+    }
+    f->split_free(sp);
+    f->parse_free(pp);
+    pm_gz_close(g);
+}
+
+#define RUN(str, lim, s) run_reader(str, strlen(str), lim, s)
+
+static void test_fields_and_markup(void **state)
+{
+    (void)state;
+    seen s;
+    RUN("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<!-- c --><corpus>"
+        "<doc id=\" a1 \"><title> 标题 &amp; 副题 </title><extra>x</extra>"
+        "<region code=\"440000\"/><body><p>第一段</p>\n<p>第二&lt;段&gt;</p></body>"
+        "<title>second title ignored</title></doc><document>not a doc</document>"
+        "<doc id='a2'><body/></doc></corpus>", NULL, &s);
+    assert_int_equal(s.n, 2);
+    assert_string_equal(s.ids[0], "a1");
+    assert_string_equal(s.ids[1], "a2");
+    assert_int_equal(s.codes[0], PM_OK);
+    assert_string_equal(s.title0, "标题 & 副题");
+    assert_string_equal(s.body0, "第一段\n第二<段>");
+    assert_string_equal(s.region0, "440000");
+}
+
+static void test_single_doc_root(void **state)
+{
+    (void)state;
+    seen s;
+    RUN("<doc id=\"only\"><title>t</title></doc>\n", NULL, &s);
+    assert_int_equal(s.n, 1);
+    assert_int_equal(s.codes[0], PM_OK);
+}
+
+static void test_bad_documents_lose_only_themselves(void **state)
+{
+    (void)state;
+    seen s;
+    RUN("<corpus><doc id=\"g1\"><body>ok</body></doc>"
+        "<doc id=\"bad\"><title>open<body>x</doc>"
+        "<doc><title>no id</title></doc>"
+        "<doc id=\"unclosed\"><body>never closed"
+        "<doc id=\"g2\"><body>ok</body></doc>"
+        "<doc id=\"ent\"><body>&undefined;</body></doc>"
+        "<doc id=\"g3\"><body>ok</body></doc>"
+        "<doc id=\"cut\"><body>end of file", NULL, &s);
+    assert_int_equal(s.n, 8);
+    assert_string_equal(s.ids[0], "g1");
+    assert_int_equal(s.codes[0], PM_OK);
+    assert_int_equal(s.codes[1], PM_ERR_XML);
+    assert_string_equal(s.ids[1], "bad");
+    assert_int_equal(s.codes[2], PM_ERR_NO_ID);
+    assert_int_equal(s.codes[3], PM_ERR_XML);
+    assert_string_equal(s.ids[3], "unclosed");
+    assert_int_equal(s.codes[4], PM_OK);
+    assert_int_equal(s.codes[5], PM_ERR_XML);
+    assert_int_equal(s.codes[6], PM_OK);
+    assert_int_equal(s.codes[7], PM_ERR_TRUNCATED_DOC);
+    assert_string_equal(s.ids[7], "cut");
+}
+
+static void test_dtd_and_entities_refused(void **state)
+{
+    (void)state;
+    seen s;
+    RUN("<?xml version=\"1.0\"?><!DOCTYPE corpus [<!ENTITY xxe SYSTEM \"file:///etc/passwd\">"
+        "<!ENTITY a \"aaaaaaaaaa\"><!ENTITY b \"&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;\">]>"
+        "<corpus><doc id=\"x\"><body>&xxe;</body></doc><doc id=\"y\"><body>&b;</body></doc>"
+        "<doc id=\"z\"><!DOCTYPE z><body>x</body></doc><doc id=\"ok\"><body>fine</body></doc></corpus>",
+        NULL, &s);
+    assert_int_equal(s.n, 5);
+    assert_int_equal(s.codes[0], PM_ERR_XML_DTD); /* reported once, outside documents */
+    assert_int_equal(s.codes[1], PM_ERR_XML);     /* &xxe; is undefined: nothing read */
+    assert_int_equal(s.codes[2], PM_ERR_XML);
+    assert_int_equal(s.codes[3], PM_ERR_XML_DTD);
+    assert_int_equal(s.codes[4], PM_OK);
+}
+
+static void test_utf8_rejects(void **state)
+{
+    (void)state;
+    seen s;
+    const char data[] = "<corpus><doc id=\"o\"><body>\xc0\xaf</body></doc>"
+                        "<doc id=\"s\"><body>\xed\xa0\x80</body></doc>"
+                        "<doc id=\"n\"><body>a\0b</body></doc>"
+                        "<doc id=\"good\"><body>\xe4\xb8\xad</body></doc></corpus>";
+    run_reader(data, sizeof data - 1, NULL, &s);
+    assert_int_equal(s.n, 4);
+    assert_int_equal(s.codes[0], PM_ERR_UTF8);
+    assert_string_equal(s.ids[0], "o");
+    assert_int_equal(s.codes[1], PM_ERR_UTF8);
+    assert_int_equal(s.codes[2], PM_ERR_UTF8);
+    assert_int_equal(s.codes[3], PM_OK);
+    size_t bad;
+    assert_true(pm_utf8_valid("\xf0\x9f\x98\x80 ok", 7, &bad));
+    assert_false(pm_utf8_valid("ab\xf4\x90\x80\x80", 6, &bad));
+    assert_int_equal(bad, 2);
+    assert_false(pm_utf8_valid("\xe0\x80\xaf", 3, &bad)); /* overlong */
+    assert_false(pm_utf8_valid("abc\xe4\xb8", 5, &bad));   /* cut */
+}
+
+static void test_giant_document_not_buffered(void **state)
+{
+    (void)state;
+    size_t big = 6u << 20;
+    char *data = malloc(big + 200);
+    assert_non_null(data);
+    size_t n = (size_t)sprintf(data, "<corpus><doc id=\"a\"><body>x</body></doc><doc id=\"huge\"><body>");
+    memset(data + n, 'y', big);
+    n += big;
+    n += (size_t)sprintf(data + n, "</body></doc><doc id=\"b\"><body>z</body></doc></corpus>");
+    pm_limits lim;
+    pm_limits_default(&lim);
+    lim.max_doc_bytes = 1u << 20;
+    seen s;
+    run_reader(data, n, &lim, &s);
+    free(data);
+    assert_int_equal(s.n, 3);
+    assert_int_equal(s.codes[0], PM_OK);
+    assert_int_equal(s.codes[1], PM_ERR_DOC_TOO_BIG);
+    assert_string_equal(s.ids[1], "huge");
+    assert_int_equal(s.codes[2], PM_OK);
+    assert_string_equal(s.ids[2], "b");
+}
+
+static void test_max_docs_per_file(void **state)
+{
+    (void)state;
+    pm_limits lim;
+    pm_limits_default(&lim);
+    lim.max_docs_per_file = 2;
+    seen s;
+    RUN("<corpus><doc id=\"1\"/><doc id=\"2\"/><doc id=\"3\"/><doc id=\"4\"/></corpus>", &lim, &s);
+    assert_int_equal(s.n, 4);
+    assert_int_equal(s.codes[0], PM_OK);
+    assert_int_equal(s.codes[1], PM_OK);
+    assert_int_equal(s.codes[2], PM_ERR_TOO_MANY_DOCS);
+    assert_int_equal(s.codes[3], PM_ERR_TOO_MANY_DOCS);
+}
+
+static void test_sniff(void **state)
+{
+    (void)state;
+    assert_non_null(pm_format_sniff("\xef\xbb\xbf<?xml version='1.0'?>\n<corpus>", 32));
+    assert_non_null(pm_format_sniff("  <doc id=\"1\">", 14));
+    assert_null(pm_format_sniff("<document>", 10));
+    assert_null(pm_format_sniff("plain text", 10));
+    seen s;
+    RUN("not xml at all", NULL, &s);
+    assert_int_equal(s.n, 1);
+    assert_int_equal(s.codes[0], PM_ERR_NOT_CORPUS);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_fields_and_markup),
+        cmocka_unit_test(test_single_doc_root),
+        cmocka_unit_test(test_bad_documents_lose_only_themselves),
+        cmocka_unit_test(test_dtd_and_entities_refused),
+        cmocka_unit_test(test_utf8_rejects),
+        cmocka_unit_test(test_giant_document_not_buffered),
+        cmocka_unit_test(test_max_docs_per_file),
+        cmocka_unit_test(test_sniff),
+    };
+    return cmocka_run_group_tests_name("corpus_xml", tests, NULL, NULL);
+}

@@ -1,0 +1,235 @@
+/* Unit tests for the dictionary engine: format errors with file:line, veto semantics,
+ * match limits, accessors, literal extraction, the Aho-Corasick scanner, and a randomized
+ * check that the prefilter never changes a label (prefilter == every-pattern reference). */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "../../pipeline/classify/prefilter.h"
+#include "policyminer/dict.h"
+
+static pm_dictset *load1(const char *file, pm_status want, unsigned want_line)
+{
+    pm_dictset *d = NULL;
+    pm_errctx err;
+    pm_dict_options o;
+    pm_dict_options_default(&o);
+    o.match_limit = 10000;
+    const char *f[] = {file};
+    assert_int_equal(pm_dictset_load_files(&d, f, 1, &o, &err), want);
+    if (want != PM_OK) {
+        assert_null(d);
+        assert_int_equal(err.line, want_line);
+        assert_non_null(strstr(err.file, file));
+    }
+    return d;
+}
+
+static void test_format_errors(void **state)
+{
+    (void)state;
+    load1("tests/data/dict/bad_regex.dict.txt", PM_ERR_REGEX, 3);
+    load1("tests/data/dict/unknown_key.dict.txt", PM_ERR_DICT_SYNTAX, 4);
+    load1("tests/data/dict/dup_key.dict.txt", PM_ERR_DICT_SYNTAX, 4);
+    load1("tests/data/dict/none.dict", PM_ERR_OPEN, 0);
+}
+
+static pm_catset *match(pm_dictset *d, pm_dict_scratch *s, const char *t, pm_dict_stats *st)
+{
+    static pm_catset out[8];
+    assert_int_equal(pm_dictset_match(d, s, t, strlen(t), out, st, NULL, NULL), PM_OK);
+    return out;
+}
+
+static void test_veto_and_limits(void **state)
+{
+    (void)state;
+    pm_dictset *d = load1("tests/data/dict/good.dict", PM_OK, 0);
+    pm_dict_scratch *s;
+    assert_int_equal(pm_dict_scratch_create(&s, d), PM_OK);
+    pm_dict_stats st = {0, 0};
+    assert_true(pm_catset_has(&match(d, s, "给予补贴", &st)[0], 0));
+    assert_false(pm_catset_has(&match(d, s, "决定取消补贴", &st)[0], 0));
+    /* a vetoed hit does not hide a later real one */
+    assert_true(pm_catset_has(&match(d, s, "取消补贴，另行给予补助", &st)[0], 0));
+    /* the catastrophic pattern hits its limit; the other categories still match */
+    char evil[4000];
+    memset(evil, 'a', sizeof evil - 20);
+    strcpy(evil + sizeof evil - 20, "c用地补贴b"); /* 'b' present: PCRE2 must try */
+    pm_catset *o = match(d, s, evil, &st);
+    assert_true(st.match_limit_hits >= 1);
+    assert_false(pm_catset_has(&o[0], 1));
+    assert_true(pm_catset_has(&o[0], 0));
+    assert_true(pm_catset_has(&o[0], 2));
+    assert_string_equal(pm_dictset_dim_name(d, 0), "instrument");
+    assert_int_equal(pm_dictset_ncats(d, 0), 3);
+    assert_string_equal(pm_dictset_cat_key(d, 0, 2), "land");
+    assert_string_equal(pm_dictset_cat_group(d, 0, 0), "fiscal_financial");
+    assert_int_equal(pm_dictset_ngroups(d, 0), 2);
+    assert_int_equal(pm_dictset_cat_group_index(d, 0, 2), 1);
+    assert_string_equal(pm_dictset_cat_label(d, 0, 0, "en"), "Subsidies");
+    assert_int_equal(strncmp(pm_dictset_dim_checksum(d, 0), "sha256:", 7), 0);
+    assert_int_equal(pm_dictset_dim_find(d, "nope"), (size_t)-1);
+    pm_dict_scratch_free(s);
+    pm_dictset_free(d);
+    pm_dictset_free(NULL);
+}
+
+static void test_litextract(void **state)
+{
+    (void)state;
+    pm_litset l;
+    assert_true(pm_litextract("财政补贴|专项补助", strlen("财政补贴|专项补助"), &l));
+    assert_int_equal(l.count, 2);
+    pm_litset_free(&l);
+    const char *p = "给予.{0,6}(补贴|补助|奖励)";
+    assert_true(pm_litextract(p, strlen(p), &l));
+    assert_int_equal(l.count, 1);
+    assert_int_equal(l.n[0], 6); /* 给予 */
+    pm_litset_free(&l);
+    p = "(?i)\\bTax credits?\\b";
+    assert_true(pm_litextract(p, strlen(p), &l));
+    assert_memory_equal(l.s[0], "tax credit", 10); /* lower-cased for the folding scan */
+    pm_litset_free(&l);
+    p = "首台[（(]?套";
+    assert_true(pm_litextract(p, strlen(p), &l));
+    pm_litset_free(&l);
+    p = "\\d+万元";
+    assert_true(pm_litextract(p, strlen(p), &l)); /* 万元 is required */
+    assert_int_equal(l.n[0], 6);
+    pm_litset_free(&l);
+    /* patterns that must run everywhere */
+    const char *always[] = {"\\d+", "(a|bc)d?", "税?", "(?s)税收", "税收\\1", "[一二三]", "5G", "税收|ab"};
+    for (size_t i = 0; i < sizeof always / sizeof *always; i++) {
+        assert_false(pm_litextract(always[i], strlen(always[i]), &l));
+        assert_int_equal(l.count, 0);
+    }
+}
+
+static void count_hit(void *ud, uint32_t id) { ((int *)ud)[id]++; }
+
+static void test_ac_scanner(void **state)
+{
+    (void)state;
+    pm_ac *ac;
+    assert_int_equal(pm_ac_create(&ac), PM_OK);
+    assert_int_equal(pm_ac_add(ac, "he", 2, 0), PM_OK);
+    assert_int_equal(pm_ac_add(ac, "she", 3, 1), PM_OK);
+    assert_int_equal(pm_ac_add(ac, "hers", 4, 2), PM_OK);
+    assert_int_equal(pm_ac_add(ac, "补贴", 6, 3), PM_OK);
+    assert_int_equal(pm_ac_build(ac), PM_OK);
+    int hits[4] = {0};
+    const char *t = "USHERS 补贴补贴";
+    pm_ac_scan(ac, t, strlen(t), count_hit, hits);
+    assert_int_equal(hits[0], 1); /* he (case-folded) */
+    assert_int_equal(hits[1], 1);
+    assert_int_equal(hits[2], 1);
+    assert_int_equal(hits[3], 2);
+    pm_ac_free(ac);
+}
+
+/* Random patterns from a small grammar over a small alphabet, random texts: the prefilter
+ * and the every-pattern reference must give the same categories every time. */
+static const char *const ALPHA[] = {"补", "贴", "税", "收", "a", "b", "用", "地"};
+
+static void rnd_lit(char *out, unsigned *seed, int len)
+{
+    for (int i = 0; i < len; i++)
+        strcat(out, ALPHA[rand_r(seed) % 8]);
+}
+
+static void test_prefilter_equivalence(void **state)
+{
+    (void)state;
+    unsigned seed = 12345;
+    char path[] = "/tmp/pm_dict_rand_XXXXXX";
+    int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    FILE *f = fdopen(fd, "w");
+    fprintf(f, "dimension = rnd\n");
+    for (int c = 0; c < 60; c++) {
+        fprintf(f, "[c%d]\n", c);
+        for (int k = 0; k < 3; k++) {
+            char p[256] = "";
+            switch (rand_r(&seed) % 6) {
+            case 0: rnd_lit(p, &seed, 2); break;
+            case 1: rnd_lit(p, &seed, 1); strcat(p, "|"); rnd_lit(p, &seed, 2); break;
+            case 2: rnd_lit(p, &seed, 1); strcat(p, ".{0,3}"); rnd_lit(p, &seed, 2); break;
+            case 3: strcat(p, "("); rnd_lit(p, &seed, 1); strcat(p, ")?"); rnd_lit(p, &seed, 2); break;
+            case 4: strcat(p, "[补税]"); rnd_lit(p, &seed, 1); break;
+            default: rnd_lit(p, &seed, 1); strcat(p, "+"); rnd_lit(p, &seed, 1); break;
+            }
+            fprintf(f, "pattern = %s\n", p);
+        }
+        if (rand_r(&seed) % 4 == 0) {
+            char v[64] = "";
+            rnd_lit(v, &seed, 1);
+            fprintf(f, "not = %s.{0,2}%s\n", v, ALPHA[rand_r(&seed) % 8]);
+        }
+    }
+    fclose(f);
+    pm_dict_options a, b;
+    pm_dict_options_default(&a);
+    b = a;
+    b.no_prefilter = 1;
+    const char *files[] = {path};
+    pm_dictset *da, *db;
+    pm_errctx err;
+    assert_int_equal(pm_dictset_load_files(&da, files, 1, &a, &err), PM_OK);
+    assert_int_equal(pm_dictset_load_files(&db, files, 1, &b, &err), PM_OK);
+    pm_dict_scratch *sa, *sb;
+    assert_int_equal(pm_dict_scratch_create(&sa, da), PM_OK);
+    assert_int_equal(pm_dict_scratch_create(&sb, db), PM_OK);
+    int nonzero = 0;
+    for (int t = 0; t < 3000; t++) {
+        char text[512] = "";
+        int len = rand_r(&seed) % 24;
+        rnd_lit(text, &seed, len);
+        pm_catset oa[1], ob[1];
+        pm_dictset_match(da, sa, text, strlen(text), oa, NULL, NULL, NULL);
+        pm_dictset_match(db, sb, text, strlen(text), ob, NULL, NULL, NULL);
+        assert_memory_equal(oa, ob, sizeof oa);
+        nonzero += oa[0].w[0] != 0;
+    }
+    assert_true(nonzero > 100); /* the texts do exercise the patterns */
+    pm_dict_scratch_free(sa);
+    pm_dict_scratch_free(sb);
+    pm_dictset_free(da);
+    pm_dictset_free(db);
+    unlink(path);
+}
+
+static void report_count(void *ud, const char *line)
+{
+    (void)line;
+    (*(int *)ud)++;
+}
+
+static void test_shipped_dictionaries_check(void **state)
+{
+    (void)state;
+    pm_dict_options o;
+    pm_dict_options_default(&o);
+    pm_errctx err;
+    int lines = 0;
+    assert_int_equal(pm_dict_check("dictionaries", &o, report_count, &lines, &err), 0);
+    assert_true(lines >= 1);
+    /* the catastrophic test pattern is flagged */
+    assert_true(pm_dict_check("tests/data/dict", &o, report_count, &lines, &err) >= 1);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_format_errors),       cmocka_unit_test(test_veto_and_limits),
+        cmocka_unit_test(test_litextract),          cmocka_unit_test(test_ac_scanner),
+        cmocka_unit_test(test_prefilter_equivalence), cmocka_unit_test(test_shipped_dictionaries_check),
+    };
+    return cmocka_run_group_tests_name("dict", tests, NULL, NULL);
+}
