@@ -63,6 +63,12 @@ const char *pm_dictset_cat_key(const pm_dictset *d, size_t dim, size_t cat);
 const char *pm_dictset_cat_group(const pm_dictset *d, size_t dim, size_t cat); /* "" if none */
 const char *pm_dictset_cat_label(const pm_dictset *d, size_t dim, size_t cat, const char *lang);
 size_t pm_dictset_npatterns(const pm_dictset *d);
+/* The category's `must` examples (phrases that must match it): the synthetic generator
+ * plants them, so planted labels are recoverable by construction. */
+/* Source text of pattern i (0 <= i < pm_dictset_npatterns), e.g. for tooling. */
+const char *pm_dictset_pattern(const pm_dictset *d, size_t i);
+size_t pm_dictset_cat_nexamples(const pm_dictset *d, size_t dim, size_t cat);
+const char *pm_dictset_cat_example(const pm_dictset *d, size_t dim, size_t cat, size_t i);
 /* Distinct groups of a dimension in first-seen order (for instrument_groups). */
 size_t pm_dictset_ngroups(const pm_dictset *d, size_t dim);
 const char *pm_dictset_group_key(const pm_dictset *d, size_t dim, size_t g);

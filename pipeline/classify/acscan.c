@@ -41,6 +41,7 @@ struct pm_ac {
     uint16_t cls[256];
     size_t ncls;
     uint32_t *delta; /* nn x ncls */
+    uint16_t *delta16; /* the same table in half the cache when nn < 65536 */
     int built;
 };
 
@@ -81,6 +82,7 @@ void pm_ac_free(pm_ac *ac)
     free(ac->edges);
     free(ac->outs);
     free(ac->delta);
+    free(ac->delta16);
     free(ac);
 }
 
@@ -179,28 +181,45 @@ pm_status pm_ac_build(pm_ac *ac)
     /* the class of bytes in no literal always returns to the root */
     for (size_t s = 0; s < ac->nn; s++)
         ac->delta[s * nc] = 0;
+    if (ac->nn < 65536) {
+        ac->delta16 = malloc(ac->nn * nc * sizeof *ac->delta16);
+        if (ac->delta16) {
+            for (size_t i = 0; i < ac->nn * nc; i++)
+                ac->delta16[i] = (uint16_t)ac->delta[i];
+            free(ac->delta);
+            ac->delta = NULL;
+        }
+    }
     ac->built = 1;
     return PM_OK;
 }
 
 size_t pm_ac_states(const pm_ac *ac) { return ac->nn; }
 
+#define AC_SCAN_LOOP(TABLE)                                                               \
+    for (size_t i = 0; i < n; i++) {                                                      \
+        s = TABLE[(size_t)s * nc + cls[p[i]]];                                            \
+        if (!s)                                                                           \
+            continue;                                                                     \
+        for (uint32_t t = nodes[s].out != UINT32_MAX ? s : nodes[s].dict; t;              \
+             t = nodes[t].dict)                                                           \
+            for (uint32_t o = nodes[t].out; o != UINT32_MAX; o = ac->outs[o].next)        \
+                hit(ud, ac->outs[o].id);                                                  \
+    }
+
 void pm_ac_scan(const pm_ac *ac, const char *text, size_t n, void (*hit)(void *ud, uint32_t id),
                 void *ud)
 {
-    const uint32_t *d = ac->delta;
     const uint16_t *cls = ac->cls;
     const size_t nc = ac->ncls;
     const node *nodes = ac->nodes;
     const unsigned char *p = (const unsigned char *)text;
     uint32_t s = 0;
-    for (size_t i = 0; i < n; i++) {
-        s = d[(size_t)s * nc + cls[p[i]]];
-        if (!s)
-            continue;
-        for (uint32_t t = nodes[s].out != UINT32_MAX ? s : nodes[s].dict; t;
-             t = nodes[t].dict)
-            for (uint32_t o = nodes[t].out; o != UINT32_MAX; o = ac->outs[o].next)
-                hit(ud, ac->outs[o].id);
+    if (ac->delta16) {
+        const uint16_t *d = ac->delta16;
+        AC_SCAN_LOOP(d)
+    } else {
+        const uint32_t *d = ac->delta;
+        AC_SCAN_LOOP(d)
     }
 }

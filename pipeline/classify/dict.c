@@ -509,6 +509,15 @@ const char *pm_dictset_cat_label(const pm_dictset *d, size_t i, size_t c, const 
 }
 
 size_t pm_dictset_ngroups(const pm_dictset *d, size_t i) { return d->dims[i].ngroups; }
+const char *pm_dictset_pattern(const pm_dictset *d, size_t i) { return d->pats[i].src; }
+size_t pm_dictset_cat_nexamples(const pm_dictset *d, size_t i, size_t c)
+{
+    return d->dims[i].cats[c].nmust;
+}
+const char *pm_dictset_cat_example(const pm_dictset *d, size_t i, size_t c, size_t k)
+{
+    return d->dims[i].cats[c].must[k];
+}
 const char *pm_dictset_group_key(const pm_dictset *d, size_t i, size_t g)
 {
     return d->dims[i].groups[g];

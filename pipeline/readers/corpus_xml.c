@@ -44,7 +44,8 @@ static int xml_sniff(const char *h, size_t n)
 typedef struct split {
     pm_limits lim;
     pm_buf buf;
-    uint64_t buf_off;  /* stream offset of buf.data[0] */
+    size_t head;       /* start of the live window in buf */
+    uint64_t buf_off;  /* stream offset of the window's first byte */
     size_t scan;       /* where the next search starts */
     size_t consume;    /* bytes to drop at the next call (the record just returned) */
     int eof;
@@ -82,9 +83,14 @@ static void split_free(void *state)
     free(s);
 }
 
+/* The live window of the buffer is [head, len): dropping a prefix only moves head, so a
+ * record costs no copy; the window is compacted once per block read (see more()). */
+#define SB(s) ((s)->buf.data + (s)->head)
+#define SL(s) ((s)->buf.len - (s)->head)
+
 static void drop(split *s, size_t n)
 {
-    pm_buf_consume(&s->buf, n);
+    s->head += n;
     s->buf_off += n;
     s->scan = s->scan > n ? s->scan - n : 0;
     if (s->in_doc)
@@ -94,6 +100,11 @@ static void drop(split *s, size_t n)
 /* Reads one more block. Sets eof; a soft gzip error is remembered in gz_err. */
 static pm_status more(split *s, pm_gz *in)
 {
+    if (s->head) { /* compact the window to the front, once per block */
+        memmove(s->buf.data, s->buf.data + s->head, s->buf.len - s->head);
+        s->buf.len -= s->head;
+        s->head = 0;
+    }
     pm_status st = pm_buf_reserve(&s->buf, READ_BLOCK);
     if (st != PM_OK)
         return st;
@@ -125,7 +136,7 @@ static int is_doc_tag(const char *p, const char *end)
 /* First "<doc" start tag in [from, len). */
 static const char *find_doc(const split *s, size_t from)
 {
-    const char *p = s->buf.data + from, *end = s->buf.data + s->buf.len;
+    const char *p = SB(s) + from, *end = SB(s) + SL(s);
     while (p < end) {
         const char *q = memmem(p, (size_t)(end - p), "<doc", 4);
         if (!q)
@@ -186,7 +197,7 @@ static void reject(pm_reject *r, pm_status code, uint64_t off, const char *id, c
 /* Outside documents: refuse DTDs (reported once) and non-UTF-8 declarations. */
 static int check_prolog(split *s, size_t upto, pm_reject *rej)
 {
-    const char *p = s->buf.data + s->scan;
+    const char *p = SB(s) + s->scan;
     size_t n = upto > s->scan ? upto - s->scan : 0;
     if (!s->dtd_reported && (memmem(p, n, "<!DOCTYPE", 9) || memmem(p, n, "<!ENTITY", 8))) {
         s->dtd_reported = 1;
@@ -231,13 +242,13 @@ static pm_status split_next(void *state, pm_gz *in, pm_raw *raw, pm_reject *rej,
         if (s->gz_err != PM_OK) {
             /* Good bytes before the damage are all buffered; a document cut by it is lost. */
             char id[128] = "";
-            uint64_t off = s->buf_off + s->buf.len;
+            uint64_t off = s->buf_off + SL(s);
             if (s->in_doc) {
-                start_tag_id(s->buf.data + s->doc_start, s->buf.len - s->doc_start, id, sizeof id);
+                start_tag_id(SB(s) + s->doc_start, SL(s) - s->doc_start, id, sizeof id);
                 off = s->buf_off + s->doc_start;
                 drop(s, s->doc_start);
                 s->in_doc = 0;
-                drop(s, s->buf.len);
+                drop(s, SL(s));
             } else if (s->skipping) {
                 s->skipping = 0;
             }
@@ -248,22 +259,22 @@ static pm_status split_next(void *state, pm_gz *in, pm_raw *raw, pm_reject *rej,
             s->gz_err = PM_OK;
             /* whatever partial text is buffered cannot be trusted to join the next member */
             if (!s->in_doc)
-                drop(s, s->buf.len);
+                drop(s, SL(s));
             *res = PM_SPLIT_REJECT;
             return PM_OK;
         }
         if (s->skipping) {
             /* Oversized document: look for its end or the next start, buffering nothing. */
-            const char *end = memmem(s->buf.data + s->scan, s->buf.len - s->scan, "</doc>", 6);
+            const char *end = memmem(SB(s) + s->scan, SL(s) - s->scan, "</doc>", 6);
             const char *next = find_doc(s, s->scan);
             if (end && (!next || end < next)) {
-                drop(s, (size_t)(end - s->buf.data) + 6);
+                drop(s, (size_t)(end - SB(s)) + 6);
                 s->scan = 0;
                 s->skipping = 0;
                 continue;
             }
             if (next) {
-                drop(s, (size_t)(next - s->buf.data));
+                drop(s, (size_t)(next - SB(s)));
                 s->scan = 0;
                 s->skipping = 0;
                 continue;
@@ -272,8 +283,8 @@ static pm_status split_next(void *state, pm_gz *in, pm_raw *raw, pm_reject *rej,
                 *res = PM_SPLIT_END;
                 return PM_OK;
             }
-            if (s->buf.len > KEEP_TAIL)
-                drop(s, s->buf.len - KEEP_TAIL);
+            if (SL(s) > KEEP_TAIL)
+                drop(s, SL(s) - KEEP_TAIL);
             s->scan = 0;
             pm_status st = more(s, in);
             if (st != PM_OK)
@@ -282,7 +293,7 @@ static pm_status split_next(void *state, pm_gz *in, pm_raw *raw, pm_reject *rej,
         }
         if (!s->in_doc) {
             const char *d = find_doc(s, s->scan);
-            size_t upto = d ? (size_t)(d - s->buf.data) : s->buf.len;
+            size_t upto = d ? (size_t)(d - SB(s)) : SL(s);
             if (check_prolog(s, upto, rej)) {
                 *res = PM_SPLIT_REJECT;
                 return PM_OK;
@@ -305,8 +316,8 @@ static pm_status split_next(void *state, pm_gz *in, pm_raw *raw, pm_reject *rej,
                 *res = PM_SPLIT_END;
                 return PM_OK;
             }
-            if (s->buf.len > KEEP_TAIL) {
-                s->scan = s->buf.len - KEEP_TAIL;
+            if (SL(s) > KEEP_TAIL) {
+                s->scan = SL(s) - KEEP_TAIL;
                 drop(s, s->scan);
             }
             pm_status st = more(s, in);
@@ -315,15 +326,15 @@ static pm_status split_next(void *state, pm_gz *in, pm_raw *raw, pm_reject *rej,
             continue;
         }
         /* inside a document: find its end, or a new start that proves it unclosed */
-        const char *base = s->buf.data;
-        const char *gt = memchr(base + s->doc_start, '>', s->buf.len - s->doc_start);
+        const char *base = SB(s);
+        const char *gt = memchr(base + s->doc_start, '>', SL(s) - s->doc_start);
         const char *end;
         size_t end_len = 6;
         if (gt && gt[-1] == '/') { /* <doc id="x"/>: an empty document */
             end = gt - 1;
             end_len = 2;
         } else {
-            end = memmem(base + s->scan, s->buf.len - s->scan, "</doc>", 6);
+            end = memmem(base + s->scan, SL(s) - s->scan, "</doc>", 6);
         }
         const char *next = find_doc(s, s->scan);
         if (next && (!end || next < end)) {
@@ -368,15 +379,15 @@ static pm_status split_next(void *state, pm_gz *in, pm_raw *raw, pm_reject *rej,
             *res = PM_SPLIT_RECORD;
             return PM_OK;
         }
-        if (s->buf.len - s->doc_start > s->lim.max_doc_bytes) {
+        if (SL(s) - s->doc_start > s->lim.max_doc_bytes) {
             char id[128];
-            start_tag_id(base + s->doc_start, s->buf.len - s->doc_start, id, sizeof id);
+            start_tag_id(base + s->doc_start, SL(s) - s->doc_start, id, sizeof id);
             reject(rej, PM_ERR_DOC_TOO_BIG, s->buf_off + s->doc_start, id,
                    "larger than --max-doc-bytes; skipped without buffering%s", "");
             s->in_doc = 0;
             s->skipping = 1;
             s->ndocs++;
-            size_t keep = s->buf.len > KEEP_TAIL ? s->buf.len - KEEP_TAIL : 0;
+            size_t keep = SL(s) > KEEP_TAIL ? SL(s) - KEEP_TAIL : 0;
             drop(s, keep);
             s->scan = 0;
             *res = PM_SPLIT_REJECT;
@@ -384,16 +395,16 @@ static pm_status split_next(void *state, pm_gz *in, pm_raw *raw, pm_reject *rej,
         }
         if (s->eof) {
             char id[128];
-            start_tag_id(base + s->doc_start, s->buf.len - s->doc_start, id, sizeof id);
+            start_tag_id(base + s->doc_start, SL(s) - s->doc_start, id, sizeof id);
             reject(rej, PM_ERR_TRUNCATED_DOC, s->buf_off + s->doc_start, id,
                    "input ends inside the document%s", "");
             s->in_doc = 0;
             s->ndocs++;
-            drop(s, s->buf.len);
+            drop(s, SL(s));
             *res = PM_SPLIT_REJECT;
             return PM_OK;
         }
-        s->scan = s->buf.len > s->doc_start + 8 ? s->buf.len - 8 : s->doc_start + 4;
+        s->scan = SL(s) > s->doc_start + 8 ? SL(s) - 8 : s->doc_start + 4;
         pm_status st = more(s, in);
         if (st != PM_OK)
             return st;

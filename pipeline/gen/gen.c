@@ -1,0 +1,662 @@
+/* gen/gen.c - `policyminer gen`: a synthetic corpus at any scale, with exact truth.
+ *
+ * Shape: issuer levels ~13/25/40/22% (central/provincial/prefecture/county) over real
+ * divisions, dates 2000-2022 with volume growing over time, bodies of 1,000-8,000
+ * characters (mean ~3,000), a few instruments per document (~41% with a fiscal or
+ * financial one), titles, 文号 and signature blocks in the real formats; 30% of documents
+ * omit <issuer>, 10% omit <date>, half carry a <region> hint.
+ * Planted diffusion: each named experiment of the dictionaries starts in one local region
+ * and spreads to same-province and neighbouring-province regions with exponential lags;
+ * about a quarter are later adopted by the centre. Adoption documents are spread evenly
+ * through the corpus.
+ * Files are generated in parallel (OpenMP), each from its own random stream, and truth
+ * rows are written in file order: the output is identical for any thread count.
+ */
+#include <errno.h>
+#include <iconv.h>
+#include <math.h>
+#include <omp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <zlib.h>
+
+#include "gen_internal.h"
+#include "policyminer/classify.h"
+#include "policyminer/diffusion.h"
+#include "policyminer/gen.h"
+#include "policyminer/sinks.h"
+#include "policyminer/textparse.h"
+
+void pm_gen_options_default(pm_gen_options *o)
+{
+    memset(o, 0, sizeof *o);
+    o->dict_dir = "dictionaries";
+    o->seed = 1;
+    o->docs_per_file = 1000;
+    o->level = 6;
+}
+
+typedef struct region {
+    uint32_t code, province;
+    pm_level level;
+    const char *name;   /* full name */
+    const char *parent; /* prefecture (or province) name for counties */
+} region;
+
+typedef struct adoption {
+    uint32_t exp;     /* experiment category */
+    uint32_t region;  /* index into regions (UINT32_MAX = the centre) */
+    uint32_t from;    /* region it learned from (UINT32_MAX = none) */
+    int32_t date;
+    uint64_t doc;     /* document index carrying it */
+} adoption;
+
+typedef struct world {
+    const pm_gen_options *o;
+    pm_classifier *cls;
+    const pm_dictset *d;
+    size_t instr, sector, exp; /* dimensions */
+    region *regions;
+    uint32_t nreg, by_level[PM_LEVEL_COUNT][2]; /* [first, count] in regions, sorted by level */
+    const char **places;
+    adoption *adopt;
+    size_t nadopt;
+    pm_adopt *adj; /* only for the province border table */
+    char (*chars)[4];
+    pm_gen_vocab vocab;
+} world;
+
+/* Common characters (GB2312 level 1, decoded with iconv) that no dictionary pattern
+ * contains, so made-up names can never form a dictionary term. */
+static pm_status safe_chars(world *w)
+{
+    iconv_t cd = iconv_open("UTF-8", "GB2312");
+    if (cd == (iconv_t)-1)
+        return PM_OK; /* prose then has less entropy, nothing breaks */
+    w->chars = calloc(94 * 40, sizeof *w->chars);
+    if (!w->chars) {
+        iconv_close(cd);
+        return PM_ERR_NOMEM;
+    }
+    uint32_t n = 0;
+    for (int hi = 0xB0; hi <= 0xD7; hi++)
+        for (int lo = 0xA1; lo <= 0xFE; lo++) {
+            char in[2] = {(char)hi, (char)lo}, out[8];
+            char *ip = in, *op = out;
+            size_t il = 2, ol = sizeof out;
+            if (iconv(cd, &ip, &il, &op, &ol) == (size_t)-1 || op - out != 3)
+                continue;
+            out[3] = '\0';
+            int used = 0;
+            for (size_t p = 0; !used && p < pm_dictset_npatterns(w->d); p++)
+                used = strstr(pm_dictset_pattern(w->d, p), out) != NULL;
+            if (!used)
+                memcpy(w->chars[n++], out, 4);
+        }
+    iconv_close(cd);
+    w->vocab.chars = (const char (*)[4])w->chars;
+    w->vocab.n_chars = n;
+    return PM_OK;
+}
+
+static const char *const CENTRAL[] = {"国务院", "国务院办公厅", "国家发展改革委", "工业和信息化部",
+                                      "财政部", "科学技术部", "商务部", "国家税务总局"};
+static const char *const CENTRAL_DOCNO[] = {"国发", "国办发", "发改产业", "工信部", "财税", "国科发",
+                                            "商产发", "税总发"};
+static const char *const SUFFIX[PM_LEVEL_COUNT][4] = {
+    {"", "", "", ""},
+    {"", "", "", ""},
+    {"人民政府", "人民政府办公厅", "发展和改革委员会", "财政厅"},
+    {"人民政府", "人民政府办公室", "发展和改革委员会", "财政局"},
+    {"人民政府", "人民政府办公室", "人民政府", "财政局"}};
+static const char *const ABBR[][2] = {
+    {"11", "京"}, {"12", "津"}, {"13", "冀"}, {"14", "晋"}, {"15", "内蒙古"}, {"21", "辽"}, {"22", "吉"},
+    {"23", "黑"}, {"31", "沪"}, {"32", "苏"}, {"33", "浙"}, {"34", "皖"}, {"35", "闽"}, {"36", "赣"},
+    {"37", "鲁"}, {"41", "豫"}, {"42", "鄂"}, {"43", "湘"}, {"44", "粤"}, {"45", "桂"}, {"46", "琼"},
+    {"50", "渝"}, {"51", "川"}, {"52", "黔"}, {"53", "云"}, {"54", "藏"}, {"61", "陕"}, {"62", "甘"},
+    {"63", "青"}, {"64", "宁"}, {"65", "新"}};
+static const char *const DOCTYPE[] = {"通知", "意见", "实施意见", "若干措施", "办法", "决定"};
+
+static int cmp_region(const void *a, const void *b)
+{
+    const region *x = a, *y = b;
+    if (x->level != y->level)
+        return x->level < y->level ? -1 : 1;
+    return (x->code > y->code) - (x->code < y->code);
+}
+
+static pm_status build_world(world *w, pm_errctx *err)
+{
+    const pm_gen_options *o = w->o;
+    pm_dict_options dopt;
+    pm_dict_options_default(&dopt);
+    pm_status st = pm_classifier_load(&w->cls, o->dict_dir, &dopt, err);
+    if (st != PM_OK)
+        return st;
+    w->d = pm_classifier_dicts(w->cls);
+    w->instr = pm_dictset_dim_find(w->d, "instrument");
+    w->sector = pm_dictset_dim_find(w->d, "sector");
+    w->exp = pm_dictset_dim_find(w->d, "experiment");
+    if (w->instr == (size_t)-1 || w->sector == (size_t)-1)
+        return pm_errctx_set(err, PM_ERR_DICT_SYNTAX, o->dict_dir,
+                             "the generator needs instrument and sector dictionaries");
+    const pm_gazetteer *g = pm_classifier_gazetteer(w->cls);
+    size_t n = pm_gaz_count(g);
+    w->regions = calloc(n, sizeof *w->regions);
+    w->places = calloc(n, sizeof *w->places);
+    if (!w->regions || !w->places)
+        return PM_ERR_NOMEM;
+    for (size_t i = 0; i < n; i++) {
+        const pm_division *dv = pm_gaz_at(g, i);
+        if (dv->last_year || dv->code >= 710000) /* current mainland divisions only */
+            continue;
+        const pm_division *par = dv->level == PM_LEVEL_COUNTY ? pm_gaz_find(g, dv->parent_code, 0) : NULL;
+        w->regions[w->nreg] = (region){dv->code, dv->province_code, dv->level, dv->name,
+                                       par ? par->name : ""};
+        w->places[w->nreg] = dv->name;
+        w->nreg++;
+    }
+    qsort(w->regions, w->nreg, sizeof *w->regions, cmp_region);
+    for (uint32_t i = 0; i < w->nreg; i++) {
+        pm_level l = w->regions[i].level;
+        if (!w->by_level[l][1])
+            w->by_level[l][0] = i;
+        w->by_level[l][1]++;
+    }
+    w->vocab.places = w->places;
+    w->vocab.n_places = w->nreg;
+    st = safe_chars(w);
+    if (st == PM_OK)
+        st = pm_adopt_create(&w->adj, w->d, g, NULL);
+    if (st == PM_OK) {
+        char p[4096];
+        snprintf(p, sizeof p, "%s/province_adjacency.tsv", o->dict_dir);
+        st = pm_adopt_load_adjacency(w->adj, p, err);
+    }
+    return st;
+}
+
+static int32_t random_date(pm_rng *r, int y0, int y1)
+{
+    int y = y0 + (int)pm_rng_below(r, (uint32_t)(y1 - y0 + 1));
+    int m = 1 + (int)pm_rng_below(r, 12);
+    int d = 1 + (int)pm_rng_below(r, 28);
+    return y * 10000 + m * 100 + d;
+}
+
+static int32_t add_years(int32_t ymd, double years)
+{
+    double t = ymd / 10000 + ((ymd / 100 % 100) - 1) / 12.0 + years;
+    int y = (int)t;
+    int m = 1 + (int)((t - y) * 12);
+    if (y > 2022)
+        return 20221231;
+    return y * 10000 + m * 100 + 1 + (int)(ymd % 100 % 28);
+}
+
+static uint32_t pick_level(const world *w, pm_rng *r, pm_level l)
+{
+    return w->by_level[l][0] + pm_rng_below(r, w->by_level[l][1]);
+}
+
+/* A region of level l near `src`: same province, else a neighbouring one, else any. */
+static uint32_t pick_near(const world *w, pm_rng *r, uint32_t src, pm_level l)
+{
+    double u = pm_rng_unit(r);
+    uint32_t prov = w->regions[src].province;
+    for (int tries = 0; tries < 200; tries++) {
+        uint32_t c = pick_level(w, r, l);
+        uint32_t p = w->regions[c].province;
+        if (c == src)
+            continue;
+        if (u < 0.5 ? p == prov : u < 0.8 ? pm_adopt_neighbours(w->adj, p, prov) : 1)
+            return c;
+    }
+    return pick_level(w, r, l);
+}
+
+static int cmp_adoption(const void *a, const void *b)
+{
+    const adoption *x = a, *y = b;
+    if (x->date != y->date)
+        return x->date < y->date ? -1 : 1;
+    if (x->exp != y->exp)
+        return x->exp < y->exp ? -1 : 1;
+    return (x->region > y->region) - (x->region < y->region);
+}
+
+/* Plants the cascades: every experiment of the dictionary spreads over the regions. */
+static pm_status plant_cascades(world *w)
+{
+    if (w->exp == (size_t)-1 || w->o->n_docs < 200)
+        return PM_OK;
+    pm_rng r;
+    pm_rng_seed(&r, w->o->seed ^ 0xC0FFEEull);
+    size_t ne = pm_dictset_ncats(w->d, w->exp), cap = ne * 64;
+    w->adopt = calloc(cap, sizeof *w->adopt);
+    if (!w->adopt)
+        return PM_ERR_NOMEM;
+    for (uint32_t e = 0; e < ne; e++) {
+        double u = pm_rng_unit(&r);
+        pm_level pl = u < 0.8 ? PM_LEVEL_PREFECTURE : u < 0.9 ? PM_LEVEL_COUNTY : PM_LEVEL_PROVINCIAL;
+        size_t first = w->nadopt;
+        uint32_t pioneer = pick_level(w, &r, pl);
+        int32_t t0 = random_date(&r, 2004, 2016);
+        w->adopt[w->nadopt++] = (adoption){e, pioneer, UINT32_MAX, t0, 0};
+        int copied = pm_rng_unit(&r) < 0.68;
+        int n = copied ? 3 + (int)pm_rng_below(&r, 12) : 0;
+        for (int k = 0; k < n && w->nadopt < cap - 1; k++) {
+            const adoption *src = &w->adopt[first + pm_rng_below(&r, (uint32_t)(w->nadopt - first))];
+            if (src->region == UINT32_MAX)
+                continue;
+            uint32_t dst = pick_near(w, &r, src->region, PM_LEVEL_PREFECTURE);
+            int dup = 0;
+            for (size_t q = first; q < w->nadopt; q++)
+                dup |= w->adopt[q].region == dst;
+            if (dup)
+                continue;
+            int32_t t = add_years(src->date, -log(1.0 - pm_rng_unit(&r)) * 1.5);
+            w->adopt[w->nadopt++] = (adoption){e, dst, src->region, t, 0};
+        }
+        if (pm_rng_unit(&r) < 0.24)
+            w->adopt[w->nadopt++] =
+                (adoption){e, UINT32_MAX, UINT32_MAX, add_years(t0, 3 + pm_rng_unit(&r) * 5), 0};
+    }
+    qsort(w->adopt, w->nadopt, sizeof *w->adopt, cmp_adoption);
+    if (w->nadopt > w->o->n_docs)
+        w->nadopt = (size_t)w->o->n_docs;
+    for (size_t i = 0; i < w->nadopt; i++) /* spread evenly through the corpus */
+        w->adopt[i].doc = (uint64_t)((double)i * (double)w->o->n_docs / (double)w->nadopt);
+    return PM_OK;
+}
+
+static const adoption *adoption_at(const world *w, uint64_t doc)
+{
+    size_t lo = 0, hi = w->nadopt;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        if (w->adopt[mid].doc < doc)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < w->nadopt && w->adopt[lo].doc == doc ? &w->adopt[lo] : NULL;
+}
+
+static const char *abbr(uint32_t province)
+{
+    char p[3];
+    snprintf(p, sizeof p, "%02u", province / 10000 % 100);
+    for (size_t i = 0; i < sizeof ABBR / sizeof *ABBR; i++)
+        if (strcmp(ABBR[i][0], p) == 0)
+            return ABBR[i][1];
+    return "";
+}
+
+/* Category keys picked for one document: instruments and sectors (bitsets). */
+typedef struct picks {
+    pm_catset instr, sector, exp;
+} picks;
+
+static void pick_categories(const world *w, pm_rng *r, picks *p)
+{
+    memset(p, 0, sizeof *p);
+    size_t ni = pm_dictset_ncats(w->d, w->instr), ns = pm_dictset_ncats(w->d, w->sector);
+    int want_fiscal = pm_rng_unit(r) < 0.41;
+    int k = 1 + (int)pm_rng_below(r, 3);
+    for (int tries = 0; k > 0 && tries < 100; tries++) {
+        size_t c = pm_rng_below(r, (uint32_t)ni);
+        int fiscal = strcmp(pm_dictset_cat_group(w->d, w->instr, c), "fiscal_financial") == 0;
+        if (fiscal != want_fiscal && !(want_fiscal && k > 1 && !fiscal))
+            continue;
+        if (!pm_dictset_cat_nexamples(w->d, w->instr, c))
+            continue;
+        pm_catset_set(&p->instr, (unsigned)c);
+        if (fiscal)
+            want_fiscal = 0; /* one fiscal measure is enough */
+        k--;
+    }
+    int m = 1 + (int)pm_rng_below(r, 2);
+    for (int tries = 0; m > 0 && tries < 100; tries++) {
+        size_t c = pm_rng_below(r, (uint32_t)ns);
+        if (pm_dictset_cat_nexamples(w->d, w->sector, c)) {
+            pm_catset_set(&p->sector, (unsigned)c);
+            m--;
+        }
+    }
+}
+
+static pm_status keys(pm_buf *b, const pm_dictset *d, size_t dim, const pm_catset *cs, int groups)
+{
+    pm_status st = PM_OK;
+    int first = 1;
+    if (groups) {
+        for (size_t g = 0; st == PM_OK && g < pm_dictset_ngroups(d, dim); g++) {
+            int any = 0;
+            for (size_t c = 0; c < pm_dictset_ncats(d, dim); c++)
+                any |= pm_catset_has(cs, (unsigned)c) && pm_dictset_cat_group_index(d, dim, c) == g &&
+                       pm_dictset_cat_group(d, dim, c)[0];
+            if (any) {
+                st = pm_buf_printf(b, "%s%s", first ? "" : ";", pm_dictset_group_key(d, dim, g));
+                first = 0;
+            }
+        }
+        return st;
+    }
+    for (size_t c = 0; st == PM_OK && c < pm_dictset_ncats(d, dim); c++)
+        if (pm_catset_has(cs, (unsigned)c)) {
+            st = pm_buf_printf(b, "%s%s", first ? "" : ";", pm_dictset_cat_key(d, dim, c));
+            first = 0;
+        }
+    return st;
+}
+
+typedef struct filebuf {
+    pm_buf xml, truth, rejects;
+    uint64_t bad;
+} filebuf;
+
+#define TRY(x) do { if ((st = (x)) != PM_OK) return st; } while (0)
+
+static pm_status gen_doc(const world *w, pm_rng *r, uint64_t idx, const char *fname, filebuf *fb)
+{
+    pm_status st;
+    const adoption *ad = adoption_at(w, idx);
+    picks pk;
+    pick_categories(w, r, &pk);
+    /* who and when */
+    pm_level lv;
+    uint32_t reg = UINT32_MAX;
+    int32_t date;
+    if (ad) {
+        reg = ad->region;
+        lv = reg == UINT32_MAX ? PM_LEVEL_CENTRAL : w->regions[reg].level;
+        date = ad->date;
+        pm_catset_set(&pk.exp, ad->exp);
+    } else {
+        double u = pm_rng_unit(r);
+        lv = u < 0.13 ? PM_LEVEL_CENTRAL : u < 0.38 ? PM_LEVEL_PROVINCIAL : u < 0.78 ? PM_LEVEL_PREFECTURE
+                                                                         : PM_LEVEL_COUNTY;
+        if (lv != PM_LEVEL_CENTRAL)
+            reg = pick_level(w, r, lv);
+        /* volume grows over time: year density ~ (year - 1995) */
+        double y = 1995 + sqrt(25.0 + pm_rng_unit(r) * (27.0 * 27.0 - 25.0)) + 0.0;
+        int yi = (int)y;
+        if (yi < 2000)
+            yi = 2000;
+        if (yi > 2022)
+            yi = 2022;
+        date = random_date(r, yi, yi);
+    }
+    const region *R = reg == UINT32_MAX ? NULL : &w->regions[reg];
+    char issuer[256], docno[96], title[512];
+    uint32_t ci = pm_rng_below(r, 8);
+    if (!R)
+        snprintf(issuer, sizeof issuer, "%s", CENTRAL[ci]);
+    else if (lv == PM_LEVEL_COUNTY && R->parent[0] && pm_rng_unit(r) < 0.6)
+        snprintf(issuer, sizeof issuer, "%s%s%s", R->parent, R->name, SUFFIX[lv][pm_rng_below(r, 4)]);
+    else
+        snprintf(issuer, sizeof issuer, "%s%s", R->name, SUFFIX[lv][pm_rng_below(r, 4)]);
+    int year = date / 10000;
+    unsigned serial = 1 + pm_rng_below(r, 150);
+    if (!R)
+        snprintf(docno, sizeof docno, "%s〔%d〕%u号", CENTRAL_DOCNO[ci], year, serial);
+    else if (lv == PM_LEVEL_PROVINCIAL)
+        snprintf(docno, sizeof docno, "%s%s〔%d〕%u号", abbr(R->province),
+                 pm_rng_unit(r) < 0.5 ? "府" : "政发", year, serial);
+    else {
+        uint32_t cp;
+        int l = pm_utf8_next(R->name, strlen(R->name), &cp);
+        snprintf(docno, sizeof docno, "%.*s%s〔%d〕%u号", l, R->name,
+                 lv == PM_LEVEL_PREFECTURE ? "府" : "政发", year, serial);
+    }
+    const char *where = R ? R->name : "";
+    if (ad) /* the adopting title names the experiment with an adoption verb */
+        snprintf(title, sizeof title, "%s关于全面推行%s的实施意见", issuer,
+                 pm_dictset_cat_label(w->d, w->exp, ad->exp, "zh"));
+    else
+        snprintf(title, sizeof title, "%s关于印发%s进一步做好相关工作若干措施的%s", issuer, where,
+                 DOCTYPE[pm_rng_below(r, 6)]);
+
+    /* bad documents, planted at the requested rate */
+    int bad = 0; /* 1 malformed, 2 utf8, 3 missing id */
+    if (w->o->bad_rate > 0 && pm_rng_unit(r) < w->o->bad_rate)
+        bad = 1 + (int)pm_rng_below(r, 3);
+
+    pm_buf *x = &fb->xml;
+    if (bad == 3)
+        TRY(pm_buf_append_str(x, "<doc>"));
+    else
+        TRY(pm_buf_printf(x, "<doc id=\"d%08llu\">", (unsigned long long)idx));
+    TRY(pm_buf_printf(x, "<title>%s</title>", title));
+    int omit_issuer = pm_rng_unit(r) < 0.3, omit_date = pm_rng_unit(r) < 0.1;
+    if (!omit_issuer)
+        TRY(pm_buf_printf(x, "<issuer>%s</issuer>", issuer));
+    TRY(pm_buf_printf(x, "<docno>%s</docno>", docno));
+    if (!omit_date)
+        TRY(pm_buf_printf(x, "<date>%04d-%02d-%02d</date>", year, date / 100 % 100, date % 100));
+    if (R && pm_rng_unit(r) < 0.5)
+        TRY(pm_buf_printf(x, "<region code=\"%06u\"/>", (unsigned)R->code));
+    TRY(pm_buf_printf(x, "<url>http://www.example.gov.cn/zwgk/%llu.html</url><body>",
+                      (unsigned long long)idx));
+    /* body: length 1,000-8,000 characters, mean ~3,000 (log-normal) */
+    double len = exp(7.9 + 0.45 * sqrt(-2 * log(1 - pm_rng_unit(r))) * cos(6.283185307 * pm_rng_unit(r)));
+    int chars = len < 1000 ? 1000 : len > 8000 ? 8000 : (int)len;
+    TRY(pm_buf_append_str(x, "各有关单位：\n"));
+    int nplant = 0;
+    for (size_t c = 0; c < pm_dictset_ncats(w->d, w->instr); c++)
+        nplant += pm_catset_has(&pk.instr, (unsigned)c);
+    for (size_t c = 0; c < pm_dictset_ncats(w->d, w->sector); c++)
+        nplant += pm_catset_has(&pk.sector, (unsigned)c);
+    int chunk = chars / (nplant + 2);
+    int n_done = 0;
+    static const char *const ORD[] = {"一", "二", "三", "四", "五", "六", "七", "八"};
+    for (int pass = 0; pass < 2; pass++) {
+        size_t dim = pass ? w->sector : w->instr;
+        const pm_catset *cs = pass ? &pk.sector : &pk.instr;
+        for (size_t c = 0; c < pm_dictset_ncats(w->d, dim); c++) {
+            if (!pm_catset_has(cs, (unsigned)c))
+                continue;
+            TRY(pm_gen_prose(x, r, chunk, &w->vocab));
+            size_t ne = pm_dictset_cat_nexamples(w->d, dim, c);
+            TRY(pm_buf_printf(x, "\n%s、%s。", ORD[n_done++ % 8],
+                              pm_dictset_cat_example(w->d, dim, c, pm_rng_below(r, (uint32_t)ne))));
+        }
+    }
+    if (ad && ad->from != UINT32_MAX)
+        TRY(pm_buf_printf(x, "\n学习%s的经验，结合本地实际推进工作。", w->regions[ad->from].name));
+    TRY(pm_gen_prose(x, r, chunk * 2, &w->vocab));
+    if (bad == 2)
+        TRY(pm_buf_append_str(x, "\xff\xfe"));
+    if (bad == 1)
+        TRY(pm_buf_append_str(x, "<p>未闭合的段落"));
+    TRY(pm_buf_printf(x, "\n\n%s\n", issuer));
+    TRY(pm_gen_cn_date(x, date));
+    TRY(pm_buf_append_str(x, "\n（此件公开发布）</body></doc>\n"));
+
+    if (bad) {
+        static const char *const why[] = {"", "malformed_xml", "invalid_utf8", "missing_id"};
+        fb->bad++;
+        return pm_buf_printf(&fb->rejects, "%s\t%s\td%08llu\n", fname, why[bad],
+                             bad == 3 ? 0ull : (unsigned long long)idx);
+    }
+    pm_buf *t = &fb->truth;
+    TRY(pm_buf_printf(t, "d%08llu\t%s\t%s\t", (unsigned long long)idx, fname, pm_level_key(lv)));
+    TRY(pm_buf_printf(t, "%06u\t", R ? (unsigned)R->code : PM_CODE_CENTRAL));
+    if (R)
+        TRY(pm_buf_printf(t, "%06u", (unsigned)R->province));
+    TRY(pm_buf_printf(t, "\t%04d-%02d-%02d\t", year, date / 100 % 100, date % 100));
+    TRY(keys(t, w->d, w->instr, &pk.instr, 0));
+    TRY(pm_buf_append_char(t, '\t'));
+    TRY(keys(t, w->d, w->instr, &pk.instr, 1));
+    TRY(pm_buf_append_char(t, '\t'));
+    TRY(keys(t, w->d, w->sector, &pk.sector, 0));
+    TRY(pm_buf_append_char(t, '\t'));
+    if (w->exp != (size_t)-1)
+        TRY(keys(t, w->d, w->exp, &pk.exp, 0));
+    return pm_buf_append_str(t, "\n");
+}
+
+static pm_status write_file(const char *path, const void *p, size_t n, int level, uint64_t *gz_bytes)
+{
+    gzFile f = gzopen(path, level == 1 ? "wb1" : level == 9 ? "wb9" : "wb6");
+    if (!f)
+        return PM_ERR_OUTPUT;
+    /* write in slices: gzwrite takes an unsigned length */
+    const char *c = p;
+    while (n) {
+        unsigned k = n > (1u << 30) ? 1u << 30 : (unsigned)n;
+        if (gzwrite(f, c, k) != (int)k) {
+            gzclose(f);
+            return PM_ERR_OUTPUT;
+        }
+        c += k;
+        n -= k;
+    }
+    if (gzclose(f) != Z_OK)
+        return PM_ERR_OUTPUT;
+    struct stat sb;
+    if (stat(path, &sb) == 0)
+        *gz_bytes += (uint64_t)sb.st_size;
+    return PM_OK;
+}
+
+static pm_status write_text(const char *dir, const char *name, const char *header, pm_buf *rows,
+                            pm_errctx *err)
+{
+    pm_outfile *f;
+    pm_status st = pm_outfile_open(&f, dir, name, err);
+    if (st != PM_OK)
+        return st;
+    st = pm_outfile_write(f, header, strlen(header), err);
+    if (st == PM_OK)
+        st = pm_outfile_write(f, rows->data ? rows->data : "", rows->len, err);
+    if (st == PM_OK)
+        return pm_outfile_commit(f, err);
+    pm_outfile_abort(f);
+    return st;
+}
+
+static double now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+pm_status pm_gen_run(const pm_gen_options *o, pm_gen_summary *sum, pm_errctx *err)
+{
+    memset(sum, 0, sizeof *sum);
+    pm_errctx_clear(err);
+    double t0 = now();
+    if (!o->outdir || !o->n_docs || !o->docs_per_file)
+        return pm_errctx_set(err, PM_ERR_ARG, NULL, "need -n DOCS, -o DIR and docs per file > 0");
+    if (mkdir(o->outdir, 0777) != 0 && errno != EEXIST)
+        return pm_errctx_set(err, PM_ERR_OUTPUT, o->outdir, "cannot create: %s", strerror(errno));
+    world w;
+    memset(&w, 0, sizeof w);
+    w.o = o;
+    pm_status st = build_world(&w, err);
+    if (st == PM_OK)
+        st = plant_cascades(&w);
+    uint64_t nfiles = (o->n_docs + o->docs_per_file - 1) / o->docs_per_file;
+    pm_buf truth, rejects;
+    pm_buf_init(&truth, (size_t)1 << 34);
+    pm_buf_init(&rejects, (size_t)1 << 32);
+    int nt = o->threads > 0 ? o->threads : omp_get_num_procs();
+    pm_status shared = st;
+    uint64_t xml_bytes = 0, gz_bytes = 0, bad = 0;
+    if (st == PM_OK) {
+#pragma omp parallel for ordered schedule(dynamic, 1) num_threads(nt) reduction(+ : xml_bytes, gz_bytes, bad)
+        for (uint64_t f = 0; f < nfiles; f++) {
+            filebuf fb;
+            pm_buf_init(&fb.xml, (size_t)1 << 31);
+            pm_buf_init(&fb.truth, (size_t)1 << 30);
+            pm_buf_init(&fb.rejects, (size_t)1 << 30);
+            fb.bad = 0;
+            pm_rng r;
+            pm_rng_seed(&r, o->seed * 0x9E3779B97F4A7C15ull + f + 1);
+            char name[64], path[4096];
+            snprintf(name, sizeof name, "corpus-%05llu.xml.gz", (unsigned long long)f);
+            snprintf(path, sizeof path, "%s/%s", o->outdir, name);
+            pm_status s = pm_buf_append_str(&fb.xml, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<corpus>\n");
+            uint64_t end = (f + 1) * o->docs_per_file < o->n_docs ? (f + 1) * o->docs_per_file : o->n_docs;
+            for (uint64_t d = f * o->docs_per_file; s == PM_OK && d < end; d++)
+                s = gen_doc(&w, &r, d, name, &fb);
+            if (s == PM_OK)
+                s = pm_buf_append_str(&fb.xml, "</corpus>\n");
+            uint64_t gzb = 0;
+            if (s == PM_OK)
+                s = write_file(path, fb.xml.data, fb.xml.len, o->level, &gzb);
+            xml_bytes += fb.xml.len;
+            gz_bytes += gzb;
+            bad += fb.bad;
+#pragma omp ordered
+            {
+                if (s == PM_OK)
+                    s = pm_buf_append(&truth, fb.truth.data ? fb.truth.data : "", fb.truth.len);
+                if (s == PM_OK)
+                    s = pm_buf_append(&rejects, fb.rejects.data ? fb.rejects.data : "", fb.rejects.len);
+                if (s != PM_OK && shared == PM_OK)
+                    shared = s;
+            }
+            pm_buf_free(&fb.xml);
+            pm_buf_free(&fb.truth);
+            pm_buf_free(&fb.rejects);
+        }
+        st = shared;
+        if (st != PM_OK)
+            pm_errctx_set(err, st, o->outdir, "writing the corpus");
+    }
+    if (st == PM_OK)
+        st = write_text(o->outdir, "truth_documents.tsv",
+                        "doc_id\tfile\tlevel\tregion_code\tprovince_code\tdate\tinstruments\t"
+                        "instrument_groups\tsectors\texperiments\n", &truth, err);
+    if (st == PM_OK)
+        st = write_text(o->outdir, "truth_rejects.tsv", "file\treason\tdoc_id\n", &rejects, err);
+    if (st == PM_OK) {
+        pm_buf c;
+        pm_buf_init(&c, (size_t)1 << 30);
+        for (size_t i = 0; st == PM_OK && i < w.nadopt; i++) {
+            const adoption *a = &w.adopt[i];
+            const region *R = a->region == UINT32_MAX ? NULL : &w.regions[a->region];
+            st = pm_buf_printf(&c, "%s\t%s\t%06u\t%s\t%04d-%02d-%02d\td%08llu\t",
+                               pm_dictset_cat_key(w.d, w.exp, a->exp), pm_dictset_cat_key(w.d, w.exp, a->exp),
+                               R ? (unsigned)R->code : PM_CODE_CENTRAL,
+                               pm_level_key(R ? R->level : PM_LEVEL_CENTRAL), a->date / 10000,
+                               a->date / 100 % 100, a->date % 100, (unsigned long long)a->doc);
+            if (st == PM_OK && a->from != UINT32_MAX)
+                st = pm_buf_printf(&c, "%06u", (unsigned)w.regions[a->from].code);
+            int pioneer = 1;
+            for (size_t k = 0; k < i; k++)
+                pioneer &= w.adopt[k].exp != a->exp;
+            if (st == PM_OK)
+                st = pm_buf_printf(&c, "\t%d\n", pioneer);
+        }
+        if (st == PM_OK)
+            st = write_text(o->outdir, "truth_cascades.tsv",
+                            "experiment\tcascade_id\tnode\tlevel\tdate\tdoc_id\tlearned_from\tis_pioneer\n",
+                            &c, err);
+        pm_buf_free(&c);
+    }
+    sum->docs = o->n_docs;
+    sum->files = nfiles;
+    sum->bad_docs = bad;
+    sum->bytes_xml = xml_bytes;
+    sum->bytes_gz = gz_bytes;
+    sum->adoptions = w.nadopt;
+    sum->cascades = w.exp == (size_t)-1 ? 0 : pm_dictset_ncats(w.d, w.exp);
+    sum->seconds = now() - t0;
+    pm_buf_free(&truth);
+    pm_buf_free(&rejects);
+    free(w.regions);
+    free(w.places);
+    free(w.chars);
+    free(w.adopt);
+    pm_adopt_free(w.adj);
+    pm_classifier_free(w.cls);
+    return st;
+}
