@@ -204,11 +204,11 @@ size_t pm_ac_states(const pm_ac *ac) { return ac->nn; }
         for (uint32_t t = nodes[s].out != UINT32_MAX ? s : nodes[s].dict; t;              \
              t = nodes[t].dict)                                                           \
             for (uint32_t o = nodes[t].out; o != UINT32_MAX; o = ac->outs[o].next)        \
-                hit(ud, ac->outs[o].id);                                                  \
+                hit(ud, ac->outs[o].id, i + 1);                                                  \
     }
 
-void pm_ac_scan(const pm_ac *ac, const char *text, size_t n, void (*hit)(void *ud, uint32_t id),
-                void *ud)
+void pm_ac_scan(const pm_ac *ac, const char *text, size_t n,
+                void (*hit)(void *ud, uint32_t id, size_t end), void *ud)
 {
     const uint16_t *cls = ac->cls;
     const size_t nc = ac->ncls;

@@ -31,6 +31,7 @@ typedef struct pat {
     char *src;
     unsigned line;
     uint32_t dim; /* the dimension (file) it belongs to */
+    size_t maxlen; /* longest possible match in bytes, or (size_t)-1 */
     int always;   /* no required literal: run on every text */
 } pat;
 
@@ -70,6 +71,7 @@ struct pm_dict_scratch {
     pcre2_match_context *mctx;
     pcre2_jit_stack *jit;
     uint32_t *stamp; /* per pattern: == cur when it is a candidate for this text */
+    size_t *first_end; /* per candidate pattern: end of its first literal occurrence */
     uint32_t cur;
 };
 
@@ -351,6 +353,7 @@ static pm_status build_prefilter(pm_dictset *d, pm_errctx *err)
         if (d->o.no_prefilter || !pm_litextract(d->pats[p].src, strlen(d->pats[p].src), &ls))
             continue;
         d->pats[p].always = 0;
+        d->pats[p].maxlen = pm_pattern_maxlen(d->pats[p].src, strlen(d->pats[p].src));
         for (size_t k = 0; st == PM_OK && k < ls.count; k++)
             st = pm_ac_add(d->ac, ls.s[k], ls.n[k], (uint32_t)p);
         pm_litset_free(&ls);
@@ -539,7 +542,8 @@ pm_status pm_dict_scratch_create(pm_dict_scratch **out, const pm_dictset *d)
     s->mctx = pcre2_match_context_create(NULL);
     s->jit = pcre2_jit_stack_create(32 * 1024, d->o.jit_stack_max ? d->o.jit_stack_max : (1u << 20), NULL);
     s->stamp = calloc(d->npats + 1, sizeof *s->stamp);
-    if (!s->md || !s->mctx || !s->stamp) {
+    s->first_end = calloc(d->npats + 1, sizeof *s->first_end);
+    if (!s->md || !s->mctx || !s->stamp || !s->first_end) {
         pm_dict_scratch_free(s);
         return PM_ERR_NOMEM;
     }
@@ -559,13 +563,17 @@ void pm_dict_scratch_free(pm_dict_scratch *s)
     pcre2_match_context_free(s->mctx);
     pcre2_jit_stack_free(s->jit);
     free(s->stamp);
+    free(s->first_end);
     free(s);
 }
 
-static void on_hit(void *ud, uint32_t id)
+static void on_hit(void *ud, uint32_t id, size_t end)
 {
     pm_dict_scratch *s = ud;
-    s->stamp[id] = s->cur;
+    if (s->stamp[id] != s->cur) {
+        s->stamp[id] = s->cur;
+        s->first_end[id] = end;
+    }
 }
 
 /* Runs code at offset; returns 1 match, 0 none, -1 limit hit. */
@@ -611,10 +619,9 @@ static int vetoed(const pm_dictset *d, const cat *c, pm_dict_scratch *s, const c
 
 /* 1 when pattern p has a non-vetoed match in t. */
 static int pattern_hits(const pm_dictset *d, const cat *c, const pat *p, pm_dict_scratch *s,
-                        const char *t, size_t n, pm_dict_stats *st, pm_dict_explain_fn explain,
-                        void *ud, size_t dimi, size_t cati)
+                        const char *t, size_t n, size_t off, pm_dict_stats *st,
+                        pm_dict_explain_fn explain, void *ud, size_t dimi, size_t cati)
 {
-    size_t off = 0;
     while (off <= n) {
         int r = run(p, s, t, n, off, st);
         if (r <= 0)
@@ -654,7 +661,15 @@ pm_status pm_dictset_match(const pm_dictset *d, pm_dict_scratch *s, const char *
                 const pat *p = &d->pats[pid];
                 if (!p->always && s->stamp[pid] != s->cur)
                     continue;
-                if (pattern_hits(d, ci, p, s, text, len, st, explain, ud, i, c)) {
+                /* Every match contains a literal occurrence ending at or after the first
+                 * one, so none can start more than maxlen bytes before that end. */
+                size_t off = 0;
+                if (!p->always && p->maxlen != (size_t)-1 && s->first_end[pid] > p->maxlen) {
+                    off = s->first_end[pid] - p->maxlen;
+                    while (off > 0 && ((unsigned char)text[off] & 0xC0) == 0x80)
+                        off--;
+                }
+                if (pattern_hits(d, ci, p, s, text, len, off, st, explain, ud, i, c)) {
                     pm_catset_set(&out[i], (unsigned)c);
                     if (!explain)
                         break; /* the category is decided */

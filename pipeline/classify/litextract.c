@@ -354,3 +354,180 @@ void pm_litset_free(pm_litset *l)
         free(l->s[i]);
     l->count = 0;
 }
+
+/* ---- the longest a match can be ----------------------------------------------------- */
+
+#define UNBOUNDED ((size_t)-1)
+
+static size_t add_len(size_t a, size_t b) { return a == UNBOUNDED || b == UNBOUNDED ? UNBOUNDED : a + b; }
+
+static size_t max_alt(parser *ps, int caseless);
+
+/* Multiplies by a following quantifier's maximum (or marks the atom unbounded). */
+static size_t quantify(parser *ps, size_t atom)
+{
+    if (ps->i >= ps->n)
+        return atom;
+    char c = ps->p[ps->i];
+    size_t mult = 1;
+    if (c == '?') {
+        ps->i++;
+    } else if (c == '*' || c == '+') {
+        ps->i++;
+        mult = UNBOUNDED;
+    } else if (c == '{') {
+        size_t j = ps->i + 1, lo = 0, hi = 0;
+        int d1 = 0, d2 = 0, comma = 0;
+        while (j < ps->n && ps->p[j] >= '0' && ps->p[j] <= '9' && d1 < 6) {
+            lo = lo * 10 + (size_t)(ps->p[j++] - '0');
+            d1++;
+        }
+        if (j < ps->n && ps->p[j] == ',') {
+            comma = 1;
+            j++;
+            while (j < ps->n && ps->p[j] >= '0' && ps->p[j] <= '9' && d2 < 6) {
+                hi = hi * 10 + (size_t)(ps->p[j++] - '0');
+                d2++;
+            }
+        }
+        if (!d1 || j >= ps->n || ps->p[j] != '}') {
+            ps->bail = 1;
+            return UNBOUNDED;
+        }
+        ps->i = j + 1;
+        mult = comma ? (d2 ? hi : UNBOUNDED) : lo;
+    } else {
+        return atom;
+    }
+    if (ps->i < ps->n && (ps->p[ps->i] == '?' || ps->p[ps->i] == '+'))
+        ps->i++;
+    if (atom == UNBOUNDED || mult == UNBOUNDED)
+        return atom == 0 ? 0 : UNBOUNDED;
+    return atom * mult;
+}
+
+static size_t max_seq(parser *ps, int caseless)
+{
+    size_t total = 0;
+    while (ps->i < ps->n && !ps->bail) {
+        char c = ps->p[ps->i];
+        if (c == '|' || c == ')')
+            break;
+        size_t atom;
+        if (c == '(') {
+            ps->i++;
+            int zero = 0;
+            if (ps->i < ps->n && ps->p[ps->i] == '?') {
+                const char *q = ps->p + ps->i;
+                size_t left = ps->n - ps->i;
+                if (left >= 2 && q[1] == ':')
+                    ps->i += 2;
+                else if (left >= 2 && (q[1] == '=' || q[1] == '!')) {
+                    ps->i += 2;
+                    zero = 1;
+                } else if (left >= 3 && q[1] == '<' && (q[2] == '=' || q[2] == '!')) {
+                    ps->i += 3;
+                    zero = 1;
+                } else {
+                    ps->bail = 1;
+                    return UNBOUNDED;
+                }
+            }
+            atom = max_alt(ps, caseless);
+            if (ps->bail || ps->i >= ps->n || ps->p[ps->i] != ')') {
+                ps->bail = 1;
+                return UNBOUNDED;
+            }
+            ps->i++;
+            if (zero)
+                atom = 0;
+        } else if (c == '[') {
+            size_t j = ps->i + 1;
+            if (j < ps->n && ps->p[j] == '^')
+                j++;
+            if (j < ps->n && ps->p[j] == ']')
+                j++;
+            while (j < ps->n && ps->p[j] != ']') {
+                if (ps->p[j] == '\\')
+                    j++;
+                j++;
+            }
+            ps->i = j + 1;
+            atom = 4;
+        } else if (c == '.') {
+            ps->i++;
+            atom = 4;
+        } else if (c == '^' || c == '$') {
+            ps->i++;
+            atom = 0;
+        } else if (c == '\\') {
+            if (ps->i + 1 >= ps->n) {
+                ps->bail = 1;
+                return UNBOUNDED;
+            }
+            char e = ps->p[ps->i + 1];
+            ps->i += 2;
+            if (strchr("bBAzZG", e))
+                atom = 0;
+            else if (strchr("dDwWsShHvVN", e))
+                atom = 4;
+            else if (strchr(".()[]{}|\\*+?^$/-#&~\"' ", e))
+                atom = caseless ? 4 : 1;
+            else if (e == 'p' || e == 'P') {
+                if (ps->i < ps->n && ps->p[ps->i] == '{') {
+                    while (ps->i < ps->n && ps->p[ps->i] != '}')
+                        ps->i++;
+                    ps->i++;
+                } else {
+                    ps->i++;
+                }
+                atom = 4;
+            } else {
+                ps->bail = 1;
+                return UNBOUNDED;
+            }
+        } else if (c == '*' || c == '+' || c == '?' || c == '{') {
+            ps->bail = 1;
+            return UNBOUNDED;
+        } else {
+            size_t l = (size_t)utf8_len((unsigned char)c);
+            ps->i += l;
+            /* caseless matching may pair an ASCII letter with a longer code point (K, ſ) */
+            atom = caseless ? 4 : l;
+        }
+        total = add_len(total, quantify(ps, atom));
+    }
+    return total;
+}
+
+static size_t max_alt(parser *ps, int caseless)
+{
+    size_t best = 0;
+    for (;;) {
+        size_t b = max_seq(ps, caseless);
+        if (ps->bail)
+            return UNBOUNDED;
+        if (b == UNBOUNDED || b > best)
+            best = b;
+        if (best == UNBOUNDED)
+            return UNBOUNDED;
+        if (ps->i < ps->n && ps->p[ps->i] == '|') {
+            ps->i++;
+            continue;
+        }
+        return best;
+    }
+}
+
+size_t pm_pattern_maxlen(const char *pattern, size_t n)
+{
+    int caseless = 0;
+    if (n >= 4 && memcmp(pattern, "(?i)", 4) == 0) {
+        pattern += 4;
+        n -= 4;
+        caseless = 1;
+    }
+    parser ps = {pattern, n, 0, 0};
+    size_t m = max_alt(&ps, caseless);
+    return ps.bail || ps.i != n ? UNBOUNDED : m;
+}

@@ -21,6 +21,11 @@ typedef struct pm_litset {
 int pm_litextract(const char *pattern, size_t n, pm_litset *out);
 void pm_litset_free(pm_litset *l);
 
+/* Upper bound on the bytes a match of the pattern can span, or (size_t)-1 when it is
+ * unbounded or not understood. With the end of the first literal occurrence e, no match
+ * can start before e - maxlen: the matcher starts PCRE2 there instead of at 0. */
+size_t pm_pattern_maxlen(const char *pattern, size_t n);
+
 /* Aho-Corasick automaton over byte strings, each tagged with an id. Build once, then
  * scan read-only from any number of threads. */
 typedef struct pm_ac pm_ac;
@@ -29,8 +34,9 @@ pm_status pm_ac_add(pm_ac *ac, const char *s, size_t n, uint32_t id);
 pm_status pm_ac_build(pm_ac *ac);
 void pm_ac_free(pm_ac *ac);
 size_t pm_ac_states(const pm_ac *ac);
-/* Calls hit(ud, id) for every occurrence of every literal in text (ids may repeat). */
-void pm_ac_scan(const pm_ac *ac, const char *text, size_t n, void (*hit)(void *ud, uint32_t id),
-                void *ud);
+/* Calls hit(ud, id, end) for every occurrence of every literal in text, end being the
+ * offset just past the occurrence (ids may repeat; ends never decrease). */
+void pm_ac_scan(const pm_ac *ac, const char *text, size_t n,
+                void (*hit)(void *ud, uint32_t id, size_t end), void *ud);
 
 #endif

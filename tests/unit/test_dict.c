@@ -100,6 +100,9 @@ static void test_litextract(void **state)
     p = "首台[（(]?套";
     assert_true(pm_litextract(p, strlen(p), &l));
     pm_litset_free(&l);
+    assert_int_equal(pm_pattern_maxlen("给予.{0,6}(补贴|补助)", strlen("给予.{0,6}(补贴|补助)")), 6 + 24 + 6);
+    assert_int_equal(pm_pattern_maxlen("补贴+", strlen("补贴+")), (size_t)-1);
+    assert_int_equal(pm_pattern_maxlen("(?i)tax", 7), 12);
     p = "\\d+万元";
     assert_true(pm_litextract(p, strlen(p), &l)); /* 万元 is required */
     assert_int_equal(l.n[0], 6);
@@ -112,7 +115,11 @@ static void test_litextract(void **state)
     }
 }
 
-static void count_hit(void *ud, uint32_t id) { ((int *)ud)[id]++; }
+static void count_hit(void *ud, uint32_t id, size_t end)
+{
+    (void)end;
+    ((int *)ud)[id]++;
+}
 
 static void test_ac_scanner(void **state)
 {
