@@ -181,11 +181,16 @@ pm_status pm_ac_build(pm_ac *ac)
     /* the class of bytes in no literal always returns to the root */
     for (size_t s = 0; s < ac->nn; s++)
         ac->delta[s * nc] = 0;
-    if (ac->nn < 65536) {
+    if (ac->nn < 32768) {
+        /* 16-bit table; bit 15 marks states that report something, so the scan touches
+         * the node array only when there is a hit to report */
         ac->delta16 = malloc(ac->nn * nc * sizeof *ac->delta16);
         if (ac->delta16) {
-            for (size_t i = 0; i < ac->nn * nc; i++)
-                ac->delta16[i] = (uint16_t)ac->delta[i];
+            for (size_t i = 0; i < ac->nn * nc; i++) {
+                uint32_t t = ac->delta[i];
+                int reports = ac->nodes[t].out != UINT32_MAX || ac->nodes[t].dict != 0;
+                ac->delta16[i] = (uint16_t)(t | (reports ? 0x8000u : 0));
+            }
             free(ac->delta);
             ac->delta = NULL;
         }
@@ -217,7 +222,16 @@ void pm_ac_scan(const pm_ac *ac, const char *text, size_t n,
     uint32_t s = 0;
     if (ac->delta16) {
         const uint16_t *d = ac->delta16;
-        AC_SCAN_LOOP(d)
+        uint32_t v = 0;
+        for (size_t i = 0; i < n; i++) {
+            v = d[(size_t)(v & 0x7fffu) * nc + cls[p[i]]];
+            if (!(v & 0x8000u))
+                continue;
+            s = v & 0x7fffu;
+            for (uint32_t t = nodes[s].out != UINT32_MAX ? s : nodes[s].dict; t; t = nodes[t].dict)
+                for (uint32_t o = nodes[t].out; o != UINT32_MAX; o = ac->outs[o].next)
+                    hit(ud, ac->outs[o].id, i + 1);
+        }
     } else {
         const uint32_t *d = ac->delta;
         AC_SCAN_LOOP(d)
