@@ -328,15 +328,31 @@ static pm_status split_next(void *state, pm_gz *in, pm_raw *raw, pm_reject *rej,
         /* inside a document: find its end, or a new start that proves it unclosed */
         const char *base = SB(s);
         const char *gt = memchr(base + s->doc_start, '>', SL(s) - s->doc_start);
-        const char *end;
+        const char *end, *next_start = NULL;
         size_t end_len = 6;
         if (gt && gt[-1] == '/') { /* <doc id="x"/>: an empty document */
             end = gt - 1;
             end_len = 2;
         } else {
-            end = memmem(base + s->scan, SL(s) - s->scan, "</doc>", 6);
+            /* one pass over the document: stop at the first "</doc>" or "<doc" */
+            end = NULL;
+            next_start = NULL;
+            const char *q = base + s->scan, *lim = base + SL(s);
+            while ((q = memchr(q, '<', (size_t)(lim - q))) != NULL) {
+                if (lim - q < 6)
+                    break; /* undecided until more bytes arrive */
+                if (q[1] == '/' && memcmp(q, "</doc>", 6) == 0) {
+                    end = q;
+                    break;
+                }
+                if (is_doc_tag(q, lim)) {
+                    next_start = q;
+                    break;
+                }
+                q++;
+            }
         }
-        const char *next = find_doc(s, s->scan);
+        const char *next = next_start;
         if (next && (!end || next < end)) {
             char id[128];
             start_tag_id(base + s->doc_start, (size_t)(next - base) - s->doc_start, id, sizeof id);
@@ -473,6 +489,20 @@ static pm_status keep(parser *p, span *sp, const char *t, int keep_ws)
     return st;
 }
 
+/* A DOCTYPE or ENTITY declaration anywhere in the slice (one pass: '<' is rare in text). */
+static int has_declaration(const char *p, size_t n)
+{
+    const char *q = p, *lim = p + n;
+    while ((q = memchr(q, '<', (size_t)(lim - q))) != NULL) {
+        if (lim - q >= 9 && memcmp(q, "<!DOCTYPE", 9) == 0)
+            return 1;
+        if (lim - q >= 8 && memcmp(q, "<!ENTITY", 8) == 0)
+            return 1;
+        q++;
+    }
+    return 0;
+}
+
 static pm_status parse(void *scratch, const pm_raw *raw, pm_doc *doc, pm_reject *rej)
 {
     parser *p = scratch;
@@ -487,7 +517,7 @@ static pm_status parse(void *scratch, const pm_raw *raw, pm_doc *doc, pm_reject 
         reject(rej, PM_ERR_UTF8, raw->offset, id, "%s", d);
         return PM_ERR_UTF8;
     }
-    if (memmem(raw->p, raw->len, "<!DOCTYPE", 9) || memmem(raw->p, raw->len, "<!ENTITY", 8)) {
+    if (has_declaration(raw->p, raw->len)) {
         start_tag_id(raw->p, raw->len, id, sizeof id);
         reject(rej, PM_ERR_XML_DTD, raw->offset, id, "DTD inside a document refused%s", "");
         return PM_ERR_XML_DTD;
