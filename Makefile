@@ -36,8 +36,9 @@ BIN      := $(BUILD)/policyminer
 
 all: policyminer
 
+# copy then rename: replacing a binary that is running must not fail (ETXTBSY)
 policyminer: $(BIN)
-	cp $(BIN) $@
+	cp $(BIN) $@.tmp && mv -f $@.tmp $@
 
 $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)

@@ -1,7 +1,10 @@
 /* cli/cli_common.c - option-value parsing and defaults shared by the subcommands. */
 #include <errno.h>
 #include <stdlib.h>
+#include <stdio.h>
+#include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "cli_common.h"
 
@@ -37,5 +40,19 @@ const char *pm_cli_default_dict_dir(void)
     struct stat sb;
     if (stat("dictionaries/gazetteer.tsv", &sb) == 0)
         return "dictionaries";
+    /* installed under any PREFIX: PREFIX/bin/policyminer -> PREFIX/share/policyminer */
+    static char path[4096]; /* the CLI's own: filled once, read-only afterwards */
+    ssize_t n = readlink("/proc/self/exe", path, sizeof path - 64);
+    if (n > 0) {
+        path[n] = '\0';
+        char *slash = strrchr(path, '/');
+        if (slash) {
+            strcpy(slash, "/../share/policyminer/dictionaries");
+            char probe[4200];
+            snprintf(probe, sizeof probe, "%s/gazetteer.tsv", path);
+            if (stat(probe, &sb) == 0)
+                return path;
+        }
+    }
     return PM_DATADIR "/dictionaries";
 }
