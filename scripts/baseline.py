@@ -2,8 +2,10 @@
 """The job a researcher would otherwise write: Python 3 standard library only.
 
 gzip + xml.etree.ElementTree.iterparse + re, with the same dictionaries' patterns
-(dictionaries/*.dict: every `pattern` line, vetoes ignored) and a simple issuer-level
-rule. Used by `make bench` as the baseline policyminer is compared with. Writes a
+(dictionaries/*.dict: every `pattern` line, and `not` vetoes as in FORMAT.md: a hit
+covered by a veto match does not count) and a simple issuer-level rule. A file that
+fails to parse (bad inputs) is reported and the rest of it skipped, as a researcher's
+try/except would. Used by `make bench` as the baseline policyminer is compared with. Writes a
 documents TSV (doc_id, level, one column per dimension) to stdout or -o FILE.
 
     python3 scripts/baseline.py [-d DICT_DIR] [-o OUT] FILE...
@@ -27,16 +29,16 @@ def load_dicts(d):
                 if not s or s.startswith("#"):
                     continue
                 if s.startswith("["):
-                    cur = [s[1:-1], []]
+                    cur = [s[1:-1], [], []]
                     cats.append(cur)
                     continue
                 k, _, v = s.partition("=")
                 k, v = k.strip(), v.strip()
                 if k == "dimension":
                     name = v
-                elif k == "pattern" and cur is not None:
+                elif k in ("pattern", "not") and cur is not None:
                     try:
-                        cur[1].append(re.compile(v))
+                        cur[1 if k == "pattern" else 2].append(re.compile(v))
                     except re.error:
                         pass  # a PCRE-only construct: Python's re cannot take it
         dims.append((name, cats))
@@ -60,6 +62,20 @@ def level_of(issuer):
     return "unknown"
 
 
+def matches(pats, vetoes, text):
+    """A pattern hit counts unless a veto match covers it (FORMAT.md)."""
+    for p in pats:
+        if not vetoes:
+            if p.search(text):
+                return True
+            continue
+        for m in p.finditer(text):
+            s, e = m.span()
+            if not any(v.start() <= s and e <= v.end() for vp in vetoes for v in vp.finditer(text)):
+                return True
+    return False
+
+
 def open_any(path):
     with open(path, "rb") as f:
         magic = f.read(2)
@@ -77,20 +93,23 @@ def main():
     out.write("doc_id\tlevel\t" + "\t".join(n for n, _ in dims) + "\n")
     n = 0
     for path in sorted(a.files):
-        with open_any(path) as f:
-            for _, el in ET.iterparse(f, events=("end",)):
-                if el.tag != "doc":
-                    continue
-                title = el.findtext("title") or ""
-                body = el.findtext("body") or ""
-                issuer = el.findtext("issuer") or title.split("关于")[0]
-                text = title + "\n" + body
-                cols = []
-                for _, cats in dims:
-                    cols.append(";".join(k for k, pats in cats if any(p.search(text) for p in pats)))
-                out.write("%s\t%s\t%s\n" % (el.get("id"), level_of(issuer), "\t".join(cols)))
-                n += 1
-                el.clear()
+        try:
+            with open_any(path) as f:
+                for _, el in ET.iterparse(f, events=("end",)):
+                    if el.tag != "doc":
+                        continue
+                    title = el.findtext("title") or ""
+                    body = el.findtext("body") or ""
+                    issuer = el.findtext("issuer") or title.split("关于")[0]
+                    text = title + "\n" + body
+                    cols = []
+                    for _, cats in dims:
+                        cols.append(";".join(k for k, pats, vetoes in cats if matches(pats, vetoes, text)))
+                    out.write("%s\t%s\t%s\n" % (el.get("id"), level_of(issuer), "\t".join(cols)))
+                    n += 1
+                    el.clear()
+        except (ET.ParseError, OSError, EOFError, UnicodeDecodeError) as e:
+            print("baseline: %s: %s (rest of the file skipped)" % (path, e), file=sys.stderr)
     print("baseline: %d documents" % n, file=sys.stderr)
 
 

@@ -22,13 +22,18 @@ typedef struct pm_gen_options {
     double bad_rate;        /* share of documents planted broken (default 0) */
     int threads;            /* 0 = all cores */
     int level;              /* gzip level (default 6) */
+    uint32_t giant;         /* documents made larger than giant_bytes (default 0) */
+    uint64_t giant_bytes;   /* default 65 MiB: beyond the reader's 64 MiB document cap */
 } pm_gen_options;
 
 void pm_gen_options_default(pm_gen_options *o);
 
 typedef struct pm_gen_summary {
     uint64_t docs, files, bad_docs, bytes_xml, bytes_gz, cascades, adoptions;
-    double seconds;
+    uint64_t truncated_files;
+    double seconds;      /* wall time */
+    double gen_seconds;  /* building XML in memory, summed over threads */
+    double gzip_seconds; /* compressing and writing, summed over threads */
 } pm_gen_summary;
 
 /* Writes OUTDIR/corpus-NNNNN.xml.gz, truth_documents.tsv, truth_cascades.tsv and

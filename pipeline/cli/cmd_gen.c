@@ -17,7 +17,9 @@ static void gen_usage(FILE *f)
           "      --seed S            random seed (default 1); same seed, same bytes\n"
           "      --docs-per-file K   documents per file (default 1000)\n"
           "      --bad-rate R        share of documents planted broken, 0..1 (default 0)\n"
-          "      --gzip-level L      1, 6 or 9 (default 6)\n"
+          "      --gzip-level L      1..9 (default 6)\n"
+          "      --giant N           also plant N giant documents (rejected as doc_too_big)\n"
+          "      --giant-bytes B     size of a giant document (default 65M, K/M/G suffixes)\n"
           "  -d, --dict DIR          dictionary directory\n"
           "  -j, --threads N         threads (default: all cores; output does not depend on it)\n"
           "  -h, --help              this help\n",
@@ -26,12 +28,13 @@ static void gen_usage(FILE *f)
 
 int pm_cmd_gen(int argc, char **argv)
 {
-    enum { O_SEED = 256, O_DPF, O_BAD, O_LEVEL };
+    enum { O_SEED = 256, O_DPF, O_BAD, O_LEVEL, O_GIANT, O_GIANT_BYTES };
     static const struct option opts[] = {
         {"docs", required_argument, 0, 'n'},  {"output", required_argument, 0, 'o'},
         {"seed", required_argument, 0, O_SEED}, {"docs-per-file", required_argument, 0, O_DPF},
         {"bad-rate", required_argument, 0, O_BAD}, {"gzip-level", required_argument, 0, O_LEVEL},
         {"dict", required_argument, 0, 'd'},  {"threads", required_argument, 0, 'j'},
+        {"giant", required_argument, 0, O_GIANT}, {"giant-bytes", required_argument, 0, O_GIANT_BYTES},
         {"help", no_argument, 0, 'h'},         {0, 0, 0, 0}};
     pm_gen_options o;
     pm_gen_options_default(&o);
@@ -50,7 +53,9 @@ int pm_cmd_gen(int argc, char **argv)
         case O_SEED: bad = pm_cli_parse_size(optarg, &v); o.seed = v; break;
         case O_DPF: bad = pm_cli_parse_size(optarg, &v) || !v || v > 10000000; o.docs_per_file = (uint32_t)v; break;
         case O_BAD: o.bad_rate = strtod(optarg, &end); bad = !end || *end || o.bad_rate < 0 || o.bad_rate > 1; break;
-        case O_LEVEL: bad = pm_cli_parse_size(optarg, &v) || (v != 1 && v != 6 && v != 9); o.level = (int)v; break;
+        case O_LEVEL: bad = pm_cli_parse_size(optarg, &v) || v < 1 || v > 9; o.level = (int)v; break;
+        case O_GIANT: bad = pm_cli_parse_size(optarg, &v) || v > 1000; o.giant = (uint32_t)v; break;
+        case O_GIANT_BYTES: bad = pm_cli_parse_size(optarg, &v) || v < 1024 || v > ((uint64_t)1 << 30); o.giant_bytes = v; break;
         case 'h': gen_usage(stdout); return PM_EXIT_OK;
         default: gen_usage(stderr); return PM_EXIT_USAGE;
         }
@@ -74,10 +79,14 @@ int pm_cmd_gen(int argc, char **argv)
     }
     fprintf(stderr,
             "policyminer gen: %llu documents in %llu files (%llu planted bad), %llu adoptions of "
-            "%llu experiments; %.1f MB XML -> %.1f MB gzip (ratio %.2f) in %.2f s (%.1f MB/s)\n",
+            "%llu experiments; %.1f MB XML -> %.1f MB gzip (ratio %.2f) in %.2f s (%.1f MB/s)\n"
+            "  per core: XML built at %.1f MB/s, gzip level %d at %.1f MB/s; %llu truncated files\n",
             (unsigned long long)s.docs, (unsigned long long)s.files, (unsigned long long)s.bad_docs,
             (unsigned long long)s.adoptions, (unsigned long long)s.cascades, s.bytes_xml / 1e6,
             s.bytes_gz / 1e6, s.bytes_gz ? (double)s.bytes_xml / (double)s.bytes_gz : 0.0,
-            s.seconds, s.seconds > 0 ? s.bytes_xml / 1e6 / s.seconds : 0.0);
+            s.seconds, s.seconds > 0 ? s.bytes_xml / 1e6 / s.seconds : 0.0,
+            s.gen_seconds > 0 ? s.bytes_xml / 1e6 / s.gen_seconds : 0.0, o.level,
+            s.gzip_seconds > 0 ? s.bytes_xml / 1e6 / s.gzip_seconds : 0.0,
+            (unsigned long long)s.truncated_files);
     return PM_EXIT_OK;
 }

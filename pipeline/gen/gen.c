@@ -37,6 +37,7 @@ void pm_gen_options_default(pm_gen_options *o)
     o->seed = 1;
     o->docs_per_file = 1000;
     o->level = 6;
+    o->giant_bytes = (uint64_t)65 << 20;
 }
 
 typedef struct region {
@@ -65,6 +66,12 @@ typedef struct world {
     adoption *adopt;
     size_t nadopt;
     pm_adopt *adj; /* only for the province border table */
+    /* What each planted phrase matches on its own, in every dimension (an example of one
+     * category may also name a sector, say): the truth is the union over planted phrases. */
+    pm_catset *exsets;          /* [example][dim] */
+    size_t exoff[2][PM_MAX_CATS + 1]; /* first example of (instrument|sector, cat) */
+    pm_catset *titlesets;       /* [experiment][dim]: the adopting title's phrase */
+    size_t ndims;
     char (*chars)[4];
     pm_gen_vocab vocab;
 } world;
@@ -128,6 +135,76 @@ static int cmp_region(const void *a, const void *b)
     return (x->code > y->code) - (x->code < y->code);
 }
 
+static pm_status match_one(const world *w, pm_dict_scratch *s, const char *text, pm_catset *out)
+{
+    pm_dict_stats ds = {0, 0};
+    return pm_dictset_match(w->d, s, text, strlen(text), out, &ds, NULL, NULL);
+}
+
+static pm_status match_examples(world *w)
+{
+    pm_dict_scratch *s;
+    pm_status st = pm_dict_scratch_create(&s, w->d);
+    if (st != PM_OK)
+        return st;
+    w->ndims = pm_dictset_ndims(w->d);
+    size_t total = 0;
+    for (int pass = 0; pass < 2; pass++) {
+        size_t dim = pass ? w->sector : w->instr;
+        for (size_t c = 0; c < pm_dictset_ncats(w->d, dim); c++) {
+            w->exoff[pass][c] = total;
+            total += pm_dictset_cat_nexamples(w->d, dim, c);
+        }
+        w->exoff[pass][pm_dictset_ncats(w->d, dim)] = total;
+    }
+    size_t ne = w->exp == (size_t)-1 ? 0 : pm_dictset_ncats(w->d, w->exp);
+    w->exsets = calloc((total + 1) * w->ndims, sizeof *w->exsets);
+    w->titlesets = calloc((ne + 1) * w->ndims, sizeof *w->titlesets);
+    if (!w->exsets || !w->titlesets)
+        st = PM_ERR_NOMEM;
+    for (int pass = 0; st == PM_OK && pass < 2; pass++) {
+        size_t dim = pass ? w->sector : w->instr;
+        for (size_t c = 0; st == PM_OK && c < pm_dictset_ncats(w->d, dim); c++)
+            for (size_t i = 0; st == PM_OK && i < pm_dictset_cat_nexamples(w->d, dim, c); i++)
+                st = match_one(w, s, pm_dictset_cat_example(w->d, dim, c, i),
+                               &w->exsets[(w->exoff[pass][c] + i) * w->ndims]);
+    }
+    for (size_t e = 0; st == PM_OK && e < ne; e++) {
+        char t[512];
+        snprintf(t, sizeof t, "关于全面推行%s的实施意见", pm_dictset_cat_label(w->d, w->exp, e, "zh"));
+        st = match_one(w, s, t, &w->titlesets[e * w->ndims]);
+    }
+    pm_dict_scratch_free(s);
+    return st;
+}
+
+/* Drops place names that a dictionary pattern matches (港口区 is a sector word). */
+static pm_status safe_places(world *w)
+{
+    pm_dict_scratch *s;
+    pm_status st = pm_dict_scratch_create(&s, w->d);
+    pm_catset out[PM_MAX_DIMS];
+    uint32_t k = 0;
+    for (uint32_t i = 0; st == PM_OK && i < w->vocab.n_places; i++) {
+        st = match_one(w, s, w->places[i], out);
+        int any = 0;
+        for (size_t d = 0; d < w->ndims; d++)
+            for (int q = 0; q < PM_CATSET_WORDS; q++)
+                any |= out[d].w[q] != 0;
+        if (!any)
+            w->places[k++] = w->places[i];
+    }
+    w->vocab.n_places = k;
+    pm_dict_scratch_free(s);
+    return st;
+}
+
+static void catset_or(pm_catset *a, const pm_catset *b)
+{
+    for (int q = 0; q < PM_CATSET_WORDS; q++)
+        a->w[q] |= b->w[q];
+}
+
 static pm_status build_world(world *w, pm_errctx *err)
 {
     const pm_gen_options *o = w->o;
@@ -169,6 +246,10 @@ static pm_status build_world(world *w, pm_errctx *err)
     w->vocab.places = w->places;
     w->vocab.n_places = w->nreg;
     st = safe_chars(w);
+    if (st == PM_OK)
+        st = match_examples(w);
+    if (st == PM_OK)
+        st = safe_places(w);
     if (st == PM_OK)
         st = pm_adopt_create(&w->adj, w->d, g, NULL);
     if (st == PM_OK) {
@@ -228,6 +309,16 @@ static int cmp_adoption(const void *a, const void *b)
     return (x->region > y->region) - (x->region < y->region);
 }
 
+/* Giant documents sit at evenly spaced indices (never on a planted adoption: see
+ * plant_cascades, which skips them). */
+static int is_giant(const pm_gen_options *o, uint64_t d)
+{
+    for (uint32_t k = 0; k < o->giant; k++)
+        if (d == (2 * k + 1) * o->n_docs / (2 * (uint64_t)o->giant))
+            return 1;
+    return 0;
+}
+
 /* Plants the cascades: every experiment of the dictionary spreads over the regions. */
 static pm_status plant_cascades(world *w)
 {
@@ -268,8 +359,12 @@ static pm_status plant_cascades(world *w)
     qsort(w->adopt, w->nadopt, sizeof *w->adopt, cmp_adoption);
     if (w->nadopt > w->o->n_docs)
         w->nadopt = (size_t)w->o->n_docs;
-    for (size_t i = 0; i < w->nadopt; i++) /* spread evenly through the corpus */
-        w->adopt[i].doc = (uint64_t)((double)i * (double)w->o->n_docs / (double)w->nadopt);
+    for (size_t i = 0; i < w->nadopt; i++) { /* spread evenly through the corpus */
+        uint64_t d = (uint64_t)((double)i * (double)w->o->n_docs / (double)w->nadopt);
+        while (is_giant(w->o, d) || (i && d <= w->adopt[i - 1].doc))
+            d++;
+        w->adopt[i].doc = d < w->o->n_docs ? d : w->o->n_docs - 1;
+    }
     return PM_OK;
 }
 
@@ -361,12 +456,17 @@ typedef struct filebuf {
 
 #define TRY(x) do { if ((st = (x)) != PM_OK) return st; } while (0)
 
-static pm_status gen_doc(const world *w, pm_rng *r, uint64_t idx, const char *fname, filebuf *fb)
+/* kind: 0 = may be planted bad at the requested rate, -1 = must stay clean (it will be
+ * cut by a truncated gzip member), PM_ERR_DOC_TOO_BIG = a giant document. */
+static pm_status gen_doc(const world *w, pm_rng *r, uint64_t idx, const char *fname, filebuf *fb,
+                         int kind)
 {
     pm_status st;
     const adoption *ad = adoption_at(w, idx);
     picks pk;
     pick_categories(w, r, &pk);
+    pm_catset truth[PM_MAX_DIMS];
+    memset(truth, 0, sizeof truth);
     /* who and when */
     pm_level lv;
     uint32_t reg = UINT32_MAX;
@@ -376,6 +476,8 @@ static pm_status gen_doc(const world *w, pm_rng *r, uint64_t idx, const char *fn
         lv = reg == UINT32_MAX ? PM_LEVEL_CENTRAL : w->regions[reg].level;
         date = ad->date;
         pm_catset_set(&pk.exp, ad->exp);
+        for (size_t d = 0; d < w->ndims; d++)
+            catset_or(&truth[d], &w->titlesets[ad->exp * w->ndims + d]);
     } else {
         double u = pm_rng_unit(r);
         lv = u < 0.13 ? PM_LEVEL_CENTRAL : u < 0.38 ? PM_LEVEL_PROVINCIAL : u < 0.78 ? PM_LEVEL_PREFECTURE
@@ -418,16 +520,20 @@ static pm_status gen_doc(const world *w, pm_rng *r, uint64_t idx, const char *fn
         snprintf(title, sizeof title, "%s关于全面推行%s的实施意见", issuer,
                  pm_dictset_cat_label(w->d, w->exp, ad->exp, "zh"));
     else
-        snprintf(title, sizeof title, "%s关于印发%s进一步做好相关工作若干措施的%s", issuer, where,
+        snprintf(title, sizeof title, "%s关于印发《%s进一步做好相关工作若干措施》的%s", issuer, where,
                  DOCTYPE[pm_rng_below(r, 6)]);
 
     /* bad documents, planted at the requested rate */
-    int bad = 0; /* 1 malformed, 2 utf8, 3 missing id */
-    if (w->o->bad_rate > 0 && pm_rng_unit(r) < w->o->bad_rate)
-        bad = 1 + (int)pm_rng_below(r, 3);
+    pm_status bad = PM_OK;
+    if (kind == PM_ERR_DOC_TOO_BIG)
+        bad = PM_ERR_DOC_TOO_BIG;
+    else if (w->o->bad_rate > 0 && pm_rng_unit(r) < w->o->bad_rate && kind == 0 && !ad) {
+        static const pm_status kinds[] = {PM_ERR_XML, PM_ERR_UTF8, PM_ERR_NO_ID};
+        bad = kinds[pm_rng_below(r, 3)]; /* adoption documents stay clean: cascades are exact */
+    }
 
     pm_buf *x = &fb->xml;
-    if (bad == 3)
+    if (bad == PM_ERR_NO_ID)
         TRY(pm_buf_append_str(x, "<doc>"));
     else
         TRY(pm_buf_printf(x, "<doc id=\"d%08llu\">", (unsigned long long)idx));
@@ -461,27 +567,37 @@ static pm_status gen_doc(const world *w, pm_rng *r, uint64_t idx, const char *fn
             if (!pm_catset_has(cs, (unsigned)c))
                 continue;
             TRY(pm_gen_prose(x, r, chunk, &w->vocab));
-            size_t ne = pm_dictset_cat_nexamples(w->d, dim, c);
-            TRY(pm_buf_printf(x, "\n%s、%s。", ORD[n_done++ % 8],
-                              pm_dictset_cat_example(w->d, dim, c, pm_rng_below(r, (uint32_t)ne))));
+            size_t ne = pm_dictset_cat_nexamples(w->d, dim, c), e = pm_rng_below(r, (uint32_t)ne);
+            TRY(pm_buf_printf(x, "\n%s、%s。", ORD[n_done++ % 8], pm_dictset_cat_example(w->d, dim, c, e)));
+            for (size_t d = 0; d < w->ndims; d++)
+                catset_or(&truth[d], &w->exsets[(w->exoff[pass][c] + e) * w->ndims + d]);
         }
     }
     if (ad && ad->from != UINT32_MAX)
         TRY(pm_buf_printf(x, "\n学习%s的经验，结合本地实际推进工作。", w->regions[ad->from].name));
     TRY(pm_gen_prose(x, r, chunk * 2, &w->vocab));
-    if (bad == 2)
+    if (bad == PM_ERR_DOC_TOO_BIG) { /* repeat one stretch of prose past the size cap */
+        TRY(pm_buf_reserve(x, w->o->giant_bytes + 200000)); /* no realloc: we copy from x */
+        size_t from = x->len;
+        TRY(pm_gen_prose(x, r, 20000, &w->vocab));
+        size_t n = x->len - from;
+        while (x->len - from < w->o->giant_bytes)
+            TRY(pm_buf_append(x, x->data + from, n));
+    }
+    if (bad == PM_ERR_UTF8)
         TRY(pm_buf_append_str(x, "\xff\xfe"));
-    if (bad == 1)
+    if (bad == PM_ERR_XML)
         TRY(pm_buf_append_str(x, "<p>未闭合的段落"));
     TRY(pm_buf_printf(x, "\n\n%s\n", issuer));
     TRY(pm_gen_cn_date(x, date));
     TRY(pm_buf_append_str(x, "\n（此件公开发布）</body></doc>\n"));
 
-    if (bad) {
-        static const char *const why[] = {"", "malformed_xml", "invalid_utf8", "missing_id"};
+    if (bad != PM_OK) {
         fb->bad++;
-        return pm_buf_printf(&fb->rejects, "%s\t%s\td%08llu\n", fname, why[bad],
-                             bad == 3 ? 0ull : (unsigned long long)idx);
+        TRY(pm_buf_printf(&fb->rejects, "%s\t%s\t", fname, pm_status_key(bad)));
+        if (bad != PM_ERR_NO_ID)
+            TRY(pm_buf_printf(&fb->rejects, "d%08llu", (unsigned long long)idx));
+        TRY(pm_buf_append_char(&fb->rejects, '\n'));
     }
     pm_buf *t = &fb->truth;
     TRY(pm_buf_printf(t, "d%08llu\t%s\t%s\t", (unsigned long long)idx, fname, pm_level_key(lv)));
@@ -489,39 +605,79 @@ static pm_status gen_doc(const world *w, pm_rng *r, uint64_t idx, const char *fn
     if (R)
         TRY(pm_buf_printf(t, "%06u", (unsigned)R->province));
     TRY(pm_buf_printf(t, "\t%04d-%02d-%02d\t", year, date / 100 % 100, date % 100));
-    TRY(keys(t, w->d, w->instr, &pk.instr, 0));
+    TRY(keys(t, w->d, w->instr, &truth[w->instr], 0));
     TRY(pm_buf_append_char(t, '\t'));
-    TRY(keys(t, w->d, w->instr, &pk.instr, 1));
+    TRY(keys(t, w->d, w->instr, &truth[w->instr], 1));
     TRY(pm_buf_append_char(t, '\t'));
-    TRY(keys(t, w->d, w->sector, &pk.sector, 0));
+    TRY(keys(t, w->d, w->sector, &truth[w->sector], 0));
     TRY(pm_buf_append_char(t, '\t'));
     if (w->exp != (size_t)-1)
-        TRY(keys(t, w->d, w->exp, &pk.exp, 0));
-    return pm_buf_append_str(t, "\n");
+        TRY(keys(t, w->d, w->exp, &truth[w->exp], 0));
+    /* a document cut by the truncated member: its bad key is set by the caller */
+    return pm_buf_printf(t, "\t%s\n", bad != PM_OK ? pm_status_key(bad) : kind < 0 ? pm_status_key(PM_ERR_TRUNCATED_DOC) : "");
 }
 
-static pm_status write_file(const char *path, const void *p, size_t n, int level, uint64_t *gz_bytes)
+/* Appends one gzip member of p[0..n) to f. With keep < n the member is cut: only the
+ * compressed bytes that decode to p[0..keep) are written (a sync flush there), so a reader
+ * sees exactly those bytes and then a member that ends before its trailer. */
+static int gz_member(FILE *f, const char *p, size_t n, size_t keep, int level, unsigned char *out,
+                     size_t outsz, uint64_t *gz_bytes)
 {
-    gzFile f = gzopen(path, level == 1 ? "wb1" : level == 9 ? "wb9" : "wb6");
+    z_stream z;
+    memset(&z, 0, sizeof z);
+    if (deflateInit2(&z, level, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK)
+        return -1;
+    int rc = 0, done = 0;
+    size_t pos = 0;
+    while (!done && rc == 0) {
+        size_t stop = keep < n ? keep : n;
+        size_t k = stop - pos > (1u << 20) ? 1u << 20 : stop - pos;
+        int flush = pos + k < stop ? Z_NO_FLUSH : keep < n ? Z_SYNC_FLUSH : Z_FINISH;
+        z.next_in = (unsigned char *)(uintptr_t)(p + pos);
+        z.avail_in = (unsigned)k;
+        do {
+            z.next_out = out;
+            z.avail_out = (unsigned)outsz;
+            int zr = deflate(&z, flush);
+            if (zr == Z_STREAM_ERROR) {
+                rc = -1;
+                break;
+            }
+            size_t have = outsz - z.avail_out;
+            if (have && fwrite(out, 1, have, f) != have)
+                rc = -1;
+            *gz_bytes += have;
+            if (zr == Z_STREAM_END)
+                done = 1;
+        } while (rc == 0 && (z.avail_in || z.avail_out == 0));
+        pos += k;
+        if (flush == Z_SYNC_FLUSH)
+            done = 1;
+    }
+    deflateEnd(&z);
+    return rc;
+}
+
+/* Writes the file as one gzip member, or (cut > 0) as two: [0, cut) whole, then the rest
+ * in a member truncated at half_at. */
+static pm_status write_file(const char *path, const pm_buf *x, size_t cut, size_t half_at, int level,
+                            uint64_t *gz_bytes)
+{
+    FILE *f = fopen(path, "wb");
     if (!f)
         return PM_ERR_OUTPUT;
-    /* write in slices: gzwrite takes an unsigned length */
-    const char *c = p;
-    while (n) {
-        unsigned k = n > (1u << 30) ? 1u << 30 : (unsigned)n;
-        if (gzwrite(f, c, k) != (int)k) {
-            gzclose(f);
-            return PM_ERR_OUTPUT;
-        }
-        c += k;
-        n -= k;
-    }
-    if (gzclose(f) != Z_OK)
-        return PM_ERR_OUTPUT;
-    struct stat sb;
-    if (stat(path, &sb) == 0)
-        *gz_bytes += (uint64_t)sb.st_size;
-    return PM_OK;
+    size_t outsz = (size_t)1 << 18;
+    unsigned char *out = malloc(outsz);
+    int rc = out ? 0 : -1;
+    if (rc == 0 && cut)
+        rc = gz_member(f, x->data, cut, cut, level, out, outsz, gz_bytes);
+    if (rc == 0)
+        rc = gz_member(f, x->data + cut, x->len - cut, cut ? half_at - cut : x->len - cut, level, out,
+                       outsz, gz_bytes);
+    free(out);
+    if (fclose(f) != 0)
+        rc = -1;
+    return rc == 0 ? PM_OK : PM_ERR_OUTPUT;
 }
 
 static pm_status write_text(const char *dir, const char *name, const char *header, pm_buf *rows,
@@ -568,9 +724,10 @@ pm_status pm_gen_run(const pm_gen_options *o, pm_gen_summary *sum, pm_errctx *er
     pm_buf_init(&rejects, (size_t)1 << 32);
     int nt = o->threads > 0 ? o->threads : omp_get_num_procs();
     pm_status shared = st;
-    uint64_t xml_bytes = 0, gz_bytes = 0, bad = 0;
+    uint64_t xml_bytes = 0, gz_bytes = 0, bad = 0, trunc_files = 0;
+    double t_gen = 0, t_gz = 0;
     if (st == PM_OK) {
-#pragma omp parallel for ordered schedule(dynamic, 1) num_threads(nt) reduction(+ : xml_bytes, gz_bytes, bad)
+#pragma omp parallel for ordered schedule(dynamic, 1) num_threads(nt) reduction(+ : xml_bytes, gz_bytes, bad, t_gen, t_gz, trunc_files)
         for (uint64_t f = 0; f < nfiles; f++) {
             filebuf fb;
             pm_buf_init(&fb.xml, (size_t)1 << 31);
@@ -582,15 +739,36 @@ pm_status pm_gen_run(const pm_gen_options *o, pm_gen_summary *sum, pm_errctx *er
             char name[64], path[4096];
             snprintf(name, sizeof name, "corpus-%05llu.xml.gz", (unsigned long long)f);
             snprintf(path, sizeof path, "%s/%s", o->outdir, name);
+            double ta = now();
             pm_status s = pm_buf_append_str(&fb.xml, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<corpus>\n");
             uint64_t end = (f + 1) * o->docs_per_file < o->n_docs ? (f + 1) * o->docs_per_file : o->n_docs;
-            for (uint64_t d = f * o->docs_per_file; s == PM_OK && d < end; d++)
-                s = gen_doc(&w, &r, d, name, &fb);
+            /* a truncated final member (rate bad_rate per file) cuts the file's last
+             * document in half; never one that carries a planted adoption */
+            int trunc = o->bad_rate > 0 && pm_rng_unit(&r) < o->bad_rate && !adoption_at(&w, end - 1) &&
+                        !is_giant(o, end - 1);
+            size_t cut = 0, half = 0;
+            for (uint64_t d = f * o->docs_per_file; s == PM_OK && d < end; d++) {
+                if (trunc && d == end - 1)
+                    cut = fb.xml.len;
+                s = gen_doc(&w, &r, d, name, &fb, is_giant(o, d) ? PM_ERR_DOC_TOO_BIG : trunc && d == end - 1 ? -1 : 0);
+                if (trunc && d == end - 1)
+                    half = cut + (fb.xml.len - cut) / 2;
+            }
             if (s == PM_OK)
                 s = pm_buf_append_str(&fb.xml, "</corpus>\n");
+            if (s == PM_OK && trunc) {
+                fb.bad++;
+                s = pm_buf_printf(&fb.rejects, "%s\t%s\t\n%s\t%s\td%08llu\n", name,
+                                  pm_status_key(PM_ERR_GZ_TRUNCATED), name,
+                                  pm_status_key(PM_ERR_TRUNCATED_DOC), (unsigned long long)(end - 1));
+            }
             uint64_t gzb = 0;
+            double tb = now();
             if (s == PM_OK)
-                s = write_file(path, fb.xml.data, fb.xml.len, o->level, &gzb);
+                s = write_file(path, &fb.xml, cut, half, o->level, &gzb);
+            t_gen += tb - ta;
+            t_gz += now() - tb;
+            trunc_files += trunc;
             xml_bytes += fb.xml.len;
             gz_bytes += gzb;
             bad += fb.bad;
@@ -614,7 +792,7 @@ pm_status pm_gen_run(const pm_gen_options *o, pm_gen_summary *sum, pm_errctx *er
     if (st == PM_OK)
         st = write_text(o->outdir, "truth_documents.tsv",
                         "doc_id\tfile\tlevel\tregion_code\tprovince_code\tdate\tinstruments\t"
-                        "instrument_groups\tsectors\texperiments\n", &truth, err);
+                        "instrument_groups\tsectors\texperiments\tbad\n", &truth, err);
     if (st == PM_OK)
         st = write_text(o->outdir, "truth_rejects.tsv", "file\treason\tdoc_id\n", &rejects, err);
     if (st == PM_OK) {
@@ -648,13 +826,18 @@ pm_status pm_gen_run(const pm_gen_options *o, pm_gen_summary *sum, pm_errctx *er
     sum->bytes_xml = xml_bytes;
     sum->bytes_gz = gz_bytes;
     sum->adoptions = w.nadopt;
-    sum->cascades = w.exp == (size_t)-1 ? 0 : pm_dictset_ncats(w.d, w.exp);
+    sum->cascades = !w.d || w.exp == (size_t)-1 ? 0 : pm_dictset_ncats(w.d, w.exp);
     sum->seconds = now() - t0;
+    sum->gen_seconds = t_gen;
+    sum->gzip_seconds = t_gz;
+    sum->truncated_files = trunc_files;
     pm_buf_free(&truth);
     pm_buf_free(&rejects);
     free(w.regions);
     free(w.places);
     free(w.chars);
+    free(w.exsets);
+    free(w.titlesets);
     free(w.adopt);
     pm_adopt_free(w.adj);
     pm_classifier_free(w.cls);
