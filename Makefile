@@ -31,7 +31,7 @@ TEST_BIN := $(TEST_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 LIB_A    := $(BUILD)/libpolicyminer.a
 BIN      := $(BUILD)/policyminer
 
-.PHONY: all deps run test test-unit test-golden test-dict test-asan bench install clean
+.PHONY: all deps run test test-unit test-golden test-dict test-distrib test-asan bench install clean
 .DELETE_ON_ERROR:
 
 all: policyminer
@@ -65,7 +65,7 @@ run: deps
 
 test: deps
 	@$(MAKE) --no-print-directory all
-	@$(MAKE) --no-print-directory test-unit test-dict test-golden
+	@$(MAKE) --no-print-directory test-unit test-dict test-golden test-distrib
 	@$(MAKE) --no-print-directory test-asan
 	@echo "make test: all suites passed"
 
@@ -79,12 +79,16 @@ test-dict: $(BIN)
 test-golden: $(BIN)
 	@PM_BIN=$(BIN) scripts/golden-test
 
+# Shards + merge and refreshes (--state) against one clean run, byte for byte.
+test-distrib: $(BIN)
+	@PM_BIN=$(BIN) scripts/distrib-test
+
 # The same suites under ASan+UBSan, in their own build tree.
 test-asan:
 	@$(MAKE) --no-print-directory BUILD=build-asan \
 	  OPT="-O1 -g -fno-omit-frame-pointer" \
 	  SAN="-fsanitize=address,undefined -fno-sanitize-recover=all" \
-	  test-unit test-golden
+	  test-unit test-golden test-distrib
 
 bench: deps
 	@scripts/install-deps --bench

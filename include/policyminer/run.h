@@ -46,6 +46,15 @@ typedef struct pm_run_options {
     void *progress_ud;
     volatile sig_atomic_t *stop; /* set non-zero (by a signal handler) to stop cleanly */
     const char *command_line;    /* recorded in the manifest; may be NULL */
+    /* Sharding: process input i only when i % shard_count == shard_index (inputs in their
+     * defined order) and write a partial output (part.pmb) for pm_merge instead of the
+     * tables. shard_count 0 = not sharded. */
+    uint32_t shard_index, shard_count;
+    /* Refresh: remember each input file's results in state_dir and reuse them while the
+     * file is unchanged (same size, mtime, ctime and inode, or else same content hash);
+     * NULL = no state. state_verify: always compare content hashes. */
+    const char *state_dir;
+    int state_verify;
 } pm_run_options;
 
 void pm_run_options_default(pm_run_options *o);
@@ -69,6 +78,8 @@ typedef struct pm_run_summary {
     uint64_t fiscal_docs;        /* documents with a fiscal_financial instrument */
     uint64_t instrument_docs;    /* documents with any instrument */
     uint64_t rejects_by_reason[PM_STATUS_LAST];
+    uint64_t state_reused;       /* files whose stored results were reused (--state) */
+    uint64_t state_removed;      /* stored files dropped: their input is gone */
     int threads;
     pm_run_stats stats;
 } pm_run_summary;
@@ -79,5 +90,23 @@ typedef struct pm_run_summary {
  * stopped (outputs left as *.part, manifest marks the run incomplete), or the error that
  * stopped the run (err filled with file/offset context). *sum is filled in all cases. */
 pm_status pm_run(const pm_run_options *o, pm_run_summary *sum, pm_errctx *err);
+
+/* Merging shard parts (the part.pmb files, or the directories holding them) into the final
+ * tables. Parts must come from the same inputs, dictionaries, program version and limits,
+ * and cover every shard exactly once; partial = 1 allows a subset and writes a combined
+ * part.pmb instead of tables (merges nest). Order and grouping of parts never matter. */
+typedef struct pm_merge_options {
+    const char *const *parts;
+    size_t n_parts;
+    const char *outdir;
+    const char *dict_dir;
+    pm_diffusion_options diffusion;
+    int no_diffusion;
+    int partial;
+    const char *command_line;
+} pm_merge_options;
+
+void pm_merge_options_default(pm_merge_options *o);
+pm_status pm_merge(const pm_merge_options *o, pm_run_summary *sum, pm_errctx *err);
 
 #endif

@@ -43,6 +43,12 @@ static void run_usage(FILE *f)
           "      --no-generic-policies diffusion over named experiments only, not over\n"
           "                            instrument x sector combinations\n"
           "      --window YEARS        edges.tsv: max lag between adopters (default 5)\n"
+          "      --shard I/N           process only shard I of N (0 <= I < N) and write a\n"
+          "                            partial output (part.pmb) for `policyminer merge`\n"
+          "      --state DIR           refresh: remember each input file's results in DIR and\n"
+          "                            reuse them while the file is unchanged\n"
+          "      --state-verify        with --state: compare content hashes of all files, not\n"
+          "                            only of files whose size/mtime/ctime/inode changed\n"
           "      --stats               print the per-stage time profile at the end\n"
           "  -q, --quiet               no progress line and no summary\n"
           "  -h, --help                this help\n"
@@ -103,7 +109,8 @@ static void print_stats(const pm_run_summary *s)
 }
 
 enum { OPT_MAXDOC = 256, OPT_MAXMEMBER, OPT_MAXDOCS, OPT_MAXFIELD, OPT_MATCH, OPT_DEPTH,
-       OPT_NOPRE, OPT_STATS, OPT_NODIFF, OPT_NOGENERIC, OPT_WINDOW };
+       OPT_NOPRE, OPT_STATS, OPT_NODIFF, OPT_NOGENERIC, OPT_WINDOW, OPT_SHARD, OPT_STATE,
+       OPT_STATE_VERIFY };
 
 int pm_cmd_run(int argc, char **argv)
 {
@@ -122,6 +129,9 @@ int pm_cmd_run(int argc, char **argv)
         {"no-diffusion", no_argument, 0, OPT_NODIFF},
         {"no-generic-policies", no_argument, 0, OPT_NOGENERIC},
         {"window", required_argument, 0, OPT_WINDOW},
+        {"shard", required_argument, 0, OPT_SHARD},
+        {"state", required_argument, 0, OPT_STATE},
+        {"state-verify", no_argument, 0, OPT_STATE_VERIFY},
         {0, 0, 0, 0}};
     pm_run_options o;
     pm_run_options_default(&o);
@@ -149,6 +159,16 @@ int pm_cmd_run(int argc, char **argv)
         case OPT_NODIFF: o.no_diffusion = 1; break;
         case OPT_NOGENERIC: o.diffusion.generic_policies = 0; break;
         case OPT_WINDOW: bad = pm_cli_parse_size(optarg, &v) || !v || v > 100; o.diffusion.window_years = (int)v; break;
+        case OPT_SHARD: {
+            unsigned si = 0, sn = 0;
+            char tail;
+            bad = sscanf(optarg, "%u/%u%c", &si, &sn, &tail) != 2 || sn < 1 || sn > 256 || si >= sn;
+            o.shard_index = si;
+            o.shard_count = sn;
+            break;
+        }
+        case OPT_STATE: o.state_dir = optarg; break;
+        case OPT_STATE_VERIFY: o.state_verify = 1; break;
         default: run_usage(stderr); return PM_EXIT_USAGE;
         }
         if (bad) {
@@ -187,8 +207,20 @@ int pm_cmd_run(int argc, char **argv)
     pm_status st = pm_run(&o, &sum, &err);
     if (o.progress)
         fputs("\r\033[K", stderr);
-    if (!quiet && (st == PM_OK || st == PM_ERR_OPEN))
-        print_summary(&sum, o.outdir);
+    if (!quiet && (st == PM_OK || st == PM_ERR_OPEN)) {
+        if (o.shard_count)
+            fprintf(stderr, "policyminer: shard %u/%u: %llu files, %llu documents -> %s/part.pmb "
+                            "(combine the shards with `policyminer merge`)\n",
+                    (unsigned)o.shard_index, (unsigned)o.shard_count,
+                    (unsigned long long)sum.files_seen, (unsigned long long)sum.docs_seen, o.outdir);
+        else
+            print_summary(&sum, o.outdir);
+        if (o.state_dir)
+            fprintf(stderr, "  refresh: %llu of %llu files reused from %s, %llu read, %llu dropped\n",
+                    (unsigned long long)sum.state_reused, (unsigned long long)sum.files_seen,
+                    o.state_dir, (unsigned long long)(sum.files_seen - sum.state_reused),
+                    (unsigned long long)sum.state_removed);
+    }
     if (stats)
         print_stats(&sum);
     if (st != PM_OK) {

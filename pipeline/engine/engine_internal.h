@@ -1,15 +1,147 @@
-/* engine/engine_internal.h - pieces of the run shared between engine files only. */
+/* engine/engine_internal.h - pieces of the run shared between engine files only:
+ * the committed item, per-file contributions, the block codec that stores them (shard
+ * parts, refresh state) and the committer that turns them into tables. */
 #ifndef PM_ENGINE_INTERNAL_H
 #define PM_ENGINE_INTERNAL_H
 
+#include <stdio.h>
+
+#include "policyminer/buf.h"
 #include "policyminer/classify.h"
 #include "policyminer/run.h"
 #include "policyminer/source.h"
 
+/* ---- what a file contributes ----------------------------------------------------------- */
+
+/* One committed unit, in input order: a classified document (its rendered row and the
+ * compact record aggregates need), a rejected document, or a file-level problem. */
+enum { PM_CI_DOC = 0, PM_CI_REJECT = 1, PM_CI_FILE = 2 };
+
+typedef struct pm_citem {
+    int kind;
+    pm_reject rej;           /* code, offset, doc_id (documents too), detail */
+    const char *source;      /* file-level rows naming another path (loops); else NULL */
+    uint64_t id_hash;        /* documents: hash of the id (never 0) */
+    uint64_t content_hash;   /* documents: hash of title + body (0 = none) */
+    int year;
+    int32_t date;
+    pm_level level;
+    uint32_t region, province;
+    pm_catset cats[PM_MAX_DIMS];
+    const char *row;         /* documents.tsv row, newline included */
+    size_t row_len;
+} pm_citem;
+
+/* A file's own counts and its identity (what the refresh state compares). */
+typedef struct pm_finfo {
+    int read, failed;        /* opened and read / could not be read */
+    int complete;            /* read to its end (not cut short by a stop or an error) */
+    uint64_t bytes_in, bytes_out;
+    uint64_t size, ino;
+    int64_t mtime_ns, ctime_ns;
+    uint64_t content_hash;   /* pm_hash64 of the file's bytes; 0 = not computed */
+} pm_finfo;
+
+/* Identity of a path on disk (size, mtime, ctime, inode); content_hash left 0. */
+pm_status pm_finfo_stat(const char *path, pm_finfo *fi);
+/* pm_hash64 of a whole file. */
+pm_status pm_file_hash64(const char *path, uint64_t *out);
+
+/* ---- block codec ------------------------------------------------------------------------
+ * A stored stream is a sequence of framed blocks: 4-byte tag, 8-byte little-endian payload
+ * length, payload, 8-byte pm_hash64 of the payload. A part or state file is: one header
+ * block ("PMPH"), file blocks ("PMFB", one per input file, in input order), and an end
+ * block ("PMPE") holding the number of file blocks, so truncation is always detected.
+ * Integers are LEB128 varints; strings are a varint length and bytes. */
+#define PM_BLK_MAX ((uint64_t)1 << 34) /* largest block accepted when reading */
+
+typedef struct pm_part_header {
+    char fingerprint[1024];  /* program version + dictionary + gazetteer checksums + limits */
+    uint64_t listing_hash;   /* hash of every input path of the run (shards must agree) */
+    uint64_t listing_count;
+    uint32_t shard_count;    /* N of --shard I/N; 0 = not sharded (state files) */
+    uint32_t n_shards;       /* shards this part covers */
+    uint32_t shards[256];
+    pm_limits limits;
+    pm_dict_options dict;
+} pm_part_header;
+
+pm_status pm_blk_header(pm_buf *out, const pm_part_header *h);
+pm_status pm_blk_end(pm_buf *out, uint64_t n_file_blocks);
+/* File block: call begin, then item for every item, then finish with the file's info. */
+pm_status pm_blk_items_add(pm_buf *items, const pm_citem *it, size_t ndims);
+pm_status pm_blk_file(pm_buf *out, const char *path, const pm_finfo *fi, const pm_buf *items);
+
+/* Reading: one framed block at a time from a FILE. *tag gets the 4-byte tag. */
+pm_status pm_blk_read(FILE *f, pm_buf *payload, char tag[5], pm_errctx *err, const char *path);
+pm_status pm_blk_parse_header(const pm_buf *payload, pm_part_header *h);
+pm_status pm_blk_parse_end(const pm_buf *payload, uint64_t *n);
+
+/* A view of one file block's payload. */
+typedef struct pm_blk_view {
+    const unsigned char *p, *end;
+    const char *path;        /* NUL-terminated copy inside the view's scratch */
+    pm_finfo fi;
+    char pathbuf[4096];
+    char srcbuf[4096];
+    size_t ndims;
+} pm_blk_view;
+
+pm_status pm_blk_file_open(pm_blk_view *v, const pm_buf *payload);
+/* 1 = *it filled (pointers into the payload / view), 0 = no more items, <0 corrupt. */
+int pm_blk_file_next(pm_blk_view *v, pm_citem *it);
+
+/* ---- committer ----------------------------------------------------------------------------
+ * Turns items, file by file in input order, into the tables: documents.tsv and rejects.tsv
+ * rows, duplicate-id and duplicate-content rules, counts, first adoptions, the summary; and
+ * optionally records each file's items as a block (a shard's part.pmb, the refresh state).
+ * Runs, merges and refreshes all go through it, which is why they agree byte for byte. */
+typedef struct pm_commit pm_commit;
+
+typedef struct pm_commit_config {
+    const char *outdir;
+    const char *dict_dir;
+    const pm_classifier *cls;
+    const pm_diffusion_options *diffusion;
+    int no_diffusion;
+    int tables;              /* write the tables (not for a shard's partial output) */
+    const pm_part_header *part; /* record a part.pmb with this header (NULL = no) */
+    const char *state_dir;   /* record file blocks here (NULL = no) */
+    const char *fingerprint; /* for state blocks */
+    pm_run_summary *sum;
+    pm_errctx *err;
+} pm_commit_config;
+
+pm_status pm_commit_create(pm_commit **out, const pm_commit_config *cfg);
+void pm_commit_free(pm_commit *c); /* accepts NULL; aborts unfinished outputs */
+pm_status pm_commit_file_begin(pm_commit *c, const char *path);
+pm_status pm_commit_item(pm_commit *c, const pm_citem *it);
+/* record_state: store this file's block in the state directory. */
+pm_status pm_commit_file_end(pm_commit *c, const pm_finfo *fi, int record_state);
+/* Writes the aggregate tables and renames every table into place when complete;
+ * otherwise drops them. */
+pm_status pm_commit_finish(pm_commit *c, int complete);
+/* Files committed so far (for the manifest). */
+size_t pm_commit_nfiles(const pm_commit *c);
+const char *pm_commit_file_path(const pm_commit *c, size_t i);
+uint64_t pm_commit_file_size(const pm_commit *c, size_t i);
+
+/* The name a path's block has in a state directory ("<16 hex>.pmb"). */
+void pm_state_name(const char *path, char out[32]);
+/* Loads the state block of path if it exists and carries this fingerprint; *found = 0
+ * otherwise. The payload of the file block is left in *payload. */
+pm_status pm_state_load(const char *state_dir, const char *path, const char *fingerprint,
+                        pm_buf *payload, int *found, pm_errctx *err);
+
+/* Fingerprint of everything that decides a document's row: program version, dictionary
+ * and gazetteer checksums, limits. */
+void pm_fingerprint(const pm_classifier *c, const pm_limits *lim, const pm_dict_options *d,
+                    char *out, size_t n);
+
 /* Writes OUTDIR/manifest.json (atomically): version, options, dictionary checksums,
  * inputs, counts, timings, and whether the run is complete. */
 pm_status pm_manifest_write(const pm_run_options *o, const pm_classifier *c,
-                            const pm_inputs *in, const pm_run_summary *s, int complete,
+                            const pm_commit *cm, const pm_run_summary *s, int complete,
                             pm_errctx *err);
 
 #endif

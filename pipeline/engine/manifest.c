@@ -33,8 +33,24 @@ static pm_status json_str(pm_buf *b, const char *s)
 
 #define TRY(x) do { if ((st = (x)) != PM_OK) goto done; } while (0)
 
+void pm_fingerprint(const pm_classifier *c, const pm_limits *lim, const pm_dict_options *o,
+                    char *out, size_t n)
+{
+    const pm_dictset *d = pm_classifier_dicts(c);
+    int k = snprintf(out, n, "policyminer %s; gazetteer %s", PM_VERSION,
+                     pm_gaz_checksum(pm_classifier_gazetteer(c)));
+    for (size_t i = 0; i < pm_dictset_ndims(d) && k > 0 && (size_t)k < n; i++)
+        k += snprintf(out + k, n - (size_t)k, "; %s %s", pm_dictset_dim_name(d, i),
+                      pm_dictset_dim_checksum(d, i));
+    if (k > 0 && (size_t)k < n)
+        snprintf(out + k, n - (size_t)k, "; limits %llu %llu %llu %u %u %u",
+                 (unsigned long long)lim->max_doc_bytes, (unsigned long long)lim->max_member_bytes,
+                 (unsigned long long)lim->max_docs_per_file, (unsigned)lim->max_field_bytes,
+                 (unsigned)o->match_limit, (unsigned)o->depth_limit);
+}
+
 pm_status pm_manifest_write(const pm_run_options *o, const pm_classifier *c,
-                            const pm_inputs *in, const pm_run_summary *s, int complete,
+                            const pm_commit *cm, const pm_run_summary *s, int complete,
                             pm_errctx *err)
 {
     pm_buf b;
@@ -53,6 +69,16 @@ pm_status pm_manifest_write(const pm_run_options *o, const pm_classifier *c,
     TRY(pm_buf_append_str(&b, "  \"command_line\": "));
     TRY(json_str(&b, o->command_line ? o->command_line : ""));
     TRY(pm_buf_printf(&b, ",\n  \"threads\": %d,\n", s->threads));
+    if (o->shard_count)
+        TRY(pm_buf_printf(&b, "  \"partial\": {\"shard\": %u, \"of\": %u, \"part\": \"part.pmb\"},\n",
+                          (unsigned)o->shard_index, (unsigned)o->shard_count));
+    if (o->state_dir) {
+        TRY(pm_buf_append_str(&b, "  \"state\": {\"dir\": "));
+        TRY(json_str(&b, o->state_dir));
+        TRY(pm_buf_printf(&b, ", \"files_reused\": %llu, \"files_dropped\": %llu},\n",
+                          (unsigned long long)s->state_reused,
+                          (unsigned long long)s->state_removed));
+    }
     TRY(pm_buf_printf(&b,
                       "  \"limits\": {\"max_doc_bytes\": %llu, \"max_member_bytes\": %llu, "
                       "\"max_docs_per_file\": %llu, \"max_field_bytes\": %u, "
@@ -77,12 +103,12 @@ pm_status pm_manifest_write(const pm_run_options *o, const pm_classifier *c,
     TRY(pm_buf_append_str(&b, "  ],\n  \"gazetteer_checksum\": "));
     TRY(json_str(&b, pm_gaz_checksum(pm_classifier_gazetteer(c))));
     TRY(pm_buf_append_str(&b, ",\n  \"inputs\": [\n"));
-    size_t n = pm_inputs_count(in);
+    size_t n = pm_commit_nfiles(cm);
     for (size_t i = 0; i < n; i++) {
         TRY(pm_buf_append_str(&b, "    {\"path\": "));
-        TRY(json_str(&b, pm_inputs_path(in, i)));
+        TRY(json_str(&b, pm_commit_file_path(cm, i)));
         TRY(pm_buf_printf(&b, ", \"bytes\": %llu}%s\n",
-                          (unsigned long long)pm_inputs_size(in, i), i + 1 < n ? "," : ""));
+                          (unsigned long long)pm_commit_file_size(cm, i), i + 1 < n ? "," : ""));
     }
     TRY(pm_buf_append_str(&b, "  ],\n"));
     TRY(pm_buf_printf(&b,

@@ -13,6 +13,7 @@
  * Memory: ring slots x batch size + the largest document.
  * Never: prints, exits, or touches the outputs from a worker.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <omp.h>
 #include <stdatomic.h>
@@ -24,7 +25,6 @@
 #include <unistd.h>
 
 #include "policyminer/classify.h"
-#include "policyminer/diffusion.h"
 #include "policyminer/hash.h"
 #include "policyminer/run.h"
 #include "policyminer/sinks.h"
@@ -32,6 +32,7 @@
 #include "engine_internal.h"
 
 enum { SLOT_FREE = 0, SLOT_QUEUED = 1, SLOT_TAKEN = 2, SLOT_DONE = 3 };
+#define NO_SRC ((size_t)-1)
 
 #define BATCH_BYTES (1u << 20) /* raw bytes per batch before it is submitted */
 #define BATCH_DOCS 512u
@@ -45,7 +46,9 @@ typedef struct item {
     /* results */
     int ok;              /* classified */
     pm_reject rej;       /* reject (splitter's or the worker's); doc id copied when ok */
-    uint64_t id_hash;
+    uint64_t id_hash, content_hash;
+    char *replay;        /* a stored file's block payload (refresh), owned; NULL = none */
+    size_t replay_len;
     size_t row_off, row_len;
     int year;
     int32_t date;
@@ -84,16 +87,15 @@ typedef struct engine {
     _Atomic int producer_done;
     /* producer-only state */
     size_t head, tail;   /* ring: [head, tail) submitted, head = oldest */
-    pm_outfile *f_docs, *f_rejects;
-    pm_counts *counts;
-    pm_adopt *adopt;
-    pm_buf rejbuf;
-    uint64_t *ids;       /* open-addressing set of doc-id hashes (0 = empty) */
-    size_t ids_cap, ids_n;
+    pm_commit *cm;
+    pm_finfo *finfo;     /* per input: counts and identity, filled when it was read */
+    unsigned char *record; /* per input: store its block in the state directory */
+    size_t next_src;     /* first input not yet begun in the committer */
+    size_t open_src;     /* input open in the committer, or NO_SRC */
+    char fingerprint[1024];
     pm_run_summary *sum;
     pm_errctx *err;
     double t0, last_progress;
-    size_t instr_dim;    /* instrument dimension or (size_t)-1 */
 } engine;
 
 static double now(void)
@@ -192,6 +194,15 @@ static void process_batch(engine *e, worker *w, batch *b)
         it->ok = 1;
         set_reject(&it->rej, PM_OK, it->offset, doc.id.p, doc.id.len, NULL);
         it->id_hash = pm_fnv1a64(doc.id.p, doc.id.len) | 1u; /* never 0 */
+        it->content_hash = 0;
+        if (doc.title.len || doc.body.len) { /* same title and body = the same document */
+            pm_hash64_ctx hc;
+            pm_hash64_init(&hc, 0x636f6e74656e74ull);
+            pm_hash64_update(&hc, doc.title.p, doc.title.len);
+            pm_hash64_update(&hc, "\0", 1);
+            pm_hash64_update(&hc, doc.body.p, doc.body.len);
+            it->content_hash = pm_hash64_final(&hc) | 1u;
+        }
         it->year = rec.year;
         it->date = rec.date;
         it->region = rec.issuer.region_code;
@@ -239,20 +250,6 @@ static void worker_loop(engine *e, int tid)
 
 /* ---- producer side ------------------------------------------------------------------ */
 
-static pm_status reject_row(engine *e, const char *source, const pm_reject *r)
-{
-    e->sum->docs_rejected++;
-    e->sum->docs_seen++;
-    if (r->code < PM_STATUS_LAST)
-        e->sum->rejects_by_reason[r->code]++;
-    pm_status st = pm_rejects_row(&e->rejbuf, source, r->offset, r->doc_id, r->code, r->detail);
-    if (st == PM_OK && e->rejbuf.len > (1u << 16)) {
-        st = pm_outfile_write(e->f_rejects, e->rejbuf.data, e->rejbuf.len, e->err);
-        pm_buf_reset(&e->rejbuf);
-    }
-    return st;
-}
-
 /* A file-level problem (cannot open, empty, not a corpus): a rejects row that is not a
  * document. It travels through the batches like everything else, so rejects.tsv keeps
  * input order whatever the thread count. */
@@ -269,37 +266,57 @@ static pm_status file_reject(engine *e, size_t src, pm_status code, const char *
     return add_item(e, &proto, NULL, NULL);
 }
 
-/* Inserts h; returns 1 if it was already present. */
-static int ids_insert(engine *e, uint64_t h, pm_status *st)
+static int in_shard(const engine *e, size_t i)
 {
-    if ((e->ids_n + 1) * 2 > e->ids_cap) {
-        size_t ncap = e->ids_cap ? e->ids_cap * 2 : 1u << 16;
-        uint64_t *n = calloc(ncap, sizeof *n);
-        if (!n) {
-            *st = PM_ERR_NOMEM;
-            return 0;
-        }
-        for (size_t i = 0; i < e->ids_cap; i++) {
-            if (!e->ids[i])
-                continue;
-            size_t j = (e->ids[i] * 0x9E3779B97F4A7C15ull) >> 20 & (ncap - 1);
-            while (n[j])
-                j = (j + 1) & (ncap - 1);
-            n[j] = e->ids[i];
-        }
-        free(e->ids);
-        e->ids = n;
-        e->ids_cap = ncap;
+    return !e->o->shard_count || i % e->o->shard_count == e->o->shard_index;
+}
+
+static pm_status end_open_file(engine *e)
+{
+    if (e->open_src == NO_SRC)
+        return PM_OK;
+    size_t i = e->open_src;
+    e->open_src = NO_SRC;
+    return pm_commit_file_end(e->cm, &e->finfo[i], e->record[i]);
+}
+
+/* Makes input src the committer's open file: ends the open one, and begins and ends every
+ * input of this shard in between (files that yielded no items still count). */
+static pm_status advance_to(engine *e, size_t src)
+{
+    if (e->open_src == src)
+        return PM_OK;
+    pm_status st = end_open_file(e);
+    while (st == PM_OK && e->next_src <= src && e->next_src < pm_inputs_count(e->inputs)) {
+        size_t i = e->next_src++;
+        if (!in_shard(e, i))
+            continue;
+        st = pm_commit_file_begin(e->cm, pm_inputs_path(e->inputs, i));
+        e->open_src = i;
+        if (st == PM_OK && i != src)
+            st = end_open_file(e);
     }
-    size_t j = (h * 0x9E3779B97F4A7C15ull) >> 20 & (e->ids_cap - 1);
-    while (e->ids[j]) {
-        if (e->ids[j] == h)
-            return 1;
-        j = (j + 1) & (e->ids_cap - 1);
-    }
-    e->ids[j] = h;
-    e->ids_n++;
-    return 0;
+    return st;
+}
+
+/* A stored file's items, replayed exactly as they were first committed. */
+static pm_status replay(engine *e, const item *it)
+{
+    pm_buf payload = {it->replay, it->replay_len, it->replay_len, it->replay_len};
+    pm_blk_view *v = malloc(sizeof *v);
+    if (!v)
+        return PM_ERR_NOMEM;
+    pm_status st = pm_blk_file_open(v, &payload);
+    v->ndims = pm_dictset_ndims(e->dicts);
+    pm_citem ci;
+    int r = 0;
+    while (st == PM_OK && (r = pm_blk_file_next(v, &ci)) > 0)
+        st = pm_commit_item(e->cm, &ci);
+    if (st == PM_OK && r < 0)
+        st = pm_errctx_set(e->err, PM_ERR_STATE, pm_inputs_path(e->inputs, it->src),
+                           "stored results are damaged; remove the state directory");
+    free(v);
+    return st;
 }
 
 static pm_status commit_batch(engine *e, batch *b)
@@ -308,51 +325,38 @@ static pm_status commit_batch(engine *e, batch *b)
     if (b->fatal != PM_OK)
         return pm_errctx_set(e->err, b->fatal, NULL, "worker failed");
     pm_status st = PM_OK;
+    pm_citem ci;
     for (size_t i = 0; st == PM_OK && i < b->n; i++) {
         item *it = &b->items[i];
-        const char *source = pm_inputs_path(e->inputs, it->src);
-        if (it->is_file) {
-            if (it->rej.code < PM_STATUS_LAST)
-                e->sum->rejects_by_reason[it->rej.code]++;
-            st = pm_rejects_row(&e->rejbuf, source, 0, "", it->rej.code, it->rej.detail);
-            continue;
-        }
-        if (!it->ok) {
-            st = reject_row(e, source, &it->rej);
-            continue;
-        }
-        if (ids_insert(e, it->id_hash, &st)) {
-            pm_reject r = it->rej;
-            r.code = PM_ERR_DUP_ID;
-            snprintf(r.detail, sizeof r.detail, "id seen earlier in the input order; kept the first");
-            st = reject_row(e, source, &r);
-            continue;
-        }
+        st = advance_to(e, it->src);
         if (st != PM_OK)
             break;
-        st = pm_outfile_write(e->f_docs, b->rows.data + it->row_off, it->row_len, e->err);
-        if (st == PM_OK)
-            st = pm_counts_add(e->counts, it->year, it->level, it->province, it->cats);
-        if (st == PM_OK && e->adopt)
-            st = pm_adopt_add(e->adopt, it->rej.doc_id, it->date, it->level, it->region,
-                              it->province, it->cats);
-        e->sum->docs_seen++;
-        e->sum->docs_classified++;
-        e->sum->by_level[it->level < 8 ? it->level : 0]++;
-        if (e->instr_dim != (size_t)-1) {
-            const pm_catset *cs = &it->cats[e->instr_dim];
-            size_t nc = pm_dictset_ncats(e->dicts, e->instr_dim);
-            int any = 0, fiscal = 0;
-            for (size_t c = 0; c < nc; c++) {
-                if (!pm_catset_has(cs, (unsigned)c))
-                    continue;
-                any = 1;
-                if (strcmp(pm_dictset_cat_group(e->dicts, e->instr_dim, c), "fiscal_financial") == 0)
-                    fiscal = 1;
-            }
-            e->sum->instrument_docs += (uint64_t)any;
-            e->sum->fiscal_docs += (uint64_t)fiscal;
+        if (it->replay) {
+            st = replay(e, it);
+            free(it->replay);
+            it->replay = NULL;
+            continue;
         }
+        memset(&ci, 0, offsetof(pm_citem, cats));
+        ci.rej = it->rej;
+        if (it->is_file) {
+            ci.kind = PM_CI_FILE;
+        } else if (!it->ok) {
+            ci.kind = PM_CI_REJECT;
+        } else {
+            ci.kind = PM_CI_DOC;
+            ci.id_hash = it->id_hash;
+            ci.content_hash = it->content_hash;
+            ci.year = it->year;
+            ci.date = it->date;
+            ci.level = it->level;
+            ci.region = it->region;
+            ci.province = it->province;
+            memcpy(ci.cats, it->cats, sizeof ci.cats);
+            ci.row = b->rows.data + it->row_off;
+            ci.row_len = it->row_len;
+        }
+        st = pm_commit_item(e->cm, &ci);
     }
     e->sum->stats.parse += b->t_parse;
     e->sum->stats.classify += b->t_classify;
@@ -365,6 +369,10 @@ static pm_status commit_batch(engine *e, batch *b)
 
 static void batch_reset(batch *b)
 {
+    for (size_t i = 0; i < b->n; i++) { /* left over when a commit failed */
+        free(b->items[i].replay);
+        b->items[i].replay = NULL;
+    }
     pm_buf_reset(&b->raw);
     b->n = 0;
     b->t_parse = b->t_classify = b->t_render = 0;
@@ -472,10 +480,13 @@ static pm_status read_input(engine *e, size_t idx)
     const char *path = pm_inputs_path(e->inputs, idx);
     pm_gz *gz = NULL;
     pm_gz_limits gl = {e->o->limits.max_member_bytes};
-    e->sum->files_seen++;
+    pm_finfo *fi = &e->finfo[idx];
+    if (!fi->size)
+        fi->size = pm_inputs_size(e->inputs, idx);
     pm_status st = pm_gz_open(&gz, path, &gl);
     if (st != PM_OK) {
-        e->sum->files_failed++;
+        fi->failed = 1;
+        fi->complete = 1;
         return file_reject(e, idx, st, strerror(errno));
     }
     const char *head = NULL;
@@ -483,16 +494,18 @@ static pm_status read_input(engine *e, size_t idx)
     st = pm_gz_peek(gz, 4096, &head, &hlen);
     if (st == PM_ERR_IO || st == PM_ERR_NOMEM) {
         pm_gz_close(gz);
-        e->sum->files_failed++;
+        fi->failed = 1;
+        fi->complete = st == PM_ERR_IO;
         return st == PM_ERR_IO ? file_reject(e, idx, st, "read failed") : st;
     }
     const pm_format *fmt = hlen ? pm_format_sniff(head, hlen) : NULL;
     int utf16 = hlen >= 2 && (((unsigned char)head[0] == 0xFF && (unsigned char)head[1] == 0xFE) ||
                               ((unsigned char)head[0] == 0xFE && (unsigned char)head[1] == 0xFF));
     if (!fmt || utf16) {
-        e->sum->bytes_in += pm_gz_in_bytes(gz);
+        fi->bytes_in = pm_gz_in_bytes(gz);
         pm_gz_close(gz);
-        e->sum->files_read++;
+        fi->read = 1;
+        fi->complete = 1;
         if (utf16)
             return file_reject(e, idx, PM_ERR_UTF8, "UTF-16 text (byte-order mark): convert to UTF-8");
         return file_reject(e, idx, hlen ? PM_ERR_NOT_CORPUS : PM_ERR_EMPTY,
@@ -504,7 +517,7 @@ static pm_status read_input(engine *e, size_t idx)
         pm_gz_close(gz);
         return st;
     }
-    e->sum->files_read++;
+    fi->read = 1;
     double t = now();
     for (;;) {
         if (stopped(e))
@@ -540,10 +553,68 @@ static pm_status read_input(engine *e, size_t idx)
         progress(e, idx);
     }
     e->sum->stats.read_split += now() - t;
-    e->sum->bytes_in += pm_gz_in_bytes(gz);
-    e->sum->bytes_out += pm_gz_out_bytes(gz);
+    fi->bytes_in = pm_gz_in_bytes(gz);
+    fi->bytes_out = pm_gz_out_bytes(gz);
+    fi->complete = st == PM_OK && !stopped(e);
     fmt->split_free(sp);
     pm_gz_close(gz);
+    return st;
+}
+
+/* --state: reuse the stored results of input idx when the file is unchanged. Sets
+ * *reused; on reuse a replay item carries the stored block to the committer. */
+static pm_status try_reuse(engine *e, size_t idx, int *reused)
+{
+    *reused = 0;
+    const char *path = pm_inputs_path(e->inputs, idx);
+    pm_finfo *fi = &e->finfo[idx];
+    e->record[idx] = strcmp(path, "-") != 0;
+    if (!e->record[idx] || pm_finfo_stat(path, fi) != PM_OK)
+        return PM_OK; /* stdin, or gone: read it as usual (and report) */
+    pm_buf payload;
+    pm_buf_init(&payload, (size_t)PM_BLK_MAX);
+    int found = 0;
+    pm_status st = pm_state_load(e->o->state_dir, path, e->fingerprint, &payload, &found, e->err);
+    pm_blk_view *v = NULL;
+    if (st == PM_OK && found && !(v = malloc(sizeof *v)))
+        st = PM_ERR_NOMEM;
+    if (st == PM_OK && found && pm_blk_file_open(v, &payload) == PM_OK) {
+        const pm_finfo *old = &v->fi;
+        int same_stat = old->size == fi->size && old->mtime_ns == fi->mtime_ns &&
+                        old->ctime_ns == fi->ctime_ns && old->ino == fi->ino;
+        if (same_stat && !e->o->state_verify) {
+            *reused = 1;
+            e->record[idx] = 0;
+        } else if (old->size == fi->size) { /* touched or copied: compare the content */
+            st = pm_file_hash64(path, &fi->content_hash);
+            *reused = st == PM_OK && fi->content_hash == old->content_hash;
+            e->record[idx] = !same_stat; /* remember the new identity */
+            if (st != PM_OK) /* unreadable now: read_input reports it */
+                st = PM_OK;
+        }
+        if (*reused) {
+            pm_finfo cur = *fi;
+            *fi = *old;
+            fi->size = cur.size;
+            fi->ino = cur.ino;
+            fi->mtime_ns = cur.mtime_ns;
+            fi->ctime_ns = cur.ctime_ns;
+        }
+    }
+    free(v);
+    if (st == PM_OK && *reused) {
+        item proto;
+        memset(&proto, 0, offsetof(item, cats));
+        proto.src = idx;
+        proto.replay = payload.data; /* handed over to the item */
+        proto.replay_len = payload.len;
+        payload.data = NULL;
+        e->sum->state_reused++;
+        st = add_item(e, &proto, NULL, NULL);
+    }
+    pm_buf_free(&payload);
+    if (st == PM_OK && !*reused && !fi->content_hash && pm_file_hash64(path, &fi->content_hash) != PM_OK)
+        fi->content_hash = 0;
     return st;
 }
 
@@ -551,8 +622,15 @@ static pm_status produce(engine *e)
 {
     pm_status st = PM_OK;
     size_t n = pm_inputs_count(e->inputs);
-    for (size_t i = 0; i < n && st == PM_OK && !stopped(e); i++)
-        st = read_input(e, i);
+    for (size_t i = 0; i < n && st == PM_OK && !stopped(e); i++) {
+        if (!in_shard(e, i))
+            continue;
+        int reused = 0;
+        if (e->o->state_dir)
+            st = try_reuse(e, i, &reused);
+        if (st == PM_OK && !reused)
+            st = read_input(e, i);
+    }
     if (st == PM_OK)
         st = submit(e);
     /* Drain: commit everything submitted, even after an error, so no worker is left
@@ -562,78 +640,21 @@ static pm_status produce(engine *e)
         if (st == PM_OK)
             st = s2;
     }
+    /* inputs of this shard that yielded no items at all still count as files */
+    if (st == PM_OK && !stopped(e))
+        st = advance_to(e, n);
+    if (st == PM_OK)
+        st = end_open_file(e);
     return st;
 }
 
 /* ---- setup / teardown ---------------------------------------------------------------- */
 
-static pm_status open_outputs(engine *e)
-{
-    const char *dir = e->o->outdir;
-    if (mkdir(dir, 0777) != 0 && errno != EEXIST)
-        return pm_errctx_set(e->err, PM_ERR_OUTPUT, dir, "cannot create: %s", strerror(errno));
-    /* A stale manifest must never vouch for tables this run is about to replace. */
-    char mpath[4096];
-    snprintf(mpath, sizeof mpath, "%s/manifest.json", dir);
-    if (unlink(mpath) != 0 && errno != ENOENT)
-        return pm_errctx_set(e->err, PM_ERR_OUTPUT, mpath, "cannot remove: %s", strerror(errno));
-    pm_status st = pm_outfile_open(&e->f_docs, dir, "documents.tsv", e->err);
-    if (st == PM_OK)
-        st = pm_outfile_open(&e->f_rejects, dir, "rejects.tsv", e->err);
-    if (st != PM_OK)
-        return st;
-    pm_buf hdr;
-    pm_buf_init(&hdr, 1u << 20);
-    st = pm_doctable_header(&hdr, e->dicts);
-    if (st == PM_OK)
-        st = pm_outfile_write(e->f_docs, hdr.data, hdr.len, e->err);
-    pm_buf_free(&hdr);
-    if (st == PM_OK)
-        st = pm_rejects_header(&e->rejbuf);
-    return st;
-}
-
-static pm_status finish_outputs(engine *e, int complete)
-{
-    pm_status st = PM_OK;
-    if (e->rejbuf.len)
-        st = pm_outfile_write(e->f_rejects, e->rejbuf.data, e->rejbuf.len, e->err);
-    pm_buf_reset(&e->rejbuf);
-    if (!complete || st != PM_OK) {
-        pm_outfile_abort(e->f_docs);
-        pm_outfile_abort(e->f_rejects);
-        e->f_docs = e->f_rejects = NULL;
-        return st;
-    }
-    pm_outfile *fc = NULL;
-    st = pm_outfile_open(&fc, e->o->outdir, "counts.tsv", e->err);
-    if (st == PM_OK)
-        st = pm_counts_write(e->counts, fc, e->err);
-    if (st == PM_OK) {
-        st = pm_outfile_commit(fc, e->err);
-        fc = NULL;
-    }
-    pm_outfile_abort(fc);
-    if (st == PM_OK && e->adopt)
-        st = pm_adopt_write(e->adopt, e->o->outdir, e->err);
-    if (st == PM_OK) {
-        st = pm_outfile_commit(e->f_docs, e->err);
-        e->f_docs = NULL;
-    }
-    if (st == PM_OK) {
-        st = pm_outfile_commit(e->f_rejects, e->err);
-        e->f_rejects = NULL;
-    }
-    pm_outfile_abort(e->f_docs);
-    pm_outfile_abort(e->f_rejects);
-    e->f_docs = e->f_rejects = NULL;
-    return st;
-}
-
 static void engine_free(engine *e)
 {
     if (e->ring) {
         for (size_t k = 0; k < e->nslots; k++) {
+            batch_reset(&e->ring[k]);
             pm_buf_free(&e->ring[k].raw);
             pm_buf_free(&e->ring[k].rows);
             free(e->ring[k].items);
@@ -650,14 +671,105 @@ static void engine_free(engine *e)
         }
         free(e->workers);
     }
-    pm_outfile_abort(e->f_docs);
-    pm_outfile_abort(e->f_rejects);
-    pm_counts_free(e->counts);
-    pm_adopt_free(e->adopt);
-    pm_buf_free(&e->rejbuf);
-    free(e->ids);
+    pm_commit_free(e->cm);
+    free(e->finfo);
+    free(e->record);
     pm_inputs_free(e->inputs);
     pm_classifier_free(e->cls);
+}
+
+static uint64_t listing_hash(const pm_inputs *in)
+{
+    pm_hash64_ctx c;
+    pm_hash64_init(&c, 0x6c697374ull);
+    for (size_t i = 0; i < pm_inputs_count(in); i++) {
+        const char *p = pm_inputs_path(in, i);
+        pm_hash64_update(&c, p, strlen(p) + 1);
+    }
+    return pm_hash64_final(&c);
+}
+
+/* Opens the output directory and the committer. A stale manifest must never vouch for
+ * tables this run is about to replace, so it goes first. */
+static pm_status open_outputs(engine *e, pm_part_header *ph)
+{
+    const pm_run_options *o = e->o;
+    const char *dir = o->outdir;
+    if (mkdir(dir, 0777) != 0 && errno != EEXIST)
+        return pm_errctx_set(e->err, PM_ERR_OUTPUT, dir, "cannot create: %s", strerror(errno));
+    char mpath[4096];
+    snprintf(mpath, sizeof mpath, "%s/manifest.json", dir);
+    if (unlink(mpath) != 0 && errno != ENOENT)
+        return pm_errctx_set(e->err, PM_ERR_OUTPUT, mpath, "cannot remove: %s", strerror(errno));
+    memset(ph, 0, sizeof *ph);
+    snprintf(ph->fingerprint, sizeof ph->fingerprint, "%s", e->fingerprint);
+    ph->listing_hash = listing_hash(e->inputs);
+    ph->listing_count = pm_inputs_count(e->inputs);
+    ph->shard_count = o->shard_count;
+    ph->n_shards = 1;
+    ph->shards[0] = o->shard_index;
+    ph->limits = o->limits;
+    ph->dict = o->dict;
+    pm_commit_config cc = {dir, o->dict_dir, e->cls, &o->diffusion, o->no_diffusion,
+                           !o->shard_count, o->shard_count ? ph : NULL, o->state_dir,
+                           e->fingerprint, e->sum, e->err};
+    pm_status st = pm_commit_create(&e->cm, &cc);
+    /* Directory loops are found while expanding the inputs, before any file: their rows
+     * come first, from a pseudo-file "" that shard 0 carries. */
+    size_t nf = pm_inputs_failed_count(e->inputs);
+    if (st == PM_OK && nf && (!o->shard_count || o->shard_index == 0)) {
+        st = pm_commit_file_begin(e->cm, "");
+        for (size_t i = 0; st == PM_OK && i < nf; i++) {
+            pm_citem ci;
+            memset(&ci, 0, offsetof(pm_citem, cats));
+            ci.kind = PM_CI_FILE;
+            ci.rej.code = PM_ERR_LOOP;
+            ci.source = pm_inputs_failed_path(e->inputs, i);
+            snprintf(ci.rej.detail, sizeof ci.rej.detail,
+                     "symlink loop: directory already on the walk path; not followed");
+            st = pm_commit_item(e->cm, &ci);
+        }
+        pm_finfo none;
+        memset(&none, 0, sizeof none);
+        if (st == PM_OK)
+            st = pm_commit_file_end(e->cm, &none, 0);
+    }
+    return st;
+}
+
+/* After a complete run: stored files whose input is gone are dropped, and temporary files
+ * a killed run left behind are removed. */
+static pm_status state_gc(engine *e)
+{
+    char dir[4096];
+    snprintf(dir, sizeof dir, "%s/blocks", e->o->state_dir);
+    size_t n = pm_inputs_count(e->inputs);
+    char (*keep)[32] = calloc(n + 1, sizeof *keep);
+    if (!keep)
+        return PM_ERR_NOMEM;
+    for (size_t i = 0; i < n; i++)
+        pm_state_name(pm_inputs_path(e->inputs, i), keep[i]);
+    qsort(keep, n, sizeof *keep, (int (*)(const void *, const void *))strcmp);
+    DIR *d = opendir(dir);
+    struct dirent *de;
+    while (d && (de = readdir(d))) {
+        const char *nm = de->d_name;
+        size_t l = strlen(nm);
+        int tmp = nm[0] == '.' && l > 5 && strcmp(nm + l - 5, ".part") == 0;
+        int blk = nm[0] != '.' && l > 4 && strcmp(nm + l - 4, ".pmb") == 0;
+        if (!tmp && !blk)
+            continue;
+        if (blk && bsearch(nm, keep, n, sizeof *keep, (int (*)(const void *, const void *))strcmp))
+            continue;
+        char full[4400];
+        snprintf(full, sizeof full, "%s/%s", dir, nm);
+        if (unlink(full) == 0 && blk)
+            e->sum->state_removed++;
+    }
+    if (d)
+        closedir(d);
+    free(keep);
+    return PM_OK;
 }
 
 pm_status pm_run(const pm_run_options *o, pm_run_summary *sum, pm_errctx *err)
@@ -670,11 +782,12 @@ pm_status pm_run(const pm_run_options *o, pm_run_summary *sum, pm_errctx *err)
     e->sum = sum;
     e->err = err;
     e->t0 = now();
-    e->instr_dim = (size_t)-1;
-    pm_buf_init(&e->rejbuf, (size_t)1 << 24);
+    e->open_src = NO_SRC;
 
     if (!o->outdir || !o->n_inputs)
         return pm_errctx_set(err, PM_ERR_ARG, NULL, "need an output directory and inputs");
+    if (o->shard_count && (o->shard_index >= o->shard_count || o->shard_count > 256))
+        return pm_errctx_set(err, PM_ERR_ARG, NULL, "shard I/N needs 0 <= I < N <= 256");
 
     pm_status st = pm_classifier_load(&e->cls, o->dict_dir, &o->dict, err);
     if (st != PM_OK) {
@@ -682,7 +795,7 @@ pm_status pm_run(const pm_run_options *o, pm_run_summary *sum, pm_errctx *err)
         return st;
     }
     e->dicts = pm_classifier_dicts(e->cls);
-    e->instr_dim = pm_dictset_dim_find(e->dicts, "instrument");
+    pm_fingerprint(e->cls, &o->limits, &o->dict, e->fingerprint, sizeof e->fingerprint);
 
     st = pm_inputs_create(&e->inputs, o->inputs, o->n_inputs);
     /* A path that does not exist is a run error, said before any work; a directory loop
@@ -703,9 +816,12 @@ pm_status pm_run(const pm_run_options *o, pm_run_summary *sum, pm_errctx *err)
     e->nthreads = nt;
     sum->threads = nt;
     e->nslots = (size_t)nt * 2 + 2;
+    size_t ninputs = pm_inputs_count(e->inputs);
     e->ring = calloc(e->nslots, sizeof *e->ring);
     e->workers = calloc((size_t)nt, sizeof *e->workers);
-    if (!e->ring || !e->workers)
+    e->finfo = calloc(ninputs + 1, sizeof *e->finfo);
+    e->record = calloc(ninputs + 1, 1);
+    if (!e->ring || !e->workers || !e->finfo || !e->record)
         st = PM_ERR_NOMEM;
     for (size_t k = 0; st == PM_OK && k < e->nslots; k++) {
         pm_buf_init(&e->ring[k].raw, BATCH_BYTES + o->limits.max_doc_bytes + 1024);
@@ -714,23 +830,9 @@ pm_status pm_run(const pm_run_options *o, pm_run_summary *sum, pm_errctx *err)
     }
     for (int t = 0; st == PM_OK && t < nt; t++)
         st = pm_classify_scratch_create(&e->workers[t].cls, e->cls);
+    pm_part_header ph;
     if (st == PM_OK)
-        st = pm_counts_create(&e->counts, e->dicts);
-    if (st == PM_OK && !o->no_diffusion)
-        st = pm_adopt_create(&e->adopt, e->dicts, pm_classifier_gazetteer(e->cls), &o->diffusion);
-    if (st == PM_OK && e->adopt) {
-        char adj[4096];
-        snprintf(adj, sizeof adj, "%s/province_adjacency.tsv", o->dict_dir);
-        st = pm_adopt_load_adjacency(e->adopt, adj, err);
-    }
-    if (st == PM_OK)
-        st = open_outputs(e);
-    /* Loops are found while expanding the inputs, before any batch: rows come first. */
-    for (size_t i = 0; st == PM_OK && i < pm_inputs_failed_count(e->inputs); i++) {
-        sum->rejects_by_reason[PM_ERR_LOOP]++;
-        st = pm_rejects_row(&e->rejbuf, pm_inputs_failed_path(e->inputs, i), 0, "", PM_ERR_LOOP,
-                            "symlink loop: directory already on the walk path; not followed");
-    }
+        st = open_outputs(e, &ph);
     if (st != PM_OK) {
         if (err->code == PM_OK)
             pm_errctx_set(err, st, o->outdir, "setting up the run");
@@ -754,10 +856,12 @@ pm_status pm_run(const pm_run_options *o, pm_run_summary *sum, pm_errctx *err)
 
     int interrupted = stopped(e);
     int complete = st == PM_OK && !interrupted;
-    pm_status fst = finish_outputs(e, complete);
+    pm_status fst = pm_commit_finish(e->cm, complete);
     if (st == PM_OK && fst != PM_OK)
         st = fst;
     complete = complete && fst == PM_OK;
+    if (complete && o->state_dir)
+        st = state_gc(e);
     sum->stats.wall = now() - e->t0;
     if (interrupted && st == PM_OK)
         st = pm_errctx_set(err, PM_ERR_INTERRUPTED, NULL, "stopped by signal");
@@ -768,7 +872,7 @@ pm_status pm_run(const pm_run_options *o, pm_run_summary *sum, pm_errctx *err)
     /* The manifest is written for complete and incomplete runs alike; only a complete run
      * says so. Unreadable files make the run's status an error, but its tables are whole. */
     if (st == PM_OK || st == PM_ERR_INTERRUPTED) {
-        pm_status mst = pm_manifest_write(o, e->cls, e->inputs, sum, complete, err);
+        pm_status mst = pm_manifest_write(o, e->cls, e->cm, sum, complete, err);
         if (st == PM_OK)
             st = mst;
     }

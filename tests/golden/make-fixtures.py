@@ -79,24 +79,31 @@ def main():
     x = "tests/golden/bad-input/input/"
     good1 = dict(id="ok-1", title="江苏省人民政府关于推进产业集群发展的意见", date="2018-04-01", body="培育产业集群。")
     good2 = dict(id="ok-2", title="成都市人民政府关于支持生物医药产业发展的通知", date="2019-09-09", body="给予研发补助。")
+    # Each good document's body names its id: identical title + body would make a later
+    # copy a duplicate_content reject (13- tests that rule on purpose).
+    def g(base, i):
+        return dict(base, id=i, body=base["body"] + "（" + i + "）")
+    good1, good2 = g(good1, "ok-1"), g(good2, "ok-2")
     full = gz(corpus([good1, good2]))
     write(x + "01-truncated.xml.gz", gz('<corpus>' + doc_xml(good1)) + full[: len(full) // 2])
     write(x + "02-trailing-garbage.xml.gz", full + b"THIS IS NOT GZIP DATA")
     write(x + "03-malformed-middle.xml", corpus([good1]).replace("</corpus>\n", "") +
           '<doc id="broken-1"><title>未闭合<body>正文</doc>\n' + doc_xml(good2) + "</corpus>\n")
     bad_utf8 = corpus([dict(id="utf8-bad", title="标题", body="正文XX")]).encode().replace(b"XX", b"\xc0\xaf\xff")
-    write(x + "04-bad-utf8.xml", bad_utf8 + corpus([dict(good1, id="ok-3")]).encode())
+    write(x + "04-bad-utf8.xml", bad_utf8 + corpus([g(good1, "ok-3")]).encode())
     write(x + "05-empty.xml", b"")
     write(x + "06-not-corpus.txt", "This is a plain text file, not a corpus.\n")
-    write(x + "07-no-id.xml", "<corpus><doc><title>无编号</title></doc>" + doc_xml(dict(good1, id="ok-4")) + "</corpus>\n")
+    write(x + "07-no-id.xml", "<corpus><doc><title>无编号</title></doc>" + doc_xml(g(good1, "ok-4")) + "</corpus>\n")
     write(x + "08-dtd.xml", '<?xml version="1.0"?>\n<!DOCTYPE corpus [\n<!ENTITY xxe SYSTEM "file:///etc/passwd">\n'
           '<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">\n]>\n'
           '<corpus><doc id="xxe-1"><body>&xxe;</body></doc><doc id="lol-1"><body>&lol2;</body></doc>' +
-          doc_xml(dict(good2, id="ok-5")) + "</corpus>\n")
-    write(x + "09-unclosed-at-eof.xml", "<corpus>" + doc_xml(dict(good2, id="ok-6")) + '<doc id="cut-1"><body>被截断')
-    write(x + "10-duplicate-id.xml", corpus([dict(good1, id="dup-1"), dict(good2, id="dup-1")]))
+          doc_xml(g(good2, "ok-5")) + "</corpus>\n")
+    write(x + "09-unclosed-at-eof.xml", "<corpus>" + doc_xml(g(good2, "ok-6")) + '<doc id="cut-1"><body>被截断')
+    write(x + "10-duplicate-id.xml", corpus([g(good1, "dup-1"), g(good2, "dup-1")]))
     write(x + "11-utf16.xml", "\ufeff<corpus><doc id='u16'><body>x</body></doc></corpus>".encode("utf-16-le"))
     write(x + "12-nul.xml", corpus([dict(id="nul-1", body="a\x00b")]) )
+    # the same page re-crawled under another id: kept once (duplicate_content)
+    write(x + "13-duplicate-content.xml", corpus([dict(good1, id="recrawl-of-ok-1")]))
 
     # Diffusion: one hand-made cascade of 河长制 whose statistics are worked out in
     # tests/golden/diffusion/README.md, plus a citation that must not count as adoption.

@@ -1,0 +1,424 @@
+/* engine/commit.c - the committer: items, file by file in input order, become the tables.
+ *
+ * It owns the rules that need the whole input order: a doc id or a (title, body) seen
+ * earlier makes a later document a duplicate (kept once, the later ones listed in
+ * rejects.tsv); counts and first adoptions; the summary counters. A fresh run, a merge of
+ * shard parts and a refresh that replays stored files all feed the same items through
+ * here in the same order, so they write the same bytes. It can also record each file's
+ * items as a block: into a shard's part.pmb, or into the refresh state directory.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "policyminer/diffusion.h"
+#include "policyminer/hash.h"
+#include "policyminer/sinks.h"
+#include "engine_internal.h"
+
+/* An open-addressing set of non-zero 64-bit hashes. */
+typedef struct hset {
+    uint64_t *v;
+    size_t cap, n;
+} hset;
+
+/* Inserts h (non-zero); 1 if it was present, 0 if added, -1 out of memory. */
+static int hset_insert(hset *s, uint64_t h)
+{
+    if ((s->n + 1) * 2 > s->cap) {
+        size_t ncap = s->cap ? s->cap * 2 : 1u << 16;
+        uint64_t *nv = calloc(ncap, sizeof *nv);
+        if (!nv)
+            return -1;
+        for (size_t i = 0; i < s->cap; i++) {
+            if (!s->v[i])
+                continue;
+            size_t j = (s->v[i] * 0x9E3779B97F4A7C15ull) >> 20 & (ncap - 1);
+            while (nv[j])
+                j = (j + 1) & (ncap - 1);
+            nv[j] = s->v[i];
+        }
+        free(s->v);
+        s->v = nv;
+        s->cap = ncap;
+    }
+    size_t j = (h * 0x9E3779B97F4A7C15ull) >> 20 & (s->cap - 1);
+    while (s->v[j]) {
+        if (s->v[j] == h)
+            return 1;
+        j = (j + 1) & (s->cap - 1);
+    }
+    s->v[j] = h;
+    s->n++;
+    return 0;
+}
+
+typedef struct fentry {
+    char *path;
+    uint64_t size;
+} fentry;
+
+struct pm_commit {
+    pm_commit_config cfg;
+    const pm_dictset *d;
+    size_t ndims, instr_dim;
+    pm_outfile *f_docs, *f_rejects, *f_part;
+    pm_buf rejbuf, items, blk;
+    pm_counts *counts;
+    pm_adopt *adopt;
+    hset ids, contents;
+    char path[4096];
+    int in_file;
+    uint64_t part_blocks;
+    fentry *files;
+    size_t nfiles, files_cap;
+};
+
+static pm_status flush_rejects(pm_commit *c, int force)
+{
+    if (!c->f_rejects || (!force && c->rejbuf.len < (1u << 16)))
+        return PM_OK;
+    pm_status st = pm_outfile_write(c->f_rejects, c->rejbuf.data, c->rejbuf.len, c->cfg.err);
+    pm_buf_reset(&c->rejbuf);
+    return st;
+}
+
+pm_status pm_commit_create(pm_commit **out, const pm_commit_config *cfg)
+{
+    *out = NULL;
+    pm_commit *c = calloc(1, sizeof *c);
+    if (!c)
+        return PM_ERR_NOMEM;
+    c->cfg = *cfg;
+    c->d = pm_classifier_dicts(cfg->cls);
+    c->ndims = pm_dictset_ndims(c->d);
+    c->instr_dim = pm_dictset_dim_find(c->d, "instrument");
+    pm_buf_init(&c->rejbuf, (size_t)1 << 24);
+    pm_buf_init(&c->items, (size_t)PM_BLK_MAX);
+    pm_buf_init(&c->blk, (size_t)PM_BLK_MAX);
+    pm_errctx *err = cfg->err;
+    pm_status st = PM_OK;
+    const char *dir = cfg->outdir;
+    if (cfg->tables) {
+        st = pm_counts_create(&c->counts, c->d);
+        if (st == PM_OK && !cfg->no_diffusion)
+            st = pm_adopt_create(&c->adopt, c->d, pm_classifier_gazetteer(cfg->cls),
+                                 cfg->diffusion);
+        if (st == PM_OK && c->adopt) {
+            char adj[4096];
+            snprintf(adj, sizeof adj, "%s/province_adjacency.tsv", cfg->dict_dir);
+            st = pm_adopt_load_adjacency(c->adopt, adj, err);
+        }
+        if (st == PM_OK)
+            st = pm_outfile_open(&c->f_docs, dir, "documents.tsv", err);
+        if (st == PM_OK)
+            st = pm_outfile_open(&c->f_rejects, dir, "rejects.tsv", err);
+        if (st == PM_OK) {
+            pm_buf hdr;
+            pm_buf_init(&hdr, 1u << 20);
+            st = pm_doctable_header(&hdr, c->d);
+            if (st == PM_OK)
+                st = pm_outfile_write(c->f_docs, hdr.data, hdr.len, err);
+            pm_buf_free(&hdr);
+        }
+        if (st == PM_OK)
+            st = pm_rejects_header(&c->rejbuf);
+    }
+    if (st == PM_OK && cfg->part) {
+        st = pm_outfile_open(&c->f_part, dir, "part.pmb", err);
+        if (st == PM_OK)
+            st = pm_blk_header(&c->blk, cfg->part);
+        if (st == PM_OK)
+            st = pm_outfile_write(c->f_part, c->blk.data, c->blk.len, err);
+        pm_buf_reset(&c->blk);
+    }
+    if (st == PM_OK && cfg->state_dir) {
+        char sub[4096];
+        snprintf(sub, sizeof sub, "%s/blocks", cfg->state_dir);
+        if ((mkdir(cfg->state_dir, 0777) != 0 && errno != EEXIST) ||
+            (mkdir(sub, 0777) != 0 && errno != EEXIST))
+            st = pm_errctx_set(err, PM_ERR_OUTPUT, sub, "cannot create: %s", strerror(errno));
+    }
+    if (st != PM_OK) {
+        if (err && err->code == PM_OK)
+            pm_errctx_set(err, st, dir, "setting up the outputs");
+        pm_commit_free(c);
+        return st;
+    }
+    *out = c;
+    return PM_OK;
+}
+
+void pm_commit_free(pm_commit *c)
+{
+    if (!c)
+        return;
+    pm_outfile_abort(c->f_docs);
+    pm_outfile_abort(c->f_rejects);
+    pm_outfile_abort(c->f_part);
+    pm_buf_free(&c->rejbuf);
+    pm_buf_free(&c->items);
+    pm_buf_free(&c->blk);
+    pm_counts_free(c->counts);
+    pm_adopt_free(c->adopt);
+    free(c->ids.v);
+    free(c->contents.v);
+    for (size_t i = 0; i < c->nfiles; i++)
+        free(c->files[i].path);
+    free(c->files);
+    free(c);
+}
+
+pm_status pm_commit_file_begin(pm_commit *c, const char *path)
+{
+    if (strlen(path) >= sizeof c->path)
+        return pm_errctx_set(c->cfg.err, PM_ERR_ARG, NULL, "path too long");
+    strcpy(c->path, path);
+    pm_buf_reset(&c->items);
+    c->in_file = 1;
+    return PM_OK;
+}
+
+static pm_status reject_row(pm_commit *c, const char *source, const pm_reject *r)
+{
+    pm_run_summary *s = c->cfg.sum;
+    s->docs_rejected++;
+    s->docs_seen++;
+    if (r->code < PM_STATUS_LAST)
+        s->rejects_by_reason[r->code]++;
+    if (!c->cfg.tables)
+        return PM_OK;
+    pm_status st = pm_rejects_row(&c->rejbuf, source, r->offset, r->doc_id, r->code, r->detail);
+    return st == PM_OK ? flush_rejects(c, 0) : st;
+}
+
+static void count_instruments(pm_commit *c, const pm_citem *it)
+{
+    if (c->instr_dim == (size_t)-1)
+        return;
+    const pm_catset *cs = &it->cats[c->instr_dim];
+    size_t nc = pm_dictset_ncats(c->d, c->instr_dim);
+    int any = 0, fiscal = 0;
+    for (size_t k = 0; k < nc; k++) {
+        if (!pm_catset_has(cs, (unsigned)k))
+            continue;
+        any = 1;
+        if (strcmp(pm_dictset_cat_group(c->d, c->instr_dim, k), "fiscal_financial") == 0)
+            fiscal = 1;
+    }
+    c->cfg.sum->instrument_docs += (uint64_t)any;
+    c->cfg.sum->fiscal_docs += (uint64_t)fiscal;
+}
+
+pm_status pm_commit_item(pm_commit *c, const pm_citem *it)
+{
+    pm_status st = PM_OK;
+    pm_run_summary *s = c->cfg.sum;
+    if (c->cfg.part || c->cfg.state_dir)
+        if ((st = pm_blk_items_add(&c->items, it, c->ndims)) != PM_OK)
+            return pm_errctx_set(c->cfg.err, st, c->path, "recording the file's results");
+    const char *source = it->source ? it->source : c->path;
+    if (it->kind == PM_CI_FILE) {
+        if (it->rej.code < PM_STATUS_LAST)
+            s->rejects_by_reason[it->rej.code]++;
+        if (!c->cfg.tables)
+            return PM_OK;
+        st = pm_rejects_row(&c->rejbuf, source, 0, "", it->rej.code, it->rej.detail);
+        return st == PM_OK ? flush_rejects(c, 0) : st;
+    }
+    if (it->kind == PM_CI_REJECT)
+        return reject_row(c, source, &it->rej);
+
+    /* The first document with an id (or with a title and body) in input order is kept. */
+    int dup = hset_insert(&c->ids, it->id_hash);
+    pm_status why = PM_ERR_DUP_ID;
+    if (dup == 0 && it->content_hash) {
+        dup = hset_insert(&c->contents, it->content_hash);
+        why = PM_ERR_DUP_CONTENT;
+    }
+    if (dup < 0)
+        return PM_ERR_NOMEM;
+    if (dup) {
+        pm_reject r = it->rej;
+        r.code = why;
+        snprintf(r.detail, sizeof r.detail, "%s",
+                 why == PM_ERR_DUP_ID ? "id seen earlier in the input order; kept the first"
+                                      : "title and body identical to an earlier document; "
+                                        "kept the first");
+        return reject_row(c, source, &r);
+    }
+    if (c->cfg.tables) {
+        st = pm_outfile_write(c->f_docs, it->row, it->row_len, c->cfg.err);
+        if (st == PM_OK)
+            st = pm_counts_add(c->counts, it->year, it->level, it->province, it->cats);
+        if (st == PM_OK && c->adopt)
+            st = pm_adopt_add(c->adopt, it->rej.doc_id, it->date, it->level, it->region,
+                              it->province, it->cats);
+    }
+    s->docs_seen++;
+    s->docs_classified++;
+    s->by_level[it->level < 8 ? it->level : 0]++;
+    count_instruments(c, it);
+    return st;
+}
+
+static pm_status write_state(pm_commit *c, const pm_finfo *fi)
+{
+    pm_part_header h;
+    memset(&h, 0, sizeof h);
+    snprintf(h.fingerprint, sizeof h.fingerprint, "%s", c->cfg.fingerprint);
+    pm_buf_reset(&c->blk);
+    pm_status st = pm_blk_header(&c->blk, &h);
+    if (st == PM_OK)
+        st = pm_blk_file(&c->blk, c->path, fi, &c->items);
+    if (st == PM_OK)
+        st = pm_blk_end(&c->blk, 1);
+    char dir[4096], name[32];
+    snprintf(dir, sizeof dir, "%s/blocks", c->cfg.state_dir);
+    pm_state_name(c->path, name);
+    pm_outfile *f = NULL;
+    if (st == PM_OK)
+        st = pm_outfile_open(&f, dir, name, c->cfg.err);
+    if (st == PM_OK)
+        st = pm_outfile_write(f, c->blk.data, c->blk.len, c->cfg.err);
+    if (st == PM_OK) {
+        st = pm_outfile_commit(f, c->cfg.err);
+        f = NULL;
+    }
+    pm_outfile_abort(f);
+    pm_buf_reset(&c->blk);
+    return st;
+}
+
+pm_status pm_commit_file_end(pm_commit *c, const pm_finfo *fi, int record_state)
+{
+    pm_status st = PM_OK;
+    pm_run_summary *s = c->cfg.sum;
+    c->in_file = 0;
+    if (c->path[0]) { /* "" is the listing's own rows (directory loops), not a file */
+        s->files_seen++;
+        s->files_read += (uint64_t)fi->read;
+        s->files_failed += (uint64_t)fi->failed;
+        s->bytes_in += fi->bytes_in;
+        s->bytes_out += fi->bytes_out;
+        if (c->nfiles == c->files_cap) {
+            size_t ncap = c->files_cap ? c->files_cap * 2 : 256;
+            fentry *nf = realloc(c->files, ncap * sizeof *nf);
+            if (!nf)
+                return PM_ERR_NOMEM;
+            c->files = nf;
+            c->files_cap = ncap;
+        }
+        c->files[c->nfiles].path = strdup(c->path);
+        if (!c->files[c->nfiles].path)
+            return PM_ERR_NOMEM;
+        c->files[c->nfiles++].size = fi->size;
+    }
+    if (c->cfg.part) {
+        pm_buf_reset(&c->blk);
+        st = pm_blk_file(&c->blk, c->path, fi, &c->items);
+        if (st == PM_OK)
+            st = pm_outfile_write(c->f_part, c->blk.data, c->blk.len, c->cfg.err);
+        pm_buf_reset(&c->blk);
+        c->part_blocks++;
+    }
+    /* Only a file read to its end is worth remembering. */
+    if (st == PM_OK && c->cfg.state_dir && record_state && fi->complete && c->path[0])
+        st = write_state(c, fi);
+    pm_buf_reset(&c->items);
+    return st;
+}
+
+pm_status pm_commit_finish(pm_commit *c, int complete)
+{
+    pm_status st = flush_rejects(c, 1);
+    pm_errctx *err = c->cfg.err;
+    if (!complete || st != PM_OK) {
+        pm_outfile_abort(c->f_docs);
+        pm_outfile_abort(c->f_rejects);
+        pm_outfile_abort(c->f_part);
+        c->f_docs = c->f_rejects = c->f_part = NULL;
+        return st;
+    }
+    if (c->f_part) {
+        pm_buf_reset(&c->blk);
+        st = pm_blk_end(&c->blk, c->part_blocks);
+        if (st == PM_OK)
+            st = pm_outfile_write(c->f_part, c->blk.data, c->blk.len, err);
+        if (st == PM_OK)
+            st = pm_outfile_commit(c->f_part, err);
+        c->f_part = NULL;
+    }
+    if (st == PM_OK && c->cfg.tables) {
+        pm_outfile *fc = NULL;
+        st = pm_outfile_open(&fc, c->cfg.outdir, "counts.tsv", err);
+        if (st == PM_OK)
+            st = pm_counts_write(c->counts, fc, err);
+        if (st == PM_OK) {
+            st = pm_outfile_commit(fc, err);
+            fc = NULL;
+        }
+        pm_outfile_abort(fc);
+        if (st == PM_OK && c->adopt)
+            st = pm_adopt_write(c->adopt, c->cfg.outdir, err);
+        if (st == PM_OK) {
+            st = pm_outfile_commit(c->f_docs, err);
+            c->f_docs = NULL;
+        }
+        if (st == PM_OK) {
+            st = pm_outfile_commit(c->f_rejects, err);
+            c->f_rejects = NULL;
+        }
+    }
+    return st;
+}
+
+size_t pm_commit_nfiles(const pm_commit *c) { return c->nfiles; }
+const char *pm_commit_file_path(const pm_commit *c, size_t i) { return c->files[i].path; }
+uint64_t pm_commit_file_size(const pm_commit *c, size_t i) { return c->files[i].size; }
+
+/* ---- refresh state ------------------------------------------------------------------------ */
+
+void pm_state_name(const char *path, char out[32])
+{
+    snprintf(out, 32, "%016llx.pmb",
+             (unsigned long long)pm_hash64(path, strlen(path), 0x7374617465ull));
+}
+
+pm_status pm_state_load(const char *state_dir, const char *path, const char *fingerprint,
+                        pm_buf *payload, int *found, pm_errctx *err)
+{
+    *found = 0;
+    char name[32], full[4600];
+    pm_state_name(path, name);
+    snprintf(full, sizeof full, "%s/blocks/%s", state_dir, name);
+    FILE *f = fopen(full, "rb");
+    if (!f)
+        return errno == ENOENT ? PM_OK
+                               : pm_errctx_set(err, PM_ERR_STATE, full, "%s", strerror(errno));
+    /* A damaged or foreign state file is not an error: the input is simply read again. */
+    char tag[5];
+    pm_part_header h;
+    pm_errctx quiet;
+    pm_status st = pm_blk_read(f, payload, tag, &quiet, full);
+    int ok = st == PM_OK && strcmp(tag, "PMPH") == 0 && pm_blk_parse_header(payload, &h) == PM_OK &&
+             strcmp(h.fingerprint, fingerprint) == 0;
+    pm_buf endb;
+    pm_buf_init(&endb, 1u << 10);
+    char t1[5], t2[5];
+    uint64_t n = 0;
+    ok = ok && pm_blk_read(f, payload, t1, &quiet, full) == PM_OK && strcmp(t1, "PMFB") == 0 &&
+         pm_blk_read(f, &endb, t2, &quiet, full) == PM_OK && strcmp(t2, "PMPE") == 0 &&
+         pm_blk_parse_end(&endb, &n) == PM_OK && n == 1;
+    if (ok) {
+        pm_blk_view v;
+        ok = pm_blk_file_open(&v, payload) == PM_OK && strcmp(v.path, path) == 0 && v.fi.complete;
+    }
+    pm_buf_free(&endb);
+    fclose(f);
+    if (st == PM_ERR_NOMEM)
+        return pm_errctx_set(err, st, full, "loading state");
+    *found = ok;
+    return PM_OK;
+}
