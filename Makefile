@@ -13,12 +13,21 @@ OPT     ?= -O2 -g
 SAN     ?=
 PREFIX  ?= /usr/local
 DESTDIR ?=
+MPI     ?=
+
+# make MPI=1: the same program built against Open MPI (mpirun -np N policyminer run ...);
+# its own build tree, so plain and MPI objects never mix.
+ifeq ($(MPI),1)
+CC      := mpicc
+BUILD   := build-mpi
+MPI_DEF := -DPM_WITH_MPI
+endif
 
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 
 CFLAGS_ALL = -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Iinclude -fopenmp \
-             -DPM_VERSION='"$(VERSION)"' -DPM_DATADIR='"$(PREFIX)/share/policyminer"' \
+             -DPM_VERSION='"$(VERSION)"' -DPM_DATADIR='"$(PREFIX)/share/policyminer"' $(MPI_DEF) \
              $(PKG_CFLAGS) $(OPT) $(SAN) -MMD -MP $(CFLAGS)
 LDLIBS_ALL = $(PKG_LIBS) -fopenmp -lm $(SAN) $(LDFLAGS)
 
@@ -80,8 +89,12 @@ test-golden: $(BIN)
 	@PM_BIN=$(BIN) scripts/golden-test
 
 # Shards + merge and refreshes (--state) against one clean run, byte for byte.
+# With Open MPI present (install-deps installs it) the MPI build is checked too.
 test-distrib: $(BIN)
-	@PM_BIN=$(BIN) scripts/distrib-test
+	@if command -v mpicc >/dev/null 2>&1 && [ -z "$(SAN)" ]; then \
+	  $(MAKE) --no-print-directory MPI=1 build-mpi/policyminer >/dev/null && \
+	  PM_BIN=$(BIN) PM_MPI_BIN=build-mpi/policyminer scripts/distrib-test; \
+	else PM_BIN=$(BIN) scripts/distrib-test; fi
 
 # The same suites under ASan+UBSan, in their own build tree.
 test-asan:
@@ -103,6 +116,6 @@ install: policyminer
 	install -m 644 docs/policyminer.1 $(DESTDIR)$(PREFIX)/share/man/man1/policyminer.1
 
 clean:
-	rm -rf build build-asan policyminer out
+	rm -rf build build-asan build-mpi policyminer out
 
 -include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d)

@@ -12,6 +12,7 @@
 
 #include "cli.h"
 #include "cli_common.h"
+#include "cli_mpi.h"
 #include "policyminer/run.h"
 
 static volatile sig_atomic_t g_stop; /* the one global: written only by the signal handler */
@@ -202,9 +203,17 @@ int pm_cmd_run(int argc, char **argv)
     if (!quiet && isatty(2))
         o.progress = on_progress;
 
+#ifdef PM_WITH_MPI
+    int handled = 0, mcode = pm_cli_mpi_run(&o, quiet, &handled);
+    if (handled || mcode != PM_EXIT_OK)
+        return mcode;
+#endif
     pm_run_summary sum;
     pm_errctx err;
     pm_status st = pm_run(&o, &sum, &err);
+#ifdef PM_WITH_MPI
+    pm_cli_mpi_finalize();
+#endif
     if (o.progress)
         fputs("\r\033[K", stderr);
     if (!quiet && (st == PM_OK || st == PM_ERR_OPEN)) {
