@@ -42,6 +42,7 @@ struct pm_ac {
     size_t ncls;
     uint32_t *delta; /* nn x ncls */
     uint16_t *delta16; /* the same table in half the cache when nn < 65536 */
+    size_t maxlit;     /* longest literal, bytes */
     int built;
 };
 
@@ -98,6 +99,8 @@ pm_status pm_ac_add(pm_ac *ac, const char *s, size_t n, uint32_t id)
 {
     if (ac->built || n == 0)
         return PM_ERR_ARG;
+    if (n > ac->maxlit)
+        ac->maxlit = n;
     uint32_t cur = 0;
     for (size_t i = 0; i < n; i++) {
         unsigned char b = (unsigned char)s[i];
@@ -212,28 +215,71 @@ size_t pm_ac_states(const pm_ac *ac) { return ac->nn; }
                 hit(ud, ac->outs[o].id, i + 1);                                                  \
     }
 
+static void report(const pm_ac *ac, uint32_t s, size_t end,
+                   void (*hit)(void *ud, uint32_t id, size_t end), void *ud)
+{
+    const node *nodes = ac->nodes;
+    for (uint32_t t = nodes[s].out != UINT32_MAX ? s : nodes[s].dict; t; t = nodes[t].dict)
+        for (uint32_t o = nodes[t].out; o != UINT32_MAX; o = ac->outs[o].next)
+            hit(ud, ac->outs[o].id, end);
+}
+
+#define LANES 4
+
 void pm_ac_scan(const pm_ac *ac, const char *text, size_t n,
                 void (*hit)(void *ud, uint32_t id, size_t end), void *ud)
 {
     const uint16_t *cls = ac->cls;
     const size_t nc = ac->ncls;
-    const node *nodes = ac->nodes;
     const unsigned char *p = (const unsigned char *)text;
-    uint32_t s = 0;
-    if (ac->delta16) {
-        const uint16_t *d = ac->delta16;
-        uint32_t v = 0;
-        for (size_t i = 0; i < n; i++) {
-            v = d[(size_t)(v & 0x7fffu) * nc + cls[p[i]]];
-            if (!(v & 0x8000u))
-                continue;
-            s = v & 0x7fffu;
-            for (uint32_t t = nodes[s].out != UINT32_MAX ? s : nodes[s].dict; t; t = nodes[t].dict)
-                for (uint32_t o = nodes[t].out; o != UINT32_MAX; o = ac->outs[o].next)
-                    hit(ud, ac->outs[o].id, i + 1);
-        }
-    } else {
+    if (!ac->delta16) {
+        const node *nodes = ac->nodes;
         const uint32_t *d = ac->delta;
+        uint32_t s = 0;
         AC_SCAN_LOOP(d)
+        return;
+    }
+    const uint16_t *d = ac->delta16;
+    /* A big table does not fit in L1/L2, and each step waits for the previous load. Long
+     * texts are cut into LANES pieces scanned in lockstep, so their cache misses overlap;
+     * each piece after the first starts maxlit-1 bytes early, in the root state, and
+     * reports only occurrences ending inside its own piece: every occurrence is reported
+     * exactly once, though not in text order. */
+    size_t lo[LANES], hi[LANES], pos[LANES];
+    uint32_t v[LANES];
+    int lanes = n >= (size_t)LANES * 2048 && ac->maxlit < 1024 ? LANES : 1;
+    size_t piece = n / (size_t)lanes;
+    for (int k = 0; k < lanes; k++) {
+        lo[k] = (size_t)k * piece;
+        hi[k] = k == lanes - 1 ? n : lo[k] + piece;
+        pos[k] = k && lo[k] >= ac->maxlit - 1 ? lo[k] - (ac->maxlit - 1) : 0;
+        v[k] = 0;
+    }
+    if (lanes == LANES) {
+        size_t steps = hi[0] - pos[0];
+        for (int k = 1; k < LANES; k++)
+            if (hi[k] - pos[k] < steps)
+                steps = hi[k] - pos[k];
+        for (size_t j = 0; j < steps; j++) {
+            for (int k = 0; k < LANES; k++)
+                v[k] = d[(size_t)(v[k] & 0x7fffu) * nc + cls[p[pos[k] + j]]];
+            uint32_t any = 0;
+            for (int k = 0; k < LANES; k++)
+                any |= v[k];
+            if (__builtin_expect((any & 0x8000u) != 0, 0))
+                for (int k = 0; k < LANES; k++)
+                    if ((v[k] & 0x8000u) && pos[k] + j >= lo[k])
+                        report(ac, v[k] & 0x7fffu, pos[k] + j + 1, hit, ud);
+        }
+        for (int k = 0; k < LANES; k++)
+            pos[k] += steps;
+    }
+    for (int k = 0; k < lanes; k++) {
+        uint32_t w = v[k];
+        for (size_t i = pos[k]; i < hi[k]; i++) {
+            w = d[(size_t)(w & 0x7fffu) * nc + cls[p[i]]];
+            if ((w & 0x8000u) && i >= lo[k])
+                report(ac, w & 0x7fffu, i + 1, hit, ud);
+        }
     }
 }

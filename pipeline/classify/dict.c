@@ -570,8 +570,10 @@ void pm_dict_scratch_free(pm_dict_scratch *s)
 static void on_hit(void *ud, uint32_t id, size_t end)
 {
     pm_dict_scratch *s = ud;
-    if (s->stamp[id] != s->cur) {
+    if (s->stamp[id] != s->cur) { /* hits come in no particular order: keep the first */
         s->stamp[id] = s->cur;
+        s->first_end[id] = end;
+    } else if (end < s->first_end[id]) {
         s->first_end[id] = end;
     }
 }

@@ -34,8 +34,9 @@ pm_status pm_ac_add(pm_ac *ac, const char *s, size_t n, uint32_t id);
 pm_status pm_ac_build(pm_ac *ac);
 void pm_ac_free(pm_ac *ac);
 size_t pm_ac_states(const pm_ac *ac);
-/* Calls hit(ud, id, end) for every occurrence of every literal in text, end being the
- * offset just past the occurrence (ids may repeat; ends never decrease). */
+/* Calls hit(ud, id, end) exactly once for every occurrence of every literal in text, end
+ * being the offset just past the occurrence. Ids repeat; the order is unspecified (long
+ * texts are scanned in interleaved pieces), so callers keep the minimum end. */
 void pm_ac_scan(const pm_ac *ac, const char *text, size_t n,
                 void (*hit)(void *ud, uint32_t id, size_t end), void *ud);
 

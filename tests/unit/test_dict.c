@@ -141,6 +141,65 @@ static void test_ac_scanner(void **state)
     pm_ac_free(ac);
 }
 
+/* Long texts are scanned in interleaved pieces: every occurrence must still be reported
+ * exactly once, with the right end, including occurrences straddling piece borders. */
+typedef struct occ {
+    int count[64];
+    size_t min_end[64];
+} occ;
+
+static void occ_hit(void *ud, uint32_t id, size_t end)
+{
+    occ *o = ud;
+    if (!o->count[id]++ || end < o->min_end[id])
+        o->min_end[id] = end;
+}
+
+static void test_ac_long_texts(void **state)
+{
+    (void)state;
+    static const char *const AL[] = {"补", "贴", "税", "a", "b"};
+    unsigned seed = 99;
+    for (int round = 0; round < 20; round++) {
+        pm_ac *ac;
+        assert_int_equal(pm_ac_create(&ac), PM_OK);
+        char lits[40][64];
+        int nl = 5 + rand_r(&seed) % 35;
+        for (int l = 0; l < nl; l++) {
+            lits[l][0] = 0;
+            int len = 1 + rand_r(&seed) % 6;
+            for (int i = 0; i < len; i++)
+                strcat(lits[l], AL[rand_r(&seed) % 5]);
+            assert_int_equal(pm_ac_add(ac, lits[l], strlen(lits[l]), (uint32_t)l), PM_OK);
+        }
+        assert_int_equal(pm_ac_build(ac), PM_OK);
+        size_t cap = 9000 + (size_t)(rand_r(&seed) % 40000);
+        char *t = malloc(cap + 8);
+        size_t n = 0;
+        while (n + 3 < cap) {
+            const char *c = AL[rand_r(&seed) % 5];
+            memcpy(t + n, c, strlen(c));
+            n += strlen(c);
+        }
+        t[n] = 0;
+        occ got;
+        memset(&got, 0, sizeof got);
+        pm_ac_scan(ac, t, n, occ_hit, &got);
+        for (int l = 0; l < nl; l++) { /* the naive reference */
+            int cnt = 0;
+            size_t first = 0, ll = strlen(lits[l]);
+            for (const char *q = t; (q = strstr(q, lits[l])) != NULL; q++)
+                if (!cnt++)
+                    first = (size_t)(q - t) + ll;
+            assert_int_equal(got.count[l], cnt);
+            if (cnt)
+                assert_int_equal(got.min_end[l], first);
+        }
+        free(t);
+        pm_ac_free(ac);
+    }
+}
+
 /* Random patterns from a small grammar over a small alphabet, random texts: the prefilter
  * and the every-pattern reference must give the same categories every time. */
 static const char *const ALPHA[] = {"补", "贴", "税", "收", "a", "b", "用", "地"};
@@ -236,6 +295,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_format_errors),       cmocka_unit_test(test_veto_and_limits),
         cmocka_unit_test(test_litextract),          cmocka_unit_test(test_ac_scanner),
+        cmocka_unit_test(test_ac_long_texts),
         cmocka_unit_test(test_prefilter_equivalence), cmocka_unit_test(test_shipped_dictionaries_check),
     };
     return cmocka_run_group_tests_name("dict", tests, NULL, NULL);
