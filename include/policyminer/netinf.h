@@ -94,4 +94,32 @@ pm_netinf_stats pm_netinf_get_stats(const pm_netinf *n);
  * median_lag mean_lag" then one row per edge in greedy order, gains with 6 decimals. */
 pm_status pm_netinf_write_tsv(const pm_netinf *n, pm_buf *out);
 
+/* ---- cascade files (pipeline/diffusion/cascades_io.c) ---------------------------------- */
+/* Column names to read; NULL fields mean cascade_id, node_name, event_time. */
+typedef struct pm_cascade_columns {
+    const char *cascade, *node, *time;
+} pm_cascade_columns;
+
+/* Called for each skipped line: err has file, line and the reason. */
+typedef void (*pm_cascade_bad_fn)(void *ud, const pm_errctx *err);
+
+typedef struct pm_cascade_read_stats {
+    size_t lines;     /* data lines seen (after the header; blank lines not counted) */
+    size_t rows;      /* events passed to pm_netinf_add */
+    size_t malformed; /* lines skipped: too few fields, bad quoting, non-numeric time,
+                         empty id or name, longer than the line cap */
+    char delimiter;   /* ',' or '\t', sniffed from the header */
+} pm_cascade_read_stats;
+
+/* Reads a CSV or TSV cascade file with a header row into n. The delimiter is a tab when
+ * the header contains one, else a comma; fields may be double-quoted ("" escapes a quote);
+ * the three columns may appear in any order among others; CRLF and a UTF-8 BOM are
+ * accepted. Lines longer than max_line bytes (0: 1 MiB) are skipped like malformed ones.
+ * Malformed lines are counted in *rs and passed to bad (may be NULL); reading goes on.
+ * Fails (err: file, line) when the file cannot be opened or read, the header lacks a
+ * column, or n refuses an event (PM_ERR_TOO_BIG / PM_ERR_NOMEM). */
+pm_status pm_cascades_read(pm_netinf *n, const char *path, const pm_cascade_columns *cols,
+                           size_t max_line, pm_cascade_bad_fn bad, void *ud,
+                           pm_cascade_read_stats *rs, pm_errctx *err);
+
 #endif

@@ -266,12 +266,88 @@ static void test_ties_duplicates_and_args(void **state)
     assert_int_equal(pm_netinf_model_parse("gauss", &m), PM_ERR_ARG);
 }
 
+typedef struct bad_lines {
+    unsigned line[16];
+    size_t n;
+} bad_lines;
+
+static void on_bad(void *ud, const pm_errctx *e)
+{
+    bad_lines *b = ud;
+    assert_true(strstr(e->file, "messy.csv") != NULL);
+    if (b->n < 16)
+        b->line[b->n++] = e->line;
+}
+
+static void test_reader(void **state)
+{
+    (void)state;
+    pm_netinf *n;
+    pm_errctx err;
+    pm_cascade_read_stats rs;
+    /* TSV, columns in another order, a blank line */
+    assert_int_equal(pm_netinf_create(&n), PM_OK);
+    assert_int_equal(pm_cascades_read(n, "tests/data/netinf/reordered.tsv", NULL, 0, NULL, NULL,
+                                      &rs, &err), PM_OK);
+    assert_int_equal(rs.delimiter, '\t');
+    assert_int_equal(rs.rows, 5);
+    assert_int_equal(rs.malformed, 0);
+    pm_netinf_stats s = pm_netinf_get_stats(n);
+    assert_int_equal(s.cascades, 2);
+    assert_int_equal(s.nodes, 5);
+    assert_int_equal(pm_netinf_infer(n, NULL, 1, &err), PM_OK);
+    assert_int_equal(pm_netinf_edge_count(n), 1);
+    pm_netinf_free(n);
+
+    /* SPID-style names, BOM, CRLF, quotes; five bad lines reported with their numbers */
+    assert_int_equal(pm_netinf_create(&n), PM_OK);
+    pm_cascade_columns cols = {"policy", "statenam", "adopt_year"};
+    bad_lines bl = {{0}, 0};
+    assert_int_equal(pm_cascades_read(n, "tests/data/netinf/messy.csv", &cols, 0, on_bad, &bl,
+                                      &rs, &err), PM_OK);
+    assert_int_equal(rs.delimiter, ',');
+    assert_int_equal(rs.lines, 9);
+    assert_int_equal(rs.rows, 5);
+    assert_int_equal(rs.malformed, 4);
+    assert_int_equal(bl.n, 4);
+    assert_int_equal(bl.line[0], 5); /* Ohio: too few fields */
+    assert_int_equal(bl.line[1], 6); /* NA time */
+    assert_int_equal(bl.line[2], 7); /* unterminated quote */
+    assert_int_equal(bl.line[3], 8); /* empty node */
+    s = pm_netinf_get_stats(n);
+    assert_int_equal(s.cascades, 3);  /* "debt act, 2005", "say \"hi\"", "plain" */
+    assert_int_equal(s.duplicates, 1); /* Utah twice: 1990 kept */
+    assert_int_equal(pm_netinf_infer(n, NULL, 5, &err), PM_OK);
+    assert_int_equal(pm_netinf_edge_count(n), 1);
+    assert_string_equal(pm_netinf_edge_at(n, 0)->origin, "Delaware");
+    assert_string_equal(pm_netinf_edge_at(n, 0)->destination, "Colorado");
+    pm_netinf_free(n);
+
+    /* missing column, missing file, line cap */
+    assert_int_equal(pm_netinf_create(&n), PM_OK);
+    pm_errctx_clear(&err);
+    assert_int_equal(pm_cascades_read(n, "tests/data/netinf/messy.csv", NULL, 0, NULL, NULL, &rs,
+                                      &err), PM_ERR_ARG);
+    assert_true(strstr(err.detail, "cascade_id") != NULL);
+    assert_int_equal(err.line, 1);
+    assert_int_equal(pm_cascades_read(n, "tests/data/netinf/none.csv", NULL, 0, NULL, NULL, &rs,
+                                      &err), PM_ERR_OPEN);
+    assert_int_equal(pm_cascades_read(n, "tests/data/netinf/messy.csv", &cols, 20, NULL, NULL, &rs,
+                                      &err), PM_ERR_TOO_BIG);
+    /* the refused headers added nothing */
+    assert_int_equal(pm_cascades_read(n, "tests/data/netinf/reordered.tsv", NULL, 0, NULL, NULL,
+                                      &rs, &err), PM_OK);
+    assert_int_equal(pm_netinf_get_stats(n).events, 5);
+    pm_netinf_free(n);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_reference),
         cmocka_unit_test(test_lazy_equals_exhaustive),
         cmocka_unit_test(test_ties_duplicates_and_args),
+        cmocka_unit_test(test_reader),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
