@@ -4,6 +4,7 @@
  * leaves the output directory marked incomplete.
  */
 #include <getopt.h>
+#include <math.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,6 +13,7 @@
 
 #include "cli.h"
 #include "cli_common.h"
+#include "policyminer/netinf.h"
 #include "policyminer/run.h"
 
 static volatile sig_atomic_t g_stop; /* the one global: written only by the signal handler */
@@ -43,6 +45,12 @@ static void run_usage(FILE *f)
           "      --no-generic-policies diffusion over named experiments only, not over\n"
           "                            instrument x sector combinations\n"
           "      --window YEARS        edges.tsv: max lag between adopters (default 5)\n"
+          "      --netinf-edges K      network.tsv: NetInf edges over the named experiments\n"
+          "                            (default: one per region that ever follows, at most\n"
+          "                            1000; 0 = off, header only)\n"
+          "      --netinf-model M      exponential (default), powerlaw or rayleigh\n"
+          "      --netinf-alpha A      transmission rate per year (default 1)\n"
+          "      --eha-panel           also write eha_panel.tsv (event-history panel)\n"
           "      --stats               print the per-stage time profile at the end\n"
           "  -q, --quiet               no progress line and no summary\n"
           "  -h, --help                this help\n"
@@ -104,6 +112,7 @@ static void print_stats(const pm_run_summary *s)
 
 enum { OPT_MAXDOC = 256, OPT_MAXMEMBER, OPT_MAXDOCS, OPT_MAXFIELD, OPT_MATCH, OPT_DEPTH,
        OPT_NOPRE, OPT_STATS, OPT_NODIFF, OPT_NOGENERIC, OPT_WINDOW };
+enum { OPT_NETINF_EDGES = 512, OPT_NETINF_MODEL, OPT_NETINF_ALPHA, OPT_EHA };
 
 int pm_cmd_run(int argc, char **argv)
 {
@@ -122,6 +131,10 @@ int pm_cmd_run(int argc, char **argv)
         {"no-diffusion", no_argument, 0, OPT_NODIFF},
         {"no-generic-policies", no_argument, 0, OPT_NOGENERIC},
         {"window", required_argument, 0, OPT_WINDOW},
+        {"netinf-edges", required_argument, 0, OPT_NETINF_EDGES},
+        {"netinf-model", required_argument, 0, OPT_NETINF_MODEL},
+        {"netinf-alpha", required_argument, 0, OPT_NETINF_ALPHA},
+        {"eha-panel", no_argument, 0, OPT_EHA},
         {0, 0, 0, 0}};
     pm_run_options o;
     pm_run_options_default(&o);
@@ -149,12 +162,20 @@ int pm_cmd_run(int argc, char **argv)
         case OPT_NODIFF: o.no_diffusion = 1; break;
         case OPT_NOGENERIC: o.diffusion.generic_policies = 0; break;
         case OPT_WINDOW: bad = pm_cli_parse_size(optarg, &v) || !v || v > 100; o.diffusion.window_years = (int)v; break;
+        case OPT_NETINF_EDGES: bad = pm_cli_parse_size(optarg, &v) || v > 1000000; o.diffusion.netinf_edges = (int)v; break;
+        case OPT_NETINF_MODEL: { pm_netinf_model m; bad = pm_netinf_model_parse(optarg, &m) != PM_OK; o.diffusion.netinf_model = (int)m; break; }
+        case OPT_NETINF_ALPHA: { char *end = NULL; o.diffusion.netinf_alpha = strtod(optarg, &end); bad = !end || *end || !(o.diffusion.netinf_alpha > 0) || !isfinite(o.diffusion.netinf_alpha); break; }
+        case OPT_EHA: o.diffusion.eha_panel = 1; break;
         default: run_usage(stderr); return PM_EXIT_USAGE;
         }
         if (bad) {
             fprintf(stderr, "policyminer run: invalid value '%s'\n", optarg);
             return PM_EXIT_USAGE;
         }
+    }
+    if (o.diffusion.netinf_model == PM_NETINF_POWERLAW && !(o.diffusion.netinf_alpha > 1)) {
+        fprintf(stderr, "policyminer run: --netinf-model powerlaw needs --netinf-alpha > 1\n");
+        return PM_EXIT_USAGE;
     }
     if (!o.outdir || optind >= argc) {
         fprintf(stderr, "policyminer run: need -o OUTDIR and at least one INPUT\n");
