@@ -31,6 +31,10 @@ typedef struct pm_diffusion_options {
     int netinf_model;     /* pm_netinf_model (default exponential) */
     double netinf_alpha;  /* per year (default 1) */
     int eha_panel;        /* also write eha_panel.tsv (default 0) */
+    /* officials.tsv / officials_summary.tsv: leaders' moves between regions */
+    const char *officials;     /* person_id, region_code, start, end file; NULL = none */
+    uint64_t officials_seed;   /* reassignment seed (default 1) */
+    int officials_permutations;/* reassignments (default 100) */
 } pm_diffusion_options;
 
 void pm_diffusion_options_default(pm_diffusion_options *o);
@@ -53,8 +57,9 @@ pm_status pm_adopt_add(pm_adopt *a, const char *doc_id, int32_t date, pm_level l
 pm_status pm_adopt_merge(pm_adopt *a, const pm_adopt *from);
 
 /* Writes adoptions.tsv, nodes.tsv, experiments.tsv, diffusion_summary.tsv, edges.tsv,
- * network.tsv, leaders.tsv and, when asked for, eha_panel.tsv into dir (atomically, like
- * every table). */
+ * network.tsv, leaders.tsv and, when asked for, eha_panel.tsv and officials.tsv +
+ * officials_summary.tsv into dir (atomically, like every table). A missing officials file
+ * fails with PM_ERR_OPEN; its malformed lines are skipped and counted in the summary. */
 pm_status pm_adopt_write(const pm_adopt *a, const char *dir, pm_errctx *err);
 
 /* How an adoption by (level2, province2) relates to an earlier one by (level1, province1):

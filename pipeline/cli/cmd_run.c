@@ -51,6 +51,8 @@ static void run_usage(FILE *f)
           "      --netinf-model M      exponential (default), powerlaw or rayleigh\n"
           "      --netinf-alpha A      transmission rate per year (default 1)\n"
           "      --eha-panel           also write eha_panel.tsv (event-history panel)\n"
+          "      --officials FILE      officials' postings (person_id, region_code, start,\n"
+          "                            end): write officials.tsv, officials_summary.tsv\n"
           "      --stats               print the per-stage time profile at the end\n"
           "  -q, --quiet               no progress line and no summary\n"
           "  -h, --help                this help\n"
@@ -112,7 +114,7 @@ static void print_stats(const pm_run_summary *s)
 
 enum { OPT_MAXDOC = 256, OPT_MAXMEMBER, OPT_MAXDOCS, OPT_MAXFIELD, OPT_MATCH, OPT_DEPTH,
        OPT_NOPRE, OPT_STATS, OPT_NODIFF, OPT_NOGENERIC, OPT_WINDOW };
-enum { OPT_NETINF_EDGES = 512, OPT_NETINF_MODEL, OPT_NETINF_ALPHA, OPT_EHA };
+enum { OPT_NETINF_EDGES = 512, OPT_NETINF_MODEL, OPT_NETINF_ALPHA, OPT_EHA, OPT_OFFICIALS };
 
 int pm_cmd_run(int argc, char **argv)
 {
@@ -135,6 +137,7 @@ int pm_cmd_run(int argc, char **argv)
         {"netinf-model", required_argument, 0, OPT_NETINF_MODEL},
         {"netinf-alpha", required_argument, 0, OPT_NETINF_ALPHA},
         {"eha-panel", no_argument, 0, OPT_EHA},
+        {"officials", required_argument, 0, OPT_OFFICIALS},
         {0, 0, 0, 0}};
     pm_run_options o;
     pm_run_options_default(&o);
@@ -166,6 +169,7 @@ int pm_cmd_run(int argc, char **argv)
         case OPT_NETINF_MODEL: { pm_netinf_model m; bad = pm_netinf_model_parse(optarg, &m) != PM_OK; o.diffusion.netinf_model = (int)m; break; }
         case OPT_NETINF_ALPHA: { char *end = NULL; o.diffusion.netinf_alpha = strtod(optarg, &end); bad = !end || *end || !(o.diffusion.netinf_alpha > 0) || !isfinite(o.diffusion.netinf_alpha); break; }
         case OPT_EHA: o.diffusion.eha_panel = 1; break;
+        case OPT_OFFICIALS: o.diffusion.officials = optarg; break;
         default: run_usage(stderr); return PM_EXIT_USAGE;
         }
         if (bad) {

@@ -51,6 +51,9 @@ void pm_diffusion_options_default(pm_diffusion_options *o)
     o->netinf_model = 0; /* PM_NETINF_EXPONENTIAL */
     o->netinf_alpha = 1.0;
     o->eha_panel = 0;
+    o->officials = NULL;
+    o->officials_seed = 1;
+    o->officials_permutations = 100;
 }
 
 double pm_decimal_year(int32_t ymd)
@@ -581,6 +584,8 @@ pm_status pm_adopt_write(const pm_adopt *a, const char *dir, pm_errctx *err)
                                        v[i].region, v[i].province, v[i].date,
                                        (pm_level)v[i].level};
     TRY(pm_diffusion_write_network(a, a->g, &a->o, rows, nrows, dir, err));
+    if (a->o.officials)
+        TRY(pm_diffusion_write_officials(&a->o, rows, nrows, dir, err));
 done:
     free(rows);
     pm_outfile_abort(fa);

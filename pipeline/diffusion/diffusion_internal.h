@@ -22,4 +22,9 @@ pm_status pm_diffusion_write_network(const pm_adopt *a, const pm_gazetteer *g,
                                      const pm_diffusion_options *o, const pm_adopt_row *rows,
                                      size_t n, const char *dir, pm_errctx *err);
 
+/* Reads o->officials and writes officials.tsv (one row per row given) and
+ * officials_summary.tsv (observed vs randomly reassigned share of carried adoptions). */
+pm_status pm_diffusion_write_officials(const pm_diffusion_options *o, const pm_adopt_row *rows,
+                                       size_t n, const char *dir, pm_errctx *err);
+
 #endif
