@@ -32,6 +32,7 @@ LIB_A    := $(BUILD)/libpolicyminer.a
 BIN      := $(BUILD)/policyminer
 
 .PHONY: all deps run test test-unit test-golden test-dict test-asan bench install clean
+.PHONY: test-examples
 .DELETE_ON_ERROR:
 
 all: policyminer
@@ -66,6 +67,7 @@ run: deps
 test: deps
 	@$(MAKE) --no-print-directory all
 	@$(MAKE) --no-print-directory test-unit test-dict test-golden
+	@$(MAKE) --no-print-directory test-examples
 	@$(MAKE) --no-print-directory test-asan
 	@echo "make test: all suites passed"
 
@@ -78,6 +80,10 @@ test-dict: $(BIN)
 
 test-golden: $(BIN)
 	@PM_BIN=$(BIN) scripts/golden-test
+
+# scripts/examples/diffusion_tables.py (pandas) on the golden diffusion case
+test-examples: $(BIN)
+	@PM_BIN=$(BIN) scripts/examples/test-examples
 
 # The same suites under ASan+UBSan, in their own build tree.
 test-asan:
