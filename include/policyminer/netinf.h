@@ -48,6 +48,8 @@ typedef struct pm_netinf_options {
     double alpha;          /* transmission rate (default 1; per time unit of the input) */
     double epsilon;        /* background edge weight (default 1e-64, as SNAP) */
     size_t max_pairs;      /* cap on (cascade, earlier, later) triples (default 1<<25) */
+    double max_lag;        /* > 0: only pairs at most this far apart are candidate edges
+                              (default 0 = no limit, as SNAP) */
 } pm_netinf_options;
 
 void pm_netinf_options_default(pm_netinf_options *o);

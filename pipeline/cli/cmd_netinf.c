@@ -28,6 +28,8 @@ static void netinf_usage(FILE *f)
           "      --node-col NAME     node column (default node_name)\n"
           "      --time-col NAME     time column (default event_time)\n"
           "      --max-pairs N       cap on (cascade, earlier, later) pairs (default 32M)\n"
+          "      --max-lag T         only pairs at most T apart are candidate edges\n"
+          "                          (default: no limit, as SNAP)\n"
           "  -h, --help              this help\n\n"
           "SPID example: policyminer netinf -c policies.csv -k 20 --cascade-col policy \\\n"
           "                --node-col statenam --time-col adopt_year\n",
@@ -47,12 +49,13 @@ static void on_bad(void *ud, const pm_errctx *e)
 
 int pm_cmd_netinf(int argc, char **argv)
 {
-    enum { O_CCOL = 256, O_NCOL, O_TCOL, O_PAIRS };
+    enum { O_CCOL = 256, O_NCOL, O_TCOL, O_PAIRS, O_MAXLAG };
     static const struct option opts[] = {
         {"cascades", required_argument, 0, 'c'}, {"edges", required_argument, 0, 'k'},
         {"model", required_argument, 0, 'm'},    {"alpha", required_argument, 0, 'a'},
         {"cascade-col", required_argument, 0, O_CCOL}, {"node-col", required_argument, 0, O_NCOL},
         {"time-col", required_argument, 0, O_TCOL}, {"max-pairs", required_argument, 0, O_PAIRS},
+        {"max-lag", required_argument, 0, O_MAXLAG},
         {"help", no_argument, 0, 'h'},            {0, 0, 0, 0}};
     pm_netinf_options o;
     pm_netinf_options_default(&o);
@@ -73,6 +76,7 @@ int pm_cmd_netinf(int argc, char **argv)
         case O_NCOL: cols.node = optarg; break;
         case O_TCOL: cols.time = optarg; break;
         case O_PAIRS: bad = pm_cli_parse_size(optarg, &v) || !v; o.max_pairs = (size_t)v; break;
+        case O_MAXLAG: o.max_lag = strtod(optarg, &end); bad = !end || *end || !(o.max_lag > 0) || !isfinite(o.max_lag); break;
         case 'h': netinf_usage(stdout); return PM_EXIT_OK;
         default: netinf_usage(stderr); return PM_EXIT_USAGE;
         }

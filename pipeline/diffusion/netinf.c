@@ -183,6 +183,7 @@ void pm_netinf_options_default(pm_netinf_options *o)
     o->alpha = 1.0;
     o->epsilon = 1e-64;
     o->max_pairs = (size_t)1 << 25;
+    o->max_lag = 0;
 }
 
 pm_status pm_netinf_model_parse(const char *s, pm_netinf_model *out)
@@ -476,6 +477,8 @@ pm_status pm_netinf_infer(pm_netinf *n, const pm_netinf_options *opt, size_t k, 
                 e++;
             for (size_t j = s; j < e; j++)
                 for (size_t i = s; i < j && w.ev[i].time < w.ev[j].time; i++) {
+                    if (o.max_lag > 0 && w.ev[j].time - w.ev[i].time > o.max_lag)
+                        continue; /* too far apart to count as influence */
                     uint64_t key = ((uint64_t)w.ev[i].node << 32) | w.ev[j].node;
                     uint32_t id;
                     int found;

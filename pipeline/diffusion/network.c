@@ -6,6 +6,7 @@
  * in a sorted array and found by binary search. Runs in the committing thread after all
  * adoptions are merged, so nothing here depends on the thread count. Never prints.
  */
+#include <assert.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -200,6 +201,7 @@ pm_status pm_diffusion_write_network(const pm_adopt *a, const pm_gazetteer *g,
             j++;
         for (size_t k = i; k < j; k++) {
             region *r = find_region(regs, nreg, rows[k].region);
+            assert(r); /* every row's region was collected above */
             if (!r->adopted || rows[k].date < r->first_date) {
                 r->first_date = rows[k].date;
                 r->level = rows[k].level;
@@ -238,6 +240,7 @@ pm_status pm_diffusion_write_network(const pm_adopt *a, const pm_gazetteer *g,
         pm_netinf_options_default(&no);
         no.model = (pm_netinf_model)o->netinf_model;
         no.alpha = o->netinf_alpha;
+        no.max_lag = o->window_years; /* as edges.tsv; also bounds the pair count */
         TRY(pm_netinf_infer(ni, &no, k, err));
     }
     TRY(pm_outfile_open(&fnet, dir, "network.tsv", err));

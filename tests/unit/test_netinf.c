@@ -230,6 +230,13 @@ static void test_ties_duplicates_and_args(void **state)
     assert_string_equal(pm_netinf_edge_at(n, 0)->origin, "a");
     assert_true(fabs(pm_netinf_edge_at(n, 0)->gain - (-log(1e-64) - 0.5)) < 1e-9);
     assert_true(fabs(pm_netinf_edge_at(n, 0)->mean_lag - 0.5) < 1e-12);
+    /* a lag cap drops b->z (lag 1) from the candidates */
+    o.max_lag = 0.7;
+    assert_int_equal(pm_netinf_infer(n, &o, 10, &err), PM_OK);
+    assert_int_equal(pm_netinf_edge_count(n), 1);
+    assert_int_equal(pm_netinf_get_stats(n).candidates, 1);
+    o.max_lag = 0;
+    assert_int_equal(pm_netinf_infer(n, &o, 10, &err), PM_OK);
     pm_buf b;
     pm_buf_init(&b, 1 << 16);
     assert_int_equal(pm_netinf_write_tsv(n, &b), PM_OK);
