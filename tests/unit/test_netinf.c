@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "policyminer/netinf.h"
 
@@ -341,6 +342,21 @@ static void test_reader(void **state)
                                       &err), PM_ERR_OPEN);
     assert_int_equal(pm_cascades_read(n, "tests/data/netinf/messy.csv", &cols, 20, NULL, NULL, &rs,
                                       &err), PM_ERR_TOO_BIG);
+    /* an empty file and a header-only file */
+    char path[] = "/tmp/pm_netinf_testXXXXXX";
+    int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    close(fd);
+    assert_int_equal(pm_cascades_read(n, path, NULL, 0, NULL, NULL, &rs, &err), PM_ERR_EMPTY);
+    FILE *hf = fopen(path, "w");
+    assert_non_null(hf);
+    fputs("cascade_id,node_name,event_time\n", hf);
+    fclose(hf);
+    assert_int_equal(pm_cascades_read(n, path, NULL, 0, NULL, NULL, &rs, &err), PM_OK);
+    assert_int_equal(rs.rows, 0);
+    assert_int_equal(pm_netinf_infer(n, NULL, 3, &err), PM_OK);
+    assert_int_equal(pm_netinf_edge_count(n), 0);
+    unlink(path);
     /* the refused headers added nothing */
     assert_int_equal(pm_cascades_read(n, "tests/data/netinf/reordered.tsv", NULL, 0, NULL, NULL,
                                       &rs, &err), PM_OK);
