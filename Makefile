@@ -41,6 +41,7 @@ LIB_A    := $(BUILD)/libpolicyminer.a
 BIN      := $(BUILD)/policyminer
 
 .PHONY: all deps run test test-unit test-golden test-dict test-distrib test-asan bench install clean
+.PHONY: test-examples
 .DELETE_ON_ERROR:
 
 all: policyminer
@@ -75,6 +76,7 @@ run: deps
 test: deps
 	@$(MAKE) --no-print-directory all
 	@$(MAKE) --no-print-directory test-unit test-dict test-golden test-distrib
+	@$(MAKE) --no-print-directory test-examples
 	@$(MAKE) --no-print-directory test-asan
 	@echo "make test: all suites passed"
 
@@ -95,6 +97,10 @@ test-distrib: $(BIN)
 	  $(MAKE) --no-print-directory MPI=1 build-mpi/policyminer >/dev/null && \
 	  PM_BIN=$(BIN) PM_MPI_BIN=build-mpi/policyminer scripts/distrib-test; \
 	else PM_BIN=$(BIN) scripts/distrib-test; fi
+
+# scripts/examples/diffusion_tables.py (pandas) on the golden diffusion case
+test-examples: $(BIN)
+	@PM_BIN=$(BIN) scripts/examples/test-examples
 
 # The same suites under ASan+UBSan, in their own build tree.
 test-asan:

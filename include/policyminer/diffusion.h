@@ -25,6 +25,16 @@ typedef struct pm_adopt pm_adopt;
 typedef struct pm_diffusion_options {
     int generic_policies; /* also instrument x sector cascades (default 1) */
     int window_years;     /* edges.tsv window (default 5) */
+    /* network.tsv / leaders.tsv: NetInf over the named experiments (see README) */
+    int netinf_edges;     /* edges to select: -1 auto (default: one per region that ever
+                             follows, at most 1000), 0 off (header-only network.tsv) */
+    int netinf_model;     /* pm_netinf_model (default exponential) */
+    double netinf_alpha;  /* per year (default 1) */
+    int eha_panel;        /* also write eha_panel.tsv (default 0) */
+    /* officials.tsv / officials_summary.tsv: leaders' moves between regions */
+    const char *officials;     /* person_id, region_code, start, end file; NULL = none */
+    uint64_t officials_seed;   /* reassignment seed (default 1) */
+    int officials_permutations;/* reassignments (default 100) */
 } pm_diffusion_options;
 
 void pm_diffusion_options_default(pm_diffusion_options *o);
@@ -46,9 +56,16 @@ pm_status pm_adopt_add(pm_adopt *a, const char *doc_id, int32_t date, pm_level l
 /* Adds every first adoption of `from` (same dictionaries) into a. */
 pm_status pm_adopt_merge(pm_adopt *a, const pm_adopt *from);
 
-/* Writes adoptions.tsv, nodes.tsv, experiments.tsv, diffusion_summary.tsv and edges.tsv
- * into dir (atomically, like every table). */
+/* Writes adoptions.tsv, nodes.tsv, experiments.tsv, diffusion_summary.tsv, edges.tsv,
+ * network.tsv, leaders.tsv and, when asked for, eha_panel.tsv and officials.tsv +
+ * officials_summary.tsv into dir (atomically, like every table). A missing officials file
+ * fails with PM_ERR_OPEN; its malformed lines are skipped and counted in the summary. */
 pm_status pm_adopt_write(const pm_adopt *a, const char *dir, pm_errctx *err);
+
+/* How an adoption by (level2, province2) relates to an earlier one by (level1, province1):
+ * "up" / "down" the hierarchy, "same_province", "neighbouring_province" or "other". */
+const char *pm_adopt_relation(const pm_adopt *a, pm_level level1, uint32_t province1,
+                              pm_level level2, uint32_t province2);
 
 /* Decimal year of a yyyymmdd date (yyyy0000 -> mid-year). */
 double pm_decimal_year(int32_t ymd);

@@ -1,10 +1,13 @@
 /* cli/cmd_merge.c - `policyminer merge`: shard parts in, pm_merge() out. */
 #include <getopt.h>
+#include <math.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "cli.h"
 #include "cli_common.h"
+#include "policyminer/netinf.h"
 #include "policyminer/run.h"
 
 static void merge_usage(FILE *f)
@@ -20,6 +23,9 @@ static void merge_usage(FILE *f)
           "      --no-diffusion        skip the diffusion tables\n"
           "      --no-generic-policies diffusion over named experiments only\n"
           "      --window YEARS        edges.tsv: max lag between adopters (default 5)\n"
+          "      --netinf-edges K, --netinf-model M, --netinf-alpha A, --eha-panel,\n"
+          "      --officials FILE      the diffusion options of `policyminer run`: the\n"
+          "                            diffusion tables are derived here, not in the shards\n"
           "  -q, --quiet               no summary\n"
           "  -h, --help                this help\n\n"
           "Exit status: 0 success, 1 error (a missing or repeated shard, parts from other\n"
@@ -27,7 +33,8 @@ static void merge_usage(FILE *f)
           f);
 }
 
-enum { OPT_PARTIAL = 256, OPT_NODIFF, OPT_NOGENERIC, OPT_WINDOW };
+enum { OPT_PARTIAL = 256, OPT_NODIFF, OPT_NOGENERIC, OPT_WINDOW, OPT_NETINF_EDGES,
+       OPT_NETINF_MODEL, OPT_NETINF_ALPHA, OPT_EHA, OPT_OFFICIALS };
 
 int pm_cmd_merge(int argc, char **argv)
 {
@@ -38,6 +45,11 @@ int pm_cmd_merge(int argc, char **argv)
         {"no-diffusion", no_argument, 0, OPT_NODIFF},
         {"no-generic-policies", no_argument, 0, OPT_NOGENERIC},
         {"window", required_argument, 0, OPT_WINDOW},
+        {"netinf-edges", required_argument, 0, OPT_NETINF_EDGES},
+        {"netinf-model", required_argument, 0, OPT_NETINF_MODEL},
+        {"netinf-alpha", required_argument, 0, OPT_NETINF_ALPHA},
+        {"eha-panel", no_argument, 0, OPT_EHA},
+        {"officials", required_argument, 0, OPT_OFFICIALS},
         {0, 0, 0, 0}};
     pm_merge_options o;
     pm_merge_options_default(&o);
@@ -56,6 +68,11 @@ int pm_cmd_merge(int argc, char **argv)
         case OPT_NODIFF: o.no_diffusion = 1; break;
         case OPT_NOGENERIC: o.diffusion.generic_policies = 0; break;
         case OPT_WINDOW: bad = pm_cli_parse_size(optarg, &v) || !v || v > 100; o.diffusion.window_years = (int)v; break;
+        case OPT_NETINF_EDGES: bad = pm_cli_parse_size(optarg, &v) || v > 1000000; o.diffusion.netinf_edges = (int)v; break;
+        case OPT_NETINF_MODEL: { pm_netinf_model m; bad = pm_netinf_model_parse(optarg, &m) != PM_OK; o.diffusion.netinf_model = (int)m; break; }
+        case OPT_NETINF_ALPHA: { char *end = NULL; o.diffusion.netinf_alpha = strtod(optarg, &end); bad = !end || *end || !(o.diffusion.netinf_alpha > 0) || !isfinite(o.diffusion.netinf_alpha); break; }
+        case OPT_EHA: o.diffusion.eha_panel = 1; break;
+        case OPT_OFFICIALS: o.diffusion.officials = optarg; break;
         default: merge_usage(stderr); return PM_EXIT_USAGE;
         }
         if (bad) {

@@ -4,6 +4,7 @@
  * leaves the output directory marked incomplete.
  */
 #include <getopt.h>
+#include <math.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,6 +14,7 @@
 #include "cli.h"
 #include "cli_common.h"
 #include "cli_mpi.h"
+#include "policyminer/netinf.h"
 #include "policyminer/run.h"
 
 static volatile sig_atomic_t g_stop; /* the one global: written only by the signal handler */
@@ -50,6 +52,14 @@ static void run_usage(FILE *f)
           "                            reuse them while the file is unchanged\n"
           "      --state-verify        with --state: compare content hashes of all files, not\n"
           "                            only of files whose size/mtime/ctime/inode changed\n"
+          "      --netinf-edges K      network.tsv: NetInf edges over the named experiments\n"
+          "                            (default: one per region that ever follows, at most\n"
+          "                            1000; 0 = off, header only)\n"
+          "      --netinf-model M      exponential (default), powerlaw or rayleigh\n"
+          "      --netinf-alpha A      transmission rate per year (default 1)\n"
+          "      --eha-panel           also write eha_panel.tsv (event-history panel)\n"
+          "      --officials FILE      officials' postings (person_id, region_code, start,\n"
+          "                            end): write officials.tsv, officials_summary.tsv\n"
           "      --stats               print the per-stage time profile at the end\n"
           "  -q, --quiet               no progress line and no summary\n"
           "  -h, --help                this help\n"
@@ -112,6 +122,7 @@ static void print_stats(const pm_run_summary *s)
 enum { OPT_MAXDOC = 256, OPT_MAXMEMBER, OPT_MAXDOCS, OPT_MAXFIELD, OPT_MATCH, OPT_DEPTH,
        OPT_NOPRE, OPT_STATS, OPT_NODIFF, OPT_NOGENERIC, OPT_WINDOW, OPT_SHARD, OPT_STATE,
        OPT_STATE_VERIFY };
+enum { OPT_NETINF_EDGES = 512, OPT_NETINF_MODEL, OPT_NETINF_ALPHA, OPT_EHA, OPT_OFFICIALS };
 
 int pm_cmd_run(int argc, char **argv)
 {
@@ -133,6 +144,11 @@ int pm_cmd_run(int argc, char **argv)
         {"shard", required_argument, 0, OPT_SHARD},
         {"state", required_argument, 0, OPT_STATE},
         {"state-verify", no_argument, 0, OPT_STATE_VERIFY},
+        {"netinf-edges", required_argument, 0, OPT_NETINF_EDGES},
+        {"netinf-model", required_argument, 0, OPT_NETINF_MODEL},
+        {"netinf-alpha", required_argument, 0, OPT_NETINF_ALPHA},
+        {"eha-panel", no_argument, 0, OPT_EHA},
+        {"officials", required_argument, 0, OPT_OFFICIALS},
         {0, 0, 0, 0}};
     pm_run_options o;
     pm_run_options_default(&o);
@@ -170,12 +186,21 @@ int pm_cmd_run(int argc, char **argv)
         }
         case OPT_STATE: o.state_dir = optarg; break;
         case OPT_STATE_VERIFY: o.state_verify = 1; break;
+        case OPT_NETINF_EDGES: bad = pm_cli_parse_size(optarg, &v) || v > 1000000; o.diffusion.netinf_edges = (int)v; break;
+        case OPT_NETINF_MODEL: { pm_netinf_model m; bad = pm_netinf_model_parse(optarg, &m) != PM_OK; o.diffusion.netinf_model = (int)m; break; }
+        case OPT_NETINF_ALPHA: { char *end = NULL; o.diffusion.netinf_alpha = strtod(optarg, &end); bad = !end || *end || !(o.diffusion.netinf_alpha > 0) || !isfinite(o.diffusion.netinf_alpha); break; }
+        case OPT_EHA: o.diffusion.eha_panel = 1; break;
+        case OPT_OFFICIALS: o.diffusion.officials = optarg; break;
         default: run_usage(stderr); return PM_EXIT_USAGE;
         }
         if (bad) {
             fprintf(stderr, "policyminer run: invalid value '%s'\n", optarg);
             return PM_EXIT_USAGE;
         }
+    }
+    if (o.diffusion.netinf_model == PM_NETINF_POWERLAW && !(o.diffusion.netinf_alpha > 1)) {
+        fprintf(stderr, "policyminer run: --netinf-model powerlaw needs --netinf-alpha > 1\n");
+        return PM_EXIT_USAGE;
     }
     if (!o.outdir || optind >= argc) {
         fprintf(stderr, "policyminer run: need -o OUTDIR and at least one INPUT\n");

@@ -16,7 +16,8 @@ static void usage(FILE *f)
           "  run     classify every document of the inputs and write the tables\n"
           "  dict    check the regex dictionaries (dict check [DIR])\n"
           "  gen     write a synthetic corpus with ground truth\n"
-          "  merge   combine the partial outputs of `run --shard I/N` into the tables\n\n"
+          "  merge   combine the partial outputs of `run --shard I/N` into the tables\n"
+          "  netinf  infer a diffusion network from a cascade file (NetInf)\n\n"
           "  policyminer COMMAND --help   options of one command\n"
           "  policyminer --version        program version\n",
           f);
@@ -45,6 +46,8 @@ int main(int argc, char **argv)
         return pm_cmd_gen(argc - 1, argv + 1);
     if (strcmp(cmd, "merge") == 0)
         return pm_cmd_merge(argc - 1, argv + 1);
+    if (strcmp(cmd, "netinf") == 0)
+        return pm_cmd_netinf(argc - 1, argv + 1);
     fprintf(stderr, "policyminer: unknown command '%s'\n", cmd);
     usage(stderr);
     return PM_EXIT_USAGE;

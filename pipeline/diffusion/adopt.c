@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "diffusion_internal.h"
 #include "policyminer/buf.h"
 #include "policyminer/diffusion.h"
 #include "policyminer/sinks.h"
@@ -46,6 +47,13 @@ void pm_diffusion_options_default(pm_diffusion_options *o)
 {
     o->generic_policies = 1;
     o->window_years = 5;
+    o->netinf_edges = -1;
+    o->netinf_model = 0; /* PM_NETINF_EXPONENTIAL */
+    o->netinf_alpha = 1.0;
+    o->eha_panel = 0;
+    o->officials = NULL;
+    o->officials_seed = 1;
+    o->officials_permutations = 100;
 }
 
 double pm_decimal_year(int32_t ymd)
@@ -342,17 +350,23 @@ int pm_adopt_neighbours(const pm_adopt *a, uint32_t p1, uint32_t p2)
     return a->adj[p1 / 10000][p2 / 10000];
 }
 
-static const char *relation(const pm_adopt *a, const adoption *x, const adoption *y)
+const char *pm_adopt_relation(const pm_adopt *a, pm_level level1, uint32_t province1,
+                              pm_level level2, uint32_t province2)
 {
-    if (y->level && x->level && y->level < x->level)
+    if (level2 && level1 && level2 < level1)
         return "up";
-    if (y->level && x->level && y->level > x->level)
+    if (level2 && level1 && level2 > level1)
         return "down";
-    if (x->province && x->province == y->province)
+    if (province1 && province1 == province2)
         return "same_province";
-    if (pm_adopt_neighbours(a, x->province, y->province))
+    if (pm_adopt_neighbours(a, province1, province2))
         return "neighbouring_province";
     return "other";
+}
+
+static const char *relation(const pm_adopt *a, const adoption *x, const adoption *y)
+{
+    return pm_adopt_relation(a, (pm_level)x->level, x->province, (pm_level)y->level, y->province);
 }
 
 /* Per-kind accumulators for diffusion_summary.tsv. */
@@ -368,6 +382,7 @@ pm_status pm_adopt_write(const pm_adopt *a, const char *dir, pm_errctx *err)
     pm_status st = PM_OK;
     adoption *v = NULL;
     double *lags = NULL;
+    pm_adopt_row *rows = NULL;
     pm_outfile *fa = NULL, *fe = NULL, *fs = NULL, *fn = NULL, *fd = NULL;
     pm_buf b, be, bd;
     pm_buf_init(&b, (size_t)1 << 30);
@@ -556,7 +571,23 @@ pm_status pm_adopt_write(const pm_adopt *a, const char *dir, pm_errctx *err)
     TRY(pm_outfile_commit(fd, err)); fd = NULL;
     TRY(pm_outfile_commit(fs, err)); fs = NULL;
     TRY(pm_outfile_commit(fn, err)); fn = NULL;
+
+    /* network.tsv, leaders.tsv, eha_panel.tsv: over the named experiments */
+    rows = malloc((a->n ? a->n : 1) * sizeof *rows);
+    if (!rows) {
+        st = PM_ERR_NOMEM;
+        goto done;
+    }
+    size_t nrows = 0;
+    for (size_t i = 0; i < a->n && v[i].cascade < a->n_exp; i++)
+        rows[nrows++] = (pm_adopt_row){pm_dictset_cat_key(a->d, a->exp_dim, v[i].cascade),
+                                       v[i].region, v[i].province, v[i].date,
+                                       (pm_level)v[i].level};
+    TRY(pm_diffusion_write_network(a, a->g, &a->o, rows, nrows, dir, err));
+    if (a->o.officials)
+        TRY(pm_diffusion_write_officials(&a->o, rows, nrows, dir, err));
 done:
+    free(rows);
     pm_outfile_abort(fa);
     pm_outfile_abort(fe);
     pm_outfile_abort(fd);

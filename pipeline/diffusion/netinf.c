@@ -1,0 +1,622 @@
+/* diffusion/netinf.c - NetInf network inference (see include/policyminer/netinf.h).
+ *
+ * Owns the interned names, the events, and at inference time a flat copy of every
+ * cascade sorted by time, the candidate edges with the list of (earlier event, later
+ * event) pairs that support each (CSR), each event's current best parent log-weight, and
+ * a max-heap of (stale) gains for lazy evaluation. Everything is single-threaded and
+ * summed in a fixed order, so results are reproducible bit for bit. Never prints.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "policyminer/hash.h"
+#include "policyminer/netinf.h"
+#include "policyminer/sinks.h"
+
+#define MAX_ITEMS 0x7fffffffu
+
+/* ---- u64 -> u32 open-addressing map --------------------------------------------------- */
+typedef struct u64map {
+    uint64_t *keys; /* key + 1, 0 = empty */
+    uint32_t *vals;
+    size_t cap, n;
+} u64map;
+
+static uint64_t mix64(uint64_t k)
+{
+    k ^= k >> 33;
+    k *= 0xff51afd7ed558ccdull;
+    k ^= k >> 33;
+    return k;
+}
+
+static void map_free(u64map *m)
+{
+    free(m->keys);
+    free(m->vals);
+    memset(m, 0, sizeof *m);
+}
+
+static pm_status map_grow(u64map *m)
+{
+    size_t ncap = m->cap ? m->cap * 2 : 1024;
+    uint64_t *nk = calloc(ncap, sizeof *nk);
+    uint32_t *nv = malloc(ncap * sizeof *nv);
+    if (!nk || !nv) {
+        free(nk);
+        free(nv);
+        return PM_ERR_NOMEM;
+    }
+    for (size_t i = 0; i < m->cap; i++) {
+        if (!m->keys[i])
+            continue;
+        size_t j = mix64(m->keys[i]) & (ncap - 1);
+        while (nk[j])
+            j = (j + 1) & (ncap - 1);
+        nk[j] = m->keys[i];
+        nv[j] = m->vals[i];
+    }
+    free(m->keys);
+    free(m->vals);
+    m->keys = nk;
+    m->vals = nv;
+    m->cap = ncap;
+    return PM_OK;
+}
+
+/* Finds key; when absent inserts it with value `fresh`. *found tells which happened. */
+static pm_status map_get(u64map *m, uint64_t key, uint32_t fresh, uint32_t *val, int *found)
+{
+    if ((m->n + 1) * 2 > m->cap) {
+        pm_status st = map_grow(m);
+        if (st != PM_OK)
+            return st;
+    }
+    uint64_t k = key + 1;
+    size_t j = mix64(k) & (m->cap - 1);
+    while (m->keys[j] && m->keys[j] != k)
+        j = (j + 1) & (m->cap - 1);
+    if (m->keys[j]) {
+        *val = m->vals[j];
+        *found = 1;
+        return PM_OK;
+    }
+    m->keys[j] = k;
+    m->vals[j] = fresh;
+    m->n++;
+    *val = fresh;
+    *found = 0;
+    return PM_OK;
+}
+
+/* ---- interned strings ------------------------------------------------------------------ */
+typedef struct strtab {
+    char **s;
+    uint32_t n, cap;
+    u64map idx; /* fnv1a64(name) -> first index with that hash; chains via collisions */
+} strtab;
+
+static void strtab_free(strtab *t)
+{
+    for (uint32_t i = 0; i < t->n; i++)
+        free(t->s[i]);
+    free(t->s);
+    map_free(&t->idx);
+    memset(t, 0, sizeof *t);
+}
+
+/* Interns name; hash collisions are resolved by probing with a perturbed key. */
+static pm_status strtab_intern(strtab *t, const char *name, uint32_t *out)
+{
+    size_t len = strlen(name);
+    uint64_t h = pm_fnv1a64(name, len) & 0x7fffffffffffffffull;
+    if (t->n >= MAX_ITEMS)
+        return PM_ERR_TOO_BIG;
+    if (t->n == t->cap) { /* room first, so a map slot never points past the end */
+        uint32_t nc = t->cap ? t->cap * 2 : 256;
+        char **ns = realloc(t->s, nc * sizeof *ns);
+        if (!ns)
+            return PM_ERR_NOMEM;
+        t->s = ns;
+        t->cap = nc;
+    }
+    char *copy = malloc(len + 1);
+    if (!copy)
+        return PM_ERR_NOMEM;
+    memcpy(copy, name, len + 1);
+    for (uint64_t probe = 0;; probe++) {
+        uint32_t v;
+        int found;
+        pm_status st = map_get(&t->idx, h ^ (probe * 0x9E3779B97F4A7C15ull >> 1), t->n, &v, &found);
+        if (st != PM_OK) {
+            free(copy);
+            return st;
+        }
+        if (!found)
+            break;
+        if (strcmp(t->s[v], name) == 0) {
+            free(copy);
+            *out = v;
+            return PM_OK;
+        }
+    }
+    t->s[t->n] = copy;
+    *out = t->n++;
+    return PM_OK;
+}
+
+/* ---- the handle -------------------------------------------------------------------------- */
+typedef struct event {
+    uint32_t cascade, node;
+    double time;
+} event;
+
+typedef struct cand {
+    uint32_t u, v;     /* node ids */
+    uint32_t first;    /* pairs[first .. first+count) */
+    uint32_t count;
+} cand;
+
+typedef struct heapent {
+    double gain;
+    uint32_t cand;
+    uint32_t stamp; /* greedy round the gain was computed in */
+} heapent;
+
+struct pm_netinf {
+    strtab cascades, nodes;
+    event *ev;
+    size_t nev, evcap;
+    u64map evidx; /* (cascade << 32 | node) -> event index */
+    size_t duplicates;
+    /* results */
+    pm_netinf_edge *edges;
+    size_t nedges;
+    size_t ncand, npairs;
+};
+
+void pm_netinf_options_default(pm_netinf_options *o)
+{
+    o->model = PM_NETINF_EXPONENTIAL;
+    o->alpha = 1.0;
+    o->epsilon = 1e-64;
+    o->max_pairs = (size_t)1 << 25;
+    o->max_lag = 0;
+}
+
+pm_status pm_netinf_model_parse(const char *s, pm_netinf_model *out)
+{
+    if (strcmp(s, "exponential") == 0 || strcmp(s, "exp") == 0)
+        *out = PM_NETINF_EXPONENTIAL;
+    else if (strcmp(s, "powerlaw") == 0 || strcmp(s, "power") == 0)
+        *out = PM_NETINF_POWERLAW;
+    else if (strcmp(s, "rayleigh") == 0)
+        *out = PM_NETINF_RAYLEIGH;
+    else
+        return PM_ERR_ARG;
+    return PM_OK;
+}
+
+const char *pm_netinf_model_name(pm_netinf_model m)
+{
+    switch (m) {
+    case PM_NETINF_EXPONENTIAL: return "exponential";
+    case PM_NETINF_POWERLAW: return "powerlaw";
+    case PM_NETINF_RAYLEIGH: return "rayleigh";
+    }
+    return "unknown";
+}
+
+pm_status pm_netinf_create(pm_netinf **out)
+{
+    *out = calloc(1, sizeof **out);
+    return *out ? PM_OK : PM_ERR_NOMEM;
+}
+
+static void clear_edges(pm_netinf *n)
+{
+    free(n->edges);
+    n->edges = NULL;
+    n->nedges = 0;
+    n->ncand = n->npairs = 0;
+}
+
+void pm_netinf_free(pm_netinf *n)
+{
+    if (!n)
+        return;
+    strtab_free(&n->cascades);
+    strtab_free(&n->nodes);
+    free(n->ev);
+    map_free(&n->evidx);
+    clear_edges(n);
+    free(n);
+}
+
+pm_status pm_netinf_add_node(pm_netinf *n, const char *node)
+{
+    if (!node || !*node)
+        return PM_ERR_ARG;
+    uint32_t id;
+    return strtab_intern(&n->nodes, node, &id);
+}
+
+pm_status pm_netinf_add(pm_netinf *n, const char *cascade, const char *node, double time)
+{
+    if (!cascade || !*cascade || !node || !*node || !isfinite(time))
+        return PM_ERR_ARG;
+    uint32_t c, v, e;
+    int found;
+    pm_status st = strtab_intern(&n->cascades, cascade, &c);
+    if (st == PM_OK)
+        st = strtab_intern(&n->nodes, node, &v);
+    if (st != PM_OK)
+        return st;
+    if (n->nev >= MAX_ITEMS)
+        return PM_ERR_TOO_BIG;
+    if (n->nev == n->evcap) {
+        size_t nc = n->evcap ? n->evcap * 2 : 1024;
+        event *ne = realloc(n->ev, nc * sizeof *ne);
+        if (!ne)
+            return PM_ERR_NOMEM;
+        n->ev = ne;
+        n->evcap = nc;
+    }
+    st = map_get(&n->evidx, ((uint64_t)c << 32) | v, (uint32_t)n->nev, &e, &found);
+    if (st != PM_OK)
+        return st;
+    if (found) {
+        n->duplicates++;
+        if (time < n->ev[e].time)
+            n->ev[e].time = time;
+        return PM_OK;
+    }
+    n->ev[n->nev++] = (event){c, v, time};
+    return PM_OK;
+}
+
+/* ---- inference ---------------------------------------------------------------------------- */
+
+/* log f(dt; alpha) for dt > 0. */
+static double log_density(pm_netinf_model m, double alpha, double dt)
+{
+    switch (m) {
+    case PM_NETINF_EXPONENTIAL: return log(alpha) - alpha * dt;
+    case PM_NETINF_POWERLAW: return log(alpha - 1.0) - alpha * log(dt);
+    case PM_NETINF_RAYLEIGH: return log(alpha) + log(dt) - 0.5 * alpha * dt * dt;
+    }
+    return -INFINITY;
+}
+
+static int ev_cmp(const void *a, const void *b)
+{
+    const event *x = a, *y = b;
+    if (x->cascade != y->cascade)
+        return x->cascade < y->cascade ? -1 : 1;
+    if (x->time != y->time)
+        return x->time < y->time ? -1 : 1;
+    return (x->node > y->node) - (x->node < y->node);
+}
+
+static int dbl_cmp(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+/* Inference workspace, freed in one place. */
+typedef struct work {
+    event *ev;        /* sorted copy */
+    double *best;     /* per event: current best parent log-weight */
+    cand *cands;
+    uint32_t *pairs;  /* 2 per pair: earlier event, later event */
+    uint32_t *rank;   /* node id -> position in byte order of names */
+    heapent *heap;
+    size_t nheap;
+    double *lags;
+} work;
+
+static void work_free(work *w)
+{
+    free(w->ev);
+    free(w->best);
+    free(w->cands);
+    free(w->pairs);
+    free(w->rank);
+    free(w->heap);
+    free(w->lags);
+}
+
+/* a ranks before b: larger gain, then smaller (origin, destination) names. */
+static int heap_before(const work *w, const heapent *a, const heapent *b)
+{
+    if (a->gain != b->gain)
+        return a->gain > b->gain;
+    const cand *x = &w->cands[a->cand], *y = &w->cands[b->cand];
+    if (x->u != y->u)
+        return w->rank[x->u] < w->rank[y->u];
+    return w->rank[x->v] < w->rank[y->v];
+}
+
+static void heap_push(work *w, heapent e)
+{
+    size_t i = w->nheap++;
+    while (i > 0) {
+        size_t p = (i - 1) / 2;
+        if (!heap_before(w, &e, &w->heap[p]))
+            break;
+        w->heap[i] = w->heap[p];
+        i = p;
+    }
+    w->heap[i] = e;
+}
+
+static heapent heap_pop(work *w)
+{
+    heapent top = w->heap[0], last = w->heap[--w->nheap];
+    size_t i = 0;
+    for (;;) {
+        size_t l = 2 * i + 1, r = l + 1, m = i;
+        const heapent *mv = &last;
+        if (l < w->nheap && heap_before(w, &w->heap[l], mv)) {
+            m = l;
+            mv = &w->heap[l];
+        }
+        if (r < w->nheap && heap_before(w, &w->heap[r], mv))
+            m = r;
+        if (m == i)
+            break;
+        w->heap[i] = w->heap[m];
+        i = m;
+    }
+    if (w->nheap)
+        w->heap[i] = last;
+    return top;
+}
+
+typedef struct named {
+    const char *name;
+    uint32_t id;
+} named;
+
+static int named_cmp(const void *a, const void *b)
+{
+    return strcmp(((const named *)a)->name, ((const named *)b)->name);
+}
+
+static double cand_gain(const work *w, const cand *c, pm_netinf_model m, double alpha)
+{
+    double g = 0;
+    for (uint32_t i = 0; i < c->count; i++) {
+        const uint32_t *p = &w->pairs[2 * ((size_t)c->first + i)];
+        double lw = log_density(m, alpha, w->ev[p[1]].time - w->ev[p[0]].time);
+        if (lw > w->best[p[1]])
+            g += lw - w->best[p[1]];
+    }
+    return g;
+}
+
+pm_status pm_netinf_infer(pm_netinf *n, const pm_netinf_options *opt, size_t k, pm_errctx *err)
+{
+    pm_netinf_options o;
+    if (opt)
+        o = *opt;
+    else
+        pm_netinf_options_default(&o);
+    clear_edges(n);
+    if (!(o.alpha > 0) || !isfinite(o.alpha) || !(o.epsilon > 0) || !isfinite(o.epsilon))
+        return pm_errctx_set(err, PM_ERR_ARG, NULL, "alpha and epsilon must be positive");
+    if (o.model == PM_NETINF_POWERLAW && !(o.alpha > 1))
+        return pm_errctx_set(err, PM_ERR_ARG, NULL, "the power-law model needs alpha > 1");
+    if (o.max_pairs > MAX_ITEMS)
+        o.max_pairs = MAX_ITEMS;
+
+    work w = {0};
+    pm_status st = PM_OK;
+    const size_t nev = n->nev, nnodes = n->nodes.n;
+    const double logeps = log(o.epsilon);
+    u64map cmap = {0};
+
+    w.ev = malloc((nev ? nev : 1) * sizeof *w.ev);
+    w.best = malloc((nev ? nev : 1) * sizeof *w.best);
+    w.rank = malloc((nnodes ? nnodes : 1) * sizeof *w.rank);
+    if (!w.ev || !w.best || !w.rank) {
+        st = PM_ERR_NOMEM;
+        goto done;
+    }
+    if (nev)
+        memcpy(w.ev, n->ev, nev * sizeof *w.ev);
+    /* Cascades are laid out in byte order of their ids, so every gain is summed in an
+     * order that does not depend on input order (equal gains stay bit-equal). */
+    {
+        const uint32_t nc = n->cascades.n;
+        named *order = malloc((nc ? nc : 1) * sizeof *order);
+        uint32_t *crank = malloc((nc ? nc : 1) * sizeof *crank);
+        if (!order || !crank) {
+            free(order);
+            free(crank);
+            st = PM_ERR_NOMEM;
+            goto done;
+        }
+        for (uint32_t i = 0; i < nc; i++)
+            order[i] = (named){n->cascades.s[i], i};
+        qsort(order, nc, sizeof *order, named_cmp);
+        for (uint32_t i = 0; i < nc; i++)
+            crank[order[i].id] = i;
+        for (size_t i = 0; i < nev; i++)
+            w.ev[i].cascade = crank[w.ev[i].cascade];
+        free(order);
+        free(crank);
+    }
+    qsort(w.ev, nev, sizeof *w.ev, ev_cmp);
+    for (size_t i = 0; i < nev; i++)
+        w.best[i] = logeps;
+    /* rank[node] = position of its name in byte order (the tie-break) */
+    {
+        named *order = malloc((nnodes ? nnodes : 1) * sizeof *order);
+        if (!order) {
+            st = PM_ERR_NOMEM;
+            goto done;
+        }
+        for (uint32_t i = 0; i < nnodes; i++)
+            order[i] = (named){n->nodes.s[i], i};
+        qsort(order, nnodes, sizeof *order, named_cmp);
+        for (uint32_t i = 0; i < nnodes; i++)
+            w.rank[order[i].id] = i;
+        free(order);
+    }
+
+    /* Pass 1: candidate edges and their pair counts; pass 2: fill the pair lists. */
+    size_t ncand = 0, candcap = 0, npairs = 0;
+    for (int pass = 0; pass < 2; pass++) {
+        for (size_t s = 0; s < nev;) {
+            size_t e = s;
+            while (e < nev && w.ev[e].cascade == w.ev[s].cascade)
+                e++;
+            for (size_t j = s; j < e; j++)
+                for (size_t i = s; i < j && w.ev[i].time < w.ev[j].time; i++) {
+                    if (o.max_lag > 0 && w.ev[j].time - w.ev[i].time > o.max_lag)
+                        continue; /* too far apart to count as influence */
+                    uint64_t key = ((uint64_t)w.ev[i].node << 32) | w.ev[j].node;
+                    uint32_t id;
+                    int found;
+                    if ((st = map_get(&cmap, key, (uint32_t)ncand, &id, &found)) != PM_OK)
+                        goto done;
+                    if (pass == 0) {
+                        if (++npairs > o.max_pairs) {
+                            st = pm_errctx_set(err, PM_ERR_TOO_BIG, NULL,
+                                               "more than %zu (cascade, earlier, later) pairs; "
+                                               "raise the pair cap or use fewer cascades",
+                                               o.max_pairs);
+                            goto done;
+                        }
+                        if (!found) {
+                            if (ncand == candcap) {
+                                size_t nc = candcap ? candcap * 2 : 1024;
+                                cand *ncs = realloc(w.cands, nc * sizeof *ncs);
+                                if (!ncs) {
+                                    st = PM_ERR_NOMEM;
+                                    goto done;
+                                }
+                                w.cands = ncs;
+                                candcap = nc;
+                            }
+                            w.cands[ncand++] = (cand){w.ev[i].node, w.ev[j].node, 0, 0};
+                        }
+                        w.cands[id].count++;
+                    } else {
+                        cand *c = &w.cands[id];
+                        uint32_t *p = &w.pairs[2 * ((size_t)c->first + c->count++)];
+                        p[0] = (uint32_t)i;
+                        p[1] = (uint32_t)j;
+                    }
+                }
+            s = e;
+        }
+        if (pass == 0) {
+            uint32_t off = 0;
+            for (size_t c = 0; c < ncand; c++) {
+                w.cands[c].first = off;
+                off += w.cands[c].count;
+                w.cands[c].count = 0;
+            }
+            w.pairs = malloc((npairs ? npairs : 1) * 2 * sizeof *w.pairs);
+            w.heap = malloc((ncand ? ncand : 1) * sizeof *w.heap);
+            w.lags = malloc((nev ? nev : 1) * sizeof *w.lags);
+            n->edges = calloc(k < ncand ? (k ? k : 1) : (ncand ? ncand : 1), sizeof *n->edges);
+            if (!w.pairs || !w.heap || !w.lags || !n->edges) {
+                st = PM_ERR_NOMEM;
+                goto done;
+            }
+        }
+    }
+    n->ncand = ncand;
+    n->npairs = npairs;
+
+    /* Greedy selection with lazy evaluation: an entry whose gain was computed in this
+     * round and is still on top beats every other entry's upper bound. */
+    for (size_t c = 0; c < ncand; c++) {
+        double g = cand_gain(&w, &w.cands[c], o.model, o.alpha);
+        if (g > 0)
+            heap_push(&w, (heapent){g, (uint32_t)c, 0});
+    }
+    for (uint32_t round = 0; n->nedges < k && w.nheap > 0;) {
+        heapent top = heap_pop(&w);
+        const cand *c = &w.cands[top.cand];
+        if (top.stamp != round) {
+            top.gain = cand_gain(&w, c, o.model, o.alpha);
+            top.stamp = round;
+            if (top.gain > 0)
+                heap_push(&w, top);
+            continue;
+        }
+        /* select: re-parent every later event this edge explains better */
+        size_t nl = 0;
+        double sum = 0;
+        for (uint32_t i = 0; i < c->count; i++) {
+            const uint32_t *p = &w.pairs[2 * ((size_t)c->first + i)];
+            double dt = w.ev[p[1]].time - w.ev[p[0]].time;
+            double lw = log_density(o.model, o.alpha, dt);
+            if (lw > w.best[p[1]]) {
+                w.best[p[1]] = lw;
+                w.lags[nl++] = dt;
+                sum += dt;
+            }
+        }
+        qsort(w.lags, nl, sizeof *w.lags, dbl_cmp);
+        pm_netinf_edge *ed = &n->edges[n->nedges++];
+        ed->origin = n->nodes.s[c->u];
+        ed->destination = n->nodes.s[c->v];
+        ed->gain = top.gain;
+        ed->volume = (uint32_t)nl;
+        ed->median_lag = nl ? w.lags[nl / 2] : 0;
+        ed->mean_lag = nl ? sum / (double)nl : 0;
+        round++;
+    }
+
+done:
+    map_free(&cmap);
+    work_free(&w);
+    if (st != PM_OK) {
+        clear_edges(n);
+        if (err && err->code == PM_OK)
+            pm_errctx_set(err, st, NULL, "network inference");
+    }
+    return st;
+}
+
+size_t pm_netinf_edge_count(const pm_netinf *n)
+{
+    return n->nedges;
+}
+
+const pm_netinf_edge *pm_netinf_edge_at(const pm_netinf *n, size_t i)
+{
+    return i < n->nedges ? &n->edges[i] : NULL;
+}
+
+pm_netinf_stats pm_netinf_get_stats(const pm_netinf *n)
+{
+    pm_netinf_stats s = {n->nev, n->duplicates, n->cascades.n, n->nodes.n, n->ncand, n->npairs};
+    return s;
+}
+
+pm_status pm_netinf_write_tsv(const pm_netinf *n, pm_buf *out)
+{
+    pm_status st = pm_buf_append_str(
+        out, "origin_node\tdestination_node\tmarginal_gain\tvolume\tmedian_lag\tmean_lag\n");
+    for (size_t i = 0; st == PM_OK && i < n->nedges; i++) {
+        const pm_netinf_edge *e = &n->edges[i];
+        st = pm_tsv_field(out, e->origin, strlen(e->origin), 0);
+        if (st == PM_OK)
+            st = pm_buf_append_char(out, '\t');
+        if (st == PM_OK)
+            st = pm_tsv_field(out, e->destination, strlen(e->destination), 0);
+        if (st == PM_OK)
+            st = pm_buf_printf(out, "\t%.6f\t%u\t%.6f\t%.6f\n", e->gain, e->volume,
+                               e->median_lag, e->mean_lag);
+    }
+    return st;
+}

@@ -1,0 +1,306 @@
+/* diffusion/network.c - the tables built on the named experiments' first adoptions as a
+ * whole: network.tsv (NetInf), leaders.tsv (who pioneers, who follows, who influences)
+ * and, on request, eha_panel.tsv (the pooled event-history panel).
+ *
+ * Input is the sorted row list adopt.c prepares (diffusion_internal.h); regions are kept
+ * in a sorted array and found by binary search. Runs in the committing thread after all
+ * adoptions are merged, so nothing here depends on the thread count. Never prints.
+ */
+#include <assert.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "diffusion_internal.h"
+#include "policyminer/buf.h"
+#include "policyminer/netinf.h"
+#include "policyminer/sinks.h"
+
+#define AUTO_EDGES_MAX 1000
+
+typedef struct region {
+    uint32_t code, province;
+    pm_level level;
+    int32_t first_date;  /* of its first adoption: picks the name in use then */
+    uint32_t adopted, pioneered, followed;
+    uint64_t rank_sum;
+    uint32_t out_deg, in_deg;
+} region;
+
+static int cmp_u32(const void *p, const void *q)
+{
+    uint32_t x = *(const uint32_t *)p, y = *(const uint32_t *)q;
+    return (x > y) - (x < y);
+}
+
+static region *find_region(region *r, size_t n, uint32_t code)
+{
+    size_t lo = 0, hi = n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (r[mid].code < code)
+            lo = mid + 1;
+        else if (r[mid].code > code)
+            hi = mid;
+        else
+            return &r[mid];
+    }
+    return NULL;
+}
+
+static const char *region_label(const pm_gazetteer *g, uint32_t code, int32_t date)
+{
+    if (code == PM_CODE_CENTRAL)
+        return "全国";
+    const pm_division *dv = pm_gaz_find(g, code, date / 10000);
+    if (!dv)
+        dv = pm_gaz_find(g, code, 0);
+    return dv ? dv->name : "";
+}
+
+static pm_status flush_buf(pm_outfile *f, pm_buf *b, int force, pm_errctx *err)
+{
+    if (!force && b->len < (1u << 20))
+        return PM_OK;
+    pm_status st = pm_outfile_write(f, b->data, b->len, err);
+    pm_buf_reset(b);
+    return st;
+}
+
+#define TRY(x) do { if ((st = (x)) != PM_OK) goto done; } while (0)
+
+/* eha_panel.tsv: for each experiment, every region of the risk set (regions, other than
+ * the centre, that adopted some named experiment) from the experiment's first adoption
+ * year until the region adopts it or the last year in which anything was adopted. */
+static pm_status write_eha(const pm_adopt *a, const pm_adopt_row *rows, size_t n,
+                           const region *regs, size_t nreg, const char *dir, pm_errctx *err)
+{
+    pm_status st = PM_OK;
+    pm_outfile *f = NULL;
+    pm_buf b;
+    pm_buf_init(&b, (size_t)1 << 30);
+    uint32_t *cum = NULL;  /* [province prefix 0..99][year offset]: adopters up to then */
+    int32_t *ayear = NULL; /* per region: adoption year in this cascade, 0 = none */
+    int end_year = 0;
+    for (size_t i = 0; i < n; i++)
+        if (rows[i].date / 10000 > end_year)
+            end_year = rows[i].date / 10000;
+    ayear = calloc(nreg ? nreg : 1, sizeof *ayear);
+    if (!ayear) {
+        st = PM_ERR_NOMEM;
+        goto done;
+    }
+    /* neighbouring prefixes, once */
+    uint8_t nb[100][100];
+    for (int p = 0; p < 100; p++)
+        for (int q = 0; q < 100; q++)
+            nb[p][q] = (uint8_t)pm_adopt_neighbours(a, (uint32_t)p * 10000u, (uint32_t)q * 10000u);
+
+    TRY(pm_outfile_open(&f, dir, "eha_panel.tsv", err));
+    TRY(pm_buf_append_str(&b, "cascade_id\tnode_name\tyear\tadopted\tprior_same_province\t"
+                              "prior_neighbouring\tcentre_before\tlevel\tprovince_code\n"));
+    for (size_t i = 0; i < n;) {
+        size_t j = i;
+        while (j < n && strcmp(rows[j].cascade, rows[i].cascade) == 0)
+            j++;
+        const int y0 = rows[i].date / 10000;
+        const size_t ny = (size_t)(end_year - y0 + 1);
+        free(cum);
+        cum = calloc(100 * ny, sizeof *cum);
+        if (!cum) {
+            st = PM_ERR_NOMEM;
+            goto done;
+        }
+        int centre_year = 0;
+        memset(ayear, 0, nreg * sizeof *ayear);
+        for (size_t k = i; k < j; k++) {
+            int y = rows[k].date / 10000;
+            const region *r = find_region((region *)regs, nreg, rows[k].region);
+            if (r)
+                ayear[r - regs] = y;
+            if (rows[k].region == PM_CODE_CENTRAL) {
+                if (!centre_year)
+                    centre_year = y;
+                continue;
+            }
+            uint32_t p = rows[k].province / 10000u;
+            if (rows[k].province && p < 100)
+                cum[p * ny + (size_t)(y - y0)]++;
+        }
+        for (size_t p = 0; p < 100; p++)
+            for (size_t t = 1; t < ny; t++)
+                cum[p * ny + t] += cum[p * ny + t - 1];
+        for (size_t r = 0; r < nreg; r++) {
+            const region *rg = &regs[r];
+            if (rg->code == PM_CODE_CENTRAL)
+                continue;
+            const int last = ayear[r] ? ayear[r] : end_year;
+            const uint32_t p = rg->province / 10000u;
+            for (int y = y0; y <= last; y++) {
+                uint32_t same = 0, neigh = 0;
+                if (y > y0 && rg->province && p < 100) {
+                    const size_t t = (size_t)(y - 1 - y0);
+                    same = cum[p * ny + t];
+                    for (size_t q = 0; q < 100; q++)
+                        if (nb[p][q])
+                            neigh += cum[q * ny + t];
+                }
+                TRY(pm_tsv_field(&b, rows[i].cascade, strlen(rows[i].cascade), 0));
+                TRY(pm_buf_printf(&b, "\t%06u\t%d\t%d\t%u\t%u\t%d\t%s\t", (unsigned)rg->code, y,
+                                  y == ayear[r], same, neigh, centre_year && centre_year < y,
+                                  pm_level_key(rg->level)));
+                if (rg->province)
+                    TRY(pm_buf_printf(&b, "%06u", (unsigned)rg->province));
+                TRY(pm_buf_append_char(&b, '\n'));
+                TRY(flush_buf(f, &b, 0, err));
+            }
+        }
+        i = j;
+    }
+    TRY(flush_buf(f, &b, 1, err));
+    TRY(pm_outfile_commit(f, err));
+    f = NULL;
+done:
+    pm_outfile_abort(f);
+    pm_buf_free(&b);
+    free(cum);
+    free(ayear);
+    return st;
+}
+
+pm_status pm_diffusion_write_network(const pm_adopt *a, const pm_gazetteer *g,
+                                     const pm_diffusion_options *o, const pm_adopt_row *rows,
+                                     size_t n, const char *dir, pm_errctx *err)
+{
+    pm_status st = PM_OK;
+    region *regs = NULL;
+    uint32_t *codes = NULL;
+    size_t nreg = 0;
+    pm_netinf *ni = NULL;
+    pm_outfile *fnet = NULL, *flead = NULL;
+    pm_buf b;
+    pm_buf_init(&b, (size_t)1 << 30);
+
+    /* the regions that adopted some named experiment */
+    codes = malloc((n ? n : 1) * sizeof *codes);
+    regs = calloc(n ? n : 1, sizeof *regs);
+    if (!codes || !regs) {
+        st = PM_ERR_NOMEM;
+        goto done;
+    }
+    for (size_t i = 0; i < n; i++)
+        codes[i] = rows[i].region;
+    qsort(codes, n, sizeof *codes, cmp_u32);
+    for (size_t i = 0; i < n; i++)
+        if (!nreg || codes[i] != regs[nreg - 1].code)
+            regs[nreg++].code = codes[i];
+    for (size_t i = 0; i < n;) {
+        size_t j = i, first_of_date = i;
+        while (j < n && strcmp(rows[j].cascade, rows[i].cascade) == 0)
+            j++;
+        for (size_t k = i; k < j; k++) {
+            region *r = find_region(regs, nreg, rows[k].region);
+            assert(r); /* every row's region was collected above */
+            if (!r->adopted || rows[k].date < r->first_date) {
+                r->first_date = rows[k].date;
+                r->level = rows[k].level;
+                r->province = rows[k].province;
+            }
+            if (rows[k].date != rows[first_of_date].date)
+                first_of_date = k;
+            r->adopted++;
+            r->rank_sum += first_of_date - i + 1; /* 1 + adopters strictly earlier */
+            if (k == i)
+                r->pioneered++;
+            else
+                r->followed++;
+        }
+        i = j;
+    }
+
+    /* network.tsv */
+    size_t k = 0;
+    if (o->netinf_edges < 0) {
+        for (size_t r = 0; r < nreg; r++)
+            k += regs[r].followed > 0;
+        if (k > AUTO_EDGES_MAX)
+            k = AUTO_EDGES_MAX;
+    } else {
+        k = (size_t)o->netinf_edges;
+    }
+    TRY(pm_netinf_create(&ni));
+    if (k) {
+        char node[16];
+        for (size_t i = 0; i < n; i++) {
+            snprintf(node, sizeof node, "%06u", (unsigned)rows[i].region);
+            TRY(pm_netinf_add(ni, rows[i].cascade, node, pm_decimal_year(rows[i].date)));
+        }
+        pm_netinf_options no;
+        pm_netinf_options_default(&no);
+        no.model = (pm_netinf_model)o->netinf_model;
+        no.alpha = o->netinf_alpha;
+        no.max_lag = o->window_years; /* as edges.tsv; also bounds the pair count */
+        TRY(pm_netinf_infer(ni, &no, k, err));
+    }
+    TRY(pm_outfile_open(&fnet, dir, "network.tsv", err));
+    TRY(pm_buf_append_str(&b, "origin_node\tdestination_node\tmarginal_gain\tvolume\tmedian_lag\t"
+                              "mean_lag\trelation\torigin_name\tdestination_name\n"));
+    for (size_t e = 0; e < pm_netinf_edge_count(ni); e++) {
+        const pm_netinf_edge *ed = pm_netinf_edge_at(ni, e);
+        region *ro = find_region(regs, nreg, (uint32_t)strtoul(ed->origin, NULL, 10));
+        region *rd = find_region(regs, nreg, (uint32_t)strtoul(ed->destination, NULL, 10));
+        if (!ro || !rd) { /* names are the codes written above */
+            st = PM_ERR_ARG;
+            goto done;
+        }
+        ro->out_deg++;
+        rd->in_deg++;
+        TRY(pm_buf_printf(&b, "%s\t%s\t%.6f\t%u\t%.4f\t%.4f\t%s\t", ed->origin, ed->destination,
+                          ed->gain, ed->volume, ed->median_lag, ed->mean_lag,
+                          pm_adopt_relation(a, ro->level, ro->province, rd->level, rd->province)));
+        const char *on = region_label(g, ro->code, ro->first_date);
+        const char *dn = region_label(g, rd->code, rd->first_date);
+        TRY(pm_tsv_field(&b, on, strlen(on), 0));
+        TRY(pm_buf_append_char(&b, '\t'));
+        TRY(pm_tsv_field(&b, dn, strlen(dn), 0));
+        TRY(pm_buf_append_char(&b, '\n'));
+        TRY(flush_buf(fnet, &b, 0, err));
+    }
+    TRY(flush_buf(fnet, &b, 1, err));
+
+    /* leaders.tsv */
+    TRY(pm_outfile_open(&flead, dir, "leaders.tsv", err));
+    TRY(pm_buf_append_str(&b, "node_name\tname\tlevel\tprovince_code\texperiments_adopted\t"
+                              "experiments_pioneered\tmean_adoption_rank\tout_degree\tin_degree\n"));
+    for (size_t r = 0; r < nreg; r++) {
+        const region *rg = &regs[r];
+        const char *nm = region_label(g, rg->code, rg->first_date);
+        TRY(pm_buf_printf(&b, "%06u\t", (unsigned)rg->code));
+        TRY(pm_tsv_field(&b, nm, strlen(nm), 0));
+        TRY(pm_buf_printf(&b, "\t%s\t", pm_level_key(rg->level)));
+        if (rg->province)
+            TRY(pm_buf_printf(&b, "%06u", (unsigned)rg->province));
+        TRY(pm_buf_printf(&b, "\t%u\t%u\t%.4f\t%u\t%u\n", rg->adopted, rg->pioneered,
+                          (double)rg->rank_sum / (double)rg->adopted, rg->out_deg, rg->in_deg));
+        TRY(flush_buf(flead, &b, 0, err));
+    }
+    TRY(flush_buf(flead, &b, 1, err));
+
+    if (o->eha_panel)
+        TRY(write_eha(a, rows, n, regs, nreg, dir, err));
+    TRY(pm_outfile_commit(fnet, err));
+    fnet = NULL;
+    TRY(pm_outfile_commit(flead, err));
+    flead = NULL;
+done:
+    pm_outfile_abort(fnet);
+    pm_outfile_abort(flead);
+    pm_buf_free(&b);
+    pm_netinf_free(ni);
+    free(codes);
+    free(regs);
+    if (st != PM_OK && err && err->code == PM_OK)
+        pm_errctx_set(err, st, dir, "writing network tables");
+    return st;
+}

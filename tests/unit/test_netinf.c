@@ -1,0 +1,376 @@
+/* Unit tests for netinf: the SNAP reference edges and gains, lazy evaluation agreeing
+ * with a brute-force greedy, deterministic ties, models and bad arguments. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "policyminer/netinf.h"
+
+/* Loads a cascade_id,node_name,event_time CSV with a header (test-only parsing). */
+static pm_netinf *load_csv(const char *path)
+{
+    FILE *f = fopen(path, "r");
+    assert_non_null(f);
+    pm_netinf *n;
+    assert_int_equal(pm_netinf_create(&n), PM_OK);
+    char line[256], c[64], v[64];
+    double t;
+    assert_non_null(fgets(line, sizeof line, f));
+    while (fgets(line, sizeof line, f)) {
+        assert_int_equal(sscanf(line, "%63[^,],%63[^,],%lf", c, v, &t), 3);
+        assert_int_equal(pm_netinf_add(n, c, v, t), PM_OK);
+    }
+    fclose(f);
+    return n;
+}
+
+static void test_reference(void **state)
+{
+    (void)state;
+    pm_netinf *n = load_csv("tests/data/netinf/cascades_snap_example.csv");
+    pm_netinf_stats s = pm_netinf_get_stats(n);
+    assert_int_equal(s.cascades, 54);
+    assert_int_equal(s.nodes, 31); /* node 19 of the 32 never adopts */
+    assert_int_equal(s.duplicates, 0);
+    pm_netinf_options o;
+    pm_netinf_options_default(&o);
+    pm_errctx err;
+    pm_errctx_clear(&err);
+    assert_int_equal(pm_netinf_infer(n, &o, 5, &err), PM_OK);
+    assert_int_equal(pm_netinf_edge_count(n), 5);
+
+    FILE *f = fopen("tests/data/netinf/validation.csv", "r");
+    assert_non_null(f);
+    char line[256], u[64], v[64];
+    double vol, gain, med, mean;
+    int rows = 0;
+    assert_non_null(fgets(line, sizeof line, f));
+    while (fgets(line, sizeof line, f)) {
+        assert_int_equal(sscanf(line, "%63[^,],%63[^,],%lf,%lf,%lf,%lf", u, v, &vol, &gain,
+                                &med, &mean), 6);
+        int hit = 0;
+        for (size_t i = 0; i < 5; i++) {
+            const pm_netinf_edge *e = pm_netinf_edge_at(n, i);
+            if (strcmp(e->origin, u) || strcmp(e->destination, v))
+                continue;
+            hit = 1;
+            char a[64], b[64];
+            snprintf(a, sizeof a, "%.6f", e->gain);
+            snprintf(b, sizeof b, "%.6f", gain);
+            assert_string_equal(a, b);
+            assert_int_equal(e->volume, (unsigned)vol);
+            assert_true(fabs(e->median_lag - med) < 5e-7);
+            assert_true(fabs(e->mean_lag - mean) < 5e-7);
+        }
+        assert_true(hit);
+        rows++;
+    }
+    fclose(f);
+    assert_int_equal(rows, 5);
+    /* greedy order is by decreasing gain */
+    for (size_t i = 1; i < 5; i++)
+        assert_true(pm_netinf_edge_at(n, i - 1)->gain >= pm_netinf_edge_at(n, i)->gain);
+    assert_string_equal(pm_netinf_edge_at(n, 0)->origin, "23");
+    assert_string_equal(pm_netinf_edge_at(n, 0)->destination, "0");
+    pm_netinf_free(n);
+}
+
+
+/* Exhaustive greedy over a small synthetic set, written independently of the library's
+ * lazy heap: every round scans every (u, v) and takes the best gain (ties by names). */
+#define BN 8
+#define BC 40
+static void brute(const double t[BC][BN], pm_netinf_model m, double alpha, size_t k,
+                  int out_u[], int out_v[], double out_g[], size_t *nout)
+{
+    double best[BC][BN];
+    int used[BN][BN] = {{0}};
+    for (int c = 0; c < BC; c++)
+        for (int v = 0; v < BN; v++)
+            best[c][v] = log(1e-64);
+    *nout = 0;
+    while (*nout < k) {
+        double bg = 0;
+        int bu = -1, bv = -1;
+        for (int u = 0; u < BN; u++)
+            for (int v = 0; v < BN; v++) {
+                if (u == v || used[u][v])
+                    continue;
+                double g = 0;
+                for (int c = 0; c < BC; c++) {
+                    if (t[c][u] < 0 || t[c][v] < 0 || !(t[c][u] < t[c][v]))
+                        continue;
+                    double dt = t[c][v] - t[c][u], lw;
+                    if (m == PM_NETINF_EXPONENTIAL)
+                        lw = log(alpha) - alpha * dt;
+                    else if (m == PM_NETINF_POWERLAW)
+                        lw = log(alpha - 1) - alpha * log(dt);
+                    else
+                        lw = log(alpha) + log(dt) - 0.5 * alpha * dt * dt;
+                    if (lw > best[c][v])
+                        g += lw - best[c][v];
+                }
+                if (g > bg) { /* strict: the first in (u, v) order wins ties (names "n0".."n7") */
+                    bg = g;
+                    bu = u;
+                    bv = v;
+                }
+            }
+        if (bu < 0)
+            break;
+        used[bu][bv] = 1;
+        for (int c = 0; c < BC; c++) {
+            if (t[c][bu] < 0 || t[c][bv] < 0 || !(t[c][bu] < t[c][bv]))
+                continue;
+            double dt = t[c][bv] - t[c][bu], lw;
+            if (m == PM_NETINF_EXPONENTIAL)
+                lw = log(alpha) - alpha * dt;
+            else if (m == PM_NETINF_POWERLAW)
+                lw = log(alpha - 1) - alpha * log(dt);
+            else
+                lw = log(alpha) + log(dt) - 0.5 * alpha * dt * dt;
+            if (lw > best[c][bv])
+                best[c][bv] = lw;
+        }
+        out_u[*nout] = bu;
+        out_v[*nout] = bv;
+        out_g[*nout] = bg;
+        (*nout)++;
+    }
+}
+
+static void test_lazy_equals_exhaustive(void **state)
+{
+    (void)state;
+    static const pm_netinf_model models[3] = {PM_NETINF_EXPONENTIAL, PM_NETINF_POWERLAW,
+                                              PM_NETINF_RAYLEIGH};
+    static const double alphas[3] = {0.7, 2.0, 1.5};
+    uint64_t seed = 12345;
+    for (int round = 0; round < 6; round++) {
+        double t[BC][BN];
+        for (int c = 0; c < BC; c++)
+            for (int v = 0; v < BN; v++) {
+                seed = seed * 6364136223846793005ull + 1442695040888963407ull;
+                unsigned r = (unsigned)(seed >> 33);
+                /* ~half adopt; times on a coarse grid so ties occur */
+                t[c][v] = (r & 1) ? -1.0 : (double)((r >> 1) % 12) * 0.5;
+            }
+        pm_netinf *n;
+        assert_int_equal(pm_netinf_create(&n), PM_OK);
+        /* add in reverse order: the result must not depend on input order */
+        for (int c = BC - 1; c >= 0; c--)
+            for (int v = BN - 1; v >= 0; v--)
+                if (t[c][v] >= 0) {
+                    char cs[16], vs[16];
+                    snprintf(cs, sizeof cs, "c%02d", c);
+                    snprintf(vs, sizeof vs, "n%d", v);
+                    assert_int_equal(pm_netinf_add(n, cs, vs, t[c][v]), PM_OK);
+                }
+        pm_netinf_options o;
+        pm_netinf_options_default(&o);
+        o.model = models[round % 3];
+        o.alpha = alphas[round % 3];
+        pm_errctx err;
+        pm_errctx_clear(&err);
+        assert_int_equal(pm_netinf_infer(n, &o, 20, &err), PM_OK);
+        int bu[20], bv[20];
+        double bg[20];
+        size_t nb;
+        brute((const double(*)[BN])t, o.model, o.alpha, 20, bu, bv, bg, &nb);
+        assert_true(nb > 5);
+        assert_int_equal(pm_netinf_edge_count(n), nb);
+        for (size_t i = 0; i < nb; i++) {
+            const pm_netinf_edge *e = pm_netinf_edge_at(n, i);
+            char us[16], vs[16];
+            snprintf(us, sizeof us, "n%d", bu[i]);
+            snprintf(vs, sizeof vs, "n%d", bv[i]);
+            assert_string_equal(e->origin, us);
+            assert_string_equal(e->destination, vs);
+            assert_true(fabs(e->gain - bg[i]) <= 1e-9 * fabs(bg[i]));
+        }
+        pm_netinf_free(n);
+    }
+}
+
+static void test_ties_duplicates_and_args(void **state)
+{
+    (void)state;
+    pm_netinf *n;
+    assert_int_equal(pm_netinf_create(&n), PM_OK);
+    /* two identical cascades from b and a to z: equal gains, "a" wins by name */
+    assert_int_equal(pm_netinf_add(n, "1", "b", 0.0), PM_OK);
+    assert_int_equal(pm_netinf_add(n, "1", "z", 1.0), PM_OK);
+    assert_int_equal(pm_netinf_add(n, "2", "a", 0.0), PM_OK);
+    assert_int_equal(pm_netinf_add(n, "2", "z", 1.0), PM_OK);
+    /* a repeat keeps the earliest time and is counted */
+    assert_int_equal(pm_netinf_add(n, "2", "z", 0.5), PM_OK);
+    assert_int_equal(pm_netinf_add(n, "2", "z", 3.0), PM_OK);
+    /* tied with the first node: cannot be its child */
+    assert_int_equal(pm_netinf_add(n, "3", "a", 2.0), PM_OK);
+    assert_int_equal(pm_netinf_add(n, "3", "b", 2.0), PM_OK);
+    assert_int_equal(pm_netinf_add(n, "1", "q", NAN), PM_ERR_ARG);
+    assert_int_equal(pm_netinf_add(n, "", "q", 1.0), PM_ERR_ARG);
+    pm_netinf_stats s = pm_netinf_get_stats(n);
+    assert_int_equal(s.events, 6);
+    assert_int_equal(s.duplicates, 2);
+    pm_netinf_options o;
+    pm_netinf_options_default(&o);
+    pm_errctx err;
+    pm_errctx_clear(&err);
+    assert_int_equal(pm_netinf_infer(n, &o, 10, &err), PM_OK);
+    assert_int_equal(pm_netinf_get_stats(n).candidates, 2); /* b->z, a->z; no a<->b */
+    /* a->z (lag 0.5) gains more than b->z (lag 1) */
+    assert_int_equal(pm_netinf_edge_count(n), 2);
+    assert_string_equal(pm_netinf_edge_at(n, 0)->origin, "a");
+    assert_true(fabs(pm_netinf_edge_at(n, 0)->gain - (-log(1e-64) - 0.5)) < 1e-9);
+    assert_true(fabs(pm_netinf_edge_at(n, 0)->mean_lag - 0.5) < 1e-12);
+    /* a lag cap drops b->z (lag 1) from the candidates */
+    o.max_lag = 0.7;
+    assert_int_equal(pm_netinf_infer(n, &o, 10, &err), PM_OK);
+    assert_int_equal(pm_netinf_edge_count(n), 1);
+    assert_int_equal(pm_netinf_get_stats(n).candidates, 1);
+    o.max_lag = 0;
+    assert_int_equal(pm_netinf_infer(n, &o, 10, &err), PM_OK);
+    pm_buf b;
+    pm_buf_init(&b, 1 << 16);
+    assert_int_equal(pm_netinf_write_tsv(n, &b), PM_OK);
+    assert_string_equal(b.data, "origin_node\tdestination_node\tmarginal_gain\tvolume\tmedian_lag\tmean_lag\n"
+                                "a\tz\t146.865446\t1\t0.500000\t0.500000\n"
+                                "b\tz\t146.365446\t1\t1.000000\t1.000000\n");
+    pm_buf_free(&b);
+    pm_netinf_free(n);
+
+    /* equal gains: byte order of names decides, whatever the input order */
+    assert_int_equal(pm_netinf_create(&n), PM_OK);
+    assert_int_equal(pm_netinf_add(n, "1", "b", 0.0), PM_OK);
+    assert_int_equal(pm_netinf_add(n, "1", "z", 1.0), PM_OK);
+    assert_int_equal(pm_netinf_add(n, "2", "a", 0.0), PM_OK);
+    assert_int_equal(pm_netinf_add(n, "2", "z", 1.0), PM_OK);
+    assert_int_equal(pm_netinf_infer(n, &o, 1, &err), PM_OK);
+    assert_int_equal(pm_netinf_edge_count(n), 1);
+    assert_string_equal(pm_netinf_edge_at(n, 0)->origin, "a");
+
+    o.model = PM_NETINF_POWERLAW;
+    o.alpha = 1.0;
+    assert_int_equal(pm_netinf_infer(n, &o, 1, &err), PM_ERR_ARG);
+    assert_int_equal(pm_netinf_edge_count(n), 0);
+    o.model = PM_NETINF_EXPONENTIAL;
+    o.max_pairs = 1;
+    pm_errctx_clear(&err);
+    assert_int_equal(pm_netinf_infer(n, &o, 1, &err), PM_ERR_TOO_BIG);
+    pm_netinf_free(n);
+    pm_netinf_free(NULL);
+
+    pm_netinf_model m;
+    assert_int_equal(pm_netinf_model_parse("rayleigh", &m), PM_OK);
+    assert_int_equal(m, PM_NETINF_RAYLEIGH);
+    assert_int_equal(pm_netinf_model_parse("gauss", &m), PM_ERR_ARG);
+}
+
+typedef struct bad_lines {
+    unsigned line[16];
+    size_t n;
+} bad_lines;
+
+static void on_bad(void *ud, const pm_errctx *e)
+{
+    bad_lines *b = ud;
+    assert_true(strstr(e->file, "messy.csv") != NULL);
+    if (b->n < 16)
+        b->line[b->n++] = e->line;
+}
+
+static void test_reader(void **state)
+{
+    (void)state;
+    pm_netinf *n;
+    pm_errctx err;
+    pm_cascade_read_stats rs;
+    /* TSV, columns in another order, a blank line */
+    assert_int_equal(pm_netinf_create(&n), PM_OK);
+    assert_int_equal(pm_cascades_read(n, "tests/data/netinf/reordered.tsv", NULL, 0, NULL, NULL,
+                                      &rs, &err), PM_OK);
+    assert_int_equal(rs.delimiter, '\t');
+    assert_int_equal(rs.rows, 5);
+    assert_int_equal(rs.malformed, 0);
+    pm_netinf_stats s = pm_netinf_get_stats(n);
+    assert_int_equal(s.cascades, 2);
+    assert_int_equal(s.nodes, 5);
+    assert_int_equal(pm_netinf_infer(n, NULL, 1, &err), PM_OK);
+    assert_int_equal(pm_netinf_edge_count(n), 1);
+    pm_netinf_free(n);
+
+    /* SPID-style names, BOM, CRLF, quotes; five bad lines reported with their numbers */
+    assert_int_equal(pm_netinf_create(&n), PM_OK);
+    pm_cascade_columns cols = {"policy", "statenam", "adopt_year"};
+    bad_lines bl = {{0}, 0};
+    assert_int_equal(pm_cascades_read(n, "tests/data/netinf/messy.csv", &cols, 0, on_bad, &bl,
+                                      &rs, &err), PM_OK);
+    assert_int_equal(rs.delimiter, ',');
+    assert_int_equal(rs.lines, 9);
+    assert_int_equal(rs.rows, 5);
+    assert_int_equal(rs.malformed, 4);
+    assert_int_equal(bl.n, 4);
+    assert_int_equal(bl.line[0], 5); /* Ohio: too few fields */
+    assert_int_equal(bl.line[1], 6); /* NA time */
+    assert_int_equal(bl.line[2], 7); /* unterminated quote */
+    assert_int_equal(bl.line[3], 8); /* empty node */
+    s = pm_netinf_get_stats(n);
+    assert_int_equal(s.cascades, 3);  /* "debt act, 2005", "say \"hi\"", "plain" */
+    assert_int_equal(s.duplicates, 1); /* Utah twice: 1990 kept */
+    assert_int_equal(pm_netinf_infer(n, NULL, 5, &err), PM_OK);
+    assert_int_equal(pm_netinf_edge_count(n), 1);
+    assert_string_equal(pm_netinf_edge_at(n, 0)->origin, "Delaware");
+    assert_string_equal(pm_netinf_edge_at(n, 0)->destination, "Colorado");
+    pm_netinf_free(n);
+
+    /* missing column, missing file, line cap */
+    assert_int_equal(pm_netinf_create(&n), PM_OK);
+    pm_errctx_clear(&err);
+    assert_int_equal(pm_cascades_read(n, "tests/data/netinf/messy.csv", NULL, 0, NULL, NULL, &rs,
+                                      &err), PM_ERR_ARG);
+    assert_true(strstr(err.detail, "cascade_id") != NULL);
+    assert_int_equal(err.line, 1);
+    assert_int_equal(pm_cascades_read(n, "tests/data/netinf/none.csv", NULL, 0, NULL, NULL, &rs,
+                                      &err), PM_ERR_OPEN);
+    assert_int_equal(pm_cascades_read(n, "tests/data/netinf/messy.csv", &cols, 20, NULL, NULL, &rs,
+                                      &err), PM_ERR_TOO_BIG);
+    /* an empty file and a header-only file */
+    char path[] = "/tmp/pm_netinf_testXXXXXX";
+    int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    close(fd);
+    assert_int_equal(pm_cascades_read(n, path, NULL, 0, NULL, NULL, &rs, &err), PM_ERR_EMPTY);
+    FILE *hf = fopen(path, "w");
+    assert_non_null(hf);
+    fputs("cascade_id,node_name,event_time\n", hf);
+    fclose(hf);
+    assert_int_equal(pm_cascades_read(n, path, NULL, 0, NULL, NULL, &rs, &err), PM_OK);
+    assert_int_equal(rs.rows, 0);
+    assert_int_equal(pm_netinf_infer(n, NULL, 3, &err), PM_OK);
+    assert_int_equal(pm_netinf_edge_count(n), 0);
+    unlink(path);
+    /* the refused headers added nothing */
+    assert_int_equal(pm_cascades_read(n, "tests/data/netinf/reordered.tsv", NULL, 0, NULL, NULL,
+                                      &rs, &err), PM_OK);
+    assert_int_equal(pm_netinf_get_stats(n).events, 5);
+    pm_netinf_free(n);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_reference),
+        cmocka_unit_test(test_lazy_equals_exhaustive),
+        cmocka_unit_test(test_ties_duplicates_and_args),
+        cmocka_unit_test(test_reader),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
