@@ -66,6 +66,7 @@ run: deps
 test: deps
 	@$(MAKE) --no-print-directory all
 	@$(MAKE) --no-print-directory test-unit test-dict test-golden
+	@$(MAKE) --no-print-directory test-eval
 	@$(MAKE) --no-print-directory test-asan
 	@echo "make test: all suites passed"
 
@@ -78,6 +79,12 @@ test-dict: $(BIN)
 
 test-golden: $(BIN)
 	@PM_BIN=$(BIN) scripts/golden-test
+
+# Real documents with hand labels (tests/eval/LABELLING.md): issuer level and exact region
+# code must stay at or above the accuracy the README reports.
+.PHONY: test-eval
+test-eval: $(BIN)
+	@PM_BIN=$(BIN) python3 scripts/eval-real.py --min-level 98 --min-region 95
 
 # The same suites under ASan+UBSan, in their own build tree.
 test-asan:
