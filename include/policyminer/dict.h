@@ -104,4 +104,29 @@ typedef void (*pm_dict_report_fn)(void *ud, const char *line);
 long pm_dict_check(const char *dir, const pm_dict_options *o, pm_dict_report_fn report,
                    void *ud, pm_errctx *err);
 
+/* ---- audit: every match of every pattern, for one text (`policyminer dict explain`) ---- */
+
+/* One pattern match as the audit reports it. Spans are byte offsets into the text given to
+ * pm_dictset_audit. A vetoed match carries the veto that covered it. */
+typedef struct pm_dict_hit {
+    size_t dim, cat;
+    const char *pattern;   /* the pattern's source text */
+    unsigned line;         /* its line in the .dict file (pm_dictset_dim_file) */
+    size_t start, end;     /* the match */
+    int vetoed;            /* 1: a `not` pattern covers this match, so it does not count */
+    const char *veto;      /* that veto's source text (NULL when not vetoed) */
+    unsigned veto_line;
+    size_t veto_start, veto_end;
+} pm_dict_hit;
+
+typedef void (*pm_dict_audit_fn)(void *ud, const pm_dict_hit *hit);
+
+/* Runs every pattern of every category over text (no prefilter: a separate, slow path that
+ * the normal run never takes) and calls fn for each match in text order per pattern, up to
+ * max_per_pattern reports per pattern (0 = 16), vetoed ones included. Sets out like pm_dictset_match,
+ * which by construction gives the same categories. Returns PM_OK or PM_ERR_NOMEM. */
+pm_status pm_dictset_audit(const pm_dictset *d, pm_dict_scratch *s, const char *text,
+                           size_t len, pm_catset *out, size_t max_per_pattern,
+                           pm_dict_audit_fn fn, void *ud);
+
 #endif
