@@ -1,4 +1,6 @@
 /* cli/cmd_dict.c - `policyminer dict check [DIR]`: validate the regex dictionaries;
+ * `policyminer dict import FILE [-o OUT] [--dimension NAME] [--format yaml|liwc]`:
+ * convert a quanteda YAML or LIWC .dic dictionary into our format;
  * `policyminer dict explain [-d DIR] FILE DOC_ID`: show, for one document, where its issuer,
  * level and region came from and every dictionary match behind its labels (with the
  * vetoes that fired), so a researcher can audit each label. Printing only: the reading,
@@ -18,13 +20,19 @@ static void dict_usage(FILE *f)
 {
     fputs("Usage: policyminer dict check [DIR]\n"
           "       policyminer dict explain [-d DIR] FILE DOC_ID\n"
+          "       policyminer dict import FILE [-o OUT.dict] [--dimension NAME]\n"
+          "                               [--format yaml|liwc]\n"
           "check: compile every pattern of DIR/*.dict (default: the dictionary directory),\n"
           "run every must / must_not example, probe each pattern for catastrophic\n"
           "backtracking, and report problems with file and line. Exit 0 when all pass.\n"
           "explain: classify the document DOC_ID of FILE (gzip or plain corpus XML) and\n"
           "print its issuer evidence and every pattern match behind its labels: dictionary\n"
           "file and line, category, matched text with its byte span in the title or body,\n"
-          "and the matches a `not` pattern vetoed. Exit 1 when the document is not found.\n",
+          "and the matches a `not` pattern vetoed. Exit 1 when the document is not found.\n"
+          "import: convert a quanteda YAML (nested keys, glob values) or LIWC .dic file\n"
+          "(detected from its first character) into a .dict file (default: standard\n"
+          "output); CJK terms match as substrings with the longest match winning across\n"
+          "categories. Check the result with `policyminer dict check`.\n",
           f);
 }
 
@@ -205,6 +213,103 @@ static int dict_explain(int argc, char **argv)
     return rc;
 }
 
+/* ---- dict import ------------------------------------------------------------------------- */
+
+#define IMPORT_MAX_IN (64u << 20)   /* dictionaries are small; a bigger file is a mistake */
+#define IMPORT_MAX_OUT (256u << 20)
+
+static int dict_import(int argc, char **argv)
+{
+    const char *in = NULL, *outp = NULL, *dimname = NULL;
+    pm_dictimport_options o;
+    pm_dictimport_options_default(&o);
+    for (int i = 1; i < argc; i++) {
+        if ((strcmp(argv[i], "-o") == 0 || strcmp(argv[i], "--output") == 0) && i + 1 < argc)
+            outp = argv[++i];
+        else if (strcmp(argv[i], "--dimension") == 0 && i + 1 < argc)
+            dimname = argv[++i];
+        else if (strcmp(argv[i], "--format") == 0 && i + 1 < argc) {
+            i++;
+            if (strcmp(argv[i], "yaml") == 0)
+                o.format = PM_DICTIMPORT_YAML;
+            else if (strcmp(argv[i], "liwc") == 0)
+                o.format = PM_DICTIMPORT_LIWC;
+            else {
+                dict_usage(stderr);
+                return PM_EXIT_USAGE;
+            }
+        } else if (!in && argv[i][0] != '-')
+            in = argv[i];
+        else {
+            dict_usage(stderr);
+            return PM_EXIT_USAGE;
+        }
+    }
+    if (!in) {
+        dict_usage(stderr);
+        return PM_EXIT_USAGE;
+    }
+    /* the dimension key defaults to the file name, made snake_case */
+    char dim[33];
+    const char *b = base_name(dimname ? dimname : in);
+    size_t k = 0;
+    for (const char *p = b; *p && *p != '.' && k < sizeof dim - 1; p++) {
+        char c = *p >= 'A' && *p <= 'Z' ? (char)(*p - 'A' + 'a') : *p;
+        if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_')
+            dim[k++] = c;
+        else if (k && dim[k - 1] != '_')
+            dim[k++] = '_';
+    }
+    dim[k] = 0;
+    if (!k || dim[0] < 'a' || dim[0] > 'z')
+        snprintf(dim, sizeof dim, "imported");
+    o.dimension = dim;
+    o.source = in;
+    FILE *f = fopen(in, "rb");
+    if (!f) {
+        fprintf(stderr, "policyminer dict import: cannot open %s\n", in);
+        return PM_EXIT_RUN_ERROR;
+    }
+    pm_buf text, out;
+    pm_buf_init(&text, IMPORT_MAX_IN);
+    pm_buf_init(&out, IMPORT_MAX_OUT);
+    char chunk[65536];
+    size_t got;
+    pm_status st = PM_OK;
+    while (st == PM_OK && (got = fread(chunk, 1, sizeof chunk, f)) > 0)
+        st = pm_buf_append(&text, chunk, got);
+    int rd_err = ferror(f);
+    fclose(f);
+    int rc = PM_EXIT_OK;
+    pm_errctx err;
+    pm_errctx_clear(&err);
+    pm_dictimport_stats stats;
+    if (st != PM_OK || rd_err) {
+        fprintf(stderr, "policyminer dict import: %s: %s\n", in,
+                st == PM_ERR_TOO_BIG ? "larger than 64 MiB" : "read error");
+        rc = PM_EXIT_RUN_ERROR;
+    } else if ((st = pm_dict_import(text.data ? text.data : "", text.len, &o, &out, &stats,
+                                    &err)) != PM_OK) {
+        fprintf(stderr, "policyminer dict import: %s: %s: %s\n", in, pm_strerror(err.code),
+                err.detail);
+        rc = PM_EXIT_RUN_ERROR;
+    } else {
+        FILE *w = outp ? fopen(outp, "wb") : stdout;
+        if (!w || fwrite(out.data, 1, out.len, w) != out.len || (outp && fclose(w) != 0)) {
+            fprintf(stderr, "policyminer dict import: cannot write %s\n", outp ? outp : "output");
+            rc = PM_EXIT_RUN_ERROR;
+        }
+        fprintf(stderr,
+                "policyminer dict import: %s: %zu categories, %zu terms, %zu longer-match "
+                "vetoes; skipped %zu lines, %zu category ids, %zu <..> markers\n",
+                in, stats.categories, stats.terms, stats.vetoes, stats.skipped_lines,
+                stats.skipped_ids, stats.markers);
+    }
+    pm_buf_free(&text);
+    pm_buf_free(&out);
+    return rc;
+}
+
 int pm_cmd_dict(int argc, char **argv)
 {
     if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
@@ -213,6 +318,8 @@ int pm_cmd_dict(int argc, char **argv)
     }
     if (strcmp(argv[1], "explain") == 0)
         return dict_explain(argc - 1, argv + 1);
+    if (strcmp(argv[1], "import") == 0)
+        return dict_import(argc - 1, argv + 1);
     if (strcmp(argv[1], "check") != 0 || argc > 3) {
         dict_usage(stderr);
         return PM_EXIT_USAGE;
