@@ -214,12 +214,12 @@ static int resolve_organ(const pm_gazetteer *g, const char *s, size_t n, int yea
     return 0;
 }
 
-/* Where the organ ends in a title: the first 关于, 印发, 转发, 批转 or 《 (0 = none, or the
- * title starts with it). "上海市人民政府印发《关于…》的通知" ends at 印发, not at the 关于
- * inside the book-title marks. */
+/* Where the organ ends in a title: the first 关于, 印发, 转发, 批转, 贯彻 or 《 (0 = none, or
+ * the title starts with it). "上海市人民政府印发《关于…》的通知" ends at 印发, not at the 关于
+ * inside the book-title marks; "市政府贯彻国务院关于…" ends before the 国务院 it implements. */
 static size_t organ_end(const char *t, size_t n)
 {
-    static const char *const stop[] = {"关于", "印发", "转发", "批转", "《"};
+    static const char *const stop[] = {"关于", "印发", "转发", "批转", "贯彻", "《"};
     size_t best = 0;
     for (size_t i = 0; i < sizeof stop / sizeof stop[0]; i++) {
         const char *k = memmem(t, n, stop[i], strlen(stop[i]));

@@ -58,6 +58,12 @@ static void test_bare_level_organ(void **state)
     /* a name of another level is not taken: 省 … 武汉市 names no province */
     r = title_only("省人民政府关于同意武汉市城市总体规划的通知", NULL, 2010);
     assert_int_not_equal(r.region_code, 420100);
+    /* the organ ends at 贯彻: the 国务院 it implements is not the issuer; 上海 is not a
+     * prefecture, so the 文号 decides */
+    r = title_only("市政府贯彻国务院关于推进上海加快发展现代服务业和先进制造业建设国际金融中心"
+                   "和国际航运中心意见的实施意见", "沪府发〔2009〕25号", 2009);
+    assert_int_equal(r.level, PM_LEVEL_PROVINCIAL);
+    assert_int_equal(r.region_code, 310000);
     /* a bare organ with no division anywhere stays unresolved */
     r = title_only("市人民政府关于进一步优化营商环境的实施方案", NULL, 2018);
     assert_int_equal(r.level, PM_LEVEL_UNKNOWN);
