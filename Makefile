@@ -77,6 +77,7 @@ test: deps
 	@$(MAKE) --no-print-directory all
 	@$(MAKE) --no-print-directory test-unit test-dict test-golden test-distrib
 	@$(MAKE) --no-print-directory test-examples
+	@$(MAKE) --no-print-directory test-eval
 	@$(MAKE) --no-print-directory test-asan
 	@echo "make test: all suites passed"
 
@@ -101,6 +102,12 @@ test-distrib: $(BIN)
 # scripts/examples/diffusion_tables.py (pandas) on the golden diffusion case
 test-examples: $(BIN)
 	@PM_BIN=$(BIN) scripts/examples/test-examples
+
+# Real documents with hand labels (tests/eval/LABELLING.md): issuer level and exact region
+# code must stay at or above the accuracy the README reports.
+.PHONY: test-eval
+test-eval: $(BIN)
+	@PM_BIN=$(BIN) python3 scripts/eval-real.py --min-level 98 --min-region 95
 
 # The same suites under ASan+UBSan, in their own build tree.
 test-asan:

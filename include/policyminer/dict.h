@@ -17,6 +17,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include "policyminer/buf.h"
 #include "policyminer/status.h"
 
 #define PM_MAX_CATS 256 /* categories per dimension */
@@ -103,5 +104,67 @@ pm_status pm_dictset_match(const pm_dictset *d, pm_dict_scratch *s, const char *
 typedef void (*pm_dict_report_fn)(void *ud, const char *line);
 long pm_dict_check(const char *dir, const pm_dict_options *o, pm_dict_report_fn report,
                    void *ud, pm_errctx *err);
+
+/* ---- audit: every match of every pattern, for one text (`policyminer dict explain`) ---- */
+
+/* One pattern match as the audit reports it. Spans are byte offsets into the text given to
+ * pm_dictset_audit. A vetoed match carries the veto that covered it. */
+typedef struct pm_dict_hit {
+    size_t dim, cat;
+    const char *pattern;   /* the pattern's source text */
+    unsigned line;         /* its line in the .dict file (pm_dictset_dim_file) */
+    size_t start, end;     /* the match */
+    int vetoed;            /* 1: a `not` pattern covers this match, so it does not count */
+    const char *veto;      /* that veto's source text (NULL when not vetoed) */
+    unsigned veto_line;
+    size_t veto_start, veto_end;
+} pm_dict_hit;
+
+typedef void (*pm_dict_audit_fn)(void *ud, const pm_dict_hit *hit);
+
+/* Runs every pattern of every category over text (no prefilter: a separate, slow path that
+ * the normal run never takes) and calls fn for each match in text order per pattern, up to
+ * max_per_pattern reports per pattern (0 = 16), vetoed ones included. Sets out like pm_dictset_match,
+ * which by construction gives the same categories. Returns PM_OK or PM_ERR_NOMEM. */
+pm_status pm_dictset_audit(const pm_dictset *d, pm_dict_scratch *s, const char *text,
+                           size_t len, pm_catset *out, size_t max_per_pattern,
+                           pm_dict_audit_fn fn, void *ud);
+
+/* ---- import: quanteda YAML and LIWC .dic -> our .dict format (`policyminer dict import`) -- */
+
+typedef enum pm_dictimport_format {
+    PM_DICTIMPORT_AUTO = 0, /* LIWC when the first non-blank character is '%', else YAML */
+    PM_DICTIMPORT_YAML = 1, /* the subset quanteda's as.yaml writes: nested keys, glob lists */
+    PM_DICTIMPORT_LIWC = 2  /* LIWC .dic: % header of numbered categories, then term ids */
+} pm_dictimport_format;
+
+typedef struct pm_dictimport_options {
+    pm_dictimport_format format;
+    const char *dimension; /* dimension key of the output (default "imported") */
+    const char *source;    /* names the input in the output header (e.g. its path) */
+    size_t max_terms;      /* cap on terms (default 200000) */
+    size_t max_term_bytes; /* cap on one term (default 256) */
+} pm_dictimport_options;
+
+typedef struct pm_dictimport_stats {
+    size_t categories;    /* categories written (keys holding terms) */
+    size_t terms;         /* terms read */
+    size_t vetoes;        /* longer-match vetoes written */
+    size_t skipped_lines; /* LIWC lines with no usable category */
+    size_t skipped_ids;   /* LIWC id tokens that were not a known category */
+    size_t markers;       /* LIWC "<of>"-style markers dropped from terms */
+} pm_dictimport_stats;
+
+void pm_dictimport_options_default(pm_dictimport_options *o);
+
+/* Converts text (len bytes, UTF-8, optional BOM) into .dict text appended to out (whose
+ * cap bounds the output). Nested YAML keys become category keys joined with '_' (label_en
+ * keeps the path joined with '.'); LIWC categories are named by their header names. CJK
+ * terms match as substrings, ASCII terms as case-insensitive whole words, glob * and ?
+ * become bounded regex, and longest-match vetoes are added across categories (FORMAT.md).
+ * Returns PM_OK; or PM_ERR_UTF8, PM_ERR_DICT_SYNTAX (err->line set in detail),
+ * PM_ERR_TOO_BIG (a cap), PM_ERR_NOMEM, with err filled and out possibly partly written. */
+pm_status pm_dict_import(const char *text, size_t len, const pm_dictimport_options *o,
+                         pm_buf *out, pm_dictimport_stats *st, pm_errctx *err);
 
 #endif

@@ -112,7 +112,20 @@ static uint32_t count_code_points(const char *p, size_t n)
     return k;
 }
 
-/* Document number: the field, else the first 文号 in the title, else in the body head. */
+/* A 文号 in parentheses right after a closing 》 cites the document named in the marks. */
+static int cited(const char *p, size_t start)
+{
+    static const char *const open[] = {"》（", "》("};
+    for (size_t i = 0; i < 2; i++) {
+        size_t l = strlen(open[i]);
+        if (start >= l && memcmp(p + start - l, open[i], l) == 0)
+            return 1;
+    }
+    return 0;
+}
+
+/* Document number: the field, else the first 文号 in the title, else in the body head,
+ * skipping numbers that cite another document. */
 static void find_docno(const pm_doc *doc, pm_str *out, pm_docno *parsed, int *have)
 {
     *have = 0;
@@ -126,9 +139,19 @@ static void find_docno(const pm_doc *doc, pm_str *out, pm_docno *parsed, int *ha
     size_t head = doc->body.len < DOCNO_HEAD_BYTES ? doc->body.len : DOCNO_HEAD_BYTES;
     const pm_str where[2] = {doc->title, {doc->body.p, head}};
     for (int i = 0; i < 2; i++) {
-        if (where[i].len && pm_docno_find(where[i].p, where[i].len, parsed)) {
-            out->p = where[i].p + parsed->start;
-            out->len = parsed->end - parsed->start;
+        size_t off = 0;
+        while (off < where[i].len && pm_docno_find(where[i].p + off, where[i].len - off, parsed)) {
+            size_t st = off + parsed->start, en = off + parsed->end;
+            if (cited(where[i].p, st)) { /* 《…》（国函〔2009〕125号）: another document's */
+                off = en;
+                continue;
+            }
+            parsed->start = st;
+            parsed->end = en;
+            parsed->prefix_start += off;
+            parsed->prefix_end += off;
+            out->p = where[i].p + st;
+            out->len = en - st;
             *have = 1;
             return;
         }

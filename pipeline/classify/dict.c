@@ -682,6 +682,83 @@ pm_status pm_dictset_match(const pm_dictset *d, pm_dict_scratch *s, const char *
     return PM_OK;
 }
 
+/* ---- audit (dict explain): the slow, exhaustive path; never used by runs ---------------- */
+
+/* The first veto of c covering [hs, he), found the same way vetoed() looks for one. */
+static const pat *covering_veto(const pm_dictset *d, const cat *c, pm_dict_scratch *s,
+                                const char *t, size_t n, size_t hs, size_t he, size_t *vs,
+                                size_t *ve)
+{
+    for (size_t v = 0; v < c->nveto; v++) {
+        const pat *p = &d->vetoes[c->first_veto + v];
+        size_t off = hs > VETO_WINDOW ? hs - VETO_WINDOW : 0;
+        while (off > 0 && ((unsigned char)t[off] & 0xC0) == 0x80)
+            off--;
+        while (off <= hs) {
+            if (run(p, s, t, n, off, NULL) <= 0)
+                break;
+            PCRE2_SIZE *ov = pcre2_get_ovector_pointer(s->md);
+            if (ov[0] > hs)
+                break;
+            if (ov[1] >= he) {
+                *vs = ov[0];
+                *ve = ov[1];
+                return p;
+            }
+            off = ov[1] > ov[0] ? ov[1] : ov[0] + 1;
+            while (off < n && ((unsigned char)t[off] & 0xC0) == 0x80)
+                off++;
+        }
+    }
+    return NULL;
+}
+
+pm_status pm_dictset_audit(const pm_dictset *d, pm_dict_scratch *s, const char *text,
+                           size_t len, pm_catset *out, size_t max_per_pattern,
+                           pm_dict_audit_fn fn, void *ud)
+{
+    if (!max_per_pattern)
+        max_per_pattern = 16;
+    for (size_t i = 0; i < d->ndims; i++)
+        memset(&out[i], 0, sizeof out[i]);
+    for (size_t i = 0; i < d->ndims; i++) {
+        const dim *dm = &d->dims[i];
+        for (size_t c = 0; c < dm->ncats; c++) {
+            const cat *ci = &dm->cats[c];
+            for (size_t k = 0; k < ci->npat; k++) {
+                const pat *p = &d->pats[ci->first_pat + k];
+                size_t off = 0, seen = 0;
+                /* the cap limits reports, not evaluation: keep looking past vetoed matches */
+                while (off <= len &&
+                       (seen < max_per_pattern || !pm_catset_has(&out[i], (unsigned)c))) {
+                    if (run(p, s, text, len, off, NULL) <= 0)
+                        break;
+                    PCRE2_SIZE *ov = pcre2_get_ovector_pointer(s->md);
+                    pm_dict_hit h = {.dim = i, .cat = c, .pattern = p->src, .line = p->line,
+                                     .start = ov[0], .end = ov[1]};
+                    const pat *v = ci->nveto ? covering_veto(d, ci, s, text, len, h.start,
+                                                             h.end, &h.veto_start, &h.veto_end)
+                                             : NULL;
+                    if (v) {
+                        h.vetoed = 1;
+                        h.veto = v->src;
+                        h.veto_line = v->line;
+                    } else {
+                        pm_catset_set(&out[i], (unsigned)c);
+                    }
+                    if (fn && seen < max_per_pattern)
+                        fn(ud, &h);
+                    seen++;
+                    off = h.end > h.start ? h.end : h.start + 1;
+                    while (off < len && ((unsigned char)text[off] & 0xC0) == 0x80)
+                        off++;
+                }
+            }
+        }
+    }
+    return PM_OK;
+}
+
 /* ---- dict check -------------------------------------------------------------------------- */
 
 static void say(pm_dict_report_fn rep, void *ud, const char *fmt, ...)

@@ -1,7 +1,9 @@
 /* classify/issuer.c - who issued a document: organ text -> level and division code.
  *
- * Evidence in order: the <issuer> field, the organ before 关于 in the title, the
- * document-number prefix, the signature block, the <region> hint. A government is found
+ * Evidence in order: the <issuer> field, the organ before 关于 / 印发 / 《 in the title (a
+ * bare "省人民政府" / "县人民政府办公室" takes the first division of that level named later in
+ * the title), the document-number prefix, the signature block, a division name opening
+ * the title ("辽宁省重大动物疫情应急实施办法"), the <region> hint. A government is found
  * as a chain of division names (广东省深圳市南山区), each name the longest key at its
  * position, each link filtered to the divisions inside the previous one; the document's
  * year picks the names in use then, full names beat short aliases, the region hint
@@ -212,6 +214,68 @@ static int resolve_organ(const pm_gazetteer *g, const char *s, size_t n, int yea
     return 0;
 }
 
+/* Where the organ ends in a title: the first 关于, 印发, 转发, 批转, 贯彻 or 《 (0 = none, or
+ * the title starts with it). "上海市人民政府印发《关于…》的通知" ends at 印发, not at the 关于
+ * inside the book-title marks; "市政府贯彻国务院关于…" ends before the 国务院 it implements. */
+static size_t organ_end(const char *t, size_t n)
+{
+    static const char *const stop[] = {"关于", "印发", "转发", "批转", "贯彻", "《"};
+    size_t best = 0;
+    for (size_t i = 0; i < sizeof stop / sizeof stop[0]; i++) {
+        const char *k = memmem(t, n, stop[i], strlen(stop[i]));
+        if (k && k > t && (best == 0 || (size_t)(k - t) < best))
+            best = (size_t)(k - t);
+    }
+    return best;
+}
+
+/* The level a bare organ names by its first character ("省人民政府", "县政府办公室",
+ * "自治区人民政府"); UNKNOWN when it starts otherwise. */
+static pm_level bare_level(const char *s, size_t n)
+{
+    static const struct {
+        const char *w;
+        pm_level lv;
+    } w[] = {{"自治区", PM_LEVEL_PROVINCIAL}, {"省", PM_LEVEL_PROVINCIAL},
+             {"市", PM_LEVEL_PREFECTURE},     {"州", PM_LEVEL_PREFECTURE},
+             {"盟", PM_LEVEL_PREFECTURE},     {"县", PM_LEVEL_COUNTY},
+             {"区", PM_LEVEL_COUNTY},         {"旗", PM_LEVEL_COUNTY}};
+    for (size_t i = 0; i < sizeof w / sizeof w[0]; i++) {
+        size_t l = strlen(w[i].w);
+        if (n > l && memcmp(s, w[i].w, l) == 0)
+            return w[i].lv;
+    }
+    return PM_LEVEL_UNKNOWN;
+}
+
+/* A bare organ ("省人民政府关于印发湖北省…办法的通知") is the government of the first
+ * division of its level named in the rest of the title; a name of another level is
+ * skipped whole. Returns 1 if found. */
+static int resolve_bare(const pm_gazetteer *g, const char *t, size_t organ, size_t n, int year,
+                        uint32_t hint, pm_issuer_result *r)
+{
+    pm_level want = bare_level(t, organ);
+    if (want == PM_LEVEL_UNKNOWN)
+        return 0;
+    size_t lim = n < 4 * SCAN_BYTES ? n : 4 * SCAN_BYTES;
+    for (size_t p = organ; p < lim; p++) {
+        if (!boundary(t, n, p))
+            continue;
+        cand c;
+        size_t len = chain(g, t + p, n - p, &c);
+        if (!len)
+            continue;
+        pm_level lv;
+        const pm_division *d = choose(g, &c, year, hint, &lv);
+        if (d && lv == want) {
+            set_division(r, d, lv);
+            return 1;
+        }
+        p += len - 1; /* a longer name is not re-read from its middle */
+    }
+    return 0;
+}
+
 static int from_code(const pm_gazetteer *g, uint32_t code, int year, pm_issuer_result *r)
 {
     if (code == PM_CODE_CENTRAL) {
@@ -316,11 +380,12 @@ void pm_issuer_resolve(const pm_gazetteer *g, const pm_issuer_input *in, pm_issu
     }
     if (in->title_len) {
         const char *t = in->title;
-        const char *k = memmem(t, in->title_len, "关于", 6);
-        if (k && k > t && resolve_organ(g, t, (size_t)(k - t), y, hint, out)) {
+        size_t k = organ_end(t, in->title_len);
+        if (k && (resolve_organ(g, t, k, y, hint, out) ||
+                  resolve_bare(g, t, k, in->title_len, y, hint, out))) {
             if (!in->issuer_len) {
                 out->issuer = t;
-                out->issuer_len = (size_t)(k - t);
+                out->issuer_len = k;
             }
             out->source = PM_ISRC_TITLE;
             return;
@@ -343,6 +408,24 @@ void pm_issuer_resolve(const pm_gazetteer *g, const pm_issuer_input *in, pm_issu
         }
         out->source = PM_ISRC_SIGNATURE;
         return;
+    }
+    /* a title that opens with its jurisdiction and names no organ (regulations, 办法) */
+    if (in->title_len) {
+        cand c;
+        size_t len = chain(g, in->title, in->title_len, &c);
+        if (len) {
+            pm_level lv;
+            const pm_division *d = choose(g, &c, y, hint, &lv);
+            if (d && lv != PM_LEVEL_UNKNOWN) {
+                set_division(out, d, lv);
+                if (!in->issuer_len) {
+                    out->issuer = in->title;
+                    out->issuer_len = len;
+                }
+                out->source = PM_ISRC_TITLE;
+                return;
+            }
+        }
     }
     if (hint && from_code(g, hint, y, out)) {
         out->source = PM_ISRC_HINT;
