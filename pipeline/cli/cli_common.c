@@ -46,8 +46,10 @@ const char *pm_cli_default_dict_dir(void)
     if (n > 0) {
         path[n] = '\0';
         char *slash = strrchr(path, '/');
-        if (slash) {
-            strcpy(slash, "/../share/policyminer/dictionaries");
+        /* installed, or the source tree the binary was built in (./policyminer) */
+        static const char *const rel[] = {"/../share/policyminer/dictionaries", "/dictionaries"};
+        for (size_t i = 0; slash && i < sizeof rel / sizeof *rel; i++) {
+            strcpy(slash, rel[i]);
             char probe[4200];
             snprintf(probe, sizeof probe, "%s/gazetteer.tsv", path);
             if (stat(probe, &sb) == 0)
