@@ -7,7 +7,7 @@
 
 VERSION := 0.1.0
 CC      ?= cc
-PKGS    := libxml-2.0 libpcre2-8 zlib
+PKGS    := libxml-2.0 libpcre2-8 zlib jansson
 BUILD   ?= build
 OPT     ?= -O2 -g
 SAN     ?=

@@ -69,6 +69,8 @@ typedef struct pm_run_summary {
     uint64_t fiscal_docs;        /* documents with a fiscal_financial instrument */
     uint64_t instrument_docs;    /* documents with any instrument */
     uint64_t rejects_by_reason[PM_STATUS_LAST];
+    uint64_t records_skipped;    /* skipped by design, not documents: WARC records other than
+                                  * HTML responses, blank JSON lines */
     int threads;
     pm_run_stats stats;
 } pm_run_summary;

@@ -38,6 +38,9 @@ typedef enum pm_status {
     PM_ERR_TRUNCATED_DOC = 24, /* document cut off by end of input */
     PM_ERR_TOO_MANY_DOCS = 25, /* per-file document cap reached */
     PM_ERR_LOOP = 26,          /* directory loop (symlink) */
+    PM_ERR_JSON = 27,          /* JSON Lines: a line that is not a JSON object, or a bad field */
+    PM_ERR_WARC = 28,          /* malformed WARC record (headers, length, framing) */
+    PM_ERR_ENCODING = 29,      /* unknown charset, or bytes invalid in the declared one */
     PM_STATUS_LAST
 } pm_status;
 

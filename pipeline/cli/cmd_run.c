@@ -43,6 +43,8 @@ static void run_usage(FILE *f)
           "      --no-generic-policies diffusion over named experiments only, not over\n"
           "                            instrument x sector combinations\n"
           "      --window YEARS        edges.tsv: max lag between adopters (default 5)\n"
+          "      --map KEY=FIELD,...   JSON Lines field names (keys id title issuer docno\n"
+          "                            date region url body; default: each key itself)\n"
           "      --stats               print the per-stage time profile at the end\n"
           "  -q, --quiet               no progress line and no summary\n"
           "  -h, --help                this help\n"
@@ -75,13 +77,17 @@ static void print_summary(const pm_run_summary *s, const char *outdir)
             "unknown %.1f%%\n"
             "  local documents issued by prefecture-level governments: %.1f%%\n"
             "  documents with a fiscal/financial instrument: %.1f%% of those with any instrument\n"
-            "  tables in %s/ (rejects.tsv lists every rejected document and why)\n",
+            "  tables in %s/ (rejects.tsv lists every rejected document and why)\n"
+            "%s",
             (unsigned long long)s->files_seen, (unsigned long long)s->docs_seen,
             (unsigned long long)s->docs_classified, (unsigned long long)s->docs_rejected, mb,
             s->stats.wall, mb / w, s->threads, pct(s->by_level[1], s->docs_classified),
             pct(s->by_level[2], s->docs_classified), pct(s->by_level[3], s->docs_classified),
             pct(s->by_level[4], s->docs_classified), pct(s->by_level[0], s->docs_classified),
-            pct(s->by_level[3], local), pct(s->fiscal_docs, s->instrument_docs), outdir);
+            pct(s->by_level[3], local), pct(s->fiscal_docs, s->instrument_docs), outdir, "");
+    if (s->records_skipped)
+        fprintf(stderr, "  %llu records skipped by design (WARC records other than HTML responses, "
+                        "blank JSON lines)\n", (unsigned long long)s->records_skipped);
 }
 
 static void print_stats(const pm_run_summary *s)
@@ -103,7 +109,8 @@ static void print_stats(const pm_run_summary *s)
 }
 
 enum { OPT_MAXDOC = 256, OPT_MAXMEMBER, OPT_MAXDOCS, OPT_MAXFIELD, OPT_MATCH, OPT_DEPTH,
-       OPT_NOPRE, OPT_STATS, OPT_NODIFF, OPT_NOGENERIC, OPT_WINDOW };
+       OPT_NOPRE, OPT_STATS, OPT_NODIFF, OPT_NOGENERIC, OPT_WINDOW,
+       OPT_MAP };
 
 int pm_cmd_run(int argc, char **argv)
 {
@@ -122,6 +129,7 @@ int pm_cmd_run(int argc, char **argv)
         {"no-diffusion", no_argument, 0, OPT_NODIFF},
         {"no-generic-policies", no_argument, 0, OPT_NOGENERIC},
         {"window", required_argument, 0, OPT_WINDOW},
+        {"map", required_argument, 0, OPT_MAP},
         {0, 0, 0, 0}};
     pm_run_options o;
     pm_run_options_default(&o);
@@ -149,6 +157,15 @@ int pm_cmd_run(int argc, char **argv)
         case OPT_NODIFF: o.no_diffusion = 1; break;
         case OPT_NOGENERIC: o.diffusion.generic_policies = 0; break;
         case OPT_WINDOW: bad = pm_cli_parse_size(optarg, &v) || !v || v > 100; o.diffusion.window_years = (int)v; break;
+        case OPT_MAP: {
+            char why[160];
+            if (pm_jsonl_map_check(optarg, why, sizeof why) != PM_OK) {
+                fprintf(stderr, "policyminer run: --map: %s\n", why);
+                return PM_EXIT_USAGE;
+            }
+            o.limits.field_map = optarg;
+            break;
+        }
         default: run_usage(stderr); return PM_EXIT_USAGE;
         }
         if (bad) {

@@ -74,6 +74,7 @@ typedef struct worker {
 
 typedef struct engine {
     const pm_run_options *o;
+    pm_limits lim;       /* o->limits, plus where readers find their data (dict_dir) */
     pm_classifier *cls;
     const pm_dictset *dicts;
     pm_inputs *inputs;
@@ -150,10 +151,13 @@ static void process_batch(engine *e, worker *w, batch *b)
     const pm_format *fmt = b->fmt;
     size_t fi = format_index(fmt);
     b->fatal = PM_OK;
-    if (!w->parse_scratch[fi] && fmt &&
-        fmt->parse_create(&w->parse_scratch[fi], &e->o->limits) != PM_OK) {
-        b->fatal = PM_ERR_NOMEM;
-        return;
+    if (!w->parse_scratch[fi] && fmt) {
+        pm_status cst = fmt->parse_create(&w->parse_scratch[fi], &e->lim);
+        if (cst != PM_OK) {
+            w->parse_scratch[fi] = NULL;
+            b->fatal = cst;
+            return;
+        }
     }
     const char *dim_instr_group = NULL;
     (void)dim_instr_group;
@@ -496,10 +500,11 @@ static pm_status read_input(engine *e, size_t idx)
         if (utf16)
             return file_reject(e, idx, PM_ERR_UTF8, "UTF-16 text (byte-order mark): convert to UTF-8");
         return file_reject(e, idx, hlen ? PM_ERR_NOT_CORPUS : PM_ERR_EMPTY,
-                           hlen ? "no known format (corpus XML expected)" : "zero bytes");
+                           hlen ? "no known format (corpus XML, HTML, WARC or JSON Lines expected)"
+                                : "zero bytes");
     }
     void *sp = NULL;
-    st = fmt->split_create(&sp, &e->o->limits);
+    st = fmt->split_create(&sp, &e->lim);
     if (st != PM_OK) {
         pm_gz_close(gz);
         return st;
@@ -519,6 +524,10 @@ static pm_status read_input(engine *e, size_t idx)
         }
         if (res == PM_SPLIT_END)
             break;
+        if (res == PM_SPLIT_SKIP) { /* by design (WARC request, blank line): counted only */
+            e->sum->records_skipped++;
+            continue;
+        }
         item proto;
         memset(&proto, 0, offsetof(item, cats));
         proto.src = idx;
@@ -667,6 +676,9 @@ pm_status pm_run(const pm_run_options *o, pm_run_summary *sum, pm_errctx *err)
     memset(sum, 0, sizeof *sum);
     pm_errctx_clear(err);
     e->o = o;
+    e->lim = o->limits;
+    if (!e->lim.dict_dir)
+        e->lim.dict_dir = o->dict_dir;
     e->sum = sum;
     e->err = err;
     e->t0 = now();
