@@ -78,6 +78,7 @@ test-dict: $(BIN)
 
 test-golden: $(BIN)
 	@PM_BIN=$(BIN) scripts/golden-test
+	@PM_BIN=$(BIN) tests/golden/formats/order-test.sh
 
 # The same suites under ASan+UBSan, in their own build tree.
 test-asan:

@@ -95,6 +95,11 @@ typedef struct pm_format {
 /* The built-in formats (corpus XML first, new ones appended); NULL-terminated.
  * pm_format_sniff tries them in its own order: WARC, JSON Lines, HTML, corpus XML. */
 const pm_format *const *pm_formats(void);
+/* Initialises the parsing libraries' global state (libxml2's xmlInitParser). Call once,
+ * before readers run on several threads at the same time: libxml2 2.9 creating parser
+ * contexts concurrently before it is initialised can deadlock. pm_run does this. */
+void pm_readers_init(void);
+
 /* First format whose sniff accepts head, or NULL. */
 const pm_format *pm_format_sniff(const char *head, size_t n);
 

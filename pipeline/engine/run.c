@@ -500,8 +500,7 @@ static pm_status read_input(engine *e, size_t idx)
         if (utf16)
             return file_reject(e, idx, PM_ERR_UTF8, "UTF-16 text (byte-order mark): convert to UTF-8");
         return file_reject(e, idx, hlen ? PM_ERR_NOT_CORPUS : PM_ERR_EMPTY,
-                           hlen ? "no known format (corpus XML, HTML, WARC or JSON Lines expected)"
-                                : "zero bytes");
+                           hlen ? "no known format (corpus XML expected)" : "zero bytes");
     }
     void *sp = NULL;
     st = fmt->split_create(&sp, &e->lim);
@@ -751,6 +750,7 @@ pm_status pm_run(const pm_run_options *o, pm_run_summary *sum, pm_errctx *err)
     }
 
     atomic_init(&e->producer_done, 0);
+    pm_readers_init(); /* before any thread creates a parser */
     pm_status pst = PM_OK;
 #pragma omp parallel num_threads(nt)
     {

@@ -3,6 +3,7 @@
  *
  * Adding a format = one file in readers/ plus one entry in FORMATS below.
  */
+#include <libxml/parser.h>
 #include <string.h>
 
 #include "policyminer/reader.h"
@@ -22,6 +23,8 @@ static const pm_format *const SNIFF_ORDER[] = {&pm_format_warc, &pm_format_jsonl
                                                &pm_format_html, &pm_format_corpus_xml, NULL};
 
 const pm_format *const *pm_formats(void) { return FORMATS; }
+
+void pm_readers_init(void) { xmlInitParser(); }
 
 const pm_format *pm_format_sniff(const char *head, size_t n)
 {
