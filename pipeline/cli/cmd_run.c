@@ -26,7 +26,8 @@ static void run_usage(FILE *f)
 {
     fputs("Usage: policyminer run [OPTIONS] -o OUTDIR INPUT...\n"
           "Classify every document of the INPUTs (files, directories walked recursively,\n"
-          "or - for standard input; gzip or plain corpus XML) and write documents.tsv,\n"
+          "or - for standard input; gzip or plain corpus XML, HTML pages, WARC crawls or\n"
+          "JSON Lines, recognised by content) and write documents.tsv,\n"
           "counts.tsv, rejects.tsv and manifest.json into OUTDIR.\n\n"
           "  -o, --output DIR          output directory (created if missing)\n"
           "  -j, --threads N           worker threads (default: all cores)\n"
