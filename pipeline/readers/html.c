@@ -478,8 +478,10 @@ static pm_status convert(pm_html *h, const char *enc, const char *p, size_t n, s
 
 /* --- text building --- */
 
-static int is_space_at(const unsigned char *s, size_t n, size_t *len)
+static inline int is_space_at(const unsigned char *s, size_t n, size_t *len)
 {
+    if (s[0] > ' ' && s[0] != 0xC2 && s[0] != 0xE3) /* the common case, decided at once */
+        return 0;
     if (s[0] == ' ' || s[0] == '\t' || s[0] == '\n' || s[0] == '\r' || s[0] == '\f') {
         *len = 1;
         return 1;
