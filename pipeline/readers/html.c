@@ -1084,6 +1084,12 @@ pm_status pm_html_extract(pm_html *h, const char *p, size_t n, const pm_html_ctx
                       label[0] ? label : "undeclared-encoding");
         return PM_ERR_UTF8;
     }
+    /* Entity declarations have no place in a web page; the HTML parser would not expand
+     * them, but it would show the declaration as text: refuse, as corpus XML does. */
+    if (memmem(src, sn, "<!ENTITY", 8)) {
+        pm_reject_set(rej, PM_ERR_XML_DTD, ctx->offset, rid, ridl, "entity declaration in the page refused");
+        return PM_ERR_XML_DTD;
+    }
     if (sn > INT32_MAX) {
         pm_reject_set(rej, PM_ERR_DOC_TOO_BIG, ctx->offset, rid, ridl, "page too large for the parser");
         return PM_ERR_DOC_TOO_BIG;

@@ -184,6 +184,12 @@ static void test_broken_html_recovered(void **state)
     assert_non_null(strstr(p.body, "第一段未闭合"));
     assert_non_null(strstr(p.body, "表格里\n两格"));
     assert_non_null(strstr(p.body, "最后一段 & 完"));
+    /* an internal DTD subset is refused like in corpus XML: nothing read, nothing expanded */
+    static const char xxe[] =
+        "<!DOCTYPE html [<!ENTITY x SYSTEM \"file:///etc/passwd\"><!ENTITY y \"expanded\">]>\n"
+        "<html><body><p>a&x;b&y;c</p></body></html>";
+    run_page(xxe, strlen(xxe), 0, &p);
+    assert_int_equal(p.code, PM_ERR_XML_DTD);
     /* deep nesting does not recurse on the C stack */
     size_t depth = 20000, len = 0;
     char *deep = malloc(depth * 11 + 64);
