@@ -285,14 +285,18 @@ static pm_status wsplit_next(void *state, pm_gz *in, pm_raw *raw, pm_reject *rej
             if (!s->skip)
                 continue;
             if (s->gz_err != PM_OK || s->eof) {
-                /* the skipped record itself was cut short: it was already counted */
+                /* the block being drained is cut short: whatever its Content-Length still
+                 * covered is lost (a bogus length could hide records), so say so */
+                uint64_t left = s->skip;
                 s->skip = 0;
-                if (s->gz_err != PM_OK) {
+                if (s->gz_err != PM_OK)
                     lose_record(s, rej, NULL, "a skipped record");
-                    *res = PM_SPLIT_REJECT;
-                    return PM_OK;
-                }
-                continue;
+                else
+                    pm_reject_set(rej, PM_ERR_TRUNCATED_DOC, s->buf_off, NULL, 0,
+                                  "input ends %llu bytes short of a skipped record's Content-Length",
+                                  (unsigned long long)left);
+                *res = PM_SPLIT_REJECT;
+                return PM_OK;
             }
             if ((st = wmore(s, in)) != PM_OK)
                 return st;

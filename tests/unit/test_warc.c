@@ -303,6 +303,17 @@ static void test_oversized_response_skipped(void **state)
     assert_string_equal(o.rej_id[0], "http://big.example/");
     assert_int_equal(o.ndocs, 1);
     assert_string_equal(o.body[0], "小");
+    /* a skipped record whose Content-Length runs past the end hides whatever follows:
+     * reported, not silent */
+    buf c = {0};
+    http(&c, "http://small.example/", hdr, small, strlen(small));
+    record(&c, "metadata", "http://small.example/", "application/warc-fields", "x: y\r\n", 6, 100000);
+    http(&c, "http://hidden.example/", hdr, small, strlen(small));
+    run(c.p, c.n, 0, &o);
+    assert_int_equal(o.ndocs, 1);
+    assert_int_equal(o.nrej, 1);
+    assert_int_equal(o.rej[0], PM_ERR_TRUNCATED_DOC);
+    free(c.p);
     free(b.p);
     free(body.p);
 }
