@@ -247,7 +247,8 @@ static int http_is_html(const char *p, size_t n, int complete, char *why, size_t
         return 0;
     }
     int code = 0;
-    if (n < 12 || memcmp(p, "HTTP/", 5) != 0 || sscanf(p + 8, " %3d", &code) != 1) {
+    const char *sp = n > 5 ? memchr(p, ' ', he) : NULL; /* "HTTP/1.1 200", "HTTP/2 200" */
+    if (n < 12 || memcmp(p, "HTTP/", 5) != 0 || !sp || sscanf(sp, " %3d", &code) != 1) {
         snprintf(why, whysz, "response without an HTTP status line");
         return 0;
     }

@@ -156,7 +156,7 @@ static int crawl(buf recs[12])
     record(&recs[k++], "request", "http://www.gd.gov.cn/a.html", "application/http; msgtype=request",
            "GET /a.html HTTP/1.1\r\n\r\n", 24, 0);
     const char *p1 = "<html><head><title>t</title></head><body><p>广东页面正文</p></body></html>";
-    http(&recs[k++], "http://www.gd.gov.cn/a.html", "HTTP/1.1 200 OK\r\nContent-Type: text/html; charset=utf-8\r\n",
+    http(&recs[k++], "http://www.gd.gov.cn/a.html", "HTTP/2 200\r\nContent-Type: text/html; charset=utf-8\r\n",
          p1, strlen(p1));
     record(&recs[k++], "metadata", "http://www.gd.gov.cn/a.html", "application/warc-fields", "outlinks: x\r\n", 13, 0);
     http(&recs[k++], "http://www.gd.gov.cn/logo.png", "HTTP/1.1 200 OK\r\nContent-Type: image/png\r\n", "\x89PNG", 4);
