@@ -7,7 +7,7 @@
 
 VERSION := 0.1.0
 CC      ?= cc
-PKGS    := libxml-2.0 libpcre2-8 zlib
+PKGS    := libxml-2.0 libpcre2-8 zlib jansson
 BUILD   ?= build
 OPT     ?= -O2 -g
 SAN     ?=
@@ -90,6 +90,7 @@ test-dict: $(BIN)
 
 test-golden: $(BIN)
 	@PM_BIN=$(BIN) scripts/golden-test
+	@PM_BIN=$(BIN) tests/golden/formats/order-test.sh
 
 # Shards + merge and refreshes (--state) against one clean run, byte for byte.
 # With Open MPI present (install-deps installs it) the MPI build is checked too.

@@ -23,6 +23,11 @@ typedef struct pm_limits {
     uint64_t max_member_bytes;   /* decompressed bytes per gzip member (default 4 GiB) */
     uint64_t max_docs_per_file;  /* documents per input file (default 0 = unlimited) */
     uint32_t max_field_bytes;    /* output field cap (title, issuer ...; default 4096) */
+    /* Reader settings that are not sizes travel here too, so the format vtable stays as is.
+     * Both strings are borrowed and must outlive the readers; NULL = default. */
+    const char *dict_dir;        /* where HTML/WARC/JSONL find gov_hosts.tsv (URL host ->
+                                  * region hint); NULL or no file = no host hints */
+    const char *field_map;       /* JSON Lines --map "id=gid,title=Title,..." */
 } pm_limits;
 
 void pm_limits_default(pm_limits *lim);
@@ -42,6 +47,7 @@ typedef struct pm_doc {
     pm_str region_code; /* <region code="440000"> hint */
     pm_str url;
     pm_str body;        /* text content, markup removed, entities decoded */
+    pm_str fetched;     /* WARC-Date: when the page was crawled - never the issue date */
 } pm_doc;
 
 /* One raw record cut from the stream. */
@@ -62,7 +68,10 @@ typedef struct pm_reject {
 typedef enum pm_split_result {
     PM_SPLIT_RECORD = 0, /* *raw filled */
     PM_SPLIT_REJECT = 1, /* *rej filled; call again */
-    PM_SPLIT_END = 2     /* no more records */
+    PM_SPLIT_END = 2,    /* no more records */
+    PM_SPLIT_SKIP = 3    /* a record skipped by design, not a document and not an error
+                          * (a WARC request/metadata record, a non-HTML response); *rej
+                          * says what it was (code PM_OK, detail); call again */
 } pm_split_result;
 
 typedef struct pm_format {
@@ -83,10 +92,21 @@ typedef struct pm_format {
     void (*parse_free)(void *scratch);
 } pm_format;
 
-/* The built-in formats, in sniffing priority order; NULL-terminated. */
+/* The built-in formats (corpus XML first, new ones appended); NULL-terminated.
+ * pm_format_sniff tries them in its own order: WARC, JSON Lines, HTML, corpus XML. */
 const pm_format *const *pm_formats(void);
+/* Initialises the parsing libraries' global state (libxml2's xmlInitParser). Call once,
+ * before readers run on several threads at the same time: libxml2 2.9 creating parser
+ * contexts concurrently before it is initialised can deadlock. pm_run does this. */
+void pm_readers_init(void);
+
 /* First format whose sniff accepts head, or NULL. */
 const pm_format *pm_format_sniff(const char *head, size_t n);
+
+/* Checks a JSON Lines field map ("id=gid,title=Title"; keys id title issuer docno date
+ * region url body, each at most once; "key=" leaves it unmapped). PM_OK, or PM_ERR_ARG
+ * with a reason in why. */
+pm_status pm_jsonl_map_check(const char *spec, char *why, size_t whylen);
 
 /* Validates UTF-8 strictly (no overlongs, no surrogates, no NUL, <= U+10FFFF).
  * Returns 1 when valid; else 0 and *bad_at = offset of the first bad byte. */

@@ -40,6 +40,9 @@ typedef enum pm_status {
     PM_ERR_LOOP = 26,          /* directory loop (symlink) */
     PM_ERR_DUP_CONTENT = 27,   /* same title and body as an earlier document */
     PM_ERR_STATE = 28,         /* state or partial output unusable or inconsistent */
+    PM_ERR_JSON = 29,          /* JSON Lines: a line that is not a JSON object, or a bad field */
+    PM_ERR_WARC = 30,          /* malformed WARC record (headers, length, framing) */
+    PM_ERR_ENCODING = 31,      /* unknown charset, or bytes invalid in the declared one */
     PM_STATUS_LAST
 } pm_status;
 

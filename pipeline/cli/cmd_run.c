@@ -29,7 +29,8 @@ static void run_usage(FILE *f)
 {
     fputs("Usage: policyminer run [OPTIONS] -o OUTDIR INPUT...\n"
           "Classify every document of the INPUTs (files, directories walked recursively,\n"
-          "or - for standard input; gzip or plain corpus XML) and write documents.tsv,\n"
+          "or - for standard input; gzip or plain corpus XML, HTML pages, WARC crawls or\n"
+          "JSON Lines, recognised by content) and write documents.tsv,\n"
           "counts.tsv, rejects.tsv and manifest.json into OUTDIR.\n\n"
           "  -o, --output DIR          output directory (created if missing)\n"
           "  -j, --threads N           worker threads (default: all cores)\n"
@@ -60,6 +61,8 @@ static void run_usage(FILE *f)
           "      --eha-panel           also write eha_panel.tsv (event-history panel)\n"
           "      --officials FILE      officials' postings (person_id, region_code, start,\n"
           "                            end): write officials.tsv, officials_summary.tsv\n"
+          "      --map KEY=FIELD,...   JSON Lines field names (keys id title issuer docno\n"
+          "                            date region url body; default: each key itself)\n"
           "      --stats               print the per-stage time profile at the end\n"
           "  -q, --quiet               no progress line and no summary\n"
           "  -h, --help                this help\n"
@@ -92,13 +95,17 @@ static void print_summary(const pm_run_summary *s, const char *outdir)
             "unknown %.1f%%\n"
             "  local documents issued by prefecture-level governments: %.1f%%\n"
             "  documents with a fiscal/financial instrument: %.1f%% of those with any instrument\n"
-            "  tables in %s/ (rejects.tsv lists every rejected document and why)\n",
+            "  tables in %s/ (rejects.tsv lists every rejected document and why)\n"
+            "%s",
             (unsigned long long)s->files_seen, (unsigned long long)s->docs_seen,
             (unsigned long long)s->docs_classified, (unsigned long long)s->docs_rejected, mb,
             s->stats.wall, mb / w, s->threads, pct(s->by_level[1], s->docs_classified),
             pct(s->by_level[2], s->docs_classified), pct(s->by_level[3], s->docs_classified),
             pct(s->by_level[4], s->docs_classified), pct(s->by_level[0], s->docs_classified),
-            pct(s->by_level[3], local), pct(s->fiscal_docs, s->instrument_docs), outdir);
+            pct(s->by_level[3], local), pct(s->fiscal_docs, s->instrument_docs), outdir, "");
+    if (s->records_skipped)
+        fprintf(stderr, "  %llu records skipped by design (WARC records other than HTML responses, "
+                        "blank JSON lines)\n", (unsigned long long)s->records_skipped);
 }
 
 static void print_stats(const pm_run_summary *s)
@@ -121,7 +128,7 @@ static void print_stats(const pm_run_summary *s)
 
 enum { OPT_MAXDOC = 256, OPT_MAXMEMBER, OPT_MAXDOCS, OPT_MAXFIELD, OPT_MATCH, OPT_DEPTH,
        OPT_NOPRE, OPT_STATS, OPT_NODIFF, OPT_NOGENERIC, OPT_WINDOW, OPT_SHARD, OPT_STATE,
-       OPT_STATE_VERIFY };
+       OPT_STATE_VERIFY, OPT_MAP };
 enum { OPT_NETINF_EDGES = 512, OPT_NETINF_MODEL, OPT_NETINF_ALPHA, OPT_EHA, OPT_OFFICIALS };
 
 int pm_cmd_run(int argc, char **argv)
@@ -149,6 +156,7 @@ int pm_cmd_run(int argc, char **argv)
         {"netinf-alpha", required_argument, 0, OPT_NETINF_ALPHA},
         {"eha-panel", no_argument, 0, OPT_EHA},
         {"officials", required_argument, 0, OPT_OFFICIALS},
+        {"map", required_argument, 0, OPT_MAP},
         {0, 0, 0, 0}};
     pm_run_options o;
     pm_run_options_default(&o);
@@ -191,6 +199,15 @@ int pm_cmd_run(int argc, char **argv)
         case OPT_NETINF_ALPHA: { char *end = NULL; o.diffusion.netinf_alpha = strtod(optarg, &end); bad = !end || *end || !(o.diffusion.netinf_alpha > 0) || !isfinite(o.diffusion.netinf_alpha); break; }
         case OPT_EHA: o.diffusion.eha_panel = 1; break;
         case OPT_OFFICIALS: o.diffusion.officials = optarg; break;
+        case OPT_MAP: {
+            char why[160];
+            if (pm_jsonl_map_check(optarg, why, sizeof why) != PM_OK) {
+                fprintf(stderr, "policyminer run: --map: %s\n", why);
+                return PM_EXIT_USAGE;
+            }
+            o.limits.field_map = optarg;
+            break;
+        }
         default: run_usage(stderr); return PM_EXIT_USAGE;
         }
         if (bad) {

@@ -41,6 +41,9 @@ const char *pm_strerror(pm_status st)
     case PM_ERR_LOOP: return "directory loop";
     case PM_ERR_DUP_CONTENT: return "same title and body as an earlier document";
     case PM_ERR_STATE: return "state or partial output unusable";
+    case PM_ERR_JSON: return "malformed JSON line";
+    case PM_ERR_WARC: return "malformed WARC record";
+    case PM_ERR_ENCODING: return "unsupported or invalid character encoding";
     case PM_STATUS_LAST: break;
     }
     return "unknown status";
@@ -78,6 +81,9 @@ const char *pm_status_key(pm_status st)
     case PM_ERR_LOOP: return "directory_loop";
     case PM_ERR_DUP_CONTENT: return "duplicate_content";
     case PM_ERR_STATE: return "bad_state";
+    case PM_ERR_JSON: return "malformed_json";
+    case PM_ERR_WARC: return "malformed_warc";
+    case PM_ERR_ENCODING: return "bad_encoding";
     case PM_STATUS_LAST: break;
     }
     return "unknown";

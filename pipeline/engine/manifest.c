@@ -8,6 +8,7 @@
 #include <time.h>
 
 #include "policyminer/buf.h"
+#include "policyminer/hash.h"
 #include "policyminer/sinks.h"
 #include "engine_internal.h"
 
@@ -42,11 +43,21 @@ void pm_fingerprint(const pm_classifier *c, const pm_limits *lim, const pm_dict_
     for (size_t i = 0; i < pm_dictset_ndims(d) && k > 0 && (size_t)k < n; i++)
         k += snprintf(out + k, n - (size_t)k, "; %s %s", pm_dictset_dim_name(d, i),
                       pm_dictset_dim_checksum(d, i));
+    /* the web readers' host table decides region hints too */
+    char hosts[4200], sum[72] = "none";
+    snprintf(hosts, sizeof hosts, "%s/gov_hosts.tsv", lim->dict_dir ? lim->dict_dir : ".");
+    if (pm_sha256_file(hosts, sum) != PM_OK)
+        snprintf(sum, sizeof sum, "none");
     if (k > 0 && (size_t)k < n)
-        snprintf(out + k, n - (size_t)k, "; limits %llu %llu %llu %u %u %u",
+        k += snprintf(out + k, n - (size_t)k, "; hosts %s", sum);
+    /* after the bar: how the inputs were read (merge compares the part before it with its
+     * own dictionaries, and the whole between parts) */
+    if (k > 0 && (size_t)k < n)
+        snprintf(out + k, n - (size_t)k, " | limits %llu %llu %llu %u %u %u; map %s",
                  (unsigned long long)lim->max_doc_bytes, (unsigned long long)lim->max_member_bytes,
                  (unsigned long long)lim->max_docs_per_file, (unsigned)lim->max_field_bytes,
-                 (unsigned)o->match_limit, (unsigned)o->depth_limit);
+                 (unsigned)o->match_limit, (unsigned)o->depth_limit,
+                 lim->field_map ? lim->field_map : "-");
 }
 
 pm_status pm_manifest_write(const pm_run_options *o, const pm_classifier *c,

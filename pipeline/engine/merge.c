@@ -95,7 +95,10 @@ static pm_status check_parts(part *ps, size_t n, int partial, const char *finger
     unsigned char seen[256] = {0};
     for (size_t i = 0; i < n; i++) {
         const pm_part_header *h = &ps[i].h;
-        if (strcmp(h->fingerprint, fingerprint) != 0)
+        /* dictionaries and version must be these; limits must agree between parts */
+        const char *bar = strstr(fingerprint, " | ");
+        size_t dl = bar ? (size_t)(bar - fingerprint) : strlen(fingerprint);
+        if (strncmp(h->fingerprint, fingerprint, dl) != 0 || strcmp(h->fingerprint, ps[0].h.fingerprint) != 0)
             return pm_errctx_set(err, PM_ERR_STATE, ps[i].path,
                                  "made with other dictionaries, limits or program version "
                                  "than these (%s)", fingerprint);
@@ -142,6 +145,7 @@ pm_status pm_merge(const pm_merge_options *o, pm_run_summary *sum, pm_errctx *er
     pm_run_options_default(&ro);
     if (st == PM_OK) {
         ro.limits = ps[0].h.limits;
+        ro.limits.dict_dir = o->dict_dir;
         ro.dict = ps[0].h.dict;
         st = pm_classifier_load(&cls, o->dict_dir, &ro.dict, err);
     }

@@ -77,6 +77,7 @@ typedef struct worker {
 
 typedef struct engine {
     const pm_run_options *o;
+    pm_limits lim;       /* o->limits, plus where readers find their data (dict_dir) */
     pm_classifier *cls;
     const pm_dictset *dicts;
     pm_inputs *inputs;
@@ -152,10 +153,13 @@ static void process_batch(engine *e, worker *w, batch *b)
     const pm_format *fmt = b->fmt;
     size_t fi = format_index(fmt);
     b->fatal = PM_OK;
-    if (!w->parse_scratch[fi] && fmt &&
-        fmt->parse_create(&w->parse_scratch[fi], &e->o->limits) != PM_OK) {
-        b->fatal = PM_ERR_NOMEM;
-        return;
+    if (!w->parse_scratch[fi] && fmt) {
+        pm_status cst = fmt->parse_create(&w->parse_scratch[fi], &e->lim);
+        if (cst != PM_OK) {
+            w->parse_scratch[fi] = NULL;
+            b->fatal = cst;
+            return;
+        }
     }
     const char *dim_instr_group = NULL;
     (void)dim_instr_group;
@@ -512,7 +516,7 @@ static pm_status read_input(engine *e, size_t idx)
                            hlen ? "no known format (corpus XML expected)" : "zero bytes");
     }
     void *sp = NULL;
-    st = fmt->split_create(&sp, &e->o->limits);
+    st = fmt->split_create(&sp, &e->lim);
     if (st != PM_OK) {
         pm_gz_close(gz);
         return st;
@@ -532,6 +536,10 @@ static pm_status read_input(engine *e, size_t idx)
         }
         if (res == PM_SPLIT_END)
             break;
+        if (res == PM_SPLIT_SKIP) { /* by design (WARC request, blank line): counted only */
+            e->sum->records_skipped++;
+            continue;
+        }
         item proto;
         memset(&proto, 0, offsetof(item, cats));
         proto.src = idx;
@@ -779,6 +787,9 @@ pm_status pm_run(const pm_run_options *o, pm_run_summary *sum, pm_errctx *err)
     memset(sum, 0, sizeof *sum);
     pm_errctx_clear(err);
     e->o = o;
+    e->lim = o->limits;
+    if (!e->lim.dict_dir)
+        e->lim.dict_dir = o->dict_dir;
     e->sum = sum;
     e->err = err;
     e->t0 = now();
@@ -795,7 +806,7 @@ pm_status pm_run(const pm_run_options *o, pm_run_summary *sum, pm_errctx *err)
         return st;
     }
     e->dicts = pm_classifier_dicts(e->cls);
-    pm_fingerprint(e->cls, &o->limits, &o->dict, e->fingerprint, sizeof e->fingerprint);
+    pm_fingerprint(e->cls, &e->lim, &o->dict, e->fingerprint, sizeof e->fingerprint);
 
     st = pm_inputs_create(&e->inputs, o->inputs, o->n_inputs);
     /* A path that does not exist is a run error, said before any work; a directory loop
@@ -841,6 +852,7 @@ pm_status pm_run(const pm_run_options *o, pm_run_summary *sum, pm_errctx *err)
     }
 
     atomic_init(&e->producer_done, 0);
+    pm_readers_init(); /* before any thread creates a parser */
     pm_status pst = PM_OK;
 #pragma omp parallel num_threads(nt)
     {

@@ -3,21 +3,34 @@
  *
  * Adding a format = one file in readers/ plus one entry in FORMATS below.
  */
+#include <libxml/parser.h>
 #include <string.h>
 
 #include "policyminer/reader.h"
 
 extern const pm_format pm_format_corpus_xml;
+extern const pm_format pm_format_html;
+extern const pm_format pm_format_warc;
+extern const pm_format pm_format_jsonl;
 
-static const pm_format *const FORMATS[] = {&pm_format_corpus_xml, NULL};
+/* Sniffing order: the strict signatures first (a WARC file starts "WARC/", JSON Lines with
+ * '{', an HTML page with a doctype or <html>-like first tag), corpus XML last because it
+ * accepts a <corpus>/<doc> tag anywhere in the first 4 KiB. The index of a format here is
+ * also its slot in the engine's per-worker scratch, so new formats go at the end. */
+static const pm_format *const FORMATS[] = {&pm_format_corpus_xml, &pm_format_html,
+                                           &pm_format_warc, &pm_format_jsonl, NULL};
+static const pm_format *const SNIFF_ORDER[] = {&pm_format_warc, &pm_format_jsonl,
+                                               &pm_format_html, &pm_format_corpus_xml, NULL};
 
 const pm_format *const *pm_formats(void) { return FORMATS; }
 
+void pm_readers_init(void) { xmlInitParser(); }
+
 const pm_format *pm_format_sniff(const char *head, size_t n)
 {
-    for (size_t i = 0; FORMATS[i]; i++)
-        if (FORMATS[i]->sniff(head, n))
-            return FORMATS[i];
+    for (size_t i = 0; SNIFF_ORDER[i]; i++)
+        if (SNIFF_ORDER[i]->sniff(head, n))
+            return SNIFF_ORDER[i];
     return NULL;
 }
 
@@ -27,6 +40,8 @@ void pm_limits_default(pm_limits *lim)
     lim->max_member_bytes = 4ull << 30;
     lim->max_docs_per_file = 0;
     lim->max_field_bytes = 4096;
+    lim->dict_dir = NULL;
+    lim->field_map = NULL;
 }
 
 int pm_utf8_valid(const char *s, size_t n, size_t *bad_at)
