@@ -72,6 +72,7 @@ struct pm_dict_scratch {
     pcre2_jit_stack *jit;
     uint32_t *stamp; /* per pattern: == cur when it is a candidate for this text */
     size_t *first_end; /* per candidate pattern: end of its first literal occurrence */
+    size_t *last_end;  /* ... and of its last one */
     uint32_t cur;
 };
 
@@ -130,7 +131,8 @@ static pm_status compile(pm_dictset *d, const char *src, const char *file, unsig
     int ec;
     PCRE2_SIZE eo;
     pcre2_code *code = pcre2_compile((PCRE2_SPTR)src, PCRE2_ZERO_TERMINATED,
-                                     PCRE2_UTF | PCRE2_UCP, &ec, &eo, NULL);
+                                     PCRE2_UTF | PCRE2_UCP | PCRE2_USE_OFFSET_LIMIT, &ec, &eo,
+                                     NULL);
     if (!code) {
         PCRE2_UCHAR msg[160];
         pcre2_get_error_message(ec, msg, sizeof msg);
@@ -543,7 +545,8 @@ pm_status pm_dict_scratch_create(pm_dict_scratch **out, const pm_dictset *d)
     s->jit = pcre2_jit_stack_create(32 * 1024, d->o.jit_stack_max ? d->o.jit_stack_max : (1u << 20), NULL);
     s->stamp = calloc(d->npats + 1, sizeof *s->stamp);
     s->first_end = calloc(d->npats + 1, sizeof *s->first_end);
-    if (!s->md || !s->mctx || !s->stamp || !s->first_end) {
+    s->last_end = calloc(d->npats + 1, sizeof *s->last_end);
+    if (!s->md || !s->mctx || !s->stamp || !s->first_end || !s->last_end) {
         pm_dict_scratch_free(s);
         return PM_ERR_NOMEM;
     }
@@ -564,24 +567,30 @@ void pm_dict_scratch_free(pm_dict_scratch *s)
     pcre2_jit_stack_free(s->jit);
     free(s->stamp);
     free(s->first_end);
+    free(s->last_end);
     free(s);
 }
 
 static void on_hit(void *ud, uint32_t id, size_t end)
 {
     pm_dict_scratch *s = ud;
-    if (s->stamp[id] != s->cur) { /* hits come in no particular order: keep the first */
+    if (s->stamp[id] != s->cur) { /* hits come in no particular order: keep the extremes */
         s->stamp[id] = s->cur;
-        s->first_end[id] = end;
+        s->first_end[id] = s->last_end[id] = end;
     } else if (end < s->first_end[id]) {
         s->first_end[id] = end;
+    } else if (end > s->last_end[id]) {
+        s->last_end[id] = end;
     }
 }
 
 /* Runs code at offset; returns 1 match, 0 none, -1 limit hit. */
-static int run(const pat *p, pm_dict_scratch *s, const char *t, size_t n, size_t off,
-               pm_dict_stats *st)
+/* limit: the last offset a match may start at (PCRE2_UNSET = anywhere). A search that
+ * cannot succeed stops there instead of scanning to the end of the text. */
+static int run_lim(const pat *p, pm_dict_scratch *s, const char *t, size_t n, size_t off,
+                   size_t limit, pm_dict_stats *st)
 {
+    pcre2_set_offset_limit(s->mctx, limit);
     if (st)
         st->regex_runs++;
     int rc = pcre2_match(p->code, (PCRE2_SPTR)t, n, off, PCRE2_NO_UTF_CHECK, s->md, s->mctx);
@@ -594,6 +603,12 @@ static int run(const pat *p, pm_dict_scratch *s, const char *t, size_t n, size_t
     return -1;
 }
 
+static int run(const pat *p, pm_dict_scratch *s, const char *t, size_t n, size_t off,
+               pm_dict_stats *st)
+{
+    return run_lim(p, s, t, n, off, PCRE2_UNSET, st);
+}
+
 static int vetoed(const pm_dictset *d, const cat *c, pm_dict_scratch *s, const char *t,
                   size_t n, size_t hs, size_t he, pm_dict_stats *st)
 {
@@ -603,7 +618,7 @@ static int vetoed(const pm_dictset *d, const cat *c, pm_dict_scratch *s, const c
         while (off > 0 && ((unsigned char)t[off] & 0xC0) == 0x80)
             off--;
         while (off <= hs) {
-            int r = run(p, s, t, n, off, st);
+            int r = run_lim(p, s, t, n, off, hs, st); /* a covering veto starts by hs */
             if (r <= 0)
                 break;
             PCRE2_SIZE *ov = pcre2_get_ovector_pointer(s->md);
@@ -621,11 +636,11 @@ static int vetoed(const pm_dictset *d, const cat *c, pm_dict_scratch *s, const c
 
 /* 1 when pattern p has a non-vetoed match in t. */
 static int pattern_hits(const pm_dictset *d, const cat *c, const pat *p, pm_dict_scratch *s,
-                        const char *t, size_t n, size_t off, pm_dict_stats *st,
+                        const char *t, size_t n, size_t off, size_t limit, pm_dict_stats *st,
                         pm_dict_explain_fn explain, void *ud, size_t dimi, size_t cati)
 {
-    while (off <= n) {
-        int r = run(p, s, t, n, off, st);
+    while (off <= n && (limit == PCRE2_UNSET || off <= limit)) {
+        int r = run_lim(p, s, t, n, off, limit, st);
         if (r <= 0)
             return 0;
         PCRE2_SIZE *ov = pcre2_get_ovector_pointer(s->md);
@@ -671,7 +686,9 @@ pm_status pm_dictset_match(const pm_dictset *d, pm_dict_scratch *s, const char *
                     while (off > 0 && ((unsigned char)text[off] & 0xC0) == 0x80)
                         off--;
                 }
-                if (pattern_hits(d, ci, p, s, text, len, off, st, explain, ud, i, c)) {
+                /* ... and it contains one that starts before the last one ends */
+                size_t limit = p->always ? PCRE2_UNSET : s->last_end[pid];
+                if (pattern_hits(d, ci, p, s, text, len, off, limit, st, explain, ud, i, c)) {
                     pm_catset_set(&out[i], (unsigned)c);
                     if (!explain)
                         break; /* the category is decided */
