@@ -23,11 +23,19 @@ BUILD   := build-mpi
 MPI_DEF := -DPM_WITH_MPI
 endif
 
+# Hyperscan (Debian's libhyperscan-dev, amd64): the fast literal prefilter when present;
+# `make HYPERSCAN=0` builds without it (the Aho-Corasick automaton then scans).
+HYPERSCAN ?= $(shell pkg-config --exists libhs 2>/dev/null && echo 1 || echo 0)
+ifeq ($(HYPERSCAN),1)
+PKGS    += libhs
+HS_DEF  := -DPM_WITH_HYPERSCAN
+endif
+
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 
 CFLAGS_ALL = -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Iinclude -fopenmp \
-             -DPM_VERSION='"$(VERSION)"' -DPM_DATADIR='"$(PREFIX)/share/policyminer"' $(MPI_DEF) \
+             -DPM_VERSION='"$(VERSION)"' -DPM_DATADIR='"$(PREFIX)/share/policyminer"' $(MPI_DEF) $(HS_DEF) \
              $(PKG_CFLAGS) $(OPT) $(SAN) -MMD -MP $(CFLAGS)
 LDLIBS_ALL = $(PKG_LIBS) -fopenmp -lm $(SAN) $(LDFLAGS)
 

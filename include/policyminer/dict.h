@@ -41,9 +41,15 @@ typedef struct pm_dict_options {
     uint32_t depth_limit;  /* PCRE2 depth limit (default 1e5) */
     size_t jit_stack_max;  /* per-thread JIT stack bytes (default 1 MiB) */
     int no_prefilter;      /* 1: run every pattern (reference mode, for tests/bench) */
+    int engine;            /* literal scanner: PM_PREFILTER_AUTO (Hyperscan when built in and
+                            * the CPU supports it, else Aho-Corasick), _AC, _HYPERSCAN */
 } pm_dict_options;
 
+enum { PM_PREFILTER_AUTO = 0, PM_PREFILTER_AC = 1, PM_PREFILTER_HYPERSCAN = 2 };
+
 void pm_dict_options_default(pm_dict_options *o);
+/* "hyperscan", "aho-corasick" or "none" (no_prefilter): the literal scanner in use. */
+const char *pm_dictset_engine(const pm_dictset *d);
 
 /* Loads every *.dict file in dir. On failure returns the status, fills err (file, line,
  * detail) and *out stays NULL. */

@@ -63,6 +63,7 @@ struct pm_dictset {
     size_t nvetoes, vetocap;
     uint32_t *pat_dim, *pat_cat; /* owner of each pattern */
     pm_ac *ac;
+    pm_hs *hs;   /* the same literals on Hyperscan; NULL = the automaton scans */
     pm_dict_options o;
 };
 
@@ -73,8 +74,14 @@ struct pm_dict_scratch {
     uint32_t *stamp; /* per pattern: == cur when it is a candidate for this text */
     size_t *first_end; /* per candidate pattern: end of its first literal occurrence */
     size_t *last_end;  /* ... and of its last one */
+    pm_hs_scratch *hss;
     uint32_t cur;
 };
+
+const char *pm_dictset_engine(const pm_dictset *d)
+{
+    return d->o.no_prefilter ? "none" : d->hs ? "hyperscan" : "aho-corasick";
+}
 
 void pm_dict_options_default(pm_dict_options *o)
 {
@@ -82,6 +89,7 @@ void pm_dict_options_default(pm_dict_options *o)
     o->depth_limit = 100000;
     o->jit_stack_max = 1u << 20;
     o->no_prefilter = 0;
+    o->engine = PM_PREFILTER_AUTO;
 }
 
 /* ---- parsing the format -------------------------------------------------------------- */
@@ -350,18 +358,37 @@ static pm_status build_prefilter(pm_dictset *d, pm_errctx *err)
                 d->pat_cat[d->dims[i].cats[c].first_pat + k] = (uint32_t)c;
             }
     pm_status st = pm_ac_create(&d->ac);
+    int want_hs = d->o.engine != PM_PREFILTER_AC && !d->o.no_prefilter;
+    if (st == PM_OK && want_hs)
+        st = pm_hs_create(&d->hs);
     for (size_t p = 0; st == PM_OK && p < d->npats; p++) {
         pm_litset ls;
         if (d->o.no_prefilter || !pm_litextract(d->pats[p].src, strlen(d->pats[p].src), &ls))
             continue;
         d->pats[p].always = 0;
         d->pats[p].maxlen = pm_pattern_maxlen(d->pats[p].src, strlen(d->pats[p].src));
-        for (size_t k = 0; st == PM_OK && k < ls.count; k++)
+        for (size_t k = 0; st == PM_OK && k < ls.count; k++) {
             st = pm_ac_add(d->ac, ls.s[k], ls.n[k], (uint32_t)p);
+            if (st == PM_OK && d->hs)
+                st = pm_hs_add(d->hs, ls.s[k], ls.n[k], (uint32_t)p);
+        }
         pm_litset_free(&ls);
     }
     if (st == PM_OK)
         st = pm_ac_build(d->ac);
+    /* The automaton is always built: it is the fallback and the reference. */
+    if (st == PM_OK && d->hs) {
+        pm_status hst = pm_hs_build(d->hs);
+        if (hst != PM_OK) {
+            pm_hs_free(d->hs);
+            d->hs = NULL;
+            if (hst == PM_ERR_NOMEM || d->o.engine == PM_PREFILTER_HYPERSCAN) {
+                pm_errctx_set(err, hst == PM_ERR_NOMEM ? hst : PM_ERR_ARG, NULL,
+                              "Hyperscan prefilter not available (not built in, or this CPU)");
+                return hst == PM_ERR_NOMEM ? hst : PM_ERR_ARG;
+            }
+        }
+    }
     if (st != PM_OK)
         pm_errctx_set(err, st, NULL, "building the literal prefilter");
     return st;
@@ -475,6 +502,7 @@ void pm_dictset_free(pm_dictset *d)
     free(d->pat_dim);
     free(d->pat_cat);
     pm_ac_free(d->ac);
+    pm_hs_free(d->hs);
     free(d);
 }
 
@@ -550,6 +578,10 @@ pm_status pm_dict_scratch_create(pm_dict_scratch **out, const pm_dictset *d)
         pm_dict_scratch_free(s);
         return PM_ERR_NOMEM;
     }
+    if (d->hs && pm_hs_scratch_create(d->hs, &s->hss) != PM_OK) {
+        pm_dict_scratch_free(s);
+        return PM_ERR_NOMEM;
+    }
     pcre2_set_match_limit(s->mctx, d->o.match_limit);
     pcre2_set_depth_limit(s->mctx, d->o.depth_limit);
     if (s->jit)
@@ -568,6 +600,7 @@ void pm_dict_scratch_free(pm_dict_scratch *s)
     free(s->stamp);
     free(s->first_end);
     free(s->last_end);
+    pm_hs_scratch_free(s->hss);
     free(s);
 }
 
@@ -667,8 +700,8 @@ pm_status pm_dictset_match(const pm_dictset *d, pm_dict_scratch *s, const char *
         memset(s->stamp, 0, (d->npats + 1) * sizeof *s->stamp);
         s->cur = 1;
     }
-    if (!d->o.no_prefilter)
-        pm_ac_scan(d->ac, text, len, on_hit, s);
+    if (!d->o.no_prefilter && !(d->hs && pm_hs_scan(d->hs, s->hss, text, len, on_hit, s) == PM_OK))
+        pm_ac_scan(d->ac, text, len, on_hit, s); /* repeats of hits a failed scan gave are harmless */
     for (size_t i = 0; i < d->ndims; i++) {
         const dim *dm = &d->dims[i];
         for (size_t c = 0; c < dm->ncats; c++) {
@@ -893,8 +926,8 @@ long pm_dict_check(const char *dir, const pm_dict_options *o, pm_dict_report_fn 
         pcre2_match_context_free(mc);
     }
     say(rep, ud, "%zu dimensions, %zu patterns (%zu without a required literal: run on every text), "
-                 "%zu vetoes, %zu prefilter states; %ld failure(s)",
-        d->ndims, d->npats, always, d->nvetoes, pm_ac_states(d->ac), fails);
+                 "%zu vetoes, %zu automaton states, literal scanner %s; %ld failure(s)",
+        d->ndims, d->npats, always, d->nvetoes, pm_ac_states(d->ac), pm_dictset_engine(d), fails);
 out:
     pm_dict_scratch_free(sd);
     pm_dict_scratch_free(sr);

@@ -40,4 +40,20 @@ size_t pm_ac_states(const pm_ac *ac);
 void pm_ac_scan(const pm_ac *ac, const char *text, size_t n,
                 void (*hit)(void *ud, uint32_t id, size_t end), void *ud);
 
+/* The same scanner on Hyperscan (hsscan.c), when the build has it: add literals, then
+ * build; pm_hs_build returns PM_ERR_ARG when Hyperscan is not available (not built in,
+ * or a CPU it does not support) and the caller keeps the automaton. Same reporting
+ * contract as pm_ac_scan. One scratch per thread. */
+typedef struct pm_hs pm_hs;
+typedef struct pm_hs_scratch pm_hs_scratch;
+pm_status pm_hs_create(pm_hs **out);
+void pm_hs_free(pm_hs *h);
+pm_status pm_hs_add(pm_hs *h, const char *s, size_t n, uint32_t id);
+pm_status pm_hs_build(pm_hs *h);
+pm_status pm_hs_scratch_create(const pm_hs *h, pm_hs_scratch **out);
+void pm_hs_scratch_free(pm_hs_scratch *s);
+pm_status pm_hs_scan(const pm_hs *h, pm_hs_scratch *s, const char *text, size_t n,
+                     void (*hit)(void *ud, uint32_t id, size_t end), void *ud);
+int pm_hs_available(void);
+
 #endif

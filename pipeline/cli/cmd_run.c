@@ -43,6 +43,8 @@ static void run_usage(FILE *f)
           "      --match-limit N       PCRE2 match limit per pattern and document\n"
           "      --depth-limit N       PCRE2 depth limit\n"
           "      --no-prefilter        run every regex on every document (reference mode)\n"
+          "      --scanner S           literal prefilter: auto (default: hyperscan when built\n"
+          "                            in and supported, else ac), hyperscan, ac\n"
           "      --no-diffusion        skip the diffusion tables\n"
           "      --no-generic-policies diffusion over named experiments only, not over\n"
           "                            instrument x sector combinations\n"
@@ -128,7 +130,7 @@ static void print_stats(const pm_run_summary *s)
 
 enum { OPT_MAXDOC = 256, OPT_MAXMEMBER, OPT_MAXDOCS, OPT_MAXFIELD, OPT_MATCH, OPT_DEPTH,
        OPT_NOPRE, OPT_STATS, OPT_NODIFF, OPT_NOGENERIC, OPT_WINDOW, OPT_SHARD, OPT_STATE,
-       OPT_STATE_VERIFY, OPT_MAP };
+       OPT_STATE_VERIFY, OPT_MAP, OPT_SCANNER };
 enum { OPT_NETINF_EDGES = 512, OPT_NETINF_MODEL, OPT_NETINF_ALPHA, OPT_EHA, OPT_OFFICIALS };
 
 int pm_cmd_run(int argc, char **argv)
@@ -157,6 +159,7 @@ int pm_cmd_run(int argc, char **argv)
         {"eha-panel", no_argument, 0, OPT_EHA},
         {"officials", required_argument, 0, OPT_OFFICIALS},
         {"map", required_argument, 0, OPT_MAP},
+        {"scanner", required_argument, 0, OPT_SCANNER},
         {0, 0, 0, 0}};
     pm_run_options o;
     pm_run_options_default(&o);
@@ -193,6 +196,11 @@ int pm_cmd_run(int argc, char **argv)
             break;
         }
         case OPT_STATE: o.state_dir = optarg; break;
+        case OPT_SCANNER:
+            bad = strcmp(optarg, "auto") && strcmp(optarg, "ac") && strcmp(optarg, "hyperscan");
+            o.dict.engine = !strcmp(optarg, "ac") ? PM_PREFILTER_AC
+                            : !strcmp(optarg, "hyperscan") ? PM_PREFILTER_HYPERSCAN : PM_PREFILTER_AUTO;
+            break;
         case OPT_STATE_VERIFY: o.state_verify = 1; break;
         case OPT_NETINF_EDGES: bad = pm_cli_parse_size(optarg, &v) || v > 1000000; o.diffusion.netinf_edges = (int)v; break;
         case OPT_NETINF_MODEL: { pm_netinf_model m; bad = pm_netinf_model_parse(optarg, &m) != PM_OK; o.diffusion.netinf_model = (int)m; break; }

@@ -111,7 +111,9 @@ pm_status pm_manifest_write(const pm_run_options *o, const pm_classifier *c,
         TRY(json_str(&b, pm_dictset_dim_checksum(d, i)));
         TRY(pm_buf_printf(&b, "}%s\n", i + 1 < pm_dictset_ndims(d) ? "," : ""));
     }
-    TRY(pm_buf_append_str(&b, "  ],\n  \"gazetteer_checksum\": "));
+    TRY(pm_buf_append_str(&b, "  ],\n  \"literal_scanner\": "));
+    TRY(json_str(&b, pm_dictset_engine(d)));
+    TRY(pm_buf_append_str(&b, ",\n  \"gazetteer_checksum\": "));
     TRY(json_str(&b, pm_gaz_checksum(pm_classifier_gazetteer(c))));
     TRY(pm_buf_append_str(&b, ",\n  \"inputs\": [\n"));
     size_t n = pm_commit_nfiles(cm);

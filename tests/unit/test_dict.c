@@ -162,7 +162,9 @@ static void test_ac_long_texts(void **state)
     unsigned seed = 99;
     for (int round = 0; round < 20; round++) {
         pm_ac *ac;
+        pm_hs *hs;
         assert_int_equal(pm_ac_create(&ac), PM_OK);
+        assert_int_equal(pm_hs_create(&hs), PM_OK);
         char lits[40][64];
         int nl = 5 + rand_r(&seed) % 35;
         for (int l = 0; l < nl; l++) {
@@ -171,8 +173,14 @@ static void test_ac_long_texts(void **state)
             for (int i = 0; i < len; i++)
                 strcat(lits[l], AL[rand_r(&seed) % 5]);
             assert_int_equal(pm_ac_add(ac, lits[l], strlen(lits[l]), (uint32_t)l), PM_OK);
+            assert_int_equal(pm_hs_add(hs, lits[l], strlen(lits[l]), (uint32_t)l), PM_OK);
         }
         assert_int_equal(pm_ac_build(ac), PM_OK);
+        int have_hs = pm_hs_build(hs) == PM_OK;
+        assert_int_equal(have_hs, pm_hs_available());
+        pm_hs_scratch *hss = NULL;
+        if (have_hs)
+            assert_int_equal(pm_hs_scratch_create(hs, &hss), PM_OK);
         size_t cap = 9000 + (size_t)(rand_r(&seed) % 40000);
         char *t = malloc(cap + 8);
         size_t n = 0;
@@ -182,9 +190,14 @@ static void test_ac_long_texts(void **state)
             n += strlen(c);
         }
         t[n] = 0;
-        occ got;
+        occ got, hgot;
         memset(&got, 0, sizeof got);
+        memset(&hgot, 0, sizeof hgot);
         pm_ac_scan(ac, t, n, occ_hit, &got);
+        if (have_hs) {
+            assert_int_equal(pm_hs_scan(hs, hss, t, n, occ_hit, &hgot), PM_OK);
+            assert_memory_equal(&got, &hgot, sizeof got); /* both scanners, same occurrences */
+        }
         for (int l = 0; l < nl; l++) { /* the naive reference */
             int cnt = 0;
             size_t first = 0, ll = strlen(lits[l]);
@@ -197,6 +210,8 @@ static void test_ac_long_texts(void **state)
         }
         free(t);
         pm_ac_free(ac);
+        pm_hs_scratch_free(hss);
+        pm_hs_free(hs);
     }
 }
 
@@ -240,34 +255,48 @@ static void test_prefilter_equivalence(void **state)
         }
     }
     fclose(f);
-    pm_dict_options a, b;
+    /* a: the default scanner (Hyperscan when built in), c: the automaton, b: no prefilter */
+    pm_dict_options a, b, c;
     pm_dict_options_default(&a);
     b = a;
     b.no_prefilter = 1;
+    c = a;
+    c.engine = PM_PREFILTER_AC;
     const char *files[] = {path};
-    pm_dictset *da, *db;
+    pm_dictset *da, *db, *dc;
     pm_errctx err;
     assert_int_equal(pm_dictset_load_files(&da, files, 1, &a, &err), PM_OK);
     assert_int_equal(pm_dictset_load_files(&db, files, 1, &b, &err), PM_OK);
-    pm_dict_scratch *sa, *sb;
+    assert_int_equal(pm_dictset_load_files(&dc, files, 1, &c, &err), PM_OK);
+    assert_string_equal(pm_dictset_engine(da), pm_hs_available() ? "hyperscan" : "aho-corasick");
+    assert_string_equal(pm_dictset_engine(dc), "aho-corasick");
+    pm_dict_scratch *sa, *sb, *sc;
     assert_int_equal(pm_dict_scratch_create(&sa, da), PM_OK);
     assert_int_equal(pm_dict_scratch_create(&sb, db), PM_OK);
+    assert_int_equal(pm_dict_scratch_create(&sc, dc), PM_OK);
     int nonzero = 0;
     for (int t = 0; t < 3000; t++) {
         char text[512] = "";
         int len = rand_r(&seed) % 24;
         rnd_lit(text, &seed, len);
-        pm_catset oa[1], ob[1];
+        for (char *q = text; *q; q++) /* ASCII case is folded by both scanners alike */
+            if ((*q == 'a' || *q == 'b') && rand_r(&seed) % 3 == 0)
+                *q = (char)(*q - 'a' + 'A');
+        pm_catset oa[1], ob[1], oc[1];
         pm_dictset_match(da, sa, text, strlen(text), oa, NULL, NULL, NULL);
         pm_dictset_match(db, sb, text, strlen(text), ob, NULL, NULL, NULL);
+        pm_dictset_match(dc, sc, text, strlen(text), oc, NULL, NULL, NULL);
         assert_memory_equal(oa, ob, sizeof oa);
+        assert_memory_equal(oc, ob, sizeof oc);
         nonzero += oa[0].w[0] != 0;
     }
     assert_true(nonzero > 100); /* the texts do exercise the patterns */
     pm_dict_scratch_free(sa);
     pm_dict_scratch_free(sb);
+    pm_dict_scratch_free(sc);
     pm_dictset_free(da);
     pm_dictset_free(db);
+    pm_dictset_free(dc);
     unlink(path);
 }
 
