@@ -31,11 +31,19 @@ PKGS    += libhs
 HS_DEF  := -DPM_WITH_HYPERSCAN
 endif
 
+# ISA-L (Debian's libisal-dev): a faster inflate, selected with `run --inflate isal`;
+# zlib stays the default that always works. `make ISAL=0` builds without it.
+ISAL ?= $(shell pkg-config --exists libisal 2>/dev/null && echo 1 || echo 0)
+ifeq ($(ISAL),1)
+PKGS    += libisal
+ISAL_DEF := -DPM_WITH_ISAL
+endif
+
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 
 CFLAGS_ALL = -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Iinclude -fopenmp \
-             -DPM_VERSION='"$(VERSION)"' -DPM_DATADIR='"$(PREFIX)/share/policyminer"' $(MPI_DEF) $(HS_DEF) \
+             -DPM_VERSION='"$(VERSION)"' -DPM_DATADIR='"$(PREFIX)/share/policyminer"' $(MPI_DEF) $(HS_DEF) $(ISAL_DEF) \
              $(PKG_CFLAGS) $(OPT) $(SAN) -MMD -MP $(CFLAGS)
 LDLIBS_ALL = $(PKG_LIBS) -fopenmp -lm $(SAN) $(LDFLAGS)
 

@@ -28,6 +28,7 @@ typedef struct pm_limits {
     const char *dict_dir;        /* where HTML/WARC/JSONL find gov_hosts.tsv (URL host ->
                                   * region hint); NULL or no file = no host hints */
     const char *field_map;       /* JSON Lines --map "id=gid,title=Title,..." */
+    int inflate;                 /* PM_INFLATE_ZLIB (default) or PM_INFLATE_ISAL (source.h) */
 } pm_limits;
 
 void pm_limits_default(pm_limits *lim);

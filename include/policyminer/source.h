@@ -38,7 +38,13 @@ typedef struct pm_gz pm_gz;
 
 typedef struct pm_gz_limits {
     uint64_t max_member_out; /* max decompressed bytes per gzip member (0 = unlimited) */
+    int inflate;             /* PM_INFLATE_ZLIB (default) or PM_INFLATE_ISAL */
 } pm_gz_limits;
+
+/* Inflate implementations: zlib always; ISA-L's igzip (several times faster) when the
+ * build has it. Same bytes, same soft errors (the unit tests run on both). */
+enum { PM_INFLATE_ZLIB = 0, PM_INFLATE_ISAL = 1 };
+int pm_gz_inflate_available(int which);
 
 /* Opens a file ("-" = stdin). Returns PM_ERR_OPEN when it cannot be opened. */
 pm_status pm_gz_open(pm_gz **out, const char *path, const pm_gz_limits *lim);

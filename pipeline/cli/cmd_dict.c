@@ -90,7 +90,7 @@ static int explain_file(const char *path, const char *want, pm_classifier *cls)
 {
     pm_limits lim;
     pm_limits_default(&lim);
-    pm_gz_limits gl = {lim.max_member_bytes};
+    pm_gz_limits gl = {lim.max_member_bytes, lim.inflate};
     pm_gz *gz = NULL;
     if (pm_gz_open(&gz, path, &gl) != PM_OK) {
         fprintf(stderr, "policyminer dict explain: cannot open %s\n", path);

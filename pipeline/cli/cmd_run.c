@@ -16,6 +16,7 @@
 #include "cli_mpi.h"
 #include "policyminer/netinf.h"
 #include "policyminer/run.h"
+#include "policyminer/source.h"
 
 static volatile sig_atomic_t g_stop; /* the one global: written only by the signal handler */
 
@@ -43,6 +44,8 @@ static void run_usage(FILE *f)
           "      --match-limit N       PCRE2 match limit per pattern and document\n"
           "      --depth-limit N       PCRE2 depth limit\n"
           "      --no-prefilter        run every regex on every document (reference mode)\n"
+          "      --inflate zlib|isal   gzip decoder (default zlib; isal = ISA-L igzip, faster,\n"
+          "                            when built in; same output)\n"
           "      --scanner S           literal prefilter: auto (default: hyperscan when built\n"
           "                            in and supported, else ac), hyperscan, ac\n"
           "      --no-diffusion        skip the diffusion tables\n"
@@ -130,7 +133,7 @@ static void print_stats(const pm_run_summary *s)
 
 enum { OPT_MAXDOC = 256, OPT_MAXMEMBER, OPT_MAXDOCS, OPT_MAXFIELD, OPT_MATCH, OPT_DEPTH,
        OPT_NOPRE, OPT_STATS, OPT_NODIFF, OPT_NOGENERIC, OPT_WINDOW, OPT_SHARD, OPT_STATE,
-       OPT_STATE_VERIFY, OPT_MAP, OPT_SCANNER };
+       OPT_STATE_VERIFY, OPT_MAP, OPT_SCANNER, OPT_INFLATE };
 enum { OPT_NETINF_EDGES = 512, OPT_NETINF_MODEL, OPT_NETINF_ALPHA, OPT_EHA, OPT_OFFICIALS };
 
 int pm_cmd_run(int argc, char **argv)
@@ -160,6 +163,7 @@ int pm_cmd_run(int argc, char **argv)
         {"officials", required_argument, 0, OPT_OFFICIALS},
         {"map", required_argument, 0, OPT_MAP},
         {"scanner", required_argument, 0, OPT_SCANNER},
+        {"inflate", required_argument, 0, OPT_INFLATE},
         {0, 0, 0, 0}};
     pm_run_options o;
     pm_run_options_default(&o);
@@ -196,6 +200,14 @@ int pm_cmd_run(int argc, char **argv)
             break;
         }
         case OPT_STATE: o.state_dir = optarg; break;
+        case OPT_INFLATE:
+            o.limits.inflate = !strcmp(optarg, "isal") ? PM_INFLATE_ISAL : PM_INFLATE_ZLIB;
+            bad = (strcmp(optarg, "zlib") && strcmp(optarg, "isal"));
+            if (!bad && !pm_gz_inflate_available(o.limits.inflate)) {
+                fprintf(stderr, "policyminer run: --inflate isal: this build has no ISA-L\n");
+                return PM_EXIT_USAGE;
+            }
+            break;
         case OPT_SCANNER:
             bad = strcmp(optarg, "auto") && strcmp(optarg, "ac") && strcmp(optarg, "hyperscan");
             o.dict.engine = !strcmp(optarg, "ac") ? PM_PREFILTER_AC

@@ -10,6 +10,7 @@
 #include "policyminer/buf.h"
 #include "policyminer/hash.h"
 #include "policyminer/sinks.h"
+#include "policyminer/source.h"
 #include "engine_internal.h"
 
 #ifndef PM_VERSION
@@ -113,6 +114,8 @@ pm_status pm_manifest_write(const pm_run_options *o, const pm_classifier *c,
     }
     TRY(pm_buf_append_str(&b, "  ],\n  \"literal_scanner\": "));
     TRY(json_str(&b, pm_dictset_engine(d)));
+    TRY(pm_buf_printf(&b, ",\n  \"inflate\": \"%s\"",
+                      o->limits.inflate == PM_INFLATE_ISAL ? "isal" : "zlib"));
     TRY(pm_buf_append_str(&b, ",\n  \"gazetteer_checksum\": "));
     TRY(json_str(&b, pm_gaz_checksum(pm_classifier_gazetteer(c))));
     TRY(pm_buf_append_str(&b, ",\n  \"inputs\": [\n"));

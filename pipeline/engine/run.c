@@ -483,7 +483,7 @@ static pm_status read_input(engine *e, size_t idx)
 {
     const char *path = pm_inputs_path(e->inputs, idx);
     pm_gz *gz = NULL;
-    pm_gz_limits gl = {e->o->limits.max_member_bytes};
+    pm_gz_limits gl = {e->o->limits.max_member_bytes, e->o->limits.inflate};
     pm_finfo *fi = &e->finfo[idx];
     if (!fi->size)
         fi->size = pm_inputs_size(e->inputs, idx);

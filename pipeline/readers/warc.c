@@ -555,7 +555,7 @@ static int dechunk(wscratch *w, const char *p, size_t n, pm_status *st)
 static pm_status gunzip(wscratch *w, const char *p, size_t n)
 {
     pm_gz *g;
-    pm_gz_limits gl = {w->lim.max_doc_bytes};
+    pm_gz_limits gl = {w->lim.max_doc_bytes, PM_INFLATE_ZLIB};
     pm_status st = pm_gz_open_mem(&g, p, n, &gl);
     if (st != PM_OK)
         return st;

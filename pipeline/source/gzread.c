@@ -14,6 +14,9 @@
 #include <string.h>
 #include <unistd.h>
 #include <zlib.h>
+#ifdef PM_WITH_ISAL
+#include <isa-l/igzip_lib.h>
+#endif
 
 #include "policyminer/source.h"
 
@@ -32,6 +35,10 @@ struct pm_gz {
     int eof;           /* source exhausted (in may still hold bytes) */
     z_stream zs;
     int zs_init, in_member, mode;
+    int isal;          /* inflate with ISA-L instead of zlib */
+#ifdef PM_WITH_ISAL
+    struct inflate_state *is;
+#endif
     uint64_t member_out, max_member_out, out_total;
     unsigned members;
     pm_status pending; /* soft error to report on the next read */
@@ -54,6 +61,17 @@ static pm_status gz_new(pm_gz **out, const pm_gz_limits *lim)
     }
     g->fd = -1;
     g->max_member_out = lim ? lim->max_member_out : 0;
+#ifdef PM_WITH_ISAL
+    if (lim && lim->inflate == PM_INFLATE_ISAL) {
+        g->isal = 1;
+        g->is = malloc(sizeof *g->is);
+        if (!g->is) {
+            free(g->in);
+            free(g);
+            return PM_ERR_NOMEM;
+        }
+    }
+#endif
     *out = g;
     return PM_OK;
 }
@@ -96,6 +114,9 @@ void pm_gz_close(pm_gz *g)
         return;
     if (g->zs_init)
         inflateEnd(&g->zs);
+#ifdef PM_WITH_ISAL
+    free(g->is);
+#endif
     if (g->own_fd)
         close(g->fd);
     free(g->in);
@@ -241,6 +262,12 @@ static pm_status read_gzip(pm_gz *g, unsigned char *out, size_t n, size_t *got)
                 *got = produced;
                 return soft(g, PM_ERR_GZ_TRAILING, g->in_base + g->in_pos);
             }
+#ifdef PM_WITH_ISAL
+            if (g->isal) {
+                isal_inflate_init(g->is); /* parses the gzip header, checks CRC and size */
+                g->is->crc_flag = ISAL_GZIP;
+            } else
+#endif
             if (!g->zs_init) {
                 memset(&g->zs, 0, sizeof g->zs);
                 if (inflateInit2(&g->zs, 15 + 16) != Z_OK)
@@ -265,13 +292,37 @@ static pm_status read_gzip(pm_gz *g, unsigned char *out, size_t n, size_t *got)
         size_t room = n - produced;
         if (g->max_member_out && room > g->max_member_out - g->member_out + 1)
             room = (size_t)(g->max_member_out - g->member_out + 1);
-        g->zs.next_in = g->in + g->in_pos;
-        g->zs.avail_in = (uInt)(avail(g) > UINT32_MAX ? UINT32_MAX : avail(g));
-        g->zs.next_out = out + produced;
-        g->zs.avail_out = (uInt)(room > UINT32_MAX ? UINT32_MAX : room);
-        int zr = inflate(&g->zs, Z_NO_FLUSH);
-        size_t used = (size_t)(g->zs.next_in - (g->in + g->in_pos));
-        size_t made = (size_t)(g->zs.next_out - (out + produced));
+        int zr;
+        size_t used, made;
+#ifdef PM_WITH_ISAL
+        if (g->isal) { /* ISA-L's results mapped onto zlib's codes: one logic below */
+            struct inflate_state *is = g->is;
+            is->next_in = g->in + g->in_pos;
+            is->avail_in = (uint32_t)(avail(g) > UINT32_MAX ? UINT32_MAX : avail(g));
+            is->next_out = out + produced;
+            is->avail_out = (uint32_t)(room > UINT32_MAX ? UINT32_MAX : room);
+            int ir = isal_inflate(is);
+            used = (size_t)(is->next_in - (g->in + g->in_pos));
+            made = (size_t)(is->next_out - (out + produced));
+            if (ir == ISAL_DECOMP_OK && is->block_state == ISAL_BLOCK_FINISH)
+                zr = Z_STREAM_END;
+            else if (ir == ISAL_INCORRECT_CHECKSUM)
+                zr = Z_DATA_ERROR, g->zs.msg = (char *)"incorrect data check";
+            else if (ir < 0)
+                zr = Z_DATA_ERROR, g->zs.msg = (char *)"invalid deflate data";
+            else
+                zr = used || made ? Z_OK : Z_BUF_ERROR;
+        } else
+#endif
+        {
+            g->zs.next_in = g->in + g->in_pos;
+            g->zs.avail_in = (uInt)(avail(g) > UINT32_MAX ? UINT32_MAX : avail(g));
+            g->zs.next_out = out + produced;
+            g->zs.avail_out = (uInt)(room > UINT32_MAX ? UINT32_MAX : room);
+            zr = inflate(&g->zs, Z_NO_FLUSH);
+            used = (size_t)(g->zs.next_in - (g->in + g->in_pos));
+            made = (size_t)(g->zs.next_out - (out + produced));
+        }
         uint64_t at = g->in_base + g->in_pos;
         g->in_pos += used;
         g->member_out += made;
@@ -388,6 +439,15 @@ pm_status pm_gz_peek(pm_gz *g, size_t n, const char **head, size_t *len)
     *head = g->peek;
     *len = g->peek_len;
     return st;
+}
+
+int pm_gz_inflate_available(int which)
+{
+#ifdef PM_WITH_ISAL
+    return which == PM_INFLATE_ZLIB || which == PM_INFLATE_ISAL;
+#else
+    return which == PM_INFLATE_ZLIB;
+#endif
 }
 
 int pm_gz_is_compressed(const pm_gz *g) { return g->mode == MODE_GZIP; }
