@@ -215,6 +215,41 @@ static void test_sniff(void **state)
     assert_int_equal(s.codes[0], PM_ERR_NOT_CORPUS);
 }
 
+/* The plain-body fast path must give exactly what a full libxml2 parse gives; every case
+ * here is one where a careless shortcut would not. */
+static void test_plain_body_fast_path(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *xml, *body;
+        pm_status code;
+    } cases[] = {
+        {"<doc id=\"a\"><title>t</title><body>  纯文本 \n 第二行 </body></doc>", "  纯文本 \n 第二行 ", PM_OK},
+        {"<doc id=\"a\"><body>a &amp; b</body></doc>", "a & b", PM_OK},
+        {"<doc id=\"a\"><body>x\r\ny</body></doc>", "x\ny", PM_OK},
+        {"<doc id=\"a\"><!-- <body>no</body> --><body>yes</body></doc>", "yes", PM_OK},
+        {"<doc id=\"a\"><extra><body>inner</body></extra></doc>", "", PM_OK},
+        {"<doc id=\"a\"><body lang=\"zh\">attr</body><extra><body>inner</body></extra></doc>", "attr", PM_OK},
+        {"<doc id=\"a\"><body>first</body><body>second</body></doc>", "first", PM_OK},
+        {"<doc id=\"a\"><body>a<b>bold</b>c</body></doc>", "aboldc", PM_OK},
+        {"<doc id=\"a\"><body><![CDATA[<raw>]]></body></doc>", "<raw>", PM_OK},
+        {"<doc id=\"a\"><body>bad\x01</body></doc>", "", PM_ERR_XML},
+        {"<doc id=\"a\"><body>a]]>b</body></doc>", "", PM_ERR_XML},
+        {"<doc id=\"a\"><body>\xEF\xBF\xBF</body></doc>", "", PM_ERR_XML},
+        {"<doc id=\"a\"><body>unclosed</doc>", "", PM_ERR_XML},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        char buf[512];
+        snprintf(buf, sizeof buf, "<corpus>%s</corpus>", cases[i].xml);
+        seen out;
+        run_reader(buf, strlen(buf), NULL, &out);
+        assert_int_equal(out.n, 1);
+        assert_int_equal(out.codes[0], cases[i].code);
+        if (cases[i].code == PM_OK)
+            assert_string_equal(out.body0, cases[i].body);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -226,6 +261,7 @@ int main(void)
         cmocka_unit_test(test_giant_document_not_buffered),
         cmocka_unit_test(test_max_docs_per_file),
         cmocka_unit_test(test_sniff),
+        cmocka_unit_test(test_plain_body_fast_path),
     };
     return cmocka_run_group_tests_name("corpus_xml", tests, NULL, NULL);
 }
