@@ -118,6 +118,44 @@ static void test_inferred_issuers(void **state)
           PM_LEVEL_PREFECTURE, 330100, PM_ISRC_SIGNATURE);
 }
 
+/* Pages served in traditional script: the organ is read through folded characters and
+ * reported at its place in the original text; simplified names (乾县) are left alone. */
+static void test_traditional_script(void **state)
+{
+    (void)state;
+    const char *t = "重慶市人民政府關於印發貫徹落實國務院水污染防治行動計畫實施方案的通知";
+    pm_issuer_input in = {NULL, 0, t, strlen(t), NULL, 0, NULL, 0, 0, 2015};
+    pm_issuer_result r;
+    pm_issuer_resolve(G, &in, &r);
+    assert_int_equal(r.level, PM_LEVEL_PROVINCIAL);
+    assert_int_equal(r.region_code, 500000);
+    assert_ptr_equal(r.issuer, t); /* into the caller's text, not a folded copy */
+    assert_int_equal(r.issuer_len, strlen("重慶市人民政府"));
+    CHECK(((ex){.title = "國務院關于推進海南國際旅游島建設發展的若干意見", .year = 2009}),
+          PM_LEVEL_CENTRAL, PM_CODE_CENTRAL, PM_ISRC_TITLE);
+    CHECK(((ex){.title = "大寧縣人民政府辦公室關于印發秋冬季大氣污染綜合治理攻堅方案的通知",
+                .year = 2021}),
+          PM_LEVEL_COUNTY, 141030, PM_ISRC_TITLE);
+    CHECK(((ex){.title = "江蘇省大氣顆粒物污染防治管理辦法", .year = 2013}), PM_LEVEL_PROVINCIAL,
+          320000, PM_ISRC_TITLE);
+    CHECK(((ex){.title = "關于同意將沈陽等城市確定為中國服務外包示範城市的通知",
+                .body = "正文。\n\n商務部\n2016年5月5日"}),
+          PM_LEVEL_CENTRAL, PM_CODE_CENTRAL, PM_ISRC_SIGNATURE);
+    CHECK(((ex){.title = "乾县人民政府关于加快发展的意见", .year = 2010}), PM_LEVEL_COUNTY, 610424,
+          PM_ISRC_TITLE);
+    /* a long body: only its tail is folded, and the signature is found in place */
+    static char body[4096];
+    memset(body, 'x', 3000);
+    strcpy(body + 3000, "\n\n溫州市人民政府\n2017年6月30日");
+    pm_issuer_input b = {NULL, 0, "關于印發土壤污染防治工作方案的通知", 0, NULL, 0, body,
+                         strlen(body), 0, 2017};
+    b.title_len = strlen(b.title);
+    pm_issuer_resolve(G, &b, &r);
+    assert_int_equal(r.region_code, 330300);
+    assert_int_equal(r.source, PM_ISRC_SIGNATURE);
+    assert_ptr_equal(r.issuer, body + 3002);
+}
+
 static void test_regenerate_matches(void **state)
 {
     (void)state;
@@ -134,7 +172,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_table_loaded),      cmocka_unit_test(test_field_issuers),
         cmocka_unit_test(test_history_and_hints), cmocka_unit_test(test_inferred_issuers),
-        cmocka_unit_test(test_regenerate_matches),
+        cmocka_unit_test(test_traditional_script), cmocka_unit_test(test_regenerate_matches),
     };
     return cmocka_run_group_tests_name("gazetteer", tests, setup, teardown);
 }
