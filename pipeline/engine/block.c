@@ -133,6 +133,7 @@ pm_status pm_blk_file(pm_buf *out, const char *path, const pm_finfo *fi, const p
     TRY(put_u(out, (uint64_t)(fi->read | fi->failed << 1 | fi->complete << 2)));
     TRY(put_u(out, fi->bytes_in));
     TRY(put_u(out, fi->bytes_out));
+    TRY(put_u(out, fi->records_skipped));
     TRY(put_u(out, fi->size));
     TRY(put_u(out, fi->ino));
     TRY(put_s(out, fi->mtime_ns));
@@ -296,6 +297,7 @@ pm_status pm_blk_file_open(pm_blk_view *v, const pm_buf *payload)
     v->fi.complete = (int)(flags >> 2 & 1);
     v->fi.bytes_in = get_u(&c);
     v->fi.bytes_out = get_u(&c);
+    v->fi.records_skipped = get_u(&c);
     v->fi.size = get_u(&c);
     v->fi.ino = get_u(&c);
     v->fi.mtime_ns = get_s(&c);

@@ -302,6 +302,7 @@ pm_status pm_commit_file_end(pm_commit *c, const pm_finfo *fi, int record_state)
         s->files_failed += (uint64_t)fi->failed;
         s->bytes_in += fi->bytes_in;
         s->bytes_out += fi->bytes_out;
+        s->records_skipped += fi->records_skipped;
         if (c->nfiles == c->files_cap) {
             size_t ncap = c->files_cap ? c->files_cap * 2 : 256;
             fentry *nf = realloc(c->files, ncap * sizeof *nf);

@@ -37,6 +37,7 @@ typedef struct pm_finfo {
     int read, failed;        /* opened and read / could not be read */
     int complete;            /* read to its end (not cut short by a stop or an error) */
     uint64_t bytes_in, bytes_out;
+    uint64_t records_skipped; /* by design, not documents (WARC non-responses, blank lines) */
     uint64_t size, ino;
     int64_t mtime_ns, ctime_ns;
     uint64_t content_hash;   /* pm_hash64 of the file's bytes; 0 = not computed */

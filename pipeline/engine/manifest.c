@@ -130,13 +130,13 @@ pm_status pm_manifest_write(const pm_run_options *o, const pm_classifier *c,
     TRY(pm_buf_printf(&b,
                       "  \"counts\": {\n    \"files_seen\": %llu, \"files_read\": %llu, "
                       "\"files_failed\": %llu,\n    \"docs_seen\": %llu, \"docs_classified\": %llu, "
-                      "\"docs_rejected\": %llu,\n    \"bytes_in\": %llu, \"bytes_out\": %llu,\n"
+                      "\"docs_rejected\": %llu,\n    \"bytes_in\": %llu, \"bytes_out\": %llu, \"records_skipped\": %llu,\n"
                       "    \"rejects_by_reason\": {",
                       (unsigned long long)s->files_seen, (unsigned long long)s->files_read,
                       (unsigned long long)s->files_failed, (unsigned long long)s->docs_seen,
                       (unsigned long long)s->docs_classified,
                       (unsigned long long)s->docs_rejected, (unsigned long long)s->bytes_in,
-                      (unsigned long long)s->bytes_out));
+                      (unsigned long long)s->bytes_out, (unsigned long long)s->records_skipped));
     int first = 1;
     for (int r = 1; r < PM_STATUS_LAST; r++) {
         if (!s->rejects_by_reason[r])

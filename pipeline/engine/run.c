@@ -537,7 +537,7 @@ static pm_status read_input(engine *e, size_t idx)
         if (res == PM_SPLIT_END)
             break;
         if (res == PM_SPLIT_SKIP) { /* by design (WARC request, blank line): counted only */
-            e->sum->records_skipped++;
+            fi->records_skipped++;
             continue;
         }
         item proto;
