@@ -66,6 +66,7 @@ run: deps
 test: deps
 	@$(MAKE) --no-print-directory all
 	@$(MAKE) --no-print-directory test-unit test-dict test-golden
+	@PM_BIN=$(BIN) scripts/fault-test
 	@$(MAKE) --no-print-directory test-asan
 	@echo "make test: all suites passed"
 
@@ -102,3 +103,14 @@ clean:
 	rm -rf build build-asan policyminer out
 
 -include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d)
+
+# ---- robustness (README "Robustness") ---------------------------------------------------
+# The fault suite with its large cases (multi-GB inputs piped in, never stored), and the
+# fast cases again under ASan+UBSan.
+.PHONY: faults
+faults: deps
+	@$(MAKE) --no-print-directory all
+	@PM_BIN=$(BIN) scripts/fault-test --large
+	@$(MAKE) --no-print-directory BUILD=build-asan OPT="-O1 -g -fno-omit-frame-pointer" \
+	  SAN="-fsanitize=address,undefined -fno-sanitize-recover=all" build-asan/policyminer
+	@PM_BIN=build-asan/policyminer scripts/fault-test

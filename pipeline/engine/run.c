@@ -600,13 +600,24 @@ static pm_status finish_outputs(engine *e, int complete)
         st = pm_outfile_write(e->f_rejects, e->rejbuf.data, e->rejbuf.len, e->err);
     pm_buf_reset(&e->rejbuf);
     if (!complete || st != PM_OK) {
+        if (st == PM_OK && stopped(e)) { /* interrupted: partial tables stay as .part */
+            pm_outfile_keep_partial(e->f_docs);
+            pm_outfile_keep_partial(e->f_rejects);
+            e->f_docs = e->f_rejects = NULL;
+        }
         pm_outfile_abort(e->f_docs);
         pm_outfile_abort(e->f_rejects);
         e->f_docs = e->f_rejects = NULL;
         return st;
     }
+    /* The two big tables reach the disk before any table is renamed: a full disk then
+     * leaves no table at all under its final name. */
+    st = pm_outfile_sync(e->f_docs, e->err);
+    if (st == PM_OK)
+        st = pm_outfile_sync(e->f_rejects, e->err);
     pm_outfile *fc = NULL;
-    st = pm_outfile_open(&fc, e->o->outdir, "counts.tsv", e->err);
+    if (st == PM_OK)
+        st = pm_outfile_open(&fc, e->o->outdir, "counts.tsv", e->err);
     if (st == PM_OK)
         st = pm_counts_write(e->counts, fc, e->err);
     if (st == PM_OK) {
