@@ -12,6 +12,7 @@
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <dirent.h>
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <pcre2.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -64,6 +65,9 @@ struct pm_dictset {
     uint32_t *pat_dim, *pat_cat; /* owner of each pattern */
     pm_ac *ac;
     pm_dict_options o;
+    /* Match/depth-limit hits per pattern, then per veto, since load. The one mutable part
+     * of a loaded set: a rare event, counted atomically so the sum is order-free. */
+    _Atomic uint64_t *limit_hits;
 };
 
 struct pm_dict_scratch {
@@ -389,6 +393,11 @@ pm_status pm_dictset_load_files(pm_dictset **out, const char *const *files, size
         st = pm_errctx_set(err, PM_ERR_DICT_SYNTAX, NULL, "more than 64 dictionary files");
     if (st == PM_OK)
         st = build_prefilter(d, err);
+    if (st == PM_OK) {
+        d->limit_hits = calloc(d->npats + d->nvetoes + 1, sizeof *d->limit_hits);
+        if (!d->limit_hits)
+            st = pm_errctx_set(err, PM_ERR_NOMEM, NULL, "loading dictionaries");
+    }
     if (st != PM_OK) {
         if (err && err->code == PM_OK)
             pm_errctx_set(err, st, NULL, "loading dictionaries");
@@ -472,6 +481,7 @@ void pm_dictset_free(pm_dictset *d)
     free(d->vetoes);
     free(d->pat_dim);
     free(d->pat_cat);
+    free(d->limit_hits);
     pm_ac_free(d->ac);
     free(d);
 }
@@ -513,6 +523,24 @@ const char *pm_dictset_cat_label(const pm_dictset *d, size_t i, size_t c, const 
 
 size_t pm_dictset_ngroups(const pm_dictset *d, size_t i) { return d->dims[i].ngroups; }
 const char *pm_dictset_pattern(const pm_dictset *d, size_t i) { return d->pats[i].src; }
+
+void pm_dictset_limit_hits(const pm_dictset *d, pm_dict_limit_fn fn, void *ud)
+{
+    for (size_t i = 0; i < d->ndims; i++)
+        for (size_t c = 0; c < d->dims[i].ncats; c++) {
+            const cat *ci = &d->dims[i].cats[c];
+            for (size_t k = 0; k < ci->npat; k++) {
+                uint64_t h = atomic_load(&d->limit_hits[ci->first_pat + k]);
+                if (h)
+                    fn(ud, i, c, d->pats[ci->first_pat + k].src, 0, h);
+            }
+            for (size_t v = 0; v < ci->nveto; v++) {
+                uint64_t h = atomic_load(&d->limit_hits[d->npats + ci->first_veto + v]);
+                if (h)
+                    fn(ud, i, c, d->vetoes[ci->first_veto + v].src, 1, h);
+            }
+        }
+}
 size_t pm_dictset_cat_nexamples(const pm_dictset *d, size_t i, size_t c)
 {
     return d->dims[i].cats[c].nmust;
@@ -577,8 +605,8 @@ static void on_hit(void *ud, uint32_t id, size_t end)
 }
 
 /* Runs code at offset; returns 1 match, 0 none, -1 limit hit. */
-static int run(const pat *p, pm_dict_scratch *s, const char *t, size_t n, size_t off,
-               pm_dict_stats *st)
+static int run(const pm_dictset *d, size_t idx, const pat *p, pm_dict_scratch *s,
+               const char *t, size_t n, size_t off, pm_dict_stats *st)
 {
     if (st)
         st->regex_runs++;
@@ -589,6 +617,7 @@ static int run(const pat *p, pm_dict_scratch *s, const char *t, size_t n, size_t
         return 0;
     if (st)
         st->match_limit_hits++;
+    atomic_fetch_add_explicit(&d->limit_hits[idx], 1, memory_order_relaxed);
     return -1;
 }
 
@@ -601,7 +630,7 @@ static int vetoed(const pm_dictset *d, const cat *c, pm_dict_scratch *s, const c
         while (off > 0 && ((unsigned char)t[off] & 0xC0) == 0x80)
             off--;
         while (off <= hs) {
-            int r = run(p, s, t, n, off, st);
+            int r = run(d, d->npats + c->first_veto + v, p, s, t, n, off, st);
             if (r <= 0)
                 break;
             PCRE2_SIZE *ov = pcre2_get_ovector_pointer(s->md);
@@ -618,12 +647,13 @@ static int vetoed(const pm_dictset *d, const cat *c, pm_dict_scratch *s, const c
 }
 
 /* 1 when pattern p has a non-vetoed match in t. */
-static int pattern_hits(const pm_dictset *d, const cat *c, const pat *p, pm_dict_scratch *s,
+static int pattern_hits(const pm_dictset *d, const cat *c, size_t pid, pm_dict_scratch *s,
                         const char *t, size_t n, size_t off, pm_dict_stats *st,
                         pm_dict_explain_fn explain, void *ud, size_t dimi, size_t cati)
 {
+    const pat *p = &d->pats[pid];
     while (off <= n) {
-        int r = run(p, s, t, n, off, st);
+        int r = run(d, pid, p, s, t, n, off, st);
         if (r <= 0)
             return 0;
         PCRE2_SIZE *ov = pcre2_get_ovector_pointer(s->md);
@@ -669,7 +699,7 @@ pm_status pm_dictset_match(const pm_dictset *d, pm_dict_scratch *s, const char *
                     while (off > 0 && ((unsigned char)text[off] & 0xC0) == 0x80)
                         off--;
                 }
-                if (pattern_hits(d, ci, p, s, text, len, off, st, explain, ud, i, c)) {
+                if (pattern_hits(d, ci, pid, s, text, len, off, st, explain, ud, i, c)) {
                     pm_catset_set(&out[i], (unsigned)c);
                     if (!explain)
                         break; /* the category is decided */
