@@ -38,6 +38,7 @@ typedef enum pm_status {
     PM_ERR_TRUNCATED_DOC = 24, /* document cut off by end of input */
     PM_ERR_TOO_MANY_DOCS = 25, /* per-file document cap reached */
     PM_ERR_LOOP = 26,          /* directory loop (symlink) */
+    PM_ERR_ACCOUNTING = 27,    /* documents seen != classified + rejected at the end */
     PM_STATUS_LAST
 } pm_status;
 

@@ -38,6 +38,7 @@ static void run_usage(FILE *f)
           "      --max-field-bytes N   longest text field in tables (default 4096)\n"
           "      --match-limit N       PCRE2 match limit per pattern and document\n"
           "      --depth-limit N       PCRE2 depth limit\n"
+          "      --jit-stack N         PCRE2 JIT stack per thread (default 1M)\n"
           "      --no-prefilter        run every regex on every document (reference mode)\n"
           "      --no-diffusion        skip the diffusion tables\n"
           "      --no-generic-policies diffusion over named experiments only, not over\n"
@@ -84,6 +85,23 @@ static void print_summary(const pm_run_summary *s, const char *outdir)
             pct(s->by_level[3], local), pct(s->fiscal_docs, s->instrument_docs), outdir);
 }
 
+/* The accounting every run gives: where every file and document went. */
+static void print_accounting(const pm_run_summary *s)
+{
+    fprintf(stderr, "  files: %llu seen, %llu read, %llu failed; bytes: %llu in, %llu out\n",
+            (unsigned long long)s->files_seen, (unsigned long long)s->files_read,
+            (unsigned long long)s->files_failed, (unsigned long long)s->bytes_in,
+            (unsigned long long)s->bytes_out);
+    if (!s->docs_rejected)
+        return;
+    fputs("  rejects (documents and files) by reason:", stderr);
+    for (int r = 1; r < PM_STATUS_LAST; r++)
+        if (s->rejects_by_reason[r])
+            fprintf(stderr, " %s %llu", pm_status_key((pm_status)r),
+                    (unsigned long long)s->rejects_by_reason[r]);
+    fputc('\n', stderr);
+}
+
 static void print_stats(const pm_run_summary *s)
 {
     const pm_run_stats *t = &s->stats;
@@ -104,6 +122,7 @@ static void print_stats(const pm_run_summary *s)
 
 enum { OPT_MAXDOC = 256, OPT_MAXMEMBER, OPT_MAXDOCS, OPT_MAXFIELD, OPT_MATCH, OPT_DEPTH,
        OPT_NOPRE, OPT_STATS, OPT_NODIFF, OPT_NOGENERIC, OPT_WINDOW };
+enum { OPT_JITSTACK = 400 };
 
 int pm_cmd_run(int argc, char **argv)
 {
@@ -117,6 +136,7 @@ int pm_cmd_run(int argc, char **argv)
         {"max-field-bytes", required_argument, 0, OPT_MAXFIELD},
         {"match-limit", required_argument, 0, OPT_MATCH},
         {"depth-limit", required_argument, 0, OPT_DEPTH},
+        {"jit-stack", required_argument, 0, OPT_JITSTACK},
         {"no-prefilter", no_argument, 0, OPT_NOPRE},
         {"stats", no_argument, 0, OPT_STATS},
         {"no-diffusion", no_argument, 0, OPT_NODIFF},
@@ -144,6 +164,7 @@ int pm_cmd_run(int argc, char **argv)
         case OPT_MAXFIELD: bad = pm_cli_parse_size(optarg, &v) || v > UINT32_MAX; o.limits.max_field_bytes = (uint32_t)v; break;
         case OPT_MATCH: bad = pm_cli_parse_size(optarg, &v) || !v || v > UINT32_MAX; o.dict.match_limit = (uint32_t)v; break;
         case OPT_DEPTH: bad = pm_cli_parse_size(optarg, &v) || !v || v > UINT32_MAX; o.dict.depth_limit = (uint32_t)v; break;
+        case OPT_JITSTACK: bad = pm_cli_parse_size(optarg, &v) || v < 4096 || v > ((uint64_t)1 << 30); o.dict.jit_stack_max = (size_t)v; break;
         case OPT_NOPRE: o.dict.no_prefilter = 1; break;
         case OPT_STATS: stats = 1; break;
         case OPT_NODIFF: o.no_diffusion = 1; break;
@@ -189,6 +210,8 @@ int pm_cmd_run(int argc, char **argv)
         fputs("\r\033[K", stderr);
     if (!quiet && (st == PM_OK || st == PM_ERR_OPEN))
         print_summary(&sum, o.outdir);
+    if (!quiet)
+        print_accounting(&sum);
     if (stats)
         print_stats(&sum);
     if (st != PM_OK) {

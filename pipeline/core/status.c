@@ -39,6 +39,7 @@ const char *pm_strerror(pm_status st)
     case PM_ERR_TRUNCATED_DOC: return "document truncated by end of input";
     case PM_ERR_TOO_MANY_DOCS: return "too many documents in one file";
     case PM_ERR_LOOP: return "directory loop";
+    case PM_ERR_ACCOUNTING: return "documents not accounted for";
     case PM_STATUS_LAST: break;
     }
     return "unknown status";
@@ -74,6 +75,7 @@ const char *pm_status_key(pm_status st)
     case PM_ERR_TRUNCATED_DOC: return "doc_truncated";
     case PM_ERR_TOO_MANY_DOCS: return "too_many_docs";
     case PM_ERR_LOOP: return "directory_loop";
+    case PM_ERR_ACCOUNTING: return "accounting";
     case PM_STATUS_LAST: break;
     }
     return "unknown";

@@ -86,12 +86,12 @@ pm_status pm_manifest_write(const pm_run_options *o, const pm_classifier *c,
     TRY(pm_buf_printf(&b,
                       "  \"limits\": {\"max_doc_bytes\": %llu, \"max_member_bytes\": %llu, "
                       "\"max_docs_per_file\": %llu, \"max_field_bytes\": %u, "
-                      "\"match_limit\": %u, \"depth_limit\": %u},\n",
+                      "\"match_limit\": %u, \"depth_limit\": %u, \"jit_stack_bytes\": %zu},\n",
                       (unsigned long long)o->limits.max_doc_bytes,
                       (unsigned long long)o->limits.max_member_bytes,
                       (unsigned long long)o->limits.max_docs_per_file,
                       (unsigned)o->limits.max_field_bytes, (unsigned)o->dict.match_limit,
-                      (unsigned)o->dict.depth_limit));
+                      (unsigned)o->dict.depth_limit, o->dict.jit_stack_max));
 
     const pm_dictset *d = pm_classifier_dicts(c);
     TRY(pm_buf_append_str(&b, "  \"dictionaries\": [\n"));

@@ -774,7 +774,9 @@ pm_status pm_run(const pm_run_options *o, pm_run_summary *sum, pm_errctx *err)
         st = pm_errctx_set(err, PM_ERR_INTERRUPTED, NULL, "stopped by signal");
     /* The accounting identity every run must satisfy. */
     if (sum->docs_seen != sum->docs_classified + sum->docs_rejected && st == PM_OK)
-        st = pm_errctx_set(err, PM_ERR_ARG, NULL, "internal accounting mismatch");
+        st = pm_errctx_set(err, PM_ERR_ACCOUNTING, NULL, "seen %llu != classified %llu + rejected %llu",
+                           (unsigned long long)sum->docs_seen, (unsigned long long)sum->docs_classified,
+                           (unsigned long long)sum->docs_rejected);
 
     /* The manifest is written for complete and incomplete runs alike; only a complete run
      * says so. Unreadable files make the run's status an error, but its tables are whole. */
