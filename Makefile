@@ -114,3 +114,25 @@ faults: deps
 	@$(MAKE) --no-print-directory BUILD=build-asan OPT="-O1 -g -fno-omit-frame-pointer" \
 	  SAN="-fsanitize=address,undefined -fno-sanitize-recover=all" build-asan/policyminer
 	@PM_BIN=build-asan/policyminer scripts/fault-test
+
+# libFuzzer harnesses (tests/fuzz/fuzz_*.c): clang, -fsanitize=fuzzer,address,undefined,
+# the library rebuilt in build-fuzz/. `make fuzz FUZZ_SECONDS=N` runs each for N seconds
+# (corpora and findings under fuzz-out/); `make fuzz-ci` is the short fixed-time run.
+FUZZ_SECONDS ?= 60
+FUZZ_SRC := $(sort $(wildcard tests/fuzz/fuzz_*.c))
+.PHONY: fuzz fuzz-ci fuzz-build
+fuzz-build:
+	@scripts/install-deps --fuzz
+	@$(MAKE) --no-print-directory BUILD=build-fuzz CC=clang OPT="-O1 -g -fno-omit-frame-pointer" \
+	  SAN="-fsanitize=fuzzer-no-link,address,undefined" \
+	  $(FUZZ_SRC:tests/fuzz/%.c=build-fuzz/fuzz/%)
+
+$(BUILD)/fuzz/%: tests/fuzz/%.c $(LIB_A)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_ALL) -fsanitize=fuzzer -o $@ $< $(LIB_A) $(LDLIBS_ALL) -fsanitize=fuzzer
+
+fuzz: fuzz-build
+	@scripts/fuzz $(FUZZ_SECONDS) $(FUZZ_SRC:tests/fuzz/%.c=build-fuzz/fuzz/%)
+
+fuzz-ci: fuzz-build
+	@scripts/fuzz 10 $(FUZZ_SRC:tests/fuzz/%.c=build-fuzz/fuzz/%)
