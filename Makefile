@@ -136,3 +136,28 @@ fuzz: fuzz-build
 
 fuzz-ci: fuzz-build
 	@scripts/fuzz 10 $(FUZZ_SRC:tests/fuzz/%.c=build-fuzz/fuzz/%)
+
+# ThreadSanitizer on the parallel tests (unit + golden, which runs -j1/-j2/-j4). gcc's
+# libgomp is not TSan-instrumented (its barriers look like races), so this build uses
+# clang with LLVM's libomp and the Archer tool, which tells TSan about OpenMP's
+# synchronisation (OMP_TOOL_LIBRARIES). Any report fails the run (exitcode 66).
+ARCHER ?= $(firstword $(wildcard /usr/lib/llvm-*/lib/libarcher.so))
+.PHONY: test-tsan
+test-tsan:
+	@scripts/install-deps --fuzz
+	@OMP_TOOL_LIBRARIES=$(ARCHER) TSAN_OPTIONS="halt_on_error=1 exitcode=66 history_size=4 suppressions=$(CURDIR)/tests/faults/tsan.supp" \
+	  $(MAKE) --no-print-directory BUILD=build-tsan CC=clang OPT="-O1 -g -fno-omit-frame-pointer" \
+	  SAN="-fsanitize=thread" test-unit test-golden
+
+# Memcheck on the golden tests: every policyminer run of scripts/golden-test goes through
+# valgrind; an error or a definite leak makes that run exit 99, which fails its case.
+# Built with -DPM_NO_JIT (PCRE2's interpreter): JIT-generated code has no unwind tables
+# and its wide subject loads are reported as uninitialised reads with no usable stack;
+# the interpreter reads the same bytes and memcheck checks them.
+.PHONY: valgrind
+valgrind: deps
+	@scripts/install-deps --fuzz
+	@$(MAKE) --no-print-directory BUILD=build-vg CFLAGS=-DPM_NO_JIT build-vg/policyminer
+	@printf '#!/bin/sh\nexec valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite --show-leak-kinds=definite "%s" "$$@"\n' "$(CURDIR)/build-vg/policyminer" > build-vg/policyminer-vg
+	@chmod +x build-vg/policyminer-vg
+	@PM_BIN=build-vg/policyminer-vg scripts/golden-test

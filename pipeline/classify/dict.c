@@ -143,7 +143,9 @@ static pm_status compile(pm_dictset *d, const char *src, const char *file, unsig
         err->line = line;
         return PM_ERR_REGEX;
     }
+#ifndef PM_NO_JIT /* -DPM_NO_JIT: the interpreter only (make valgrind: memcheck misreads JIT code) */
     pcre2_jit_compile(code, PCRE2_JIT_COMPLETE); /* falls back to the interpreter if absent */
+#endif
     out->code = code;
     out->src = xstrdup(src);
     out->line = line;
