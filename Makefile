@@ -161,3 +161,16 @@ valgrind: deps
 	@printf '#!/bin/sh\nexec valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite --show-leak-kinds=definite "%s" "$$@"\n' "$(CURDIR)/build-vg/policyminer" > build-vg/policyminer-vg
 	@chmod +x build-vg/policyminer-vg
 	@PM_BIN=build-vg/policyminer-vg scripts/golden-test
+
+# Allocation-failure injection: the ASan+UBSan library linked with counting wrappers
+# (tests/faults/oom.c) that fail the N-th allocation, for every N of a small run.
+.PHONY: test-oom
+test-oom: deps
+	@$(MAKE) --no-print-directory BUILD=build-asan OPT="-O1 -g -fno-omit-frame-pointer" \
+	  SAN="-fsanitize=address,undefined -fno-sanitize-recover=all" build-asan/tests/oom
+	@OOM_BIN=build-asan/tests/oom scripts/oom-test
+
+$(BUILD)/tests/oom: tests/faults/oom.c $(LIB_A)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_ALL) -o $@ $< $(LIB_A) $(LDLIBS_ALL) \
+	  -Wl,--wrap=malloc,--wrap=calloc,--wrap=realloc,--wrap=strdup
