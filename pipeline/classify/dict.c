@@ -151,7 +151,12 @@ static pm_status compile(pm_dictset *d, const char *src, const char *file, unsig
     out->line = line;
     out->always = 1;
     out->dim = (uint32_t)(d->ndims - 1);
-    return out->src ? PM_OK : PM_ERR_NOMEM;
+    if (!out->src) { /* not counted by the caller: nothing else would free the code */
+        pcre2_code_free(code);
+        out->code = NULL;
+        return PM_ERR_NOMEM;
+    }
+    return PM_OK;
 }
 
 static pm_status grow_pats(pat **v, size_t *cap, size_t need)
@@ -254,11 +259,17 @@ static pm_status load_file(pm_dictset *d, const char *path, pm_errctx *err)
                 if (!valid_key(v))
                     FAIL(PM_ERR_DICT_SYNTAX, "line %u: bad dimension key '%s'", ln, v);
                 free(dm->name);
-                dm->name = xstrdup(v);
+                if (!(dm->name = xstrdup(v))) {
+                    st = PM_ERR_NOMEM;
+                    goto done;
+                }
             } else if (strcmp(k, "description") == 0 || strcmp(k, "source") == 0) {
                 if (strcmp(k, "description") == 0) {
                     free(dm->description);
-                    dm->description = xstrdup(v);
+                    if (!(dm->description = xstrdup(v))) {
+                        st = PM_ERR_NOMEM;
+                        goto done;
+                    }
                 }
             } else {
                 FAIL(PM_ERR_DICT_SYNTAX, "line %u: unknown header key '%s'", ln, k);
@@ -296,13 +307,16 @@ static pm_status load_file(pm_dictset *d, const char *path, pm_errctx *err)
             if (!valid_key(v))
                 FAIL(PM_ERR_DICT_SYNTAX, "line %u: bad group key '%s'", ln, v);
             free(c->group);
-            c->group = xstrdup(v);
+            if (!(c->group = xstrdup(v)))
+                st = PM_ERR_NOMEM;
         } else if (strcmp(k, "label_zh") == 0) {
             free(c->label_zh);
-            c->label_zh = xstrdup(v);
+            if (!(c->label_zh = xstrdup(v)))
+                st = PM_ERR_NOMEM;
         } else if (strcmp(k, "label_en") == 0) {
             free(c->label_en);
-            c->label_en = xstrdup(v);
+            if (!(c->label_en = xstrdup(v)))
+                st = PM_ERR_NOMEM;
         } else if (strcmp(k, "pioneer") == 0 || strcmp(k, "since") == 0 || strcmp(k, "note") == 0) {
             /* experiment metadata: documentation for people, checked for shape only */
         } else {
