@@ -474,6 +474,8 @@ static pm_status read_input(engine *e, size_t idx)
     pm_gz_limits gl = {e->o->limits.max_member_bytes};
     e->sum->files_seen++;
     pm_status st = pm_gz_open(&gz, path, &gl);
+    if (st == PM_ERR_NOMEM) /* the machine's problem, not the file's: stop the run */
+        return st;
     if (st != PM_OK) {
         e->sum->files_failed++;
         return file_reject(e, idx, st, strerror(errno));
