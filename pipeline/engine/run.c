@@ -480,6 +480,7 @@ static pm_status read_input(engine *e, size_t idx)
         e->sum->files_failed++;
         return file_reject(e, idx, st, strerror(errno));
     }
+    pm_gz_set_stop(gz, e->o->stop);
     const char *head = NULL;
     size_t hlen = 0;
     st = pm_gz_peek(gz, 4096, &head, &hlen);
@@ -515,6 +516,10 @@ static pm_status read_input(engine *e, size_t idx)
         pm_reject rej;
         pm_split_result res;
         st = fmt->split_next(sp, gz, &raw, &rej, &res);
+        if (st == PM_ERR_INTERRUPTED && stopped(e)) { /* a read cut short by the stop signal */
+            st = PM_OK;
+            break;
+        }
         if (st != PM_OK) {
             pm_errctx_set(e->err, st, path, "reading input");
             break;

@@ -113,7 +113,7 @@ static pm_status more(split *s, pm_gz *in)
     s->buf.len += got;
     s->buf.data[s->buf.len] = '\0';
     s->total += got;
-    if (st == PM_ERR_IO || st == PM_ERR_NOMEM)
+    if (st == PM_ERR_IO || st == PM_ERR_NOMEM || st == PM_ERR_INTERRUPTED)
         return st;
     if (st != PM_OK) {
         s->gz_err = st;
