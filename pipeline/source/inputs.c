@@ -68,6 +68,11 @@ static pm_status walk(pm_inputs *in, const char *path, dirid *stack, int depth)
     if (!S_ISDIR(sb.st_mode)) {
         if (!S_ISREG(sb.st_mode) && !S_ISFIFO(sb.st_mode) && !S_ISCHR(sb.st_mode))
             return PM_OK; /* sockets and the like are not corpora */
+        /* Pipes and devices are read when named as arguments (<(zcat ...), /dev/stdin);
+         * met inside a directory they are not corpus files, and opening a FIFO that has
+         * no writer would block the run forever. */
+        if (depth > 0 && !S_ISREG(sb.st_mode))
+            return PM_OK;
         return push(&in->ok, path, (uint64_t)sb.st_size, PM_OK);
     }
     for (int i = 0; i < depth; i++)
