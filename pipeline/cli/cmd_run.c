@@ -210,7 +210,7 @@ int pm_cmd_run(int argc, char **argv)
         fputs("\r\033[K", stderr);
     if (!quiet && (st == PM_OK || st == PM_ERR_OPEN))
         print_summary(&sum, o.outdir);
-    if (!quiet)
+    if (!quiet && (st == PM_OK || st == PM_ERR_OPEN || st == PM_ERR_INTERRUPTED))
         print_accounting(&sum);
     if (stats)
         print_stats(&sum);
