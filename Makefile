@@ -94,6 +94,7 @@ test: deps
 	@$(MAKE) --no-print-directory test-unit test-dict test-golden test-distrib
 	@$(MAKE) --no-print-directory test-examples
 	@$(MAKE) --no-print-directory test-eval
+	@PM_BIN=$(BIN) scripts/fault-test
 	@$(MAKE) --no-print-directory test-asan
 	@echo "make test: all suites passed"
 
@@ -149,3 +150,74 @@ clean:
 	rm -rf build build-asan build-mpi policyminer out
 
 -include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d)
+
+# ---- robustness (README "Robustness") ---------------------------------------------------
+# The fault suite with its large cases (multi-GB inputs piped in, never stored), and the
+# fast cases again under ASan+UBSan.
+.PHONY: faults
+faults: deps
+	@$(MAKE) --no-print-directory all
+	@PM_BIN=$(BIN) scripts/fault-test --large
+	@$(MAKE) --no-print-directory BUILD=build-asan OPT="-O1 -g -fno-omit-frame-pointer" \
+	  SAN="-fsanitize=address,undefined -fno-sanitize-recover=all" build-asan/policyminer
+	@PM_BIN=build-asan/policyminer scripts/fault-test
+
+# libFuzzer harnesses (tests/fuzz/fuzz_*.c): clang, -fsanitize=fuzzer,address,undefined,
+# the library rebuilt in build-fuzz/. `make fuzz FUZZ_SECONDS=N` runs each for N seconds
+# (corpora and findings under fuzz-out/); `make fuzz-ci` is the short fixed-time run.
+FUZZ_SECONDS ?= 60
+FUZZ_SRC := $(sort $(wildcard tests/fuzz/fuzz_*.c))
+.PHONY: fuzz fuzz-ci fuzz-build
+fuzz-build:
+	@scripts/install-deps --fuzz
+	@$(MAKE) --no-print-directory BUILD=build-fuzz CC=clang OPT="-O1 -g -fno-omit-frame-pointer" \
+	  SAN="-fsanitize=fuzzer-no-link,address,undefined" \
+	  $(FUZZ_SRC:tests/fuzz/%.c=build-fuzz/fuzz/%)
+
+$(BUILD)/fuzz/%: tests/fuzz/%.c $(LIB_A)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_ALL) -fsanitize=fuzzer -o $@ $< $(LIB_A) $(LDLIBS_ALL) -fsanitize=fuzzer
+
+fuzz: fuzz-build
+	@scripts/fuzz $(FUZZ_SECONDS) $(FUZZ_SRC:tests/fuzz/%.c=build-fuzz/fuzz/%)
+
+fuzz-ci: fuzz-build
+	@scripts/fuzz 10 $(FUZZ_SRC:tests/fuzz/%.c=build-fuzz/fuzz/%)
+
+# ThreadSanitizer on the parallel tests (unit + golden, which runs -j1/-j2/-j4). gcc's
+# libgomp is not TSan-instrumented (its barriers look like races), so this build uses
+# clang with LLVM's libomp and the Archer tool, which tells TSan about OpenMP's
+# synchronisation (OMP_TOOL_LIBRARIES). Any report fails the run (exitcode 66).
+ARCHER ?= $(firstword $(wildcard /usr/lib/llvm-*/lib/libarcher.so))
+.PHONY: test-tsan
+test-tsan:
+	@scripts/install-deps --fuzz
+	@OMP_TOOL_LIBRARIES=$(ARCHER) TSAN_OPTIONS="halt_on_error=1 exitcode=66 history_size=4 suppressions=$(CURDIR)/tests/faults/tsan.supp" \
+	  $(MAKE) --no-print-directory BUILD=build-tsan CC=clang OPT="-O1 -g -fno-omit-frame-pointer" \
+	  SAN="-fsanitize=thread" test-unit test-golden
+
+# Memcheck on the golden tests: every policyminer run of scripts/golden-test goes through
+# valgrind; an error or a definite leak makes that run exit 99, which fails its case.
+# Built with -DPM_NO_JIT (PCRE2's interpreter): JIT-generated code has no unwind tables
+# and its wide subject loads are reported as uninitialised reads with no usable stack;
+# the interpreter reads the same bytes and memcheck checks them.
+.PHONY: valgrind
+valgrind: deps
+	@scripts/install-deps --fuzz
+	@$(MAKE) --no-print-directory BUILD=build-vg CFLAGS=-DPM_NO_JIT build-vg/policyminer
+	@printf '#!/bin/sh\nexec valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite --show-leak-kinds=definite "%s" "$$@"\n' "$(CURDIR)/build-vg/policyminer" > build-vg/policyminer-vg
+	@chmod +x build-vg/policyminer-vg
+	@PM_BIN=build-vg/policyminer-vg scripts/golden-test
+
+# Allocation-failure injection: the ASan+UBSan library linked with counting wrappers
+# (tests/faults/oom.c) that fail the N-th allocation, for every N of a small run.
+.PHONY: test-oom
+test-oom: deps
+	@$(MAKE) --no-print-directory BUILD=build-asan OPT="-O1 -g -fno-omit-frame-pointer" \
+	  SAN="-fsanitize=address,undefined -fno-sanitize-recover=all" build-asan/tests/oom
+	@OOM_BIN=build-asan/tests/oom scripts/oom-test
+
+$(BUILD)/tests/oom: tests/faults/oom.c $(LIB_A)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_ALL) -o $@ $< $(LIB_A) $(LDLIBS_ALL) \
+	  -Wl,--wrap=malloc,--wrap=calloc,--wrap=realloc,--wrap=strdup

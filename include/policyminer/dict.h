@@ -103,6 +103,13 @@ pm_status pm_dictset_match(const pm_dictset *d, pm_dict_scratch *s, const char *
                            size_t len, pm_catset *out, pm_dict_stats *st,
                            pm_dict_explain_fn explain, void *ud);
 
+/* Patterns that gave up on the PCRE2 match or depth limit since the set was loaded,
+ * summed over every thread and document (an order-free sum: deterministic). Calls fn once
+ * per such pattern (veto = 0) or veto pattern (veto = 1), in dictionary order. */
+typedef void (*pm_dict_limit_fn)(void *ud, size_t dim, size_t cat, const char *pattern,
+                                 int veto, uint64_t hits);
+void pm_dictset_limit_hits(const pm_dictset *d, pm_dict_limit_fn fn, void *ud);
+
 /* `policyminer dict check`: compiles, runs every example, probes every pattern against
  * adversarial strings under the match limit. Writes a human report to `report` (may be
  * NULL) via the callback; returns the number of failures (0 = all good), or -1 when the

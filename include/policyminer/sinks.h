@@ -21,10 +21,15 @@ typedef struct pm_outfile pm_outfile;
 /* Creates dir/.name.part (the directory must exist). */
 pm_status pm_outfile_open(pm_outfile **out, const char *dir, const char *name, pm_errctx *err);
 pm_status pm_outfile_write(pm_outfile *f, const void *p, size_t n, pm_errctx *err);
+/* Flushes and fsyncs without closing: a full disk shows here, before any rename. */
+pm_status pm_outfile_sync(pm_outfile *f, pm_errctx *err);
 /* Flushes, fsyncs, closes and renames to dir/name; frees f whatever the outcome. */
 pm_status pm_outfile_commit(pm_outfile *f, pm_errctx *err);
 /* Closes and removes the temporary file; accepts NULL. */
 void pm_outfile_abort(pm_outfile *f);
+/* Flushes and closes, leaving what was written under dir/.name.part (an interrupted run
+ * keeps its partial tables, never under the final name); accepts NULL. */
+void pm_outfile_keep_partial(pm_outfile *f);
 
 /* ---- fields -------------------------------------------------------------------------- */
 /* Appends s as one TSV field: tab/CR/LF -> space, other C0 controls dropped, cut at max

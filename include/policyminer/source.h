@@ -11,6 +11,7 @@
 #ifndef POLICYMINER_SOURCE_H
 #define POLICYMINER_SOURCE_H
 
+#include <signal.h>
 #include <stddef.h>
 #include <stdint.h>
 #include "policyminer/status.h"
@@ -51,6 +52,10 @@ pm_status pm_gz_open(pm_gz **out, const char *path, const pm_gz_limits *lim);
 /* Reads from a caller-owned memory block (tests, fuzzing). The block must outlive gz. */
 pm_status pm_gz_open_mem(pm_gz **out, const void *data, size_t n, const pm_gz_limits *lim);
 void pm_gz_close(pm_gz *gz); /* accepts NULL */
+/* A stop flag (may be NULL; must outlive gz): when a read is interrupted by a signal and
+ * *stop is non-zero, pm_gz_read / pm_gz_peek return PM_ERR_INTERRUPTED (hard) instead of
+ * waiting on for data, so Ctrl-C on a stalled pipe or network file stops at once. */
+void pm_gz_set_stop(pm_gz *gz, volatile sig_atomic_t *stop);
 
 /* Reads up to n decompressed bytes into buf; *got = bytes delivered. *got == 0 with PM_OK
  * means end of input. A non-OK status is a *soft* error for gzip problems
@@ -59,7 +64,7 @@ void pm_gz_close(pm_gz *gz); /* accepts NULL */
  * byte and the next member header is lost, and the caller may keep reading - the reader
  * resynchronises at the next gzip member header (1f 8b 08) if there is one.
  * pm_gz_error_offset() then gives the compressed offset where the damage starts.
- * PM_ERR_IO and PM_ERR_NOMEM are hard: stop reading. */
+ * PM_ERR_IO, PM_ERR_NOMEM and PM_ERR_INTERRUPTED are hard: stop reading. */
 pm_status pm_gz_read(pm_gz *gz, void *buf, size_t n, size_t *got);
 
 /* Looks at up to n (<= 64 KiB) decompressed bytes at the start of the stream without

@@ -43,6 +43,7 @@ typedef enum pm_status {
     PM_ERR_JSON = 29,          /* JSON Lines: a line that is not a JSON object, or a bad field */
     PM_ERR_WARC = 30,          /* malformed WARC record (headers, length, framing) */
     PM_ERR_ENCODING = 31,      /* unknown charset, or bytes invalid in the declared one */
+    PM_ERR_ACCOUNTING = 32,    /* documents seen != classified + rejected at the end */
     PM_STATUS_LAST
 } pm_status;
 

@@ -12,6 +12,7 @@
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <dirent.h>
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <pcre2.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -65,6 +66,9 @@ struct pm_dictset {
     pm_ac *ac;
     pm_hs *hs;   /* the same literals on Hyperscan; NULL = the automaton scans */
     pm_dict_options o;
+    /* Match/depth-limit hits per pattern, then per veto, since load. The one mutable part
+     * of a loaded set: a rare event, counted atomically so the sum is order-free. */
+    _Atomic uint64_t *limit_hits;
 };
 
 struct pm_dict_scratch {
@@ -149,13 +153,20 @@ static pm_status compile(pm_dictset *d, const char *src, const char *file, unsig
         err->line = line;
         return PM_ERR_REGEX;
     }
+#ifndef PM_NO_JIT /* -DPM_NO_JIT: the interpreter only (make valgrind: memcheck misreads JIT code) */
     pcre2_jit_compile(code, PCRE2_JIT_COMPLETE); /* falls back to the interpreter if absent */
+#endif
     out->code = code;
     out->src = xstrdup(src);
     out->line = line;
     out->always = 1;
     out->dim = (uint32_t)(d->ndims - 1);
-    return out->src ? PM_OK : PM_ERR_NOMEM;
+    if (!out->src) { /* not counted by the caller: nothing else would free the code */
+        pcre2_code_free(code);
+        out->code = NULL;
+        return PM_ERR_NOMEM;
+    }
+    return PM_OK;
 }
 
 static pm_status grow_pats(pat **v, size_t *cap, size_t need)
@@ -258,11 +269,17 @@ static pm_status load_file(pm_dictset *d, const char *path, pm_errctx *err)
                 if (!valid_key(v))
                     FAIL(PM_ERR_DICT_SYNTAX, "line %u: bad dimension key '%s'", ln, v);
                 free(dm->name);
-                dm->name = xstrdup(v);
+                if (!(dm->name = xstrdup(v))) {
+                    st = PM_ERR_NOMEM;
+                    goto done;
+                }
             } else if (strcmp(k, "description") == 0 || strcmp(k, "source") == 0) {
                 if (strcmp(k, "description") == 0) {
                     free(dm->description);
-                    dm->description = xstrdup(v);
+                    if (!(dm->description = xstrdup(v))) {
+                        st = PM_ERR_NOMEM;
+                        goto done;
+                    }
                 }
             } else {
                 FAIL(PM_ERR_DICT_SYNTAX, "line %u: unknown header key '%s'", ln, k);
@@ -300,13 +317,16 @@ static pm_status load_file(pm_dictset *d, const char *path, pm_errctx *err)
             if (!valid_key(v))
                 FAIL(PM_ERR_DICT_SYNTAX, "line %u: bad group key '%s'", ln, v);
             free(c->group);
-            c->group = xstrdup(v);
+            if (!(c->group = xstrdup(v)))
+                st = PM_ERR_NOMEM;
         } else if (strcmp(k, "label_zh") == 0) {
             free(c->label_zh);
-            c->label_zh = xstrdup(v);
+            if (!(c->label_zh = xstrdup(v)))
+                st = PM_ERR_NOMEM;
         } else if (strcmp(k, "label_en") == 0) {
             free(c->label_en);
-            c->label_en = xstrdup(v);
+            if (!(c->label_en = xstrdup(v)))
+                st = PM_ERR_NOMEM;
         } else if (strcmp(k, "pioneer") == 0 || strcmp(k, "since") == 0 || strcmp(k, "note") == 0) {
             /* experiment metadata: documentation for people, checked for shape only */
         } else {
@@ -418,6 +438,11 @@ pm_status pm_dictset_load_files(pm_dictset **out, const char *const *files, size
         st = pm_errctx_set(err, PM_ERR_DICT_SYNTAX, NULL, "more than 64 dictionary files");
     if (st == PM_OK)
         st = build_prefilter(d, err);
+    if (st == PM_OK) {
+        d->limit_hits = calloc(d->npats + d->nvetoes + 1, sizeof *d->limit_hits);
+        if (!d->limit_hits)
+            st = pm_errctx_set(err, PM_ERR_NOMEM, NULL, "loading dictionaries");
+    }
     if (st != PM_OK) {
         if (err && err->code == PM_OK)
             pm_errctx_set(err, st, NULL, "loading dictionaries");
@@ -501,6 +526,7 @@ void pm_dictset_free(pm_dictset *d)
     free(d->vetoes);
     free(d->pat_dim);
     free(d->pat_cat);
+    free(d->limit_hits);
     pm_ac_free(d->ac);
     pm_hs_free(d->hs);
     free(d);
@@ -543,6 +569,24 @@ const char *pm_dictset_cat_label(const pm_dictset *d, size_t i, size_t c, const 
 
 size_t pm_dictset_ngroups(const pm_dictset *d, size_t i) { return d->dims[i].ngroups; }
 const char *pm_dictset_pattern(const pm_dictset *d, size_t i) { return d->pats[i].src; }
+
+void pm_dictset_limit_hits(const pm_dictset *d, pm_dict_limit_fn fn, void *ud)
+{
+    for (size_t i = 0; i < d->ndims; i++)
+        for (size_t c = 0; c < d->dims[i].ncats; c++) {
+            const cat *ci = &d->dims[i].cats[c];
+            for (size_t k = 0; k < ci->npat; k++) {
+                uint64_t h = atomic_load(&d->limit_hits[ci->first_pat + k]);
+                if (h)
+                    fn(ud, i, c, d->pats[ci->first_pat + k].src, 0, h);
+            }
+            for (size_t v = 0; v < ci->nveto; v++) {
+                uint64_t h = atomic_load(&d->limit_hits[d->npats + ci->first_veto + v]);
+                if (h)
+                    fn(ud, i, c, d->vetoes[ci->first_veto + v].src, 1, h);
+            }
+        }
+}
 size_t pm_dictset_cat_nexamples(const pm_dictset *d, size_t i, size_t c)
 {
     return d->dims[i].cats[c].nmust;
@@ -619,9 +663,10 @@ static void on_hit(void *ud, uint32_t id, size_t end)
 
 /* Runs code at offset; returns 1 match, 0 none, -1 limit hit. */
 /* limit: the last offset a match may start at (PCRE2_UNSET = anywhere). A search that
- * cannot succeed stops there instead of scanning to the end of the text. */
-static int run_lim(const pat *p, pm_dict_scratch *s, const char *t, size_t n, size_t off,
-                   size_t limit, pm_dict_stats *st)
+ * cannot succeed stops there instead of scanning to the end of the text. idx names the
+ * pattern (or npats + veto) whose match-limit hits are counted; d NULL = not counted. */
+static int run_lim(const pm_dictset *d, size_t idx, const pat *p, pm_dict_scratch *s,
+                   const char *t, size_t n, size_t off, size_t limit, pm_dict_stats *st)
 {
     pcre2_set_offset_limit(s->mctx, limit);
     if (st)
@@ -633,13 +678,16 @@ static int run_lim(const pat *p, pm_dict_scratch *s, const char *t, size_t n, si
         return 0;
     if (st)
         st->match_limit_hits++;
+    if (d)
+        atomic_fetch_add_explicit(&d->limit_hits[idx], 1, memory_order_relaxed);
     return -1;
 }
 
+/* The audit path: no limit, not counted. */
 static int run(const pat *p, pm_dict_scratch *s, const char *t, size_t n, size_t off,
                pm_dict_stats *st)
 {
-    return run_lim(p, s, t, n, off, PCRE2_UNSET, st);
+    return run_lim(NULL, 0, p, s, t, n, off, PCRE2_UNSET, st);
 }
 
 static int vetoed(const pm_dictset *d, const cat *c, pm_dict_scratch *s, const char *t,
@@ -651,7 +699,7 @@ static int vetoed(const pm_dictset *d, const cat *c, pm_dict_scratch *s, const c
         while (off > 0 && ((unsigned char)t[off] & 0xC0) == 0x80)
             off--;
         while (off <= hs) {
-            int r = run_lim(p, s, t, n, off, hs, st); /* a covering veto starts by hs */
+            int r = run_lim(d, d->npats + c->first_veto + v, p, s, t, n, off, hs, st); /* a covering veto starts by hs */
             if (r <= 0)
                 break;
             PCRE2_SIZE *ov = pcre2_get_ovector_pointer(s->md);
@@ -668,12 +716,13 @@ static int vetoed(const pm_dictset *d, const cat *c, pm_dict_scratch *s, const c
 }
 
 /* 1 when pattern p has a non-vetoed match in t. */
-static int pattern_hits(const pm_dictset *d, const cat *c, const pat *p, pm_dict_scratch *s,
+static int pattern_hits(const pm_dictset *d, const cat *c, size_t pid, pm_dict_scratch *s,
                         const char *t, size_t n, size_t off, size_t limit, pm_dict_stats *st,
                         pm_dict_explain_fn explain, void *ud, size_t dimi, size_t cati)
 {
+    const pat *p = &d->pats[pid];
     while (off <= n && (limit == PCRE2_UNSET || off <= limit)) {
-        int r = run_lim(p, s, t, n, off, limit, st);
+        int r = run_lim(d, pid, p, s, t, n, off, limit, st);
         if (r <= 0)
             return 0;
         PCRE2_SIZE *ov = pcre2_get_ovector_pointer(s->md);
@@ -721,7 +770,7 @@ pm_status pm_dictset_match(const pm_dictset *d, pm_dict_scratch *s, const char *
                 }
                 /* ... and it contains one that starts before the last one ends */
                 size_t limit = p->always ? PCRE2_UNSET : s->last_end[pid];
-                if (pattern_hits(d, ci, p, s, text, len, off, limit, st, explain, ud, i, c)) {
+                if (pattern_hits(d, ci, pid, s, text, len, off, limit, st, explain, ud, i, c)) {
                     pm_catset_set(&out[i], (unsigned)c);
                     if (!explain)
                         break; /* the category is decided */

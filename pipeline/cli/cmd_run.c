@@ -43,6 +43,7 @@ static void run_usage(FILE *f)
           "      --max-field-bytes N   longest text field in tables (default 4096)\n"
           "      --match-limit N       PCRE2 match limit per pattern and document\n"
           "      --depth-limit N       PCRE2 depth limit\n"
+          "      --jit-stack N         PCRE2 JIT stack per thread (default 1M)\n"
           "      --no-prefilter        run every regex on every document (reference mode)\n"
           "      --inflate zlib|isal   gzip decoder (default zlib; isal = ISA-L igzip, faster,\n"
           "                            when built in; same output)\n"
@@ -113,6 +114,23 @@ static void print_summary(const pm_run_summary *s, const char *outdir)
                         "blank JSON lines)\n", (unsigned long long)s->records_skipped);
 }
 
+/* The accounting every run gives: where every file and document went. */
+static void print_accounting(const pm_run_summary *s)
+{
+    fprintf(stderr, "  files: %llu seen, %llu read, %llu failed; bytes: %llu in, %llu out\n",
+            (unsigned long long)s->files_seen, (unsigned long long)s->files_read,
+            (unsigned long long)s->files_failed, (unsigned long long)s->bytes_in,
+            (unsigned long long)s->bytes_out);
+    if (!s->docs_rejected)
+        return;
+    fputs("  rejects (documents and files) by reason:", stderr);
+    for (int r = 1; r < PM_STATUS_LAST; r++)
+        if (s->rejects_by_reason[r])
+            fprintf(stderr, " %s %llu", pm_status_key((pm_status)r),
+                    (unsigned long long)s->rejects_by_reason[r]);
+    fputc('\n', stderr);
+}
+
 static void print_stats(const pm_run_summary *s)
 {
     const pm_run_stats *t = &s->stats;
@@ -135,6 +153,7 @@ enum { OPT_MAXDOC = 256, OPT_MAXMEMBER, OPT_MAXDOCS, OPT_MAXFIELD, OPT_MATCH, OP
        OPT_NOPRE, OPT_STATS, OPT_NODIFF, OPT_NOGENERIC, OPT_WINDOW, OPT_SHARD, OPT_STATE,
        OPT_STATE_VERIFY, OPT_MAP, OPT_SCANNER, OPT_INFLATE };
 enum { OPT_NETINF_EDGES = 512, OPT_NETINF_MODEL, OPT_NETINF_ALPHA, OPT_EHA, OPT_OFFICIALS };
+enum { OPT_JITSTACK = 400 };
 
 int pm_cmd_run(int argc, char **argv)
 {
@@ -148,6 +167,7 @@ int pm_cmd_run(int argc, char **argv)
         {"max-field-bytes", required_argument, 0, OPT_MAXFIELD},
         {"match-limit", required_argument, 0, OPT_MATCH},
         {"depth-limit", required_argument, 0, OPT_DEPTH},
+        {"jit-stack", required_argument, 0, OPT_JITSTACK},
         {"no-prefilter", no_argument, 0, OPT_NOPRE},
         {"stats", no_argument, 0, OPT_STATS},
         {"no-diffusion", no_argument, 0, OPT_NODIFF},
@@ -186,6 +206,7 @@ int pm_cmd_run(int argc, char **argv)
         case OPT_MAXFIELD: bad = pm_cli_parse_size(optarg, &v) || v > UINT32_MAX; o.limits.max_field_bytes = (uint32_t)v; break;
         case OPT_MATCH: bad = pm_cli_parse_size(optarg, &v) || !v || v > UINT32_MAX; o.dict.match_limit = (uint32_t)v; break;
         case OPT_DEPTH: bad = pm_cli_parse_size(optarg, &v) || !v || v > UINT32_MAX; o.dict.depth_limit = (uint32_t)v; break;
+        case OPT_JITSTACK: bad = pm_cli_parse_size(optarg, &v) || v < 4096 || v > ((uint64_t)1 << 30); o.dict.jit_stack_max = (size_t)v; break;
         case OPT_NOPRE: o.dict.no_prefilter = 1; break;
         case OPT_STATS: stats = 1; break;
         case OPT_NODIFF: o.no_diffusion = 1; break;
@@ -292,6 +313,8 @@ int pm_cmd_run(int argc, char **argv)
                     o.state_dir, (unsigned long long)(sum.files_seen - sum.state_reused),
                     (unsigned long long)sum.state_removed);
     }
+    if (!quiet && (st == PM_OK || st == PM_ERR_OPEN || st == PM_ERR_INTERRUPTED))
+        print_accounting(&sum);
     if (stats)
         print_stats(&sum);
     if (st != PM_OK) {

@@ -44,6 +44,7 @@ const char *pm_strerror(pm_status st)
     case PM_ERR_JSON: return "malformed JSON line";
     case PM_ERR_WARC: return "malformed WARC record";
     case PM_ERR_ENCODING: return "unsupported or invalid character encoding";
+    case PM_ERR_ACCOUNTING: return "documents not accounted for";
     case PM_STATUS_LAST: break;
     }
     return "unknown status";
@@ -84,6 +85,7 @@ const char *pm_status_key(pm_status st)
     case PM_ERR_JSON: return "malformed_json";
     case PM_ERR_WARC: return "malformed_warc";
     case PM_ERR_ENCODING: return "bad_encoding";
+    case PM_ERR_ACCOUNTING: return "accounting";
     case PM_STATUS_LAST: break;
     }
     return "unknown";

@@ -331,11 +331,16 @@ pm_status pm_commit_file_end(pm_commit *c, const pm_finfo *fi, int record_state)
     return st;
 }
 
-pm_status pm_commit_finish(pm_commit *c, int complete)
+pm_status pm_commit_finish(pm_commit *c, int complete, int keep_partial)
 {
     pm_status st = flush_rejects(c, 1);
     pm_errctx *err = c->cfg.err;
     if (!complete || st != PM_OK) {
+        if (st == PM_OK && keep_partial) { /* interrupted: partial tables stay as .part */
+            pm_outfile_keep_partial(c->f_docs);
+            pm_outfile_keep_partial(c->f_rejects);
+            c->f_docs = c->f_rejects = NULL;
+        }
         pm_outfile_abort(c->f_docs);
         pm_outfile_abort(c->f_rejects);
         pm_outfile_abort(c->f_part);
@@ -352,8 +357,14 @@ pm_status pm_commit_finish(pm_commit *c, int complete)
         c->f_part = NULL;
     }
     if (st == PM_OK && c->cfg.tables) {
+        /* The two big tables reach the disk before any table is renamed: a full disk then
+         * leaves no table at all under its final name. */
+        st = pm_outfile_sync(c->f_docs, err);
+        if (st == PM_OK)
+            st = pm_outfile_sync(c->f_rejects, err);
         pm_outfile *fc = NULL;
-        st = pm_outfile_open(&fc, c->cfg.outdir, "counts.tsv", err);
+        if (st == PM_OK)
+            st = pm_outfile_open(&fc, c->cfg.outdir, "counts.tsv", err);
         if (st == PM_OK)
             st = pm_counts_write(c->counts, fc, err);
         if (st == PM_OK) {

@@ -120,8 +120,9 @@ pm_status pm_commit_item(pm_commit *c, const pm_citem *it);
 /* record_state: store this file's block in the state directory. */
 pm_status pm_commit_file_end(pm_commit *c, const pm_finfo *fi, int record_state);
 /* Writes the aggregate tables and renames every table into place when complete;
- * otherwise drops them. */
-pm_status pm_commit_finish(pm_commit *c, int complete);
+ * otherwise drops them, or with keep_partial (an interrupted run) leaves documents and
+ * rejects as .part files. */
+pm_status pm_commit_finish(pm_commit *c, int complete, int keep_partial);
 /* Files committed so far (for the manifest). */
 size_t pm_commit_nfiles(const pm_commit *c);
 const char *pm_commit_file_path(const pm_commit *c, size_t i);

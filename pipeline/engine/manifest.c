@@ -33,6 +33,36 @@ static pm_status json_str(pm_buf *b, const char *s)
     return st;
 }
 
+/* One entry of "match_limit_patterns" (a callback of pm_dictset_limit_hits). */
+typedef struct limit_ctx {
+    pm_buf *b;
+    const pm_dictset *d;
+    pm_status st;
+    int n;
+} limit_ctx;
+
+static void limit_entry(void *ud, size_t dim, size_t cat, const char *pattern, int veto,
+                        uint64_t hits)
+{
+    limit_ctx *x = ud;
+    if (x->st != PM_OK)
+        return;
+    x->st = pm_buf_printf(x->b, "%s\n    {\"dimension\": ", x->n++ ? "," : "");
+    if (x->st == PM_OK)
+        x->st = json_str(x->b, pm_dictset_dim_name(x->d, dim));
+    if (x->st == PM_OK)
+        x->st = pm_buf_append_str(x->b, ", \"category\": ");
+    if (x->st == PM_OK)
+        x->st = json_str(x->b, pm_dictset_cat_key(x->d, dim, cat));
+    if (x->st == PM_OK)
+        x->st = pm_buf_append_str(x->b, ", \"pattern\": ");
+    if (x->st == PM_OK)
+        x->st = json_str(x->b, pattern);
+    if (x->st == PM_OK)
+        x->st = pm_buf_printf(x->b, ", \"veto\": %s, \"hits\": %llu}",
+                              veto ? "true" : "false", (unsigned long long)hits);
+}
+
 #define TRY(x) do { if ((st = (x)) != PM_OK) goto done; } while (0)
 
 void pm_fingerprint(const pm_classifier *c, const pm_limits *lim, const pm_dict_options *o,
@@ -94,12 +124,12 @@ pm_status pm_manifest_write(const pm_run_options *o, const pm_classifier *c,
     TRY(pm_buf_printf(&b,
                       "  \"limits\": {\"max_doc_bytes\": %llu, \"max_member_bytes\": %llu, "
                       "\"max_docs_per_file\": %llu, \"max_field_bytes\": %u, "
-                      "\"match_limit\": %u, \"depth_limit\": %u},\n",
+                      "\"match_limit\": %u, \"depth_limit\": %u, \"jit_stack_bytes\": %zu},\n",
                       (unsigned long long)o->limits.max_doc_bytes,
                       (unsigned long long)o->limits.max_member_bytes,
                       (unsigned long long)o->limits.max_docs_per_file,
                       (unsigned)o->limits.max_field_bytes, (unsigned)o->dict.match_limit,
-                      (unsigned)o->dict.depth_limit));
+                      (unsigned)o->dict.depth_limit, o->dict.jit_stack_max));
 
     const pm_dictset *d = pm_classifier_dicts(c);
     TRY(pm_buf_append_str(&b, "  \"dictionaries\": [\n"));
@@ -153,10 +183,17 @@ pm_status pm_manifest_write(const pm_run_options *o, const pm_classifier *c,
     TRY(pm_buf_printf(&b,
                       "  \"timings_seconds\": {\"wall\": %.3f, \"read_split\": %.3f, "
                       "\"parse\": %.3f, \"classify\": %.3f, \"render\": %.3f, "
-                      "\"commit\": %.3f},\n  \"regex_runs\": %llu,\n  \"match_limit_hits\": %llu\n}\n",
+                      "\"commit\": %.3f},\n  \"regex_runs\": %llu,\n  \"match_limit_hits\": %llu,\n",
                       s->stats.wall, s->stats.read_split, s->stats.parse, s->stats.classify,
                       s->stats.render, s->stats.commit, (unsigned long long)s->stats.regex_runs,
                       (unsigned long long)s->stats.match_limit_hits));
+    /* Which patterns gave up, so a dictionary author can fix them (the documents were
+     * still classified by every other pattern). */
+    TRY(pm_buf_append_str(&b, "  \"match_limit_patterns\": ["));
+    limit_ctx lx = {&b, d, PM_OK, 0};
+    pm_dictset_limit_hits(d, limit_entry, &lx);
+    TRY(lx.st);
+    TRY(pm_buf_append_str(&b, lx.n ? "\n  ]\n}\n" : "]\n}\n"));
 
     pm_outfile *f = NULL;
     TRY(pm_outfile_open(&f, o->outdir, "manifest.json", err));

@@ -202,7 +202,7 @@ pm_status pm_merge(const pm_merge_options *o, pm_run_summary *sum, pm_errctx *er
     }
     int complete = st == PM_OK;
     if (cm) {
-        pm_status fst = pm_commit_finish(cm, complete);
+        pm_status fst = pm_commit_finish(cm, complete, 0);
         if (st == PM_OK)
             st = fst;
     }
@@ -211,7 +211,9 @@ pm_status pm_merge(const pm_merge_options *o, pm_run_summary *sum, pm_errctx *er
     sum->stats.wall = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) * 1e-9;
     sum->threads = 1;
     if (st == PM_OK && sum->docs_seen != sum->docs_classified + sum->docs_rejected)
-        st = pm_errctx_set(err, PM_ERR_ARG, NULL, "internal accounting mismatch");
+        st = pm_errctx_set(err, PM_ERR_ACCOUNTING, NULL, "seen %llu != classified %llu + rejected %llu",
+                           (unsigned long long)sum->docs_seen, (unsigned long long)sum->docs_classified,
+                           (unsigned long long)sum->docs_rejected);
     if (st == PM_OK) {
         ro.outdir = o->outdir;
         ro.dict_dir = o->dict_dir;

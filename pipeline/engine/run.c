@@ -488,11 +488,14 @@ static pm_status read_input(engine *e, size_t idx)
     if (!fi->size)
         fi->size = pm_inputs_size(e->inputs, idx);
     pm_status st = pm_gz_open(&gz, path, &gl);
+    if (st == PM_ERR_NOMEM) /* the machine's problem, not the file's: stop the run */
+        return st;
     if (st != PM_OK) {
         fi->failed = 1;
         fi->complete = 1;
         return file_reject(e, idx, st, strerror(errno));
     }
+    pm_gz_set_stop(gz, e->o->stop);
     const char *head = NULL;
     size_t hlen = 0;
     st = pm_gz_peek(gz, 4096, &head, &hlen);
@@ -530,6 +533,10 @@ static pm_status read_input(engine *e, size_t idx)
         pm_reject rej;
         pm_split_result res;
         st = fmt->split_next(sp, gz, &raw, &rej, &res);
+        if (st == PM_ERR_INTERRUPTED && stopped(e)) { /* a read cut short by the stop signal */
+            st = PM_OK;
+            break;
+        }
         if (st != PM_OK) {
             pm_errctx_set(e->err, st, path, "reading input");
             break;
@@ -868,7 +875,7 @@ pm_status pm_run(const pm_run_options *o, pm_run_summary *sum, pm_errctx *err)
 
     int interrupted = stopped(e);
     int complete = st == PM_OK && !interrupted;
-    pm_status fst = pm_commit_finish(e->cm, complete);
+    pm_status fst = pm_commit_finish(e->cm, complete, interrupted);
     if (st == PM_OK && fst != PM_OK)
         st = fst;
     complete = complete && fst == PM_OK;
@@ -879,7 +886,9 @@ pm_status pm_run(const pm_run_options *o, pm_run_summary *sum, pm_errctx *err)
         st = pm_errctx_set(err, PM_ERR_INTERRUPTED, NULL, "stopped by signal");
     /* The accounting identity every run must satisfy. */
     if (sum->docs_seen != sum->docs_classified + sum->docs_rejected && st == PM_OK)
-        st = pm_errctx_set(err, PM_ERR_ARG, NULL, "internal accounting mismatch");
+        st = pm_errctx_set(err, PM_ERR_ACCOUNTING, NULL, "seen %llu != classified %llu + rejected %llu",
+                           (unsigned long long)sum->docs_seen, (unsigned long long)sum->docs_classified,
+                           (unsigned long long)sum->docs_rejected);
 
     /* The manifest is written for complete and incomplete runs alike; only a complete run
      * says so. Unreadable files make the run's status an error, but its tables are whole. */

@@ -113,7 +113,7 @@ static pm_status more(split *s, pm_gz *in)
     s->buf.len += got;
     s->buf.data[s->buf.len] = '\0';
     s->total += got;
-    if (st == PM_ERR_IO || st == PM_ERR_NOMEM)
+    if (st == PM_ERR_IO || st == PM_ERR_NOMEM || st == PM_ERR_INTERRUPTED)
         return st;
     if (st != PM_OK) {
         s->gz_err = st;
@@ -252,8 +252,13 @@ static pm_status split_next(void *state, pm_gz *in, pm_raw *raw, pm_reject *rej,
             } else if (s->skipping) {
                 s->skipping = 0;
             }
-            char detail[96];
-            snprintf(detail, sizeof detail, "at compressed offset %llu; data up to the next member lost",
+            char detail[120];
+            /* A CRC/length mismatch is found after the member's data was passed on (members
+             * are streamed): its documents were read, but may be damaged. */
+            snprintf(detail, sizeof detail,
+                     s->gz_err == PM_ERR_GZ_CRC
+                         ? "at compressed offset %llu; member data read but fails its CRC32/length check"
+                         : "at compressed offset %llu; data up to the next member lost",
                      (unsigned long long)s->gz_err_off);
             reject(rej, s->gz_err, off, id, "%s", detail);
             s->gz_err = PM_OK;

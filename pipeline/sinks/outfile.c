@@ -53,6 +53,13 @@ pm_status pm_outfile_write(pm_outfile *f, const void *p, size_t n, pm_errctx *er
     return PM_OK;
 }
 
+pm_status pm_outfile_sync(pm_outfile *f, pm_errctx *err)
+{
+    if (fflush(f->fp) != 0 || fsync(fileno(f->fp)) != 0)
+        return pm_errctx_set(err, PM_ERR_OUTPUT, f->tmp, "flush failed: %s", strerror(errno));
+    return PM_OK;
+}
+
 static void outfile_release(pm_outfile *f)
 {
     free(f->iobuf);
@@ -80,5 +87,13 @@ void pm_outfile_abort(pm_outfile *f)
         return;
     fclose(f->fp);
     unlink(f->tmp);
+    outfile_release(f);
+}
+
+void pm_outfile_keep_partial(pm_outfile *f)
+{
+    if (!f)
+        return;
+    fclose(f->fp); /* a write error here changes nothing: the file is marked partial */
     outfile_release(f);
 }

@@ -47,6 +47,7 @@ struct pm_gz {
     char *peek;
     size_t peek_len, peek_pos;
     int peeked, read_started;
+    volatile sig_atomic_t *stop; /* see pm_gz_set_stop */
 };
 
 static pm_status gz_new(pm_gz **out, const pm_gz_limits *lim)
@@ -108,6 +109,8 @@ pm_status pm_gz_open_mem(pm_gz **out, const void *data, size_t n, const pm_gz_li
     return PM_OK;
 }
 
+void pm_gz_set_stop(pm_gz *g, volatile sig_atomic_t *stop) { g->stop = stop; }
+
 void pm_gz_close(pm_gz *g)
 {
     if (!g)
@@ -124,7 +127,8 @@ void pm_gz_close(pm_gz *g)
     free(g);
 }
 
-/* Moves unread input to the front and reads more. Returns PM_OK (maybe at eof) or IO. */
+/* Moves unread input to the front and reads more. Returns PM_OK (maybe at eof), IO, or
+ * INTERRUPTED (a signal while the stop flag is set). */
 static pm_status fill(pm_gz *g)
 {
     if (g->in_pos > 0) {
@@ -146,8 +150,11 @@ static pm_status fill(pm_gz *g)
             break;
         }
         ssize_t r = read(g->fd, g->in + g->in_len, room);
-        if (r < 0 && errno == EINTR)
+        if (r < 0 && errno == EINTR) {
+            if (g->stop && *g->stop)
+                return PM_ERR_INTERRUPTED;
             continue;
+        }
         if (r < 0)
             return PM_ERR_IO;
         if (r == 0)

@@ -57,11 +57,22 @@ typedef struct dirid {
 static pm_status walk(pm_inputs *in, const char *path, dirid *stack, int depth)
 {
     struct stat sb;
-    if (stat(path, &sb) != 0)
-        return push(&in->failed, path, 0, errno == EACCES ? PM_ERR_OPEN : PM_ERR_OPEN);
+    if (stat(path, &sb) != 0) {
+        /* An argument that does not exist is the user's mistake (a run error); an entry
+         * found inside a directory that cannot be stat'ed (dangling symlink, vanished file)
+         * is listed anyway, so the run reports it as cannot_open and reads the rest. */
+        if (depth > 0)
+            return push(&in->ok, path, 0, PM_OK);
+        return push(&in->failed, path, 0, PM_ERR_OPEN);
+    }
     if (!S_ISDIR(sb.st_mode)) {
         if (!S_ISREG(sb.st_mode) && !S_ISFIFO(sb.st_mode) && !S_ISCHR(sb.st_mode))
             return PM_OK; /* sockets and the like are not corpora */
+        /* Pipes and devices are read when named as arguments (<(zcat ...), /dev/stdin);
+         * met inside a directory they are not corpus files, and opening a FIFO that has
+         * no writer would block the run forever. */
+        if (depth > 0 && !S_ISREG(sb.st_mode))
+            return PM_OK;
         return push(&in->ok, path, (uint64_t)sb.st_size, PM_OK);
     }
     for (int i = 0; i < depth; i++)
