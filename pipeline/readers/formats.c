@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "policyminer/reader.h"
+#include "readers_internal.h"
 
 extern const pm_format pm_format_corpus_xml;
 extern const pm_format pm_format_html;
@@ -98,4 +99,30 @@ bad:
     if (bad_at)
         *bad_at = i;
     return 0;
+}
+
+pm_status pm_window_more(pm_buf *buf, size_t *head, pm_gz *in, size_t block, int *eof,
+                         pm_status *gz_err, uint64_t *gz_err_off)
+{
+    if (*head) {
+        memmove(buf->data, buf->data + *head, buf->len - *head);
+        buf->len -= *head;
+        *head = 0;
+    }
+    pm_status st = pm_buf_reserve(buf, block);
+    if (st != PM_OK)
+        return st;
+    size_t got = 0;
+    st = pm_gz_read(in, buf->data + buf->len, block, &got);
+    buf->len += got;
+    buf->data[buf->len] = '\0';
+    if (st == PM_ERR_IO || st == PM_ERR_NOMEM)
+        return st;
+    if (st != PM_OK) {
+        *gz_err = st;
+        *gz_err_off = pm_gz_error_offset(in);
+    } else if (got == 0) {
+        *eof = 1;
+    }
+    return PM_OK;
 }

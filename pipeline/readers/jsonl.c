@@ -146,26 +146,7 @@ static void jdrop(jsplit *s, size_t n)
 
 static pm_status jmore(jsplit *s, pm_gz *in)
 {
-    if (s->head) {
-        memmove(s->buf.data, s->buf.data + s->head, JL(s));
-        s->buf.len -= s->head;
-        s->head = 0;
-    }
-    pm_status st = pm_buf_reserve(&s->buf, READ_BLOCK);
-    if (st != PM_OK)
-        return st;
-    size_t got = 0;
-    st = pm_gz_read(in, s->buf.data + s->buf.len, READ_BLOCK, &got);
-    s->buf.len += got;
-    s->buf.data[s->buf.len] = '\0';
-    if (st == PM_ERR_IO || st == PM_ERR_NOMEM)
-        return st;
-    if (st != PM_OK) {
-        s->gz_err = st;
-        s->gz_err_off = pm_gz_error_offset(in);
-    } else if (got == 0)
-        s->eof = 1;
-    return PM_OK;
+    return pm_window_more(&s->buf, &s->head, in, READ_BLOCK, &s->eof, &s->gz_err, &s->gz_err_off);
 }
 
 static int blank(const char *p, size_t n)

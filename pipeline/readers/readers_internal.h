@@ -8,7 +8,9 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include "policyminer/buf.h"
 #include "policyminer/reader.h"
+#include "policyminer/source.h"
 
 /* ---- URL host -> region code hints --------------------------------------------------- */
 
@@ -45,6 +47,15 @@ pm_status pm_html_extract(pm_html *h, const char *p, size_t n, const pm_html_ctx
 
 /* Stable content id: "sha256:" + the first 32 hex digits of SHA-256(p, n). out >= 48. */
 void pm_content_id(const char *p, size_t n, char *out);
+
+/* ---- the splitters' read window ---------------------------------------------------------- */
+
+/* A splitter keeps the live bytes [*head, buf->len) of the stream. This moves them to the
+ * front, appends up to block more bytes read from in (buf stays NUL-terminated), and
+ * remembers a soft gzip error in *gz_err / *gz_err_off instead of reading past it; *eof
+ * is set at a clean end. PM_OK, or PM_ERR_IO / PM_ERR_NOMEM / PM_ERR_TOO_BIG (the cap). */
+pm_status pm_window_more(pm_buf *buf, size_t *head, pm_gz *in, size_t block, int *eof,
+                         pm_status *gz_err, uint64_t *gz_err_off);
 
 /* Fills a reject (detail printf-style). */
 void pm_reject_set(pm_reject *r, pm_status code, uint64_t off, const char *id, size_t idlen,
