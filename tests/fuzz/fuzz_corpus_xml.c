@@ -28,7 +28,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     lim.max_doc_bytes = 1u << 16;
     lim.max_member_bytes = 1u << 20;
     lim.max_docs_per_file = 1000;
-    pm_gz_limits gl = {lim.max_member_bytes};
+    pm_gz_limits gl = {lim.max_member_bytes, PM_INFLATE_ZLIB};
     pm_gz *gz = NULL;
     if (pm_gz_open_mem(&gz, data, size, &gl) != PM_OK)
         return 0;
