@@ -394,9 +394,8 @@ static pm_status build_prefilter(pm_dictset *d, pm_errctx *err)
         }
         pm_litset_free(&ls);
     }
-    if (st == PM_OK)
-        st = pm_ac_build(d->ac);
-    /* The automaton is always built: it is the fallback and the reference. */
+    /* Hyperscan when it can; the automaton's table is built only when it will scan (its
+     * trie stays for the statistics), which saves most of the start-up time. */
     if (st == PM_OK && d->hs) {
         pm_status hst = pm_hs_build(d->hs);
         if (hst != PM_OK) {
@@ -409,6 +408,8 @@ static pm_status build_prefilter(pm_dictset *d, pm_errctx *err)
             }
         }
     }
+    if (st == PM_OK && !d->hs)
+        st = pm_ac_build(d->ac);
     if (st != PM_OK)
         pm_errctx_set(err, st, NULL, "building the literal prefilter");
     return st;
@@ -749,8 +750,12 @@ pm_status pm_dictset_match(const pm_dictset *d, pm_dict_scratch *s, const char *
         memset(s->stamp, 0, (d->npats + 1) * sizeof *s->stamp);
         s->cur = 1;
     }
-    if (!d->o.no_prefilter && !(d->hs && pm_hs_scan(d->hs, s->hss, text, len, on_hit, s) == PM_OK))
-        pm_ac_scan(d->ac, text, len, on_hit, s); /* repeats of hits a failed scan gave are harmless */
+    if (!d->o.no_prefilter) {
+        if (!d->hs)
+            pm_ac_scan(d->ac, text, len, on_hit, s);
+        else if (pm_hs_scan(d->hs, s->hss, text, len, on_hit, s) != PM_OK)
+            return PM_ERR_NOMEM; /* Hyperscan fails only without memory for its scratch */
+    }
     for (size_t i = 0; i < d->ndims; i++) {
         const dim *dm = &d->dims[i];
         for (size_t c = 0; c < dm->ncats; c++) {
