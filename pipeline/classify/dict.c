@@ -691,8 +691,11 @@ static int run(const pat *p, pm_dict_scratch *s, const char *t, size_t n, size_t
     return run_lim(NULL, 0, p, s, t, n, off, PCRE2_UNSET, st);
 }
 
-static int vetoed(const pm_dictset *d, const cat *c, pm_dict_scratch *s, const char *t,
-                  size_t n, size_t hs, size_t he, pm_dict_stats *st)
+/* The first veto of c covering the hit [hs, he), or NULL; *vs, *ve get its span. The run
+ * and the audit (dict explain) both decide through here. */
+static const pat *covering_veto(const pm_dictset *d, const cat *c, pm_dict_scratch *s,
+                                const char *t, size_t n, size_t hs, size_t he, size_t *vs,
+                                size_t *ve, pm_dict_stats *st)
 {
     for (size_t v = 0; v < c->nveto; v++) {
         const pat *p = &d->vetoes[c->first_veto + v];
@@ -700,20 +703,31 @@ static int vetoed(const pm_dictset *d, const cat *c, pm_dict_scratch *s, const c
         while (off > 0 && ((unsigned char)t[off] & 0xC0) == 0x80)
             off--;
         while (off <= hs) {
-            int r = run_lim(d, d->npats + c->first_veto + v, p, s, t, n, off, hs, st); /* a covering veto starts by hs */
+            /* a covering veto starts by hs: the search need not look further */
+            int r = run_lim(d, d->npats + c->first_veto + v, p, s, t, n, off, hs, st);
             if (r <= 0)
                 break;
             PCRE2_SIZE *ov = pcre2_get_ovector_pointer(s->md);
             if (ov[0] > hs)
                 break;
-            if (ov[0] <= hs && ov[1] >= he)
-                return 1;
+            if (ov[1] >= he) {
+                *vs = ov[0];
+                *ve = ov[1];
+                return p;
+            }
             off = ov[1] > ov[0] ? ov[1] : ov[0] + 1;
             while (off < n && ((unsigned char)t[off] & 0xC0) == 0x80)
                 off++;
         }
     }
-    return 0;
+    return NULL;
+}
+
+static int vetoed(const pm_dictset *d, const cat *c, pm_dict_scratch *s, const char *t,
+                  size_t n, size_t hs, size_t he, pm_dict_stats *st)
+{
+    size_t vs, ve;
+    return covering_veto(d, c, s, t, n, hs, he, &vs, &ve, st) != NULL;
 }
 
 /* 1 when pattern p has a non-vetoed match in t. */
@@ -788,34 +802,6 @@ pm_status pm_dictset_match(const pm_dictset *d, pm_dict_scratch *s, const char *
 
 /* ---- audit (dict explain): the slow, exhaustive path; never used by runs ---------------- */
 
-/* The first veto of c covering [hs, he), found the same way vetoed() looks for one. */
-static const pat *covering_veto(const pm_dictset *d, const cat *c, pm_dict_scratch *s,
-                                const char *t, size_t n, size_t hs, size_t he, size_t *vs,
-                                size_t *ve)
-{
-    for (size_t v = 0; v < c->nveto; v++) {
-        const pat *p = &d->vetoes[c->first_veto + v];
-        size_t off = hs > VETO_WINDOW ? hs - VETO_WINDOW : 0;
-        while (off > 0 && ((unsigned char)t[off] & 0xC0) == 0x80)
-            off--;
-        while (off <= hs) {
-            if (run(p, s, t, n, off, NULL) <= 0)
-                break;
-            PCRE2_SIZE *ov = pcre2_get_ovector_pointer(s->md);
-            if (ov[0] > hs)
-                break;
-            if (ov[1] >= he) {
-                *vs = ov[0];
-                *ve = ov[1];
-                return p;
-            }
-            off = ov[1] > ov[0] ? ov[1] : ov[0] + 1;
-            while (off < n && ((unsigned char)t[off] & 0xC0) == 0x80)
-                off++;
-        }
-    }
-    return NULL;
-}
 
 pm_status pm_dictset_audit(const pm_dictset *d, pm_dict_scratch *s, const char *text,
                            size_t len, pm_catset *out, size_t max_per_pattern,
@@ -841,7 +827,7 @@ pm_status pm_dictset_audit(const pm_dictset *d, pm_dict_scratch *s, const char *
                     pm_dict_hit h = {.dim = i, .cat = c, .pattern = p->src, .line = p->line,
                                      .start = ov[0], .end = ov[1]};
                     const pat *v = ci->nveto ? covering_veto(d, ci, s, text, len, h.start,
-                                                             h.end, &h.veto_start, &h.veto_end)
+                                                             h.end, &h.veto_start, &h.veto_end, NULL)
                                              : NULL;
                     if (v) {
                         h.vetoed = 1;
