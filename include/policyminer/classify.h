@@ -16,6 +16,7 @@
 #include "policyminer/status.h"
 
 #define PM_MAX_DIMS 16
+#define PM_MAX_CITED 4
 
 typedef enum pm_date_source {
     PM_DSRC_NONE = 0,
@@ -47,6 +48,8 @@ typedef struct pm_record {
     pm_issuer_result issuer;    /* level, region, province; issuer text points into doc */
     pm_str docno;               /* <docno> or the first 文号 in title/body head */
     uint32_t n_chars;           /* Unicode code points of the body */
+    uint32_t cited[PM_MAX_CITED];          /* regions whose experience the text cites (学习借鉴 X 经验) */
+    unsigned ncited;
     size_t ndims;               /* == pm_dictset_ndims() */
     pm_catset cats[PM_MAX_DIMS];
 } pm_record;

@@ -53,7 +53,11 @@ int pm_adopt_neighbours(const pm_adopt *a, uint32_t p1, uint32_t p2);
 /* Records one classified document (no-op when date or region is unknown). */
 pm_status pm_adopt_add(pm_adopt *a, const char *doc_id, int32_t date, pm_level level,
                        uint32_t region_code, uint32_t province_code, const pm_catset *cats);
-/* Adds every first adoption of `from` (same dictionaries) into a. */
+/* Records that a document of region `issuer` dated `date` cites region `cited`'s
+ * experience (借鉴 / 学习 … 经验): edges.tsv then marks an edge cited -> issuer with
+ * evidence "citation" when the citation is not later than the issuer's adoption. */
+pm_status pm_adopt_cite(pm_adopt *a, uint32_t issuer, uint32_t cited, int32_t date);
+/* Adds every first adoption and citation of `from` (same dictionaries) into a. */
 pm_status pm_adopt_merge(pm_adopt *a, const pm_adopt *from);
 
 /* Writes adoptions.tsv, nodes.tsv, experiments.tsv, diffusion_summary.tsv, edges.tsv,

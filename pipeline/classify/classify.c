@@ -158,6 +158,47 @@ static void find_docno(const pm_doc *doc, pm_str *out, pm_docno *parsed, int *ha
     }
 }
 
+/* Explicit learning: "学习借鉴 / 借鉴 / 学习 / 复制推广 / 参照 <region> <经验|做法|模式>" in
+ * one clause. The words between the verb and the noun are read as an issuer would be (so
+ * 浙江, 湖州市, 江苏省无锡市 resolve, 外地 and 先进地区 do not); the issuer's own region
+ * and the centre are not citations. */
+static void find_citations(const pm_classifier *c, const char *t, size_t n, pm_record *out)
+{
+    static const char *const verbs[] = {"借鉴", "学习", "复制推广", "参照"};
+    static const char *const nouns[] = {"经验", "做法", "模式"};
+    out->ncited = 0;
+    for (size_t v = 0; v < sizeof verbs / sizeof *verbs; v++) {
+        size_t vl = strlen(verbs[v]);
+        for (const char *q = t; q && (q = memmem(q, (size_t)(t + n - q), verbs[v], vl)) != NULL;
+             q += vl) {
+            const char *s0 = q + vl, *lim = s0 + 36 < t + n ? s0 + 36 : t + n;
+            const char *end = NULL;
+            for (size_t k = 0; k < sizeof nouns / sizeof *nouns; k++) {
+                const char *e = memmem(s0, (size_t)(lim - s0), nouns[k], strlen(nouns[k]));
+                if (e && (!end || e < end))
+                    end = e;
+            }
+            if (!end || end == s0)
+                continue;
+            /* one clause: no sentence or clause break between verb and noun */
+            if (memmem(s0, (size_t)(end - s0), "。", 3) || memmem(s0, (size_t)(end - s0), "；", 3) ||
+                memmem(s0, (size_t)(end - s0), "，", 3) || memchr(s0, '\n', (size_t)(end - s0)))
+                continue;
+            pm_issuer_input in = {.issuer = s0, .issuer_len = (size_t)(end - s0), .year = out->year};
+            pm_issuer_result r;
+            pm_issuer_resolve(c->gaz, &in, &r);
+            uint32_t code = r.region_code;
+            if (!code || code == PM_CODE_CENTRAL || code == out->issuer.region_code)
+                continue;
+            int dup = 0;
+            for (unsigned i = 0; i < out->ncited; i++)
+                dup |= out->cited[i] == code;
+            if (!dup && out->ncited < PM_MAX_CITED)
+                out->cited[out->ncited++] = code;
+        }
+    }
+}
+
 pm_status pm_classify(const pm_classifier *c, pm_classify_scratch *s, const pm_doc *doc,
                       pm_record *out, pm_dict_stats *st, pm_dict_explain_fn explain, void *ud)
 {
@@ -191,6 +232,7 @@ pm_status pm_classify(const pm_classifier *c, pm_classify_scratch *s, const pm_d
     pm_issuer_resolve(c->gaz, &in, &out->issuer);
 
     out->n_chars = count_code_points(doc->body.p, doc->body.len);
+    find_citations(c, doc->body.p, doc->body.len, out);
 
     /* Title and body are matched separately (no copy) and their category sets OR-ed. */
     size_t nd = pm_dictset_ndims(c->dicts);

@@ -26,6 +26,11 @@ typedef struct adoption {
     uint8_t level;
 } adoption;
 
+typedef struct cite {
+    uint32_t issuer, cited;
+    int32_t date;
+} cite;
+
 struct pm_adopt {
     const pm_dictset *d;
     const pm_gazetteer *g;
@@ -39,6 +44,8 @@ struct pm_adopt {
     size_t kcap;
     pm_buf ids;     /* doc id arena */
     uint8_t adj[100][100]; /* land borders by two-digit province prefix */
+    cite *cites;    /* explicit learning: a region's document cites another's experience */
+    size_t ncites, cites_cap;
 };
 
 #define NONE ((size_t)-1)
@@ -100,6 +107,7 @@ void pm_adopt_free(pm_adopt *a)
     free(a->v);
     free(a->keys);
     free(a->slot);
+    free(a->cites);
     pm_buf_free(&a->ids);
     free(a);
 }
@@ -217,8 +225,54 @@ pm_status pm_adopt_add(pm_adopt *a, const char *doc_id, int32_t date, pm_level l
     return st;
 }
 
+pm_status pm_adopt_cite(pm_adopt *a, uint32_t issuer, uint32_t cited, int32_t date)
+{
+    if (!issuer || !cited || issuer == cited || !date)
+        return PM_OK;
+    if (a->ncites == a->cites_cap) {
+        size_t nc = a->cites_cap ? a->cites_cap * 2 : 256;
+        cite *n = realloc(a->cites, nc * sizeof *n);
+        if (!n)
+            return PM_ERR_NOMEM;
+        a->cites = n;
+        a->cites_cap = nc;
+    }
+    a->cites[a->ncites++] = (cite){issuer, cited, date};
+    return PM_OK;
+}
+
+static int cmp_cite(const void *p, const void *q)
+{
+    const cite *x = p, *y = q;
+    if (x->issuer != y->issuer)
+        return x->issuer < y->issuer ? -1 : 1;
+    if (x->cited != y->cited)
+        return x->cited < y->cited ? -1 : 1;
+    return (x->date > y->date) - (x->date < y->date);
+}
+
+/* 1 when a document of `issuer` cited `cited`'s experience on or before `date` (cs sorted). */
+static int cited_before(const cite *cs, size_t n, uint32_t issuer, uint32_t cited, int32_t date)
+{
+    size_t lo = 0, hi = n;
+    while (lo < hi) { /* first entry >= (issuer, cited) */
+        size_t mid = (lo + hi) / 2;
+        if (cs[mid].issuer < issuer || (cs[mid].issuer == issuer && cs[mid].cited < cited))
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < n && cs[lo].issuer == issuer && cs[lo].cited == cited && cs[lo].date <= date;
+}
+
 pm_status pm_adopt_merge(pm_adopt *a, const pm_adopt *from)
 {
+    for (size_t i = 0; i < from->ncites; i++) {
+        pm_status st = pm_adopt_cite(a, from->cites[i].issuer, from->cites[i].cited,
+                                     from->cites[i].date);
+        if (st != PM_OK)
+            return st;
+    }
     for (size_t i = 0; i < from->n; i++) {
         const adoption *x = &from->v[i];
         pm_status st = offer(a, x->cascade, x->region, x->province, x->date,
@@ -382,6 +436,7 @@ pm_status pm_adopt_write(const pm_adopt *a, const char *dir, pm_errctx *err)
     pm_status st = PM_OK;
     adoption *v = NULL;
     double *lags = NULL;
+    cite *cites = NULL;
     pm_adopt_row *rows = NULL;
     pm_outfile *fa = NULL, *fe = NULL, *fs = NULL, *fn = NULL, *fd = NULL;
     pm_buf b, be, bd;
@@ -398,6 +453,15 @@ pm_status pm_adopt_write(const pm_adopt *a, const char *dir, pm_errctx *err)
     if (a->n)
         memcpy(v, a->v, a->n * sizeof *v);
     qsort_r(v, a->n, sizeof *v, cmp_adoption, (void *)a);
+    if (a->ncites) { /* sorted copy: each (issuer, cited) pair's earliest citation first */
+        cites = malloc(a->ncites * sizeof *cites);
+        if (!cites) {
+            st = PM_ERR_NOMEM;
+            goto done;
+        }
+        memcpy(cites, a->cites, a->ncites * sizeof *cites);
+        qsort(cites, a->ncites, sizeof *cites, cmp_cite);
+    }
 
     TRY(pm_outfile_open(&fa, dir, "adoptions.tsv", err));
     TRY(pm_outfile_open(&fe, dir, "experiments.tsv", err));
@@ -466,9 +530,11 @@ pm_status pm_adopt_write(const pm_adopt *a, const char *dir, pm_errctx *err)
                     double lag = t - pm_decimal_year(v[e].date);
                     if (lag <= 0 || lag > a->o.window_years)
                         continue;
-                    TRY(pm_buf_printf(&bd, "%s\t%06u\t%06u\t%.4f\t%s\tnone\n", name,
+                    int ev = cites && cited_before(cites, a->ncites, x->region, v[e].region,
+                                                   x->date);
+                    TRY(pm_buf_printf(&bd, "%s\t%06u\t%06u\t%.4f\t%s\t%s\n", name,
                                       (unsigned)v[e].region, (unsigned)x->region, lag,
-                                      relation(a, &v[e], x)));
+                                      relation(a, &v[e], x), ev ? "citation" : "none"));
                     TRY(flush(fd, &bd, 0, err));
                 }
         }
@@ -598,6 +664,7 @@ done:
     pm_buf_free(&bd);
     free(v);
     free(lags);
+    free(cites);
     if (st != PM_OK && err && err->code == PM_OK)
         pm_errctx_set(err, st, dir, "writing diffusion tables");
     return st;

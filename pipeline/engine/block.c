@@ -118,6 +118,9 @@ pm_status pm_blk_items_add(pm_buf *b, const pm_citem *it, size_t ndims)
     TRY(put_u(b, (uint64_t)it->level));
     TRY(put_u(b, it->region));
     TRY(put_u(b, it->province));
+    TRY(put_u(b, it->ncited));
+    for (unsigned k = 0; k < it->ncited && k < PM_MAX_CITED; k++)
+        TRY(put_u(b, it->cited[k]));
     for (size_t d = 0; d < ndims; d++)
         for (int w = 0; w < PM_CATSET_WORDS; w++)
             TRY(put_u(b, it->cats[d].w[w]));
@@ -341,6 +344,12 @@ int pm_blk_file_next(pm_blk_view *v, pm_citem *it)
         it->level = (pm_level)lv;
         it->region = (uint32_t)get_u(&c);
         it->province = (uint32_t)get_u(&c);
+        uint64_t nc = get_u(&c);
+        if (nc > PM_MAX_CITED)
+            return -1;
+        it->ncited = (unsigned)nc;
+        for (unsigned k = 0; k < it->ncited; k++)
+            it->cited[k] = (uint32_t)get_u(&c);
         memset(it->cats, 0, sizeof it->cats);
         if (v->ndims > PM_MAX_DIMS)
             return -1;

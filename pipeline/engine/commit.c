@@ -255,6 +255,8 @@ pm_status pm_commit_item(pm_commit *c, const pm_citem *it)
         if (st == PM_OK && c->adopt)
             st = pm_adopt_add(c->adopt, it->rej.doc_id, it->date, it->level, it->region,
                               it->province, it->cats);
+        for (unsigned k = 0; st == PM_OK && c->adopt && k < it->ncited && k < PM_MAX_CITED; k++)
+            st = pm_adopt_cite(c->adopt, it->region, it->cited[k], it->date);
     }
     s->docs_seen++;
     s->docs_classified++;

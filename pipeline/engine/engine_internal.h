@@ -27,6 +27,8 @@ typedef struct pm_citem {
     int32_t date;
     pm_level level;
     uint32_t region, province;
+    uint32_t cited[PM_MAX_CITED]; /* regions whose experience the document cites */
+    unsigned ncited;
     pm_catset cats[PM_MAX_DIMS];
     const char *row;         /* documents.tsv row, newline included */
     size_t row_len;

@@ -55,6 +55,8 @@ typedef struct item {
     pm_level level;
     uint32_t region;
     uint32_t province;
+    uint32_t cited[PM_MAX_CITED];
+    unsigned ncited;
     pm_catset cats[PM_MAX_DIMS];
 } item;
 
@@ -212,6 +214,8 @@ static void process_batch(engine *e, worker *w, batch *b)
         it->region = rec.issuer.region_code;
         it->level = rec.issuer.level;
         it->province = rec.issuer.province_code;
+        it->ncited = rec.ncited;
+        memcpy(it->cited, rec.cited, sizeof it->cited);
         memcpy(it->cats, rec.cats, sizeof it->cats);
         it->row_off = b->rows.len;
         st = pm_doctable_row(&b->rows, e->dicts, pm_inputs_path(e->inputs, it->src),
@@ -356,6 +360,8 @@ static pm_status commit_batch(engine *e, batch *b)
             ci.level = it->level;
             ci.region = it->region;
             ci.province = it->province;
+            ci.ncited = it->ncited;
+            memcpy(ci.cited, it->cited, sizeof ci.cited);
             memcpy(ci.cats, it->cats, sizeof ci.cats);
             ci.row = b->rows.data + it->row_off;
             ci.row_len = it->row_len;
