@@ -70,23 +70,86 @@ static pm_status flush_buf(pm_outfile *f, pm_buf *b, int force, pm_errctx *err)
 
 #define TRY(x) do { if ((st = (x)) != PM_OK) goto done; } while (0)
 
-/* eha_panel.tsv: for each experiment, every region of the risk set (regions, other than
- * the centre, that adopted some named experiment) from the experiment's first adoption
- * year until the region adopts it or the last year in which anything was adopted. */
-static pm_status write_eha(const pm_adopt *a, const pm_adopt_row *rows, size_t n,
-                           const region *regs, size_t nreg, const char *dir, pm_errctx *err)
+/* One member of the event-history risk set: a division and the years it existed. */
+typedef struct riskr {
+    uint32_t code, province;
+    pm_level level;
+    int from, to; /* in use from `from` until `to` (exclusive; 0 = still in use) */
+} riskr;
+
+static int cmp_riskr(const void *p, const void *q)
+{
+    const riskr *x = p, *y = q;
+    return (x->code > y->code) - (x->code < y->code);
+}
+
+/* The risk set: every division of the gazetteer in use at some point of [y_min, y_max],
+ * one entry per code with the span of years it existed, plus any adopting region the
+ * gazetteer does not know (never expected; kept so that no adoption falls out). Sorted by
+ * code. Non-adopters belong in it: leaving them out would select on the outcome. */
+static pm_status risk_set(const pm_gazetteer *g, const region *regs, size_t nreg, int y_min,
+                          int y_max, riskr **out, size_t *nout)
+{
+    size_t cap = pm_gaz_count(g) + nreg + 1, n = 0;
+    riskr *r = calloc(cap, sizeof *r);
+    if (!r)
+        return PM_ERR_NOMEM;
+    for (size_t i = 0; i < pm_gaz_count(g); i++) {
+        const pm_division *dv = pm_gaz_at(g, i);
+        if (n && r[n - 1].code == dv->code) { /* a renamed division: widen its span */
+            if (dv->first_year < r[n - 1].from)
+                r[n - 1].from = dv->first_year;
+            if (!dv->last_year || (r[n - 1].to && dv->last_year > r[n - 1].to))
+                r[n - 1].to = dv->last_year;
+            continue;
+        }
+        r[n++] = (riskr){dv->code, dv->province_code, dv->level, dv->first_year, dv->last_year};
+    }
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++) /* in use during the adoption period */
+        if (r[i].from <= y_max && (!r[i].to || r[i].to > y_min))
+            r[k++] = r[i];
+    n = k;
+    qsort(r, n, sizeof *r, cmp_riskr);
+    size_t known = n;
+    for (size_t i = 0; i < nreg; i++) {
+        if (regs[i].code == PM_CODE_CENTRAL)
+            continue;
+        riskr key = {.code = regs[i].code};
+        if (!bsearch(&key, r, known, sizeof *r, cmp_riskr))
+            r[n++] = (riskr){regs[i].code, regs[i].province, regs[i].level, y_min, 0};
+    }
+    qsort(r, n, sizeof *r, cmp_riskr);
+    *out = r;
+    *nout = n;
+    return PM_OK;
+}
+
+/* eha_panel.tsv: for each experiment, every division of the risk set, for each year it
+ * existed from the experiment's first adoption until it adopts or the last year in which
+ * anything was adopted. */
+static pm_status write_eha(const pm_adopt *a, const pm_gazetteer *g, const pm_adopt_row *rows,
+                           size_t n, const region *regs, size_t nreg, const char *dir,
+                           pm_errctx *err)
 {
     pm_status st = PM_OK;
     pm_outfile *f = NULL;
     pm_buf b;
     pm_buf_init(&b, (size_t)1 << 30);
     uint32_t *cum = NULL;  /* [province prefix 0..99][year offset]: adopters up to then */
-    int32_t *ayear = NULL; /* per region: adoption year in this cascade, 0 = none */
-    int end_year = 0;
-    for (size_t i = 0; i < n; i++)
-        if (rows[i].date / 10000 > end_year)
-            end_year = rows[i].date / 10000;
-    ayear = calloc(nreg ? nreg : 1, sizeof *ayear);
+    int32_t *ayear = NULL; /* per risk-set member: adoption year in this cascade, 0 = none */
+    riskr *rs = NULL;
+    size_t nrs = 0;
+    int end_year = 0, start_year = 0;
+    for (size_t i = 0; i < n; i++) {
+        int y = rows[i].date / 10000;
+        if (y > end_year)
+            end_year = y;
+        if (!start_year || y < start_year)
+            start_year = y;
+    }
+    TRY(risk_set(g, regs, nreg, start_year, end_year, &rs, &nrs));
+    ayear = calloc(nrs ? nrs : 1, sizeof *ayear);
     if (!ayear) {
         st = PM_ERR_NOMEM;
         goto done;
@@ -113,12 +176,13 @@ static pm_status write_eha(const pm_adopt *a, const pm_adopt_row *rows, size_t n
             goto done;
         }
         int centre_year = 0;
-        memset(ayear, 0, nreg * sizeof *ayear);
+        memset(ayear, 0, (nrs ? nrs : 1) * sizeof *ayear);
         for (size_t k = i; k < j; k++) {
             int y = rows[k].date / 10000;
-            const region *r = find_region((region *)regs, nreg, rows[k].region);
+            riskr key = {.code = rows[k].region};
+            const riskr *r = bsearch(&key, rs, nrs, sizeof *rs, cmp_riskr);
             if (r)
-                ayear[r - regs] = y;
+                ayear[r - rs] = y;
             if (rows[k].region == PM_CODE_CENTRAL) {
                 if (!centre_year)
                     centre_year = y;
@@ -131,13 +195,14 @@ static pm_status write_eha(const pm_adopt *a, const pm_adopt_row *rows, size_t n
         for (size_t p = 0; p < 100; p++)
             for (size_t t = 1; t < ny; t++)
                 cum[p * ny + t] += cum[p * ny + t - 1];
-        for (size_t r = 0; r < nreg; r++) {
-            const region *rg = &regs[r];
-            if (rg->code == PM_CODE_CENTRAL)
-                continue;
-            const int last = ayear[r] ? ayear[r] : end_year;
+        for (size_t r = 0; r < nrs; r++) {
+            const riskr *rg = &rs[r];
+            int first = rg->from > y0 ? rg->from : y0;
+            int last = ayear[r] ? ayear[r] : end_year;
+            if (rg->to && rg->to - 1 < last)
+                last = rg->to - 1;
             const uint32_t p = rg->province / 10000u;
-            for (int y = y0; y <= last; y++) {
+            for (int y = first; y <= last; y++) {
                 uint32_t same = 0, neigh = 0;
                 if (y > y0 && rg->province && p < 100) {
                     const size_t t = (size_t)(y - 1 - y0);
@@ -166,6 +231,7 @@ done:
     pm_buf_free(&b);
     free(cum);
     free(ayear);
+    free(rs);
     return st;
 }
 
@@ -288,7 +354,7 @@ pm_status pm_diffusion_write_network(const pm_adopt *a, const pm_gazetteer *g,
     TRY(flush_buf(flead, &b, 1, err));
 
     if (o->eha_panel)
-        TRY(write_eha(a, rows, n, regs, nreg, dir, err));
+        TRY(write_eha(a, g, rows, n, regs, nreg, dir, err));
     TRY(pm_outfile_commit(fnet, err));
     fnet = NULL;
     TRY(pm_outfile_commit(flead, err));
