@@ -13,6 +13,7 @@
 
 #include "policyminer/reader.h"
 #include "policyminer/status.h"
+#include "reader_drive.h"
 
 typedef struct out {
     int ndocs, nskip, nrej;
@@ -24,6 +25,35 @@ typedef struct out {
 
 #define CP(dst, s) snprintf(dst, sizeof dst, "%.*s", (int)(s).len, (s).p ? (s).p : "")
 
+static void on_doc(void *ud, const pm_doc *d)
+{
+    out *o = ud;
+    int k = o->ndocs++;
+    assert_true(k < 16);
+    CP(o->id[k], d->id);
+    CP(o->title[k], d->title);
+    CP(o->issuer[k], d->issuer);
+    CP(o->docno[k], d->docno);
+    CP(o->date[k], d->date);
+    CP(o->region[k], d->region_code);
+    CP(o->url[k], d->url);
+    CP(o->body[k], d->body);
+}
+
+static void on_reject(void *ud, const pm_reject *r)
+{
+    out *o = ud;
+    assert_true(o->nrej < 16);
+    o->rej_off[o->nrej] = r->offset;
+    o->rej[o->nrej++] = r->code;
+}
+
+static void on_skip(void *ud, const pm_reject *r)
+{
+    (void)r;
+    ((out *)ud)->nskip++;
+}
+
 static void run(const char *data, size_t n, const char *map, uint64_t max_doc, out *o)
 {
     pm_limits lim;
@@ -32,53 +62,9 @@ static void run(const char *data, size_t n, const char *map, uint64_t max_doc, o
     lim.field_map = map;
     if (max_doc)
         lim.max_doc_bytes = max_doc;
-    pm_gz *g;
-    assert_int_equal(pm_gz_open_mem(&g, data, n, NULL), PM_OK);
-    const char *head;
-    size_t hl;
-    assert_int_equal(pm_gz_peek(g, 4096, &head, &hl), PM_OK);
-    const pm_format *f = pm_format_sniff(head, hl);
-    assert_non_null(f);
-    assert_string_equal(f->name, "jsonl");
-    void *sp, *pp;
-    assert_int_equal(f->split_create(&sp, &lim), PM_OK);
-    assert_int_equal(f->parse_create(&pp, &lim), PM_OK);
     memset(o, 0, sizeof *o);
-    for (int guard = 0; guard < 200; guard++) {
-        pm_raw raw;
-        pm_reject rej;
-        pm_split_result res;
-        assert_int_equal(f->split_next(sp, g, &raw, &rej, &res), PM_OK);
-        if (res == PM_SPLIT_END)
-            break;
-        if (res == PM_SPLIT_SKIP) {
-            o->nskip++;
-            continue;
-        }
-        pm_doc d;
-        if (res == PM_SPLIT_RECORD && f->parse(pp, &raw, &d, &rej) == PM_OK) {
-            int k = o->ndocs++;
-            assert_true(k < 16);
-            CP(o->id[k], d.id);
-            CP(o->title[k], d.title);
-            CP(o->issuer[k], d.issuer);
-            CP(o->docno[k], d.docno);
-            CP(o->date[k], d.date);
-            CP(o->region[k], d.region_code);
-            CP(o->url[k], d.url);
-            CP(o->body[k], d.body);
-            continue;
-        }
-        if (getenv("PM_TEST_VERBOSE"))
-            fprintf(stderr, "reject %s at %llu: %s\n", pm_status_key(rej.code),
-                    (unsigned long long)rej.offset, rej.detail);
-        assert_true(o->nrej < 16);
-        o->rej_off[o->nrej] = rej.offset;
-        o->rej[o->nrej++] = rej.code;
-    }
-    f->split_free(sp);
-    f->parse_free(pp);
-    pm_gz_close(g);
+    static const drive_fns fns = {on_doc, on_reject, on_skip};
+    drive_reader(data, n, &lim, "jsonl", &fns, o);
 }
 
 #define RUN(s, map, o) run(s, strlen(s), map, 0, o)

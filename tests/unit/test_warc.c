@@ -14,6 +14,7 @@
 
 #include "policyminer/reader.h"
 #include "policyminer/status.h"
+#include "reader_drive.h"
 
 typedef struct out {
     int ndocs, nskip, nrej;
@@ -22,6 +23,33 @@ typedef struct out {
     char url[16][128], body[16][512], region[16][8], fetched[16][32], id[16][128];
 } out;
 
+static void on_doc(void *ud, const pm_doc *doc)
+{
+    out *o = ud;
+    int k = o->ndocs++;
+    assert_true(k < 16);
+    snprintf(o->url[k], 128, "%.*s", (int)doc->url.len, doc->url.p);
+    snprintf(o->id[k], 128, "%.*s", (int)doc->id.len, doc->id.p);
+    snprintf(o->body[k], 512, "%.*s", (int)doc->body.len, doc->body.p);
+    snprintf(o->region[k], 8, "%.*s", (int)doc->region_code.len, doc->region_code.p);
+    snprintf(o->fetched[k], 32, "%.*s", (int)doc->fetched.len, doc->fetched.p);
+}
+
+static void on_reject(void *ud, const pm_reject *r)
+{
+    out *o = ud;
+    assert_true(o->nrej < 16);
+    assert_int_not_equal(r->code, PM_OK);
+    snprintf(o->rej_id[o->nrej], 128, "%s", r->doc_id);
+    o->rej[o->nrej++] = r->code;
+}
+
+static void on_skip(void *ud, const pm_reject *r)
+{
+    assert_int_equal(r->code, PM_OK);
+    ((out *)ud)->nskip++;
+}
+
 static void run(const char *data, size_t n, uint64_t max_doc, out *o)
 {
     pm_limits lim;
@@ -29,52 +57,9 @@ static void run(const char *data, size_t n, uint64_t max_doc, out *o)
     lim.dict_dir = "dictionaries";
     if (max_doc)
         lim.max_doc_bytes = max_doc;
-    pm_gz *g;
-    assert_int_equal(pm_gz_open_mem(&g, data, n, NULL), PM_OK);
-    const char *head;
-    size_t hl;
-    assert_int_equal(pm_gz_peek(g, 4096, &head, &hl), PM_OK); /* sniff the inflated bytes */
-    const pm_format *f = pm_format_sniff(head, hl);
-    assert_non_null(f);
-    assert_string_equal(f->name, "warc");
-    void *sp, *pp;
-    assert_int_equal(f->split_create(&sp, &lim), PM_OK);
-    assert_int_equal(f->parse_create(&pp, &lim), PM_OK);
     memset(o, 0, sizeof *o);
-    for (int guard = 0; guard < 200; guard++) {
-        pm_raw raw;
-        pm_reject rej;
-        pm_split_result res;
-        assert_int_equal(f->split_next(sp, g, &raw, &rej, &res), PM_OK);
-        if (res == PM_SPLIT_END)
-            break;
-        if (res == PM_SPLIT_SKIP) {
-            assert_int_equal(rej.code, PM_OK);
-            o->nskip++;
-            continue;
-        }
-        pm_doc doc;
-        if (res == PM_SPLIT_RECORD && f->parse(pp, &raw, &doc, &rej) == PM_OK) {
-            int k = o->ndocs++;
-            assert_true(k < 16);
-            snprintf(o->url[k], 128, "%.*s", (int)doc.url.len, doc.url.p);
-            snprintf(o->id[k], 128, "%.*s", (int)doc.id.len, doc.id.p);
-            snprintf(o->body[k], 512, "%.*s", (int)doc.body.len, doc.body.p);
-            snprintf(o->region[k], 8, "%.*s", (int)doc.region_code.len, doc.region_code.p);
-            snprintf(o->fetched[k], 32, "%.*s", (int)doc.fetched.len, doc.fetched.p);
-            continue;
-        }
-        if (getenv("PM_TEST_VERBOSE"))
-            fprintf(stderr, "reject %s at %llu [%s]: %s\n", pm_status_key(rej.code),
-                    (unsigned long long)rej.offset, rej.doc_id, rej.detail);
-        assert_true(o->nrej < 16);
-        assert_int_not_equal(rej.code, PM_OK);
-        snprintf(o->rej_id[o->nrej], 128, "%s", rej.doc_id);
-        o->rej[o->nrej++] = rej.code;
-    }
-    f->split_free(sp);
-    f->parse_free(pp);
-    pm_gz_close(g);
+    static const drive_fns fns = {on_doc, on_reject, on_skip};
+    drive_reader(data, n, &lim, "warc", &fns, o);
 }
 
 typedef struct buf {
