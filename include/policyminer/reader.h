@@ -93,6 +93,15 @@ typedef struct pm_format {
     void (*parse_free)(void *scratch);
 } pm_format;
 
+/* Fills a reject: code, offset, doc id (cut to fit, control characters made spaces; id may
+ * be NULL) and a printf-style detail. */
+void pm_reject_set(pm_reject *r, pm_status code, uint64_t off, const char *id, size_t idlen,
+                   const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 6, 7)))
+#endif
+    ;
+
 /* The built-in formats (corpus XML first, new ones appended); NULL-terminated.
  * pm_format_sniff tries them in its own order: WARC, JSON Lines, HTML, corpus XML. */
 const pm_format *const *pm_formats(void);

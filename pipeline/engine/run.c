@@ -134,20 +134,6 @@ static size_t format_index(const pm_format *f)
     return 0;
 }
 
-static void set_reject(pm_reject *r, pm_status code, uint64_t offset, const char *id,
-                       size_t idlen, const char *detail)
-{
-    memset(r, 0, sizeof *r);
-    r->code = code;
-    r->offset = offset;
-    if (id) {
-        if (idlen >= sizeof r->doc_id)
-            idlen = sizeof r->doc_id - 1;
-        memcpy(r->doc_id, id, idlen);
-    }
-    if (detail)
-        snprintf(r->detail, sizeof r->detail, "%s", detail);
-}
 
 /* Parses, classifies and renders one batch. Touches only the batch and the worker. */
 static void process_batch(engine *e, worker *w, batch *b)
@@ -198,7 +184,7 @@ static void process_batch(engine *e, worker *w, batch *b)
             return;
         }
         it->ok = 1;
-        set_reject(&it->rej, PM_OK, it->offset, doc.id.p, doc.id.len, NULL);
+        pm_reject_set(&it->rej, PM_OK, it->offset, doc.id.p, doc.id.len, "%s", "");
         it->id_hash = pm_fnv1a64(doc.id.p, doc.id.len) | 1u; /* never 0 */
         it->content_hash = 0;
         if (doc.title.len || doc.body.len) { /* same title and body = the same document */

@@ -57,12 +57,6 @@ void pm_content_id(const char *p, size_t n, char *out);
 pm_status pm_window_more(pm_buf *buf, size_t *head, pm_gz *in, size_t block, int *eof,
                          pm_status *gz_err, uint64_t *gz_err_off);
 
-/* Fills a reject (detail printf-style). */
-void pm_reject_set(pm_reject *r, pm_status code, uint64_t off, const char *id, size_t idlen,
-                   const char *fmt, ...)
-#if defined(__GNUC__)
-    __attribute__((format(printf, 6, 7)))
-#endif
-    ;
+
 
 #endif

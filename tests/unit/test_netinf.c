@@ -87,6 +87,17 @@ static void test_reference(void **state)
  * lazy heap: every round scans every (u, v) and takes the best gain (ties by names). */
 #define BN 8
 #define BC 40
+
+/* Log transmission likelihood of a delay dt under model m (the textbook forms). */
+static double log_w(pm_netinf_model m, double alpha, double dt)
+{
+    if (m == PM_NETINF_EXPONENTIAL)
+        return log(alpha) - alpha * dt;
+    if (m == PM_NETINF_POWERLAW)
+        return log(alpha - 1) - alpha * log(dt);
+    return log(alpha) + log(dt) - 0.5 * alpha * dt * dt;
+}
+
 static void brute(const double t[BC][BN], pm_netinf_model m, double alpha, size_t k,
                   int out_u[], int out_v[], double out_g[], size_t *nout)
 {
@@ -107,13 +118,7 @@ static void brute(const double t[BC][BN], pm_netinf_model m, double alpha, size_
                 for (int c = 0; c < BC; c++) {
                     if (t[c][u] < 0 || t[c][v] < 0 || !(t[c][u] < t[c][v]))
                         continue;
-                    double dt = t[c][v] - t[c][u], lw;
-                    if (m == PM_NETINF_EXPONENTIAL)
-                        lw = log(alpha) - alpha * dt;
-                    else if (m == PM_NETINF_POWERLAW)
-                        lw = log(alpha - 1) - alpha * log(dt);
-                    else
-                        lw = log(alpha) + log(dt) - 0.5 * alpha * dt * dt;
+                    double lw = log_w(m, alpha, t[c][v] - t[c][u]);
                     if (lw > best[c][v])
                         g += lw - best[c][v];
                 }
@@ -129,13 +134,7 @@ static void brute(const double t[BC][BN], pm_netinf_model m, double alpha, size_
         for (int c = 0; c < BC; c++) {
             if (t[c][bu] < 0 || t[c][bv] < 0 || !(t[c][bu] < t[c][bv]))
                 continue;
-            double dt = t[c][bv] - t[c][bu], lw;
-            if (m == PM_NETINF_EXPONENTIAL)
-                lw = log(alpha) - alpha * dt;
-            else if (m == PM_NETINF_POWERLAW)
-                lw = log(alpha - 1) - alpha * log(dt);
-            else
-                lw = log(alpha) + log(dt) - 0.5 * alpha * dt * dt;
+            double lw = log_w(m, alpha, t[c][bv] - t[c][bu]);
             if (lw > best[c][bv])
                 best[c][bv] = lw;
         }
