@@ -547,6 +547,7 @@ typedef struct ni_work {
     uint32_t *child_from; /* order[child_from[v] .. child_from[v+1]) have child v */
     ni_pair *pairs;
     double *lags;
+    uint32_t *dense; /* (child, parent) -> candidate + 1, when nodes^2 is small */
 } ni_work;
 
 static void ni_work_free(ni_work *w)
@@ -562,6 +563,7 @@ static void ni_work_free(ni_work *w)
     free(w->child_from);
     free(w->pairs);
     free(w->lags);
+    free(w->dense);
 }
 
 
@@ -583,15 +585,19 @@ static pm_status ni_auto_alpha(const ni_work *w, uint32_t ncasc, size_t nev, dou
             fan[m] = w->ev[i].time - w->ev[w->cstart[c]].time;
             chain[m++] = w->ev[i].time - w->ev[i - 1].time;
         }
-    double lambda_min = 1 / ni_mean(fan, m), lambda_max = 1 / ni_mean(chain, m);
+    double alpha = NAN;
+    if (m) {
+        double lambda_min = 1 / ni_mean(fan, m), lambda_max = 1 / ni_mean(chain, m);
+        double two[2] = {lambda_max, lambda_min};
+        alpha = ni_mean(two, 2);
+    }
     free(fan);
     free(chain);
-    double two[2] = {lambda_max, lambda_min};
-    *out = ni_mean(two, 2);
-    if (!m || !(*out > 0) || !isfinite(*out))
+    if (!(alpha > 0) || !isfinite(alpha))
         return pm_errctx_set(err, PM_ERR_ARG, NULL,
                              "cannot derive the rate from the data (no cascade with two "
                              "distinct times); give alpha");
+    *out = alpha;
     return PM_OK;
 }
 
@@ -625,6 +631,11 @@ static pm_status infer_networkinference(pm_netinf *n, const pm_netinf_options *o
     w.old_tree = malloc(((size_t)ncasc + 1) * sizeof *w.old_tree);
     w.liks = malloc(((size_t)ncasc + 1) * sizeof *w.liks);
     w.child_from = calloc(nnodes + 1, sizeof *w.child_from);
+    if (nnodes <= 2048) /* at most 16 MB; a hash map beyond */
+        if (!(w.dense = calloc(nnodes * nnodes + 1, sizeof *w.dense))) {
+            st = PM_ERR_NOMEM;
+            goto done;
+        }
     if (!w.ev || !w.cur || !w.lags || !w.cstart || !w.tree || !w.old_tree || !w.liks ||
         !w.child_from) {
         st = PM_ERR_NOMEM;
@@ -690,11 +701,19 @@ static pm_status infer_networkinference(pm_netinf *n, const pm_netinf_options *o
         for (uint32_t c = 0; c < ncasc; c++)
             for (uint32_t j = w.cstart[c]; j < w.cstart[c + 1]; j++)
                 for (uint32_t i = w.cstart[c]; i < j && w.ev[i].time < w.ev[j].time; i++) {
-                    uint64_t key = ((uint64_t)w.ev[j].node << 32) | w.ev[i].node;
                     uint32_t id;
                     int found;
-                    if ((st = map_get(&cmap, key, (uint32_t)ncand, &id, &found)) != PM_OK)
-                        goto done;
+                    if (w.dense) { /* few nodes: a direct (child, parent) table */
+                        uint32_t *slot = &w.dense[(size_t)w.ev[j].node * nnodes + w.ev[i].node];
+                        found = *slot != 0;
+                        if (!found)
+                            *slot = (uint32_t)ncand + 1;
+                        id = *slot - 1;
+                    } else {
+                        uint64_t key = ((uint64_t)w.ev[j].node << 32) | w.ev[i].node;
+                        if ((st = map_get(&cmap, key, (uint32_t)ncand, &id, &found)) != PM_OK)
+                            goto done;
+                    }
                     if (pass == 0) {
                         if (++npairs > max_pairs) {
                             st = pm_errctx_set(err, PM_ERR_TOO_BIG, NULL,
