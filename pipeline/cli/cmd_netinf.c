@@ -99,14 +99,14 @@ int pm_cmd_netinf(int argc, char **argv)
         }
     }
     const int ni = o.compat == PM_NETINF_COMPAT_NETWORKINFERENCE;
+    if (!ni && have_cut) {
+        fprintf(stderr, "policyminer netinf: --p-value-cutoff needs --compat networkinference\n");
+        return PM_EXIT_USAGE;
+    }
     if (!path || optind != argc || (ni ? have_k == have_cut : !have_k)) {
         if (ni && have_k && have_cut)
             fprintf(stderr, "policyminer netinf: give --edges or --p-value-cutoff, not both\n");
         netinf_usage(stderr);
-        return PM_EXIT_USAGE;
-    }
-    if (!ni && have_cut) {
-        fprintf(stderr, "policyminer netinf: --p-value-cutoff needs --compat networkinference\n");
         return PM_EXIT_USAGE;
     }
     if (ni && o.max_lag > 0) {

@@ -1,4 +1,5 @@
-/* diffusion/netinf.c - NetInf network inference (see include/policyminer/netinf.h).
+/* diffusion/netinf.c - NetInf network inference (see include/policyminer/netinf.h): SNAP's
+ * objective with lazy evaluation, and R NetworkInference's objective (compat mode).
  *
  * Owns the interned names, the events, and at inference time a flat copy of every
  * cascade sorted by time, the candidate edges with the list of (earlier event, later
