@@ -674,29 +674,11 @@ static pm_status infer_networkinference(pm_netinf *n, const pm_netinf_options *o
         goto done;
     n->alpha_used = lambda;
 
-    /* Starting trees: every node's best non-network earlier node. */
-    for (uint32_t c = 0; c < ncasc; c++) {
-        for (uint32_t i = w.cstart[c]; i < w.cstart[c + 1]; i++) {
-            double best = -INFINITY;
-            int any = 0;
-            for (uint32_t j = w.cstart[c]; j < w.cstart[c + 1] && w.ev[j].time < w.ev[i].time; j++) {
-                double sc = log(NI_EPSILON * ni_density(o->model, lambda, w.ev[i].time - w.ev[j].time));
-                any = 1;
-                if (sc > best)
-                    best = sc;
-            }
-            if (any && best == -INFINITY) {
-                st = pm_errctx_set(err, PM_ERR_ARG, NULL,
-                                   "a delay of %g has zero likelihood at alpha %g; adjust alpha",
-                                   w.ev[i].time - w.ev[w.cstart[c]].time, lambda);
-                goto done;
-            }
-            w.cur[i] = any ? best : NAN;
-        }
-        w.tree[c] = ni_tree_score(w.cur, w.cstart[c], w.cstart[c + 1]);
-    }
-
-    /* Candidate edges (child, parent) with their pairs, cascades in order: count, fill. */
+    /* Candidate edges (child, parent) with their pairs, cascades in order: count, then
+     * fill, scoring each pair once both ways (with and without a network edge); the
+     * starting trees take every node's best non-network earlier node. */
+    for (size_t i = 0; i < nev; i++)
+        w.cur[i] = NAN; /* no earlier node (yet) */
     size_t ncand = 0, candcap = 0, npairs = 0;
     for (int pass = 0; pass < 2; pass++) {
         for (uint32_t c = 0; c < ncasc; c++)
@@ -741,6 +723,9 @@ static pm_status infer_networkinference(pm_netinf *n, const pm_netinf_options *o
                         ni_cand *cd = &w.cands[id];
                         double y = ni_density(o->model, lambda, w.ev[j].time - w.ev[i].time);
                         w.pairs[cd->first + cd->count++] = (ni_pair){i, j, log(NI_BETA * y)};
+                        double sc = log(NI_EPSILON * y);
+                        if (isnan(w.cur[j]) || sc > w.cur[j])
+                            w.cur[j] = sc;
                     }
                 }
         if (pass == 0) {
@@ -757,6 +742,19 @@ static pm_status infer_networkinference(pm_netinf *n, const pm_netinf_options *o
                 goto done;
             }
         }
+    }
+    for (uint32_t c = 0; c < ncasc; c++) {
+        for (uint32_t i = w.cstart[c]; i < w.cstart[c + 1]; i++)
+            if (w.cur[i] == -INFINITY) { /* R stops here too */
+                uint32_t j = i;
+                while (w.ev[j].time >= w.ev[i].time)
+                    j--; /* the nearest earlier node: there is one, or cur would be NAN */
+                st = pm_errctx_set(err, PM_ERR_ARG, NULL,
+                                   "a delay of %g has zero likelihood at alpha %g; adjust alpha",
+                                   w.ev[i].time - w.ev[j].time, lambda);
+                goto done;
+            }
+        w.tree[c] = ni_tree_score(w.cur, w.cstart[c], w.cstart[c + 1]);
     }
     n->ncand = ncand;
     n->npairs = npairs;
