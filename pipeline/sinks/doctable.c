@@ -106,7 +106,7 @@ pm_status pm_doctable_header(pm_buf *out, const pm_dictset *d)
             st = pm_buf_append_str(out, "\tinstrument_groups");
     }
     if (st == PM_OK)
-        st = pm_buf_append_str(out, "\tn_chars\n");
+        st = pm_buf_append_str(out, "\tn_chars\tcopy_of\n");
     return st;
 }
 
