@@ -117,9 +117,11 @@ test-distrib: $(BIN)
 	  PM_BIN=$(BIN) PM_MPI_BIN=build-mpi/policyminer scripts/distrib-test; \
 	else PM_BIN=$(BIN) scripts/distrib-test; fi
 
-# scripts/examples/diffusion_tables.py (pandas) on the golden diffusion case
+# scripts/examples/diffusion_tables.py (pandas) on the golden diffusion case, and hostile
+# quoted fields read back by pandas at its defaults
 test-examples: $(BIN)
 	@PM_BIN=$(BIN) scripts/examples/test-examples
+	@tests/quoting/roundtrip.py $(BIN)
 
 # Real documents with hand labels (tests/eval/LABELLING.md): issuer level and exact region
 # code must stay at or above the accuracy the README reports.

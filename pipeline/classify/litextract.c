@@ -7,10 +7,12 @@
  * escapes, a branch with no literal of at least 3 bytes) makes the pattern "always run",
  * which costs speed, never correctness.
  */
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "prefilter.h"
+#include "casefold_table.h"
 
 #define MIN_LIT 3   /* bytes: one CJK character, or three ASCII */
 #define MAX_ALTS 64 /* literals in one OR-set */
@@ -321,13 +323,141 @@ static void parse_alt(parser *ps, lits *out)
         lits_free(out);
 }
 
+/* ---- caseless literals ---------------------------------------------------------------
+ * The scanners fold ASCII case only, but PCRE2 (UTF + UCP) matches a (?i) pattern by
+ * Unicode case folding: субсиди must also find Субсидии, and k must find the Kelvin sign.
+ * So a caseless literal is cut to a window of at most CF_BUDGET case variants and scanned
+ * in each of them (any substring of a required literal is required too); a literal with
+ * no such window of MIN_LIT bytes makes the pattern always run. */
+#define CF_BUDGET 8
+
+static int cf_set(uint32_t cp)
+{
+    size_t lo = 0, hi = sizeof pm_cf_index / sizeof pm_cf_index[0];
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        if (pm_cf_index[mid].cp == cp)
+            return pm_cf_index[mid].set;
+        if (pm_cf_index[mid].cp < cp)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return -1;
+}
+
+/* The forms cp takes for a scanner that folds ASCII: cp alone, or its set with ASCII
+ * members lower-cased and repeats dropped. Returns the count (1..PM_CF_SET_MAX). */
+static size_t cf_variants(uint32_t cp, uint32_t out[PM_CF_SET_MAX])
+{
+    int s = cf_set(cp);
+    if (s < 0) {
+        out[0] = cp;
+        return 1;
+    }
+    size_t n = 0;
+    for (const uint32_t *m = pm_cf_sets[s]; *m; m++) {
+        uint32_t v = *m >= 'A' && *m <= 'Z' ? *m - 'A' + 'a' : *m;
+        size_t k = 0;
+        while (k < n && out[k] != v)
+            k++;
+        if (k == n)
+            out[n++] = v;
+    }
+    return n;
+}
+
+static size_t utf8_decode(const unsigned char *p, size_t n, uint32_t *cp)
+{
+    size_t l = (size_t)utf8_len(p[0]);
+    if (l > n)
+        l = 1;
+    uint32_t v = l == 1 ? p[0] : p[0] & (0x7F >> l);
+    for (size_t i = 1; i < l; i++)
+        v = v << 6 | (p[i] & 0x3F);
+    *cp = v;
+    return l;
+}
+
+static size_t utf8_encode(uint32_t cp, char *out)
+{
+    if (cp < 0x80) {
+        out[0] = (char)cp;
+        return 1;
+    }
+    if (cp < 0x800) {
+        out[0] = (char)(0xC0 | cp >> 6);
+        out[1] = (char)(0x80 | (cp & 0x3F));
+        return 2;
+    }
+    if (cp < 0x10000) {
+        out[0] = (char)(0xE0 | cp >> 12);
+        out[1] = (char)(0x80 | (cp >> 6 & 0x3F));
+        out[2] = (char)(0x80 | (cp & 0x3F));
+        return 3;
+    }
+    out[0] = (char)(0xF0 | cp >> 18);
+    out[1] = (char)(0x80 | (cp >> 12 & 0x3F));
+    out[2] = (char)(0x80 | (cp >> 6 & 0x3F));
+    out[3] = (char)(0x80 | (cp & 0x3F));
+    return 4;
+}
+
+/* Appends every case variant of the best window of s[0..n) to out; 0 = no window. */
+static int cf_expand(const char *s, size_t n, lits *out)
+{
+    enum { MAXCP = 256 };
+    uint32_t cps[MAXCP];
+    size_t off[MAXCP + 1], nvar[MAXCP], m = 0;
+    for (size_t i = 0; i < n && m < MAXCP;) {
+        uint32_t v[PM_CF_SET_MAX];
+        off[m] = i;
+        i += utf8_decode((const unsigned char *)s + i, n - i, &cps[m]);
+        nvar[m] = cf_variants(cps[m], v);
+        off[++m] = i;
+    }
+    /* the longest window (in bytes) whose variant count stays within the budget */
+    size_t best_a = 0, best_b = 0, best_bytes = 0, best_prod = 0;
+    for (size_t a = 0; a < m; a++) {
+        size_t prod = 1;
+        for (size_t b = a; b < m; b++) {
+            prod *= nvar[b];
+            if (prod > CF_BUDGET)
+                break;
+            size_t bytes = off[b + 1] - off[a];
+            if (bytes > best_bytes || (bytes == best_bytes && prod < best_prod)) {
+                best_a = a, best_b = b + 1, best_bytes = bytes, best_prod = prod;
+            }
+        }
+    }
+    if (best_bytes < MIN_LIT || out->count + best_prod > MAX_ALTS)
+        return 0;
+    for (size_t k = 0; k < best_prod; k++) {
+        char *lit = malloc((best_b - best_a) * 4);
+        if (!lit)
+            return 0;
+        size_t w = 0, rest = k;
+        for (size_t c = best_a; c < best_b; c++) {
+            uint32_t v[PM_CF_SET_MAX];
+            size_t nv = cf_variants(cps[c], v);
+            w += utf8_encode(v[rest % nv], lit + w);
+            rest /= nv;
+        }
+        out->s[out->count] = lit;
+        out->n[out->count++] = w;
+    }
+    return 1;
+}
+
 int pm_litextract(const char *pattern, size_t n, pm_litset *out)
 {
-    /* A leading (?i) is fine: the scanner folds ASCII case, so lower-cased literals
-     * still find every case variant (PCRE2 then confirms). */
+    /* A leading (?i) is fine: ASCII letters are lower-cased (the scanners fold ASCII) and
+     * other cased letters are scanned in each of their case variants (cf_expand). */
+    int caseless = 0;
     if (n >= 4 && memcmp(pattern, "(?i)", 4) == 0) {
         pattern += 4;
         n -= 4;
+        caseless = 1;
     }
     parser ps = {pattern, n, 0, 0};
     lits l = {.count = 0};
@@ -337,11 +467,24 @@ int pm_litextract(const char *pattern, size_t n, pm_litset *out)
         out->count = 0;
         return 0;
     }
-    out->count = l.count;
-    for (size_t i = 0; i < l.count; i++) {
+    for (size_t i = 0; i < l.count; i++)
         for (size_t k = 0; k < l.n[i]; k++)
             if (l.s[i][k] >= 'A' && l.s[i][k] <= 'Z')
                 l.s[i][k] = (char)(l.s[i][k] - 'A' + 'a');
+    if (caseless) {
+        lits x = {.count = 0};
+        for (size_t i = 0; i < l.count; i++)
+            if (!cf_expand(l.s[i], l.n[i], &x)) {
+                lits_free(&x);
+                lits_free(&l);
+                out->count = 0;
+                return 0;
+            }
+        lits_free(&l);
+        l = x;
+    }
+    out->count = l.count;
+    for (size_t i = 0; i < l.count; i++) {
         out->s[i] = l.s[i];
         out->n[i] = l.n[i];
     }

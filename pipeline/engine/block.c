@@ -113,6 +113,7 @@ pm_status pm_blk_items_add(pm_buf *b, const pm_citem *it, size_t ndims)
         return PM_OK;
     TRY(put_u64(b, it->id_hash));
     TRY(put_u64(b, it->content_hash));
+    TRY(put_u64(b, it->recrawl_hash));
     TRY(put_s(b, it->year));
     TRY(put_s(b, it->date));
     TRY(put_u(b, (uint64_t)it->level));
@@ -336,6 +337,7 @@ int pm_blk_file_next(pm_blk_view *v, pm_citem *it)
     if (it->kind == PM_CI_DOC) {
         it->id_hash = get_u64(&c);
         it->content_hash = get_u64(&c);
+        it->recrawl_hash = get_u64(&c);
         it->year = (int)get_s(&c);
         it->date = (int32_t)get_s(&c);
         uint64_t lv = get_u(&c);

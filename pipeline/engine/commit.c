@@ -54,6 +54,46 @@ static int hset_insert(hset *s, uint64_t h)
     return 0;
 }
 
+/* The first document of each title + body, by content hash, so a later document with the
+ * same text under another government's name can point at it (documents.tsv copy_of). */
+typedef struct cfirst {
+    uint64_t key;            /* content hash; 0 = empty slot */
+    uint32_t id_off, region; /* id in the commit's id arena; issuer region */
+    uint16_t id_len;
+    uint8_t level;
+} cfirst;
+
+typedef struct cmap {
+    cfirst *v;
+    size_t cap, n;
+} cmap;
+
+/* The slot of key: its entry, or the empty slot where it goes (-1: out of memory). */
+static cfirst *cmap_slot(cmap *m, uint64_t key)
+{
+    if ((m->n + 1) * 2 > m->cap) {
+        size_t ncap = m->cap ? m->cap * 2 : 1u << 14;
+        cfirst *nv = calloc(ncap, sizeof *nv);
+        if (!nv)
+            return NULL;
+        for (size_t i = 0; i < m->cap; i++) {
+            if (!m->v[i].key)
+                continue;
+            size_t j = (m->v[i].key * 0x9E3779B97F4A7C15ull) >> 20 & (ncap - 1);
+            while (nv[j].key)
+                j = (j + 1) & (ncap - 1);
+            nv[j] = m->v[i];
+        }
+        free(m->v);
+        m->v = nv;
+        m->cap = ncap;
+    }
+    size_t j = (key * 0x9E3779B97F4A7C15ull) >> 20 & (m->cap - 1);
+    while (m->v[j].key && m->v[j].key != key)
+        j = (j + 1) & (m->cap - 1);
+    return &m->v[j];
+}
+
 typedef struct fentry {
     char *path;
     uint64_t size;
@@ -67,7 +107,10 @@ struct pm_commit {
     pm_buf rejbuf, items, blk;
     pm_counts *counts;
     pm_adopt *adopt;
-    hset ids, contents;
+    hset ids, recrawls;
+    cmap firsts;             /* content hash -> first document with that text */
+    pm_buf first_ids;        /* their doc ids */
+    pm_buf row;              /* a documents.tsv row with its copy_of field */
     char path[4096];
     int in_file;
     uint64_t part_blocks;
@@ -97,6 +140,8 @@ pm_status pm_commit_create(pm_commit **out, const pm_commit_config *cfg)
     pm_buf_init(&c->rejbuf, (size_t)1 << 24);
     pm_buf_init(&c->items, (size_t)PM_BLK_MAX);
     pm_buf_init(&c->blk, (size_t)PM_BLK_MAX);
+    pm_buf_init(&c->first_ids, (size_t)UINT32_MAX);
+    pm_buf_init(&c->row, (size_t)1 << 30);
     pm_errctx *err = cfg->err;
     pm_status st = PM_OK;
     const char *dir = cfg->outdir;
@@ -163,7 +208,10 @@ void pm_commit_free(pm_commit *c)
     pm_counts_free(c->counts);
     pm_adopt_free(c->adopt);
     free(c->ids.v);
-    free(c->contents.v);
+    free(c->recrawls.v);
+    free(c->firsts.v);
+    pm_buf_free(&c->first_ids);
+    pm_buf_free(&c->row);
     for (size_t i = 0; i < c->nfiles; i++)
         free(c->files[i].path);
     free(c->files);
@@ -230,11 +278,12 @@ pm_status pm_commit_item(pm_commit *c, const pm_citem *it)
     if (it->kind == PM_CI_REJECT)
         return reject_row(c, source, &it->rej);
 
-    /* The first document with an id (or with a title and body) in input order is kept. */
+    /* The first document with an id in input order is kept, and the first fetch of a
+     * document: a re-crawl repeats title, body, resolved issuer, 文号 and date. */
     int dup = hset_insert(&c->ids, it->id_hash);
     pm_status why = PM_ERR_DUP_ID;
-    if (dup == 0 && it->content_hash) {
-        dup = hset_insert(&c->contents, it->content_hash);
+    if (dup == 0 && it->recrawl_hash) {
+        dup = hset_insert(&c->recrawls, it->recrawl_hash);
         why = PM_ERR_DUP_CONTENT;
     }
     if (dup < 0)
@@ -244,12 +293,44 @@ pm_status pm_commit_item(pm_commit *c, const pm_citem *it)
         r.code = why;
         snprintf(r.detail, sizeof r.detail, "%s",
                  why == PM_ERR_DUP_ID ? "id seen earlier in the input order; kept the first"
-                                      : "title and body identical to an earlier document; "
-                                        "kept the first");
+                                      : "a re-crawl: title, body, issuer, 文号 and date identical "
+                                        "to an earlier document; kept the first");
         return reject_row(c, source, &r);
     }
+    /* The same text issued by another government is a reissue: kept, and pointed at the
+     * first document (in input order) that carried it. */
+    const char *copy_of = "";
+    size_t copy_len = 0;
+    if (it->content_hash) {
+        cfirst *f = cmap_slot(&c->firsts, it->content_hash);
+        if (!f)
+            return PM_ERR_NOMEM;
+        if (!f->key) {
+            size_t idn = strnlen(it->rej.doc_id, sizeof it->rej.doc_id);
+            if (c->first_ids.len + idn > UINT32_MAX || idn > UINT16_MAX)
+                return pm_errctx_set(c->cfg.err, PM_ERR_TOO_BIG, c->path,
+                                     "more than 4 GB of document ids");
+            *f = (cfirst){it->content_hash, (uint32_t)c->first_ids.len, it->region,
+                          (uint16_t)idn, (uint8_t)it->level};
+            if ((st = pm_buf_append(&c->first_ids, it->rej.doc_id, idn)) != PM_OK)
+                return st;
+            c->firsts.n++;
+        } else if (f->region != it->region || f->level != it->level) {
+            copy_of = c->first_ids.data + f->id_off;
+            copy_len = f->id_len;
+        }
+    }
     if (c->cfg.tables) {
-        st = pm_outfile_write(c->f_docs, it->row, it->row_len, c->cfg.err);
+        pm_buf_reset(&c->row);
+        st = pm_buf_append(&c->row, it->row, it->row_len ? it->row_len - 1 : 0); /* no \n */
+        if (st == PM_OK)
+            st = pm_buf_append(&c->row, "\t", 1);
+        if (st == PM_OK)
+            st = pm_tsv_field(&c->row, copy_of, copy_len, 0);
+        if (st == PM_OK)
+            st = pm_buf_append(&c->row, "\n", 1);
+        if (st == PM_OK)
+            st = pm_outfile_write(c->f_docs, c->row.data, c->row.len, c->cfg.err);
         if (st == PM_OK)
             st = pm_counts_add(c->counts, it->year, it->level, it->province, it->cats);
         if (st == PM_OK && c->adopt)

@@ -23,6 +23,8 @@ typedef struct pm_citem {
     const char *source;      /* file-level rows naming another path (loops); else NULL */
     uint64_t id_hash;        /* documents: hash of the id (never 0) */
     uint64_t content_hash;   /* documents: hash of title + body (0 = none) */
+    uint64_t recrawl_hash;   /* documents: content + resolved issuer + 文号 + date (0 = none):
+                              * equal only for the same document fetched twice */
     int year;
     int32_t date;
     pm_level level;

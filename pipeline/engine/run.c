@@ -46,7 +46,7 @@ typedef struct item {
     /* results */
     int ok;              /* classified */
     pm_reject rej;       /* reject (splitter's or the worker's); doc id copied when ok */
-    uint64_t id_hash, content_hash;
+    uint64_t id_hash, content_hash, recrawl_hash;
     char *replay;        /* a stored file's block payload (refresh), owned; NULL = none */
     size_t replay_len;
     size_t row_off, row_len;
@@ -186,7 +186,7 @@ static void process_batch(engine *e, worker *w, batch *b)
         it->ok = 1;
         pm_reject_set(&it->rej, PM_OK, it->offset, doc.id.p, doc.id.len, "%s", "");
         it->id_hash = pm_fnv1a64(doc.id.p, doc.id.len) | 1u; /* never 0 */
-        it->content_hash = 0;
+        it->content_hash = it->recrawl_hash = 0;
         if (doc.title.len || doc.body.len) { /* same title and body = the same document */
             pm_hash64_ctx hc;
             pm_hash64_init(&hc, 0x636f6e74656e74ull);
@@ -194,6 +194,16 @@ static void process_batch(engine *e, worker *w, batch *b)
             pm_hash64_update(&hc, "\0", 1);
             pm_hash64_update(&hc, doc.body.p, doc.body.len);
             it->content_hash = pm_hash64_final(&hc) | 1u;
+            /* a re-crawl repeats the issuer, 文号 and date too; the same text under
+             * another issuer, number or date is another document (an annual notice,
+             * a county reissuing its province's notice) */
+            uint64_t key[4] = {it->content_hash, (uint64_t)rec.issuer.level,
+                               (uint64_t)rec.issuer.region_code, (uint64_t)(uint32_t)rec.date};
+            pm_hash64_init(&hc, 0x726563726177ull);
+            pm_hash64_update(&hc, key, sizeof key);
+            if (rec.docno.p)
+                pm_hash64_update(&hc, rec.docno.p, rec.docno.len);
+            it->recrawl_hash = pm_hash64_final(&hc) | 1u;
         }
         it->year = rec.year;
         it->date = rec.date;
@@ -341,6 +351,7 @@ static pm_status commit_batch(engine *e, batch *b)
             ci.kind = PM_CI_DOC;
             ci.id_hash = it->id_hash;
             ci.content_hash = it->content_hash;
+            ci.recrawl_hash = it->recrawl_hash;
             ci.year = it->year;
             ci.date = it->date;
             ci.level = it->level;

@@ -300,6 +300,57 @@ static void test_prefilter_equivalence(void **state)
     unlink(path);
 }
 
+/* (?i) over letters beyond ASCII: the scanners fold ASCII only, so the prefilter must scan
+ * every case variant of a caseless literal (or the label is silently lost). Each text must
+ * get the label under both scanners, exactly as with no prefilter. */
+static void test_caseless_unicode(void **state)
+{
+    (void)state;
+    char path[] = "/tmp/pm_dict_ci_XXXXXX";
+    int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    FILE *f = fdopen(fd, "w");
+    fprintf(f, "dimension = ci\n[subsidy]\npattern = (?i)субсиди\npattern = (?i)επιδότηση\n"
+               "[credit]\npattern = (?i)kredit\n[sigma]\npattern = (?i)σης\n");
+    fclose(f);
+    struct { const char *text; int cat; } cases[] = {
+        {"Субсидии предоставляются", 0}, {"СУБСИДИРОВАНИЕ", 0}, {"субсидия", 0},
+        {"ΕΠΙΔΌΤΗΣΗ επιχειρήσεων", 0}, {"Επιδότηση", 0},
+        {"\xE2\x84\xAAREDIT", 1}, /* the Kelvin sign folds to k */
+        {"ΣΗΣ", 2}, {"τησης", 2}, {"ςης", 2}, /* final and capital sigma fold to σ */
+    };
+    const char *files[] = {path};
+    pm_dict_options o[3];
+    pm_dict_options_default(&o[0]);
+    o[1] = o[0];
+    o[1].engine = PM_PREFILTER_AC;
+    o[2] = o[0];
+    o[2].no_prefilter = 1;
+    pm_dictset *d[3];
+    pm_dict_scratch *sc[3];
+    pm_errctx err;
+    for (int e = 0; e < 3; e++) {
+        assert_int_equal(pm_dictset_load_files(&d[e], files, 1, &o[e], &err), PM_OK);
+        assert_int_equal(pm_dict_scratch_create(&sc[e], d[e]), PM_OK);
+    }
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++)
+        for (int e = 0; e < 3; e++) {
+            pm_catset out[1];
+            pm_dictset_match(d[e], sc[e], cases[i].text, strlen(cases[i].text), out, NULL, NULL, NULL);
+            if (!(out[0].w[0] >> cases[i].cat & 1))
+                fail_msg("engine %d: '%s' lost its label", e, cases[i].text);
+        }
+    pm_litset l; /* still filtered, not run on every text */
+    assert_true(pm_litextract("(?i)субсиди", strlen("(?i)субсиди"), &l));
+    assert_true(l.count > 1);
+    pm_litset_free(&l);
+    for (int e = 0; e < 3; e++) {
+        pm_dict_scratch_free(sc[e]);
+        pm_dictset_free(d[e]);
+    }
+    unlink(path);
+}
+
 static void report_count(void *ud, const char *line)
 {
     (void)line;
@@ -323,7 +374,9 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_format_errors),       cmocka_unit_test(test_veto_and_limits),
-        cmocka_unit_test(test_litextract),          cmocka_unit_test(test_ac_scanner),
+        cmocka_unit_test(test_litextract),
+        cmocka_unit_test(test_caseless_unicode),
+        cmocka_unit_test(test_ac_scanner),
         cmocka_unit_test(test_ac_long_texts),
         cmocka_unit_test(test_prefilter_equivalence), cmocka_unit_test(test_shipped_dictionaries_check),
     };
