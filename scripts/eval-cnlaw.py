@@ -75,7 +75,8 @@ DATE = re.compile(r"^(\d{4})年(\d{1,2})月(\d{1,2})日")
 
 def truth_of(path, title, head, gaz):
     top = path.split(os.sep)[0]
-    m = DATE.match(head[0]) if head else None
+    first = head[0].translate({0xFF10 + i: 0x30 + i for i in range(10)}) if head else ""
+    m = DATE.match(first)
     date = "%s-%02d-%02d" % (m.group(1), int(m.group(2)), int(m.group(3))) if m else ""
     if top in CENTRAL_DIRS:
         return "central", "100000", date
@@ -107,6 +108,7 @@ def main():
     ap.add_argument("--errors", default="", help="print the misses of this split (dev)")
     ap.add_argument("--min-level", type=float)
     ap.add_argument("--min-region", type=float)
+    ap.add_argument("--min-date", type=float)
     a = ap.parse_args()
     if not os.path.isdir(a.data):
         print("eval-cnlaw: skipped: %s absent (real laws are read from ../shared)" % a.data)
@@ -174,6 +176,9 @@ def main():
             if t["date"]:
                 dn += 1
                 dd += g.get("date") == t["date"]
+                if a.errors == sp and g.get("date") != t["date"]:
+                    print("  date %s: truth %s, got %s (%s)" % (p, t["date"], g.get("date"),
+                          g.get("date_source")))
             if a.errors == sp and not (ok_l and ok_r):
                 print("  miss %s: truth %s %s, got %s %s (%s)" % (p, t["level"], t["region_code"],
                       g.get("level"), g.get("region_code"), g.get("issuer", "")[:40]))
@@ -191,6 +196,11 @@ def main():
     if a.min_region is not None and score["held"][2] < a.min_region:
         print("eval-cnlaw: held-out region %.1f%% < %.1f%%" % (score["held"][2], a.min_region))
         fail = 1
+    if a.min_date is not None and score["held"][3] < a.min_date:
+        print("eval-cnlaw: held-out date %.1f%% < %.1f%%" % (score["held"][3], a.min_date))
+        fail = 1
+    if fail == 0 and a.min_level is not None:
+        print("eval-cnlaw: held-out half meets its targets")
     return fail
 
 
