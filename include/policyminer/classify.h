@@ -22,7 +22,8 @@ typedef enum pm_date_source {
     PM_DSRC_NONE = 0,
     PM_DSRC_FIELD = 1,     /* <date> */
     PM_DSRC_SIGNATURE = 2, /* closing date of the body */
-    PM_DSRC_DOCNO = 3      /* year of the document number (month/day unknown) */
+    PM_DSRC_DOCNO = 3,     /* year of the document number (month/day unknown) */
+    PM_DSRC_ENACTMENT = 4  /* the first adoption / promulgation line of a law */
 } pm_date_source;
 
 /* "", "field", "signature", "docno" */

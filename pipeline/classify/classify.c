@@ -31,6 +31,7 @@ const char *pm_date_source_key(pm_date_source s)
     case PM_DSRC_FIELD: return "field";
     case PM_DSRC_SIGNATURE: return "signature";
     case PM_DSRC_DOCNO: return "docno";
+    case PM_DSRC_ENACTMENT: return "enactment";
     }
     return "";
 }
@@ -208,10 +209,18 @@ pm_status pm_classify(const pm_classifier *c, pm_classify_scratch *s, const pm_d
     int have_dn = 0;
     find_docno(doc, &out->docno, &dn, &have_dn);
 
+    /* A law's first adoption or promulgation line names its issuer and its date (later
+     * amendments do not: the organ that revises a law is not a new issuer). */
+    pm_enactment en;
+    int have_en = doc->body.len && pm_enactment_find(doc->body.p, doc->body.len, &en);
+
     /* Date evidence, strongest first. */
     int32_t ymd = 0;
     if (doc->date.len && pm_date_parse_iso(doc->date.p, doc->date.len, &ymd)) {
         out->date_source = PM_DSRC_FIELD;
+    } else if (have_en) {
+        ymd = en.ymd;
+        out->date_source = PM_DSRC_ENACTMENT;
     } else if (doc->body.len && pm_date_find_closing(doc->body.p, doc->body.len, 0, &ymd)) {
         out->date_source = PM_DSRC_SIGNATURE;
     } else if (have_dn && dn.year >= PM_YEAR_MIN && dn.year <= PM_YEAR_MAX) {
@@ -226,6 +235,8 @@ pm_status pm_classify(const pm_classifier *c, pm_classify_scratch *s, const pm_d
         .title = doc->title.p, .title_len = doc->title.len,
         .docno = out->docno.p, .docno_len = out->docno.len,
         .body = doc->body.p, .body_len = doc->body.len,
+        .enact = have_en ? doc->body.p + en.organ_start : NULL,
+        .enact_len = have_en ? en.organ_end - en.organ_start : 0,
         .region_hint = parse_code(doc->region_code),
         .year = out->year,
     };

@@ -81,6 +81,7 @@ static const char *isrc_key(pm_issuer_source s)
     case PM_ISRC_DOCNO: return "document number";
     case PM_ISRC_SIGNATURE: return "signature block";
     case PM_ISRC_HINT: return "region hint";
+    case PM_ISRC_ENACTMENT: return "enactment line";
     }
     return "?";
 }
