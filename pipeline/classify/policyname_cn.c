@@ -43,10 +43,41 @@ typedef struct wlist {
     size_t n;
 } wlist;
 
+/* Bit sets over the CJK block U+4E00..U+9FFF, so the body scan tests one bit per
+ * character instead of comparing word lists: first characters of the adoption verbs, last
+ * characters of the policy suffixes, and the single-character run stops. */
+#define CJK_LO 0x4E00u
+#define CJK_N (0xA000u - CJK_LO)
+typedef struct cjkset {
+    uint64_t w[(CJK_N + 63) / 64];
+} cjkset;
+
 typedef struct cn_rules {
     wlist l[L_COUNT];
+    cjkset verb_first, suffix_last, run_stop, adverb_first;
+    uint64_t verb_pair[1024]; /* first two bytes of the verbs: the scan's one-bit test */
     char checksum[72];
 } cn_rules;
+
+/* The code point of the 3-byte character at s (enough for the CJK block), else 0. */
+static inline uint32_t cp3(const char *s, size_t n)
+{
+    const unsigned char *u = (const unsigned char *)s;
+    if (n < 3 || (u[0] & 0xF0) != 0xE0 || (u[1] & 0xC0) != 0x80 || (u[2] & 0xC0) != 0x80)
+        return 0;
+    return (uint32_t)(u[0] & 0x0F) << 12 | (uint32_t)(u[1] & 0x3F) << 6 | (u[2] & 0x3F);
+}
+
+static inline int cjk_has(const cjkset *c, uint32_t cp)
+{
+    return cp >= CJK_LO && cp < CJK_LO + CJK_N && (c->w[(cp - CJK_LO) >> 6] >> ((cp - CJK_LO) & 63) & 1);
+}
+
+static void cjk_add(cjkset *c, uint32_t cp)
+{
+    if (cp >= CJK_LO && cp < CJK_LO + CJK_N)
+        c->w[(cp - CJK_LO) >> 6] |= 1ull << ((cp - CJK_LO) & 63);
+}
 
 #define TITLE_CAP 1024
 #define NAME_MAX_CHARS 20 /* a quoted name longer than this is a sentence */
@@ -136,6 +167,22 @@ static pm_status cn_load(void **state, const char *dict_dir, pm_errctx *err)
     }
     for (int i = 0; i < L_COUNT; i++)
         sort_list(&r->l[i]);
+    for (size_t i = 0; i < r->l[L_VERB].n; i++)
+        cjk_add(&r->verb_first, cp3(r->l[L_VERB].w[i], r->l[L_VERB].len[i]));
+    for (size_t i = 0; i < r->l[L_NAME_SUFFIX].n; i++) {
+        const wlist *l = &r->l[L_NAME_SUFFIX];
+        if (l->len[i] >= 3)
+            cjk_add(&r->suffix_last, cp3(l->w[i] + l->len[i] - 3, 3));
+    }
+    for (size_t i = 0; i < r->l[L_VERB].n; i++) {
+        unsigned pr = (unsigned char)r->l[L_VERB].w[i][0] << 8 | (unsigned char)r->l[L_VERB].w[i][1];
+        r->verb_pair[pr >> 6] |= 1ull << (pr & 63);
+    }
+    for (size_t i = 0; i < r->l[L_ADVERB].n; i++)
+        cjk_add(&r->adverb_first, cp3(r->l[L_ADVERB].w[i], r->l[L_ADVERB].len[i]));
+    for (size_t i = 0; i < r->l[L_RUN_STOP].n; i++)
+        if (r->l[L_RUN_STOP].len[i] == 3)
+            cjk_add(&r->run_stop, cp3(r->l[L_RUN_STOP].w[i], 3));
     *state = r;
     return PM_OK;
 }
@@ -381,12 +428,16 @@ static void body_rules(const cn_rules *r, const pm_gazetteer *g, const pm_pname_
     const wlist *verbs = &r->l[L_VERB];
     for (size_t i = 0; i + 6 <= n; i++) {
         unsigned char c0 = (unsigned char)s[i];
-        if (c0 < 0xE4 || c0 > 0xE9) /* verbs are CJK: a cheap first test */
+        if (c0 < 0xE0) /* verbs are CJK: ASCII and continuation bytes step on */
             continue;
+        unsigned pr = (unsigned)c0 << 8 | (unsigned char)s[i + 1];
+        if (!(r->verb_pair[pr >> 6] >> (pr & 63) & 1) || !cjk_has(&r->verb_first, cp3(s + i, n - i))) {
+            i += 2;
+            continue;
+        }
         size_t w = 0;
         for (size_t k = 0; k < verbs->n; k++)
-            if (verbs->len[k] <= n - i && s[i + 1] == verbs->w[k][1] &&
-                memcmp(s + i, verbs->w[k], verbs->len[k]) == 0) {
+            if (verbs->len[k] <= n - i && memcmp(s + i, verbs->w[k], verbs->len[k]) == 0) {
                 w = verbs->len[k];
                 break;
             }
@@ -395,15 +446,11 @@ static void body_rules(const cn_rules *r, const pm_gazetteer *g, const pm_pname_
             continue;
         }
         size_t j = i + w;
-        for (int guard = 0; guard < 3; guard++) {
+        for (int guard = 0; guard < 3 && cjk_has(&r->adverb_first, cp3(s + j, n - j)); guard++) {
             size_t k = starts(&r->l[L_ADVERB], s + j, n - j);
             if (!k)
                 break;
             j += k;
-        }
-        if (vetoed_before(r, s, i)) {
-            i = j - 1;
-            continue;
         }
         if (j + 3 <= n && (memcmp(s + j, OPEN_Q, 3) == 0 || memcmp(s + j, OPEN_C, 3) == 0 ||
                            memcmp(s + j, OPEN_B, 3) == 0)) {
@@ -414,7 +461,9 @@ static void body_rules(const cn_rules *r, const pm_gazetteer *g, const pm_pname_
             const char *c = memmem(s + j + 3, lim, close, 3);
             if (c) {
                 size_t a = j + 3, b = (size_t)(c - s);
-                if (close == CLOSE_B)
+                if (vetoed_before(r, s, i))
+                    ;
+                else if (close == CLOSE_B)
                     object_name(r, g, s, a, b, PM_PSRC_QUOTED, 0, out, explain, ud);
                 else if (!starts(&r->l[L_VETO_AFTER], c + 3, (size_t)(s + n - c - 3)) &&
                          quoted_ok(r, s + a, b - a))
@@ -426,16 +475,17 @@ static void body_rules(const cn_rules *r, const pm_gazetteer *g, const pm_pname_
         }
         /* suffix rule: the CJK run after the verb, up to a clause break or a joining word */
         size_t e = j;
-        while (e < n && e - j < RUN_MAX_BYTES && is_cjk_at(s, n, e) &&
-               !starts(&r->l[L_RUN_STOP], s + e, n - e))
+        for (uint32_t cp; e < n && e - j < RUN_MAX_BYTES && (cp = cp3(s + e, n - e)) >= CJK_LO &&
+                          cp < CJK_LO + CJK_N && !cjk_has(&r->run_stop, cp);)
             e += 3;
         size_t best = 0;
         for (size_t k = e; k > j; k -= 3)
-            if (ends(&r->l[L_NAME_SUFFIX], s + j, k - j)) {
+            if (cjk_has(&r->suffix_last, cp3(s + k - 3, 3)) &&
+                ends(&r->l[L_NAME_SUFFIX], s + j, k - j)) {
                 best = k;
                 break;
             }
-        if (best && !starts(&r->l[L_VETO_AFTER], s + best, n - best)) {
+        if (best && !starts(&r->l[L_VETO_AFTER], s + best, n - best) && !vetoed_before(r, s, i)) {
             size_t a = j;
             strip_head(r, g, s, &a, best);
             char nm[PM_PNAME_BYTES];
