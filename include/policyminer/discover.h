@@ -46,7 +46,7 @@ typedef struct pm_pname {
 
 typedef struct pm_pnames {
     unsigned n;
-    unsigned cut;           /* distinct candidates beyond PM_MAX_PNAMES, not kept */
+    unsigned cut;           /* candidate occurrences beyond PM_MAX_PNAMES, not kept */
     pm_pname v[PM_MAX_PNAMES];
 } pm_pnames;
 
