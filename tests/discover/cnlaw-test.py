@@ -107,6 +107,12 @@ try:
                     len(regs), first, p['n_adopters'], p['pioneer_name'], p['first_date'],
                     sorted(set(regs) - set(got)), sorted(set(got) - set(regs))))
 
+    def prov_after_truth(regs):
+        """provinces (省) adopting after one of their own cities (same folder = province)"""
+        return sum(any(r2 != reg and i2.split('/')[0] == i.split('/')[0] and d2 < d
+                       for r2, (d2, i2) in regs.items())
+                   for reg, (d, i) in regs.items() if reg.endswith('省'))
+
     fails = 0
     for name in ('文明行为促进条例', '优化营商环境条例'):
         f, n, pi, da, det = check(name)
@@ -131,8 +137,12 @@ try:
                  (hashlib.sha256(n.encode()).digest()[0] % 2 == 0) == (part == 'development')]
         res = [check(n)[:4] for n in names]
         tot = [sum(x[k] for x in res) for k in range(4)]
+        bu = sum(1 for n in names if n in pol and
+                 int(pol[n]['province_bottom_up']) == prov_after_truth(truth[n]))
         print('cnlaw-test: %s: %d policies with >= 3 regions: found %d, adopters within 20%% %d, '
-              'pioneer %d, first date %d' % (part, len(names), *tot))
+              'pioneer %d, first date %d, province_bottom_up right %d (truth: %d with a province '
+              'after its cities)' % (part, len(names), *tot, bu,
+                                     sum(prov_after_truth(truth[n]) > 0 for n in names)))
         for n in names:
             r = check(n)
             if not all(r[:4]):
