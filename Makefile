@@ -57,7 +57,7 @@ LIB_A    := $(BUILD)/libpolicyminer.a
 BIN      := $(BUILD)/policyminer
 
 .PHONY: all deps run test test-unit test-golden test-dict test-distrib test-asan bench install clean
-.PHONY: test-examples
+.PHONY: test-examples test-discover
 .DELETE_ON_ERROR:
 
 all: policyminer
@@ -93,7 +93,7 @@ test: deps
 	@$(MAKE) --no-print-directory all
 	@$(MAKE) --no-print-directory test-unit test-dict test-golden test-distrib
 	@$(MAKE) --no-print-directory test-examples
-	@$(MAKE) --no-print-directory test-eval
+	@$(MAKE) --no-print-directory test-eval test-discover
 	@PM_BIN=$(BIN) scripts/fault-test
 	@$(MAKE) --no-print-directory test-asan
 	@echo "make test: all suites passed"
@@ -133,6 +133,12 @@ test-eval: $(BIN)
 	  cmp -s corpora/$$f tests/eval/$$f || { echo "corpora/$$f differs from tests/eval/$$f"; exit 1; }; done
 	@PM_BIN=$(BIN) python3 scripts/eval-real.py --min-level 98 --min-region 95
 	@scripts/eval-cnlaw.py --bin $(BIN) --min-level 98 --min-region 95 --min-date 98
+
+# Discovered policies (issue 14): the synthetic corpus with experiments.dict removed, and
+# the real local regulations of ../shared/data/cn-law (skipped when absent).
+test-discover: $(BIN)
+	@python3 tests/discover/synthetic-test.py 20000
+	@python3 tests/discover/cnlaw-test.py; rc=$$?; [ $$rc -eq 0 ] || [ $$rc -eq 77 ]
 
 # The same suites under ASan+UBSan, in their own build tree.
 test-asan:

@@ -11,6 +11,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include "policyminer/dict.h"
+#include "policyminer/discover.h"
 #include "policyminer/gazetteer.h"
 #include "policyminer/reader.h"
 #include "policyminer/status.h"
@@ -51,12 +52,21 @@ typedef struct pm_record {
     uint32_t n_chars;           /* Unicode code points of the body */
     uint32_t cited[PM_MAX_CITED];          /* regions whose experience the text cites (学习借鉴 X 经验) */
     unsigned ncited;
+    pm_pnames pnames;           /* candidate policy names (discover.h), input order */
     size_t ndims;               /* == pm_dictset_ndims() */
     pm_catset cats[PM_MAX_DIMS];
 } pm_record;
 
 /* Classifies doc. Pointers in *out point into doc or into the classifier; valid while
  * both are. Returns PM_OK or PM_ERR_NOMEM. Match-limit hits are counted in st. */
+/* "sha256:hex" of the policy-name rules' data, "none" when discovery is off. */
+const char *pm_classifier_pname_checksum(const pm_classifier *c);
+/* The candidate policy names of doc (rec: its record, for issuer and year), calling
+ * explain for each accepted span (audit; may be NULL). pm_classify fills rec->pnames
+ * the same way. */
+void pm_classify_pnames(const pm_classifier *c, const pm_doc *doc, const pm_record *rec,
+                        pm_pnames *out, pm_pname_explain_fn explain, void *ud);
+
 pm_status pm_classify(const pm_classifier *c, pm_classify_scratch *s, const pm_doc *doc,
                       pm_record *out, pm_dict_stats *st, pm_dict_explain_fn explain, void *ud);
 

@@ -91,4 +91,11 @@ typedef struct pm_issuer_result {
 void pm_issuer_resolve(const pm_gazetteer *g, const pm_issuer_input *in,
                        pm_issuer_result *out);
 
+/* Traditional character cp folded to the simplified one the gazetteer is written in (the
+ * issuer resolver's table); other code points are returned unchanged. */
+uint32_t pm_gaz_fold_trad(uint32_t cp);
+/* Bytes of the chain of division names (full names or aliases, each inside the previous:
+ * "广东省深圳市", "深圳") that s starts with; 0 = none. Names of any year count. */
+size_t pm_gaz_name_prefix(const pm_gazetteer *g, const char *s, size_t n);
+
 #endif

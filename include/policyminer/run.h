@@ -82,6 +82,13 @@ typedef struct pm_run_summary {
     uint64_t state_removed;      /* stored files dropped: their input is gone */
     uint64_t records_skipped;    /* skipped by design, not documents: WARC records other than
                                   * HTML responses, blank JSON lines */
+    /* discovered policies (issue 14): candidates kept and cut by the per-document cap,
+     * documents with one, and the corpus-wide name table (kept, dropped when full,
+     * joined to a named experiment, cascades written) */
+    struct {
+        uint64_t candidates, cut_per_doc, docs_with_candidates;
+        uint64_t names, names_dropped, joined, cascades;
+    } discovery;
     int threads;
     pm_run_stats stats;
 } pm_run_summary;

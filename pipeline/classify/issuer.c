@@ -617,6 +617,15 @@ static uint32_t fold_cp(uint32_t cp)
     return cp;
 }
 
+/* For policy-name discovery (issue 14): the same fold and the same name chains, public. */
+uint32_t pm_gaz_fold_trad(uint32_t cp) { return fold_cp(cp); }
+
+size_t pm_gaz_name_prefix(const pm_gazetteer *g, const char *s, size_t n)
+{
+    cand c;
+    return chain(g, s, n, &c);
+}
+
 /* Copies s[0..n) (at most cap bytes, cut at a character boundary) into buf with traditional
  * characters folded. Returns the copied length, or 0 when nothing in s needs folding (then
  * the text is read in place). */

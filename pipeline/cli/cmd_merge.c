@@ -24,6 +24,7 @@ static void merge_usage(FILE *f)
           "      --no-generic-policies diffusion over named experiments only\n"
           "      --window YEARS        edges.tsv: max lag between adopters (default 5)\n"
           "      --netinf-edges K, --netinf-model M, --netinf-alpha A, --eha-panel,\n"
+          "      --min-adopters N, --max-policy-names N, --no-discovery,\n"
           "      --officials FILE      the diffusion options of `policyminer run`: the\n"
           "                            diffusion tables are derived here, not in the shards\n"
           "  -q, --quiet               no summary\n"
@@ -34,7 +35,8 @@ static void merge_usage(FILE *f)
 }
 
 enum { OPT_PARTIAL = 256, OPT_NODIFF, OPT_NOGENERIC, OPT_WINDOW, OPT_NETINF_EDGES,
-       OPT_NETINF_MODEL, OPT_NETINF_ALPHA, OPT_EHA, OPT_OFFICIALS };
+       OPT_NETINF_MODEL, OPT_NETINF_ALPHA, OPT_EHA, OPT_OFFICIALS,
+       OPT_MIN_ADOPTERS, OPT_MAX_NAMES, OPT_NODISCOVER };
 
 int pm_cmd_merge(int argc, char **argv)
 {
@@ -50,6 +52,9 @@ int pm_cmd_merge(int argc, char **argv)
         {"netinf-alpha", required_argument, 0, OPT_NETINF_ALPHA},
         {"eha-panel", no_argument, 0, OPT_EHA},
         {"officials", required_argument, 0, OPT_OFFICIALS},
+        {"min-adopters", required_argument, 0, OPT_MIN_ADOPTERS},
+        {"max-policy-names", required_argument, 0, OPT_MAX_NAMES},
+        {"no-discovery", no_argument, 0, OPT_NODISCOVER},
         {0, 0, 0, 0}};
     pm_merge_options o;
     pm_merge_options_default(&o);
@@ -73,6 +78,9 @@ int pm_cmd_merge(int argc, char **argv)
         case OPT_NETINF_ALPHA: { char *end = NULL; o.diffusion.netinf_alpha = strtod(optarg, &end); bad = !end || *end || !(o.diffusion.netinf_alpha > 0) || !isfinite(o.diffusion.netinf_alpha); break; }
         case OPT_EHA: o.diffusion.eha_panel = 1; break;
         case OPT_OFFICIALS: o.diffusion.officials = optarg; break;
+        case OPT_MIN_ADOPTERS: bad = pm_cli_parse_size(optarg, &v) || !v || v > 100000; o.diffusion.min_adopters = (int)v; break;
+        case OPT_MAX_NAMES: bad = pm_cli_parse_size(optarg, &v) || !v || v > ((uint64_t)1 << 31); o.diffusion.max_policy_names = (size_t)v; break;
+        case OPT_NODISCOVER: o.diffusion.discover = 0; break;
         default: merge_usage(stderr); return PM_EXIT_USAGE;
         }
         if (bad) {

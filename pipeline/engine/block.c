@@ -122,6 +122,14 @@ pm_status pm_blk_items_add(pm_buf *b, const pm_citem *it, size_t ndims)
     TRY(put_u(b, it->ncited));
     for (unsigned k = 0; k < it->ncited && k < PM_MAX_CITED; k++)
         TRY(put_u(b, it->cited[k]));
+    /* discovered policies (issue 14): count, cut, then source + name per candidate */
+    TRY(put_u(b, it->pnames.n));
+    TRY(put_u(b, it->pnames.cut));
+    for (unsigned k = 0; k < it->pnames.n && k < PM_MAX_PNAMES; k++) {
+        TRY(put_u(b, it->pnames.v[k].source));
+        TRY(put_u(b, it->pnames.v[k].offset));
+        TRY(put_str(b, it->pnames.v[k].s, it->pnames.v[k].len));
+    }
     for (size_t d = 0; d < ndims; d++)
         for (int w = 0; w < PM_CATSET_WORDS; w++)
             TRY(put_u(b, it->cats[d].w[w]));
@@ -352,6 +360,26 @@ int pm_blk_file_next(pm_blk_view *v, pm_citem *it)
         it->ncited = (unsigned)nc;
         for (unsigned k = 0; k < it->ncited; k++)
             it->cited[k] = (uint32_t)get_u(&c);
+        /* discovered policies (issue 14) */
+        uint64_t np = get_u(&c), cut = get_u(&c);
+        if (np > PM_MAX_PNAMES || cut > UINT32_MAX)
+            return -1;
+        it->pnames.n = (unsigned)np;
+        it->pnames.cut = (unsigned)cut;
+        for (unsigned k = 0; k < it->pnames.n; k++) {
+            pm_pname *pn = &it->pnames.v[k];
+            uint64_t src = get_u(&c), off = get_u(&c);
+            size_t len;
+            const char *nm = get_str(&c, &len);
+            if (src == 0 || src >= PM_PSRC_LAST || off > UINT32_MAX || !len ||
+                len >= PM_PNAME_BYTES || memchr(nm, 0, len))
+                return -1;
+            pn->source = (uint8_t)src;
+            pn->offset = (uint32_t)off;
+            memcpy(pn->s, nm, len);
+            pn->s[len] = 0;
+            pn->len = (uint8_t)len;
+        }
         memset(it->cats, 0, sizeof it->cats);
         if (v->ndims > PM_MAX_DIMS)
             return -1;

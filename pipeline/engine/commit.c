@@ -335,13 +335,16 @@ pm_status pm_commit_item(pm_commit *c, const pm_citem *it)
             st = pm_counts_add(c->counts, it->year, it->level, it->province, it->cats);
         if (st == PM_OK && c->adopt)
             st = pm_adopt_add(c->adopt, it->rej.doc_id, it->date, it->level, it->region,
-                              it->province, it->cats);
+                              it->province, it->cats, &it->pnames);
         for (unsigned k = 0; st == PM_OK && c->adopt && k < it->ncited && k < PM_MAX_CITED; k++)
             st = pm_adopt_cite(c->adopt, it->region, it->cited[k], it->date);
     }
     s->docs_seen++;
     s->docs_classified++;
     s->by_level[it->level < 8 ? it->level : 0]++;
+    s->discovery.candidates += it->pnames.n; /* issue 14: what discovery saw and cut */
+    s->discovery.cut_per_doc += it->pnames.cut;
+    s->discovery.docs_with_candidates += it->pnames.n > 0;
     count_instruments(c, it);
     return st;
 }
@@ -455,8 +458,15 @@ pm_status pm_commit_finish(pm_commit *c, int complete, int keep_partial)
             fc = NULL;
         }
         pm_outfile_abort(fc);
-        if (st == PM_OK && c->adopt)
+        if (st == PM_OK && c->adopt) {
             st = pm_adopt_write(c->adopt, c->cfg.outdir, err);
+            pm_discover_stats ds;
+            pm_adopt_discover_stats(c->adopt, &ds);
+            c->cfg.sum->discovery.names = ds.names;
+            c->cfg.sum->discovery.names_dropped = ds.names_dropped;
+            c->cfg.sum->discovery.joined = ds.joined;
+            c->cfg.sum->discovery.cascades = ds.cascades;
+        }
         if (st == PM_OK) {
             st = pm_outfile_commit(c->f_docs, err);
             c->f_docs = NULL;

@@ -31,6 +31,9 @@ typedef struct pm_citem {
     uint32_t region, province;
     uint32_t cited[PM_MAX_CITED]; /* regions whose experience the document cites */
     unsigned ncited;
+    /* discovered policies (issue 14): the document's candidate names, block-coded after
+     * the citations */
+    pm_pnames pnames;
     pm_catset cats[PM_MAX_DIMS];
     const char *row;         /* documents.tsv row, newline included */
     size_t row_len;

@@ -81,6 +81,9 @@ void pm_fingerprint(const pm_classifier *c, const pm_limits *lim, const pm_dict_
         snprintf(sum, sizeof sum, "none");
     if (k > 0 && (size_t)k < n)
         k += snprintf(out + k, n - (size_t)k, "; hosts %s", sum);
+    if (k > 0 && (size_t)k < n) /* policy-name rules decide the stored candidates */
+        k += snprintf(out + k, n - (size_t)k, "; policy_names %s",
+                      pm_classifier_pname_checksum(c));
     /* after the bar: how the inputs were read (merge compares the part before it with its
      * own dictionaries, and the whole between parts) */
     if (k > 0 && (size_t)k < n)
@@ -180,6 +183,19 @@ pm_status pm_manifest_write(const pm_run_options *o, const pm_classifier *c,
         TRY(pm_buf_printf(&b, "%s\"%s\": %llu", l ? ", " : "", pm_level_key((pm_level)l),
                           (unsigned long long)s->by_level[l]));
     TRY(pm_buf_append_str(&b, "}\n  },\n"));
+    TRY(pm_buf_printf(&b,
+                      "  \"discovery\": {\"candidates\": %llu, \"candidates_cut_per_doc\": %llu, "
+                      "\"docs_with_candidates\": %llu, \"max_per_doc\": %d,\n    \"names\": %llu, "
+                      "\"names_max\": %llu, \"name_uses_dropped\": %llu, \"joined_experiments\": %llu, "
+                      "\"cascades\": %llu, \"min_adopters\": %d},\n",
+                      (unsigned long long)s->discovery.candidates,
+                      (unsigned long long)s->discovery.cut_per_doc,
+                      (unsigned long long)s->discovery.docs_with_candidates, PM_MAX_PNAMES,
+                      (unsigned long long)s->discovery.names,
+                      (unsigned long long)o->diffusion.max_policy_names,
+                      (unsigned long long)s->discovery.names_dropped,
+                      (unsigned long long)s->discovery.joined,
+                      (unsigned long long)s->discovery.cascades, o->diffusion.min_adopters));
     TRY(pm_buf_printf(&b,
                       "  \"timings_seconds\": {\"wall\": %.3f, \"read_split\": %.3f, "
                       "\"parse\": %.3f, \"classify\": %.3f, \"render\": %.3f, "

@@ -218,6 +218,7 @@ pm_status pm_merge(const pm_merge_options *o, pm_run_summary *sum, pm_errctx *er
         ro.outdir = o->outdir;
         ro.dict_dir = o->dict_dir;
         ro.command_line = o->command_line;
+        ro.diffusion = o->diffusion;
         ro.shard_count = o->partial ? m.shard_count : 0;
         st = pm_manifest_write(&ro, cls, cm, sum, 1, err);
     }

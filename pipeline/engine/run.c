@@ -57,6 +57,7 @@ typedef struct item {
     uint32_t province;
     uint32_t cited[PM_MAX_CITED];
     unsigned ncited;
+    pm_pnames pnames;    /* candidate policy names (issue 14) */
     pm_catset cats[PM_MAX_DIMS];
 } item;
 
@@ -212,6 +213,7 @@ static void process_batch(engine *e, worker *w, batch *b)
         it->province = rec.issuer.province_code;
         it->ncited = rec.ncited;
         memcpy(it->cited, rec.cited, sizeof it->cited);
+        it->pnames = rec.pnames;
         memcpy(it->cats, rec.cats, sizeof it->cats);
         it->row_off = b->rows.len;
         st = pm_doctable_row(&b->rows, e->dicts, pm_inputs_path(e->inputs, it->src),
@@ -359,6 +361,7 @@ static pm_status commit_batch(engine *e, batch *b)
             ci.province = it->province;
             ci.ncited = it->ncited;
             memcpy(ci.cited, it->cited, sizeof ci.cited);
+            ci.pnames = it->pnames;
             memcpy(ci.cats, it->cats, sizeof ci.cats);
             ci.row = b->rows.data + it->row_off;
             ci.row_len = it->row_len;
