@@ -8,6 +8,8 @@
 VERSION := 0.1.0
 CC      ?= cc
 PKGS    := libxml-2.0 libpcre2-8 zlib jansson
+# sqlite3: `policyminer export --sqlite` (pipeline/sinks/sqlite_export.c)
+PKGS    += sqlite3
 BUILD   ?= build
 OPT     ?= -O2 -g
 SAN     ?=
