@@ -90,11 +90,13 @@ deps:
 run: deps
 	@$(MAKE) --no-print-directory all
 	./policyminer run -o out corpora/*.xml
+	./policyminer report out
 
 test: deps
 	@$(MAKE) --no-print-directory all
 	@$(MAKE) --no-print-directory test-unit test-dict test-golden test-distrib
 	@$(MAKE) --no-print-directory test-examples
+	@$(MAKE) --no-print-directory test-report
 	@$(MAKE) --no-print-directory test-eval
 	@PM_BIN=$(BIN) scripts/fault-test
 	@$(MAKE) --no-print-directory test-asan
@@ -122,6 +124,13 @@ test-distrib: $(BIN)
 # scripts/examples/diffusion_tables.py (pandas) on the golden diffusion case
 test-examples: $(BIN)
 	@PM_BIN=$(BIN) scripts/examples/test-examples
+
+# policyminer report / export (issue 16): page well-formed with every figure, same bytes for
+# the same tables, a headless-Chromium screenshot that is not blank, datapackage.json and
+# the SQLite file checked against the TSVs (tests/report/report-test.sh)
+.PHONY: test-report
+test-report: $(BIN)
+	@PM_BIN=$(BIN) tests/report/report-test.sh
 
 # Real documents with hand labels (tests/eval/LABELLING.md): issuer level and exact region
 # code must stay at or above the accuracy the README reports.

@@ -14,6 +14,10 @@
 #include "policyminer/dict.h"
 #include "policyminer/status.h"
 
+/* PM_OK when outdir holds a run's tables (documents.tsv), else PM_ERR_OPEN with err set:
+ * lets a caller refuse a wrong directory before writing anything into it. */
+pm_status pm_report_check(const char *outdir, pm_errctx *err);
+
 /* OUTDIR/categories.tsv: one row per dictionary category of d, in table order
  * (dimension, category, group, label_zh, label_en). */
 pm_status pm_categories_write(const char *outdir, const pm_dictset *d, pm_errctx *err);

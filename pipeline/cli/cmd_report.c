@@ -55,6 +55,8 @@ int pm_cmd_report(int argc, char **argv)
     const char *outdir = argv[optind];
     pm_errctx err;
     pm_errctx_clear(&err);
+    if (pm_report_check(outdir, &err))
+        return fail(&err);
     pm_dict_options dopt;
     pm_dict_options_default(&dopt);
     pm_dictset *d = NULL;

@@ -242,6 +242,15 @@ pm_status rp_section_run(rp_page *p, pm_errctx *err)
     return PM_OK;
 }
 
+pm_status pm_report_check(const char *outdir, pm_errctx *err)
+{
+    rp_page p = {NULL, outdir, NULL, 0, 0};
+    char path[4096];
+    if (!rp_path(&p, "documents", path, sizeof path))
+        return pm_errctx_set(err, PM_ERR_OPEN, path, "no documents.tsv: not a policyminer output directory");
+    return PM_OK;
+}
+
 pm_status pm_report_write(const char *outdir, pm_errctx *err)
 {
     pm_buf h;

@@ -372,7 +372,6 @@ static void section3(rp_page *p, const corpus *c)
     rp_fig_open(p, "fig-configurator", "Instrument group × stage × firm type × goal, all levels");
     heat_table(p, c, RP_NLEVELS);
     rp_fig_close(p, NULL);
-    pm_buf_append_str(h, "<div class=\"grid2\">");
     for (int L = 0; L < RP_NLEVELS - 1; L++) {
         char id[32], cap[96];
         snprintf(id, sizeof id, "fig-configurator-%s", rp_level_key[L]);
@@ -381,7 +380,7 @@ static void section3(rp_page *p, const corpus *c)
         heat_table(p, c, L);
         rp_fig_close(p, NULL);
     }
-    pm_buf_append_str(h, "</div></section>\n");
+    pm_buf_append_str(h, "</section>\n");
 }
 
 static void section4(rp_page *p, const corpus *c, const char **yx, size_t ny)
