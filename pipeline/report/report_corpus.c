@@ -138,12 +138,13 @@ static pm_status scan(rp_page *p, corpus *c, pm_errctx *err)
         const rp_cat *ct = &p->cats[i];
         if (strcmp(ct->dim, "instrument_group") == 0 && strcmp(ct->key, "any") != 0)
             group_index(c, ct->key);
-        if (strcmp(ct->dim, "targeting") != 0)
-            continue;
-        for (size_t g = 0; g < 3; g++)
-            if (strcmp(ct->group, TARGET_GROUPS[g]) == 0 && c->nt < RP_MAXT)
-                c->tcat[c->nt++] = ct;
     }
+    /* targets grouped as the heat-map header groups them: stage, firm type, goal */
+    for (size_t g = 0; g < 3; g++)
+        for (size_t i = 0; i < p->ncats; i++)
+            if (strcmp(p->cats[i].dim, "targeting") == 0 &&
+                strcmp(p->cats[i].group, TARGET_GROUPS[g]) == 0 && c->nt < RP_MAXT)
+                c->tcat[c->nt++] = &p->cats[i];
     for (size_t k = 0; k < sizeof COND_KEYS / sizeof *COND_KEYS; k++) {
         const rp_cat *ct = rp_cat_find(p, "targeting", COND_KEYS[k]);
         if (ct && c->nc < RP_MAXC)

@@ -399,7 +399,7 @@ static pm_status section6(rp_page *p, pm_errctx *err)
         network_map(p, e, n < DRAW_EDGES ? n : DRAW_EDGES);
         rp_fig_close(p, NULL);
         const char **x = calloc(n, sizeof *x);
-        char (*xl)[12] = calloc(n, sizeof *xl);
+        char (*xl)[24] = calloc(n, sizeof *xl);
         double *g = calloc(n, sizeof *g);
         if (!x || !xl || !g) {
             free(x), free(xl), free(g), free(e);

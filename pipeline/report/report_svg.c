@@ -252,6 +252,8 @@ void rp_svg_hbars(pm_buf *h, const char *const *cats, size_t n, const rp_series 
         rp_nice(top > 0 ? top : 0.01, &xmax, &xstep);
         if (xmax > 1)
             xmax = 1, xstep = 0.2;
+        if (xmax < 0.1) /* whole-percent ticks even when every share is tiny */
+            xmax = 0.1, xstep = 0.02;
     } else {
         rp_nice(top, &xmax, &xstep);
     }
