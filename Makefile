@@ -145,7 +145,7 @@ test-asan:
 	@$(MAKE) --no-print-directory BUILD=build-asan \
 	  OPT="-O1 -g -fno-omit-frame-pointer" \
 	  SAN="-fsanitize=address,undefined -fno-sanitize-recover=all" \
-	  test-unit test-golden test-distrib
+	  test-unit test-golden test-distrib test-report
 
 bench: deps
 	@scripts/install-deps --bench
