@@ -8,6 +8,8 @@
 VERSION := 0.1.0
 CC      ?= cc
 PKGS    := libxml-2.0 libpcre2-8 zlib jansson
+# sqlite3: `policyminer export --sqlite` (pipeline/sinks/sqlite_export.c)
+PKGS    += sqlite3
 BUILD   ?= build
 OPT     ?= -O2 -g
 SAN     ?=
@@ -88,11 +90,13 @@ deps:
 run: deps
 	@$(MAKE) --no-print-directory all
 	./policyminer run -o out corpora/*.xml
+	./policyminer report out
 
 test: deps
 	@$(MAKE) --no-print-directory all
 	@$(MAKE) --no-print-directory test-unit test-dict test-golden test-distrib
 	@$(MAKE) --no-print-directory test-examples
+	@$(MAKE) --no-print-directory test-report
 	@$(MAKE) --no-print-directory test-eval test-discover
 	@PM_BIN=$(BIN) scripts/fault-test
 	@$(MAKE) --no-print-directory test-asan
@@ -123,6 +127,13 @@ test-examples: $(BIN)
 	@PM_BIN=$(BIN) scripts/examples/test-examples
 	@tests/quoting/roundtrip.py $(BIN)
 
+# policyminer report / export (issue 16): page well-formed with every figure, same bytes for
+# the same tables, a headless-Chromium screenshot that is not blank, datapackage.json and
+# the SQLite file checked against the TSVs (tests/report/report-test.sh)
+.PHONY: test-report
+test-report: $(BIN)
+	@PM_BIN=$(BIN) tests/report/report-test.sh
+
 # Real documents with hand labels (tests/eval/LABELLING.md; bodies paraphrased: a regression
 # set) and the 1,762 real laws of ../shared/data/cn-law (tests/eval/cnlaw/, full real text,
 # skipped when ../shared is absent): issuer level, exact region code and date must stay at
@@ -145,7 +156,7 @@ test-asan:
 	@$(MAKE) --no-print-directory BUILD=build-asan \
 	  OPT="-O1 -g -fno-omit-frame-pointer" \
 	  SAN="-fsanitize=address,undefined -fno-sanitize-recover=all" \
-	  test-unit test-golden test-distrib
+	  test-unit test-golden test-distrib test-report
 
 bench: deps
 	@scripts/install-deps --bench
