@@ -90,7 +90,7 @@ rows = list(csv.reader(open(p, encoding="utf-8"), delimiter="\t", quoting=csv.QU
 h = rows[0]; order = list(reversed(range(len(h))))
 with open(p, "w", encoding="utf-8", newline="") as f:
     w = csv.writer(f, delimiter="\t", lineterminator="\n", quoting=csv.QUOTE_MINIMAL)
-    w.writerow([h[i] for i in order] + ["copy_of"])
+    w.writerow([h[i] for i in order] + ["extra_note"])
     for k, r in enumerate(rows[1:]):
         if k == 0: r[h.index("issuer")] = 'say "quoted"'
         w.writerow([r[i] for i in order] + [""])
