@@ -67,6 +67,8 @@ struct pm_commit {
     pm_buf rejbuf, items, blk;
     pm_counts *counts;
     pm_adopt *adopt;
+    pm_reuse *reuse;         /* text reuse over the kept documents; NULL = off */
+    int reuse_done;
     hset ids, contents;
     char path[4096];
     int in_file;
@@ -110,6 +112,8 @@ pm_status pm_commit_create(pm_commit **out, const pm_commit_config *cfg)
             snprintf(adj, sizeof adj, "%s/province_adjacency.tsv", cfg->dict_dir);
             st = pm_adopt_load_adjacency(c->adopt, adj, err);
         }
+        if (st == PM_OK && cfg->reuse && cfg->reuse->enabled)
+            st = pm_reuse_create(&c->reuse, cfg->reuse, dir, err);
         if (st == PM_OK)
             st = pm_outfile_open(&c->f_docs, dir, "documents.tsv", err);
         if (st == PM_OK)
@@ -162,6 +166,7 @@ void pm_commit_free(pm_commit *c)
     pm_buf_free(&c->blk);
     pm_counts_free(c->counts);
     pm_adopt_free(c->adopt);
+    pm_reuse_free(c->reuse);
     free(c->ids.v);
     free(c->contents.v);
     for (size_t i = 0; i < c->nfiles; i++)
@@ -257,6 +262,9 @@ pm_status pm_commit_item(pm_commit *c, const pm_citem *it)
                               it->province, it->cats);
         for (unsigned k = 0; st == PM_OK && c->adopt && k < it->ncited && k < PM_MAX_CITED; k++)
             st = pm_adopt_cite(c->adopt, it->region, it->cited[k], it->date);
+        if (st == PM_OK && c->reuse) /* text reuse */
+            st = pm_reuse_add(c->reuse, it->rej.doc_id, it->date, it->level, it->region,
+                              it->province, it->sig, it->nsig, it->rtext, it->rtext_len);
     }
     s->docs_seen++;
     s->docs_classified++;
@@ -374,6 +382,10 @@ pm_status pm_commit_finish(pm_commit *c, int complete, int keep_partial)
             fc = NULL;
         }
         pm_outfile_abort(fc);
+        if (st == PM_OK && c->reuse) { /* before edges.tsv, which cites its pairs */
+            st = pm_reuse_finish(c->reuse, c->adopt, c->cfg.outdir, err);
+            c->reuse_done = st == PM_OK;
+        }
         if (st == PM_OK && c->adopt)
             st = pm_adopt_write(c->adopt, c->cfg.outdir, err);
         if (st == PM_OK) {
@@ -389,6 +401,10 @@ pm_status pm_commit_finish(pm_commit *c, int complete, int keep_partial)
 }
 
 size_t pm_commit_nfiles(const pm_commit *c) { return c->nfiles; }
+const pm_reuse_stats *pm_commit_reuse_stats(const pm_commit *c)
+{
+    return c && c->reuse && c->reuse_done ? pm_reuse_get_stats(c->reuse) : NULL;
+}
 const char *pm_commit_file_path(const pm_commit *c, size_t i) { return c->files[i].path; }
 uint64_t pm_commit_file_size(const pm_commit *c, size_t i) { return c->files[i].size; }
 

@@ -58,6 +58,10 @@ typedef struct item {
     uint32_t cited[PM_MAX_CITED];
     unsigned ncited;
     pm_catset cats[PM_MAX_DIMS];
+    /* text reuse: signature, and the normalised text in the batch's rtext buffer */
+    unsigned nsig;
+    uint32_t sig[PM_REUSE_K];
+    size_t rtext_off, rtext_len;
 } item;
 
 typedef struct batch {
@@ -67,6 +71,7 @@ typedef struct batch {
     item *items;
     size_t n, cap;
     pm_buf rows;
+    pm_buf rtext;        /* text reuse: normalised texts of the batch's documents */
     pm_status fatal;     /* PM_ERR_NOMEM in a worker stops the run */
     double t_parse, t_classify, t_render;
     pm_dict_stats dstats;
@@ -121,6 +126,7 @@ void pm_run_options_default(pm_run_options *o)
     pm_limits_default(&o->limits);
     pm_dict_options_default(&o->dict);
     pm_diffusion_options_default(&o->diffusion);
+    pm_reuse_options_default(&o->reuse);
 }
 
 /* ---- worker side ------------------------------------------------------------------- */
@@ -152,6 +158,7 @@ static void process_batch(engine *e, worker *w, batch *b)
     const char *dim_instr_group = NULL;
     (void)dim_instr_group;
     pm_buf_reset(&b->rows);
+    pm_buf_reset(&b->rtext);
     for (size_t i = 0; i < b->n; i++) {
         item *it = &b->items[i];
         if (!it->is_doc)
@@ -211,6 +218,17 @@ static void process_batch(engine *e, worker *w, batch *b)
             return;
         }
         it->row_len = b->rows.len - it->row_off;
+        it->nsig = 0;
+        it->rtext_off = b->rtext.len;
+        if (e->o->reuse.enabled) { /* text reuse: normalise and sign while the body is here */
+            st = pm_reuse_doc(&e->o->reuse, doc.body.p, doc.body.len, rec.docno.p,
+                              rec.docno.len, &b->rtext, it->sig, &it->nsig);
+            if (st != PM_OK) {
+                b->fatal = st;
+                return;
+            }
+        }
+        it->rtext_len = b->rtext.len - it->rtext_off;
         b->t_render += now() - t2;
     }
 }
@@ -351,6 +369,10 @@ static pm_status commit_batch(engine *e, batch *b)
             memcpy(ci.cats, it->cats, sizeof ci.cats);
             ci.row = b->rows.data + it->row_off;
             ci.row_len = it->row_len;
+            ci.nsig = it->nsig; /* text reuse */
+            memcpy(ci.sig, it->sig, sizeof ci.sig);
+            ci.rtext = b->rtext.data + it->rtext_off;
+            ci.rtext_len = it->rtext_len;
         }
         st = pm_commit_item(e->cm, &ci);
     }
@@ -664,6 +686,7 @@ static void engine_free(engine *e)
             batch_reset(&e->ring[k]);
             pm_buf_free(&e->ring[k].raw);
             pm_buf_free(&e->ring[k].rows);
+            pm_buf_free(&e->ring[k].rtext);
             free(e->ring[k].items);
         }
         free(e->ring);
@@ -719,7 +742,7 @@ static pm_status open_outputs(engine *e, pm_part_header *ph)
     ph->dict = o->dict;
     pm_commit_config cc = {dir, o->dict_dir, e->cls, &o->diffusion, o->no_diffusion,
                            !o->shard_count, o->shard_count ? ph : NULL, o->state_dir,
-                           e->fingerprint, e->sum, e->err};
+                           e->fingerprint, e->sum, e->err, &o->reuse};
     pm_status st = pm_commit_create(&e->cm, &cc);
     /* Directory loops are found while expanding the inputs, before any file: their rows
      * come first, from a pseudo-file "" that shard 0 carries. */
@@ -805,7 +828,7 @@ pm_status pm_run(const pm_run_options *o, pm_run_summary *sum, pm_errctx *err)
         return st;
     }
     e->dicts = pm_classifier_dicts(e->cls);
-    pm_fingerprint(e->cls, &e->lim, &o->dict, e->fingerprint, sizeof e->fingerprint);
+    pm_fingerprint(e->cls, &e->lim, &o->dict, &o->reuse, e->fingerprint, sizeof e->fingerprint);
 
     st = pm_inputs_create(&e->inputs, o->inputs, o->n_inputs);
     /* A path that does not exist is a run error, said before any work; a directory loop
@@ -836,6 +859,7 @@ pm_status pm_run(const pm_run_options *o, pm_run_summary *sum, pm_errctx *err)
     for (size_t k = 0; st == PM_OK && k < e->nslots; k++) {
         pm_buf_init(&e->ring[k].raw, BATCH_BYTES + o->limits.max_doc_bytes + 1024);
         pm_buf_init(&e->ring[k].rows, (size_t)1 << 31);
+        pm_buf_init(&e->ring[k].rtext, (size_t)1 << 31);
         atomic_init(&e->ring[k].state, SLOT_FREE);
     }
     for (int t = 0; st == PM_OK && t < nt; t++)
