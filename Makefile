@@ -57,7 +57,7 @@ LIB_A    := $(BUILD)/libpolicyminer.a
 BIN      := $(BUILD)/policyminer
 
 .PHONY: all deps run test test-unit test-golden test-dict test-distrib test-asan bench install clean
-.PHONY: test-examples
+.PHONY: test-examples test-reuse
 .DELETE_ON_ERROR:
 
 all: policyminer
@@ -91,7 +91,7 @@ run: deps
 
 test: deps
 	@$(MAKE) --no-print-directory all
-	@$(MAKE) --no-print-directory test-unit test-dict test-golden test-distrib
+	@$(MAKE) --no-print-directory test-unit test-dict test-golden test-distrib test-reuse
 	@$(MAKE) --no-print-directory test-examples
 	@$(MAKE) --no-print-directory test-eval
 	@PM_BIN=$(BIN) scripts/fault-test
@@ -118,6 +118,10 @@ test-distrib: $(BIN)
 	else PM_BIN=$(BIN) scripts/distrib-test; fi
 
 # scripts/examples/diffusion_tables.py (pandas) on the golden diffusion case
+# Text reuse: LSH pairs against an exact all-pairs run on planted copies (recall, precision).
+test-reuse: $(BIN)
+	@PM_BIN=$(BIN) scripts/reuse-test
+
 test-examples: $(BIN)
 	@PM_BIN=$(BIN) scripts/examples/test-examples
 
