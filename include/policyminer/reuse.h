@@ -64,7 +64,8 @@ typedef struct pm_reuse pm_reuse;
 typedef struct pm_reuse_stats {
     uint64_t docs;            /* documents taking part */
     uint64_t docs_short;      /* too short (below min_chars) */
-    uint64_t candidates;      /* distinct candidate pairs verified */
+    uint64_t candidates;      /* distinct candidate pairs from LSH */
+    uint64_t candidates_screened; /* of those, not verified: signature Jaccard below 0.2 */
     uint64_t buckets_capped;  /* LSH buckets dropped for being above the cap */
     uint64_t bucket_docs_capped; /* document slots in those buckets */
     uint64_t candidates_truncated; /* 1 when max_candidates stopped candidate generation */

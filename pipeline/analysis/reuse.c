@@ -33,7 +33,8 @@
 #define MIN_SHARED 8      /* sampled shingles two documents must share (~32 characters) */
 #define SW_PAD 24         /* characters of context around the shared window */
 #define EXCERPT_CHARS 24  /* code points of aligned text in reuse_pairs.tsv */
-#define BP_EXAMPLES 1024   /* boilerplate shingles remembered for reuse_boilerplate.tsv */
+#define BP_EXAMPLES 1024
+#define SIG_SCREEN 0.2    /* candidates whose signatures estimate J below this are not verified */  /* boilerplate shingles remembered for reuse_boilerplate.tsv */
 
 typedef struct rdoc {
     uint64_t spill_off;  /* text in the spill file */
@@ -65,6 +66,7 @@ struct pm_reuse {
     rdoc *d;
     size_t n, cap;
     uint32_t *bands;         /* n x PM_REUSE_BANDS */
+    uint16_t *sig16;         /* n x PM_REUSE_K: low 16 bits of each signature value */
     pm_buf ids;
     uint32_t *cm;            /* 2 x CM_SIZE */
     uint32_t *cp;            /* max_chars code points of scratch */
@@ -130,6 +132,7 @@ void pm_reuse_free(pm_reuse *r)
         fclose(r->spill);
     free(r->d);
     free(r->bands);
+    free(r->sig16);
     pm_buf_free(&r->ids);
     free(r->cm);
     free(r->cp);
@@ -205,6 +208,10 @@ pm_status pm_reuse_add(pm_reuse *r, const char *doc_id, int32_t date, pm_level l
         if (!nb)
             return PM_ERR_NOMEM;
         r->bands = nb;
+        uint16_t *ns = realloc(r->sig16, nc * PM_REUSE_K * sizeof *ns);
+        if (!ns)
+            return PM_ERR_NOMEM;
+        r->sig16 = ns;
         r->cap = nc;
     }
     size_t idl = strnlen(doc_id, 65535);
@@ -234,6 +241,8 @@ pm_status pm_reuse_add(pm_reuse *r, const char *doc_id, int32_t date, pm_level l
     if (text_len && fwrite(text, 1, text_len, r->spill) != text_len)
         return PM_ERR_OUTPUT;
     r->spill_len += text_len;
+    for (unsigned k = 0; k < PM_REUSE_K; k++)
+        r->sig16[r->n * PM_REUSE_K + k] = (uint16_t)sig[k];
     uint32_t *bk = r->bands + r->n * PM_REUSE_BANDS;
     for (unsigned b = 0; b < PM_REUSE_BANDS; b++) {
         const uint32_t *v = sig + b * PM_REUSE_ROWS;
@@ -515,6 +524,18 @@ static int doc_before(const pm_reuse *r, uint32_t x, uint32_t y)
     return a->id_len < b->id_len;
 }
 
+/* Jaccard estimated from the signatures (16-bit b-bit MinHash, Li & König 2010): the
+ * share of equal values, corrected for chance 16-bit collisions. */
+static double sig_jaccard(const pm_reuse *r, uint32_t x, uint32_t y)
+{
+    const uint16_t *a = r->sig16 + (size_t)x * PM_REUSE_K, *b = r->sig16 + (size_t)y * PM_REUSE_K;
+    unsigned eq = 0;
+    for (unsigned k = 0; k < PM_REUSE_K; k++)
+        eq += a[k] == b[k];
+    double p = (double)eq / PM_REUSE_K, c = 1.0 / 65536.0;
+    return (p - c) / (1.0 - c);
+}
+
 /* The first test verify makes, on two sorted key lists. */
 static int screen(const pm_reuse *r, const uint64_t *a, size_t na, const uint64_t *b, size_t nb)
 {
@@ -730,6 +751,10 @@ pm_status pm_reuse_finish(pm_reuse *r, pm_adopt *adopt, const char *dir, pm_errc
     }
     for (size_t i = 0; i < ncand; i++) {
         uint32_t x = (uint32_t)(cand[i] >> 32), y = (uint32_t)cand[i];
+        if (!koff && sig_jaccard(r, x, y) < SIG_SCREEN) {
+            r->s.candidates_screened++;
+            continue; /* the signatures say the texts are far apart */
+        }
         if (koff && !screen(r, kall + koff[x], koff[x + 1] - koff[x], kall + koff[y],
                             koff[y + 1] - koff[y]))
             continue; /* verify would drop it: same keys, same rule */

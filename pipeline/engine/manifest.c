@@ -212,12 +212,13 @@ pm_status pm_manifest_write(const pm_run_options *o, const pm_classifier *c,
                               (unsigned long long)o->reuse.max_candidates));
         if (rs)
             TRY(pm_buf_printf(&b, ", \"docs\": %llu, \"docs_short\": %llu, "
-                              "\"candidates\": %llu, \"candidates_truncated\": %s, "
+                              "\"candidates\": %llu, \"candidates_screened\": %llu, \"candidates_truncated\": %s, "
                               "\"buckets_capped\": %llu, \"bucket_docs_capped\": %llu, "
                               "\"largest_bucket\": %llu, \"boilerplate_df\": %llu, "
                               "\"pairs\": %llu, \"seconds\": %.3f",
                               (unsigned long long)rs->docs, (unsigned long long)rs->docs_short,
                               (unsigned long long)rs->candidates,
+                              (unsigned long long)rs->candidates_screened,
                               rs->candidates_truncated ? "true" : "false",
                               (unsigned long long)rs->buckets_capped,
                               (unsigned long long)rs->bucket_docs_capped,
