@@ -55,7 +55,9 @@ void pm_reuse_options_describe(const pm_reuse_options *o, char *out, size_t n);
  * appended all the same). PM_ERR_NOMEM / PM_ERR_TOO_BIG from text. */
 pm_status pm_reuse_doc(const pm_reuse_options *o, const char *body, size_t body_len,
                        const char *docno, size_t docno_len, pm_buf *text,
-                       uint32_t sig[PM_REUSE_K], unsigned *nsig);
+                       uint32_t sig[PM_REUSE_K], unsigned *nsig, pm_buf *keys);
+/* keys (may be NULL): appends the 32-bit keys of the text's sampled shingles (as uint32_t,
+ * repeats included), which pm_reuse_add would otherwise recompute from the text. */
 
 /* ---- over the corpus (committer side) ------------------------------------------------- */
 
@@ -81,10 +83,11 @@ pm_status pm_reuse_create(pm_reuse **out, const pm_reuse_options *o, const char 
 void pm_reuse_free(pm_reuse *r); /* accepts NULL */
 
 /* Adds one kept document. date yyyymmdd (0 unknown); region/province codes (0 unknown).
- * nsig 0 or text shorter than min_chars: counted as short, not added. */
+ * nsig 0 or text shorter than min_chars: counted as short, not added. keys/nkeys: what
+ * pm_reuse_doc gave for this text, or NULL to compute them here. */
 pm_status pm_reuse_add(pm_reuse *r, const char *doc_id, int32_t date, pm_level level,
                        uint32_t region, uint32_t province, const uint32_t *sig, unsigned nsig,
-                       const char *text, size_t text_len);
+                       const char *text, size_t text_len, const uint32_t *keys, size_t nkeys);
 
 /* Finds and verifies the pairs, writes reuse_pairs.tsv, reuse_edges.tsv and
  * reuse_boilerplate.tsv into dir, and tells adopt (may be NULL) every pair so edges.tsv

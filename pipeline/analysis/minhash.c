@@ -128,13 +128,15 @@ static size_t utf8_put(uint32_t c, char *o)
 
 pm_status pm_reuse_doc(const pm_reuse_options *o, const char *body, size_t body_len,
                        const char *docno, size_t docno_len, pm_buf *text,
-                       uint32_t sig[PM_REUSE_K], unsigned *nsig)
+                       uint32_t sig[PM_REUSE_K], unsigned *nsig, pm_buf *keys)
 {
     *nsig = 0;
     /* the 文号 line: from the newline before its first occurrence to the one after */
     size_t skip_b = 0, skip_e = 0;
-    if (docno_len && docno_len <= body_len) {
-        const char *hit = memmem(body, body_len, docno, docno_len);
+    /* only the part that can be kept is searched (a code point is at most 4 bytes) */
+    size_t scope = (size_t)o->max_chars * 4 + 256 < body_len ? (size_t)o->max_chars * 4 + 256 : body_len;
+    if (docno_len && docno_len <= scope) {
+        const char *hit = memmem(body, scope, docno, docno_len);
         if (hit) {
             skip_b = (size_t)(hit - body);
             while (skip_b > 0 && body[skip_b - 1] != '\n')
@@ -151,8 +153,11 @@ pm_status pm_reuse_doc(const pm_reuse_options *o, const char *body, size_t body_
     size_t kept = 0, nshingles = 0;
     size_t start = text->len;
     pm_status st = pm_buf_reserve(text, (size_t)o->max_chars * 4 + 4);
+    if (st == PM_OK && keys)
+        st = pm_buf_reserve(keys, (size_t)o->max_chars * 4 + 4);
     if (st != PM_OK)
         return st;
+    uint32_t *kout = keys ? (uint32_t *)(void *)(keys->data + keys->len) : NULL;
     char *out = text->data + text->len;
     const unsigned char *s = (const unsigned char *)body;
     for (size_t i = 0; i < body_len && kept < o->max_chars;) {
@@ -177,11 +182,15 @@ pm_status pm_reuse_doc(const pm_reuse_options *o, const char *body, size_t body_
             uint32_t v = (uint32_t)h;
             if (v < mins[bin])
                 mins[bin] = v;
+            if (kout && PM_REUSE_SAMPLED(h))
+                *kout++ = PM_REUSE_KEY(h);
             filled[bin] = 1;
             nshingles++;
         }
     }
     text->len = (size_t)(out - text->data);
+    if (keys)
+        keys->len = (size_t)((char *)kout - keys->data);
     (void)start;
     if (!nshingles)
         return PM_OK;

@@ -3,7 +3,7 @@
  * add (committer, in commit order): the document's id and metadata stay in memory with
  * its PM_REUSE_BANDS band keys (128 bytes a document); its normalised text goes to a
  * spill file (unlinked at once, so nothing is left behind); the distinct sampled shingles
- * of the text are counted in a Count-Min sketch (2 rows x 2^22 counters, sums only, so
+ * of the text are counted in a Count-Min sketch (2 rows x 2^20 counters, sums only, so
  * the counts do not depend on order).
  * finish: per band, documents sorted by band key (stable radix sort); every pair inside
  * a bucket of at most bucket_cap documents is a candidate (larger buckets are dropped and
@@ -28,7 +28,7 @@
 #include "policyminer/sinks.h"
 #include "reuse_internal.h"
 
-#define CM_BITS 22
+#define CM_BITS 20 /* 2 rows x 4 MB: small enough to stay in cache */
 #define CM_SIZE ((size_t)1 << CM_BITS)
 #define MIN_SHARED 8      /* sampled shingles two documents must share (~32 characters) */
 #define SW_PAD 24         /* characters of context around the shared window */
@@ -157,39 +157,34 @@ static inline uint32_t cm_df(const pm_reuse *r, uint32_t key)
     return x < y ? x : y;
 }
 
-/* Distinct sampled keys of cp[0..n) into r->keys (any order); returns how many. Keys are
- * stored +1 in the set (0 = empty); the key UINT32_MAX folds onto UINT32_MAX - 1. */
-static size_t distinct_keys(pm_reuse *r, const uint32_t *cp, size_t n)
+/* Adds key k to the distinct list r->keys[0..*nk) (keys are hash bits: their low bits
+ * index the set directly). Keys are stored +1 (0 = empty); UINT32_MAX folds onto - 1. */
+static inline void key_add(pm_reuse *r, uint32_t k, size_t *nk)
 {
-    size_t nk = 0, mask = r->set_cap - 1;
-    for (size_t p = 0; p + PM_REUSE_SHINGLE <= n; p++) {
-        uint64_t h = pm_reuse_shingle(cp + p);
-        if (!PM_REUSE_SAMPLED(h))
-            continue;
-        uint32_t k = PM_REUSE_KEY(h);
-        if (k == UINT32_MAX)
-            k--;
-        size_t j = (size_t)pm_reuse_mix64(k) & mask;
-        while (r->set[j] && r->set[j] != k + 1)
-            j = (j + 1) & mask;
-        if (!r->set[j]) {
-            r->set[j] = k + 1;
-            r->keys[nk++] = k;
-        }
+    size_t mask = r->set_cap - 1, j = k & mask;
+    while (r->set[j] && r->set[j] != k + 1)
+        j = (j + 1) & mask;
+    if (!r->set[j]) {
+        r->set[j] = k + 1;
+        r->keys[(*nk)++] = k;
     }
-    for (size_t i = 0; i < nk; i++) { /* clear only what was set */
-        size_t j = (size_t)pm_reuse_mix64(r->keys[i]) & mask;
+}
+
+/* Clears what key_add set (linear probing needs no tombstones: every entry goes). */
+static void keys_clear(pm_reuse *r, size_t nk)
+{
+    size_t mask = r->set_cap - 1;
+    for (size_t i = 0; i < nk; i++) {
+        size_t j = r->keys[i] & mask;
         while (r->set[j] != r->keys[i] + 1)
             j = (j + 1) & mask;
         r->set[j] = 0;
     }
-    /* linear probing needs no tombstones here: every entry is cleared */
-    return nk;
 }
 
 pm_status pm_reuse_add(pm_reuse *r, const char *doc_id, int32_t date, pm_level level,
                        uint32_t region, uint32_t province, const uint32_t *sig, unsigned nsig,
-                       const char *text, size_t text_len)
+                       const char *text, size_t text_len, const uint32_t *keys, size_t nkeys)
 {
     size_t ncp = nsig == PM_REUSE_K ? pm_reuse_decode(text, text_len, r->cp, r->o.max_chars) : 0;
     if (ncp < r->o.min_chars || ncp < PM_REUSE_SHINGLE) {
@@ -251,7 +246,20 @@ pm_status pm_reuse_add(pm_reuse *r, const char *doc_id, int32_t date, pm_level l
             h = pm_reuse_mix64(h ^ v[k]);
         bk[b] = (uint32_t)(h >> 32);
     }
-    size_t nk = distinct_keys(r, r->cp, ncp);
+    /* distinct sampled keys: from the worker when it passed them, else from the text
+     * (replayed and merged records); the same keys either way */
+    size_t nk = 0;
+    if (keys) {
+        for (size_t i = 0; i < nkeys && nk < r->o.max_chars; i++)
+            key_add(r, keys[i] == UINT32_MAX ? UINT32_MAX - 1 : keys[i], &nk);
+    } else {
+        for (size_t p = 0; p + PM_REUSE_SHINGLE <= ncp; p++) {
+            uint64_t h = pm_reuse_shingle(r->cp + p);
+            if (PM_REUSE_SAMPLED(h))
+                key_add(r, PM_REUSE_KEY(h) == UINT32_MAX ? UINT32_MAX - 1 : PM_REUSE_KEY(h), &nk);
+        }
+    }
+    keys_clear(r, nk);
     for (size_t i = 0; i < nk; i++) {
         size_t x = cm_at(r->keys[i], 0), y = cm_at(r->keys[i], 1);
         if (r->cm[x] < UINT32_MAX)

@@ -27,7 +27,7 @@ static inline uint64_t pm_reuse_shingle(const uint32_t *cp)
 {
     uint64_t hi = (uint64_t)cp[0] << 42 | (uint64_t)cp[1] << 21 | cp[2];
     uint64_t lo = (uint64_t)cp[3] << 21 | cp[4];
-    return pm_reuse_mix64(hi ^ pm_reuse_mix64(lo ^ 0x7265757365ull));
+    return pm_reuse_mix64(hi ^ (lo + 0x7265757365ull) * 0x9E3779B97F4A7C15ull);
 }
 
 /* The consistent verification sample: a shingle is in it when its low two bits are 0

@@ -378,6 +378,8 @@ int pm_blk_file_next(pm_blk_view *v, pm_citem *it)
             it->sig[k] = (uint32_t)c.p[0] | (uint32_t)c.p[1] << 8 | (uint32_t)c.p[2] << 16 |
                          (uint32_t)c.p[3] << 24;
         it->rtext = get_str(&c, &it->rtext_len);
+        it->rkeys = NULL;
+        it->nrkeys = 0;
     }
     if (c.bad)
         return -1;

@@ -264,7 +264,8 @@ pm_status pm_commit_item(pm_commit *c, const pm_citem *it)
             st = pm_adopt_cite(c->adopt, it->region, it->cited[k], it->date);
         if (st == PM_OK && c->reuse) /* text reuse */
             st = pm_reuse_add(c->reuse, it->rej.doc_id, it->date, it->level, it->region,
-                              it->province, it->sig, it->nsig, it->rtext, it->rtext_len);
+                              it->province, it->sig, it->nsig, it->rtext, it->rtext_len,
+                              it->rkeys, it->nrkeys);
     }
     s->docs_seen++;
     s->docs_classified++;

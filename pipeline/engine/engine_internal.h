@@ -39,6 +39,9 @@ typedef struct pm_citem {
     uint32_t sig[PM_REUSE_K];
     const char *rtext;
     size_t rtext_len;
+    const uint32_t *rkeys;   /* the text's sampled shingle keys when the worker has them
+                              * (never stored: NULL after the codec, recomputed from rtext) */
+    size_t nrkeys;
 } pm_citem;
 
 /* A file's own counts and its identity (what the refresh state compares). */

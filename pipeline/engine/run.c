@@ -62,6 +62,7 @@ typedef struct item {
     unsigned nsig;
     uint32_t sig[PM_REUSE_K];
     size_t rtext_off, rtext_len;
+    size_t rkeys_off, rkeys_n; /* its sampled shingle keys in the batch's rkeys buffer */
 } item;
 
 typedef struct batch {
@@ -72,6 +73,7 @@ typedef struct batch {
     size_t n, cap;
     pm_buf rows;
     pm_buf rtext;        /* text reuse: normalised texts of the batch's documents */
+    pm_buf rkeys;        /* text reuse: their sampled shingle keys (uint32_t) */
     pm_status fatal;     /* PM_ERR_NOMEM in a worker stops the run */
     double t_parse, t_classify, t_render;
     pm_dict_stats dstats;
@@ -159,6 +161,7 @@ static void process_batch(engine *e, worker *w, batch *b)
     (void)dim_instr_group;
     pm_buf_reset(&b->rows);
     pm_buf_reset(&b->rtext);
+    pm_buf_reset(&b->rkeys);
     for (size_t i = 0; i < b->n; i++) {
         item *it = &b->items[i];
         if (!it->is_doc)
@@ -220,15 +223,17 @@ static void process_batch(engine *e, worker *w, batch *b)
         it->row_len = b->rows.len - it->row_off;
         it->nsig = 0;
         it->rtext_off = b->rtext.len;
+        it->rkeys_off = b->rkeys.len;
         if (e->o->reuse.enabled) { /* text reuse: normalise and sign while the body is here */
             st = pm_reuse_doc(&e->o->reuse, doc.body.p, doc.body.len, rec.docno.p,
-                              rec.docno.len, &b->rtext, it->sig, &it->nsig);
+                              rec.docno.len, &b->rtext, it->sig, &it->nsig, &b->rkeys);
             if (st != PM_OK) {
                 b->fatal = st;
                 return;
             }
         }
         it->rtext_len = b->rtext.len - it->rtext_off;
+        it->rkeys_n = (b->rkeys.len - it->rkeys_off) / sizeof(uint32_t);
         b->t_render += now() - t2;
     }
 }
@@ -373,6 +378,8 @@ static pm_status commit_batch(engine *e, batch *b)
             memcpy(ci.sig, it->sig, sizeof ci.sig);
             ci.rtext = b->rtext.data + it->rtext_off;
             ci.rtext_len = it->rtext_len;
+            ci.rkeys = (const uint32_t *)(const void *)(b->rkeys.data + it->rkeys_off);
+            ci.nrkeys = it->rkeys_n;
         }
         st = pm_commit_item(e->cm, &ci);
     }
@@ -687,6 +694,7 @@ static void engine_free(engine *e)
             pm_buf_free(&e->ring[k].raw);
             pm_buf_free(&e->ring[k].rows);
             pm_buf_free(&e->ring[k].rtext);
+            pm_buf_free(&e->ring[k].rkeys);
             free(e->ring[k].items);
         }
         free(e->ring);
@@ -860,6 +868,7 @@ pm_status pm_run(const pm_run_options *o, pm_run_summary *sum, pm_errctx *err)
         pm_buf_init(&e->ring[k].raw, BATCH_BYTES + o->limits.max_doc_bytes + 1024);
         pm_buf_init(&e->ring[k].rows, (size_t)1 << 31);
         pm_buf_init(&e->ring[k].rtext, (size_t)1 << 31);
+        pm_buf_init(&e->ring[k].rkeys, (size_t)1 << 31);
         atomic_init(&e->ring[k].state, SLOT_FREE);
     }
     for (int t = 0; st == PM_OK && t < nt; t++)
