@@ -54,7 +54,7 @@ def main():
     with tempfile.TemporaryDirectory() as tmp:
         n = convert(os.path.join(tmp, 'dlc.xml'))
         out = keep or os.path.join(tmp, 'out')
-        subprocess.run([PM, 'run', '-q', '-j2', *os.environ.get('REUSE_ARGS', '--reuse-threshold 0.3').split(), '-o', out, os.path.join(tmp, 'dlc.xml')], check=True)
+        subprocess.run([PM, 'run', '-q', '-j2', '--reuse', *os.environ.get('REUSE_ARGS', '--reuse-threshold 0.3').split(), '-o', out, os.path.join(tmp, 'dlc.xml')], check=True)
         rows = list(csv.DictReader(open(os.path.join(out, 'reuse_pairs.tsv'), encoding='utf-8'),
                                    delimiter='\t', quoting=csv.QUOTE_NONE))
         bp = list(csv.DictReader(open(os.path.join(out, 'reuse_boilerplate.tsv'), encoding='utf-8'),

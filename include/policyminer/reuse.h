@@ -32,7 +32,7 @@
 #define PM_REUSE_ROWS 3   /* ... of this many values: P(candidate) = 1-(1-J^3)^32 */
 
 typedef struct pm_reuse_options {
-    int enabled;           /* --reuse (default 1) / --no-reuse */
+    int enabled;           /* --reuse / --no-reuse (default 0: see README for the cost) */
     double threshold;      /* report pairs with max(containment) >= this (default 0.5) */
     uint32_t max_chars;    /* normalised code points kept per document (default 2000) */
     uint32_t min_chars;    /* shorter documents take no part (default 50) */

@@ -19,7 +19,7 @@
 void pm_reuse_options_default(pm_reuse_options *o)
 {
     memset(o, 0, sizeof *o);
-    o->enabled = 1;
+    o->enabled = 0; /* opt-in until it meets its cost target (README) */
     o->threshold = 0.5;
     o->max_chars = 2000;
     o->min_chars = 50;
