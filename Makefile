@@ -59,7 +59,7 @@ LIB_A    := $(BUILD)/libpolicyminer.a
 BIN      := $(BUILD)/policyminer
 
 .PHONY: all deps run test test-unit test-golden test-dict test-distrib test-asan bench install clean
-.PHONY: test-examples test-discover
+.PHONY: test-examples test-discover test-reuse
 .DELETE_ON_ERROR:
 
 all: policyminer
@@ -94,7 +94,7 @@ run: deps
 
 test: deps
 	@$(MAKE) --no-print-directory all
-	@$(MAKE) --no-print-directory test-unit test-dict test-golden test-distrib
+	@$(MAKE) --no-print-directory test-unit test-dict test-golden test-distrib test-reuse
 	@$(MAKE) --no-print-directory test-examples
 	@$(MAKE) --no-print-directory test-report
 	@$(MAKE) --no-print-directory test-eval test-discover
@@ -120,6 +120,10 @@ test-distrib: $(BIN)
 	  $(MAKE) --no-print-directory MPI=1 build-mpi/policyminer >/dev/null && \
 	  PM_BIN=$(BIN) PM_MPI_BIN=build-mpi/policyminer scripts/distrib-test; \
 	else PM_BIN=$(BIN) scripts/distrib-test; fi
+
+# Text reuse: LSH pairs against an exact all-pairs run on planted copies (recall, precision).
+test-reuse: $(BIN)
+	@PM_BIN=$(BIN) scripts/reuse-test
 
 # scripts/examples/diffusion_tables.py (pandas) on the golden diffusion case, and hostile
 # quoted fields read back by pandas at its defaults

@@ -74,6 +74,10 @@ void pm_adopt_discover_stats(const pm_adopt *a, pm_discover_stats *out);
  * experience (借鉴 / 学习 … 经验): edges.tsv then marks an edge cited -> issuer with
  * evidence "citation" when the citation is not later than the issuer's adoption. */
 pm_status pm_adopt_cite(pm_adopt *a, uint32_t issuer, uint32_t cited, int32_t date);
+/* Records a verified text-reuse pair (analysis/reuse.c): edges.tsv then says "text_reuse"
+ * (or "citation+text_reuse") on an edge whose two adopting documents are the pair. */
+pm_status pm_adopt_reuse(pm_adopt *a, const char *id_a, size_t len_a, const char *id_b,
+                         size_t len_b);
 /* Adds every first adoption and citation of `from` (same dictionaries) into a. */
 pm_status pm_adopt_merge(pm_adopt *a, const pm_adopt *from);
 
@@ -84,7 +88,8 @@ pm_status pm_adopt_merge(pm_adopt *a, const pm_adopt *from);
 pm_status pm_adopt_write(const pm_adopt *a, const char *dir, pm_errctx *err);
 
 /* How an adoption by (level2, province2) relates to an earlier one by (level1, province1):
- * "up" / "down" the hierarchy, "same_province", "neighbouring_province" or "other". */
+ * "up" / "down" the hierarchy, "same_province", "neighbouring_province" or "other".
+ * a may be NULL (no border table: never "neighbouring_province"). */
 const char *pm_adopt_relation(const pm_adopt *a, pm_level level1, uint32_t province1,
                               pm_level level2, uint32_t province2);
 

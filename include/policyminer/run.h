@@ -21,6 +21,7 @@
 #include "policyminer/dict.h"
 #include "policyminer/diffusion.h"
 #include "policyminer/reader.h"
+#include "policyminer/reuse.h"
 #include "policyminer/status.h"
 
 typedef struct pm_run_progress {
@@ -55,6 +56,7 @@ typedef struct pm_run_options {
      * NULL = no state. state_verify: always compare content hashes. */
     const char *state_dir;
     int state_verify;
+    pm_reuse_options reuse;      /* text reuse (reuse.h); part of the refresh fingerprint */
 } pm_run_options;
 
 void pm_run_options_default(pm_run_options *o);
@@ -113,6 +115,7 @@ typedef struct pm_merge_options {
     int no_diffusion;
     int partial;
     const char *command_line;
+    pm_reuse_options reuse;      /* must be what the shards ran with */
 } pm_merge_options;
 
 void pm_merge_options_default(pm_merge_options *o);

@@ -21,6 +21,7 @@ static void merge_usage(FILE *f)
           "      --partial             allow a subset of the shards; write a combined part.pmb\n"
           "                            to merge again later instead of the tables\n"
           "      --no-diffusion        skip the diffusion tables\n"
+          PM_CLI_REUSE_USAGE
           "      --no-generic-policies diffusion over named experiments only\n"
           "      --window YEARS        edges.tsv: max lag between adopters (default 5)\n"
           "      --netinf-edges K, --netinf-model M, --netinf-alpha A, --eha-panel,\n"
@@ -55,6 +56,7 @@ int pm_cmd_merge(int argc, char **argv)
         {"min-adopters", required_argument, 0, OPT_MIN_ADOPTERS},
         {"max-policy-names", required_argument, 0, OPT_MAX_NAMES},
         {"no-discovery", no_argument, 0, OPT_NODISCOVER},
+        PM_CLI_REUSE_LONGOPTS,
         {0, 0, 0, 0}};
     pm_merge_options o;
     pm_merge_options_default(&o);
@@ -63,8 +65,13 @@ int pm_cmd_merge(int argc, char **argv)
     uint64_t v;
     optind = 1;
     while ((c = getopt_long(argc, argv, "o:d:qh", opts, NULL)) != -1) {
-        int bad = 0;
+        int bad = pm_cli_reuse_option(c, optarg, &o.reuse);
+        if (bad >= 0)
+            c = 0; /* taken (or bad) as a text reuse option */
+        else
+            bad = 0;
         switch (c) {
+        case 0: break;
         case 'o': o.outdir = optarg; break;
         case 'd': o.dict_dir = optarg; break;
         case 'q': quiet = 1; break;

@@ -50,6 +50,7 @@ static void run_usage(FILE *f)
           "      --scanner S           literal prefilter: auto (default: hyperscan when built\n"
           "                            in and supported, else ac), hyperscan, ac\n"
           "      --no-diffusion        skip the diffusion tables\n"
+          PM_CLI_REUSE_USAGE
           "      --no-generic-policies diffusion over named experiments only, not over\n"
           "                            instrument x sector combinations\n"
           "      --window YEARS        edges.tsv: max lag between adopters (default 5)\n"
@@ -194,6 +195,7 @@ int pm_cmd_run(int argc, char **argv)
         {"map", required_argument, 0, OPT_MAP},
         {"scanner", required_argument, 0, OPT_SCANNER},
         {"inflate", required_argument, 0, OPT_INFLATE},
+        PM_CLI_REUSE_LONGOPTS,
         {0, 0, 0, 0}};
     pm_run_options o;
     pm_run_options_default(&o);
@@ -202,8 +204,13 @@ int pm_cmd_run(int argc, char **argv)
     uint64_t v;
     optind = 1;
     while ((c = getopt_long(argc, argv, "o:j:d:qhV", opts, NULL)) != -1) {
-        int bad = 0;
+        int bad = pm_cli_reuse_option(c, optarg, &o.reuse);
+        if (bad >= 0)
+            c = 0; /* taken (or bad) as a text reuse option */
+        else
+            bad = 0;
         switch (c) {
+        case 0: break;
         case 'o': o.outdir = optarg; break;
         case 'j': bad = pm_cli_parse_size(optarg, &v) || v < 1 || v > 1024; o.threads = (int)v; break;
         case 'd': o.dict_dir = optarg; break;

@@ -150,6 +150,7 @@ int pm_cli_mpi_run(pm_run_options *o, int quiet, int *handled)
         mo.dict_dir = o->dict_dir;
         mo.diffusion = o->diffusion;
         mo.no_diffusion = o->no_diffusion;
+        mo.reuse = o->reuse;
         mo.command_line = o->command_line;
         pm_run_summary ms;
         st = good ? pm_merge(&mo, &ms, &err) : PM_ERR_IO;

@@ -19,6 +19,7 @@
 #include "diffusion_internal.h"
 #include "policyminer/buf.h"
 #include "policyminer/diffusion.h"
+#include "policyminer/hash.h"
 #include "policyminer/sinks.h"
 
 typedef struct adoption {
@@ -57,6 +58,9 @@ struct pm_adopt {
     int32_t *name_exp;     /* per name: the experiment it joins, -1 none */
     size_t name_exp_cap;
     uint64_t joined;
+    /* text reuse (analysis/reuse.c): unordered pairs of document-id hashes, min first */
+    uint64_t (*reuse)[2];
+    size_t nreuse, reuse_cap;
 };
 
 #define NONE ((size_t)-1)
@@ -132,6 +136,7 @@ void pm_adopt_free(pm_adopt *a)
     free(a->cites);
     pm_pname_table_free(a->names);
     free(a->name_exp);
+    free(a->reuse);
     pm_buf_free(&a->ids);
     free(a);
 }
@@ -309,6 +314,49 @@ pm_status pm_adopt_cite(pm_adopt *a, uint32_t issuer, uint32_t cited, int32_t da
     }
     a->cites[a->ncites++] = (cite){issuer, cited, date};
     return PM_OK;
+}
+
+/* ---- text reuse as edge evidence ---------------------------------------------------- */
+
+static void reuse_key(const char *x, size_t nx, const char *y, size_t ny, uint64_t k[2])
+{
+    uint64_t hx = pm_fnv1a64(x, nx), hy = pm_fnv1a64(y, ny);
+    k[0] = hx < hy ? hx : hy;
+    k[1] = hx < hy ? hy : hx;
+}
+
+pm_status pm_adopt_reuse(pm_adopt *a, const char *id_a, size_t len_a, const char *id_b,
+                         size_t len_b)
+{
+    if (a->nreuse == a->reuse_cap) {
+        size_t nc = a->reuse_cap ? a->reuse_cap * 2 : 256;
+        uint64_t(*n)[2] = realloc(a->reuse, nc * sizeof *n);
+        if (!n)
+            return PM_ERR_NOMEM;
+        a->reuse = n;
+        a->reuse_cap = nc;
+    }
+    reuse_key(id_a, len_a, id_b, len_b, a->reuse[a->nreuse++]);
+    return PM_OK;
+}
+
+static int cmp_reuse(const void *p, const void *q)
+{
+    const uint64_t *x = p, *y = q;
+    if (x[0] != y[0])
+        return x[0] < y[0] ? -1 : 1;
+    return x[1] < y[1] ? -1 : x[1] > y[1];
+}
+
+/* 1 when the two adopting documents form a verified reuse pair (a->reuse sorted). */
+static int reused(const pm_adopt *a, uint64_t (*sorted)[2], const adoption *x,
+                  const adoption *y)
+{
+    if (!sorted)
+        return 0;
+    uint64_t k[2];
+    reuse_key(a->ids.data + x->id_off, x->id_len, a->ids.data + y->id_off, y->id_len, k);
+    return bsearch(k, sorted, a->nreuse, sizeof *sorted, cmp_reuse) != NULL;
 }
 
 static int cmp_cite(const void *p, const void *q)
@@ -516,7 +564,7 @@ const char *pm_adopt_relation(const pm_adopt *a, pm_level level1, uint32_t provi
         return "down";
     if (province1 && province1 == province2)
         return "same_province";
-    if (pm_adopt_neighbours(a, province1, province2))
+    if (a && pm_adopt_neighbours(a, province1, province2))
         return "neighbouring_province";
     return "other";
 }
@@ -564,6 +612,7 @@ pm_status pm_adopt_write(const pm_adopt *a, const char *dir, pm_errctx *err)
     adoption *v = NULL;
     double *lags = NULL;
     cite *cites = NULL;
+    uint64_t(*reuse)[2] = NULL;
     pm_adopt_row *rows = NULL;
     uint32_t *order = NULL, *rank = NULL;
     char (*disc_ids)[24] = NULL;
@@ -610,6 +659,15 @@ pm_status pm_adopt_write(const pm_adopt *a, const char *dir, pm_errctx *err)
         }
         memcpy(cites, a->cites, a->ncites * sizeof *cites);
         qsort(cites, a->ncites, sizeof *cites, cmp_cite);
+    }
+    if (a->nreuse) { /* sorted copy, looked up per edge */
+        reuse = malloc(a->nreuse * sizeof *reuse);
+        if (!reuse) {
+            st = PM_ERR_NOMEM;
+            goto done;
+        }
+        memcpy(reuse, a->reuse, a->nreuse * sizeof *reuse);
+        qsort(reuse, a->nreuse, sizeof *reuse, cmp_reuse);
     }
 
     TRY(pm_outfile_open(&fa, dir, "adoptions.tsv", err));
@@ -700,9 +758,14 @@ pm_status pm_adopt_write(const pm_adopt *a, const char *dir, pm_errctx *err)
                         continue;
                     int ev = cites && cited_before(cites, a->ncites, x->region, v[e].region,
                                                    x->date);
+                    int tr = reused(a, reuse, &v[e], x); /* text reuse evidence */
                     TRY(pm_buf_printf(&bd, "%s\t%06u\t%06u\t%.4f\t%s\t%s\n", name,
                                       (unsigned)v[e].region, (unsigned)x->region, lag,
-                                      relation(a, &v[e], x), ev ? "citation" : "none"));
+                                      relation(a, &v[e], x),
+                                      ev && tr ? "citation+text_reuse"
+                                      : tr     ? "text_reuse"
+                                      : ev     ? "citation"
+                                               : "none"));
                     TRY(flush(fd, &bd, 0, err));
                 }
         }
@@ -895,6 +958,7 @@ done:
     free(v);
     free(lags);
     free(cites);
+    free(reuse);
     if (st != PM_OK && err && err->code == PM_OK)
         pm_errctx_set(err, st, dir, "writing diffusion tables");
     return st;

@@ -133,7 +133,15 @@ pm_status pm_blk_items_add(pm_buf *b, const pm_citem *it, size_t ndims)
     for (size_t d = 0; d < ndims; d++)
         for (int w = 0; w < PM_CATSET_WORDS; w++)
             TRY(put_u(b, it->cats[d].w[w]));
-    return put_str(b, it->row, it->row_len);
+    TRY(put_str(b, it->row, it->row_len));
+    /* text reuse: signature count (0 or PM_REUSE_K), values as fixed 4 bytes, text */
+    TRY(put_u(b, it->nsig));
+    for (unsigned k = 0; k < it->nsig && k < PM_REUSE_K; k++) {
+        unsigned char w[4] = {(unsigned char)it->sig[k], (unsigned char)(it->sig[k] >> 8),
+                              (unsigned char)(it->sig[k] >> 16), (unsigned char)(it->sig[k] >> 24)};
+        TRY(pm_buf_append(b, w, 4));
+    }
+    return put_str(b, it->rtext ? it->rtext : "", it->rtext ? it->rtext_len : 0);
 }
 
 pm_status pm_blk_file(pm_buf *out, const char *path, const pm_finfo *fi, const pm_buf *items)
@@ -389,6 +397,19 @@ int pm_blk_file_next(pm_blk_view *v, pm_citem *it)
         it->row = get_str(&c, &it->row_len);
         if (!c.bad && (it->row_len == 0 || it->row[it->row_len - 1] != '\n'))
             return -1;
+        /* text reuse (see pm_blk_items_add) */
+        uint64_t ns = get_u(&c);
+        if (ns != 0 && ns != PM_REUSE_K)
+            return -1;
+        it->nsig = (unsigned)ns;
+        if ((uint64_t)(c.end - c.p) < ns * 4)
+            return -1;
+        for (unsigned k = 0; k < it->nsig; k++, c.p += 4)
+            it->sig[k] = (uint32_t)c.p[0] | (uint32_t)c.p[1] << 8 | (uint32_t)c.p[2] << 16 |
+                         (uint32_t)c.p[3] << 24;
+        it->rtext = get_str(&c, &it->rtext_len);
+        it->rkeys = NULL;
+        it->nrkeys = 0;
     }
     if (c.bad)
         return -1;

@@ -111,6 +111,8 @@ struct pm_commit {
     cmap firsts;             /* content hash -> first document with that text */
     pm_buf first_ids;        /* their doc ids */
     pm_buf row;              /* a documents.tsv row with its copy_of field */
+    pm_reuse *reuse;         /* text reuse over the kept documents; NULL = off */
+    int reuse_done;
     char path[4096];
     int in_file;
     uint64_t part_blocks;
@@ -155,6 +157,8 @@ pm_status pm_commit_create(pm_commit **out, const pm_commit_config *cfg)
             snprintf(adj, sizeof adj, "%s/province_adjacency.tsv", cfg->dict_dir);
             st = pm_adopt_load_adjacency(c->adopt, adj, err);
         }
+        if (st == PM_OK && cfg->reuse && cfg->reuse->enabled)
+            st = pm_reuse_create(&c->reuse, cfg->reuse, dir, err);
         if (st == PM_OK)
             st = pm_outfile_open(&c->f_docs, dir, "documents.tsv", err);
         if (st == PM_OK)
@@ -207,6 +211,7 @@ void pm_commit_free(pm_commit *c)
     pm_buf_free(&c->blk);
     pm_counts_free(c->counts);
     pm_adopt_free(c->adopt);
+    pm_reuse_free(c->reuse);
     free(c->ids.v);
     free(c->recrawls.v);
     free(c->firsts.v);
@@ -338,6 +343,10 @@ pm_status pm_commit_item(pm_commit *c, const pm_citem *it)
                               it->province, it->cats, &it->pnames);
         for (unsigned k = 0; st == PM_OK && c->adopt && k < it->ncited && k < PM_MAX_CITED; k++)
             st = pm_adopt_cite(c->adopt, it->region, it->cited[k], it->date);
+        if (st == PM_OK && c->reuse) /* text reuse */
+            st = pm_reuse_add(c->reuse, it->rej.doc_id, it->date, it->level, it->region,
+                              it->province, it->sig, it->nsig, it->rtext, it->rtext_len,
+                              it->rkeys, it->nrkeys);
     }
     s->docs_seen++;
     s->docs_classified++;
@@ -458,6 +467,10 @@ pm_status pm_commit_finish(pm_commit *c, int complete, int keep_partial)
             fc = NULL;
         }
         pm_outfile_abort(fc);
+        if (st == PM_OK && c->reuse) { /* before edges.tsv, which cites its pairs */
+            st = pm_reuse_finish(c->reuse, c->adopt, c->cfg.outdir, err);
+            c->reuse_done = st == PM_OK;
+        }
         if (st == PM_OK && c->adopt) {
             st = pm_adopt_write(c->adopt, c->cfg.outdir, err);
             pm_discover_stats ds;
@@ -480,6 +493,10 @@ pm_status pm_commit_finish(pm_commit *c, int complete, int keep_partial)
 }
 
 size_t pm_commit_nfiles(const pm_commit *c) { return c->nfiles; }
+const pm_reuse_stats *pm_commit_reuse_stats(const pm_commit *c)
+{
+    return c && c->reuse && c->reuse_done ? pm_reuse_get_stats(c->reuse) : NULL;
+}
 const char *pm_commit_file_path(const pm_commit *c, size_t i) { return c->files[i].path; }
 uint64_t pm_commit_file_size(const pm_commit *c, size_t i) { return c->files[i].size; }
 

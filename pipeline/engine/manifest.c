@@ -66,7 +66,7 @@ static void limit_entry(void *ud, size_t dim, size_t cat, const char *pattern, i
 #define TRY(x) do { if ((st = (x)) != PM_OK) goto done; } while (0)
 
 void pm_fingerprint(const pm_classifier *c, const pm_limits *lim, const pm_dict_options *o,
-                    char *out, size_t n)
+                    const pm_reuse_options *reuse, char *out, size_t n)
 {
     const pm_dictset *d = pm_classifier_dicts(c);
     int k = snprintf(out, n, "policyminer %s; gazetteer %s", PM_VERSION,
@@ -84,6 +84,11 @@ void pm_fingerprint(const pm_classifier *c, const pm_limits *lim, const pm_dict_
     if (k > 0 && (size_t)k < n) /* policy-name rules decide the stored candidates */
         k += snprintf(out + k, n - (size_t)k, "; policy_names %s",
                       pm_classifier_pname_checksum(c));
+    /* text reuse decides what a record carries (and merge must be given the same) */
+    char rd[256];
+    pm_reuse_options_describe(reuse, rd, sizeof rd);
+    if (k > 0 && (size_t)k < n)
+        k += snprintf(out + k, n - (size_t)k, "; %s", rd);
     /* after the bar: how the inputs were read (merge compares the part before it with its
      * own dictionaries, and the whole between parts) */
     if (k > 0 && (size_t)k < n)
@@ -205,6 +210,39 @@ pm_status pm_manifest_write(const pm_run_options *o, const pm_classifier *c,
                       (unsigned long long)s->stats.match_limit_hits));
     /* Which patterns gave up, so a dictionary author can fix them (the documents were
      * still classified by every other pattern). */
+    /* text reuse: options and what the candidate stage did (bucket cap included) */
+    {
+        char rd[256];
+        pm_reuse_options_describe(&o->reuse, rd, sizeof rd);
+        TRY(pm_buf_append_str(&b, "  \"reuse\": {\"options\": "));
+        TRY(json_str(&b, rd));
+        const pm_reuse_stats *rs = pm_commit_reuse_stats(cm);
+        if (o->reuse.enabled)
+            TRY(pm_buf_printf(&b, ", \"signature_values\": %d, \"bands\": %d, \"rows\": %d, "
+                              "\"threshold\": %.4f, \"max_chars\": %u, \"min_chars\": %u, "
+                              "\"boilerplate_share\": %.4f, \"bucket_cap\": %u, "
+                              "\"max_candidates\": %llu",
+                              PM_REUSE_K, PM_REUSE_BANDS, PM_REUSE_ROWS, o->reuse.threshold,
+                              (unsigned)o->reuse.max_chars, (unsigned)o->reuse.min_chars,
+                              o->reuse.boilerplate_share, (unsigned)o->reuse.bucket_cap,
+                              (unsigned long long)o->reuse.max_candidates));
+        if (rs)
+            TRY(pm_buf_printf(&b, ", \"docs\": %llu, \"docs_short\": %llu, "
+                              "\"candidates\": %llu, \"candidates_screened\": %llu, \"candidates_truncated\": %s, "
+                              "\"buckets_capped\": %llu, \"bucket_docs_capped\": %llu, "
+                              "\"largest_bucket\": %llu, \"boilerplate_df\": %llu, "
+                              "\"pairs\": %llu, \"seconds\": %.3f",
+                              (unsigned long long)rs->docs, (unsigned long long)rs->docs_short,
+                              (unsigned long long)rs->candidates,
+                              (unsigned long long)rs->candidates_screened,
+                              rs->candidates_truncated ? "true" : "false",
+                              (unsigned long long)rs->buckets_capped,
+                              (unsigned long long)rs->bucket_docs_capped,
+                              (unsigned long long)rs->largest_bucket,
+                              (unsigned long long)rs->boilerplate_df,
+                              (unsigned long long)rs->pairs, rs->seconds));
+        TRY(pm_buf_append_str(&b, "},\n"));
+    }
     TRY(pm_buf_append_str(&b, "  \"match_limit_patterns\": ["));
     limit_ctx lx = {&b, d, PM_OK, 0};
     pm_dictset_limit_hits(d, limit_entry, &lx);
