@@ -47,7 +47,7 @@ CFLAGS_ALL = -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Iinclude -fopenmp \
              $(PKG_CFLAGS) $(OPT) $(SAN) -MMD -MP $(CFLAGS)
 LDLIBS_ALL = $(PKG_LIBS) -fopenmp -lm $(SAN) $(LDFLAGS)
 
-LIB_SRC  := $(sort $(filter-out pipeline/cli/%,$(wildcard pipeline/*/*.c)))
+LIB_SRC  := $(sort $(filter-out pipeline/cli/%,$(wildcard pipeline/*/*.c pipeline/*/*/*.c)))
 CLI_SRC  := $(sort $(wildcard pipeline/cli/*.c))
 TEST_SRC := $(sort $(wildcard tests/unit/test_*.c))
 LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/%.o)
