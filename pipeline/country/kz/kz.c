@@ -60,7 +60,7 @@ static pm_status kz_load(void **state, const pm_country *c, const char *packdir,
             continue;
         char *a = line, *b = strchr(a, '\t'), *w = b ? strchr(b + 1, '\t') : NULL;
         if (!b || !w || !w[1] || s->nwords == KZ_MAX_ORGANS || strlen(w + 1) >= KZ_WORD_MAX ||
-            strlen(a) >= sizeof s->words[0].body) {
+            (size_t)(b - a) >= sizeof s->words[0].body) {
             st = pm_errctx_set(err, PM_ERR_DICT_SYNTAX, path, "line %u: body<TAB>scope<TAB>word", ln);
             err->line = ln;
             break;
@@ -75,7 +75,7 @@ static pm_status kz_load(void **state, const pm_country *c, const char *packdir,
         else
             k->kind = KZ_W_BODY;
         k->central = strcmp(b, "central") == 0;
-        snprintf(k->body, sizeof k->body, "%s", a);
+        memcpy(k->body, a, (size_t)(b - 1 - a) + 1); /* with its NUL: checked above */
         fold_word(w, k->text, KZ_WORD_MAX);
         k->len = strlen(k->text);
     }
