@@ -145,7 +145,10 @@ install: policyminer
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/policyminer/dictionaries \
 	  $(DESTDIR)$(PREFIX)/share/man/man1
 	install -m 755 policyminer $(DESTDIR)$(PREFIX)/bin/policyminer
-	install -m 644 dictionaries/* $(DESTDIR)$(PREFIX)/share/policyminer/dictionaries/
+	install -m 644 $(wildcard dictionaries/*.*) $(DESTDIR)$(PREFIX)/share/policyminer/dictionaries/
+	for d in $(wildcard dictionaries/*/); do \
+	  install -d $(DESTDIR)$(PREFIX)/share/policyminer/$$d && \
+	  install -m 644 $$d* $(DESTDIR)$(PREFIX)/share/policyminer/$$d || exit 1; done
 	install -m 644 docs/policyminer.1 $(DESTDIR)$(PREFIX)/share/man/man1/policyminer.1
 
 clean:

@@ -454,7 +454,7 @@ pm_status pm_country_open(pm_country **out, const char *cc, const char *dictdir,
     c->ops = ops;
     c->national = PM_REGION_NONE;
     snprintf(c->name, sizeof c->name, "%s", ops->name);
-    char dir[1024], path[1200], gaz[256];
+    char dir[1024], path[1300], gaz[256];
     snprintf(dir, sizeof dir, "%s/%s", dictdir, c->name);
     snprintf(path, sizeof path, "%s/pack.tsv", dir);
     pm_status st = load_header(c, path, gaz, sizeof gaz, err);

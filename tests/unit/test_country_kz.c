@@ -16,6 +16,7 @@
 #include "policyminer/country.h"
 
 static pm_country *K;
+static char *slurp_all(const char *path, size_t *n);
 
 static int setup(void **state)
 {
@@ -183,6 +184,36 @@ static void test_garbage(void **state)
     assert_true(strlen(b) < sizeof b);
 }
 
+/* the sample corpus (corpora/kz/sample.xml): every act's issuer, date and number are found */
+static void test_sample_corpus(void **state)
+{
+    (void)state;
+    size_t n;
+    char *x = slurp_all("corpora/kz/sample.xml", &n);
+    assert_non_null(x);
+    unsigned docs = 0;
+    static const uint64_t want[] = {596000000, 390000000, 104500000, 111000000, 0};
+    for (char *p = strstr(x, "<body>"); p; p = strstr(p, "<body>")) {
+        p += 6;
+        char *e = strstr(p, "</body>");
+        assert_non_null(e);
+        pm_country_issuer is;
+        assert_true(pm_country_find_issuer(K, p, (size_t)(e - p), &is));
+        assert_true(docs < sizeof want / sizeof want[0]);
+        assert_int_equal(code_of(is.region), want[docs]);
+        pm_ymd d;
+        pm_cspan sp;
+        char b[32];
+        assert_true(pm_country_find_date(K, p, (size_t)(e - p), &d, &sp));
+        assert_true(d >= 20250101 && d <= 20251231);
+        assert_true(pm_country_find_docno(K, p, (size_t)(e - p), b, sizeof b, &sp));
+        docs++;
+        p = e;
+    }
+    assert_int_equal(docs, 5);
+    free(x);
+}
+
 /* ---- the real evaluation set ------------------------------------------------------------ */
 static char *slurp(const char *path, size_t *n)
 {
@@ -191,6 +222,19 @@ static char *slurp(const char *path, size_t *n)
         return NULL;
     char *buf = malloc(8192 + 1);
     *n = buf ? fread(buf, 1, 8192, f) : 0;
+    fclose(f);
+    if (buf)
+        buf[*n] = '\0';
+    return buf;
+}
+
+static char *slurp_all(const char *path, size_t *n)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return NULL;
+    char *buf = malloc(65536 + 1);
+    *n = buf ? fread(buf, 1, 65536, f) : 0;
     fclose(f);
     if (buf)
         buf[*n] = '\0';
@@ -285,7 +329,7 @@ int main(void)
         cmocka_unit_test(test_header),   cmocka_unit_test(test_cn_header),
         cmocka_unit_test(test_fold),     cmocka_unit_test(test_ancestry),
         cmocka_unit_test(test_requisites), cmocka_unit_test(test_garbage),
-        cmocka_unit_test(test_eval),
+        cmocka_unit_test(test_sample_corpus), cmocka_unit_test(test_eval),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
