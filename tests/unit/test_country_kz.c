@@ -12,6 +12,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "policyminer/country.h"
 
@@ -100,6 +102,13 @@ static void test_ancestry(void **state)
     assert_true(pm_country_region_within(K, semey, vko, 20200301));
     assert_false(pm_country_region_within(K, semey, vko, 20230101));
     assert_int_equal(pm_country_region_ancestor(K, semey, 0, 20250101), pm_country_national(K));
+    /* Sairam district: Turkestan oblast today, South Kazakhstan (KATO 51) before 2018-06-19 */
+    uint32_t sairam = pm_country_region_find(K, 615200000, 0);
+    assert_int_equal(code_of(pm_country_region_ancestor(K, sairam, 1, 20161223)), 510000000);
+    assert_int_equal(code_of(pm_country_region_ancestor(K, sairam, 1, 20190101)), 610000000);
+    /* the 2022 oblast itself is not an ancestor of Taldykorgan in 2021 */
+    uint32_t tk = pm_country_region_find(K, 331000000, 0);
+    assert_int_equal(code_of(pm_country_region_ancestor(K, tk, 1, 20210505)), 190000000);
 }
 
 typedef struct want {
@@ -161,11 +170,53 @@ static void test_requisites(void **state)
         /* Нур-Султан 2019-22 is Astana */
         {"Решение маслихата города Нур-Султана от 30 июня 2020 года № 504/71-VI", 1, 710000000,
          "maslikhat", 20200630, "504/71-VI", ""},
+        /* Капшагай before its renaming is Қонаев's city administration */
+        {"Решение Капшагайского городского маслихата от 24 декабря 2020 года № 78-295", 2,
+         191000000, "maslikhat", 20201224, "78-295", ""},
+        /* Талдыкорган of 2021 was in Almaty oblast: the oblast named beside it agrees */
+        {"Решение Талдыкорганского городского маслихата Алматинской области от 5 мая 2021 года "
+         "№ 7-31", 2, 331000000, "maslikhat", 20210505, "7-31", ""},
+        /* a district of the old South Kazakhstan oblast */
+        {"Решение маслихата Сайрамского района Южно-Казахстанской области от 23 декабря 2016 года "
+         "№ 12-80/VI", 2, 615200000, "maslikhat", 20161223, "12-80/VI", ""},
         {"Постановление Правительства Республики Казахстан от 2025-03-14 № 120", 0, 0,
          "government", 20250314, "120", ""},
     };
     for (size_t i = 0; i < sizeof W / sizeof W[0]; i++)
         check(&W[i]);
+}
+
+/* a broken pack stops with the file and line, and leaves no handle */
+static void test_bad_pack(void **state)
+{
+    (void)state;
+    char dir[] = "/tmp/pm_kzpackXXXXXX";
+    assert_non_null(mkdtemp(dir));
+    char sub[128], path[160];
+    snprintf(sub, sizeof sub, "%s/kz", dir);
+    assert_int_equal(mkdir(sub, 0700), 0);
+    snprintf(path, sizeof path, "%s/pack.tsv", sub);
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    fputs("name\tkz\ncode_width\t9\nnational_code\t0\nlevels\tcentral\toblast\n"
+          "gazetteer\tgazetteer.tsv\n", f);
+    fclose(f);
+    snprintf(path, sizeof path, "%s/gazetteer.tsv", sub);
+    f = fopen(path, "w");
+    assert_non_null(f);
+    fputs("R\t000000000\t0\t-\t0\t0\tRK\tRK\nR\t190000000\t1\t777\t0\t0\tX\tX\n", f);
+    fclose(f);
+    pm_country *c = (pm_country *)1;
+    pm_errctx err;
+    assert_int_equal(pm_country_open(&c, "kz", dir, &err), PM_ERR_DICT_SYNTAX);
+    assert_null(c);
+    assert_int_equal(err.line, 2); /* the parent 777 is not in the gazetteer */
+    assert_non_null(strstr(err.file, "gazetteer.tsv"));
+    remove(path);
+    snprintf(path, sizeof path, "%s/pack.tsv", sub);
+    remove(path);
+    rmdir(sub);
+    rmdir(dir);
 }
 
 /* bad and empty input never crash and find nothing */
@@ -328,7 +379,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_header),   cmocka_unit_test(test_cn_header),
         cmocka_unit_test(test_fold),     cmocka_unit_test(test_ancestry),
-        cmocka_unit_test(test_requisites), cmocka_unit_test(test_garbage),
+        cmocka_unit_test(test_requisites), cmocka_unit_test(test_garbage), cmocka_unit_test(test_bad_pack),
         cmocka_unit_test(test_sample_corpus), cmocka_unit_test(test_eval),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
