@@ -49,7 +49,7 @@ CFLAGS_ALL = -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Iinclude -fopenmp \
              $(PKG_CFLAGS) $(OPT) $(SAN) -MMD -MP $(CFLAGS)
 LDLIBS_ALL = $(PKG_LIBS) -fopenmp -lm $(SAN) $(LDFLAGS)
 
-LIB_SRC  := $(sort $(filter-out pipeline/cli/%,$(wildcard pipeline/*/*.c)))
+LIB_SRC  := $(sort $(filter-out pipeline/cli/%,$(wildcard pipeline/*/*.c pipeline/*/*/*.c)))
 CLI_SRC  := $(sort $(wildcard pipeline/cli/*.c))
 TEST_SRC := $(sort $(wildcard tests/unit/test_*.c))
 LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/%.o)
@@ -182,7 +182,10 @@ install: policyminer
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/policyminer/dictionaries \
 	  $(DESTDIR)$(PREFIX)/share/man/man1
 	install -m 755 policyminer $(DESTDIR)$(PREFIX)/bin/policyminer
-	install -m 644 dictionaries/* $(DESTDIR)$(PREFIX)/share/policyminer/dictionaries/
+	install -m 644 $(wildcard dictionaries/*.*) $(DESTDIR)$(PREFIX)/share/policyminer/dictionaries/
+	for d in $(wildcard dictionaries/*/); do \
+	  install -d $(DESTDIR)$(PREFIX)/share/policyminer/$$d && \
+	  install -m 644 $$d* $(DESTDIR)$(PREFIX)/share/policyminer/$$d || exit 1; done
 	install -m 644 docs/policyminer.1 $(DESTDIR)$(PREFIX)/share/man/man1/policyminer.1
 
 clean:
