@@ -142,7 +142,7 @@ pm_status pm_blk_file(pm_buf *out, const char *path, const pm_finfo *fi, const p
     size_t s;
     TRY(frame_begin(out, "PMFB", &s));
     TRY(put_str(out, path, strlen(path)));
-    TRY(put_u(out, (uint64_t)(fi->read | fi->failed << 1 | fi->complete << 2)));
+    TRY(put_u(out, (uint64_t)(fi->read | fi->failed << 1 | fi->complete << 2 | fi->not_corpus << 3)));
     TRY(put_u(out, fi->bytes_in));
     TRY(put_u(out, fi->bytes_out));
     TRY(put_u(out, fi->records_skipped));
@@ -307,6 +307,7 @@ pm_status pm_blk_file_open(pm_blk_view *v, const pm_buf *payload)
     v->fi.read = (int)(flags & 1);
     v->fi.failed = (int)(flags >> 1 & 1);
     v->fi.complete = (int)(flags >> 2 & 1);
+    v->fi.not_corpus = (int)(flags >> 3 & 1);
     v->fi.bytes_in = get_u(&c);
     v->fi.bytes_out = get_u(&c);
     v->fi.records_skipped = get_u(&c);

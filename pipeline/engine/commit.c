@@ -181,8 +181,7 @@ pm_status pm_commit_create(pm_commit **out, const pm_commit_config *cfg)
     if (st == PM_OK && cfg->state_dir) {
         char sub[4096];
         snprintf(sub, sizeof sub, "%s/blocks", cfg->state_dir);
-        if ((mkdir(cfg->state_dir, 0777) != 0 && errno != EEXIST) ||
-            (mkdir(sub, 0777) != 0 && errno != EEXIST))
+        if (pm_outfile_mkdirs(sub) != 0)
             st = pm_errctx_set(err, PM_ERR_OUTPUT, sub, "cannot create: %s", strerror(errno));
     }
     if (st != PM_OK) {
@@ -386,6 +385,7 @@ pm_status pm_commit_file_end(pm_commit *c, const pm_finfo *fi, int record_state)
         s->files_seen++;
         s->files_read += (uint64_t)fi->read;
         s->files_failed += (uint64_t)fi->failed;
+        s->files_not_corpus += (uint64_t)fi->not_corpus;
         s->bytes_in += fi->bytes_in;
         s->bytes_out += fi->bytes_out;
         s->records_skipped += fi->records_skipped;

@@ -42,6 +42,7 @@ typedef struct pm_citem {
 /* A file's own counts and its identity (what the refresh state compares). */
 typedef struct pm_finfo {
     int read, failed;        /* opened and read / could not be read */
+    int not_corpus;          /* read, but no known format (or empty, UTF-16): skipped whole */
     int complete;            /* read to its end (not cut short by a stop or an error) */
     uint64_t bytes_in, bytes_out;
     uint64_t records_skipped; /* by design, not documents (WARC non-responses, blank lines) */

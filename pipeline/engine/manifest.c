@@ -162,11 +162,12 @@ pm_status pm_manifest_write(const pm_run_options *o, const pm_classifier *c,
     TRY(pm_buf_append_str(&b, "  ],\n"));
     TRY(pm_buf_printf(&b,
                       "  \"counts\": {\n    \"files_seen\": %llu, \"files_read\": %llu, "
-                      "\"files_failed\": %llu,\n    \"docs_seen\": %llu, \"docs_classified\": %llu, "
+                      "\"files_failed\": %llu, \"files_not_corpus\": %llu,\n    \"docs_seen\": %llu, \"docs_classified\": %llu, "
                       "\"docs_rejected\": %llu,\n    \"bytes_in\": %llu, \"bytes_out\": %llu, \"records_skipped\": %llu,\n"
                       "    \"rejects_by_reason\": {",
                       (unsigned long long)s->files_seen, (unsigned long long)s->files_read,
-                      (unsigned long long)s->files_failed, (unsigned long long)s->docs_seen,
+                      (unsigned long long)s->files_failed,
+                      (unsigned long long)s->files_not_corpus, (unsigned long long)s->docs_seen,
                       (unsigned long long)s->docs_classified,
                       (unsigned long long)s->docs_rejected, (unsigned long long)s->bytes_in,
                       (unsigned long long)s->bytes_out, (unsigned long long)s->records_skipped));

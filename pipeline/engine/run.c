@@ -519,6 +519,7 @@ static pm_status read_input(engine *e, size_t idx)
         pm_gz_close(gz);
         fi->read = 1;
         fi->complete = 1;
+        fi->not_corpus = 1;
         if (utf16)
             return file_reject(e, idx, PM_ERR_UTF8, "UTF-16 text (byte-order mark): convert to UTF-8");
         return file_reject(e, idx, hlen ? PM_ERR_NOT_CORPUS : PM_ERR_EMPTY,
@@ -716,7 +717,7 @@ static pm_status open_outputs(engine *e, pm_part_header *ph)
 {
     const pm_run_options *o = e->o;
     const char *dir = o->outdir;
-    if (mkdir(dir, 0777) != 0 && errno != EEXIST)
+    if (pm_outfile_mkdirs(dir) != 0)
         return pm_errctx_set(e->err, PM_ERR_OUTPUT, dir, "cannot create: %s", strerror(errno));
     char mpath[4096];
     snprintf(mpath, sizeof mpath, "%s/manifest.json", dir);

@@ -710,8 +710,13 @@ pm_status pm_gen_run(const pm_gen_options *o, pm_gen_summary *sum, pm_errctx *er
     double t0 = now();
     if (!o->outdir || !o->n_docs || !o->docs_per_file)
         return pm_errctx_set(err, PM_ERR_ARG, NULL, "need -n DOCS, -o DIR and docs per file > 0");
-    if (mkdir(o->outdir, 0777) != 0 && errno != EEXIST)
-        return pm_errctx_set(err, PM_ERR_OUTPUT, o->outdir, "cannot create: %s", strerror(errno));
+    /* the documents go to DIR/corpus and the truth tables beside them in DIR, so a run
+     * over DIR/corpus reads documents only */
+    char cdir[4096];
+    if (snprintf(cdir, sizeof cdir, "%s/corpus", o->outdir) >= (int)sizeof cdir)
+        return pm_errctx_set(err, PM_ERR_ARG, o->outdir, "output path too long");
+    if (pm_outfile_mkdirs(cdir) != 0)
+        return pm_errctx_set(err, PM_ERR_OUTPUT, cdir, "cannot create: %s", strerror(errno));
     world w;
     memset(&w, 0, sizeof w);
     w.o = o;
@@ -736,9 +741,9 @@ pm_status pm_gen_run(const pm_gen_options *o, pm_gen_summary *sum, pm_errctx *er
             fb.bad = 0;
             pm_rng r;
             pm_rng_seed(&r, o->seed * 0x9E3779B97F4A7C15ull + f + 1);
-            char name[64], path[4096];
+            char name[64], path[4200];
             snprintf(name, sizeof name, "corpus-%05llu.xml.gz", (unsigned long long)f);
-            snprintf(path, sizeof path, "%s/%s", o->outdir, name);
+            snprintf(path, sizeof path, "%s/%s", cdir, name);
             double ta = now();
             pm_status s = pm_buf_append_str(&fb.xml, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<corpus>\n");
             uint64_t end = (f + 1) * o->docs_per_file < o->n_docs ? (f + 1) * o->docs_per_file : o->n_docs;
