@@ -423,13 +423,21 @@ static const char *region_name(const pm_adopt *a, uint32_t code, int32_t date)
     return dv ? dv->name : "";
 }
 
-/* yyyy-mm-dd, or yyyy when only the year is known (from a document number). */
+/* One format per date column (a column's type must not change between corpora): yyyy-mm-dd,
+ * or empty when the day is not known (a year from a document number or a
+ * bare <date>2015</date>); the
+ * precision goes to its own column (date_precision) and the year stays in event_time. */
 static void format_date(int32_t ymd, char *out, size_t n)
 {
-    if (ymd % 10000)
+    if (ymd % 100)
         snprintf(out, n, "%04d-%02d-%02d", ymd / 10000, ymd / 100 % 100, ymd % 100);
     else
-        snprintf(out, n, "%04d", ymd / 10000);
+        snprintf(out, n, "%s", "");
+}
+
+static const char *date_precision(int32_t ymd)
+{
+    return !ymd ? "" : ymd % 100 ? "day" : ymd % 10000 ? "month" : "year";
 }
 
 /* A share or mean; empty (missing) when undefined, as R, Stata and pandas expect. */
@@ -617,13 +625,14 @@ pm_status pm_adopt_write(const pm_adopt *a, const char *dir, pm_errctx *err)
     TRY(pm_outfile_open(&fd, dir, "edges.tsv", err));
     TRY(pm_outfile_open(&fp, dir, "policies.tsv", err));
     TRY(pm_buf_append_str(&bp, "cascade_id\tname\tn_adopters\tpioneer_code\tpioneer_name\t"
-                               "pioneer_level\tfirst_date\tprovince_bottom_up\texample_doc_1\t"
+                               "pioneer_level\tfirst_date\tfirst_date_precision\tprovince_bottom_up\texample_doc_1\t"
                                "example_doc_2\texample_doc_3\n"));
-    TRY(pm_buf_append_str(&b, "cascade_id\tnode_name\tevent_time\tlevel\tprovince_code\tdoc_id\tdate\n"));
+    TRY(pm_buf_append_str(&b, "cascade_id\tnode_name\tevent_time\tlevel\tprovince_code\tdoc_id\tdate\t"
+                              "date_precision\n"));
     TRY(pm_buf_append_str(&be, "cascade_id\tkind\tpioneer_code\tpioneer_name\tpioneer_level\t"
-                               "first_date\tn_adopters\tadopters_1y\tadopters_3y\tadopters_5y\t"
+                               "first_date\tfirst_date_precision\tn_adopters\tadopters_1y\tadopters_3y\tadopters_5y\t"
                                "median_lag_years\tshare_provinces\tcentral_adopted\t"
-                               "central_date\tbottom_up\ttop_down\tprovince_bottom_up\tname\n"));
+                               "central_date\tcentral_date_precision\tbottom_up\ttop_down\tprovince_bottom_up\tname\n"));
     TRY(pm_buf_append_str(&bd, "cascade_id\torigin_node\tdestination_node\tlag_years\t"
                                "relation\tevidence\n"));
 
@@ -668,7 +677,7 @@ pm_status pm_adopt_write(const pm_adopt *a, const char *dir, pm_errctx *err)
                 TRY(pm_buf_printf(&b, "%06u", (unsigned)x->province));
             TRY(pm_buf_append_char(&b, '\t'));
             TRY(pm_tsv_field(&b, a->ids.data + x->id_off, x->id_len, 0));
-            TRY(pm_buf_printf(&b, "\t%s\n", date));
+            TRY(pm_buf_printf(&b, "\t%s\t%s\n", date, date_precision(x->date)));
             TRY(flush(fa, &b, 0, err));
             if (x->region == PM_CODE_CENTRAL && !central) {
                 central = 1;
@@ -716,8 +725,8 @@ pm_status pm_adopt_write(const pm_adopt *a, const char *dir, pm_errctx *err)
         TRY(pm_buf_printf(&be, "%s\t%s\t%06u\t", name, kind_key[kind], (unsigned)p->region));
         const char *rn = region_name(a, p->region, p->date);
         TRY(pm_tsv_field(&be, rn, strlen(rn), 0));
-        TRY(pm_buf_printf(&be, "\t%s\t%s\t%zu\t%zu\t%zu\t%zu\t", pm_level_key((pm_level)p->level),
-                          first, j - i, n1, n3, n5));
+        TRY(pm_buf_printf(&be, "\t%s\t%s\t%s\t%zu\t%zu\t%zu\t%zu\t", pm_level_key((pm_level)p->level),
+                          first, date_precision(p->date), j - i, n1, n3, n5));
         if (nl)
             TRY(pm_buf_printf(&be, "%.4f", med));
         TRY(pm_buf_printf(&be, "\t%.4f\t%d\t", nprov / 31.0, central));
@@ -726,7 +735,8 @@ pm_status pm_adopt_write(const pm_adopt *a, const char *dir, pm_errctx *err)
             format_date(central_date, cd, sizeof cd);
             TRY(pm_buf_append_str(&be, cd));
         }
-        TRY(pm_buf_printf(&be, "\t%d\t%d\t%u\t", bottom_up, top_down, province_bu));
+        TRY(pm_buf_printf(&be, "\t%s\t%d\t%d\t%u\t", central ? date_precision(central_date) : "",
+                          bottom_up, top_down, province_bu));
         const char *label = kind == KIND_EXPERIMENT
                                 ? pm_dictset_cat_label(a->d, a->exp_dim, v[i].cascade, "zh")
                             : kind == KIND_DISCOVERED ? disc_name(a, order, v[i].cascade)
@@ -741,8 +751,8 @@ pm_status pm_adopt_write(const pm_adopt *a, const char *dir, pm_errctx *err)
             TRY(pm_tsv_field(&bp, label, strlen(label), 0));
             TRY(pm_buf_printf(&bp, "\t%zu\t%06u\t", j - i, (unsigned)p->region));
             TRY(pm_tsv_field(&bp, rn, strlen(rn), 0));
-            TRY(pm_buf_printf(&bp, "\t%s\t%s\t%u", pm_level_key((pm_level)p->level), first,
-                              province_bu));
+            TRY(pm_buf_printf(&bp, "\t%s\t%s\t%s\t%u", pm_level_key((pm_level)p->level), first,
+                              date_precision(p->date), province_bu));
             for (size_t k = i; k < i + 3; k++) {
                 TRY(pm_buf_append_char(&bp, '\t'));
                 if (k < j)

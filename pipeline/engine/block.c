@@ -116,6 +116,7 @@ pm_status pm_blk_items_add(pm_buf *b, const pm_citem *it, size_t ndims)
     TRY(put_u64(b, it->recrawl_hash));
     TRY(put_s(b, it->year));
     TRY(put_s(b, it->date));
+    TRY(put_u(b, (uint64_t)(it->date_invalid != 0)));
     TRY(put_u(b, (uint64_t)it->level));
     TRY(put_u(b, it->region));
     TRY(put_u(b, it->province));
@@ -349,6 +350,7 @@ int pm_blk_file_next(pm_blk_view *v, pm_citem *it)
         it->recrawl_hash = get_u64(&c);
         it->year = (int)get_s(&c);
         it->date = (int32_t)get_s(&c);
+        it->date_invalid = (int)(get_u(&c) & 1);
         uint64_t lv = get_u(&c);
         if (lv >= PM_LEVEL_COUNT)
             return -1;

@@ -27,6 +27,7 @@ typedef struct pm_citem {
                               * equal only for the same document fetched twice */
     int year;
     int32_t date;
+    int date_invalid;        /* its <date> was not a date (counted per field in the manifest) */
     pm_level level;
     uint32_t region, province;
     uint32_t cited[PM_MAX_CITED]; /* regions whose experience the document cites */

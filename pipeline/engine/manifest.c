@@ -183,7 +183,10 @@ pm_status pm_manifest_write(const pm_run_options *o, const pm_classifier *c,
     for (int l = 0; l < PM_LEVEL_COUNT; l++)
         TRY(pm_buf_printf(&b, "%s\"%s\": %llu", l ? ", " : "", pm_level_key((pm_level)l),
                           (unsigned long long)s->by_level[l]));
-    TRY(pm_buf_append_str(&b, "}\n  },\n"));
+    /* per input field: values given but not valid (the document is kept, the field unused) */
+    TRY(pm_buf_printf(&b, "},\n    \"invalid_fields\": {\"date\": %llu}",
+                      (unsigned long long)s->invalid_date_fields));
+    TRY(pm_buf_append_str(&b, "\n  },\n"));
     TRY(pm_buf_printf(&b,
                       "  \"discovery\": {\"candidates\": %llu, \"candidates_cut_per_doc\": %llu, "
                       "\"docs_with_candidates\": %llu, \"max_per_doc\": %d,\n    \"names\": %llu, "

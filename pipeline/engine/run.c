@@ -52,6 +52,7 @@ typedef struct item {
     size_t row_off, row_len;
     int year;
     int32_t date;
+    int date_invalid;
     pm_level level;
     uint32_t region;
     uint32_t province;
@@ -208,6 +209,7 @@ static void process_batch(engine *e, worker *w, batch *b)
         }
         it->year = rec.year;
         it->date = rec.date;
+        it->date_invalid = rec.date_field_invalid;
         it->region = rec.issuer.region_code;
         it->level = rec.issuer.level;
         it->province = rec.issuer.province_code;
@@ -356,6 +358,7 @@ static pm_status commit_batch(engine *e, batch *b)
             ci.recrawl_hash = it->recrawl_hash;
             ci.year = it->year;
             ci.date = it->date;
+            ci.date_invalid = it->date_invalid;
             ci.level = it->level;
             ci.region = it->region;
             ci.province = it->province;
