@@ -566,6 +566,12 @@ void pm_adopt_discover_stats(const pm_adopt *a, pm_discover_stats *out)
 
 #define TRY(x) do { if ((st = (x)) != PM_OK) goto done; } while (0)
 
+static int cmp_u32(const void *p, const void *q)
+{
+    uint32_t x = *(const uint32_t *)p, y = *(const uint32_t *)q;
+    return (x > y) - (x < y);
+}
+
 pm_status pm_adopt_write(const pm_adopt *a, const char *dir, pm_errctx *err)
 {
     pm_status st = PM_OK;
@@ -573,7 +579,7 @@ pm_status pm_adopt_write(const pm_adopt *a, const char *dir, pm_errctx *err)
     double *lags = NULL;
     cite *cites = NULL;
     pm_adopt_row *rows = NULL;
-    uint32_t *order = NULL, *rank = NULL;
+    uint32_t *order = NULL, *rank = NULL, *used = NULL;
     char (*disc_ids)[24] = NULL;
     pm_outfile *fa = NULL, *fe = NULL, *fs = NULL, *fn = NULL, *fd = NULL, *fp = NULL;
     pm_buf b, be, bd, bp;
@@ -821,7 +827,19 @@ pm_status pm_adopt_write(const pm_adopt *a, const char *dir, pm_errctx *err)
     }
     TRY(flush(fs, &b, 1, err));
 
-    /* nodes.tsv: every division in use at some point of the adoption period, and the centre */
+    /* nodes.tsv: every division in use at some point of the adoption period, and the centre;
+     * and every division any table names, even one created after its adoption (a page
+     * carrying a later name): no code in a table may lack its node */
+    used = malloc((a->n ? 2 * a->n : 1) * sizeof *used);
+    if (!used) {
+        st = PM_ERR_NOMEM;
+        goto done;
+    }
+    for (size_t i = 0; i < a->n; i++) {
+        used[2 * i] = v[i].region;
+        used[2 * i + 1] = v[i].province;
+    }
+    qsort(used, 2 * a->n, sizeof *used, cmp_u32);
     TRY(pm_outfile_open(&fn, dir, "nodes.tsv", err));
     TRY(pm_buf_append_str(&b, "node_name\tname\tlevel\tprovince_code\tfirst_year\tlast_year\n"));
     TRY(pm_buf_printf(&b, "%06u\t全国\tcentral\t\t\t\n", PM_CODE_CENTRAL));
@@ -830,9 +848,11 @@ pm_status pm_adopt_write(const pm_adopt *a, const char *dir, pm_errctx *err)
         const pm_division *dv = pm_gaz_at(a->g, i);
         if (dv->code == last_code)
             continue;
-        if (min_year && ((dv->last_year && dv->last_year <= min_year) || dv->first_year > max_year))
+        int named = a->n && bsearch(&dv->code, used, 2 * a->n, sizeof *used, cmp_u32);
+        if (!named && min_year &&
+            ((dv->last_year && dv->last_year <= min_year) || dv->first_year > max_year))
             continue;
-        if (!min_year && dv->last_year)
+        if (!named && !min_year && dv->last_year)
             continue;
         last_code = dv->code;
         TRY(pm_buf_printf(&b, "%06u\t", (unsigned)dv->code));
@@ -889,6 +909,7 @@ pm_status pm_adopt_write(const pm_adopt *a, const char *dir, pm_errctx *err)
         TRY(pm_diffusion_write_officials(&a->o, rows, nrows, dir, err));
 done:
     free(rows);
+    free(used);
     free(order);
     free(rank);
     free(disc_ids);

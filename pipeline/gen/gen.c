@@ -45,6 +45,7 @@ typedef struct region {
     pm_level level;
     const char *name;   /* full name */
     const char *parent; /* prefecture (or province) name for counties */
+    int first_year;     /* in use from: a document dated earlier never names it */
 } region;
 
 typedef struct adoption {
@@ -232,7 +233,7 @@ static pm_status build_world(world *w, pm_errctx *err)
             continue;
         const pm_division *par = dv->level == PM_LEVEL_COUNTY ? pm_gaz_find(g, dv->parent_code, 0) : NULL;
         w->regions[w->nreg] = (region){dv->code, dv->province_code, dv->level, dv->name,
-                                       par ? par->name : ""};
+                                       par ? par->name : "", dv->first_year};
         w->places[w->nreg] = dv->name;
         w->nreg++;
     }
@@ -281,6 +282,18 @@ static int32_t add_years(int32_t ymd, double years)
 static uint32_t pick_level(const world *w, pm_rng *r, pm_level l)
 {
     return w->by_level[l][0] + pm_rng_below(r, w->by_level[l][1]);
+}
+
+/* A region of level l in use in `year` (米林市 from 2023 never issues a 2010 document): the
+ * first pick if it was, else further picks, else the first such region of the level. */
+static uint32_t pick_level_in(const world *w, pm_rng *r, pm_level l, uint32_t first, int year)
+{
+    uint32_t c = first;
+    for (int tries = 0; w->regions[c].first_year > year && tries < 64; tries++)
+        c = pick_level(w, r, l);
+    for (uint32_t i = 0; w->regions[c].first_year > year && i < w->by_level[l][1]; i++)
+        c = w->by_level[l][0] + i;
+    return c;
 }
 
 /* A region of level l near `src`: same province, else a neighbouring one, else any. */
@@ -336,6 +349,7 @@ static pm_status plant_cascades(world *w)
         size_t first = w->nadopt;
         uint32_t pioneer = pick_level(w, &r, pl);
         int32_t t0 = random_date(&r, 2004, 2016);
+        pioneer = pick_level_in(w, &r, pl, pioneer, t0 / 10000);
         w->adopt[w->nadopt++] = (adoption){e, pioneer, UINT32_MAX, t0, 0};
         int copied = pm_rng_unit(&r) < 0.68;
         int n = copied ? 3 + (int)pm_rng_below(&r, 12) : 0;
@@ -350,6 +364,8 @@ static pm_status plant_cascades(world *w)
             if (dup)
                 continue;
             int32_t t = add_years(src->date, -log(1.0 - pm_rng_unit(&r)) * 1.5);
+            if (w->regions[dst].first_year > t / 10000) /* not yet created then */
+                continue;
             w->adopt[w->nadopt++] = (adoption){e, dst, src->region, t, 0};
         }
         if (pm_rng_unit(&r) < 0.24)
@@ -492,6 +508,8 @@ static pm_status gen_doc(const world *w, pm_rng *r, uint64_t idx, const char *fn
         if (yi > 2022)
             yi = 2022;
         date = random_date(r, yi, yi);
+        if (reg != UINT32_MAX)
+            reg = pick_level_in(w, r, lv, reg, yi);
     }
     const region *R = reg == UINT32_MAX ? NULL : &w->regions[reg];
     char issuer[256], docno[96], title[512];
