@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Scores a `policyminer run` on a `policyminer gen` corpus against the planted truth.
 
-    scripts/eval-synthetic.py GEN_DIR RUN_DIR
+    scripts/eval-synthetic.py GEN_DIR RUN_DIR    (RUN_DIR from `policyminer run GEN_DIR/corpus`)
 
 Prints level and region accuracy, per-group instrument recall/precision, sector recall,
 experiment (adoption) recall, and pioneer recovery of the planted cascades. Planted

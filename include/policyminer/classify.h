@@ -47,6 +47,7 @@ typedef struct pm_record {
     int32_t date;               /* yyyymmdd; for PM_DSRC_DOCNO yyyy0000; 0 unknown */
     int year;                   /* 0 unknown */
     pm_date_source date_source;
+    int date_field_invalid;     /* <date> given but neither a calendar date nor a bare year */
     pm_issuer_result issuer;    /* level, region, province; issuer text points into doc */
     pm_str docno;               /* <docno> or the first 文号 in title/body head */
     uint32_t n_chars;           /* Unicode code points of the body */

@@ -74,6 +74,8 @@ typedef struct pm_run_stats {
 
 typedef struct pm_run_summary {
     uint64_t files_seen, files_read, files_failed;
+    uint64_t invalid_date_fields; /* documents whose <date> was not a date (manifest invalid_fields) */
+    uint64_t files_not_corpus;   /* read (files_read) but no known format: skipped whole, see rejects */
     uint64_t docs_seen, docs_classified, docs_rejected;
     uint64_t bytes_in, bytes_out;
     uint64_t by_level[8];        /* classified documents per pm_level */

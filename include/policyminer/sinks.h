@@ -31,6 +31,10 @@ void pm_outfile_abort(pm_outfile *f);
  * keeps its partial tables, never under the final name); accepts NULL. */
 void pm_outfile_keep_partial(pm_outfile *f);
 
+/* Creates DIR and any missing parents (mkdir -p); an existing directory is fine.
+ * Returns 0, or -1 with errno set. */
+int pm_outfile_mkdirs(const char *dir);
+
 /* ---- fields -------------------------------------------------------------------------- */
 /* Appends s as one TSV field: tab/CR/LF -> space, other C0 controls dropped, cut at max
  * bytes on a character boundary (max 0 = no cap); a field holding '"' is wrapped in

@@ -89,6 +89,37 @@ void pm_classify_pnames(const pm_classifier *c, const pm_doc *doc, const pm_reco
 }
 const pm_gazetteer *pm_classifier_gazetteer(const pm_classifier *c) { return c->gaz; }
 
+/* 1 when s holds only blanks (an empty <date> is missing, not invalid). */
+static int all_blank(const char *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (s[i] != ' ' && s[i] != '\t' && s[i] != '\n' && s[i] != '\r')
+            return 0;
+    return 1;
+}
+
+/* A <date> that is only a year ("2015", blanks around): yyyy0000, year precision. */
+static int bare_year(const char *s, size_t n, int32_t *ymd)
+{
+    size_t i = 0, j = n;
+    while (i < j && (s[i] == ' ' || s[i] == '\t' || s[i] == '\n' || s[i] == '\r'))
+        i++;
+    while (j > i && (s[j - 1] == ' ' || s[j - 1] == '\t' || s[j - 1] == '\n' || s[j - 1] == '\r'))
+        j--;
+    if (j - i != 4)
+        return 0;
+    int y = 0;
+    for (size_t k = i; k < j; k++) {
+        if (s[k] < '0' || s[k] > '9')
+            return 0;
+        y = y * 10 + (s[k] - '0');
+    }
+    if (y < PM_YEAR_MIN || y > PM_YEAR_MAX)
+        return 0;
+    *ymd = (int32_t)y * 10000;
+    return 1;
+}
+
 pm_status pm_classify_scratch_create(pm_classify_scratch **out, const pm_classifier *c)
 {
     *out = NULL;
@@ -236,8 +267,10 @@ pm_status pm_classify(const pm_classifier *c, pm_classify_scratch *s, const pm_d
 
     /* Date evidence, strongest first. */
     int32_t ymd = 0;
-    if (doc->date.len && pm_date_parse_iso(doc->date.p, doc->date.len, &ymd)) {
-        out->date_source = PM_DSRC_FIELD;
+    int field_given = doc->date.len && !all_blank(doc->date.p, doc->date.len);
+    if (field_given && (pm_date_parse_iso(doc->date.p, doc->date.len, &ymd) ||
+                        bare_year(doc->date.p, doc->date.len, &ymd))) {
+        out->date_source = PM_DSRC_FIELD; /* a bare year is yyyy0000: year precision */
     } else if (have_en) {
         ymd = en.ymd;
         out->date_source = PM_DSRC_ENACTMENT;
@@ -249,6 +282,8 @@ pm_status pm_classify(const pm_classifier *c, pm_classify_scratch *s, const pm_d
     }
     out->date = ymd;
     out->year = ymd / 10000;
+    /* counted, never silently dropped (2015-02-30, 0000-00-00); the next evidence is used */
+    out->date_field_invalid = field_given && out->date_source != PM_DSRC_FIELD;
 
     pm_issuer_input in = {
         .issuer = doc->issuer.p, .issuer_len = doc->issuer.len,

@@ -10,8 +10,9 @@
 static void gen_usage(FILE *f)
 {
     fputs("Usage: policyminer gen -n DOCS -o DIR [OPTIONS]\n"
-          "Write a synthetic corpus of DOCS documents (corpus XML, gzip) with its ground truth:\n"
-          "truth_documents.tsv, truth_cascades.tsv (planted diffusion), truth_rejects.tsv.\n\n"
+          "Write a synthetic corpus of DOCS documents (corpus XML, gzip) to DIR/corpus/ and its\n"
+          "ground truth beside it in DIR: truth_documents.tsv, truth_cascades.tsv (planted\n"
+          "diffusion), truth_rejects.tsv. Run over DIR/corpus.\n\n"
           "  -n, --docs N            number of documents (K/M suffixes allowed)\n"
           "  -o, --output DIR        output directory\n"
           "      --seed S            random seed (default 1); same seed, same bytes\n"

@@ -128,6 +128,9 @@ static void print_accounting(const pm_run_summary *s)
             (unsigned long long)s->files_seen, (unsigned long long)s->files_read,
             (unsigned long long)s->files_failed, (unsigned long long)s->bytes_in,
             (unsigned long long)s->bytes_out);
+    if (s->files_not_corpus)
+        fprintf(stderr, "  %llu file(s) read but not corpus (no known format, empty or UTF-16): see rejects.tsv\n",
+                (unsigned long long)s->files_not_corpus);
     if (!s->docs_rejected)
         return;
     fputs("  rejects (documents and files) by reason:", stderr);

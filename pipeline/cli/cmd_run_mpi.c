@@ -20,6 +20,7 @@
 
 #include "cli.h"
 #include "cli_mpi.h"
+#include "policyminer/sinks.h"
 
 #define CHUNK ((size_t)1 << 26)
 
@@ -95,7 +96,7 @@ int pm_cli_mpi_run(pm_run_options *o, int quiet, int *handled)
     snprintf(mine, sizeof mine, "%s/rank-%d", parts, rank);
     snprintf(man, sizeof man, "%s/manifest.json", out);
     if (rank == 0) { /* nothing under OUT may vouch for an old run while this one works */
-        if ((mkdir(out, 0777) != 0 && errno != EEXIST) || (unlink(man) != 0 && errno != ENOENT))
+        if (pm_outfile_mkdirs(out) != 0 || (unlink(man) != 0 && errno != ENOENT))
             fprintf(stderr, "policyminer run: cannot prepare %s: %s\n", out, strerror(errno));
     }
     MPI_Barrier(MPI_COMM_WORLD);

@@ -471,13 +471,21 @@ static const char *region_name(const pm_adopt *a, uint32_t code, int32_t date)
     return dv ? dv->name : "";
 }
 
-/* yyyy-mm-dd, or yyyy when only the year is known (from a document number). */
+/* One format per date column (a column's type must not change between corpora): yyyy-mm-dd,
+ * or empty when the day is not known (a year from a document number or a
+ * bare <date>2015</date>); the
+ * precision goes to its own column (date_precision) and the year stays in event_time. */
 static void format_date(int32_t ymd, char *out, size_t n)
 {
-    if (ymd % 10000)
+    if (ymd % 100)
         snprintf(out, n, "%04d-%02d-%02d", ymd / 10000, ymd / 100 % 100, ymd % 100);
     else
-        snprintf(out, n, "%04d", ymd / 10000);
+        snprintf(out, n, "%s", "");
+}
+
+static const char *date_precision(int32_t ymd)
+{
+    return !ymd ? "" : ymd % 100 ? "day" : ymd % 10000 ? "month" : "year";
 }
 
 /* A share or mean; empty (missing) when undefined, as R, Stata and pandas expect. */
@@ -606,6 +614,12 @@ void pm_adopt_discover_stats(const pm_adopt *a, pm_discover_stats *out)
 
 #define TRY(x) do { if ((st = (x)) != PM_OK) goto done; } while (0)
 
+static int cmp_u32(const void *p, const void *q)
+{
+    uint32_t x = *(const uint32_t *)p, y = *(const uint32_t *)q;
+    return (x > y) - (x < y);
+}
+
 pm_status pm_adopt_write(const pm_adopt *a, const char *dir, pm_errctx *err)
 {
     pm_status st = PM_OK;
@@ -614,7 +628,7 @@ pm_status pm_adopt_write(const pm_adopt *a, const char *dir, pm_errctx *err)
     cite *cites = NULL;
     uint64_t(*reuse)[2] = NULL;
     pm_adopt_row *rows = NULL;
-    uint32_t *order = NULL, *rank = NULL;
+    uint32_t *order = NULL, *rank = NULL, *used = NULL;
     char (*disc_ids)[24] = NULL;
     pm_outfile *fa = NULL, *fe = NULL, *fs = NULL, *fn = NULL, *fd = NULL, *fp = NULL;
     pm_buf b, be, bd, bp;
@@ -675,13 +689,14 @@ pm_status pm_adopt_write(const pm_adopt *a, const char *dir, pm_errctx *err)
     TRY(pm_outfile_open(&fd, dir, "edges.tsv", err));
     TRY(pm_outfile_open(&fp, dir, "policies.tsv", err));
     TRY(pm_buf_append_str(&bp, "cascade_id\tname\tn_adopters\tpioneer_code\tpioneer_name\t"
-                               "pioneer_level\tfirst_date\tprovince_bottom_up\texample_doc_1\t"
+                               "pioneer_level\tfirst_date\tfirst_date_precision\tprovince_bottom_up\texample_doc_1\t"
                                "example_doc_2\texample_doc_3\n"));
-    TRY(pm_buf_append_str(&b, "cascade_id\tnode_name\tevent_time\tlevel\tprovince_code\tdoc_id\tdate\n"));
+    TRY(pm_buf_append_str(&b, "cascade_id\tnode_name\tevent_time\tlevel\tprovince_code\tdoc_id\tdate\t"
+                              "date_precision\n"));
     TRY(pm_buf_append_str(&be, "cascade_id\tkind\tpioneer_code\tpioneer_name\tpioneer_level\t"
-                               "first_date\tn_adopters\tadopters_1y\tadopters_3y\tadopters_5y\t"
+                               "first_date\tfirst_date_precision\tn_adopters\tadopters_1y\tadopters_3y\tadopters_5y\t"
                                "median_lag_years\tshare_provinces\tcentral_adopted\t"
-                               "central_date\tbottom_up\ttop_down\tprovince_bottom_up\tname\n"));
+                               "central_date\tcentral_date_precision\tbottom_up\ttop_down\tprovince_bottom_up\tname\n"));
     TRY(pm_buf_append_str(&bd, "cascade_id\torigin_node\tdestination_node\tlag_years\t"
                                "relation\tevidence\n"));
 
@@ -726,7 +741,7 @@ pm_status pm_adopt_write(const pm_adopt *a, const char *dir, pm_errctx *err)
                 TRY(pm_buf_printf(&b, "%06u", (unsigned)x->province));
             TRY(pm_buf_append_char(&b, '\t'));
             TRY(pm_tsv_field(&b, a->ids.data + x->id_off, x->id_len, 0));
-            TRY(pm_buf_printf(&b, "\t%s\n", date));
+            TRY(pm_buf_printf(&b, "\t%s\t%s\n", date, date_precision(x->date)));
             TRY(flush(fa, &b, 0, err));
             if (x->region == PM_CODE_CENTRAL && !central) {
                 central = 1;
@@ -779,8 +794,8 @@ pm_status pm_adopt_write(const pm_adopt *a, const char *dir, pm_errctx *err)
         TRY(pm_buf_printf(&be, "%s\t%s\t%06u\t", name, kind_key[kind], (unsigned)p->region));
         const char *rn = region_name(a, p->region, p->date);
         TRY(pm_tsv_field(&be, rn, strlen(rn), 0));
-        TRY(pm_buf_printf(&be, "\t%s\t%s\t%zu\t%zu\t%zu\t%zu\t", pm_level_key((pm_level)p->level),
-                          first, j - i, n1, n3, n5));
+        TRY(pm_buf_printf(&be, "\t%s\t%s\t%s\t%zu\t%zu\t%zu\t%zu\t", pm_level_key((pm_level)p->level),
+                          first, date_precision(p->date), j - i, n1, n3, n5));
         if (nl)
             TRY(pm_buf_printf(&be, "%.4f", med));
         TRY(pm_buf_printf(&be, "\t%.4f\t%d\t", nprov / 31.0, central));
@@ -789,7 +804,8 @@ pm_status pm_adopt_write(const pm_adopt *a, const char *dir, pm_errctx *err)
             format_date(central_date, cd, sizeof cd);
             TRY(pm_buf_append_str(&be, cd));
         }
-        TRY(pm_buf_printf(&be, "\t%d\t%d\t%u\t", bottom_up, top_down, province_bu));
+        TRY(pm_buf_printf(&be, "\t%s\t%d\t%d\t%u\t", central ? date_precision(central_date) : "",
+                          bottom_up, top_down, province_bu));
         const char *label = kind == KIND_EXPERIMENT
                                 ? pm_dictset_cat_label(a->d, a->exp_dim, v[i].cascade, "zh")
                             : kind == KIND_DISCOVERED ? disc_name(a, order, v[i].cascade)
@@ -804,8 +820,8 @@ pm_status pm_adopt_write(const pm_adopt *a, const char *dir, pm_errctx *err)
             TRY(pm_tsv_field(&bp, label, strlen(label), 0));
             TRY(pm_buf_printf(&bp, "\t%zu\t%06u\t", j - i, (unsigned)p->region));
             TRY(pm_tsv_field(&bp, rn, strlen(rn), 0));
-            TRY(pm_buf_printf(&bp, "\t%s\t%s\t%u", pm_level_key((pm_level)p->level), first,
-                              province_bu));
+            TRY(pm_buf_printf(&bp, "\t%s\t%s\t%s\t%u", pm_level_key((pm_level)p->level), first,
+                              date_precision(p->date), province_bu));
             for (size_t k = i; k < i + 3; k++) {
                 TRY(pm_buf_append_char(&bp, '\t'));
                 if (k < j)
@@ -874,7 +890,19 @@ pm_status pm_adopt_write(const pm_adopt *a, const char *dir, pm_errctx *err)
     }
     TRY(flush(fs, &b, 1, err));
 
-    /* nodes.tsv: every division in use at some point of the adoption period, and the centre */
+    /* nodes.tsv: every division in use at some point of the adoption period, and the centre;
+     * and every division any table names, even one created after its adoption (a page
+     * carrying a later name): no code in a table may lack its node */
+    used = malloc((a->n ? 2 * a->n : 1) * sizeof *used);
+    if (!used) {
+        st = PM_ERR_NOMEM;
+        goto done;
+    }
+    for (size_t i = 0; i < a->n; i++) {
+        used[2 * i] = v[i].region;
+        used[2 * i + 1] = v[i].province;
+    }
+    qsort(used, 2 * a->n, sizeof *used, cmp_u32);
     TRY(pm_outfile_open(&fn, dir, "nodes.tsv", err));
     TRY(pm_buf_append_str(&b, "node_name\tname\tlevel\tprovince_code\tfirst_year\tlast_year\n"));
     TRY(pm_buf_printf(&b, "%06u\t全国\tcentral\t\t\t\n", PM_CODE_CENTRAL));
@@ -883,9 +911,11 @@ pm_status pm_adopt_write(const pm_adopt *a, const char *dir, pm_errctx *err)
         const pm_division *dv = pm_gaz_at(a->g, i);
         if (dv->code == last_code)
             continue;
-        if (min_year && ((dv->last_year && dv->last_year <= min_year) || dv->first_year > max_year))
+        int named = a->n && bsearch(&dv->code, used, 2 * a->n, sizeof *used, cmp_u32);
+        if (!named && min_year &&
+            ((dv->last_year && dv->last_year <= min_year) || dv->first_year > max_year))
             continue;
-        if (!min_year && dv->last_year)
+        if (!named && !min_year && dv->last_year)
             continue;
         last_code = dv->code;
         TRY(pm_buf_printf(&b, "%06u\t", (unsigned)dv->code));
@@ -942,6 +972,7 @@ pm_status pm_adopt_write(const pm_adopt *a, const char *dir, pm_errctx *err)
         TRY(pm_diffusion_write_officials(&a->o, rows, nrows, dir, err));
 done:
     free(rows);
+    free(used);
     free(order);
     free(rank);
     free(disc_ids);

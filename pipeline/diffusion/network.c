@@ -199,8 +199,11 @@ static pm_status write_eha(const pm_adopt *a, const pm_gazetteer *g, const pm_ad
             const riskr *rg = &rs[r];
             int first = rg->from > y0 ? rg->from : y0;
             int last = ayear[r] ? ayear[r] : end_year;
-            if (rg->to && rg->to - 1 < last)
+            if (rg->to && rg->to - 1 < last && !ayear[r])
                 last = rg->to - 1;
+            if (ayear[r] && first > ayear[r]) /* adopted under a name given later (林芝市 in
+                                               * 2014, created 2015): its adoption year counts */
+                first = ayear[r];
             const uint32_t p = rg->province / 10000u;
             for (int y = first; y <= last; y++) {
                 uint32_t same = 0, neigh = 0;

@@ -116,6 +116,7 @@ pm_status pm_blk_items_add(pm_buf *b, const pm_citem *it, size_t ndims)
     TRY(put_u64(b, it->recrawl_hash));
     TRY(put_s(b, it->year));
     TRY(put_s(b, it->date));
+    TRY(put_u(b, (uint64_t)(it->date_invalid != 0)));
     TRY(put_u(b, (uint64_t)it->level));
     TRY(put_u(b, it->region));
     TRY(put_u(b, it->province));
@@ -150,7 +151,7 @@ pm_status pm_blk_file(pm_buf *out, const char *path, const pm_finfo *fi, const p
     size_t s;
     TRY(frame_begin(out, "PMFB", &s));
     TRY(put_str(out, path, strlen(path)));
-    TRY(put_u(out, (uint64_t)(fi->read | fi->failed << 1 | fi->complete << 2)));
+    TRY(put_u(out, (uint64_t)(fi->read | fi->failed << 1 | fi->complete << 2 | fi->not_corpus << 3)));
     TRY(put_u(out, fi->bytes_in));
     TRY(put_u(out, fi->bytes_out));
     TRY(put_u(out, fi->records_skipped));
@@ -315,6 +316,7 @@ pm_status pm_blk_file_open(pm_blk_view *v, const pm_buf *payload)
     v->fi.read = (int)(flags & 1);
     v->fi.failed = (int)(flags >> 1 & 1);
     v->fi.complete = (int)(flags >> 2 & 1);
+    v->fi.not_corpus = (int)(flags >> 3 & 1);
     v->fi.bytes_in = get_u(&c);
     v->fi.bytes_out = get_u(&c);
     v->fi.records_skipped = get_u(&c);
@@ -356,6 +358,7 @@ int pm_blk_file_next(pm_blk_view *v, pm_citem *it)
         it->recrawl_hash = get_u64(&c);
         it->year = (int)get_s(&c);
         it->date = (int32_t)get_s(&c);
+        it->date_invalid = (int)(get_u(&c) & 1);
         uint64_t lv = get_u(&c);
         if (lv >= PM_LEVEL_COUNT)
             return -1;

@@ -185,8 +185,7 @@ pm_status pm_commit_create(pm_commit **out, const pm_commit_config *cfg)
     if (st == PM_OK && cfg->state_dir) {
         char sub[4096];
         snprintf(sub, sizeof sub, "%s/blocks", cfg->state_dir);
-        if ((mkdir(cfg->state_dir, 0777) != 0 && errno != EEXIST) ||
-            (mkdir(sub, 0777) != 0 && errno != EEXIST))
+        if (pm_outfile_mkdirs(sub) != 0)
             st = pm_errctx_set(err, PM_ERR_OUTPUT, sub, "cannot create: %s", strerror(errno));
     }
     if (st != PM_OK) {
@@ -350,6 +349,7 @@ pm_status pm_commit_item(pm_commit *c, const pm_citem *it)
     }
     s->docs_seen++;
     s->docs_classified++;
+    s->invalid_date_fields += (uint64_t)(it->date_invalid != 0);
     s->by_level[it->level < 8 ? it->level : 0]++;
     s->discovery.candidates += it->pnames.n; /* issue 14: what discovery saw and cut */
     s->discovery.cut_per_doc += it->pnames.cut;
@@ -395,6 +395,7 @@ pm_status pm_commit_file_end(pm_commit *c, const pm_finfo *fi, int record_state)
         s->files_seen++;
         s->files_read += (uint64_t)fi->read;
         s->files_failed += (uint64_t)fi->failed;
+        s->files_not_corpus += (uint64_t)fi->not_corpus;
         s->bytes_in += fi->bytes_in;
         s->bytes_out += fi->bytes_out;
         s->records_skipped += fi->records_skipped;

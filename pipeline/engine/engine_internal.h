@@ -28,6 +28,7 @@ typedef struct pm_citem {
                               * equal only for the same document fetched twice */
     int year;
     int32_t date;
+    int date_invalid;        /* its <date> was not a date (counted per field in the manifest) */
     pm_level level;
     uint32_t region, province;
     uint32_t cited[PM_MAX_CITED]; /* regions whose experience the document cites */
@@ -52,6 +53,7 @@ typedef struct pm_citem {
 /* A file's own counts and its identity (what the refresh state compares). */
 typedef struct pm_finfo {
     int read, failed;        /* opened and read / could not be read */
+    int not_corpus;          /* read, but no known format (or empty, UTF-16): skipped whole */
     int complete;            /* read to its end (not cut short by a stop or an error) */
     uint64_t bytes_in, bytes_out;
     uint64_t records_skipped; /* by design, not documents (WARC non-responses, blank lines) */

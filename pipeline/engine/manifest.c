@@ -167,11 +167,12 @@ pm_status pm_manifest_write(const pm_run_options *o, const pm_classifier *c,
     TRY(pm_buf_append_str(&b, "  ],\n"));
     TRY(pm_buf_printf(&b,
                       "  \"counts\": {\n    \"files_seen\": %llu, \"files_read\": %llu, "
-                      "\"files_failed\": %llu,\n    \"docs_seen\": %llu, \"docs_classified\": %llu, "
+                      "\"files_failed\": %llu, \"files_not_corpus\": %llu,\n    \"docs_seen\": %llu, \"docs_classified\": %llu, "
                       "\"docs_rejected\": %llu,\n    \"bytes_in\": %llu, \"bytes_out\": %llu, \"records_skipped\": %llu,\n"
                       "    \"rejects_by_reason\": {",
                       (unsigned long long)s->files_seen, (unsigned long long)s->files_read,
-                      (unsigned long long)s->files_failed, (unsigned long long)s->docs_seen,
+                      (unsigned long long)s->files_failed,
+                      (unsigned long long)s->files_not_corpus, (unsigned long long)s->docs_seen,
                       (unsigned long long)s->docs_classified,
                       (unsigned long long)s->docs_rejected, (unsigned long long)s->bytes_in,
                       (unsigned long long)s->bytes_out, (unsigned long long)s->records_skipped));
@@ -187,7 +188,10 @@ pm_status pm_manifest_write(const pm_run_options *o, const pm_classifier *c,
     for (int l = 0; l < PM_LEVEL_COUNT; l++)
         TRY(pm_buf_printf(&b, "%s\"%s\": %llu", l ? ", " : "", pm_level_key((pm_level)l),
                           (unsigned long long)s->by_level[l]));
-    TRY(pm_buf_append_str(&b, "}\n  },\n"));
+    /* per input field: values given but not valid (the document is kept, the field unused) */
+    TRY(pm_buf_printf(&b, "},\n    \"invalid_fields\": {\"date\": %llu}",
+                      (unsigned long long)s->invalid_date_fields));
+    TRY(pm_buf_append_str(&b, "\n  },\n"));
     TRY(pm_buf_printf(&b,
                       "  \"discovery\": {\"candidates\": %llu, \"candidates_cut_per_doc\": %llu, "
                       "\"docs_with_candidates\": %llu, \"max_per_doc\": %d,\n    \"names\": %llu, "

@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "engine_internal.h"
+#include "policyminer/sinks.h"
 
 void pm_merge_options_default(pm_merge_options *o)
 {
@@ -157,7 +158,7 @@ pm_status pm_merge(const pm_merge_options *o, pm_run_summary *sum, pm_errctx *er
         pm_fingerprint(cls, &ro.limits, &ro.dict, &o->reuse, fp, sizeof fp);
         st = check_parts(ps, o->n_parts, o->partial, fp, &m, err);
     }
-    if (st == PM_OK && mkdir(o->outdir, 0777) != 0 && errno != EEXIST)
+    if (st == PM_OK && pm_outfile_mkdirs(o->outdir) != 0)
         st = pm_errctx_set(err, PM_ERR_OUTPUT, o->outdir, "cannot create: %s", strerror(errno));
     char mpath[4200];
     snprintf(mpath, sizeof mpath, "%s/manifest.json", o->outdir);

@@ -52,6 +52,7 @@ typedef struct item {
     size_t row_off, row_len;
     int year;
     int32_t date;
+    int date_invalid;
     pm_level level;
     uint32_t region;
     uint32_t province;
@@ -218,6 +219,7 @@ static void process_batch(engine *e, worker *w, batch *b)
         }
         it->year = rec.year;
         it->date = rec.date;
+        it->date_invalid = rec.date_field_invalid;
         it->region = rec.issuer.region_code;
         it->level = rec.issuer.level;
         it->province = rec.issuer.province_code;
@@ -379,6 +381,7 @@ static pm_status commit_batch(engine *e, batch *b)
             ci.recrawl_hash = it->recrawl_hash;
             ci.year = it->year;
             ci.date = it->date;
+            ci.date_invalid = it->date_invalid;
             ci.level = it->level;
             ci.region = it->region;
             ci.province = it->province;
@@ -548,6 +551,7 @@ static pm_status read_input(engine *e, size_t idx)
         pm_gz_close(gz);
         fi->read = 1;
         fi->complete = 1;
+        fi->not_corpus = 1;
         if (utf16)
             return file_reject(e, idx, PM_ERR_UTF8, "UTF-16 text (byte-order mark): convert to UTF-8");
         return file_reject(e, idx, hlen ? PM_ERR_NOT_CORPUS : PM_ERR_EMPTY,
@@ -747,7 +751,7 @@ static pm_status open_outputs(engine *e, pm_part_header *ph)
 {
     const pm_run_options *o = e->o;
     const char *dir = o->outdir;
-    if (mkdir(dir, 0777) != 0 && errno != EEXIST)
+    if (pm_outfile_mkdirs(dir) != 0)
         return pm_errctx_set(e->err, PM_ERR_OUTPUT, dir, "cannot create: %s", strerror(errno));
     char mpath[4096];
     snprintf(mpath, sizeof mpath, "%s/manifest.json", dir);

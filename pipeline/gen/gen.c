@@ -45,6 +45,7 @@ typedef struct region {
     pm_level level;
     const char *name;   /* full name */
     const char *parent; /* prefecture (or province) name for counties */
+    int first_year;     /* in use from: a document dated earlier never names it */
 } region;
 
 typedef struct adoption {
@@ -232,7 +233,7 @@ static pm_status build_world(world *w, pm_errctx *err)
             continue;
         const pm_division *par = dv->level == PM_LEVEL_COUNTY ? pm_gaz_find(g, dv->parent_code, 0) : NULL;
         w->regions[w->nreg] = (region){dv->code, dv->province_code, dv->level, dv->name,
-                                       par ? par->name : ""};
+                                       par ? par->name : "", dv->first_year};
         w->places[w->nreg] = dv->name;
         w->nreg++;
     }
@@ -281,6 +282,18 @@ static int32_t add_years(int32_t ymd, double years)
 static uint32_t pick_level(const world *w, pm_rng *r, pm_level l)
 {
     return w->by_level[l][0] + pm_rng_below(r, w->by_level[l][1]);
+}
+
+/* A region of level l in use in `year` (米林市 from 2023 never issues a 2010 document): the
+ * first pick if it was, else further picks, else the first such region of the level. */
+static uint32_t pick_level_in(const world *w, pm_rng *r, pm_level l, uint32_t first, int year)
+{
+    uint32_t c = first;
+    for (int tries = 0; w->regions[c].first_year > year && tries < 64; tries++)
+        c = pick_level(w, r, l);
+    for (uint32_t i = 0; w->regions[c].first_year > year && i < w->by_level[l][1]; i++)
+        c = w->by_level[l][0] + i;
+    return c;
 }
 
 /* A region of level l near `src`: same province, else a neighbouring one, else any. */
@@ -336,6 +349,7 @@ static pm_status plant_cascades(world *w)
         size_t first = w->nadopt;
         uint32_t pioneer = pick_level(w, &r, pl);
         int32_t t0 = random_date(&r, 2004, 2016);
+        pioneer = pick_level_in(w, &r, pl, pioneer, t0 / 10000);
         w->adopt[w->nadopt++] = (adoption){e, pioneer, UINT32_MAX, t0, 0};
         int copied = pm_rng_unit(&r) < 0.68;
         int n = copied ? 3 + (int)pm_rng_below(&r, 12) : 0;
@@ -350,6 +364,8 @@ static pm_status plant_cascades(world *w)
             if (dup)
                 continue;
             int32_t t = add_years(src->date, -log(1.0 - pm_rng_unit(&r)) * 1.5);
+            if (w->regions[dst].first_year > t / 10000) /* not yet created then */
+                continue;
             w->adopt[w->nadopt++] = (adoption){e, dst, src->region, t, 0};
         }
         if (pm_rng_unit(&r) < 0.24)
@@ -529,6 +545,8 @@ static pm_status gen_doc(const world *w, pm_rng *r, uint64_t idx, const char *fn
         if (yi > 2022)
             yi = 2022;
         date = random_date(r, yi, yi);
+        if (reg != UINT32_MAX)
+            reg = pick_level_in(w, r, lv, reg, yi);
     }
     const region *R = reg == UINT32_MAX ? NULL : &w->regions[reg];
     char issuer[256], docno[96], title[512];
@@ -759,8 +777,13 @@ pm_status pm_gen_run(const pm_gen_options *o, pm_gen_summary *sum, pm_errctx *er
     double t0 = now();
     if (!o->outdir || !o->n_docs || !o->docs_per_file)
         return pm_errctx_set(err, PM_ERR_ARG, NULL, "need -n DOCS, -o DIR and docs per file > 0");
-    if (mkdir(o->outdir, 0777) != 0 && errno != EEXIST)
-        return pm_errctx_set(err, PM_ERR_OUTPUT, o->outdir, "cannot create: %s", strerror(errno));
+    /* the documents go to DIR/corpus and the truth tables beside them in DIR, so a run
+     * over DIR/corpus reads documents only */
+    char cdir[4096];
+    if (snprintf(cdir, sizeof cdir, "%s/corpus", o->outdir) >= (int)sizeof cdir)
+        return pm_errctx_set(err, PM_ERR_ARG, o->outdir, "output path too long");
+    if (pm_outfile_mkdirs(cdir) != 0)
+        return pm_errctx_set(err, PM_ERR_OUTPUT, cdir, "cannot create: %s", strerror(errno));
     world w;
     memset(&w, 0, sizeof w);
     w.o = o;
@@ -790,9 +813,9 @@ pm_status pm_gen_run(const pm_gen_options *o, pm_gen_summary *sum, pm_errctx *er
             fb.src_idx = 0;
             pm_rng r;
             pm_rng_seed(&r, o->seed * 0x9E3779B97F4A7C15ull + f + 1);
-            char name[64], path[4096];
+            char name[64], path[4200];
             snprintf(name, sizeof name, "corpus-%05llu.xml.gz", (unsigned long long)f);
-            snprintf(path, sizeof path, "%s/%s", o->outdir, name);
+            snprintf(path, sizeof path, "%s/%s", cdir, name);
             double ta = now();
             pm_status s = pm_buf_append_str(&fb.xml, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<corpus>\n");
             uint64_t end = (f + 1) * o->docs_per_file < o->n_docs ? (f + 1) * o->docs_per_file : o->n_docs;

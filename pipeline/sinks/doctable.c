@@ -160,7 +160,7 @@ pm_status pm_doctable_row(pm_buf *out, const pm_dictset *d, const char *source,
     TRY(pm_buf_append_char(out, '\t'));
     TRY(pm_tsv_field(out, source, strlen(source), 0));
     TRY(pm_buf_printf(out, "\t%llu\t", (unsigned long long)offset));
-    if (r->date && r->date_source != PM_DSRC_DOCNO)
+    if (r->date % 10000) /* a year-only date is in the year column only */
         TRY(pm_buf_printf(out, "%04d-%02d-%02d", (int)(r->date / 10000),
                           (int)(r->date / 100 % 100), (int)(r->date % 100)));
     TRY(pm_buf_append_char(out, '\t'));

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "policyminer/sinks.h"
@@ -96,4 +97,34 @@ void pm_outfile_keep_partial(pm_outfile *f)
         return;
     fclose(f->fp); /* a write error here changes nothing: the file is marked partial */
     outfile_release(f);
+}
+
+int pm_outfile_mkdirs(const char *dir)
+{
+    char p[4096];
+    size_t n = strlen(dir);
+    if (n == 0 || n >= sizeof p) {
+        errno = n ? ENAMETOOLONG : ENOENT;
+        return -1;
+    }
+    memcpy(p, dir, n + 1);
+    /* each parent in turn, then DIR itself; EEXIST on a parent that is a file is
+     * caught by the final mkdir failing with ENOTDIR */
+    for (size_t i = 1; i <= n; i++) {
+        if (p[i] != '/' && p[i] != '\0')
+            continue;
+        char c = p[i];
+        p[i] = '\0';
+        if (mkdir(p, 0777) != 0 && errno != EEXIST)
+            return -1;
+        p[i] = c;
+    }
+    struct stat sb;
+    if (stat(dir, &sb) != 0)
+        return -1;
+    if (!S_ISDIR(sb.st_mode)) {
+        errno = ENOTDIR;
+        return -1;
+    }
+    return 0;
 }

@@ -26,8 +26,9 @@ def labels():
 
 tmp = tempfile.mkdtemp(prefix='pm-disc-syn-')
 try:
-    corpus = os.path.join(tmp, 'corpus')
-    subprocess.run([BIN, 'gen', '-j2', '-n', N, '-o', corpus, '--seed', '7'], check=True,
+    gendir = os.path.join(tmp, 'gen')  # documents in gen/corpus, truth beside them
+    corpus = os.path.join(gendir, 'corpus')
+    subprocess.run([BIN, 'gen', '-j2', '-n', N, '-o', gendir, '--seed', '7'], check=True,
                    stdout=subprocess.DEVNULL)
     dicts = os.path.join(tmp, 'dict')
     shutil.copytree(os.path.join(ROOT, 'dictionaries'), dicts)
@@ -36,7 +37,7 @@ try:
     subprocess.run([BIN, 'run', '-q', '-j2', '-d', dicts, '-o', out, corpus], check=True)
     lab = labels()
     truth = {}
-    for r in table(os.path.join(corpus, 'truth_cascades.tsv')):
+    for r in table(os.path.join(gendir, 'truth_cascades.tsv')):
         truth.setdefault(r['experiment'], []).append(r)
     pol = {r['name']: r for r in table(os.path.join(out, 'policies.tsv'))}
     fails = checked = 0

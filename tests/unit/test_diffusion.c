@@ -128,7 +128,7 @@ static void test_order_free_first_adoption(void **state)
         pm_adopt_free(part);
     }
     assert_string_equal(tables[0], tables[1]);
-    assert_non_null(strstr(tables[0], "\t320500\t2010.1616\tprefecture\t320000\ta\t2010-03-01\n"));
+    assert_non_null(strstr(tables[0], "\t320500\t2010.1616\tprefecture\t320000\ta\t2010-03-01\tday\n"));
     assert_non_null(strstr(tables[0], "\t320200\t2008.0000\t"));
     assert_null(strstr(tables[0], "\te\t"));
     free(tables[0]);

@@ -92,7 +92,7 @@ static char *slurp(const char *path, size_t *len)
     return p;
 }
 
-/* 1 when every file of a/ exists in b/ with the same bytes (and the same count). */
+/* 1 when every file of a/ (recursively) exists in b/ with the same bytes (and the same count). */
 static int same_tree(const char *a, const char *b)
 {
     char pa[1024], pb[1024];
@@ -105,6 +105,11 @@ static int same_tree(const char *a, const char *b)
             continue;
         snprintf(pa, sizeof pa, "%s/%s", a, e->d_name);
         snprintf(pb, sizeof pb, "%s/%s", b, e->d_name);
+        if (e->d_type == DT_DIR) { /* DIR/corpus */
+            same &= same_tree(pa, pb);
+            n++;
+            continue;
+        }
         size_t la, lb;
         char *x = slurp(pa, &la), *y = slurp(pb, &lb);
         same &= x && y && la == lb && memcmp(x, y, la) == 0;
@@ -237,7 +242,7 @@ static void test_body_lengths_and_gzip_ratio(void **state)
     if (ratio < 2.2 || ratio > 3.5)
         fail_msg("gzip ratio %.2f outside [2.2, 3.5]", ratio);
     char p[512];
-    snprintf(p, sizeof p, "%s/ratio/corpus-00000.xml.gz", g_tmp);
+    snprintf(p, sizeof p, "%s/ratio/corpus/corpus-00000.xml.gz", g_tmp);
     gzFile f = gzopen(p, "rb");
     assert_non_null(f);
     size_t cap = s.bytes_xml + 1, n = 0;
@@ -321,7 +326,7 @@ static void test_bad_rate_accounting(void **state)
         nl--;
     snprintf(name, sizeof name, "%.*s", (int)(t - rej - (ptrdiff_t)nl), rej + nl);
     free(rej);
-    snprintf(p, sizeof p, "%s/bad/%s", g_tmp, name);
+    snprintf(p, sizeof p, "%s/bad/corpus/%s", g_tmp, name);
     gzFile f = gzopen(p, "rb");
     assert_non_null(f);
     char buf[65536];
@@ -402,6 +407,36 @@ static void test_cn_date_and_rng(void **state)
         assert_true(hist[i] > 9500 && hist[i] < 10500);
 }
 
+/* The truth tables go beside the corpus, not into it: a run over DIR/corpus must meet
+ * documents only (issue 11: truth files inside were rejected as not_corpus). Parents of
+ * -o are created. */
+static void test_truth_beside_corpus(void **state)
+{
+    (void)state;
+    pm_gen_summary s;
+    gen("beside/a/b", 120, 50, 1, 1, 0, 5, &s);
+    char p[512];
+    snprintf(p, sizeof p, "%s/beside/a/b/corpus", g_tmp);
+    DIR *d = opendir(p);
+    assert_non_null(d);
+    struct dirent *e;
+    int ncorpus = 0;
+    while ((e = readdir(d)) != NULL) {
+        if (e->d_name[0] == '.')
+            continue;
+        if (strncmp(e->d_name, "corpus-", 7) != 0 || !strstr(e->d_name, ".xml.gz"))
+            fail_msg("not a corpus file in the corpus directory: %s", e->d_name);
+        ncorpus++;
+    }
+    closedir(d);
+    assert_int_equal(ncorpus, 3);
+    const char *truth[] = {"truth_documents.tsv", "truth_cascades.tsv", "truth_rejects.tsv"};
+    for (int i = 0; i < 3; i++) {
+        snprintf(p, sizeof p, "%s/beside/a/b/%s", g_tmp, truth[i]);
+        assert_int_equal(access(p, R_OK), 0);
+    }
+}
+
 static void test_rejects_bad_options(void **state)
 {
     (void)state;
@@ -420,6 +455,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_cn_date_and_rng),
+        cmocka_unit_test(test_truth_beside_corpus),
         cmocka_unit_test(test_rejects_bad_options),
         cmocka_unit_test(test_deterministic_across_threads),
         cmocka_unit_test(test_levels_and_truth_rows),
