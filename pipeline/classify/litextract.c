@@ -3,7 +3,8 @@
  * For a pattern P it computes a set L of byte strings such that every match of P
  * contains at least one string of L (a "necessary OR-set"); the scanner then runs P only
  * on texts where some string of L occurs. The analysis is deliberately conservative:
- * anything it does not fully understand (inline options other than a leading (?i), backreferences, \Q…\E, hex
+ * under a leading (?i), a letter with case outside ASCII ends a literal (the scanners fold
+ * ASCII only); anything it does not fully understand (inline options other than a leading (?i), backreferences, \Q…\E, hex
  * escapes, a branch with no literal of at least 3 bytes) makes the pattern "always run",
  * which costs speed, never correctness.
  */
@@ -50,7 +51,37 @@ typedef struct parser {
     const char *p;
     size_t n, i;
     int bail;
+    int caseless; /* a leading (?i) */
 } parser;
+
+/* Whether a non-ASCII code point may have another case. The scanners fold ASCII only, so
+ * under (?i) such a character cannot be part of a required literal (Субсидии must still
+ * find (?i)субсиди). Conservative: everything outside the caseless CJK, kana, Hangul and
+ * fullwidth-punctuation ranges counts as cased. */
+static int cased_cp(uint32_t cp)
+{
+    if (cp < 0x80)
+        return 0;
+    if ((cp >= 0x2E80 && cp <= 0x9FFF) || (cp >= 0xAC00 && cp <= 0xD7AF) ||
+        (cp >= 0xF900 && cp <= 0xFAFF) || (cp >= 0xFE30 && cp <= 0xFE4F) ||
+        (cp >= 0xFF01 && cp <= 0xFF20) || (cp >= 0xFF3B && cp <= 0xFF40) ||
+        (cp >= 0xFF5B && cp <= 0xFFEF) || (cp >= 0x20000 && cp <= 0x3FFFF))
+        return 0;
+    return 1;
+}
+
+static uint32_t utf8_cp(const char *s, size_t l)
+{
+    const unsigned char *u = (const unsigned char *)s;
+    if (l == 2)
+        return (uint32_t)(u[0] & 0x1F) << 6 | (u[1] & 0x3F);
+    if (l == 3)
+        return (uint32_t)(u[0] & 0x0F) << 12 | (uint32_t)(u[1] & 0x3F) << 6 | (u[2] & 0x3F);
+    if (l == 4)
+        return (uint32_t)(u[0] & 0x07) << 18 | (uint32_t)(u[1] & 0x3F) << 12 |
+               (uint32_t)(u[2] & 0x3F) << 6 | (u[3] & 0x3F);
+    return u[0];
+}
 
 static int utf8_len(unsigned char c)
 {
@@ -262,6 +293,14 @@ static void parse_seq(parser *ps, lits *best)
                 ps->bail = 1;
                 break;
             }
+            if (ps->caseless && cased_cp(utf8_cp(ps->p + ps->i, ll))) {
+                /* not a literal the scan can fold: the run ends here, as at a class */
+                ps->i += ll;
+                flush_run(&r, best);
+                if (is_quant_start(ps) && read_quant(ps) < 0)
+                    ps->bail = 1;
+                continue;
+            }
             memcpy(lit, ps->p + ps->i, ll);
             ps->i += ll;
         }
@@ -324,12 +363,15 @@ static void parse_alt(parser *ps, lits *out)
 int pm_litextract(const char *pattern, size_t n, pm_litset *out)
 {
     /* A leading (?i) is fine: the scanner folds ASCII case, so lower-cased literals
-     * still find every case variant (PCRE2 then confirms). */
+     * still find every case variant (PCRE2 then confirms); letters with case outside
+     * ASCII (Cyrillic, Greek, accented Latin) are never part of a literal then. */
+    int caseless = 0;
     if (n >= 4 && memcmp(pattern, "(?i)", 4) == 0) {
         pattern += 4;
         n -= 4;
+        caseless = 1;
     }
-    parser ps = {pattern, n, 0, 0};
+    parser ps = {pattern, n, 0, 0, caseless};
     lits l = {.count = 0};
     parse_alt(&ps, &l);
     if (ps.bail || ps.i != n || l.none || !l.count) {
@@ -527,7 +569,7 @@ size_t pm_pattern_maxlen(const char *pattern, size_t n)
         n -= 4;
         caseless = 1;
     }
-    parser ps = {pattern, n, 0, 0};
+    parser ps = {pattern, n, 0, 0, 0};
     size_t m = max_alt(&ps, caseless);
     return ps.bail || ps.i != n ? UNBOUNDED : m;
 }
