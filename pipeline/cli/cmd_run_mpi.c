@@ -187,6 +187,8 @@ int pm_cli_mpi_run(pm_run_options *o, int quiet, int *handled)
             char tmp[4300];
             snprintf(tmp, sizeof tmp, "%s/manifest.json", mine);
             unlink(tmp);
+            snprintf(tmp, sizeof tmp, "%s/.policyminer.lock", mine); /* the rank's own run's */
+            unlink(tmp);
             rmdir(mine);
             rmdir(parts);
         }
@@ -205,6 +207,8 @@ int pm_cli_mpi_run(pm_run_options *o, int quiet, int *handled)
         snprintf(tmp, sizeof tmp, "%s/part.pmb", mine);
         unlink(tmp);
         snprintf(tmp, sizeof tmp, "%s/manifest.json", mine);
+        unlink(tmp);
+        snprintf(tmp, sizeof tmp, "%s/.policyminer.lock", mine);
         unlink(tmp);
         rmdir(mine);
         rmdir(parts);
