@@ -25,7 +25,7 @@ GROUPS = ["fiscal_financial", "entry_regulation", "inputs", "demand", "supply_ch
 
 def table(path):
     with open(path, encoding="utf-8", newline="") as f:
-        return list(csv.DictReader(f, delimiter="\t", quoting=csv.QUOTE_NONE))
+        return list(csv.DictReader(f, delimiter="\t"))  # quoted fields: RFC 4180 (README)
 
 
 def split(v):

@@ -17,7 +17,7 @@ csv.field_size_limit(1 << 30)
 
 def table(path):
     with open(path, encoding="utf-8", newline="") as f:
-        return list(csv.DictReader(f, delimiter="\t", quoting=csv.QUOTE_NONE))
+        return list(csv.DictReader(f, delimiter="\t"))  # quoted fields: RFC 4180 (README)
 
 
 def split(v):

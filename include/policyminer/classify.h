@@ -11,6 +11,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include "policyminer/dict.h"
+#include "policyminer/discover.h"
 #include "policyminer/gazetteer.h"
 #include "policyminer/reader.h"
 #include "policyminer/status.h"
@@ -22,7 +23,8 @@ typedef enum pm_date_source {
     PM_DSRC_NONE = 0,
     PM_DSRC_FIELD = 1,     /* <date> */
     PM_DSRC_SIGNATURE = 2, /* closing date of the body */
-    PM_DSRC_DOCNO = 3      /* year of the document number (month/day unknown) */
+    PM_DSRC_DOCNO = 3,     /* year of the document number (month/day unknown) */
+    PM_DSRC_ENACTMENT = 4  /* the first adoption / promulgation line of a law */
 } pm_date_source;
 
 /* "", "field", "signature", "docno" */
@@ -50,12 +52,21 @@ typedef struct pm_record {
     uint32_t n_chars;           /* Unicode code points of the body */
     uint32_t cited[PM_MAX_CITED];          /* regions whose experience the text cites (学习借鉴 X 经验) */
     unsigned ncited;
+    pm_pnames pnames;           /* candidate policy names (discover.h), input order */
     size_t ndims;               /* == pm_dictset_ndims() */
     pm_catset cats[PM_MAX_DIMS];
 } pm_record;
 
 /* Classifies doc. Pointers in *out point into doc or into the classifier; valid while
  * both are. Returns PM_OK or PM_ERR_NOMEM. Match-limit hits are counted in st. */
+/* "sha256:hex" of the policy-name rules' data, "none" when discovery is off. */
+const char *pm_classifier_pname_checksum(const pm_classifier *c);
+/* The candidate policy names of doc (rec: its record, for issuer and year), calling
+ * explain for each accepted span (audit; may be NULL). pm_classify fills rec->pnames
+ * the same way. */
+void pm_classify_pnames(const pm_classifier *c, const pm_doc *doc, const pm_record *rec,
+                        pm_pnames *out, pm_pname_explain_fn explain, void *ud);
+
 pm_status pm_classify(const pm_classifier *c, pm_classify_scratch *s, const pm_doc *doc,
                       pm_record *out, pm_dict_stats *st, pm_dict_explain_fn explain, void *ud);
 

@@ -17,6 +17,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include "policyminer/dict.h"
+#include "policyminer/discover.h"
 #include "policyminer/gazetteer.h"
 #include "policyminer/status.h"
 
@@ -35,6 +36,10 @@ typedef struct pm_diffusion_options {
     const char *officials;     /* person_id, region_code, start, end file; NULL = none */
     uint64_t officials_seed;   /* reassignment seed (default 1) */
     int officials_permutations;/* reassignments (default 100) */
+    /* discovered policies (issue 14): candidate names of the documents become cascades */
+    int discover;              /* default 1 */
+    int min_adopters;          /* distinct regions a discovered cascade needs (default 3) */
+    size_t max_policy_names;   /* distinct names kept (default 1<<20; more are dropped) */
 } pm_diffusion_options;
 
 void pm_diffusion_options_default(pm_diffusion_options *o);
@@ -50,13 +55,29 @@ pm_status pm_adopt_load_adjacency(pm_adopt *a, const char *path, pm_errctx *err)
 /* 1 when the two provincial codes share a land border (after load). */
 int pm_adopt_neighbours(const pm_adopt *a, uint32_t p1, uint32_t p2);
 
-/* Records one classified document (no-op when date or region is unknown). */
+/* Records one classified document (no-op when date or region is unknown). pn: its
+ * candidate policy names (may be NULL): a name containing a named experiment's label_zh
+ * joins that experiment, any other is a discovered cascade of its own. */
 pm_status pm_adopt_add(pm_adopt *a, const char *doc_id, int32_t date, pm_level level,
-                       uint32_t region_code, uint32_t province_code, const pm_catset *cats);
+                       uint32_t region_code, uint32_t province_code, const pm_catset *cats,
+                       const pm_pnames *pn);
+
+/* Discovery counters for manifest.json. */
+typedef struct pm_discover_stats {
+    uint64_t names;          /* distinct names kept */
+    uint64_t names_dropped;  /* candidate uses dropped: the name table was full */
+    uint64_t joined;         /* candidate uses that joined a named experiment */
+    uint64_t cascades;       /* discovered cascades written (>= min_adopters regions) */
+} pm_discover_stats;
+void pm_adopt_discover_stats(const pm_adopt *a, pm_discover_stats *out);
 /* Records that a document of region `issuer` dated `date` cites region `cited`'s
  * experience (借鉴 / 学习 … 经验): edges.tsv then marks an edge cited -> issuer with
  * evidence "citation" when the citation is not later than the issuer's adoption. */
 pm_status pm_adopt_cite(pm_adopt *a, uint32_t issuer, uint32_t cited, int32_t date);
+/* Records a verified text-reuse pair (analysis/reuse.c): edges.tsv then says "text_reuse"
+ * (or "citation+text_reuse") on an edge whose two adopting documents are the pair. */
+pm_status pm_adopt_reuse(pm_adopt *a, const char *id_a, size_t len_a, const char *id_b,
+                         size_t len_b);
 /* Adds every first adoption and citation of `from` (same dictionaries) into a. */
 pm_status pm_adopt_merge(pm_adopt *a, const pm_adopt *from);
 
@@ -67,7 +88,8 @@ pm_status pm_adopt_merge(pm_adopt *a, const pm_adopt *from);
 pm_status pm_adopt_write(const pm_adopt *a, const char *dir, pm_errctx *err);
 
 /* How an adoption by (level2, province2) relates to an earlier one by (level1, province1):
- * "up" / "down" the hierarchy, "same_province", "neighbouring_province" or "other". */
+ * "up" / "down" the hierarchy, "same_province", "neighbouring_province" or "other".
+ * a may be NULL (no border table: never "neighbouring_province"). */
 const char *pm_adopt_relation(const pm_adopt *a, pm_level level1, uint32_t province1,
                               pm_level level2, uint32_t province2);
 

@@ -60,7 +60,8 @@ typedef enum pm_issuer_source {
     PM_ISRC_TITLE = 2,     /* organ before 关于 in the title */
     PM_ISRC_DOCNO = 3,     /* document-number prefix */
     PM_ISRC_SIGNATURE = 4, /* signature block at the end of the body */
-    PM_ISRC_HINT = 5       /* <region code> only */
+    PM_ISRC_HINT = 5,      /* <region code> only */
+    PM_ISRC_ENACTMENT = 6  /* the organ of a law's first adoption / promulgation line */
 } pm_issuer_source;
 
 typedef struct pm_issuer_input {
@@ -68,6 +69,7 @@ typedef struct pm_issuer_input {
     const char *title;  size_t title_len;
     const char *docno;  size_t docno_len;  /* the document number (field or found) */
     const char *body;   size_t body_len;
+    const char *enact;  size_t enact_len;  /* organ of the enactment line (textparse.h) */
     uint32_t region_hint; /* from <region code>, 0 if none */
     int year;             /* document year, 0 if unknown (then: latest names) */
 } pm_issuer_input;
@@ -88,5 +90,12 @@ typedef struct pm_issuer_result {
  * as PM_LEVEL_UNKNOWN / code 0. Thread-safe (g is read-only). */
 void pm_issuer_resolve(const pm_gazetteer *g, const pm_issuer_input *in,
                        pm_issuer_result *out);
+
+/* Traditional character cp folded to the simplified one the gazetteer is written in (the
+ * issuer resolver's table); other code points are returned unchanged. */
+uint32_t pm_gaz_fold_trad(uint32_t cp);
+/* Bytes of the chain of division names (full names or aliases, each inside the previous:
+ * "广东省深圳市", "深圳") that s starts with; 0 = none. Names of any year count. */
+size_t pm_gaz_name_prefix(const pm_gazetteer *g, const char *s, size_t n);
 
 #endif

@@ -24,6 +24,10 @@ typedef struct pm_gen_options {
     int level;              /* gzip level (default 6) */
     uint32_t giant;         /* documents made larger than giant_bytes (default 0) */
     uint64_t giant_bytes;   /* default 65 MiB: beyond the reader's 64 MiB document cap */
+    double copy_rate;       /* share of documents whose body copies (whole or 50-90% of)
+                               an earlier one of the same file; truth_reuse.tsv (default 0;
+                               a copy's truth_documents categories are its own draw, not
+                               the copied text's) */
 } pm_gen_options;
 
 void pm_gen_options_default(pm_gen_options *o);
@@ -36,8 +40,8 @@ typedef struct pm_gen_summary {
     double gzip_seconds; /* compressing and writing, summed over threads */
 } pm_gen_summary;
 
-/* Writes OUTDIR/corpus-NNNNN.xml.gz, truth_documents.tsv, truth_cascades.tsv and
- * truth_rejects.tsv. */
+/* Writes OUTDIR/corpus-NNNNN.xml.gz, truth_documents.tsv, truth_cascades.tsv,
+ * truth_rejects.tsv and, with copy_rate > 0, truth_reuse.tsv. */
 pm_status pm_gen_run(const pm_gen_options *o, pm_gen_summary *sum, pm_errctx *err);
 
 #endif

@@ -93,7 +93,8 @@ typedef struct pm_format {
     void (*parse_free)(void *scratch);
 } pm_format;
 
-/* Fills a reject: code, offset, doc id (cut to fit, control characters made spaces; id may
+/* Fills a reject: code, offset, doc id (cut to fit on a character boundary, control
+ * characters made spaces; id may
  * be NULL) and a printf-style detail. */
 void pm_reject_set(pm_reject *r, pm_status code, uint64_t off, const char *id, size_t idlen,
                    const char *fmt, ...)

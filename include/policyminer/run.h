@@ -21,6 +21,7 @@
 #include "policyminer/dict.h"
 #include "policyminer/diffusion.h"
 #include "policyminer/reader.h"
+#include "policyminer/reuse.h"
 #include "policyminer/status.h"
 
 typedef struct pm_run_progress {
@@ -55,6 +56,7 @@ typedef struct pm_run_options {
      * NULL = no state. state_verify: always compare content hashes. */
     const char *state_dir;
     int state_verify;
+    pm_reuse_options reuse;      /* text reuse (reuse.h); part of the refresh fingerprint */
 } pm_run_options;
 
 void pm_run_options_default(pm_run_options *o);
@@ -82,6 +84,13 @@ typedef struct pm_run_summary {
     uint64_t state_removed;      /* stored files dropped: their input is gone */
     uint64_t records_skipped;    /* skipped by design, not documents: WARC records other than
                                   * HTML responses, blank JSON lines */
+    /* discovered policies (issue 14): candidates kept and cut by the per-document cap,
+     * documents with one, and the corpus-wide name table (kept, dropped when full,
+     * joined to a named experiment, cascades written) */
+    struct {
+        uint64_t candidates, cut_per_doc, docs_with_candidates;
+        uint64_t names, names_dropped, joined, cascades;
+    } discovery;
     int threads;
     pm_run_stats stats;
 } pm_run_summary;
@@ -106,6 +115,7 @@ typedef struct pm_merge_options {
     int no_diffusion;
     int partial;
     const char *command_line;
+    pm_reuse_options reuse;      /* must be what the shards ran with */
     int lock_held;               /* the caller holds outdir's pm_dirlock (MPI rank 0) */
 } pm_merge_options;
 

@@ -36,7 +36,8 @@ void pm_outfile_keep_partial(pm_outfile *f);
 
 /* ---- fields -------------------------------------------------------------------------- */
 /* Appends s as one TSV field: tab/CR/LF -> space, other C0 controls dropped, cut at max
- * bytes on a character boundary (max 0 = no cap). */
+ * bytes on a character boundary (max 0 = no cap); a field holding '"' is wrapped in
+ * quotes with inner quotes doubled (RFC 4180), so every common reader reads it back. */
 pm_status pm_tsv_field(pm_buf *out, const char *s, size_t n, size_t max);
 
 /* ---- documents.tsv -------------------------------------------------------------------- */

@@ -38,7 +38,7 @@ typedef enum pm_status {
     PM_ERR_TRUNCATED_DOC = 24, /* document cut off by end of input */
     PM_ERR_TOO_MANY_DOCS = 25, /* per-file document cap reached */
     PM_ERR_LOOP = 26,          /* directory loop (symlink) */
-    PM_ERR_DUP_CONTENT = 27,   /* same title and body as an earlier document */
+    PM_ERR_DUP_CONTENT = 27,   /* re-crawl: same text, issuer, 文号 and date as an earlier one */
     PM_ERR_STATE = 28,         /* state or partial output unusable or inconsistent */
     PM_ERR_JSON = 29,          /* JSON Lines: a line that is not a JSON object, or a bad field */
     PM_ERR_WARC = 30,          /* malformed WARC record (headers, length, framing) */

@@ -24,6 +24,20 @@ int pm_date_parse_cn(const char *s, size_t n, int32_t *ymd, size_t *used);
  * final `tail` bytes of text (tail 0 = 600). Used for the signature block. */
 int pm_date_find_closing(const char *text, size_t n, size_t tail, int32_t *ymd);
 
+/* The enactment line of a law or regulation: in the head of the body (before its first
+ * article or chapter, at most 12 lines / 3 KB), the first line that opens with a Chinese
+ * date (optionally inside （ ）) and records an adoption, approval or promulgation - 通过,
+ * 批准, 公布, 发布 or a 会议 - rather than a later 修正 / 修订 or only a 施行 date (a
+ * province's 批准 of a city's act comes after the city's own adoption line): "2018年4月27日 第十三届全国人民代表大会常务委员会第二次会议通过",
+ * "2008年1月31日 中华人民共和国国务院令第517号公布". Sets the organ span (between the
+ * date and the verb; may be empty) relative to text, and the date. */
+typedef struct pm_enactment {
+    size_t organ_start, organ_end;
+    size_t line_start, line_end;
+    int32_t ymd;
+} pm_enactment;
+int pm_enactment_find(const char *text, size_t n, pm_enactment *out);
+
 /* Year range accepted anywhere: 1949..2100. */
 #define PM_YEAR_MIN 1949
 #define PM_YEAR_MAX 2100

@@ -14,6 +14,8 @@
 struct pm_classifier {
     pm_dictset *dicts;
     pm_gazetteer *gaz;
+    const pm_pname_pack *pack; /* policy-name rules (issue 14); state NULL = off */
+    void *pack_state;
 };
 
 struct pm_classify_scratch {
@@ -31,6 +33,7 @@ const char *pm_date_source_key(pm_date_source s)
     case PM_DSRC_FIELD: return "field";
     case PM_DSRC_SIGNATURE: return "signature";
     case PM_DSRC_DOCNO: return "docno";
+    case PM_DSRC_ENACTMENT: return "enactment";
     }
     return "";
 }
@@ -48,6 +51,9 @@ pm_status pm_classifier_load(pm_classifier **out, const char *dict_dir,
                            "more than %d dictionary dimensions", PM_MAX_DIMS);
     if (st == PM_OK)
         st = pm_gaz_load(&c->gaz, dict_dir, err);
+    c->pack = &pm_pname_pack_cn;
+    if (st == PM_OK)
+        st = c->pack->load(&c->pack_state, dict_dir, err);
     if (st != PM_OK) {
         pm_classifier_free(c);
         return st;
@@ -62,10 +68,25 @@ void pm_classifier_free(pm_classifier *c)
         return;
     pm_dictset_free(c->dicts);
     pm_gaz_free(c->gaz);
+    if (c->pack)
+        c->pack->free(c->pack_state);
     free(c);
 }
 
 const pm_dictset *pm_classifier_dicts(const pm_classifier *c) { return c->dicts; }
+const char *pm_classifier_pname_checksum(const pm_classifier *c)
+{
+    return c->pack->checksum(c->pack_state);
+}
+
+void pm_classify_pnames(const pm_classifier *c, const pm_doc *doc, const pm_record *rec,
+                        pm_pnames *out, pm_pname_explain_fn explain, void *ud)
+{
+    memset(out, 0, sizeof *out);
+    pm_pname_input pi = {doc->title.p, doc->title.len, doc->body.p, doc->body.len,
+                         rec->issuer.issuer, rec->issuer.issuer_len, rec->year};
+    c->pack->extract(c->pack_state, c->gaz, &pi, out, explain, ud);
+}
 const pm_gazetteer *pm_classifier_gazetteer(const pm_classifier *c) { return c->gaz; }
 
 pm_status pm_classify_scratch_create(pm_classify_scratch **out, const pm_classifier *c)
@@ -208,10 +229,18 @@ pm_status pm_classify(const pm_classifier *c, pm_classify_scratch *s, const pm_d
     int have_dn = 0;
     find_docno(doc, &out->docno, &dn, &have_dn);
 
+    /* A law's first adoption or promulgation line names its issuer and its date (later
+     * amendments do not: the organ that revises a law is not a new issuer). */
+    pm_enactment en;
+    int have_en = doc->body.len && pm_enactment_find(doc->body.p, doc->body.len, &en);
+
     /* Date evidence, strongest first. */
     int32_t ymd = 0;
     if (doc->date.len && pm_date_parse_iso(doc->date.p, doc->date.len, &ymd)) {
         out->date_source = PM_DSRC_FIELD;
+    } else if (have_en) {
+        ymd = en.ymd;
+        out->date_source = PM_DSRC_ENACTMENT;
     } else if (doc->body.len && pm_date_find_closing(doc->body.p, doc->body.len, 0, &ymd)) {
         out->date_source = PM_DSRC_SIGNATURE;
     } else if (have_dn && dn.year >= PM_YEAR_MIN && dn.year <= PM_YEAR_MAX) {
@@ -226,6 +255,8 @@ pm_status pm_classify(const pm_classifier *c, pm_classify_scratch *s, const pm_d
         .title = doc->title.p, .title_len = doc->title.len,
         .docno = out->docno.p, .docno_len = out->docno.len,
         .body = doc->body.p, .body_len = doc->body.len,
+        .enact = have_en ? doc->body.p + en.organ_start : NULL,
+        .enact_len = have_en ? en.organ_end - en.organ_start : 0,
         .region_hint = parse_code(doc->region_code),
         .year = out->year,
     };
@@ -233,6 +264,7 @@ pm_status pm_classify(const pm_classifier *c, pm_classify_scratch *s, const pm_d
 
     out->n_chars = count_code_points(doc->body.p, doc->body.len);
     find_citations(c, doc->body.p, doc->body.len, out);
+    pm_classify_pnames(c, doc, out, &out->pnames, NULL, NULL);
 
     /* Title and body are matched separately (no copy) and their category sets OR-ed. */
     size_t nd = pm_dictset_ndims(c->dicts);

@@ -330,12 +330,31 @@ static int is_date_line(const char *s, size_t n)
     return pm_date_parse_cn(s, n, &ymd, &used) || pm_date_parse_iso(s, n, &ymd);
 }
 
+/* A signature line names an organ and/or a date and nothing else: a line that holds a
+ * sentence (。；，：、！？ or an article's 第…条) is body text, never a signature - else the
+ * last clause of a long law ("…台湾同胞投资企业投诉事项的；") was read as its issuer. */
+static int is_sentence(const char *l, size_t ll)
+{
+    static const char *const punct[] = {"。", "；", "，", "：", "、", "！", "？", ";", ":"};
+    for (size_t i = 0; i < sizeof punct / sizeof punct[0]; i++)
+        if (memmem(l, ll, punct[i], strlen(punct[i])))
+            return 1;
+    if (ll >= 6 && memcmp(l, "第", 3) == 0) {
+        const char *t = memmem(l, ll < 30 ? ll : 30, "条", 3);
+        if (t)
+            return 1;
+    }
+    return 0;
+}
+
 /* The signature block: the organ line near the end of the body. */
 static int resolve_signature(const pm_gazetteer *g, const char *b, size_t n, int year,
                              uint32_t hint, pm_issuer_result *r)
 {
     size_t end = n, lines = 0;
     size_t floor = n > 600 ? n - 600 : 0;
+    while (floor > 0 && !boundary(b, n, floor)) /* never start a line inside a character */
+        floor++;
     while (end > floor && lines < 8) {
         size_t start = end;
         while (start > floor && b[start - 1] != '\n')
@@ -348,7 +367,7 @@ static int resolve_signature(const pm_gazetteer *g, const char *b, size_t n, int
             l++;
             ll--;
         }
-        if (ll && ll <= 120 && !is_date_line(l, ll) &&
+        if (ll && ll <= 120 && !is_date_line(l, ll) && !is_sentence(l, ll) &&
             strncmp(l, "（", 3) != 0 && *l != '(') {
             lines++;
             if (resolve_organ(g, l, ll, year, hint, r)) {
@@ -360,6 +379,29 @@ static int resolve_signature(const pm_gazetteer *g, const char *b, size_t n, int
         if (start == 0)
             break;
         end = start - 1;
+    }
+    return 0;
+}
+
+/* A title in a legislative form (…法, …条例, …规定, …办法, …细则, …规则, …解释, …决定, a
+ * trailing （试行） or （二） aside). Local legislation carries its jurisdiction in its title
+ * (青岛市…条例), so such a title with no region and no other evidence is national law. */
+static int legislative_title(const char *t, size_t n)
+{
+    while (n >= 3 && (memcmp(t + n - 3, "）", 3) == 0 || t[n - 1] == ')')) {
+        size_t open = n;
+        while (open > 0 && memcmp(t + open - (open >= 3 ? 3 : open), "（", 3) != 0 &&
+               t[open - 1] != '(')
+            open--;
+        if (open == 0)
+            return 0;
+        n = t[open - 1] == '(' ? open - 1 : open - 3;
+    }
+    static const char *const forms[] = {"法", "条例", "规定", "办法", "细则", "规则", "解释", "决定"};
+    for (size_t i = 0; i < sizeof forms / sizeof forms[0]; i++) {
+        size_t l = strlen(forms[i]);
+        if (n > l && memcmp(t + n - l, forms[i], l) == 0)
+            return 1;
     }
     return 0;
 }
@@ -377,6 +419,16 @@ static void resolve_all(const pm_gazetteer *g, const pm_issuer_input *in, pm_iss
             out->source = PM_ISRC_FIELD;
             return;
         }
+    }
+    /* a law: the body that adopted or promulgated it (a city's act approved by its
+     * province is the city's; the approving line is never the enactment line) */
+    if (in->enact_len && resolve_organ(g, in->enact, in->enact_len, y, hint, out)) {
+        if (!in->issuer_len) {
+            out->issuer = in->enact;
+            out->issuer_len = in->enact_len;
+        }
+        out->source = PM_ISRC_ENACTMENT;
+        return;
     }
     if (in->title_len) {
         const char *t = in->title;
@@ -429,6 +481,11 @@ static void resolve_all(const pm_gazetteer *g, const pm_issuer_input *in, pm_iss
     }
     if (hint && from_code(g, hint, y, out)) {
         out->source = PM_ISRC_HINT;
+        return;
+    }
+    if (in->title_len && legislative_title(in->title, in->title_len)) {
+        set_central(out);
+        out->source = PM_ISRC_TITLE;
         return;
     }
     out->level = PM_LEVEL_UNKNOWN;
@@ -558,6 +615,15 @@ static uint32_t fold_cp(uint32_t cp)
             hi = mid;
     }
     return cp;
+}
+
+/* For policy-name discovery (issue 14): the same fold and the same name chains, public. */
+uint32_t pm_gaz_fold_trad(uint32_t cp) { return fold_cp(cp); }
+
+size_t pm_gaz_name_prefix(const pm_gazetteer *g, const char *s, size_t n)
+{
+    cand c;
+    return chain(g, s, n, &c);
 }
 
 /* Copies s[0..n) (at most cap bytes, cut at a character boundary) into buf with traditional

@@ -3,15 +3,16 @@
  * For a pattern P it computes a set L of byte strings such that every match of P
  * contains at least one string of L (a "necessary OR-set"); the scanner then runs P only
  * on texts where some string of L occurs. The analysis is deliberately conservative:
- * under a leading (?i), a letter with case outside ASCII ends a literal (the scanners fold
- * ASCII only); anything it does not fully understand (inline options other than a leading (?i), backreferences, \Q…\E, hex
+ * anything it does not fully understand (inline options other than a leading (?i), backreferences, \Q…\E, hex
  * escapes, a branch with no literal of at least 3 bytes) makes the pattern "always run",
  * which costs speed, never correctness.
  */
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "prefilter.h"
+#include "casefold_table.h"
 
 #define MIN_LIT 3   /* bytes: one CJK character, or three ASCII */
 #define MAX_ALTS 64 /* literals in one OR-set */
@@ -51,37 +52,7 @@ typedef struct parser {
     const char *p;
     size_t n, i;
     int bail;
-    int caseless; /* a leading (?i) */
 } parser;
-
-/* Whether a non-ASCII code point may have another case. The scanners fold ASCII only, so
- * under (?i) such a character cannot be part of a required literal (Субсидии must still
- * find (?i)субсиди). Conservative: everything outside the caseless CJK, kana, Hangul and
- * fullwidth-punctuation ranges counts as cased. */
-static int cased_cp(uint32_t cp)
-{
-    if (cp < 0x80)
-        return 0;
-    if ((cp >= 0x2E80 && cp <= 0x9FFF) || (cp >= 0xAC00 && cp <= 0xD7AF) ||
-        (cp >= 0xF900 && cp <= 0xFAFF) || (cp >= 0xFE30 && cp <= 0xFE4F) ||
-        (cp >= 0xFF01 && cp <= 0xFF20) || (cp >= 0xFF3B && cp <= 0xFF40) ||
-        (cp >= 0xFF5B && cp <= 0xFFEF) || (cp >= 0x20000 && cp <= 0x3FFFF))
-        return 0;
-    return 1;
-}
-
-static uint32_t utf8_cp(const char *s, size_t l)
-{
-    const unsigned char *u = (const unsigned char *)s;
-    if (l == 2)
-        return (uint32_t)(u[0] & 0x1F) << 6 | (u[1] & 0x3F);
-    if (l == 3)
-        return (uint32_t)(u[0] & 0x0F) << 12 | (uint32_t)(u[1] & 0x3F) << 6 | (u[2] & 0x3F);
-    if (l == 4)
-        return (uint32_t)(u[0] & 0x07) << 18 | (uint32_t)(u[1] & 0x3F) << 12 |
-               (uint32_t)(u[2] & 0x3F) << 6 | (u[3] & 0x3F);
-    return u[0];
-}
 
 static int utf8_len(unsigned char c)
 {
@@ -293,14 +264,6 @@ static void parse_seq(parser *ps, lits *best)
                 ps->bail = 1;
                 break;
             }
-            if (ps->caseless && cased_cp(utf8_cp(ps->p + ps->i, ll))) {
-                /* not a literal the scan can fold: the run ends here, as at a class */
-                ps->i += ll;
-                flush_run(&r, best);
-                if (is_quant_start(ps) && read_quant(ps) < 0)
-                    ps->bail = 1;
-                continue;
-            }
             memcpy(lit, ps->p + ps->i, ll);
             ps->i += ll;
         }
@@ -360,18 +323,143 @@ static void parse_alt(parser *ps, lits *out)
         lits_free(out);
 }
 
+/* ---- caseless literals ---------------------------------------------------------------
+ * The scanners fold ASCII case only, but PCRE2 (UTF + UCP) matches a (?i) pattern by
+ * Unicode case folding: субсиди must also find Субсидии, and k must find the Kelvin sign.
+ * So a caseless literal is cut to a window of at most CF_BUDGET case variants and scanned
+ * in each of them (any substring of a required literal is required too); a literal with
+ * no such window of MIN_LIT bytes makes the pattern always run. */
+#define CF_BUDGET 8
+
+static int cf_set(uint32_t cp)
+{
+    size_t lo = 0, hi = sizeof pm_cf_index / sizeof pm_cf_index[0];
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        if (pm_cf_index[mid].cp == cp)
+            return pm_cf_index[mid].set;
+        if (pm_cf_index[mid].cp < cp)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return -1;
+}
+
+/* The forms cp takes for a scanner that folds ASCII: cp alone, or its set with ASCII
+ * members lower-cased and repeats dropped. Returns the count (1..PM_CF_SET_MAX). */
+static size_t cf_variants(uint32_t cp, uint32_t out[PM_CF_SET_MAX])
+{
+    int s = cf_set(cp);
+    if (s < 0) {
+        out[0] = cp;
+        return 1;
+    }
+    size_t n = 0;
+    for (const uint32_t *m = pm_cf_sets[s]; *m; m++) {
+        uint32_t v = *m >= 'A' && *m <= 'Z' ? *m - 'A' + 'a' : *m;
+        size_t k = 0;
+        while (k < n && out[k] != v)
+            k++;
+        if (k == n)
+            out[n++] = v;
+    }
+    return n;
+}
+
+static size_t utf8_decode(const unsigned char *p, size_t n, uint32_t *cp)
+{
+    size_t l = (size_t)utf8_len(p[0]);
+    if (l > n)
+        l = 1;
+    uint32_t v = l == 1 ? p[0] : p[0] & (0x7F >> l);
+    for (size_t i = 1; i < l; i++)
+        v = v << 6 | (p[i] & 0x3F);
+    *cp = v;
+    return l;
+}
+
+static size_t utf8_encode(uint32_t cp, char *out)
+{
+    if (cp < 0x80) {
+        out[0] = (char)cp;
+        return 1;
+    }
+    if (cp < 0x800) {
+        out[0] = (char)(0xC0 | cp >> 6);
+        out[1] = (char)(0x80 | (cp & 0x3F));
+        return 2;
+    }
+    if (cp < 0x10000) {
+        out[0] = (char)(0xE0 | cp >> 12);
+        out[1] = (char)(0x80 | (cp >> 6 & 0x3F));
+        out[2] = (char)(0x80 | (cp & 0x3F));
+        return 3;
+    }
+    out[0] = (char)(0xF0 | cp >> 18);
+    out[1] = (char)(0x80 | (cp >> 12 & 0x3F));
+    out[2] = (char)(0x80 | (cp >> 6 & 0x3F));
+    out[3] = (char)(0x80 | (cp & 0x3F));
+    return 4;
+}
+
+/* Appends every case variant of the best window of s[0..n) to out; 0 = no window. */
+static int cf_expand(const char *s, size_t n, lits *out)
+{
+    enum { MAXCP = 256 };
+    uint32_t cps[MAXCP];
+    size_t off[MAXCP + 1], nvar[MAXCP], m = 0;
+    for (size_t i = 0; i < n && m < MAXCP;) {
+        uint32_t v[PM_CF_SET_MAX];
+        off[m] = i;
+        i += utf8_decode((const unsigned char *)s + i, n - i, &cps[m]);
+        nvar[m] = cf_variants(cps[m], v);
+        off[++m] = i;
+    }
+    /* the longest window (in bytes) whose variant count stays within the budget */
+    size_t best_a = 0, best_b = 0, best_bytes = 0, best_prod = 0;
+    for (size_t a = 0; a < m; a++) {
+        size_t prod = 1;
+        for (size_t b = a; b < m; b++) {
+            prod *= nvar[b];
+            if (prod > CF_BUDGET)
+                break;
+            size_t bytes = off[b + 1] - off[a];
+            if (bytes > best_bytes || (bytes == best_bytes && prod < best_prod)) {
+                best_a = a, best_b = b + 1, best_bytes = bytes, best_prod = prod;
+            }
+        }
+    }
+    if (best_bytes < MIN_LIT || out->count + best_prod > MAX_ALTS)
+        return 0;
+    for (size_t k = 0; k < best_prod; k++) {
+        char *lit = malloc((best_b - best_a) * 4);
+        if (!lit)
+            return 0;
+        size_t w = 0, rest = k;
+        for (size_t c = best_a; c < best_b; c++) {
+            uint32_t v[PM_CF_SET_MAX];
+            size_t nv = cf_variants(cps[c], v);
+            w += utf8_encode(v[rest % nv], lit + w);
+            rest /= nv;
+        }
+        out->s[out->count] = lit;
+        out->n[out->count++] = w;
+    }
+    return 1;
+}
+
 int pm_litextract(const char *pattern, size_t n, pm_litset *out)
 {
-    /* A leading (?i) is fine: the scanner folds ASCII case, so lower-cased literals
-     * still find every case variant (PCRE2 then confirms); letters with case outside
-     * ASCII (Cyrillic, Greek, accented Latin) are never part of a literal then. */
+    /* A leading (?i) is fine: ASCII letters are lower-cased (the scanners fold ASCII) and
+     * other cased letters are scanned in each of their case variants (cf_expand). */
     int caseless = 0;
     if (n >= 4 && memcmp(pattern, "(?i)", 4) == 0) {
         pattern += 4;
         n -= 4;
         caseless = 1;
     }
-    parser ps = {pattern, n, 0, 0, caseless};
+    parser ps = {pattern, n, 0, 0};
     lits l = {.count = 0};
     parse_alt(&ps, &l);
     if (ps.bail || ps.i != n || l.none || !l.count) {
@@ -379,11 +467,24 @@ int pm_litextract(const char *pattern, size_t n, pm_litset *out)
         out->count = 0;
         return 0;
     }
-    out->count = l.count;
-    for (size_t i = 0; i < l.count; i++) {
+    for (size_t i = 0; i < l.count; i++)
         for (size_t k = 0; k < l.n[i]; k++)
             if (l.s[i][k] >= 'A' && l.s[i][k] <= 'Z')
                 l.s[i][k] = (char)(l.s[i][k] - 'A' + 'a');
+    if (caseless) {
+        lits x = {.count = 0};
+        for (size_t i = 0; i < l.count; i++)
+            if (!cf_expand(l.s[i], l.n[i], &x)) {
+                lits_free(&x);
+                lits_free(&l);
+                out->count = 0;
+                return 0;
+            }
+        lits_free(&l);
+        l = x;
+    }
+    out->count = l.count;
+    for (size_t i = 0; i < l.count; i++) {
         out->s[i] = l.s[i];
         out->n[i] = l.n[i];
     }
@@ -569,7 +670,7 @@ size_t pm_pattern_maxlen(const char *pattern, size_t n)
         n -= 4;
         caseless = 1;
     }
-    parser ps = {pattern, n, 0, 0, 0};
+    parser ps = {pattern, n, 0, 0};
     size_t m = max_alt(&ps, caseless);
     return ps.bail || ps.i != n ? UNBOUNDED : m;
 }

@@ -392,3 +392,70 @@ int pm_docno_find(const char *text, size_t n, pm_docno *out)
     }
     return 0;
 }
+
+/* ---- enactment lines ----------------------------------------------------------------- */
+
+static const char *find_in(const char *s, size_t n, const char *w)
+{
+    return memmem(s, n, w, strlen(w));
+}
+
+static int starts(const char *s, size_t n, const char *w)
+{
+    size_t l = strlen(w);
+    return n >= l && memcmp(s, w, l) == 0;
+}
+
+int pm_enactment_find(const char *text, size_t n, pm_enactment *out)
+{
+    size_t lim = n < 3072 ? n : 3072, pos = 0;
+    for (int lines = 0; pos < lim && lines < 12;) {
+        const char *nl = memchr(text + pos, '\n', n - pos);
+        size_t end = nl ? (size_t)(nl - text) : n, a = pos;
+        pos = end + 1;
+        while (a < end && (text[a] == ' ' || text[a] == '\t' || text[a] == '\r'))
+            a++;
+        if (a == end)
+            continue;
+        lines++;
+        const char *l = text + a;
+        size_t ll = end - a;
+        /* the articles begin: no enactment line after them */
+        if (starts(l, ll, "第一条") || starts(l, ll, "第一章") || starts(l, ll, "#"))
+            return 0;
+        size_t off = 0;
+        if (starts(l, ll, "（"))
+            off = 3;
+        else if (*l == '(')
+            off = 1;
+        int32_t ymd;
+        size_t used;
+        if (!pm_date_parse_cn(l + off, ll - off, &ymd, &used))
+            continue;
+        size_t o = off + used;
+        /* the verb that closes this record; a line of several records ends the first */
+        static const char *const verbs[] = {"通过", "公布", "发布", "会议", "批准"};
+        const char *v = NULL;
+        for (size_t i = 0; i < sizeof verbs / sizeof verbs[0]; i++) {
+            const char *k = find_in(l + o, ll - o, verbs[i]);
+            if (k && (!v || k < v))
+                v = k;
+        }
+        if (!v)
+            continue; /* 施行 only */
+        const char *m1 = find_in(l + o, (size_t)(v - l) - o, "修正");
+        const char *m2 = find_in(l + o, (size_t)(v - l) - o, "修订");
+        const char *m3 = find_in(l + o, (size_t)(v - l) - o, "修改");
+        if (m1 || m2 || m3)
+            continue; /* an amendment is not the enactment */
+        while (o < ll && (l[o] == ' ' || l[o] == '\t'))
+            o++;
+        out->organ_start = a + o;
+        out->organ_end = (size_t)(v - text);
+        out->line_start = a;
+        out->line_end = end;
+        out->ymd = ymd;
+        return 1;
+    }
+    return 0;
+}

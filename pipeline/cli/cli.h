@@ -9,6 +9,8 @@ int pm_cmd_dict(int argc, char **argv);
 int pm_cmd_gen(int argc, char **argv);
 int pm_cmd_merge(int argc, char **argv);
 int pm_cmd_netinf(int argc, char **argv);
+int pm_cmd_report(int argc, char **argv);
+int pm_cmd_export(int argc, char **argv);
 
 #ifndef PM_VERSION
 #define PM_VERSION "0.0.0"

@@ -58,3 +58,44 @@ const char *pm_cli_default_dict_dir(void)
     }
     return PM_DATADIR "/dictionaries";
 }
+
+static int parse_share(const char *s, double *out)
+{
+    char *end = NULL;
+    *out = strtod(s, &end);
+    return !end || *end || end == s || !(*out >= 0) || !(*out <= 1);
+}
+
+int pm_cli_reuse_option(int c, const char *arg, pm_reuse_options *r)
+{
+    uint64_t v;
+    switch (c) {
+    case PM_CLI_OPT_REUSE: r->enabled = 1; return 0;
+    case PM_CLI_OPT_NOREUSE: r->enabled = 0; return 0;
+    case PM_CLI_OPT_REUSE_THRESHOLD: return parse_share(arg, &r->threshold);
+    case PM_CLI_OPT_REUSE_BOILER:
+        return parse_share(arg, &r->boilerplate_share) || !(r->boilerplate_share > 0);
+    case PM_CLI_OPT_REUSE_MAXCHARS:
+        if (pm_cli_parse_size(arg, &v) || v < 5 || v > (1u << 20))
+            return 1;
+        r->max_chars = (uint32_t)v;
+        return 0;
+    case PM_CLI_OPT_REUSE_MINCHARS:
+        if (pm_cli_parse_size(arg, &v) || v > (1u << 20))
+            return 1;
+        r->min_chars = (uint32_t)v;
+        return 0;
+    case PM_CLI_OPT_REUSE_BUCKET:
+        if (pm_cli_parse_size(arg, &v) || v < 2 || v > (1u << 20))
+            return 1;
+        r->bucket_cap = (uint32_t)v;
+        return 0;
+    case PM_CLI_OPT_REUSE_CAND:
+        if (pm_cli_parse_size(arg, &v) || !v)
+            return 1;
+        r->max_candidates = v;
+        return 0;
+    case PM_CLI_OPT_REUSE_EXHAUSTIVE: r->exhaustive = 1; return 0;
+    default: return -1;
+    }
+}

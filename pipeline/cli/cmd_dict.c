@@ -81,8 +81,19 @@ static const char *isrc_key(pm_issuer_source s)
     case PM_ISRC_DOCNO: return "document number";
     case PM_ISRC_SIGNATURE: return "signature block";
     case PM_ISRC_HINT: return "region hint";
+    case PM_ISRC_ENACTMENT: return "enactment line";
     }
     return "?";
+}
+
+/* One accepted policy-name span: which rule, where (the title is read folded: full width
+ * to half width, traditional to simplified), and the name it gave. */
+static void print_pname(void *ud, const char *rule, int in_title, size_t start, size_t end,
+                        const char *name)
+{
+    (void)ud;
+    printf("policy   %s  %s[%zu,%zu)  -> %s\n", rule, in_title ? "title(folded)" : "body", start,
+           end, name);
 }
 
 /* Reads FILE until the document DOC_ID; prints it. Returns the exit status. */
@@ -169,6 +180,19 @@ static int explain_file(const char *path, const char *want, pm_classifier *cls)
             }
             printf("\n");
         }
+        /* Candidate policy names (policy_names_cn.tsv): every accepted span, then the
+         * record's list, which must be what the run stores. */
+        pm_pnames pn;
+        pm_classify_pnames(cls, &doc, &r, &pn, print_pname, NULL);
+        printf("policies");
+        for (unsigned k = 0; k < r.pnames.n; k++)
+            printf(" %s(%s)", r.pnames.v[k].s,
+                   pm_pname_source_key((pm_pname_source)r.pnames.v[k].source));
+        if (r.pnames.cut)
+            printf("  (+%u beyond the cap of %d)", r.pnames.cut, PM_MAX_PNAMES);
+        printf("\n");
+        if (pn.n != r.pnames.n || memcmp(pn.v, r.pnames.v, pn.n * sizeof *pn.v) != 0)
+            rc = PM_EXIT_RUN_ERROR;
         if (rc != PM_EXIT_OK)
             fprintf(stderr, "policyminer dict explain: audit and run disagree (a bug)\n");
         break;

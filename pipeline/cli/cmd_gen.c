@@ -20,6 +20,8 @@ static void gen_usage(FILE *f)
           "      --gzip-level L      1..9 (default 6)\n"
           "      --giant N           also plant N giant documents (rejected as doc_too_big)\n"
           "      --giant-bytes B     size of a giant document (default 65M, K/M/G suffixes)\n"
+          "      --copies R          share of documents that copy an earlier one's body,\n"
+          "                          whole or 50-90% of it (default 0): truth_reuse.tsv\n"
           "  -d, --dict DIR          dictionary directory\n"
           "  -j, --threads N         threads (default: all cores; output does not depend on it)\n"
           "  -h, --help              this help\n",
@@ -28,13 +30,14 @@ static void gen_usage(FILE *f)
 
 int pm_cmd_gen(int argc, char **argv)
 {
-    enum { O_SEED = 256, O_DPF, O_BAD, O_LEVEL, O_GIANT, O_GIANT_BYTES };
+    enum { O_SEED = 256, O_DPF, O_BAD, O_LEVEL, O_GIANT, O_GIANT_BYTES, O_COPIES };
     static const struct option opts[] = {
         {"docs", required_argument, 0, 'n'},  {"output", required_argument, 0, 'o'},
         {"seed", required_argument, 0, O_SEED}, {"docs-per-file", required_argument, 0, O_DPF},
         {"bad-rate", required_argument, 0, O_BAD}, {"gzip-level", required_argument, 0, O_LEVEL},
         {"dict", required_argument, 0, 'd'},  {"threads", required_argument, 0, 'j'},
         {"giant", required_argument, 0, O_GIANT}, {"giant-bytes", required_argument, 0, O_GIANT_BYTES},
+        {"copies", required_argument, 0, O_COPIES},
         {"help", no_argument, 0, 'h'},         {0, 0, 0, 0}};
     pm_gen_options o;
     pm_gen_options_default(&o);
@@ -56,6 +59,7 @@ int pm_cmd_gen(int argc, char **argv)
         case O_LEVEL: bad = pm_cli_parse_size(optarg, &v) || v < 1 || v > 9; o.level = (int)v; break;
         case O_GIANT: bad = pm_cli_parse_size(optarg, &v) || v > 1000; o.giant = (uint32_t)v; break;
         case O_GIANT_BYTES: bad = pm_cli_parse_size(optarg, &v) || v < 1024 || v > ((uint64_t)1 << 30); o.giant_bytes = v; break;
+        case O_COPIES: o.copy_rate = strtod(optarg, &end); bad = !end || *end || o.copy_rate < 0 || o.copy_rate > 1; break;
         case 'h': gen_usage(stdout); return PM_EXIT_OK;
         default: gen_usage(stderr); return PM_EXIT_USAGE;
         }

@@ -21,9 +21,11 @@ static void merge_usage(FILE *f)
           "      --partial             allow a subset of the shards; write a combined part.pmb\n"
           "                            to merge again later instead of the tables\n"
           "      --no-diffusion        skip the diffusion tables\n"
+          PM_CLI_REUSE_USAGE
           "      --no-generic-policies diffusion over named experiments only\n"
           "      --window YEARS        edges.tsv: max lag between adopters (default 5)\n"
           "      --netinf-edges K, --netinf-model M, --netinf-alpha A, --eha-panel,\n"
+          "      --min-adopters N, --max-policy-names N, --no-discovery,\n"
           "      --officials FILE      the diffusion options of `policyminer run`: the\n"
           "                            diffusion tables are derived here, not in the shards\n"
           "  -q, --quiet               no summary\n"
@@ -34,7 +36,8 @@ static void merge_usage(FILE *f)
 }
 
 enum { OPT_PARTIAL = 256, OPT_NODIFF, OPT_NOGENERIC, OPT_WINDOW, OPT_NETINF_EDGES,
-       OPT_NETINF_MODEL, OPT_NETINF_ALPHA, OPT_EHA, OPT_OFFICIALS };
+       OPT_NETINF_MODEL, OPT_NETINF_ALPHA, OPT_EHA, OPT_OFFICIALS,
+       OPT_MIN_ADOPTERS, OPT_MAX_NAMES, OPT_NODISCOVER };
 
 int pm_cmd_merge(int argc, char **argv)
 {
@@ -50,6 +53,10 @@ int pm_cmd_merge(int argc, char **argv)
         {"netinf-alpha", required_argument, 0, OPT_NETINF_ALPHA},
         {"eha-panel", no_argument, 0, OPT_EHA},
         {"officials", required_argument, 0, OPT_OFFICIALS},
+        {"min-adopters", required_argument, 0, OPT_MIN_ADOPTERS},
+        {"max-policy-names", required_argument, 0, OPT_MAX_NAMES},
+        {"no-discovery", no_argument, 0, OPT_NODISCOVER},
+        PM_CLI_REUSE_LONGOPTS,
         {0, 0, 0, 0}};
     pm_merge_options o;
     pm_merge_options_default(&o);
@@ -58,8 +65,13 @@ int pm_cmd_merge(int argc, char **argv)
     uint64_t v;
     optind = 1;
     while ((c = getopt_long(argc, argv, "o:d:qh", opts, NULL)) != -1) {
-        int bad = 0;
+        int bad = pm_cli_reuse_option(c, optarg, &o.reuse);
+        if (bad >= 0)
+            c = 0; /* taken (or bad) as a text reuse option */
+        else
+            bad = 0;
         switch (c) {
+        case 0: break;
         case 'o': o.outdir = optarg; break;
         case 'd': o.dict_dir = optarg; break;
         case 'q': quiet = 1; break;
@@ -73,6 +85,9 @@ int pm_cmd_merge(int argc, char **argv)
         case OPT_NETINF_ALPHA: { char *end = NULL; o.diffusion.netinf_alpha = strtod(optarg, &end); bad = !end || *end || !(o.diffusion.netinf_alpha > 0) || !isfinite(o.diffusion.netinf_alpha); break; }
         case OPT_EHA: o.diffusion.eha_panel = 1; break;
         case OPT_OFFICIALS: o.diffusion.officials = optarg; break;
+        case OPT_MIN_ADOPTERS: bad = pm_cli_parse_size(optarg, &v) || !v || v > 100000; o.diffusion.min_adopters = (int)v; break;
+        case OPT_MAX_NAMES: bad = pm_cli_parse_size(optarg, &v) || !v || v > ((uint64_t)1 << 31); o.diffusion.max_policy_names = (size_t)v; break;
+        case OPT_NODISCOVER: o.diffusion.discover = 0; break;
         default: merge_usage(stderr); return PM_EXIT_USAGE;
         }
         if (bad) {

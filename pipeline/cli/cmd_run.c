@@ -50,6 +50,7 @@ static void run_usage(FILE *f)
           "      --scanner S           literal prefilter: auto (default: hyperscan when built\n"
           "                            in and supported, else ac), hyperscan, ac\n"
           "      --no-diffusion        skip the diffusion tables\n"
+          PM_CLI_REUSE_USAGE
           "      --no-generic-policies diffusion over named experiments only, not over\n"
           "                            instrument x sector combinations\n"
           "      --window YEARS        edges.tsv: max lag between adopters (default 5)\n"
@@ -59,12 +60,18 @@ static void run_usage(FILE *f)
           "                            reuse them while the file is unchanged\n"
           "      --state-verify        with --state: compare content hashes of all files, not\n"
           "                            only of files whose size/mtime/ctime/inode changed\n"
-          "      --netinf-edges K      network.tsv: NetInf edges over the named experiments\n"
+          "      --netinf-edges K      network.tsv: NetInf edges over the named experiments and\n"
+          "                            discovered policies\n"
           "                            (default: one per region that ever follows, at most\n"
           "                            1000; 0 = off, header only)\n"
           "      --netinf-model M      exponential (default), powerlaw or rayleigh\n"
           "      --netinf-alpha A      transmission rate per year (default 1)\n"
           "      --eha-panel           also write eha_panel.tsv (event-history panel)\n"
+          "      --min-adopters N      discovered policies: distinct regions a candidate name\n"
+          "                            needs to become a cascade (default 3)\n"
+          "      --max-policy-names N  distinct candidate names kept (default 1048576; later\n"
+          "                            new names are dropped and counted in manifest.json)\n"
+          "      --no-discovery        no discovered policies (named experiments only)\n"
           "      --officials FILE      officials' postings (person_id, region_code, start,\n"
           "                            end): write officials.tsv, officials_summary.tsv\n"
           "      --map KEY=FIELD,...   JSON Lines field names (keys id title issuer docno\n"
@@ -152,7 +159,8 @@ static void print_stats(const pm_run_summary *s)
 enum { OPT_MAXDOC = 256, OPT_MAXMEMBER, OPT_MAXDOCS, OPT_MAXFIELD, OPT_MATCH, OPT_DEPTH,
        OPT_NOPRE, OPT_STATS, OPT_NODIFF, OPT_NOGENERIC, OPT_WINDOW, OPT_SHARD, OPT_STATE,
        OPT_STATE_VERIFY, OPT_MAP, OPT_SCANNER, OPT_INFLATE };
-enum { OPT_NETINF_EDGES = 512, OPT_NETINF_MODEL, OPT_NETINF_ALPHA, OPT_EHA, OPT_OFFICIALS };
+enum { OPT_NETINF_EDGES = 512, OPT_NETINF_MODEL, OPT_NETINF_ALPHA, OPT_EHA, OPT_OFFICIALS,
+       OPT_MIN_ADOPTERS, OPT_MAX_NAMES, OPT_NODISCOVER };
 enum { OPT_JITSTACK = 400 };
 
 int pm_cmd_run(int argc, char **argv)
@@ -181,9 +189,13 @@ int pm_cmd_run(int argc, char **argv)
         {"netinf-alpha", required_argument, 0, OPT_NETINF_ALPHA},
         {"eha-panel", no_argument, 0, OPT_EHA},
         {"officials", required_argument, 0, OPT_OFFICIALS},
+        {"min-adopters", required_argument, 0, OPT_MIN_ADOPTERS},
+        {"max-policy-names", required_argument, 0, OPT_MAX_NAMES},
+        {"no-discovery", no_argument, 0, OPT_NODISCOVER},
         {"map", required_argument, 0, OPT_MAP},
         {"scanner", required_argument, 0, OPT_SCANNER},
         {"inflate", required_argument, 0, OPT_INFLATE},
+        PM_CLI_REUSE_LONGOPTS,
         {0, 0, 0, 0}};
     pm_run_options o;
     pm_run_options_default(&o);
@@ -192,8 +204,13 @@ int pm_cmd_run(int argc, char **argv)
     uint64_t v;
     optind = 1;
     while ((c = getopt_long(argc, argv, "o:j:d:qhV", opts, NULL)) != -1) {
-        int bad = 0;
+        int bad = pm_cli_reuse_option(c, optarg, &o.reuse);
+        if (bad >= 0)
+            c = 0; /* taken (or bad) as a text reuse option */
+        else
+            bad = 0;
         switch (c) {
+        case 0: break;
         case 'o': o.outdir = optarg; break;
         case 'j': bad = pm_cli_parse_size(optarg, &v) || v < 1 || v > 1024; o.threads = (int)v; break;
         case 'd': o.dict_dir = optarg; break;
@@ -240,6 +257,9 @@ int pm_cmd_run(int argc, char **argv)
         case OPT_NETINF_ALPHA: { char *end = NULL; o.diffusion.netinf_alpha = strtod(optarg, &end); bad = !end || *end || !(o.diffusion.netinf_alpha > 0) || !isfinite(o.diffusion.netinf_alpha); break; }
         case OPT_EHA: o.diffusion.eha_panel = 1; break;
         case OPT_OFFICIALS: o.diffusion.officials = optarg; break;
+        case OPT_MIN_ADOPTERS: bad = pm_cli_parse_size(optarg, &v) || !v || v > 100000; o.diffusion.min_adopters = (int)v; break;
+        case OPT_MAX_NAMES: bad = pm_cli_parse_size(optarg, &v) || !v || v > ((uint64_t)1 << 31); o.diffusion.max_policy_names = (size_t)v; break;
+        case OPT_NODISCOVER: o.diffusion.discover = 0; break;
         case OPT_MAP: {
             char why[160];
             if (pm_jsonl_map_check(optarg, why, sizeof why) != PM_OK) {

@@ -164,6 +164,7 @@ int pm_cli_mpi_run(pm_run_options *o, int quiet, int *handled)
         mo.dict_dir = o->dict_dir;
         mo.diffusion = o->diffusion;
         mo.no_diffusion = o->no_diffusion;
+        mo.reuse = o->reuse;
         mo.command_line = o->command_line;
         mo.lock_held = 1;
         pm_run_summary ms;

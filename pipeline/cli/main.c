@@ -17,7 +17,9 @@ static void usage(FILE *f)
           "  dict    check the regex dictionaries (dict check [DIR])\n"
           "  gen     write a synthetic corpus with ground truth\n"
           "  merge   combine the partial outputs of `run --shard I/N` into the tables\n"
-          "  netinf  infer a diffusion network from a cascade file (NetInf)\n\n"
+          "  netinf  infer a diffusion network from a cascade file (NetInf)\n"
+          "  report  HTML report, datapackage.json, categories.tsv, Stata .do of an output\n"
+          "  export  every table of an output directory into SQLite (export --sqlite DB DIR)\n\n"
           "  policyminer COMMAND --help   options of one command\n"
           "  policyminer --version        program version\n",
           f);
@@ -48,6 +50,10 @@ int main(int argc, char **argv)
         return pm_cmd_merge(argc - 1, argv + 1);
     if (strcmp(cmd, "netinf") == 0)
         return pm_cmd_netinf(argc - 1, argv + 1);
+    if (strcmp(cmd, "report") == 0)
+        return pm_cmd_report(argc - 1, argv + 1);
+    if (strcmp(cmd, "export") == 0)
+        return pm_cmd_export(argc - 1, argv + 1);
     fprintf(stderr, "policyminer: unknown command '%s'\n", cmd);
     usage(stderr);
     return PM_EXIT_USAGE;

@@ -39,7 +39,7 @@ const char *pm_strerror(pm_status st)
     case PM_ERR_TRUNCATED_DOC: return "document truncated by end of input";
     case PM_ERR_TOO_MANY_DOCS: return "too many documents in one file";
     case PM_ERR_LOOP: return "directory loop";
-    case PM_ERR_DUP_CONTENT: return "same title and body as an earlier document";
+    case PM_ERR_DUP_CONTENT: return "a re-crawl of an earlier document (same text, issuer, 文号 and date)";
     case PM_ERR_STATE: return "state or partial output unusable";
     case PM_ERR_JSON: return "malformed JSON line";
     case PM_ERR_WARC: return "malformed WARC record";

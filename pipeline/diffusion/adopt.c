@@ -1,5 +1,10 @@
 /* diffusion/adopt.c - first adoptions per (cascade, region) and the tables derived from
- * them: adoptions.tsv, nodes.tsv, experiments.tsv, diffusion_summary.tsv, edges.tsv.
+ * them: adoptions.tsv, nodes.tsv, experiments.tsv, diffusion_summary.tsv, edges.tsv,
+ * policies.tsv.
+ *
+ * Cascades are numbered: named experiments, then instrument x sector pairs, then the
+ * discovered policies (issue 14: one per distinct candidate name, in the bounded table of
+ * discover.c; written in name order, and only those adopted by min_adopters regions).
  *
  * Adoptions live in a vector indexed by an open-addressing map of (cascade, region)
  * keys; an adoption is replaced only by a strictly earlier (date, doc_id), so the result
@@ -14,6 +19,7 @@
 #include "diffusion_internal.h"
 #include "policyminer/buf.h"
 #include "policyminer/diffusion.h"
+#include "policyminer/hash.h"
 #include "policyminer/sinks.h"
 
 typedef struct adoption {
@@ -46,6 +52,15 @@ struct pm_adopt {
     uint8_t adj[100][100]; /* land borders by two-digit province prefix */
     cite *cites;    /* explicit learning: a region's document cites another's experience */
     size_t ncites, cites_cap;
+    /* discovered policies (issue 14) */
+    size_t base;           /* first discovered cascade = n_exp + n_instr * n_sector */
+    pm_pname_table *names;
+    int32_t *name_exp;     /* per name: the experiment it joins, -1 none */
+    size_t name_exp_cap;
+    uint64_t joined;
+    /* text reuse (analysis/reuse.c): unordered pairs of document-id hashes, min first */
+    uint64_t (*reuse)[2];
+    size_t nreuse, reuse_cap;
 };
 
 #define NONE ((size_t)-1)
@@ -61,6 +76,9 @@ void pm_diffusion_options_default(pm_diffusion_options *o)
     o->officials = NULL;
     o->officials_seed = 1;
     o->officials_permutations = 100;
+    o->discover = 1;
+    o->min_adopters = 3;
+    o->max_policy_names = (size_t)1 << 20;
 }
 
 double pm_decimal_year(int32_t ymd)
@@ -96,6 +114,14 @@ pm_status pm_adopt_create(pm_adopt **out, const pm_dictset *d, const pm_gazettee
     if (!a->o.generic_policies)
         a->n_instr = a->n_sector = 0;
     pm_buf_init(&a->ids, (size_t)1 << 32);
+    a->base = a->n_exp + a->n_instr * a->n_sector;
+    if (a->o.discover) {
+        pm_status st = pm_pname_table_create(&a->names, a->o.max_policy_names);
+        if (st != PM_OK) {
+            pm_adopt_free(a);
+            return st;
+        }
+    }
     *out = a;
     return PM_OK;
 }
@@ -108,6 +134,9 @@ void pm_adopt_free(pm_adopt *a)
     free(a->keys);
     free(a->slot);
     free(a->cites);
+    pm_pname_table_free(a->names);
+    free(a->name_exp);
+    free(a->reuse);
     pm_buf_free(&a->ids);
     free(a);
 }
@@ -188,8 +217,11 @@ static pm_status offer(pm_adopt *a, uint32_t cascade, uint32_t region, uint32_t 
         x->cascade = cascade;
         x->region = region;
     }
-    if (idlen > 255)
+    if (idlen > 255) { /* kept to 255 bytes, cut on a UTF-8 character boundary */
         idlen = 255;
+        while (idlen && ((unsigned char)id[idlen] & 0xC0) == 0x80)
+            idlen--;
+    }
     pm_status st = pm_buf_append(&a->ids, id, idlen);
     if (st != PM_OK)
         return st;
@@ -201,13 +233,56 @@ static pm_status offer(pm_adopt *a, uint32_t cascade, uint32_t region, uint32_t 
     return PM_OK;
 }
 
+/* The cascade of a candidate name: the named experiment whose label_zh it contains (it
+ * joins it), else its own discovered cascade; UINT32_MAX when the name table is full. */
+static pm_status name_cascade(pm_adopt *a, const char *name, size_t len, uint32_t *cascade)
+{
+    uint32_t idx;
+    *cascade = UINT32_MAX;
+    size_t before = pm_pname_table_count(a->names);
+    pm_status st = pm_pname_table_intern(a->names, name, len, &idx);
+    if (st != PM_OK || idx == UINT32_MAX)
+        return st;
+    if (idx >= before) { /* a new name: does a named experiment cover it? */
+        if (idx >= a->name_exp_cap) {
+            size_t nc = a->name_exp_cap ? a->name_exp_cap * 2 : 1024;
+            int32_t *ne = realloc(a->name_exp, nc * sizeof *ne);
+            if (!ne)
+                return PM_ERR_NOMEM;
+            a->name_exp = ne;
+            a->name_exp_cap = nc;
+        }
+        a->name_exp[idx] = -1;
+        for (size_t e = 0; e < a->n_exp; e++) {
+            const char *lab = pm_dictset_cat_label(a->d, a->exp_dim, e, "zh");
+            if (lab && *lab && strstr(name, lab)) {
+                a->name_exp[idx] = (int32_t)e;
+                break;
+            }
+        }
+    }
+    if (a->name_exp[idx] >= 0) {
+        a->joined++;
+        *cascade = (uint32_t)a->name_exp[idx];
+    } else
+        *cascade = (uint32_t)(a->base + idx);
+    return PM_OK;
+}
+
 pm_status pm_adopt_add(pm_adopt *a, const char *doc_id, int32_t date, pm_level level,
-                       uint32_t region_code, uint32_t province_code, const pm_catset *cats)
+                       uint32_t region_code, uint32_t province_code, const pm_catset *cats,
+                       const pm_pnames *pn)
 {
     if (!date || !region_code)
         return PM_OK;
     size_t idlen = strlen(doc_id);
     pm_status st = PM_OK;
+    for (unsigned k = 0; a->names && pn && st == PM_OK && k < pn->n; k++) {
+        uint32_t c;
+        st = name_cascade(a, pn->v[k].s, pn->v[k].len, &c);
+        if (st == PM_OK && c != UINT32_MAX)
+            st = offer(a, c, region_code, province_code, date, level, doc_id, idlen);
+    }
     if (a->exp_dim != NONE)
         for (size_t c = 0; st == PM_OK && c < a->n_exp; c++)
             if (pm_catset_has(&cats[a->exp_dim], (unsigned)c))
@@ -239,6 +314,49 @@ pm_status pm_adopt_cite(pm_adopt *a, uint32_t issuer, uint32_t cited, int32_t da
     }
     a->cites[a->ncites++] = (cite){issuer, cited, date};
     return PM_OK;
+}
+
+/* ---- text reuse as edge evidence ---------------------------------------------------- */
+
+static void reuse_key(const char *x, size_t nx, const char *y, size_t ny, uint64_t k[2])
+{
+    uint64_t hx = pm_fnv1a64(x, nx), hy = pm_fnv1a64(y, ny);
+    k[0] = hx < hy ? hx : hy;
+    k[1] = hx < hy ? hy : hx;
+}
+
+pm_status pm_adopt_reuse(pm_adopt *a, const char *id_a, size_t len_a, const char *id_b,
+                         size_t len_b)
+{
+    if (a->nreuse == a->reuse_cap) {
+        size_t nc = a->reuse_cap ? a->reuse_cap * 2 : 256;
+        uint64_t(*n)[2] = realloc(a->reuse, nc * sizeof *n);
+        if (!n)
+            return PM_ERR_NOMEM;
+        a->reuse = n;
+        a->reuse_cap = nc;
+    }
+    reuse_key(id_a, len_a, id_b, len_b, a->reuse[a->nreuse++]);
+    return PM_OK;
+}
+
+static int cmp_reuse(const void *p, const void *q)
+{
+    const uint64_t *x = p, *y = q;
+    if (x[0] != y[0])
+        return x[0] < y[0] ? -1 : 1;
+    return x[1] < y[1] ? -1 : x[1] > y[1];
+}
+
+/* 1 when the two adopting documents form a verified reuse pair (a->reuse sorted). */
+static int reused(const pm_adopt *a, uint64_t (*sorted)[2], const adoption *x,
+                  const adoption *y)
+{
+    if (!sorted)
+        return 0;
+    uint64_t k[2];
+    reuse_key(a->ids.data + x->id_off, x->id_len, a->ids.data + y->id_off, y->id_len, k);
+    return bsearch(k, sorted, a->nreuse, sizeof *sorted, cmp_reuse) != NULL;
 }
 
 static int cmp_cite(const void *p, const void *q)
@@ -275,7 +393,17 @@ pm_status pm_adopt_merge(pm_adopt *a, const pm_adopt *from)
     }
     for (size_t i = 0; i < from->n; i++) {
         const adoption *x = &from->v[i];
-        pm_status st = offer(a, x->cascade, x->region, x->province, x->date,
+        uint32_t c = x->cascade;
+        if (c >= from->base) { /* a discovered name: its index in this table */
+            size_t len;
+            const char *nm = pm_pname_table_name(from->names, (uint32_t)(c - from->base), &len);
+            pm_status st = a->names ? name_cascade(a, nm, len, &c) : PM_OK;
+            if (st != PM_OK)
+                return st;
+            if (!a->names || c == UINT32_MAX)
+                continue;
+        }
+        pm_status st = offer(a, c, x->region, x->province, x->date,
                              (pm_level)x->level, from->ids.data + x->id_off, x->id_len);
         if (st != PM_OK)
             return st;
@@ -299,8 +427,31 @@ static int cmp_adoption(const void *p, const void *q, void *ctx)
     return (x->region > y->region) - (x->region < y->region);
 }
 
-static void cascade_name(const pm_adopt *a, uint32_t c, char *out, size_t n)
+/* Discovered cascades are written in name order: order[rank] = name index. */
+static int cmp_names(const void *p, const void *q, void *ctx)
 {
+    const pm_pname_table *t = ctx;
+    size_t lx, ly;
+    const char *x = pm_pname_table_name(t, *(const uint32_t *)p, &lx);
+    const char *y = pm_pname_table_name(t, *(const uint32_t *)q, &ly);
+    return strcmp(x, y);
+}
+
+static const char *disc_name(const pm_adopt *a, const uint32_t *order, uint32_t c)
+{
+    size_t len;
+    return pm_pname_table_name(a->names, order[c - a->base], &len);
+}
+
+static void cascade_name(const pm_adopt *a, const uint32_t *order, uint32_t c, char *out,
+                         size_t n)
+{
+    if (c >= a->base) { /* a stable id: the same name has the same id in every corpus */
+        const char *nm = disc_name(a, order, c);
+        snprintf(out, n, "disc_%012llx",
+                 (unsigned long long)(pm_pname_hash(nm, strlen(nm)) >> 16));
+        return;
+    }
     if (c < a->n_exp) {
         snprintf(out, n, "%s", pm_dictset_cat_key(a->d, a->exp_dim, c));
         return;
@@ -413,7 +564,7 @@ const char *pm_adopt_relation(const pm_adopt *a, pm_level level1, uint32_t provi
         return "down";
     if (province1 && province1 == province2)
         return "same_province";
-    if (pm_adopt_neighbours(a, province1, province2))
+    if (a && pm_adopt_neighbours(a, province1, province2))
         return "neighbouring_province";
     return "other";
 }
@@ -426,8 +577,32 @@ static const char *relation(const pm_adopt *a, const adoption *x, const adoption
 /* Per-kind accumulators for diffusion_summary.tsv. */
 typedef struct kindsum {
     uint64_t cascades, by_level[PM_LEVEL_COUNT], never_copied, copied, adopters3_sum;
-    uint64_t local_origin, central_later;
+    uint64_t local_origin, central_later, province_later;
+    uint64_t below_min; /* discovered names adopted by fewer than min_adopters regions */
 } kindsum;
+
+enum { KIND_EXPERIMENT = 0, KIND_POLICY = 1, KIND_DISCOVERED = 2, NKINDS = 3 };
+static const char *const kind_key[NKINDS] = {"experiment", "policy", "discovered"};
+
+void pm_adopt_discover_stats(const pm_adopt *a, pm_discover_stats *out)
+{
+    memset(out, 0, sizeof *out);
+    out->names = pm_pname_table_count(a->names);
+    out->names_dropped = pm_pname_table_dropped(a->names);
+    out->joined = a->joined;
+    size_t min = a->o.min_adopters > 0 ? (size_t)a->o.min_adopters : 1;
+    /* cascades: names whose distinct regions reach the minimum (counted from the map) */
+    size_t nn = out->names;
+    uint32_t *cnt = nn ? calloc(nn, sizeof *cnt) : NULL;
+    if (!cnt)
+        return;
+    for (size_t i = 0; i < a->n; i++)
+        if (a->v[i].cascade >= a->base)
+            cnt[a->v[i].cascade - a->base]++;
+    for (size_t i = 0; i < nn; i++)
+        out->cascades += cnt[i] >= min;
+    free(cnt);
+}
 
 #define TRY(x) do { if ((st = (x)) != PM_OK) goto done; } while (0)
 
@@ -437,12 +612,18 @@ pm_status pm_adopt_write(const pm_adopt *a, const char *dir, pm_errctx *err)
     adoption *v = NULL;
     double *lags = NULL;
     cite *cites = NULL;
+    uint64_t(*reuse)[2] = NULL;
     pm_adopt_row *rows = NULL;
-    pm_outfile *fa = NULL, *fe = NULL, *fs = NULL, *fn = NULL, *fd = NULL;
-    pm_buf b, be, bd;
+    uint32_t *order = NULL, *rank = NULL;
+    char (*disc_ids)[24] = NULL;
+    pm_outfile *fa = NULL, *fe = NULL, *fs = NULL, *fn = NULL, *fd = NULL, *fp = NULL;
+    pm_buf b, be, bd, bp;
     pm_buf_init(&b, (size_t)1 << 30);
     pm_buf_init(&be, (size_t)1 << 30);
     pm_buf_init(&bd, (size_t)1 << 30);
+    pm_buf_init(&bp, (size_t)1 << 30);
+    const size_t min_adopters = a->o.min_adopters > 0 ? (size_t)a->o.min_adopters : 1;
+    size_t nnames = pm_pname_table_count(a->names), ndisc = 0;
 
     v = malloc((a->n ? a->n : 1) * sizeof *v);
     lags = malloc((a->n ? a->n : 1) * sizeof *lags);
@@ -452,6 +633,23 @@ pm_status pm_adopt_write(const pm_adopt *a, const char *dir, pm_errctx *err)
     }
     if (a->n)
         memcpy(v, a->v, a->n * sizeof *v);
+    /* discovered cascades renumbered in name order, so the tables do not depend on the
+     * order names were first met in */
+    order = malloc((nnames ? nnames : 1) * sizeof *order);
+    rank = malloc((nnames ? nnames : 1) * sizeof *rank);
+    if (!order || !rank) {
+        st = PM_ERR_NOMEM;
+        goto done;
+    }
+    for (size_t k = 0; k < nnames; k++)
+        order[k] = (uint32_t)k;
+    if (nnames)
+        qsort_r(order, nnames, sizeof *order, cmp_names, a->names);
+    for (size_t k = 0; k < nnames; k++)
+        rank[order[k]] = (uint32_t)k;
+    for (size_t k = 0; k < a->n; k++)
+        if (v[k].cascade >= a->base)
+            v[k].cascade = (uint32_t)(a->base + rank[v[k].cascade - a->base]);
     qsort_r(v, a->n, sizeof *v, cmp_adoption, (void *)a);
     if (a->ncites) { /* sorted copy: each (issuer, cited) pair's earliest citation first */
         cites = malloc(a->ncites * sizeof *cites);
@@ -462,33 +660,56 @@ pm_status pm_adopt_write(const pm_adopt *a, const char *dir, pm_errctx *err)
         memcpy(cites, a->cites, a->ncites * sizeof *cites);
         qsort(cites, a->ncites, sizeof *cites, cmp_cite);
     }
+    if (a->nreuse) { /* sorted copy, looked up per edge */
+        reuse = malloc(a->nreuse * sizeof *reuse);
+        if (!reuse) {
+            st = PM_ERR_NOMEM;
+            goto done;
+        }
+        memcpy(reuse, a->reuse, a->nreuse * sizeof *reuse);
+        qsort(reuse, a->nreuse, sizeof *reuse, cmp_reuse);
+    }
 
     TRY(pm_outfile_open(&fa, dir, "adoptions.tsv", err));
     TRY(pm_outfile_open(&fe, dir, "experiments.tsv", err));
     TRY(pm_outfile_open(&fd, dir, "edges.tsv", err));
+    TRY(pm_outfile_open(&fp, dir, "policies.tsv", err));
+    TRY(pm_buf_append_str(&bp, "cascade_id\tname\tn_adopters\tpioneer_code\tpioneer_name\t"
+                               "pioneer_level\tfirst_date\tprovince_bottom_up\texample_doc_1\t"
+                               "example_doc_2\texample_doc_3\n"));
     TRY(pm_buf_append_str(&b, "cascade_id\tnode_name\tevent_time\tlevel\tprovince_code\tdoc_id\tdate\n"));
     TRY(pm_buf_append_str(&be, "cascade_id\tkind\tpioneer_code\tpioneer_name\tpioneer_level\t"
                                "first_date\tn_adopters\tadopters_1y\tadopters_3y\tadopters_5y\t"
                                "median_lag_years\tshare_provinces\tcentral_adopted\t"
-                               "central_date\tbottom_up\ttop_down\n"));
+                               "central_date\tbottom_up\ttop_down\tprovince_bottom_up\tname\n"));
     TRY(pm_buf_append_str(&bd, "cascade_id\torigin_node\tdestination_node\tlag_years\t"
                                "relation\tevidence\n"));
 
-    kindsum ks[2];
+    kindsum ks[NKINDS];
     memset(ks, 0, sizeof ks);
     int min_year = 0, max_year = 0;
     for (size_t i = 0; i < a->n;) {
         size_t j = i;
         while (j < a->n && v[j].cascade == v[i].cascade)
             j++;
+        int kind = v[i].cascade < a->n_exp ? KIND_EXPERIMENT
+                   : v[i].cascade < a->base ? KIND_POLICY
+                                            : KIND_DISCOVERED;
+        if (kind == KIND_DISCOVERED && j - i < min_adopters) { /* not a cascade */
+            ks[kind].below_min++;
+            i = j;
+            continue;
+        }
+        ndisc += kind == KIND_DISCOVERED;
         char name[160];
-        cascade_name(a, v[i].cascade, name, sizeof name);
-        int kind = v[i].cascade >= a->n_exp; /* 0 experiment, 1 generic policy */
+        cascade_name(a, order, v[i].cascade, name, sizeof name);
         double t0 = pm_decimal_year(v[i].date);
         size_t n1 = 0, n3 = 0, n5 = 0, nl = 0;
         int central = 0;
         int32_t central_date = 0;
         uint64_t provs[2] = {0, 0}; /* bitset over province prefixes 11..65 */
+        uint64_t local_provs[2] = {0, 0}; /* provinces where a city or county adopted */
+        unsigned province_bu = 0; /* provinces adopting after one of their own localities */
         for (size_t k = i; k < j; k++) {
             const adoption *x = &v[k];
             double t = pm_decimal_year(x->date);
@@ -513,8 +734,13 @@ pm_status pm_adopt_write(const pm_adopt *a, const char *dir, pm_errctx *err)
             }
             if (x->province) {
                 unsigned p = x->province / 10000u;
-                if (p < 128)
+                if (p < 128) {
                     provs[p >> 6] |= 1ull << (p & 63);
+                    if (x->level == PM_LEVEL_PROVINCIAL)
+                        province_bu += (unsigned)(local_provs[p >> 6] >> (p & 63) & 1u);
+                    else if (x->level > PM_LEVEL_PROVINCIAL)
+                        local_provs[p >> 6] |= 1ull << (p & 63);
+                }
             }
             if (k > i) {
                 double lag = t - t0;
@@ -525,16 +751,21 @@ pm_status pm_adopt_write(const pm_adopt *a, const char *dir, pm_errctx *err)
             }
             /* edges: every earlier adopter within the window, named experiments only
              * (generic policies would be quadratic in thousands of regions) */
-            if (kind == 0)
+            if (kind != KIND_POLICY)
                 for (size_t e = i; e < k; e++) {
                     double lag = t - pm_decimal_year(v[e].date);
                     if (lag <= 0 || lag > a->o.window_years)
                         continue;
                     int ev = cites && cited_before(cites, a->ncites, x->region, v[e].region,
                                                    x->date);
+                    int tr = reused(a, reuse, &v[e], x); /* text reuse evidence */
                     TRY(pm_buf_printf(&bd, "%s\t%06u\t%06u\t%.4f\t%s\t%s\n", name,
                                       (unsigned)v[e].region, (unsigned)x->region, lag,
-                                      relation(a, &v[e], x), ev ? "citation" : "none"));
+                                      relation(a, &v[e], x),
+                                      ev && tr ? "citation+text_reuse"
+                                      : tr     ? "text_reuse"
+                                      : ev     ? "citation"
+                                               : "none"));
                     TRY(flush(fd, &bd, 0, err));
                 }
         }
@@ -545,8 +776,7 @@ pm_status pm_adopt_write(const pm_adopt *a, const char *dir, pm_errctx *err)
         double med = median(lags, nl);
         char first[16];
         format_date(p->date, first, sizeof first);
-        TRY(pm_buf_printf(&be, "%s\t%s\t%06u\t", name, kind ? "policy" : "experiment",
-                          (unsigned)p->region));
+        TRY(pm_buf_printf(&be, "%s\t%s\t%06u\t", name, kind_key[kind], (unsigned)p->region));
         const char *rn = region_name(a, p->region, p->date);
         TRY(pm_tsv_field(&be, rn, strlen(rn), 0));
         TRY(pm_buf_printf(&be, "\t%s\t%s\t%zu\t%zu\t%zu\t%zu\t", pm_level_key((pm_level)p->level),
@@ -559,8 +789,31 @@ pm_status pm_adopt_write(const pm_adopt *a, const char *dir, pm_errctx *err)
             format_date(central_date, cd, sizeof cd);
             TRY(pm_buf_append_str(&be, cd));
         }
-        TRY(pm_buf_printf(&be, "\t%d\t%d\n", bottom_up, top_down));
+        TRY(pm_buf_printf(&be, "\t%d\t%d\t%u\t", bottom_up, top_down, province_bu));
+        const char *label = kind == KIND_EXPERIMENT
+                                ? pm_dictset_cat_label(a->d, a->exp_dim, v[i].cascade, "zh")
+                            : kind == KIND_DISCOVERED ? disc_name(a, order, v[i].cascade)
+                                                      : "";
+        if (!label)
+            label = "";
+        TRY(pm_tsv_field(&be, label, strlen(label), 0));
+        TRY(pm_buf_append_char(&be, '\n'));
         TRY(flush(fe, &be, 0, err));
+        if (kind == KIND_DISCOVERED) { /* policies.tsv: the audit view of a discovered one */
+            TRY(pm_buf_printf(&bp, "%s\t", name));
+            TRY(pm_tsv_field(&bp, label, strlen(label), 0));
+            TRY(pm_buf_printf(&bp, "\t%zu\t%06u\t", j - i, (unsigned)p->region));
+            TRY(pm_tsv_field(&bp, rn, strlen(rn), 0));
+            TRY(pm_buf_printf(&bp, "\t%s\t%s\t%u", pm_level_key((pm_level)p->level), first,
+                              province_bu));
+            for (size_t k = i; k < i + 3; k++) {
+                TRY(pm_buf_append_char(&bp, '\t'));
+                if (k < j)
+                    TRY(pm_tsv_field(&bp, a->ids.data + v[k].id_off, v[k].id_len, 0));
+            }
+            TRY(pm_buf_append_char(&bp, '\n'));
+            TRY(flush(fp, &bp, 0, err));
+        }
 
         kindsum *s = &ks[kind];
         s->cascades++;
@@ -575,18 +828,21 @@ pm_status pm_adopt_write(const pm_adopt *a, const char *dir, pm_errctx *err)
             s->local_origin++;
             s->central_later += (uint64_t)central;
         }
+        if (p->level > PM_LEVEL_PROVINCIAL)
+            s->province_later += province_bu > 0;
         i = j;
     }
     TRY(flush(fa, &b, 1, err));
+    TRY(flush(fp, &bp, 1, err));
     TRY(flush(fe, &be, 1, err));
     TRY(flush(fd, &bd, 1, err));
 
     /* diffusion_summary.tsv: the headline shares, per kind of cascade */
     TRY(pm_outfile_open(&fs, dir, "diffusion_summary.tsv", err));
     TRY(pm_buf_append_str(&b, "kind\tstatistic\tvalue\tn\n"));
-    for (int k = 0; k < 2; k++) {
+    for (int k = 0; k < NKINDS; k++) {
         const kindsum *s = &ks[k];
-        const char *kn = k ? "policy" : "experiment";
+        const char *kn = kind_key[k];
         double n = s->cascades ? (double)s->cascades : NAN;
         TRY(pm_buf_printf(&b, "%s\tcascades\t%llu\t%llu\n", kn, (unsigned long long)s->cascades,
                           (unsigned long long)s->cascades));
@@ -604,6 +860,17 @@ pm_status pm_adopt_write(const pm_adopt *a, const char *dir, pm_errctx *err)
         TRY(pm_buf_printf(&b, "%s\tshare_local_later_central", kn));
         TRY(num(&b, "\t", s->local_origin ? (double)s->central_later / (double)s->local_origin : NAN, ""));
         TRY(pm_buf_printf(&b, "\t%llu\n", (unsigned long long)s->central_later));
+        /* bottom-up within a province: a city or county first, its province later */
+        uint64_t local = s->by_level[PM_LEVEL_PREFECTURE] + s->by_level[PM_LEVEL_COUNTY];
+        TRY(pm_buf_printf(&b, "%s\tshare_local_later_province", kn));
+        TRY(num(&b, "\t", local ? (double)s->province_later / (double)local : NAN, ""));
+        TRY(pm_buf_printf(&b, "\t%llu\n", (unsigned long long)s->province_later));
+        if (k == KIND_DISCOVERED) { /* names that never reached min_adopters regions */
+            uint64_t all = s->cascades + s->below_min;
+            TRY(pm_buf_printf(&b, "%s\tshare_names_below_min_adopters", kn));
+            TRY(num(&b, "\t", all ? (double)s->below_min / (double)all : NAN, ""));
+            TRY(pm_buf_printf(&b, "\t%llu\n", (unsigned long long)s->below_min));
+        }
     }
     TRY(flush(fs, &b, 1, err));
 
@@ -635,6 +902,7 @@ pm_status pm_adopt_write(const pm_adopt *a, const char *dir, pm_errctx *err)
     TRY(pm_outfile_commit_take(&fa, err));
     TRY(pm_outfile_commit_take(&fe, err));
     TRY(pm_outfile_commit_take(&fd, err));
+    TRY(pm_outfile_commit_take(&fp, err));
     TRY(pm_outfile_commit_take(&fs, err));
     TRY(pm_outfile_commit_take(&fn, err));
 
@@ -649,11 +917,36 @@ pm_status pm_adopt_write(const pm_adopt *a, const char *dir, pm_errctx *err)
         rows[nrows++] = (pm_adopt_row){pm_dictset_cat_key(a->d, a->exp_dim, v[i].cascade),
                                        v[i].region, v[i].province, v[i].date,
                                        (pm_level)v[i].level};
+    /* and over the discovered cascades, after them in the order of experiments.tsv */
+    disc_ids = malloc((ndisc ? ndisc : 1) * sizeof *disc_ids);
+    if (!disc_ids) {
+        st = PM_ERR_NOMEM;
+        goto done;
+    }
+    size_t di = 0;
+    for (size_t i = 0; i < a->n;) {
+        size_t j = i;
+        while (j < a->n && v[j].cascade == v[i].cascade)
+            j++;
+        if (v[i].cascade >= a->base && j - i >= min_adopters && di < ndisc) {
+            cascade_name(a, order, v[i].cascade, disc_ids[di], sizeof disc_ids[di]);
+            for (size_t k = i; k < j; k++)
+                rows[nrows++] = (pm_adopt_row){disc_ids[di], v[k].region, v[k].province,
+                                               v[k].date, (pm_level)v[k].level};
+            di++;
+        }
+        i = j;
+    }
     TRY(pm_diffusion_write_network(a, a->g, &a->o, rows, nrows, dir, err));
     if (a->o.officials)
         TRY(pm_diffusion_write_officials(&a->o, rows, nrows, dir, err));
 done:
     free(rows);
+    free(order);
+    free(rank);
+    free(disc_ids);
+    pm_outfile_abort(fp);
+    pm_buf_free(&bp);
     pm_outfile_abort(fa);
     pm_outfile_abort(fe);
     pm_outfile_abort(fd);
@@ -665,6 +958,7 @@ done:
     free(v);
     free(lags);
     free(cites);
+    free(reuse);
     if (st != PM_OK && err && err->code == PM_OK)
         pm_errctx_set(err, st, dir, "writing diffusion tables");
     return st;

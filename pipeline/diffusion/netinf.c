@@ -1,4 +1,5 @@
-/* diffusion/netinf.c - NetInf network inference (see include/policyminer/netinf.h).
+/* diffusion/netinf.c - NetInf network inference (see include/policyminer/netinf.h): SNAP's
+ * objective with lazy evaluation, and R NetworkInference's objective (compat mode).
  *
  * Owns the interned names, the events, and at inference time a flat copy of every
  * cascade sorted by time, the candidate edges with the list of (earlier event, later
@@ -175,6 +176,8 @@ struct pm_netinf {
     pm_netinf_edge *edges;
     size_t nedges;
     size_t ncand, npairs;
+    int compat;        /* the last inference ran in NetworkInference mode (output columns) */
+    double alpha_used; /* the rate it used */
 };
 
 void pm_netinf_options_default(pm_netinf_options *o)
@@ -184,6 +187,20 @@ void pm_netinf_options_default(pm_netinf_options *o)
     o->epsilon = 1e-64;
     o->max_pairs = (size_t)1 << 25;
     o->max_lag = 0;
+    o->compat = PM_NETINF_COMPAT_SNAP;
+    o->p_value_cutoff = 0;
+    o->alpha_auto = 0;
+}
+
+pm_status pm_netinf_compat_parse(const char *s, pm_netinf_compat *out)
+{
+    if (strcmp(s, "snap") == 0)
+        *out = PM_NETINF_COMPAT_SNAP;
+    else if (strcmp(s, "networkinference") == 0)
+        *out = PM_NETINF_COMPAT_NETWORKINFERENCE;
+    else
+        return PM_ERR_ARG;
+    return PM_OK;
 }
 
 pm_status pm_netinf_model_parse(const char *s, pm_netinf_model *out)
@@ -221,6 +238,8 @@ static void clear_edges(pm_netinf *n)
     n->edges = NULL;
     n->nedges = 0;
     n->ncand = n->npairs = 0;
+    n->compat = 0;
+    n->alpha_used = 0;
 }
 
 void pm_netinf_free(pm_netinf *n)
@@ -398,6 +417,443 @@ static double cand_gain(const work *w, const cand *c, pm_netinf_model m, double 
     return g;
 }
 
+/* ---- NetworkInference compatibility (R package NetworkInference 1.2.x) ------------------
+ * Reproduces R's netinf() edge for edge: the same scores computed with the same floating
+ * point expressions and summed in the same order (cascades in byte order of their ids,
+ * which is the order R's split() gives them; events by time, ties in input order), the
+ * same tie rule, and the same Vuong test. Each round recomputes only the improvements of
+ * the edges into the destination just re-parented, as R 1.2 does: no other score moved. */
+
+#define NI_BETA 0.5     /* weight of an edge of the network */
+#define NI_EPSILON 1e-10 /* weight of explaining a node by a non-network earlier node */
+
+typedef struct ni_event {
+    uint32_t cascade; /* rank in byte order of cascade ids */
+    uint32_t node;
+    uint32_t input;   /* position among the added events: R keeps input order on ties */
+    double time;
+} ni_event;
+
+static int ni_event_cmp(const void *a, const void *b)
+{
+    const ni_event *x = a, *y = b;
+    if (x->cascade != y->cascade)
+        return x->cascade < y->cascade ? -1 : 1;
+    if (x->time != y->time)
+        return x->time < y->time ? -1 : 1;
+    return (x->input > y->input) - (x->input < y->input);
+}
+
+typedef struct ni_cand {
+    uint32_t child, parent; /* node ids (first-appearance order, R's integer ids) */
+    uint32_t first, count;  /* pairs[first .. first+count) */
+    double improvement;
+    int used;
+} ni_cand;
+
+typedef struct ni_pair {
+    uint32_t parent_ev, child_ev;
+    double score; /* log(beta f(dt)): the child's score with this parent in the network */
+} ni_pair;
+
+/* R's densities, in double precision as NetworkInference 1.2 computes them. */
+static double ni_density(pm_netinf_model m, double lambda, double x)
+{
+    if (m == PM_NETINF_RAYLEIGH)
+        return (x / pow(lambda, 2)) * exp(-pow(x, 2) / (2 * pow(lambda, 2)));
+    return lambda * exp(-1 * lambda * x);
+}
+
+/* The normal CDF approximation R's package uses (Abramowitz & Stegun 7.1.26), so that
+ * p-values agree to the last digit rather than to erfc's accuracy. */
+static double ni_normal_cdf(double x)
+{
+    int sign = x < 0 ? -1 : 1;
+    x = fabs(x) / sqrt(2.0);
+    double t = 1.0 / (1.0 + 0.3275911 * x);
+    double y = 1.0 - (((((1.061405429 * t + -1.453152027) * t) + 1.421413741) * t +
+                       -0.284496736) * t + 0.254829592) * t * exp(-x * x);
+    return 0.5 * (1.0 + sign * y);
+}
+
+/* R's mean(): a long double sum, then one correction pass. */
+static double ni_mean(const double *x, size_t n)
+{
+    long double s = 0;
+    for (size_t i = 0; i < n; i++)
+        s += x[i];
+    s /= (long double)n;
+    if (isfinite((double)s)) {
+        long double t = 0;
+        for (size_t i = 0; i < n; i++)
+            t += x[i] - s;
+        s += t / (long double)n;
+    }
+    return (double)s;
+}
+
+/* The package's Vuong-style test of the tree scores after an edge (x2) against before
+ * (x1): one-sided, with a 1/n penalty for the edge (n converted to single precision as
+ * the package does), Rcpp's two-pass sample variance and R's mean. As in R, where the
+ * penalised vector is assigned back into the caller's storage, x2 keeps the penalty: a
+ * cascade's stored score drifts by 1/n per edge until the cascade is re-scored, and the
+ * next test sees that drift. liks is scratch of n doubles. */
+static double ni_vuong(const double *x1, double *x2, double *liks, size_t n)
+{
+    const double pen = (double)(1.0f / (float)n);
+    double sum = 0;
+    for (size_t i = 0; i < n; i++) {
+        x2[i] = x2[i] - pen;
+        liks[i] = x2[i] - x1[i];
+        sum += liks[i];
+    }
+    const double m = ni_mean(liks, n);
+    double ss = 0;
+    for (size_t i = 0; i < n; i++)
+        ss += (liks[i] - m) * (liks[i] - m);
+    const double sd = sqrt(ss / (double)(n - 1));
+    return 1 - ni_normal_cdf(sum / (sd * sqrt((double)n)));
+}
+
+/* Tree score of a cascade: the sum of its nodes' scores in time order (first nodes,
+ * NAN, count nothing). */
+static double ni_tree_score(const double *cur, size_t from, size_t to)
+{
+    double s = 0;
+    for (size_t i = from; i < to; i++)
+        if (!isnan(cur[i]))
+            s += cur[i];
+    return s;
+}
+
+typedef struct ni_key {
+    uint64_t key; /* child << 32 | parent */
+    uint32_t cand;
+} ni_key;
+
+static int ni_key_cmp(const void *a, const void *b)
+{
+    uint64_t x = ((const ni_key *)a)->key, y = ((const ni_key *)b)->key;
+    return (x > y) - (x < y);
+}
+
+/* Inference workspace, freed in one place. */
+typedef struct ni_work {
+    ni_event *ev;
+    uint32_t *cstart;  /* cascade c holds ev[cstart[c] .. cstart[c+1]) */
+    double *cur;       /* per event: current score, NAN when it has no earlier node */
+    double *tree, *old_tree, *liks;
+    ni_cand *cands;
+    ni_key *order;     /* candidates sorted by (child, parent) */
+    uint32_t *child_from; /* order[child_from[v] .. child_from[v+1]) have child v */
+    ni_pair *pairs;
+    double *lags;
+    uint32_t *dense; /* (child, parent) -> candidate + 1, when nodes^2 is small */
+} ni_work;
+
+static void ni_work_free(ni_work *w)
+{
+    free(w->ev);
+    free(w->cstart);
+    free(w->cur);
+    free(w->tree);
+    free(w->old_tree);
+    free(w->liks);
+    free(w->cands);
+    free(w->order);
+    free(w->child_from);
+    free(w->pairs);
+    free(w->lags);
+    free(w->dense);
+}
+
+
+/* R's starting rate without params: the midpoint of the rates that would fit a "fan"
+ * (every node infected by the cascade's first) and a "chain" (each by the previous). */
+static pm_status ni_auto_alpha(const ni_work *w, uint32_t ncasc, size_t nev, double *out,
+                               pm_errctx *err)
+{
+    double *fan = malloc((nev ? nev : 1) * sizeof *fan);
+    double *chain = malloc((nev ? nev : 1) * sizeof *chain);
+    if (!fan || !chain) {
+        free(fan);
+        free(chain);
+        return PM_ERR_NOMEM;
+    }
+    size_t m = 0;
+    for (uint32_t c = 0; c < ncasc; c++)
+        for (uint32_t i = w->cstart[c] + 1; i < w->cstart[c + 1]; i++) {
+            fan[m] = w->ev[i].time - w->ev[w->cstart[c]].time;
+            chain[m++] = w->ev[i].time - w->ev[i - 1].time;
+        }
+    double alpha = NAN;
+    if (m) {
+        double lambda_min = 1 / ni_mean(fan, m), lambda_max = 1 / ni_mean(chain, m);
+        double two[2] = {lambda_max, lambda_min};
+        alpha = ni_mean(two, 2);
+    }
+    free(fan);
+    free(chain);
+    if (!(alpha > 0) || !isfinite(alpha))
+        return pm_errctx_set(err, PM_ERR_ARG, NULL,
+                             "cannot derive the rate from the data (no cascade with two "
+                             "distinct times); give alpha");
+    *out = alpha;
+    return PM_OK;
+}
+
+static pm_status infer_networkinference(pm_netinf *n, const pm_netinf_options *o, size_t k,
+                                        pm_errctx *err)
+{
+    if (o->model == PM_NETINF_POWERLAW)
+        return pm_errctx_set(err, PM_ERR_ARG, NULL,
+                             "NetworkInference has no power-law model (exponential, rayleigh)");
+    if (o->p_value_cutoff != 0 && !(o->p_value_cutoff > 0 && o->p_value_cutoff <= 1))
+        return pm_errctx_set(err, PM_ERR_ARG, NULL, "the p-value cutoff must lie in (0, 1]");
+    if (o->alpha_auto && o->model != PM_NETINF_EXPONENTIAL)
+        return pm_errctx_set(err, PM_ERR_ARG, NULL,
+                             "a derived rate is available for the exponential model only");
+    if (!o->alpha_auto && (!(o->alpha > 0) || !isfinite(o->alpha)))
+        return pm_errctx_set(err, PM_ERR_ARG, NULL, "alpha must be positive");
+    size_t max_pairs = o->max_pairs > MAX_ITEMS ? MAX_ITEMS : o->max_pairs;
+
+    ni_work w = {0};
+    pm_status st = PM_OK;
+    u64map cmap = {0};
+    const size_t nev = n->nev, nnodes = n->nodes.n;
+    const uint32_t ncasc = n->cascades.n;
+    const int auto_edges = o->p_value_cutoff > 0;
+
+    w.ev = malloc((nev ? nev : 1) * sizeof *w.ev);
+    w.cur = malloc((nev ? nev : 1) * sizeof *w.cur);
+    w.lags = malloc((nev ? nev : 1) * sizeof *w.lags);
+    w.cstart = calloc((size_t)ncasc + 1, sizeof *w.cstart);
+    w.tree = malloc(((size_t)ncasc + 1) * sizeof *w.tree);
+    w.old_tree = malloc(((size_t)ncasc + 1) * sizeof *w.old_tree);
+    w.liks = malloc(((size_t)ncasc + 1) * sizeof *w.liks);
+    w.child_from = calloc(nnodes + 1, sizeof *w.child_from);
+    if (nnodes <= 2048) /* at most 16 MB; a hash map beyond */
+        if (!(w.dense = calloc(nnodes * nnodes + 1, sizeof *w.dense))) {
+            st = PM_ERR_NOMEM;
+            goto done;
+        }
+    if (!w.ev || !w.cur || !w.lags || !w.cstart || !w.tree || !w.old_tree || !w.liks ||
+        !w.child_from) {
+        st = PM_ERR_NOMEM;
+        goto done;
+    }
+    /* cascades in byte order of their ids (R's split() sorts them so) */
+    {
+        named *ord = malloc((ncasc ? ncasc : 1) * sizeof *ord);
+        uint32_t *crank = malloc((ncasc ? ncasc : 1) * sizeof *crank);
+        if (!ord || !crank) {
+            free(ord);
+            free(crank);
+            st = PM_ERR_NOMEM;
+            goto done;
+        }
+        for (uint32_t i = 0; i < ncasc; i++)
+            ord[i] = (named){n->cascades.s[i], i};
+        qsort(ord, ncasc, sizeof *ord, named_cmp);
+        for (uint32_t i = 0; i < ncasc; i++)
+            crank[ord[i].id] = i;
+        for (size_t i = 0; i < nev; i++)
+            w.ev[i] = (ni_event){crank[n->ev[i].cascade], n->ev[i].node, (uint32_t)i,
+                                 n->ev[i].time};
+        free(ord);
+        free(crank);
+    }
+    qsort(w.ev, nev, sizeof *w.ev, ni_event_cmp);
+    for (size_t i = 0; i < nev; i++)
+        w.cstart[w.ev[i].cascade + 1]++;
+    for (uint32_t c = 0; c < ncasc; c++)
+        w.cstart[c + 1] += w.cstart[c];
+
+    double lambda = o->alpha;
+    if (o->alpha_auto && (st = ni_auto_alpha(&w, ncasc, nev, &lambda, err)) != PM_OK)
+        goto done;
+    n->alpha_used = lambda;
+
+    /* Candidate edges (child, parent) with their pairs, cascades in order: count, then
+     * fill, scoring each pair once both ways (with and without a network edge); the
+     * starting trees take every node's best non-network earlier node. */
+    for (size_t i = 0; i < nev; i++)
+        w.cur[i] = NAN; /* no earlier node (yet) */
+    size_t ncand = 0, candcap = 0, npairs = 0;
+    for (int pass = 0; pass < 2; pass++) {
+        for (uint32_t c = 0; c < ncasc; c++)
+            for (uint32_t j = w.cstart[c]; j < w.cstart[c + 1]; j++)
+                for (uint32_t i = w.cstart[c]; i < j && w.ev[i].time < w.ev[j].time; i++) {
+                    uint32_t id;
+                    int found;
+                    if (w.dense) { /* few nodes: a direct (child, parent) table */
+                        uint32_t *slot = &w.dense[(size_t)w.ev[j].node * nnodes + w.ev[i].node];
+                        found = *slot != 0;
+                        if (!found)
+                            *slot = (uint32_t)ncand + 1;
+                        id = *slot - 1;
+                    } else {
+                        uint64_t key = ((uint64_t)w.ev[j].node << 32) | w.ev[i].node;
+                        if ((st = map_get(&cmap, key, (uint32_t)ncand, &id, &found)) != PM_OK)
+                            goto done;
+                    }
+                    if (pass == 0) {
+                        if (++npairs > max_pairs) {
+                            st = pm_errctx_set(err, PM_ERR_TOO_BIG, NULL,
+                                               "more than %zu (cascade, earlier, later) pairs; "
+                                               "raise the pair cap or use fewer cascades",
+                                               max_pairs);
+                            goto done;
+                        }
+                        if (!found) {
+                            if (ncand == candcap) {
+                                size_t nc = candcap ? candcap * 2 : 1024;
+                                ni_cand *ncs = realloc(w.cands, nc * sizeof *ncs);
+                                if (!ncs) {
+                                    st = PM_ERR_NOMEM;
+                                    goto done;
+                                }
+                                w.cands = ncs;
+                                candcap = nc;
+                            }
+                            w.cands[ncand++] = (ni_cand){w.ev[j].node, w.ev[i].node, 0, 0, 0, 0};
+                        }
+                        w.cands[id].count++;
+                    } else {
+                        ni_cand *cd = &w.cands[id];
+                        double y = ni_density(o->model, lambda, w.ev[j].time - w.ev[i].time);
+                        w.pairs[cd->first + cd->count++] = (ni_pair){i, j, log(NI_BETA * y)};
+                        double sc = log(NI_EPSILON * y);
+                        if (isnan(w.cur[j]) || sc > w.cur[j])
+                            w.cur[j] = sc;
+                    }
+                }
+        if (pass == 0) {
+            uint32_t off = 0;
+            for (size_t c = 0; c < ncand; c++) {
+                w.cands[c].first = off;
+                off += w.cands[c].count;
+                w.cands[c].count = 0;
+            }
+            w.pairs = malloc((npairs ? npairs : 1) * sizeof *w.pairs);
+            w.order = malloc((ncand ? ncand : 1) * sizeof *w.order);
+            if (!w.pairs || !w.order) {
+                st = PM_ERR_NOMEM;
+                goto done;
+            }
+        }
+    }
+    for (uint32_t c = 0; c < ncasc; c++) {
+        for (uint32_t i = w.cstart[c]; i < w.cstart[c + 1]; i++)
+            if (w.cur[i] == -INFINITY) { /* R stops here too */
+                uint32_t j = i;
+                while (w.ev[j].time >= w.ev[i].time)
+                    j--; /* the nearest earlier node: there is one, or cur would be NAN */
+                st = pm_errctx_set(err, PM_ERR_ARG, NULL,
+                                   "a delay of %g has zero likelihood at alpha %g; adjust alpha",
+                                   w.ev[i].time - w.ev[j].time, lambda);
+                goto done;
+            }
+        w.tree[c] = ni_tree_score(w.cur, w.cstart[c], w.cstart[c + 1]);
+    }
+    n->ncand = ncand;
+    n->npairs = npairs;
+    if (!auto_edges && k > ncand) {
+        st = pm_errctx_set(err, PM_ERR_ARG, NULL,
+                           "%zu edges asked for, but only %zu are possible (as R, an error)", k,
+                           ncand);
+        goto done;
+    }
+    size_t want = auto_edges ? ncand : k;
+    n->edges = calloc(want ? want : 1, sizeof *n->edges);
+    if (!n->edges) {
+        st = PM_ERR_NOMEM;
+        goto done;
+    }
+    for (size_t c = 0; c < ncand; c++) {
+        w.order[c] = (ni_key){((uint64_t)w.cands[c].child << 32) | w.cands[c].parent, (uint32_t)c};
+        w.child_from[w.cands[c].child + 1]++;
+    }
+    qsort(w.order, ncand, sizeof *w.order, ni_key_cmp);
+    for (size_t v = 0; v < nnodes; v++)
+        w.child_from[v + 1] += w.child_from[v];
+
+    /* improvement of an edge: its destination's gain, cascade by cascade, in order */
+    for (size_t c = 0; c < ncand; c++) {
+        ni_cand *cd = &w.cands[c];
+        double imp = 0;
+        for (uint32_t p = cd->first; p < cd->first + cd->count; p++)
+            if (w.pairs[p].score > w.cur[w.pairs[p].child_ev])
+                imp += w.pairs[p].score - w.cur[w.pairs[p].child_ev];
+        cd->improvement = imp;
+    }
+
+    while (n->nedges < want) {
+        /* the largest improvement; ties go to the last in (child, parent) order, as R */
+        double max_imp = 0;
+        size_t best = SIZE_MAX;
+        for (size_t r = 0; r < ncand; r++) {
+            const ni_cand *cd = &w.cands[w.order[r].cand];
+            if (!cd->used && cd->improvement >= max_imp) {
+                max_imp = cd->improvement;
+                best = w.order[r].cand;
+            }
+        }
+        if (best == SIZE_MAX)
+            break;
+        ni_cand *bc = &w.cands[best];
+        memcpy(w.old_tree, w.tree, (size_t)ncasc * sizeof *w.tree);
+        size_t nl = 0;
+        double lagsum = 0;
+        for (uint32_t p = bc->first; p < bc->first + bc->count; p++) {
+            const ni_pair *pr = &w.pairs[p];
+            if (!(pr->score > w.cur[pr->child_ev]))
+                continue;
+            w.cur[pr->child_ev] = pr->score;
+            uint32_t c = w.ev[pr->child_ev].cascade;
+            w.tree[c] = ni_tree_score(w.cur, w.cstart[c], w.cstart[c + 1]);
+            double dt = w.ev[pr->child_ev].time - w.ev[pr->parent_ev].time;
+            w.lags[nl++] = dt;
+            lagsum += dt;
+        }
+        bc->used = 1;
+        double pv = ni_vuong(w.old_tree, w.tree, w.liks, ncasc);
+        qsort(w.lags, nl, sizeof *w.lags, dbl_cmp);
+        pm_netinf_edge *ed = &n->edges[n->nedges++];
+        ed->origin = n->nodes.s[bc->parent];
+        ed->destination = n->nodes.s[bc->child];
+        ed->gain = max_imp;
+        ed->volume = (uint32_t)nl;
+        ed->median_lag = nl ? w.lags[nl / 2] : 0;
+        ed->mean_lag = nl ? lagsum / (double)nl : 0;
+        ed->p_value = pv;
+        /* only the edges into this destination can have changed */
+        for (uint32_t r = w.child_from[bc->child]; r < w.child_from[bc->child + 1]; r++) {
+            ni_cand *cd = &w.cands[w.order[r].cand];
+            if (cd->used)
+                continue;
+            double imp = 0;
+            for (uint32_t p = cd->first; p < cd->first + cd->count; p++)
+                if (w.pairs[p].score > w.cur[w.pairs[p].child_ev])
+                    imp += w.pairs[p].score - w.cur[w.pairs[p].child_ev];
+            cd->improvement = imp;
+        }
+        if (auto_edges && pv >= o->p_value_cutoff)
+            break;
+    }
+    n->compat = 1;
+
+done:
+    map_free(&cmap);
+    ni_work_free(&w);
+    if (st != PM_OK) {
+        clear_edges(n);
+        if (err && err->code == PM_OK)
+            pm_errctx_set(err, st, NULL, "network inference (NetworkInference mode)");
+    }
+    return st;
+}
+
 pm_status pm_netinf_infer(pm_netinf *n, const pm_netinf_options *opt, size_t k, pm_errctx *err)
 {
     pm_netinf_options o;
@@ -406,6 +862,8 @@ pm_status pm_netinf_infer(pm_netinf *n, const pm_netinf_options *opt, size_t k, 
     else
         pm_netinf_options_default(&o);
     clear_edges(n);
+    if (o.compat == PM_NETINF_COMPAT_NETWORKINFERENCE)
+        return infer_networkinference(n, &o, k, err);
     if (!(o.alpha > 0) || !isfinite(o.alpha) || !(o.epsilon > 0) || !isfinite(o.epsilon))
         return pm_errctx_set(err, PM_ERR_ARG, NULL, "alpha and epsilon must be positive");
     if (o.model == PM_NETINF_POWERLAW && !(o.alpha > 1))
@@ -534,6 +992,7 @@ pm_status pm_netinf_infer(pm_netinf *n, const pm_netinf_options *opt, size_t k, 
     }
     n->ncand = ncand;
     n->npairs = npairs;
+    n->alpha_used = o.alpha;
 
     /* Greedy selection with lazy evaluation: an entry whose gain was computed in this
      * round and is still on top beats every other entry's upper bound. */
@@ -573,6 +1032,7 @@ pm_status pm_netinf_infer(pm_netinf *n, const pm_netinf_options *opt, size_t k, 
         ed->volume = (uint32_t)nl;
         ed->median_lag = nl ? w.lags[nl / 2] : 0;
         ed->mean_lag = nl ? sum / (double)nl : 0;
+        ed->p_value = NAN;
         round++;
     }
 
@@ -599,12 +1059,49 @@ const pm_netinf_edge *pm_netinf_edge_at(const pm_netinf *n, size_t i)
 
 pm_netinf_stats pm_netinf_get_stats(const pm_netinf *n)
 {
-    pm_netinf_stats s = {n->nev, n->duplicates, n->cascades.n, n->nodes.n, n->ncand, n->npairs};
+    pm_netinf_stats s = {n->nev,  n->duplicates, n->cascades.n, n->nodes.n,
+                         n->ncand, n->npairs,     n->alpha_used};
     return s;
+}
+
+/* R writes doubles with 15 significant digits; NaN as NaN. */
+static pm_status append_r_double(pm_buf *out, double x)
+{
+    if (isnan(x))
+        return pm_buf_append_str(out, "NaN");
+    if (isinf(x))
+        return pm_buf_append_str(out, x > 0 ? "Inf" : "-Inf");
+    return pm_buf_printf(out, "%.15g", x);
+}
+
+static pm_status write_tsv_networkinference(const pm_netinf *n, pm_buf *out)
+{
+    pm_status st = pm_buf_append_str(out, "origin_node\tdestination_node\timprovement\tp_value\n");
+    for (size_t i = 0; st == PM_OK && i < n->nedges; i++) {
+        const pm_netinf_edge *e = &n->edges[i];
+        st = pm_tsv_field(out, e->origin, strlen(e->origin), 0);
+        if (st == PM_OK)
+            st = pm_buf_append_char(out, '\t');
+        if (st == PM_OK)
+            st = pm_tsv_field(out, e->destination, strlen(e->destination), 0);
+        if (st == PM_OK)
+            st = pm_buf_append_char(out, '\t');
+        if (st == PM_OK)
+            st = append_r_double(out, e->gain);
+        if (st == PM_OK)
+            st = pm_buf_append_char(out, '\t');
+        if (st == PM_OK)
+            st = append_r_double(out, e->p_value);
+        if (st == PM_OK)
+            st = pm_buf_append_char(out, '\n');
+    }
+    return st;
 }
 
 pm_status pm_netinf_write_tsv(const pm_netinf *n, pm_buf *out)
 {
+    if (n->compat)
+        return write_tsv_networkinference(n, out);
     pm_status st = pm_buf_append_str(
         out, "origin_node\tdestination_node\tmarginal_gain\tvolume\tmedian_lag\tmean_lag\n");
     for (size_t i = 0; st == PM_OK && i < n->nedges; i++) {

@@ -113,6 +113,7 @@ pm_status pm_blk_items_add(pm_buf *b, const pm_citem *it, size_t ndims)
         return PM_OK;
     TRY(put_u64(b, it->id_hash));
     TRY(put_u64(b, it->content_hash));
+    TRY(put_u64(b, it->recrawl_hash));
     TRY(put_s(b, it->year));
     TRY(put_s(b, it->date));
     TRY(put_u(b, (uint64_t)it->level));
@@ -121,10 +122,26 @@ pm_status pm_blk_items_add(pm_buf *b, const pm_citem *it, size_t ndims)
     TRY(put_u(b, it->ncited));
     for (unsigned k = 0; k < it->ncited && k < PM_MAX_CITED; k++)
         TRY(put_u(b, it->cited[k]));
+    /* discovered policies (issue 14): count, cut, then source + name per candidate */
+    TRY(put_u(b, it->pnames.n));
+    TRY(put_u(b, it->pnames.cut));
+    for (unsigned k = 0; k < it->pnames.n && k < PM_MAX_PNAMES; k++) {
+        TRY(put_u(b, it->pnames.v[k].source));
+        TRY(put_u(b, it->pnames.v[k].offset));
+        TRY(put_str(b, it->pnames.v[k].s, it->pnames.v[k].len));
+    }
     for (size_t d = 0; d < ndims; d++)
         for (int w = 0; w < PM_CATSET_WORDS; w++)
             TRY(put_u(b, it->cats[d].w[w]));
-    return put_str(b, it->row, it->row_len);
+    TRY(put_str(b, it->row, it->row_len));
+    /* text reuse: signature count (0 or PM_REUSE_K), values as fixed 4 bytes, text */
+    TRY(put_u(b, it->nsig));
+    for (unsigned k = 0; k < it->nsig && k < PM_REUSE_K; k++) {
+        unsigned char w[4] = {(unsigned char)it->sig[k], (unsigned char)(it->sig[k] >> 8),
+                              (unsigned char)(it->sig[k] >> 16), (unsigned char)(it->sig[k] >> 24)};
+        TRY(pm_buf_append(b, w, 4));
+    }
+    return put_str(b, it->rtext ? it->rtext : "", it->rtext ? it->rtext_len : 0);
 }
 
 pm_status pm_blk_file(pm_buf *out, const char *path, const pm_finfo *fi, const pm_buf *items)
@@ -336,6 +353,7 @@ int pm_blk_file_next(pm_blk_view *v, pm_citem *it)
     if (it->kind == PM_CI_DOC) {
         it->id_hash = get_u64(&c);
         it->content_hash = get_u64(&c);
+        it->recrawl_hash = get_u64(&c);
         it->year = (int)get_s(&c);
         it->date = (int32_t)get_s(&c);
         uint64_t lv = get_u(&c);
@@ -350,6 +368,26 @@ int pm_blk_file_next(pm_blk_view *v, pm_citem *it)
         it->ncited = (unsigned)nc;
         for (unsigned k = 0; k < it->ncited; k++)
             it->cited[k] = (uint32_t)get_u(&c);
+        /* discovered policies (issue 14) */
+        uint64_t np = get_u(&c), cut = get_u(&c);
+        if (np > PM_MAX_PNAMES || cut > UINT32_MAX)
+            return -1;
+        it->pnames.n = (unsigned)np;
+        it->pnames.cut = (unsigned)cut;
+        for (unsigned k = 0; k < it->pnames.n; k++) {
+            pm_pname *pn = &it->pnames.v[k];
+            uint64_t src = get_u(&c), off = get_u(&c);
+            size_t len;
+            const char *nm = get_str(&c, &len);
+            if (src == 0 || src >= PM_PSRC_LAST || off > UINT32_MAX || !len ||
+                len >= PM_PNAME_BYTES || memchr(nm, 0, len))
+                return -1;
+            pn->source = (uint8_t)src;
+            pn->offset = (uint32_t)off;
+            memcpy(pn->s, nm, len);
+            pn->s[len] = 0;
+            pn->len = (uint8_t)len;
+        }
         memset(it->cats, 0, sizeof it->cats);
         if (v->ndims > PM_MAX_DIMS)
             return -1;
@@ -359,6 +397,19 @@ int pm_blk_file_next(pm_blk_view *v, pm_citem *it)
         it->row = get_str(&c, &it->row_len);
         if (!c.bad && (it->row_len == 0 || it->row[it->row_len - 1] != '\n'))
             return -1;
+        /* text reuse (see pm_blk_items_add) */
+        uint64_t ns = get_u(&c);
+        if (ns != 0 && ns != PM_REUSE_K)
+            return -1;
+        it->nsig = (unsigned)ns;
+        if ((uint64_t)(c.end - c.p) < ns * 4)
+            return -1;
+        for (unsigned k = 0; k < it->nsig; k++, c.p += 4)
+            it->sig[k] = (uint32_t)c.p[0] | (uint32_t)c.p[1] << 8 | (uint32_t)c.p[2] << 16 |
+                         (uint32_t)c.p[3] << 24;
+        it->rtext = get_str(&c, &it->rtext_len);
+        it->rkeys = NULL;
+        it->nrkeys = 0;
     }
     if (c.bad)
         return -1;

@@ -54,6 +54,46 @@ static int hset_insert(hset *s, uint64_t h)
     return 0;
 }
 
+/* The first document of each title + body, by content hash, so a later document with the
+ * same text under another government's name can point at it (documents.tsv copy_of). */
+typedef struct cfirst {
+    uint64_t key;            /* content hash; 0 = empty slot */
+    uint32_t id_off, region; /* id in the commit's id arena; issuer region */
+    uint16_t id_len;
+    uint8_t level;
+} cfirst;
+
+typedef struct cmap {
+    cfirst *v;
+    size_t cap, n;
+} cmap;
+
+/* The slot of key: its entry, or the empty slot where it goes (-1: out of memory). */
+static cfirst *cmap_slot(cmap *m, uint64_t key)
+{
+    if ((m->n + 1) * 2 > m->cap) {
+        size_t ncap = m->cap ? m->cap * 2 : 1u << 14;
+        cfirst *nv = calloc(ncap, sizeof *nv);
+        if (!nv)
+            return NULL;
+        for (size_t i = 0; i < m->cap; i++) {
+            if (!m->v[i].key)
+                continue;
+            size_t j = (m->v[i].key * 0x9E3779B97F4A7C15ull) >> 20 & (ncap - 1);
+            while (nv[j].key)
+                j = (j + 1) & (ncap - 1);
+            nv[j] = m->v[i];
+        }
+        free(m->v);
+        m->v = nv;
+        m->cap = ncap;
+    }
+    size_t j = (key * 0x9E3779B97F4A7C15ull) >> 20 & (m->cap - 1);
+    while (m->v[j].key && m->v[j].key != key)
+        j = (j + 1) & (m->cap - 1);
+    return &m->v[j];
+}
+
 typedef struct fentry {
     char *path;
     uint64_t size;
@@ -67,7 +107,12 @@ struct pm_commit {
     pm_buf rejbuf, items, blk;
     pm_counts *counts;
     pm_adopt *adopt;
-    hset ids, contents;
+    hset ids, recrawls;
+    cmap firsts;             /* content hash -> first document with that text */
+    pm_buf first_ids;        /* their doc ids */
+    pm_buf row;              /* a documents.tsv row with its copy_of field */
+    pm_reuse *reuse;         /* text reuse over the kept documents; NULL = off */
+    int reuse_done;
     char path[4096];
     int in_file;
     uint64_t part_blocks;
@@ -97,6 +142,8 @@ pm_status pm_commit_create(pm_commit **out, const pm_commit_config *cfg)
     pm_buf_init(&c->rejbuf, (size_t)1 << 24);
     pm_buf_init(&c->items, (size_t)PM_BLK_MAX);
     pm_buf_init(&c->blk, (size_t)PM_BLK_MAX);
+    pm_buf_init(&c->first_ids, (size_t)UINT32_MAX);
+    pm_buf_init(&c->row, (size_t)1 << 30);
     pm_errctx *err = cfg->err;
     pm_status st = PM_OK;
     const char *dir = cfg->outdir;
@@ -110,6 +157,8 @@ pm_status pm_commit_create(pm_commit **out, const pm_commit_config *cfg)
             snprintf(adj, sizeof adj, "%s/province_adjacency.tsv", cfg->dict_dir);
             st = pm_adopt_load_adjacency(c->adopt, adj, err);
         }
+        if (st == PM_OK && cfg->reuse && cfg->reuse->enabled)
+            st = pm_reuse_create(&c->reuse, cfg->reuse, dir, err);
         if (st == PM_OK)
             st = pm_outfile_open(&c->f_docs, dir, "documents.tsv", err);
         if (st == PM_OK)
@@ -162,8 +211,12 @@ void pm_commit_free(pm_commit *c)
     pm_buf_free(&c->blk);
     pm_counts_free(c->counts);
     pm_adopt_free(c->adopt);
+    pm_reuse_free(c->reuse);
     free(c->ids.v);
-    free(c->contents.v);
+    free(c->recrawls.v);
+    free(c->firsts.v);
+    pm_buf_free(&c->first_ids);
+    pm_buf_free(&c->row);
     for (size_t i = 0; i < c->nfiles; i++)
         free(c->files[i].path);
     free(c->files);
@@ -230,11 +283,12 @@ pm_status pm_commit_item(pm_commit *c, const pm_citem *it)
     if (it->kind == PM_CI_REJECT)
         return reject_row(c, source, &it->rej);
 
-    /* The first document with an id (or with a title and body) in input order is kept. */
+    /* The first document with an id in input order is kept, and the first fetch of a
+     * document: a re-crawl repeats title, body, resolved issuer, 文号 and date. */
     int dup = hset_insert(&c->ids, it->id_hash);
     pm_status why = PM_ERR_DUP_ID;
-    if (dup == 0 && it->content_hash) {
-        dup = hset_insert(&c->contents, it->content_hash);
+    if (dup == 0 && it->recrawl_hash) {
+        dup = hset_insert(&c->recrawls, it->recrawl_hash);
         why = PM_ERR_DUP_CONTENT;
     }
     if (dup < 0)
@@ -244,23 +298,62 @@ pm_status pm_commit_item(pm_commit *c, const pm_citem *it)
         r.code = why;
         snprintf(r.detail, sizeof r.detail, "%s",
                  why == PM_ERR_DUP_ID ? "id seen earlier in the input order; kept the first"
-                                      : "title and body identical to an earlier document; "
-                                        "kept the first");
+                                      : "a re-crawl: title, body, issuer, 文号 and date identical "
+                                        "to an earlier document; kept the first");
         return reject_row(c, source, &r);
     }
+    /* The same text issued by another government is a reissue: kept, and pointed at the
+     * first document (in input order) that carried it. */
+    const char *copy_of = "";
+    size_t copy_len = 0;
+    if (it->content_hash) {
+        cfirst *f = cmap_slot(&c->firsts, it->content_hash);
+        if (!f)
+            return PM_ERR_NOMEM;
+        if (!f->key) {
+            size_t idn = strnlen(it->rej.doc_id, sizeof it->rej.doc_id);
+            if (c->first_ids.len + idn > UINT32_MAX || idn > UINT16_MAX)
+                return pm_errctx_set(c->cfg.err, PM_ERR_TOO_BIG, c->path,
+                                     "more than 4 GB of document ids");
+            *f = (cfirst){it->content_hash, (uint32_t)c->first_ids.len, it->region,
+                          (uint16_t)idn, (uint8_t)it->level};
+            if ((st = pm_buf_append(&c->first_ids, it->rej.doc_id, idn)) != PM_OK)
+                return st;
+            c->firsts.n++;
+        } else if (f->region != it->region || f->level != it->level) {
+            copy_of = c->first_ids.data + f->id_off;
+            copy_len = f->id_len;
+        }
+    }
     if (c->cfg.tables) {
-        st = pm_outfile_write(c->f_docs, it->row, it->row_len, c->cfg.err);
+        pm_buf_reset(&c->row);
+        st = pm_buf_append(&c->row, it->row, it->row_len ? it->row_len - 1 : 0); /* no \n */
+        if (st == PM_OK)
+            st = pm_buf_append(&c->row, "\t", 1);
+        if (st == PM_OK)
+            st = pm_tsv_field(&c->row, copy_of, copy_len, 0);
+        if (st == PM_OK)
+            st = pm_buf_append(&c->row, "\n", 1);
+        if (st == PM_OK)
+            st = pm_outfile_write(c->f_docs, c->row.data, c->row.len, c->cfg.err);
         if (st == PM_OK)
             st = pm_counts_add(c->counts, it->year, it->level, it->province, it->cats);
         if (st == PM_OK && c->adopt)
             st = pm_adopt_add(c->adopt, it->rej.doc_id, it->date, it->level, it->region,
-                              it->province, it->cats);
+                              it->province, it->cats, &it->pnames);
         for (unsigned k = 0; st == PM_OK && c->adopt && k < it->ncited && k < PM_MAX_CITED; k++)
             st = pm_adopt_cite(c->adopt, it->region, it->cited[k], it->date);
+        if (st == PM_OK && c->reuse) /* text reuse */
+            st = pm_reuse_add(c->reuse, it->rej.doc_id, it->date, it->level, it->region,
+                              it->province, it->sig, it->nsig, it->rtext, it->rtext_len,
+                              it->rkeys, it->nrkeys);
     }
     s->docs_seen++;
     s->docs_classified++;
     s->by_level[it->level < 8 ? it->level : 0]++;
+    s->discovery.candidates += it->pnames.n; /* issue 14: what discovery saw and cut */
+    s->discovery.cut_per_doc += it->pnames.cut;
+    s->discovery.docs_with_candidates += it->pnames.n > 0;
     count_instruments(c, it);
     return st;
 }
@@ -374,8 +467,19 @@ pm_status pm_commit_finish(pm_commit *c, int complete, int keep_partial)
             fc = NULL;
         }
         pm_outfile_abort(fc);
-        if (st == PM_OK && c->adopt)
+        if (st == PM_OK && c->reuse) { /* before edges.tsv, which cites its pairs */
+            st = pm_reuse_finish(c->reuse, c->adopt, c->cfg.outdir, err);
+            c->reuse_done = st == PM_OK;
+        }
+        if (st == PM_OK && c->adopt) {
             st = pm_adopt_write(c->adopt, c->cfg.outdir, err);
+            pm_discover_stats ds;
+            pm_adopt_discover_stats(c->adopt, &ds);
+            c->cfg.sum->discovery.names = ds.names;
+            c->cfg.sum->discovery.names_dropped = ds.names_dropped;
+            c->cfg.sum->discovery.joined = ds.joined;
+            c->cfg.sum->discovery.cascades = ds.cascades;
+        }
         if (st == PM_OK) {
             st = pm_outfile_commit(c->f_docs, err);
             c->f_docs = NULL;
@@ -389,6 +493,10 @@ pm_status pm_commit_finish(pm_commit *c, int complete, int keep_partial)
 }
 
 size_t pm_commit_nfiles(const pm_commit *c) { return c->nfiles; }
+const pm_reuse_stats *pm_commit_reuse_stats(const pm_commit *c)
+{
+    return c && c->reuse && c->reuse_done ? pm_reuse_get_stats(c->reuse) : NULL;
+}
 const char *pm_commit_file_path(const pm_commit *c, size_t i) { return c->files[i].path; }
 uint64_t pm_commit_file_size(const pm_commit *c, size_t i) { return c->files[i].size; }
 

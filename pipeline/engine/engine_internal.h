@@ -8,6 +8,7 @@
 
 #include "policyminer/buf.h"
 #include "policyminer/classify.h"
+#include "policyminer/reuse.h"
 #include "policyminer/run.h"
 #include "policyminer/source.h"
 
@@ -23,15 +24,29 @@ typedef struct pm_citem {
     const char *source;      /* file-level rows naming another path (loops); else NULL */
     uint64_t id_hash;        /* documents: hash of the id (never 0) */
     uint64_t content_hash;   /* documents: hash of title + body (0 = none) */
+    uint64_t recrawl_hash;   /* documents: content + resolved issuer + 文号 + date (0 = none):
+                              * equal only for the same document fetched twice */
     int year;
     int32_t date;
     pm_level level;
     uint32_t region, province;
     uint32_t cited[PM_MAX_CITED]; /* regions whose experience the document cites */
     unsigned ncited;
+    /* discovered policies (issue 14): the document's candidate names, block-coded after
+     * the citations */
+    pm_pnames pnames;
     pm_catset cats[PM_MAX_DIMS];
     const char *row;         /* documents.tsv row, newline included */
     size_t row_len;
+    /* text reuse (analysis/reuse.c): MinHash signature and the normalised, capped text;
+     * nsig 0 = none (--no-reuse, or too short) */
+    unsigned nsig;
+    uint32_t sig[PM_REUSE_K];
+    const char *rtext;
+    size_t rtext_len;
+    const uint32_t *rkeys;   /* the text's sampled shingle keys when the worker has them
+                              * (never stored: NULL after the codec, recomputed from rtext) */
+    size_t nrkeys;
 } pm_citem;
 
 /* A file's own counts and its identity (what the refresh state compares). */
@@ -113,6 +128,7 @@ typedef struct pm_commit_config {
     const char *fingerprint; /* for state blocks */
     pm_run_summary *sum;
     pm_errctx *err;
+    const pm_reuse_options *reuse; /* text reuse; NULL or disabled = none */
 } pm_commit_config;
 
 pm_status pm_commit_create(pm_commit **out, const pm_commit_config *cfg);
@@ -140,7 +156,9 @@ pm_status pm_state_load(const char *state_dir, const char *path, const char *fin
 /* Fingerprint of everything that decides a document's row: program version, dictionary
  * and gazetteer checksums, limits. */
 void pm_fingerprint(const pm_classifier *c, const pm_limits *lim, const pm_dict_options *d,
-                    char *out, size_t n);
+                    const pm_reuse_options *reuse, char *out, size_t n);
+/* Text reuse figures of a finished commit (NULL when reuse was off or not finished). */
+const pm_reuse_stats *pm_commit_reuse_stats(const pm_commit *c);
 
 /* Writes OUTDIR/manifest.json (atomically): version, options, dictionary checksums,
  * inputs, counts, timings, and whether the run is complete. */

@@ -87,7 +87,7 @@ static void dig_hex(pm_sha256 *h, char hex[65])
  * lost to a buffer; merge compares the part before the bar with its own dictionaries,
  * and the whole between parts. */
 void pm_fingerprint(const pm_classifier *c, const pm_limits *lim, const pm_dict_options *o,
-                    char *out, size_t n)
+                    const pm_reuse_options *reuse, char *out, size_t n)
 {
     const pm_dictset *d = pm_classifier_dicts(c);
     pm_sha256 h;
@@ -101,6 +101,12 @@ void pm_fingerprint(const pm_classifier *c, const pm_limits *lim, const pm_dict_
     if (pm_sha256_file(hosts, sum) != PM_OK)
         snprintf(sum, sizeof sum, "none");
     dig(&h, "hosts", sum, "");
+    /* policy-name rules decide the stored candidates */
+    dig(&h, "policy_names", pm_classifier_pname_checksum(c), "");
+    /* text reuse decides what a record carries (and merge must be given the same) */
+    char rd[256];
+    pm_reuse_options_describe(reuse, rd, sizeof rd);
+    dig(&h, "reuse", rd, "");
     char h1[65], h2[65], lims[256];
     dig_hex(&h, h1);
     pm_sha256_init(&h);
@@ -203,6 +209,19 @@ pm_status pm_manifest_write(const pm_run_options *o, const pm_classifier *c,
                           (unsigned long long)s->by_level[l]));
     TRY(pm_buf_append_str(&b, "}\n  },\n"));
     TRY(pm_buf_printf(&b,
+                      "  \"discovery\": {\"candidates\": %llu, \"candidates_cut_per_doc\": %llu, "
+                      "\"docs_with_candidates\": %llu, \"max_per_doc\": %d,\n    \"names\": %llu, "
+                      "\"names_max\": %llu, \"name_uses_dropped\": %llu, \"joined_experiments\": %llu, "
+                      "\"cascades\": %llu, \"min_adopters\": %d},\n",
+                      (unsigned long long)s->discovery.candidates,
+                      (unsigned long long)s->discovery.cut_per_doc,
+                      (unsigned long long)s->discovery.docs_with_candidates, PM_MAX_PNAMES,
+                      (unsigned long long)s->discovery.names,
+                      (unsigned long long)o->diffusion.max_policy_names,
+                      (unsigned long long)s->discovery.names_dropped,
+                      (unsigned long long)s->discovery.joined,
+                      (unsigned long long)s->discovery.cascades, o->diffusion.min_adopters));
+    TRY(pm_buf_printf(&b,
                       "  \"timings_seconds\": {\"wall\": %.3f, \"read_split\": %.3f, "
                       "\"parse\": %.3f, \"classify\": %.3f, \"render\": %.3f, "
                       "\"commit\": %.3f},\n  \"regex_runs\": %llu,\n  \"match_limit_hits\": %llu,\n",
@@ -211,6 +230,39 @@ pm_status pm_manifest_write(const pm_run_options *o, const pm_classifier *c,
                       (unsigned long long)s->stats.match_limit_hits));
     /* Which patterns gave up, so a dictionary author can fix them (the documents were
      * still classified by every other pattern). */
+    /* text reuse: options and what the candidate stage did (bucket cap included) */
+    {
+        char rd[256];
+        pm_reuse_options_describe(&o->reuse, rd, sizeof rd);
+        TRY(pm_buf_append_str(&b, "  \"reuse\": {\"options\": "));
+        TRY(json_str(&b, rd));
+        const pm_reuse_stats *rs = pm_commit_reuse_stats(cm);
+        if (o->reuse.enabled)
+            TRY(pm_buf_printf(&b, ", \"signature_values\": %d, \"bands\": %d, \"rows\": %d, "
+                              "\"threshold\": %.4f, \"max_chars\": %u, \"min_chars\": %u, "
+                              "\"boilerplate_share\": %.4f, \"bucket_cap\": %u, "
+                              "\"max_candidates\": %llu",
+                              PM_REUSE_K, PM_REUSE_BANDS, PM_REUSE_ROWS, o->reuse.threshold,
+                              (unsigned)o->reuse.max_chars, (unsigned)o->reuse.min_chars,
+                              o->reuse.boilerplate_share, (unsigned)o->reuse.bucket_cap,
+                              (unsigned long long)o->reuse.max_candidates));
+        if (rs)
+            TRY(pm_buf_printf(&b, ", \"docs\": %llu, \"docs_short\": %llu, "
+                              "\"candidates\": %llu, \"candidates_screened\": %llu, \"candidates_truncated\": %s, "
+                              "\"buckets_capped\": %llu, \"bucket_docs_capped\": %llu, "
+                              "\"largest_bucket\": %llu, \"boilerplate_df\": %llu, "
+                              "\"pairs\": %llu, \"seconds\": %.3f",
+                              (unsigned long long)rs->docs, (unsigned long long)rs->docs_short,
+                              (unsigned long long)rs->candidates,
+                              (unsigned long long)rs->candidates_screened,
+                              rs->candidates_truncated ? "true" : "false",
+                              (unsigned long long)rs->buckets_capped,
+                              (unsigned long long)rs->bucket_docs_capped,
+                              (unsigned long long)rs->largest_bucket,
+                              (unsigned long long)rs->boilerplate_df,
+                              (unsigned long long)rs->pairs, rs->seconds));
+        TRY(pm_buf_append_str(&b, "},\n"));
+    }
     TRY(pm_buf_append_str(&b, "  \"match_limit_patterns\": ["));
     limit_ctx lx = {&b, d, PM_OK, 0};
     pm_dictset_limit_hits(d, limit_entry, &lx);

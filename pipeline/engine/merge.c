@@ -21,6 +21,7 @@ void pm_merge_options_default(pm_merge_options *o)
     memset(o, 0, sizeof *o);
     o->dict_dir = "dictionaries";
     pm_diffusion_options_default(&o->diffusion);
+    pm_reuse_options_default(&o->reuse);
 }
 
 typedef struct part {
@@ -153,7 +154,8 @@ pm_status pm_merge(const pm_merge_options *o, pm_run_summary *sum, pm_errctx *er
     char fp[1024];
     pm_part_header m;
     if (st == PM_OK) {
-        pm_fingerprint(cls, &ro.limits, &ro.dict, fp, sizeof fp);
+        ro.reuse = o->reuse;
+        pm_fingerprint(cls, &ro.limits, &ro.dict, &o->reuse, fp, sizeof fp);
         st = check_parts(ps, o->n_parts, o->partial, fp, &m, err);
     }
     char mpath[4200];
@@ -162,7 +164,8 @@ pm_status pm_merge(const pm_merge_options *o, pm_run_summary *sum, pm_errctx *er
         st = pm_errctx_set(err, PM_ERR_OUTPUT, mpath, "cannot remove: %s", strerror(errno));
     if (st == PM_OK) {
         pm_commit_config cc = {o->outdir, o->dict_dir, cls, &o->diffusion, o->no_diffusion,
-                               !o->partial, o->partial ? &m : NULL, NULL, fp, sum, err};
+                               !o->partial, o->partial ? &m : NULL, NULL, fp, sum, err,
+                               &o->reuse};
         st = pm_commit_create(&cm, &cc);
     }
     size_t ndims = cls ? pm_dictset_ndims(pm_classifier_dicts(cls)) : 0;
@@ -217,6 +220,7 @@ pm_status pm_merge(const pm_merge_options *o, pm_run_summary *sum, pm_errctx *er
         ro.outdir = o->outdir;
         ro.dict_dir = o->dict_dir;
         ro.command_line = o->command_line;
+        ro.diffusion = o->diffusion;
         ro.shard_count = o->partial ? m.shard_count : 0;
         st = pm_manifest_write(&ro, cls, cm, sum, 1, err);
     }

@@ -46,7 +46,7 @@ typedef struct item {
     /* results */
     int ok;              /* classified */
     pm_reject rej;       /* reject (splitter's or the worker's); doc id copied when ok */
-    uint64_t id_hash, content_hash;
+    uint64_t id_hash, content_hash, recrawl_hash;
     char *replay;        /* a stored file's block payload (refresh), owned; NULL = none */
     size_t replay_len;
     size_t row_off, row_len;
@@ -57,7 +57,13 @@ typedef struct item {
     uint32_t province;
     uint32_t cited[PM_MAX_CITED];
     unsigned ncited;
+    pm_pnames pnames;    /* candidate policy names (issue 14) */
     pm_catset cats[PM_MAX_DIMS];
+    /* text reuse: signature, and the normalised text in the batch's rtext buffer */
+    unsigned nsig;
+    uint32_t sig[PM_REUSE_K];
+    size_t rtext_off, rtext_len;
+    size_t rkeys_off, rkeys_n; /* its sampled shingle keys in the batch's rkeys buffer */
 } item;
 
 typedef struct batch {
@@ -67,6 +73,8 @@ typedef struct batch {
     item *items;
     size_t n, cap;
     pm_buf rows;
+    pm_buf rtext;        /* text reuse: normalised texts of the batch's documents */
+    pm_buf rkeys;        /* text reuse: their sampled shingle keys (uint32_t) */
     pm_status fatal;     /* PM_ERR_NOMEM in a worker stops the run */
     double t_parse, t_classify, t_render;
     pm_dict_stats dstats;
@@ -122,6 +130,7 @@ void pm_run_options_default(pm_run_options *o)
     pm_limits_default(&o->limits);
     pm_dict_options_default(&o->dict);
     pm_diffusion_options_default(&o->diffusion);
+    pm_reuse_options_default(&o->reuse);
 }
 
 /* ---- worker side ------------------------------------------------------------------- */
@@ -153,6 +162,8 @@ static void process_batch(engine *e, worker *w, batch *b)
     const char *dim_instr_group = NULL;
     (void)dim_instr_group;
     pm_buf_reset(&b->rows);
+    pm_buf_reset(&b->rtext);
+    pm_buf_reset(&b->rkeys);
     for (size_t i = 0; i < b->n; i++) {
         item *it = &b->items[i];
         if (!it->is_doc)
@@ -187,7 +198,7 @@ static void process_batch(engine *e, worker *w, batch *b)
         it->ok = 1;
         pm_reject_set(&it->rej, PM_OK, it->offset, doc.id.p, doc.id.len, "%s", "");
         it->id_hash = pm_fnv1a64(doc.id.p, doc.id.len) | 1u; /* never 0 */
-        it->content_hash = 0;
+        it->content_hash = it->recrawl_hash = 0;
         if (doc.title.len || doc.body.len) { /* same title and body = the same document */
             pm_hash64_ctx hc;
             pm_hash64_init(&hc, 0x636f6e74656e74ull);
@@ -195,6 +206,16 @@ static void process_batch(engine *e, worker *w, batch *b)
             pm_hash64_update(&hc, "\0", 1);
             pm_hash64_update(&hc, doc.body.p, doc.body.len);
             it->content_hash = pm_hash64_final(&hc) | 1u;
+            /* a re-crawl repeats the issuer, 文号 and date too; the same text under
+             * another issuer, number or date is another document (an annual notice,
+             * a county reissuing its province's notice) */
+            uint64_t key[4] = {it->content_hash, (uint64_t)rec.issuer.level,
+                               (uint64_t)rec.issuer.region_code, (uint64_t)(uint32_t)rec.date};
+            pm_hash64_init(&hc, 0x726563726177ull);
+            pm_hash64_update(&hc, key, sizeof key);
+            if (rec.docno.p)
+                pm_hash64_update(&hc, rec.docno.p, rec.docno.len);
+            it->recrawl_hash = pm_hash64_final(&hc) | 1u;
         }
         it->year = rec.year;
         it->date = rec.date;
@@ -203,6 +224,7 @@ static void process_batch(engine *e, worker *w, batch *b)
         it->province = rec.issuer.province_code;
         it->ncited = rec.ncited;
         memcpy(it->cited, rec.cited, sizeof it->cited);
+        it->pnames = rec.pnames;
         memcpy(it->cats, rec.cats, sizeof it->cats);
         it->row_off = b->rows.len;
         st = pm_doctable_row(&b->rows, e->dicts, pm_inputs_path(e->inputs, it->src),
@@ -212,6 +234,19 @@ static void process_batch(engine *e, worker *w, batch *b)
             return;
         }
         it->row_len = b->rows.len - it->row_off;
+        it->nsig = 0;
+        it->rtext_off = b->rtext.len;
+        it->rkeys_off = b->rkeys.len;
+        if (e->o->reuse.enabled) { /* text reuse: normalise and sign while the body is here */
+            st = pm_reuse_doc(&e->o->reuse, doc.body.p, doc.body.len, rec.docno.p,
+                              rec.docno.len, &b->rtext, it->sig, &it->nsig, &b->rkeys);
+            if (st != PM_OK) {
+                b->fatal = st;
+                return;
+            }
+        }
+        it->rtext_len = b->rtext.len - it->rtext_off;
+        it->rkeys_n = (b->rkeys.len - it->rkeys_off) / sizeof(uint32_t);
         b->t_render += now() - t2;
     }
 }
@@ -342,6 +377,7 @@ static pm_status commit_batch(engine *e, batch *b)
             ci.kind = PM_CI_DOC;
             ci.id_hash = it->id_hash;
             ci.content_hash = it->content_hash;
+            ci.recrawl_hash = it->recrawl_hash;
             ci.year = it->year;
             ci.date = it->date;
             ci.level = it->level;
@@ -349,9 +385,16 @@ static pm_status commit_batch(engine *e, batch *b)
             ci.province = it->province;
             ci.ncited = it->ncited;
             memcpy(ci.cited, it->cited, sizeof ci.cited);
+            ci.pnames = it->pnames;
             memcpy(ci.cats, it->cats, sizeof ci.cats);
             ci.row = b->rows.data + it->row_off;
             ci.row_len = it->row_len;
+            ci.nsig = it->nsig; /* text reuse */
+            memcpy(ci.sig, it->sig, sizeof ci.sig);
+            ci.rtext = b->rtext.data + it->rtext_off;
+            ci.rtext_len = it->rtext_len;
+            ci.rkeys = (const uint32_t *)(const void *)(b->rkeys.data + it->rkeys_off);
+            ci.nrkeys = it->rkeys_n;
         }
         st = pm_commit_item(e->cm, &ci);
     }
@@ -665,6 +708,8 @@ static void engine_free(engine *e)
             batch_reset(&e->ring[k]);
             pm_buf_free(&e->ring[k].raw);
             pm_buf_free(&e->ring[k].rows);
+            pm_buf_free(&e->ring[k].rtext);
+            pm_buf_free(&e->ring[k].rkeys);
             free(e->ring[k].items);
         }
         free(e->ring);
@@ -720,7 +765,7 @@ static pm_status open_outputs(engine *e, pm_part_header *ph)
     ph->dict = o->dict;
     pm_commit_config cc = {dir, o->dict_dir, e->cls, &o->diffusion, o->no_diffusion,
                            !o->shard_count, o->shard_count ? ph : NULL, o->state_dir,
-                           e->fingerprint, e->sum, e->err};
+                           e->fingerprint, e->sum, e->err, &o->reuse};
     pm_status st = pm_commit_create(&e->cm, &cc);
     /* Directory loops are found while expanding the inputs, before any file: their rows
      * come first, from a pseudo-file "" that shard 0 carries. */
@@ -812,7 +857,7 @@ pm_status pm_run(const pm_run_options *o, pm_run_summary *sum, pm_errctx *err)
         return st;
     }
     e->dicts = pm_classifier_dicts(e->cls);
-    pm_fingerprint(e->cls, &e->lim, &o->dict, e->fingerprint, sizeof e->fingerprint);
+    pm_fingerprint(e->cls, &e->lim, &o->dict, &o->reuse, e->fingerprint, sizeof e->fingerprint);
 
     st = pm_inputs_create(&e->inputs, o->inputs, o->n_inputs);
     /* A path that does not exist is a run error, said before any work; a directory loop
@@ -843,6 +888,8 @@ pm_status pm_run(const pm_run_options *o, pm_run_summary *sum, pm_errctx *err)
     for (size_t k = 0; st == PM_OK && k < e->nslots; k++) {
         pm_buf_init(&e->ring[k].raw, BATCH_BYTES + o->limits.max_doc_bytes + 1024);
         pm_buf_init(&e->ring[k].rows, (size_t)1 << 31);
+        pm_buf_init(&e->ring[k].rtext, (size_t)1 << 31);
+        pm_buf_init(&e->ring[k].rkeys, (size_t)1 << 31);
         atomic_init(&e->ring[k].state, SLOT_FREE);
     }
     for (int t = 0; st == PM_OK && t < nt; t++)

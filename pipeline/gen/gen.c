@@ -452,9 +452,46 @@ static pm_status keys(pm_buf *b, const pm_dictset *d, size_t dim, const pm_catse
 typedef struct filebuf {
     pm_buf xml, truth, rejects;
     uint64_t bad;
+    /* planted text reuse (--copies): the last clean original body of this file */
+    pm_buf src, reuse;
+    uint64_t src_idx;
+    int have_src;
 } filebuf;
 
+
 #define TRY(x) do { if ((st = (x)) != PM_OK) return st; } while (0)
+
+/* --copies: replaces the body just written at x[from..] by a copy of the file's last
+ * original body: whole (half of the copies) or a contiguous 50-90% of it with 10-40% new
+ * prose around it. Truth: truth_reuse.tsv (source, copy, kind, share of the source). */
+static pm_status plant_copy(const world *w, pm_rng *r, uint64_t idx, filebuf *fb, size_t from)
+{
+    pm_status st;
+    pm_buf *x = &fb->xml;
+    const char *s = fb->src.data;
+    size_t n = fb->src.len, a = 0, b = n;
+    int whole = pm_rng_unit(r) < 0.5;
+    double share = 1.0;
+    if (!whole) {
+        share = 0.5 + 0.4 * pm_rng_unit(r);
+        size_t keep = (size_t)((double)n * share);
+        a = (size_t)((double)(n - keep) * pm_rng_unit(r));
+        b = a + keep;
+        while (a < n && ((unsigned char)s[a] & 0xC0) == 0x80) /* on character boundaries */
+            a++;
+        while (b < n && ((unsigned char)s[b] & 0xC0) == 0x80)
+            b++;
+    }
+    x->len = from;
+    if (!whole) /* new prose before and after, 10-40% of the copied length in all */
+        TRY(pm_gen_prose(x, r, (int)((double)(b - a) / 3.0 * (0.05 + 0.15 * pm_rng_unit(r))), &w->vocab));
+    TRY(pm_buf_append(x, s + a, b - a));
+    if (!whole)
+        TRY(pm_gen_prose(x, r, (int)((double)(b - a) / 3.0 * (0.05 + 0.15 * pm_rng_unit(r))), &w->vocab));
+    return pm_buf_printf(&fb->reuse, "d%08llu	d%08llu	%s	%.4f\n",
+                         (unsigned long long)fb->src_idx, (unsigned long long)idx,
+                         whole ? "copy" : "partial", (double)(b - a) / (double)(n ? n : 1));
+}
 
 /* kind: 0 = may be planted bad at the requested rate, -1 = must stay clean (it will be
  * cut by a truncated gzip member), PM_ERR_DOC_TOO_BIG = a giant document. */
@@ -548,6 +585,7 @@ static pm_status gen_doc(const world *w, pm_rng *r, uint64_t idx, const char *fn
         TRY(pm_buf_printf(x, "<region code=\"%06u\"/>", (unsigned)R->code));
     TRY(pm_buf_printf(x, "<url>http://www.example.gov.cn/zwgk/%llu.html</url><body>",
                       (unsigned long long)idx));
+    size_t body_from = x->len;
     /* body: length 1,000-8,000 characters, mean ~3,000 (log-normal) */
     double len = exp(7.9 + 0.45 * sqrt(-2 * log(1 - pm_rng_unit(r))) * cos(6.283185307 * pm_rng_unit(r)));
     int chars = len < 1000 ? 1000 : len > 8000 ? 8000 : (int)len;
@@ -590,7 +628,18 @@ static pm_status gen_doc(const world *w, pm_rng *r, uint64_t idx, const char *fn
         TRY(pm_buf_append_str(x, "<p>未闭合的段落"));
     TRY(pm_buf_printf(x, "\n\n%s\n", issuer));
     TRY(pm_gen_cn_date(x, date));
-    TRY(pm_buf_append_str(x, "\n（此件公开发布）</body></doc>\n"));
+    TRY(pm_buf_append_str(x, "\n（此件公开发布）"));
+    if (w->o->copy_rate > 0 && bad == PM_OK && !ad && kind == 0) { /* planted text reuse */
+        if (fb->have_src && pm_rng_unit(r) < w->o->copy_rate) {
+            TRY(plant_copy(w, r, idx, fb, body_from));
+        } else {
+            pm_buf_reset(&fb->src);
+            TRY(pm_buf_append(&fb->src, x->data + body_from, x->len - body_from));
+            fb->src_idx = idx;
+            fb->have_src = 1;
+        }
+    }
+    TRY(pm_buf_append_str(x, "</body></doc>\n"));
 
     if (bad != PM_OK) {
         fb->bad++;
@@ -719,7 +768,8 @@ pm_status pm_gen_run(const pm_gen_options *o, pm_gen_summary *sum, pm_errctx *er
     if (st == PM_OK)
         st = plant_cascades(&w);
     uint64_t nfiles = (o->n_docs + o->docs_per_file - 1) / o->docs_per_file;
-    pm_buf truth, rejects;
+    pm_buf truth, rejects, reuse;
+    pm_buf_init(&reuse, (size_t)1 << 32);
     pm_buf_init(&truth, (size_t)1 << 34);
     pm_buf_init(&rejects, (size_t)1 << 32);
     int nt = o->threads > 0 ? o->threads : omp_get_num_procs();
@@ -733,7 +783,11 @@ pm_status pm_gen_run(const pm_gen_options *o, pm_gen_summary *sum, pm_errctx *er
             pm_buf_init(&fb.xml, (size_t)1 << 31);
             pm_buf_init(&fb.truth, (size_t)1 << 30);
             pm_buf_init(&fb.rejects, (size_t)1 << 30);
+            pm_buf_init(&fb.src, (size_t)1 << 30);
+            pm_buf_init(&fb.reuse, (size_t)1 << 30);
             fb.bad = 0;
+            fb.have_src = 0;
+            fb.src_idx = 0;
             pm_rng r;
             pm_rng_seed(&r, o->seed * 0x9E3779B97F4A7C15ull + f + 1);
             char name[64], path[4096];
@@ -778,12 +832,16 @@ pm_status pm_gen_run(const pm_gen_options *o, pm_gen_summary *sum, pm_errctx *er
                     s = pm_buf_append(&truth, fb.truth.data ? fb.truth.data : "", fb.truth.len);
                 if (s == PM_OK)
                     s = pm_buf_append(&rejects, fb.rejects.data ? fb.rejects.data : "", fb.rejects.len);
+                if (s == PM_OK)
+                    s = pm_buf_append(&reuse, fb.reuse.data ? fb.reuse.data : "", fb.reuse.len);
                 if (s != PM_OK && shared == PM_OK)
                     shared = s;
             }
             pm_buf_free(&fb.xml);
             pm_buf_free(&fb.truth);
             pm_buf_free(&fb.rejects);
+            pm_buf_free(&fb.src);
+            pm_buf_free(&fb.reuse);
         }
         st = shared;
         if (st != PM_OK)
@@ -795,6 +853,9 @@ pm_status pm_gen_run(const pm_gen_options *o, pm_gen_summary *sum, pm_errctx *er
                         "instrument_groups\tsectors\texperiments\tbad\n", &truth, err);
     if (st == PM_OK)
         st = write_text(o->outdir, "truth_rejects.tsv", "file\treason\tdoc_id\n", &rejects, err);
+    if (st == PM_OK && o->copy_rate > 0)
+        st = write_text(o->outdir, "truth_reuse.tsv", "source_doc_id\tcopy_doc_id\tkind\tshare\n",
+                        &reuse, err);
     if (st == PM_OK) {
         pm_buf c;
         pm_buf_init(&c, (size_t)1 << 30);
@@ -833,6 +894,7 @@ pm_status pm_gen_run(const pm_gen_options *o, pm_gen_summary *sum, pm_errctx *er
     sum->truncated_files = trunc_files;
     pm_buf_free(&truth);
     pm_buf_free(&rejects);
+    pm_buf_free(&reuse);
     free(w.regions);
     free(w.places);
     free(w.chars);

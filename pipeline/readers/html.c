@@ -41,8 +41,11 @@ void pm_reject_set(pm_reject *r, pm_status code, uint64_t off, const char *id, s
     r->code = code;
     r->offset = off;
     if (id) {
-        if (idlen >= sizeof r->doc_id)
+        if (idlen >= sizeof r->doc_id) { /* cut on a character boundary: tables stay UTF-8 */
             idlen = sizeof r->doc_id - 1;
+            while (idlen > 0 && ((unsigned char)id[idlen] & 0xC0) == 0x80)
+                idlen--;
+        }
         memcpy(r->doc_id, id, idlen);
         for (size_t i = 0; i < idlen; i++)
             if ((unsigned char)r->doc_id[i] < 0x20)
@@ -50,8 +53,17 @@ void pm_reject_set(pm_reject *r, pm_status code, uint64_t off, const char *id, s
     }
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(r->detail, sizeof r->detail, fmt, ap);
+    int n = vsnprintf(r->detail, sizeof r->detail, fmt, ap);
     va_end(ap);
+    if (n >= (int)sizeof r->detail) { /* cut: drop a partial last character */
+        size_t end = sizeof r->detail - 1, j = end - 1;
+        while (j > 0 && ((unsigned char)r->detail[j] & 0xC0) == 0x80)
+            j--;
+        unsigned char lead = (unsigned char)r->detail[j];
+        size_t need = lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : lead >= 0xC0 ? 2 : 1;
+        if (j + need > end)
+            r->detail[j] = '\0';
+    }
 }
 
 void pm_content_id(const char *p, size_t n, char *out)

@@ -10,6 +10,11 @@
 
 #include "policyminer/sinks.h"
 
+/* The one field rule of every table. Tabs and line breaks become spaces and other control
+ * characters are dropped, so a row is always one line. A field holding a double quote is
+ * written RFC 4180 style - wrapped in quotes, inner quotes doubled - because every common
+ * reader (pandas, R read.delim, readr, DuckDB, Stata) treats a leading quote as the start
+ * of a quoted field at its defaults; a bare quote made them merge rows or stop. */
 pm_status pm_tsv_field(pm_buf *out, const char *s, size_t n, size_t max)
 {
     if (max && n > max) {
@@ -18,17 +23,27 @@ pm_status pm_tsv_field(pm_buf *out, const char *s, size_t n, size_t max)
         while (n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80)
             n--;
     }
-    pm_status st = pm_buf_reserve(out, n);
+    size_t quotes = 0;
+    for (size_t i = 0; i < n; i++)
+        quotes += s[i] == '"';
+    pm_status st = pm_buf_reserve(out, n + (quotes ? quotes + 2 : 0));
     if (st != PM_OK)
         return st;
     char *w = out->data + out->len;
+    if (quotes)
+        *w++ = '"';
     for (size_t i = 0; i < n; i++) {
         unsigned char c = (unsigned char)s[i];
         if (c == '\t' || c == '\n' || c == '\r')
             *w++ = ' ';
-        else if (c >= 0x20 && c != 0x7f)
+        else if (c == '"') {
+            *w++ = '"';
+            *w++ = '"';
+        } else if (c >= 0x20 && c != 0x7f)
             *w++ = (char)c;
     }
+    if (quotes)
+        *w++ = '"';
     out->len = (size_t)(w - out->data);
     out->data[out->len] = '\0';
     return PM_OK;
@@ -91,7 +106,7 @@ pm_status pm_doctable_header(pm_buf *out, const pm_dictset *d)
             st = pm_buf_append_str(out, "\tinstrument_groups");
     }
     if (st == PM_OK)
-        st = pm_buf_append_str(out, "\tn_chars\n");
+        st = pm_buf_append_str(out, "\tn_chars\tcopy_of\n");
     return st;
 }
 

@@ -113,7 +113,7 @@ static void test_order_free_first_adoption(void **state)
             /* order 1 also goes through a merge, as shards would */
             pm_adopt *into = order && k % 2 ? part : a;
             assert_int_equal(pm_adopt_add(into, docs[i].id, docs[i].date, docs[i].lv, docs[i].code,
-                                          docs[i].prov, cats), PM_OK);
+                                          docs[i].prov, cats, NULL), PM_OK);
         }
         assert_int_equal(pm_adopt_merge(a, part), PM_OK);
         pm_errctx err;

@@ -38,7 +38,7 @@ static pm_issuer_result resolve(ex e)
 {
     pm_issuer_input in = {e.issuer, e.issuer ? strlen(e.issuer) : 0, e.title,
                           e.title ? strlen(e.title) : 0, e.docno, e.docno ? strlen(e.docno) : 0,
-                          e.body, e.body ? strlen(e.body) : 0, e.hint, e.year};
+                          e.body, e.body ? strlen(e.body) : 0, NULL, 0, e.hint, e.year};
     pm_issuer_result r;
     pm_issuer_resolve(G, &in, &r);
     return r;
@@ -124,7 +124,7 @@ static void test_traditional_script(void **state)
 {
     (void)state;
     const char *t = "重慶市人民政府關於印發貫徹落實國務院水污染防治行動計畫實施方案的通知";
-    pm_issuer_input in = {NULL, 0, t, strlen(t), NULL, 0, NULL, 0, 0, 2015};
+    pm_issuer_input in = {NULL, 0, t, strlen(t), NULL, 0, NULL, 0, NULL, 0, 0, 2015};
     pm_issuer_result r;
     pm_issuer_resolve(G, &in, &r);
     assert_int_equal(r.level, PM_LEVEL_PROVINCIAL);
@@ -148,7 +148,7 @@ static void test_traditional_script(void **state)
     memset(body, 'x', 3000);
     strcpy(body + 3000, "\n\n溫州市人民政府\n2017年6月30日");
     pm_issuer_input b = {NULL, 0, "關于印發土壤污染防治工作方案的通知", 0, NULL, 0, body,
-                         strlen(body), 0, 2017};
+                         strlen(body), NULL, 0, 0, 2017};
     b.title_len = strlen(b.title);
     pm_issuer_resolve(G, &b, &r);
     assert_int_equal(r.region_code, 330300);

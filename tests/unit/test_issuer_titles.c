@@ -29,10 +29,45 @@ static int teardown(void **state)
 static pm_issuer_result title_only(const char *title, const char *docno, int year)
 {
     pm_issuer_input in = {NULL, 0, title, strlen(title), docno, docno ? strlen(docno) : 0,
-                          NULL, 0, 0, year};
+                          NULL, 0, NULL, 0, 0, year};
     pm_issuer_result r;
     pm_issuer_resolve(G, &in, &r);
     return r;
+}
+
+static pm_issuer_result with_enactment(const char *title, const char *enact, const char *body)
+{
+    pm_issuer_input in = {NULL, 0, title, strlen(title), NULL, 0, body, body ? strlen(body) : 0,
+                          enact, enact ? strlen(enact) : 0, 0, 2019};
+    pm_issuer_result r;
+    pm_issuer_resolve(G, &in, &r);
+    return r;
+}
+
+/* Laws: the body that adopted or promulgated them decides; a title in a legislative form
+ * with no jurisdiction is national; a sentence at the end of a long law is no signature. */
+static void test_legislation(void **state)
+{
+    (void)state;
+    pm_issuer_result r = with_enactment("青岛市文明行为促进条例", "青岛市第十六届人民代表大会常务委员会第十五次", NULL);
+    assert_int_equal(r.level, PM_LEVEL_PREFECTURE);
+    assert_int_equal(r.region_code, 370200);
+    assert_int_equal(r.source, PM_ISRC_ENACTMENT);
+    r = with_enactment("上海市浦东新区促进某产业规定", "上海市第十五届人民代表大会常务委员会第三十次", NULL);
+    assert_int_equal(r.level, PM_LEVEL_PROVINCIAL); /* the city's congress, not the district */
+    assert_int_equal(r.region_code, 310000);
+    r = with_enactment("某某管理条例", "第十三届全国人民代表大会常务委员会第二次", NULL);
+    assert_int_equal(r.level, PM_LEVEL_CENTRAL);
+    r = with_enactment("某某管理条例", "中华人民共和国国务院令第517号", NULL);
+    assert_int_equal(r.level, PM_LEVEL_CENTRAL);
+    r = with_enactment("某某管理条例（试行）", NULL, NULL);
+    assert_int_equal(r.level, PM_LEVEL_CENTRAL);
+    r = with_enactment("深圳经济特区数据条例", NULL, NULL);
+    assert_int_equal(r.region_code, 440300);
+    /* the last clause of a law names 台湾 and 生态环境部: neither is a signature */
+    r = with_enactment("关于做好某项工作的通知", NULL,
+                       "正文。\n（四）台湾同胞投资企业投诉事项的；\n第三十八条 市生态环境部门可以制定工作指引。");
+    assert_int_equal(r.level, PM_LEVEL_UNKNOWN);
 }
 
 static void test_organ_ends_before_yinfa(void **state)
@@ -86,6 +121,7 @@ static void test_title_opens_with_jurisdiction(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_legislation),
         cmocka_unit_test(test_organ_ends_before_yinfa),
         cmocka_unit_test(test_bare_level_organ),
         cmocka_unit_test(test_title_opens_with_jurisdiction),

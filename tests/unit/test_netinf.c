@@ -1,5 +1,7 @@
 /* Unit tests for netinf: the SNAP reference edges and gains, lazy evaluation agreeing
- * with a brute-force greedy, deterministic ties, models and bad arguments. */
+ * with a brute-force greedy, deterministic ties, models and bad arguments; the
+ * NetworkInference mode on a cascade set worked out by hand under R's rules and against
+ * R's own output on SPID (../shared, skipped when absent). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -363,6 +365,202 @@ static void test_reader(void **state)
     pm_netinf_free(n);
 }
 
+/* ---- NetworkInference mode --------------------------------------------------------------
+ * Three cascades, rate 1 (f(d) = e^-d), added so that first appearance is s, r, q (R's ids
+ * 0, 1, 2) while byte order is the reverse:
+ *   x: s@0 r@1 q@3     y: r@0 s@2     z: s@0 q@0 r@2   (s and q tied: neither is a parent)
+ * A node explained by its nearest earlier node at gap g scores log(1e-10 e^-g); with a
+ * network parent at gap d, log(0.5 e^-d). So an edge gains L + g - d per cascade, L =
+ * log(0.5 / 1e-10) = log(5e9), when that is positive. Candidates (5, from 6 pairs):
+ *   s->r  x: d=1 g=1, z: d=2 g=2   2L
+ *   s->q  x: d=3 g=2               L - 1
+ *   r->q  x: d=2 g=2               L
+ *   r->s  y: d=2 g=2               L
+ *   q->r  z: d=2 g=2               L
+ * Round 1 takes s->r (2L); q->r then gains nothing in z (its score equals r's new one).
+ * Round 2: r->q and r->s tie at L; R takes the last in (child id, parent id) order, child
+ * q (id 2) over s (id 0): r->q. Then s->q gains nothing. Round 3: r->s (L). Rounds 4 and 5
+ * are the zero gains, last in that order first: s->q (child q), then q->r (child r).
+ *
+ * Vuong test (n = 3 cascades, penalty p = 1/3 per edge, kept in the stored scores of
+ * cascades not re-scored since): liks are the per-cascade changes of the stored score.
+ *   round 1: [L-p, -p, L-p]  stat = (2L - 3p) / L
+ *   round 2: [L, -p, -p]     stat = (L - 2p) / (L + p)   (x's drift of round 1 undone)
+ *   round 3: [-p, L+p, -p]   stat = (L - p) / (L + 2p)
+ *   rounds 4, 5: no change, stat -> -inf, p-value 1.
+ * (sum / (sd sqrt n) with the sample sd; [a, a, b] has sd |b - a| / sqrt 3.) The p-value
+ * is 1 - Phi(stat); R uses an approximation of Phi good to 1.5e-7. */
+static pm_netinf *hand_set(void)
+{
+    pm_netinf *n;
+    assert_int_equal(pm_netinf_create(&n), PM_OK);
+    static const struct { const char *c, *v; double t; } ev[] = {
+        {"x", "s", 0}, {"x", "r", 1}, {"x", "q", 3}, {"y", "r", 0}, {"y", "s", 2},
+        {"z", "s", 0}, {"z", "q", 0}, {"z", "r", 2}};
+    for (size_t i = 0; i < sizeof ev / sizeof ev[0]; i++)
+        assert_int_equal(pm_netinf_add(n, ev[i].c, ev[i].v, ev[i].t), PM_OK);
+    return n;
+}
+
+static double upper_tail(double z)
+{
+    return 0.5 * erfc(z / sqrt(2.0));
+}
+
+static void expect_edge(const pm_netinf *n, size_t i, const char *u, const char *v, double gain,
+                        double pval)
+{
+    const pm_netinf_edge *e = pm_netinf_edge_at(n, i);
+    assert_non_null(e);
+    assert_string_equal(e->origin, u);
+    assert_string_equal(e->destination, v);
+    assert_true(fabs(e->gain - gain) < 1e-9);
+    assert_true(fabs(e->p_value - pval) < 1e-6);
+}
+
+static void test_networkinference_by_hand(void **state)
+{
+    (void)state;
+    const double L = log(5e9), p = 1.0 / 3.0;
+    pm_netinf *n = hand_set();
+    pm_netinf_options o;
+    pm_netinf_options_default(&o);
+    o.compat = PM_NETINF_COMPAT_NETWORKINFERENCE;
+    o.alpha = 1.0;
+    pm_errctx err;
+    pm_errctx_clear(&err);
+    assert_int_equal(pm_netinf_infer(n, &o, 5, &err), PM_OK);
+    assert_int_equal(pm_netinf_get_stats(n).candidates, 5);
+    assert_int_equal(pm_netinf_get_stats(n).pairs, 6);
+    assert_int_equal(pm_netinf_edge_count(n), 5);
+    expect_edge(n, 0, "s", "r", 2 * L, upper_tail((2 * L - 3 * p) / L));
+    expect_edge(n, 1, "r", "q", L, upper_tail((L - 2 * p) / (L + p)));
+    expect_edge(n, 2, "r", "s", L, upper_tail((L - p) / (L + 2 * p)));
+    expect_edge(n, 3, "s", "q", 0, 1);
+    expect_edge(n, 4, "q", "r", 0, 1);
+    /* without the drift round 2 would be 1 - Phi((L - 3p) / L): the test tells them apart */
+    assert_true(fabs(upper_tail((L - 2 * p) / (L + p)) - upper_tail((L - 3 * p) / L)) > 1e-4);
+    assert_int_equal(pm_netinf_edge_at(n, 0)->volume, 2);
+    assert_true(fabs(pm_netinf_edge_at(n, 0)->mean_lag - 1.5) < 1e-12);
+
+    pm_buf b;
+    pm_buf_init(&b, 1 << 16);
+    assert_int_equal(pm_netinf_write_tsv(n, &b), PM_OK);
+    assert_true(strncmp(b.data, "origin_node\tdestination_node\timprovement\tp_value\ns\tr\t44.66", 55) == 0);
+    pm_buf_free(&b);
+
+    /* p-value cutoff: round 2's p (0.17) is the first >= 0.1, and it is kept, as in R */
+    o.p_value_cutoff = 0.1;
+    assert_int_equal(pm_netinf_infer(n, &o, 0, &err), PM_OK);
+    assert_int_equal(pm_netinf_edge_count(n), 2);
+    expect_edge(n, 1, "r", "q", L, upper_tail((L - 2 * p) / (L + p)));
+    /* a cutoff never reached: every possible edge */
+    o.p_value_cutoff = 1;
+    assert_int_equal(pm_netinf_infer(n, &o, 0, &err), PM_OK);
+    assert_int_equal(pm_netinf_edge_count(n), 4); /* round 4's p-value is 1 >= 1 */
+
+    /* R's derived rate: fan delays 1,3,2,0,2 (mean 1.6), chain delays 1,2,2,0,2 (mean
+     * 1.4): (1/1.4 + 1/1.6) / 2 */
+    o.p_value_cutoff = 0;
+    o.alpha_auto = 1;
+    assert_int_equal(pm_netinf_infer(n, &o, 1, &err), PM_OK);
+    assert_true(fabs(pm_netinf_get_stats(n).alpha - (1 / 1.4 + 1 / 1.6) / 2) < 1e-15);
+    o.alpha_auto = 0;
+
+    /* more edges than possible is an error (as in R), as are the power law and a bad
+     * cutoff; no edges are left behind */
+    pm_errctx_clear(&err);
+    assert_int_equal(pm_netinf_infer(n, &o, 6, &err), PM_ERR_ARG);
+    assert_true(strstr(err.detail, "only 5") != NULL);
+    assert_int_equal(pm_netinf_edge_count(n), 0);
+    o.model = PM_NETINF_POWERLAW;
+    o.alpha = 2;
+    assert_int_equal(pm_netinf_infer(n, &o, 1, &err), PM_ERR_ARG);
+    o.model = PM_NETINF_EXPONENTIAL;
+    o.p_value_cutoff = 1.5;
+    assert_int_equal(pm_netinf_infer(n, &o, 1, &err), PM_ERR_ARG);
+    o.p_value_cutoff = 0;
+    /* a delay whose density underflows: zero likelihood, reported as R does */
+    assert_int_equal(pm_netinf_add(n, "w", "s", 0), PM_OK);
+    assert_int_equal(pm_netinf_add(n, "w", "r", 1e6), PM_OK);
+    pm_errctx_clear(&err);
+    assert_int_equal(pm_netinf_infer(n, &o, 1, &err), PM_ERR_ARG);
+    assert_true(strstr(err.detail, "zero likelihood") != NULL);
+    pm_netinf_free(n);
+
+    /* the SNAP mode on the same handle type is untouched by these options' defaults */
+    pm_netinf_compat c;
+    assert_int_equal(pm_netinf_compat_parse("networkinference", &c), PM_OK);
+    assert_int_equal(c, PM_NETINF_COMPAT_NETWORKINFERENCE);
+    assert_int_equal(pm_netinf_compat_parse("snap", &c), PM_OK);
+    assert_int_equal(c, PM_NETINF_COMPAT_SNAP);
+    assert_int_equal(pm_netinf_compat_parse("R", &c), PM_ERR_ARG);
+}
+
+/* R's output on SPID v1.0 (NetworkInference 1.2.5, R 4.2.2; ../shared/data/spid): the same
+ * table byte for byte, for 100 edges at rate 0.5 and for the p-value cutoff 0.05 with the
+ * rate R derives when no params are given (the reference was made that way: at rate 0.5
+ * the first improvement would be 3834.875..., the reference's is 3744.719...). */
+static int read_whole(const char *path, pm_buf *out)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return -1;
+    char chunk[8192];
+    size_t got;
+    while ((got = fread(chunk, 1, sizeof chunk, f)) > 0)
+        assert_int_equal(pm_buf_append(out, chunk, got), PM_OK);
+    fclose(f);
+    return 0;
+}
+
+static void test_networkinference_spid(void **state)
+{
+    (void)state;
+    static const char *policies = "../shared/data/spid/policies.csv";
+    if (access(policies, R_OK) != 0) {
+        print_message("skipped: %s absent (R NetworkInference comparison)\n", policies);
+        skip();
+    }
+    static const struct { const char *ref; size_t k; double cutoff; int auto_alpha; size_t rows; } runs[] = {
+        {"../shared/data/spid/networkinference_exp_100.tsv", 100, 0, 0, 100},
+        {"../shared/data/spid/networkinference_exp_p05.tsv", 0, 0.05, 1, 686}};
+    pm_netinf *n;
+    assert_int_equal(pm_netinf_create(&n), PM_OK);
+    pm_cascade_columns cols = {"policy", "statenam", "adopt_year"};
+    pm_cascade_read_stats rs;
+    pm_errctx err;
+    pm_errctx_clear(&err);
+    assert_int_equal(pm_cascades_read(n, policies, &cols, 0, NULL, NULL, &rs, &err), PM_OK);
+    assert_int_equal(rs.rows, 17835);
+    for (size_t r = 0; r < 2; r++) {
+        pm_netinf_options o;
+        pm_netinf_options_default(&o);
+        o.compat = PM_NETINF_COMPAT_NETWORKINFERENCE;
+        o.alpha = 0.5;
+        o.p_value_cutoff = runs[r].cutoff;
+        o.alpha_auto = runs[r].auto_alpha;
+        assert_int_equal(pm_netinf_infer(n, &o, runs[r].k, &err), PM_OK);
+        assert_int_equal(pm_netinf_edge_count(n), runs[r].rows);
+        pm_buf got, want;
+        pm_buf_init(&got, 1 << 20);
+        pm_buf_init(&want, 1 << 20);
+        assert_int_equal(pm_netinf_write_tsv(n, &got), PM_OK);
+        if (read_whole(runs[r].ref, &want) != 0)
+            fail_msg("%s missing beside %s", runs[r].ref, policies);
+        if (got.len != want.len || memcmp(got.data, want.data, got.len) != 0) {
+            /* say where, so a failure is readable */
+            size_t i = 0, line = 1;
+            while (i < got.len && i < want.len && got.data[i] == want.data[i])
+                line += got.data[i++] == '\n';
+            fail_msg("%s differs from R's output at line %zu", runs[r].ref, line);
+        }
+        pm_buf_free(&got);
+        pm_buf_free(&want);
+    }
+    pm_netinf_free(n);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -370,6 +568,8 @@ int main(void)
         cmocka_unit_test(test_lazy_equals_exhaustive),
         cmocka_unit_test(test_ties_duplicates_and_args),
         cmocka_unit_test(test_reader),
+        cmocka_unit_test(test_networkinference_by_hand),
+        cmocka_unit_test(test_networkinference_spid),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

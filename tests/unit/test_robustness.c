@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "policyminer/dict.h"
+#include "policyminer/reader.h"
 #include "policyminer/sinks.h"
 #include "policyminer/source.h"
 
@@ -40,6 +41,38 @@ static void on_alarm(int sig) { (void)sig; g_stop = 1; }
 
 /* A read blocked on a pipe that never gets data returns PM_ERR_INTERRUPTED once a signal
  * arrives with the stop flag set (it used to retry and wait on). */
+static int valid_utf8(const char *s)
+{
+    for (const unsigned char *p = (const unsigned char *)s; *p;) {
+        size_t n = *p < 0x80 ? 1 : *p >= 0xF0 ? 4 : *p >= 0xE0 ? 3 : *p >= 0xC0 ? 2 : 0;
+        if (!n)
+            return 0;
+        for (size_t i = 1; i < n; i++)
+            if ((p[i] & 0xC0) != 0x80)
+                return 0;
+        p += n;
+    }
+    return 1;
+}
+
+/* A long id or detail is cut to fit the reject on a character boundary: cut inside a
+ * character, it put invalid UTF-8 into rejects.tsv and adoptions.tsv. */
+static void test_reject_cut_on_boundary(void **state)
+{
+    (void)state;
+    char id[400] = "x", detail[1200] = "yy";
+    for (int i = 0; i < 120; i++)
+        strcat(id, "深");
+    for (int i = 0; i < 380; i++)
+        strcat(detail, "圳");
+    pm_reject r;
+    pm_reject_set(&r, PM_ERR_XML, 0, id, strlen(id), "%s", detail);
+    assert_true(strlen(r.doc_id) > 100);
+    assert_true(valid_utf8(r.doc_id));
+    assert_true(strlen(r.detail) > sizeof r.detail - 5);
+    assert_true(valid_utf8(r.detail));
+}
+
 static void test_stop_flag_ends_blocked_read(void **state)
 {
     (void)state;
@@ -198,6 +231,7 @@ static void test_limit_hits_per_pattern(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_reject_cut_on_boundary),
         cmocka_unit_test(test_stop_flag_ends_blocked_read),
         cmocka_unit_test(test_walk_dangling_and_fifo),
         cmocka_unit_test(test_outfile_partial_sync),

@@ -36,6 +36,13 @@ static void test_tsv_field(void **state)
     /* cap on a character boundary: 深圳 is 6 bytes; a cap of 4 keeps only 深 */
     assert_int_equal(pm_tsv_field(&b, "深圳", 6, 4), PM_OK);
     assert_string_equal(b.data, "深");
+    pm_buf_reset(&b);
+    /* a quote anywhere: the whole field is quoted and inner quotes doubled */
+    assert_int_equal(pm_tsv_field(&b, "\"深发\"〔2015〕1号", 22, 0), PM_OK);
+    assert_string_equal(b.data, "\"\"\"深发\"\"〔2015〕1号\"");
+    pm_buf_reset(&b);
+    assert_int_equal(pm_tsv_field(&b, "\"", 1, 0), PM_OK);
+    assert_string_equal(b.data, "\"\"\"\"");
     pm_buf_free(&b);
 }
 

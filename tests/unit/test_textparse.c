@@ -116,6 +116,31 @@ static void test_utf8_next(void **state)
     assert_int_equal(pm_utf8_next("", 0, &cp), 0);
 }
 
+/* The enactment line: the first history line that adopts or promulgates, not a later
+ * amendment or a bare effective date; none once the articles begin. */
+static void test_enactment(void **state)
+{
+    (void)state;
+    pm_enactment e;
+    const char *t = "2001年5月1日 起施行\n2008年1月31日 中华人民共和国国务院令第517号公布\n"
+                    "2016年2月6日 根据某决定修订\n\n第一条 为了……";
+    assert_true(pm_enactment_find(t, strlen(t), &e));
+    assert_int_equal(e.ymd, 20080131);
+    assert_memory_equal(t + e.organ_start, "中华人民共和国国务院令第517号", e.organ_end - e.organ_start);
+    t = "（2019年3月2日某市第十五届人民代表大会常务委员会第九次会议通过　2019年5月30日某省人大常委会批准）";
+    assert_true(pm_enactment_find(t, strlen(t), &e));
+    assert_int_equal(e.ymd, 20190302);
+    assert_memory_equal(t + e.organ_start, "某市第十五届人民代表大会常务委员会第九次",
+                        e.organ_end - e.organ_start);
+    t = "2010年1月1日 第一次修正通过\n2015年1月1日 某某会议通过";
+    assert_true(pm_enactment_find(t, strlen(t), &e));
+    assert_int_equal(e.ymd, 20150101); /* the amendment line is skipped */
+    t = "第一条 2015年1月1日 某某会议通过";
+    assert_false(pm_enactment_find(t, strlen(t), &e));
+    t = "2015年2月30日 某某会议通过"; /* not a date */
+    assert_false(pm_enactment_find(t, strlen(t), &e));
+}
+
 static void test_sha256(void **state)
 {
     (void)state;
@@ -151,6 +176,7 @@ int main(void)
         cmocka_unit_test(test_iso_dates),     cmocka_unit_test(test_chinese_dates),
         cmocka_unit_test(test_closing_date),  cmocka_unit_test(test_docno),
         cmocka_unit_test(test_utf8_next),     cmocka_unit_test(test_sha256),
+        cmocka_unit_test(test_enactment),
     };
     return cmocka_run_group_tests_name("textparse", tests, NULL, NULL);
 }

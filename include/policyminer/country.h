@@ -1,0 +1,152 @@
+/* policyminer/country.h - a country pack: data in dictionaries/<cc>/ plus a small module.
+ *
+ * A pack is what a country adds to the generic pipeline (issue 13): its header
+ * (dictionaries/<cc>/pack.tsv: level names, code width, national code, date words), its
+ * gazetteer (regions as a dense index with an ancestor chain read from the file, never
+ * computed from codes), its organ words, and a module (pipeline/country/<cc>/) that finds
+ * the issuer, the date, the document number and the registration number in a text. Packs
+ * are chosen by name through a registry ("cn", "kz"), as readers are chosen by format.
+ *
+ * Ownership: pm_country_open() returns a handle the caller frees with pm_country_free()
+ * (NULL accepted). The handle is read-only after open and may be shared by threads. Every
+ * const char * it returns (names, level keys, body keys) lives as long as the handle;
+ * every span in a result points into the caller's text and lives as long as that text.
+ * Functions that fill a result struct clear it first, so on "not found" it is all zero.
+ *
+ * Status: not wired into the engine yet; classify/ still carries China directly.
+ */
+#ifndef POLICYMINER_COUNTRY_H
+#define POLICYMINER_COUNTRY_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "policyminer/status.h"
+
+typedef struct pm_country pm_country;
+
+#define PM_REGION_NONE ((uint32_t)-1) /* "no region" for a dense region index */
+#define PM_COUNTRY_MAX_LEVELS 8
+
+/* A date as the pack reads it: yyyymmdd (0 = unknown). */
+typedef uint32_t pm_ymd;
+
+/* A span of the caller's text [off, off+len). */
+typedef struct pm_cspan {
+    size_t off, len;
+} pm_cspan;
+
+/* One division of the pack's gazetteer. */
+typedef struct pm_region {
+    uint64_t code;       /* printed at the pack's code width */
+    unsigned level;      /* index into the pack's level vocabulary (0 = national) */
+    uint32_t parent;     /* dense index of the parent in force by default; NONE at the top */
+    pm_ymd from, until;  /* in use from (inclusive) / until (exclusive); 0 = open */
+    const char *name;    /* official name (first name column) */
+    const char *name2;   /* second-language name, "" if none */
+} pm_region;
+
+/* What find_issuer returns. */
+typedef struct pm_country_issuer {
+    int found;           /* 1 if an issuer was found */
+    unsigned level;      /* level index (0 = national/central) */
+    uint32_t region;     /* dense region index; for central issuers the national region */
+    const char *body;    /* the body kind key from the pack's organ list ("maslikhat"),
+                            "" when no organ word was seen */
+    pm_cspan span;       /* the stretch of text that decided (the requisite line) */
+} pm_country_issuer;
+
+/* The module vtable: one per country, in the registry. find_* return 1 when found, 0
+ * when not, and never fail on bad text (any bytes are accepted). state is what load made. */
+typedef struct pm_country_ops {
+    const char *name; /* "kz" */
+    /* Builds the module's read-only state from the loaded pack; NULL ops->load = none. */
+    pm_status (*load)(void **state, const pm_country *c, const char *packdir, pm_errctx *err);
+    void (*free)(void *state);
+    int (*find_issuer)(const void *state, const pm_country *c, const char *text, size_t len,
+                       pm_country_issuer *out);
+    int (*find_date)(const void *state, const pm_country *c, const char *text, size_t len,
+                     pm_ymd *out, pm_cspan *span);
+    /* the act's own number, normalised into buf (NUL-terminated, truncated at cap) */
+    int (*find_docno)(const void *state, const pm_country *c, const char *text, size_t len,
+                      char *buf, size_t cap, pm_cspan *span);
+    /* the justice registration number, apart from the act's own number */
+    int (*find_regno)(const void *state, const pm_country *c, const char *text, size_t len,
+                      char *buf, size_t cap, pm_cspan *span);
+    /* NULL-able hooks for later stages (policy discovery, web pages) */
+    int (*policy_names)(const void *state, const char *text, size_t len,
+                        pm_cspan *out, size_t cap);
+    int (*web_labels)(const void *state, const char *html, size_t len,
+                      const char *label, pm_cspan *out);
+} pm_country_ops;
+
+/* Registry: the module for a country name, NULL if unknown. */
+const pm_country_ops *pm_country_lookup(const char *cc);
+/* The i-th registered country name (sorted), NULL past the end. */
+const char *pm_country_name_at(size_t i);
+
+/* Opens the pack `cc` from dictdir/<cc>/: reads pack.tsv, the gazetteer it names (if any)
+ * and calls the module's load. On failure *out is NULL and err says file and line. */
+pm_status pm_country_open(pm_country **out, const char *cc, const char *dictdir,
+                          pm_errctx *err);
+void pm_country_free(pm_country *c); /* accepts NULL */
+
+const char *pm_country_name(const pm_country *c);
+const char *pm_country_checksum(const pm_country *c); /* "sha256:hex" over the pack files */
+unsigned pm_country_level_count(const pm_country *c);
+const char *pm_country_level_key(const pm_country *c, unsigned level); /* "" if out of range */
+unsigned pm_country_code_width(const pm_country *c);
+uint32_t pm_country_national(const pm_country *c); /* dense index of the national region */
+/* Writes code at the pack's width into buf ("%0*"): returns buf. */
+char *pm_country_format_code(const pm_country *c, uint64_t code, char *buf, size_t cap);
+
+/* Month words of the pack header: month m (1..12) in name column k (0, 1, ...); NULL if none. */
+const char *pm_country_month_word(const pm_country *c, unsigned m, unsigned k);
+/* Named values of the pack header ("date_year_word"...), NULL if absent. */
+const char *pm_country_header(const pm_country *c, const char *key);
+
+/* Regions: a dense index 0..count-1 in file order. */
+size_t pm_country_region_count(const pm_country *c);
+const pm_region *pm_country_region_at(const pm_country *c, uint32_t idx); /* NULL if out */
+/* Parent of idx in force on date (0 = the default parent); NONE at the top. */
+uint32_t pm_country_region_parent(const pm_country *c, uint32_t idx, pm_ymd date);
+/* The ancestor of idx (or idx itself) at `level` on date; NONE if there is none. */
+uint32_t pm_country_region_ancestor(const pm_country *c, uint32_t idx, unsigned level,
+                                    pm_ymd date);
+/* 1 if anc is idx or one of its ancestors on date. */
+int pm_country_region_within(const pm_country *c, uint32_t idx, uint32_t anc, pm_ymd date);
+/* The region with code in use on date (0 = any), NONE if none. */
+uint32_t pm_country_region_find(const pm_country *c, uint64_t code, pm_ymd date);
+
+/* Name forms (the gazetteer's F rows), folded by the pack's fold at load. */
+typedef struct pm_region_form {
+    const char *text;   /* folded, NUL-terminated */
+    size_t len;
+    uint32_t region;
+    pm_ymd from, until;
+} pm_region_form;
+size_t pm_country_form_count(const pm_country *c);
+const pm_region_form *pm_country_form_at(const pm_country *c, size_t i);
+/* Forms sorted by text: the range [*lo, *hi) of forms whose first 4 folded bytes equal
+ * key4's (key4 must hold at least 4 bytes, or fewer when keylen < 4). */
+void pm_country_form_range(const pm_country *c, const char *key4, size_t keylen,
+                           size_t *lo, size_t *hi);
+
+/* The module's entry points through the handle; 0 (not found) when the pack's module does
+ * not provide one. */
+int pm_country_find_issuer(const pm_country *c, const char *text, size_t len,
+                           pm_country_issuer *out);
+int pm_country_find_date(const pm_country *c, const char *text, size_t len, pm_ymd *out,
+                         pm_cspan *span);
+int pm_country_find_docno(const pm_country *c, const char *text, size_t len, char *buf,
+                          size_t cap, pm_cspan *span);
+int pm_country_find_regno(const pm_country *c, const char *text, size_t len, char *buf,
+                          size_t cap, pm_cspan *span);
+const pm_country_ops *pm_country_ops_of(const pm_country *c);
+
+/* Lower-case and fold Cyrillic for matching (А..Я → а..я, Ё → е, and the Kazakh letters
+ * Ә Ғ Қ Ң Ө Ұ Ү Һ І to their nearest Russian letters), ASCII to lower case, tab / CR / LF
+ * to a space and NBSP to two spaces. Every rewrite keeps the byte length, so offsets in
+ * out are offsets in s. out must hold len+1 bytes; it is NUL-terminated. Returns len. */
+size_t pm_country_fold(const char *s, size_t len, char *out);
+
+#endif

@@ -1,0 +1,99 @@
+/* policyminer/reuse.h - text reuse between documents: who copied whom.
+ *
+ * Two halves, one per side of the commit:
+ *  - per document, in the worker (pm_reuse_doc): the body is normalised (NFKC-style width
+ *    fold of full-width ASCII, ASCII lower-cased; whitespace, punctuation and the 文号 line
+ *    dropped), cut to max_chars code points, and summarised by a one-permutation MinHash
+ *    signature of PM_REUSE_K 32-bit values over its character 5-gram shingles. The
+ *    normalised text and the signature are what the compact record carries, so shards,
+ *    merges and refreshes see exactly what a fresh run saw.
+ *  - over the corpus, in the committer (pm_reuse): documents are added in commit order,
+ *    their texts spilled to a temporary file; a Count-Min sketch counts the document
+ *    frequency of a consistent 1-in-4 sample of shingles. At finish, LSH banding
+ *    (PM_REUSE_BANDS bands x PM_REUSE_ROWS rows) proposes candidate pairs, buckets above a
+ *    cap are dropped, and each candidate is verified on the sampled shingles with
+ *    boilerplate (document frequency above a share) removed: Jaccard and both
+ *    containments; pairs above the threshold get a Smith-Waterman alignment (+3/-2/-3).
+ *    Every result is sorted by document ids, so it does not depend on commit order.
+ * Ownership: the caller owns every buffer it passes; pm_reuse copies what it keeps.
+ */
+#ifndef POLICYMINER_REUSE_H
+#define POLICYMINER_REUSE_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "policyminer/buf.h"
+#include "policyminer/diffusion.h"
+#include "policyminer/gazetteer.h"
+#include "policyminer/status.h"
+
+#define PM_REUSE_K 96     /* signature values per document */
+#define PM_REUSE_BANDS 32 /* LSH bands ... */
+#define PM_REUSE_ROWS 3   /* ... of this many values: P(candidate) = 1-(1-J^3)^32 */
+
+typedef struct pm_reuse_options {
+    int enabled;           /* --reuse / --no-reuse (default 0: see README for the cost) */
+    double threshold;      /* report pairs with max(containment) >= this (default 0.5) */
+    uint32_t max_chars;    /* normalised code points kept per document (default 2000) */
+    uint32_t min_chars;    /* shorter documents take no part (default 50) */
+    double boilerplate_share; /* a shingle in more than this share of documents does not
+                                 count (default 0.01; never below 10 documents) */
+    uint32_t bucket_cap;   /* an LSH bucket with more documents is dropped (default 200) */
+    uint64_t max_candidates; /* candidate pairs verified at most (default 20,000,000) */
+    int exhaustive;        /* verify all pairs instead of LSH candidates (tests only) */
+} pm_reuse_options;
+
+void pm_reuse_options_default(pm_reuse_options *o);
+/* A short text naming every option, for the manifest and the refresh fingerprint. */
+void pm_reuse_options_describe(const pm_reuse_options *o, char *out, size_t n);
+
+/* ---- per document (worker side) ------------------------------------------------------- */
+
+/* Normalises body (skipping the line that holds docno, when docno_len > 0) into text
+ * (appended, UTF-8, at most o->max_chars code points) and fills sig. Returns PM_OK with
+ * *nsig = PM_REUSE_K, or *nsig = 0 when the text is too short to have shingles (text is
+ * appended all the same). PM_ERR_NOMEM / PM_ERR_TOO_BIG from text. */
+pm_status pm_reuse_doc(const pm_reuse_options *o, const char *body, size_t body_len,
+                       const char *docno, size_t docno_len, pm_buf *text,
+                       uint32_t sig[PM_REUSE_K], unsigned *nsig, pm_buf *keys);
+/* keys (may be NULL): appends the 32-bit keys of the text's sampled shingles (as uint32_t,
+ * repeats included), which pm_reuse_add would otherwise recompute from the text. */
+
+/* ---- over the corpus (committer side) ------------------------------------------------- */
+
+typedef struct pm_reuse pm_reuse;
+
+typedef struct pm_reuse_stats {
+    uint64_t docs;            /* documents taking part */
+    uint64_t docs_short;      /* too short (below min_chars) */
+    uint64_t candidates;      /* distinct candidate pairs from LSH */
+    uint64_t candidates_screened; /* of those, not verified: signature Jaccard below 0.2 */
+    uint64_t buckets_capped;  /* LSH buckets dropped for being above the cap */
+    uint64_t bucket_docs_capped; /* document slots in those buckets */
+    uint64_t candidates_truncated; /* 1 when max_candidates stopped candidate generation */
+    uint64_t pairs;           /* verified pairs reported */
+    uint64_t boilerplate_df;  /* document frequency above which a shingle is boilerplate */
+    uint64_t largest_bucket;  /* documents in the largest bucket seen */
+    double seconds;           /* wall time of pm_reuse_finish */
+} pm_reuse_stats;
+
+/* tmpdir: where the text spill file goes (it is unlinked at once). */
+pm_status pm_reuse_create(pm_reuse **out, const pm_reuse_options *o, const char *tmpdir,
+                          pm_errctx *err);
+void pm_reuse_free(pm_reuse *r); /* accepts NULL */
+
+/* Adds one kept document. date yyyymmdd (0 unknown); region/province codes (0 unknown).
+ * nsig 0 or text shorter than min_chars: counted as short, not added. keys/nkeys: what
+ * pm_reuse_doc gave for this text, or NULL to compute them here. */
+pm_status pm_reuse_add(pm_reuse *r, const char *doc_id, int32_t date, pm_level level,
+                       uint32_t region, uint32_t province, const uint32_t *sig, unsigned nsig,
+                       const char *text, size_t text_len, const uint32_t *keys, size_t nkeys);
+
+/* Finds and verifies the pairs, writes reuse_pairs.tsv, reuse_edges.tsv and
+ * reuse_boilerplate.tsv into dir, and tells adopt (may be NULL) every pair so edges.tsv
+ * can say text_reuse. adopt also decides relations (neighbouring provinces). */
+pm_status pm_reuse_finish(pm_reuse *r, pm_adopt *adopt, const char *dir, pm_errctx *err);
+
+const pm_reuse_stats *pm_reuse_get_stats(const pm_reuse *r);
+
+#endif

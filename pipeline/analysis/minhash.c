@@ -1,0 +1,209 @@
+/* analysis/minhash.c - the per-document half of text reuse: normalise a body and sign it.
+ *
+ * Normalisation keeps what a copier copies and drops what a re-typist changes: full-width
+ * ASCII folds to ASCII (the NFKC width fold; ASCII letters lower-cased), whitespace and
+ * punctuation (ASCII, CJK symbols, general and full/half-width punctuation) go, and the
+ * line holding the document's 文号 goes (every reissue changes it). The signature is a
+ * one-permutation MinHash (Li, Owen & Zhang 2012): each 5-gram shingle's 64-bit hash picks
+ * one of PM_REUSE_K bins and the bin keeps its smallest 32-bit value; empty bins (short
+ * texts) borrow from the next filled bin to the right, shifted by the distance (rotation
+ * densification, Shrivastava & Li 2014). One hash per shingle, not K.
+ * Runs in workers with no state of its own; never allocates except in the caller's buffer.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "policyminer/reuse.h"
+#include "reuse_internal.h"
+
+void pm_reuse_options_default(pm_reuse_options *o)
+{
+    memset(o, 0, sizeof *o);
+    o->enabled = 0; /* opt-in until it meets its cost target (README) */
+    o->threshold = 0.5;
+    o->max_chars = 2000;
+    o->min_chars = 50;
+    o->boilerplate_share = 0.01;
+    o->bucket_cap = 200;
+    o->max_candidates = 20000000;
+}
+
+void pm_reuse_options_describe(const pm_reuse_options *o, char *out, size_t n)
+{
+    if (!o->enabled) {
+        snprintf(out, n, "reuse off");
+        return;
+    }
+    snprintf(out, n, "reuse k%d b%dxr%d chars %u-%u threshold %.4f boilerplate %.4f bucket %u "
+             "candidates %llu%s", PM_REUSE_K, PM_REUSE_BANDS, PM_REUSE_ROWS,
+             (unsigned)o->min_chars, (unsigned)o->max_chars, o->threshold,
+             o->boilerplate_share, (unsigned)o->bucket_cap,
+             (unsigned long long)o->max_candidates, o->exhaustive ? " exhaustive" : "");
+}
+
+/* Decodes one UTF-8 sequence at s (n bytes left); *len gets its length (1 on a bad byte,
+ * which decodes to 0xFFFD: readers validate, this only must not crash). */
+static uint32_t utf8_next(const unsigned char *s, size_t n, size_t *len)
+{
+    unsigned c = s[0];
+    if (c < 0x80) {
+        *len = 1;
+        return c;
+    }
+    size_t k = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC0 ? 2 : 0;
+    if (!k || k > n) {
+        *len = 1;
+        return 0xFFFD;
+    }
+    uint32_t v = c & (0x7F >> k);
+    for (size_t i = 1; i < k; i++) {
+        if ((s[i] & 0xC0) != 0x80) {
+            *len = 1;
+            return 0xFFFD;
+        }
+        v = v << 6 | (s[i] & 0x3F);
+    }
+    *len = k;
+    return v;
+}
+
+size_t pm_reuse_decode(const char *text, size_t len, uint32_t *cp, size_t cap)
+{
+    const unsigned char *s = (const unsigned char *)text;
+    size_t n = 0, i = 0;
+    while (i < len && n < cap) {
+        size_t l;
+        cp[n++] = utf8_next(s + i, len - i, &l);
+        i += l;
+    }
+    return n;
+}
+
+/* The code point a copy keeps, or 0 for one that is dropped. */
+static uint32_t fold(uint32_t c)
+{
+    if (c >= 0xFF01 && c <= 0xFF5E) /* full-width ASCII */
+        c -= 0xFEE0;
+    if (c < 0x80) {
+        if ((c >= '0' && c <= '9') || (c >= 'a' && c <= 'z'))
+            return c;
+        if (c >= 'A' && c <= 'Z')
+            return c + 32;
+        return 0; /* controls, space, punctuation */
+    }
+    if (c == 0xA0 || c == 0xB7 || c == 0xFEFF || c == 0xFFFD)
+        return 0;
+    if ((c >= 0x2000 && c <= 0x206F) || /* general punctuation, spaces */
+        (c >= 0x3000 && c <= 0x303F) || /* CJK symbols and punctuation */
+        (c >= 0xFE10 && c <= 0xFE1F) || (c >= 0xFE30 && c <= 0xFE6F) || /* vertical, small */
+        (c >= 0xFF5F && c <= 0xFF65) || (c >= 0xFFE0 && c <= 0xFFEE) ||
+        (c >= 0x2500 && c <= 0x257F) || (c >= 0x25A0 && c <= 0x25FF)) /* boxes, shapes */
+        return 0;
+    return c;
+}
+
+static size_t utf8_put(uint32_t c, char *o)
+{
+    if (c < 0x80) {
+        o[0] = (char)c;
+        return 1;
+    }
+    if (c < 0x800) {
+        o[0] = (char)(0xC0 | c >> 6);
+        o[1] = (char)(0x80 | (c & 0x3F));
+        return 2;
+    }
+    if (c < 0x10000) {
+        o[0] = (char)(0xE0 | c >> 12);
+        o[1] = (char)(0x80 | (c >> 6 & 0x3F));
+        o[2] = (char)(0x80 | (c & 0x3F));
+        return 3;
+    }
+    o[0] = (char)(0xF0 | c >> 18);
+    o[1] = (char)(0x80 | (c >> 12 & 0x3F));
+    o[2] = (char)(0x80 | (c >> 6 & 0x3F));
+    o[3] = (char)(0x80 | (c & 0x3F));
+    return 4;
+}
+
+pm_status pm_reuse_doc(const pm_reuse_options *o, const char *body, size_t body_len,
+                       const char *docno, size_t docno_len, pm_buf *text,
+                       uint32_t sig[PM_REUSE_K], unsigned *nsig, pm_buf *keys)
+{
+    *nsig = 0;
+    /* the 文号 line: from the newline before its first occurrence to the one after */
+    size_t skip_b = 0, skip_e = 0;
+    /* only the part that can be kept is searched (a code point is at most 4 bytes) */
+    size_t scope = (size_t)o->max_chars * 4 + 256 < body_len ? (size_t)o->max_chars * 4 + 256 : body_len;
+    if (docno_len && docno_len <= scope) {
+        const char *hit = memmem(body, scope, docno, docno_len);
+        if (hit) {
+            skip_b = (size_t)(hit - body);
+            while (skip_b > 0 && body[skip_b - 1] != '\n')
+                skip_b--;
+            const char *nl = memchr(hit, '\n', body_len - (size_t)(hit - body));
+            skip_e = nl ? (size_t)(nl - body) + 1 : body_len;
+        }
+    }
+    uint32_t win[PM_REUSE_SHINGLE];
+    uint32_t mins[PM_REUSE_K];
+    unsigned char filled[PM_REUSE_K];
+    memset(mins, 0xFF, sizeof mins);
+    memset(filled, 0, sizeof filled);
+    size_t kept = 0, nshingles = 0;
+    size_t start = text->len;
+    pm_status st = pm_buf_reserve(text, (size_t)o->max_chars * 4 + 4);
+    if (st == PM_OK && keys)
+        st = pm_buf_reserve(keys, (size_t)o->max_chars * 4 + 4);
+    if (st != PM_OK)
+        return st;
+    uint32_t *kout = keys ? (uint32_t *)(void *)(keys->data + keys->len) : NULL;
+    char *out = text->data + text->len;
+    const unsigned char *s = (const unsigned char *)body;
+    for (size_t i = 0; i < body_len && kept < o->max_chars;) {
+        if (i == skip_b && skip_e > skip_b) {
+            i = skip_e;
+            continue;
+        }
+        size_t l;
+        uint32_t c = fold(utf8_next(s + i, body_len - i, &l));
+        i += l;
+        if (!c)
+            continue;
+        out += utf8_put(c, out);
+        win[kept % PM_REUSE_SHINGLE] = c;
+        kept++;
+        if (kept >= PM_REUSE_SHINGLE) {
+            uint32_t sh[PM_REUSE_SHINGLE];
+            for (int k = 0; k < PM_REUSE_SHINGLE; k++)
+                sh[k] = win[(kept + (size_t)k) % PM_REUSE_SHINGLE];
+            uint64_t h = pm_reuse_shingle(sh);
+            uint32_t bin = (uint32_t)(((h >> 32) * PM_REUSE_K) >> 32);
+            uint32_t v = (uint32_t)h;
+            if (v < mins[bin])
+                mins[bin] = v;
+            if (kout && PM_REUSE_SAMPLED(h))
+                *kout++ = PM_REUSE_KEY(h);
+            filled[bin] = 1;
+            nshingles++;
+        }
+    }
+    text->len = (size_t)(out - text->data);
+    if (keys)
+        keys->len = (size_t)((char *)kout - keys->data);
+    (void)start;
+    if (!nshingles)
+        return PM_OK;
+    for (unsigned j = 0; j < PM_REUSE_K; j++) {
+        if (filled[j]) {
+            sig[j] = mins[j];
+            continue;
+        }
+        unsigned d = 1;
+        while (!filled[(j + d) % PM_REUSE_K])
+            d++;
+        sig[j] = mins[(j + d) % PM_REUSE_K] + d * 0x9E3779B1u;
+    }
+    *nsig = PM_REUSE_K;
+    return PM_OK;
+}

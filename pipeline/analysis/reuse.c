@@ -1,0 +1,883 @@
+/* analysis/reuse.c - the corpus half of text reuse: candidates, verification, tables.
+ *
+ * add (committer, in commit order): the document's id and metadata stay in memory with
+ * its PM_REUSE_BANDS band keys (128 bytes a document); its normalised text goes to a
+ * spill file (unlinked at once, so nothing is left behind); the distinct sampled shingles
+ * of the text are counted in a Count-Min sketch (2 rows x 2^20 counters, sums only, so
+ * the counts do not depend on order).
+ * finish: per band, documents sorted by band key (stable radix sort); every pair inside
+ * a bucket of at most bucket_cap documents is a candidate (larger buckets are dropped and
+ * counted); candidates are sorted and deduplicated. Each candidate is verified on the
+ * 1-in-4 sampled shingles minus boilerplate (estimated document frequency above
+ * boilerplate_share of the documents, at least 10): Jaccard, containment of each side.
+ * A pair whose larger containment reaches the threshold is aligned with Smith-Waterman
+ * (+3 match, -2 mismatch, -3 gap) over the window that holds its shared shingles, which
+ * gives the aligned span and a short excerpt. Output is sorted by (date, doc_id) pairs.
+ * Never: reads raw documents, prints, or keeps all texts in memory.
+ */
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "policyminer/diffusion.h"
+#include "policyminer/reuse.h"
+#include "policyminer/sinks.h"
+#include "reuse_internal.h"
+
+#define CM_BITS 20 /* 2 rows x 4 MB: small enough to stay in cache */
+#define CM_SIZE ((size_t)1 << CM_BITS)
+#define MIN_SHARED 8      /* sampled shingles two documents must share (~32 characters) */
+#define SW_PAD 24         /* characters of context around the shared window */
+#define EXCERPT_CHARS 24  /* code points of aligned text in reuse_pairs.tsv */
+#define BP_EXAMPLES 1024
+#define SIG_SCREEN 0.2    /* candidates whose signatures estimate J below this are not verified */  /* boilerplate shingles remembered for reuse_boilerplate.tsv */
+
+typedef struct rdoc {
+    uint64_t spill_off;  /* text in the spill file */
+    uint64_t id_off;     /* id in the arena */
+    uint32_t text_len;
+    uint16_t id_len;
+    uint8_t level;
+    int32_t date;
+    uint32_t region, province;
+} rdoc;
+
+typedef struct bp_ex {
+    uint32_t key, df;
+    uint32_t cp[PM_REUSE_SHINGLE];
+} bp_ex;
+
+typedef struct pair {
+    uint32_t a, b;           /* documents, a earlier by (date, doc_id) */
+    double j, ca, cb;
+    uint32_t aligned, span_a, span_b;
+    uint32_t ex[EXCERPT_CHARS];
+    unsigned nex;
+} pair;
+
+struct pm_reuse {
+    pm_reuse_options o;
+    FILE *spill;
+    uint64_t spill_len;
+    rdoc *d;
+    size_t n, cap;
+    uint32_t *bands;         /* n x PM_REUSE_BANDS */
+    uint16_t *sig16;         /* n x PM_REUSE_K: low 16 bits of each signature value */
+    pm_buf ids;
+    uint32_t *cm;            /* 2 x CM_SIZE */
+    uint32_t *cp;            /* max_chars code points of scratch */
+    uint32_t *keys;          /* per-document distinct sampled keys (add) */
+    uint32_t *set;           /* open-addressing scratch for distinct keys */
+    size_t set_cap;
+    bp_ex *bp;
+    size_t nbp;
+    long *diag;              /* verification scratch: diagonals of shared shingles */
+    pm_reuse_stats s;
+};
+
+pm_status pm_reuse_create(pm_reuse **out, const pm_reuse_options *o, const char *tmpdir,
+                          pm_errctx *err)
+{
+    *out = NULL;
+    if (o->max_chars < PM_REUSE_SHINGLE || o->max_chars > (1u << 20) || o->threshold < 0 ||
+        o->threshold > 1 || o->boilerplate_share <= 0 || o->boilerplate_share > 1 ||
+        o->bucket_cap < 2)
+        return pm_errctx_set(err, PM_ERR_ARG, NULL, "reuse options out of range");
+    pm_reuse *r = calloc(1, sizeof *r);
+    if (!r)
+        return PM_ERR_NOMEM;
+    r->o = *o;
+    pm_buf_init(&r->ids, (size_t)1 << 34);
+    r->cm = calloc(2 * CM_SIZE, sizeof *r->cm);
+    r->cp = malloc(((size_t)o->max_chars + 8) * sizeof *r->cp);
+    r->keys = malloc(((size_t)o->max_chars + 8) * sizeof *r->keys);
+    r->set_cap = 64;
+    while (r->set_cap < (size_t)o->max_chars * 2)
+        r->set_cap *= 2;
+    r->set = calloc(r->set_cap, sizeof *r->set);
+    r->bp = malloc(BP_EXAMPLES * sizeof *r->bp);
+    r->diag = malloc(((size_t)o->max_chars + 8) * sizeof *r->diag);
+    if (!r->diag || !r->cm || !r->cp || !r->keys || !r->set || !r->bp) {
+        pm_reuse_free(r);
+        return PM_ERR_NOMEM;
+    }
+    char path[4200];
+    snprintf(path, sizeof path, "%s/.reuse-spill-XXXXXX", tmpdir ? tmpdir : ".");
+    int fd = mkstemp(path);
+    if (fd >= 0) {
+        unlink(path);
+        r->spill = fdopen(fd, "w+b");
+        if (!r->spill)
+            close(fd);
+    }
+    if (!r->spill) {
+        pm_errctx_set(err, PM_ERR_OUTPUT, path, "cannot create the reuse spill file: %s",
+                      strerror(errno));
+        pm_reuse_free(r);
+        return PM_ERR_OUTPUT;
+    }
+    *out = r;
+    return PM_OK;
+}
+
+void pm_reuse_free(pm_reuse *r)
+{
+    if (!r)
+        return;
+    if (r->spill)
+        fclose(r->spill);
+    free(r->d);
+    free(r->bands);
+    free(r->sig16);
+    pm_buf_free(&r->ids);
+    free(r->cm);
+    free(r->cp);
+    free(r->keys);
+    free(r->set);
+    free(r->bp);
+    free(r->diag);
+    free(r);
+}
+
+const pm_reuse_stats *pm_reuse_get_stats(const pm_reuse *r) { return &r->s; }
+
+static inline size_t cm_at(uint32_t key, int row)
+{
+    return (size_t)(pm_reuse_mix64((uint64_t)key ^ (row ? 0x5bd1e995ull << 32 : 0)) &
+                    (CM_SIZE - 1)) + (row ? CM_SIZE : 0);
+}
+
+static inline uint32_t cm_df(const pm_reuse *r, uint32_t key)
+{
+    uint32_t x = r->cm[cm_at(key, 0)], y = r->cm[cm_at(key, 1)];
+    return x < y ? x : y;
+}
+
+/* Adds key k to the distinct list r->keys[0..*nk) (keys are hash bits: their low bits
+ * index the set directly). Keys are stored +1 (0 = empty); UINT32_MAX folds onto - 1. */
+static inline void key_add(pm_reuse *r, uint32_t k, size_t *nk)
+{
+    size_t mask = r->set_cap - 1, j = k & mask;
+    while (r->set[j] && r->set[j] != k + 1)
+        j = (j + 1) & mask;
+    if (!r->set[j]) {
+        r->set[j] = k + 1;
+        r->keys[(*nk)++] = k;
+    }
+}
+
+/* Clears what key_add set (linear probing needs no tombstones: every entry goes). */
+static void keys_clear(pm_reuse *r, size_t nk)
+{
+    size_t mask = r->set_cap - 1;
+    for (size_t i = 0; i < nk; i++) {
+        size_t j = r->keys[i] & mask;
+        while (r->set[j] != r->keys[i] + 1)
+            j = (j + 1) & mask;
+        r->set[j] = 0;
+    }
+}
+
+pm_status pm_reuse_add(pm_reuse *r, const char *doc_id, int32_t date, pm_level level,
+                       uint32_t region, uint32_t province, const uint32_t *sig, unsigned nsig,
+                       const char *text, size_t text_len, const uint32_t *keys, size_t nkeys)
+{
+    size_t ncp = nsig == PM_REUSE_K ? pm_reuse_decode(text, text_len, r->cp, r->o.max_chars) : 0;
+    if (ncp < r->o.min_chars || ncp < PM_REUSE_SHINGLE) {
+        r->s.docs_short++;
+        return PM_OK;
+    }
+    if (r->n == r->cap) {
+        size_t nc = r->cap ? r->cap * 2 : 1024;
+        if (nc > UINT32_MAX - 1)
+            return PM_ERR_TOO_BIG;
+        rdoc *nd = realloc(r->d, nc * sizeof *nd);
+        if (!nd)
+            return PM_ERR_NOMEM;
+        r->d = nd;
+        uint32_t *nb = realloc(r->bands, nc * PM_REUSE_BANDS * sizeof *nb);
+        if (!nb)
+            return PM_ERR_NOMEM;
+        r->bands = nb;
+        uint16_t *ns = realloc(r->sig16, nc * PM_REUSE_K * sizeof *ns);
+        if (!ns)
+            return PM_ERR_NOMEM;
+        r->sig16 = ns;
+        r->cap = nc;
+    }
+    size_t idl = strnlen(doc_id, 65535);
+    /* an id cut by a fixed-size field upstream may end inside a character: drop the
+     * partial sequence, so the tables stay valid UTF-8 */
+    size_t lead = idl;
+    while (lead > 0 && ((unsigned char)doc_id[lead - 1] & 0xC0) == 0x80)
+        lead--;
+    if (lead > 0 && (unsigned char)doc_id[lead - 1] >= 0xC0) {
+        unsigned char c = (unsigned char)doc_id[lead - 1];
+        size_t want = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : 2;
+        if (idl - (lead - 1) < want)
+            idl = lead - 1;
+    }
+    rdoc *d = &r->d[r->n];
+    d->id_off = r->ids.len;
+    d->id_len = (uint16_t)idl;
+    pm_status st = pm_buf_append(&r->ids, doc_id, idl);
+    if (st != PM_OK)
+        return st;
+    d->spill_off = r->spill_len;
+    d->text_len = (uint32_t)text_len;
+    d->level = (uint8_t)level;
+    d->date = date;
+    d->region = region;
+    d->province = province;
+    if (text_len && fwrite(text, 1, text_len, r->spill) != text_len)
+        return PM_ERR_OUTPUT;
+    r->spill_len += text_len;
+    for (unsigned k = 0; k < PM_REUSE_K; k++)
+        r->sig16[r->n * PM_REUSE_K + k] = (uint16_t)sig[k];
+    uint32_t *bk = r->bands + r->n * PM_REUSE_BANDS;
+    for (unsigned b = 0; b < PM_REUSE_BANDS; b++) {
+        const uint32_t *v = sig + b * PM_REUSE_ROWS;
+        uint64_t h = pm_reuse_mix64((uint64_t)b << 40 ^ v[0]);
+        for (unsigned k = 1; k < PM_REUSE_ROWS; k++)
+            h = pm_reuse_mix64(h ^ v[k]);
+        bk[b] = (uint32_t)(h >> 32);
+    }
+    /* distinct sampled keys: from the worker when it passed them, else from the text
+     * (replayed and merged records); the same keys either way */
+    size_t nk = 0;
+    if (keys) {
+        for (size_t i = 0; i < nkeys && nk < r->o.max_chars; i++)
+            key_add(r, keys[i] == UINT32_MAX ? UINT32_MAX - 1 : keys[i], &nk);
+    } else {
+        for (size_t p = 0; p + PM_REUSE_SHINGLE <= ncp; p++) {
+            uint64_t h = pm_reuse_shingle(r->cp + p);
+            if (PM_REUSE_SAMPLED(h))
+                key_add(r, PM_REUSE_KEY(h) == UINT32_MAX ? UINT32_MAX - 1 : PM_REUSE_KEY(h), &nk);
+        }
+    }
+    keys_clear(r, nk);
+    for (size_t i = 0; i < nk; i++) {
+        size_t x = cm_at(r->keys[i], 0), y = cm_at(r->keys[i], 1);
+        if (r->cm[x] < UINT32_MAX)
+            r->cm[x]++;
+        if (r->cm[y] < UINT32_MAX)
+            r->cm[y]++;
+    }
+    r->n++;
+    r->s.docs++;
+    return PM_OK;
+}
+
+/* ---- candidates ------------------------------------------------------------------------ */
+
+/* Stable LSD radix sort of v[0..n) on bits [lo, hi) (multiples of 16), tmp of n. */
+static void radix_sort(uint64_t *v, uint64_t *tmp, size_t n, int lo, int hi, size_t *count)
+{
+    for (int sh = lo; sh < hi; sh += 16) {
+        memset(count, 0, 65537 * sizeof *count);
+        for (size_t i = 0; i < n; i++)
+            count[(v[i] >> sh & 0xFFFF) + 1]++;
+        for (size_t k = 1; k <= 65536; k++)
+            count[k] += count[k - 1];
+        for (size_t i = 0; i < n; i++)
+            tmp[count[v[i] >> sh & 0xFFFF]++] = v[i];
+        memcpy(v, tmp, n * sizeof *v);
+    }
+}
+
+static pm_status candidates(pm_reuse *r, uint64_t **out, size_t *nout)
+{
+    *out = NULL;
+    *nout = 0;
+    size_t n = r->n, cap = 1024, nc = 0;
+    uint64_t *c = malloc(cap * sizeof *c);
+    uint64_t *v = malloc((n ? n : 1) * sizeof *v), *tmp = malloc((n ? n : 1) * sizeof *tmp);
+    size_t *count = malloc(65537 * sizeof *count);
+    pm_status st = PM_OK;
+    if (!c || !v || !tmp || !count) {
+        st = PM_ERR_NOMEM;
+        goto done;
+    }
+    if (r->o.exhaustive) {
+        for (size_t x = 0; x < n && st == PM_OK; x++)
+            for (size_t y = x + 1; y < n; y++) {
+                if (nc == cap) {
+                    uint64_t *nn = realloc(c, cap * 2 * sizeof *nn);
+                    if (!nn) {
+                        st = PM_ERR_NOMEM;
+                        break;
+                    }
+                    c = nn;
+                    cap *= 2;
+                }
+                c[nc++] = (uint64_t)x << 32 | y;
+            }
+        goto done;
+    }
+    for (unsigned b = 0; b < PM_REUSE_BANDS && st == PM_OK; b++) {
+        for (size_t i = 0; i < n; i++)
+            v[i] = (uint64_t)r->bands[i * PM_REUSE_BANDS + b] << 32 | i;
+        radix_sort(v, tmp, n, 32, 64, count); /* stable: documents ascending in a bucket */
+        for (size_t i = 0; i < n && st == PM_OK;) {
+            size_t j = i + 1;
+            while (j < n && v[j] >> 32 == v[i] >> 32)
+                j++;
+            size_t sz = j - i;
+            if (sz > r->s.largest_bucket)
+                r->s.largest_bucket = sz;
+            if (sz > r->o.bucket_cap) {
+                r->s.buckets_capped++;
+                r->s.bucket_docs_capped += sz;
+            } else {
+                for (size_t x = i; x < j && st == PM_OK; x++)
+                    for (size_t y = x + 1; y < j; y++) {
+                        if (nc >= r->o.max_candidates) {
+                            r->s.candidates_truncated = 1;
+                            break;
+                        }
+                        if (nc == cap) {
+                            uint64_t *nn = realloc(c, cap * 2 * sizeof *nn);
+                            if (!nn) {
+                                st = PM_ERR_NOMEM;
+                                break;
+                            }
+                            c = nn;
+                            cap *= 2;
+                        }
+                        c[nc++] = (v[x] & 0xFFFFFFFFu) << 32 | (v[y] & 0xFFFFFFFFu);
+                    }
+            }
+            i = j;
+        }
+        /* deduplicate as we go, so repeated bucket mates do not pile up */
+        if (st == PM_OK && nc > 0) {
+            uint64_t *t2 = realloc(tmp, (nc > n ? nc : n) * sizeof *t2);
+            if (!t2) {
+                st = PM_ERR_NOMEM;
+                break;
+            }
+            tmp = t2;
+            radix_sort(c, tmp, nc, 0, 64, count);
+            size_t u = 0;
+            for (size_t i = 0; i < nc; i++)
+                if (!u || c[i] != c[u - 1])
+                    c[u++] = c[i];
+            nc = u;
+        }
+    }
+done:
+    free(v);
+    free(tmp);
+    free(count);
+    if (st != PM_OK) {
+        free(c);
+        return st;
+    }
+    *out = c;
+    *nout = nc;
+    return PM_OK;
+}
+
+/* ---- verification ---------------------------------------------------------------------- */
+
+/* A loaded document: code points, and its distinct non-boilerplate sampled keys with the
+ * first position of each, sorted by key. */
+typedef struct feat {
+    uint32_t *cp;
+    size_t ncp;
+    uint64_t *kp;            /* key << 32 | position */
+    size_t nk;
+    uint32_t idx;            /* document; UINT32_MAX = none loaded */
+} feat;
+
+static void bp_note(pm_reuse *r, uint32_t key, uint32_t df, const uint32_t *cp)
+{
+    if (r->nbp == BP_EXAMPLES)
+        return;
+    for (size_t i = 0; i < r->nbp; i++)
+        if (r->bp[i].key == key)
+            return;
+    bp_ex *e = &r->bp[r->nbp++];
+    e->key = key;
+    e->df = df;
+    memcpy(e->cp, cp, sizeof e->cp);
+}
+
+static int cmp_long(const void *p, const void *q)
+{
+    long x = *(const long *)p, y = *(const long *)q;
+    return x < y ? -1 : x > y;
+}
+
+static int cmp_u64(const void *p, const void *q)
+{
+    uint64_t x = *(const uint64_t *)p, y = *(const uint64_t *)q;
+    return x < y ? -1 : x > y;
+}
+
+static pm_status load(pm_reuse *r, feat *f, uint32_t idx, char *tbuf)
+{
+    if (f->idx == idx)
+        return PM_OK;
+    const rdoc *d = &r->d[idx];
+    if (pread(fileno(r->spill), tbuf, d->text_len, (off_t)d->spill_off) != (ssize_t)d->text_len)
+        return PM_ERR_IO;
+    f->ncp = pm_reuse_decode(tbuf, d->text_len, f->cp, r->o.max_chars);
+    f->nk = 0;
+    for (size_t p = 0; p + PM_REUSE_SHINGLE <= f->ncp; p++) {
+        uint64_t h = pm_reuse_shingle(f->cp + p);
+        if (!PM_REUSE_SAMPLED(h))
+            continue;
+        uint32_t k = PM_REUSE_KEY(h);
+        if (k == UINT32_MAX)
+            k--;
+        uint32_t df = cm_df(r, k);
+        if (df > r->s.boilerplate_df) {
+            bp_note(r, k, df, f->cp + p);
+            continue;
+        }
+        f->kp[f->nk++] = (uint64_t)k << 32 | p;
+    }
+    qsort(f->kp, f->nk, sizeof *f->kp, cmp_u64);
+    size_t u = 0; /* distinct keys, first position kept (sorted: smallest position first) */
+    for (size_t i = 0; i < f->nk; i++)
+        if (!u || f->kp[i] >> 32 != f->kp[u - 1] >> 32)
+            f->kp[u++] = f->kp[i];
+    f->nk = u;
+    f->idx = idx;
+    return PM_OK;
+}
+
+/* Smith-Waterman with linear gaps over a[0..na) x b[0..nb), restricted to the diagonal
+ * band j - i in [dlo, dhi] (the band the shared shingles lie on, widened): the best local
+ * score, its matches and the spans it covers. Per cell: score, start point, matches. */
+typedef struct swres {
+    int score;
+    uint32_t a0, a1, b0, b1, matches;
+} swres;
+
+typedef struct swcell {
+    int h;
+    uint32_t s, t, m;
+} swcell;
+
+static pm_status smith_waterman(const uint32_t *a, size_t na, const uint32_t *b, size_t nb,
+                                long dlo, long dhi, swres *res)
+{
+    memset(res, 0, sizeof *res);
+    size_t w = nb + 1;
+    swcell *rows = calloc(2 * w, sizeof *rows);
+    if (!rows)
+        return PM_ERR_NOMEM;
+    for (size_t i = 1; i <= na; i++) {
+        swcell *p = rows + ((i - 1) & 1) * w, *c = rows + (i & 1) * w;
+        long jlo = (long)i + dlo, jhi = (long)i + dhi;
+        if (jlo < 1)
+            jlo = 1;
+        if (jhi > (long)nb)
+            jhi = (long)nb;
+        if (jlo > (long)nb) /* the band has left the matrix */
+            break;
+        if (jhi < 1) /* not yet in it: both rows are still all zero */
+            continue;
+        /* Row c ends up valid on [jlo-1, jhi] with c[jhi+1] = 0, so the next row, whose
+         * band is one to the right, reads only valid or zero cells. */
+        c[jlo - 1] = (swcell){0, 0, 0, 0};
+        if (jhi + 1 <= (long)nb)
+            c[jhi + 1] = (swcell){0, 0, 0, 0};
+        uint32_t ai = a[i - 1];
+        for (long j = jlo; j <= jhi; j++) {
+            int match = ai == b[j - 1];
+            const swcell *dg = &p[j - 1], *up = &p[j], *lf = &c[j - 1];
+            int vd = dg->h + (match ? 3 : -2), vu = up->h - 3, vl = lf->h - 3;
+            swcell x = {0, 0, 0, 0};
+            if (vd > 0) {
+                x.h = vd;
+                if (dg->h > 0)
+                    x.s = dg->s, x.t = dg->t, x.m = dg->m + (uint32_t)match;
+                else
+                    x.s = (uint32_t)(i - 1), x.t = (uint32_t)(j - 1), x.m = (uint32_t)match;
+            }
+            if (vu > x.h)
+                x.h = vu, x.s = up->s, x.t = up->t, x.m = up->m;
+            if (vl > x.h)
+                x.h = vl, x.s = lf->s, x.t = lf->t, x.m = lf->m;
+            c[j] = x;
+            if (x.h > res->score) {
+                res->score = x.h;
+                res->a0 = x.s, res->b0 = x.t, res->a1 = (uint32_t)i, res->b1 = (uint32_t)j;
+                res->matches = x.m;
+            }
+        }
+    }
+    free(rows);
+    return PM_OK;
+}
+
+/* Document order: (date, doc_id), unknown dates last. */
+static int doc_before(const pm_reuse *r, uint32_t x, uint32_t y)
+{
+    const rdoc *a = &r->d[x], *b = &r->d[y];
+    int32_t da = a->date ? a->date : INT32_MAX, db = b->date ? b->date : INT32_MAX;
+    if (da != db)
+        return da < db;
+    size_t l = a->id_len < b->id_len ? a->id_len : b->id_len;
+    int c = memcmp(r->ids.data + a->id_off, r->ids.data + b->id_off, l);
+    if (c)
+        return c < 0;
+    return a->id_len < b->id_len;
+}
+
+/* Jaccard estimated from the signatures (16-bit b-bit MinHash, Li & König 2010): the
+ * share of equal values, corrected for chance 16-bit collisions. */
+static double sig_jaccard(const pm_reuse *r, uint32_t x, uint32_t y)
+{
+    const uint16_t *a = r->sig16 + (size_t)x * PM_REUSE_K, *b = r->sig16 + (size_t)y * PM_REUSE_K;
+    unsigned eq = 0;
+    for (unsigned k = 0; k < PM_REUSE_K; k++)
+        eq += a[k] == b[k];
+    double p = (double)eq / PM_REUSE_K, c = 1.0 / 65536.0;
+    return (p - c) / (1.0 - c);
+}
+
+/* The first test verify makes, on two sorted key lists. */
+static int screen(const pm_reuse *r, const uint64_t *a, size_t na, const uint64_t *b, size_t nb)
+{
+    size_t i = 0, k = 0, shared = 0;
+    while (i < na && k < nb) {
+        uint32_t x = (uint32_t)(a[i] >> 32), y = (uint32_t)(b[k] >> 32);
+        if (x < y)
+            i++;
+        else if (y < x)
+            k++;
+        else
+            shared++, i++, k++;
+    }
+    if (shared < MIN_SHARED || !na || !nb)
+        return 0;
+    double cx = (double)shared / (double)na, cy = (double)shared / (double)nb;
+    return (cx > cy ? cx : cy) >= r->o.threshold;
+}
+
+static pm_status verify(pm_reuse *r, feat *fx, feat *fy, pair *out, int *keep)
+{
+    *keep = 0;
+    /* shared keys by merging the two sorted lists */
+    size_t i = 0, k = 0, shared = 0;
+    uint32_t xa = UINT32_MAX, xb = 0, ya = UINT32_MAX, yb = 0;
+    long *diag = r->diag;
+    while (i < fx->nk && k < fy->nk) {
+        uint32_t a = (uint32_t)(fx->kp[i] >> 32), b = (uint32_t)(fy->kp[k] >> 32);
+        if (a < b) {
+            i++;
+        } else if (b < a) {
+            k++;
+        } else {
+            uint32_t pa = (uint32_t)fx->kp[i], pb = (uint32_t)fy->kp[k];
+            diag[shared++] = (long)pb - (long)pa;
+            xa = pa < xa ? pa : xa, xb = pa > xb ? pa : xb;
+            ya = pb < ya ? pb : ya, yb = pb > yb ? pb : yb;
+            i++, k++;
+        }
+    }
+    if (shared < MIN_SHARED || !fx->nk || !fy->nk)
+        return PM_OK;
+    double cx = (double)shared / (double)fx->nk, cy = (double)shared / (double)fy->nk;
+    if ((cx > cy ? cx : cy) < r->o.threshold)
+        return PM_OK;
+    /* align the windows that hold the shared shingles */
+    size_t x0 = xa > SW_PAD ? xa - SW_PAD : 0, x1 = xb + PM_REUSE_SHINGLE + SW_PAD;
+    size_t y0 = ya > SW_PAD ? ya - SW_PAD : 0, y1 = yb + PM_REUSE_SHINGLE + SW_PAD;
+    if (x1 > fx->ncp)
+        x1 = fx->ncp;
+    if (y1 > fy->ncp)
+        y1 = fy->ncp;
+    /* the band: diagonals of the shared shingles, central 96%, widened by SW_PAD (a
+     * stray coincidental match must not widen it to the whole matrix) */
+    qsort(diag, shared, sizeof *diag, cmp_long);
+    long dlo = diag[shared / 50], dhi = diag[shared - 1 - shared / 50];
+    dlo += (long)x0 - (long)y0 - SW_PAD; /* into window coordinates: j - i */
+    dhi += (long)x0 - (long)y0 + SW_PAD;
+    swres sw;
+    pm_status st = smith_waterman(fx->cp + x0, x1 - x0, fy->cp + y0, y1 - y0, dlo, dhi, &sw);
+    if (st != PM_OK)
+        return st;
+    int x_first = doc_before(r, fx->idx, fy->idx);
+    const feat *fa = x_first ? fx : fy;
+    out->a = x_first ? fx->idx : fy->idx;
+    out->b = x_first ? fy->idx : fx->idx;
+    out->j = (double)shared / (double)(fx->nk + fy->nk - shared);
+    out->ca = x_first ? cx : cy;
+    out->cb = x_first ? cy : cx;
+    out->aligned = sw.matches;
+    uint32_t sa = sw.a1 - sw.a0, sb = sw.b1 - sw.b0;
+    out->span_a = x_first ? sa : sb;
+    out->span_b = x_first ? sb : sa;
+    size_t from = x_first ? x0 + sw.a0 : y0 + sw.b0;
+    size_t span = x_first ? sa : sb;
+    out->nex = (unsigned)(span < EXCERPT_CHARS ? span : EXCERPT_CHARS);
+    memcpy(out->ex, fa->cp + from, out->nex * sizeof *out->ex);
+    *keep = 1;
+    return PM_OK;
+}
+
+static int cmp_pair(const void *p, const void *q, void *ud)
+{
+    const pm_reuse *r = ud;
+    const pair *x = p, *y = q;
+    if (x->a != y->a)
+        return doc_before(r, x->a, y->a) ? -1 : 1;
+    if (x->b != y->b)
+        return doc_before(r, x->b, y->b) ? -1 : 1;
+    return 0;
+}
+
+static int cmp_edge(const void *p, const void *q, void *ud)
+{
+    const pm_reuse *r = ud;
+    const pair *x = p, *y = q;
+    uint32_t ox = r->d[x->a].region, oy = r->d[y->a].region;
+    uint32_t dx = r->d[x->b].region, dy = r->d[y->b].region;
+    if (ox != oy)
+        return ox < oy ? -1 : 1;
+    if (dx != dy)
+        return dx < dy ? -1 : 1;
+    return cmp_pair(p, q, ud);
+}
+
+static int cmp_bp(const void *p, const void *q)
+{
+    const bp_ex *x = p, *y = q;
+    if (x->df != y->df)
+        return x->df > y->df ? -1 : 1;
+    return memcmp(x->cp, y->cp, sizeof x->cp);
+}
+
+static pm_status put_cps(pm_buf *b, const uint32_t *cp, size_t n)
+{
+    char tmp[4 * (EXCERPT_CHARS + PM_REUSE_SHINGLE) + 4];
+    size_t o = 0;
+    for (size_t i = 0; i < n && i < EXCERPT_CHARS + PM_REUSE_SHINGLE; i++) {
+        uint32_t c = cp[i];
+        if (c < 0x80) {
+            tmp[o++] = (char)c;
+        } else if (c < 0x800) {
+            tmp[o++] = (char)(0xC0 | c >> 6), tmp[o++] = (char)(0x80 | (c & 0x3F));
+        } else if (c < 0x10000) {
+            tmp[o++] = (char)(0xE0 | c >> 12), tmp[o++] = (char)(0x80 | (c >> 6 & 0x3F));
+            tmp[o++] = (char)(0x80 | (c & 0x3F));
+        } else {
+            tmp[o++] = (char)(0xF0 | c >> 18), tmp[o++] = (char)(0x80 | (c >> 12 & 0x3F));
+            tmp[o++] = (char)(0x80 | (c >> 6 & 0x3F)), tmp[o++] = (char)(0x80 | (c & 0x3F));
+        }
+    }
+    return pm_tsv_field(b, tmp, o, 0);
+}
+
+static void put_date(pm_buf *b, int32_t d, pm_status *st)
+{
+    if (*st != PM_OK || !d)
+        return;
+    if (d % 10000 == 0)
+        *st = pm_buf_printf(b, "%04d", d / 10000);
+    else
+        *st = pm_buf_printf(b, "%04d-%02d-%02d", d / 10000, d / 100 % 100, d % 100);
+}
+
+static void put_code(pm_buf *b, uint32_t c, pm_status *st)
+{
+    if (*st == PM_OK && c)
+        *st = pm_buf_printf(b, "%06u", (unsigned)c);
+}
+
+#define TRY(x) do { if ((st = (x)) != PM_OK) goto done; } while (0)
+
+static pm_status flush_to(pm_outfile *f, pm_buf *b, int force, pm_errctx *err)
+{
+    if (!force && b->len < (1u << 20))
+        return PM_OK;
+    pm_status st = pm_outfile_write(f, b->data, b->len, err);
+    pm_buf_reset(b);
+    return st;
+}
+
+pm_status pm_reuse_finish(pm_reuse *r, pm_adopt *adopt, const char *dir, pm_errctx *err)
+{
+    pm_status st = PM_OK;
+    uint64_t *cand = NULL;
+    size_t ncand = 0, npairs = 0, pcap = 0;
+    pair *pairs = NULL;
+    char *tbuf = NULL;
+    size_t *koff = NULL;
+    uint64_t *kall = NULL;
+    feat fx = {0}, fy = {0};
+    pm_outfile *fp = NULL, *fe = NULL, *fb = NULL;
+    pm_buf b;
+    pm_buf_init(&b, (size_t)1 << 30);
+
+    struct timespec t0, t1;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    double bp = ceil(r->o.boilerplate_share * (double)r->n);
+    r->s.boilerplate_df = bp < 10 ? 10 : (uint64_t)bp;
+    if (fflush(r->spill) != 0)
+        TRY(PM_ERR_OUTPUT);
+    TRY(candidates(r, &cand, &ncand));
+    r->s.candidates = ncand;
+    size_t mc = (size_t)r->o.max_chars + 8;
+    tbuf = malloc(mc * 4);
+    fx.cp = malloc(mc * sizeof *fx.cp), fy.cp = malloc(mc * sizeof *fy.cp);
+    fx.kp = malloc(mc * sizeof *fx.kp), fy.kp = malloc(mc * sizeof *fy.kp);
+    fx.idx = fy.idx = UINT32_MAX;
+    if (!tbuf || !fx.cp || !fy.cp || !fx.kp || !fy.kp)
+        TRY(PM_ERR_NOMEM);
+    if (r->o.exhaustive) { /* every document's keys in memory: all pairs are screened */
+        koff = malloc((r->n + 1) * sizeof *koff);
+        if (!koff)
+            TRY(PM_ERR_NOMEM);
+        koff[0] = 0;
+        size_t kcap = 0;
+        for (uint32_t x = 0; x < r->n; x++) {
+            TRY(load(r, &fx, x, tbuf));
+            if (koff[x] + fx.nk > kcap) {
+                size_t nc = kcap ? kcap * 2 : 1u << 16;
+                while (nc < koff[x] + fx.nk)
+                    nc *= 2;
+                uint64_t *nk = realloc(kall, nc * sizeof *nk);
+                if (!nk)
+                    TRY(PM_ERR_NOMEM);
+                kall = nk;
+                kcap = nc;
+            }
+            if (fx.nk)
+                memcpy(kall + koff[x], fx.kp, fx.nk * sizeof *fx.kp);
+            koff[x + 1] = koff[x] + fx.nk;
+        }
+    }
+    for (size_t i = 0; i < ncand; i++) {
+        uint32_t x = (uint32_t)(cand[i] >> 32), y = (uint32_t)cand[i];
+        if (!koff && sig_jaccard(r, x, y) < SIG_SCREEN) {
+            r->s.candidates_screened++;
+            continue; /* the signatures say the texts are far apart */
+        }
+        if (koff && !screen(r, kall + koff[x], koff[x + 1] - koff[x], kall + koff[y],
+                            koff[y + 1] - koff[y]))
+            continue; /* verify would drop it: same keys, same rule */
+        TRY(load(r, &fx, x, tbuf));
+        TRY(load(r, &fy, y, tbuf));
+        if (npairs == pcap) {
+            size_t nc = pcap ? pcap * 2 : 256;
+            pair *np = realloc(pairs, nc * sizeof *np);
+            if (!np)
+                TRY(PM_ERR_NOMEM);
+            pairs = np;
+            pcap = nc;
+        }
+        int keep = 0;
+        TRY(verify(r, &fx, &fy, &pairs[npairs], &keep));
+        npairs += (size_t)keep;
+    }
+    r->s.pairs = npairs;
+    if (npairs)
+        qsort_r(pairs, npairs, sizeof *pairs, cmp_pair, r);
+
+    TRY(pm_outfile_open(&fp, dir, "reuse_pairs.tsv", err));
+    TRY(pm_buf_append_str(&b, "doc_id_a\tdoc_id_b\tregion_a\tregion_b\tlevel_a\tlevel_b\tdate_a\t"
+                              "date_b\tjaccard\tcontainment_a\tcontainment_b\taligned_chars\t"
+                              "aligned_share_a\taligned_share_b\tlag_years\trelation\texcerpt\n"));
+    for (size_t i = 0; i < npairs; i++) {
+        const pair *p = &pairs[i];
+        const rdoc *a = &r->d[p->a], *d = &r->d[p->b];
+        TRY(pm_tsv_field(&b, r->ids.data + a->id_off, a->id_len, 0));
+        TRY(pm_buf_append_char(&b, '\t'));
+        TRY(pm_tsv_field(&b, r->ids.data + d->id_off, d->id_len, 0));
+        TRY(pm_buf_append_char(&b, '\t'));
+        put_code(&b, a->region, &st);
+        TRY(st);
+        TRY(pm_buf_append_char(&b, '\t'));
+        put_code(&b, d->region, &st);
+        TRY(pm_buf_printf(&b, "\t%s\t%s\t", pm_level_key((pm_level)a->level),
+                          pm_level_key((pm_level)d->level)));
+        put_date(&b, a->date, &st);
+        TRY(pm_buf_append_char(&b, '\t'));
+        put_date(&b, d->date, &st);
+        TRY(pm_buf_printf(&b, "\t%.4f\t%.4f\t%.4f\t%u\t", p->j, p->ca, p->cb,
+                          (unsigned)p->aligned));
+        /* shares over the stored (normalised, capped) texts */
+        TRY(load(r, &fx, p->a, tbuf));
+        TRY(load(r, &fy, p->b, tbuf));
+        TRY(pm_buf_printf(&b, "%.4f\t%.4f\t", fx.ncp ? (double)p->span_a / (double)fx.ncp : 0.0,
+                          fy.ncp ? (double)p->span_b / (double)fy.ncp : 0.0));
+        if (a->date && d->date)
+            TRY(pm_buf_printf(&b, "%.4f", pm_decimal_year(d->date) - pm_decimal_year(a->date)));
+        const char *rel = a->region && a->region == d->region
+                              ? "same_region"
+                              : pm_adopt_relation(adopt, (pm_level)a->level, a->province,
+                                                  (pm_level)d->level, d->province);
+        TRY(pm_buf_printf(&b, "\t%s\t", rel));
+        TRY(put_cps(&b, p->ex, p->nex));
+        TRY(pm_buf_append_char(&b, '\n'));
+        TRY(flush_to(fp, &b, 0, err));
+        if (adopt)
+            TRY(pm_adopt_reuse(adopt, r->ids.data + a->id_off, a->id_len,
+                               r->ids.data + d->id_off, d->id_len));
+    }
+    TRY(flush_to(fp, &b, 1, err));
+
+    /* region pairs */
+    TRY(pm_outfile_open(&fe, dir, "reuse_edges.tsv", err));
+    TRY(pm_buf_append_str(&b, "origin_node\tdestination_node\tpairs\tmean_jaccard\t"
+                              "mean_containment\n"));
+    if (npairs)
+        qsort_r(pairs, npairs, sizeof *pairs, cmp_edge, r);
+    for (size_t i = 0; i < npairs;) {
+        uint32_t o = r->d[pairs[i].a].region, d = r->d[pairs[i].b].region;
+        size_t j = i;
+        double sj = 0, sc = 0;
+        while (j < npairs && r->d[pairs[j].a].region == o && r->d[pairs[j].b].region == d) {
+            sj += pairs[j].j;
+            sc += pairs[j].ca > pairs[j].cb ? pairs[j].ca : pairs[j].cb;
+            j++;
+        }
+        if (o && d)
+            TRY(pm_buf_printf(&b, "%06u\t%06u\t%zu\t%.4f\t%.4f\n", (unsigned)o, (unsigned)d,
+                              j - i, sj / (double)(j - i), sc / (double)(j - i)));
+        i = j;
+    }
+    TRY(flush_to(fe, &b, 1, err));
+
+    /* the boilerplate met while verifying */
+    TRY(pm_outfile_open(&fb, dir, "reuse_boilerplate.tsv", err));
+    TRY(pm_buf_append_str(&b, "shingle\tdoc_frequency_estimate\n"));
+    qsort(r->bp, r->nbp, sizeof *r->bp, cmp_bp);
+    for (size_t i = 0; i < r->nbp && i < 200; i++) {
+        TRY(put_cps(&b, r->bp[i].cp, PM_REUSE_SHINGLE));
+        TRY(pm_buf_printf(&b, "\t%u\n", (unsigned)r->bp[i].df));
+    }
+    TRY(flush_to(fb, &b, 1, err));
+    TRY(pm_outfile_commit(fp, err));
+    fp = NULL;
+    TRY(pm_outfile_commit(fe, err));
+    fe = NULL;
+    TRY(pm_outfile_commit(fb, err));
+    fb = NULL;
+done:
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    r->s.seconds = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) * 1e-9;
+    pm_outfile_abort(fp);
+    pm_outfile_abort(fe);
+    pm_outfile_abort(fb);
+    pm_buf_free(&b);
+    free(cand);
+    free(koff);
+    free(kall);
+    free(pairs);
+    free(tbuf);
+    free(fx.cp), free(fy.cp), free(fx.kp), free(fy.kp);
+    if (st != PM_OK && err && err->code == PM_OK)
+        pm_errctx_set(err, st, dir, "text reuse");
+    return st;
+}

@@ -1,0 +1,38 @@
+/* analysis/reuse_internal.h - what the corpus side of text reuse (reuse.c) shares with the
+ * per-document side (minhash.c): decoding a normalised text and hashing its shingles, so
+ * both sides cut and hash shingles the same way. */
+#ifndef PM_REUSE_INTERNAL_H
+#define PM_REUSE_INTERNAL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define PM_REUSE_SHINGLE 5 /* code points per shingle */
+
+/* Decodes UTF-8 text into at most cap code points; returns how many. */
+size_t pm_reuse_decode(const char *text, size_t len, uint32_t *cp, size_t cap);
+
+/* 64-bit hash of the shingle cp[0..PM_REUSE_SHINGLE). */
+static inline uint64_t pm_reuse_mix64(uint64_t x)
+{
+    x ^= x >> 33;
+    x *= 0xff51afd7ed558ccdull;
+    x ^= x >> 33;
+    x *= 0xc4ceb9fe1a85ec53ull;
+    x ^= x >> 33;
+    return x;
+}
+
+static inline uint64_t pm_reuse_shingle(const uint32_t *cp)
+{
+    uint64_t hi = (uint64_t)cp[0] << 42 | (uint64_t)cp[1] << 21 | cp[2];
+    uint64_t lo = (uint64_t)cp[3] << 21 | cp[4];
+    return pm_reuse_mix64(hi ^ (lo + 0x7265757365ull) * 0x9E3779B97F4A7C15ull);
+}
+
+/* The consistent verification sample: a shingle is in it when its low two bits are 0
+ * (1 in 4, the same shingles in every document); its key is the high 32 bits. */
+#define PM_REUSE_SAMPLED(h) (((h) & 3u) == 0)
+#define PM_REUSE_KEY(h) ((uint32_t)((h) >> 32))
+
+#endif

@@ -1,0 +1,722 @@
+/* country/pack.c - loads a country pack (dictionaries/<cc>/pack.tsv and the gazetteer it
+ * names) into a read-only handle: the level vocabulary, code width, national code, month
+ * words, the regions as a dense index with parent edges by date, and the folded name forms
+ * sorted for prefix lookup. It knows nothing about any one country: the module in
+ * pipeline/country/<cc>/ reads the handle through country.h. It never does arithmetic on
+ * region codes (parents come from the file) and never prints.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "policyminer/country.h"
+#include "policyminer/hash.h"
+#include "country_internal.h"
+
+#define PACK_LINE_MAX 4096
+#define PACK_MAX_REGIONS 1000000u
+#define PACK_MAX_FORMS 4000000u
+#define PACK_MAX_HEADER 64
+
+typedef struct pedge {
+    uint32_t child, parent;
+    pm_ymd from, until;
+} pedge;
+
+typedef struct hdr_kv {
+    char *key, *val;
+} hdr_kv;
+
+struct pm_country {
+    const pm_country_ops *ops;
+    void *state;
+    char name[16];
+    char checksum[80];
+    unsigned nlevels;
+    char *levels[PM_COUNTRY_MAX_LEVELS];
+    unsigned width;
+    uint64_t national_code;
+    uint32_t national;
+    char *months[12][4];
+    hdr_kv hdr[PACK_MAX_HEADER];
+    size_t nhdr;
+    pm_region *regions;
+    size_t nregions, capregions;
+    pedge *edges;
+    size_t nedges, capedges;
+    pm_region_form *forms;
+    size_t nforms, capforms;
+    char **strings; /* every owned string, freed at the end */
+    size_t nstrings, capstrings;
+};
+
+static char *own(pm_country *c, const char *s, size_t n)
+{
+    if (c->nstrings == c->capstrings) {
+        size_t nc = c->capstrings ? c->capstrings * 2 : 256;
+        char **p = realloc(c->strings, nc * sizeof *p);
+        if (!p)
+            return NULL;
+        c->strings = p;
+        c->capstrings = nc;
+    }
+    char *d = malloc(n + 1);
+    if (!d)
+        return NULL;
+    memcpy(d, s, n);
+    d[n] = '\0';
+    c->strings[c->nstrings++] = d;
+    return d;
+}
+
+static int grow(void **p, size_t *cap, size_t n, size_t elt, size_t max)
+{
+    if (n < *cap)
+        return 0;
+    if (n >= max)
+        return -1;
+    size_t nc = *cap ? *cap * 2 : 64;
+    if (nc > max)
+        nc = max;
+    void *q = realloc(*p, nc * elt);
+    if (!q)
+        return -1;
+    *p = q;
+    *cap = nc;
+    return 0;
+}
+
+/* splits line at tabs in place; returns field count (at most max) */
+static size_t split_tabs(char *line, char **f, size_t max)
+{
+    size_t n = 0;
+    char *p = line;
+    while (n < max) {
+        f[n++] = p;
+        char *t = strchr(p, '\t');
+        if (!t)
+            break;
+        *t = '\0';
+        p = t + 1;
+    }
+    return n;
+}
+
+static int parse_u64(const char *s, uint64_t *out)
+{
+    if (!*s)
+        return -1;
+    uint64_t v = 0;
+    for (; *s; s++) {
+        if (*s < '0' || *s > '9' || v > (UINT64_MAX - 9) / 10)
+            return -1;
+        v = v * 10 + (uint64_t)(*s - '0');
+    }
+    *out = v;
+    return 0;
+}
+
+static int parse_ymd(const char *s, pm_ymd *out)
+{
+    uint64_t v;
+    if (parse_u64(s, &v) != 0 || v > 99991231u)
+        return -1;
+    *out = (pm_ymd)v;
+    return 0;
+}
+
+/* reads one line; strips the newline; -1 on a line longer than the cap */
+static int read_line(FILE *f, char *buf, size_t cap, int *eof)
+{
+    if (!fgets(buf, (int)cap, f)) {
+        *eof = 1;
+        return 0;
+    }
+    size_t n = strlen(buf);
+    if (n && buf[n - 1] == '\n')
+        buf[--n] = '\0';
+    else if (!feof(f))
+        return -1;
+    if (n && buf[n - 1] == '\r')
+        buf[--n] = '\0';
+    return 0;
+}
+
+static pm_status load_header(pm_country *c, const char *path, char *gazname, size_t gazcap,
+                             pm_errctx *err)
+{
+    FILE *f = fopen(path, "r");
+    if (!f)
+        return pm_errctx_set(err, PM_ERR_OPEN, path, "cannot open pack header: %s",
+                             strerror(errno));
+    char line[PACK_LINE_MAX];
+    unsigned ln = 0;
+    int eof = 0;
+    pm_status st = PM_OK;
+    gazname[0] = '\0';
+    while (st == PM_OK) {
+        if (read_line(f, line, sizeof line, &eof) != 0) {
+            st = pm_errctx_set(err, PM_ERR_DICT_SYNTAX, path, "line %u too long", ln + 1);
+            break;
+        }
+        if (eof)
+            break;
+        ln++;
+        if (!line[0] || line[0] == '#')
+            continue;
+        char *fv[2 + PM_COUNTRY_MAX_LEVELS];
+        size_t nf = split_tabs(line, fv, 2 + PM_COUNTRY_MAX_LEVELS);
+        if (nf < 2) {
+            st = pm_errctx_set(err, PM_ERR_DICT_SYNTAX, path, "line %u: key without value", ln);
+            break;
+        }
+        const char *k = fv[0];
+        if (strcmp(k, "name") == 0) {
+            if (strcmp(fv[1], c->name) != 0)
+                st = pm_errctx_set(err, PM_ERR_DICT_SYNTAX, path,
+                                   "line %u: pack says '%s', opened as '%s'", ln, fv[1], c->name);
+        } else if (strcmp(k, "levels") == 0) {
+            if (nf - 1 > PM_COUNTRY_MAX_LEVELS) {
+                st = pm_errctx_set(err, PM_ERR_DICT_SYNTAX, path, "line %u: too many levels", ln);
+                break;
+            }
+            c->nlevels = (unsigned)(nf - 1);
+            for (size_t i = 1; i < nf; i++)
+                if (!(c->levels[i - 1] = own(c, fv[i], strlen(fv[i]))))
+                    st = PM_ERR_NOMEM;
+        } else if (strcmp(k, "code_width") == 0) {
+            uint64_t w;
+            if (parse_u64(fv[1], &w) != 0 || w < 1 || w > 19)
+                st = pm_errctx_set(err, PM_ERR_DICT_SYNTAX, path, "line %u: bad code_width", ln);
+            else
+                c->width = (unsigned)w;
+        } else if (strcmp(k, "national_code") == 0) {
+            if (parse_u64(fv[1], &c->national_code) != 0)
+                st = pm_errctx_set(err, PM_ERR_DICT_SYNTAX, path, "line %u: bad national_code",
+                                   ln);
+        } else if (strcmp(k, "gazetteer") == 0) {
+            if (strchr(fv[1], '/') || strlen(fv[1]) >= gazcap)
+                st = pm_errctx_set(err, PM_ERR_DICT_SYNTAX, path,
+                                   "line %u: gazetteer must be a file name in the pack", ln);
+            else
+                strcpy(gazname, fv[1]);
+        } else if (strcmp(k, "month") == 0) {
+            uint64_t m;
+            if (nf < 3 || parse_u64(fv[1], &m) != 0 || m < 1 || m > 12) {
+                st = pm_errctx_set(err, PM_ERR_DICT_SYNTAX, path, "line %u: month N word...", ln);
+                break;
+            }
+            for (size_t i = 2; i < nf && i - 2 < 4; i++)
+                if (!(c->months[m - 1][i - 2] = own(c, fv[i], strlen(fv[i]))))
+                    st = PM_ERR_NOMEM;
+        } else {
+            /* any other key is kept for the module (date words, organ file names ...) */
+            if (c->nhdr == PACK_MAX_HEADER) {
+                st = pm_errctx_set(err, PM_ERR_DICT_SYNTAX, path, "line %u: too many keys", ln);
+                break;
+            }
+            char *kk = own(c, k, strlen(k)), *vv = own(c, fv[1], strlen(fv[1]));
+            if (!kk || !vv) {
+                st = PM_ERR_NOMEM;
+                break;
+            }
+            c->hdr[c->nhdr].key = kk;
+            c->hdr[c->nhdr].val = vv;
+            c->nhdr++;
+        }
+    }
+    fclose(f);
+    if (st == PM_OK && (c->nlevels == 0 || c->width == 0))
+        st = pm_errctx_set(err, PM_ERR_DICT_SYNTAX, path, "pack header needs levels and code_width");
+    if (st == PM_ERR_NOMEM)
+        pm_errctx_set(err, st, path, "out of memory");
+    return st;
+}
+
+static int cmp_code(const void *a, const void *b)
+{
+    const uint64_t *x = a, *y = b;
+    return *x < *y ? -1 : *x > *y;
+}
+
+static int cmp_form(const void *a, const void *b)
+{
+    const pm_region_form *x = a, *y = b;
+    int r = strcmp(x->text, y->text);
+    if (r)
+        return r;
+    return x->region < y->region ? -1 : x->region > y->region;
+}
+
+/* dense index by code: a sorted (code, idx) table built once */
+typedef struct code_idx {
+    uint64_t code;
+    uint32_t idx;
+} code_idx;
+
+static uint32_t find_code(const code_idx *t, size_t n, uint64_t code)
+{
+    size_t lo = 0, hi = n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (t[mid].code < code)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < n && t[lo].code == code ? t[lo].idx : PM_REGION_NONE;
+}
+
+static pm_status load_gazetteer(pm_country *c, const char *path, pm_errctx *err)
+{
+    FILE *f = fopen(path, "r");
+    if (!f)
+        return pm_errctx_set(err, PM_ERR_OPEN, path, "cannot open gazetteer: %s", strerror(errno));
+    /* two passes over rows kept in memory: R rows first (parents may come later) */
+    typedef struct raw {
+        char kind;
+        uint64_t a, b;
+        pm_ymd from, until;
+        unsigned level;
+        char *s1, *s2;
+        unsigned line;
+    } raw;
+    raw *rows = NULL;
+    size_t nrows = 0, caprows = 0;
+    char line[PACK_LINE_MAX];
+    unsigned ln = 0;
+    int eof = 0;
+    pm_status st = PM_OK;
+    while (st == PM_OK) {
+        if (read_line(f, line, sizeof line, &eof) != 0) {
+            st = pm_errctx_set(err, PM_ERR_DICT_SYNTAX, path, "line %u too long", ln + 1);
+            break;
+        }
+        if (eof)
+            break;
+        ln++;
+        if (!line[0] || line[0] == '#')
+            continue;
+        char *fv[8];
+        size_t nf = split_tabs(line, fv, 8);
+        raw r;
+        memset(&r, 0, sizeof r);
+        r.kind = fv[0][0];
+        r.line = ln;
+        int bad = fv[0][1] != '\0';
+        if (!bad && r.kind == 'R' && nf == 8) {
+            uint64_t lv;
+            bad = parse_u64(fv[1], &r.a) || parse_u64(fv[2], &lv) || lv >= c->nlevels ||
+                  (strcmp(fv[3], "-") != 0 && parse_u64(fv[3], &r.b)) ||
+                  parse_ymd(fv[4], &r.from) || parse_ymd(fv[5], &r.until);
+            r.level = (unsigned)lv;
+            if (strcmp(fv[3], "-") == 0)
+                r.b = UINT64_MAX;
+            if (!bad && (!(r.s1 = own(c, fv[6], strlen(fv[6]))) ||
+                         !(r.s2 = own(c, fv[7], strlen(fv[7])))))
+                st = PM_ERR_NOMEM;
+        } else if (!bad && r.kind == 'P' && nf == 5) {
+            bad = parse_u64(fv[1], &r.a) || parse_u64(fv[2], &r.b) || parse_ymd(fv[3], &r.from) ||
+                  parse_ymd(fv[4], &r.until);
+        } else if (!bad && r.kind == 'F' && nf == 5) {
+            bad = parse_u64(fv[1], &r.a) || parse_ymd(fv[2], &r.from) ||
+                  parse_ymd(fv[3], &r.until) || !fv[4][0];
+            if (!bad) {
+                size_t n = strlen(fv[4]);
+                char *folded = own(c, fv[4], n);
+                if (!folded)
+                    st = PM_ERR_NOMEM;
+                else
+                    pm_country_fold(fv[4], n, folded);
+                r.s1 = folded;
+            }
+        } else {
+            bad = 1;
+        }
+        if (bad) {
+            st = pm_errctx_set(err, PM_ERR_DICT_SYNTAX, path, "line %u: bad %c row", ln, r.kind);
+            err->line = ln;
+            break;
+        }
+        if (st == PM_OK && grow((void **)&rows, &caprows, nrows, sizeof *rows,
+                                PACK_MAX_REGIONS + PACK_MAX_FORMS) != 0)
+            st = pm_errctx_set(err, PM_ERR_TOO_BIG, path, "too many rows");
+        if (st == PM_OK)
+            rows[nrows++] = r;
+    }
+    fclose(f);
+    code_idx *ci = NULL;
+    size_t nci = 0;
+    if (st == PM_OK) {
+        for (size_t i = 0; i < nrows && st == PM_OK; i++) {
+            if (rows[i].kind != 'R')
+                continue;
+            if (grow((void **)&c->regions, &c->capregions, c->nregions, sizeof *c->regions,
+                     PACK_MAX_REGIONS) != 0) {
+                st = pm_errctx_set(err, PM_ERR_TOO_BIG, path, "too many regions");
+                break;
+            }
+            pm_region *g = &c->regions[c->nregions++];
+            g->code = rows[i].a;
+            g->level = rows[i].level;
+            g->parent = PM_REGION_NONE;
+            g->from = rows[i].from;
+            g->until = rows[i].until;
+            g->name = rows[i].s1;
+            g->name2 = rows[i].s2;
+        }
+        ci = malloc((c->nregions ? c->nregions : 1) * sizeof *ci);
+        if (!ci)
+            st = PM_ERR_NOMEM;
+    }
+    if (st == PM_OK) {
+        /* one record per code: historical records carry their own code */
+        for (size_t i = 0; i < c->nregions; i++) {
+            ci[i].code = c->regions[i].code;
+            ci[i].idx = (uint32_t)i;
+        }
+        nci = c->nregions;
+        qsort(ci, nci, sizeof *ci, cmp_code);
+        for (size_t i = 1; i < nci; i++)
+            if (ci[i].code == ci[i - 1].code) {
+                st = pm_errctx_set(err, PM_ERR_DICT_SYNTAX, path, "code %" PRIu64 " twice",
+                                   ci[i].code);
+                break;
+            }
+    }
+    size_t ri = 0;
+    for (size_t i = 0; i < nrows && st == PM_OK; i++) {
+        raw *r = &rows[i];
+        if (r->kind == 'R') {
+            if (r->b != UINT64_MAX) {
+                uint32_t p = find_code(ci, nci, r->b);
+                if (p == PM_REGION_NONE) {
+                    st = pm_errctx_set(err, PM_ERR_DICT_SYNTAX, path,
+                                       "line %u: parent %" PRIu64 " not in the gazetteer",
+                                       r->line, r->b);
+                    err->line = r->line;
+                }
+                c->regions[ri].parent = p;
+            }
+            ri++;
+        } else if (r->kind == 'P') {
+            uint32_t ch = find_code(ci, nci, r->a), p = find_code(ci, nci, r->b);
+            if (ch == PM_REGION_NONE || p == PM_REGION_NONE) {
+                st = pm_errctx_set(err, PM_ERR_DICT_SYNTAX, path, "line %u: unknown code",
+                                   r->line);
+                err->line = r->line;
+            } else if (grow((void **)&c->edges, &c->capedges, c->nedges, sizeof *c->edges,
+                            PACK_MAX_REGIONS) != 0) {
+                st = pm_errctx_set(err, PM_ERR_TOO_BIG, path, "too many parent edges");
+            } else {
+                c->edges[c->nedges++] = (pedge){ch, p, r->from, r->until};
+            }
+        } else {
+            uint32_t g = find_code(ci, nci, r->a);
+            if (g == PM_REGION_NONE) {
+                st = pm_errctx_set(err, PM_ERR_DICT_SYNTAX, path, "line %u: unknown code",
+                                   r->line);
+                err->line = r->line;
+            } else if (grow((void **)&c->forms, &c->capforms, c->nforms, sizeof *c->forms,
+                            PACK_MAX_FORMS) != 0) {
+                st = pm_errctx_set(err, PM_ERR_TOO_BIG, path, "too many forms");
+            } else {
+                c->forms[c->nforms++] =
+                    (pm_region_form){r->s1, strlen(r->s1), g, r->from, r->until};
+            }
+        }
+    }
+    if (st == PM_OK) {
+        c->national = find_code(ci, nci, c->national_code);
+        if (c->national == PM_REGION_NONE)
+            st = pm_errctx_set(err, PM_ERR_DICT_SYNTAX, path, "national code not in gazetteer");
+        qsort(c->forms, c->nforms, sizeof *c->forms, cmp_form);
+    }
+    if (st == PM_ERR_NOMEM)
+        pm_errctx_set(err, st, path, "out of memory");
+    free(ci);
+    free(rows);
+    return st;
+}
+
+pm_status pm_country_open(pm_country **out, const char *cc, const char *dictdir, pm_errctx *err)
+{
+    pm_errctx_clear(err);
+    *out = NULL;
+    const pm_country_ops *ops = pm_country_lookup(cc);
+    if (!ops)
+        return pm_errctx_set(err, PM_ERR_ARG, NULL, "unknown country pack '%s'", cc ? cc : "");
+    pm_country *c = calloc(1, sizeof *c);
+    if (!c)
+        return pm_errctx_set(err, PM_ERR_NOMEM, NULL, "out of memory");
+    c->ops = ops;
+    c->national = PM_REGION_NONE;
+    snprintf(c->name, sizeof c->name, "%s", ops->name);
+    char dir[1024], path[1300], gaz[256];
+    snprintf(dir, sizeof dir, "%s/%s", dictdir, c->name);
+    snprintf(path, sizeof path, "%s/pack.tsv", dir);
+    pm_status st = load_header(c, path, gaz, sizeof gaz, err);
+    pm_sha256 h;
+    pm_sha256_init(&h);
+    char fsum[72];
+    if (st == PM_OK && (st = pm_sha256_file(path, fsum)) == PM_OK)
+        pm_sha256_update(&h, fsum, strlen(fsum));
+    else if (st != PM_OK && err->code == PM_OK)
+        pm_errctx_set(err, st, path, "cannot checksum");
+    if (st == PM_OK && gaz[0]) {
+        snprintf(path, sizeof path, "%s/%s", dir, gaz);
+        st = load_gazetteer(c, path, err);
+        if (st == PM_OK && (st = pm_sha256_file(path, fsum)) == PM_OK)
+            pm_sha256_update(&h, fsum, strlen(fsum));
+        else if (st != PM_OK && err->code == PM_OK)
+            pm_errctx_set(err, st, path, "cannot checksum");
+    }
+    if (st == PM_OK) {
+        unsigned char d[32];
+        pm_sha256_final(&h, d);
+        strcpy(c->checksum, "sha256:");
+        for (int i = 0; i < 32; i++)
+            snprintf(c->checksum + 7 + 2 * i, 3, "%02x", d[i]);
+    }
+    if (st == PM_OK && ops->load)
+        st = ops->load(&c->state, c, dir, err);
+    if (st != PM_OK) {
+        pm_country_free(c);
+        return st;
+    }
+    *out = c;
+    return PM_OK;
+}
+
+void pm_country_free(pm_country *c)
+{
+    if (!c)
+        return;
+    if (c->ops && c->ops->free)
+        c->ops->free(c->state);
+    for (size_t i = 0; i < c->nstrings; i++)
+        free(c->strings[i]);
+    free(c->strings);
+    free(c->regions);
+    free(c->edges);
+    free(c->forms);
+    free(c);
+}
+
+const char *pm_country_name(const pm_country *c) { return c->name; }
+const char *pm_country_checksum(const pm_country *c) { return c->checksum; }
+unsigned pm_country_level_count(const pm_country *c) { return c->nlevels; }
+unsigned pm_country_code_width(const pm_country *c) { return c->width; }
+uint32_t pm_country_national(const pm_country *c) { return c->national; }
+const pm_country_ops *pm_country_ops_of(const pm_country *c) { return c->ops; }
+
+const char *pm_country_level_key(const pm_country *c, unsigned level)
+{
+    return level < c->nlevels ? c->levels[level] : "";
+}
+
+char *pm_country_format_code(const pm_country *c, uint64_t code, char *buf, size_t cap)
+{
+    snprintf(buf, cap, "%0*" PRIu64, (int)c->width, code);
+    return buf;
+}
+
+const char *pm_country_month_word(const pm_country *c, unsigned m, unsigned k)
+{
+    return m >= 1 && m <= 12 && k < 4 ? c->months[m - 1][k] : NULL;
+}
+
+const char *pm_country_header(const pm_country *c, const char *key)
+{
+    for (size_t i = 0; i < c->nhdr; i++)
+        if (strcmp(c->hdr[i].key, key) == 0)
+            return c->hdr[i].val;
+    return NULL;
+}
+
+size_t pm_country_region_count(const pm_country *c) { return c->nregions; }
+
+const pm_region *pm_country_region_at(const pm_country *c, uint32_t idx)
+{
+    return idx < c->nregions ? &c->regions[idx] : NULL;
+}
+
+static int in_span(pm_ymd d, pm_ymd from, pm_ymd until)
+{
+    if (d == 0)
+        return until == 0; /* undated: the present arrangement */
+    return (from == 0 || d >= from) && (until == 0 || d < until);
+}
+
+uint32_t pm_country_region_parent(const pm_country *c, uint32_t idx, pm_ymd date)
+{
+    if (idx >= c->nregions)
+        return PM_REGION_NONE;
+    for (size_t i = 0; i < c->nedges; i++)
+        if (c->edges[i].child == idx && date && in_span(date, c->edges[i].from, c->edges[i].until))
+            return c->edges[i].parent;
+    return c->regions[idx].parent;
+}
+
+uint32_t pm_country_region_ancestor(const pm_country *c, uint32_t idx, unsigned level,
+                                    pm_ymd date)
+{
+    /* the chain is at most one step per level; the bound guards against a cyclic file */
+    for (unsigned steps = 0; idx != PM_REGION_NONE && steps <= PM_COUNTRY_MAX_LEVELS; steps++) {
+        if (c->regions[idx].level == level)
+            return idx;
+        if (c->regions[idx].level < level)
+            return PM_REGION_NONE;
+        idx = pm_country_region_parent(c, idx, date);
+    }
+    return PM_REGION_NONE;
+}
+
+int pm_country_region_within(const pm_country *c, uint32_t idx, uint32_t anc, pm_ymd date)
+{
+    for (unsigned steps = 0; idx != PM_REGION_NONE && steps <= PM_COUNTRY_MAX_LEVELS; steps++) {
+        if (idx == anc)
+            return 1;
+        idx = pm_country_region_parent(c, idx, date);
+    }
+    return 0;
+}
+
+uint32_t pm_country_region_find(const pm_country *c, uint64_t code, pm_ymd date)
+{
+    for (size_t i = 0; i < c->nregions; i++)
+        if (c->regions[i].code == code &&
+            (date == 0 || in_span(date, c->regions[i].from, c->regions[i].until)))
+            return (uint32_t)i;
+    return PM_REGION_NONE;
+}
+
+size_t pm_country_form_count(const pm_country *c) { return c->nforms; }
+
+const pm_region_form *pm_country_form_at(const pm_country *c, size_t i)
+{
+    return i < c->nforms ? &c->forms[i] : NULL;
+}
+
+static int cmp_key(const char *form, const char *key, size_t kl)
+{
+    return strncmp(form, key, kl);
+}
+
+void pm_country_form_range(const pm_country *c, const char *key4, size_t keylen, size_t *lo,
+                           size_t *hi)
+{
+    size_t kl = keylen < 4 ? keylen : 4;
+    size_t a = 0, b = c->nforms;
+    while (a < b) {
+        size_t m = a + (b - a) / 2;
+        if (cmp_key(c->forms[m].text, key4, kl) < 0)
+            a = m + 1;
+        else
+            b = m;
+    }
+    size_t e = a, z = c->nforms;
+    while (e < z) {
+        size_t m = e + (z - e) / 2;
+        if (cmp_key(c->forms[m].text, key4, kl) <= 0)
+            e = m + 1;
+        else
+            z = m;
+    }
+    *lo = a;
+    *hi = e;
+}
+
+int pm_country_find_issuer(const pm_country *c, const char *text, size_t len,
+                           pm_country_issuer *out)
+{
+    memset(out, 0, sizeof *out);
+    out->body = "";
+    out->region = PM_REGION_NONE;
+    return c->ops->find_issuer ? c->ops->find_issuer(c->state, c, text, len, out) : 0;
+}
+
+int pm_country_find_date(const pm_country *c, const char *text, size_t len, pm_ymd *out,
+                         pm_cspan *span)
+{
+    *out = 0;
+    memset(span, 0, sizeof *span);
+    return c->ops->find_date ? c->ops->find_date(c->state, c, text, len, out, span) : 0;
+}
+
+int pm_country_find_docno(const pm_country *c, const char *text, size_t len, char *buf,
+                          size_t cap, pm_cspan *span)
+{
+    if (cap)
+        buf[0] = '\0';
+    memset(span, 0, sizeof *span);
+    return c->ops->find_docno && cap ? c->ops->find_docno(c->state, c, text, len, buf, cap, span)
+                                     : 0;
+}
+
+int pm_country_find_regno(const pm_country *c, const char *text, size_t len, char *buf,
+                          size_t cap, pm_cspan *span)
+{
+    if (cap)
+        buf[0] = '\0';
+    memset(span, 0, sizeof *span);
+    return c->ops->find_regno && cap ? c->ops->find_regno(c->state, c, text, len, buf, cap, span)
+                                     : 0;
+}
+
+size_t pm_country_fold(const char *s, size_t len, char *out)
+{
+    const unsigned char *u = (const unsigned char *)s;
+    unsigned char *o = (unsigned char *)out;
+    for (size_t i = 0; i < len; i++) {
+        unsigned char b = u[i];
+        if (b < 0x80) {
+            o[i] = (b >= 'A' && b <= 'Z') ? (unsigned char)(b + 32)
+                   : (b == '\t' || b == '\n' || b == '\r') ? ' ' : b;
+            continue;
+        }
+        if (i + 1 >= len || (b != 0xC2 && (b < 0xD0 || b > 0xD3))) {
+            o[i] = b;
+            continue;
+        }
+        unsigned cp = ((unsigned)(b & 0x1F) << 6) | (u[i + 1] & 0x3F);
+        unsigned r = cp;
+        if (cp == 0xA0) { /* NBSP: two spaces keep the length */
+            o[i] = ' ';
+            o[i + 1] = ' ';
+            i++;
+            continue;
+        }
+        if (cp >= 0x410 && cp <= 0x42F)
+            r = cp + 0x20;
+        else if (cp == 0x401 || cp == 0x451)
+            r = 0x435;
+        else if (cp == 0x4D8 || cp == 0x4D9)
+            r = 0x430;
+        else if (cp == 0x492 || cp == 0x493)
+            r = 0x433;
+        else if (cp == 0x49A || cp == 0x49B)
+            r = 0x43A;
+        else if (cp == 0x4A2 || cp == 0x4A3)
+            r = 0x43D;
+        else if (cp == 0x4E8 || cp == 0x4E9)
+            r = 0x43E;
+        else if (cp == 0x4B0 || cp == 0x4B1 || cp == 0x4AE || cp == 0x4AF)
+            r = 0x443;
+        else if (cp == 0x4BA || cp == 0x4BB)
+            r = 0x445;
+        else if (cp == 0x406 || cp == 0x456)
+            r = 0x438;
+        if ((u[i + 1] & 0xC0) != 0x80) { /* not a continuation byte: copy as is */
+            o[i] = b;
+            continue;
+        }
+        o[i] = (unsigned char)(0xC0 | (r >> 6));
+        o[i + 1] = (unsigned char)(0x80 | (r & 0x3F));
+        i++;
+    }
+    out[len] = '\0';
+    return len;
+}

@@ -1,0 +1,136 @@
+#!/usr/bin/env python3
+"""Real articles (条) of economic regulations in ../shared/data/cn-law, read on the fly.
+
+The project keeps no copied text: this module finds the regulations, cuts their articles
+(from a line opening 第…条 up to the next such line or heading) and draws the labelled
+sample deterministically. `python3 articles.py sample N` prints the sample's ids (path,
+article) in a fixed order; `python3 articles.py show ID...` prints articles for labelling.
+"""
+import hashlib
+import os
+import re
+import sys
+
+# Economic regulations: industry, investment, SMEs, science & technology, employment,
+# agriculture, environment, business environment, trade, finance, tax. Titles, not texts.
+INCLUDE = re.compile(
+    "产业|投资|中小企业|科技|科学技术|就业|农业|营商|贸易|创新|创业|人才|开发区|"
+    "自由贸易|企业|外商|外资|民营|私营|个体|数字经济|信息化|电子商务|金融|节能|节约能源|"
+    "循环经济|环境保护|绿色|乡村振兴|种子|渔业|中医药|旅游|知识产权|专利|成果转化|"
+    "职业教育|税|出口|进出口|残疾人就业|失业保险|农业保险|合作区|示范区|区块链|保税|"
+    "国际金融中心|国际贸易中心|科技创新中心|粤菜|工艺美术|农村集体")
+EXCLUDE = re.compile("文明行为|消防|警务|纠纷|慈善|家庭教育|市容|景观照明|突发|学前|"
+                     "印章|治安|志愿|犯罪|监事会|处分|档案|普查|审计|噪声|厂长|常驻代表")
+ART = re.compile(r"^\s*(第[一二三四五六七八九十百零〇]+条(?:之[一二三四五六七八九十]+)?)[\s　]")
+SALT = "instr-v1"
+PER_FILE = 6
+
+
+def law_root(shared):
+    return os.path.join(shared, "data", "cn-law")
+
+
+def regulations(root):
+    out = []
+    for top in ("行政法规", "DLC"):
+        for d, _, files in os.walk(os.path.join(root, top)):
+            for f in files:
+                if not f.endswith(".md") or f == "_index.md":
+                    continue
+                title = re.sub(r"\(\d{4}-\d{2}-\d{2}\)\.md$", "", f)
+                if INCLUDE.search(title) and not EXCLUDE.search(title):
+                    out.append(os.path.relpath(os.path.join(d, f), root))
+    return sorted(out)
+
+
+def articles(path):
+    """[(number, text)] of one regulation file, in order; text without the 第…条 label."""
+    with open(path, encoding="utf-8") as f:
+        text = f.read()
+    i = text.find("<!-- INFO END -->")
+    body = text[i + len("<!-- INFO END -->"):] if i >= 0 else text
+    out, cur, buf = [], None, []
+    for line in body.splitlines():
+        m = ART.match(line)
+        if m or line.lstrip().startswith("#"):
+            if cur is not None:
+                out.append((cur, "\n".join(buf).strip()))
+            cur, buf = (m.group(1), [line[m.end():]]) if m else (None, [])
+        elif cur is not None:
+            buf.append(line)
+    if cur is not None:
+        out.append((cur, "\n".join(buf).strip()))
+    seen, uniq = set(), []
+    for n, t in out:  # a number repeated (a quoted amendment) keeps its first article
+        if n not in seen:
+            seen.add(n)
+            uniq.append((n, t))
+    return uniq
+
+
+def key(s):
+    return hashlib.sha1((SALT + ":" + s).encode("utf-8")).hexdigest()
+
+
+def split_of(ident):
+    """dev or heldout, from a hash of the id alone."""
+    return "dev" if int(hashlib.sha1(ident.encode("utf-8")).hexdigest()[:8], 16) % 2 == 0 else "heldout"
+
+
+def sample(root, n):
+    pool = []
+    for rel in regulations(root):
+        arts = [a for a, t in articles(os.path.join(root, rel)) if t]
+        arts.sort(key=lambda a: key(rel + "#" + a))
+        pool.extend(rel + "#" + a for a in arts[:PER_FILE])
+    pool.sort(key=key)
+    return pool[:n]
+
+
+# Stratum 2: promotion-type regulations, where measures are dense enough for per-group
+# figures (the broad stratum is three-quarters procedure). Newest version of each title only.
+PROMO = re.compile("促进|扶持|鼓励|优化营商环境|科技创新|科学技术进步|中小企业|就业|乡村振兴|"
+                   "外商投资条例|自由贸易试验区|开发区|示范区|合作区|国际.{2}中心|数字经济|"
+                   "信息化|人工智能|产业|成果转化|绿色|节约能源|职业教育")
+PROMO_PER_FILE = 10
+
+
+def title_of(rel):
+    return re.sub(r"(\.md)?(\(\d{4}-\d{2}-\d{2}\))?\.md$", "", os.path.basename(rel))
+
+
+def sample_promo(root, n, exclude):
+    newest = {}
+    for rel in regulations(root):
+        t = title_of(rel)
+        if PROMO.search(t) and (t not in newest or rel > newest[t]):
+            newest[t] = rel
+    pool = []
+    for rel in sorted(newest.values()):
+        arts = [a for a, t in articles(os.path.join(root, rel)) if t and rel + "#" + a not in exclude]
+        arts.sort(key=lambda a: key("promo:" + rel + "#" + a))
+        pool.extend(rel + "#" + a for a in arts[:PROMO_PER_FILE])
+    pool.sort(key=lambda i: key("promo:" + i))
+    return pool[:n]
+
+
+def lookup(root, ident):
+    rel, _, num = ident.partition("#")
+    for a, t in articles(os.path.join(root, rel)):
+        if a == num:
+            return t
+    return None
+
+
+if __name__ == "__main__":
+    shared = os.environ.get("PM_SHARED", os.path.join(os.path.dirname(__file__), "..", "..", "..", "..", "shared"))
+    root = law_root(shared)
+    if sys.argv[1] == "sample":
+        for i in sample(root, int(sys.argv[2])):
+            print(i)
+    elif sys.argv[1] == "sample-promo":
+        for i in sample_promo(root, int(sys.argv[2]), set(sample(root, int(sys.argv[3])))):
+            print(i)
+    elif sys.argv[1] == "show":
+        for i in sys.argv[2:]:
+            print("@@ " + i + "\n" + (lookup(root, i) or "<missing>") + "\n")
