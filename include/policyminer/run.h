@@ -118,9 +118,20 @@ typedef struct pm_merge_options {
     int partial;
     const char *command_line;
     pm_reuse_options reuse;      /* must be what the shards ran with */
+    int lock_held;               /* the caller holds outdir's pm_dirlock (MPI rank 0) */
 } pm_merge_options;
 
 void pm_merge_options_default(pm_merge_options *o);
 pm_status pm_merge(const pm_merge_options *o, pm_run_summary *sum, pm_errctx *err);
+
+/* One run per directory. Creates dir and its missing parents, then takes an exclusive
+ * lock (flock on dir/.policyminer.lock) held until pm_dirlock_release or the process
+ * ends. PM_ERR_OUTPUT, *out NULL and nothing in dir changed when another process holds
+ * it. pm_run and pm_merge take it on their output (and state) directory themselves. */
+typedef struct pm_dirlock pm_dirlock;
+pm_status pm_dirlock_acquire(pm_dirlock **out, const char *dir, pm_errctx *err);
+void pm_dirlock_release(pm_dirlock *l); /* accepts NULL */
+/* mkdir -p: creates dir and every missing parent; PM_ERR_OUTPUT when it cannot. */
+pm_status pm_mkdir_parents(const char *dir, pm_errctx *err);
 
 #endif

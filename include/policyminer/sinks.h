@@ -25,6 +25,9 @@ pm_status pm_outfile_write(pm_outfile *f, const void *p, size_t n, pm_errctx *er
 pm_status pm_outfile_sync(pm_outfile *f, pm_errctx *err);
 /* Flushes, fsyncs, closes and renames to dir/name; frees f whatever the outcome. */
 pm_status pm_outfile_commit(pm_outfile *f, pm_errctx *err);
+/* pm_outfile_commit(*f) that also sets *f = NULL whatever the outcome, so a caller's
+ * cleanup path (pm_outfile_abort on every handle) never touches a released file. */
+pm_status pm_outfile_commit_take(pm_outfile **f, pm_errctx *err);
 /* Closes and removes the temporary file; accepts NULL. */
 void pm_outfile_abort(pm_outfile *f);
 /* Flushes and closes, leaving what was written under dir/.name.part (an interrupted run

@@ -95,11 +95,24 @@ int pm_cli_mpi_run(pm_run_options *o, int quiet, int *handled)
     snprintf(parts, sizeof parts, "%s/.mpi-parts", out);
     snprintf(mine, sizeof mine, "%s/rank-%d", parts, rank);
     snprintf(man, sizeof man, "%s/manifest.json", out);
-    if (rank == 0) { /* nothing under OUT may vouch for an old run while this one works */
-        if (pm_outfile_mkdirs(out) != 0 || (unlink(man) != 0 && errno != ENOENT))
+    /* Rank 0 holds OUT's lock for the whole run (another run into OUT refuses), then
+     * makes sure nothing under OUT vouches for an old run while this one works. */
+    pm_dirlock *lock = NULL;
+    int locked = 1;
+    if (rank == 0) {
+        pm_errctx lerr;
+        pm_errctx_clear(&lerr);
+        if (pm_dirlock_acquire(&lock, out, &lerr) != PM_OK) {
+            fprintf(stderr, "policyminer run: %s: %s\n", lerr.file, lerr.detail);
+            locked = 0;
+        } else if (unlink(man) != 0 && errno != ENOENT)
             fprintf(stderr, "policyminer run: cannot prepare %s: %s\n", out, strerror(errno));
     }
-    MPI_Barrier(MPI_COMM_WORLD);
+    MPI_Bcast(&locked, 1, MPI_INT, 0, MPI_COMM_WORLD);
+    if (!locked) {
+        MPI_Finalize();
+        return PM_EXIT_RUN_ERROR;
+    }
     mkdir(out, 0777);
     mkdir(parts, 0777);
 
@@ -121,6 +134,7 @@ int pm_cli_mpi_run(pm_run_options *o, int quiet, int *handled)
             fprintf(stderr, "policyminer run: a rank failed; no tables written. Finished shards "
                             "are in %s; re-run the failed ones with --shard I/%d and merge\n",
                     parts, size);
+        pm_dirlock_release(lock);
         MPI_Finalize();
         return PM_EXIT_RUN_ERROR;
     }
@@ -153,6 +167,7 @@ int pm_cli_mpi_run(pm_run_options *o, int quiet, int *handled)
         mo.no_diffusion = o->no_diffusion;
         mo.reuse = o->reuse;
         mo.command_line = o->command_line;
+        mo.lock_held = 1;
         pm_run_summary ms;
         st = good ? pm_merge(&mo, &ms, &err) : PM_ERR_IO;
         if (st != PM_OK) {
@@ -174,6 +189,8 @@ int pm_cli_mpi_run(pm_run_options *o, int quiet, int *handled)
             char tmp[4300];
             snprintf(tmp, sizeof tmp, "%s/manifest.json", mine);
             unlink(tmp);
+            snprintf(tmp, sizeof tmp, "%s/.policyminer.lock", mine); /* the rank's own run's */
+            unlink(tmp);
             rmdir(mine);
             rmdir(parts);
         }
@@ -186,11 +203,14 @@ int pm_cli_mpi_run(pm_run_options *o, int quiet, int *handled)
         send_file(part);
     }
     MPI_Bcast(&code, 1, MPI_INT, 0, MPI_COMM_WORLD);
+    pm_dirlock_release(lock);
     if (rank != 0 && code == PM_EXIT_OK) { /* own leftovers, when not on rank 0's disk */
         char tmp[4300];
         snprintf(tmp, sizeof tmp, "%s/part.pmb", mine);
         unlink(tmp);
         snprintf(tmp, sizeof tmp, "%s/manifest.json", mine);
+        unlink(tmp);
+        snprintf(tmp, sizeof tmp, "%s/.policyminer.lock", mine);
         unlink(tmp);
         rmdir(mine);
         rmdir(parts);

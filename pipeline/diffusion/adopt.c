@@ -929,12 +929,12 @@ pm_status pm_adopt_write(const pm_adopt *a, const char *dir, pm_errctx *err)
     }
     TRY(flush(fn, &b, 1, err));
 
-    TRY(pm_outfile_commit(fa, err)); fa = NULL;
-    TRY(pm_outfile_commit(fe, err)); fe = NULL;
-    TRY(pm_outfile_commit(fd, err)); fd = NULL;
-    TRY(pm_outfile_commit(fp, err)); fp = NULL;
-    TRY(pm_outfile_commit(fs, err)); fs = NULL;
-    TRY(pm_outfile_commit(fn, err)); fn = NULL;
+    TRY(pm_outfile_commit_take(&fa, err));
+    TRY(pm_outfile_commit_take(&fe, err));
+    TRY(pm_outfile_commit_take(&fd, err));
+    TRY(pm_outfile_commit_take(&fp, err));
+    TRY(pm_outfile_commit_take(&fs, err));
+    TRY(pm_outfile_commit_take(&fn, err));
 
     /* network.tsv, leaders.tsv, eha_panel.tsv: over the named experiments */
     rows = malloc((a->n ? a->n : 1) * sizeof *rows);

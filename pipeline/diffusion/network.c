@@ -227,8 +227,7 @@ static pm_status write_eha(const pm_adopt *a, const pm_gazetteer *g, const pm_ad
         i = j;
     }
     TRY(flush_buf(f, &b, 1, err));
-    TRY(pm_outfile_commit(f, err));
-    f = NULL;
+    TRY(pm_outfile_commit_take(&f, err));
 done:
     pm_outfile_abort(f);
     pm_buf_free(&b);
@@ -358,10 +357,8 @@ pm_status pm_diffusion_write_network(const pm_adopt *a, const pm_gazetteer *g,
 
     if (o->eha_panel)
         TRY(write_eha(a, g, rows, n, regs, nreg, dir, err));
-    TRY(pm_outfile_commit(fnet, err));
-    fnet = NULL;
-    TRY(pm_outfile_commit(flead, err));
-    flead = NULL;
+    TRY(pm_outfile_commit_take(&fnet, err));
+    TRY(pm_outfile_commit_take(&flead, err));
 done:
     pm_outfile_abort(fnet);
     pm_outfile_abort(flead);

@@ -384,10 +384,8 @@ pm_status pm_diffusion_write_officials(const pm_diffusion_options *o, const pm_a
     else
         TRY(pm_buf_printf(&b, "share_carried_reassigned\t\t%d\nreassigned_at_least_observed\t\t0\n", R));
     TRY(pm_outfile_write(fs, b.data, b.len, err));
-    TRY(pm_outfile_commit(f, err));
-    f = NULL;
-    TRY(pm_outfile_commit(fs, err));
-    fs = NULL;
+    TRY(pm_outfile_commit_take(&f, err));
+    TRY(pm_outfile_commit_take(&fs, err));
 done:
     pm_outfile_abort(f);
     pm_outfile_abort(fs);

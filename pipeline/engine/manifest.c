@@ -65,38 +65,58 @@ static void limit_entry(void *ud, size_t dim, size_t cat, const char *pattern, i
 
 #define TRY(x) do { if ((st = (x)) != PM_OK) goto done; } while (0)
 
+/* Streams text into a digest: the description is never cut, however many dimensions. */
+static void dig(pm_sha256 *h, const char *fmt, const char *a, const char *b)
+{
+    pm_sha256_update(h, fmt, strlen(fmt));
+    pm_sha256_update(h, a, strlen(a) + 1);
+    pm_sha256_update(h, b, strlen(b) + 1);
+}
+
+static void dig_hex(pm_sha256 *h, char hex[65])
+{
+    unsigned char d[32];
+    pm_sha256_final(h, d);
+    for (int i = 0; i < 32; i++)
+        snprintf(hex + 2 * i, 3, "%02x", d[i]);
+}
+
+/* "policyminer VERSION; dictionaries sha256:H1 | read sha256:H2": H1 digests everything
+ * that decides a row from a text (gazetteer, every dimension's name and checksum, the host
+ * table), H2 how the inputs were read (limits, field map). Fixed length, so nothing is
+ * lost to a buffer; merge compares the part before the bar with its own dictionaries,
+ * and the whole between parts. */
 void pm_fingerprint(const pm_classifier *c, const pm_limits *lim, const pm_dict_options *o,
                     const pm_reuse_options *reuse, char *out, size_t n)
 {
     const pm_dictset *d = pm_classifier_dicts(c);
-    int k = snprintf(out, n, "policyminer %s; gazetteer %s", PM_VERSION,
-                     pm_gaz_checksum(pm_classifier_gazetteer(c)));
-    for (size_t i = 0; i < pm_dictset_ndims(d) && k > 0 && (size_t)k < n; i++)
-        k += snprintf(out + k, n - (size_t)k, "; %s %s", pm_dictset_dim_name(d, i),
-                      pm_dictset_dim_checksum(d, i));
+    pm_sha256 h;
+    pm_sha256_init(&h);
+    dig(&h, "gazetteer", pm_gaz_checksum(pm_classifier_gazetteer(c)), "");
+    for (size_t i = 0; i < pm_dictset_ndims(d); i++)
+        dig(&h, "dimension", pm_dictset_dim_name(d, i), pm_dictset_dim_checksum(d, i));
     /* the web readers' host table decides region hints too */
     char hosts[4200], sum[72] = "none";
     snprintf(hosts, sizeof hosts, "%s/gov_hosts.tsv", lim->dict_dir ? lim->dict_dir : ".");
     if (pm_sha256_file(hosts, sum) != PM_OK)
         snprintf(sum, sizeof sum, "none");
-    if (k > 0 && (size_t)k < n)
-        k += snprintf(out + k, n - (size_t)k, "; hosts %s", sum);
-    if (k > 0 && (size_t)k < n) /* policy-name rules decide the stored candidates */
-        k += snprintf(out + k, n - (size_t)k, "; policy_names %s",
-                      pm_classifier_pname_checksum(c));
+    dig(&h, "hosts", sum, "");
+    /* policy-name rules decide the stored candidates */
+    dig(&h, "policy_names", pm_classifier_pname_checksum(c), "");
     /* text reuse decides what a record carries (and merge must be given the same) */
     char rd[256];
     pm_reuse_options_describe(reuse, rd, sizeof rd);
-    if (k > 0 && (size_t)k < n)
-        k += snprintf(out + k, n - (size_t)k, "; %s", rd);
-    /* after the bar: how the inputs were read (merge compares the part before it with its
-     * own dictionaries, and the whole between parts) */
-    if (k > 0 && (size_t)k < n)
-        snprintf(out + k, n - (size_t)k, " | limits %llu %llu %llu %u %u %u; map %s",
-                 (unsigned long long)lim->max_doc_bytes, (unsigned long long)lim->max_member_bytes,
-                 (unsigned long long)lim->max_docs_per_file, (unsigned)lim->max_field_bytes,
-                 (unsigned)o->match_limit, (unsigned)o->depth_limit,
-                 lim->field_map ? lim->field_map : "-");
+    dig(&h, "reuse", rd, "");
+    char h1[65], h2[65], lims[256];
+    dig_hex(&h, h1);
+    pm_sha256_init(&h);
+    snprintf(lims, sizeof lims, "%llu %llu %llu %u %u %u",
+             (unsigned long long)lim->max_doc_bytes, (unsigned long long)lim->max_member_bytes,
+             (unsigned long long)lim->max_docs_per_file, (unsigned)lim->max_field_bytes,
+             (unsigned)o->match_limit, (unsigned)o->depth_limit);
+    dig(&h, "limits", lims, lim->field_map ? lim->field_map : "-");
+    dig_hex(&h, h2);
+    snprintf(out, n, "policyminer %s; dictionaries sha256:%s | read sha256:%s", PM_VERSION, h1, h2);
 }
 
 pm_status pm_manifest_write(const pm_run_options *o, const pm_classifier *c,

@@ -140,7 +140,8 @@ pm_status pm_merge(const pm_merge_options *o, pm_run_summary *sum, pm_errctx *er
         return PM_ERR_NOMEM;
     pm_classifier *cls = NULL;
     pm_commit *cm = NULL;
-    pm_status st = PM_OK;
+    pm_dirlock *lock = NULL;
+    pm_status st = o->lock_held ? PM_OK : pm_dirlock_acquire(&lock, o->outdir, err);
     for (size_t i = 0; st == PM_OK && i < o->n_parts; i++)
         st = part_open(&ps[i], o->parts[i], err);
     pm_run_options ro;
@@ -158,8 +159,6 @@ pm_status pm_merge(const pm_merge_options *o, pm_run_summary *sum, pm_errctx *er
         pm_fingerprint(cls, &ro.limits, &ro.dict, &o->reuse, fp, sizeof fp);
         st = check_parts(ps, o->n_parts, o->partial, fp, &m, err);
     }
-    if (st == PM_OK && pm_outfile_mkdirs(o->outdir) != 0)
-        st = pm_errctx_set(err, PM_ERR_OUTPUT, o->outdir, "cannot create: %s", strerror(errno));
     char mpath[4200];
     snprintf(mpath, sizeof mpath, "%s/manifest.json", o->outdir);
     if (st == PM_OK && unlink(mpath) != 0 && errno != ENOENT)
@@ -231,5 +230,6 @@ pm_status pm_merge(const pm_merge_options *o, pm_run_summary *sum, pm_errctx *er
     for (size_t i = 0; i < o->n_parts; i++)
         part_close(&ps[i]);
     free(ps);
+    pm_dirlock_release(lock);
     return st;
 }

@@ -105,6 +105,7 @@ typedef struct engine {
     size_t next_src;     /* first input not yet begun in the committer */
     size_t open_src;     /* input open in the committer, or NO_SRC */
     char fingerprint[1024];
+    pm_dirlock *lock_out, *lock_state; /* held for the whole run */
     pm_run_summary *sum;
     pm_errctx *err;
     double t0, last_progress;
@@ -732,6 +733,8 @@ static void engine_free(engine *e)
     free(e->record);
     pm_inputs_free(e->inputs);
     pm_classifier_free(e->cls);
+    pm_dirlock_release(e->lock_state);
+    pm_dirlock_release(e->lock_out);
 }
 
 static uint64_t listing_hash(const pm_inputs *in)
@@ -751,8 +754,6 @@ static pm_status open_outputs(engine *e, pm_part_header *ph)
 {
     const pm_run_options *o = e->o;
     const char *dir = o->outdir;
-    if (pm_outfile_mkdirs(dir) != 0)
-        return pm_errctx_set(e->err, PM_ERR_OUTPUT, dir, "cannot create: %s", strerror(errno));
     char mpath[4096];
     snprintf(mpath, sizeof mpath, "%s/manifest.json", dir);
     if (unlink(mpath) != 0 && errno != ENOENT)
@@ -848,7 +849,13 @@ pm_status pm_run(const pm_run_options *o, pm_run_summary *sum, pm_errctx *err)
     if (o->shard_count && (o->shard_index >= o->shard_count || o->shard_count > 256))
         return pm_errctx_set(err, PM_ERR_ARG, NULL, "shard I/N needs 0 <= I < N <= 256");
 
-    pm_status st = pm_classifier_load(&e->cls, o->dict_dir, &o->dict, err);
+    /* One run per directory, decided before anything there is touched (and before the
+     * slow dictionary load, so a second run refuses at once). */
+    pm_status st = pm_dirlock_acquire(&e->lock_out, o->outdir, err);
+    if (st == PM_OK && o->state_dir)
+        st = pm_dirlock_acquire(&e->lock_state, o->state_dir, err);
+    if (st == PM_OK)
+        st = pm_classifier_load(&e->cls, o->dict_dir, &o->dict, err);
     if (st != PM_OK) {
         engine_free(e);
         return st;

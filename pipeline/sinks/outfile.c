@@ -1,4 +1,4 @@
-/* sinks/outfile.c - atomic output files: write to DIR/.NAME.part, rename when complete.
+/* sinks/outfile.c - atomic output files: write to DIR/.NAME.PID.part, rename when complete.
  *
  * A table appears under its final name only after it has been completely written,
  * flushed and fsync'ed; any failure (disk full, EIO) leaves no file under the final name.
@@ -17,6 +17,7 @@ struct pm_outfile {
     FILE *fp;
     char tmp[4096];
     char final[4096];
+    char partial[4096];  /* where an interrupted run leaves it: dir/.name.part */
     char *iobuf;
 };
 
@@ -28,9 +29,13 @@ pm_status pm_outfile_open(pm_outfile **out, const char *dir, const char *name, p
     pm_outfile *f = calloc(1, sizeof *f);
     if (!f)
         return pm_errctx_set(err, PM_ERR_NOMEM, dir, "opening %s", name);
-    int a = snprintf(f->tmp, sizeof f->tmp, "%s/.%s.part", dir, name);
+    /* The temporary name is unique per process, so nothing another run left (or is
+     * writing, without the directory lock) is ever appended to or renamed as ours. */
+    int a = snprintf(f->tmp, sizeof f->tmp, "%s/.%s.%ld.part", dir, name, (long)getpid());
     int b = snprintf(f->final, sizeof f->final, "%s/%s", dir, name);
-    if (a < 0 || b < 0 || (size_t)a >= sizeof f->tmp || (size_t)b >= sizeof f->final) {
+    int c = snprintf(f->partial, sizeof f->partial, "%s/.%s.part", dir, name);
+    if (a < 0 || b < 0 || c < 0 || (size_t)a >= sizeof f->tmp || (size_t)b >= sizeof f->final ||
+        (size_t)c >= sizeof f->partial) {
         free(f);
         return pm_errctx_set(err, PM_ERR_ARG, dir, "output path too long");
     }
@@ -82,6 +87,13 @@ pm_status pm_outfile_commit(pm_outfile *f, pm_errctx *err)
     return st;
 }
 
+pm_status pm_outfile_commit_take(pm_outfile **f, pm_errctx *err)
+{
+    pm_outfile *t = *f;
+    *f = NULL;
+    return pm_outfile_commit(t, err);
+}
+
 void pm_outfile_abort(pm_outfile *f)
 {
     if (!f)
@@ -96,6 +108,8 @@ void pm_outfile_keep_partial(pm_outfile *f)
     if (!f)
         return;
     fclose(f->fp); /* a write error here changes nothing: the file is marked partial */
+    if (rename(f->tmp, f->partial) != 0)
+        unlink(f->tmp);
     outfile_release(f);
 }
 

@@ -136,7 +136,7 @@ static void test_outfile_abort_leaves_nothing(void **state)
     assert_int_equal(pm_outfile_write(f, "x\n", 2, &err), PM_OK);
     char final[256], tmp[256];
     snprintf(final, sizeof final, "%s/t.tsv", dir);
-    snprintf(tmp, sizeof tmp, "%s/.t.tsv.part", dir);
+    snprintf(tmp, sizeof tmp, "%s/.t.tsv.%ld.part", dir, (long)getpid()); /* unique per run */
     struct stat sb;
     assert_int_equal(stat(tmp, &sb), 0);
     assert_int_not_equal(stat(final, &sb), 0); /* not under the final name while writing */
