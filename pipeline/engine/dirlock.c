@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "policyminer/run.h"
+#include "policyminer/sinks.h"
 
 struct pm_dirlock {
     int fd;
@@ -23,23 +24,9 @@ struct pm_dirlock {
 
 pm_status pm_mkdir_parents(const char *dir, pm_errctx *err)
 {
-    char p[4096];
-    size_t n = strlen(dir);
-    if (n == 0 || n >= sizeof p)
-        return pm_errctx_set(err, PM_ERR_ARG, dir, "bad directory name");
-    memcpy(p, dir, n + 1);
-    for (size_t i = 1; i <= n; i++) {
-        if (p[i] != '/' && p[i] != '\0')
-            continue;
-        char c = p[i];
-        p[i] = '\0';
-        if (mkdir(p, 0777) != 0 && errno != EEXIST)
-            return pm_errctx_set(err, PM_ERR_OUTPUT, p, "cannot create: %s", strerror(errno));
-        p[i] = c;
-    }
-    struct stat sb;
-    if (stat(dir, &sb) != 0 || !S_ISDIR(sb.st_mode))
-        return pm_errctx_set(err, PM_ERR_OUTPUT, dir, "not a directory");
+    if (pm_outfile_mkdirs(dir) != 0) /* the one parents-first mkdir (sinks/outfile.c) */
+        return pm_errctx_set(err, errno == ENAMETOOLONG ? PM_ERR_ARG : PM_ERR_OUTPUT, dir,
+                             "cannot create: %s", strerror(errno));
     return PM_OK;
 }
 
