@@ -405,6 +405,27 @@ static int named_cmp(const void *a, const void *b)
     return strcmp(((const named *)a)->name, ((const named *)b)->name);
 }
 
+/* Each cascade's rank in byte order of the cascade ids (allocated; NULL = out of memory):
+ * gains are summed in that order in both modes, so input order never changes a bit. */
+static uint32_t *cascade_ranks(const pm_netinf *n)
+{
+    const uint32_t nc = n->cascades.n;
+    named *order = malloc((nc ? nc : 1) * sizeof *order);
+    uint32_t *rank = malloc((nc ? nc : 1) * sizeof *rank);
+    if (!order || !rank) {
+        free(order);
+        free(rank);
+        return NULL;
+    }
+    for (uint32_t i = 0; i < nc; i++)
+        order[i] = (named){n->cascades.s[i], i};
+    qsort(order, nc, sizeof *order, named_cmp);
+    for (uint32_t i = 0; i < nc; i++)
+        rank[order[i].id] = i;
+    free(order);
+    return rank;
+}
+
 static double cand_gain(const work *w, const cand *c, pm_netinf_model m, double alpha)
 {
     double g = 0;
@@ -644,23 +665,14 @@ static pm_status infer_networkinference(pm_netinf *n, const pm_netinf_options *o
     }
     /* cascades in byte order of their ids (R's split() sorts them so) */
     {
-        named *ord = malloc((ncasc ? ncasc : 1) * sizeof *ord);
-        uint32_t *crank = malloc((ncasc ? ncasc : 1) * sizeof *crank);
-        if (!ord || !crank) {
-            free(ord);
-            free(crank);
+        uint32_t *crank = cascade_ranks(n);
+        if (!crank) {
             st = PM_ERR_NOMEM;
             goto done;
         }
-        for (uint32_t i = 0; i < ncasc; i++)
-            ord[i] = (named){n->cascades.s[i], i};
-        qsort(ord, ncasc, sizeof *ord, named_cmp);
-        for (uint32_t i = 0; i < ncasc; i++)
-            crank[ord[i].id] = i;
         for (size_t i = 0; i < nev; i++)
             w.ev[i] = (ni_event){crank[n->ev[i].cascade], n->ev[i].node, (uint32_t)i,
                                  n->ev[i].time};
-        free(ord);
         free(crank);
     }
     qsort(w.ev, nev, sizeof *w.ev, ni_event_cmp);
@@ -889,23 +901,13 @@ pm_status pm_netinf_infer(pm_netinf *n, const pm_netinf_options *opt, size_t k, 
     /* Cascades are laid out in byte order of their ids, so every gain is summed in an
      * order that does not depend on input order (equal gains stay bit-equal). */
     {
-        const uint32_t nc = n->cascades.n;
-        named *order = malloc((nc ? nc : 1) * sizeof *order);
-        uint32_t *crank = malloc((nc ? nc : 1) * sizeof *crank);
-        if (!order || !crank) {
-            free(order);
-            free(crank);
+        uint32_t *crank = cascade_ranks(n);
+        if (!crank) {
             st = PM_ERR_NOMEM;
             goto done;
         }
-        for (uint32_t i = 0; i < nc; i++)
-            order[i] = (named){n->cascades.s[i], i};
-        qsort(order, nc, sizeof *order, named_cmp);
-        for (uint32_t i = 0; i < nc; i++)
-            crank[order[i].id] = i;
         for (size_t i = 0; i < nev; i++)
             w.ev[i].cascade = crank[w.ev[i].cascade];
-        free(order);
         free(crank);
     }
     qsort(w.ev, nev, sizeof *w.ev, ev_cmp);
