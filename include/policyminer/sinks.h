@@ -14,6 +14,7 @@
 #include <stdint.h>
 #include "policyminer/buf.h"
 #include "policyminer/classify.h"
+#include "policyminer/country.h"
 #include "policyminer/status.h"
 
 /* ---- atomic output file ------------------------------------------------------------ */
@@ -57,7 +58,8 @@ pm_status pm_doctable_row(pm_buf *out, const pm_dictset *d, const char *source,
 
 /* ---- counts.tsv ----------------------------------------------------------------------- */
 typedef struct pm_counts pm_counts;
-pm_status pm_counts_create(pm_counts **out, const pm_dictset *d);
+/* c: the run's country pack (provinces and level names); d and c outlive the table. */
+pm_status pm_counts_create(pm_counts **out, const pm_dictset *d, const pm_country *c);
 void pm_counts_free(pm_counts *c); /* accepts NULL */
 /* Adds one classified document. */
 pm_status pm_counts_add(pm_counts *c, int year, pm_level level, uint32_t province_code,

@@ -148,15 +148,9 @@ pm_status pm_commit_create(pm_commit **out, const pm_commit_config *cfg)
     pm_status st = PM_OK;
     const char *dir = cfg->outdir;
     if (cfg->tables) {
-        st = pm_counts_create(&c->counts, c->d);
-        if (st == PM_OK && !cfg->no_diffusion)
-            st = pm_adopt_create(&c->adopt, c->d, pm_classifier_gazetteer(cfg->cls),
-                                 cfg->diffusion);
-        if (st == PM_OK && c->adopt) {
-            char adj[4096];
-            snprintf(adj, sizeof adj, "%s/province_adjacency.tsv", cfg->dict_dir);
-            st = pm_adopt_load_adjacency(c->adopt, adj, err);
-        }
+        st = pm_counts_create(&c->counts, c->d, cfg->country);
+        if (st == PM_OK && !cfg->no_diffusion) /* adjacency comes with the pack */
+            st = pm_adopt_create(&c->adopt, c->d, cfg->country, cfg->diffusion);
         if (st == PM_OK && cfg->reuse && cfg->reuse->enabled)
             st = pm_reuse_create(&c->reuse, cfg->reuse, dir, err);
         if (st == PM_OK)
