@@ -26,9 +26,10 @@
  *
  * Status: the engine opens one pack per run ("cn" by default; its name and checksum are in
  * the run fingerprint and the manifest) and the region consumers (counts, diffusion, reuse,
- * report) go through the region API below. China's issuer, date and 文号 still live in
- * classify/ (the CN module keeps China's pm_gazetteer for them: gazetteer.h
- * pm_country_gazetteer()) until they move behind pm_country_ops.
+ * report) go through the region API below. The classifier asks the same pack for the
+ * text half of every document (pm_country_read_doc: date, own number, issuer, citations)
+ * and for its policy-name rules; China's grammar lives in country/cn/ (cn_text.c, with
+ * China's pm_gazetteer: gazetteer.h pm_country_gazetteer()), Kazakhstan's in country/kz/.
  */
 #ifndef POLICYMINER_COUNTRY_H
 #define POLICYMINER_COUNTRY_H
@@ -38,6 +39,9 @@
 #include "policyminer/status.h"
 
 typedef struct pm_country pm_country;
+struct pm_doc;          /* reader.h */
+struct pm_record;       /* classify.h */
+struct pm_pname_pack;   /* discover.h */
 
 #define PM_REGION_NONE ((uint32_t)-1) /* "no region" for a dense region index */
 /* Record levels (see the top): 0 unknown, 1 + the pack's level index. */
@@ -91,9 +95,22 @@ typedef struct pm_country_ops {
     /* the justice registration number, apart from the act's own number */
     int (*find_regno)(const void *state, const pm_country *c, const char *text, size_t len,
                       char *buf, size_t cap, pm_cspan *span);
-    /* NULL-able hooks for later stages (policy discovery, web pages) */
-    int (*policy_names)(const void *state, const char *text, size_t len,
-                        pm_cspan *out, size_t cap);
+    /* The document-level text half classify/ calls (NULL = the generic reading below):
+     * fills rec's date (when the <date> field gave none: rec->date_source is then NONE),
+     * its own number, its issuer (record levels, see the top) and the regions it cites.
+     * Spans point into doc; a number the pack rewrote (spacing normalised) goes to
+     * numbuf (numcap bytes, the caller's scratch) and rec->docno points there. */
+    void (*read_doc)(const void *state, const pm_country *c, const struct pm_doc *doc,
+                     struct pm_record *rec, char *numbuf, size_t numcap);
+    /* `dict explain`: which stretch of the text decided the issuer, with a short reason
+     * (NULL hook = rec's issuer span is the whole answer). */
+    void (*explain_issuer)(const void *state, const pm_country *c, const struct pm_doc *doc,
+                           const struct pm_record *rec, void (*say)(void *ud, const char *what,
+                                                                     const char *text, size_t len),
+                           void *ud);
+    /* Policy-name candidates for discovery (discover.h); NULL = discovery off. */
+    const struct pm_pname_pack *pnames;
+    /* web pages: the label a pack reads an issuer or a date after (NULL = none yet) */
     int (*web_labels)(const void *state, const char *html, size_t len,
                       const char *label, pm_cspan *out);
 } pm_country_ops;
@@ -108,9 +125,20 @@ const char *pm_country_name_at(size_t i);
 pm_status pm_country_open(pm_country **out, const char *cc, const char *dictdir,
                           pm_errctx *err);
 void pm_country_free(pm_country *c); /* accepts NULL */
+/* Opens the pack a dictionary directory names: cc when given (from dir/<cc>/, or dir
+ * itself when dir is that pack's directory: -d dictionaries/kz), else the pack whose
+ * directory dir is (its pack.tsv's name), else "cn" from dir/cn/. */
+pm_status pm_country_open_dir(pm_country **out, const char *cc, const char *dir,
+                              pm_errctx *err);
 
 const char *pm_country_name(const pm_country *c);
 const char *pm_country_checksum(const pm_country *c); /* "sha256:hex" over the pack files */
+/* The pack's directory (dictdir/<cc>): its files (dictionaries, policy-name rules) load
+ * from there. */
+const char *pm_country_dir(const pm_country *c);
+/* Where a pack file lives: the pack's directory when it holds `file`, else dict_dir (the
+ * flat layout of older dictionary directories). */
+const char *pm_country_file_dir(const pm_country *c, const char *dict_dir, const char *file);
 unsigned pm_country_level_count(const pm_country *c);
 const char *pm_country_level_key(const pm_country *c, unsigned level); /* "" if out of range */
 unsigned pm_country_code_width(const pm_country *c);
@@ -189,6 +217,14 @@ int pm_country_find_docno(const pm_country *c, const char *text, size_t len, cha
 int pm_country_find_regno(const pm_country *c, const char *text, size_t len, char *buf,
                           size_t cap, pm_cspan *span);
 const pm_country_ops *pm_country_ops_of(const pm_country *c);
+
+/* The text half of one document through the pack (classify.c): ops->read_doc, or the
+ * generic reading - the date of find_date, the number of find_docno and the issuer of
+ * find_issuer over the <issuer> field, else the body's head, else the title. */
+void pm_country_read_doc(const pm_country *c, const struct pm_doc *doc, struct pm_record *rec,
+                         char *numbuf, size_t numcap);
+/* The pack's policy-name rules (NULL: none). */
+const struct pm_pname_pack *pm_country_pnames(const pm_country *c);
 
 /* Lower-case and fold Cyrillic for matching (А..Я → а..я, Ё → е, and the Kazakh letters
  * Ә Ғ Қ Ң Ө Ұ Ү Һ І to their nearest Russian letters), ASCII to lower case, tab / CR / LF

@@ -61,7 +61,8 @@ typedef enum pm_issuer_source {
     PM_ISRC_DOCNO = 3,     /* document-number prefix */
     PM_ISRC_SIGNATURE = 4, /* signature block at the end of the body */
     PM_ISRC_HINT = 5,      /* <region code> only */
-    PM_ISRC_ENACTMENT = 6  /* the organ of a law's first adoption / promulgation line */
+    PM_ISRC_ENACTMENT = 6, /* the organ of a law's first adoption / promulgation line */
+    PM_ISRC_REQUISITE = 7  /* the act's requisite line (a pack's find_issuer) */
 } pm_issuer_source;
 
 typedef struct pm_issuer_input {

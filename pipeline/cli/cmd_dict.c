@@ -82,6 +82,7 @@ static const char *isrc_key(pm_issuer_source s)
     case PM_ISRC_SIGNATURE: return "signature block";
     case PM_ISRC_HINT: return "region hint";
     case PM_ISRC_ENACTMENT: return "enactment line";
+    case PM_ISRC_REQUISITE: return "requisite line";
     }
     return "?";
 }

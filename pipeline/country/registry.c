@@ -1,17 +1,21 @@
 /* country/registry.c - the table of country packs: a name ("cn", "kz") to its module.
  * Adding a country = one directory dictionaries/<cc>/, one module pipeline/country/<cc>/,
- * one row here. The China pack has a header only for now: its issuer, date and number
- * still live in classify/ until they move behind this interface (issue 13). */
+ * one row here. classify/ reaches a country only through these tables (country.h). */
+#include <stdio.h>
 #include <string.h>
 
 #include "country_internal.h"
+#include "policyminer/discover.h"
 
-/* cn: header, level vocabulary and regions (country/cn/cn_regions.c); the find_* hooks
- * are still in classify/ */
+/* cn: regions from China's gazetteer (country/cn/cn_regions.c); the text half - 年月日
+ * dates, 文号, the issuer grammar, citations - in cn_text.c / cn_issuer.c, policy names in
+ * cn_policyname.c */
 const pm_country_ops pm_country_cn_ops = {
     .name = "cn",
     .load = pm_cn_regions_load,
     .free = pm_cn_regions_free,
+    .read_doc = pm_cn_read_doc,
+    .pnames = &pm_pname_pack_cn,
 };
 
 static const pm_country_ops *const PACKS[] = {
@@ -32,4 +36,56 @@ const pm_country_ops *pm_country_lookup(const char *cc)
 const char *pm_country_name_at(size_t i)
 {
     return i < sizeof PACKS / sizeof PACKS[0] ? PACKS[i]->name : NULL;
+}
+
+static int file_exists(const char *path)
+{
+    FILE *f = fopen(path, "r");
+    if (f)
+        fclose(f);
+    return f != NULL;
+}
+
+/* the name line of dir/pack.tsv into cc (cap bytes); 1 if found */
+static int pack_name(const char *dir, char *cc, size_t cap)
+{
+    char path[2200], line[256];
+    snprintf(path, sizeof path, "%s/pack.tsv", dir);
+    FILE *f = fopen(path, "r");
+    if (!f)
+        return 0;
+    int found = 0;
+    while (!found && fgets(line, sizeof line, f)) {
+        line[strcspn(line, "\r\n")] = '\0';
+        size_t l = strlen(line + 5);
+        if (strncmp(line, "name\t", 5) == 0 && l > 0 && l < cap) {
+            memcpy(cc, line + 5, l + 1);
+            found = 1;
+        }
+    }
+    fclose(f);
+    return found;
+}
+
+pm_status pm_country_open_dir(pm_country **out, const char *cc, const char *dir, pm_errctx *err)
+{
+    char name[64], path[2200], up[2200];
+    snprintf(up, sizeof up, "%s/..", dir);
+    int here = pack_name(dir, name, sizeof name); /* dir is itself a pack directory */
+    if (!cc || !*cc) {
+        if (here)
+            return pm_country_open(out, name, up, err);
+        return pm_country_open(out, "cn", dir, err);
+    }
+    snprintf(path, sizeof path, "%s/%s/pack.tsv", dir, cc);
+    if (!file_exists(path) && here && strcmp(name, cc) == 0)
+        return pm_country_open(out, cc, up, err);
+    return pm_country_open(out, cc, dir, err);
+}
+
+const char *pm_country_file_dir(const pm_country *c, const char *dict_dir, const char *file)
+{
+    char path[2200];
+    snprintf(path, sizeof path, "%s/%s", pm_country_dir(c), file);
+    return file_exists(path) ? pm_country_dir(c) : dict_dir;
 }

@@ -1,4 +1,4 @@
-/* classify/gazetteer.c - loads the division table and the organ tables into one
+/* country/cn/cn_gazetteer.c - loads China's division table and the organ tables into one
  * read-only name index.
  *
  * Every name (official division names, their short aliases, central organs, department
@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "gaz_internal.h"
+#include "cn_gaz_internal.h"
 #include "policyminer/hash.h"
 
 const char *pm_level_key(pm_level lv)
