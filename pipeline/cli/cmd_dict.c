@@ -12,6 +12,7 @@
 #include "cli.h"
 #include "cli_common.h"
 #include "policyminer/classify.h"
+#include "policyminer/country.h"
 #include "policyminer/dict.h"
 #include "policyminer/reader.h"
 #include "policyminer/source.h"
@@ -19,7 +20,7 @@
 static void dict_usage(FILE *f)
 {
     fputs("Usage: policyminer dict check [DIR]\n"
-          "       policyminer dict explain [-d DIR] FILE DOC_ID\n"
+          "       policyminer dict explain [-d DIR] [--country CC] FILE DOC_ID\n"
           "       policyminer dict import FILE [-o OUT.dict] [--dimension NAME]\n"
           "                               [--format yaml|liwc]\n"
           "check: compile every pattern of DIR/*.dict (default: the dictionary directory),\n"
@@ -151,8 +152,11 @@ static int explain_file(const char *path, const char *want, pm_classifier *cls)
         printf("title    %.*s\n", (int)doc.title.len, doc.title.p ? doc.title.p : "");
         printf("issuer   %.*s  (from %s)\n", (int)r.issuer.issuer_len,
                r.issuer.issuer ? r.issuer.issuer : "", isrc_key(r.issuer.source));
-        printf("level    %s  region %06u %s\n", pm_level_key(r.issuer.level),
-               (unsigned)r.issuer.region_code, r.issuer.region_name);
+        const pm_country *cc = pm_classifier_country(cls);
+        char code[PM_COUNTRY_CODE_BUF];
+        printf("level    %s  region %s %s\n", pm_country_record_level_key(cc, r.issuer.level),
+               pm_country_format_code(cc, r.issuer.region_code, code, sizeof code),
+               r.issuer.region_name);
         printf("docno    %.*s\n", (int)r.docno.len, r.docno.p ? r.docno.p : "");
         if (r.date)
             printf("date     %04d-%02d-%02d  (from %s)\n", (int)(r.date / 10000),
@@ -213,10 +217,15 @@ out:
 
 static int dict_explain(int argc, char **argv)
 {
-    const char *dir = NULL;
+    const char *dir = NULL, *cc = NULL;
     int i = 1;
-    if (i + 1 < argc && (strcmp(argv[i], "-d") == 0 || strcmp(argv[i], "--dict") == 0)) {
-        dir = argv[i + 1];
+    while (i + 1 < argc) {
+        if (strcmp(argv[i], "-d") == 0 || strcmp(argv[i], "--dict") == 0)
+            dir = argv[i + 1];
+        else if (strcmp(argv[i], "--country") == 0)
+            cc = argv[i + 1];
+        else
+            break;
         i += 2;
     }
     if (argc - i != 2) {
@@ -228,13 +237,18 @@ static int dict_explain(int argc, char **argv)
     pm_errctx err;
     pm_errctx_clear(&err);
     pm_classifier *cls = NULL;
-    if (pm_classifier_load(&cls, dir ? dir : pm_cli_default_dict_dir(), &o, &err) != PM_OK) {
+    pm_country *country = NULL;
+    const char *ddir = dir ? dir : pm_cli_default_dict_dir();
+    if (pm_country_open_dir(&country, cc, ddir, &err) != PM_OK ||
+        pm_classifier_load_country(&cls, country, ddir, &o, &err) != PM_OK) {
+        pm_country_free(country);
         fprintf(stderr, "policyminer dict explain: %s: %s%s%s\n", pm_strerror(err.code),
                 err.file, err.line ? ":" : "", err.detail);
         return PM_EXIT_RUN_ERROR;
     }
     int rc = explain_file(argv[i], argv[i + 1], cls);
     pm_classifier_free(cls);
+    pm_country_free(country);
     return rc;
 }
 
