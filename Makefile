@@ -107,7 +107,8 @@ test-unit: $(TEST_BIN)
 	@scripts/run-unit-tests $(TEST_BIN)
 
 test-dict: $(BIN)
-	$(BIN) dict check dictionaries
+	$(BIN) dict check dictionaries/cn
+	$(BIN) dict check dictionaries/kz
 
 test-golden: $(BIN)
 	@PM_BIN=$(BIN) scripts/golden-test

@@ -75,6 +75,12 @@ pm_status pm_country_open_dir(pm_country **out, const char *cc, const char *dir,
     if (!cc || !*cc) {
         if (here)
             return pm_country_open(out, name, up, err);
+        snprintf(path, sizeof path, "%s/cn/pack.tsv", dir);
+        snprintf(up, sizeof up, "%s/gazetteer.tsv", dir);
+        if (!file_exists(path) && file_exists(up)) /* a dictionary directory of before packs */
+            return pm_errctx_set(err, PM_ERR_OPEN, dir,
+                                 "the flat layout of older versions: move China's files into "
+                                 "%s/cn/ beside a cn/pack.tsv (see dictionaries/cn/)", dir);
         return pm_country_open(out, "cn", dir, err);
     }
     snprintf(path, sizeof path, "%s/%s/pack.tsv", dir, cc);
