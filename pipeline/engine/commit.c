@@ -153,6 +153,8 @@ pm_status pm_commit_create(pm_commit **out, const pm_commit_config *cfg)
             st = pm_adopt_create(&c->adopt, c->d, cfg->country, cfg->diffusion);
         if (st == PM_OK && cfg->reuse && cfg->reuse->enabled)
             st = pm_reuse_create(&c->reuse, cfg->reuse, dir, err);
+        if (st == PM_OK && c->reuse)
+            pm_reuse_set_country(c->reuse, cfg->country);
         if (st == PM_OK)
             st = pm_outfile_open(&c->f_docs, dir, "documents.tsv", err);
         if (st == PM_OK)
