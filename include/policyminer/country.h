@@ -24,11 +24,14 @@
  * compute on codes; codes print with pm_country_format_code() at the pack's width and
  * levels with pm_country_record_level_key().
  *
- * Status: the engine opens one pack per run ("cn" by default; its name and checksum are in
- * the run fingerprint and the manifest) and the region consumers (counts, diffusion, reuse,
- * report) go through the region API below. China's issuer, date and 文号 still live in
- * classify/ (the CN module keeps China's pm_gazetteer for them: gazetteer.h
- * pm_country_gazetteer()) until they move behind pm_country_ops.
+ * Status: the engine opens one pack per run (pm_run_options.country, "cn" by default; its
+ * name and checksum are in the run fingerprint, and manifest.json carries them with the
+ * code width and the level vocabulary). Every region consumer - counts, documents.tsv,
+ * adoptions, edges, nodes, NetInf, the EHA panel, officials, text reuse, the report's level
+ * names, `dict explain` - goes through the region API below (tests/unit/test_regions.c on a
+ * 9-digit pack). China's pack (country/cn/cn_regions.c) fills the region store from China's
+ * gazetteer and keeps the pm_gazetteer for classify/ (gazetteer.h pm_country_gazetteer())
+ * while China's issuer, date and 文号 still live there, not yet behind pm_country_ops.
  */
 #ifndef POLICYMINER_COUNTRY_H
 #define POLICYMINER_COUNTRY_H
