@@ -231,7 +231,7 @@ pm_status pm_manifest_write(const pm_run_options *o, const pm_classifier *c,
     }
     TRY(pm_buf_append_str(&b, "},\n    \"documents_by_level\": {"));
     /* record levels: 0 unknown, then the pack's vocabulary */
-    for (unsigned l = 0; l <= pm_country_level_count(country) && l < 8; l++)
+    for (unsigned l = 0; l <= pm_country_level_count(country) && l < 9; l++)
         TRY(pm_buf_printf(&b, "%s\"%s\": %llu", l ? ", " : "",
                           pm_country_record_level_key(country, l),
                           (unsigned long long)s->by_level[l]));
