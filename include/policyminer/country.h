@@ -24,12 +24,16 @@
  * compute on codes; codes print with pm_country_format_code() at the pack's width and
  * levels with pm_country_record_level_key().
  *
- * Status: the engine opens one pack per run ("cn" by default; its name and checksum are in
- * the run fingerprint and the manifest) and the region consumers (counts, diffusion, reuse,
- * report) go through the region API below. The classifier asks the same pack for the
- * text half of every document (pm_country_read_doc: date, own number, issuer, citations)
- * and for its policy-name rules; China's grammar lives in country/cn/ (cn_text.c, with
- * China's pm_gazetteer: gazetteer.h pm_country_gazetteer()), Kazakhstan's in country/kz/.
+ * Status: the engine opens one pack per run (pm_run_options.country, "cn" by default; its
+ * name and checksum are in the run fingerprint, and manifest.json carries them with the
+ * code width and the level vocabulary). Every region consumer - counts, documents.tsv,
+ * adoptions, edges, nodes, NetInf, the EHA panel, officials, text reuse, the report's level
+ * names, `dict explain` - goes through the region API below (tests/unit/test_regions.c on a
+ * 9-digit pack). China's pack (country/cn/cn_regions.c) fills the region store from China's
+ * gazetteer; the classifier asks the same pack for the text half of every document
+ * (pm_country_read_doc: date, own number, issuer, citations) and for its policy-name
+ * rules: China's grammar in country/cn/ (cn_text.c, cn_issuer.c with the pack's
+ * pm_gazetteer: gazetteer.h pm_country_gazetteer()), Kazakhstan's in country/kz/.
  */
 #ifndef POLICYMINER_COUNTRY_H
 #define POLICYMINER_COUNTRY_H

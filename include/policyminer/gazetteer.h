@@ -36,7 +36,7 @@ typedef struct pm_gazetteer pm_gazetteer;
 /* Loads dir/gazetteer.tsv and dir/organs.tsv. On failure fills err (file, line). */
 pm_status pm_gaz_load(pm_gazetteer **out, const char *dir, pm_errctx *err);
 void pm_gaz_free(pm_gazetteer *g); /* accepts NULL */
-const char *pm_gaz_checksum(const pm_gazetteer *g); /* "sha256:hex" over both files */
+const char *pm_gaz_checksum(const pm_gazetteer *g); /* "sha256:hex" over both files; "none" for NULL */
 
 /* One division record (a code with one name over a span of years). */
 typedef struct pm_division {

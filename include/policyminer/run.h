@@ -80,7 +80,8 @@ typedef struct pm_run_summary {
     uint64_t files_not_corpus;   /* read (files_read) but no known format: skipped whole, see rejects */
     uint64_t docs_seen, docs_classified, docs_rejected;
     uint64_t bytes_in, bytes_out;
-    uint64_t by_level[8];        /* classified documents per pm_level */
+    uint64_t by_level[9];        /* classified documents per record level (country.h):
+                                  * 0 unknown, 1 + the pack's level, at most 8 levels */
     uint64_t fiscal_docs;        /* documents with a fiscal_financial instrument */
     uint64_t instrument_docs;    /* documents with any instrument */
     uint64_t rejects_by_reason[PM_STATUS_LAST];

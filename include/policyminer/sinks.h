@@ -52,9 +52,10 @@ void pm_dim_column(const char *dim, char *out, size_t outsz);
  * rest by name. Fills order[0..ndims). */
 void pm_dim_order(const pm_dictset *d, size_t *order);
 pm_status pm_doctable_header(pm_buf *out, const pm_dictset *d);
-pm_status pm_doctable_row(pm_buf *out, const pm_dictset *d, const char *source,
-                          uint64_t offset, const pm_doc *doc, const pm_record *r,
-                          size_t max_field);
+/* c: the run's country pack (codes at its width, its level names). */
+pm_status pm_doctable_row(pm_buf *out, const pm_dictset *d, const pm_country *c,
+                          const char *source, uint64_t offset, const pm_doc *doc,
+                          const pm_record *r, size_t max_field);
 
 /* ---- counts.tsv ----------------------------------------------------------------------- */
 typedef struct pm_counts pm_counts;

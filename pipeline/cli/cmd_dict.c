@@ -16,6 +16,7 @@
 #include "policyminer/dict.h"
 #include "policyminer/reader.h"
 #include "policyminer/source.h"
+#include "policyminer/ymd.h"
 
 static void dict_usage(FILE *f)
 {
@@ -99,7 +100,8 @@ static void print_pname(void *ud, const char *rule, int in_title, size_t start, 
 }
 
 /* Reads FILE until the document DOC_ID; prints it. Returns the exit status. */
-static int explain_file(const char *path, const char *want, pm_classifier *cls)
+static int explain_file(const char *path, const char *want, pm_classifier *cls,
+                        const pm_country *pack)
 {
     pm_limits lim;
     pm_limits_default(&lim);
@@ -152,15 +154,14 @@ static int explain_file(const char *path, const char *want, pm_classifier *cls)
         printf("title    %.*s\n", (int)doc.title.len, doc.title.p ? doc.title.p : "");
         printf("issuer   %.*s  (from %s)\n", (int)r.issuer.issuer_len,
                r.issuer.issuer ? r.issuer.issuer : "", isrc_key(r.issuer.source));
-        const pm_country *cc = pm_classifier_country(cls);
-        char code[PM_COUNTRY_CODE_BUF];
-        printf("level    %s  region %s %s\n", pm_country_record_level_key(cc, r.issuer.level),
-               pm_country_format_code(cc, r.issuer.region_code, code, sizeof code),
-               r.issuer.region_name);
+        char code[PM_COUNTRY_CODE_BUF] = "", day[PM_YMD_BUF];
+        if (r.issuer.level != PM_LEVEL_UNKNOWN) /* unknown is level 0, whatever the code */
+            pm_country_format_code(pack, r.issuer.region_code, code, sizeof code);
+        printf("level    %s  region %s %s\n", pm_country_record_level_key(pack, r.issuer.level),
+               code, r.issuer.region_name);
         printf("docno    %.*s\n", (int)r.docno.len, r.docno.p ? r.docno.p : "");
         if (r.date)
-            printf("date     %04d-%02d-%02d  (from %s)\n", (int)(r.date / 10000),
-                   (int)(r.date / 100 % 100), (int)(r.date % 100),
+            printf("date     %s  (from %s)\n", pm_ymd_format(r.date, PM_YMD_YEAR, day, sizeof day),
                    pm_date_source_key(r.date_source));
         else
             printf("date     unknown\n");
@@ -246,7 +247,8 @@ static int dict_explain(int argc, char **argv)
                 err.file, err.line ? ":" : "", err.detail);
         return PM_EXIT_RUN_ERROR;
     }
-    int rc = explain_file(argv[i], argv[i + 1], cls);
+    /* the run's pack reads the text and prints codes and levels */
+    int rc = explain_file(argv[i], argv[i + 1], cls, country);
     pm_classifier_free(cls);
     pm_country_free(country);
     return rc;

@@ -931,7 +931,10 @@ pm_status pm_adopt_write(const pm_adopt *a, const char *dir, pm_errctx *err)
         uint32_t pv = pm_country_region_ancestor(a->c, (uint32_t)i, 1, 0);
         TRY(pm_buf_printf(&b, "\t%s\t", pm_country_record_level_key(a->c, dv->level + 1)));
         TRY(pm_buf_append_str(&b, pm_country_format_region(a->c, pv, cb, sizeof cb)));
-        TRY(pm_buf_printf(&b, "\t%d\t", first_year));
+        TRY(pm_buf_append_char(&b, '\t')); /* years empty when the pack does not know them */
+        if (first_year)
+            TRY(pm_buf_printf(&b, "%d", first_year));
+        TRY(pm_buf_append_char(&b, '\t'));
         if (last_year)
             TRY(pm_buf_printf(&b, "%d", last_year));
         TRY(pm_buf_append_char(&b, '\n'));

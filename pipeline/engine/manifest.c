@@ -183,7 +183,24 @@ pm_status pm_manifest_write(const pm_run_options *o, const pm_classifier *c,
     TRY(json_str(&b, pm_country_name(country)));
     TRY(pm_buf_append_str(&b, ", \"checksum\": "));
     TRY(json_str(&b, pm_country_checksum(country)));
-    TRY(pm_buf_append_str(&b, "}"));
+    /* what the report needs to name levels without reading the pack: its vocabulary and
+     * the labels of pack.tsv (label_<level>; the key when there is none) */
+    TRY(pm_buf_printf(&b, ", \"code_width\": %u, \"levels\": [", pm_country_code_width(country)));
+    for (unsigned l = 0; l < pm_country_level_count(country); l++) {
+        TRY(pm_buf_append_str(&b, l ? ", " : ""));
+        TRY(json_str(&b, pm_country_level_key(country, l)));
+    }
+    TRY(pm_buf_append_str(&b, "], \"level_labels\": ["));
+    for (unsigned l = 0; l <= pm_country_level_count(country); l++) {
+        const char *k = l < pm_country_level_count(country) ? pm_country_level_key(country, l)
+                                                            : "unknown";
+        char hk[80];
+        snprintf(hk, sizeof hk, "label_%s", k);
+        const char *lab = pm_country_header(country, hk);
+        TRY(pm_buf_append_str(&b, l ? ", " : ""));
+        TRY(json_str(&b, lab ? lab : k));
+    }
+    TRY(pm_buf_append_str(&b, "]}"));
     TRY(pm_buf_append_str(&b, ",\n  \"inputs\": [\n"));
     size_t n = pm_commit_nfiles(cm);
     for (size_t i = 0; i < n; i++) {
@@ -214,7 +231,7 @@ pm_status pm_manifest_write(const pm_run_options *o, const pm_classifier *c,
     }
     TRY(pm_buf_append_str(&b, "},\n    \"documents_by_level\": {"));
     /* record levels: 0 unknown, then the pack's vocabulary */
-    for (unsigned l = 0; l <= pm_country_level_count(country) && l < 8; l++)
+    for (unsigned l = 0; l <= pm_country_level_count(country) && l < 9; l++)
         TRY(pm_buf_printf(&b, "%s\"%s\": %llu", l ? ", " : "",
                           pm_country_record_level_key(country, l),
                           (unsigned long long)s->by_level[l]));

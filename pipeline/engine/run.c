@@ -231,7 +231,7 @@ static void process_batch(engine *e, worker *w, batch *b)
         it->pnames = rec.pnames;
         memcpy(it->cats, rec.cats, sizeof it->cats);
         it->row_off = b->rows.len;
-        st = pm_doctable_row(&b->rows, e->dicts, pm_inputs_path(e->inputs, it->src),
+        st = pm_doctable_row(&b->rows, e->dicts, e->country, pm_inputs_path(e->inputs, it->src),
                              it->offset, &doc, &rec, e->o->limits.max_field_bytes);
         if (st != PM_OK) {
             b->fatal = st;

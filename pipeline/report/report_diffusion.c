@@ -118,7 +118,7 @@ static void cascade_panel(rp_page *p, const cascade *c, const adopt *a, size_t n
                      "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"4\" fill=\"%s\" fill-opacity=\"0.75\">"
                      "<title>%.2f %s</title></circle>",
                   x, y, rp_level_color[a[i].level], x, sy, rp_level_color[a[i].level], a[i].t,
-                  rp_level_key[a[i].level]);
+                  p->lv_key[a[i].level]);
     }
     rp_printf(h, "<line class=\"axis\" x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\"/>", ml,
               sy + 8, ml + pw, sy + 8);
@@ -186,14 +186,14 @@ static pm_status section5(rp_page *p, cascade *cs, size_t nc, pm_errctx *err)
             if (strncmp(s, "share_origin_", 13) != 0)
                 continue;
             int k = strcmp(pm_tab_get(t, ck), "policy") == 0;
-            share[k][rp_level_index(s + 13)] = atof(pm_tab_get(t, cv));
+            share[k][rp_level_index(p, s + 13)] = atof(pm_tab_get(t, cv));
         }
         pm_tab_close(t);
         if (st)
             return st;
         const char *cats[RP_NLEVELS - 1];
         for (int L = 0; L < RP_NLEVELS - 1; L++)
-            cats[L] = rp_level_zh[L];
+            cats[L] = p->lv_label[L];
         rp_series s[2] = {{"named experiments", rp_palette[0], share[0]},
                           {"discovered policies", rp_palette[3], share[1]}};
         for (int k = 0; k < 2; k++)
@@ -226,7 +226,7 @@ static pm_status section5(rp_page *p, cascade *cs, size_t nc, pm_errctx *err)
                 }
                 ad = nv, cap = ncap;
             }
-            ad[na++] = (adopt){(size_t)ci, atof(pm_tab_get(t, ct)), rp_level_index(pm_tab_get(t, cl))};
+            ad[na++] = (adopt){(size_t)ci, atof(pm_tab_get(t, ct)), rp_level_index(p, pm_tab_get(t, cl))};
         }
         pm_tab_close(t);
     } else {
@@ -260,7 +260,7 @@ static pm_status section5(rp_page *p, cascade *cs, size_t nc, pm_errctx *err)
     /* the panels, in the order the cascades were ranked */
     rp_series lev[RP_NLEVELS];
     for (int L = 0; L < RP_NLEVELS; L++)
-        lev[L] = (rp_series){rp_level_zh[L], rp_level_color[L], NULL};
+        lev[L] = (rp_series){p->lv_label[L], rp_level_color[L], NULL};
     pm_buf_append_str(h, "<h3>Top cascades: adoption S-curve and cascade strip (adopters by date, coloured by level)</h3>\n");
     rp_legend(h, lev, RP_NLEVELS);
     pm_buf_append_str(h, "<div class=\"grid2\">");
@@ -548,7 +548,7 @@ pm_status rp_sections_diffusion(rp_page *p, pm_errctx *err)
             snprintf(c->kind, sizeof c->kind, "%s", pm_tab_get(t, ck));
             snprintf(c->pioneer, sizeof c->pioneer, "%s", pm_tab_get(t, cpn));
             snprintf(c->first_date, sizeof c->first_date, "%s", pm_tab_get(t, cfd));
-            c->plevel = rp_level_index(pm_tab_get(t, cpl));
+            c->plevel = rp_level_index(p, pm_tab_get(t, cpl));
             c->n = atol(pm_tab_get(t, cn));
             c->median_lag = *pm_tab_get(t, cml) ? atof(pm_tab_get(t, cml)) : NAN;
             c->bottom_up = atoi(pm_tab_get(t, cbu)) == 1;

@@ -8,9 +8,9 @@
 #include "policyminer/buf.h"
 #include "policyminer/status.h"
 
+/* Issuer levels drawn: the pack's first four (manifest.json "country" "levels") and
+ * "unknown" last. A pack with more levels folds the deeper ones into the last slot. */
 #define RP_NLEVELS 5
-extern const char *const rp_level_key[RP_NLEVELS];
-extern const char *const rp_level_zh[RP_NLEVELS];
 extern const char *const rp_level_color[RP_NLEVELS];
 extern const char *const rp_palette[8]; /* Okabe-Ito, colour-blind safe */
 
@@ -25,9 +25,15 @@ typedef struct rp_page {
     rp_cat *cats;     /* categories.tsv (may be empty) */
     size_t ncats;
     int nfig;         /* figures written */
+    /* level keys and labels from the manifest (rp_levels_load); "" for unused slots */
+    const char *lv_key[RP_NLEVELS], *lv_label[RP_NLEVELS];
+    char lv_store[RP_NLEVELS][2][96];
 } rp_page;
 
-int rp_level_index(const char *s); /* 0..4; unknown/other -> 4 */
+/* Reads the level vocabulary of the run's pack from manifest.json; without one (an older
+ * output), the level values of documents.tsv in order of first appearance. */
+void rp_levels_load(rp_page *p);
+int rp_level_index(const rp_page *p, const char *s); /* 0..4; unknown/other -> 4 */
 /* Category lookup; NULL when unknown. */
 const rp_cat *rp_cat_find(const rp_page *p, const char *dim, const char *key);
 /* "English label (中文)" of a category, or the key itself. */

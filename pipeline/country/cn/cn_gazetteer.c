@@ -275,7 +275,8 @@ void pm_gaz_free(pm_gazetteer *g)
     free(g);
 }
 
-const char *pm_gaz_checksum(const pm_gazetteer *g) { return g->checksum; }
+/* NULL (a pack without China's gazetteer) has none */
+const char *pm_gaz_checksum(const pm_gazetteer *g) { return g ? g->checksum : "none"; }
 size_t pm_gaz_count(const pm_gazetteer *g) { return g->ndiv; }
 const pm_division *pm_gaz_at(const pm_gazetteer *g, size_t i) { return &g->div[i]; }
 
