@@ -17,16 +17,20 @@
 
 #define HEAD_BYTES 4096 /* the requisite line sits at the top of an act */
 
-static void set_issuer(const pm_country *c, uint32_t region, pm_ymd date, const char *text,
-                       size_t off, size_t len, pm_issuer_source src, pm_issuer_result *out)
+/* level: the pack level the finder gave (a division's level on the act's date) */
+static void set_issuer(const pm_country *c, uint32_t region, unsigned level, pm_ymd date,
+                       const char *text, size_t off, size_t len, pm_issuer_source src,
+                       pm_issuer_result *out)
 {
     const pm_region *r = pm_country_region_at(c, region);
     if (!r)
         return;
-    out->level = (pm_level)(r->level + 1);
+    out->level = (pm_level)(level + 1);
     out->region_code = (uint32_t)r->code;
     out->region_name = r->name;
-    uint32_t prov = pm_country_region_ancestor(c, region, 1, date);
+    /* raised a level on that date (a city of an oblast then): its province is the parent's */
+    uint32_t from = level > r->level ? pm_country_region_parent(c, region, date) : region;
+    uint32_t prov = pm_country_region_ancestor(c, from, 1, date);
     const pm_region *p = pm_country_region_at(c, prov);
     out->province_code = p ? (uint32_t)p->code : 0;
     out->issuer = text ? text + off : NULL;
@@ -88,7 +92,7 @@ static void generic_read(const pm_country *c, const pm_doc *doc, pm_record *rec,
         if (!where[i].len || !pm_country_find_issuer(c, where[i].p, where[i].len, &is) ||
             !is.found)
             continue;
-        set_issuer(c, is.region, date, where[i].p, is.span.off, is.span.len,
+        set_issuer(c, is.region, is.level, date, where[i].p, is.span.off, is.span.len,
                    i == 0 ? PM_ISRC_FIELD : PM_ISRC_REQUISITE, &rec->issuer);
         if (rec->issuer.level)
             return;
@@ -97,7 +101,8 @@ static void generic_read(const pm_country *c, const pm_doc *doc, pm_record *rec,
     if (hint_code(c, doc->region_code, &code)) {
         uint32_t r = pm_country_region_find(c, code, date);
         if (r != PM_REGION_NONE)
-            set_issuer(c, r, date, NULL, 0, 0, PM_ISRC_HINT, &rec->issuer);
+            set_issuer(c, r, pm_country_region_at(c, r)->level, date, NULL, 0, 0, PM_ISRC_HINT,
+                       &rec->issuer);
     }
 }
 
