@@ -451,7 +451,8 @@ static pm_status load_gazetteer(pm_country *c, const char *path, pm_errctx *err)
         c->national = find_code(ci, nci, c->national_code);
         if (c->national == PM_REGION_NONE)
             st = pm_errctx_set(err, PM_ERR_DICT_SYNTAX, path, "national code not in gazetteer");
-        qsort(c->forms, c->nforms, sizeof *c->forms, cmp_form);
+        if (c->nforms)
+            qsort(c->forms, c->nforms, sizeof *c->forms, cmp_form);
     }
     if (st == PM_ERR_NOMEM)
         pm_errctx_set(err, st, path, "out of memory");
@@ -504,7 +505,8 @@ static pm_status regions_index(pm_country *c, pm_errctx *err)
         return pm_errctx_set(err, PM_ERR_NOMEM, c->packdir, "out of memory");
     for (size_t i = 0; i < c->nregions; i++)
         c->byc[i] = (code_idx){c->regions[i].code, (uint32_t)i};
-    qsort(c->byc, c->nregions, sizeof *c->byc, cmp_ci);
+    if (c->nregions)
+        qsort(c->byc, c->nregions, sizeof *c->byc, cmp_ci);
     if (c->pcode) {
         for (size_t i = 0; i < c->nregions; i++) {
             if (c->pcode[i] == UINT64_MAX)
@@ -586,7 +588,8 @@ static pm_status load_adjacency(pm_country *c, const char *path, pm_errctx *err)
     fclose(f);
     if (st != PM_OK)
         return st;
-    qsort(c->adj, c->nadj, sizeof *c->adj, cmp_u64p);
+    if (c->nadj)
+        qsort(c->adj, c->nadj, sizeof *c->adj, cmp_u64p);
     size_t m = 0;
     for (size_t i = 0; i < c->nadj; i++)
         if (!m || c->adj[i] != c->adj[m - 1])
