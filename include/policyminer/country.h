@@ -180,6 +180,17 @@ uint32_t pm_country_level_region(const pm_country *c, unsigned level, size_t i);
 int pm_country_region_neighbours(const pm_country *c, uint32_t a, uint32_t b);
 size_t pm_country_adjacency_count(const pm_country *c); /* directed pairs loaded */
 
+/* The report's tile grid (header key "tiles": rows "code<TAB>col<TAB>row<TAB>label", code
+ * "-" for the tile of regions no other tile holds): where the pack's provinces sit on the
+ * network map. None when the pack has no such file. */
+typedef struct pm_country_tile {
+    uint32_t region;   /* canonical region index; PM_REGION_NONE = the "other" tile */
+    unsigned col, row;
+    const char *label;
+} pm_country_tile;
+size_t pm_country_tile_count(const pm_country *c);
+const pm_country_tile *pm_country_tile_at(const pm_country *c, size_t i); /* NULL if out */
+
 /* Records (see the top): the dense index of a record's (level, code) on date: NONE for
  * level 0 or a code the gazetteer lacks, the national region for level 1, else the
  * record in force on date, falling back to the code's canonical record. */

@@ -14,7 +14,6 @@
 #include "cli.h"
 #include "cli_common.h"
 #include "cli_mpi.h"
-#include "policyminer/country.h"
 #include "policyminer/netinf.h"
 #include "policyminer/run.h"
 #include "policyminer/source.h"
@@ -100,38 +99,30 @@ static void on_progress(void *ud, const pm_run_progress *p)
 
 static double pct(uint64_t a, uint64_t b) { return b ? 100.0 * (double)a / (double)b : 0.0; }
 
-/* The summary in the run's pack's words (its level vocabulary); the pack is opened again
- * here only for its names. */
-static void print_summary(const pm_run_summary *s, const char *outdir, const char *cc,
-                          const char *dict_dir)
+static void print_summary(const pm_run_summary *s, const char *outdir)
 {
     double mb = (double)s->bytes_out / 1e6, w = s->stats.wall > 0 ? s->stats.wall : 1e-9;
-    pm_country *pack = NULL;
-    pm_errctx err;
-    if (pm_country_open_dir(&pack, cc, dict_dir, &err) != PM_OK)
-        pack = NULL;
+    /* levels are the run's pack's (record level 1 = national, 2 and below = local) */
+    uint64_t local = 0;
+    for (int l = 2; l < 9; l++)
+        local += s->by_level[l];
     fprintf(stderr,
             "policyminer: %llu files, %llu documents: %llu classified, %llu rejected\n"
-            "  %.1f MB uncompressed in %.2f s = %.1f MB/s (%d threads)\n  level:",
+            "  %.1f MB uncompressed in %.2f s = %.1f MB/s (%d threads)\n"
+            "  level:",
             (unsigned long long)s->files_seen, (unsigned long long)s->docs_seen,
             (unsigned long long)s->docs_classified, (unsigned long long)s->docs_rejected, mb,
             s->stats.wall, mb / w, s->threads);
-    unsigned nl = pack ? pm_country_level_count(pack) : 0;
-    uint64_t local = 0;
-    for (unsigned l = 1; l <= nl && l < 9; l++) {
-        fprintf(stderr, " %s %.1f%%,", pm_country_record_level_key(pack, l),
-                pct(s->by_level[l], s->docs_classified));
-        local += l >= 2 ? s->by_level[l] : 0;
-    }
+    for (int l = 1; l < 9 && s->level_key[l][0]; l++)
+        fprintf(stderr, " %s %.1f%%,", s->level_key[l], pct(s->by_level[l], s->docs_classified));
     fprintf(stderr, " unknown %.1f%%\n", pct(s->by_level[0], s->docs_classified));
-    if (nl >= 3) /* the second local level: prefectures in China, districts in Kazakhstan */
-        fprintf(stderr, "  local documents issued at %s level: %.1f%%\n",
-                pm_country_record_level_key(pack, 3), pct(s->by_level[3], local));
+    if (s->level_key[3][0])
+        fprintf(stderr, "  local documents issued by %s-level governments: %.1f%%\n",
+                s->level_key[3], pct(s->by_level[3], local));
     fprintf(stderr,
             "  documents with a fiscal/financial instrument: %.1f%% of those with any instrument\n"
             "  tables in %s/ (rejects.tsv lists every rejected document and why)\n",
             pct(s->fiscal_docs, s->instrument_docs), outdir);
-    pm_country_free(pack);
     if (s->records_skipped)
         fprintf(stderr, "  %llu records skipped by design (WARC records other than HTML responses, "
                         "blank JSON lines)\n", (unsigned long long)s->records_skipped);
@@ -347,7 +338,7 @@ int pm_cmd_run(int argc, char **argv)
                     (unsigned)o.shard_index, (unsigned)o.shard_count,
                     (unsigned long long)sum.files_seen, (unsigned long long)sum.docs_seen, o.outdir);
         else
-            print_summary(&sum, o.outdir, o.country, o.dict_dir);
+            print_summary(&sum, o.outdir);
         if (o.state_dir)
             fprintf(stderr, "  refresh: %llu of %llu files reused from %s, %llu read, %llu dropped\n",
                     (unsigned long long)sum.state_reused, (unsigned long long)sum.files_seen,

@@ -60,6 +60,8 @@ struct pm_country {
     size_t lvstart[PM_COUNTRY_MAX_LEVELS + 1];
     uint64_t *adj;          /* canonical (a << 32 | b), sorted, both directions */
     size_t nadj;
+    pm_country_tile *tiles; /* the report's grid, file order */
+    size_t ntiles;
     char dictdir[1024], packdir[1024];
     char modsum[80];        /* the module's own files (China's gazetteer), in the checksum */
     char **strings; /* every owned string, freed at the end */
@@ -449,7 +451,8 @@ static pm_status load_gazetteer(pm_country *c, const char *path, pm_errctx *err)
         c->national = find_code(ci, nci, c->national_code);
         if (c->national == PM_REGION_NONE)
             st = pm_errctx_set(err, PM_ERR_DICT_SYNTAX, path, "national code not in gazetteer");
-        qsort(c->forms, c->nforms, sizeof *c->forms, cmp_form);
+        if (c->nforms)
+            qsort(c->forms, c->nforms, sizeof *c->forms, cmp_form);
     }
     if (st == PM_ERR_NOMEM)
         pm_errctx_set(err, st, path, "out of memory");
@@ -502,7 +505,8 @@ static pm_status regions_index(pm_country *c, pm_errctx *err)
         return pm_errctx_set(err, PM_ERR_NOMEM, c->packdir, "out of memory");
     for (size_t i = 0; i < c->nregions; i++)
         c->byc[i] = (code_idx){c->regions[i].code, (uint32_t)i};
-    qsort(c->byc, c->nregions, sizeof *c->byc, cmp_ci);
+    if (c->nregions)
+        qsort(c->byc, c->nregions, sizeof *c->byc, cmp_ci);
     if (c->pcode) {
         for (size_t i = 0; i < c->nregions; i++) {
             if (c->pcode[i] == UINT64_MAX)
@@ -584,7 +588,8 @@ static pm_status load_adjacency(pm_country *c, const char *path, pm_errctx *err)
     fclose(f);
     if (st != PM_OK)
         return st;
-    qsort(c->adj, c->nadj, sizeof *c->adj, cmp_u64p);
+    if (c->nadj)
+        qsort(c->adj, c->nadj, sizeof *c->adj, cmp_u64p);
     size_t m = 0;
     for (size_t i = 0; i < c->nadj; i++)
         if (!m || c->adj[i] != c->adj[m - 1])
@@ -598,6 +603,62 @@ static pm_status load_adjacency(pm_country *c, const char *path, pm_errctx *err)
                                  c->regions[a].code, c->regions[b].code);
     }
     return PM_OK;
+}
+
+#define PACK_MAX_TILES 256
+
+/* The tile grid: "code<TAB>col<TAB>row<TAB>label" rows, '#' comments; code "-" = the tile
+ * of every region no other tile holds. */
+static pm_status load_tiles(pm_country *c, const char *path, pm_errctx *err)
+{
+    FILE *f = fopen(path, "r");
+    if (!f)
+        return pm_errctx_set(err, PM_ERR_OPEN, path, "cannot open tiles: %s", strerror(errno));
+    char line[PACK_LINE_MAX];
+    unsigned ln = 0;
+    int eof = 0;
+    size_t cap = 0;
+    pm_status st = PM_OK;
+    while (st == PM_OK) {
+        if (read_line(f, line, sizeof line, &eof) != 0) {
+            st = pm_errctx_set(err, PM_ERR_DICT_SYNTAX, path, "line %u too long", ln + 1);
+            break;
+        }
+        if (eof)
+            break;
+        ln++;
+        if (!line[0] || line[0] == '#')
+            continue;
+        char *fv[5];
+        uint64_t code = 0, col, row;
+        size_t nf = split_tabs(line, fv, 5);
+        uint32_t r = PM_REGION_NONE;
+        int bad = nf != 4 || parse_u64(fv[1], &col) || parse_u64(fv[2], &row) || col > 64 ||
+                  row > 64 || !fv[3][0];
+        if (!bad && strcmp(fv[0], "-") != 0)
+            bad = parse_u64(fv[0], &code) || (r = pm_country_region_find(c, code, 0)) == PM_REGION_NONE;
+        const char *lab = bad ? NULL : own(c, fv[3], strlen(fv[3]));
+        if (bad) {
+            st = pm_errctx_set(err, PM_ERR_DICT_SYNTAX, path,
+                               "line %u: code (of the gazetteer, or -), col, row, label", ln);
+            err->line = ln;
+        } else if (!lab) {
+            st = pm_errctx_set(err, PM_ERR_NOMEM, path, "out of memory");
+        } else if (grow((void **)&c->tiles, &cap, c->ntiles, sizeof *c->tiles, PACK_MAX_TILES) != 0) {
+            st = pm_errctx_set(err, PM_ERR_TOO_BIG, path, "more than %u tiles", PACK_MAX_TILES);
+        } else {
+            c->tiles[c->ntiles++] = (pm_country_tile){r, (unsigned)col, (unsigned)row, lab};
+        }
+    }
+    fclose(f);
+    return st;
+}
+
+size_t pm_country_tile_count(const pm_country *c) { return c->ntiles; }
+
+const pm_country_tile *pm_country_tile_at(const pm_country *c, size_t i)
+{
+    return i < c->ntiles ? &c->tiles[i] : NULL;
 }
 
 /* A file the header names: in the pack directory, else (China's files until they move
@@ -661,6 +722,17 @@ pm_status pm_country_open(pm_country **out, const char *cc, const char *dictdir,
         if (st == PM_OK && (st = pm_sha256_file(path, fsum)) == PM_OK)
             pm_sha256_update(&h, fsum, strlen(fsum));
     }
+    const char *tilename = st == PM_OK ? pm_country_header(c, "tiles") : NULL;
+    if (tilename) {
+        if (strchr(tilename, '/'))
+            st = pm_errctx_set(err, PM_ERR_DICT_SYNTAX, dir, "tiles must be a file name");
+        else
+            pack_file(c, tilename, path, sizeof path);
+        if (st == PM_OK)
+            st = load_tiles(c, path, err);
+        if (st == PM_OK && (st = pm_sha256_file(path, fsum)) == PM_OK)
+            pm_sha256_update(&h, fsum, strlen(fsum));
+    }
     if (st == PM_OK && c->modsum[0])
         pm_sha256_update(&h, c->modsum, strlen(c->modsum));
     if (st == PM_OK) {
@@ -696,6 +768,7 @@ void pm_country_free(pm_country *c)
     free(c->pcode);
     free(c->bylevel);
     free(c->adj);
+    free(c->tiles);
     free(c);
 }
 

@@ -200,6 +200,17 @@ pm_status pm_manifest_write(const pm_run_options *o, const pm_classifier *c,
         TRY(pm_buf_append_str(&b, l ? ", " : ""));
         TRY(json_str(&b, lab ? lab : k));
     }
+    /* and the pack's tile grid for the report's network map: [code, col, row, label] */
+    TRY(pm_buf_append_str(&b, "], \"tiles\": ["));
+    for (size_t i = 0; i < pm_country_tile_count(country); i++) {
+        const pm_country_tile *t = pm_country_tile_at(country, i);
+        char cb[PM_COUNTRY_CODE_BUF];
+        TRY(pm_buf_append_str(&b, i ? ", [" : "["));
+        TRY(json_str(&b, pm_country_format_region(country, t->region, cb, sizeof cb)));
+        TRY(pm_buf_printf(&b, ", %u, %u, ", t->col, t->row));
+        TRY(json_str(&b, t->label));
+        TRY(pm_buf_append_str(&b, "]"));
+    }
     TRY(pm_buf_append_str(&b, "]}"));
     TRY(pm_buf_append_str(&b, ",\n  \"inputs\": [\n"));
     size_t n = pm_commit_nfiles(cm);

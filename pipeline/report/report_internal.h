@@ -74,9 +74,19 @@ void rp_heat_color(double share, char bg[8], const char **fg);
 void rp_nice(double v, double *max, double *step);
 
 /* ---- the region tile grid (report_tiles.c) -------------------------------------------- */
-extern const char *const rp_tile_codes[]; /* tile codes, NULL-terminated */
-/* Position of a region code on the grid of tiles of side `tile`, and its tile's label. */
-void rp_tile_place(const char *code, double tile, double *x, double *y, const char **label);
+typedef struct rp_grid rp_grid;
+/* The pack's grid (manifest.json) and the regions of leaders.tsv; NULL only without memory. */
+rp_grid *rp_grid_load(const rp_page *p);
+void rp_grid_free(rp_grid *g); /* accepts NULL */
+size_t rp_grid_tiles(const rp_grid *g);
+int rp_grid_cols(const rp_grid *g);
+int rp_grid_rows(const rp_grid *g);
+/* Centre and label of tile i, for tiles of side `tile`. */
+void rp_grid_tile(const rp_grid *g, size_t i, double tile, double *x, double *y,
+                  const char **label);
+/* Position of a region code on the grid, and its tile's label. */
+void rp_grid_place(const rp_grid *g, const char *code, double tile, double *x, double *y,
+                   const char **label);
 
 /* ---- sections ------------------------------------------------------------------------- */
 pm_status rp_sections_corpus(rp_page *p, pm_errctx *err);    /* 1-4: documents.tsv */
