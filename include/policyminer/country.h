@@ -18,8 +18,12 @@
  * level 0 = unknown and 1 + i = the pack's level i (so China keeps 1 central, 2 provincial,
  * 3 prefecture, 4 county). Unknown is level 0, never code 0: code 0 is a real code in some
  * packs (Kazakhstan's republic), so a code is only looked at when the level is >= 1, and a
- * record at level 1 (the pack's top level) is always the national region. The "province"
- * of a record is its ancestor at the pack's level 1 (record level 2), none above it.
+ * record at level 1 (the pack's top level) is always the national region. A local record
+ * (level >= 2) has a region only when its code is a local region of the pack: a level can
+ * be known without its region (China's ambiguous 西湖区 is "county" with code 0), and then
+ * the code names nothing, even where it is the national code. The "province" of a record
+ * is its ancestor at the pack's level 1 (record level 2), none above it; the province code
+ * a record stores is checked the same way (pm_country_record_province_code).
  * Consumers turn (level, code) into a dense index with pm_country_record_region() and never
  * compute on codes; codes print with pm_country_format_code() at the pack's width and
  * levels with pm_country_record_level_key().
