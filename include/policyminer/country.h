@@ -18,8 +18,12 @@
  * level 0 = unknown and 1 + i = the pack's level i (so China keeps 1 central, 2 provincial,
  * 3 prefecture, 4 county). Unknown is level 0, never code 0: code 0 is a real code in some
  * packs (Kazakhstan's republic), so a code is only looked at when the level is >= 1, and a
- * record at level 1 (the pack's top level) is always the national region. The "province"
- * of a record is its ancestor at the pack's level 1 (record level 2), none above it.
+ * record at level 1 (the pack's top level) is always the national region. A local record
+ * (level >= 2) has a region only when its code is a local region of the pack: a level can
+ * be known without its region (China's ambiguous 西湖区 is "county" with code 0), and then
+ * the code names nothing, even where it is the national code. The "province" of a record
+ * is its ancestor at the pack's level 1 (record level 2), none above it; the province code
+ * a record stores is checked the same way (pm_country_record_province_code).
  * Consumers turn (level, code) into a dense index with pm_country_record_region() and never
  * compute on codes; codes print with pm_country_format_code() at the pack's width and
  * levels with pm_country_record_level_key().
@@ -192,14 +196,19 @@ size_t pm_country_tile_count(const pm_country *c);
 const pm_country_tile *pm_country_tile_at(const pm_country *c, size_t i); /* NULL if out */
 
 /* Records (see the top): the dense index of a record's (level, code) on date: NONE for
- * level 0 or a code the gazetteer lacks, the national region for level 1, else the
- * record in force on date, falling back to the code's canonical record. */
+ * level 0, the national region for level 1, else the record in force on date, falling
+ * back to the code's canonical record; NONE when the code is no local region (a level
+ * known without its region, as China's ambiguous 西湖区: the code is then 0). */
 uint32_t pm_country_record_region(const pm_country *c, unsigned rec_level, uint64_t code,
                                   pm_ymd date);
 /* The record's province: its ancestor at pack level 1 (from the region, not the code);
  * NONE at the top, for unknown records, and for packs with a single level. */
 uint32_t pm_country_record_province(const pm_country *c, unsigned rec_level, uint64_t code,
                                     pm_ymd date);
+/* The region a record's stored province code names: a region at pack level 1, for record
+ * levels >= 2 only; NONE otherwise (a province may be known when the region is not). */
+uint32_t pm_country_record_province_code(const pm_country *c, unsigned rec_level,
+                                         uint64_t province_code);
 /* "unknown" for record level 0, else the pack's level key (rec_level - 1); "unknown" past
  * the vocabulary. Record levels run 0 .. pm_country_level_count(). */
 const char *pm_country_record_level_key(const pm_country *c, unsigned rec_level);

@@ -236,7 +236,10 @@ pm_status pm_reuse_add(pm_reuse *r, const char *doc_id, int32_t date, pm_level l
     d->date = date;
     /* unknown is level 0, not code 0 (country.h): unknown regions sort last and never
      * match a region */
-    d->region = level ? region : UINT32_MAX;
+    int known = r->country ? pm_country_record_region(r->country, level, region, (pm_ymd)date) !=
+                                 PM_REGION_NONE
+                           : level != 0;
+    d->region = known ? region : UINT32_MAX;
     d->province = province;
     if (text_len && fwrite(text, 1, text_len, r->spill) != text_len)
         return PM_ERR_OUTPUT;

@@ -155,7 +155,8 @@ static int explain_file(const char *path, const char *want, pm_classifier *cls,
         printf("issuer   %.*s  (from %s)\n", (int)r.issuer.issuer_len,
                r.issuer.issuer ? r.issuer.issuer : "", isrc_key(r.issuer.source));
         char code[PM_COUNTRY_CODE_BUF] = "", day[PM_YMD_BUF];
-        if (r.issuer.level != PM_LEVEL_UNKNOWN) /* unknown is level 0, whatever the code */
+        if (pm_country_record_region(pack, r.issuer.level, r.issuer.region_code, (pm_ymd)r.date) !=
+            PM_REGION_NONE) /* a known region: never by its code alone (country.h) */
             pm_country_format_code(pack, r.issuer.region_code, code, sizeof code);
         printf("level    %s  region %s %s\n", pm_country_record_level_key(pack, r.issuer.level),
                code, r.issuer.region_name);

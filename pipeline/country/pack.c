@@ -918,7 +918,20 @@ uint32_t pm_country_record_region(const pm_country *c, unsigned rec_level, uint6
     if (rec_level == 1)
         return c->national;
     uint32_t r = date ? pm_country_region_find(c, code, date) : PM_REGION_NONE;
-    return r != PM_REGION_NONE ? r : pm_country_region_find(c, code, 0);
+    if (r == PM_REGION_NONE)
+        r = pm_country_region_find(c, code, 0);
+    /* a local record whose code is no local region (China's ambiguous 西湖区: level known,
+     * region not; or the national code) has no region */
+    return r != PM_REGION_NONE && c->regions[r].level > 0 ? r : PM_REGION_NONE;
+}
+
+uint32_t pm_country_record_province_code(const pm_country *c, unsigned rec_level,
+                                         uint64_t province_code)
+{
+    if (rec_level < 2 || rec_level > c->nlevels)
+        return PM_REGION_NONE;
+    uint32_t r = pm_country_region_find(c, province_code, 0);
+    return r != PM_REGION_NONE && c->regions[r].level == 1 ? r : PM_REGION_NONE;
 }
 
 uint32_t pm_country_record_province(const pm_country *c, unsigned rec_level, uint64_t code,

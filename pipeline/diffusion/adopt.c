@@ -274,7 +274,8 @@ pm_status pm_adopt_add(pm_adopt *a, const char *doc_id, int32_t date, pm_level l
                        uint32_t region_code, uint32_t province_code, const pm_catset *cats,
                        const pm_pnames *pn)
 {
-    if (!date || level == PM_REC_UNKNOWN) /* unknown is level 0; code 0 can be a region */
+    /* unknown is level 0, or a level whose region is not known; code 0 can be a region */
+    if (!date || pm_country_record_region(a->c, level, region_code, (pm_ymd)date) == PM_REGION_NONE)
         return PM_OK;
     size_t idlen = strlen(doc_id);
     pm_status st = PM_OK;
@@ -536,8 +537,12 @@ const char *pm_adopt_relation(const pm_adopt *a, pm_level level1, uint32_t provi
         return "up";
     if (level2 && level1 && level2 > level1)
         return "down";
-    /* a province (the pack's second level) exists from record level 2 down */
-    int has1 = level1 >= PM_REC_PROVINCE, has2 = level2 >= PM_REC_PROVINCE;
+    /* a province (the pack's second level) exists from record level 2 down, when the
+     * record names one (without the pack: a code 0 names none) */
+    int has1 = a ? pm_country_record_province_code(a->c, level1, province1) != PM_REGION_NONE
+                 : level1 >= PM_REC_PROVINCE && province1;
+    int has2 = a ? pm_country_record_province_code(a->c, level2, province2) != PM_REGION_NONE
+                 : level2 >= PM_REC_PROVINCE && province2;
     if (has1 && has2 && province1 == province2)
         return "same_province";
     if (!has1 || !has2)

@@ -150,8 +150,7 @@ pm_status pm_counts_add(pm_counts *c, int year, pm_level level, uint32_t provinc
                         const pm_catset *cats)
 {
     /* the province exists from record level 2 down (country.h) */
-    uint32_t pi = level >= PM_REC_PROVINCE ? pm_country_region_find(c->country, province_code, 0)
-                                           : PM_REGION_NONE;
+    uint32_t pi = pm_country_record_province_code(c->country, level, province_code);
     uint32_t prov = pi == PM_REGION_NONE ? 0 : pi + 1;
     pm_status st = bump(c, pack(year, level, prov, 0, level), 1);
     for (size_t s = 1; st == PM_OK && s < c->nslots; s++) {

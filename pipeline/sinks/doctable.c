@@ -172,14 +172,15 @@ pm_status pm_doctable_row(pm_buf *out, const pm_dictset *d, const pm_country *c,
                      max_field));
     /* unknown is level 0 whatever the code; a province exists from level 2 (country.h) */
     TRY(pm_buf_printf(out, "\t%s\t", pm_country_record_level_key(c, r->issuer.level)));
-    if (r->issuer.level != PM_REC_UNKNOWN)
+    if (pm_country_record_region(c, r->issuer.level, r->issuer.region_code, (pm_ymd)r->date) !=
+        PM_REGION_NONE)
         TRY(pm_buf_append_str(out, pm_country_format_code(c, r->issuer.region_code, buf, sizeof buf)));
     TRY(pm_buf_append_char(out, '\t'));
     const char *rn = r->issuer.region_name ? r->issuer.region_name : "";
     TRY(pm_tsv_field(out, rn, strlen(rn), max_field));
     TRY(pm_buf_append_char(out, '\t'));
-    if (r->issuer.level >= PM_REC_PROVINCE)
-        TRY(pm_buf_append_str(out, pm_country_format_code(c, r->issuer.province_code, buf, sizeof buf)));
+    uint32_t pv = pm_country_record_province_code(c, r->issuer.level, r->issuer.province_code);
+    TRY(pm_buf_append_str(out, pm_country_format_region(c, pv, buf, sizeof buf)));
     TRY(pm_buf_append_char(out, '\t'));
     TRY(pm_tsv_field(out, r->docno.p ? r->docno.p : "", r->docno.len, max_field));
 

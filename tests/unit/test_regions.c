@@ -87,6 +87,12 @@ static void test_store(void **state)
     assert_int_equal(pm_country_record_region(K, 1, 123, 20200101), nat);
     assert_int_equal(pm_country_record_province(K, 1, 0, 20200101), PM_REGION_NONE);
     assert_int_equal(pm_country_record_region(K, 3, 999999999, 0), PM_REGION_NONE);
+    /* a level known without its region: code 0 (the republic) is no district */
+    assert_int_equal(pm_country_record_region(K, 3, 0, 20200101), PM_REGION_NONE);
+    assert_int_equal(pm_country_record_province_code(K, 3, 0), PM_REGION_NONE);
+    assert_int_equal(pm_country_record_province_code(K, 3, 100000000), idx(100000000));
+    assert_int_equal(pm_country_record_province_code(K, 3, 101000000), PM_REGION_NONE);
+    assert_int_equal(pm_country_record_province_code(K, 1, 100000000), PM_REGION_NONE);
     /* ancestors from the file: an okrug's province is its oblast */
     assert_int_equal(pm_country_record_province(K, 4, 101010000, 20200101), idx(100000000));
     assert_int_equal(pm_country_region_ancestor(K, idx(101010000), 2, 0), idx(101000000));
@@ -172,6 +178,7 @@ static void test_counts(void **state)
     assert_int_equal(pm_counts_add(c, 2020, (pm_level)3, 200000000, cats), PM_OK);
     assert_int_equal(pm_counts_add(c, 2020, (pm_level)1, 0, cats), PM_OK); /* the republic */
     assert_int_equal(pm_counts_add(c, 2021, (pm_level)0, 0, cats), PM_OK); /* unknown */
+    assert_int_equal(pm_counts_add(c, 2022, (pm_level)3, 0, cats), PM_OK); /* no province */
     char dir[] = "/tmp/pm_rcounts_XXXXXX";
     assert_non_null(mkdtemp(dir));
     pm_errctx err;
@@ -185,6 +192,7 @@ static void test_counts(void **state)
     assert_non_null(strstr(t, "\n2020\tokrug\t100000000\tlevel\tokrug\t1\n"));
     assert_non_null(strstr(t, "\n2020\tdistrict\t200000000\tlevel\tdistrict\t1\n"));
     assert_non_null(strstr(t, "\n2021\tunknown\t\tlevel\tunknown\t1\n"));
+    assert_non_null(strstr(t, "\n2022\tdistrict\t\tlevel\tdistrict\t1\n"));
     /* provinces in the pack's order: A before B */
     assert_true(strstr(t, "\n2020\tdistrict\t100000000\t") < strstr(t, "\n2020\tdistrict\t200000000\t"));
     free(t);
@@ -212,6 +220,8 @@ static void test_adoptions(void **state)
         {"c1", 20210101, 3, 301000000, 100000000}, /* in A then */
         {"ok", 20210601, 4, 101010000, 100000000},
         {"unk", 20200101, 0, 0, 0},           /* unknown: cannot adopt */
+        {"amb", 20200101, 3, 0, 0},           /* a district not resolved: code 0 is the
+                                               * republic's, not this record's region */
     };
     pm_diffusion_options o;
     pm_diffusion_options_default(&o);
@@ -237,6 +247,7 @@ static void test_adoptions(void **state)
     assert_non_null(strstr(t, line));
     assert_non_null(strstr(t, "\tokrug\t100000000\tok\t2021-06-01\tday\n"));
     assert_null(strstr(t, "\tunk\t"));
+    assert_null(strstr(t, "\tamb\t"));
     free(t);
 
     t = slurp(dir, "edges.tsv");
