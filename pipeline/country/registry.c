@@ -1,6 +1,7 @@
 /* country/registry.c - the table of country packs: a name ("cn", "kz") to its module.
  * Adding a country = one directory dictionaries/<cc>/, one module pipeline/country/<cc>/,
  * one row here. classify/ reaches a country only through these tables (country.h). */
+#include <dirent.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -94,4 +95,29 @@ const char *pm_country_file_dir(const pm_country *c, const char *dict_dir, const
     char path[2200];
     snprintf(path, sizeof path, "%s/%s", pm_country_dir(c), file);
     return file_exists(path) ? pm_country_dir(c) : dict_dir;
+}
+
+/* 1 if dir holds a *.dict file */
+static int has_dict(const char *dir)
+{
+    DIR *d = opendir(dir);
+    if (!d)
+        return 0;
+    int found = 0;
+    struct dirent *de;
+    while (!found && (de = readdir(d)) != NULL) {
+        size_t l = strlen(de->d_name);
+        found = l > 5 && de->d_name[0] != '.' && strcmp(de->d_name + l - 5, ".dict") == 0;
+    }
+    closedir(d);
+    return found;
+}
+
+const char *pm_country_dict_dir(const char *dict_dir, const char *cc, char *buf, size_t cap)
+{
+    char name[64];
+    if (pack_name(dict_dir, name, sizeof name) && (!cc || !*cc || strcmp(cc, name) == 0))
+        return dict_dir; /* dict_dir is the pack's own directory */
+    snprintf(buf, cap, "%s/%s", dict_dir, cc && *cc ? cc : "cn");
+    return has_dict(buf) ? buf : dict_dir;
 }
