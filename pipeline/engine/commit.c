@@ -2,20 +2,22 @@
  *
  * It owns the rules that need the whole input order: a doc id or a (title, body) seen
  * earlier makes a later document a duplicate (kept once, the later ones listed in
- * rejects.tsv); counts and first adoptions; the summary counters. A fresh run, a merge of
- * shard parts and a refresh that replays stored files all feed the same items through
- * here in the same order, so they write the same bytes. It can also record each file's
- * items as a block: into a shard's part.pmb, or into the refresh state directory.
+ * rejects.tsv); the summary counters; and feeding every kept document to the corpus-level
+ * analyses (counts, text reuse, adoptions, discovery: the table in analyses.c, driven
+ * only through the vtable of analysis.h). A fresh run, a merge of shard parts and a
+ * refresh that replays stored files all feed the same items through here in the same
+ * order, so they write the same bytes. It can also record each file's items as a block:
+ * into a shard's part.pmb, or into the refresh state directory.
  */
+#include <assert.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
-#include "policyminer/diffusion.h"
 #include "policyminer/hash.h"
 #include "policyminer/sinks.h"
-#include "engine_internal.h"
+#include "analysis.h"
 
 /* An open-addressing set of non-zero 64-bit hashes. */
 typedef struct hset {
@@ -105,14 +107,14 @@ struct pm_commit {
     size_t ndims, instr_dim;
     pm_outfile *f_docs, *f_rejects, *f_part;
     pm_buf rejbuf, items, blk;
-    pm_counts *counts;
-    pm_adopt *adopt;
+    pm_analysis_ctx actx;
+    void *astate[PM_ANALYSES_MAX]; /* per entry of pm_analyses(); NULL = not enabled */
+    size_t nanalyses;
+    size_t nfinished;        /* entries whose tables were written */
     hset ids, recrawls;
     cmap firsts;             /* content hash -> first document with that text */
     pm_buf first_ids;        /* their doc ids */
     pm_buf row;              /* a documents.tsv row with its copy_of field */
-    pm_reuse *reuse;         /* text reuse over the kept documents; NULL = off */
-    int reuse_done;
     char path[4096];
     int in_file;
     uint64_t part_blocks;
@@ -148,17 +150,12 @@ pm_status pm_commit_create(pm_commit **out, const pm_commit_config *cfg)
     pm_status st = PM_OK;
     const char *dir = cfg->outdir;
     if (cfg->tables) {
-        st = pm_counts_create(&c->counts, c->d);
-        if (st == PM_OK && !cfg->no_diffusion)
-            st = pm_adopt_create(&c->adopt, c->d, pm_classifier_gazetteer(cfg->cls),
-                                 cfg->diffusion);
-        if (st == PM_OK && c->adopt) {
-            char adj[4096];
-            snprintf(adj, sizeof adj, "%s/province_adjacency.tsv", cfg->dict_dir);
-            st = pm_adopt_load_adjacency(c->adopt, adj, err);
+        c->actx = (pm_analysis_ctx){&c->cfg, c->d, NULL};
+        const pm_analysis *const *an = pm_analyses();
+        for (; st == PM_OK && an[c->nanalyses]; c->nanalyses++) {
+            assert(c->nanalyses < PM_ANALYSES_MAX);
+            st = an[c->nanalyses]->create(&c->astate[c->nanalyses], &c->actx);
         }
-        if (st == PM_OK && cfg->reuse && cfg->reuse->enabled)
-            st = pm_reuse_create(&c->reuse, cfg->reuse, dir, err);
         if (st == PM_OK)
             st = pm_outfile_open(&c->f_docs, dir, "documents.tsv", err);
         if (st == PM_OK)
@@ -208,9 +205,9 @@ void pm_commit_free(pm_commit *c)
     pm_buf_free(&c->rejbuf);
     pm_buf_free(&c->items);
     pm_buf_free(&c->blk);
-    pm_counts_free(c->counts);
-    pm_adopt_free(c->adopt);
-    pm_reuse_free(c->reuse);
+    const pm_analysis *const *an = pm_analyses();
+    for (size_t i = c->nanalyses; i-- > 0;) /* reverse: later entries may use earlier ones' */
+        an[i]->free(c->astate[i]);
     free(c->ids.v);
     free(c->recrawls.v);
     free(c->firsts.v);
@@ -335,17 +332,10 @@ pm_status pm_commit_item(pm_commit *c, const pm_citem *it)
             st = pm_buf_append(&c->row, "\n", 1);
         if (st == PM_OK)
             st = pm_outfile_write(c->f_docs, c->row.data, c->row.len, c->cfg.err);
-        if (st == PM_OK)
-            st = pm_counts_add(c->counts, it->year, it->level, it->province, it->cats);
-        if (st == PM_OK && c->adopt)
-            st = pm_adopt_add(c->adopt, it->rej.doc_id, it->date, it->level, it->region,
-                              it->province, it->cats, &it->pnames);
-        for (unsigned k = 0; st == PM_OK && c->adopt && k < it->ncited && k < PM_MAX_CITED; k++)
-            st = pm_adopt_cite(c->adopt, it->region, it->cited[k], it->date);
-        if (st == PM_OK && c->reuse) /* text reuse */
-            st = pm_reuse_add(c->reuse, it->rej.doc_id, it->date, it->level, it->region,
-                              it->province, it->sig, it->nsig, it->rtext, it->rtext_len,
-                              it->rkeys, it->nrkeys);
+        const pm_analysis *const *an = pm_analyses();
+        for (size_t i = 0; st == PM_OK && i < c->nanalyses; i++)
+            if (c->astate[i] && an[i]->add)
+                st = an[i]->add(c->astate[i], it, &c->actx);
     }
     s->docs_seen++;
     s->docs_classified++;
@@ -458,29 +448,10 @@ pm_status pm_commit_finish(pm_commit *c, int complete, int keep_partial)
         st = pm_outfile_sync(c->f_docs, err);
         if (st == PM_OK)
             st = pm_outfile_sync(c->f_rejects, err);
-        pm_outfile *fc = NULL;
-        if (st == PM_OK)
-            st = pm_outfile_open(&fc, c->cfg.outdir, "counts.tsv", err);
-        if (st == PM_OK)
-            st = pm_counts_write(c->counts, fc, err);
-        if (st == PM_OK) {
-            st = pm_outfile_commit(fc, err);
-            fc = NULL;
-        }
-        pm_outfile_abort(fc);
-        if (st == PM_OK && c->reuse) { /* before edges.tsv, which cites its pairs */
-            st = pm_reuse_finish(c->reuse, c->adopt, c->cfg.outdir, err);
-            c->reuse_done = st == PM_OK;
-        }
-        if (st == PM_OK && c->adopt) {
-            st = pm_adopt_write(c->adopt, c->cfg.outdir, err);
-            pm_discover_stats ds;
-            pm_adopt_discover_stats(c->adopt, &ds);
-            c->cfg.sum->discovery.names = ds.names;
-            c->cfg.sum->discovery.names_dropped = ds.names_dropped;
-            c->cfg.sum->discovery.joined = ds.joined;
-            c->cfg.sum->discovery.cascades = ds.cascades;
-        }
+        const pm_analysis *const *an = pm_analyses();
+        for (; st == PM_OK && c->nfinished < c->nanalyses; c->nfinished++)
+            if (c->astate[c->nfinished])
+                st = an[c->nfinished]->finish(c->astate[c->nfinished], &c->actx);
         if (st == PM_OK) {
             st = pm_outfile_commit(c->f_docs, err);
             c->f_docs = NULL;
@@ -496,7 +467,13 @@ pm_status pm_commit_finish(pm_commit *c, int complete, int keep_partial)
 size_t pm_commit_nfiles(const pm_commit *c) { return c->nfiles; }
 const pm_reuse_stats *pm_commit_reuse_stats(const pm_commit *c)
 {
-    return c && c->reuse && c->reuse_done ? pm_reuse_get_stats(c->reuse) : NULL;
+    if (!c)
+        return NULL;
+    const pm_analysis *const *an = pm_analyses();
+    for (size_t i = 0; i < c->nfinished; i++)
+        if (an[i] == &pm_analysis_reuse && c->astate[i])
+            return pm_reuse_get_stats(c->astate[i]);
+    return NULL;
 }
 const char *pm_commit_file_path(const pm_commit *c, size_t i) { return c->files[i].path; }
 uint64_t pm_commit_file_size(const pm_commit *c, size_t i) { return c->files[i].size; }
