@@ -102,8 +102,4 @@ const pm_format *pm_format_sniff(const char *head, size_t n);
  * with a reason in why. */
 pm_status pm_jsonl_map_check(const char *spec, char *why, size_t whylen);
 
-/* Validates UTF-8 strictly (no overlongs, no surrogates, no NUL, <= U+10FFFF).
- * Returns 1 when valid; else 0 and *bad_at = offset of the first bad byte. */
-int pm_utf8_valid(const char *p, size_t n, size_t *bad_at);
-
 #endif

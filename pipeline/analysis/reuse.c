@@ -26,6 +26,7 @@
 #include "policyminer/diffusion.h"
 #include "policyminer/reuse.h"
 #include "policyminer/sinks.h"
+#include "policyminer/utf8.h"
 #include "reuse_internal.h"
 
 #define CM_BITS 20 /* 2 rows x 4 MB: small enough to stay in cache */
@@ -662,18 +663,7 @@ static pm_status put_cps(pm_buf *b, const uint32_t *cp, size_t n)
     char tmp[4 * (EXCERPT_CHARS + PM_REUSE_SHINGLE) + 4];
     size_t o = 0;
     for (size_t i = 0; i < n && i < EXCERPT_CHARS + PM_REUSE_SHINGLE; i++) {
-        uint32_t c = cp[i];
-        if (c < 0x80) {
-            tmp[o++] = (char)c;
-        } else if (c < 0x800) {
-            tmp[o++] = (char)(0xC0 | c >> 6), tmp[o++] = (char)(0x80 | (c & 0x3F));
-        } else if (c < 0x10000) {
-            tmp[o++] = (char)(0xE0 | c >> 12), tmp[o++] = (char)(0x80 | (c >> 6 & 0x3F));
-            tmp[o++] = (char)(0x80 | (c & 0x3F));
-        } else {
-            tmp[o++] = (char)(0xF0 | c >> 18), tmp[o++] = (char)(0x80 | (c >> 12 & 0x3F));
-            tmp[o++] = (char)(0x80 | (c >> 6 & 0x3F)), tmp[o++] = (char)(0x80 | (c & 0x3F));
-        }
+        o += pm_utf8_encode(cp[i], tmp + o);
     }
     return pm_tsv_field(b, tmp, o, 0);
 }

@@ -21,6 +21,7 @@
 #include "policyminer/diffusion.h"
 #include "policyminer/hash.h"
 #include "policyminer/sinks.h"
+#include "policyminer/utf8.h"
 
 typedef struct adoption {
     uint32_t cascade;
@@ -217,11 +218,8 @@ static pm_status offer(pm_adopt *a, uint32_t cascade, uint32_t region, uint32_t 
         x->cascade = cascade;
         x->region = region;
     }
-    if (idlen > 255) { /* kept to 255 bytes, cut on a UTF-8 character boundary */
-        idlen = 255;
-        while (idlen && ((unsigned char)id[idlen] & 0xC0) == 0x80)
-            idlen--;
-    }
+    if (idlen > 255) /* kept to 255 bytes, cut on a UTF-8 character boundary */
+        idlen = pm_utf8_floor(id, idlen, 255);
     pm_status st = pm_buf_append(&a->ids, id, idlen);
     if (st != PM_OK)
         return st;
