@@ -16,85 +16,17 @@
 #include <sys/stat.h>
 
 #include "policyminer/hash.h"
+#include "policyminer/hmap.h"
 #include "policyminer/sinks.h"
 #include "analysis.h"
-
-/* An open-addressing set of non-zero 64-bit hashes. */
-typedef struct hset {
-    uint64_t *v;
-    size_t cap, n;
-} hset;
-
-/* Inserts h (non-zero); 1 if it was present, 0 if added, -1 out of memory. */
-static int hset_insert(hset *s, uint64_t h)
-{
-    if ((s->n + 1) * 2 > s->cap) {
-        size_t ncap = s->cap ? s->cap * 2 : 1u << 16;
-        uint64_t *nv = calloc(ncap, sizeof *nv);
-        if (!nv)
-            return -1;
-        for (size_t i = 0; i < s->cap; i++) {
-            if (!s->v[i])
-                continue;
-            size_t j = (s->v[i] * 0x9E3779B97F4A7C15ull) >> 20 & (ncap - 1);
-            while (nv[j])
-                j = (j + 1) & (ncap - 1);
-            nv[j] = s->v[i];
-        }
-        free(s->v);
-        s->v = nv;
-        s->cap = ncap;
-    }
-    size_t j = (h * 0x9E3779B97F4A7C15ull) >> 20 & (s->cap - 1);
-    while (s->v[j]) {
-        if (s->v[j] == h)
-            return 1;
-        j = (j + 1) & (s->cap - 1);
-    }
-    s->v[j] = h;
-    s->n++;
-    return 0;
-}
 
 /* The first document of each title + body, by content hash, so a later document with the
  * same text under another government's name can point at it (documents.tsv copy_of). */
 typedef struct cfirst {
-    uint64_t key;            /* content hash; 0 = empty slot */
     uint32_t id_off, region; /* id in the commit's id arena; issuer region */
     uint16_t id_len;
     uint8_t level;
 } cfirst;
-
-typedef struct cmap {
-    cfirst *v;
-    size_t cap, n;
-} cmap;
-
-/* The slot of key: its entry, or the empty slot where it goes (-1: out of memory). */
-static cfirst *cmap_slot(cmap *m, uint64_t key)
-{
-    if ((m->n + 1) * 2 > m->cap) {
-        size_t ncap = m->cap ? m->cap * 2 : 1u << 14;
-        cfirst *nv = calloc(ncap, sizeof *nv);
-        if (!nv)
-            return NULL;
-        for (size_t i = 0; i < m->cap; i++) {
-            if (!m->v[i].key)
-                continue;
-            size_t j = (m->v[i].key * 0x9E3779B97F4A7C15ull) >> 20 & (ncap - 1);
-            while (nv[j].key)
-                j = (j + 1) & (ncap - 1);
-            nv[j] = m->v[i];
-        }
-        free(m->v);
-        m->v = nv;
-        m->cap = ncap;
-    }
-    size_t j = (key * 0x9E3779B97F4A7C15ull) >> 20 & (m->cap - 1);
-    while (m->v[j].key && m->v[j].key != key)
-        j = (j + 1) & (m->cap - 1);
-    return &m->v[j];
-}
 
 typedef struct fentry {
     char *path;
@@ -111,8 +43,10 @@ struct pm_commit {
     void *astate[PM_ANALYSES_MAX]; /* per entry of pm_analyses(); NULL = not enabled */
     size_t nanalyses;
     size_t nfinished;        /* entries whose tables were written */
-    hset ids, recrawls;
-    cmap firsts;             /* content hash -> first document with that text */
+    pm_hmap *ids, *recrawls; /* id hashes and re-crawl hashes seen (values unused) */
+    pm_hmap *firsts;         /* content hash -> index in first_v */
+    cfirst *first_v;         /* the first document with each text, in input order */
+    size_t nfirst, first_cap;
     pm_buf first_ids;        /* their doc ids */
     pm_buf row;              /* a documents.tsv row with its copy_of field */
     char path[4096];
@@ -147,8 +81,12 @@ pm_status pm_commit_create(pm_commit **out, const pm_commit_config *cfg)
     pm_buf_init(&c->first_ids, (size_t)UINT32_MAX);
     pm_buf_init(&c->row, (size_t)1 << 30);
     pm_errctx *err = cfg->err;
-    pm_status st = PM_OK;
     const char *dir = cfg->outdir;
+    pm_status st = pm_hmap_create(&c->ids, 0, 0);
+    if (st == PM_OK)
+        st = pm_hmap_create(&c->recrawls, 0, 0);
+    if (st == PM_OK)
+        st = pm_hmap_create(&c->firsts, 0, 0);
     if (cfg->tables) {
         c->actx = (pm_analysis_ctx){&c->cfg, c->d, NULL};
         const pm_analysis *const *an = pm_analyses();
@@ -208,9 +146,10 @@ void pm_commit_free(pm_commit *c)
     const pm_analysis *const *an = pm_analyses();
     for (size_t i = c->nanalyses; i-- > 0;) /* reverse: later entries may use earlier ones' */
         an[i]->free(c->astate[i]);
-    free(c->ids.v);
-    free(c->recrawls.v);
-    free(c->firsts.v);
+    pm_hmap_free(c->ids);
+    pm_hmap_free(c->recrawls);
+    pm_hmap_free(c->firsts);
+    free(c->first_v);
     pm_buf_free(&c->first_ids);
     pm_buf_free(&c->row);
     for (size_t i = 0; i < c->nfiles; i++)
@@ -281,14 +220,17 @@ pm_status pm_commit_item(pm_commit *c, const pm_citem *it)
 
     /* The first document with an id in input order is kept, and the first fetch of a
      * document: a re-crawl repeats title, body, resolved issuer, 文号 and date. */
-    int dup = hset_insert(&c->ids, it->id_hash);
+    int added = 0, dup;
     pm_status why = PM_ERR_DUP_ID;
-    if (dup == 0 && it->recrawl_hash) {
-        dup = hset_insert(&c->recrawls, it->recrawl_hash);
+    if (!pm_hmap_put(c->ids, it->id_hash, &added, &st))
+        return pm_errctx_set(c->cfg.err, st, c->path, "remembering document ids");
+    dup = !added;
+    if (!dup && it->recrawl_hash) {
+        if (!pm_hmap_put(c->recrawls, it->recrawl_hash, &added, &st))
+            return pm_errctx_set(c->cfg.err, st, c->path, "remembering document ids");
+        dup = !added;
         why = PM_ERR_DUP_CONTENT;
     }
-    if (dup < 0)
-        return PM_ERR_NOMEM;
     if (dup) {
         pm_reject r = it->rej;
         r.code = why;
@@ -303,20 +245,27 @@ pm_status pm_commit_item(pm_commit *c, const pm_citem *it)
     const char *copy_of = "";
     size_t copy_len = 0;
     if (it->content_hash) {
-        cfirst *f = cmap_slot(&c->firsts, it->content_hash);
-        if (!f)
-            return PM_ERR_NOMEM;
-        if (!f->key) {
+        int added;
+        uint64_t *slot = pm_hmap_put(c->firsts, it->content_hash, &added, &st);
+        if (!slot)
+            return pm_errctx_set(c->cfg.err, st, c->path, "remembering document texts");
+        if (added) {
             size_t idn = strnlen(it->rej.doc_id, sizeof it->rej.doc_id);
             if (c->first_ids.len + idn > UINT32_MAX || idn > UINT16_MAX)
                 return pm_errctx_set(c->cfg.err, PM_ERR_TOO_BIG, c->path,
                                      "more than 4 GB of document ids");
-            *f = (cfirst){it->content_hash, (uint32_t)c->first_ids.len, it->region,
-                          (uint16_t)idn, (uint8_t)it->level};
-            if ((st = pm_buf_append(&c->first_ids, it->rej.doc_id, idn)) != PM_OK)
-                return st;
-            c->firsts.n++;
-        } else if (f->region != it->region || f->level != it->level) {
+            uint32_t off = (uint32_t)c->first_ids.len;
+            st = pm_array_reserve(&c->first_v, &c->first_cap, c->nfirst + 1, sizeof *c->first_v,
+                                  1u << 14, UINT32_MAX);
+            if (st == PM_OK)
+                st = pm_buf_append(&c->first_ids, it->rej.doc_id, idn);
+            if (st != PM_OK)
+                return st; /* the map then holds an index not yet filled: the run stops */
+            *slot = c->nfirst;
+            c->first_v[c->nfirst++] = (cfirst){off, it->region, (uint16_t)idn, (uint8_t)it->level};
+        } else if (c->first_v[*slot].region != it->region ||
+                   c->first_v[*slot].level != it->level) {
+            const cfirst *f = &c->first_v[*slot];
             copy_of = c->first_ids.data + f->id_off;
             copy_len = f->id_len;
         }
@@ -389,14 +338,10 @@ pm_status pm_commit_file_end(pm_commit *c, const pm_finfo *fi, int record_state)
         s->bytes_in += fi->bytes_in;
         s->bytes_out += fi->bytes_out;
         s->records_skipped += fi->records_skipped;
-        if (c->nfiles == c->files_cap) {
-            size_t ncap = c->files_cap ? c->files_cap * 2 : 256;
-            fentry *nf = realloc(c->files, ncap * sizeof *nf);
-            if (!nf)
-                return PM_ERR_NOMEM;
-            c->files = nf;
-            c->files_cap = ncap;
-        }
+        st = pm_array_reserve(&c->files, &c->files_cap, c->nfiles + 1, sizeof *c->files, 256,
+                              SIZE_MAX / sizeof *c->files);
+        if (st != PM_OK)
+            return st;
         c->files[c->nfiles].path = strdup(c->path);
         if (!c->files[c->nfiles].path)
             return PM_ERR_NOMEM;
