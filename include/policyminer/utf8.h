@@ -98,6 +98,19 @@ static inline size_t pm_utf8_ceil(const char *s, size_t len, size_t i)
     return i;
 }
 
+/* The length of s[0..n) without a partial character at its end: a string cut blindly by
+ * a fixed-size field ends on a character again. Only the last sequence is looked at. */
+static inline size_t pm_utf8_complete(const char *s, size_t n)
+{
+    size_t lead = n;
+    while (lead > 0 && pm_utf8_is_cont((unsigned char)s[lead - 1]))
+        lead--;
+    if (lead > 0 && (unsigned char)s[lead - 1] >= 0xC0 &&
+        n - (lead - 1) < pm_utf8_seqlen((unsigned char)s[lead - 1]))
+        return lead - 1;
+    return n;
+}
+
 /* Characters in s[0..n) (bytes that are not continuation bytes). */
 size_t pm_utf8_count(const char *s, size_t n);
 

@@ -213,15 +213,7 @@ pm_status pm_reuse_add(pm_reuse *r, const char *doc_id, int32_t date, pm_level l
     size_t idl = strnlen(doc_id, 65535);
     /* an id cut by a fixed-size field upstream may end inside a character: drop the
      * partial sequence, so the tables stay valid UTF-8 */
-    size_t lead = idl;
-    while (lead > 0 && ((unsigned char)doc_id[lead - 1] & 0xC0) == 0x80)
-        lead--;
-    if (lead > 0 && (unsigned char)doc_id[lead - 1] >= 0xC0) {
-        unsigned char c = (unsigned char)doc_id[lead - 1];
-        size_t want = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : 2;
-        if (idl - (lead - 1) < want)
-            idl = lead - 1;
-    }
+    idl = pm_utf8_complete(doc_id, idl);
     rdoc *d = &r->d[r->n];
     d->id_off = r->ids.len;
     d->id_len = (uint16_t)idl;

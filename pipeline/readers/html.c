@@ -54,12 +54,8 @@ void pm_reject_set(pm_reject *r, pm_status code, uint64_t off, const char *id, s
     int n = vsnprintf(r->detail, sizeof r->detail, fmt, ap);
     va_end(ap);
     if (n >= (int)sizeof r->detail) { /* cut: drop a partial last character */
-        size_t end = sizeof r->detail - 1, j = end - 1;
-        while (j > 0 && ((unsigned char)r->detail[j] & 0xC0) == 0x80)
-            j--;
-        unsigned char lead = (unsigned char)r->detail[j];
-        if (j + pm_utf8_seqlen(lead) > end)
-            r->detail[j] = '\0';
+        size_t end = sizeof r->detail - 1;
+        r->detail[pm_utf8_complete(r->detail, end)] = '\0';
     }
 }
 

@@ -153,6 +153,12 @@ static void test_boundaries(void **state)
     assert_int_equal(pm_utf8_ceil(s, n, 2), 4);
     assert_int_equal(pm_utf8_ceil(s, n, 4), 4);
     assert_int_equal(pm_utf8_ceil(s, 3, 2), 3);
+    assert_int_equal(pm_utf8_complete(s, n), n);
+    assert_int_equal(pm_utf8_complete(s, 3), 1); /* "a" + 2 of 政's 3 bytes */
+    assert_int_equal(pm_utf8_complete(s, 2), 1);
+    assert_int_equal(pm_utf8_complete(s, 4), 4);
+    assert_int_equal(pm_utf8_complete("\x94\x94", 2), 2); /* no lead: nothing to judge */
+    assert_int_equal(pm_utf8_complete("", 0), 0);
     assert_int_equal(pm_utf8_seqlen('a'), 1);
     assert_int_equal(pm_utf8_seqlen(0x94), 1); /* continuation: steps one */
     assert_int_equal(pm_utf8_seqlen(0xC3), 2);
