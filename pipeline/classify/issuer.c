@@ -634,17 +634,19 @@ static size_t fold_copy(const char *s, size_t n, char *buf, size_t cap)
 {
     size_t m = pm_utf8_floor(s, n, n < cap ? n : cap);
     int changed = 0;
-    for (size_t i = 0; i < m; i++) {
+    for (size_t i = 0; i < m;) {
         uint32_t cp, f;
         char e[4];
+        int l = pm_utf8_next(s + i, m - i, &cp);
         /* the fold maps CJK to CJK: a 3-byte character stays 3 bytes, so offsets hold */
-        if (pm_utf8_next(s + i, m - i, &cp) == 3 && (f = fold_cp(cp)) != cp &&
-            pm_utf8_encode(f, e) == 3) {
+        if (l == 3 && (f = fold_cp(cp)) != cp && pm_utf8_encode(f, e) == 3) {
             memcpy(buf + i, e, 3);
             changed = 1;
-            i += 2;
-        } else
-            buf[i] = s[i];
+        } else {
+            l = l ? l : 1;
+            memcpy(buf + i, s + i, (size_t)l);
+        }
+        i += (size_t)l;
     }
     return changed ? m : 0;
 }

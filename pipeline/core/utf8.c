@@ -10,7 +10,7 @@
 /* Length (2..4) of the valid multi-byte sequence at p (n bytes left), else 0. The ranges
  * for the second byte are RFC 3629's table: they exclude overlongs (E0 80..9F, F0
  * 80..8F), surrogates (ED A0..BF) and values above U+10FFFF (F4 90..BF). */
-static size_t seq_ok(const unsigned char *p, size_t n)
+static inline size_t seq_ok(const unsigned char *p, size_t n)
 {
     unsigned c = p[0], lo = 0x80, hi = 0xBF;
     size_t len;
@@ -58,8 +58,16 @@ int pm_utf8_next_slow_(const unsigned char *p, size_t n, uint32_t *cp)
 
 size_t pm_utf8_count(const char *s, size_t n)
 {
-    size_t k = 0;
-    for (size_t i = 0; i < n; i++)
+    size_t k = 0, i = 0;
+    /* 8 bytes a step: a continuation byte has bit 7 set and bit 6 clear; the flags, moved
+     * to bit 0 of each byte, are summed by one multiply into the top byte */
+    for (; i + 8 <= n; i += 8) {
+        uint64_t w;
+        memcpy(&w, s + i, 8);
+        uint64_t cont = (w & ~(w << 1) & 0x8080808080808080ull) >> 7;
+        k += 8 - (size_t)((cont * 0x0101010101010101ull) >> 56);
+    }
+    for (; i < n; i++)
         k += !pm_utf8_is_cont((unsigned char)s[i]);
     return k;
 }
@@ -83,6 +91,13 @@ int pm_utf8_valid(const char *s, size_t n, size_t *bad_at)
             if (p[i] == 0)
                 break;
             i++;
+            continue;
+        }
+        /* the 3-byte form outside E0 and ED (no overlong, no surrogate to rule out):
+         * most characters of a Chinese text */
+        if (p[i] > 0xE0 && p[i] <= 0xEF && p[i] != 0xED && i + 3 <= n &&
+            pm_utf8_is_cont(p[i + 1]) && pm_utf8_is_cont(p[i + 2])) {
+            i += 3;
             continue;
         }
         size_t len = seq_ok(p + i, n - i);

@@ -139,6 +139,25 @@ static void test_valid_buffers(void **state)
     assert_int_equal(pm_utf8_count(t, strlen(t)), strlen(t) - 2 * 2 - 6 - 3);
 }
 
+/* The 8-bytes-a-step count agrees with counting byte by byte, at every length and offset. */
+static void test_count_matches_bytewise(void **state)
+{
+    (void)state;
+    unsigned char b[200];
+    uint32_t x = 12345;
+    for (size_t i = 0; i < sizeof b; i++) {
+        x = x * 1103515245u + 12345u;
+        b[i] = (unsigned char)(x >> 16);
+    }
+    for (size_t off = 0; off < 9; off++)
+        for (size_t n = 0; off + n <= sizeof b; n += 7) {
+            size_t k = 0;
+            for (size_t i = 0; i < n; i++)
+                k += (b[off + i] & 0xC0) != 0x80;
+            assert_int_equal(pm_utf8_count((const char *)b + off, n), k);
+        }
+}
+
 static void test_boundaries(void **state)
 {
     (void)state;
@@ -174,6 +193,7 @@ int main(void)
         cmocka_unit_test(test_encode),
         cmocka_unit_test(test_decoder_agrees_with_validator),
         cmocka_unit_test(test_valid_buffers),
+        cmocka_unit_test(test_count_matches_bytewise),
         cmocka_unit_test(test_boundaries),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
