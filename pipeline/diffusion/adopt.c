@@ -197,14 +197,10 @@ static pm_status name_cascade(pm_adopt *a, const char *name, size_t len, uint32_
     if (st != PM_OK || idx == UINT32_MAX)
         return st;
     if (idx >= before) { /* a new name: does a named experiment cover it? */
-        if (idx >= a->name_exp_cap) {
-            size_t nc = a->name_exp_cap ? a->name_exp_cap * 2 : 1024;
-            int32_t *ne = realloc(a->name_exp, nc * sizeof *ne);
-            if (!ne)
-                return PM_ERR_NOMEM;
-            a->name_exp = ne;
-            a->name_exp_cap = nc;
-        }
+        st = pm_array_reserve(&a->name_exp, &a->name_exp_cap, (size_t)idx + 1,
+                              sizeof *a->name_exp, 1024, UINT32_MAX);
+        if (st != PM_OK)
+            return st;
         a->name_exp[idx] = -1;
         for (size_t e = 0; e < a->n_exp; e++) {
             const char *lab = pm_dictset_cat_label(a->d, a->exp_dim, e, "zh");

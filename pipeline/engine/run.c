@@ -475,14 +475,10 @@ static pm_status add_item(engine *e, const item *proto, const pm_raw *raw, const
             return st;
         b = current(e);
     }
-    if (b->n == b->cap) {
-        size_t ncap = b->cap ? b->cap * 2 : 64;
-        item *ni = realloc(b->items, ncap * sizeof *ni);
-        if (!ni)
-            return PM_ERR_NOMEM;
-        b->items = ni;
-        b->cap = ncap;
-    }
+    pm_status gst = pm_array_reserve(&b->items, &b->cap, b->n + 1, sizeof *b->items, 64,
+                                     SIZE_MAX / sizeof *b->items);
+    if (gst != PM_OK)
+        return gst;
     item *it = &b->items[b->n];
     memset(it, 0, offsetof(item, cats));
     *it = *proto;
