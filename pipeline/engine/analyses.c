@@ -27,7 +27,7 @@ const pm_analysis *const *pm_analyses(void) { return ANALYSES; }
 static pm_status counts_create(void **state, pm_analysis_ctx *ctx)
 {
     pm_counts *c = NULL;
-    pm_status st = pm_counts_create(&c, ctx->d);
+    pm_status st = pm_counts_create(&c, ctx->d, ctx->cfg->country);
     *state = c;
     return st;
 }
@@ -68,13 +68,8 @@ static pm_status adopt_create(void **state, pm_analysis_ctx *ctx)
     *state = NULL;
     if (cfg->no_diffusion)
         return PM_OK;
-    pm_adopt *a = NULL;
-    pm_status st = pm_adopt_create(&a, ctx->d, pm_classifier_gazetteer(cfg->cls), cfg->diffusion);
-    if (st == PM_OK) {
-        char adj[4096];
-        snprintf(adj, sizeof adj, "%s/province_adjacency.tsv", cfg->dict_dir);
-        st = pm_adopt_load_adjacency(a, adj, cfg->err);
-    }
+    pm_adopt *a = NULL; /* the pack's regions and adjacency come with cfg->country */
+    pm_status st = pm_adopt_create(&a, ctx->d, cfg->country, cfg->diffusion);
     if (st != PM_OK) {
         pm_adopt_free(a);
         return st;
@@ -115,6 +110,8 @@ static pm_status reuse_create(void **state, pm_analysis_ctx *ctx)
     pm_status st = PM_OK;
     if (cfg->reuse && cfg->reuse->enabled)
         st = pm_reuse_create(&r, cfg->reuse, cfg->outdir, cfg->err);
+    if (st == PM_OK && r)
+        pm_reuse_set_country(r, cfg->country);
     *state = r;
     return st;
 }

@@ -289,7 +289,7 @@ pm_status pm_commit_item(pm_commit *c, const pm_citem *it)
     s->docs_seen++;
     s->docs_classified++;
     s->invalid_date_fields += (uint64_t)(it->date_invalid != 0);
-    s->by_level[it->level < 8 ? it->level : 0]++;
+    s->by_level[it->level < 9 ? it->level : 0]++;
     s->discovery.candidates += it->pnames.n; /* issue 14: what discovery saw and cut */
     s->discovery.cut_per_doc += it->pnames.cut;
     s->discovery.docs_with_candidates += it->pnames.n > 0;

@@ -156,7 +156,7 @@ static pm_status scan(rp_page *p, corpus *c, pm_errctx *err)
     long cl = pm_tab_col(t, "level"), cg = pm_tab_col(t, "instrument_groups"),
          ci = pm_tab_col(t, "instruments"), ctg = pm_tab_col(t, "targeting");
     while (!(st = pm_tab_next(t, &got, err)) && got) {
-        int L = rp_level_index(pm_tab_get(t, cl));
+        int L = rp_level_index(p, pm_tab_get(t, cl));
         int y = atoi(pm_tab_get(t, cy));
         int yi = (y >= c->ymin && y <= c->ymax && y > 0) ? y - c->ymin : -1;
         docstate d = {c, p, 0, 0, 0, 0, 0};
@@ -233,7 +233,7 @@ static void section1(rp_page *p, const corpus *c, char (*yl)[8], const char **yx
     for (int L = 0; L < RP_NLEVELS; L++) {
         for (size_t i = 0; i < ny; i++)
             v[L][i] = c->docs[i][L];
-        s[L] = (rp_series){rp_level_zh[L], rp_level_color[L], v[L]};
+        s[L] = (rp_series){p->lv_label[L], rp_level_color[L], v[L]};
     }
     (void)yl;
     rp_fig_open(p, "fig-docs-year", "Documents per year by issuer level (stacked)");
@@ -287,7 +287,7 @@ static void section2(rp_page *p, const corpus *c, const char **yx, size_t ny)
     for (int L = 0; L < RP_NLEVELS - 1; L++) {
         for (size_t g = 0; g < c->ng; g++)
             v[L][g] = c->lvl[L] > 0 ? c->g_lvl[g][L] / c->lvl[L] : NAN;
-        s[L] = (rp_series){rp_level_zh[L], rp_level_color[L], v[L]};
+        s[L] = (rp_series){p->lv_label[L], rp_level_color[L], v[L]};
     }
     for (size_t g = 0; g < c->ng; g++) {
         group_label(p, c->gkey[g], lab[g], sizeof lab[g]);
@@ -375,8 +375,8 @@ static void section3(rp_page *p, const corpus *c)
     rp_fig_close(p, NULL);
     for (int L = 0; L < RP_NLEVELS - 1; L++) {
         char id[32], cap[96];
-        snprintf(id, sizeof id, "fig-configurator-%s", rp_level_key[L]);
-        snprintf(cap, sizeof cap, "The same, %s governments", rp_level_zh[L]);
+        snprintf(id, sizeof id, "fig-configurator-%s", p->lv_key[L]);
+        snprintf(cap, sizeof cap, "The same, %s governments", p->lv_label[L]);
         rp_fig_open(p, id, cap);
         heat_table(p, c, L);
         rp_fig_close(p, NULL);
@@ -415,7 +415,7 @@ static void section4(rp_page *p, const corpus *c, const char **yx, size_t ny)
     for (int L = 0; L < RP_NLEVELS - 1; L++) {
         for (size_t k = 0; k <= c->nc; k++)
             v[L][k] = c->sup_lvl[L] > 0 ? c->c_lvl[k][L] / c->sup_lvl[L] : NAN;
-        s[L] = (rp_series){rp_level_zh[L], rp_level_color[L], v[L]};
+        s[L] = (rp_series){p->lv_label[L], rp_level_color[L], v[L]};
     }
     rp_fig_open(p, "fig-conditions-level", "Share of support documents with each condition, by issuer level");
     rp_svg_hbars(h, cats, c->nc + 1, s, RP_NLEVELS - 1, 1, "share of the level's support documents (%)");
