@@ -862,6 +862,9 @@ pm_status pm_run(const pm_run_options *o, pm_run_summary *sum, pm_errctx *err)
         return st;
     }
     e->dicts = pm_classifier_dicts(e->cls);
+    for (unsigned l = 0; l <= pm_country_level_count(e->country) && l < 9; l++)
+        snprintf(sum->level_key[l], sizeof sum->level_key[l], "%s",
+                 pm_country_record_level_key(e->country, l));
     pm_fingerprint(e->cls, e->country, &e->lim, &o->dict, &o->reuse, e->fingerprint, sizeof e->fingerprint);
 
     st = pm_inputs_create(&e->inputs, o->inputs, o->n_inputs);
