@@ -82,6 +82,7 @@ typedef struct pm_run_summary {
     uint64_t bytes_in, bytes_out;
     uint64_t by_level[9];        /* classified documents per record level (country.h):
                                   * 0 unknown, 1 + the pack's level, at most 8 levels */
+    char level_key[9][32];       /* their names ("unknown", then the pack's); "" past them */
     uint64_t fiscal_docs;        /* documents with a fiscal_financial instrument */
     uint64_t instrument_docs;    /* documents with any instrument */
     uint64_t rejects_by_reason[PM_STATUS_LAST];

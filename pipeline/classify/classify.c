@@ -16,6 +16,7 @@
 #include "policyminer/classify.h"
 #include "policyminer/country.h"
 #include "policyminer/textparse.h"
+#include "policyminer/utf8.h"
 
 struct pm_classifier {
     pm_dictset *dicts;
@@ -198,10 +199,7 @@ void pm_classify_scratch_free(pm_classify_scratch *s)
 
 static uint32_t count_code_points(const char *p, size_t n)
 {
-    uint32_t k = 0;
-    for (size_t i = 0; i < n; i++)
-        k += ((unsigned char)p[i] & 0xC0) != 0x80;
-    return k;
+    return (uint32_t)pm_utf8_count(p, n);
 }
 
 pm_status pm_classify(const pm_classifier *c, pm_classify_scratch *s, const pm_doc *doc,

@@ -162,6 +162,9 @@ pm_status pm_merge(const pm_merge_options *o, pm_run_summary *sum, pm_errctx *er
     pm_part_header m;
     if (st == PM_OK) {
         ro.reuse = o->reuse;
+        for (unsigned l = 0; l <= pm_country_level_count(country) && l < 9; l++)
+            snprintf(sum->level_key[l], sizeof sum->level_key[l], "%s",
+                     pm_country_record_level_key(country, l));
         pm_fingerprint(cls, country, &ro.limits, &ro.dict, &o->reuse, fp, sizeof fp);
         st = check_parts(ps, o->n_parts, o->partial, fp, &m, err);
     }

@@ -477,14 +477,10 @@ static pm_status add_item(engine *e, const item *proto, const pm_raw *raw, const
             return st;
         b = current(e);
     }
-    if (b->n == b->cap) {
-        size_t ncap = b->cap ? b->cap * 2 : 64;
-        item *ni = realloc(b->items, ncap * sizeof *ni);
-        if (!ni)
-            return PM_ERR_NOMEM;
-        b->items = ni;
-        b->cap = ncap;
-    }
+    pm_status gst = pm_array_reserve(&b->items, &b->cap, b->n + 1, sizeof *b->items, 64,
+                                     SIZE_MAX / sizeof *b->items);
+    if (gst != PM_OK)
+        return gst;
     item *it = &b->items[b->n];
     memset(it, 0, offsetof(item, cats));
     *it = *proto;
@@ -870,6 +866,9 @@ pm_status pm_run(const pm_run_options *o, pm_run_summary *sum, pm_errctx *err)
         return st;
     }
     e->dicts = pm_classifier_dicts(e->cls);
+    for (unsigned l = 0; l <= pm_country_level_count(e->country) && l < 9; l++)
+        snprintf(sum->level_key[l], sizeof sum->level_key[l], "%s",
+                 pm_country_record_level_key(e->country, l));
     pm_fingerprint(e->cls, e->country, &e->lim, &o->dict, &o->reuse, e->fingerprint, sizeof e->fingerprint);
 
     st = pm_inputs_create(&e->inputs, o->inputs, o->n_inputs);

@@ -224,10 +224,12 @@ static void section1(rp_page *p, const corpus *c, char (*yl)[8], const char **yx
     rp_pct(a, sizeof a, c->lvl[0], tot);
     rp_pct(b, sizeof b, local, tot);
     rp_pct(d, sizeof d, c->lvl[2], local);
+    /* levels by the pack's keys: slot 0 the national level, 1-3 local, 2 the second local
+     * level (China's prefectures, Kazakhstan's districts) */
     rp_printf(h, "<section id=\"s1\"><h2>1. Corpus overview 语料概览</h2>\n<p class=\"lead\">"
-                 "%.0f documents. Central government issued <b>%s</b>, local governments "
-                 "<b>%s</b>; prefecture-level governments issued <b>%s</b> of the local "
-                 "documents.</p>\n", tot, a, b, d);
+                 "%.0f documents. The %s level issued <b>%s</b>, the local levels "
+                 "<b>%s</b>; the %s level issued <b>%s</b> of the local "
+                 "documents.</p>\n", tot, p->lv_key[0], a, b, p->lv_key[2], d);
     double v[RP_NLEVELS][RP_MAXY];
     rp_series s[RP_NLEVELS];
     for (int L = 0; L < RP_NLEVELS; L++) {
@@ -249,11 +251,16 @@ static void section1(rp_page *p, const corpus *c, char (*yl)[8], const char **yx
         sh[0][i] = t > 0 ? l / t : NAN;
         sh[1][i] = l > 0 ? c->docs[i][2] / l : NAN;
     }
+    char n2[128], cap[160], lnote[256];
+    snprintf(n2, sizeof n2, "%s share of local documents", p->lv_key[2]);
+    snprintf(cap, sizeof cap, "Local share, and %s share of local documents, per year", p->lv_key[2]);
+    snprintf(lnote, sizeof lnote, "Local = %s + %s + %s. Years without documents are gaps.",
+             p->lv_key[1], p->lv_key[2], p->lv_key[3]);
     rp_series s2[2] = {{"local share of all documents", rp_palette[1], sh[0]},
-                       {"prefecture share of local documents", rp_palette[2], sh[1]}};
-    rp_fig_open(p, "fig-local-share", "Local share, and prefecture share of local documents, per year");
+                       {n2, rp_palette[2], sh[1]}};
+    rp_fig_open(p, "fig-local-share", cap);
     rp_svg_lines(h, yx, ny, s2, 2, "year of the document", "share of documents (%)");
-    rp_fig_close(p, "Local = provincial + prefecture + county. Years without documents are gaps.");
+    rp_fig_close(p, lnote);
     pm_buf_append_str(h, "</section>\n");
 }
 
