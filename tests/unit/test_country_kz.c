@@ -539,6 +539,38 @@ static void test_eval_fresh(void **state)
     eval_set("set2", "tests/eval/kz/heldout2.tsv");
 }
 
+/* which pack a dictionary directory names (--country, -d DIR, the flat layout) */
+static void test_open_dir(void **state)
+{
+    (void)state;
+    pm_errctx err;
+    pm_country *c = NULL;
+    assert_int_equal(pm_country_open_dir(&c, NULL, "dictionaries/kz", &err), PM_OK);
+    assert_string_equal(pm_country_name(c), "kz"); /* -d dictionaries/kz: the dir is the pack */
+    pm_country_free(c);
+    assert_int_equal(pm_country_open_dir(&c, "kz", "dictionaries", &err), PM_OK);
+    assert_string_equal(pm_country_name(c), "kz");
+    assert_int_equal(pm_country_open_dir(&c, "xx", "dictionaries", &err), PM_ERR_ARG);
+    assert_null(c);
+    char b[2200];
+    assert_string_equal(pm_country_dict_dir("dictionaries", "kz", b, sizeof b), "dictionaries/kz");
+    assert_string_equal(pm_country_dict_dir("dictionaries", NULL, b, sizeof b), "dictionaries/cn");
+    assert_string_equal(pm_country_dict_dir("dictionaries/kz", "kz", b, sizeof b),
+                        "dictionaries/kz");
+    /* a flat directory of older versions (China's files at the top) is refused, clearly */
+    char tmp[] = "/tmp/pm-flat-XXXXXX";
+    assert_non_null(mkdtemp(tmp));
+    char p[256];
+    snprintf(p, sizeof p, "%s/gazetteer.tsv", tmp);
+    FILE *f = fopen(p, "w");
+    assert_non_null(f);
+    fclose(f);
+    assert_int_equal(pm_country_open_dir(&c, NULL, tmp, &err), PM_ERR_OPEN);
+    assert_non_null(strstr(err.detail, "flat layout"));
+    unlink(p);
+    rmdir(tmp);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -547,6 +579,7 @@ int main(void)
         cmocka_unit_test(test_requisites), cmocka_unit_test(test_garbage), cmocka_unit_test(test_bad_pack),
         cmocka_unit_test(test_sample_corpus), cmocka_unit_test(test_eval),
         cmocka_unit_test(test_eval_heldout), cmocka_unit_test(test_eval_fresh),
+        cmocka_unit_test(test_open_dir),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
