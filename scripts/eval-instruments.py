@@ -11,8 +11,8 @@ article number only, so the regulation's title cannot vote), classified with
 `policyminer run -j1`, and the instrument_groups column is compared with the labels.
 Prints per-group precision / recall / F1, macro-F1 over the five groups and fiscal F1 for
 the dev and held-out halves (the first 820 split by a hash of the id), and within dev for the
-first batch (dev1) and the second development batch (dev2, stratum dev2-*: regulations that
-give no held-out article). --baseline also scores a naive
+first batch (dev1) and each later development batch (dev2, dev3: strata dev2-*, dev3-*, from
+regulations that give no held-out article; each was scored before any fix drawn from it). --baseline also scores a naive
 22-regex keyword classifier for scale. With --min-macro / --min-fiscal it exits 1 when the
 held-out figures are below them. Without SHARED it says so and exits 0 (skip).
 --errors dev lists the dev disagreements (to fix from); never held-out.
@@ -91,18 +91,22 @@ def scores(rows, pred):
     return out, macro
 
 
+def batch_of(r):
+    """dev1 (the first 820's dev half), dev2, dev3 ... (later development batches), heldout."""
+    if r["split"] != "dev":
+        return r["split"]
+    return r["stratum"].split("-")[0] if r["stratum"].startswith("dev") else "dev1"
+
+
 def report(name, rows, pred):
     res = {}
-    parts = ["dev", "heldout"]
-    if any(r["stratum"].startswith("dev2") for r in rows):
-        parts[1:1] = ["dev1", "dev2"]
+    batches = sorted(set(batch_of(r) for r in rows if r["split"] == "dev"))
+    parts = ["dev"] + (batches if len(batches) > 1 else []) + ["heldout"]
     for part in parts:
-        if part == "dev1":
-            sub = [r for r in rows if r["split"] == "dev" and not r["stratum"].startswith("dev2")]
-        elif part == "dev2":
-            sub = [r for r in rows if r["stratum"].startswith("dev2")]
-        else:
+        if part in ("dev", "heldout"):
             sub = [r for r in rows if r["split"] == part]
+        else:
+            sub = [r for r in rows if batch_of(r) == part]
         s, macro = scores(sub, pred)
         res[part] = (s, macro)
         print("%s, %s (%d articles): macro-F1 %.3f, fiscal F1 %.3f"

@@ -157,6 +157,29 @@ def sample_dev2(root, heldout_titles, exclude):
     return pool
 
 
+# Stratum 4 (dev3, development only): more articles of the measure-dense titles among the
+# dev2 regulations (promotion, support, investment-protection and market-building
+# regulations), those not drawn yet, up to 6 more per title.
+DENSE = re.compile("促进|发展|扶持|鼓励|推进|优惠|政策|农业保险|补偿|合作社|人力资源市场|口岸服务|"
+                   "台湾同胞投资|技术市场|政府投资|粮食安全|会展|数据条例|设施共享")
+
+
+def sample_dev3(root, heldout_titles, exclude):
+    picked = {}
+    for st, i in sample_dev2(root, heldout_titles, exclude):
+        picked.setdefault(i.partition("#")[0], set()).add(i)
+    pool = []
+    for rel in sorted(picked):
+        if not DENSE.search(title_of(rel)):
+            continue
+        arts = [a for a, t in articles(os.path.join(root, rel))
+                if t and rel + "#" + a not in exclude and rel + "#" + a not in picked[rel]]
+        arts.sort(key=lambda a: key("dev3:" + rel + "#" + a))
+        pool.extend(("dev3-dense", rel + "#" + a) for a in arts[:6])
+    pool.sort(key=lambda p: key("dev3:" + p[1]))
+    return pool
+
+
 def labelled(path):
     """(heldout titles, all labelled ids) of articles.tsv."""
     ho, ids = set(), set()
@@ -196,6 +219,13 @@ if __name__ == "__main__":
         with open(os.path.join(os.path.dirname(os.path.abspath(__file__)), "articles.tsv"), encoding="utf-8") as f:
             dev2 = set(l.split("\t")[0] + "#" + l.split("\t")[1] for l in f if "\tdev2-" in l)
         for st, i in sample_dev2(root, ho, ids - dev2):
+            print(st + "\t" + i)
+    elif sys.argv[1] == "sample-dev3":
+        tsv = os.path.join(os.path.dirname(os.path.abspath(__file__)), "articles.tsv")
+        ho, ids = labelled(tsv)
+        with open(tsv, encoding="utf-8") as f:
+            later = set(l.split("\t")[0] + "#" + l.split("\t")[1] for l in f if "\tdev2-" in l or "\tdev3-" in l)
+        for st, i in sample_dev3(root, ho, ids - later):
             print(st + "\t" + i)
     elif sys.argv[1] == "show":
         for i in sys.argv[2:]:
