@@ -148,17 +148,13 @@ pm_status pm_commit_create(pm_commit **out, const pm_commit_config *cfg)
     pm_status st = PM_OK;
     const char *dir = cfg->outdir;
     if (cfg->tables) {
-        st = pm_counts_create(&c->counts, c->d);
-        if (st == PM_OK && !cfg->no_diffusion)
-            st = pm_adopt_create(&c->adopt, c->d, pm_classifier_gazetteer(cfg->cls),
-                                 cfg->diffusion);
-        if (st == PM_OK && c->adopt) {
-            char adj[4096];
-            snprintf(adj, sizeof adj, "%s/province_adjacency.tsv", cfg->dict_dir);
-            st = pm_adopt_load_adjacency(c->adopt, adj, err);
-        }
+        st = pm_counts_create(&c->counts, c->d, cfg->country);
+        if (st == PM_OK && !cfg->no_diffusion) /* adjacency comes with the pack */
+            st = pm_adopt_create(&c->adopt, c->d, cfg->country, cfg->diffusion);
         if (st == PM_OK && cfg->reuse && cfg->reuse->enabled)
             st = pm_reuse_create(&c->reuse, cfg->reuse, dir, err);
+        if (st == PM_OK && c->reuse)
+            pm_reuse_set_country(c->reuse, cfg->country);
         if (st == PM_OK)
             st = pm_outfile_open(&c->f_docs, dir, "documents.tsv", err);
         if (st == PM_OK)
@@ -350,7 +346,7 @@ pm_status pm_commit_item(pm_commit *c, const pm_citem *it)
     s->docs_seen++;
     s->docs_classified++;
     s->invalid_date_fields += (uint64_t)(it->date_invalid != 0);
-    s->by_level[it->level < 8 ? it->level : 0]++;
+    s->by_level[it->level < 9 ? it->level : 0]++;
     s->discovery.candidates += it->pnames.n; /* issue 14: what discovery saw and cut */
     s->discovery.cut_per_doc += it->pnames.cut;
     s->discovery.docs_with_candidates += it->pnames.n > 0;

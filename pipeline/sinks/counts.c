@@ -2,7 +2,9 @@
  *
  * Counts documents per (year, level, province, dimension, category) in an open-addressing
  * hash map of packed 64-bit keys. The packing order is the output sort order, so writing
- * is one sort of the keys. Dimensions: "level" (category = the level), every dictionary
+ * is one sort of the keys. The province is the country pack's region index of the
+ * record's province (its canonical record, country.h), so provinces sort in the pack's
+ * order and print at its code width; levels are record levels named by the pack. Dimensions: "level" (category = the level), every dictionary
  * dimension in table order, and after "instrument" the pseudo-dimension
  * "instrument_group" (its groups, plus "any" = documents with at least one instrument).
  * Merging is addition, so it is associative and commutative (threads, shards, refresh).
@@ -11,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "policyminer/country.h"
 #include "policyminer/sinks.h"
 
 #define SLOT_MAX 64
@@ -22,6 +25,7 @@ typedef struct slot_info {
 
 struct pm_counts {
     const pm_dictset *d;
+    const pm_country *country;
     uint64_t *keys; /* key + 1; 0 = empty */
     uint64_t *vals;
     size_t cap, n;
@@ -31,12 +35,17 @@ struct pm_counts {
     size_t group_slot; /* (size_t)-1 if no instrument dimension */
 };
 
-static uint64_t pack(int year, unsigned level, unsigned prov, size_t slot, size_t cat)
+/* year 12 bits | record level 4 | province region index + 1 (0 = none) 20 | slot 12 |
+ * category 16: a pack has at most PM_COUNTRY_MAX_LEVELS levels and fewer than 2^20
+ * regions (pack.c caps them) */
+#define PROV_BITS 20
+static uint64_t pack(int year, unsigned level, uint32_t prov, size_t slot, size_t cat)
 {
     if (year < 0 || year > 4095)
         year = 0;
-    return ((uint64_t)year << 40) | ((uint64_t)level << 36) | ((uint64_t)prov << 28) |
-           ((uint64_t)slot << 16) | (uint64_t)cat;
+    return ((uint64_t)year << 52) | ((uint64_t)(level & 15u) << 48) |
+           ((uint64_t)(prov & ((1u << PROV_BITS) - 1)) << 28) | ((uint64_t)slot << 16) |
+           (uint64_t)cat;
 }
 
 static uint64_t mix(uint64_t k)
@@ -47,13 +56,18 @@ static uint64_t mix(uint64_t k)
     return k;
 }
 
-pm_status pm_counts_create(pm_counts **out, const pm_dictset *d)
+pm_status pm_counts_create(pm_counts **out, const pm_dictset *d, const pm_country *country)
 {
     *out = NULL;
     pm_counts *c = calloc(1, sizeof *c);
     if (!c)
         return PM_ERR_NOMEM;
     c->d = d;
+    c->country = country;
+    if (pm_country_region_count(country) >= (1u << PROV_BITS) - 1) {
+        free(c);
+        return PM_ERR_TOO_BIG;
+    }
     c->cap = 1024;
     c->keys = calloc(c->cap, sizeof *c->keys);
     c->vals = calloc(c->cap, sizeof *c->vals);
@@ -135,7 +149,9 @@ static pm_status bump(pm_counts *c, uint64_t key, uint64_t by)
 pm_status pm_counts_add(pm_counts *c, int year, pm_level level, uint32_t province_code,
                         const pm_catset *cats)
 {
-    unsigned prov = province_code / 10000u;
+    /* the province exists from record level 2 down (country.h) */
+    uint32_t pi = pm_country_record_province_code(c->country, level, province_code);
+    uint32_t prov = pi == PM_REGION_NONE ? 0 : pi + 1;
     pm_status st = bump(c, pack(year, level, prov, 0, level), 1);
     for (size_t s = 1; st == PM_OK && s < c->nslots; s++) {
         const slot_info *si = &c->slots[s];
@@ -212,14 +228,15 @@ pm_status pm_counts_write(const pm_counts *c, pm_outfile *f, pm_errctx *err)
     pm_status st = pm_buf_append_str(&b, "year\tlevel\tprovince_code\tdimension\tcategory\tn_docs\n");
     for (size_t i = 0; st == PM_OK && i < m; i++) {
         uint64_t k = pairs[2 * i];
-        int year = (int)(k >> 40);
-        unsigned level = (unsigned)(k >> 36) & 7u, prov = (unsigned)(k >> 28) & 0xffu;
+        int year = (int)(k >> 52);
+        unsigned level = (unsigned)(k >> 48) & 15u;
+        uint32_t prov = (uint32_t)(k >> 28) & ((1u << PROV_BITS) - 1);
         size_t slot = (size_t)(k >> 16) & 0xfffu, cat = (size_t)(k & 0xffffu);
         const slot_info *si = &c->slots[slot];
         const char *dim, *catkey;
         if (si->kind == 0) {
             dim = "level";
-            catkey = pm_level_key((pm_level)cat);
+            catkey = pm_country_record_level_key(c->country, (unsigned)cat);
         } else if (si->kind == 1) {
             dim = pm_dictset_dim_name(c->d, si->dim);
             catkey = pm_dictset_cat_key(c->d, si->dim, cat);
@@ -231,9 +248,10 @@ pm_status pm_counts_write(const pm_counts *c, pm_outfile *f, pm_errctx *err)
         if (year)
             st = pm_buf_printf(&b, "%d", year);
         if (st == PM_OK)
-            st = pm_buf_printf(&b, "\t%s\t", pm_level_key((pm_level)level));
+            st = pm_buf_printf(&b, "\t%s\t", pm_country_record_level_key(c->country, level));
+        char pb[PM_COUNTRY_CODE_BUF];
         if (st == PM_OK && prov)
-            st = pm_buf_printf(&b, "%02u0000", prov);
+            st = pm_buf_append_str(&b, pm_country_format_region(c->country, prov - 1, pb, sizeof pb));
         if (st == PM_OK)
             st = pm_buf_printf(&b, "\t%s\t%s\t%llu\n", dim, catkey,
                                (unsigned long long)pairs[2 * i + 1]);
