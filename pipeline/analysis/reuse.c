@@ -27,6 +27,7 @@
 #include "policyminer/diffusion.h"
 #include "policyminer/reuse.h"
 #include "policyminer/sinks.h"
+#include "policyminer/utf8.h"
 #include "policyminer/ymd.h"
 #include "reuse_internal.h"
 
@@ -215,15 +216,7 @@ pm_status pm_reuse_add(pm_reuse *r, const char *doc_id, int32_t date, pm_level l
     size_t idl = strnlen(doc_id, 65535);
     /* an id cut by a fixed-size field upstream may end inside a character: drop the
      * partial sequence, so the tables stay valid UTF-8 */
-    size_t lead = idl;
-    while (lead > 0 && ((unsigned char)doc_id[lead - 1] & 0xC0) == 0x80)
-        lead--;
-    if (lead > 0 && (unsigned char)doc_id[lead - 1] >= 0xC0) {
-        unsigned char c = (unsigned char)doc_id[lead - 1];
-        size_t want = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : 2;
-        if (idl - (lead - 1) < want)
-            idl = lead - 1;
-    }
+    idl = pm_utf8_complete(doc_id, idl);
     rdoc *d = &r->d[r->n];
     d->id_off = r->ids.len;
     d->id_len = (uint16_t)idl;
@@ -670,18 +663,7 @@ static pm_status put_cps(pm_buf *b, const uint32_t *cp, size_t n)
     char tmp[4 * (EXCERPT_CHARS + PM_REUSE_SHINGLE) + 4];
     size_t o = 0;
     for (size_t i = 0; i < n && i < EXCERPT_CHARS + PM_REUSE_SHINGLE; i++) {
-        uint32_t c = cp[i];
-        if (c < 0x80) {
-            tmp[o++] = (char)c;
-        } else if (c < 0x800) {
-            tmp[o++] = (char)(0xC0 | c >> 6), tmp[o++] = (char)(0x80 | (c & 0x3F));
-        } else if (c < 0x10000) {
-            tmp[o++] = (char)(0xE0 | c >> 12), tmp[o++] = (char)(0x80 | (c >> 6 & 0x3F));
-            tmp[o++] = (char)(0x80 | (c & 0x3F));
-        } else {
-            tmp[o++] = (char)(0xF0 | c >> 18), tmp[o++] = (char)(0x80 | (c >> 12 & 0x3F));
-            tmp[o++] = (char)(0x80 | (c >> 6 & 0x3F)), tmp[o++] = (char)(0x80 | (c & 0x3F));
-        }
+        o += pm_utf8_encode(cp[i], tmp + o);
     }
     return pm_tsv_field(b, tmp, o, 0);
 }

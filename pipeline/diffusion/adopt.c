@@ -21,7 +21,9 @@
 #include "policyminer/country.h"
 #include "policyminer/diffusion.h"
 #include "policyminer/hash.h"
+#include "policyminer/hmap.h"
 #include "policyminer/sinks.h"
+#include "policyminer/utf8.h"
 #include "policyminer/ymd.h"
 
 typedef struct adoption {
@@ -47,9 +49,7 @@ struct pm_adopt {
     size_t n_exp, n_instr, n_sector;
     adoption *v;
     size_t n, cap;
-    uint64_t *keys; /* key + 1, 0 empty */
-    uint32_t *slot; /* index into v */
-    size_t kcap;
+    pm_hmap *map;   /* (cascade << 32 | region) -> index into v */
     pm_buf ids;     /* doc id arena */
     cite *cites;    /* explicit learning: a region's document cites another's experience */
     size_t ncites, cites_cap;
@@ -115,6 +115,10 @@ pm_status pm_adopt_create(pm_adopt **out, const pm_dictset *d, const pm_country 
     if (!a->o.generic_policies)
         a->n_instr = a->n_sector = 0;
     pm_buf_init(&a->ids, (size_t)1 << 32);
+    if (pm_hmap_create(&a->map, 0, UINT32_MAX) != PM_OK) {
+        pm_adopt_free(a);
+        return PM_ERR_NOMEM;
+    }
     a->base = a->n_exp + a->n_instr * a->n_sector;
     if (a->o.discover) {
         pm_status st = pm_pname_table_create(&a->names, a->o.max_policy_names);
@@ -132,49 +136,13 @@ void pm_adopt_free(pm_adopt *a)
     if (!a)
         return;
     free(a->v);
-    free(a->keys);
-    free(a->slot);
+    pm_hmap_free(a->map);
     free(a->cites);
     pm_pname_table_free(a->names);
     free(a->name_exp);
     free(a->reuse);
     pm_buf_free(&a->ids);
     free(a);
-}
-
-static uint64_t mix(uint64_t k)
-{
-    k ^= k >> 31;
-    k *= 0x9E3779B97F4A7C15ull;
-    k ^= k >> 29;
-    return k;
-}
-
-static pm_status grow_map(pm_adopt *a)
-{
-    size_t ncap = a->kcap ? a->kcap * 2 : 4096;
-    uint64_t *nk = calloc(ncap, sizeof *nk);
-    uint32_t *ns = calloc(ncap, sizeof *ns);
-    if (!nk || !ns) {
-        free(nk);
-        free(ns);
-        return PM_ERR_NOMEM;
-    }
-    for (size_t i = 0; i < a->kcap; i++) {
-        if (!a->keys[i])
-            continue;
-        size_t j = mix(a->keys[i]) & (ncap - 1);
-        while (nk[j])
-            j = (j + 1) & (ncap - 1);
-        nk[j] = a->keys[i];
-        ns[j] = a->slot[i];
-    }
-    free(a->keys);
-    free(a->slot);
-    a->keys = nk;
-    a->slot = ns;
-    a->kcap = ncap;
-    return PM_OK;
 }
 
 static int id_cmp(const pm_adopt *a, const adoption *x, const char *id, size_t len)
@@ -189,42 +157,27 @@ static int id_cmp(const pm_adopt *a, const adoption *x, const char *id, size_t l
 static pm_status offer(pm_adopt *a, uint32_t cascade, uint32_t region, uint32_t province,
                        int32_t date, pm_level level, const char *id, size_t idlen)
 {
-    if ((a->n + 1) * 2 > a->kcap) {
-        pm_status st = grow_map(a);
-        if (st != PM_OK)
-            return st;
-    }
-    uint64_t k = (((uint64_t)cascade << 32) | region) + 1;
-    size_t j = mix(k) & (a->kcap - 1);
-    while (a->keys[j] && a->keys[j] != k)
-        j = (j + 1) & (a->kcap - 1);
+    /* room first, so the map never holds an index past the end of v */
+    pm_status st = pm_array_reserve(&a->v, &a->cap, a->n + 1, sizeof *a->v, 1024, UINT32_MAX);
+    int added = 0;
+    uint64_t *slot = st == PM_OK ? pm_hmap_put(a->map, (uint64_t)cascade << 32 | region, &added, &st)
+                                 : NULL;
+    if (!slot)
+        return st;
     adoption *x;
-    if (a->keys[j]) {
-        x = &a->v[a->slot[j]];
+    if (!added) {
+        x = &a->v[*slot];
         if (x->date < date || (x->date == date && id_cmp(a, x, id, idlen) <= 0))
             return PM_OK; /* the existing adoption is earlier */
     } else {
-        if (a->n == a->cap) {
-            size_t nc = a->cap ? a->cap * 2 : 1024;
-            adoption *nv = realloc(a->v, nc * sizeof *nv);
-            if (!nv)
-                return PM_ERR_NOMEM;
-            a->v = nv;
-            a->cap = nc;
-        }
-        a->keys[j] = k;
-        a->slot[j] = (uint32_t)a->n;
+        *slot = a->n;
         x = &a->v[a->n++];
         x->cascade = cascade;
         x->region = region;
     }
-    if (idlen > 255) { /* kept to 255 bytes, cut on a UTF-8 character boundary */
-        idlen = 255;
-        while (idlen && ((unsigned char)id[idlen] & 0xC0) == 0x80)
-            idlen--;
-    }
-    pm_status st = pm_buf_append(&a->ids, id, idlen);
-    if (st != PM_OK)
+    if (idlen > 255) /* kept to 255 bytes, cut on a UTF-8 character boundary */
+        idlen = pm_utf8_floor(id, idlen, 255);
+    if ((st = pm_buf_append(&a->ids, id, idlen)) != PM_OK)
         return st;
     x->province = province;
     x->date = date;
@@ -245,14 +198,10 @@ static pm_status name_cascade(pm_adopt *a, const char *name, size_t len, uint32_
     if (st != PM_OK || idx == UINT32_MAX)
         return st;
     if (idx >= before) { /* a new name: does a named experiment cover it? */
-        if (idx >= a->name_exp_cap) {
-            size_t nc = a->name_exp_cap ? a->name_exp_cap * 2 : 1024;
-            int32_t *ne = realloc(a->name_exp, nc * sizeof *ne);
-            if (!ne)
-                return PM_ERR_NOMEM;
-            a->name_exp = ne;
-            a->name_exp_cap = nc;
-        }
+        st = pm_array_reserve(&a->name_exp, &a->name_exp_cap, (size_t)idx + 1,
+                              sizeof *a->name_exp, 1024, UINT32_MAX);
+        if (st != PM_OK)
+            return st;
         a->name_exp[idx] = -1;
         for (size_t e = 0; e < a->n_exp; e++) {
             const char *lab = pm_dictset_cat_label(a->d, a->exp_dim, e, "zh");
@@ -306,14 +255,10 @@ pm_status pm_adopt_cite(pm_adopt *a, uint32_t issuer, uint32_t cited, int32_t da
 {
     if (!issuer || !cited || issuer == cited || !date)
         return PM_OK;
-    if (a->ncites == a->cites_cap) {
-        size_t nc = a->cites_cap ? a->cites_cap * 2 : 256;
-        cite *n = realloc(a->cites, nc * sizeof *n);
-        if (!n)
-            return PM_ERR_NOMEM;
-        a->cites = n;
-        a->cites_cap = nc;
-    }
+    pm_status st = pm_array_reserve(&a->cites, &a->cites_cap, a->ncites + 1, sizeof *a->cites,
+                                    256, UINT32_MAX);
+    if (st != PM_OK)
+        return st;
     a->cites[a->ncites++] = (cite){issuer, cited, date};
     return PM_OK;
 }
@@ -330,14 +275,10 @@ static void reuse_key(const char *x, size_t nx, const char *y, size_t ny, uint64
 pm_status pm_adopt_reuse(pm_adopt *a, const char *id_a, size_t len_a, const char *id_b,
                          size_t len_b)
 {
-    if (a->nreuse == a->reuse_cap) {
-        size_t nc = a->reuse_cap ? a->reuse_cap * 2 : 256;
-        uint64_t(*n)[2] = realloc(a->reuse, nc * sizeof *n);
-        if (!n)
-            return PM_ERR_NOMEM;
-        a->reuse = n;
-        a->reuse_cap = nc;
-    }
+    pm_status st = pm_array_reserve(&a->reuse, &a->reuse_cap, a->nreuse + 1, sizeof *a->reuse,
+                                    256, UINT32_MAX);
+    if (st != PM_OK)
+        return st;
     reuse_key(id_a, len_a, id_b, len_b, a->reuse[a->nreuse++]);
     return PM_OK;
 }

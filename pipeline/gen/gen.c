@@ -29,6 +29,7 @@
 #include "policyminer/gen.h"
 #include "policyminer/sinks.h"
 #include "policyminer/textparse.h"
+#include "policyminer/utf8.h"
 
 void pm_gen_options_default(pm_gen_options *o)
 {
@@ -489,10 +490,8 @@ static pm_status plant_copy(const world *w, pm_rng *r, uint64_t idx, filebuf *fb
         size_t keep = (size_t)((double)n * share);
         a = (size_t)((double)(n - keep) * pm_rng_unit(r));
         b = a + keep;
-        while (a < n && ((unsigned char)s[a] & 0xC0) == 0x80) /* on character boundaries */
-            a++;
-        while (b < n && ((unsigned char)s[b] & 0xC0) == 0x80)
-            b++;
+        a = pm_utf8_ceil(s, n, a); /* on character boundaries */
+        b = pm_utf8_ceil(s, n, b);
     }
     x->len = from;
     if (!whole) /* new prose before and after, 10-40% of the copied length in all */

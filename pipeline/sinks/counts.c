@@ -1,8 +1,8 @@
 /* sinks/counts.c - the tidy long aggregate behind counts.tsv.
  *
- * Counts documents per (year, level, province, dimension, category) in an open-addressing
- * hash map of packed 64-bit keys. The packing order is the output sort order, so writing
- * is one sort of the keys. The province is the country pack's region index of the
+ * Counts documents per (year, level, province, dimension, category): packed 64-bit keys
+ * in core's hash map, pointing into an array of (key, count) in first-seen order. The
+ * packing order is the output sort order, so writing is one sort of that array. The province is the country pack's region index of the
  * record's province (its canonical record, country.h), so provinces sort in the pack's
  * order and print at its code width; levels are record levels named by the pack. Dimensions: "level" (category = the level), every dictionary
  * dimension in table order, and after "instrument" the pseudo-dimension
@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "policyminer/country.h"
+#include "policyminer/hmap.h"
 #include "policyminer/sinks.h"
 
 #define SLOT_MAX 64
@@ -26,9 +27,9 @@ typedef struct slot_info {
 struct pm_counts {
     const pm_dictset *d;
     const pm_country *country;
-    uint64_t *keys; /* key + 1; 0 = empty */
-    uint64_t *vals;
-    size_t cap, n;
+    pm_hmap *map;   /* packed key -> index in kv */
+    uint64_t (*kv)[2]; /* (packed key, documents) */
+    size_t n, cap;
     slot_info slots[SLOT_MAX];
     size_t nslots;
     size_t dim_slot[PM_MAX_DIMS];
@@ -48,14 +49,6 @@ static uint64_t pack(int year, unsigned level, uint32_t prov, size_t slot, size_
            (uint64_t)cat;
 }
 
-static uint64_t mix(uint64_t k)
-{
-    k ^= k >> 33;
-    k *= 0xff51afd7ed558ccdull;
-    k ^= k >> 33;
-    return k;
-}
-
 pm_status pm_counts_create(pm_counts **out, const pm_dictset *d, const pm_country *country)
 {
     *out = NULL;
@@ -68,10 +61,7 @@ pm_status pm_counts_create(pm_counts **out, const pm_dictset *d, const pm_countr
         free(c);
         return PM_ERR_TOO_BIG;
     }
-    c->cap = 1024;
-    c->keys = calloc(c->cap, sizeof *c->keys);
-    c->vals = calloc(c->cap, sizeof *c->vals);
-    if (!c->keys || !c->vals) {
+    if (pm_hmap_create(&c->map, 0, 0) != PM_OK) {
         pm_counts_free(c);
         return PM_ERR_NOMEM;
     }
@@ -96,53 +86,24 @@ void pm_counts_free(pm_counts *c)
 {
     if (!c)
         return;
-    free(c->keys);
-    free(c->vals);
+    pm_hmap_free(c->map);
+    free(c->kv);
     free(c);
-}
-
-static pm_status grow(pm_counts *c)
-{
-    size_t ncap = c->cap * 2;
-    uint64_t *nk = calloc(ncap, sizeof *nk), *nv = calloc(ncap, sizeof *nv);
-    if (!nk || !nv) {
-        free(nk);
-        free(nv);
-        return PM_ERR_NOMEM;
-    }
-    for (size_t i = 0; i < c->cap; i++) {
-        if (!c->keys[i])
-            continue;
-        size_t j = mix(c->keys[i]) & (ncap - 1);
-        while (nk[j])
-            j = (j + 1) & (ncap - 1);
-        nk[j] = c->keys[i];
-        nv[j] = c->vals[i];
-    }
-    free(c->keys);
-    free(c->vals);
-    c->keys = nk;
-    c->vals = nv;
-    c->cap = ncap;
-    return PM_OK;
 }
 
 static pm_status bump(pm_counts *c, uint64_t key, uint64_t by)
 {
-    if ((c->n + 1) * 2 > c->cap) {
-        pm_status st = grow(c);
-        if (st != PM_OK)
-            return st;
+    pm_status st = pm_array_reserve(&c->kv, &c->cap, c->n + 1, sizeof *c->kv, 1024, UINT32_MAX);
+    int added = 0;
+    uint64_t *i = st == PM_OK ? pm_hmap_put(c->map, key, &added, &st) : NULL;
+    if (!i)
+        return st;
+    if (added) {
+        *i = c->n;
+        c->kv[c->n][0] = key;
+        c->kv[c->n++][1] = 0;
     }
-    uint64_t k = key + 1;
-    size_t j = mix(k) & (c->cap - 1);
-    while (c->keys[j] && c->keys[j] != k)
-        j = (j + 1) & (c->cap - 1);
-    if (!c->keys[j]) {
-        c->keys[j] = k;
-        c->n++;
-    }
-    c->vals[j] += by;
+    c->kv[*i][1] += by;
     return PM_OK;
 }
 
@@ -185,10 +146,8 @@ pm_status pm_counts_add(pm_counts *c, int year, pm_level level, uint32_t provinc
 
 pm_status pm_counts_merge(pm_counts *c, const pm_counts *from)
 {
-    for (size_t i = 0; i < from->cap; i++) {
-        if (!from->keys[i])
-            continue;
-        pm_status st = bump(c, from->keys[i] - 1, from->vals[i]);
+    for (size_t i = 0; i < from->n; i++) {
+        pm_status st = bump(c, from->kv[i][0], from->kv[i][1]);
         if (st != PM_OK)
             return st;
     }
@@ -203,24 +162,13 @@ static int cmp_u64(const void *a, const void *b)
 
 pm_status pm_counts_write(const pm_counts *c, pm_outfile *f, pm_errctx *err)
 {
-    uint64_t *idx = malloc((c->n ? c->n : 1) * sizeof *idx);
-    if (!idx)
-        return pm_errctx_set(err, PM_ERR_NOMEM, NULL, "sorting counts");
-    size_t m = 0;
-    for (size_t i = 0; i < c->cap; i++)
-        if (c->keys[i])
-            idx[m++] = (uint64_t)i;
-    /* sort slot indices by key */
+    /* sort a copy of the (key, count) pairs by key: keys are unique, so the order is total */
+    size_t m = c->n;
     uint64_t *pairs = malloc((m ? m : 1) * 2 * sizeof *pairs);
-    if (!pairs) {
-        free(idx);
+    if (!pairs)
         return pm_errctx_set(err, PM_ERR_NOMEM, NULL, "sorting counts");
-    }
-    for (size_t i = 0; i < m; i++) {
-        pairs[2 * i] = c->keys[idx[i]] - 1;
-        pairs[2 * i + 1] = c->vals[idx[i]];
-    }
-    free(idx);
+    if (m)
+        memcpy(pairs, c->kv, m * sizeof *c->kv);
     qsort(pairs, m, 2 * sizeof *pairs, cmp_u64);
 
     pm_buf b;

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "policyminer/sinks.h"
+#include "policyminer/utf8.h"
 #include "policyminer/ymd.h"
 
 /* The one field rule of every table. Tabs and line breaks become spaces and other control
@@ -18,12 +19,8 @@
  * of a quoted field at its defaults; a bare quote made them merge rows or stop. */
 pm_status pm_tsv_field(pm_buf *out, const char *s, size_t n, size_t max)
 {
-    if (max && n > max) {
-        n = max;
-        /* back off to a character boundary */
-        while (n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80)
-            n--;
-    }
+    if (max && n > max)
+        n = pm_utf8_floor(s, n, max); /* back off to a character boundary */
     size_t quotes = 0;
     for (size_t i = 0; i < n; i++)
         quotes += s[i] == '"';
