@@ -39,7 +39,7 @@ common=[
  'not = %s%s{0,120}?(是指|系指)%s{0,120}' % (B,C,C),
  'not = %s%s{0,120}?(责令|罚款|吊销|没收|进行处罚|予以处罚|给予处罚|行政处罚|约谈|追究%s{0,8}责任|给予%s{0,4}处分|依法(处理|处罚|查处)|追回|骗取|冒领|套取|虚假材料|弄虚作假)%s{0,120}' % (B,C,C,C,C),
  'not = %s[（(][一二三四五六七八九十]{1,4}[)）]%s{0,120}的(?=[；。]|$)' % (B,C),
- 'not = (?<![^。；：，\\n])[^。；：，\\n]{0,120}?(适用本|参照适用|参照执行|从其规定|依照其规定|(遵守|执行)[^。；：，\\n]{0,30}(规定|标准|规范|规程))[^。；：，\\n]{0,120}',
+ 'not = (?<![^。；：，\\n])[^。；：，\\n]{0,120}?(适用本|参照适用|参照执行|从其规定|依照其规定|(遵守|执行)[^。；：，\\n]{0,30}(规定|标准|规范|规程|法律法规|法律、法规))[^。；：，\\n]{0,120}',
  'not = %s%s{0,120}?(?<!不)(适用本(条例|规定|办法|细则|决定)|参照(本(条例|规定|办法|细则))?(适用|执行))(?=[。；]|$)' % (B,C),
  'not = (?<![^。；：，\\n])[^。；：，\\n]{0,120}?(?<!不)适用于[^。；：，\\n]{0,120}',
  'not = %s%s{0,40}(部门|主管机关|办公厅|委员会)[，、]?(负责|主管)(?!%s{0,120}?(安排|拨付|给予|设立|提供|发放|补贴|补助|奖励))%s{0,120}' % (B,C,C,C),
@@ -54,8 +54,14 @@ gate=[
  'not = %s(?![^。；：\\n]{0,120}?(?:%s))[^。；：\\nA-Za-z]{1,120}(?![^。；：\\n])' % (B,VERBS),
 ]
 GATED=('entry_regulation','inputs','demand','supply_chain')
+plans=[
+ '# A field written into a plan or made consistent with one is planning, not yet a measure',
+ '# (CODEBOOK rule 16: no means named); comma-bounded.',
+ 'not = (?<![^。；：，\\n])[^。；：，\\n]{0,60}?(纳入[^。；：，\\n]{0,20}(规划|计划)|规划相(协调|衔接|适应)|与[^。；：，\\n]{0,60}规划相(协调|衔接))[^。；：，\\n]{0,40}',
+]
 duty=[
  '# A duty laid on the regulated party (X单位/企业/机构…应当) is no support measure (CODEBOOK rule 10).',
+ 'not = (?<![^。；：，\\n])[^。；：，\\n]{0,60}?(责任|费用|义务)由[^。；：，\\n]{0,16}(承担|负责)[^。；：，\\n]{0,20}',
  'not = %s%s{0,30}(单位|企业|经营者|所有权人|使用人|生产者|销售者|运营者|机构|学校|项目|行业组织|承包人|投资者|纳税人|扣缴义务人)(应当|必须|须)%s{0,120}' % (B,C,C),
 ]
 DUTY=('environmental','tech_rnd','infrastructure','jv_tech_transfer','science_campus','industrial_promotion','export_promotion','labour_talent')
@@ -81,7 +87,7 @@ for c in cats:
     # drop a previously injected block
     c=re.sub(r'(?ms)^# >>> shared procedure vetoes.*?^# <<<\n','',c)
     if OLD_HDR in c:
-        blk=['# >>> shared procedure vetoes (generated block, same in every category)']+common+(gate if g in GATED and name not in UNGATED else [])+(duty if name in DUTY else [])+(money if g in MONEY else [])+(fields if name in FIELDS else [])+['# <<<']
+        blk=['# >>> shared procedure vetoes (generated block, same in every category)']+common+(gate if g in GATED and name not in UNGATED else [])+(plans if g in GATED else [])+(duty if name in DUTY else [])+(money if g in MONEY else [])+(fields if name in FIELDS else [])+['# <<<']
         c=c.replace(OLD_HDR,'\n'.join(blk)+'\n'+OLD_HDR,1)
     res.append(c)
 open(p,'w').write(''.join(res))
