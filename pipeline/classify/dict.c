@@ -80,6 +80,7 @@ struct pm_dict_scratch {
     size_t *last_end;  /* ... and of its last one */
     pm_hs_scratch *hss;
     uint32_t cur;
+    uint32_t scan_cur; /* == cur when the literal scan ran on the current text */
 };
 
 const char *pm_dictset_engine(const pm_dictset *d)
@@ -394,6 +395,22 @@ static pm_status build_prefilter(pm_dictset *d, pm_errctx *err)
         }
         pm_litset_free(&ls);
     }
+    /* Vetoes' literals too (ids after the patterns'): a veto none of whose literals occurs
+     * near a hit cannot cover it, so its regex need not run (covering_veto). */
+    for (size_t v = 0; st == PM_OK && v < d->nvetoes; v++) {
+        pm_litset ls;
+        pat *vp = &d->vetoes[v];
+        if (d->o.no_prefilter || !pm_litextract(vp->src, strlen(vp->src), &ls))
+            continue;
+        vp->always = 0;
+        vp->maxlen = pm_pattern_maxlen(vp->src, strlen(vp->src));
+        for (size_t k = 0; st == PM_OK && k < ls.count; k++) {
+            st = pm_ac_add(d->ac, ls.s[k], ls.n[k], (uint32_t)(d->npats + v));
+            if (st == PM_OK && d->hs)
+                st = pm_hs_add(d->hs, ls.s[k], ls.n[k], (uint32_t)(d->npats + v));
+        }
+        pm_litset_free(&ls);
+    }
     /* Hyperscan when it can; the automaton's table is built only when it will scan (its
      * trie stays for the statistics), which saves most of the start-up time. */
     if (st == PM_OK && d->hs) {
@@ -616,9 +633,9 @@ pm_status pm_dict_scratch_create(pm_dict_scratch **out, const pm_dictset *d)
     s->md = pcre2_match_data_create(16, NULL);
     s->mctx = pcre2_match_context_create(NULL);
     s->jit = pcre2_jit_stack_create(32 * 1024, d->o.jit_stack_max ? d->o.jit_stack_max : (1u << 20), NULL);
-    s->stamp = calloc(d->npats + 1, sizeof *s->stamp);
-    s->first_end = calloc(d->npats + 1, sizeof *s->first_end);
-    s->last_end = calloc(d->npats + 1, sizeof *s->last_end);
+    s->stamp = calloc(d->npats + d->nvetoes + 1, sizeof *s->stamp);
+    s->first_end = calloc(d->npats + d->nvetoes + 1, sizeof *s->first_end);
+    s->last_end = calloc(d->npats + d->nvetoes + 1, sizeof *s->last_end);
     if (!s->md || !s->mctx || !s->stamp || !s->first_end || !s->last_end) {
         pm_dict_scratch_free(s);
         return PM_ERR_NOMEM;
@@ -702,6 +719,15 @@ static const pat *covering_veto(const pm_dictset *d, const cat *c, pm_dict_scrat
         size_t off = hs > VETO_WINDOW ? hs - VETO_WINDOW : 0;
         while (off > 0 && ((unsigned char)t[off] & 0xC0) == 0x80)
             off--;
+        if (!p->always && s->cur && s->scan_cur == s->cur) {
+            /* A covering match starts in [off, hs] and contains a literal occurrence: none
+             * in the text, all ending by off, or (bounded length) all ending after
+             * hs + maxlen, and there is nothing to cover with. */
+            size_t vid = d->npats + c->first_veto + v;
+            if (s->stamp[vid] != s->cur || s->last_end[vid] <= off ||
+                (p->maxlen != (size_t)-1 && s->first_end[vid] > hs + p->maxlen))
+                continue;
+        }
         while (off <= hs) {
             /* a covering veto starts by hs: the search need not look further */
             int r = run_lim(d, d->npats + c->first_veto + v, p, s, t, n, off, hs, st);
@@ -761,7 +787,7 @@ pm_status pm_dictset_match(const pm_dictset *d, pm_dict_scratch *s, const char *
     for (size_t i = 0; i < d->ndims; i++)
         memset(&out[i], 0, sizeof out[i]);
     if (++s->cur == 0) { /* stamp wrap-around: start clean */
-        memset(s->stamp, 0, (d->npats + 1) * sizeof *s->stamp);
+        memset(s->stamp, 0, (d->npats + d->nvetoes + 1) * sizeof *s->stamp);
         s->cur = 1;
     }
     if (!d->o.no_prefilter) {
@@ -769,6 +795,7 @@ pm_status pm_dictset_match(const pm_dictset *d, pm_dict_scratch *s, const char *
             pm_ac_scan(d->ac, text, len, on_hit, s);
         else if (pm_hs_scan(d->hs, s->hss, text, len, on_hit, s) != PM_OK)
             return PM_ERR_NOMEM; /* Hyperscan fails only without memory for its scratch */
+        s->scan_cur = s->cur;
     }
     for (size_t i = 0; i < d->ndims; i++) {
         const dim *dm = &d->dims[i];
@@ -809,6 +836,7 @@ pm_status pm_dictset_audit(const pm_dictset *d, pm_dict_scratch *s, const char *
 {
     if (!max_per_pattern)
         max_per_pattern = 16;
+    s->scan_cur = 0; /* no literal scan here: every veto runs (covering_veto) */
     for (size_t i = 0; i < d->ndims; i++)
         memset(&out[i], 0, sizeof out[i]);
     for (size_t i = 0; i < d->ndims; i++) {
