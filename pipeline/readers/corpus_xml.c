@@ -460,7 +460,9 @@ static pm_status parse_create(void **scratch, const pm_limits *lim)
     p->lim = *lim;
     for (unsigned c = 0; c < 0x20; c++)
         p->stop[c] = 1; /* controls and CR; tab and LF are let through in tk_text */
-    p->stop['<'] = p->stop['&'] = p->stop[']'] = p->stop[0xEF] = 1;
+    for (unsigned c = 0x80; c < 0x100; c++)
+        p->stop[c] = 1; /* checked as UTF-8 in the same pass */
+    p->stop['<'] = p->stop['&'] = p->stop[']'] = 1;
     pm_buf_init(&p->arena, (size_t)lim->max_doc_bytes + 4096);
     pm_buf_init(&p->shell, (size_t)lim->max_doc_bytes + 4096);
     *scratch = p;
@@ -594,10 +596,12 @@ static size_t tk_name(const char *q, const char *lim)
     return n;
 }
 
-/* Bytes of [s, e) that are XML characters libxml2 passes through unchanged: no control but
- * tab and LF (CR is normalised, so it goes to libxml2), not U+FFFE / U+FFFF. */
+/* Bytes of [s, e) that are XML characters libxml2 passes through unchanged: valid UTF-8,
+ * no control but tab and LF (CR is normalised, so it goes to libxml2), not U+FFFE / U+FFFF. */
 static int tk_plain_chars(const char *s, const char *e)
 {
+    if (!pm_utf8_valid(s, (size_t)(e - s), NULL))
+        return 0;
     for (const unsigned char *u = (const unsigned char *)s; u < (const unsigned char *)e; u++) {
         if (*u < 0x20 && *u != '\t' && *u != '\n')
             return 0;
@@ -722,16 +726,36 @@ static int tk_text(tk *t)
             q = run = t->q;
             continue;
         }
-        unsigned char c = (unsigned char)*q;
-        if (c == ']') {
-            if (lim - q >= 3 && q[1] == ']' && q[2] == '>')
+        const unsigned char *u = (const unsigned char *)q;
+        size_t left = (size_t)(lim - q);
+        if (u[0] >= 0xE0 && u[0] <= 0xEF) { /* most of a CJK text: three bytes */
+            if (left < 3 || (u[1] & 0xC0) != 0x80 || (u[2] & 0xC0) != 0x80 ||
+                (u[0] == 0xE0 && u[1] < 0xA0) || (u[0] == 0xED && u[1] > 0x9F) ||
+                (u[0] == 0xEF && u[1] == 0xBF && u[2] >= 0xBE))
+                return 0; /* invalid (the full path reports where), or U+FFFE / U+FFFF */
+            q += 3;
+            continue;
+        }
+        if (u[0] >= 0xC2 && u[0] <= 0xDF) {
+            if (left < 2 || (u[1] & 0xC0) != 0x80)
+                return 0;
+            q += 2;
+            continue;
+        }
+        if (u[0] >= 0xF0 && u[0] <= 0xF4) {
+            if (left < 4 || (u[1] & 0xC0) != 0x80 || (u[2] & 0xC0) != 0x80 ||
+                (u[3] & 0xC0) != 0x80 || (u[0] == 0xF0 && u[1] < 0x90) || (u[0] == 0xF4 && u[1] > 0x8F))
+                return 0;
+            q += 4;
+            continue;
+        }
+        if (u[0] >= 0x80)
+            return 0; /* a stray continuation byte or an impossible lead */
+        if (u[0] == ']') {
+            if (left >= 3 && q[1] == ']' && q[2] == '>')
                 return 0; /* an error in text */
-        } else if (c == 0xEF) {
-            if (lim - q >= 3 && (unsigned char)q[1] == 0xBF &&
-                ((unsigned char)q[2] == 0xBE || (unsigned char)q[2] == 0xBF))
-                return 0; /* U+FFFE, U+FFFF are not XML characters */
-        } else if (c != '\t' && c != '\n') {
-            return 0; /* CR (normalised by XML) or a forbidden control */
+        } else if (u[0] != '\t' && u[0] != '\n') {
+            return 0; /* CR (normalised by XML), NUL or a forbidden control */
         }
         q++;
     }
@@ -811,10 +835,12 @@ static int tk_start_tag(tk *t, const char **name, size_t *nlen, int *empty, cons
     }
 }
 
-/* Decodes the document at [d, d+n) (valid UTF-8) into p->arena and f. 1 = done, exactly as
- * libxml2 would have it, and no DOCTYPE/ENTITY declaration anywhere in the bytes (the only
+/* Decodes the document at [d, d+n) into p->arena and f. 1 = done, exactly as libxml2 would
+ * have it: every byte valid UTF-8 (text is checked in the same pass, the rest piecewise at
+ * ASCII boundaries), and no DOCTYPE/ENTITY declaration anywhere in the bytes (the only
  * places '<' can hide in an accepted document are comments and CDATA, checked there);
- * 0 = not taken (the full path decides). f and the arena are garbage after 0. */
+ * 0 = not taken (the full path decides and words any reject). f and the arena are garbage
+ * after 0. */
 static int fast_parse(parser *p, const char *d, size_t n, span f[F_N])
 {
     tk t = {p, d, d + n, f, -1};
@@ -950,6 +976,9 @@ static pm_status parse(void *scratch, const pm_raw *raw, pm_doc *doc, pm_reject 
     parser *p = scratch;
     char id[128];
     memset(doc, 0, sizeof *doc);
+    span f[F_N];
+    if (!p->lim.xml_reference && raw->len <= INT32_MAX && fast_parse(p, raw->p, raw->len, f))
+        return fields_out(p, raw, f, 1, doc, rej);
     size_t bad;
     if (!pm_utf8_valid(raw->p, raw->len, &bad)) {
         start_tag_id(raw->p, raw->len, id, sizeof id);
@@ -959,9 +988,6 @@ static pm_status parse(void *scratch, const pm_raw *raw, pm_doc *doc, pm_reject 
         reject(rej, PM_ERR_UTF8, raw->offset, id, "%s", d);
         return PM_ERR_UTF8;
     }
-    span f[F_N];
-    if (!p->lim.xml_reference && raw->len <= INT32_MAX && fast_parse(p, raw->p, raw->len, f))
-        return fields_out(p, raw, f, 1, doc, rej);
     if (has_declaration(raw->p, raw->len)) {
         start_tag_id(raw->p, raw->len, id, sizeof id);
         reject(rej, PM_ERR_XML_DTD, raw->offset, id, "DTD inside a document refused%s", "");

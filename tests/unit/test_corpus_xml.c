@@ -391,6 +391,23 @@ static void test_tokenizer_cases(void **state)
         "<doc id=\"a\"><body>a<![CDATA[unterminated</body></doc>",
         "<doc id=\"a\"><body>a<!-- unterminated</body></doc>",
         "<doc id=\"a\"><body>a<!DOCTYPE x>b</body></doc>",
+        /* bad UTF-8 wherever it can sit: the tokenizer checks it in the same pass */
+        "<doc id=\"a\"><body>\xE4\xB8</body></doc>",
+        "<doc id=\"a\"><body>\xE4\xB8\xADx\x80</body></doc>",
+        "<doc id=\"a\"><body>\xC0\xAF</body></doc>",
+        "<doc id=\"a\"><body>\xE0\x80\xAF</body></doc>",
+        "<doc id=\"a\"><body>\xED\xA0\x80</body></doc>",
+        "<doc id=\"a\"><body>\xF4\x90\x80\x80</body></doc>",
+        "<doc id=\"a\"><body>\xF0\x9F\x98\x80\xF0\x8F\x80\x80</body></doc>",
+        "<doc id=\"a\"><body>\xF5\x80\x80\x80</body></doc>",
+        "<doc id=\"a\"><body>\xC3\xA9\xC3</body></doc>",
+        "<doc id=\"\xC3\"><body>x</body></doc>",
+        "<doc id=\"\xE4\xB8\xAD\"><body>x</body></doc>",
+        "<doc id=\"a\"><body><p class=\"\xFF\">x</p></body></doc>",
+        "<doc id=\"a\"><body><!-- \xE4\xB8 -->x</body></doc>",
+        "<doc id=\"a\"><body><![CDATA[\xED\xBF\xBF]]>x</body></doc>",
+        "<doc id=\"a\"><body>\xEF\xBF\xBE</body></doc>",
+        "<doc id=\"a\"><body>\xEF\xBF\xBD\xEE\x80\x80\xE1\x80\x80</body></doc>",
     };
     for (size_t i = 0; i < sizeof cases / sizeof *cases; i++)
         same_both_ways(cases[i]);
@@ -410,6 +427,7 @@ static void test_tokenizer_random(void **state)
         "<region code=\"110000\">", "<region>", "</region>", "<issuer>", "</issuer>", "<date>",
         "</date>", "\xEF\xBF\xBF", "\xEF\xBC\x8C", "\x01", "<b x='1' x='2'>", "<b x=\"1\"y=\"2\">",
         "</b>", "<b x=\"&amp;\">", "<!DOCTYPE x>", "<body>", "</body>", "<", "&#x1F600;", "\xC3\xA9",
+        "\xE4\xB8", "\x80", "\xF0\x9F\x98\x80", "\xED\xA0\x80", "\xC0\xAF", "<b x=\"\xE4\">",
     };
     const size_t np = sizeof pieces / sizeof *pieces;
     uint64_t r = 12345;
