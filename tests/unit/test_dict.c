@@ -248,10 +248,17 @@ static void test_prefilter_equivalence(void **state)
             }
             fprintf(f, "pattern = %s\n", p);
         }
-        if (rand_r(&seed) % 4 == 0) {
-            char v[64] = "";
+        /* vetoes go through the prefilter too (skipped where none of their literals can
+         * lie in a covering match): bounded, leading-class and alternation forms */
+        if (rand_r(&seed) % 2 == 0) {
+            char v[64] = "", w[64] = "";
             rnd_lit(v, &seed, 1);
-            fprintf(f, "not = %s.{0,2}%s\n", v, ALPHA[rand_r(&seed) % 8]);
+            rnd_lit(w, &seed, 2);
+            switch (rand_r(&seed) % 3) {
+            case 0: fprintf(f, "not = %s.{0,2}%s\n", v, ALPHA[rand_r(&seed) % 8]); break;
+            case 1: fprintf(f, "not = [^x]{0,6}%s\n", v); break;
+            default: fprintf(f, "not = %s|%s.{0,4}\n", w, v); break;
+            }
         }
     }
     fclose(f);
