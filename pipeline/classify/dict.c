@@ -26,6 +26,7 @@
 #define MAX_PATTERNS 65536
 #define MAX_LINE 65536
 #define VETO_WINDOW 256
+#define MAX_OCC 16 /* literal occurrence ends kept per pattern and text; more = one range */
 
 typedef struct pat {
     pcre2_code *code;
@@ -78,6 +79,8 @@ struct pm_dict_scratch {
     uint32_t *stamp; /* per pattern: == cur when it is a candidate for this text */
     size_t *first_end; /* per candidate pattern: end of its first literal occurrence */
     size_t *last_end;  /* ... and of its last one */
+    size_t *occ;       /* per pattern, MAX_OCC slots: the occurrence ends, sorted at use */
+    uint32_t *nocc;    /* how many; MAX_OCC + 1 = too many to keep (use the range) */
     pm_hs_scratch *hss;
     uint32_t cur;
     uint32_t scan_cur; /* == cur when the literal scan ran on the current text */
@@ -636,7 +639,9 @@ pm_status pm_dict_scratch_create(pm_dict_scratch **out, const pm_dictset *d)
     s->stamp = calloc(d->npats + d->nvetoes + 1, sizeof *s->stamp);
     s->first_end = calloc(d->npats + d->nvetoes + 1, sizeof *s->first_end);
     s->last_end = calloc(d->npats + d->nvetoes + 1, sizeof *s->last_end);
-    if (!s->md || !s->mctx || !s->stamp || !s->first_end || !s->last_end) {
+    s->occ = calloc((d->npats + d->nvetoes + 1) * MAX_OCC, sizeof *s->occ);
+    s->nocc = calloc(d->npats + d->nvetoes + 1, sizeof *s->nocc);
+    if (!s->md || !s->mctx || !s->stamp || !s->first_end || !s->last_end || !s->occ || !s->nocc) {
         pm_dict_scratch_free(s);
         return PM_ERR_NOMEM;
     }
@@ -662,6 +667,8 @@ void pm_dict_scratch_free(pm_dict_scratch *s)
     free(s->stamp);
     free(s->first_end);
     free(s->last_end);
+    free(s->occ);
+    free(s->nocc);
     pm_hs_scratch_free(s->hss);
     free(s);
 }
@@ -672,10 +679,23 @@ static void on_hit(void *ud, uint32_t id, size_t end)
     if (s->stamp[id] != s->cur) { /* hits come in no particular order: keep the extremes */
         s->stamp[id] = s->cur;
         s->first_end[id] = s->last_end[id] = end;
+        s->occ[(size_t)id * MAX_OCC] = end;
+        s->nocc[id] = 1;
+        return;
     } else if (end < s->first_end[id]) {
         s->first_end[id] = end;
     } else if (end > s->last_end[id]) {
         s->last_end[id] = end;
+    }
+    uint32_t k = s->nocc[id];
+    if (k <= MAX_OCC) { /* ... and the ends themselves while there are few */
+        size_t *o = s->occ + (size_t)id * MAX_OCC;
+        for (uint32_t i = 0; i < k; i++)
+            if (o[i] == end)
+                return;
+        if (k < MAX_OCC)
+            o[k] = end;
+        s->nocc[id] = k + 1;
     }
 }
 
@@ -780,6 +800,55 @@ static int pattern_hits(const pm_dictset *d, const cat *c, size_t pid, pm_dict_s
     return 0;
 }
 
+/* pattern_hits over the windows where a match can start: a match of at most maxlen bytes
+ * contains an occurrence of one of its literals, so it starts in [e - maxlen, e] for one
+ * of the occurrence ends e. The matches met are the ones pattern_hits would meet scanning
+ * the whole range (each search finds the leftmost match at or after its start, and every
+ * match starts in some window), so the answer is the same; the bytes scanned are fewer. */
+static int pattern_hits_windows(const pm_dictset *d, const cat *c, size_t pid, pm_dict_scratch *s,
+                                const char *t, size_t n, size_t *ends, size_t m,
+                                pm_dict_stats *st, pm_dict_explain_fn explain, void *ud,
+                                size_t dimi, size_t cati)
+{
+    const pat *p = &d->pats[pid];
+    for (size_t i = 1; i < m; i++) { /* few: insertion sort */
+        size_t v = ends[i], j = i;
+        for (; j > 0 && ends[j - 1] > v; j--)
+            ends[j] = ends[j - 1];
+        ends[j] = v;
+    }
+    size_t cur = 0, w = 0;
+    while (w < m) {
+        size_t ws = ends[w] > p->maxlen ? ends[w] - p->maxlen : 0, we = ends[w];
+        while (w + 1 < m && (ends[w + 1] > p->maxlen ? ends[w + 1] - p->maxlen : 0) <= we)
+            we = ends[++w]; /* overlapping windows: one window */
+        w++;
+        while (ws > 0 && ((unsigned char)t[ws] & 0xC0) == 0x80)
+            ws--;
+        if (ws < cur)
+            ws = cur; /* never back over a vetoed match */
+        while (ws <= we && ws <= n) {
+            int r = run_lim(d, pid, p, s, t, n, ws, we, st);
+            if (r < 0)
+                return 0;
+            if (r == 0)
+                break;
+            PCRE2_SIZE *ov = pcre2_get_ovector_pointer(s->md);
+            size_t hs = ov[0], he = ov[1];
+            if (!c->nveto || !vetoed(d, c, s, t, n, hs, he, st)) {
+                if (explain)
+                    explain(ud, dimi, cati, p->src, hs, he);
+                return 1;
+            }
+            cur = he > hs ? he : hs + 1; /* the rest of the window may hold another match */
+            while (cur < n && ((unsigned char)t[cur] & 0xC0) == 0x80)
+                cur++;
+            ws = cur;
+        }
+    }
+    return 0;
+}
+
 pm_status pm_dictset_match(const pm_dictset *d, pm_dict_scratch *s, const char *text,
                            size_t len, pm_catset *out, pm_dict_stats *st,
                            pm_dict_explain_fn explain, void *ud)
@@ -806,6 +875,15 @@ pm_status pm_dictset_match(const pm_dictset *d, pm_dict_scratch *s, const char *
                 const pat *p = &d->pats[pid];
                 if (!p->always && s->stamp[pid] != s->cur)
                     continue;
+                if (!p->always && p->maxlen != (size_t)-1 && s->nocc[pid] <= MAX_OCC) {
+                    if (pattern_hits_windows(d, ci, pid, s, text, len, s->occ + pid * MAX_OCC,
+                                             s->nocc[pid], st, explain, ud, i, c)) {
+                        pm_catset_set(&out[i], (unsigned)c);
+                        if (!explain)
+                            break;
+                    }
+                    continue;
+                }
                 /* Every match contains a literal occurrence ending at or after the first
                  * one, so none can start more than maxlen bytes before that end. */
                 size_t off = 0;
