@@ -727,15 +727,18 @@ static int tk_text(tk *t)
             continue;
         }
         const unsigned char *u = (const unsigned char *)q;
-        size_t left = (size_t)(lim - q);
-        if (u[0] >= 0xE0 && u[0] <= 0xEF) { /* most of a CJK text: three bytes */
-            if (left < 3 || (u[1] & 0xC0) != 0x80 || (u[2] & 0xC0) != 0x80 ||
-                (u[0] == 0xE0 && u[1] < 0xA0) || (u[0] == 0xED && u[1] > 0x9F) ||
-                (u[0] == 0xEF && u[1] == 0xBF && u[2] >= 0xBE))
-                return 0; /* invalid (the full path reports where), or U+FFFE / U+FFFF */
-            q += 3;
+        if ((u[0] & 0xF0) == 0xE0) { /* most of a CJK text: a run of three-byte characters */
+            do {
+                if (lim - q < 3 || (u[1] & 0xC0) != 0x80 || (u[2] & 0xC0) != 0x80 ||
+                    (u[0] == 0xE0 && u[1] < 0xA0) || (u[0] == 0xED && u[1] > 0x9F) ||
+                    (u[0] == 0xEF && u[1] == 0xBF && u[2] >= 0xBE))
+                    return 0; /* invalid (the full path reports where), or U+FFFE / U+FFFF */
+                q += 3;
+                u += 3;
+            } while (q < lim && (u[0] & 0xF0) == 0xE0);
             continue;
         }
+        size_t left = (size_t)(lim - q);
         if (u[0] >= 0xC2 && u[0] <= 0xDF) {
             if (left < 2 || (u[1] & 0xC0) != 0x80)
                 return 0;
