@@ -634,7 +634,8 @@ static int tk_field_close(tk *t, int k)
             b++;
         while (e > b && is_ws(a->data[e - 1]))
             e--;
-        memmove(a->data + s, a->data + b, e - b);
+        if (b > s && e > b) /* (an empty arena has no data yet) */
+            memmove(a->data + s, a->data + b, e - b);
         e = s + (e - b);
         a->len = e;
     }
