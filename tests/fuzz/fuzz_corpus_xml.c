@@ -13,6 +13,7 @@
 
 #include "policyminer/reader.h"
 #include "policyminer/source.h"
+#include "policyminer/utf8.h"
 
 static int same_str(pm_str a, pm_str b)
 {
