@@ -822,8 +822,7 @@ static int pattern_hits_windows(const pm_dictset *d, const cat *c, size_t pid, p
         while (w + 1 < m && (ends[w + 1] > p->maxlen ? ends[w + 1] - p->maxlen : 0) <= we)
             we = ends[++w]; /* overlapping windows: one window */
         w++;
-        while (ws > 0 && ((unsigned char)t[ws] & 0xC0) == 0x80)
-            ws--;
+        ws = pm_utf8_floor(t, n, ws);
         if (ws < cur)
             ws = cur; /* never back over a vetoed match */
         while (ws <= we && ws <= n) {
@@ -839,9 +838,7 @@ static int pattern_hits_windows(const pm_dictset *d, const cat *c, size_t pid, p
                     explain(ud, dimi, cati, p->src, hs, he);
                 return 1;
             }
-            cur = he > hs ? he : hs + 1; /* the rest of the window may hold another match */
-            while (cur < n && ((unsigned char)t[cur] & 0xC0) == 0x80)
-                cur++;
+            cur = pm_utf8_ceil(t, n, he > hs ? he : hs + 1); /* the rest of the window may hold another match */
             ws = cur;
         }
     }
