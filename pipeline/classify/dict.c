@@ -838,7 +838,8 @@ static int pattern_hits_windows(const pm_dictset *d, const cat *c, size_t pid, p
                     explain(ud, dimi, cati, p->src, hs, he);
                 return 1;
             }
-            cur = pm_utf8_ceil(t, n, he > hs ? he : hs + 1); /* the rest of the window may hold another match */
+            /* the rest of the window may hold another match */
+            cur = pm_utf8_ceil(t, n, he > hs ? he : hs + 1);
             ws = cur;
         }
     }
