@@ -108,7 +108,11 @@ static void test_litextract(void **state)
     assert_int_equal(l.n[0], 6);
     pm_litset_free(&l);
     /* patterns that must run everywhere */
-    const char *always[] = {"\\d+", "(a|bc)d?", "税?", "(?s)税收", "税收\\1", "[一二三]", "5G", "税收|ab"};
+    const char *always[] = {"\\d+", "(a|bc)d?", "税?", "(?s)税收", "税收\\1", "[一二三]", "5G", "税收|ab",
+                            /* "{0,4|" is a literal brace to PCRE2, and the empty branch
+                             * matches anywhere (a fuzz_dict find) */
+                            "补贴.{0,4||财政[x]{0,6}不得", "补贴{1,2x}财政",
+                            "补贴{99999999999999999999}财政"};
     for (size_t i = 0; i < sizeof always / sizeof *always; i++) {
         assert_false(pm_litextract(always[i], strlen(always[i]), &l));
         assert_int_equal(l.count, 0);
