@@ -61,6 +61,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         st = fmt->split_next(sp, gz, &raw, &rej, &res);
         if (st != PM_OK || res == PM_SPLIT_END)
             break;
+        if (res == PM_SPLIT_SKIP) /* (a blank JSON line): nothing to parse, raw is not set */
+            continue;
         if (res == PM_SPLIT_REJECT) {
             assert(rej.code != PM_OK && rej.code < PM_STATUS_LAST);
             assert(memchr(rej.doc_id, 0, sizeof rej.doc_id) != NULL);
