@@ -42,6 +42,8 @@ common=[
  # named as the occasions of a credit check
  'not = (?<![^。；：，\\n])[^。；：，\\n]{0,120}?(予以限制|联合惩戒|失信惩戒)[^。；：，\\n]{0,120}',
  'not = 在[^。；：，\\n]{0,120}?过程中(?=，%s{0,20}(查询|应用)%s{0,12}信用)' % (C,C),
+ # supervision of something (对…实施监督检查) is no measure for it (dev5); comma-bounded
+ 'not = (?<![^。；：，\\n])[^。；：，\\n]{0,60}?对[^。；：，\\n]{0,40}(实施|进行|加强)监督(检查|管理)[^。；：，\\n]{0,20}',
  'not = %s[（(][一二三四五六七八九十]{1,4}[)）]%s{0,120}的(?=[；。]|$)' % (B,C),
  'not = (?<![^。；：，\\n])[^。；：，\\n]{0,120}?(适用本|参照适用|参照执行|从其规定|依照其规定|(遵守|执行)[^。；：，\\n]{0,30}(规定|标准|规范|规程|法律法规|法律、法规))[^。；：，\\n]{0,120}',
  'not = %s%s{0,120}?(?<!不)(适用本(条例|规定|办法|细则|决定)|参照(本(条例|规定|办法|细则))?(适用|执行))(?=[。；]|$)' % (B,C),
@@ -61,6 +63,8 @@ GATED=('entry_regulation','inputs','demand','supply_chain')
 plans=[
  '# A field written into a plan or made consistent with one is planning, not yet a measure',
  '# (CODEBOOK rule 16: no means named); comma-bounded.',
+ '# An agency named as where to apply or report (向…机构提出申请) is procedure (dev5).',
+ 'not = 向[^。；：，\\n]{0,40}(机构|部门|机关)(提出|办理|申请|报送|提交|申报)',
  'not = (?<![^。；：，\\n])[^。；：，\\n]{0,60}?(纳入[^。；：，\\n]{0,20}(规划|计划)|规划相(协调|衔接|适应)|与[^。；：，\\n]{0,60}规划相(协调|衔接))[^。；：，\\n]{0,40}',
 ]
 duty=[
