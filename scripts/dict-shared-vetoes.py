@@ -63,6 +63,8 @@ GATED=('entry_regulation','inputs','demand','supply_chain')
 plans=[
  '# A field written into a plan or made consistent with one is planning, not yet a measure',
  '# (CODEBOOK rule 16: no means named); comma-bounded.',
+ '# A clause that drafts a plan for a field (制定…的规划、计划) names no means yet (rule 16; dev1).',
+ 'not = (?<![^。；：，\\n])[^。；：，\\n]{0,20}(制定|编制)[^。；：，\\n]{0,40}(规划|计划)[^。；：，\\n]{0,10}(?=[。；，]|$)',
  '# An agency named as where to apply or report (向…机构提出申请) is procedure (dev5).',
  'not = 向[^。；：，\\n]{0,40}(机构|部门|机关)(提出|办理|申请|报送|提交|申报)',
  'not = (?<![^。；：，\\n])[^。；：，\\n]{0,60}?(纳入[^。；：，\\n]{0,20}(规划|计划)|规划相(协调|衔接|适应)|与[^。；：，\\n]{0,60}规划相(协调|衔接))[^。；：，\\n]{0,40}',
