@@ -87,8 +87,6 @@ static uint32_t fold(uint32_t c)
     return c;
 }
 
-static size_t utf8_put(uint32_t c, char *o) { return pm_utf8_encode(c, o); }
-
 pm_status pm_reuse_doc(const pm_reuse_options *o, const char *body, size_t body_len,
                        const char *docno, size_t docno_len, pm_buf *text,
                        uint32_t sig[PM_REUSE_K], unsigned *nsig, pm_buf *keys)
@@ -133,7 +131,7 @@ pm_status pm_reuse_doc(const pm_reuse_options *o, const char *body, size_t body_
         i += l;
         if (!c)
             continue;
-        out += utf8_put(c, out);
+        out += pm_utf8_encode(c, out);
         win[kept % PM_REUSE_SHINGLE] = c;
         kept++;
         if (kept >= PM_REUSE_SHINGLE) {

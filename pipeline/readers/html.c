@@ -737,7 +737,7 @@ static int label_at(const char *p, const char *end, const char **after)
 
 static pm_status scan_labels(pm_html *h, span *lab)
 {
-    const char *s = h->flat.data, *end = s + h->flat.len;
+    const char *s = h->flat.data ? h->flat.data : "", *end = s + h->flat.len; /* no page text yet: "" */
     for (const char *line = s; line && line < end;) {
         const char *eol = memchr(line, '\n', (size_t)(end - line));
         if (!eol)

@@ -550,6 +550,7 @@ static void test_open_dir(void **state)
     pm_country_free(c);
     assert_int_equal(pm_country_open_dir(&c, "kz", "dictionaries", &err), PM_OK);
     assert_string_equal(pm_country_name(c), "kz");
+    pm_country_free(c);
     assert_int_equal(pm_country_open_dir(&c, "xx", "dictionaries", &err), PM_ERR_ARG);
     assert_null(c);
     char b[2200];
