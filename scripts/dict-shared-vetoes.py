@@ -38,10 +38,6 @@ common=[
  '# definitions, penalties and clawbacks, condition items of a list, compliance and scope.',
  'not = %s%s{0,120}?(是指|系指|(资金|经费|费用)(主要)?包括)%s{0,120}' % (B,C,C),
  'not = %s%s{0,120}?(责令|罚款|吊销|没收|进行处罚|予以处罚|给予处罚|行政处罚|约谈|追究%s{0,8}责任|给予%s{0,4}处分|依法(处理|处罚|查处)|追回|骗取|冒领|套取|虚假材料|弄虚作假|不符合规定的|(?<!不得)违反(国家)?规定|未按(照)?规定)%s{0,120}' % (B,C,C,C,C),
- # credit sanctions and checks (dev4): 失信联合惩戒 … 予以限制 in funds or procurement, funds or awards
- # named as the occasions of a credit check
- 'not = (?<![^。；：，\\n])[^。；：，\\n]{0,120}?(予以限制|联合惩戒|失信惩戒)[^。；：，\\n]{0,120}',
- 'not = 在[^。；：，\\n]{0,120}?过程中(?=，%s{0,20}(查询|应用)%s{0,12}信用)' % (C,C),
  # supervision of something (对…实施监督检查) is no measure for it (dev5); comma-bounded
  'not = (?<![^。；：，\\n])[^。；：，\\n]{0,60}?对[^。；：，\\n]{0,40}(实施|进行|加强)监督(检查|管理)[^。；：，\\n]{0,20}',
  'not = %s[（(][一二三四五六七八九十]{1,4}[)）]%s{0,120}的(?=[；。]|$)' % (B,C),
@@ -75,6 +71,14 @@ duty=[
  'not = %s%s{0,30}(单位|企业|经营者|所有权人|使用人|生产者|销售者|运营者|机构|学校|项目|行业组织|承包人|投资者|纳税人|扣缴义务人)(应当|必须|须)%s{0,120}' % (B,C,C),
 ]
 DUTY=('environmental','tech_rnd','infrastructure','jv_tech_transfer','science_campus','industrial_promotion','export_promotion','labour_talent')
+credit=[
+ '# Credit sanctions and checks (dev4): 失信联合惩戒 … 予以限制 in funds or procurement, funds or',
+ '# awards named as the occasions of a credit check; only in the categories that name such',
+ '# occasions (funds, market access, procurement), which keeps the block cheaper elsewhere.',
+ 'not = (?<![^。；：，\\n])[^。；：，\\n]{0,120}?(予以限制|联合惩戒|失信惩戒)[^。；：，\\n]{0,120}',
+ 'not = 在[^。；：，\\n]{0,120}?过程中(?=，%s{0,20}(查询|应用)%s{0,12}信用)' % (C,C),
+]
+CREDIT=('market_access','government_procurement')
 money=[
  '# Money words inside a duty to manage, audit or keep funds apart are no measure (CODEBOOK',
  '# rule 1); comma-bounded, so 安排专项资金，专款专用 keeps its measure.',
@@ -97,7 +101,7 @@ for c in cats:
     # drop a previously injected block
     c=re.sub(r'(?ms)^# >>> shared procedure vetoes.*?^# <<<\n','',c)
     if OLD_HDR in c:
-        blk=['# >>> shared procedure vetoes (generated block, same in every category)']+common+(gate if g in GATED and name not in UNGATED else [])+(plans if g in GATED else [])+(duty if name in DUTY else [])+(money if g in MONEY else [])+(fields if name in FIELDS else [])+['# <<<']
+        blk=['# >>> shared procedure vetoes (generated block, same in every category)']+common+(gate if g in GATED and name not in UNGATED else [])+(plans if g in GATED else [])+(duty if name in DUTY else [])+(credit if g in MONEY or name in CREDIT else [])+(money if g in MONEY else [])+(fields if name in FIELDS else [])+['# <<<']
         c=c.replace(OLD_HDR,'\n'.join(blk)+'\n'+OLD_HDR,1)
     res.append(c)
 open(p,'w').write(''.join(res))
