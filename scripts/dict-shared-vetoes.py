@@ -38,8 +38,6 @@ common=[
  '# definitions, penalties and clawbacks, condition items of a list, compliance and scope.',
  'not = %s%s{0,120}?(是指|系指|(资金|经费|费用)(主要)?包括)%s{0,120}' % (B,C,C),
  'not = %s%s{0,120}?(责令|罚款|吊销|没收|进行处罚|予以处罚|给予处罚|行政处罚|约谈|追究%s{0,8}责任|给予%s{0,4}处分|依法(处理|处罚|查处)|追回|骗取|冒领|套取|虚假材料|弄虚作假|不符合规定的|(?<!不得)违反(国家)?规定|未按(照)?规定)%s{0,120}' % (B,C,C,C,C),
- # supervision of something (对…实施监督检查) is no measure for it (dev5); comma-bounded
- 'not = (?<![^。；：，\\n])[^。；：，\\n]{0,60}?对[^。；：，\\n]{0,40}(实施|进行|加强)监督(检查|管理)[^。；：，\\n]{0,20}',
  'not = %s[（(][一二三四五六七八九十]{1,4}[)）]%s{0,120}的(?=[；。]|$)' % (B,C),
  'not = (?<![^。；：，\\n])[^。；：，\\n]{0,120}?(适用本|参照适用|参照执行|从其规定|依照其规定|(遵守|执行)[^。；：，\\n]{0,30}(规定|标准|规范|规程|法律法规|法律、法规))[^。；：，\\n]{0,120}',
  'not = %s%s{0,120}?(?<!不)(适用本(条例|规定|办法|细则|决定)|参照(本(条例|规定|办法|细则))?(适用|执行))(?=[。；]|$)' % (B,C),
@@ -61,8 +59,6 @@ plans=[
  '# (CODEBOOK rule 16: no means named); comma-bounded.',
  '# A clause that drafts a plan for a field (制定…的规划、计划) names no means yet (rule 16; dev1).',
  'not = (?<![^。；：，\\n])[^。；：，\\n]{0,20}(制定|编制)[^。；：，\\n]{0,40}(规划|计划)[^。；：，\\n]{0,10}(?=[。；，]|$)',
- '# An agency named as where to apply or report (向…机构提出申请) is procedure (dev5).',
- 'not = 向[^。；：，\\n]{0,40}(机构|部门|机关)(提出|办理|申请|报送|提交|申报)',
  'not = (?<![^。；：，\\n])[^。；：，\\n]{0,60}?(纳入[^。；：，\\n]{0,20}(规划|计划)|规划相(协调|衔接|适应)|与[^。；：，\\n]{0,60}规划相(协调|衔接))[^。；：，\\n]{0,40}',
 ]
 duty=[
@@ -71,6 +67,15 @@ duty=[
  'not = %s%s{0,30}(单位|企业|经营者|所有权人|使用人|生产者|销售者|运营者|机构|学校|项目|行业组织|承包人|投资者|纳税人|扣缴义务人)(应当|必须|须)%s{0,120}' % (B,C,C),
 ]
 DUTY=('environmental','tech_rnd','infrastructure','jv_tech_transfer','science_campus','industrial_promotion','export_promotion','labour_talent')
+# Supervision of something (对…实施监督检查) is no measure for it; an agency named as where to
+# apply or report (向…机构提出申请) is procedure (dev5). Only in the categories whose words name
+# projects, services and agencies, which keeps the block cheaper elsewhere.
+proc=[
+ '# Supervision of a thing (对…实施监督检查), an agency named as where to apply (向…机构申请) (dev5).',
+ 'not = (?<![^。；：，\\n])[^。；：，\\n]{0,60}?对[^。；：，\\n]{0,40}(实施|进行|加强)监督(检查|管理)[^。；：，\\n]{0,20}',
+ 'not = 向[^。；：，\\n]{0,40}(机构|部门|机关)(提出|办理|申请|报送|提交|申报)',
+]
+PROC=('market_access','tech_rnd','infrastructure','labour_talent','environmental','entrepreneurship','science_campus','jv_tech_transfer')
 credit=[
  '# Credit sanctions and checks (dev4): 失信联合惩戒 … 予以限制 in funds or procurement, funds or',
  '# awards named as the occasions of a credit check; only in the categories that name such',
@@ -101,7 +106,7 @@ for c in cats:
     # drop a previously injected block
     c=re.sub(r'(?ms)^# >>> shared procedure vetoes.*?^# <<<\n','',c)
     if OLD_HDR in c:
-        blk=['# >>> shared procedure vetoes (generated block, same in every category)']+common+(gate if g in GATED and name not in UNGATED else [])+(plans if g in GATED else [])+(duty if name in DUTY else [])+(credit if g in MONEY or name in CREDIT else [])+(money if g in MONEY else [])+(fields if name in FIELDS else [])+['# <<<']
+        blk=['# >>> shared procedure vetoes (generated block, same in every category)']+common+(gate if g in GATED and name not in UNGATED else [])+(plans if g in GATED else [])+(duty if name in DUTY else [])+(credit if g in MONEY or name in CREDIT else [])+(proc if name in PROC else [])+(money if g in MONEY else [])+(fields if name in FIELDS else [])+['# <<<']
         c=c.replace(OLD_HDR,'\n'.join(blk)+'\n'+OLD_HDR,1)
     res.append(c)
 open(p,'w').write(''.join(res))
