@@ -18,7 +18,8 @@ where cascades reach ten adopters; those four folders were used for development.
 regulation without an adoption line takes the source's date from its file name; 汕头经济特区…
 is 汕头市's; one without any date is unknown: its region, if discovered (dated from
 the body), is neither counted nor called extra.
-Exit 0 scored, 77 skipped (cache absent). Usage: score-extra.py [--union] [--verbose]
+Exit 0 when every truth policy with >= 10 regions is found with its adopter count within
+20%, pioneer and first date, 1 otherwise, 77 skipped (cache absent). Usage: score-extra.py [--union] [--verbose]
 """
 import csv, hashlib, os, re, shutil, subprocess, sys, tempfile
 from xml.sax.saxutils import escape
@@ -157,6 +158,13 @@ try:
                     len(regs), first[0], first[1][0], p['n_adopters'], p['pioneer_name'],
                     p['first_date'], sorted(set(regs) - got), sorted(got - set(regs))))
 
+    def prov_after(regs):
+        """provinces (省) adopting after one of their own cities (same source folder)"""
+        return sum(any(r2 != reg and i2.split('/')[0] == i.split('/')[0] and d2 < d
+                       for r2, (d2, i2) in regs.items())
+                   for reg, (d, i) in regs.items() if reg.endswith('省'))
+
+    fails = 0
     label = 'union with cn-law DLC' if union else '浙江+山东+河南 only'
     print('score-extra: %s: %d documents, %d truth policies with >= 3 regions' % (
         label, len(docs), sum(len(v) >= 3 for v in truth.values())))
@@ -168,6 +176,8 @@ try:
             res = [check(n) for n in ns]
             tot = [sum(x[k] for x in res) for k in range(4)]
             all4 = sum(all(x[:4]) for x in res)
+            if least == 10 and part == 'all':
+                fails = len(ns) - all4
             print('score-extra: >= %2d regions, %-11s: %2d policies: found %d, adopters within '
                   '20%% %d, pioneer %d, first date %d, all four %d' % (least, part, len(ns), *tot,
                                                                        all4))
@@ -179,7 +189,14 @@ try:
         top = sorted(pol.values(), key=lambda p: -int(p['n_adopters']))[:15]
         print('score-extra: largest discovered: ' + ', '.join(
             '%s %s' % (p['name'], p['n_adopters']) for p in top))
-    sys.exit(0)
+    bu = [n for n in truth if len(truth[n]) >= 3]
+    right = sum(1 for n in bu if n in pol and int(pol[n]['province_bottom_up']) == prov_after(truth[n]))
+    print('score-extra: province_bottom_up right for %d of %d policies with >= 3 regions (%s)' % (
+        right, len(bu), ', '.join('%s: %d province(s) after their own cities' % (n, prov_after(truth[n]))
+                                  for n in bu if prov_after(truth[n])) or 'none bottom-up'))
+    print('score-extra: %s' % ('FAIL: %d cascades with >= 10 regions not found right' % fails
+                               if fails else 'ok: every cascade with >= 10 regions found right'))
+    sys.exit(1 if fails else 0)
 finally:
     if not os.environ.get('KEEP'):
         shutil.rmtree(tmp, ignore_errors=True)
