@@ -22,9 +22,12 @@ if not os.path.isdir(listing):
     sys.exit(77)
 
 # every division name ever in use (省级/地级/县级), from the Ministry of Civil Affairs lists
+AREAS = os.path.join(ROOT, '..', 'shared', 'data', 'cn-areacodes', 'result.csv')
+if not os.path.exists(AREAS):
+    print('%s: SKIP: %s absent' % (os.path.basename(__file__), AREAS))
+    sys.exit(77)
 names = set()
-with open(os.path.join(ROOT, '..', 'shared', 'data', 'cn-areacodes', 'result.csv'),
-          encoding='utf-8-sig') as f:
+with open(AREAS, encoding='utf-8-sig') as f:
     for r in csv.DictReader(f):
         names.add(r['名称'])
 
