@@ -197,8 +197,10 @@ try:
     print('score-extra: province_bottom_up right for %d of %d policies with >= 3 regions (%s)' % (
         right, len(bu), ', '.join('%s: %d province(s) after their own cities' % (n, prov_after(truth[n]))
                                   for n in bu if prov_after(truth[n])) or 'none bottom-up'))
+    n10 = sum(len(v) >= 10 for v in truth.values())
     print('score-extra: %s' % ('FAIL: %d cascades with >= 10 regions not found right' % fails
-                               if fails else 'ok: every cascade with >= 10 regions found right'))
+                               if fails else 'ok: %d of %d cascades with >= 10 regions found right%s'
+                               % (n10, n10, '' if n10 else ' (none in this corpus: try --union)')))
     sys.exit(1 if fails else 0)
 finally:
     if not os.environ.get('KEEP'):
