@@ -155,7 +155,7 @@ test-eval: $(BIN)
 test-discover: $(BIN)
 	@python3 tests/discover/synthetic-test.py 20000
 	@python3 tests/discover/cnlaw-test.py; rc=$$?; [ $$rc -eq 0 ] || [ $$rc -eq 77 ]
-	@/usr/bin/python3 tests/eval/discover/score-extra.py --union; rc=$$?; [ $$rc -eq 0 ] || [ $$rc -eq 77 ]
+	@/usr/bin/python3 scripts/eval-discover.py --union; rc=$$?; [ $$rc -eq 0 ] || [ $$rc -eq 77 ]
 
 # Instrument groups on 820 hand-labelled real articles of ../shared/data/cn-law
 # (tests/eval/instruments/CODEBOOK.md); skipped with a message when ../shared is absent.

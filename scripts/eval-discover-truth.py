@@ -9,16 +9,17 @@ has none). Output: tests/eval/discover/extra_truth.tsv with, per regulation, an 
 folder + 12 hex of the file name's SHA-256), the province folder, the title, the region (the
 title's prefix when it is a division name in ../shared/data/cn-areacodes, else empty), the
 policy name (the title without that prefix) and the date. No body text.
-Usage: build-truth.py [CACHE_DIR]
+Usage: eval-discover-truth.py [CACHE_DIR]
 """
 import csv, hashlib, os, re, sys
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-ROOT = os.path.dirname(os.path.dirname(os.path.dirname(HERE)))
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+HERE = os.path.join(ROOT, 'tests', 'eval', 'discover')  # the truth (no scripts there: test-eval
+                                                        # reads every file of tests/eval)
 cache = sys.argv[1] if len(sys.argv) > 1 else os.environ.get('PM_CN_EXTRA', '/work/cn-extra')
 listing = os.path.join(cache, 'listing')
 if not os.path.isdir(listing):
-    print('build-truth: SKIP: %s absent' % listing)
+    print('eval-discover-truth: SKIP: %s absent' % listing)
     sys.exit(77)
 
 # every division name ever in use (省级/地级/县级), from the Ministry of Civil Affairs lists
@@ -56,5 +57,5 @@ with open(out, 'w', encoding='utf-8') as f:
     f.write('doc_id\tfolder\ttitle\tregion\tpolicy_name\tdate\n')
     for r in rows:
         f.write('\t'.join(r) + '\n')
-print('build-truth: %d regulations, %d with a region prefix and a date -> %s' % (
+print('eval-discover-truth: %d regulations, %d with a region prefix and a date -> %s' % (
     len(rows), sum(1 for r in rows if r[3] and r[5]), os.path.relpath(out, ROOT)))

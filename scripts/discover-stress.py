@@ -7,16 +7,17 @@ adopts another (全面推行<4 random characters>模式) - about 2N distinct nam
 table's default cap (1,048,576) - plus one name shared by every 1,000th document, which must
 stay one cascade. Runs policyminer -j1 (add --max-policy-names M to pass a cap), polls the
 run's peak RSS (VmHWM in /proc/PID/status) and prints it with the manifest's discovery
-counts. Usage: names-stress.py [N] [policyminer run options...]. Exit 0, 77 if
+counts. Usage: discover-stress.py [N] [policyminer run options...]. Exit 0, 77 if
 ../shared is absent.
 """
 import csv, gzip, json, os, random, shutil, subprocess, sys, tempfile, time
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-ROOT = os.path.dirname(os.path.dirname(os.path.dirname(HERE)))
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+HERE = os.path.join(ROOT, 'tests', 'eval', 'discover')  # the truth (no scripts there: test-eval
+                                                        # reads every file of tests/eval)
 AREAS = os.path.join(ROOT, '..', 'shared', 'data', 'cn-areacodes', 'result.csv')
 if not os.path.exists(AREAS):
-    print('names-stress: SKIP: %s absent' % AREAS)
+    print('discover-stress: SKIP: %s absent' % AREAS)
     sys.exit(77)
 n = int(sys.argv[1]) if len(sys.argv) > 1 else 1000000
 extra = sys.argv[2:]
@@ -63,12 +64,12 @@ try:
             pass
         time.sleep(0.2)
     if p.returncode:
-        print('names-stress: FAIL: policyminer exited %d' % p.returncode)
+        print('discover-stress: FAIL: policyminer exited %d' % p.returncode)
         sys.exit(1)
     m = json.load(open(os.path.join(outdir, 'manifest.json')))
     d = m['counts']['discovery'] if 'discovery' in m.get('counts', {}) else m['discovery']
     pol = open(os.path.join(outdir, 'policies.tsv'), encoding='utf-8').read()
-    print('names-stress: %d documents, %s: peak RSS %.0f MB, %.0f s; discovery %s; 三色预警制 '
+    print('discover-stress: %d documents, %s: peak RSS %.0f MB, %.0f s; discovery %s; 三色预警制 '
           'a cascade: %s' % (n, ' '.join(extra) or 'defaults', hwm / 1024, time.time() - t0,
                              json.dumps(d, ensure_ascii=False), '\t三色预警制\t' in pol))
 finally:

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Discovered cascades on real local regulations never used for the work (issue 14 "done
 when"): the regulations of 浙江, 山东 and 河南 in LawRefBook/Laws @ 79f1a0f, scored against
-tests/eval/discover/extra_truth.tsv (built by build-truth.py from the sources' metadata
+tests/eval/discover/extra_truth.tsv (built by eval-discover-truth.py from the sources' metadata
 before any discovery run).
 
 The corpus is built in a temporary directory from the cache (default /work/cn-extra, or
@@ -19,19 +19,20 @@ regulation without an adoption line takes the source's date from its file name; 
 is 汕头市's; one without any date is unknown: its region, if discovered (dated from
 the body), is neither counted nor called extra.
 Exit 0 when every truth policy with >= 10 regions is found with its adopter count within
-20%, pioneer and first date, 1 otherwise, 77 skipped (cache absent). Usage: score-extra.py [--union] [--verbose]
+20%, pioneer and first date, 1 otherwise, 77 skipped (cache absent). Usage: scripts/eval-discover.py [--union] [--verbose]
 """
 import csv, hashlib, os, re, shutil, subprocess, sys, tempfile
 from xml.sax.saxutils import escape
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-ROOT = os.path.dirname(os.path.dirname(os.path.dirname(HERE)))
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+HERE = os.path.join(ROOT, 'tests', 'eval', 'discover')  # the truth (no scripts there: test-eval
+                                                        # reads every file of tests/eval)
 BIN = os.path.join(ROOT, 'policyminer')
 cache = os.environ.get('PM_CN_EXTRA', '/work/cn-extra')
 union = '--union' in sys.argv
 verbose = '--verbose' in sys.argv
 if not os.path.isdir(os.path.join(cache, 'listing')):
-    print('score-extra: SKIP: the cache %s/listing is absent (see tests/eval/discover/README.md)'
+    print('eval-discover: SKIP: the cache %s/listing is absent (see tests/eval/discover/README.md)'
           % cache)
     sys.exit(77)
 
@@ -46,8 +47,8 @@ for prov in sorted(os.listdir(os.path.join(cache, 'listing'))):
         if FILE.match(fn):
             listed.add(prov[:-4] + '/' + hashlib.sha256(fn.encode()).hexdigest()[:12])
 if listed != {r['doc_id'] for r in truth_rows}:
-    print('score-extra: FAIL: the cache does not match extra_truth.tsv (rebuild the truth '
-          'with build-truth.py only from an unchanged listing)')
+    print('eval-discover: FAIL: the cache does not match extra_truth.tsv (rebuild the truth '
+          'with eval-discover-truth.py only from an unchanged listing)')
     sys.exit(1)
 
 AREAS = os.path.join(ROOT, '..', 'shared', 'data', 'cn-areacodes', 'result.csv')
@@ -169,7 +170,7 @@ try:
 
     fails = 0
     label = 'union with cn-law DLC' if union else '浙江+山东+河南 only'
-    print('score-extra: %s: %d documents, %d truth policies with >= 3 regions' % (
+    print('eval-discover: %s: %d documents, %d truth policies with >= 3 regions' % (
         label, len(docs), sum(len(v) >= 3 for v in truth.values())))
     for least in (3, 10):
         for part in ('development', 'held-out', 'all'):
@@ -181,7 +182,7 @@ try:
             all4 = sum(all(x[:4]) for x in res)
             if least == 10 and part == 'all':
                 fails = len(ns) - all4
-            print('score-extra: >= %2d regions, %-11s: %2d policies: found %d, adopters within '
+            print('eval-discover: >= %2d regions, %-11s: %2d policies: found %d, adopters within '
                   '20%% %d, pioneer %d, first date %d, all four %d' % (least, part, len(ns), *tot,
                                                                        all4))
             if verbose or least == 10:
@@ -190,15 +191,15 @@ try:
                         print('    %s %s: %s' % ('ok  ' if all(r[:4]) else 'MISS', n, r[4]))
     if verbose:  # the biggest discovered cascades, to see what the rules made of the corpus
         top = sorted(pol.values(), key=lambda p: -int(p['n_adopters']))[:15]
-        print('score-extra: largest discovered: ' + ', '.join(
+        print('eval-discover: largest discovered: ' + ', '.join(
             '%s %s' % (p['name'], p['n_adopters']) for p in top))
     bu = [n for n in truth if len(truth[n]) >= 3]
     right = sum(1 for n in bu if n in pol and int(pol[n]['province_bottom_up']) == prov_after(truth[n]))
-    print('score-extra: province_bottom_up right for %d of %d policies with >= 3 regions (%s)' % (
+    print('eval-discover: province_bottom_up right for %d of %d policies with >= 3 regions (%s)' % (
         right, len(bu), ', '.join('%s: %d province(s) after their own cities' % (n, prov_after(truth[n]))
                                   for n in bu if prov_after(truth[n])) or 'none bottom-up'))
     n10 = sum(len(v) >= 10 for v in truth.values())
-    print('score-extra: %s' % ('FAIL: %d cascades with >= 10 regions not found right' % fails
+    print('eval-discover: %s' % ('FAIL: %d cascades with >= 10 regions not found right' % fails
                                if fails else 'ok: %d of %d cascades with >= 10 regions found right%s'
                                % (n10, n10, '' if n10 else ' (none in this corpus: try --union)')))
     sys.exit(1 if fails else 0)
