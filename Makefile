@@ -166,6 +166,7 @@ test-eval: $(BIN)
 test-discover: $(BIN)
 	@python3 tests/discover/synthetic-test.py 20000
 	@python3 tests/discover/cnlaw-test.py; rc=$$?; [ $$rc -eq 0 ] || [ $$rc -eq 77 ]
+	@/usr/bin/python3 scripts/eval-discover.py --union; rc=$$?; [ $$rc -eq 0 ] || [ $$rc -eq 77 ]
 
 # Instrument groups on 1,976 hand-labelled real articles of ../shared/data/cn-law
 # (tests/eval/instruments/CODEBOOK.md; 408 held out, 1,568 development); skipped with a

@@ -431,8 +431,9 @@ static void body_rules(const cn_rules *r, const pm_gazetteer *g, const pm_pname_
             continue;
         }
         size_t w = 0;
-        for (size_t k = 0; k < verbs->n; k++)
-            if (verbs->len[k] <= n - i && memcmp(s + i, verbs->w[k], verbs->len[k]) == 0) {
+        for (size_t k = 0; k < verbs->n; k++) /* the third byte first: no call per verb */
+            if (verbs->len[k] <= n - i && verbs->w[k][2] == s[i + 2] &&
+                memcmp(s + i, verbs->w[k], verbs->len[k]) == 0) {
                 w = verbs->len[k];
                 break;
             }
