@@ -68,6 +68,12 @@ typedef struct pm_reuse_stats {
     uint64_t docs_short;      /* too short (below min_chars) */
     uint64_t candidates;      /* distinct candidate pairs from LSH */
     uint64_t candidates_screened; /* of those, not verified: signature Jaccard below 0.2 */
+    uint64_t candidates_anchor; /* distinct pairs sharing >= 2 containment anchors */
+    uint64_t candidates_anchor_screened; /* of those, not verified: estimates too low */
+    uint64_t candidates_verified; /* pairs verified on their texts (both kinds) */
+    uint64_t anchor_buckets_capped; /* anchors shared by more than bucket_cap documents */
+    uint64_t anchor_bucket_docs_capped;
+    uint64_t largest_anchor_bucket;
     uint64_t buckets_capped;  /* LSH buckets dropped for being above the cap */
     uint64_t bucket_docs_capped; /* document slots in those buckets */
     uint64_t candidates_truncated; /* 1 when max_candidates stopped candidate generation */

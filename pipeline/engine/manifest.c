@@ -265,6 +265,17 @@ pm_status pm_manifest_write(const pm_run_options *o, const pm_classifier *c,
                               (unsigned long long)rs->largest_bucket,
                               (unsigned long long)rs->boilerplate_df,
                               (unsigned long long)rs->pairs, rs->seconds));
+        if (rs)
+            TRY(pm_buf_printf(&b, ", \"candidates_anchor\": %llu, \"candidates_anchor_screened\": %llu, "
+                              "\"candidates_verified\": %llu, "
+                              "\"anchor_buckets_capped\": %llu, \"anchor_bucket_docs_capped\": %llu, "
+                              "\"largest_anchor_bucket\": %llu",
+                              (unsigned long long)rs->candidates_anchor,
+                              (unsigned long long)rs->candidates_anchor_screened,
+                              (unsigned long long)rs->candidates_verified,
+                              (unsigned long long)rs->anchor_buckets_capped,
+                              (unsigned long long)rs->anchor_bucket_docs_capped,
+                              (unsigned long long)rs->largest_anchor_bucket));
         TRY(pm_buf_append_str(&b, "},\n"));
     }
     TRY(pm_buf_append_str(&b, "  \"match_limit_patterns\": ["));
