@@ -34,6 +34,9 @@
 #define ANCHOR_K 32       /* containment anchors kept per document (its smallest) */
 #define ANCHOR(k) (((k) & 3u) == 0) /* a sampled key is an anchor: 1 in 16 shingles */
 #define ANCHOR_MIN 2      /* anchors a pair must share to be a containment candidate */
+/* an anchor in more documents than this is a common phrase, not a copy's trace: its
+ * documents make no pairs (a quarter of the LSH bucket cap, so pairs stay few) */
+#define ANCHOR_CAP(r) ((r)->o.bucket_cap / 4 > 2 ? (size_t)(r)->o.bucket_cap / 4 : 2)
 #define SW_PAD 24         /* characters of context around the shared window */
 #define EXCERPT_CHARS 24  /* code points of aligned text in reuse_pairs.tsv */
 #define BP_EXAMPLES 1024
@@ -399,8 +402,8 @@ static inline uint32_t band_key(const pm_reuse *r, size_t i, unsigned b)
 /* Every pair inside each run of equal keys (v sorted: key << 32 | document, documents
  * ascending in a run) of at most bucket_cap documents; larger runs are counted. */
 static pm_status bucket_pairs(pm_reuse *r, const uint64_t *v, size_t n, uint64_t **c,
-                              size_t *nc, size_t *cap, uint64_t *capped, uint64_t *capped_docs,
-                              uint64_t *largest)
+                              size_t *nc, size_t *cap, size_t bucket_cap, uint64_t *capped,
+                              uint64_t *capped_docs, uint64_t *largest)
 {
     pm_status st = PM_OK;
     for (size_t i = 0; i < n && st == PM_OK;) {
@@ -410,7 +413,7 @@ static pm_status bucket_pairs(pm_reuse *r, const uint64_t *v, size_t n, uint64_t
         size_t sz = j - i;
         if (sz > *largest)
             *largest = sz;
-        if (sz > r->o.bucket_cap) {
+        if (sz > bucket_cap) {
             (*capped)++;
             *capped_docs += sz;
         } else {
@@ -455,7 +458,7 @@ static pm_status candidates(pm_reuse *r, uint64_t **lsh, size_t *nlsh, uint64_t 
         for (size_t i = 0; i < n; i++)
             v[i] = (uint64_t)band_key(r, i, b) << 32 | i;
         radix_sort(v, tmp, n, 32, 64, count); /* stable: documents ascending in a bucket */
-        st = bucket_pairs(r, v, n, &c, &nc, &cap, &r->s.buckets_capped,
+        st = bucket_pairs(r, v, n, &c, &nc, &cap, r->o.bucket_cap, &r->s.buckets_capped,
                           &r->s.bucket_docs_capped, &r->s.largest_bucket);
         /* deduplicate when the list has doubled (bucket mates recur from band to band):
          * memory stays within twice the unique pairs, sorting work near-linear */
@@ -507,7 +510,7 @@ static pm_status candidates(pm_reuse *r, uint64_t **lsh, size_t *nlsh, uint64_t 
             tcap = np;
         }
         radix_sort(pv, tmp, np, 32, 64, count);
-        st = bucket_pairs(r, pv, np, &a, &na, &acap, &r->s.anchor_buckets_capped,
+        st = bucket_pairs(r, pv, np, &a, &na, &acap, ANCHOR_CAP(r), &r->s.anchor_buckets_capped,
                           &r->s.anchor_bucket_docs_capped, &r->s.largest_anchor_bucket);
     }
     free(pv);
