@@ -30,10 +30,14 @@
 #define PM_REUSE_K 96     /* signature values per document */
 #define PM_REUSE_BANDS 32 /* LSH bands ... */
 #define PM_REUSE_ROWS 3   /* ... of this many values: P(candidate) = 1-(1-J^3)^32 */
+#define PM_REUSE_ALIGN_SHARE 0.2 /* a pair's alignment matches at least this share of the
+                                    shorter text's characters ... */
+#define PM_REUSE_MIN_ALIGNED 100 /* ... and at least this many (a shared header is not a
+                                    copy) */
 
 typedef struct pm_reuse_options {
-    int enabled;           /* --reuse / --no-reuse (default 0: see README for the cost) */
-    double threshold;      /* report pairs with max(containment) >= this (default 0.5) */
+    int enabled;           /* --reuse / --no-reuse (default 1: see README for the cost) */
+    double threshold;      /* report pairs with max(containment) >= this (default 0.35) */
     uint32_t max_chars;    /* normalised code points kept per document (default 2000) */
     uint32_t min_chars;    /* shorter documents take no part (default 50) */
     double boilerplate_share; /* a shingle in more than this share of documents does not

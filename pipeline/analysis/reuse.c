@@ -802,6 +802,12 @@ static pm_status verify(pm_reuse *r, feat *fx, feat *fy, pair *out, int *keep)
     pm_status st = smith_waterman(fx->cp + x0, x1 - x0, fy->cp + y0, y1 - y0, dlo, dhi, &sw);
     if (st != PM_OK)
         return st;
+    /* shared shingles scattered over two texts (formulaic articles, a common header) are
+     * not a copy: the best local alignment must cover a share of the shorter text */
+    size_t shorter = fx->ncp < fy->ncp ? fx->ncp : fy->ncp;
+    if ((double)sw.matches < PM_REUSE_ALIGN_SHARE * (double)shorter ||
+        sw.matches < PM_REUSE_MIN_ALIGNED)
+        return PM_OK;
     int x_first = doc_before(r, fx->idx, fy->idx);
     const feat *fa = x_first ? fx : fy;
     out->a = x_first ? fx->idx : fy->idx;
