@@ -32,8 +32,8 @@
 #define PM_REUSE_ROWS 3   /* ... of this many values: P(candidate) = 1-(1-J^3)^32 */
 #define PM_REUSE_ALIGN_SHARE 0.2 /* a pair's alignment matches at least this share of the
                                     shorter text's characters ... */
-#define PM_REUSE_MIN_ALIGNED 100 /* ... and at least this many (a shared header is not a
-                                    copy) */
+#define PM_REUSE_MIN_ALIGNED 100 /* ... and at least this many, or all of a shorter text
+                                    (a shared header is not a copy) */
 
 typedef struct pm_reuse_options {
     int enabled;           /* --reuse / --no-reuse (default 1: see README for the cost) */

@@ -806,8 +806,8 @@ static pm_status verify(pm_reuse *r, feat *fx, feat *fy, pair *out, int *keep)
      * not a copy: the best local alignment must cover a share of the shorter text */
     size_t shorter = fx->ncp < fy->ncp ? fx->ncp : fy->ncp;
     if ((double)sw.matches < PM_REUSE_ALIGN_SHARE * (double)shorter ||
-        sw.matches < PM_REUSE_MIN_ALIGNED)
-        return PM_OK;
+        sw.matches < (shorter < PM_REUSE_MIN_ALIGNED ? shorter : PM_REUSE_MIN_ALIGNED))
+        return PM_OK; /* (a text under 100 characters must align whole) */
     int x_first = doc_before(r, fx->idx, fy->idx);
     const feat *fa = x_first ? fx : fy;
     out->a = x_first ? fx->idx : fy->idx;
