@@ -47,6 +47,10 @@ typedef struct pm_reuse_options {
     int exhaustive;        /* verify all pairs instead of LSH candidates (tests only) */
 } pm_reuse_options;
 
+/* Containment anchors shared by more documents than this make no candidate pairs: a
+ * quarter of the LSH bucket cap (at least 2). */
+#define PM_REUSE_ANCHOR_CAP(o) ((o)->bucket_cap / 4 > 2 ? (o)->bucket_cap / 4 : 2u)
+
 void pm_reuse_options_default(pm_reuse_options *o);
 /* A short text naming every option, for the manifest and the refresh fingerprint. */
 void pm_reuse_options_describe(const pm_reuse_options *o, char *out, size_t n);
@@ -85,6 +89,7 @@ typedef struct pm_reuse_stats {
     uint64_t boilerplate_df;  /* document frequency above which a shingle is boilerplate */
     uint64_t largest_bucket;  /* documents in the largest bucket seen */
     double seconds;           /* wall time of pm_reuse_finish */
+    double cpu_seconds;       /* its CPU time (the process's: finish runs alone) */
 } pm_reuse_stats;
 
 /* tmpdir: where the text spill file goes (it is unlinked at once). */

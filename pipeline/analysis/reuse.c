@@ -34,9 +34,9 @@
 #define ANCHOR_K 32       /* containment anchors kept per document (its smallest) */
 #define ANCHOR(k) (((k) & 3u) == 0) /* a sampled key is an anchor: 1 in 16 shingles */
 #define ANCHOR_MIN 2      /* anchors a pair must share to be a containment candidate */
-/* an anchor in more documents than this is a common phrase, not a copy's trace: its
- * documents make no pairs (a quarter of the LSH bucket cap, so pairs stay few) */
-#define ANCHOR_CAP(r) ((r)->o.bucket_cap / 4 > 2 ? (size_t)(r)->o.bucket_cap / 4 : 2)
+/* an anchor in more documents than PM_REUSE_ANCHOR_CAP is a common phrase, not a copy's
+ * trace: its documents make no pairs (a quarter of the LSH cap, so raw pairs stay few) */
+#define ANCHOR_CAP(r) ((size_t)PM_REUSE_ANCHOR_CAP(&(r)->o))
 #define SW_PAD 24         /* characters of context around the shared window */
 #define EXCERPT_CHARS 24  /* code points of aligned text in reuse_pairs.tsv */
 #define BP_EXAMPLES 1024
@@ -955,8 +955,9 @@ pm_status pm_reuse_finish(pm_reuse *r, pm_adopt *adopt, const char *dir, pm_errc
     pm_buf b;
     pm_buf_init(&b, (size_t)1 << 30);
 
-    struct timespec t0, t1;
+    struct timespec t0, t1, c0, c1;
     clock_gettime(CLOCK_MONOTONIC, &t0);
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &c0);
     double bp = ceil(r->o.boilerplate_share * (double)r->n);
     r->s.boilerplate_df = bp < 10 ? 10 : (uint64_t)bp;
     if (fflush(r->spill) != 0)
@@ -1139,6 +1140,8 @@ pm_status pm_reuse_finish(pm_reuse *r, pm_adopt *adopt, const char *dir, pm_errc
 done:
     clock_gettime(CLOCK_MONOTONIC, &t1);
     r->s.seconds = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) * 1e-9;
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &c1);
+    r->s.cpu_seconds = (double)(c1.tv_sec - c0.tv_sec) + (double)(c1.tv_nsec - c0.tv_nsec) * 1e-9;
     pm_outfile_abort(fp);
     pm_outfile_abort(fe);
     pm_outfile_abort(fb);
