@@ -173,7 +173,8 @@ pm_status pm_reuse_doc(const pm_reuse_options *o, const char *body, size_t body_
         uint32_t c, b0 = s[i];
         size_t l;
         if (b0 >= 0xE0 && b0 < 0xF0 && i + 2 < body_len && (s[i + 1] & 0xC0) == 0x80 &&
-            (s[i + 2] & 0xC0) == 0x80 && (b0 > 0xE0 || s[i + 1] >= 0xA0)) {
+            (s[i + 2] & 0xC0) == 0x80 && (b0 > 0xE0 || s[i + 1] >= 0xA0) &&
+            (b0 != 0xED || s[i + 1] < 0xA0)) { /* not overlong, not a surrogate */
             c = (b0 & 0x0F) << 12 | (uint32_t)(s[i + 1] & 0x3F) << 6 | (s[i + 2] & 0x3F);
             l = 3; /* the 3-byte form (all of CJK) decoded inline */
         } else {
