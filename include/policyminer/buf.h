@@ -32,4 +32,11 @@ pm_status pm_buf_printf(pm_buf *b, const char *fmt, ...)
 /* Drops the first n bytes (memmove); n <= len. */
 void pm_buf_consume(pm_buf *b, size_t n);
 
+/* The capped array: makes room for `need` elements of `elem` bytes in the array whose
+ * address is at arrp (a T **) and whose capacity, in elements, is *cap: doubling from
+ * `first`, never beyond `max` elements. PM_OK; PM_ERR_TOO_BIG when need > max;
+ * PM_ERR_NOMEM. The array and *cap are unchanged on failure. */
+pm_status pm_array_reserve(void *arrp, size_t *cap, size_t need, size_t elem, size_t first,
+                           size_t max);
+
 #endif

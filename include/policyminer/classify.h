@@ -12,8 +12,8 @@
 #include <stdint.h>
 #include "policyminer/dict.h"
 #include "policyminer/discover.h"
+#include "policyminer/doc.h"
 #include "policyminer/gazetteer.h"
-#include "policyminer/reader.h"
 #include "policyminer/status.h"
 
 #define PM_MAX_DIMS 16

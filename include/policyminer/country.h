@@ -13,7 +13,29 @@
  * every span in a result points into the caller's text and lives as long as that text.
  * Functions that fill a result struct clear it first, so on "not found" it is all zero.
  *
- * Status: not wired into the engine yet; classify/ still carries China directly.
+ * Records and regions (how the rest of the pipeline refers to a region): a document's
+ * record keeps a region CODE (uint32; KATO's 9 digits fit) and a record LEVEL, where record
+ * level 0 = unknown and 1 + i = the pack's level i (so China keeps 1 central, 2 provincial,
+ * 3 prefecture, 4 county). Unknown is level 0, never code 0: code 0 is a real code in some
+ * packs (Kazakhstan's republic), so a code is only looked at when the level is >= 1, and a
+ * record at level 1 (the pack's top level) is always the national region. A local record
+ * (level >= 2) has a region only when its code is a local region of the pack: a level can
+ * be known without its region (China's ambiguous 西湖区 is "county" with code 0), and then
+ * the code names nothing, even where it is the national code. The "province" of a record
+ * is its ancestor at the pack's level 1 (record level 2), none above it; the province code
+ * a record stores is checked the same way (pm_country_record_province_code).
+ * Consumers turn (level, code) into a dense index with pm_country_record_region() and never
+ * compute on codes; codes print with pm_country_format_code() at the pack's width and
+ * levels with pm_country_record_level_key().
+ *
+ * Status: the engine opens one pack per run (pm_run_options.country, "cn" by default; its
+ * name and checksum are in the run fingerprint, and manifest.json carries them with the
+ * code width and the level vocabulary). Every region consumer - counts, documents.tsv,
+ * adoptions, edges, nodes, NetInf, the EHA panel, officials, text reuse, the report's level
+ * names, `dict explain` - goes through the region API below (tests/unit/test_regions.c on a
+ * 9-digit pack). China's pack (country/cn/cn_regions.c) fills the region store from China's
+ * gazetteer and keeps the pm_gazetteer for classify/ (gazetteer.h pm_country_gazetteer())
+ * while China's issuer, date and 文号 still live there, not yet behind pm_country_ops.
  */
 #ifndef POLICYMINER_COUNTRY_H
 #define POLICYMINER_COUNTRY_H
@@ -25,6 +47,10 @@
 typedef struct pm_country pm_country;
 
 #define PM_REGION_NONE ((uint32_t)-1) /* "no region" for a dense region index */
+/* Record levels (see the top): 0 unknown, 1 + the pack's level index. */
+#define PM_REC_UNKNOWN 0u
+#define PM_REC_NATIONAL 1u /* the pack's level 0: the national region */
+#define PM_REC_PROVINCE 2u /* the pack's level 1: a record's "province" is its ancestor here */
 #define PM_COUNTRY_MAX_LEVELS 8
 
 /* A date as the pack reads it: yyyymmdd (0 = unknown). */
@@ -104,7 +130,9 @@ const char *pm_country_month_word(const pm_country *c, unsigned m, unsigned k);
 /* Named values of the pack header ("date_year_word"...), NULL if absent. */
 const char *pm_country_header(const pm_country *c, const char *key);
 
-/* Regions: a dense index 0..count-1 in file order. */
+/* Regions: a dense index 0..count-1 in file order. A code may have several records (one
+ * per period, as China's renamed divisions have); the code's canonical index is its last
+ * record, what pm_country_region_find(c, code, 0) returns. */
 size_t pm_country_region_count(const pm_country *c);
 const pm_region *pm_country_region_at(const pm_country *c, uint32_t idx); /* NULL if out */
 /* Parent of idx in force on date (0 = the default parent); NONE at the top. */
@@ -114,8 +142,50 @@ uint32_t pm_country_region_ancestor(const pm_country *c, uint32_t idx, unsigned 
                                     pm_ymd date);
 /* 1 if anc is idx or one of its ancestors on date. */
 int pm_country_region_within(const pm_country *c, uint32_t idx, uint32_t anc, pm_ymd date);
-/* The region with code in use on date (0 = any), NONE if none. */
+/* The record of code in use on date; date 0 = the code's last record (its canonical
+ * index); NONE if none. Binary search. */
 uint32_t pm_country_region_find(const pm_country *c, uint64_t code, pm_ymd date);
+/* The canonical index of idx's code (pm_country_region_find(code, 0)); NONE if out. */
+uint32_t pm_country_region_canonical(const pm_country *c, uint32_t idx);
+/* The regions of one pack level in index order: count, and the i-th (NONE past the end). */
+size_t pm_country_level_size(const pm_country *c, unsigned level);
+uint32_t pm_country_level_region(const pm_country *c, unsigned level, size_t i);
+/* Neighbours from the pack's adjacency file (header key "adjacency": rows "code<TAB>code",
+ * symmetric, compared on canonical indexes); a pack without one has no neighbours. */
+int pm_country_region_neighbours(const pm_country *c, uint32_t a, uint32_t b);
+size_t pm_country_adjacency_count(const pm_country *c); /* directed pairs loaded */
+
+/* The report's tile grid (header key "tiles": rows "code<TAB>col<TAB>row<TAB>label", code
+ * "-" for the tile of regions no other tile holds): where the pack's provinces sit on the
+ * network map. None when the pack has no such file. */
+typedef struct pm_country_tile {
+    uint32_t region;   /* canonical region index; PM_REGION_NONE = the "other" tile */
+    unsigned col, row;
+    const char *label;
+} pm_country_tile;
+size_t pm_country_tile_count(const pm_country *c);
+const pm_country_tile *pm_country_tile_at(const pm_country *c, size_t i); /* NULL if out */
+
+/* Records (see the top): the dense index of a record's (level, code) on date: NONE for
+ * level 0, the national region for level 1, else the record in force on date, falling
+ * back to the code's canonical record; NONE when the code is no local region (a level
+ * known without its region, as China's ambiguous 西湖区: the code is then 0). */
+uint32_t pm_country_record_region(const pm_country *c, unsigned rec_level, uint64_t code,
+                                  pm_ymd date);
+/* The record's province: its ancestor at pack level 1 (from the region, not the code);
+ * NONE at the top, for unknown records, and for packs with a single level. */
+uint32_t pm_country_record_province(const pm_country *c, unsigned rec_level, uint64_t code,
+                                    pm_ymd date);
+/* The region a record's stored province code names: a region at pack level 1, for record
+ * levels >= 2 only; NONE otherwise (a province may be known when the region is not). */
+uint32_t pm_country_record_province_code(const pm_country *c, unsigned rec_level,
+                                         uint64_t province_code);
+/* "unknown" for record level 0, else the pack's level key (rec_level - 1); "unknown" past
+ * the vocabulary. Record levels run 0 .. pm_country_level_count(). */
+const char *pm_country_record_level_key(const pm_country *c, unsigned rec_level);
+/* The code of region idx at the pack's width into buf ("" for NONE); returns buf. */
+char *pm_country_format_region(const pm_country *c, uint32_t idx, char *buf, size_t cap);
+#define PM_COUNTRY_CODE_BUF 24 /* enough for any code at any width (<= 19 digits) */
 
 /* Name forms (the gazetteer's F rows), folded by the pack's fold at load. */
 typedef struct pm_region_form {

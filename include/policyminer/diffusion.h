@@ -18,6 +18,7 @@
 #include <stdint.h>
 #include "policyminer/dict.h"
 #include "policyminer/discover.h"
+#include "policyminer/country.h"
 #include "policyminer/gazetteer.h"
 #include "policyminer/status.h"
 
@@ -44,15 +45,13 @@ typedef struct pm_diffusion_options {
 
 void pm_diffusion_options_default(pm_diffusion_options *o);
 
-/* d and g must outlive the table. */
-pm_status pm_adopt_create(pm_adopt **out, const pm_dictset *d, const pm_gazetteer *g,
+/* d and c (the run's country pack: regions, levels, code width, adjacency) must outlive
+ * the table. Region codes and levels are a record's (country.h): level 0 is unknown. */
+pm_status pm_adopt_create(pm_adopt **out, const pm_dictset *d, const pm_country *c,
                           const pm_diffusion_options *o);
 void pm_adopt_free(pm_adopt *a); /* accepts NULL */
 
-/* Loads the province land-border table (province_code TAB neighbour_code; '#' comments;
- * a header row) used to tell neighbouring-province edges; must be symmetric. */
-pm_status pm_adopt_load_adjacency(pm_adopt *a, const char *path, pm_errctx *err);
-/* 1 when the two provincial codes share a land border (after load). */
+/* 1 when the two province codes share a border (the pack's adjacency file). */
 int pm_adopt_neighbours(const pm_adopt *a, uint32_t p1, uint32_t p2);
 
 /* Records one classified document (no-op when date or region is unknown). pn: its

@@ -98,4 +98,9 @@ uint32_t pm_gaz_fold_trad(uint32_t cp);
  * "广东省深圳市", "深圳") that s starts with; 0 = none. Names of any year count. */
 size_t pm_gaz_name_prefix(const pm_gazetteer *g, const char *s, size_t n);
 
+/* The China pack's gazetteer (country/cn/cn_regions.c loads it with the pack), for the
+ * issuer resolver until China's text rules move behind country.h; NULL for other packs. */
+struct pm_country;
+const pm_gazetteer *pm_country_gazetteer(const struct pm_country *c);
+
 #endif

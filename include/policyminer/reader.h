@@ -15,6 +15,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include "policyminer/doc.h"
 #include "policyminer/status.h"
 #include "policyminer/source.h"
 
@@ -32,24 +33,6 @@ typedef struct pm_limits {
 } pm_limits;
 
 void pm_limits_default(pm_limits *lim);
-
-/* A string field: not NUL-terminated in general; len 0 = absent. UTF-8. */
-typedef struct pm_str {
-    const char *p;
-    size_t len;
-} pm_str;
-
-typedef struct pm_doc {
-    pm_str id;
-    pm_str title;
-    pm_str issuer;
-    pm_str docno;
-    pm_str date;        /* as given, e.g. "2015-03-12" */
-    pm_str region_code; /* <region code="440000"> hint */
-    pm_str url;
-    pm_str body;        /* text content, markup removed, entities decoded */
-    pm_str fetched;     /* WARC-Date: when the page was crawled - never the issue date */
-} pm_doc;
 
 /* One raw record cut from the stream. */
 typedef struct pm_raw {
@@ -118,9 +101,5 @@ const pm_format *pm_format_sniff(const char *head, size_t n);
  * region url body, each at most once; "key=" leaves it unmapped). PM_OK, or PM_ERR_ARG
  * with a reason in why. */
 pm_status pm_jsonl_map_check(const char *spec, char *why, size_t whylen);
-
-/* Validates UTF-8 strictly (no overlongs, no surrogates, no NUL, <= U+10FFFF).
- * Returns 1 when valid; else 0 and *bad_at = offset of the first bad byte. */
-int pm_utf8_valid(const char *p, size_t n, size_t *bad_at);
 
 #endif

@@ -96,6 +96,11 @@ typedef struct pm_reuse_stats {
 pm_status pm_reuse_create(pm_reuse **out, const pm_reuse_options *o, const char *tmpdir,
                           pm_errctx *err);
 void pm_reuse_free(pm_reuse *r); /* accepts NULL */
+/* The country pack whose code width and level names reuse_pairs.tsv and reuse_edges.tsv
+ * print with (the run's; must outlive r). Without one, codes print as plain numbers and
+ * levels empty. */
+struct pm_country;
+void pm_reuse_set_country(pm_reuse *r, const struct pm_country *c);
 
 /* Adds one kept document. date yyyymmdd (0 unknown); region/province codes (0 unknown).
  * nsig 0 or text shorter than min_chars: counted as short, not added. keys/nkeys: what

@@ -38,6 +38,7 @@ typedef struct pm_run_options {
     size_t n_inputs;
     const char *outdir;
     const char *dict_dir;
+    const char *country;         /* country pack (country.h) from dict_dir/<cc>/; default "cn" */
     int threads;                 /* 0 = all cores */
     pm_limits limits;
     pm_dict_options dict;
@@ -78,7 +79,9 @@ typedef struct pm_run_summary {
     uint64_t files_not_corpus;   /* read (files_read) but no known format: skipped whole, see rejects */
     uint64_t docs_seen, docs_classified, docs_rejected;
     uint64_t bytes_in, bytes_out;
-    uint64_t by_level[8];        /* classified documents per pm_level */
+    uint64_t by_level[9];        /* classified documents per record level (country.h):
+                                  * 0 unknown, 1 + the pack's level, at most 8 levels */
+    char level_key[9][32];       /* their names ("unknown", then the pack's); "" past them */
     uint64_t fiscal_docs;        /* documents with a fiscal_financial instrument */
     uint64_t instrument_docs;    /* documents with any instrument */
     uint64_t rejects_by_reason[PM_STATUS_LAST];
@@ -113,6 +116,7 @@ typedef struct pm_merge_options {
     size_t n_parts;
     const char *outdir;
     const char *dict_dir;
+    const char *country;         /* must be what the shards ran with; default "cn" */
     pm_diffusion_options diffusion;
     int no_diffusion;
     int partial;

@@ -14,6 +14,7 @@
 #include <stdint.h>
 #include "policyminer/buf.h"
 #include "policyminer/classify.h"
+#include "policyminer/country.h"
 #include "policyminer/status.h"
 
 /* ---- atomic output file ------------------------------------------------------------ */
@@ -51,13 +52,15 @@ void pm_dim_column(const char *dim, char *out, size_t outsz);
  * rest by name. Fills order[0..ndims). */
 void pm_dim_order(const pm_dictset *d, size_t *order);
 pm_status pm_doctable_header(pm_buf *out, const pm_dictset *d);
-pm_status pm_doctable_row(pm_buf *out, const pm_dictset *d, const char *source,
-                          uint64_t offset, const pm_doc *doc, const pm_record *r,
-                          size_t max_field);
+/* c: the run's country pack (codes at its width, its level names). */
+pm_status pm_doctable_row(pm_buf *out, const pm_dictset *d, const pm_country *c,
+                          const char *source, uint64_t offset, const pm_doc *doc,
+                          const pm_record *r, size_t max_field);
 
 /* ---- counts.tsv ----------------------------------------------------------------------- */
 typedef struct pm_counts pm_counts;
-pm_status pm_counts_create(pm_counts **out, const pm_dictset *d);
+/* c: the run's country pack (provinces and level names); d and c outlive the table. */
+pm_status pm_counts_create(pm_counts **out, const pm_dictset *d, const pm_country *c);
 void pm_counts_free(pm_counts *c); /* accepts NULL */
 /* Adds one classified document. */
 pm_status pm_counts_add(pm_counts *c, int year, pm_level level, uint32_t province_code,

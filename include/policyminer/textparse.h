@@ -56,8 +56,4 @@ int pm_docno_parse(const char *s, size_t n, pm_docno *out);
 /* Finds the first document number anywhere in text (spans are relative to text). */
 int pm_docno_find(const char *text, size_t n, pm_docno *out);
 
-/* Decodes one UTF-8 code point at s (no validation beyond bounds); returns its length
- * (1-4) and sets *cp, or 0 at end / on a bad lead byte. Shared helper for CJK scanners. */
-int pm_utf8_next(const char *s, size_t n, uint32_t *cp);
-
 #endif

@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "policyminer/reuse.h"
+#include "policyminer/utf8.h"
 #include "reuse_internal.h"
 
 void pm_reuse_options_default(pm_reuse_options *o)
@@ -46,26 +47,10 @@ void pm_reuse_options_describe(const pm_reuse_options *o, char *out, size_t n)
  * which decodes to 0xFFFD: readers validate, this only must not crash). */
 static uint32_t utf8_next(const unsigned char *s, size_t n, size_t *len)
 {
-    unsigned c = s[0];
-    if (c < 0x80) {
-        *len = 1;
-        return c;
-    }
-    size_t k = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC0 ? 2 : 0;
-    if (!k || k > n) {
-        *len = 1;
-        return 0xFFFD;
-    }
-    uint32_t v = c & (0x7F >> k);
-    for (size_t i = 1; i < k; i++) {
-        if ((s[i] & 0xC0) != 0x80) {
-            *len = 1;
-            return 0xFFFD;
-        }
-        v = v << 6 | (s[i] & 0x3F);
-    }
-    *len = k;
-    return v;
+    uint32_t c;
+    int l = pm_utf8_next((const char *)s, n, &c);
+    *len = l ? (size_t)l : 1;
+    return l ? c : 0xFFFD;
 }
 
 size_t pm_reuse_decode(const char *text, size_t len, uint32_t *cp, size_t cap)
@@ -103,30 +88,6 @@ static uint32_t fold(uint32_t c)
         (c >= 0x2500 && c <= 0x257F) || (c >= 0x25A0 && c <= 0x25FF)) /* boxes, shapes */
         return 0;
     return c;
-}
-
-static size_t utf8_put(uint32_t c, char *o)
-{
-    if (c < 0x80) {
-        o[0] = (char)c;
-        return 1;
-    }
-    if (c < 0x800) {
-        o[0] = (char)(0xC0 | c >> 6);
-        o[1] = (char)(0x80 | (c & 0x3F));
-        return 2;
-    }
-    if (c < 0x10000) {
-        o[0] = (char)(0xE0 | c >> 12);
-        o[1] = (char)(0x80 | (c >> 6 & 0x3F));
-        o[2] = (char)(0x80 | (c & 0x3F));
-        return 3;
-    }
-    o[0] = (char)(0xF0 | c >> 18);
-    o[1] = (char)(0x80 | (c >> 12 & 0x3F));
-    o[2] = (char)(0x80 | (c >> 6 & 0x3F));
-    o[3] = (char)(0x80 | (c & 0x3F));
-    return 4;
 }
 
 pm_status pm_reuse_doc(const pm_reuse_options *o, const char *body, size_t body_len,
@@ -189,7 +150,7 @@ pm_status pm_reuse_doc(const pm_reuse_options *o, const char *body, size_t body_
             out[0] = (char)s[i], out[1] = (char)s[i + 1], out[2] = (char)s[i + 2];
             out += 3;
         } else {
-            out += utf8_put(f, out);
+            out += pm_utf8_encode(f, out);
         }
         i += l;
         hi = ((hi << 21) & m63) | lo >> 21;

@@ -23,9 +23,12 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "policyminer/country.h"
 #include "policyminer/diffusion.h"
 #include "policyminer/reuse.h"
 #include "policyminer/sinks.h"
+#include "policyminer/utf8.h"
+#include "policyminer/ymd.h"
 #include "reuse_internal.h"
 
 #define CM_BITS 20 /* 2 rows x 4 MB: small enough to stay in cache */
@@ -67,6 +70,7 @@ typedef struct pair {
 
 struct pm_reuse {
     pm_reuse_options o;
+    const pm_country *country; /* prints region codes and level names (NULL: none given) */
     FILE *spill;
     uint64_t spill_len;
     rdoc *d;
@@ -238,15 +242,7 @@ pm_status pm_reuse_add(pm_reuse *r, const char *doc_id, int32_t date, pm_level l
     size_t idl = strnlen(doc_id, 65535);
     /* an id cut by a fixed-size field upstream may end inside a character: drop the
      * partial sequence, so the tables stay valid UTF-8 */
-    size_t lead = idl;
-    while (lead > 0 && ((unsigned char)doc_id[lead - 1] & 0xC0) == 0x80)
-        lead--;
-    if (lead > 0 && (unsigned char)doc_id[lead - 1] >= 0xC0) {
-        unsigned char c = (unsigned char)doc_id[lead - 1];
-        size_t want = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : 2;
-        if (idl - (lead - 1) < want)
-            idl = lead - 1;
-    }
+    idl = pm_utf8_complete(doc_id, idl);
     rdoc *d = &r->d[r->n];
     d->id_off = r->ids.len;
     d->id_len = (uint16_t)idl;
@@ -257,7 +253,12 @@ pm_status pm_reuse_add(pm_reuse *r, const char *doc_id, int32_t date, pm_level l
     d->text_len = (uint32_t)text_len;
     d->level = (uint8_t)level;
     d->date = date;
-    d->region = region;
+    /* unknown is level 0, not code 0 (country.h): unknown regions sort last and never
+     * match a region */
+    int known = r->country ? pm_country_record_region(r->country, level, region, (pm_ymd)date) !=
+                                 PM_REGION_NONE
+                           : level != 0;
+    d->region = known ? region : UINT32_MAX;
     d->province = province;
     if (text_len && fwrite(text, 1, text_len, r->spill) != text_len)
         return PM_ERR_OUTPUT;
@@ -898,36 +899,35 @@ static pm_status put_cps(pm_buf *b, const uint32_t *cp, size_t n)
     char tmp[4 * (EXCERPT_CHARS + PM_REUSE_SHINGLE) + 4];
     size_t o = 0;
     for (size_t i = 0; i < n && i < EXCERPT_CHARS + PM_REUSE_SHINGLE; i++) {
-        uint32_t c = cp[i];
-        if (c < 0x80) {
-            tmp[o++] = (char)c;
-        } else if (c < 0x800) {
-            tmp[o++] = (char)(0xC0 | c >> 6), tmp[o++] = (char)(0x80 | (c & 0x3F));
-        } else if (c < 0x10000) {
-            tmp[o++] = (char)(0xE0 | c >> 12), tmp[o++] = (char)(0x80 | (c >> 6 & 0x3F));
-            tmp[o++] = (char)(0x80 | (c & 0x3F));
-        } else {
-            tmp[o++] = (char)(0xF0 | c >> 18), tmp[o++] = (char)(0x80 | (c >> 12 & 0x3F));
-            tmp[o++] = (char)(0x80 | (c >> 6 & 0x3F)), tmp[o++] = (char)(0x80 | (c & 0x3F));
-        }
+        o += pm_utf8_encode(cp[i], tmp + o);
     }
     return pm_tsv_field(b, tmp, o, 0);
 }
 
-static void put_date(pm_buf *b, int32_t d, pm_status *st)
+void pm_reuse_set_country(pm_reuse *r, const pm_country *c)
 {
-    if (*st != PM_OK || !d)
-        return;
-    if (d % 10000 == 0)
-        *st = pm_buf_printf(b, "%04d", d / 10000);
-    else
-        *st = pm_buf_printf(b, "%04d-%02d-%02d", d / 10000, d / 100 % 100, d % 100);
+    r->country = c;
 }
 
-static void put_code(pm_buf *b, uint32_t c, pm_status *st)
+static void put_date(pm_buf *b, int32_t d, pm_status *st)
 {
-    if (*st == PM_OK && c)
-        *st = pm_buf_printf(b, "%06u", (unsigned)c);
+    char buf[PM_YMD_BUF];
+    if (*st == PM_OK && d)
+        *st = pm_buf_append_str(b, pm_ymd_format(d, PM_YMD_YEAR, buf, sizeof buf));
+}
+
+/* a known region's code at the pack's width; "" for an unknown one */
+static void put_code(const pm_reuse *r, pm_buf *b, uint32_t c, pm_status *st)
+{
+    char buf[PM_COUNTRY_CODE_BUF];
+    if (*st == PM_OK && c != UINT32_MAX)
+        *st = pm_buf_append_str(b, r->country ? pm_country_format_code(r->country, c, buf, sizeof buf)
+                                              : (snprintf(buf, sizeof buf, "%u", (unsigned)c), buf));
+}
+
+static const char *level_key(const pm_reuse *r, unsigned level)
+{
+    return r->country ? pm_country_record_level_key(r->country, level) : "";
 }
 
 #define TRY(x) do { if ((st = (x)) != PM_OK) goto done; } while (0)
@@ -1068,12 +1068,11 @@ pm_status pm_reuse_finish(pm_reuse *r, pm_adopt *adopt, const char *dir, pm_errc
         TRY(pm_buf_append_char(&b, '\t'));
         TRY(pm_tsv_field(&b, r->ids.data + d->id_off, d->id_len, 0));
         TRY(pm_buf_append_char(&b, '\t'));
-        put_code(&b, a->region, &st);
+        put_code(r, &b, a->region, &st);
         TRY(st);
         TRY(pm_buf_append_char(&b, '\t'));
-        put_code(&b, d->region, &st);
-        TRY(pm_buf_printf(&b, "\t%s\t%s\t", pm_level_key((pm_level)a->level),
-                          pm_level_key((pm_level)d->level)));
+        put_code(r, &b, d->region, &st);
+        TRY(pm_buf_printf(&b, "\t%s\t%s\t", level_key(r, a->level), level_key(r, d->level)));
         put_date(&b, a->date, &st);
         TRY(pm_buf_append_char(&b, '\t'));
         put_date(&b, d->date, &st);
@@ -1086,7 +1085,7 @@ pm_status pm_reuse_finish(pm_reuse *r, pm_adopt *adopt, const char *dir, pm_errc
                           fy.ncp ? (double)p->span_b / (double)fy.ncp : 0.0));
         if (a->date && d->date)
             TRY(pm_buf_printf(&b, "%.4f", pm_decimal_year(d->date) - pm_decimal_year(a->date)));
-        const char *rel = a->region && a->region == d->region
+        const char *rel = a->region != UINT32_MAX && a->region == d->region
                               ? "same_region"
                               : pm_adopt_relation(adopt, (pm_level)a->level, a->province,
                                                   (pm_level)d->level, d->province);
@@ -1115,9 +1114,14 @@ pm_status pm_reuse_finish(pm_reuse *r, pm_adopt *adopt, const char *dir, pm_errc
             sc += pairs[j].ca > pairs[j].cb ? pairs[j].ca : pairs[j].cb;
             j++;
         }
-        if (o && d)
-            TRY(pm_buf_printf(&b, "%06u\t%06u\t%zu\t%.4f\t%.4f\n", (unsigned)o, (unsigned)d,
-                              j - i, sj / (double)(j - i), sc / (double)(j - i)));
+        if (o != UINT32_MAX && d != UINT32_MAX) {
+            put_code(r, &b, o, &st);
+            TRY(st);
+            TRY(pm_buf_append_char(&b, '\t'));
+            put_code(r, &b, d, &st);
+            TRY(pm_buf_printf(&b, "\t%zu\t%.4f\t%.4f\n", j - i, sj / (double)(j - i),
+                              sc / (double)(j - i)));
+        }
         i = j;
     }
     TRY(flush_to(fe, &b, 1, err));

@@ -10,6 +10,7 @@
 
 #include "policyminer/classify.h"
 #include "policyminer/textparse.h"
+#include "policyminer/utf8.h"
 
 struct pm_classifier {
     pm_dictset *dicts;
@@ -158,10 +159,7 @@ static uint32_t parse_code(pm_str s)
 
 static uint32_t count_code_points(const char *p, size_t n)
 {
-    uint32_t k = 0;
-    for (size_t i = 0; i < n; i++)
-        k += ((unsigned char)p[i] & 0xC0) != 0x80;
-    return k;
+    return (uint32_t)pm_utf8_count(p, n);
 }
 
 /* A 文号 in parentheses right after a closing 》 cites the document named in the marks. */

@@ -21,6 +21,7 @@
 #include "policyminer/buf.h"
 #include "policyminer/dict.h"
 #include "policyminer/hash.h"
+#include "policyminer/utf8.h"
 #include "prefilter.h"
 
 #define MAX_PATTERNS 65536
@@ -700,8 +701,7 @@ static const pat *covering_veto(const pm_dictset *d, const cat *c, pm_dict_scrat
     for (size_t v = 0; v < c->nveto; v++) {
         const pat *p = &d->vetoes[c->first_veto + v];
         size_t off = hs > VETO_WINDOW ? hs - VETO_WINDOW : 0;
-        while (off > 0 && ((unsigned char)t[off] & 0xC0) == 0x80)
-            off--;
+        off = pm_utf8_floor(t, n, off);
         while (off <= hs) {
             /* a covering veto starts by hs: the search need not look further */
             int r = run_lim(d, d->npats + c->first_veto + v, p, s, t, n, off, hs, st);
@@ -716,8 +716,7 @@ static const pat *covering_veto(const pm_dictset *d, const cat *c, pm_dict_scrat
                 return p;
             }
             off = ov[1] > ov[0] ? ov[1] : ov[0] + 1;
-            while (off < n && ((unsigned char)t[off] & 0xC0) == 0x80)
-                off++;
+            off = pm_utf8_ceil(t, n, off);
         }
     }
     return NULL;
@@ -748,8 +747,7 @@ static int pattern_hits(const pm_dictset *d, const cat *c, size_t pid, pm_dict_s
             return 1;
         }
         off = he > hs ? he : hs + 1;
-        while (off < n && ((unsigned char)t[off] & 0xC0) == 0x80)
-            off++;
+        off = pm_utf8_ceil(t, n, off);
     }
     return 0;
 }
@@ -783,9 +781,7 @@ pm_status pm_dictset_match(const pm_dictset *d, pm_dict_scratch *s, const char *
                  * one, so none can start more than maxlen bytes before that end. */
                 size_t off = 0;
                 if (!p->always && p->maxlen != (size_t)-1 && s->first_end[pid] > p->maxlen) {
-                    off = s->first_end[pid] - p->maxlen;
-                    while (off > 0 && ((unsigned char)text[off] & 0xC0) == 0x80)
-                        off--;
+                    off = pm_utf8_floor(text, len, s->first_end[pid] - p->maxlen);
                 }
                 /* ... and it contains one that starts before the last one ends */
                 size_t limit = p->always ? PCRE2_UNSET : s->last_end[pid];
@@ -840,8 +836,7 @@ pm_status pm_dictset_audit(const pm_dictset *d, pm_dict_scratch *s, const char *
                         fn(ud, &h);
                     seen++;
                     off = h.end > h.start ? h.end : h.start + 1;
-                    while (off < len && ((unsigned char)text[off] & 0xC0) == 0x80)
-                        off++;
+                    off = pm_utf8_ceil(text, len, off);
                 }
             }
         }
@@ -867,8 +862,7 @@ static void say(pm_dict_report_fn rep, void *ud, const char *fmt, ...)
 
 static size_t first_char_len(const char *s)
 {
-    unsigned char c = (unsigned char)s[0];
-    size_t n = c < 0x80 ? 1 : c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC0 ? 2 : 1;
+    size_t n = pm_utf8_seqlen((unsigned char)s[0]);
     size_t k = 0;
     while (k < n && s[k])
         k++;

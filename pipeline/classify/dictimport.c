@@ -18,6 +18,7 @@
 
 #include "policyminer/dict.h"
 #include "policyminer/reader.h"
+#include "policyminer/utf8.h"
 
 #define MAX_DEPTH 16
 #define KEY_MAX 32

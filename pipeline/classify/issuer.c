@@ -15,6 +15,7 @@
 
 #include "gaz_internal.h"
 #include "policyminer/textparse.h"
+#include "policyminer/utf8.h"
 
 #define MAX_CAND 64
 #define SCAN_BYTES 96 /* how far into an organ string a government name is looked for */
@@ -27,7 +28,7 @@ typedef struct cand {
 
 static int boundary(const char *s, size_t n, size_t i)
 {
-    return i >= n || ((unsigned char)s[i] & 0xC0) != 0x80;
+    return i >= n || !pm_utf8_is_cont((unsigned char)s[i]);
 }
 
 /* Longest key at s[0..) having a posting of one of the two kinds; returns its length. */
@@ -631,27 +632,21 @@ size_t pm_gaz_name_prefix(const pm_gazetteer *g, const char *s, size_t n)
  * the text is read in place). */
 static size_t fold_copy(const char *s, size_t n, char *buf, size_t cap)
 {
-    size_t m = n < cap ? n : cap;
-    while (m < n && m && !boundary(s, n, m))
-        m--;
+    size_t m = pm_utf8_floor(s, n, n < cap ? n : cap);
     int changed = 0;
-    for (size_t i = 0; i < m; i++) {
-        unsigned char c = (unsigned char)s[i];
-        if ((c & 0xF0) == 0xE0 && i + 2 < m) {
-            uint32_t cp = ((uint32_t)(c & 0x0F) << 12) |
-                          ((uint32_t)((unsigned char)s[i + 1] & 0x3F) << 6) |
-                          ((unsigned char)s[i + 2] & 0x3F);
-            uint32_t f = fold_cp(cp);
-            if (f != cp) {
-                buf[i] = (char)(0xE0 | (f >> 12));
-                buf[i + 1] = (char)(0x80 | ((f >> 6) & 0x3F));
-                buf[i + 2] = (char)(0x80 | (f & 0x3F));
-                changed = 1;
-            } else
-                memcpy(buf + i, s + i, 3);
-            i += 2;
-        } else
-            buf[i] = s[i];
+    for (size_t i = 0; i < m;) {
+        uint32_t cp, f;
+        char e[4];
+        int l = pm_utf8_next(s + i, m - i, &cp);
+        /* the fold maps CJK to CJK: a 3-byte character stays 3 bytes, so offsets hold */
+        if (l == 3 && (f = fold_cp(cp)) != cp && pm_utf8_encode(f, e) == 3) {
+            memcpy(buf + i, e, 3);
+            changed = 1;
+        } else {
+            l = l ? l : 1;
+            memcpy(buf + i, s + i, (size_t)l);
+        }
+        i += (size_t)l;
     }
     return changed ? m : 0;
 }

@@ -11,6 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "policyminer/utf8.h"
+
 #include "prefilter.h"
 #include "casefold_table.h"
 
@@ -54,10 +56,6 @@ typedef struct parser {
     int bail;
 } parser;
 
-static int utf8_len(unsigned char c)
-{
-    return c < 0x80 ? 1 : c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC0 ? 2 : 1;
-}
 
 static int is_quant_start(const parser *ps)
 {
@@ -259,7 +257,7 @@ static void parse_seq(parser *ps, lits *best)
                 ps->bail = 1; /* quantifier without atom or literal brace */
                 break;
             }
-            ll = (size_t)utf8_len((unsigned char)c);
+            ll = pm_utf8_seqlen((unsigned char)c);
             if (ps->i + ll > ps->n) {
                 ps->bail = 1;
                 break;
@@ -367,40 +365,14 @@ static size_t cf_variants(uint32_t cp, uint32_t out[PM_CF_SET_MAX])
     return n;
 }
 
-static size_t utf8_decode(const unsigned char *p, size_t n, uint32_t *cp)
+/* Patterns come from validated dictionaries; a bad byte still steps on as itself. */
+static size_t utf8_decode(const char *p, size_t n, uint32_t *cp)
 {
-    size_t l = (size_t)utf8_len(p[0]);
-    if (l > n)
-        l = 1;
-    uint32_t v = l == 1 ? p[0] : p[0] & (0x7F >> l);
-    for (size_t i = 1; i < l; i++)
-        v = v << 6 | (p[i] & 0x3F);
-    *cp = v;
-    return l;
-}
-
-static size_t utf8_encode(uint32_t cp, char *out)
-{
-    if (cp < 0x80) {
-        out[0] = (char)cp;
-        return 1;
-    }
-    if (cp < 0x800) {
-        out[0] = (char)(0xC0 | cp >> 6);
-        out[1] = (char)(0x80 | (cp & 0x3F));
-        return 2;
-    }
-    if (cp < 0x10000) {
-        out[0] = (char)(0xE0 | cp >> 12);
-        out[1] = (char)(0x80 | (cp >> 6 & 0x3F));
-        out[2] = (char)(0x80 | (cp & 0x3F));
-        return 3;
-    }
-    out[0] = (char)(0xF0 | cp >> 18);
-    out[1] = (char)(0x80 | (cp >> 12 & 0x3F));
-    out[2] = (char)(0x80 | (cp >> 6 & 0x3F));
-    out[3] = (char)(0x80 | (cp & 0x3F));
-    return 4;
+    int l = pm_utf8_next(p, n, cp);
+    if (l)
+        return (size_t)l;
+    *cp = (unsigned char)p[0];
+    return 1;
 }
 
 /* Appends every case variant of the best window of s[0..n) to out; 0 = no window. */
@@ -412,7 +384,7 @@ static int cf_expand(const char *s, size_t n, lits *out)
     for (size_t i = 0; i < n && m < MAXCP;) {
         uint32_t v[PM_CF_SET_MAX];
         off[m] = i;
-        i += utf8_decode((const unsigned char *)s + i, n - i, &cps[m]);
+        i += utf8_decode(s + i, n - i, &cps[m]);
         nvar[m] = cf_variants(cps[m], v);
         off[++m] = i;
     }
@@ -440,7 +412,7 @@ static int cf_expand(const char *s, size_t n, lits *out)
         for (size_t c = best_a; c < best_b; c++) {
             uint32_t v[PM_CF_SET_MAX];
             size_t nv = cf_variants(cps[c], v);
-            w += utf8_encode(v[rest % nv], lit + w);
+            w += pm_utf8_encode(v[rest % nv], lit + w);
             rest /= nv;
         }
         out->s[out->count] = lit;
@@ -633,7 +605,7 @@ static size_t max_seq(parser *ps, int caseless)
             ps->bail = 1;
             return UNBOUNDED;
         } else {
-            size_t l = (size_t)utf8_len((unsigned char)c);
+            size_t l = pm_utf8_seqlen((unsigned char)c);
             ps->i += l;
             /* caseless matching may pair an ASCII letter with a longer code point (K, ſ) */
             atom = caseless ? 4 : l;

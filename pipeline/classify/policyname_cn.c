@@ -22,6 +22,7 @@
 #include "policyminer/discover.h"
 #include "policyminer/hash.h"
 #include "policyminer/textparse.h"
+#include "policyminer/utf8.h"
 
 enum {
     L_TITLE_SKIP, L_TITLE_WRAP, L_TITLE_TAIL, L_LEAD, L_REGION_TAIL, L_FOLD, L_NAME_SUFFIX,
@@ -62,10 +63,8 @@ typedef struct cn_rules {
 /* The code point of the 3-byte character at s (enough for the CJK block), else 0. */
 static inline uint32_t cp3(const char *s, size_t n)
 {
-    const unsigned char *u = (const unsigned char *)s;
-    if (n < 3 || (u[0] & 0xF0) != 0xE0 || (u[1] & 0xC0) != 0x80 || (u[2] & 0xC0) != 0x80)
-        return 0;
-    return (uint32_t)(u[0] & 0x0F) << 12 | (uint32_t)(u[1] & 0x3F) << 6 | (u[2] & 0x3F);
+    uint32_t cp;
+    return pm_utf8_next(s, n, &cp) == 3 ? cp : 0;
 }
 
 static inline int cjk_has(const cjkset *c, uint32_t cp)
@@ -229,10 +228,7 @@ static int is_cjk_at(const char *s, size_t n, size_t i)
 
 static size_t nchars(const char *s, size_t n)
 {
-    size_t k = 0;
-    for (size_t i = 0; i < n; i++)
-        k += ((unsigned char)s[i] & 0xC0) != 0x80;
-    return k;
+    return pm_utf8_count(s, n);
 }
 
 static const char OPEN_Q[] = "\xe2\x80\x9c";  /* “ */
@@ -402,8 +398,7 @@ static void title_rule(const cn_rules *r, const pm_gazetteer *g, const pm_pname_
 static int vetoed_before(const cn_rules *r, const char *s, size_t i)
 {
     size_t from = i > 24 ? i - 24 : 0;
-    while (from < i && ((unsigned char)s[from] & 0xC0) == 0x80)
-        from++;
+    from = pm_utf8_ceil(s, i, from);
     for (size_t p = i; p > from;) { /* walk back to the clause break */
         size_t q = p - 1;
         while (q > from && ((unsigned char)s[q] & 0xC0) == 0x80)

@@ -8,28 +8,7 @@
 #include <string.h>
 
 #include "policyminer/textparse.h"
-
-int pm_utf8_next(const char *s, size_t n, uint32_t *cp)
-{
-    if (n == 0)
-        return 0;
-    const unsigned char *p = (const unsigned char *)s;
-    if (p[0] < 0x80) {
-        *cp = p[0];
-        return 1;
-    }
-    int len = p[0] >= 0xF0 ? 4 : p[0] >= 0xE0 ? 3 : p[0] >= 0xC0 ? 2 : 0;
-    if (len == 0 || (size_t)len > n || p[0] >= 0xF8)
-        return 0;
-    uint32_t v = p[0] & (0x7F >> len);
-    for (int i = 1; i < len; i++) {
-        if ((p[i] & 0xC0) != 0x80)
-            return 0;
-        v = (v << 6) | (p[i] & 0x3F);
-    }
-    *cp = v;
-    return len;
-}
+#include "policyminer/utf8.h"
 
 static int days_in_month(int y, int m)
 {
@@ -250,9 +229,7 @@ int pm_date_find_closing(const char *text, size_t n, size_t tail, int32_t *ymd)
 {
     if (tail == 0)
         tail = 600;
-    size_t i = n > tail ? n - tail : 0;
-    while (i < n && ((unsigned char)text[i] & 0xC0) == 0x80)
-        i++;
+    size_t i = pm_utf8_ceil(text, n, n > tail ? n - tail : 0);
     int found = 0;
     int32_t best = 0;
     while (i < n) {

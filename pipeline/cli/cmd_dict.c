@@ -12,9 +12,11 @@
 #include "cli.h"
 #include "cli_common.h"
 #include "policyminer/classify.h"
+#include "policyminer/country.h"
 #include "policyminer/dict.h"
 #include "policyminer/reader.h"
 #include "policyminer/source.h"
+#include "policyminer/ymd.h"
 
 static void dict_usage(FILE *f)
 {
@@ -97,7 +99,8 @@ static void print_pname(void *ud, const char *rule, int in_title, size_t start, 
 }
 
 /* Reads FILE until the document DOC_ID; prints it. Returns the exit status. */
-static int explain_file(const char *path, const char *want, pm_classifier *cls)
+static int explain_file(const char *path, const char *want, pm_classifier *cls,
+                        const pm_country *pack)
 {
     pm_limits lim;
     pm_limits_default(&lim);
@@ -150,12 +153,15 @@ static int explain_file(const char *path, const char *want, pm_classifier *cls)
         printf("title    %.*s\n", (int)doc.title.len, doc.title.p ? doc.title.p : "");
         printf("issuer   %.*s  (from %s)\n", (int)r.issuer.issuer_len,
                r.issuer.issuer ? r.issuer.issuer : "", isrc_key(r.issuer.source));
-        printf("level    %s  region %06u %s\n", pm_level_key(r.issuer.level),
-               (unsigned)r.issuer.region_code, r.issuer.region_name);
+        char code[PM_COUNTRY_CODE_BUF] = "", day[PM_YMD_BUF];
+        if (pm_country_record_region(pack, r.issuer.level, r.issuer.region_code, (pm_ymd)r.date) !=
+            PM_REGION_NONE) /* a known region: never by its code alone (country.h) */
+            pm_country_format_code(pack, r.issuer.region_code, code, sizeof code);
+        printf("level    %s  region %s %s\n", pm_country_record_level_key(pack, r.issuer.level),
+               code, r.issuer.region_name);
         printf("docno    %.*s\n", (int)r.docno.len, r.docno.p ? r.docno.p : "");
         if (r.date)
-            printf("date     %04d-%02d-%02d  (from %s)\n", (int)(r.date / 10000),
-                   (int)(r.date / 100 % 100), (int)(r.date % 100),
+            printf("date     %s  (from %s)\n", pm_ymd_format(r.date, PM_YMD_YEAR, day, sizeof day),
                    pm_date_source_key(r.date_source));
         else
             printf("date     unknown\n");
@@ -232,7 +238,16 @@ static int dict_explain(int argc, char **argv)
                 err.file, err.line ? ":" : "", err.detail);
         return PM_EXIT_RUN_ERROR;
     }
-    int rc = explain_file(argv[i], argv[i + 1], cls);
+    /* the pack prints codes and levels (China's until `dict` takes a --country) */
+    pm_country *pack = NULL;
+    if (pm_country_open(&pack, "cn", dir ? dir : pm_cli_default_dict_dir(), &err) != PM_OK) {
+        fprintf(stderr, "policyminer dict explain: %s: %s%s%s\n", pm_strerror(err.code),
+                err.file, err.line ? ":" : "", err.detail);
+        pm_classifier_free(cls);
+        return PM_EXIT_RUN_ERROR;
+    }
+    int rc = explain_file(argv[i], argv[i + 1], cls, pack);
+    pm_country_free(pack);
     pm_classifier_free(cls);
     return rc;
 }

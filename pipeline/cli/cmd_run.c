@@ -100,22 +100,27 @@ static double pct(uint64_t a, uint64_t b) { return b ? 100.0 * (double)a / (doub
 static void print_summary(const pm_run_summary *s, const char *outdir)
 {
     double mb = (double)s->bytes_out / 1e6, w = s->stats.wall > 0 ? s->stats.wall : 1e-9;
-    uint64_t local = s->by_level[2] + s->by_level[3] + s->by_level[4];
+    /* levels are the run's pack's (record level 1 = national, 2 and below = local) */
+    uint64_t local = 0;
+    for (int l = 2; l < 9; l++)
+        local += s->by_level[l];
     fprintf(stderr,
             "policyminer: %llu files, %llu documents: %llu classified, %llu rejected\n"
             "  %.1f MB uncompressed in %.2f s = %.1f MB/s (%d threads)\n"
-            "  level: central %.1f%%, provincial %.1f%%, prefecture %.1f%%, county %.1f%%, "
-            "unknown %.1f%%\n"
-            "  local documents issued by prefecture-level governments: %.1f%%\n"
-            "  documents with a fiscal/financial instrument: %.1f%% of those with any instrument\n"
-            "  tables in %s/ (rejects.tsv lists every rejected document and why)\n"
-            "%s",
+            "  level:",
             (unsigned long long)s->files_seen, (unsigned long long)s->docs_seen,
             (unsigned long long)s->docs_classified, (unsigned long long)s->docs_rejected, mb,
-            s->stats.wall, mb / w, s->threads, pct(s->by_level[1], s->docs_classified),
-            pct(s->by_level[2], s->docs_classified), pct(s->by_level[3], s->docs_classified),
-            pct(s->by_level[4], s->docs_classified), pct(s->by_level[0], s->docs_classified),
-            pct(s->by_level[3], local), pct(s->fiscal_docs, s->instrument_docs), outdir, "");
+            s->stats.wall, mb / w, s->threads);
+    for (int l = 1; l < 9 && s->level_key[l][0]; l++)
+        fprintf(stderr, " %s %.1f%%,", s->level_key[l], pct(s->by_level[l], s->docs_classified));
+    fprintf(stderr, " unknown %.1f%%\n", pct(s->by_level[0], s->docs_classified));
+    if (s->level_key[3][0])
+        fprintf(stderr, "  local documents issued by %s-level governments: %.1f%%\n",
+                s->level_key[3], pct(s->by_level[3], local));
+    fprintf(stderr,
+            "  documents with a fiscal/financial instrument: %.1f%% of those with any instrument\n"
+            "  tables in %s/ (rejects.tsv lists every rejected document and why)\n",
+            pct(s->fiscal_docs, s->instrument_docs), outdir);
     if (s->records_skipped)
         fprintf(stderr, "  %llu records skipped by design (WARC records other than HTML responses, "
                         "blank JSON lines)\n", (unsigned long long)s->records_skipped);

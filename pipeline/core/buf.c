@@ -1,9 +1,10 @@
-/* core/buf.c - the capped growable buffer (pm_buf).
+/* core/buf.c - the capped growable buffer (pm_buf) and the capped array (pm_array_reserve).
  *
  * Doubles capacity up to the cap; never grows past `max`, never leaves the buffer in a
  * half-updated state on failure.
  */
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -106,4 +107,28 @@ void pm_buf_consume(pm_buf *b, size_t n)
     memmove(b->data, b->data + n, b->len - n);
     b->len -= n;
     b->data[b->len] = '\0';
+}
+
+pm_status pm_array_reserve(void *arrp, size_t *cap, size_t need, size_t elem, size_t first,
+                           size_t max)
+{
+    if (need <= *cap)
+        return PM_OK;
+    if (need > max || need > SIZE_MAX / elem)
+        return PM_ERR_TOO_BIG;
+    size_t nc = *cap ? *cap : (first ? first : 1);
+    while (nc < need)
+        nc = nc > SIZE_MAX / 2 ? need : nc * 2;
+    if (nc > max)
+        nc = max;
+    if (nc > SIZE_MAX / elem)
+        nc = need;
+    void *old; /* the caller's T *, read and written as bytes: no aliasing assumption */
+    memcpy(&old, arrp, sizeof old);
+    void *na = realloc(old, nc * elem);
+    if (!na)
+        return PM_ERR_NOMEM;
+    memcpy(arrp, &na, sizeof na);
+    *cap = nc;
+    return PM_OK;
 }

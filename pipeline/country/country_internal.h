@@ -1,5 +1,5 @@
 /* country/country_internal.h - what the registry and the pack modules share, and no one
- * else: the module tables and the state accessor. */
+ * else: the module tables, the state accessor and the region store's builder. */
 #ifndef PM_COUNTRY_INTERNAL_H
 #define PM_COUNTRY_INTERNAL_H
 
@@ -7,5 +7,25 @@
 
 extern const pm_country_ops pm_country_kz_ops;
 extern const pm_country_ops pm_country_cn_ops;
+
+/* The CN module (country/cn/cn_regions.c): loads China's pm_gazetteer and fills the
+ * region store from it. */
+pm_status pm_cn_regions_load(void **state, const pm_country *c, const char *packdir,
+                             pm_errctx *err);
+void pm_cn_regions_free(void *state);
+
+/* What the module's load made (NULL before / without one). */
+const void *pm_country_state(const pm_country *c);
+/* A module that reads files of its own adds their checksum ("sha256:...") to the pack's. */
+void pm_country_module_checksum(const pm_country *c, const char *sum);
+
+/* Region store builder for a module whose gazetteer is not in the pack's R/F format:
+ * valid only inside the module's load (pack.c owns the handle and it is not yet shared).
+ * Regions are added in index order; parent_code UINT64_MAX = none (the national region
+ * gets none; a missing parent code is an error at the end of the load, with its code).
+ * A code may be added more than once (one record per period). */
+pm_status pm_country_add_region(const pm_country *c, uint64_t code, unsigned level,
+                                uint64_t parent_code, pm_ymd from, pm_ymd until,
+                                const char *name, const char *name2);
 
 #endif

@@ -25,6 +25,12 @@ typedef struct pedge {
     pm_ymd from, until;
 } pedge;
 
+/* dense index by code: a sorted (code, idx) table built once */
+typedef struct code_idx {
+    uint64_t code;
+    uint32_t idx;
+} code_idx;
+
 typedef struct hdr_kv {
     char *key, *val;
 } hdr_kv;
@@ -48,6 +54,16 @@ struct pm_country {
     size_t nedges, capedges;
     pm_region_form *forms;
     size_t nforms, capforms;
+    struct code_idx *byc;   /* (code, idx) sorted by code then idx: region_find */
+    uint64_t *pcode;        /* while a module adds regions: parent code, UINT64_MAX = none */
+    uint32_t *bylevel;      /* region indexes grouped by level, index order inside */
+    size_t lvstart[PM_COUNTRY_MAX_LEVELS + 1];
+    uint64_t *adj;          /* canonical (a << 32 | b), sorted, both directions */
+    size_t nadj;
+    pm_country_tile *tiles; /* the report's grid, file order */
+    size_t ntiles;
+    char dictdir[1024], packdir[1024];
+    char modsum[80];        /* the module's own files (China's gazetteer), in the checksum */
     char **strings; /* every owned string, freed at the end */
     size_t nstrings, capstrings;
 };
@@ -241,6 +257,14 @@ static int cmp_code(const void *a, const void *b)
     return *x < *y ? -1 : *x > *y;
 }
 
+static int cmp_ci(const void *a, const void *b)
+{
+    const code_idx *x = a, *y = b;
+    if (x->code != y->code)
+        return x->code < y->code ? -1 : 1;
+    return x->idx < y->idx ? -1 : x->idx > y->idx;
+}
+
 static int cmp_form(const void *a, const void *b)
 {
     const pm_region_form *x = a, *y = b;
@@ -250,11 +274,6 @@ static int cmp_form(const void *a, const void *b)
     return x->region < y->region ? -1 : x->region > y->region;
 }
 
-/* dense index by code: a sorted (code, idx) table built once */
-typedef struct code_idx {
-    uint64_t code;
-    uint32_t idx;
-} code_idx;
 
 static uint32_t find_code(const code_idx *t, size_t n, uint64_t code)
 {
@@ -432,13 +451,226 @@ static pm_status load_gazetteer(pm_country *c, const char *path, pm_errctx *err)
         c->national = find_code(ci, nci, c->national_code);
         if (c->national == PM_REGION_NONE)
             st = pm_errctx_set(err, PM_ERR_DICT_SYNTAX, path, "national code not in gazetteer");
-        qsort(c->forms, c->nforms, sizeof *c->forms, cmp_form);
+        if (c->nforms)
+            qsort(c->forms, c->nforms, sizeof *c->forms, cmp_form);
     }
     if (st == PM_ERR_NOMEM)
         pm_errctx_set(err, st, path, "out of memory");
     free(ci);
     free(rows);
     return st;
+}
+
+pm_status pm_country_add_region(const pm_country *cc, uint64_t code, unsigned level,
+                                uint64_t parent_code, pm_ymd from, pm_ymd until,
+                                const char *name, const char *name2)
+{
+    /* the handle was allocated writable by pm_country_open, which is still loading it */
+    pm_country *c = (pm_country *)cc;
+    if (level >= c->nlevels)
+        return PM_ERR_DICT_SYNTAX;
+    size_t cap = c->capregions;
+    if (grow((void **)&c->regions, &c->capregions, c->nregions, sizeof *c->regions,
+             PACK_MAX_REGIONS) != 0)
+        return PM_ERR_TOO_BIG;
+    if (c->capregions != cap || !c->pcode) {
+        uint64_t *p = realloc(c->pcode, c->capregions * sizeof *p);
+        if (!p)
+            return PM_ERR_NOMEM;
+        c->pcode = p;
+    }
+    const char *n1 = own(c, name ? name : "", name ? strlen(name) : 0);
+    const char *n2 = own(c, name2 ? name2 : "", name2 ? strlen(name2) : 0);
+    if (!n1 || !n2)
+        return PM_ERR_NOMEM;
+    c->pcode[c->nregions] = parent_code;
+    c->regions[c->nregions++] = (pm_region){code, level, PM_REGION_NONE, from, until, n1, n2};
+    return PM_OK;
+}
+
+void pm_country_module_checksum(const pm_country *cc, const char *sum)
+{
+    pm_country *c = (pm_country *)cc; /* only during the module's load, as above */
+    snprintf(c->modsum, sizeof c->modsum, "%s", sum);
+}
+
+/* The code index, the parents a module gave by code, the level lists and the national
+ * region: built once at the end of the load, whoever filled the regions. */
+static pm_status regions_index(pm_country *c, pm_errctx *err)
+{
+    free(c->byc);
+    c->byc = malloc((c->nregions ? c->nregions : 1) * sizeof *c->byc);
+    c->bylevel = malloc((c->nregions ? c->nregions : 1) * sizeof *c->bylevel);
+    if (!c->byc || !c->bylevel)
+        return pm_errctx_set(err, PM_ERR_NOMEM, c->packdir, "out of memory");
+    for (size_t i = 0; i < c->nregions; i++)
+        c->byc[i] = (code_idx){c->regions[i].code, (uint32_t)i};
+    if (c->nregions)
+        qsort(c->byc, c->nregions, sizeof *c->byc, cmp_ci);
+    if (c->pcode) {
+        for (size_t i = 0; i < c->nregions; i++) {
+            if (c->pcode[i] == UINT64_MAX)
+                continue;
+            uint32_t p = pm_country_region_find(c, c->pcode[i], 0);
+            if (p == PM_REGION_NONE || p == i)
+                return pm_errctx_set(err, PM_ERR_DICT_SYNTAX, c->packdir,
+                                     "region %" PRIu64 ": parent %" PRIu64 " not in the gazetteer",
+                                     c->regions[i].code, c->pcode[i]);
+            c->regions[i].parent = p;
+        }
+        free(c->pcode);
+        c->pcode = NULL;
+    }
+    size_t n = 0;
+    for (unsigned l = 0; l < c->nlevels; l++) {
+        c->lvstart[l] = n;
+        for (size_t i = 0; i < c->nregions; i++)
+            if (c->regions[i].level == l)
+                c->bylevel[n++] = (uint32_t)i;
+    }
+    c->lvstart[c->nlevels] = n;
+    if (c->nregions) {
+        c->national = pm_country_region_find(c, c->national_code, 0);
+        if (c->national == PM_REGION_NONE || c->regions[c->national].level != 0)
+            return pm_errctx_set(err, PM_ERR_DICT_SYNTAX, c->packdir,
+                                 "national code %" PRIu64 " is not a top-level region",
+                                 c->national_code);
+    }
+    return PM_OK;
+}
+
+static int cmp_u64p(const void *a, const void *b)
+{
+    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+    return (x > y) - (x < y);
+}
+
+/* The adjacency file: "code<TAB>code" rows (# comments; before the first row, a header line
+ * whose first field is not a number), each direction given, so it must be symmetric. */
+static pm_status load_adjacency(pm_country *c, const char *path, pm_errctx *err)
+{
+    FILE *f = fopen(path, "r");
+    if (!f)
+        return pm_errctx_set(err, PM_ERR_OPEN, path, "cannot open adjacency: %s", strerror(errno));
+    char line[PACK_LINE_MAX];
+    unsigned ln = 0;
+    int eof = 0;
+    size_t cap = 0;
+    pm_status st = PM_OK;
+    while (st == PM_OK) {
+        if (read_line(f, line, sizeof line, &eof) != 0) {
+            st = pm_errctx_set(err, PM_ERR_DICT_SYNTAX, path, "line %u too long", ln + 1);
+            break;
+        }
+        if (eof)
+            break;
+        ln++;
+        if (!line[0] || line[0] == '#' || (c->nadj == 0 && (line[0] < '0' || line[0] > '9')))
+            continue;
+        char *fv[3];
+        uint64_t x, y;
+        size_t nf = split_tabs(line, fv, 3);
+        uint32_t a = PM_REGION_NONE, b = PM_REGION_NONE;
+        if (nf == 2 && parse_u64(fv[0], &x) == 0 && parse_u64(fv[1], &y) == 0) {
+            a = pm_country_region_find(c, x, 0);
+            b = pm_country_region_find(c, y, 0);
+        }
+        if (a == PM_REGION_NONE || b == PM_REGION_NONE || a == b) {
+            st = pm_errctx_set(err, PM_ERR_DICT_SYNTAX, path,
+                               "line %u: expected two different codes of the gazetteer", ln);
+            err->line = ln;
+        } else if (grow((void **)&c->adj, &cap, c->nadj, sizeof *c->adj, PACK_MAX_REGIONS) != 0) {
+            st = pm_errctx_set(err, PM_ERR_TOO_BIG, path, "too many adjacency rows");
+        } else {
+            c->adj[c->nadj++] = (uint64_t)a << 32 | b;
+        }
+    }
+    fclose(f);
+    if (st != PM_OK)
+        return st;
+    if (c->nadj)
+        qsort(c->adj, c->nadj, sizeof *c->adj, cmp_u64p);
+    size_t m = 0;
+    for (size_t i = 0; i < c->nadj; i++)
+        if (!m || c->adj[i] != c->adj[m - 1])
+            c->adj[m++] = c->adj[i];
+    c->nadj = m;
+    for (size_t i = 0; i < c->nadj; i++) {
+        uint32_t a = (uint32_t)(c->adj[i] >> 32), b = (uint32_t)c->adj[i];
+        if (!pm_country_region_neighbours(c, b, a))
+            return pm_errctx_set(err, PM_ERR_DICT_SYNTAX, path,
+                                 "asymmetric: %" PRIu64 " -> %" PRIu64 " has no reverse row",
+                                 c->regions[a].code, c->regions[b].code);
+    }
+    return PM_OK;
+}
+
+#define PACK_MAX_TILES 256
+
+/* The tile grid: "code<TAB>col<TAB>row<TAB>label" rows, '#' comments; code "-" = the tile
+ * of every region no other tile holds. */
+static pm_status load_tiles(pm_country *c, const char *path, pm_errctx *err)
+{
+    FILE *f = fopen(path, "r");
+    if (!f)
+        return pm_errctx_set(err, PM_ERR_OPEN, path, "cannot open tiles: %s", strerror(errno));
+    char line[PACK_LINE_MAX];
+    unsigned ln = 0;
+    int eof = 0;
+    size_t cap = 0;
+    pm_status st = PM_OK;
+    while (st == PM_OK) {
+        if (read_line(f, line, sizeof line, &eof) != 0) {
+            st = pm_errctx_set(err, PM_ERR_DICT_SYNTAX, path, "line %u too long", ln + 1);
+            break;
+        }
+        if (eof)
+            break;
+        ln++;
+        if (!line[0] || line[0] == '#')
+            continue;
+        char *fv[5];
+        uint64_t code = 0, col, row;
+        size_t nf = split_tabs(line, fv, 5);
+        uint32_t r = PM_REGION_NONE;
+        int bad = nf != 4 || parse_u64(fv[1], &col) || parse_u64(fv[2], &row) || col > 64 ||
+                  row > 64 || !fv[3][0];
+        if (!bad && strcmp(fv[0], "-") != 0)
+            bad = parse_u64(fv[0], &code) || (r = pm_country_region_find(c, code, 0)) == PM_REGION_NONE;
+        const char *lab = bad ? NULL : own(c, fv[3], strlen(fv[3]));
+        if (bad) {
+            st = pm_errctx_set(err, PM_ERR_DICT_SYNTAX, path,
+                               "line %u: code (of the gazetteer, or -), col, row, label", ln);
+            err->line = ln;
+        } else if (!lab) {
+            st = pm_errctx_set(err, PM_ERR_NOMEM, path, "out of memory");
+        } else if (grow((void **)&c->tiles, &cap, c->ntiles, sizeof *c->tiles, PACK_MAX_TILES) != 0) {
+            st = pm_errctx_set(err, PM_ERR_TOO_BIG, path, "more than %u tiles", PACK_MAX_TILES);
+        } else {
+            c->tiles[c->ntiles++] = (pm_country_tile){r, (unsigned)col, (unsigned)row, lab};
+        }
+    }
+    fclose(f);
+    return st;
+}
+
+size_t pm_country_tile_count(const pm_country *c) { return c->ntiles; }
+
+const pm_country_tile *pm_country_tile_at(const pm_country *c, size_t i)
+{
+    return i < c->ntiles ? &c->tiles[i] : NULL;
+}
+
+/* A file the header names: in the pack directory, else (China's files until they move
+ * into dictionaries/cn/) in the dictionary directory above it. */
+static void pack_file(const pm_country *c, const char *name, char *path, size_t cap)
+{
+    snprintf(path, cap, "%s/%s", c->packdir, name);
+    FILE *f = fopen(path, "r");
+    if (f)
+        fclose(f);
+    else
+        snprintf(path, cap, "%s/%s", c->dictdir, name);
 }
 
 pm_status pm_country_open(pm_country **out, const char *cc, const char *dictdir, pm_errctx *err)
@@ -454,8 +686,10 @@ pm_status pm_country_open(pm_country **out, const char *cc, const char *dictdir,
     c->ops = ops;
     c->national = PM_REGION_NONE;
     snprintf(c->name, sizeof c->name, "%s", ops->name);
-    char dir[1024], path[1300], gaz[256];
+    char dir[1024], path[2400], gaz[256];
     snprintf(dir, sizeof dir, "%s/%s", dictdir, c->name);
+    snprintf(c->dictdir, sizeof c->dictdir, "%s", dictdir);
+    snprintf(c->packdir, sizeof c->packdir, "%s", dir);
     snprintf(path, sizeof path, "%s/pack.tsv", dir);
     pm_status st = load_header(c, path, gaz, sizeof gaz, err);
     pm_sha256 h;
@@ -473,6 +707,34 @@ pm_status pm_country_open(pm_country **out, const char *cc, const char *dictdir,
         else if (st != PM_OK && err->code == PM_OK)
             pm_errctx_set(err, st, path, "cannot checksum");
     }
+    if (st == PM_OK && ops->load)
+        st = ops->load(&c->state, c, dir, err);
+    if (st == PM_OK)
+        st = regions_index(c, err);
+    const char *adjname = st == PM_OK ? pm_country_header(c, "adjacency") : NULL;
+    if (adjname) {
+        if (strchr(adjname, '/'))
+            st = pm_errctx_set(err, PM_ERR_DICT_SYNTAX, dir, "adjacency must be a file name");
+        else
+            pack_file(c, adjname, path, sizeof path);
+        if (st == PM_OK)
+            st = load_adjacency(c, path, err);
+        if (st == PM_OK && (st = pm_sha256_file(path, fsum)) == PM_OK)
+            pm_sha256_update(&h, fsum, strlen(fsum));
+    }
+    const char *tilename = st == PM_OK ? pm_country_header(c, "tiles") : NULL;
+    if (tilename) {
+        if (strchr(tilename, '/'))
+            st = pm_errctx_set(err, PM_ERR_DICT_SYNTAX, dir, "tiles must be a file name");
+        else
+            pack_file(c, tilename, path, sizeof path);
+        if (st == PM_OK)
+            st = load_tiles(c, path, err);
+        if (st == PM_OK && (st = pm_sha256_file(path, fsum)) == PM_OK)
+            pm_sha256_update(&h, fsum, strlen(fsum));
+    }
+    if (st == PM_OK && c->modsum[0])
+        pm_sha256_update(&h, c->modsum, strlen(c->modsum));
     if (st == PM_OK) {
         unsigned char d[32];
         pm_sha256_final(&h, d);
@@ -480,9 +742,9 @@ pm_status pm_country_open(pm_country **out, const char *cc, const char *dictdir,
         for (int i = 0; i < 32; i++)
             snprintf(c->checksum + 7 + 2 * i, 3, "%02x", d[i]);
     }
-    if (st == PM_OK && ops->load)
-        st = ops->load(&c->state, c, dir, err);
     if (st != PM_OK) {
+        if (err->code == PM_OK)
+            pm_errctx_set(err, st, dir, "loading the %s pack", c->name);
         pm_country_free(c);
         return st;
     }
@@ -502,6 +764,11 @@ void pm_country_free(pm_country *c)
     free(c->regions);
     free(c->edges);
     free(c->forms);
+    free(c->byc);
+    free(c->pcode);
+    free(c->bylevel);
+    free(c->adj);
+    free(c->tiles);
     free(c);
 }
 
@@ -511,6 +778,7 @@ unsigned pm_country_level_count(const pm_country *c) { return c->nlevels; }
 unsigned pm_country_code_width(const pm_country *c) { return c->width; }
 uint32_t pm_country_national(const pm_country *c) { return c->national; }
 const pm_country_ops *pm_country_ops_of(const pm_country *c) { return c->ops; }
+const void *pm_country_state(const pm_country *c) { return c->state; }
 
 const char *pm_country_level_key(const pm_country *c, unsigned level)
 {
@@ -586,11 +854,108 @@ int pm_country_region_within(const pm_country *c, uint32_t idx, uint32_t anc, pm
 
 uint32_t pm_country_region_find(const pm_country *c, uint64_t code, pm_ymd date)
 {
-    for (size_t i = 0; i < c->nregions; i++)
-        if (c->regions[i].code == code &&
-            (date == 0 || in_span(date, c->regions[i].from, c->regions[i].until)))
-            return (uint32_t)i;
-    return PM_REGION_NONE;
+    size_t lo = 0, hi = c->byc ? c->nregions : 0;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (c->byc[mid].code < code)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    uint32_t last = PM_REGION_NONE;
+    for (size_t i = lo; i < c->nregions && c->byc && c->byc[i].code == code; i++) {
+        const pm_region *r = &c->regions[c->byc[i].idx];
+        if (date && (r->from == 0 || date >= r->from) && (r->until == 0 || date < r->until))
+            return c->byc[i].idx;
+        last = c->byc[i].idx;
+    }
+    return date ? PM_REGION_NONE : last;
+}
+
+uint32_t pm_country_region_canonical(const pm_country *c, uint32_t idx)
+{
+    return idx < c->nregions ? pm_country_region_find(c, c->regions[idx].code, 0)
+                             : PM_REGION_NONE;
+}
+
+size_t pm_country_level_size(const pm_country *c, unsigned level)
+{
+    return level < c->nlevels && c->bylevel ? c->lvstart[level + 1] - c->lvstart[level] : 0;
+}
+
+uint32_t pm_country_level_region(const pm_country *c, unsigned level, size_t i)
+{
+    return i < pm_country_level_size(c, level) ? c->bylevel[c->lvstart[level] + i]
+                                               : PM_REGION_NONE;
+}
+
+int pm_country_region_neighbours(const pm_country *c, uint32_t a, uint32_t b)
+{
+    a = pm_country_region_canonical(c, a);
+    b = pm_country_region_canonical(c, b);
+    if (a == PM_REGION_NONE || b == PM_REGION_NONE)
+        return 0;
+    uint64_t k = (uint64_t)a << 32 | b;
+    size_t lo = 0, hi = c->nadj;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (c->adj[mid] < k)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < c->nadj && c->adj[lo] == k;
+}
+
+size_t pm_country_adjacency_count(const pm_country *c) { return c->nadj; }
+
+uint32_t pm_country_record_region(const pm_country *c, unsigned rec_level, uint64_t code,
+                                  pm_ymd date)
+{
+    if (rec_level == 0 || rec_level > c->nlevels)
+        return PM_REGION_NONE;
+    if (rec_level == 1)
+        return c->national;
+    uint32_t r = date ? pm_country_region_find(c, code, date) : PM_REGION_NONE;
+    if (r == PM_REGION_NONE)
+        r = pm_country_region_find(c, code, 0);
+    /* a local record whose code is no local region (China's ambiguous 西湖区: level known,
+     * region not; or the national code) has no region */
+    return r != PM_REGION_NONE && c->regions[r].level > 0 ? r : PM_REGION_NONE;
+}
+
+uint32_t pm_country_record_province_code(const pm_country *c, unsigned rec_level,
+                                         uint64_t province_code)
+{
+    if (rec_level < 2 || rec_level > c->nlevels)
+        return PM_REGION_NONE;
+    uint32_t r = pm_country_region_find(c, province_code, 0);
+    return r != PM_REGION_NONE && c->regions[r].level == 1 ? r : PM_REGION_NONE;
+}
+
+uint32_t pm_country_record_province(const pm_country *c, unsigned rec_level, uint64_t code,
+                                    pm_ymd date)
+{
+    if (rec_level < 2)
+        return PM_REGION_NONE;
+    uint32_t r = pm_country_record_region(c, rec_level, code, date);
+    uint32_t p = r == PM_REGION_NONE ? r : pm_country_region_ancestor(c, r, 1, date);
+    return p == PM_REGION_NONE ? p : pm_country_region_canonical(c, p);
+}
+
+const char *pm_country_record_level_key(const pm_country *c, unsigned rec_level)
+{
+    return rec_level == 0 || rec_level > c->nlevels ? "unknown" : c->levels[rec_level - 1];
+}
+
+char *pm_country_format_region(const pm_country *c, uint32_t idx, char *buf, size_t cap)
+{
+    if (idx >= c->nregions) {
+        if (cap)
+            buf[0] = '\0';
+        return buf;
+    }
+    return pm_country_format_code(c, c->regions[idx].code, buf, cap);
 }
 
 size_t pm_country_form_count(const pm_country *c) { return c->nforms; }

@@ -6,9 +6,12 @@
 
 #include "country_internal.h"
 
-/* cn: header and level vocabulary only; the find_* hooks are still in classify/ */
+/* cn: header, level vocabulary and regions (country/cn/cn_regions.c); the find_* hooks
+ * are still in classify/ */
 const pm_country_ops pm_country_cn_ops = {
     .name = "cn",
+    .load = pm_cn_regions_load,
+    .free = pm_cn_regions_free,
 };
 
 static const pm_country_ops *const PACKS[] = {

@@ -18,9 +18,13 @@
 
 #include "diffusion_internal.h"
 #include "policyminer/buf.h"
+#include "policyminer/country.h"
 #include "policyminer/diffusion.h"
 #include "policyminer/hash.h"
+#include "policyminer/hmap.h"
 #include "policyminer/sinks.h"
+#include "policyminer/utf8.h"
+#include "policyminer/ymd.h"
 
 typedef struct adoption {
     uint32_t cascade;
@@ -39,17 +43,14 @@ typedef struct cite {
 
 struct pm_adopt {
     const pm_dictset *d;
-    const pm_gazetteer *g;
+    const pm_country *c; /* regions, levels, code width, adjacency */
     pm_diffusion_options o;
     size_t exp_dim, instr_dim, sector_dim; /* (size_t)-1 when absent */
     size_t n_exp, n_instr, n_sector;
     adoption *v;
     size_t n, cap;
-    uint64_t *keys; /* key + 1, 0 empty */
-    uint32_t *slot; /* index into v */
-    size_t kcap;
+    pm_hmap *map;   /* (cascade << 32 | region) -> index into v */
     pm_buf ids;     /* doc id arena */
-    uint8_t adj[100][100]; /* land borders by two-digit province prefix */
     cite *cites;    /* explicit learning: a region's document cites another's experience */
     size_t ncites, cites_cap;
     /* discovered policies (issue 14) */
@@ -92,7 +93,7 @@ double pm_decimal_year(int32_t ymd)
     return y + (double)doy / (leap ? 366.0 : 365.0);
 }
 
-pm_status pm_adopt_create(pm_adopt **out, const pm_dictset *d, const pm_gazetteer *g,
+pm_status pm_adopt_create(pm_adopt **out, const pm_dictset *d, const pm_country *c,
                           const pm_diffusion_options *o)
 {
     *out = NULL;
@@ -100,7 +101,7 @@ pm_status pm_adopt_create(pm_adopt **out, const pm_dictset *d, const pm_gazettee
     if (!a)
         return PM_ERR_NOMEM;
     a->d = d;
-    a->g = g;
+    a->c = c;
     if (o)
         a->o = *o;
     else
@@ -114,6 +115,10 @@ pm_status pm_adopt_create(pm_adopt **out, const pm_dictset *d, const pm_gazettee
     if (!a->o.generic_policies)
         a->n_instr = a->n_sector = 0;
     pm_buf_init(&a->ids, (size_t)1 << 32);
+    if (pm_hmap_create(&a->map, 0, UINT32_MAX) != PM_OK) {
+        pm_adopt_free(a);
+        return PM_ERR_NOMEM;
+    }
     a->base = a->n_exp + a->n_instr * a->n_sector;
     if (a->o.discover) {
         pm_status st = pm_pname_table_create(&a->names, a->o.max_policy_names);
@@ -131,49 +136,13 @@ void pm_adopt_free(pm_adopt *a)
     if (!a)
         return;
     free(a->v);
-    free(a->keys);
-    free(a->slot);
+    pm_hmap_free(a->map);
     free(a->cites);
     pm_pname_table_free(a->names);
     free(a->name_exp);
     free(a->reuse);
     pm_buf_free(&a->ids);
     free(a);
-}
-
-static uint64_t mix(uint64_t k)
-{
-    k ^= k >> 31;
-    k *= 0x9E3779B97F4A7C15ull;
-    k ^= k >> 29;
-    return k;
-}
-
-static pm_status grow_map(pm_adopt *a)
-{
-    size_t ncap = a->kcap ? a->kcap * 2 : 4096;
-    uint64_t *nk = calloc(ncap, sizeof *nk);
-    uint32_t *ns = calloc(ncap, sizeof *ns);
-    if (!nk || !ns) {
-        free(nk);
-        free(ns);
-        return PM_ERR_NOMEM;
-    }
-    for (size_t i = 0; i < a->kcap; i++) {
-        if (!a->keys[i])
-            continue;
-        size_t j = mix(a->keys[i]) & (ncap - 1);
-        while (nk[j])
-            j = (j + 1) & (ncap - 1);
-        nk[j] = a->keys[i];
-        ns[j] = a->slot[i];
-    }
-    free(a->keys);
-    free(a->slot);
-    a->keys = nk;
-    a->slot = ns;
-    a->kcap = ncap;
-    return PM_OK;
 }
 
 static int id_cmp(const pm_adopt *a, const adoption *x, const char *id, size_t len)
@@ -188,42 +157,27 @@ static int id_cmp(const pm_adopt *a, const adoption *x, const char *id, size_t l
 static pm_status offer(pm_adopt *a, uint32_t cascade, uint32_t region, uint32_t province,
                        int32_t date, pm_level level, const char *id, size_t idlen)
 {
-    if ((a->n + 1) * 2 > a->kcap) {
-        pm_status st = grow_map(a);
-        if (st != PM_OK)
-            return st;
-    }
-    uint64_t k = (((uint64_t)cascade << 32) | region) + 1;
-    size_t j = mix(k) & (a->kcap - 1);
-    while (a->keys[j] && a->keys[j] != k)
-        j = (j + 1) & (a->kcap - 1);
+    /* room first, so the map never holds an index past the end of v */
+    pm_status st = pm_array_reserve(&a->v, &a->cap, a->n + 1, sizeof *a->v, 1024, UINT32_MAX);
+    int added = 0;
+    uint64_t *slot = st == PM_OK ? pm_hmap_put(a->map, (uint64_t)cascade << 32 | region, &added, &st)
+                                 : NULL;
+    if (!slot)
+        return st;
     adoption *x;
-    if (a->keys[j]) {
-        x = &a->v[a->slot[j]];
+    if (!added) {
+        x = &a->v[*slot];
         if (x->date < date || (x->date == date && id_cmp(a, x, id, idlen) <= 0))
             return PM_OK; /* the existing adoption is earlier */
     } else {
-        if (a->n == a->cap) {
-            size_t nc = a->cap ? a->cap * 2 : 1024;
-            adoption *nv = realloc(a->v, nc * sizeof *nv);
-            if (!nv)
-                return PM_ERR_NOMEM;
-            a->v = nv;
-            a->cap = nc;
-        }
-        a->keys[j] = k;
-        a->slot[j] = (uint32_t)a->n;
+        *slot = a->n;
         x = &a->v[a->n++];
         x->cascade = cascade;
         x->region = region;
     }
-    if (idlen > 255) { /* kept to 255 bytes, cut on a UTF-8 character boundary */
-        idlen = 255;
-        while (idlen && ((unsigned char)id[idlen] & 0xC0) == 0x80)
-            idlen--;
-    }
-    pm_status st = pm_buf_append(&a->ids, id, idlen);
-    if (st != PM_OK)
+    if (idlen > 255) /* kept to 255 bytes, cut on a UTF-8 character boundary */
+        idlen = pm_utf8_floor(id, idlen, 255);
+    if ((st = pm_buf_append(&a->ids, id, idlen)) != PM_OK)
         return st;
     x->province = province;
     x->date = date;
@@ -244,14 +198,10 @@ static pm_status name_cascade(pm_adopt *a, const char *name, size_t len, uint32_
     if (st != PM_OK || idx == UINT32_MAX)
         return st;
     if (idx >= before) { /* a new name: does a named experiment cover it? */
-        if (idx >= a->name_exp_cap) {
-            size_t nc = a->name_exp_cap ? a->name_exp_cap * 2 : 1024;
-            int32_t *ne = realloc(a->name_exp, nc * sizeof *ne);
-            if (!ne)
-                return PM_ERR_NOMEM;
-            a->name_exp = ne;
-            a->name_exp_cap = nc;
-        }
+        st = pm_array_reserve(&a->name_exp, &a->name_exp_cap, (size_t)idx + 1,
+                              sizeof *a->name_exp, 1024, UINT32_MAX);
+        if (st != PM_OK)
+            return st;
         a->name_exp[idx] = -1;
         for (size_t e = 0; e < a->n_exp; e++) {
             const char *lab = pm_dictset_cat_label(a->d, a->exp_dim, e, "zh");
@@ -273,7 +223,8 @@ pm_status pm_adopt_add(pm_adopt *a, const char *doc_id, int32_t date, pm_level l
                        uint32_t region_code, uint32_t province_code, const pm_catset *cats,
                        const pm_pnames *pn)
 {
-    if (!date || !region_code)
+    /* unknown is level 0, or a level whose region is not known; code 0 can be a region */
+    if (!date || pm_country_record_region(a->c, level, region_code, (pm_ymd)date) == PM_REGION_NONE)
         return PM_OK;
     size_t idlen = strlen(doc_id);
     pm_status st = PM_OK;
@@ -304,14 +255,10 @@ pm_status pm_adopt_cite(pm_adopt *a, uint32_t issuer, uint32_t cited, int32_t da
 {
     if (!issuer || !cited || issuer == cited || !date)
         return PM_OK;
-    if (a->ncites == a->cites_cap) {
-        size_t nc = a->cites_cap ? a->cites_cap * 2 : 256;
-        cite *n = realloc(a->cites, nc * sizeof *n);
-        if (!n)
-            return PM_ERR_NOMEM;
-        a->cites = n;
-        a->cites_cap = nc;
-    }
+    pm_status st = pm_array_reserve(&a->cites, &a->cites_cap, a->ncites + 1, sizeof *a->cites,
+                                    256, UINT32_MAX);
+    if (st != PM_OK)
+        return st;
     a->cites[a->ncites++] = (cite){issuer, cited, date};
     return PM_OK;
 }
@@ -328,14 +275,10 @@ static void reuse_key(const char *x, size_t nx, const char *y, size_t ny, uint64
 pm_status pm_adopt_reuse(pm_adopt *a, const char *id_a, size_t len_a, const char *id_b,
                          size_t len_b)
 {
-    if (a->nreuse == a->reuse_cap) {
-        size_t nc = a->reuse_cap ? a->reuse_cap * 2 : 256;
-        uint64_t(*n)[2] = realloc(a->reuse, nc * sizeof *n);
-        if (!n)
-            return PM_ERR_NOMEM;
-        a->reuse = n;
-        a->reuse_cap = nc;
-    }
+    pm_status st = pm_array_reserve(&a->reuse, &a->reuse_cap, a->nreuse + 1, sizeof *a->reuse,
+                                    256, UINT32_MAX);
+    if (st != PM_OK)
+        return st;
     reuse_key(id_a, len_a, id_b, len_b, a->reuse[a->nreuse++]);
     return PM_OK;
 }
@@ -461,14 +404,17 @@ static void cascade_name(const pm_adopt *a, const uint32_t *order, uint32_t c, c
              pm_dictset_cat_key(a->d, a->sector_dim, k % a->n_sector));
 }
 
-static const char *region_name(const pm_adopt *a, uint32_t code, int32_t date)
+static const char *region_name(const pm_adopt *a, unsigned level, uint32_t code, int32_t date)
 {
-    if (code == PM_CODE_CENTRAL)
-        return "全国";
-    const pm_division *dv = pm_gaz_find(a->g, code, date / 10000);
-    if (!dv)
-        dv = pm_gaz_find(a->g, code, 0);
-    return dv ? dv->name : "";
+    const pm_region *r =
+        pm_country_region_at(a->c, pm_country_record_region(a->c, level, code, (pm_ymd)date));
+    return r ? r->name : "";
+}
+
+/* a record's code at the pack's width ("" when unknown) */
+static const char *code_str(const pm_adopt *a, uint32_t code, char *buf, size_t cap)
+{
+    return pm_country_format_code(a->c, code, buf, cap);
 }
 
 /* One format per date column (a column's type must not change between corpora): yyyy-mm-dd,
@@ -477,15 +423,12 @@ static const char *region_name(const pm_adopt *a, uint32_t code, int32_t date)
  * precision goes to its own column (date_precision) and the year stays in event_time. */
 static void format_date(int32_t ymd, char *out, size_t n)
 {
-    if (ymd % 100)
-        snprintf(out, n, "%04d-%02d-%02d", ymd / 10000, ymd / 100 % 100, ymd % 100);
-    else
-        snprintf(out, n, "%s", "");
+    pm_ymd_format(ymd, PM_YMD_DAY, out, n);
 }
 
 static const char *date_precision(int32_t ymd)
 {
-    return !ymd ? "" : ymd % 100 ? "day" : ymd % 10000 ? "month" : "year";
+    return pm_ymd_precision_word(ymd);
 }
 
 /* A share or mean; empty (missing) when undefined, as R, Stata and pandas expect. */
@@ -522,45 +465,10 @@ static double median(double *v, size_t n)
     return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
 }
 
-pm_status pm_adopt_load_adjacency(pm_adopt *a, const char *path, pm_errctx *err)
-{
-    FILE *f = fopen(path, "r");
-    if (!f)
-        return pm_errctx_set(err, PM_ERR_OPEN, path, "cannot open province adjacency");
-    char line[256];
-    unsigned ln = 0;
-    pm_status st = PM_OK;
-    memset(a->adj, 0, sizeof a->adj);
-    while (st == PM_OK && fgets(line, sizeof line, f)) {
-        ln++;
-        if (line[0] == '#' || line[0] == '\n' || strncmp(line, "province_code", 13) == 0)
-            continue;
-        unsigned p1, p2;
-        if (sscanf(line, "%u\t%u", &p1, &p2) != 2 || p1 % 10000 || p2 % 10000 ||
-            p1 >= 1000000 || p2 >= 1000000) {
-            st = pm_errctx_set(err, PM_ERR_DICT_SYNTAX, path, "line %u: expected two province codes", ln);
-            if (err)
-                err->line = ln;
-            break;
-        }
-        a->adj[p1 / 10000][p2 / 10000] = 1;
-    }
-    fclose(f);
-    for (int i = 0; st == PM_OK && i < 100; i++)
-        for (int j = 0; j < 100; j++)
-            if (a->adj[i][j] != a->adj[j][i]) {
-                st = pm_errctx_set(err, PM_ERR_DICT_SYNTAX, path,
-                                   "not symmetric: %02d0000 -> %02d0000 has no reverse", i, j);
-                break;
-            }
-    return st;
-}
-
 int pm_adopt_neighbours(const pm_adopt *a, uint32_t p1, uint32_t p2)
 {
-    if (!p1 || !p2 || p1 >= 1000000 || p2 >= 1000000)
-        return 0;
-    return a->adj[p1 / 10000][p2 / 10000];
+    return pm_country_region_neighbours(a->c, pm_country_region_find(a->c, p1, 0),
+                                        pm_country_region_find(a->c, p2, 0));
 }
 
 const char *pm_adopt_relation(const pm_adopt *a, pm_level level1, uint32_t province1,
@@ -570,8 +478,16 @@ const char *pm_adopt_relation(const pm_adopt *a, pm_level level1, uint32_t provi
         return "up";
     if (level2 && level1 && level2 > level1)
         return "down";
-    if (province1 && province1 == province2)
+    /* a province (the pack's second level) exists from record level 2 down, when the
+     * record names one (without the pack: a code 0 names none) */
+    int has1 = a ? pm_country_record_province_code(a->c, level1, province1) != PM_REGION_NONE
+                 : level1 >= PM_REC_PROVINCE && province1;
+    int has2 = a ? pm_country_record_province_code(a->c, level2, province2) != PM_REGION_NONE
+                 : level2 >= PM_REC_PROVINCE && province2;
+    if (has1 && has2 && province1 == province2)
         return "same_province";
+    if (!has1 || !has2)
+        return "other";
     if (a && pm_adopt_neighbours(a, province1, province2))
         return "neighbouring_province";
     return "other";
@@ -584,7 +500,7 @@ static const char *relation(const pm_adopt *a, const adoption *x, const adoption
 
 /* Per-kind accumulators for diffusion_summary.tsv. */
 typedef struct kindsum {
-    uint64_t cascades, by_level[PM_LEVEL_COUNT], never_copied, copied, adopters3_sum;
+    uint64_t cascades, by_level[PM_COUNTRY_MAX_LEVELS + 1], never_copied, copied, adopters3_sum;
     uint64_t local_origin, central_later, province_later;
     uint64_t below_min; /* discovered names adopted by fewer than min_adopters regions */
 } kindsum;
@@ -628,7 +544,8 @@ pm_status pm_adopt_write(const pm_adopt *a, const char *dir, pm_errctx *err)
     cite *cites = NULL;
     uint64_t(*reuse)[2] = NULL;
     pm_adopt_row *rows = NULL;
-    uint32_t *order = NULL, *rank = NULL, *used = NULL;
+    uint32_t *order = NULL, *rank = NULL, *used = NULL, *touched = NULL;
+    unsigned char *pmark = NULL; /* per region index: province marks of the cascade */
     char (*disc_ids)[24] = NULL;
     pm_outfile *fa = NULL, *fe = NULL, *fs = NULL, *fn = NULL, *fd = NULL, *fp = NULL;
     pm_buf b, be, bd, bp;
@@ -641,7 +558,22 @@ pm_status pm_adopt_write(const pm_adopt *a, const char *dir, pm_errctx *err)
 
     v = malloc((a->n ? a->n : 1) * sizeof *v);
     lags = malloc((a->n ? a->n : 1) * sizeof *lags);
-    if (!v || !lags) {
+    size_t nregions = pm_country_region_count(a->c);
+    pmark = calloc(nregions ? nregions : 1, 1);
+    touched = malloc((a->n ? a->n : 1) * sizeof *touched);
+    /* share_provinces: out of the pack's provinces ("provinces" in the header: China's 31
+     * of the mainland), else out of every code at its second level */
+    const char *np = pm_country_header(a->c, "provinces");
+    double provinces = np ? strtod(np, NULL) : 0;
+    if (!(provinces > 0)) {
+        size_t n1 = pm_country_level_size(a->c, 1), distinct = 0;
+        for (size_t k = 0; k < n1; k++) {
+            uint32_t r = pm_country_level_region(a->c, 1, k);
+            distinct += pm_country_region_canonical(a->c, r) == r;
+        }
+        provinces = distinct ? (double)distinct : NAN;
+    }
+    if (!v || !lags || !pmark || !touched) {
         st = PM_ERR_NOMEM;
         goto done;
     }
@@ -722,40 +654,43 @@ pm_status pm_adopt_write(const pm_adopt *a, const char *dir, pm_errctx *err)
         size_t n1 = 0, n3 = 0, n5 = 0, nl = 0;
         int central = 0;
         int32_t central_date = 0;
-        uint64_t provs[2] = {0, 0}; /* bitset over province prefixes 11..65 */
-        uint64_t local_provs[2] = {0, 0}; /* provinces where a city or county adopted */
+        /* per province (canonical region index): bit 1 adopted, bit 2 a locality below it
+         * adopted; the touched ones are cleared after the cascade */
+        size_t ntouched = 0, nprov = 0;
         unsigned province_bu = 0; /* provinces adopting after one of their own localities */
         for (size_t k = i; k < j; k++) {
             const adoption *x = &v[k];
             double t = pm_decimal_year(x->date);
-            int y = x->date / 10000;
+            int y = pm_ymd_year(x->date);
             if (!min_year || y < min_year)
                 min_year = y;
             if (y > max_year)
                 max_year = y;
             char date[16];
             format_date(x->date, date, sizeof date);
-            TRY(pm_buf_printf(&b, "%s\t%06u\t%.4f\t%s\t", name, (unsigned)x->region, t,
-                              pm_level_key((pm_level)x->level)));
-            if (x->province)
-                TRY(pm_buf_printf(&b, "%06u", (unsigned)x->province));
+            char cbuf[PM_COUNTRY_CODE_BUF];
+            TRY(pm_buf_printf(&b, "%s\t%s\t%.4f\t%s\t", name, code_str(a, x->region, cbuf, sizeof cbuf), t,
+                              pm_country_record_level_key(a->c, x->level)));
+            uint32_t pv = pm_country_record_province(a->c, x->level, x->region, (pm_ymd)x->date);
+            if (pv != PM_REGION_NONE)
+                TRY(pm_buf_append_str(&b, pm_country_format_region(a->c, pv, cbuf, sizeof cbuf)));
             TRY(pm_buf_append_char(&b, '\t'));
             TRY(pm_tsv_field(&b, a->ids.data + x->id_off, x->id_len, 0));
             TRY(pm_buf_printf(&b, "\t%s\t%s\n", date, date_precision(x->date)));
             TRY(flush(fa, &b, 0, err));
-            if (x->region == PM_CODE_CENTRAL && !central) {
+            if (x->level == PM_REC_NATIONAL && !central) {
                 central = 1;
                 central_date = x->date;
             }
-            if (x->province) {
-                unsigned p = x->province / 10000u;
-                if (p < 128) {
-                    provs[p >> 6] |= 1ull << (p & 63);
-                    if (x->level == PM_LEVEL_PROVINCIAL)
-                        province_bu += (unsigned)(local_provs[p >> 6] >> (p & 63) & 1u);
-                    else if (x->level > PM_LEVEL_PROVINCIAL)
-                        local_provs[p >> 6] |= 1ull << (p & 63);
-                }
+            if (pv != PM_REGION_NONE) {
+                if (!pmark[pv])
+                    touched[ntouched++] = pv;
+                nprov += !(pmark[pv] & 1u);
+                pmark[pv] |= 1u;
+                if (x->level == PM_REC_PROVINCE)
+                    province_bu += (pmark[pv] >> 1) & 1u;
+                else if (x->level > PM_REC_PROVINCE)
+                    pmark[pv] |= 2u;
             }
             if (k > i) {
                 double lag = t - t0;
@@ -774,8 +709,10 @@ pm_status pm_adopt_write(const pm_adopt *a, const char *dir, pm_errctx *err)
                     int ev = cites && cited_before(cites, a->ncites, x->region, v[e].region,
                                                    x->date);
                     int tr = reused(a, reuse, &v[e], x); /* text reuse evidence */
-                    TRY(pm_buf_printf(&bd, "%s\t%06u\t%06u\t%.4f\t%s\t%s\n", name,
-                                      (unsigned)v[e].region, (unsigned)x->region, lag,
+                    char ob[PM_COUNTRY_CODE_BUF], db[PM_COUNTRY_CODE_BUF];
+                    TRY(pm_buf_printf(&bd, "%s\t%s\t%s\t%.4f\t%s\t%s\n", name,
+                                      code_str(a, v[e].region, ob, sizeof ob),
+                                      code_str(a, x->region, db, sizeof db), lag,
                                       relation(a, &v[e], x),
                                       ev && tr ? "citation+text_reuse"
                                       : tr     ? "text_reuse"
@@ -784,21 +721,24 @@ pm_status pm_adopt_write(const pm_adopt *a, const char *dir, pm_errctx *err)
                     TRY(flush(fd, &bd, 0, err));
                 }
         }
+        for (size_t t = 0; t < ntouched; t++)
+            pmark[touched[t]] = 0;
         const adoption *p = &v[i];
-        int nprov = __builtin_popcountll(provs[0]) + __builtin_popcountll(provs[1]);
-        int bottom_up = central && p->region != PM_CODE_CENTRAL;
-        int top_down = p->region == PM_CODE_CENTRAL;
+        int bottom_up = central && p->level != PM_REC_NATIONAL;
+        int top_down = p->level == PM_REC_NATIONAL;
+        char pcode[PM_COUNTRY_CODE_BUF];
+        code_str(a, p->region, pcode, sizeof pcode);
         double med = median(lags, nl);
         char first[16];
         format_date(p->date, first, sizeof first);
-        TRY(pm_buf_printf(&be, "%s\t%s\t%06u\t", name, kind_key[kind], (unsigned)p->region));
-        const char *rn = region_name(a, p->region, p->date);
+        TRY(pm_buf_printf(&be, "%s\t%s\t%s\t", name, kind_key[kind], pcode));
+        const char *rn = region_name(a, p->level, p->region, p->date);
         TRY(pm_tsv_field(&be, rn, strlen(rn), 0));
-        TRY(pm_buf_printf(&be, "\t%s\t%s\t%s\t%zu\t%zu\t%zu\t%zu\t", pm_level_key((pm_level)p->level),
+        TRY(pm_buf_printf(&be, "\t%s\t%s\t%s\t%zu\t%zu\t%zu\t%zu\t", pm_country_record_level_key(a->c, p->level),
                           first, date_precision(p->date), j - i, n1, n3, n5));
         if (nl)
             TRY(pm_buf_printf(&be, "%.4f", med));
-        TRY(pm_buf_printf(&be, "\t%.4f\t%d\t", nprov / 31.0, central));
+        TRY(pm_buf_printf(&be, "\t%.4f\t%d\t", (double)nprov / provinces, central));
         if (central) {
             char cd[16];
             format_date(central_date, cd, sizeof cd);
@@ -818,9 +758,9 @@ pm_status pm_adopt_write(const pm_adopt *a, const char *dir, pm_errctx *err)
         if (kind == KIND_DISCOVERED) { /* policies.tsv: the audit view of a discovered one */
             TRY(pm_buf_printf(&bp, "%s\t", name));
             TRY(pm_tsv_field(&bp, label, strlen(label), 0));
-            TRY(pm_buf_printf(&bp, "\t%zu\t%06u\t", j - i, (unsigned)p->region));
+            TRY(pm_buf_printf(&bp, "\t%zu\t%s\t", j - i, pcode));
             TRY(pm_tsv_field(&bp, rn, strlen(rn), 0));
-            TRY(pm_buf_printf(&bp, "\t%s\t%s\t%s\t%u", pm_level_key((pm_level)p->level), first,
+            TRY(pm_buf_printf(&bp, "\t%s\t%s\t%s\t%u", pm_country_record_level_key(a->c, p->level), first,
                               date_precision(p->date), province_bu));
             for (size_t k = i; k < i + 3; k++) {
                 TRY(pm_buf_append_char(&bp, '\t'));
@@ -833,18 +773,18 @@ pm_status pm_adopt_write(const pm_adopt *a, const char *dir, pm_errctx *err)
 
         kindsum *s = &ks[kind];
         s->cascades++;
-        s->by_level[p->level < PM_LEVEL_COUNT ? p->level : 0]++;
+        s->by_level[p->level <= PM_COUNTRY_MAX_LEVELS ? p->level : 0]++;
         if (j - i == 1)
             s->never_copied++;
         else {
             s->copied++;
             s->adopters3_sum += n3;
         }
-        if (p->region != PM_CODE_CENTRAL) {
+        if (p->level != PM_REC_NATIONAL) {
             s->local_origin++;
             s->central_later += (uint64_t)central;
         }
-        if (p->level > PM_LEVEL_PROVINCIAL)
+        if (p->level > PM_REC_PROVINCE)
             s->province_later += province_bu > 0;
         i = j;
     }
@@ -862,8 +802,8 @@ pm_status pm_adopt_write(const pm_adopt *a, const char *dir, pm_errctx *err)
         double n = s->cascades ? (double)s->cascades : NAN;
         TRY(pm_buf_printf(&b, "%s\tcascades\t%llu\t%llu\n", kn, (unsigned long long)s->cascades,
                           (unsigned long long)s->cascades));
-        for (int l = 1; l < PM_LEVEL_COUNT; l++) {
-            TRY(pm_buf_printf(&b, "%s\tshare_origin_%s", kn, pm_level_key((pm_level)l)));
+        for (unsigned l = 1; l <= pm_country_level_count(a->c); l++) {
+            TRY(pm_buf_printf(&b, "%s\tshare_origin_%s", kn, pm_country_record_level_key(a->c, l)));
             TRY(num(&b, "\t", s->by_level[l] / n, ""));
             TRY(pm_buf_printf(&b, "\t%llu\n", (unsigned long long)s->by_level[l]));
         }
@@ -877,7 +817,9 @@ pm_status pm_adopt_write(const pm_adopt *a, const char *dir, pm_errctx *err)
         TRY(num(&b, "\t", s->local_origin ? (double)s->central_later / (double)s->local_origin : NAN, ""));
         TRY(pm_buf_printf(&b, "\t%llu\n", (unsigned long long)s->central_later));
         /* bottom-up within a province: a city or county first, its province later */
-        uint64_t local = s->by_level[PM_LEVEL_PREFECTURE] + s->by_level[PM_LEVEL_COUNTY];
+        uint64_t local = 0; /* below the province level */
+        for (unsigned l = PM_REC_PROVINCE + 1; l <= pm_country_level_count(a->c); l++)
+            local += s->by_level[l];
         TRY(pm_buf_printf(&b, "%s\tshare_local_later_province", kn));
         TRY(num(&b, "\t", local ? (double)s->province_later / (double)local : NAN, ""));
         TRY(pm_buf_printf(&b, "\t%llu\n", (unsigned long long)s->province_later));
@@ -900,30 +842,47 @@ pm_status pm_adopt_write(const pm_adopt *a, const char *dir, pm_errctx *err)
     }
     for (size_t i = 0; i < a->n; i++) {
         used[2 * i] = v[i].region;
-        used[2 * i + 1] = v[i].province;
+        used[2 * i + 1] = v[i].level >= PM_REC_PROVINCE ? v[i].province : v[i].region;
     }
     qsort(used, 2 * a->n, sizeof *used, cmp_u32);
     TRY(pm_outfile_open(&fn, dir, "nodes.tsv", err));
     TRY(pm_buf_append_str(&b, "node_name\tname\tlevel\tprovince_code\tfirst_year\tlast_year\n"));
-    TRY(pm_buf_printf(&b, "%06u\t全国\tcentral\t\t\t\n", PM_CODE_CENTRAL));
-    uint32_t last_code = 0; /* a renamed division has several rows: one node per code */
-    for (size_t i = 0; i < pm_gaz_count(a->g); i++) {
-        const pm_division *dv = pm_gaz_at(a->g, i);
-        if (dv->code == last_code)
+    {
+        char cb[PM_COUNTRY_CODE_BUF];
+        const pm_region *nat = pm_country_region_at(a->c, pm_country_national(a->c));
+        TRY(pm_buf_printf(&b, "%s\t", pm_country_format_region(a->c, pm_country_national(a->c), cb, sizeof cb)));
+        TRY(pm_tsv_field(&b, nat ? nat->name : "", nat ? strlen(nat->name) : 0, 0));
+        TRY(pm_buf_printf(&b, "\t%s\t\t\t\n", pm_country_record_level_key(a->c, PM_REC_NATIONAL)));
+    }
+    /* a renamed division has several records: one node per code (the first that is in
+     * use in the period, or named) */
+    uint32_t last = PM_REGION_NONE;
+    for (size_t i = 0; i < pm_country_region_count(a->c); i++) {
+        const pm_region *dv = pm_country_region_at(a->c, (uint32_t)i);
+        if (dv->level == 0 || (last != PM_REGION_NONE &&
+                               pm_country_region_at(a->c, last)->code == dv->code))
             continue;
-        int named = a->n && bsearch(&dv->code, used, 2 * a->n, sizeof *used, cmp_u32);
+        uint32_t code = (uint32_t)dv->code;
+        int first_year = pm_ymd_year(dv->from), last_year = pm_ymd_year(dv->until);
+        int named = a->n && bsearch(&code, used, 2 * a->n, sizeof *used, cmp_u32);
         if (!named && min_year &&
-            ((dv->last_year && dv->last_year <= min_year) || dv->first_year > max_year))
+            ((last_year && last_year <= min_year) || first_year > max_year))
             continue;
-        if (!named && !min_year && dv->last_year)
+        if (!named && !min_year && last_year)
             continue;
-        last_code = dv->code;
-        TRY(pm_buf_printf(&b, "%06u\t", (unsigned)dv->code));
+        last = (uint32_t)i;
+        char cb[PM_COUNTRY_CODE_BUF];
+        TRY(pm_buf_printf(&b, "%s\t", pm_country_format_code(a->c, dv->code, cb, sizeof cb)));
         TRY(pm_tsv_field(&b, dv->name, strlen(dv->name), 0));
-        TRY(pm_buf_printf(&b, "\t%s\t%06u\t%d\t", pm_level_key(dv->level),
-                          (unsigned)dv->province_code, dv->first_year));
-        if (dv->last_year)
-            TRY(pm_buf_printf(&b, "%d", dv->last_year));
+        uint32_t pv = pm_country_region_ancestor(a->c, (uint32_t)i, 1, 0);
+        TRY(pm_buf_printf(&b, "\t%s\t", pm_country_record_level_key(a->c, dv->level + 1)));
+        TRY(pm_buf_append_str(&b, pm_country_format_region(a->c, pv, cb, sizeof cb)));
+        TRY(pm_buf_append_char(&b, '\t')); /* years empty when the pack does not know them */
+        if (first_year)
+            TRY(pm_buf_printf(&b, "%d", first_year));
+        TRY(pm_buf_append_char(&b, '\t'));
+        if (last_year)
+            TRY(pm_buf_printf(&b, "%d", last_year));
         TRY(pm_buf_append_char(&b, '\n'));
         TRY(flush(fn, &b, 0, err));
     }
@@ -967,12 +926,14 @@ pm_status pm_adopt_write(const pm_adopt *a, const char *dir, pm_errctx *err)
         }
         i = j;
     }
-    TRY(pm_diffusion_write_network(a, a->g, &a->o, rows, nrows, dir, err));
+    TRY(pm_diffusion_write_network(a, a->c, &a->o, rows, nrows, dir, err));
     if (a->o.officials)
-        TRY(pm_diffusion_write_officials(&a->o, rows, nrows, dir, err));
+        TRY(pm_diffusion_write_officials(a->c, &a->o, rows, nrows, dir, err));
 done:
     free(rows);
     free(used);
+    free(pmark);
+    free(touched);
     free(order);
     free(rank);
     free(disc_ids);

@@ -18,13 +18,14 @@ typedef struct pm_adopt_row {
 /* rows: every first adoption of a named experiment, grouped by cascade in the order of
  * experiments.tsv and inside a cascade by (date, doc_id) - so the first row of a cascade
  * is its pioneer. Writes network.tsv, leaders.tsv and (o->eha_panel) eha_panel.tsv. */
-pm_status pm_diffusion_write_network(const pm_adopt *a, const pm_gazetteer *g,
+pm_status pm_diffusion_write_network(const pm_adopt *a, const pm_country *c,
                                      const pm_diffusion_options *o, const pm_adopt_row *rows,
                                      size_t n, const char *dir, pm_errctx *err);
 
 /* Reads o->officials and writes officials.tsv (one row per row given) and
  * officials_summary.tsv (observed vs randomly reassigned share of carried adoptions). */
-pm_status pm_diffusion_write_officials(const pm_diffusion_options *o, const pm_adopt_row *rows,
-                                       size_t n, const char *dir, pm_errctx *err);
+pm_status pm_diffusion_write_officials(const pm_country *c, const pm_diffusion_options *o,
+                                       const pm_adopt_row *rows, size_t n, const char *dir,
+                                       pm_errctx *err);
 
 #endif

@@ -15,6 +15,7 @@
 #include "policyminer/discover.h"
 #include "policyminer/hash.h"
 #include "policyminer/textparse.h"
+#include "policyminer/utf8.h"
 
 const char *pm_pname_source_key(pm_pname_source s)
 {
@@ -29,27 +30,8 @@ const char *pm_pname_source_key(pm_pname_source s)
 
 static size_t put_cp(char *out, size_t cap, size_t k, uint32_t cp)
 {
-    unsigned char b[4];
-    size_t l;
-    if (cp < 0x80) {
-        b[0] = (unsigned char)cp;
-        l = 1;
-    } else if (cp < 0x800) {
-        b[0] = (unsigned char)(0xC0 | cp >> 6);
-        b[1] = (unsigned char)(0x80 | (cp & 0x3F));
-        l = 2;
-    } else if (cp < 0x10000) {
-        b[0] = (unsigned char)(0xE0 | cp >> 12);
-        b[1] = (unsigned char)(0x80 | (cp >> 6 & 0x3F));
-        b[2] = (unsigned char)(0x80 | (cp & 0x3F));
-        l = 3;
-    } else {
-        b[0] = (unsigned char)(0xF0 | cp >> 18);
-        b[1] = (unsigned char)(0x80 | (cp >> 12 & 0x3F));
-        b[2] = (unsigned char)(0x80 | (cp >> 6 & 0x3F));
-        b[3] = (unsigned char)(0x80 | (cp & 0x3F));
-        l = 4;
-    }
+    char b[4];
+    size_t l = pm_utf8_encode(cp, b);
     if (k + l >= cap)
         return (size_t)-1;
     memcpy(out + k, b, l);

@@ -12,139 +12,84 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "policyminer/buf.h"
 #include "policyminer/hash.h"
+#include "policyminer/hmap.h"
 #include "policyminer/netinf.h"
 #include "policyminer/sinks.h"
 
 #define MAX_ITEMS 0x7fffffffu
 
-/* ---- u64 -> u32 open-addressing map --------------------------------------------------- */
+/* ---- u64 -> u32 map (core's pm_hmap, made on first use so a zeroed map is empty) ------ */
 typedef struct u64map {
-    uint64_t *keys; /* key + 1, 0 = empty */
-    uint32_t *vals;
-    size_t cap, n;
+    pm_hmap *h;
 } u64map;
-
-static uint64_t mix64(uint64_t k)
-{
-    k ^= k >> 33;
-    k *= 0xff51afd7ed558ccdull;
-    k ^= k >> 33;
-    return k;
-}
 
 static void map_free(u64map *m)
 {
-    free(m->keys);
-    free(m->vals);
-    memset(m, 0, sizeof *m);
-}
-
-static pm_status map_grow(u64map *m)
-{
-    size_t ncap = m->cap ? m->cap * 2 : 1024;
-    uint64_t *nk = calloc(ncap, sizeof *nk);
-    uint32_t *nv = malloc(ncap * sizeof *nv);
-    if (!nk || !nv) {
-        free(nk);
-        free(nv);
-        return PM_ERR_NOMEM;
-    }
-    for (size_t i = 0; i < m->cap; i++) {
-        if (!m->keys[i])
-            continue;
-        size_t j = mix64(m->keys[i]) & (ncap - 1);
-        while (nk[j])
-            j = (j + 1) & (ncap - 1);
-        nk[j] = m->keys[i];
-        nv[j] = m->vals[i];
-    }
-    free(m->keys);
-    free(m->vals);
-    m->keys = nk;
-    m->vals = nv;
-    m->cap = ncap;
-    return PM_OK;
+    pm_hmap_free(m->h);
+    m->h = NULL;
 }
 
 /* Finds key; when absent inserts it with value `fresh`. *found tells which happened. */
 static pm_status map_get(u64map *m, uint64_t key, uint32_t fresh, uint32_t *val, int *found)
 {
-    if ((m->n + 1) * 2 > m->cap) {
-        pm_status st = map_grow(m);
-        if (st != PM_OK)
-            return st;
-    }
-    uint64_t k = key + 1;
-    size_t j = mix64(k) & (m->cap - 1);
-    while (m->keys[j] && m->keys[j] != k)
-        j = (j + 1) & (m->cap - 1);
-    if (m->keys[j]) {
-        *val = m->vals[j];
-        *found = 1;
-        return PM_OK;
-    }
-    m->keys[j] = k;
-    m->vals[j] = fresh;
-    m->n++;
-    *val = fresh;
-    *found = 0;
+    pm_status st = PM_OK;
+    if (!m->h && (st = pm_hmap_create(&m->h, 0, MAX_ITEMS)) != PM_OK)
+        return st;
+    int added;
+    uint64_t *v = pm_hmap_put(m->h, key, &added, &st);
+    if (!v)
+        return st;
+    if (added)
+        *v = fresh;
+    *val = (uint32_t)*v;
+    *found = !added;
     return PM_OK;
 }
 
 /* ---- interned strings ------------------------------------------------------------------ */
 typedef struct strtab {
     char **s;
-    uint32_t n, cap;
-    u64map idx; /* fnv1a64(name) -> first index with that hash; chains via collisions */
+    size_t n, cap;
+    pm_hmap *idx; /* name -> index in s */
 } strtab;
 
 static void strtab_free(strtab *t)
 {
-    for (uint32_t i = 0; i < t->n; i++)
+    for (size_t i = 0; i < t->n; i++)
         free(t->s[i]);
     free(t->s);
-    map_free(&t->idx);
+    pm_hmap_free(t->idx);
     memset(t, 0, sizeof *t);
 }
 
-/* Interns name; hash collisions are resolved by probing with a perturbed key. */
 static pm_status strtab_intern(strtab *t, const char *name, uint32_t *out)
 {
     size_t len = strlen(name);
-    uint64_t h = pm_fnv1a64(name, len) & 0x7fffffffffffffffull;
-    if (t->n >= MAX_ITEMS)
-        return PM_ERR_TOO_BIG;
-    if (t->n == t->cap) { /* room first, so a map slot never points past the end */
-        uint32_t nc = t->cap ? t->cap * 2 : 256;
-        char **ns = realloc(t->s, nc * sizeof *ns);
-        if (!ns)
-            return PM_ERR_NOMEM;
-        t->s = ns;
-        t->cap = nc;
+    pm_status st = PM_OK;
+    if (!t->idx && (st = pm_hmap_create(&t->idx, 1, MAX_ITEMS)) != PM_OK)
+        return st;
+    const uint64_t *known = pm_hmap_get_bytes(t->idx, name, len);
+    if (known) {
+        *out = (uint32_t)*known;
+        return PM_OK;
     }
+    if ((st = pm_array_reserve(&t->s, &t->cap, t->n + 1, sizeof *t->s, 256, MAX_ITEMS)) != PM_OK)
+        return st;
     char *copy = malloc(len + 1);
     if (!copy)
         return PM_ERR_NOMEM;
     memcpy(copy, name, len + 1);
-    for (uint64_t probe = 0;; probe++) {
-        uint32_t v;
-        int found;
-        pm_status st = map_get(&t->idx, h ^ (probe * 0x9E3779B97F4A7C15ull >> 1), t->n, &v, &found);
-        if (st != PM_OK) {
-            free(copy);
-            return st;
-        }
-        if (!found)
-            break;
-        if (strcmp(t->s[v], name) == 0) {
-            free(copy);
-            *out = v;
-            return PM_OK;
-        }
+    int added;
+    uint64_t *v = pm_hmap_put_bytes(t->idx, name, len, &added, &st);
+    if (!v) {
+        free(copy);
+        return st;
     }
+    *v = t->n;
     t->s[t->n] = copy;
-    *out = t->n++;
+    *out = (uint32_t)t->n++;
     return PM_OK;
 }
 
@@ -273,16 +218,9 @@ pm_status pm_netinf_add(pm_netinf *n, const char *cascade, const char *node, dou
         st = strtab_intern(&n->nodes, node, &v);
     if (st != PM_OK)
         return st;
-    if (n->nev >= MAX_ITEMS)
-        return PM_ERR_TOO_BIG;
-    if (n->nev == n->evcap) {
-        size_t nc = n->evcap ? n->evcap * 2 : 1024;
-        event *ne = realloc(n->ev, nc * sizeof *ne);
-        if (!ne)
-            return PM_ERR_NOMEM;
-        n->ev = ne;
-        n->evcap = nc;
-    }
+    if ((st = pm_array_reserve(&n->ev, &n->evcap, n->nev + 1, sizeof *n->ev, 1024, MAX_ITEMS)) !=
+        PM_OK)
+        return st;
     st = map_get(&n->evidx, ((uint64_t)c << 32) | v, (uint32_t)n->nev, &e, &found);
     if (st != PM_OK)
         return st;
@@ -718,16 +656,10 @@ static pm_status infer_networkinference(pm_netinf *n, const pm_netinf_options *o
                             goto done;
                         }
                         if (!found) {
-                            if (ncand == candcap) {
-                                size_t nc = candcap ? candcap * 2 : 1024;
-                                ni_cand *ncs = realloc(w.cands, nc * sizeof *ncs);
-                                if (!ncs) {
-                                    st = PM_ERR_NOMEM;
-                                    goto done;
-                                }
-                                w.cands = ncs;
-                                candcap = nc;
-                            }
+                            st = pm_array_reserve(&w.cands, &candcap, ncand + 1,
+                                                  sizeof *w.cands, 1024, MAX_ITEMS);
+                            if (st != PM_OK)
+                                goto done;
                             w.cands[ncand++] = (ni_cand){w.ev[j].node, w.ev[i].node, 0, 0, 0, 0};
                         }
                         w.cands[id].count++;
@@ -953,16 +885,10 @@ pm_status pm_netinf_infer(pm_netinf *n, const pm_netinf_options *opt, size_t k, 
                             goto done;
                         }
                         if (!found) {
-                            if (ncand == candcap) {
-                                size_t nc = candcap ? candcap * 2 : 1024;
-                                cand *ncs = realloc(w.cands, nc * sizeof *ncs);
-                                if (!ncs) {
-                                    st = PM_ERR_NOMEM;
-                                    goto done;
-                                }
-                                w.cands = ncs;
-                                candcap = nc;
-                            }
+                            st = pm_array_reserve(&w.cands, &candcap, ncand + 1,
+                                                  sizeof *w.cands, 1024, MAX_ITEMS);
+                            if (st != PM_OK)
+                                goto done;
                             w.cands[ncand++] = (cand){w.ev[i].node, w.ev[j].node, 0, 0};
                         }
                         w.cands[id].count++;

@@ -16,6 +16,7 @@
 #include "policyminer/buf.h"
 #include "policyminer/netinf.h"
 #include "policyminer/sinks.h"
+#include "policyminer/ymd.h"
 
 #define AUTO_EDGES_MAX 1000
 
@@ -49,14 +50,12 @@ static region *find_region(region *r, size_t n, uint32_t code)
     return NULL;
 }
 
-static const char *region_label(const pm_gazetteer *g, uint32_t code, int32_t date)
+static const char *region_label(const pm_country *c, pm_level level, uint32_t code,
+                                int32_t date)
 {
-    if (code == PM_CODE_CENTRAL)
-        return "全国";
-    const pm_division *dv = pm_gaz_find(g, code, date / 10000);
-    if (!dv)
-        dv = pm_gaz_find(g, code, 0);
-    return dv ? dv->name : "";
+    const pm_region *r =
+        pm_country_region_at(c, pm_country_record_region(c, level, code, (pm_ymd)date));
+    return r ? r->name : "";
 }
 
 static pm_status flush_buf(pm_outfile *f, pm_buf *b, int force, pm_errctx *err)
@@ -72,7 +71,7 @@ static pm_status flush_buf(pm_outfile *f, pm_buf *b, int force, pm_errctx *err)
 
 /* One member of the event-history risk set: a division and the years it existed. */
 typedef struct riskr {
-    uint32_t code, province;
+    uint32_t code, province; /* province: its canonical region index, NONE above it */
     pm_level level;
     int from, to; /* in use from `from` until `to` (exclusive; 0 = still in use) */
 } riskr;
@@ -87,23 +86,29 @@ static int cmp_riskr(const void *p, const void *q)
  * one entry per code with the span of years it existed, plus any adopting region the
  * gazetteer does not know (never expected; kept so that no adoption falls out). Sorted by
  * code. Non-adopters belong in it: leaving them out would select on the outcome. */
-static pm_status risk_set(const pm_gazetteer *g, const region *regs, size_t nreg, int y_min,
+static pm_status risk_set(const pm_country *c, const region *regs, size_t nreg, int y_min,
                           int y_max, riskr **out, size_t *nout)
 {
-    size_t cap = pm_gaz_count(g) + nreg + 1, n = 0;
+    size_t cap = pm_country_region_count(c) + nreg + 1, n = 0;
     riskr *r = calloc(cap, sizeof *r);
     if (!r)
         return PM_ERR_NOMEM;
-    for (size_t i = 0; i < pm_gaz_count(g); i++) {
-        const pm_division *dv = pm_gaz_at(g, i);
+    for (size_t i = 0; i < pm_country_region_count(c); i++) {
+        const pm_region *dv = pm_country_region_at(c, (uint32_t)i);
+        if (dv->level == 0) /* the national region is no member */
+            continue;
+        int first_year = pm_ymd_year(dv->from), last_year = pm_ymd_year(dv->until);
         if (n && r[n - 1].code == dv->code) { /* a renamed division: widen its span */
-            if (dv->first_year < r[n - 1].from)
-                r[n - 1].from = dv->first_year;
-            if (!dv->last_year || (r[n - 1].to && dv->last_year > r[n - 1].to))
-                r[n - 1].to = dv->last_year;
+            if (first_year < r[n - 1].from)
+                r[n - 1].from = first_year;
+            if (!last_year || (r[n - 1].to && last_year > r[n - 1].to))
+                r[n - 1].to = last_year;
             continue;
         }
-        r[n++] = (riskr){dv->code, dv->province_code, dv->level, dv->first_year, dv->last_year};
+        uint32_t pv = pm_country_region_ancestor(c, (uint32_t)i, 1, 0);
+        r[n++] = (riskr){(uint32_t)dv->code,
+                         pv == PM_REGION_NONE ? pv : pm_country_region_canonical(c, pv),
+                         (pm_level)(dv->level + 1), first_year, last_year};
     }
     size_t k = 0;
     for (size_t i = 0; i < n; i++) /* in use during the adoption period */
@@ -113,11 +118,14 @@ static pm_status risk_set(const pm_gazetteer *g, const region *regs, size_t nreg
     qsort(r, n, sizeof *r, cmp_riskr);
     size_t known = n;
     for (size_t i = 0; i < nreg; i++) {
-        if (regs[i].code == PM_CODE_CENTRAL)
+        if (regs[i].level == PM_REC_NATIONAL)
             continue;
         riskr key = {.code = regs[i].code};
         if (!bsearch(&key, r, known, sizeof *r, cmp_riskr))
-            r[n++] = (riskr){regs[i].code, regs[i].province, regs[i].level, y_min, 0};
+            r[n++] = (riskr){regs[i].code,
+                             pm_country_record_province(c, regs[i].level, regs[i].code,
+                                                        (pm_ymd)regs[i].first_date),
+                             regs[i].level, y_min, 0};
     }
     qsort(r, n, sizeof *r, cmp_riskr);
     *out = r;
@@ -128,37 +136,64 @@ static pm_status risk_set(const pm_gazetteer *g, const region *regs, size_t nreg
 /* eha_panel.tsv: for each experiment, every division of the risk set, for each year it
  * existed from the experiment's first adoption until it adopts or the last year in which
  * anything was adopted. */
-static pm_status write_eha(const pm_adopt *a, const pm_gazetteer *g, const pm_adopt_row *rows,
+static pm_status write_eha(const pm_adopt *a, const pm_country *c, const pm_adopt_row *rows,
                            size_t n, const region *regs, size_t nreg, const char *dir,
                            pm_errctx *err)
 {
+    (void)a;
     pm_status st = PM_OK;
     pm_outfile *f = NULL;
     pm_buf b;
     pm_buf_init(&b, (size_t)1 << 30);
-    uint32_t *cum = NULL;  /* [province prefix 0..99][year offset]: adopters up to then */
+    uint32_t *cum = NULL;  /* [province slot][year offset]: adopters up to then */
+    uint32_t *pslot = NULL; /* per region index: its province slot (canonical provinces) */
+    uint8_t *nb = NULL;     /* [slot][slot]: the provinces share a border */
+    size_t np = 0;
     int32_t *ayear = NULL; /* per risk-set member: adoption year in this cascade, 0 = none */
     riskr *rs = NULL;
     size_t nrs = 0;
     int end_year = 0, start_year = 0;
     for (size_t i = 0; i < n; i++) {
-        int y = rows[i].date / 10000;
+        int y = pm_ymd_year(rows[i].date);
         if (y > end_year)
             end_year = y;
         if (!start_year || y < start_year)
             start_year = y;
     }
-    TRY(risk_set(g, regs, nreg, start_year, end_year, &rs, &nrs));
+    TRY(risk_set(c, regs, nreg, start_year, end_year, &rs, &nrs));
     ayear = calloc(nrs ? nrs : 1, sizeof *ayear);
     if (!ayear) {
         st = PM_ERR_NOMEM;
         goto done;
     }
-    /* neighbouring prefixes, once */
-    uint8_t nb[100][100];
-    for (int p = 0; p < 100; p++)
-        for (int q = 0; q < 100; q++)
-            nb[p][q] = (uint8_t)pm_adopt_neighbours(a, (uint32_t)p * 10000u, (uint32_t)q * 10000u);
+    /* the provinces (canonical regions of the pack's second level) and their borders, once */
+    size_t nr = pm_country_region_count(c);
+    pslot = malloc((nr ? nr : 1) * sizeof *pslot);
+    if (!pslot) {
+        st = PM_ERR_NOMEM;
+        goto done;
+    }
+    for (size_t r = 0; r < nr; r++)
+        pslot[r] = UINT32_MAX;
+    for (size_t k = 0; k < pm_country_level_size(c, 1); k++) {
+        uint32_t r = pm_country_level_region(c, 1, k);
+        if (pm_country_region_canonical(c, r) == r)
+            pslot[r] = (uint32_t)np++;
+    }
+    uint32_t *prov_of_slot = malloc((np ? np : 1) * sizeof *prov_of_slot);
+    nb = calloc(np ? np * np : 1, 1);
+    if (!prov_of_slot || !nb) {
+        free(prov_of_slot);
+        st = PM_ERR_NOMEM;
+        goto done;
+    }
+    for (size_t r = 0; r < nr; r++)
+        if (pslot[r] != UINT32_MAX)
+            prov_of_slot[pslot[r]] = (uint32_t)r;
+    for (size_t p = 0; p < np; p++)
+        for (size_t q = 0; q < np; q++)
+            nb[p * np + q] = (uint8_t)pm_country_region_neighbours(c, prov_of_slot[p], prov_of_slot[q]);
+    free(prov_of_slot);
 
     TRY(pm_outfile_open(&f, dir, "eha_panel.tsv", err));
     TRY(pm_buf_append_str(&b, "cascade_id\tnode_name\tyear\tadopted\tprior_same_province\t"
@@ -167,10 +202,10 @@ static pm_status write_eha(const pm_adopt *a, const pm_gazetteer *g, const pm_ad
         size_t j = i;
         while (j < n && strcmp(rows[j].cascade, rows[i].cascade) == 0)
             j++;
-        const int y0 = rows[i].date / 10000;
+        const int y0 = pm_ymd_year(rows[i].date);
         const size_t ny = (size_t)(end_year - y0 + 1);
         free(cum);
-        cum = calloc(100 * ny, sizeof *cum);
+        cum = calloc((np ? np : 1) * ny, sizeof *cum);
         if (!cum) {
             st = PM_ERR_NOMEM;
             goto done;
@@ -178,21 +213,22 @@ static pm_status write_eha(const pm_adopt *a, const pm_gazetteer *g, const pm_ad
         int centre_year = 0;
         memset(ayear, 0, (nrs ? nrs : 1) * sizeof *ayear);
         for (size_t k = i; k < j; k++) {
-            int y = rows[k].date / 10000;
+            int y = pm_ymd_year(rows[k].date);
             riskr key = {.code = rows[k].region};
             const riskr *r = bsearch(&key, rs, nrs, sizeof *rs, cmp_riskr);
             if (r)
                 ayear[r - rs] = y;
-            if (rows[k].region == PM_CODE_CENTRAL) {
+            if (rows[k].level == PM_REC_NATIONAL) {
                 if (!centre_year)
                     centre_year = y;
                 continue;
             }
-            uint32_t p = rows[k].province / 10000u;
-            if (rows[k].province && p < 100)
-                cum[p * ny + (size_t)(y - y0)]++;
+            uint32_t pv = pm_country_record_province(c, rows[k].level, rows[k].region,
+                                                     (pm_ymd)rows[k].date);
+            if (pv != PM_REGION_NONE && pslot[pv] != UINT32_MAX)
+                cum[pslot[pv] * ny + (size_t)(y - y0)]++;
         }
-        for (size_t p = 0; p < 100; p++)
+        for (size_t p = 0; p < np; p++)
             for (size_t t = 1; t < ny; t++)
                 cum[p * ny + t] += cum[p * ny + t - 1];
         for (size_t r = 0; r < nrs; r++) {
@@ -204,22 +240,24 @@ static pm_status write_eha(const pm_adopt *a, const pm_gazetteer *g, const pm_ad
             if (ayear[r] && first > ayear[r]) /* adopted under a name given later (林芝市 in
                                                * 2014, created 2015): its adoption year counts */
                 first = ayear[r];
-            const uint32_t p = rg->province / 10000u;
+            const uint32_t p = rg->province == PM_REGION_NONE ? UINT32_MAX : pslot[rg->province];
+            char cb[PM_COUNTRY_CODE_BUF], pb[PM_COUNTRY_CODE_BUF];
+            pm_country_format_code(c, rg->code, cb, sizeof cb);
+            pm_country_format_region(c, rg->province, pb, sizeof pb);
             for (int y = first; y <= last; y++) {
                 uint32_t same = 0, neigh = 0;
-                if (y > y0 && rg->province && p < 100) {
+                if (y > y0 && p != UINT32_MAX) {
                     const size_t t = (size_t)(y - 1 - y0);
                     same = cum[p * ny + t];
-                    for (size_t q = 0; q < 100; q++)
-                        if (nb[p][q])
+                    for (size_t q = 0; q < np; q++)
+                        if (nb[p * np + q])
                             neigh += cum[q * ny + t];
                 }
                 TRY(pm_tsv_field(&b, rows[i].cascade, strlen(rows[i].cascade), 0));
-                TRY(pm_buf_printf(&b, "\t%06u\t%d\t%d\t%u\t%u\t%d\t%s\t", (unsigned)rg->code, y,
+                TRY(pm_buf_printf(&b, "\t%s\t%d\t%d\t%u\t%u\t%d\t%s\t", cb, y,
                                   y == ayear[r], same, neigh, centre_year && centre_year < y,
-                                  pm_level_key(rg->level)));
-                if (rg->province)
-                    TRY(pm_buf_printf(&b, "%06u", (unsigned)rg->province));
+                                  pm_country_record_level_key(c, rg->level)));
+                TRY(pm_buf_append_str(&b, pb));
                 TRY(pm_buf_append_char(&b, '\n'));
                 TRY(flush_buf(f, &b, 0, err));
             }
@@ -232,12 +270,14 @@ done:
     pm_outfile_abort(f);
     pm_buf_free(&b);
     free(cum);
+    free(pslot);
+    free(nb);
     free(ayear);
     free(rs);
     return st;
 }
 
-pm_status pm_diffusion_write_network(const pm_adopt *a, const pm_gazetteer *g,
+pm_status pm_diffusion_write_network(const pm_adopt *a, const pm_country *c,
                                      const pm_diffusion_options *o, const pm_adopt_row *rows,
                                      size_t n, const char *dir, pm_errctx *err)
 {
@@ -299,9 +339,9 @@ pm_status pm_diffusion_write_network(const pm_adopt *a, const pm_gazetteer *g,
     }
     TRY(pm_netinf_create(&ni));
     if (k) {
-        char node[16];
+        char node[PM_COUNTRY_CODE_BUF];
         for (size_t i = 0; i < n; i++) {
-            snprintf(node, sizeof node, "%06u", (unsigned)rows[i].region);
+            pm_country_format_code(c, rows[i].region, node, sizeof node);
             TRY(pm_netinf_add(ni, rows[i].cascade, node, pm_decimal_year(rows[i].date)));
         }
         pm_netinf_options no;
@@ -316,8 +356,8 @@ pm_status pm_diffusion_write_network(const pm_adopt *a, const pm_gazetteer *g,
                               "mean_lag\trelation\torigin_name\tdestination_name\n"));
     for (size_t e = 0; e < pm_netinf_edge_count(ni); e++) {
         const pm_netinf_edge *ed = pm_netinf_edge_at(ni, e);
-        region *ro = find_region(regs, nreg, (uint32_t)strtoul(ed->origin, NULL, 10));
-        region *rd = find_region(regs, nreg, (uint32_t)strtoul(ed->destination, NULL, 10));
+        region *ro = find_region(regs, nreg, (uint32_t)strtoull(ed->origin, NULL, 10));
+        region *rd = find_region(regs, nreg, (uint32_t)strtoull(ed->destination, NULL, 10));
         if (!ro || !rd) { /* names are the codes written above */
             st = PM_ERR_ARG;
             goto done;
@@ -327,8 +367,8 @@ pm_status pm_diffusion_write_network(const pm_adopt *a, const pm_gazetteer *g,
         TRY(pm_buf_printf(&b, "%s\t%s\t%.6f\t%u\t%.4f\t%.4f\t%s\t", ed->origin, ed->destination,
                           ed->gain, ed->volume, ed->median_lag, ed->mean_lag,
                           pm_adopt_relation(a, ro->level, ro->province, rd->level, rd->province)));
-        const char *on = region_label(g, ro->code, ro->first_date);
-        const char *dn = region_label(g, rd->code, rd->first_date);
+        const char *on = region_label(c, ro->level, ro->code, ro->first_date);
+        const char *dn = region_label(c, rd->level, rd->code, rd->first_date);
         TRY(pm_tsv_field(&b, on, strlen(on), 0));
         TRY(pm_buf_append_char(&b, '\t'));
         TRY(pm_tsv_field(&b, dn, strlen(dn), 0));
@@ -343,12 +383,13 @@ pm_status pm_diffusion_write_network(const pm_adopt *a, const pm_gazetteer *g,
                               "experiments_pioneered\tmean_adoption_rank\tout_degree\tin_degree\n"));
     for (size_t r = 0; r < nreg; r++) {
         const region *rg = &regs[r];
-        const char *nm = region_label(g, rg->code, rg->first_date);
-        TRY(pm_buf_printf(&b, "%06u\t", (unsigned)rg->code));
+        const char *nm = region_label(c, rg->level, rg->code, rg->first_date);
+        char cb[PM_COUNTRY_CODE_BUF];
+        TRY(pm_buf_printf(&b, "%s\t", pm_country_format_code(c, rg->code, cb, sizeof cb)));
         TRY(pm_tsv_field(&b, nm, strlen(nm), 0));
-        TRY(pm_buf_printf(&b, "\t%s\t", pm_level_key(rg->level)));
-        if (rg->province)
-            TRY(pm_buf_printf(&b, "%06u", (unsigned)rg->province));
+        TRY(pm_buf_printf(&b, "\t%s\t", pm_country_record_level_key(c, rg->level)));
+        uint32_t pv = pm_country_record_province(c, rg->level, rg->code, (pm_ymd)rg->first_date);
+        TRY(pm_buf_append_str(&b, pm_country_format_region(c, pv, cb, sizeof cb)));
         TRY(pm_buf_printf(&b, "\t%u\t%u\t%.4f\t%u\t%u\n", rg->adopted, rg->pioneered,
                           (double)rg->rank_sum / (double)rg->adopted, rg->out_deg, rg->in_deg));
         TRY(flush_buf(flead, &b, 0, err));
@@ -356,7 +397,7 @@ pm_status pm_diffusion_write_network(const pm_adopt *a, const pm_gazetteer *g,
     TRY(flush_buf(flead, &b, 1, err));
 
     if (o->eha_panel)
-        TRY(write_eha(a, g, rows, n, regs, nreg, dir, err));
+        TRY(write_eha(a, c, rows, n, regs, nreg, dir, err));
     TRY(pm_outfile_commit_take(&fnet, err));
     TRY(pm_outfile_commit_take(&flead, err));
 done:

@@ -19,6 +19,7 @@
 #include "diffusion_internal.h"
 #include "policyminer/buf.h"
 #include "policyminer/sinks.h"
+#include "policyminer/ymd.h"
 
 #define MAX_POSTINGS 1000000u
 #define PERSON_MAX 63
@@ -96,7 +97,7 @@ typedef struct offile {
     unsigned first_bad;
 } offile;
 
-static pm_status read_officials(const char *path, offile *of, pm_errctx *err)
+static pm_status read_officials(const pm_country *c, const char *path, offile *of, pm_errctx *err)
 {
     FILE *f = fopen(path, "r");
     if (!f)
@@ -152,8 +153,11 @@ static pm_status read_officials(const char *path, offile *of, pm_errctx *err)
             region = strtoul(fl[col[1]], &endp, 10);
             start = parse_date(fl[col[2]]);
             end = *fl[col[3]] ? parse_date(fl[col[3]]) : 0;
+            /* a code of the pack, written at its width */
             ok = *fl[col[0]] && strlen(fl[col[0]]) <= PERSON_MAX && endp && !*endp &&
-                 strlen(fl[col[1]]) == 6 && region >= 100000 && start &&
+                 endp != fl[col[1]] && strlen(fl[col[1]]) == pm_country_code_width(c) &&
+                 region <= UINT32_MAX && pm_country_region_find(c, region, 0) != PM_REGION_NONE &&
+                 start &&
                  (!*fl[col[3]] || (end && end >= start));
         }
         if (!ok) {
@@ -253,18 +257,14 @@ static long carrier(const move *mv, size_t nm, const adopt_key *keys, size_t nk,
 
 static void format_ymd(int32_t ymd, char *out, size_t n)
 {
-    if (ymd % 100)
-        snprintf(out, n, "%04d-%02d-%02d", ymd / 10000, ymd / 100 % 100, ymd % 100);
-    else if (ymd % 10000)
-        snprintf(out, n, "%04d-%02d", ymd / 10000, ymd / 100 % 100);
-    else
-        snprintf(out, n, "%04d", ymd / 10000);
+    pm_ymd_format(ymd, PM_YMD_YEAR, out, n);
 }
 
 #define TRY(x) do { if ((st = (x)) != PM_OK) goto done; } while (0)
 
-pm_status pm_diffusion_write_officials(const pm_diffusion_options *o, const pm_adopt_row *rows,
-                                       size_t n, const char *dir, pm_errctx *err)
+pm_status pm_diffusion_write_officials(const pm_country *country, const pm_diffusion_options *o,
+                                       const pm_adopt_row *rows, size_t n, const char *dir,
+                                       pm_errctx *err)
 {
     pm_status st = PM_OK;
     offile of = {0};
@@ -276,7 +276,7 @@ pm_status pm_diffusion_write_officials(const pm_diffusion_options *o, const pm_a
     pm_buf_init(&b, (size_t)1 << 30);
     const double window = o->window_years;
 
-    TRY(read_officials(o->officials, &of, err));
+    TRY(read_officials(country, o->officials, &of, err));
     qsort(of.p, of.n, sizeof *of.p, cmp_posting);
     mv = malloc((of.n ? of.n : 1) * sizeof *mv);
     perm = malloc((of.n ? of.n : 1) * sizeof *perm);
@@ -317,13 +317,16 @@ pm_status pm_diffusion_write_officials(const pm_diffusion_options *o, const pm_a
         char d[16];
         format_ymd(rows[i].date, d, sizeof d);
         TRY(pm_tsv_field(&b, rows[i].cascade, strlen(rows[i].cascade), 0));
-        TRY(pm_buf_printf(&b, "\t%06u\t%s\t%d\t%d\t", (unsigned)rows[i].region, d, follower, m >= 0));
+        char cb[PM_COUNTRY_CODE_BUF];
+        TRY(pm_buf_printf(&b, "\t%s\t%s\t%d\t%d\t",
+                          pm_country_format_code(country, rows[i].region, cb, sizeof cb), d, follower,
+                          m >= 0));
         if (m >= 0) {
             const char *person = of.p[mv[m].posting].person;
             char md[16];
             format_ymd(mv[m].date, md, sizeof md);
             TRY(pm_tsv_field(&b, person, strlen(person), 0));
-            TRY(pm_buf_printf(&b, "\t%06u\t%s", (unsigned)mv[m].from, md));
+            TRY(pm_buf_printf(&b, "\t%s\t%s", pm_country_format_code(country, mv[m].from, cb, sizeof cb), md));
         } else {
             TRY(pm_buf_append_str(&b, "\t\t"));
         }

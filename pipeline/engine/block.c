@@ -360,7 +360,7 @@ int pm_blk_file_next(pm_blk_view *v, pm_citem *it)
         it->date = (int32_t)get_s(&c);
         it->date_invalid = (int)(get_u(&c) & 1);
         uint64_t lv = get_u(&c);
-        if (lv >= PM_LEVEL_COUNT)
+        if (lv > PM_COUNTRY_MAX_LEVELS) /* record levels: 0 unknown, 1 + the pack's level */
             return -1;
         it->level = (pm_level)lv;
         it->region = (uint32_t)get_u(&c);

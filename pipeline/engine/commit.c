@@ -2,97 +2,31 @@
  *
  * It owns the rules that need the whole input order: a doc id or a (title, body) seen
  * earlier makes a later document a duplicate (kept once, the later ones listed in
- * rejects.tsv); counts and first adoptions; the summary counters. A fresh run, a merge of
- * shard parts and a refresh that replays stored files all feed the same items through
- * here in the same order, so they write the same bytes. It can also record each file's
- * items as a block: into a shard's part.pmb, or into the refresh state directory.
+ * rejects.tsv); the summary counters; and feeding every kept document to the corpus-level
+ * analyses (counts, text reuse, adoptions, discovery: the table in analyses.c, driven
+ * only through the vtable of analysis.h). A fresh run, a merge of shard parts and a
+ * refresh that replays stored files all feed the same items through here in the same
+ * order, so they write the same bytes. It can also record each file's items as a block:
+ * into a shard's part.pmb, or into the refresh state directory.
  */
+#include <assert.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
-#include "policyminer/diffusion.h"
 #include "policyminer/hash.h"
+#include "policyminer/hmap.h"
 #include "policyminer/sinks.h"
-#include "engine_internal.h"
-
-/* An open-addressing set of non-zero 64-bit hashes. */
-typedef struct hset {
-    uint64_t *v;
-    size_t cap, n;
-} hset;
-
-/* Inserts h (non-zero); 1 if it was present, 0 if added, -1 out of memory. */
-static int hset_insert(hset *s, uint64_t h)
-{
-    if ((s->n + 1) * 2 > s->cap) {
-        size_t ncap = s->cap ? s->cap * 2 : 1u << 16;
-        uint64_t *nv = calloc(ncap, sizeof *nv);
-        if (!nv)
-            return -1;
-        for (size_t i = 0; i < s->cap; i++) {
-            if (!s->v[i])
-                continue;
-            size_t j = (s->v[i] * 0x9E3779B97F4A7C15ull) >> 20 & (ncap - 1);
-            while (nv[j])
-                j = (j + 1) & (ncap - 1);
-            nv[j] = s->v[i];
-        }
-        free(s->v);
-        s->v = nv;
-        s->cap = ncap;
-    }
-    size_t j = (h * 0x9E3779B97F4A7C15ull) >> 20 & (s->cap - 1);
-    while (s->v[j]) {
-        if (s->v[j] == h)
-            return 1;
-        j = (j + 1) & (s->cap - 1);
-    }
-    s->v[j] = h;
-    s->n++;
-    return 0;
-}
+#include "analysis.h"
 
 /* The first document of each title + body, by content hash, so a later document with the
  * same text under another government's name can point at it (documents.tsv copy_of). */
 typedef struct cfirst {
-    uint64_t key;            /* content hash; 0 = empty slot */
     uint32_t id_off, region; /* id in the commit's id arena; issuer region */
     uint16_t id_len;
     uint8_t level;
 } cfirst;
-
-typedef struct cmap {
-    cfirst *v;
-    size_t cap, n;
-} cmap;
-
-/* The slot of key: its entry, or the empty slot where it goes (-1: out of memory). */
-static cfirst *cmap_slot(cmap *m, uint64_t key)
-{
-    if ((m->n + 1) * 2 > m->cap) {
-        size_t ncap = m->cap ? m->cap * 2 : 1u << 14;
-        cfirst *nv = calloc(ncap, sizeof *nv);
-        if (!nv)
-            return NULL;
-        for (size_t i = 0; i < m->cap; i++) {
-            if (!m->v[i].key)
-                continue;
-            size_t j = (m->v[i].key * 0x9E3779B97F4A7C15ull) >> 20 & (ncap - 1);
-            while (nv[j].key)
-                j = (j + 1) & (ncap - 1);
-            nv[j] = m->v[i];
-        }
-        free(m->v);
-        m->v = nv;
-        m->cap = ncap;
-    }
-    size_t j = (key * 0x9E3779B97F4A7C15ull) >> 20 & (m->cap - 1);
-    while (m->v[j].key && m->v[j].key != key)
-        j = (j + 1) & (m->cap - 1);
-    return &m->v[j];
-}
 
 typedef struct fentry {
     char *path;
@@ -105,14 +39,16 @@ struct pm_commit {
     size_t ndims, instr_dim;
     pm_outfile *f_docs, *f_rejects, *f_part;
     pm_buf rejbuf, items, blk;
-    pm_counts *counts;
-    pm_adopt *adopt;
-    hset ids, recrawls;
-    cmap firsts;             /* content hash -> first document with that text */
+    pm_analysis_ctx actx;
+    void *astate[PM_ANALYSES_MAX]; /* per entry of pm_analyses(); NULL = not enabled */
+    size_t nanalyses;
+    size_t nfinished;        /* entries whose tables were written */
+    pm_hmap *ids, *recrawls; /* id hashes and re-crawl hashes seen (values unused) */
+    pm_hmap *firsts;         /* content hash -> index in first_v */
+    cfirst *first_v;         /* the first document with each text, in input order */
+    size_t nfirst, first_cap;
     pm_buf first_ids;        /* their doc ids */
     pm_buf row;              /* a documents.tsv row with its copy_of field */
-    pm_reuse *reuse;         /* text reuse over the kept documents; NULL = off */
-    int reuse_done;
     char path[4096];
     int in_file;
     uint64_t part_blocks;
@@ -145,20 +81,19 @@ pm_status pm_commit_create(pm_commit **out, const pm_commit_config *cfg)
     pm_buf_init(&c->first_ids, (size_t)UINT32_MAX);
     pm_buf_init(&c->row, (size_t)1 << 30);
     pm_errctx *err = cfg->err;
-    pm_status st = PM_OK;
     const char *dir = cfg->outdir;
+    pm_status st = pm_hmap_create(&c->ids, 0, 0);
+    if (st == PM_OK)
+        st = pm_hmap_create(&c->recrawls, 0, 0);
+    if (st == PM_OK)
+        st = pm_hmap_create(&c->firsts, 0, 0);
     if (cfg->tables) {
-        st = pm_counts_create(&c->counts, c->d);
-        if (st == PM_OK && !cfg->no_diffusion)
-            st = pm_adopt_create(&c->adopt, c->d, pm_classifier_gazetteer(cfg->cls),
-                                 cfg->diffusion);
-        if (st == PM_OK && c->adopt) {
-            char adj[4096];
-            snprintf(adj, sizeof adj, "%s/province_adjacency.tsv", cfg->dict_dir);
-            st = pm_adopt_load_adjacency(c->adopt, adj, err);
+        c->actx = (pm_analysis_ctx){&c->cfg, c->d, NULL};
+        const pm_analysis *const *an = pm_analyses();
+        for (; st == PM_OK && an[c->nanalyses]; c->nanalyses++) {
+            assert(c->nanalyses < PM_ANALYSES_MAX);
+            st = an[c->nanalyses]->create(&c->astate[c->nanalyses], &c->actx);
         }
-        if (st == PM_OK && cfg->reuse && cfg->reuse->enabled)
-            st = pm_reuse_create(&c->reuse, cfg->reuse, dir, err);
         if (st == PM_OK)
             st = pm_outfile_open(&c->f_docs, dir, "documents.tsv", err);
         if (st == PM_OK)
@@ -208,12 +143,13 @@ void pm_commit_free(pm_commit *c)
     pm_buf_free(&c->rejbuf);
     pm_buf_free(&c->items);
     pm_buf_free(&c->blk);
-    pm_counts_free(c->counts);
-    pm_adopt_free(c->adopt);
-    pm_reuse_free(c->reuse);
-    free(c->ids.v);
-    free(c->recrawls.v);
-    free(c->firsts.v);
+    const pm_analysis *const *an = pm_analyses();
+    for (size_t i = c->nanalyses; i-- > 0;) /* reverse: later entries may use earlier ones' */
+        an[i]->free(c->astate[i]);
+    pm_hmap_free(c->ids);
+    pm_hmap_free(c->recrawls);
+    pm_hmap_free(c->firsts);
+    free(c->first_v);
     pm_buf_free(&c->first_ids);
     pm_buf_free(&c->row);
     for (size_t i = 0; i < c->nfiles; i++)
@@ -284,14 +220,17 @@ pm_status pm_commit_item(pm_commit *c, const pm_citem *it)
 
     /* The first document with an id in input order is kept, and the first fetch of a
      * document: a re-crawl repeats title, body, resolved issuer, 文号 and date. */
-    int dup = hset_insert(&c->ids, it->id_hash);
+    int added = 0, dup;
     pm_status why = PM_ERR_DUP_ID;
-    if (dup == 0 && it->recrawl_hash) {
-        dup = hset_insert(&c->recrawls, it->recrawl_hash);
+    if (!pm_hmap_put(c->ids, it->id_hash, &added, &st))
+        return pm_errctx_set(c->cfg.err, st, c->path, "remembering document ids");
+    dup = !added;
+    if (!dup && it->recrawl_hash) {
+        if (!pm_hmap_put(c->recrawls, it->recrawl_hash, &added, &st))
+            return pm_errctx_set(c->cfg.err, st, c->path, "remembering document ids");
+        dup = !added;
         why = PM_ERR_DUP_CONTENT;
     }
-    if (dup < 0)
-        return PM_ERR_NOMEM;
     if (dup) {
         pm_reject r = it->rej;
         r.code = why;
@@ -306,20 +245,27 @@ pm_status pm_commit_item(pm_commit *c, const pm_citem *it)
     const char *copy_of = "";
     size_t copy_len = 0;
     if (it->content_hash) {
-        cfirst *f = cmap_slot(&c->firsts, it->content_hash);
-        if (!f)
-            return PM_ERR_NOMEM;
-        if (!f->key) {
+        int added;
+        uint64_t *slot = pm_hmap_put(c->firsts, it->content_hash, &added, &st);
+        if (!slot)
+            return pm_errctx_set(c->cfg.err, st, c->path, "remembering document texts");
+        if (added) {
             size_t idn = strnlen(it->rej.doc_id, sizeof it->rej.doc_id);
             if (c->first_ids.len + idn > UINT32_MAX || idn > UINT16_MAX)
                 return pm_errctx_set(c->cfg.err, PM_ERR_TOO_BIG, c->path,
                                      "more than 4 GB of document ids");
-            *f = (cfirst){it->content_hash, (uint32_t)c->first_ids.len, it->region,
-                          (uint16_t)idn, (uint8_t)it->level};
-            if ((st = pm_buf_append(&c->first_ids, it->rej.doc_id, idn)) != PM_OK)
-                return st;
-            c->firsts.n++;
-        } else if (f->region != it->region || f->level != it->level) {
+            uint32_t off = (uint32_t)c->first_ids.len;
+            st = pm_array_reserve(&c->first_v, &c->first_cap, c->nfirst + 1, sizeof *c->first_v,
+                                  1u << 14, UINT32_MAX);
+            if (st == PM_OK)
+                st = pm_buf_append(&c->first_ids, it->rej.doc_id, idn);
+            if (st != PM_OK)
+                return st; /* the map then holds an index not yet filled: the run stops */
+            *slot = c->nfirst;
+            c->first_v[c->nfirst++] = (cfirst){off, it->region, (uint16_t)idn, (uint8_t)it->level};
+        } else if (c->first_v[*slot].region != it->region ||
+                   c->first_v[*slot].level != it->level) {
+            const cfirst *f = &c->first_v[*slot];
             copy_of = c->first_ids.data + f->id_off;
             copy_len = f->id_len;
         }
@@ -335,22 +281,15 @@ pm_status pm_commit_item(pm_commit *c, const pm_citem *it)
             st = pm_buf_append(&c->row, "\n", 1);
         if (st == PM_OK)
             st = pm_outfile_write(c->f_docs, c->row.data, c->row.len, c->cfg.err);
-        if (st == PM_OK)
-            st = pm_counts_add(c->counts, it->year, it->level, it->province, it->cats);
-        if (st == PM_OK && c->adopt)
-            st = pm_adopt_add(c->adopt, it->rej.doc_id, it->date, it->level, it->region,
-                              it->province, it->cats, &it->pnames);
-        for (unsigned k = 0; st == PM_OK && c->adopt && k < it->ncited && k < PM_MAX_CITED; k++)
-            st = pm_adopt_cite(c->adopt, it->region, it->cited[k], it->date);
-        if (st == PM_OK && c->reuse) /* text reuse */
-            st = pm_reuse_add(c->reuse, it->rej.doc_id, it->date, it->level, it->region,
-                              it->province, it->sig, it->nsig, it->rtext, it->rtext_len,
-                              it->rkeys, it->nrkeys);
+        const pm_analysis *const *an = pm_analyses();
+        for (size_t i = 0; st == PM_OK && i < c->nanalyses; i++)
+            if (c->astate[i] && an[i]->add)
+                st = an[i]->add(c->astate[i], it, &c->actx);
     }
     s->docs_seen++;
     s->docs_classified++;
     s->invalid_date_fields += (uint64_t)(it->date_invalid != 0);
-    s->by_level[it->level < 8 ? it->level : 0]++;
+    s->by_level[it->level < 9 ? it->level : 0]++;
     s->discovery.candidates += it->pnames.n; /* issue 14: what discovery saw and cut */
     s->discovery.cut_per_doc += it->pnames.cut;
     s->discovery.docs_with_candidates += it->pnames.n > 0;
@@ -399,14 +338,10 @@ pm_status pm_commit_file_end(pm_commit *c, const pm_finfo *fi, int record_state)
         s->bytes_in += fi->bytes_in;
         s->bytes_out += fi->bytes_out;
         s->records_skipped += fi->records_skipped;
-        if (c->nfiles == c->files_cap) {
-            size_t ncap = c->files_cap ? c->files_cap * 2 : 256;
-            fentry *nf = realloc(c->files, ncap * sizeof *nf);
-            if (!nf)
-                return PM_ERR_NOMEM;
-            c->files = nf;
-            c->files_cap = ncap;
-        }
+        st = pm_array_reserve(&c->files, &c->files_cap, c->nfiles + 1, sizeof *c->files, 256,
+                              SIZE_MAX / sizeof *c->files);
+        if (st != PM_OK)
+            return st;
         c->files[c->nfiles].path = strdup(c->path);
         if (!c->files[c->nfiles].path)
             return PM_ERR_NOMEM;
@@ -458,29 +393,10 @@ pm_status pm_commit_finish(pm_commit *c, int complete, int keep_partial)
         st = pm_outfile_sync(c->f_docs, err);
         if (st == PM_OK)
             st = pm_outfile_sync(c->f_rejects, err);
-        pm_outfile *fc = NULL;
-        if (st == PM_OK)
-            st = pm_outfile_open(&fc, c->cfg.outdir, "counts.tsv", err);
-        if (st == PM_OK)
-            st = pm_counts_write(c->counts, fc, err);
-        if (st == PM_OK) {
-            st = pm_outfile_commit(fc, err);
-            fc = NULL;
-        }
-        pm_outfile_abort(fc);
-        if (st == PM_OK && c->reuse) { /* before edges.tsv, which cites its pairs */
-            st = pm_reuse_finish(c->reuse, c->adopt, c->cfg.outdir, err);
-            c->reuse_done = st == PM_OK;
-        }
-        if (st == PM_OK && c->adopt) {
-            st = pm_adopt_write(c->adopt, c->cfg.outdir, err);
-            pm_discover_stats ds;
-            pm_adopt_discover_stats(c->adopt, &ds);
-            c->cfg.sum->discovery.names = ds.names;
-            c->cfg.sum->discovery.names_dropped = ds.names_dropped;
-            c->cfg.sum->discovery.joined = ds.joined;
-            c->cfg.sum->discovery.cascades = ds.cascades;
-        }
+        const pm_analysis *const *an = pm_analyses();
+        for (; st == PM_OK && c->nfinished < c->nanalyses; c->nfinished++)
+            if (c->astate[c->nfinished])
+                st = an[c->nfinished]->finish(c->astate[c->nfinished], &c->actx);
         if (st == PM_OK) {
             st = pm_outfile_commit(c->f_docs, err);
             c->f_docs = NULL;
@@ -496,7 +412,13 @@ pm_status pm_commit_finish(pm_commit *c, int complete, int keep_partial)
 size_t pm_commit_nfiles(const pm_commit *c) { return c->nfiles; }
 const pm_reuse_stats *pm_commit_reuse_stats(const pm_commit *c)
 {
-    return c && c->reuse && c->reuse_done ? pm_reuse_get_stats(c->reuse) : NULL;
+    if (!c)
+        return NULL;
+    const pm_analysis *const *an = pm_analyses();
+    for (size_t i = 0; i < c->nfinished; i++)
+        if (an[i] == &pm_analysis_reuse && c->astate[i])
+            return pm_reuse_get_stats(c->astate[i]);
+    return NULL;
 }
 const char *pm_commit_file_path(const pm_commit *c, size_t i) { return c->files[i].path; }
 uint64_t pm_commit_file_size(const pm_commit *c, size_t i) { return c->files[i].size; }

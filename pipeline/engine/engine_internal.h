@@ -8,6 +8,7 @@
 
 #include "policyminer/buf.h"
 #include "policyminer/classify.h"
+#include "policyminer/country.h"
 #include "policyminer/reuse.h"
 #include "policyminer/run.h"
 #include "policyminer/source.h"
@@ -122,6 +123,7 @@ typedef struct pm_commit_config {
     const char *outdir;
     const char *dict_dir;
     const pm_classifier *cls;
+    const pm_country *country; /* the run's pack: regions for counts and diffusion */
     const pm_diffusion_options *diffusion;
     int no_diffusion;
     int tables;              /* write the tables (not for a shard's partial output) */
@@ -157,15 +159,16 @@ pm_status pm_state_load(const char *state_dir, const char *path, const char *fin
 
 /* Fingerprint of everything that decides a document's row: program version, dictionary
  * and gazetteer checksums, limits. */
-void pm_fingerprint(const pm_classifier *c, const pm_limits *lim, const pm_dict_options *d,
-                    const pm_reuse_options *reuse, char *out, size_t n);
+void pm_fingerprint(const pm_classifier *c, const pm_country *country, const pm_limits *lim,
+                    const pm_dict_options *d, const pm_reuse_options *reuse, char *out,
+                    size_t n);
 /* Text reuse figures of a finished commit (NULL when reuse was off or not finished). */
 const pm_reuse_stats *pm_commit_reuse_stats(const pm_commit *c);
 
 /* Writes OUTDIR/manifest.json (atomically): version, options, dictionary checksums,
  * inputs, counts, timings, and whether the run is complete. */
 pm_status pm_manifest_write(const pm_run_options *o, const pm_classifier *c,
-                            const pm_commit *cm, const pm_run_summary *s, int complete,
+                            const pm_country *country, const pm_commit *cm, const pm_run_summary *s, int complete,
                             pm_errctx *err);
 
 #endif

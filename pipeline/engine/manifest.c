@@ -86,13 +86,16 @@ static void dig_hex(pm_sha256 *h, char hex[65])
  * table), H2 how the inputs were read (limits, field map). Fixed length, so nothing is
  * lost to a buffer; merge compares the part before the bar with its own dictionaries,
  * and the whole between parts. */
-void pm_fingerprint(const pm_classifier *c, const pm_limits *lim, const pm_dict_options *o,
-                    const pm_reuse_options *reuse, char *out, size_t n)
+void pm_fingerprint(const pm_classifier *c, const pm_country *country, const pm_limits *lim,
+                    const pm_dict_options *o, const pm_reuse_options *reuse, char *out,
+                    size_t n)
 {
     const pm_dictset *d = pm_classifier_dicts(c);
     pm_sha256 h;
     pm_sha256_init(&h);
     dig(&h, "gazetteer", pm_gaz_checksum(pm_classifier_gazetteer(c)), "");
+    /* the country pack decides regions, levels and how codes print */
+    dig(&h, "country", pm_country_name(country), pm_country_checksum(country));
     for (size_t i = 0; i < pm_dictset_ndims(d); i++)
         dig(&h, "dimension", pm_dictset_dim_name(d, i), pm_dictset_dim_checksum(d, i));
     /* the web readers' host table decides region hints too */
@@ -120,7 +123,7 @@ void pm_fingerprint(const pm_classifier *c, const pm_limits *lim, const pm_dict_
 }
 
 pm_status pm_manifest_write(const pm_run_options *o, const pm_classifier *c,
-                            const pm_commit *cm, const pm_run_summary *s, int complete,
+                            const pm_country *country, const pm_commit *cm, const pm_run_summary *s, int complete,
                             pm_errctx *err)
 {
     pm_buf b;
@@ -176,6 +179,39 @@ pm_status pm_manifest_write(const pm_run_options *o, const pm_classifier *c,
                       o->limits.inflate == PM_INFLATE_ISAL ? "isal" : "zlib"));
     TRY(pm_buf_append_str(&b, ",\n  \"gazetteer_checksum\": "));
     TRY(json_str(&b, pm_gaz_checksum(pm_classifier_gazetteer(c))));
+    TRY(pm_buf_append_str(&b, ",\n  \"country\": {\"name\": "));
+    TRY(json_str(&b, pm_country_name(country)));
+    TRY(pm_buf_append_str(&b, ", \"checksum\": "));
+    TRY(json_str(&b, pm_country_checksum(country)));
+    /* what the report needs to name levels without reading the pack: its vocabulary and
+     * the labels of pack.tsv (label_<level>; the key when there is none) */
+    TRY(pm_buf_printf(&b, ", \"code_width\": %u, \"levels\": [", pm_country_code_width(country)));
+    for (unsigned l = 0; l < pm_country_level_count(country); l++) {
+        TRY(pm_buf_append_str(&b, l ? ", " : ""));
+        TRY(json_str(&b, pm_country_level_key(country, l)));
+    }
+    TRY(pm_buf_append_str(&b, "], \"level_labels\": ["));
+    for (unsigned l = 0; l <= pm_country_level_count(country); l++) {
+        const char *k = l < pm_country_level_count(country) ? pm_country_level_key(country, l)
+                                                            : "unknown";
+        char hk[80];
+        snprintf(hk, sizeof hk, "label_%s", k);
+        const char *lab = pm_country_header(country, hk);
+        TRY(pm_buf_append_str(&b, l ? ", " : ""));
+        TRY(json_str(&b, lab ? lab : k));
+    }
+    /* and the pack's tile grid for the report's network map: [code, col, row, label] */
+    TRY(pm_buf_append_str(&b, "], \"tiles\": ["));
+    for (size_t i = 0; i < pm_country_tile_count(country); i++) {
+        const pm_country_tile *t = pm_country_tile_at(country, i);
+        char cb[PM_COUNTRY_CODE_BUF];
+        TRY(pm_buf_append_str(&b, i ? ", [" : "["));
+        TRY(json_str(&b, pm_country_format_region(country, t->region, cb, sizeof cb)));
+        TRY(pm_buf_printf(&b, ", %u, %u, ", t->col, t->row));
+        TRY(json_str(&b, t->label));
+        TRY(pm_buf_append_str(&b, "]"));
+    }
+    TRY(pm_buf_append_str(&b, "]}"));
     TRY(pm_buf_append_str(&b, ",\n  \"inputs\": [\n"));
     size_t n = pm_commit_nfiles(cm);
     for (size_t i = 0; i < n; i++) {
@@ -205,8 +241,10 @@ pm_status pm_manifest_write(const pm_run_options *o, const pm_classifier *c,
         first = 0;
     }
     TRY(pm_buf_append_str(&b, "},\n    \"documents_by_level\": {"));
-    for (int l = 0; l < PM_LEVEL_COUNT; l++)
-        TRY(pm_buf_printf(&b, "%s\"%s\": %llu", l ? ", " : "", pm_level_key((pm_level)l),
+    /* record levels: 0 unknown, then the pack's vocabulary */
+    for (unsigned l = 0; l <= pm_country_level_count(country) && l < 9; l++)
+        TRY(pm_buf_printf(&b, "%s\"%s\": %llu", l ? ", " : "",
+                          pm_country_record_level_key(country, l),
                           (unsigned long long)s->by_level[l]));
     /* per input field: values given but not valid (the document is kept, the field unused) */
     TRY(pm_buf_printf(&b, "},\n    \"invalid_fields\": {\"date\": %llu}",

@@ -21,6 +21,7 @@ void pm_merge_options_default(pm_merge_options *o)
 {
     memset(o, 0, sizeof *o);
     o->dict_dir = "dictionaries";
+    o->country = "cn";
     pm_diffusion_options_default(&o->diffusion);
     pm_reuse_options_default(&o->reuse);
 }
@@ -139,6 +140,7 @@ pm_status pm_merge(const pm_merge_options *o, pm_run_summary *sum, pm_errctx *er
     if (!ps)
         return PM_ERR_NOMEM;
     pm_classifier *cls = NULL;
+    pm_country *country = NULL;
     pm_commit *cm = NULL;
     pm_dirlock *lock = NULL;
     pm_status st = o->lock_held ? PM_OK : pm_dirlock_acquire(&lock, o->outdir, err);
@@ -151,12 +153,17 @@ pm_status pm_merge(const pm_merge_options *o, pm_run_summary *sum, pm_errctx *er
         ro.limits.dict_dir = o->dict_dir;
         ro.dict = ps[0].h.dict;
         st = pm_classifier_load(&cls, o->dict_dir, &ro.dict, err);
+        if (st == PM_OK)
+            st = pm_country_open(&country, o->country ? o->country : "cn", o->dict_dir, err);
     }
     char fp[1024];
     pm_part_header m;
     if (st == PM_OK) {
         ro.reuse = o->reuse;
-        pm_fingerprint(cls, &ro.limits, &ro.dict, &o->reuse, fp, sizeof fp);
+        for (unsigned l = 0; l <= pm_country_level_count(country) && l < 9; l++)
+            snprintf(sum->level_key[l], sizeof sum->level_key[l], "%s",
+                     pm_country_record_level_key(country, l));
+        pm_fingerprint(cls, country, &ro.limits, &ro.dict, &o->reuse, fp, sizeof fp);
         st = check_parts(ps, o->n_parts, o->partial, fp, &m, err);
     }
     char mpath[4200];
@@ -164,7 +171,7 @@ pm_status pm_merge(const pm_merge_options *o, pm_run_summary *sum, pm_errctx *er
     if (st == PM_OK && unlink(mpath) != 0 && errno != ENOENT)
         st = pm_errctx_set(err, PM_ERR_OUTPUT, mpath, "cannot remove: %s", strerror(errno));
     if (st == PM_OK) {
-        pm_commit_config cc = {o->outdir, o->dict_dir, cls, &o->diffusion, o->no_diffusion,
+        pm_commit_config cc = {o->outdir, o->dict_dir, cls, country, &o->diffusion, o->no_diffusion,
                                !o->partial, o->partial ? &m : NULL, NULL, fp, sum, err,
                                &o->reuse};
         st = pm_commit_create(&cm, &cc);
@@ -223,10 +230,12 @@ pm_status pm_merge(const pm_merge_options *o, pm_run_summary *sum, pm_errctx *er
         ro.command_line = o->command_line;
         ro.diffusion = o->diffusion;
         ro.shard_count = o->partial ? m.shard_count : 0;
-        st = pm_manifest_write(&ro, cls, cm, sum, 1, err);
+        ro.country = o->country ? o->country : "cn";
+        st = pm_manifest_write(&ro, cls, country, cm, sum, 1, err);
     }
     pm_commit_free(cm);
     pm_classifier_free(cls);
+    pm_country_free(country);
     for (size_t i = 0; i < o->n_parts; i++)
         part_close(&ps[i]);
     free(ps);

@@ -90,6 +90,7 @@ typedef struct engine {
     const pm_run_options *o;
     pm_limits lim;       /* o->limits, plus where readers find their data (dict_dir) */
     pm_classifier *cls;
+    pm_country *country; /* the run's pack (regions, levels, code width) */
     const pm_dictset *dicts;
     pm_inputs *inputs;
     batch *ring;
@@ -128,6 +129,7 @@ void pm_run_options_default(pm_run_options *o)
 {
     memset(o, 0, sizeof *o);
     o->dict_dir = "dictionaries";
+    o->country = "cn";
     pm_limits_default(&o->limits);
     pm_dict_options_default(&o->dict);
     pm_diffusion_options_default(&o->diffusion);
@@ -229,7 +231,7 @@ static void process_batch(engine *e, worker *w, batch *b)
         it->pnames = rec.pnames;
         memcpy(it->cats, rec.cats, sizeof it->cats);
         it->row_off = b->rows.len;
-        st = pm_doctable_row(&b->rows, e->dicts, pm_inputs_path(e->inputs, it->src),
+        st = pm_doctable_row(&b->rows, e->dicts, e->country, pm_inputs_path(e->inputs, it->src),
                              it->offset, &doc, &rec, e->o->limits.max_field_bytes);
         if (st != PM_OK) {
             b->fatal = st;
@@ -475,14 +477,10 @@ static pm_status add_item(engine *e, const item *proto, const pm_raw *raw, const
             return st;
         b = current(e);
     }
-    if (b->n == b->cap) {
-        size_t ncap = b->cap ? b->cap * 2 : 64;
-        item *ni = realloc(b->items, ncap * sizeof *ni);
-        if (!ni)
-            return PM_ERR_NOMEM;
-        b->items = ni;
-        b->cap = ncap;
-    }
+    pm_status gst = pm_array_reserve(&b->items, &b->cap, b->n + 1, sizeof *b->items, 64,
+                                     SIZE_MAX / sizeof *b->items);
+    if (gst != PM_OK)
+        return gst;
     item *it = &b->items[b->n];
     memset(it, 0, offsetof(item, cats));
     *it = *proto;
@@ -733,6 +731,7 @@ static void engine_free(engine *e)
     free(e->record);
     pm_inputs_free(e->inputs);
     pm_classifier_free(e->cls);
+    pm_country_free(e->country);
     pm_dirlock_release(e->lock_state);
     pm_dirlock_release(e->lock_out);
 }
@@ -767,7 +766,7 @@ static pm_status open_outputs(engine *e, pm_part_header *ph)
     ph->shards[0] = o->shard_index;
     ph->limits = o->limits;
     ph->dict = o->dict;
-    pm_commit_config cc = {dir, o->dict_dir, e->cls, &o->diffusion, o->no_diffusion,
+    pm_commit_config cc = {dir, o->dict_dir, e->cls, e->country, &o->diffusion, o->no_diffusion,
                            !o->shard_count, o->shard_count ? ph : NULL, o->state_dir,
                            e->fingerprint, e->sum, e->err, &o->reuse};
     pm_status st = pm_commit_create(&e->cm, &cc);
@@ -856,12 +855,17 @@ pm_status pm_run(const pm_run_options *o, pm_run_summary *sum, pm_errctx *err)
         st = pm_dirlock_acquire(&e->lock_state, o->state_dir, err);
     if (st == PM_OK)
         st = pm_classifier_load(&e->cls, o->dict_dir, &o->dict, err);
+    if (st == PM_OK)
+        st = pm_country_open(&e->country, o->country ? o->country : "cn", o->dict_dir, err);
     if (st != PM_OK) {
         engine_free(e);
         return st;
     }
     e->dicts = pm_classifier_dicts(e->cls);
-    pm_fingerprint(e->cls, &e->lim, &o->dict, &o->reuse, e->fingerprint, sizeof e->fingerprint);
+    for (unsigned l = 0; l <= pm_country_level_count(e->country) && l < 9; l++)
+        snprintf(sum->level_key[l], sizeof sum->level_key[l], "%s",
+                 pm_country_record_level_key(e->country, l));
+    pm_fingerprint(e->cls, e->country, &e->lim, &o->dict, &o->reuse, e->fingerprint, sizeof e->fingerprint);
 
     st = pm_inputs_create(&e->inputs, o->inputs, o->n_inputs);
     /* A path that does not exist is a run error, said before any work; a directory loop
@@ -943,7 +947,7 @@ pm_status pm_run(const pm_run_options *o, pm_run_summary *sum, pm_errctx *err)
     /* The manifest is written for complete and incomplete runs alike; only a complete run
      * says so. Unreadable files make the run's status an error, but its tables are whole. */
     if (st == PM_OK || st == PM_ERR_INTERRUPTED) {
-        pm_status mst = pm_manifest_write(o, e->cls, e->cm, sum, complete, err);
+        pm_status mst = pm_manifest_write(o, e->cls, e->country, e->cm, sum, complete, err);
         if (st == PM_OK)
             st = mst;
     }

@@ -29,6 +29,7 @@
 #include "policyminer/gen.h"
 #include "policyminer/sinks.h"
 #include "policyminer/textparse.h"
+#include "policyminer/utf8.h"
 
 void pm_gen_options_default(pm_gen_options *o)
 {
@@ -66,7 +67,7 @@ typedef struct world {
     const char **places;
     adoption *adopt;
     size_t nadopt;
-    pm_adopt *adj; /* only for the province border table */
+    pm_country *country; /* the China pack: only for the province border table */
     /* What each planted phrase matches on its own, in every dimension (an example of one
      * category may also name a sector, say): the truth is the union over planted phrases. */
     pm_catset *exsets;          /* [example][dim] */
@@ -251,13 +252,8 @@ static pm_status build_world(world *w, pm_errctx *err)
         st = match_examples(w);
     if (st == PM_OK)
         st = safe_places(w);
-    if (st == PM_OK)
-        st = pm_adopt_create(&w->adj, w->d, g, NULL);
-    if (st == PM_OK) {
-        char p[4096];
-        snprintf(p, sizeof p, "%s/province_adjacency.tsv", o->dict_dir);
-        st = pm_adopt_load_adjacency(w->adj, p, err);
-    }
+    if (st == PM_OK) /* the generator writes Chinese documents: China's pack */
+        st = pm_country_open(&w->country, "cn", o->dict_dir, err);
     return st;
 }
 
@@ -306,7 +302,8 @@ static uint32_t pick_near(const world *w, pm_rng *r, uint32_t src, pm_level l)
         uint32_t p = w->regions[c].province;
         if (c == src)
             continue;
-        if (u < 0.5 ? p == prov : u < 0.8 ? pm_adopt_neighbours(w->adj, p, prov) : 1)
+        if (u < 0.5 ? p == prov : u < 0.8 ? pm_country_region_neighbours(w->country, pm_country_region_find(w->country, p, 0),
+                                                             pm_country_region_find(w->country, prov, 0)) : 1)
             return c;
     }
     return pick_level(w, r, l);
@@ -500,10 +497,8 @@ static pm_status plant_copy(const world *w, pm_rng *r, uint64_t idx, filebuf *fb
             room = room < 5400 - keep ? room : 5400 - keep;
         a = (size_t)((double)room * pm_rng_unit(r));
         b = a + keep;
-        while (a < n && ((unsigned char)s[a] & 0xC0) == 0x80) /* on character boundaries */
-            a++;
-        while (b < n && ((unsigned char)s[b] & 0xC0) == 0x80)
-            b++;
+        a = pm_utf8_ceil(s, n, a); /* on character boundaries */
+        b = pm_utf8_ceil(s, n, b);
     }
     x->len = from;
     /* new prose before and after: 10-40% of the copied length in all (excerpts 0-10%) */
@@ -934,7 +929,7 @@ pm_status pm_gen_run(const pm_gen_options *o, pm_gen_summary *sum, pm_errctx *er
     free(w.exsets);
     free(w.titlesets);
     free(w.adopt);
-    pm_adopt_free(w.adj);
+    pm_country_free(w.country);
     pm_classifier_free(w.cls);
     return st;
 }

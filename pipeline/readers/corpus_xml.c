@@ -16,6 +16,7 @@
 
 #include "policyminer/buf.h"
 #include "policyminer/reader.h"
+#include "policyminer/utf8.h"
 
 #define READ_BLOCK (1u << 20)
 #define KEEP_TAIL 16 /* bytes kept between scans: a tag may straddle two reads */

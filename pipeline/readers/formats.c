@@ -1,5 +1,5 @@
-/* readers/formats.c - the table of document formats, content sniffing, default limits,
- * and the strict UTF-8 validator every reader applies before parsing.
+/* readers/formats.c - the table of document formats, content sniffing, default limits.
+ * (Every reader validates its records with core's strict pm_utf8_valid, utf8.h.)
  *
  * Adding a format = one file in readers/ plus one entry in FORMATS below.
  */
@@ -43,62 +43,6 @@ void pm_limits_default(pm_limits *lim)
     lim->max_field_bytes = 4096;
     lim->dict_dir = NULL;
     lim->field_map = NULL;
-}
-
-int pm_utf8_valid(const char *s, size_t n, size_t *bad_at)
-{
-    const unsigned char *p = (const unsigned char *)s;
-    size_t i = 0;
-    while (i < n) {
-        /* fast path: 8 ASCII bytes at a time, none of them NUL */
-        if (i + 8 <= n) {
-            uint64_t w;
-            memcpy(&w, p + i, 8);
-            if (!(w & 0x8080808080808080ull) &&
-                !((w - 0x0101010101010101ull) & ~w & 0x8080808080808080ull)) {
-                i += 8;
-                continue;
-            }
-        }
-        unsigned c = p[i];
-        if (c < 0x80) {
-            if (c == 0)
-                goto bad;
-            i++;
-            continue;
-        }
-        size_t len;
-        unsigned lo = 0x80, hi = 0xBF;
-        if (c >= 0xC2 && c <= 0xDF)
-            len = 2;
-        else if (c >= 0xE0 && c <= 0xEF) {
-            len = 3;
-            if (c == 0xE0)
-                lo = 0xA0; /* overlong */
-            else if (c == 0xED)
-                hi = 0x9F; /* surrogates */
-        } else if (c >= 0xF0 && c <= 0xF4) {
-            len = 4;
-            if (c == 0xF0)
-                lo = 0x90;
-            else if (c == 0xF4)
-                hi = 0x8F; /* > U+10FFFF */
-        } else
-            goto bad;
-        if (i + len > n)
-            goto bad;
-        if (p[i + 1] < lo || p[i + 1] > hi)
-            goto bad;
-        for (size_t k = 2; k < len; k++)
-            if ((p[i + k] & 0xC0) != 0x80)
-                goto bad;
-        i += len;
-    }
-    return 1;
-bad:
-    if (bad_at)
-        *bad_at = i;
-    return 0;
 }
 
 pm_status pm_window_more(pm_buf *buf, size_t *head, pm_gz *in, size_t block, int *eof,

@@ -27,6 +27,7 @@
 
 #include "policyminer/buf.h"
 #include "policyminer/hash.h"
+#include "policyminer/utf8.h"
 #include "readers_internal.h"
 
 #define READ_BLOCK (1u << 16)
@@ -41,11 +42,8 @@ void pm_reject_set(pm_reject *r, pm_status code, uint64_t off, const char *id, s
     r->code = code;
     r->offset = off;
     if (id) {
-        if (idlen >= sizeof r->doc_id) { /* cut on a character boundary: tables stay UTF-8 */
-            idlen = sizeof r->doc_id - 1;
-            while (idlen > 0 && ((unsigned char)id[idlen] & 0xC0) == 0x80)
-                idlen--;
-        }
+        if (idlen >= sizeof r->doc_id) /* cut on a character boundary: tables stay UTF-8 */
+            idlen = pm_utf8_floor(id, idlen, sizeof r->doc_id - 1);
         memcpy(r->doc_id, id, idlen);
         for (size_t i = 0; i < idlen; i++)
             if ((unsigned char)r->doc_id[i] < 0x20)
@@ -56,13 +54,8 @@ void pm_reject_set(pm_reject *r, pm_status code, uint64_t off, const char *id, s
     int n = vsnprintf(r->detail, sizeof r->detail, fmt, ap);
     va_end(ap);
     if (n >= (int)sizeof r->detail) { /* cut: drop a partial last character */
-        size_t end = sizeof r->detail - 1, j = end - 1;
-        while (j > 0 && ((unsigned char)r->detail[j] & 0xC0) == 0x80)
-            j--;
-        unsigned char lead = (unsigned char)r->detail[j];
-        size_t need = lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : lead >= 0xC0 ? 2 : 1;
-        if (j + need > end)
-            r->detail[j] = '\0';
+        size_t end = sizeof r->detail - 1;
+        r->detail[pm_utf8_complete(r->detail, end)] = '\0';
     }
 }
 
@@ -705,14 +698,7 @@ static size_t match_label(const char *p, const char *end, const char *label)
 {
     const char *q = p;
     for (const char *l = label; *l;) {
-        size_t cl = 1;
-        unsigned char c = (unsigned char)*l;
-        if (c >= 0xF0)
-            cl = 4;
-        else if (c >= 0xE0)
-            cl = 3;
-        else if (c >= 0xC0)
-            cl = 2;
+        size_t cl = pm_utf8_seqlen((unsigned char)*l);
         if ((size_t)(end - q) < cl || memcmp(q, l, cl) != 0)
             return 0;
         q += cl;
@@ -818,11 +804,8 @@ static pm_status put(pm_html *h, span *sp, const char *t, size_t n)
     }
     while (n && (t[n - 1] == ' ' || t[n - 1] == '\n' || t[n - 1] == '\t' || t[n - 1] == '\r'))
         n--;
-    if (n > 2048) {
-        n = 2048;
-        while (n && ((unsigned char)t[n] & 0xC0) == 0x80)
-            n--;
-    }
+    if (n > 2048)
+        n = pm_utf8_floor(t, n, 2048);
     if (n == 0 || sp->set)
         return PM_OK;
     sp->off = h->arena.len;

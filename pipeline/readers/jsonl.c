@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "policyminer/buf.h"
+#include "policyminer/utf8.h"
 #include "readers_internal.h"
 
 #define READ_BLOCK (1u << 20)

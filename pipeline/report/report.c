@@ -242,9 +242,62 @@ pm_status rp_section_run(rp_page *p, pm_errctx *err)
     return PM_OK;
 }
 
+static void lv_set(rp_page *p, int i, const char *key, const char *label)
+{
+    snprintf(p->lv_store[i][0], sizeof p->lv_store[i][0], "%s", key);
+    snprintf(p->lv_store[i][1], sizeof p->lv_store[i][1], "%s", label);
+    p->lv_key[i] = p->lv_store[i][0];
+    p->lv_label[i] = p->lv_store[i][1];
+}
+
+void rp_levels_load(rp_page *p)
+{
+    for (int i = 0; i < RP_NLEVELS; i++)
+        lv_set(p, i, "", "");
+    lv_set(p, RP_NLEVELS - 1, "unknown", "unknown");
+    char path[4096];
+    snprintf(path, sizeof path, "%s/manifest.json", p->dir);
+    json_error_t je;
+    json_t *m = json_load_file(path, JSON_REJECT_DUPLICATES, &je);
+    json_t *c = m ? json_object_get(m, "country") : NULL;
+    json_t *lv = c ? json_object_get(c, "levels") : NULL, *lb = c ? json_object_get(c, "level_labels") : NULL;
+    if (json_is_array(lv)) {
+        size_t n = json_array_size(lv);
+        for (size_t i = 0; i < n && i < RP_NLEVELS - 1; i++) {
+            const char *k = json_string_value(json_array_get(lv, i));
+            const char *l = json_string_value(json_array_get(lb, i));
+            lv_set(p, (int)i, k ? k : "", l ? l : k ? k : "");
+        }
+        const char *u = json_string_value(json_array_get(lb, n));
+        if (u)
+            lv_set(p, RP_NLEVELS - 1, "unknown", u);
+        json_decref(m);
+        return;
+    }
+    json_decref(m);
+    /* an output without the pack's vocabulary: the levels the documents name */
+    pm_tab *t = NULL;
+    pm_errctx err;
+    int got = 0, n = 0;
+    if (!rp_path(p, "documents", path, sizeof path) || pm_tab_open(&t, path, &err) != PM_OK)
+        return;
+    long cl = pm_tab_col(t, "level");
+    while (n < RP_NLEVELS - 1 && cl >= 0 && pm_tab_next(t, &got, &err) == PM_OK && got) {
+        const char *v = pm_tab_get(t, cl);
+        int seen = !*v || strcmp(v, "unknown") == 0;
+        for (int i = 0; i < n && !seen; i++)
+            seen = strcmp(p->lv_key[i], v) == 0;
+        if (!seen) {
+            lv_set(p, n, v, v);
+            n++;
+        }
+    }
+    pm_tab_close(t);
+}
+
 pm_status pm_report_check(const char *outdir, pm_errctx *err)
 {
-    rp_page p = {NULL, outdir, NULL, 0, 0};
+    rp_page p = {NULL, outdir, NULL, 0, 0, {0}, {0}, {{""}}};
     char path[4096];
     if (!rp_path(&p, "documents", path, sizeof path))
         return pm_errctx_set(err, PM_ERR_OPEN, path, "no documents.tsv: not a policyminer output directory");
@@ -255,13 +308,14 @@ pm_status pm_report_write(const char *outdir, pm_errctx *err)
 {
     pm_buf h;
     pm_buf_init(&h, REPORT_MAX);
-    rp_page p = {&h, outdir, NULL, 0, 0};
+    rp_page p = {&h, outdir, NULL, 0, 0, {0}, {0}, {{""}}};
     char path[4096];
     if (!rp_path(&p, "documents", path, sizeof path)) {
         pm_buf_free(&h);
         return pm_errctx_set(err, PM_ERR_OPEN, path, "no documents.tsv: not a policyminer output directory");
     }
     pm_status st = load_categories(&p, err);
+    rp_levels_load(&p);
     pm_buf_append_str(&h, "<!DOCTYPE html>\n<html xmlns=\"http://www.w3.org/1999/xhtml\" lang=\"en\">\n"
                           "<head><meta charset=\"utf-8\"/><meta name=\"viewport\" "
                           "content=\"width=device-width, initial-scale=1\"/>"

@@ -156,7 +156,7 @@ static pm_status scan(rp_page *p, corpus *c, pm_errctx *err)
     long cl = pm_tab_col(t, "level"), cg = pm_tab_col(t, "instrument_groups"),
          ci = pm_tab_col(t, "instruments"), ctg = pm_tab_col(t, "targeting");
     while (!(st = pm_tab_next(t, &got, err)) && got) {
-        int L = rp_level_index(pm_tab_get(t, cl));
+        int L = rp_level_index(p, pm_tab_get(t, cl));
         int y = atoi(pm_tab_get(t, cy));
         int yi = (y >= c->ymin && y <= c->ymax && y > 0) ? y - c->ymin : -1;
         docstate d = {c, p, 0, 0, 0, 0, 0};
@@ -224,16 +224,18 @@ static void section1(rp_page *p, const corpus *c, char (*yl)[8], const char **yx
     rp_pct(a, sizeof a, c->lvl[0], tot);
     rp_pct(b, sizeof b, local, tot);
     rp_pct(d, sizeof d, c->lvl[2], local);
+    /* levels by the pack's keys: slot 0 the national level, 1-3 local, 2 the second local
+     * level (China's prefectures, Kazakhstan's districts) */
     rp_printf(h, "<section id=\"s1\"><h2>1. Corpus overview 语料概览</h2>\n<p class=\"lead\">"
-                 "%.0f documents. Central government issued <b>%s</b>, local governments "
-                 "<b>%s</b>; prefecture-level governments issued <b>%s</b> of the local "
-                 "documents.</p>\n", tot, a, b, d);
+                 "%.0f documents. The %s level issued <b>%s</b>, the local levels "
+                 "<b>%s</b>; the %s level issued <b>%s</b> of the local "
+                 "documents.</p>\n", tot, p->lv_key[0], a, b, p->lv_key[2], d);
     double v[RP_NLEVELS][RP_MAXY];
     rp_series s[RP_NLEVELS];
     for (int L = 0; L < RP_NLEVELS; L++) {
         for (size_t i = 0; i < ny; i++)
             v[L][i] = c->docs[i][L];
-        s[L] = (rp_series){rp_level_zh[L], rp_level_color[L], v[L]};
+        s[L] = (rp_series){p->lv_label[L], rp_level_color[L], v[L]};
     }
     (void)yl;
     rp_fig_open(p, "fig-docs-year", "Documents per year by issuer level (stacked)");
@@ -249,11 +251,16 @@ static void section1(rp_page *p, const corpus *c, char (*yl)[8], const char **yx
         sh[0][i] = t > 0 ? l / t : NAN;
         sh[1][i] = l > 0 ? c->docs[i][2] / l : NAN;
     }
+    char n2[128], cap[160], lnote[256];
+    snprintf(n2, sizeof n2, "%s share of local documents", p->lv_key[2]);
+    snprintf(cap, sizeof cap, "Local share, and %s share of local documents, per year", p->lv_key[2]);
+    snprintf(lnote, sizeof lnote, "Local = %s + %s + %s. Years without documents are gaps.",
+             p->lv_key[1], p->lv_key[2], p->lv_key[3]);
     rp_series s2[2] = {{"local share of all documents", rp_palette[1], sh[0]},
-                       {"prefecture share of local documents", rp_palette[2], sh[1]}};
-    rp_fig_open(p, "fig-local-share", "Local share, and prefecture share of local documents, per year");
+                       {n2, rp_palette[2], sh[1]}};
+    rp_fig_open(p, "fig-local-share", cap);
     rp_svg_lines(h, yx, ny, s2, 2, "year of the document", "share of documents (%)");
-    rp_fig_close(p, "Local = provincial + prefecture + county. Years without documents are gaps.");
+    rp_fig_close(p, lnote);
     pm_buf_append_str(h, "</section>\n");
 }
 
@@ -287,7 +294,7 @@ static void section2(rp_page *p, const corpus *c, const char **yx, size_t ny)
     for (int L = 0; L < RP_NLEVELS - 1; L++) {
         for (size_t g = 0; g < c->ng; g++)
             v[L][g] = c->lvl[L] > 0 ? c->g_lvl[g][L] / c->lvl[L] : NAN;
-        s[L] = (rp_series){rp_level_zh[L], rp_level_color[L], v[L]};
+        s[L] = (rp_series){p->lv_label[L], rp_level_color[L], v[L]};
     }
     for (size_t g = 0; g < c->ng; g++) {
         group_label(p, c->gkey[g], lab[g], sizeof lab[g]);
@@ -375,8 +382,8 @@ static void section3(rp_page *p, const corpus *c)
     rp_fig_close(p, NULL);
     for (int L = 0; L < RP_NLEVELS - 1; L++) {
         char id[32], cap[96];
-        snprintf(id, sizeof id, "fig-configurator-%s", rp_level_key[L]);
-        snprintf(cap, sizeof cap, "The same, %s governments", rp_level_zh[L]);
+        snprintf(id, sizeof id, "fig-configurator-%s", p->lv_key[L]);
+        snprintf(cap, sizeof cap, "The same, %s governments", p->lv_label[L]);
         rp_fig_open(p, id, cap);
         heat_table(p, c, L);
         rp_fig_close(p, NULL);
@@ -415,7 +422,7 @@ static void section4(rp_page *p, const corpus *c, const char **yx, size_t ny)
     for (int L = 0; L < RP_NLEVELS - 1; L++) {
         for (size_t k = 0; k <= c->nc; k++)
             v[L][k] = c->sup_lvl[L] > 0 ? c->c_lvl[k][L] / c->sup_lvl[L] : NAN;
-        s[L] = (rp_series){rp_level_zh[L], rp_level_color[L], v[L]};
+        s[L] = (rp_series){p->lv_label[L], rp_level_color[L], v[L]};
     }
     rp_fig_open(p, "fig-conditions-level", "Share of support documents with each condition, by issuer level");
     rp_svg_hbars(h, cats, c->nc + 1, s, RP_NLEVELS - 1, 1, "share of the level's support documents (%)");

@@ -4,9 +4,9 @@
  * levels) and adoptions.tsv (adoption S-curves, cascade strips, follower lags). Section 6
  * reads network.tsv (NetInf edges drawn on a region tile grid, the gain-by-edge elbow),
  * leaders.tsv, and reuse_edges.tsv / reuse_pairs.tsv when another stage wrote them.
- * A missing table is said in the page, never an error. The tile grid places provincial
- * units by their GB/T 2260 prefix (report_tiles.c); regions it does not know go to one
- * "other" tile, so another country's codes still draw.
+ * A missing table is said in the page, never an error. The tile grid is the country
+ * pack's (report_tiles.c: from manifest.json, regions placed by their province in
+ * leaders.tsv); regions it does not know go to one "other" tile.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -118,7 +118,7 @@ static void cascade_panel(rp_page *p, const cascade *c, const adopt *a, size_t n
                      "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"4\" fill=\"%s\" fill-opacity=\"0.75\">"
                      "<title>%.2f %s</title></circle>",
                   x, y, rp_level_color[a[i].level], x, sy, rp_level_color[a[i].level], a[i].t,
-                  rp_level_key[a[i].level]);
+                  p->lv_key[a[i].level]);
     }
     rp_printf(h, "<line class=\"axis\" x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\"/>", ml,
               sy + 8, ml + pw, sy + 8);
@@ -186,14 +186,14 @@ static pm_status section5(rp_page *p, cascade *cs, size_t nc, pm_errctx *err)
             if (strncmp(s, "share_origin_", 13) != 0)
                 continue;
             int k = strcmp(pm_tab_get(t, ck), "policy") == 0;
-            share[k][rp_level_index(s + 13)] = atof(pm_tab_get(t, cv));
+            share[k][rp_level_index(p, s + 13)] = atof(pm_tab_get(t, cv));
         }
         pm_tab_close(t);
         if (st)
             return st;
         const char *cats[RP_NLEVELS - 1];
         for (int L = 0; L < RP_NLEVELS - 1; L++)
-            cats[L] = rp_level_zh[L];
+            cats[L] = p->lv_label[L];
         rp_series s[2] = {{"named experiments", rp_palette[0], share[0]},
                           {"discovered policies", rp_palette[3], share[1]}};
         for (int k = 0; k < 2; k++)
@@ -226,7 +226,7 @@ static pm_status section5(rp_page *p, cascade *cs, size_t nc, pm_errctx *err)
                 }
                 ad = nv, cap = ncap;
             }
-            ad[na++] = (adopt){(size_t)ci, atof(pm_tab_get(t, ct)), rp_level_index(pm_tab_get(t, cl))};
+            ad[na++] = (adopt){(size_t)ci, atof(pm_tab_get(t, ct)), rp_level_index(p, pm_tab_get(t, cl))};
         }
         pm_tab_close(t);
     } else {
@@ -260,7 +260,7 @@ static pm_status section5(rp_page *p, cascade *cs, size_t nc, pm_errctx *err)
     /* the panels, in the order the cascades were ranked */
     rp_series lev[RP_NLEVELS];
     for (int L = 0; L < RP_NLEVELS; L++)
-        lev[L] = (rp_series){rp_level_zh[L], rp_level_color[L], NULL};
+        lev[L] = (rp_series){p->lv_label[L], rp_level_color[L], NULL};
     pm_buf_append_str(h, "<h3>Top cascades: adoption S-curve and cascade strip (adopters by date, coloured by level)</h3>\n");
     rp_legend(h, lev, RP_NLEVELS);
     pm_buf_append_str(h, "<div class=\"grid2\">");
@@ -294,7 +294,10 @@ typedef struct nedge {
 static void network_map(rp_page *p, const nedge *e, size_t n)
 {
     pm_buf *h = p->h;
-    const double tile = 74, w = tile * 8 + 20, hh = tile * 8 + 20;
+    rp_grid *g = rp_grid_load(p);
+    if (!g)
+        return;
+    const double tile = 74, w = tile * rp_grid_cols(g) + 20, hh = tile * rp_grid_rows(g) + 20;
     rp_printf(h, "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 %.0f %.0f\" width=\"%.0f\" "
                  "height=\"%.0f\" role=\"img\" aria-label=\"network\"><defs>", w, hh, w, hh);
     static const char *const rels[] = {"up", "down", "same_province", "neighbouring_province", "other"};
@@ -305,20 +308,22 @@ static void network_map(rp_page *p, const nedge *e, size_t n)
                      "fill=\"%s\"/></marker>", r, relc[r]);
     pm_buf_append_str(h, "</defs>");
     /* the tiles */
-    for (size_t i = 0; rp_tile_codes[i]; i++) {
+    for (size_t i = 0; i < rp_grid_tiles(g); i++) {
         double x, y;
         const char *lab;
-        rp_tile_place(rp_tile_codes[i], tile, &x, &y, &lab);
+        rp_grid_tile(g, i, tile, &x, &y, &lab);
         rp_printf(h, "<rect class=\"tile\" x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" rx=\"4\"/>"
-                     "<text class=\"tilelab\" x=\"%.1f\" y=\"%.1f\">%s</text>",
+                     "<text class=\"tilelab\" x=\"%.1f\" y=\"%.1f\">",
                   x - tile / 2 + 2, y - tile / 2 + 2, tile - 4, tile - 4, x - tile / 2 + 5,
-                  y - tile / 2 + 14, lab);
+                  y - tile / 2 + 14);
+        rp_esc(h, lab);
+        pm_buf_append_str(h, "</text>");
     }
     for (size_t i = 0; i < n; i++) {
         double x0, y0, x1, y1;
         const char *l;
-        rp_tile_place(e[i].o, tile, &x0, &y0, &l);
-        rp_tile_place(e[i].d, tile, &x1, &y1, &l);
+        rp_grid_place(g, e[i].o, tile, &x0, &y0, &l);
+        rp_grid_place(g, e[i].d, tile, &x1, &y1, &l);
         int r = 4;
         for (int k = 0; k < 4; k++)
             if (strcmp(e[i].rel, rels[k]) == 0)
@@ -337,7 +342,7 @@ static void network_map(rp_page *p, const nedge *e, size_t n)
         const char *code = i % 2 ? e[i / 2].d : e[i / 2].o;
         double x, y;
         const char *l;
-        rp_tile_place(code, tile, &x, &y, &l);
+        rp_grid_place(g, code, tile, &x, &y, &l);
         rp_printf(h, "<circle class=\"node\" cx=\"%.1f\" cy=\"%.1f\" r=\"3.5\"><title>%s</title></circle>",
                   x, y, code);
     }
@@ -348,6 +353,7 @@ static void network_map(rp_page *p, const nedge *e, size_t n)
     for (int r = 0; r < 5; r++)
         leg[r] = (rp_series){reln[r], relc[r], NULL};
     rp_legend(h, leg, 5);
+    rp_grid_free(g);
 }
 
 static pm_status section6(rp_page *p, pm_errctx *err)
@@ -391,9 +397,9 @@ static pm_status section6(rp_page *p, pm_errctx *err)
     } else {
         rp_printf(h, "<p class=\"lead\">NetInf (exponential model) selected %zu edges over the named "
                      "experiments; the map draws the first %d in greedy order. Provincial units are "
-                     "tiles in a fixed grid, placed roughly by geography; prefectures sit around the "
-                     "tile's centre and counties next to their prefecture; the centre has its own "
-                     "tile. Width grows with the edge's volume (experiments it explains).</p>\n",
+                     "tiles of the country pack's grid (China's placed roughly by geography); a "
+                     "province's own government sits at its tile's centre and its other regions "
+                     "on rings around it; the centre has its own tile. Width grows with the edge's volume (experiments it explains).</p>\n",
                   n, n < DRAW_EDGES ? (int)n : DRAW_EDGES);
         rp_fig_open(p, "fig-network", "Inferred diffusion network (top edges) on a region tile grid");
         network_map(p, e, n < DRAW_EDGES ? n : DRAW_EDGES);
@@ -548,7 +554,7 @@ pm_status rp_sections_diffusion(rp_page *p, pm_errctx *err)
             snprintf(c->kind, sizeof c->kind, "%s", pm_tab_get(t, ck));
             snprintf(c->pioneer, sizeof c->pioneer, "%s", pm_tab_get(t, cpn));
             snprintf(c->first_date, sizeof c->first_date, "%s", pm_tab_get(t, cfd));
-            c->plevel = rp_level_index(pm_tab_get(t, cpl));
+            c->plevel = rp_level_index(p, pm_tab_get(t, cpl));
             c->n = atol(pm_tab_get(t, cn));
             c->median_lag = *pm_tab_get(t, cml) ? atof(pm_tab_get(t, cml)) : NAN;
             c->bottom_up = atoi(pm_tab_get(t, cbu)) == 1;

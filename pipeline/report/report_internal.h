@@ -8,9 +8,9 @@
 #include "policyminer/buf.h"
 #include "policyminer/status.h"
 
+/* Issuer levels drawn: the pack's first four (manifest.json "country" "levels") and
+ * "unknown" last. A pack with more levels folds the deeper ones into the last slot. */
 #define RP_NLEVELS 5
-extern const char *const rp_level_key[RP_NLEVELS];
-extern const char *const rp_level_zh[RP_NLEVELS];
 extern const char *const rp_level_color[RP_NLEVELS];
 extern const char *const rp_palette[8]; /* Okabe-Ito, colour-blind safe */
 
@@ -25,9 +25,15 @@ typedef struct rp_page {
     rp_cat *cats;     /* categories.tsv (may be empty) */
     size_t ncats;
     int nfig;         /* figures written */
+    /* level keys and labels from the manifest (rp_levels_load); "" for unused slots */
+    const char *lv_key[RP_NLEVELS], *lv_label[RP_NLEVELS];
+    char lv_store[RP_NLEVELS][2][96];
 } rp_page;
 
-int rp_level_index(const char *s); /* 0..4; unknown/other -> 4 */
+/* Reads the level vocabulary of the run's pack from manifest.json; without one (an older
+ * output), the level values of documents.tsv in order of first appearance. */
+void rp_levels_load(rp_page *p);
+int rp_level_index(const rp_page *p, const char *s); /* 0..4; unknown/other -> 4 */
 /* Category lookup; NULL when unknown. */
 const rp_cat *rp_cat_find(const rp_page *p, const char *dim, const char *key);
 /* "English label (中文)" of a category, or the key itself. */
@@ -68,9 +74,19 @@ void rp_heat_color(double share, char bg[8], const char **fg);
 void rp_nice(double v, double *max, double *step);
 
 /* ---- the region tile grid (report_tiles.c) -------------------------------------------- */
-extern const char *const rp_tile_codes[]; /* tile codes, NULL-terminated */
-/* Position of a region code on the grid of tiles of side `tile`, and its tile's label. */
-void rp_tile_place(const char *code, double tile, double *x, double *y, const char **label);
+typedef struct rp_grid rp_grid;
+/* The pack's grid (manifest.json) and the regions of leaders.tsv; NULL only without memory. */
+rp_grid *rp_grid_load(const rp_page *p);
+void rp_grid_free(rp_grid *g); /* accepts NULL */
+size_t rp_grid_tiles(const rp_grid *g);
+int rp_grid_cols(const rp_grid *g);
+int rp_grid_rows(const rp_grid *g);
+/* Centre and label of tile i, for tiles of side `tile`. */
+void rp_grid_tile(const rp_grid *g, size_t i, double tile, double *x, double *y,
+                  const char **label);
+/* Position of a region code on the grid, and its tile's label. */
+void rp_grid_place(const rp_grid *g, const char *code, double tile, double *x, double *y,
+                   const char **label);
 
 /* ---- sections ------------------------------------------------------------------------- */
 pm_status rp_sections_corpus(rp_page *p, pm_errctx *err);    /* 1-4: documents.tsv */

@@ -12,19 +12,15 @@
 
 #include "report_internal.h"
 
-const char *const rp_level_key[RP_NLEVELS] = {"central", "provincial", "prefecture", "county",
-                                              "unknown"};
-const char *const rp_level_zh[RP_NLEVELS] = {"中央 central", "省级 provincial",
-                                             "地级 prefecture", "县级 county", "未知 unknown"};
 const char *const rp_level_color[RP_NLEVELS] = {"#0072B2", "#E69F00", "#009E73", "#CC79A7",
                                                 "#999999"};
 const char *const rp_palette[8] = {"#0072B2", "#D55E00", "#009E73", "#E69F00",
                                    "#56B4E9", "#CC79A7", "#F0E442", "#000000"};
 
-int rp_level_index(const char *s)
+int rp_level_index(const rp_page *p, const char *s)
 {
     for (int i = 0; i < RP_NLEVELS - 1; i++)
-        if (strcmp(s, rp_level_key[i]) == 0)
+        if (*p->lv_key[i] && strcmp(s, p->lv_key[i]) == 0)
             return i;
     return RP_NLEVELS - 1;
 }

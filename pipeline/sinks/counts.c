@@ -1,8 +1,10 @@
 /* sinks/counts.c - the tidy long aggregate behind counts.tsv.
  *
- * Counts documents per (year, level, province, dimension, category) in an open-addressing
- * hash map of packed 64-bit keys. The packing order is the output sort order, so writing
- * is one sort of the keys. Dimensions: "level" (category = the level), every dictionary
+ * Counts documents per (year, level, province, dimension, category): packed 64-bit keys
+ * in core's hash map, pointing into an array of (key, count) in first-seen order. The
+ * packing order is the output sort order, so writing is one sort of that array. The province is the country pack's region index of the
+ * record's province (its canonical record, country.h), so provinces sort in the pack's
+ * order and print at its code width; levels are record levels named by the pack. Dimensions: "level" (category = the level), every dictionary
  * dimension in table order, and after "instrument" the pseudo-dimension
  * "instrument_group" (its groups, plus "any" = documents with at least one instrument).
  * Merging is addition, so it is associative and commutative (threads, shards, refresh).
@@ -11,6 +13,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "policyminer/country.h"
+#include "policyminer/hmap.h"
 #include "policyminer/sinks.h"
 
 #define SLOT_MAX 64
@@ -22,42 +26,42 @@ typedef struct slot_info {
 
 struct pm_counts {
     const pm_dictset *d;
-    uint64_t *keys; /* key + 1; 0 = empty */
-    uint64_t *vals;
-    size_t cap, n;
+    const pm_country *country;
+    pm_hmap *map;   /* packed key -> index in kv */
+    uint64_t (*kv)[2]; /* (packed key, documents) */
+    size_t n, cap;
     slot_info slots[SLOT_MAX];
     size_t nslots;
     size_t dim_slot[PM_MAX_DIMS];
     size_t group_slot; /* (size_t)-1 if no instrument dimension */
 };
 
-static uint64_t pack(int year, unsigned level, unsigned prov, size_t slot, size_t cat)
+/* year 12 bits | record level 4 | province region index + 1 (0 = none) 20 | slot 12 |
+ * category 16: a pack has at most PM_COUNTRY_MAX_LEVELS levels and fewer than 2^20
+ * regions (pack.c caps them) */
+#define PROV_BITS 20
+static uint64_t pack(int year, unsigned level, uint32_t prov, size_t slot, size_t cat)
 {
     if (year < 0 || year > 4095)
         year = 0;
-    return ((uint64_t)year << 40) | ((uint64_t)level << 36) | ((uint64_t)prov << 28) |
-           ((uint64_t)slot << 16) | (uint64_t)cat;
+    return ((uint64_t)year << 52) | ((uint64_t)(level & 15u) << 48) |
+           ((uint64_t)(prov & ((1u << PROV_BITS) - 1)) << 28) | ((uint64_t)slot << 16) |
+           (uint64_t)cat;
 }
 
-static uint64_t mix(uint64_t k)
-{
-    k ^= k >> 33;
-    k *= 0xff51afd7ed558ccdull;
-    k ^= k >> 33;
-    return k;
-}
-
-pm_status pm_counts_create(pm_counts **out, const pm_dictset *d)
+pm_status pm_counts_create(pm_counts **out, const pm_dictset *d, const pm_country *country)
 {
     *out = NULL;
     pm_counts *c = calloc(1, sizeof *c);
     if (!c)
         return PM_ERR_NOMEM;
     c->d = d;
-    c->cap = 1024;
-    c->keys = calloc(c->cap, sizeof *c->keys);
-    c->vals = calloc(c->cap, sizeof *c->vals);
-    if (!c->keys || !c->vals) {
+    c->country = country;
+    if (pm_country_region_count(country) >= (1u << PROV_BITS) - 1) {
+        free(c);
+        return PM_ERR_TOO_BIG;
+    }
+    if (pm_hmap_create(&c->map, 0, 0) != PM_OK) {
         pm_counts_free(c);
         return PM_ERR_NOMEM;
     }
@@ -82,60 +86,33 @@ void pm_counts_free(pm_counts *c)
 {
     if (!c)
         return;
-    free(c->keys);
-    free(c->vals);
+    pm_hmap_free(c->map);
+    free(c->kv);
     free(c);
-}
-
-static pm_status grow(pm_counts *c)
-{
-    size_t ncap = c->cap * 2;
-    uint64_t *nk = calloc(ncap, sizeof *nk), *nv = calloc(ncap, sizeof *nv);
-    if (!nk || !nv) {
-        free(nk);
-        free(nv);
-        return PM_ERR_NOMEM;
-    }
-    for (size_t i = 0; i < c->cap; i++) {
-        if (!c->keys[i])
-            continue;
-        size_t j = mix(c->keys[i]) & (ncap - 1);
-        while (nk[j])
-            j = (j + 1) & (ncap - 1);
-        nk[j] = c->keys[i];
-        nv[j] = c->vals[i];
-    }
-    free(c->keys);
-    free(c->vals);
-    c->keys = nk;
-    c->vals = nv;
-    c->cap = ncap;
-    return PM_OK;
 }
 
 static pm_status bump(pm_counts *c, uint64_t key, uint64_t by)
 {
-    if ((c->n + 1) * 2 > c->cap) {
-        pm_status st = grow(c);
-        if (st != PM_OK)
-            return st;
+    pm_status st = pm_array_reserve(&c->kv, &c->cap, c->n + 1, sizeof *c->kv, 1024, UINT32_MAX);
+    int added = 0;
+    uint64_t *i = st == PM_OK ? pm_hmap_put(c->map, key, &added, &st) : NULL;
+    if (!i)
+        return st;
+    if (added) {
+        *i = c->n;
+        c->kv[c->n][0] = key;
+        c->kv[c->n++][1] = 0;
     }
-    uint64_t k = key + 1;
-    size_t j = mix(k) & (c->cap - 1);
-    while (c->keys[j] && c->keys[j] != k)
-        j = (j + 1) & (c->cap - 1);
-    if (!c->keys[j]) {
-        c->keys[j] = k;
-        c->n++;
-    }
-    c->vals[j] += by;
+    c->kv[*i][1] += by;
     return PM_OK;
 }
 
 pm_status pm_counts_add(pm_counts *c, int year, pm_level level, uint32_t province_code,
                         const pm_catset *cats)
 {
-    unsigned prov = province_code / 10000u;
+    /* the province exists from record level 2 down (country.h) */
+    uint32_t pi = pm_country_record_province_code(c->country, level, province_code);
+    uint32_t prov = pi == PM_REGION_NONE ? 0 : pi + 1;
     pm_status st = bump(c, pack(year, level, prov, 0, level), 1);
     for (size_t s = 1; st == PM_OK && s < c->nslots; s++) {
         const slot_info *si = &c->slots[s];
@@ -169,10 +146,8 @@ pm_status pm_counts_add(pm_counts *c, int year, pm_level level, uint32_t provinc
 
 pm_status pm_counts_merge(pm_counts *c, const pm_counts *from)
 {
-    for (size_t i = 0; i < from->cap; i++) {
-        if (!from->keys[i])
-            continue;
-        pm_status st = bump(c, from->keys[i] - 1, from->vals[i]);
+    for (size_t i = 0; i < from->n; i++) {
+        pm_status st = bump(c, from->kv[i][0], from->kv[i][1]);
         if (st != PM_OK)
             return st;
     }
@@ -187,24 +162,13 @@ static int cmp_u64(const void *a, const void *b)
 
 pm_status pm_counts_write(const pm_counts *c, pm_outfile *f, pm_errctx *err)
 {
-    uint64_t *idx = malloc((c->n ? c->n : 1) * sizeof *idx);
-    if (!idx)
-        return pm_errctx_set(err, PM_ERR_NOMEM, NULL, "sorting counts");
-    size_t m = 0;
-    for (size_t i = 0; i < c->cap; i++)
-        if (c->keys[i])
-            idx[m++] = (uint64_t)i;
-    /* sort slot indices by key */
+    /* sort a copy of the (key, count) pairs by key: keys are unique, so the order is total */
+    size_t m = c->n;
     uint64_t *pairs = malloc((m ? m : 1) * 2 * sizeof *pairs);
-    if (!pairs) {
-        free(idx);
+    if (!pairs)
         return pm_errctx_set(err, PM_ERR_NOMEM, NULL, "sorting counts");
-    }
-    for (size_t i = 0; i < m; i++) {
-        pairs[2 * i] = c->keys[idx[i]] - 1;
-        pairs[2 * i + 1] = c->vals[idx[i]];
-    }
-    free(idx);
+    if (m)
+        memcpy(pairs, c->kv, m * sizeof *c->kv);
     qsort(pairs, m, 2 * sizeof *pairs, cmp_u64);
 
     pm_buf b;
@@ -212,14 +176,15 @@ pm_status pm_counts_write(const pm_counts *c, pm_outfile *f, pm_errctx *err)
     pm_status st = pm_buf_append_str(&b, "year\tlevel\tprovince_code\tdimension\tcategory\tn_docs\n");
     for (size_t i = 0; st == PM_OK && i < m; i++) {
         uint64_t k = pairs[2 * i];
-        int year = (int)(k >> 40);
-        unsigned level = (unsigned)(k >> 36) & 7u, prov = (unsigned)(k >> 28) & 0xffu;
+        int year = (int)(k >> 52);
+        unsigned level = (unsigned)(k >> 48) & 15u;
+        uint32_t prov = (uint32_t)(k >> 28) & ((1u << PROV_BITS) - 1);
         size_t slot = (size_t)(k >> 16) & 0xfffu, cat = (size_t)(k & 0xffffu);
         const slot_info *si = &c->slots[slot];
         const char *dim, *catkey;
         if (si->kind == 0) {
             dim = "level";
-            catkey = pm_level_key((pm_level)cat);
+            catkey = pm_country_record_level_key(c->country, (unsigned)cat);
         } else if (si->kind == 1) {
             dim = pm_dictset_dim_name(c->d, si->dim);
             catkey = pm_dictset_cat_key(c->d, si->dim, cat);
@@ -231,9 +196,10 @@ pm_status pm_counts_write(const pm_counts *c, pm_outfile *f, pm_errctx *err)
         if (year)
             st = pm_buf_printf(&b, "%d", year);
         if (st == PM_OK)
-            st = pm_buf_printf(&b, "\t%s\t", pm_level_key((pm_level)level));
+            st = pm_buf_printf(&b, "\t%s\t", pm_country_record_level_key(c->country, level));
+        char pb[PM_COUNTRY_CODE_BUF];
         if (st == PM_OK && prov)
-            st = pm_buf_printf(&b, "%02u0000", prov);
+            st = pm_buf_append_str(&b, pm_country_format_region(c->country, prov - 1, pb, sizeof pb));
         if (st == PM_OK)
             st = pm_buf_printf(&b, "\t%s\t%s\t%llu\n", dim, catkey,
                                (unsigned long long)pairs[2 * i + 1]);

@@ -9,6 +9,8 @@
 #include <string.h>
 
 #include "policyminer/sinks.h"
+#include "policyminer/utf8.h"
+#include "policyminer/ymd.h"
 
 /* The one field rule of every table. Tabs and line breaks become spaces and other control
  * characters are dropped, so a row is always one line. A field holding a double quote is
@@ -17,12 +19,8 @@
  * of a quoted field at its defaults; a bare quote made them merge rows or stop. */
 pm_status pm_tsv_field(pm_buf *out, const char *s, size_t n, size_t max)
 {
-    if (max && n > max) {
-        n = max;
-        /* back off to a character boundary */
-        while (n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80)
-            n--;
-    }
+    if (max && n > max)
+        n = pm_utf8_floor(s, n, max); /* back off to a character boundary */
     size_t quotes = 0;
     for (size_t i = 0; i < n; i++)
         quotes += s[i] == '"';
@@ -152,32 +150,34 @@ static pm_status group_list(pm_buf *out, const pm_dictset *d, size_t dim, const 
 
 #define TRY(x) do { pm_status st_ = (x); if (st_ != PM_OK) return st_; } while (0)
 
-pm_status pm_doctable_row(pm_buf *out, const pm_dictset *d, const char *source,
-                          uint64_t offset, const pm_doc *doc, const pm_record *r,
-                          size_t max_field)
+pm_status pm_doctable_row(pm_buf *out, const pm_dictset *d, const pm_country *c,
+                          const char *source, uint64_t offset, const pm_doc *doc,
+                          const pm_record *r, size_t max_field)
 {
+    char buf[PM_COUNTRY_CODE_BUF];
     TRY(pm_tsv_field(out, doc->id.p, doc->id.len, max_field));
     TRY(pm_buf_append_char(out, '\t'));
     TRY(pm_tsv_field(out, source, strlen(source), 0));
     TRY(pm_buf_printf(out, "\t%llu\t", (unsigned long long)offset));
-    if (r->date % 10000) /* a year-only date is in the year column only */
-        TRY(pm_buf_printf(out, "%04d-%02d-%02d", (int)(r->date / 10000),
-                          (int)(r->date / 100 % 100), (int)(r->date % 100)));
+    /* a full date or nothing: a year-only date is in the year column only */
+    TRY(pm_buf_append_str(out, pm_ymd_format(r->date, PM_YMD_DAY, buf, sizeof buf)));
     TRY(pm_buf_append_char(out, '\t'));
     if (r->year)
         TRY(pm_buf_printf(out, "%d", r->year));
     TRY(pm_buf_printf(out, "\t%s\t", pm_date_source_key(r->date_source)));
     TRY(pm_tsv_field(out, r->issuer.issuer ? r->issuer.issuer : "", r->issuer.issuer_len,
                      max_field));
-    TRY(pm_buf_printf(out, "\t%s\t", pm_level_key(r->issuer.level)));
-    if (r->issuer.region_code)
-        TRY(pm_buf_printf(out, "%06u", (unsigned)r->issuer.region_code));
+    /* unknown is level 0 whatever the code; a province exists from level 2 (country.h) */
+    TRY(pm_buf_printf(out, "\t%s\t", pm_country_record_level_key(c, r->issuer.level)));
+    if (pm_country_record_region(c, r->issuer.level, r->issuer.region_code, (pm_ymd)r->date) !=
+        PM_REGION_NONE)
+        TRY(pm_buf_append_str(out, pm_country_format_code(c, r->issuer.region_code, buf, sizeof buf)));
     TRY(pm_buf_append_char(out, '\t'));
     const char *rn = r->issuer.region_name ? r->issuer.region_name : "";
     TRY(pm_tsv_field(out, rn, strlen(rn), max_field));
     TRY(pm_buf_append_char(out, '\t'));
-    if (r->issuer.province_code)
-        TRY(pm_buf_printf(out, "%06u", (unsigned)r->issuer.province_code));
+    uint32_t pv = pm_country_record_province_code(c, r->issuer.level, r->issuer.province_code);
+    TRY(pm_buf_append_str(out, pm_country_format_region(c, pv, buf, sizeof buf)));
     TRY(pm_buf_append_char(out, '\t'));
     TRY(pm_tsv_field(out, r->docno.p ? r->docno.p : "", r->docno.len, max_field));
 

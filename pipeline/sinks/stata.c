@@ -8,6 +8,7 @@
  * table is saved as NAME.dta next to the TSV. The script is generated from the headers
  * actually present, so it follows tables that gain columns.
  */
+#include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,7 +21,33 @@
 static const char *const MAIN[] = {"documents", "counts", "rejects", "adoptions", "nodes",
                                    "experiments", "diffusion_summary", "edges", "network",
                                    "leaders", "eha_panel", "categories"};
-static const char *const LEVELS[] = {"central", "provincial", "prefecture", "county", "unknown"};
+#define MAX_LEVELS 10
+
+/* The level vocabulary of the run's country pack (manifest.json "country" "levels"), then
+ * "unknown"; for an output without it, China's four levels, which every such output has. */
+static size_t load_levels(const char *outdir, char (*lv)[64])
+{
+    static const char *const OLD[] = {"central", "provincial", "prefecture", "county"};
+    char path[4096];
+    snprintf(path, sizeof path, "%s/manifest.json", outdir);
+    json_error_t je;
+    json_t *m = json_load_file(path, JSON_REJECT_DUPLICATES, &je);
+    json_t *a = json_object_get(json_object_get(m, "country"), "levels");
+    size_t n = 0;
+    if (json_is_array(a)) {
+        for (size_t i = 0; i < json_array_size(a) && n + 1 < MAX_LEVELS; i++) {
+            const char *k = json_string_value(json_array_get(a, i));
+            if (k && *k && !strpbrk(k, "\"`'"))
+                snprintf(lv[n++], sizeof lv[0], "%s", k);
+        }
+    } else {
+        for (size_t i = 0; i < sizeof OLD / sizeof *OLD; i++)
+            snprintf(lv[n++], sizeof lv[0], "%s", OLD[i]);
+    }
+    json_decref(m);
+    snprintf(lv[n++], sizeof lv[0], "unknown");
+    return n;
+}
 
 /* Stata string literal in compound quotes `"..."' (no escaping needed but for the
  * closing sequence, which table text cannot hold after we drop quotes). */
@@ -76,7 +103,9 @@ pm_status pm_stata_write(const char *outdir, pm_errctx *err)
         "* Codes and ids are read as strings; each table is saved as NAME.dta.\n"
         "version 14\nset more off\n\n"
         "capture label drop pm_level\n");
-    for (size_t i = 0; i < sizeof LEVELS / sizeof *LEVELS; i++)
+    char LEVELS[MAX_LEVELS][64];
+    size_t nlevels = load_levels(outdir, LEVELS);
+    for (size_t i = 0; i < nlevels; i++)
         pm_buf_printf(&b, "label define pm_level %zu \"%s\", add\n", i + 1, LEVELS[i]);
     pm_status st = PM_OK;
     for (size_t m = 0; !st && m < sizeof MAIN / sizeof *MAIN; m++) {
@@ -100,7 +129,7 @@ pm_status pm_stata_write(const char *outdir, pm_errctx *err)
             }
             if (strcmp(c, "level") == 0 || strcmp(c, "pioneer_level") == 0) {
                 pm_buf_printf(&b, "generate byte %s_n = .\n", c);
-                for (size_t l = 0; l < sizeof LEVELS / sizeof *LEVELS; l++)
+                for (size_t l = 0; l < nlevels; l++)
                     pm_buf_printf(&b, "replace %s_n = %zu if %s == \"%s\"\n", c, l + 1, c, LEVELS[l]);
                 pm_buf_printf(&b, "label values %s_n pm_level\n", c);
             }

@@ -14,6 +14,7 @@
 
 #include "policyminer/buf.h"
 #include "policyminer/hash.h"
+#include "policyminer/hmap.h"
 #include "tables_internal.h"
 
 struct pm_tab {
@@ -221,43 +222,6 @@ const char *pm_tab_get(const pm_tab *t, long col)
 
 /* ---- scanning a table: types and key ------------------------------------------------ */
 
-/* Open-addressing set of 64-bit key hashes (0 is the empty slot). */
-typedef struct keyset {
-    uint64_t *slot;
-    size_t cap, n;
-} keyset;
-
-static int keyset_add(keyset *s, uint64_t h) /* 1 added, 0 present, -1 no memory */
-{
-    if (!h)
-        h = 1;
-    if ((s->n + 1) * 2 > s->cap) {
-        size_t ncap = s->cap ? s->cap * 2 : 1024;
-        uint64_t *ns = calloc(ncap, sizeof *ns);
-        if (!ns)
-            return -1;
-        for (size_t i = 0; i < s->cap; i++)
-            if (s->slot[i]) {
-                size_t j = s->slot[i] & (ncap - 1);
-                while (ns[j])
-                    j = (j + 1) & (ncap - 1);
-                ns[j] = s->slot[i];
-            }
-        free(s->slot);
-        s->slot = ns;
-        s->cap = ncap;
-    }
-    size_t j = h & (s->cap - 1);
-    while (s->slot[j]) {
-        if (s->slot[j] == h)
-            return 0;
-        j = (j + 1) & (s->cap - 1);
-    }
-    s->slot[j] = h;
-    s->n++;
-    return 1;
-}
-
 void pm_tabinfo_free(pm_tabinfo *ti)
 {
     for (size_t i = 0; ti->cols && i < ti->ncols; i++)
@@ -303,7 +267,11 @@ pm_status pm_tabinfo_scan(pm_tabinfo *ti, const char *dir, const char *file, pm_
     for (char *sv = NULL, *k = strtok_r(keys, ",", &sv); k && nk < 8; k = strtok_r(NULL, ",", &sv))
         if ((kcol[nk++] = pm_tab_col(t, k)) < 0)
             ti->pkey_ok = 0;
-    keyset ks = {NULL, 0, 0};
+    pm_hmap *ks = NULL; /* hashes of the primary keys seen (values unused) */
+    if (ti->pkey_ok && (st = pm_hmap_create(&ks, 0, 0)) != PM_OK) {
+        pm_tab_close(t);
+        return pm_errctx_set(err, st, path, "key set");
+    }
     int got = 0;
     while (!(st = pm_tab_next(t, &got, err)) && got) {
         ti->nrows++;
@@ -323,16 +291,16 @@ pm_status pm_tabinfo_scan(pm_tabinfo *ti, const char *dir, const char *file, pm_
                     ti->pkey_ok = 0;
                 pm_hash64_update(&h, v, strlen(v) + 1);
             }
-            int r = ti->pkey_ok ? keyset_add(&ks, pm_hash64_final(&h)) : 1;
-            if (r < 0)
-                st = pm_errctx_set(err, PM_ERR_NOMEM, path, "key set");
-            if (r <= 0)
-                ti->pkey_ok = 0;
+            int added = 1;
+            if (ti->pkey_ok && !pm_hmap_put(ks, pm_hash64_final(&h), &added, &st))
+                st = pm_errctx_set(err, st, path, "key set");
+            if (st || !added)
+                ti->pkey_ok = 0; /* a repeated key: the declared key does not hold */
             if (st)
                 break;
         }
     }
-    free(ks.slot);
+    pm_hmap_free(ks);
     pm_tab_close(t);
     return st;
 }

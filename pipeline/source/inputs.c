@@ -13,6 +13,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "policyminer/buf.h"
 #include "policyminer/source.h"
 
 typedef struct entry {
@@ -34,14 +35,10 @@ struct pm_inputs {
 
 static pm_status push(vec *v, const char *path, uint64_t size, pm_status code)
 {
-    if (v->n == v->cap) {
-        size_t nc = v->cap ? v->cap * 2 : 64;
-        entry *ne = realloc(v->v, nc * sizeof *ne);
-        if (!ne)
-            return PM_ERR_NOMEM;
-        v->v = ne;
-        v->cap = nc;
-    }
+    pm_status st = pm_array_reserve(&v->v, &v->cap, v->n + 1, sizeof *v->v, 64,
+                                    SIZE_MAX / sizeof *v->v);
+    if (st != PM_OK)
+        return st;
     char *p = strdup(path);
     if (!p)
         return PM_ERR_NOMEM;

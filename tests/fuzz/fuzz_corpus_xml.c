@@ -11,6 +11,7 @@
 
 #include "policyminer/reader.h"
 #include "policyminer/source.h"
+#include "policyminer/utf8.h"
 
 static void check_str(pm_str s)
 {

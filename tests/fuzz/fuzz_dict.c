@@ -14,6 +14,7 @@
 
 #include "policyminer/dict.h"
 #include "policyminer/reader.h"
+#include "policyminer/utf8.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "policyminer/reader.h"
+#include "policyminer/utf8.h"
 
 typedef struct seen {
     char ids[32][128];

@@ -15,13 +15,15 @@
 #include "policyminer/discover.h"
 
 static pm_gazetteer *G;
+static pm_country *C;
 static void *R; /* the Chinese pack's state */
 
 static int setup(void **state)
 {
     (void)state;
     pm_errctx err;
-    if (pm_gaz_load(&G, "dictionaries", &err) != PM_OK)
+    if (pm_gaz_load(&G, "dictionaries", &err) != PM_OK ||
+        pm_country_open(&C, "cn", "dictionaries", &err) != PM_OK)
         return -1;
     return pm_pname_pack_cn.load(&R, "dictionaries", &err) == PM_OK && R ? 0 : -1;
 }
@@ -31,6 +33,7 @@ static int teardown(void **state)
     (void)state;
     pm_pname_pack_cn.free(R);
     pm_gaz_free(G);
+    pm_country_free(C);
     return 0;
 }
 
@@ -144,7 +147,7 @@ static void test_join_experiment(void **state)
     pm_dictset *d;
     assert_int_equal(pm_dictset_load(&d, "dictionaries", &o, &err), PM_OK);
     pm_adopt *a;
-    assert_int_equal(pm_adopt_create(&a, d, G, NULL), PM_OK);
+    assert_int_equal(pm_adopt_create(&a, d, C, NULL), PM_OK);
     pm_catset cats[PM_MAX_DIMS];
     memset(cats, 0, sizeof cats);
     pm_pnames pn;

@@ -77,13 +77,16 @@ static void test_counts_merge_is_order_free(void **state)
     memset(cats, 0, sizeof cats);
     pm_catset_set(&cats[0], 0); /* tax_incentive */
 
+    pm_country *cn;
+    pm_errctx cerr;
+    assert_int_equal(pm_country_open(&cn, "cn", "dictionaries", &cerr), PM_OK);
     pm_counts *a, *b, *all1, *all2;
-    assert_int_equal(pm_counts_create(&a, d), PM_OK);
-    assert_int_equal(pm_counts_create(&b, d), PM_OK);
-    assert_int_equal(pm_counts_create(&all1, d), PM_OK);
-    assert_int_equal(pm_counts_create(&all2, d), PM_OK);
+    assert_int_equal(pm_counts_create(&a, d, cn), PM_OK);
+    assert_int_equal(pm_counts_create(&b, d, cn), PM_OK);
+    assert_int_equal(pm_counts_create(&all1, d, cn), PM_OK);
+    assert_int_equal(pm_counts_create(&all2, d, cn), PM_OK);
     for (int i = 0; i < 3000; i++) /* forces the map to grow */
-        assert_int_equal(pm_counts_add(i % 2 ? a : b, 2000 + i % 23, (pm_level)(i % 5),
+        assert_int_equal(pm_counts_add(i % 2 ? a : b, 2000 + i % 23, (pm_level)(2 + i % 3),
                                        (uint32_t)(110000 + (i % 31) * 10000), cats), PM_OK);
     assert_int_equal(pm_counts_merge(all1, a), PM_OK);
     assert_int_equal(pm_counts_merge(all1, b), PM_OK);
@@ -108,11 +111,12 @@ static void test_counts_merge_is_order_free(void **state)
     char *t2 = slurp(p2);
     assert_string_equal(t1, t2);
     assert_true(strncmp(t1, "year\tlevel\tprovince_code\tdimension\tcategory\tn_docs\n", 50) == 0);
-    /* 2000/unknown/110000: i with i%23==0, i%5==0, i%31==0 -> i multiple of 3565 -> only i=0 */
-    assert_non_null(strstr(t1, "\n2000\tunknown\t110000\tlevel\tunknown\t1\n"));
-    assert_non_null(strstr(t1, "\n2000\tunknown\t110000\tinstrument\ttax_incentive\t1\n"));
-    assert_non_null(strstr(t1, "\n2000\tunknown\t110000\tinstrument_group\tfiscal_financial\t1\n"));
-    assert_non_null(strstr(t1, "\n2000\tunknown\t110000\tinstrument_group\tany\t1\n"));
+    /* 2000/provincial/110000: i with i%23==0, i%3==0, i%31==0 -> i multiple of 2139 ->
+     * i = 0 and 2139 (a province is a record's from level 2 on: country.h) */
+    assert_non_null(strstr(t1, "\n2000\tprovincial\t110000\tlevel\tprovincial\t2\n"));
+    assert_non_null(strstr(t1, "\n2000\tprovincial\t110000\tinstrument\ttax_incentive\t2\n"));
+    assert_non_null(strstr(t1, "\n2000\tprovincial\t110000\tinstrument_group\tfiscal_financial\t2\n"));
+    assert_non_null(strstr(t1, "\n2000\tprovincial\t110000\tinstrument_group\tany\t2\n"));
     free(t1);
     unlink(p1);
     unlink(p2);
@@ -120,6 +124,7 @@ static void test_counts_merge_is_order_free(void **state)
     pm_counts_free(a);
     pm_counts_free(b);
     pm_counts_free(all1);
+    pm_country_free(cn);
     pm_counts_free(all2);
     pm_counts_free(NULL);
     pm_dictset_free(d);

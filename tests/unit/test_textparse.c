@@ -105,17 +105,6 @@ static void test_docno(void **state)
     assert_false(pm_docno_parse(cut, strlen(cut) - 1, &d));
 }
 
-static void test_utf8_next(void **state)
-{
-    (void)state;
-    uint32_t cp;
-    assert_int_equal(pm_utf8_next("中", 3, &cp), 3);
-    assert_int_equal(cp, 0x4E2D);
-    assert_int_equal(pm_utf8_next("中", 2, &cp), 0);
-    assert_int_equal(pm_utf8_next("a", 1, &cp), 1);
-    assert_int_equal(pm_utf8_next("", 0, &cp), 0);
-}
-
 /* The enactment line: the first history line that adopts or promulgates, not a later
  * amendment or a bare effective date; none once the articles begin. */
 static void test_enactment(void **state)
@@ -174,8 +163,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_iso_dates),     cmocka_unit_test(test_chinese_dates),
-        cmocka_unit_test(test_closing_date),  cmocka_unit_test(test_docno),
-        cmocka_unit_test(test_utf8_next),     cmocka_unit_test(test_sha256),
+        cmocka_unit_test(test_closing_date),  cmocka_unit_test(test_docno),     cmocka_unit_test(test_sha256),
         cmocka_unit_test(test_enactment),
     };
     return cmocka_run_group_tests_name("textparse", tests, NULL, NULL);

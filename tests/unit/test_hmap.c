@@ -1,0 +1,126 @@
+/* Unit tests for core/hmap.c (64-bit and byte keys, growth, the entry cap) and the
+ * capped array of core/buf.c. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "policyminer/buf.h"
+#include "policyminer/hmap.h"
+
+static void test_u64_keys(void **state)
+{
+    (void)state;
+    pm_hmap *m = NULL;
+    assert_int_equal(pm_hmap_create(&m, 0, 0), PM_OK);
+    assert_null(pm_hmap_get(m, 5));
+    int added;
+    pm_status st = PM_OK;
+    /* many keys, including 0, UINT64_MAX and keys equal in their low bits: growth */
+    for (uint64_t i = 0; i < 50000; i++) {
+        uint64_t k = i == 1 ? UINT64_MAX : i << 20;
+        uint64_t *v = pm_hmap_put(m, k, &added, &st);
+        assert_non_null(v);
+        assert_int_equal(added, 1);
+        assert_int_equal(*v, 0);
+        *v = i + 7;
+    }
+    assert_int_equal(pm_hmap_count(m), 50000);
+    for (uint64_t i = 0; i < 50000; i++) {
+        uint64_t k = i == 1 ? UINT64_MAX : i << 20;
+        uint64_t *v = pm_hmap_get(m, k);
+        assert_non_null(v);
+        assert_int_equal(*v, i + 7);
+        v = pm_hmap_put(m, k, &added, &st);
+        assert_int_equal(added, 0);
+        assert_int_equal(*v, i + 7);
+    }
+    assert_null(pm_hmap_get(m, 3));
+    pm_hmap_free(m);
+    pm_hmap_free(NULL);
+}
+
+static void test_cap_is_hard(void **state)
+{
+    (void)state;
+    pm_hmap *m = NULL;
+    assert_int_equal(pm_hmap_create(&m, 0, 3), PM_OK);
+    int added;
+    pm_status st = PM_OK;
+    for (uint64_t k = 0; k < 3; k++)
+        assert_non_null(pm_hmap_put(m, k, &added, &st));
+    assert_null(pm_hmap_put(m, 99, &added, &st));
+    assert_int_equal(st, PM_ERR_TOO_BIG);
+    assert_int_equal(added, 0);
+    assert_non_null(pm_hmap_put(m, 2, &added, &st)); /* present keys still found */
+    assert_int_equal(pm_hmap_count(m), 3);
+    pm_hmap_free(m);
+}
+
+static void test_byte_keys(void **state)
+{
+    (void)state;
+    pm_hmap *m = NULL;
+    assert_int_equal(pm_hmap_create(&m, 1, 0), PM_OK);
+    int added;
+    pm_status st = PM_OK;
+    char key[32];
+    for (int i = 0; i < 20000; i++) {
+        int n = snprintf(key, sizeof key, "名称-%d", i);
+        uint64_t *v = pm_hmap_put_bytes(m, key, (size_t)n, &added, &st);
+        assert_non_null(v);
+        assert_int_equal(added, 1);
+        *v = (uint64_t)i;
+    }
+    assert_non_null(pm_hmap_put_bytes(m, "", 0, &added, &st)); /* the empty key is a key */
+    assert_int_equal(added, 1);
+    for (int i = 0; i < 20000; i++) {
+        int n = snprintf(key, sizeof key, "名称-%d", i);
+        uint64_t *v = pm_hmap_get_bytes(m, key, (size_t)n);
+        assert_non_null(v);
+        assert_int_equal(*v, (uint64_t)i);
+        uint64_t *shorter = pm_hmap_get_bytes(m, key, (size_t)n - 1); /* a prefix is another key */
+        assert_true(shorter == NULL || shorter != v);
+    }
+    assert_null(pm_hmap_get_bytes(m, "名称-20000", strlen("名称-20000")));
+    assert_int_equal(pm_hmap_count(m), 20001);
+    pm_hmap_free(m);
+}
+
+static void test_array_reserve(void **state)
+{
+    (void)state;
+    int *a = NULL;
+    size_t cap = 0;
+    assert_int_equal(pm_array_reserve(&a, &cap, 1, sizeof *a, 4, 10), PM_OK);
+    assert_int_equal(cap, 4);
+    for (int i = 0; i < 4; i++)
+        a[i] = i;
+    assert_int_equal(pm_array_reserve(&a, &cap, 5, sizeof *a, 4, 10), PM_OK);
+    assert_int_equal(cap, 8);
+    assert_int_equal(a[3], 3); /* contents kept */
+    assert_int_equal(pm_array_reserve(&a, &cap, 9, sizeof *a, 4, 10), PM_OK);
+    assert_int_equal(cap, 10); /* never beyond the cap */
+    int *before = a;
+    assert_int_equal(pm_array_reserve(&a, &cap, 11, sizeof *a, 4, 10), PM_ERR_TOO_BIG);
+    assert_ptr_equal(a, before);
+    assert_int_equal(cap, 10);
+    assert_int_equal(pm_array_reserve(&a, &cap, SIZE_MAX, sizeof *a, 4, SIZE_MAX),
+                     PM_ERR_TOO_BIG); /* the byte size would overflow */
+    free(a);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_u64_keys),
+        cmocka_unit_test(test_cap_is_hard),
+        cmocka_unit_test(test_byte_keys),
+        cmocka_unit_test(test_array_reserve),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
