@@ -74,8 +74,9 @@ typedef struct pm_reuse pm_reuse;
 typedef struct pm_reuse_stats {
     uint64_t docs;            /* documents taking part */
     uint64_t docs_short;      /* too short (below min_chars) */
-    uint64_t candidates;      /* distinct candidate pairs from LSH */
-    uint64_t candidates_screened; /* of those, not verified: signature Jaccard below 0.2 */
+    uint64_t candidates;      /* distinct LSH candidate pairs that passed the screen */
+    uint64_t candidates_screened; /* bucket pairs (each time met, over all bands) whose
+                                     signature Jaccard is below 0.2: not candidates */
     uint64_t candidates_anchor; /* distinct pairs sharing >= 2 containment anchors */
     uint64_t candidates_anchor_screened; /* of those, not verified: estimates too low */
     uint64_t candidates_verified; /* pairs verified on their texts (both kinds) */

@@ -42,8 +42,8 @@
 #define ANCHOR_CAP(r) ((size_t)PM_REUSE_ANCHOR_CAP(&(r)->o))
 #define SW_PAD 24         /* characters of context around the shared window */
 #define EXCERPT_CHARS 24  /* code points of aligned text in reuse_pairs.tsv */
-#define BP_EXAMPLES 1024
-#define SIG_SCREEN 0.2    /* candidates whose signatures estimate J below this are not verified */  /* boilerplate shingles remembered for reuse_boilerplate.tsv */
+#define BP_EXAMPLES 1024 /* boilerplate shingles remembered for reuse_boilerplate.tsv */
+#define SIG_SCREEN 0.2    /* band pairs whose signatures estimate J below this are dropped */
 
 typedef struct rdoc {
     uint64_t spill_off;  /* text in the spill file */
@@ -328,6 +328,25 @@ static void radix_sort(uint64_t *v, uint64_t *tmp, size_t n, int lo, int hi, siz
     }
 }
 
+/* Jaccard estimated from the signatures (16-bit b-bit MinHash, Li & König 2010): the
+ * share of equal values, corrected for chance 16-bit collisions. Four values a step: the
+ * equal 16-bit lanes of a 64-bit word are the zero lanes of a ^ b. */
+static double sig_jaccard(const pm_reuse *r, uint32_t x, uint32_t y)
+{
+    const uint16_t *a = r->sig16 + (size_t)x * PM_REUSE_K, *b = r->sig16 + (size_t)y * PM_REUSE_K;
+    const uint64_t lo15 = 0x7FFF7FFF7FFF7FFFull;
+    unsigned eq = 0;
+    for (unsigned k = 0; k + 4 <= PM_REUSE_K; k += 4) {
+        uint64_t u, v;
+        memcpy(&u, a + k, 8);
+        memcpy(&v, b + k, 8);
+        uint64_t t = u ^ v, z = ~(((t & lo15) + lo15) | t | lo15); /* high bit of zero lanes */
+        eq += (unsigned)__builtin_popcountll(z);
+    }
+    double p = (double)eq / PM_REUSE_K, c = 1.0 / 65536.0;
+    return (p - c) / (1.0 - c);
+}
+
 /* Appends pair x < y to c (cap grows by doubling); counts truncation at max_candidates. */
 static pm_status push_pair(pm_reuse *r, uint64_t **c, size_t *nc, size_t *cap, uint64_t x,
                            uint64_t y)
@@ -404,7 +423,7 @@ static inline uint32_t band_key(const pm_reuse *r, size_t i, unsigned b)
  * ascending in a run) of at most bucket_cap documents; larger runs are counted. */
 static pm_status bucket_pairs(pm_reuse *r, const uint64_t *v, size_t n, uint64_t **c,
                               size_t *nc, size_t *cap, size_t bucket_cap, uint64_t *capped,
-                              uint64_t *capped_docs, uint64_t *largest)
+                              uint64_t *capped_docs, uint64_t *largest, int screen_sig)
 {
     pm_status st = PM_OK;
     for (size_t i = 0; i < n && st == PM_OK;) {
@@ -419,8 +438,16 @@ static pm_status bucket_pairs(pm_reuse *r, const uint64_t *v, size_t n, uint64_t
             *capped_docs += sz;
         } else {
             for (size_t x = i; x < j && st == PM_OK; x++)
-                for (size_t y = x + 1; y < j && st == PM_OK; y++)
-                    st = push_pair(r, c, nc, cap, v[x] & 0xFFFFFFFFu, v[y] & 0xFFFFFFFFu);
+                for (size_t y = x + 1; y < j && st == PM_OK; y++) {
+                    uint32_t dx = (uint32_t)v[x], dy = (uint32_t)v[y];
+                    /* screened here, not after: bucket mates of formulaic text are many
+                     * (tens of millions at 1M documents) and almost all far apart */
+                    if (screen_sig && sig_jaccard(r, dx, dy) < SIG_SCREEN) {
+                        r->s.candidates_screened++;
+                        continue;
+                    }
+                    st = push_pair(r, c, nc, cap, dx, dy);
+                }
         }
         i = j;
     }
@@ -460,7 +487,7 @@ static pm_status candidates(pm_reuse *r, uint64_t **lsh, size_t *nlsh, uint64_t 
             v[i] = (uint64_t)band_key(r, i, b) << 32 | i;
         radix_sort(v, tmp, n, 32, 64, count); /* stable: documents ascending in a bucket */
         st = bucket_pairs(r, v, n, &c, &nc, &cap, r->o.bucket_cap, &r->s.buckets_capped,
-                          &r->s.bucket_docs_capped, &r->s.largest_bucket);
+                          &r->s.bucket_docs_capped, &r->s.largest_bucket, 1);
         /* deduplicate when the list has doubled (bucket mates recur from band to band):
          * memory stays within twice the unique pairs, sorting work near-linear */
         if (st == PM_OK && (nc > 2 * nu + ((size_t)1 << 20) || b + 1 == PM_REUSE_BANDS)) {
@@ -512,7 +539,7 @@ static pm_status candidates(pm_reuse *r, uint64_t **lsh, size_t *nlsh, uint64_t 
         }
         radix_sort(pv, tmp, np, 32, 64, count);
         st = bucket_pairs(r, pv, np, &a, &na, &acap, ANCHOR_CAP(r), &r->s.anchor_buckets_capped,
-                          &r->s.anchor_bucket_docs_capped, &r->s.largest_anchor_bucket);
+                          &r->s.anchor_bucket_docs_capped, &r->s.largest_anchor_bucket, 0);
     }
     free(pv);
     if (st == PM_OK)
@@ -729,17 +756,6 @@ static int doc_before(const pm_reuse *r, uint32_t x, uint32_t y)
     return a->id_len < b->id_len;
 }
 
-/* Jaccard estimated from the signatures (16-bit b-bit MinHash, Li & König 2010): the
- * share of equal values, corrected for chance 16-bit collisions. */
-static double sig_jaccard(const pm_reuse *r, uint32_t x, uint32_t y)
-{
-    const uint16_t *a = r->sig16 + (size_t)x * PM_REUSE_K, *b = r->sig16 + (size_t)y * PM_REUSE_K;
-    unsigned eq = 0;
-    for (unsigned k = 0; k < PM_REUSE_K; k++)
-        eq += a[k] == b[k];
-    double p = (double)eq / PM_REUSE_K, c = 1.0 / 65536.0;
-    return (p - c) / (1.0 - c);
-}
 
 /* The first test verify makes, on two sorted key lists. */
 static int screen(const pm_reuse *r, const uint64_t *a, size_t na, const uint64_t *b, size_t nb)
@@ -1026,10 +1042,8 @@ pm_status pm_reuse_finish(pm_reuse *r, pm_adopt *adopt, const char *dir, pm_errc
         }
         uint32_t x = (uint32_t)(pv >> 32), y = (uint32_t)pv;
         if (!koff && sig_jaccard(r, x, y) < SIG_SCREEN) {
-            if (!from_anchor) {
-                r->s.candidates_screened++;
-                continue; /* the signatures say the texts are far apart */
-            }
+            if (!from_anchor)
+                continue; /* (not met: band pairs were screened when made) */
             if (!anchor_screen(r, x, y)) {
                 r->s.candidates_anchor_screened++;
                 continue; /* ... and the anchors do not say one holds the other */
