@@ -9,12 +9,16 @@
  *    merges and refreshes see exactly what a fresh run saw.
  *  - over the corpus, in the committer (pm_reuse): documents are added in commit order,
  *    their texts spilled to a temporary file; a Count-Min sketch counts the document
- *    frequency of a consistent 1-in-4 sample of shingles. At finish, LSH banding
- *    (PM_REUSE_BANDS bands x PM_REUSE_ROWS rows) proposes candidate pairs, buckets above a
- *    cap are dropped, and each candidate is verified on the sampled shingles with
- *    boilerplate (document frequency above a share) removed: Jaccard and both
- *    containments; pairs above the threshold get a Smith-Waterman alignment (+3/-2/-3).
- *    Every result is sorted by document ids, so it does not depend on commit order.
+ *    frequency of a consistent 1-in-4 sample of shingles, and each document keeps its
+ *    32 smallest containment anchors (1 in 16 shingles). At finish two candidate sources:
+ *    LSH banding (PM_REUSE_BANDS bands x PM_REUSE_ROWS rows) for similar texts, shared
+ *    anchors for a short text inside a long one; oversized buckets are dropped. Each
+ *    candidate is verified exactly on all its shingles with boilerplate (text covered by
+ *    sampled shingles above a document-frequency share) masked: Jaccard and both
+ *    containments; a pair above the threshold is aligned (Smith-Waterman +3/-2/-3) and
+ *    kept when the alignment covers PM_REUSE_ALIGN_SHARE of the shorter text and
+ *    PM_REUSE_MIN_ALIGNED characters. Every result is sorted by document ids, so it does
+ *    not depend on commit order.
  * Ownership: the caller owns every buffer it passes; pm_reuse copies what it keeps.
  */
 #ifndef POLICYMINER_REUSE_H

@@ -1,18 +1,20 @@
 /* analysis/reuse.c - the corpus half of text reuse: candidates, verification, tables.
  *
- * add (committer, in commit order): the document's id and metadata stay in memory with
- * its PM_REUSE_BANDS band keys (128 bytes a document); its normalised text goes to a
- * spill file (unlinked at once, so nothing is left behind); the distinct sampled shingles
- * of the text are counted in a Count-Min sketch (2 rows x 2^20 counters, sums only, so
- * the counts do not depend on order).
- * finish: per band, documents sorted by band key (stable radix sort); every pair inside
- * a bucket of at most bucket_cap documents is a candidate (larger buckets are dropped and
- * counted); candidates are sorted and deduplicated. Each candidate is verified on the
- * 1-in-4 sampled shingles minus boilerplate (estimated document frequency above
- * boilerplate_share of the documents, at least 10): Jaccard, containment of each side.
- * A pair whose larger containment reaches the threshold is aligned with Smith-Waterman
- * (+3 match, -2 mismatch, -3 gap) over the window that holds its shared shingles, which
- * gives the aligned span and a short excerpt. Output is sorted by (date, doc_id) pairs.
+ * add (committer, in commit order): the document's id, metadata, the low 16 bits of its
+ * signature (192 bytes) and its ANCHOR_K smallest anchor keys (128 bytes) stay in memory;
+ * its normalised text goes to a spill file (unlinked at once, so nothing is left
+ * behind); the distinct sampled shingles are counted in a Count-Min sketch (2 rows x 2^20
+ * counters, sums only, so the counts do not depend on order).
+ * finish: per band, documents sorted by band key (stable radix sort); every pair inside a
+ * bucket of at most bucket_cap documents whose signatures estimate J >= SIG_SCREEN is a
+ * candidate; then the anchors, in key ranges: documents sharing ANCHOR_MIN anchors (none
+ * held by more than ANCHOR_CAP documents) are candidates too. Both lists are sorted and
+ * deduplicated. Each candidate is verified on ALL its shingles (load: boilerplate text
+ * masked from the sampled shingles' estimated document frequency): Jaccard, containment
+ * of each side. A pair whose larger containment reaches the threshold is aligned with
+ * Smith-Waterman (+3 match, -2 mismatch, -3 gap) over the window that holds its shared
+ * shingles, and kept when the alignment covers enough of the shorter text; that gives the
+ * aligned span and a short excerpt. Output is sorted by (date, doc_id) pairs.
  * Never: reads raw documents, prints, or keeps all texts in memory.
  */
 #include <errno.h>
