@@ -318,6 +318,8 @@ pm_status pm_reuse_add(pm_reuse *r, const char *doc_id, int32_t date, pm_level l
 /* Stable LSD radix sort of v[0..n) on bits [lo, hi) (multiples of 16), tmp of n. */
 static void radix_sort(uint64_t *v, uint64_t *tmp, size_t n, int lo, int hi, size_t *count)
 {
+    if (!n)
+        return; /* (v may be NULL) */
     for (int sh = lo; sh < hi; sh += 16) {
         memset(count, 0, 65537 * sizeof *count);
         for (size_t i = 0; i < n; i++)
@@ -372,6 +374,8 @@ static pm_status push_pair(pm_reuse *r, uint64_t **c, size_t *nc, size_t *cap, u
  * over the bits in use only. */
 static void radix_pairs(uint64_t *v, uint64_t *tmp, size_t n, unsigned bits, size_t *count)
 {
+    if (!n)
+        return; /* (v may be NULL) */
     for (unsigned half = 0; half < 64; half += 32)
         for (unsigned sh = half; sh < half + bits; sh += 11) {
             memset(count, 0, 2049 * sizeof *count);
@@ -602,6 +606,8 @@ static int cmp_long(const void *p, const void *q)
  * few thousand values, so small digits beat a 16-bit count table). */
 static void sort_keys(uint64_t *v, uint64_t *tmp, size_t n)
 {
+    if (!n)
+        return; /* (v may be NULL) */
     size_t count[2049];
     for (int sh = 20; sh < 64; sh += 11) {
         memset(count, 0, sizeof count);
