@@ -701,7 +701,8 @@ static const pat *covering_veto(const pm_dictset *d, const cat *c, pm_dict_scrat
     for (size_t v = 0; v < c->nveto; v++) {
         const pat *p = &d->vetoes[c->first_veto + v];
         size_t off = hs > VETO_WINDOW ? hs - VETO_WINDOW : 0;
-        off = pm_utf8_floor(t, n, off);
+        while (off > 0 && ((unsigned char)t[off] & 0xC0) == 0x80)
+            off--;
         while (off <= hs) {
             /* a covering veto starts by hs: the search need not look further */
             int r = run_lim(d, d->npats + c->first_veto + v, p, s, t, n, off, hs, st);

@@ -114,7 +114,8 @@ int pm_blk_file_next(pm_blk_view *v, pm_citem *it);
 
 /* ---- committer ----------------------------------------------------------------------------
  * Turns items, file by file in input order, into the tables: documents.tsv and rejects.tsv
- * rows, duplicate-id and duplicate-content rules, counts, first adoptions, the summary; and
+ * rows, duplicate-id and duplicate-content rules, the summary, and every kept document fed
+ * to the corpus-level analyses (analysis.h: counts, text reuse, adoptions, discovery); and
  * optionally records each file's items as a block (a shard's part.pmb, the refresh state).
  * Runs, merges and refreshes all go through it, which is why they agree byte for byte. */
 typedef struct pm_commit pm_commit;

@@ -91,13 +91,12 @@ static void test_merge_equals_one_pass(void **state)
     a->free(all), a->free(p1), a->free(p2);
     pm_dictset_free(d);
     pm_country_free(cn);
-    char path[512];
-    snprintf(path, sizeof path, "%s/counts.tsv", d1);
-    remove(path);
-    snprintf(path, sizeof path, "%s/counts.tsv", d2);
-    remove(path);
-    remove(d1);
-    remove(d2);
+    for (const char *const *dir = (const char *const[]){d1, d2, NULL}; *dir; dir++) {
+        char path[512];
+        snprintf(path, sizeof path, "%s/counts.tsv", *dir);
+        remove(path);
+        remove(*dir);
+    }
 }
 
 int main(void)
