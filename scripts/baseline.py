@@ -84,7 +84,7 @@ def open_any(path):
 
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("-d", "--dict", default="dictionaries")
+    ap.add_argument("-d", "--dict", default="dictionaries/cn")
     ap.add_argument("-o", "--output")
     ap.add_argument("files", nargs="+")
     a = ap.parse_args()

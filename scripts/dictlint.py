@@ -271,7 +271,7 @@ def matches(cat, text):
 # ------------------------------------------------------------------ main
 def collect(args):
     files = []
-    for a in args or ["dictionaries"]:
+    for a in args or ["dictionaries/cn", "dictionaries/kz"]:
         if os.path.isdir(a):
             files += sorted(os.path.join(a, f) for f in os.listdir(a) if f.endswith(".dict"))
         else:

@@ -113,7 +113,7 @@ def main():
     if not os.path.isdir(a.data):
         print("eval-cnlaw: skipped: %s absent (real laws are read from ../shared)" % a.data)
         return 0
-    gaz = gazetteer("dictionaries/gazetteer.tsv")
+    gaz = gazetteer("dictionaries/cn/gazetteer.tsv")
     docs = {}
     for p in laws(a.data):
         with open(os.path.join(a.data, p), encoding="utf-8") as f:

@@ -24,18 +24,30 @@ typedef enum pm_date_source {
     PM_DSRC_FIELD = 1,     /* <date> */
     PM_DSRC_SIGNATURE = 2, /* closing date of the body */
     PM_DSRC_DOCNO = 3,     /* year of the document number (month/day unknown) */
-    PM_DSRC_ENACTMENT = 4  /* the first adoption / promulgation line of a law */
+    PM_DSRC_ENACTMENT = 4, /* the first adoption / promulgation line of a law */
+    PM_DSRC_REQUISITE = 5  /* the act's requisite line (a pack's find_date) */
 } pm_date_source;
 
-/* "", "field", "signature", "docno" */
+/* "", "field", "signature", "docno", "enactment", "requisite" */
 const char *pm_date_source_key(pm_date_source s);
 
 typedef struct pm_classifier pm_classifier;
 typedef struct pm_classify_scratch pm_classify_scratch;
 
-/* Loads every dictionary (*.dict) and the gazetteer from dict_dir. */
+struct pm_country;
+
+/* Loads the classifier of a country pack (country.h): the pack's dictionaries (the *.dict
+ * files of its directory dict_dir/<cc>/, else of dict_dir - the flat layout) and its
+ * policy-name rules (same places). Every document's date, own number, issuer and
+ * citations come from the pack. The pack stays the caller's and must outlive *out. */
+pm_status pm_classifier_load_country(pm_classifier **out, const struct pm_country *country,
+                                     const char *dict_dir, const pm_dict_options *o,
+                                     pm_errctx *err);
+/* Same, with the pack dict_dir names (pm_country_open_dir: its pack.tsv, else "cn"),
+ * opened and owned by the classifier. */
 pm_status pm_classifier_load(pm_classifier **out, const char *dict_dir,
                              const pm_dict_options *o, pm_errctx *err);
+const struct pm_country *pm_classifier_country(const pm_classifier *c);
 void pm_classifier_free(pm_classifier *c); /* accepts NULL */
 const pm_dictset *pm_classifier_dicts(const pm_classifier *c);
 const pm_gazetteer *pm_classifier_gazetteer(const pm_classifier *c);
@@ -49,7 +61,7 @@ typedef struct pm_record {
     pm_date_source date_source;
     int date_field_invalid;     /* <date> given but neither a calendar date nor a bare year */
     pm_issuer_result issuer;    /* level, region, province; issuer text points into doc */
-    pm_str docno;               /* <docno> or the first 文号 in title/body head */
+    pm_str docno;               /* <docno> or the document's own number the pack found */
     uint32_t n_chars;           /* Unicode code points of the body */
     uint32_t cited[PM_MAX_CITED];          /* regions whose experience the text cites (学习借鉴 X 经验) */
     unsigned ncited;
@@ -58,8 +70,8 @@ typedef struct pm_record {
     pm_catset cats[PM_MAX_DIMS];
 } pm_record;
 
-/* Classifies doc. Pointers in *out point into doc or into the classifier; valid while
- * both are. Returns PM_OK or PM_ERR_NOMEM. Match-limit hits are counted in st. */
+/* Classifies doc. Pointers in *out point into doc, the classifier or the scratch (a
+ * number the pack normalised); valid while all are and until the scratch's next use. Returns PM_OK or PM_ERR_NOMEM. Match-limit hits are counted in st. */
 /* "sha256:hex" of the policy-name rules' data, "none" when discovery is off. */
 const char *pm_classifier_pname_checksum(const pm_classifier *c);
 /* The candidate policy names of doc (rec: its record, for issuer and year), calling

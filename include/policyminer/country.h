@@ -34,8 +34,10 @@
  * adoptions, edges, nodes, NetInf, the EHA panel, officials, text reuse, the report's level
  * names, `dict explain` - goes through the region API below (tests/unit/test_regions.c on a
  * 9-digit pack). China's pack (country/cn/cn_regions.c) fills the region store from China's
- * gazetteer and keeps the pm_gazetteer for classify/ (gazetteer.h pm_country_gazetteer())
- * while China's issuer, date and 文号 still live there, not yet behind pm_country_ops.
+ * gazetteer; the classifier asks the same pack for the text half of every document
+ * (pm_country_read_doc: date, own number, issuer, citations) and for its policy-name
+ * rules: China's grammar in country/cn/ (cn_text.c, cn_issuer.c with the pack's
+ * pm_gazetteer: gazetteer.h pm_country_gazetteer()), Kazakhstan's in country/kz/.
  */
 #ifndef POLICYMINER_COUNTRY_H
 #define POLICYMINER_COUNTRY_H
@@ -45,6 +47,9 @@
 #include "policyminer/status.h"
 
 typedef struct pm_country pm_country;
+struct pm_doc;          /* reader.h */
+struct pm_record;       /* classify.h */
+struct pm_pname_pack;   /* discover.h */
 
 #define PM_REGION_NONE ((uint32_t)-1) /* "no region" for a dense region index */
 /* Record levels (see the top): 0 unknown, 1 + the pack's level index. */
@@ -98,9 +103,22 @@ typedef struct pm_country_ops {
     /* the justice registration number, apart from the act's own number */
     int (*find_regno)(const void *state, const pm_country *c, const char *text, size_t len,
                       char *buf, size_t cap, pm_cspan *span);
-    /* NULL-able hooks for later stages (policy discovery, web pages) */
-    int (*policy_names)(const void *state, const char *text, size_t len,
-                        pm_cspan *out, size_t cap);
+    /* The document-level text half classify/ calls (NULL = the generic reading below):
+     * fills rec's date (when the <date> field gave none: rec->date_source is then NONE),
+     * its own number, its issuer (record levels, see the top) and the regions it cites.
+     * Spans point into doc; a number the pack rewrote (spacing normalised) goes to
+     * numbuf (numcap bytes, the caller's scratch) and rec->docno points there. */
+    void (*read_doc)(const void *state, const pm_country *c, const struct pm_doc *doc,
+                     struct pm_record *rec, char *numbuf, size_t numcap);
+    /* `dict explain`: which stretch of the text decided the issuer, with a short reason
+     * (NULL hook = rec's issuer span is the whole answer). */
+    void (*explain_issuer)(const void *state, const pm_country *c, const struct pm_doc *doc,
+                           const struct pm_record *rec, void (*say)(void *ud, const char *what,
+                                                                     const char *text, size_t len),
+                           void *ud);
+    /* Policy-name candidates for discovery (discover.h); NULL = discovery off. */
+    const struct pm_pname_pack *pnames;
+    /* web pages: the label a pack reads an issuer or a date after (NULL = none yet) */
     int (*web_labels)(const void *state, const char *html, size_t len,
                       const char *label, pm_cspan *out);
 } pm_country_ops;
@@ -115,9 +133,24 @@ const char *pm_country_name_at(size_t i);
 pm_status pm_country_open(pm_country **out, const char *cc, const char *dictdir,
                           pm_errctx *err);
 void pm_country_free(pm_country *c); /* accepts NULL */
+/* Opens the pack a dictionary directory names: cc when given (from dir/<cc>/, or dir
+ * itself when dir is that pack's directory: -d dictionaries/kz), else the pack whose
+ * directory dir is (its pack.tsv's name), else "cn" from dir/cn/. */
+pm_status pm_country_open_dir(pm_country **out, const char *cc, const char *dir,
+                              pm_errctx *err);
 
 const char *pm_country_name(const pm_country *c);
 const char *pm_country_checksum(const pm_country *c); /* "sha256:hex" over the pack files */
+/* The pack's directory (dictdir/<cc>): its files (dictionaries, policy-name rules) load
+ * from there. */
+const char *pm_country_dir(const pm_country *c);
+/* Where a pack file lives: the pack's directory when it holds `file`, else dict_dir (the
+ * flat layout of older dictionary directories). */
+const char *pm_country_file_dir(const pm_country *c, const char *dict_dir, const char *file);
+/* The directory whose *.dict files a run of pack cc (NULL = the default) read, without
+ * opening the pack: dict_dir when it is that pack's directory, else dict_dir/<cc> when it
+ * holds *.dict files, else dict_dir (the flat layout). buf (cap bytes) may be used. */
+const char *pm_country_dict_dir(const char *dict_dir, const char *cc, char *buf, size_t cap);
 unsigned pm_country_level_count(const pm_country *c);
 const char *pm_country_level_key(const pm_country *c, unsigned level); /* "" if out of range */
 unsigned pm_country_code_width(const pm_country *c);
@@ -212,6 +245,14 @@ int pm_country_find_docno(const pm_country *c, const char *text, size_t len, cha
 int pm_country_find_regno(const pm_country *c, const char *text, size_t len, char *buf,
                           size_t cap, pm_cspan *span);
 const pm_country_ops *pm_country_ops_of(const pm_country *c);
+
+/* The text half of one document through the pack (classify.c): ops->read_doc, or the
+ * generic reading - the date of find_date, the number of find_docno and the issuer of
+ * find_issuer over the <issuer> field, else the body's head, else the title. */
+void pm_country_read_doc(const pm_country *c, const struct pm_doc *doc, struct pm_record *rec,
+                         char *numbuf, size_t numcap);
+/* The pack's policy-name rules (NULL: none). */
+const struct pm_pname_pack *pm_country_pnames(const pm_country *c);
 
 /* Lower-case and fold Cyrillic for matching (А..Я → а..я, Ё → е, and the Kazakh letters
  * Ә Ғ Қ Ң Ө Ұ Ү Һ І to their nearest Russian letters), ASCII to lower case, tab / CR / LF

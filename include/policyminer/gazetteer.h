@@ -36,7 +36,7 @@ typedef struct pm_gazetteer pm_gazetteer;
 /* Loads dir/gazetteer.tsv and dir/organs.tsv. On failure fills err (file, line). */
 pm_status pm_gaz_load(pm_gazetteer **out, const char *dir, pm_errctx *err);
 void pm_gaz_free(pm_gazetteer *g); /* accepts NULL */
-const char *pm_gaz_checksum(const pm_gazetteer *g); /* "sha256:hex" over both files */
+const char *pm_gaz_checksum(const pm_gazetteer *g); /* "sha256:hex" over both files; "none" for NULL */
 
 /* One division record (a code with one name over a span of years). */
 typedef struct pm_division {
@@ -61,7 +61,8 @@ typedef enum pm_issuer_source {
     PM_ISRC_DOCNO = 3,     /* document-number prefix */
     PM_ISRC_SIGNATURE = 4, /* signature block at the end of the body */
     PM_ISRC_HINT = 5,      /* <region code> only */
-    PM_ISRC_ENACTMENT = 6  /* the organ of a law's first adoption / promulgation line */
+    PM_ISRC_ENACTMENT = 6, /* the organ of a law's first adoption / promulgation line */
+    PM_ISRC_REQUISITE = 7  /* the act's requisite line (a pack's find_issuer) */
 } pm_issuer_source;
 
 typedef struct pm_issuer_input {

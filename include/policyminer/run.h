@@ -38,7 +38,8 @@ typedef struct pm_run_options {
     size_t n_inputs;
     const char *outdir;
     const char *dict_dir;
-    const char *country;         /* country pack (country.h) from dict_dir/<cc>/; default "cn" */
+    const char *country;         /* country pack (country.h) from dict_dir/<cc>/; NULL = the
+                                  * pack dict_dir is (its pack.tsv), else "cn" */
     int threads;                 /* 0 = all cores */
     pm_limits limits;
     pm_dict_options dict;
@@ -116,7 +117,7 @@ typedef struct pm_merge_options {
     size_t n_parts;
     const char *outdir;
     const char *dict_dir;
-    const char *country;         /* must be what the shards ran with; default "cn" */
+    const char *country;         /* must be what the shards ran with; NULL as in run */
     pm_diffusion_options diffusion;
     int no_diffusion;
     int partial;

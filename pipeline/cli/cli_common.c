@@ -38,7 +38,8 @@ int pm_cli_parse_size(const char *s, uint64_t *out)
 const char *pm_cli_default_dict_dir(void)
 {
     struct stat sb;
-    if (stat("dictionaries/gazetteer.tsv", &sb) == 0)
+    /* a dictionary directory holds country packs (cn/pack.tsv), or is an older flat one */
+    if (stat("dictionaries/cn/pack.tsv", &sb) == 0 || stat("dictionaries/gazetteer.tsv", &sb) == 0)
         return "dictionaries";
     /* installed under any PREFIX: PREFIX/bin/policyminer -> PREFIX/share/policyminer */
     static char path[4096]; /* the CLI's own: filled once, read-only afterwards */
@@ -51,7 +52,7 @@ const char *pm_cli_default_dict_dir(void)
         for (size_t i = 0; slash && i < sizeof rel / sizeof *rel; i++) {
             strcpy(slash, rel[i]);
             char probe[4200];
-            snprintf(probe, sizeof probe, "%s/gazetteer.tsv", path);
+            snprintf(probe, sizeof probe, "%s/cn/pack.tsv", path);
             if (stat(probe, &sb) == 0)
                 return path;
         }

@@ -21,7 +21,7 @@
 static void dict_usage(FILE *f)
 {
     fputs("Usage: policyminer dict check [DIR]\n"
-          "       policyminer dict explain [-d DIR] FILE DOC_ID\n"
+          "       policyminer dict explain [-d DIR] [--country CC] FILE DOC_ID\n"
           "       policyminer dict import FILE [-o OUT.dict] [--dimension NAME]\n"
           "                               [--format yaml|liwc]\n"
           "check: compile every pattern of DIR/*.dict (default: the dictionary directory),\n"
@@ -84,6 +84,7 @@ static const char *isrc_key(pm_issuer_source s)
     case PM_ISRC_SIGNATURE: return "signature block";
     case PM_ISRC_HINT: return "region hint";
     case PM_ISRC_ENACTMENT: return "enactment line";
+    case PM_ISRC_REQUISITE: return "requisite line";
     }
     return "?";
 }
@@ -218,10 +219,15 @@ out:
 
 static int dict_explain(int argc, char **argv)
 {
-    const char *dir = NULL;
+    const char *dir = NULL, *cc = NULL;
     int i = 1;
-    if (i + 1 < argc && (strcmp(argv[i], "-d") == 0 || strcmp(argv[i], "--dict") == 0)) {
-        dir = argv[i + 1];
+    while (i + 1 < argc) {
+        if (strcmp(argv[i], "-d") == 0 || strcmp(argv[i], "--dict") == 0)
+            dir = argv[i + 1];
+        else if (strcmp(argv[i], "--country") == 0)
+            cc = argv[i + 1];
+        else
+            break;
         i += 2;
     }
     if (argc - i != 2) {
@@ -233,22 +239,19 @@ static int dict_explain(int argc, char **argv)
     pm_errctx err;
     pm_errctx_clear(&err);
     pm_classifier *cls = NULL;
-    if (pm_classifier_load(&cls, dir ? dir : pm_cli_default_dict_dir(), &o, &err) != PM_OK) {
+    pm_country *country = NULL;
+    const char *ddir = dir ? dir : pm_cli_default_dict_dir();
+    if (pm_country_open_dir(&country, cc, ddir, &err) != PM_OK ||
+        pm_classifier_load_country(&cls, country, ddir, &o, &err) != PM_OK) {
+        pm_country_free(country);
         fprintf(stderr, "policyminer dict explain: %s: %s%s%s\n", pm_strerror(err.code),
                 err.file, err.line ? ":" : "", err.detail);
         return PM_EXIT_RUN_ERROR;
     }
-    /* the pack prints codes and levels (China's until `dict` takes a --country) */
-    pm_country *pack = NULL;
-    if (pm_country_open(&pack, "cn", dir ? dir : pm_cli_default_dict_dir(), &err) != PM_OK) {
-        fprintf(stderr, "policyminer dict explain: %s: %s%s%s\n", pm_strerror(err.code),
-                err.file, err.line ? ":" : "", err.detail);
-        pm_classifier_free(cls);
-        return PM_EXIT_RUN_ERROR;
-    }
-    int rc = explain_file(argv[i], argv[i + 1], cls, pack);
-    pm_country_free(pack);
+    /* the run's pack reads the text and prints codes and levels */
+    int rc = explain_file(argv[i], argv[i + 1], cls, country);
     pm_classifier_free(cls);
+    pm_country_free(country);
     return rc;
 }
 

@@ -18,6 +18,7 @@ static void merge_usage(FILE *f)
           "byte for byte.\n\n"
           "  -o, --output DIR          output directory (created if missing)\n"
           "  -d, --dict DIR            dictionary directory (must be the shards' dictionaries)\n"
+          "      --country CC          country pack (must be the shards' pack: cn, kz)\n"
           "      --partial             allow a subset of the shards; write a combined part.pmb\n"
           "                            to merge again later instead of the tables\n"
           "      --no-diffusion        skip the diffusion tables\n"
@@ -37,7 +38,7 @@ static void merge_usage(FILE *f)
 
 enum { OPT_PARTIAL = 256, OPT_NODIFF, OPT_NOGENERIC, OPT_WINDOW, OPT_NETINF_EDGES,
        OPT_NETINF_MODEL, OPT_NETINF_ALPHA, OPT_EHA, OPT_OFFICIALS,
-       OPT_MIN_ADOPTERS, OPT_MAX_NAMES, OPT_NODISCOVER };
+       OPT_MIN_ADOPTERS, OPT_MAX_NAMES, OPT_NODISCOVER, OPT_COUNTRY };
 
 int pm_cmd_merge(int argc, char **argv)
 {
@@ -45,6 +46,7 @@ int pm_cmd_merge(int argc, char **argv)
         {"output", required_argument, 0, 'o'}, {"dict", required_argument, 0, 'd'},
         {"quiet", no_argument, 0, 'q'},        {"help", no_argument, 0, 'h'},
         {"partial", no_argument, 0, OPT_PARTIAL},
+        {"country", required_argument, 0, OPT_COUNTRY},
         {"no-diffusion", no_argument, 0, OPT_NODIFF},
         {"no-generic-policies", no_argument, 0, OPT_NOGENERIC},
         {"window", required_argument, 0, OPT_WINDOW},
@@ -74,6 +76,7 @@ int pm_cmd_merge(int argc, char **argv)
         case 0: break;
         case 'o': o.outdir = optarg; break;
         case 'd': o.dict_dir = optarg; break;
+        case OPT_COUNTRY: o.country = optarg; break;
         case 'q': quiet = 1; break;
         case 'h': merge_usage(stdout); return PM_EXIT_OK;
         case OPT_PARTIAL: o.partial = 1; break;

@@ -7,6 +7,7 @@
 
 #include "cli.h"
 #include "cli_common.h"
+#include "policyminer/country.h"
 #include "policyminer/dict.h"
 #include "policyminer/report.h"
 
@@ -30,6 +31,30 @@ static int fail(const pm_errctx *e)
     fprintf(stderr, "policyminer report: %s%s%s: %s\n", e->file, e->file[0] ? ": " : "",
             pm_strerror(e->code), e->detail);
     return PM_EXIT_RUN_ERROR;
+}
+
+/* the country pack's name from OUTDIR/manifest.json ("country": {"name": "kz", ...}); ""
+ * for an output written before packs */
+static void manifest_country(const char *outdir, char *cc, size_t cap)
+{
+    char path[4200], buf[65536];
+    snprintf(path, sizeof path, "%s/manifest.json", outdir);
+    FILE *f = fopen(path, "r");
+    if (!f)
+        return;
+    size_t n = fread(buf, 1, sizeof buf - 1, f);
+    fclose(f);
+    buf[n] = '\0';
+    const char *p = strstr(buf, "\"country\": {\"name\": \"");
+    if (!p)
+        return;
+    p += strlen("\"country\": {\"name\": \"");
+    size_t k = 0;
+    while (p[k] && p[k] != '"' && k + 1 < cap) {
+        cc[k] = p[k];
+        k++;
+    }
+    cc[k] = '\0';
 }
 
 int pm_cmd_report(int argc, char **argv)
@@ -60,7 +85,12 @@ int pm_cmd_report(int argc, char **argv)
     pm_dict_options dopt;
     pm_dict_options_default(&dopt);
     pm_dictset *d = NULL;
-    if (pm_dictset_load(&d, dict_dir ? dict_dir : pm_cli_default_dict_dir(), &dopt, &err))
+    /* the dictionaries of the pack the run used (manifest.json names it) */
+    char cc[32] = "", ddir[2200];
+    manifest_country(outdir, cc, sizeof cc);
+    const char *dd = pm_country_dict_dir(dict_dir ? dict_dir : pm_cli_default_dict_dir(), cc,
+                                         ddir, sizeof ddir);
+    if (pm_dictset_load(&d, dd, &dopt, &err))
         return fail(&err);
     pm_status st = pm_categories_write(outdir, d, &err);
     pm_dictset_free(d);

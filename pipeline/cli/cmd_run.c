@@ -37,6 +37,8 @@ static void run_usage(FILE *f)
           "  -j, --threads N           worker threads (default: all cores)\n"
           "  -d, --dict DIR            dictionary directory (default: ./dictionaries, else\n"
           "                            the installed one)\n"
+          "      --country CC          country pack: cn (China) or kz (Kazakhstan), read from\n"
+          "                            DIR/CC/ (default: the pack DIR is, else cn)\n"
           "      --max-doc-bytes N     largest document accepted (default 64M)\n"
           "      --max-member-bytes N  largest decompressed gzip member (default 4G)\n"
           "      --max-docs-per-file N documents read per file (default 0 = no limit)\n"
@@ -169,7 +171,7 @@ enum { OPT_MAXDOC = 256, OPT_MAXMEMBER, OPT_MAXDOCS, OPT_MAXFIELD, OPT_MATCH, OP
        OPT_STATE_VERIFY, OPT_MAP, OPT_SCANNER, OPT_INFLATE };
 enum { OPT_NETINF_EDGES = 512, OPT_NETINF_MODEL, OPT_NETINF_ALPHA, OPT_EHA, OPT_OFFICIALS,
        OPT_MIN_ADOPTERS, OPT_MAX_NAMES, OPT_NODISCOVER };
-enum { OPT_JITSTACK = 400 };
+enum { OPT_JITSTACK = 400, OPT_COUNTRY };
 
 int pm_cmd_run(int argc, char **argv)
 {
@@ -184,6 +186,7 @@ int pm_cmd_run(int argc, char **argv)
         {"match-limit", required_argument, 0, OPT_MATCH},
         {"depth-limit", required_argument, 0, OPT_DEPTH},
         {"jit-stack", required_argument, 0, OPT_JITSTACK},
+        {"country", required_argument, 0, OPT_COUNTRY},
         {"no-prefilter", no_argument, 0, OPT_NOPRE},
         {"stats", no_argument, 0, OPT_STATS},
         {"no-diffusion", no_argument, 0, OPT_NODIFF},
@@ -222,6 +225,7 @@ int pm_cmd_run(int argc, char **argv)
         case 'o': o.outdir = optarg; break;
         case 'j': bad = pm_cli_parse_size(optarg, &v) || v < 1 || v > 1024; o.threads = (int)v; break;
         case 'd': o.dict_dir = optarg; break;
+        case OPT_COUNTRY: o.country = optarg; break;
         case 'q': quiet = 1; break;
         case 'h': run_usage(stdout); return PM_EXIT_OK;
         case 'V': printf("policyminer %s\n", PM_VERSION); return PM_EXIT_OK;

@@ -8,6 +8,10 @@
 extern const pm_country_ops pm_country_kz_ops;
 extern const pm_country_ops pm_country_cn_ops;
 
+/* The CN module's text half (country/cn/cn_text.c). */
+void pm_cn_read_doc(const void *state, const pm_country *c, const struct pm_doc *doc,
+                    struct pm_record *rec, char *numbuf, size_t numcap);
+
 /* The CN module (country/cn/cn_regions.c): loads China's pm_gazetteer and fills the
  * region store from it. */
 pm_status pm_cn_regions_load(void **state, const pm_country *c, const char *packdir,

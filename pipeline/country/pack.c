@@ -774,6 +774,7 @@ void pm_country_free(pm_country *c)
 
 const char *pm_country_name(const pm_country *c) { return c->name; }
 const char *pm_country_checksum(const pm_country *c) { return c->checksum; }
+const char *pm_country_dir(const pm_country *c) { return c->packdir; }
 unsigned pm_country_level_count(const pm_country *c) { return c->nlevels; }
 unsigned pm_country_code_width(const pm_country *c) { return c->width; }
 uint32_t pm_country_national(const pm_country *c) { return c->national; }

@@ -21,7 +21,7 @@ void pm_merge_options_default(pm_merge_options *o)
 {
     memset(o, 0, sizeof *o);
     o->dict_dir = "dictionaries";
-    o->country = "cn";
+    o->country = NULL; /* as pm_run_options */
     pm_diffusion_options_default(&o->diffusion);
     pm_reuse_options_default(&o->reuse);
 }
@@ -152,9 +152,11 @@ pm_status pm_merge(const pm_merge_options *o, pm_run_summary *sum, pm_errctx *er
         ro.limits = ps[0].h.limits;
         ro.limits.dict_dir = o->dict_dir;
         ro.dict = ps[0].h.dict;
-        st = pm_classifier_load(&cls, o->dict_dir, &ro.dict, err);
+        st = pm_country_open_dir(&country, o->country, o->dict_dir, err);
         if (st == PM_OK)
-            st = pm_country_open(&country, o->country ? o->country : "cn", o->dict_dir, err);
+            st = pm_classifier_load_country(&cls, country, o->dict_dir, &ro.dict, err);
+        if (st == PM_OK) /* as the run found the host table */
+            ro.limits.dict_dir = pm_country_file_dir(country, o->dict_dir, "gov_hosts.tsv");
     }
     char fp[1024];
     pm_part_header m;
@@ -230,7 +232,7 @@ pm_status pm_merge(const pm_merge_options *o, pm_run_summary *sum, pm_errctx *er
         ro.command_line = o->command_line;
         ro.diffusion = o->diffusion;
         ro.shard_count = o->partial ? m.shard_count : 0;
-        ro.country = o->country ? o->country : "cn";
+        ro.country = pm_country_name(country);
         st = pm_manifest_write(&ro, cls, country, cm, sum, 1, err);
     }
     pm_commit_free(cm);

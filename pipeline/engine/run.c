@@ -129,7 +129,7 @@ void pm_run_options_default(pm_run_options *o)
 {
     memset(o, 0, sizeof *o);
     o->dict_dir = "dictionaries";
-    o->country = "cn";
+    o->country = NULL; /* the dictionary directory's pack (its pack.tsv), else "cn" */
     pm_limits_default(&o->limits);
     pm_dict_options_default(&o->dict);
     pm_diffusion_options_default(&o->diffusion);
@@ -853,10 +853,14 @@ pm_status pm_run(const pm_run_options *o, pm_run_summary *sum, pm_errctx *err)
     pm_status st = pm_dirlock_acquire(&e->lock_out, o->outdir, err);
     if (st == PM_OK && o->state_dir)
         st = pm_dirlock_acquire(&e->lock_state, o->state_dir, err);
+    /* the pack first: the classifier reads every document's text half through it */
     if (st == PM_OK)
-        st = pm_classifier_load(&e->cls, o->dict_dir, &o->dict, err);
+        st = pm_country_open_dir(&e->country, o->country, o->dict_dir, err);
     if (st == PM_OK)
-        st = pm_country_open(&e->country, o->country ? o->country : "cn", o->dict_dir, err);
+        st = pm_classifier_load_country(&e->cls, e->country, o->dict_dir, &o->dict, err);
+    /* the web readers' host table is a pack file too */
+    if (st == PM_OK && e->lim.dict_dir == o->dict_dir)
+        e->lim.dict_dir = pm_country_file_dir(e->country, o->dict_dir, "gov_hosts.tsv");
     if (st != PM_OK) {
         engine_free(e);
         return st;

@@ -68,7 +68,7 @@ try:
         out.write('</corpus>\n')
     dicts = os.path.join(tmp, 'dict')
     shutil.copytree(os.path.join(ROOT, 'dictionaries'), dicts)
-    os.remove(os.path.join(dicts, 'experiments.dict'))  # discovery alone
+    os.remove(os.path.join(dicts, 'cn', 'experiments.dict'))  # discovery alone
     outdir = os.path.join(tmp, 'out')
     subprocess.run([BIN, 'run', '-q', '-j2', '-d', dicts, '-o', outdir,
                     os.path.join(tmp, 'cnlaw.xml')], check=True)

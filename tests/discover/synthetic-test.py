@@ -16,7 +16,7 @@ def table(path):
 
 def labels():
     out, key = {}, None
-    for l in open(os.path.join(ROOT, 'dictionaries', 'experiments.dict'), encoding='utf-8'):
+    for l in open(os.path.join(ROOT, 'dictionaries', 'cn', 'experiments.dict'), encoding='utf-8'):
         l = l.strip()
         if l.startswith('[') and l.endswith(']'):
             key = l[1:-1]
@@ -32,7 +32,7 @@ try:
                    stdout=subprocess.DEVNULL)
     dicts = os.path.join(tmp, 'dict')
     shutil.copytree(os.path.join(ROOT, 'dictionaries'), dicts)
-    os.remove(os.path.join(dicts, 'experiments.dict'))
+    os.remove(os.path.join(dicts, 'cn', 'experiments.dict'))
     out = os.path.join(tmp, 'out')
     subprocess.run([BIN, 'run', '-q', '-j2', '-d', dicts, '-o', out, corpus], check=True)
     lab = labels()

@@ -58,7 +58,7 @@ check figures "$tmp/sample/report.html" fig-cascade-1
 "$PM" export --sqlite "$tmp/sample.db" "$tmp/sample" || bad "export sample"
 check "$PY" tests/report/check_tables.py "$tmp/sample" "$tmp/sample.db"
 n=$(awk -F'\t' '$1=="instrument"' "$tmp/sample/categories.tsv" | wc -l)
-check test "$n" -eq "$(grep -c '^\[' dictionaries/instruments.dict)"
+check test "$n" -eq "$(grep -c '^\[' dictionaries/cn/instruments.dict)"
 check test "$(awk -F'\t' 'NR>1 && $5==""' "$tmp/sample/categories.tsv" | wc -l)" -eq 0
 browser=$(command -v chromium || command -v chromium-browser || true)
 if [ -n "$browser" ]; then

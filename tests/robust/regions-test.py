@@ -20,7 +20,7 @@ def table(p):
 
 def gazetteer():
     first = {}
-    with open(os.path.join(ROOT, 'dictionaries', 'gazetteer.tsv'), encoding='utf-8') as f:
+    with open(os.path.join(ROOT, 'dictionaries', 'cn', 'gazetteer.tsv'), encoding='utf-8') as f:
         for line in f:
             if line.startswith('#') or not line.strip():
                 continue

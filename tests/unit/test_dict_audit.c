@@ -19,7 +19,7 @@ static int setup(void **state)
     pm_dict_options o;
     pm_dict_options_default(&o);
     pm_errctx err;
-    if (pm_dictset_load(&D, "dictionaries", &o, &err) != PM_OK)
+    if (pm_dictset_load(&D, "dictionaries/cn", &o, &err) != PM_OK)
         return -1;
     return pm_dict_scratch_create(&S, D) == PM_OK ? 0 : -1;
 }

@@ -21,7 +21,7 @@ static int setup(void **state)
     pm_errctx err;
     pm_dict_options o;
     pm_dict_options_default(&o);
-    if (pm_dictset_load(&D, "dictionaries", &o, &err) != PM_OK)
+    if (pm_dictset_load(&D, "dictionaries/cn", &o, &err) != PM_OK)
         return -1;
     return pm_country_open(&G, "cn", "dictionaries", &err) == PM_OK ? 0 : -1;
 }

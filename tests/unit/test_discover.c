@@ -22,10 +22,10 @@ static int setup(void **state)
 {
     (void)state;
     pm_errctx err;
-    if (pm_gaz_load(&G, "dictionaries", &err) != PM_OK ||
+    if (pm_gaz_load(&G, "dictionaries/cn", &err) != PM_OK ||
         pm_country_open(&C, "cn", "dictionaries", &err) != PM_OK)
         return -1;
-    return pm_pname_pack_cn.load(&R, "dictionaries", &err) == PM_OK && R ? 0 : -1;
+    return pm_pname_pack_cn.load(&R, "dictionaries/cn", &err) == PM_OK && R ? 0 : -1;
 }
 
 static int teardown(void **state)
@@ -145,7 +145,7 @@ static void test_join_experiment(void **state)
     pm_dict_options o;
     pm_dict_options_default(&o);
     pm_dictset *d;
-    assert_int_equal(pm_dictset_load(&d, "dictionaries", &o, &err), PM_OK);
+    assert_int_equal(pm_dictset_load(&d, "dictionaries/cn", &o, &err), PM_OK);
     pm_adopt *a;
     assert_int_equal(pm_adopt_create(&a, d, C, NULL), PM_OK);
     pm_catset cats[PM_MAX_DIMS];

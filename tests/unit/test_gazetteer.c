@@ -18,7 +18,7 @@ static int setup(void **state)
 {
     (void)state;
     pm_errctx err;
-    return pm_gaz_load(&G, "dictionaries", &err) == PM_OK ? 0 : -1;
+    return pm_gaz_load(&G, "dictionaries/cn", &err) == PM_OK ? 0 : -1;
 }
 
 static int teardown(void **state)
@@ -163,7 +163,7 @@ static void test_regenerate_matches(void **state)
     if (stat("../shared/data/cn-areacodes/result.csv", &sb) != 0)
         skip(); /* the source table is only beside a checkout, not in an install */
     int rc = system("python3 scripts/build-gazetteer ../shared/data/cn-areacodes/result.csv "
-                    "| cmp -s - dictionaries/gazetteer.tsv");
+                    "| cmp -s - dictionaries/cn/gazetteer.tsv");
     assert_int_equal(rc, 0);
 }
 

@@ -30,7 +30,7 @@ static void run_page(const char *data, size_t n, uint64_t max_doc, page *out)
 {
     pm_limits lim;
     pm_limits_default(&lim);
-    lim.dict_dir = "dictionaries";
+    lim.dict_dir = "dictionaries/cn";
     if (max_doc)
         lim.max_doc_bytes = max_doc;
     const pm_format *f = pm_format_sniff(data, n);

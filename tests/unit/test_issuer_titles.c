@@ -16,7 +16,7 @@ static int setup(void **state)
 {
     (void)state;
     pm_errctx err;
-    return pm_gaz_load(&G, "dictionaries", &err) == PM_OK ? 0 : -1;
+    return pm_gaz_load(&G, "dictionaries/cn", &err) == PM_OK ? 0 : -1;
 }
 
 static int teardown(void **state)

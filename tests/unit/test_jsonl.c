@@ -58,7 +58,7 @@ static void run(const char *data, size_t n, const char *map, uint64_t max_doc, o
 {
     pm_limits lim;
     pm_limits_default(&lim);
-    lim.dict_dir = "dictionaries";
+    lim.dict_dir = "dictionaries/cn";
     lim.field_map = map;
     if (max_doc)
         lim.max_doc_bytes = max_doc;

@@ -31,7 +31,7 @@ static int setup(void **state)
     pm_errctx err;
     pm_dict_options o;
     pm_dict_options_default(&o);
-    if (pm_dictset_load(&D, "dictionaries", &o, &err) != PM_OK)
+    if (pm_dictset_load(&D, "dictionaries/cn", &o, &err) != PM_OK)
         return -1;
     if (pm_country_open(&K, "kz", PACKS, &err) != PM_OK) {
         fprintf(stderr, "%s: %s\n", err.file, err.detail);

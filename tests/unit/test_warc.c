@@ -54,7 +54,7 @@ static void run(const char *data, size_t n, uint64_t max_doc, out *o)
 {
     pm_limits lim;
     pm_limits_default(&lim);
-    lim.dict_dir = "dictionaries";
+    lim.dict_dir = "dictionaries/cn";
     if (max_doc)
         lim.max_doc_bytes = max_doc;
     memset(o, 0, sizeof *o);

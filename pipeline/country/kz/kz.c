@@ -101,7 +101,8 @@ const pm_country_ops pm_country_kz_ops = {
     .find_date = kz_find_date,
     .find_docno = kz_find_docno,
     .find_regno = kz_find_regno,
-    .policy_names = NULL,
+    .read_doc = NULL, /* the generic reading over its finders (country_text.c) */
+    .pnames = NULL,
     .web_labels = NULL,
 };
 

@@ -149,6 +149,12 @@ int kz_find_issuer(const void *state, const pm_country *c, const char *text, siz
         return 0;
     out->found = 1;
     out->region = g;
-    out->level = pm_country_region_at(c, g)->level;
+    /* a division sits one level below the parent it had on the act's date: Shymkent,
+     * a city of South Kazakhstan until 19 June 2018, was then at district level */
+    unsigned lv = pm_country_region_at(c, g)->level;
+    const pm_region *par = pm_country_region_at(c, pm_country_region_parent(c, g, date));
+    if (par && par->level + 1 > lv)
+        lv = par->level + 1;
+    out->level = lv;
     return 1;
 }

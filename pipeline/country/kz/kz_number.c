@@ -109,6 +109,33 @@ int kz_find_docno(const void *state, const pm_country *c, const char *text, size
     return 1;
 }
 
+/* «1647 нөмірімен» (folded «нөмiрiмен» -> «номиримен»): the digits before the word, in
+ * t[lo, hi); 1 if found */
+static int kk_number_word(const char *t, const char *f, size_t lo, size_t hi, char *buf,
+                          size_t cap, pm_cspan *span)
+{
+    static const char w[] = "\xd0\xbd\xd0\xbe\xd0\xbc\xd0\xb8\xd1\x80\xd0\xb8\xd0\xbc\xd0\xb5\xd0\xbd"; /* номиримен */
+    size_t wl = sizeof w - 1;
+    for (size_t i = hi; i-- > lo;) {
+        if (i + wl > hi || memcmp(f + i, w, wl) != 0)
+            continue;
+        size_t e = i;
+        while (e > lo && t[e - 1] == ' ')
+            e--;
+        size_t s = e;
+        while (s > lo && ((t[s - 1] >= '0' && t[s - 1] <= '9') || t[s - 1] == '-'))
+            s--;
+        if (s == e || e - s >= cap || t[s] < '0' || t[s] > '9')
+            return 0;
+        memcpy(buf, t + s, e - s);
+        buf[e - s] = '\0';
+        span->off = s;
+        span->len = e - s;
+        return 1;
+    }
+    return 0;
+}
+
 int kz_find_regno(const void *state, const pm_country *c, const char *text, size_t len,
                   char *buf, size_t cap, pm_cspan *span)
 {
@@ -124,6 +151,7 @@ int kz_find_regno(const void *state, const pm_country *c, const char *text, size
     static const char ru[] = "\xd0\xb7\xd0\xb0\xd1\x80\xd0\xb5\xd0\xb3\xd0\xb8\xd1\x81\xd1\x82"
                              "\xd1\x80\xd0\xb8\xd1\x80\xd0\xbe\xd0\xb2\xd0\xb0\xd0\xbd"; /* зарегистрирован */
     static const char kk[] = "\xd1\x82\xd0\xb8\xd1\x80\xd0\xba\xd0\xb5\xd0\xbb"; /* тиркел (folded) */
+    static const char kk2[] = "\xd0\xb5\xd0\xbd\xd0\xb3\xd0\xb8\xd0\xb7\xd0\xb8\xd0\xbb\xd0\xb4\xd0\xb8"; /* енгизилди */
     for (size_t i = from; i < n; i++) {
         if (i + sizeof ru - 1 <= n && memcmp(f + i, ru, sizeof ru - 1) == 0) {
             size_t ns = kz_find_numsign(text, i, i + 250 < n ? i + 250 : n);
@@ -134,8 +162,11 @@ int kz_find_regno(const void *state, const pm_country *c, const char *text, size
             }
             return 0;
         }
-        if (i + sizeof kk - 1 <= n && memcmp(f + i, kk, sizeof kk - 1) == 0 && kz_word_start(f, i)) {
-            /* Kazakh: the last number sign before «тіркелген» */
+        int reg_kk = i + sizeof kk - 1 <= n && memcmp(f + i, kk, sizeof kk - 1) == 0;
+        /* «… тізіліміне № 1733 болып енгізілді»: entered in the register */
+        reg_kk |= i + sizeof kk2 - 1 <= n && memcmp(f + i, kk2, sizeof kk2 - 1) == 0;
+        if (reg_kk && kz_word_start(f, i)) {
+            /* Kazakh: the last number sign before «тіркелген» / «енгізілді» */
             size_t lo = i > 150 ? i - 150 : 0, best = (size_t)-1;
             if (lo < from)
                 lo = from;
@@ -147,7 +178,8 @@ int kz_find_regno(const void *state, const pm_country *c, const char *text, size
                 span->len = e - best;
                 return 1;
             }
-            return 0;
+            /* «… 1647 нөмірімен тіркелді»: the number named by «нөмірімен», no sign */
+            return kk_number_word(text, f, lo, i, buf, cap, span);
         }
     }
     return 0;

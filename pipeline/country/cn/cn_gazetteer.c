@@ -1,4 +1,4 @@
-/* classify/gazetteer.c - loads the division table and the organ tables into one
+/* country/cn/cn_gazetteer.c - loads China's division table and the organ tables into one
  * read-only name index.
  *
  * Every name (official division names, their short aliases, central organs, department
@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "gaz_internal.h"
+#include "cn_gaz_internal.h"
 #include "policyminer/hash.h"
 
 const char *pm_level_key(pm_level lv)
@@ -275,7 +275,8 @@ void pm_gaz_free(pm_gazetteer *g)
     free(g);
 }
 
-const char *pm_gaz_checksum(const pm_gazetteer *g) { return g->checksum; }
+/* NULL (a pack without China's gazetteer) has none */
+const char *pm_gaz_checksum(const pm_gazetteer *g) { return g ? g->checksum : "none"; }
 size_t pm_gaz_count(const pm_gazetteer *g) { return g->ndiv; }
 const pm_division *pm_gaz_at(const pm_gazetteer *g, size_t i) { return &g->div[i]; }
 

@@ -1,4 +1,4 @@
-/* classify/issuer.c - who issued a document: organ text -> level and division code.
+/* country/cn/cn_issuer.c - who issued a Chinese document: organ text -> level and division code.
  *
  * Evidence in order: the <issuer> field, the organ before 关于 / 印发 / 《 in the title (a
  * bare "省人民政府" / "县人民政府办公室" takes the first division of that level named later in
@@ -13,7 +13,7 @@
  */
 #include <string.h>
 
-#include "gaz_internal.h"
+#include "cn_gaz_internal.h"
 #include "policyminer/textparse.h"
 #include "policyminer/utf8.h"
 

@@ -1,5 +1,5 @@
-/* classify/gaz_internal.h - the gazetteer's name index, shared by gazetteer.c (loading)
- * and issuer.c (resolution) only. */
+/* country/cn/cn_gaz_internal.h - the gazetteer's name index, shared by cn_gazetteer.c (loading)
+ * and cn_issuer.c (resolution) only. */
 #ifndef PM_GAZ_INTERNAL_H
 #define PM_GAZ_INTERNAL_H
 

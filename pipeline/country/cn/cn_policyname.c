@@ -1,4 +1,4 @@
-/* classify/policyname_cn.c - the Chinese pack's policy-name rules (pm_pname_pack_cn).
+/* country/cn/cn_policyname.c - the China pack's policy-name rules (pm_pname_pack_cn).
  *
  * Three rules, each giving normalised names (discover.c folds them):
  *  - title: the policy object of the title. The organ before 关于 (or before the wrapper

@@ -1,0 +1,168 @@
+/* country/cn/cn_text.c - the China pack's text half: what classify/ asks of a Chinese
+ * document through pm_country_ops.read_doc - its date (when the <date> field gave none),
+ * its own 文号, its issuer and the regions whose experience it cites.
+ *
+ * The order of evidence is the one classify.c used before the pack interface, so China's
+ * tables stay byte-identical: date from the <date> field (set by classify.c), else a law's
+ * first adoption / promulgation line, else the closing 年月日 date of the body, else the
+ * year of the 文号; the 文号 from the field, else the first one in the title, else in the
+ * body's head, skipping one that cites another document; the issuer through China's
+ * resolver (cn_issuer.c) over the field, title, 文号 prefix, enactment organ, signature
+ * and <region code> hint. The gazetteer is the pack's (cn_regions.c loads it). Read-only;
+ * never prints; never allocates.
+ */
+#include <string.h>
+
+#include "../country_internal.h"
+#include "policyminer/classify.h"
+#include "policyminer/gazetteer.h"
+#include "policyminer/textparse.h"
+
+/* How far into the body a document number is looked for (the header block). */
+#define DOCNO_HEAD_BYTES 600
+
+static uint32_t parse_code(pm_str s)
+{
+    if (s.len != 6)
+        return 0;
+    uint32_t v = 0;
+    for (size_t i = 0; i < 6; i++) {
+        if (s.p[i] < '0' || s.p[i] > '9')
+            return 0;
+        v = v * 10 + (uint32_t)(s.p[i] - '0');
+    }
+    return v;
+}
+
+/* A 文号 in parentheses right after a closing 》 cites the document named in the marks. */
+static int cited(const char *p, size_t start)
+{
+    static const char *const open[] = {"》（", "》("};
+    for (size_t i = 0; i < 2; i++) {
+        size_t l = strlen(open[i]);
+        if (start >= l && memcmp(p + start - l, open[i], l) == 0)
+            return 1;
+    }
+    return 0;
+}
+
+/* Document number: the field, else the first 文号 in the title, else in the body head,
+ * skipping numbers that cite another document. */
+static void find_docno(const pm_doc *doc, pm_str *out, pm_docno *parsed, int *have)
+{
+    *have = 0;
+    out->p = NULL;
+    out->len = 0;
+    if (doc->docno.len) {
+        *out = doc->docno;
+        *have = pm_docno_parse(doc->docno.p, doc->docno.len, parsed);
+        return;
+    }
+    size_t head = doc->body.len < DOCNO_HEAD_BYTES ? doc->body.len : DOCNO_HEAD_BYTES;
+    const pm_str where[2] = {doc->title, {doc->body.p, head}};
+    for (int i = 0; i < 2; i++) {
+        size_t off = 0;
+        while (off < where[i].len && pm_docno_find(where[i].p + off, where[i].len - off, parsed)) {
+            size_t st = off + parsed->start, en = off + parsed->end;
+            if (cited(where[i].p, st)) { /* 《…》（国函〔2009〕125号）: another document's */
+                off = en;
+                continue;
+            }
+            parsed->start = st;
+            parsed->end = en;
+            parsed->prefix_start += off;
+            parsed->prefix_end += off;
+            out->p = where[i].p + st;
+            out->len = en - st;
+            *have = 1;
+            return;
+        }
+    }
+}
+
+/* Explicit learning: "学习借鉴 / 借鉴 / 学习 / 复制推广 / 参照 <region> <经验|做法|模式>" in
+ * one clause. The words between the verb and the noun are read as an issuer would be (so
+ * 浙江, 湖州市, 江苏省无锡市 resolve, 外地 and 先进地区 do not); the issuer's own region
+ * and the centre are not citations. */
+static void find_citations(const pm_gazetteer *g, const char *t, size_t n, pm_record *out)
+{
+    static const char *const verbs[] = {"借鉴", "学习", "复制推广", "参照"};
+    static const char *const nouns[] = {"经验", "做法", "模式"};
+    out->ncited = 0;
+    for (size_t v = 0; v < sizeof verbs / sizeof *verbs; v++) {
+        size_t vl = strlen(verbs[v]);
+        for (const char *q = t; q && (q = memmem(q, (size_t)(t + n - q), verbs[v], vl)) != NULL;
+             q += vl) {
+            const char *s0 = q + vl, *lim = s0 + 36 < t + n ? s0 + 36 : t + n;
+            const char *end = NULL;
+            for (size_t k = 0; k < sizeof nouns / sizeof *nouns; k++) {
+                const char *e = memmem(s0, (size_t)(lim - s0), nouns[k], strlen(nouns[k]));
+                if (e && (!end || e < end))
+                    end = e;
+            }
+            if (!end || end == s0)
+                continue;
+            /* one clause: no sentence or clause break between verb and noun */
+            if (memmem(s0, (size_t)(end - s0), "。", 3) || memmem(s0, (size_t)(end - s0), "；", 3) ||
+                memmem(s0, (size_t)(end - s0), "，", 3) || memchr(s0, '\n', (size_t)(end - s0)))
+                continue;
+            pm_issuer_input in = {.issuer = s0, .issuer_len = (size_t)(end - s0), .year = out->year};
+            pm_issuer_result r;
+            pm_issuer_resolve(g, &in, &r);
+            uint32_t code = r.region_code;
+            if (!code || code == PM_CODE_CENTRAL || code == out->issuer.region_code)
+                continue;
+            int dup = 0;
+            for (unsigned i = 0; i < out->ncited; i++)
+                dup |= out->cited[i] == code;
+            if (!dup && out->ncited < PM_MAX_CITED)
+                out->cited[out->ncited++] = code;
+        }
+    }
+}
+
+void pm_cn_read_doc(const void *state, const pm_country *c, const pm_doc *doc, pm_record *out,
+                    char *numbuf, size_t numcap)
+{
+    (void)state;
+    (void)numbuf;
+    (void)numcap;
+    const pm_gazetteer *g = pm_country_gazetteer(c);
+    pm_docno dn;
+    int have_dn = 0;
+    find_docno(doc, &out->docno, &dn, &have_dn);
+
+    /* A law's first adoption or promulgation line names its issuer and its date (later
+     * amendments do not: the organ that revises a law is not a new issuer). */
+    pm_enactment en;
+    int have_en = doc->body.len && pm_enactment_find(doc->body.p, doc->body.len, &en);
+
+    /* Date evidence after the field (classify.c), strongest first. */
+    if (out->date_source == PM_DSRC_NONE) {
+        int32_t ymd = 0;
+        if (have_en) {
+            ymd = en.ymd;
+            out->date_source = PM_DSRC_ENACTMENT;
+        } else if (doc->body.len && pm_date_find_closing(doc->body.p, doc->body.len, 0, &ymd)) {
+            out->date_source = PM_DSRC_SIGNATURE;
+        } else if (have_dn && dn.year >= PM_YEAR_MIN && dn.year <= PM_YEAR_MAX) {
+            ymd = (int32_t)dn.year * 10000;
+            out->date_source = PM_DSRC_DOCNO;
+        }
+        out->date = ymd;
+        out->year = ymd / 10000;
+    }
+
+    pm_issuer_input in = {
+        .issuer = doc->issuer.p, .issuer_len = doc->issuer.len,
+        .title = doc->title.p, .title_len = doc->title.len,
+        .docno = out->docno.p, .docno_len = out->docno.len,
+        .body = doc->body.p, .body_len = doc->body.len,
+        .enact = have_en ? doc->body.p + en.organ_start : NULL,
+        .enact_len = have_en ? en.organ_end - en.organ_start : 0,
+        .region_hint = parse_code(doc->region_code),
+        .year = out->year,
+    };
+    pm_issuer_resolve(g, &in, &out->issuer);
+    find_citations(g, doc->body.p, doc->body.len, out);
+}
