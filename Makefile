@@ -132,9 +132,11 @@ test-distrib: $(BIN)
 	  PM_BIN=$(BIN) PM_MPI_BIN=build-mpi/policyminer scripts/distrib-test; \
 	else PM_BIN=$(BIN) scripts/distrib-test; fi
 
-# Text reuse: LSH pairs against an exact all-pairs run on planted copies (recall, precision).
+# Text reuse: LSH pairs against an exact all-pairs run on planted copies (recall, precision),
+# then the real regulations of ../shared/data/cn-law (skipped when absent).
 test-reuse: $(BIN)
 	@PM_BIN=$(BIN) scripts/reuse-test
+	@PM_BIN=$(BIN) /usr/bin/python3 scripts/reuse-real.py
 
 # scripts/examples/diffusion_tables.py (pandas) on the golden diffusion case, and hostile
 # quoted fields read back by pandas at its defaults
