@@ -195,8 +195,9 @@ def prefix_literal(items):
     return "".join(out)
 
 
-def nested_or_unbounded(items, inside_repeat=False):
-    """Yields problems: unbounded repeats of non-literals, nested quantifiers."""
+def nested_or_unbounded(items, inside_repeat=False, widest=40):
+    """Yields problems: unbounded repeats of non-literals, nested quantifiers. widest: the
+    widest gap allowed (a veto may span a clause, see lint_pattern)."""
     for op, av in items:
         if op in (sre_c.MAX_REPEAT, sre_c.MIN_REPEAT, getattr(sre_c, "POSSESSIVE_REPEAT", None)):
             lo, hi, sub = av
@@ -204,16 +205,16 @@ def nested_or_unbounded(items, inside_repeat=False):
                 yield "nested quantifier"
             if hi == sre_c.MAXREPEAT:
                 yield "unbounded repeat (use a bounded gap like .{0,8})"
-            elif hi > 40:
+            elif hi > widest:
                 yield f"wide gap {{{lo},{hi}}} (keep gaps short)"
-            yield from nested_or_unbounded(sub, inside_repeat or hi > 1)
+            yield from nested_or_unbounded(sub, inside_repeat or hi > 1, widest)
         elif op == sre_c.SUBPATTERN:
-            yield from nested_or_unbounded(av[-1], inside_repeat)
+            yield from nested_or_unbounded(av[-1], inside_repeat, widest)
         elif op == sre_c.BRANCH:
             for b in av[1]:
-                yield from nested_or_unbounded(b, inside_repeat)
+                yield from nested_or_unbounded(b, inside_repeat, widest)
         elif op in (sre_c.ASSERT, sre_c.ASSERT_NOT):
-            yield from nested_or_unbounded(av[1], inside_repeat)
+            yield from nested_or_unbounded(av[1], inside_repeat, widest)
 
 
 def lint_pattern(p, where, rep, is_veto):
@@ -225,7 +226,10 @@ def lint_pattern(p, where, rep, is_veto):
     if ".*" in p or ".+" in p:
         rep.fail(where, f"unbounded gap: {p}")
     tree = sre_parse.parse(p, re.I if p.startswith("(?i)") else 0)
-    for problem in sorted(set(nested_or_unbounded(list(tree)))):
+    # A veto runs only to judge a hit and starts at most VETO_WINDOW bytes before it
+    # (dict.c); to cover the clause a hit sits in (a definition, a penalty, a duty), its
+    # gaps may reach 120 characters. Patterns keep the 40.
+    for problem in sorted(set(nested_or_unbounded(list(tree), widest=120 if is_veto else 40))):
         rep.fail(where, f"{problem}: {p}")
     if not is_veto:
         w, lits = required(list(tree))

@@ -83,6 +83,8 @@ typedef struct pm_issuer_result {
     const char *issuer;       /* the issuing organ as found: points into the input text */
     size_t issuer_len;        /* (field, title, docno prefix or signature line); 0 = none */
     pm_issuer_source source;  /* where the issuer was found */
+    const char *body;         /* the kind of body that issued it, a key of the pack's organ
+                                 list ("maslikhat", "akimat"); NULL = the pack has none */
 } pm_issuer_result;
 
 /* Resolves the issuer: <issuer> if given, else the title organ (before 关于), else the

@@ -29,7 +29,10 @@ typedef struct pm_limits {
     const char *dict_dir;        /* where HTML/WARC/JSONL find gov_hosts.tsv (URL host ->
                                   * region hint); NULL or no file = no host hints */
     const char *field_map;       /* JSON Lines --map "id=gid,title=Title,..." */
-    int inflate;                 /* PM_INFLATE_ZLIB (default) or PM_INFLATE_ISAL (source.h) */
+    int inflate;                 /* PM_INFLATE_ISAL when built in (default), else ZLIB (source.h) */
+    int xml_reference;           /* corpus XML: parse every document with libxml2 alone,
+                                  * never the fast tokenizer (the reference it is tested
+                                  * against; default 0) */
 } pm_limits;
 
 void pm_limits_default(pm_limits *lim);

@@ -51,7 +51,8 @@ void pm_dim_column(const char *dim, char *out, size_t outsz);
 /* Order in which dictionary dimensions appear in tables: instrument, sector, then the
  * rest by name. Fills order[0..ndims). */
 void pm_dim_order(const pm_dictset *d, size_t *order);
-pm_status pm_doctable_header(pm_buf *out, const pm_dictset *d);
+/* c: the run's pack; a pack whose header says issuer_body 1 adds that column after issuer. */
+pm_status pm_doctable_header(pm_buf *out, const pm_dictset *d, const pm_country *c);
 /* c: the run's country pack (codes at its width, its level names). */
 pm_status pm_doctable_row(pm_buf *out, const pm_dictset *d, const pm_country *c,
                           const char *source, uint64_t offset, const pm_doc *doc,

@@ -27,6 +27,7 @@
 #define MAX_PATTERNS 65536
 #define MAX_LINE 65536
 #define VETO_WINDOW 256
+#define MAX_OCC 16 /* literal occurrence ends kept per pattern and text; more = one range */
 
 typedef struct pat {
     pcre2_code *code;
@@ -79,8 +80,11 @@ struct pm_dict_scratch {
     uint32_t *stamp; /* per pattern: == cur when it is a candidate for this text */
     size_t *first_end; /* per candidate pattern: end of its first literal occurrence */
     size_t *last_end;  /* ... and of its last one */
+    size_t *occ;       /* per pattern, MAX_OCC slots: the occurrence ends, sorted at use */
+    uint32_t *nocc;    /* how many; MAX_OCC + 1 = too many to keep (use the range) */
     pm_hs_scratch *hss;
     uint32_t cur;
+    uint32_t scan_cur; /* == cur when the literal scan ran on the current text */
 };
 
 const char *pm_dictset_engine(const pm_dictset *d)
@@ -395,6 +399,22 @@ static pm_status build_prefilter(pm_dictset *d, pm_errctx *err)
         }
         pm_litset_free(&ls);
     }
+    /* Vetoes' literals too (ids after the patterns'): a veto none of whose literals occurs
+     * near a hit cannot cover it, so its regex need not run (covering_veto). */
+    for (size_t v = 0; st == PM_OK && v < d->nvetoes; v++) {
+        pm_litset ls;
+        pat *vp = &d->vetoes[v];
+        if (d->o.no_prefilter || !pm_litextract(vp->src, strlen(vp->src), &ls))
+            continue;
+        vp->always = 0;
+        vp->maxlen = pm_pattern_maxlen(vp->src, strlen(vp->src));
+        for (size_t k = 0; st == PM_OK && k < ls.count; k++) {
+            st = pm_ac_add(d->ac, ls.s[k], ls.n[k], (uint32_t)(d->npats + v));
+            if (st == PM_OK && d->hs)
+                st = pm_hs_add(d->hs, ls.s[k], ls.n[k], (uint32_t)(d->npats + v));
+        }
+        pm_litset_free(&ls);
+    }
     /* Hyperscan when it can; the automaton's table is built only when it will scan (its
      * trie stays for the statistics), which saves most of the start-up time. */
     if (st == PM_OK && d->hs) {
@@ -617,10 +637,12 @@ pm_status pm_dict_scratch_create(pm_dict_scratch **out, const pm_dictset *d)
     s->md = pcre2_match_data_create(16, NULL);
     s->mctx = pcre2_match_context_create(NULL);
     s->jit = pcre2_jit_stack_create(32 * 1024, d->o.jit_stack_max ? d->o.jit_stack_max : (1u << 20), NULL);
-    s->stamp = calloc(d->npats + 1, sizeof *s->stamp);
-    s->first_end = calloc(d->npats + 1, sizeof *s->first_end);
-    s->last_end = calloc(d->npats + 1, sizeof *s->last_end);
-    if (!s->md || !s->mctx || !s->stamp || !s->first_end || !s->last_end) {
+    s->stamp = calloc(d->npats + d->nvetoes + 1, sizeof *s->stamp);
+    s->first_end = calloc(d->npats + d->nvetoes + 1, sizeof *s->first_end);
+    s->last_end = calloc(d->npats + d->nvetoes + 1, sizeof *s->last_end);
+    s->occ = calloc((d->npats + d->nvetoes + 1) * MAX_OCC, sizeof *s->occ);
+    s->nocc = calloc(d->npats + d->nvetoes + 1, sizeof *s->nocc);
+    if (!s->md || !s->mctx || !s->stamp || !s->first_end || !s->last_end || !s->occ || !s->nocc) {
         pm_dict_scratch_free(s);
         return PM_ERR_NOMEM;
     }
@@ -646,6 +668,8 @@ void pm_dict_scratch_free(pm_dict_scratch *s)
     free(s->stamp);
     free(s->first_end);
     free(s->last_end);
+    free(s->occ);
+    free(s->nocc);
     pm_hs_scratch_free(s->hss);
     free(s);
 }
@@ -656,10 +680,23 @@ static void on_hit(void *ud, uint32_t id, size_t end)
     if (s->stamp[id] != s->cur) { /* hits come in no particular order: keep the extremes */
         s->stamp[id] = s->cur;
         s->first_end[id] = s->last_end[id] = end;
+        s->occ[(size_t)id * MAX_OCC] = end;
+        s->nocc[id] = 1;
+        return;
     } else if (end < s->first_end[id]) {
         s->first_end[id] = end;
     } else if (end > s->last_end[id]) {
         s->last_end[id] = end;
+    }
+    uint32_t k = s->nocc[id];
+    if (k <= MAX_OCC) { /* ... and the ends themselves while there are few */
+        size_t *o = s->occ + (size_t)id * MAX_OCC;
+        for (uint32_t i = 0; i < k; i++)
+            if (o[i] == end)
+                return;
+        if (k < MAX_OCC)
+            o[k] = end;
+        s->nocc[id] = k + 1;
     }
 }
 
@@ -703,6 +740,15 @@ static const pat *covering_veto(const pm_dictset *d, const cat *c, pm_dict_scrat
         size_t off = hs > VETO_WINDOW ? hs - VETO_WINDOW : 0;
         while (off > 0 && ((unsigned char)t[off] & 0xC0) == 0x80)
             off--;
+        if (!p->always && s->cur && s->scan_cur == s->cur) {
+            /* A covering match starts in [off, hs] and contains a literal occurrence: none
+             * in the text, all ending by off, or (bounded length) all ending after
+             * hs + maxlen, and there is nothing to cover with. */
+            size_t vid = d->npats + c->first_veto + v;
+            if (s->stamp[vid] != s->cur || s->last_end[vid] <= off ||
+                (p->maxlen != (size_t)-1 && s->first_end[vid] > hs + p->maxlen))
+                continue;
+        }
         while (off <= hs) {
             /* a covering veto starts by hs: the search need not look further */
             int r = run_lim(d, d->npats + c->first_veto + v, p, s, t, n, off, hs, st);
@@ -753,6 +799,53 @@ static int pattern_hits(const pm_dictset *d, const cat *c, size_t pid, pm_dict_s
     return 0;
 }
 
+/* pattern_hits over the windows where a match can start: a match of at most maxlen bytes
+ * contains an occurrence of one of its literals, so it starts in [e - maxlen, e] for one
+ * of the occurrence ends e. The matches met are the ones pattern_hits would meet scanning
+ * the whole range (each search finds the leftmost match at or after its start, and every
+ * match starts in some window), so the answer is the same; the bytes scanned are fewer. */
+static int pattern_hits_windows(const pm_dictset *d, const cat *c, size_t pid, pm_dict_scratch *s,
+                                const char *t, size_t n, size_t *ends, size_t m,
+                                pm_dict_stats *st, pm_dict_explain_fn explain, void *ud,
+                                size_t dimi, size_t cati)
+{
+    const pat *p = &d->pats[pid];
+    for (size_t i = 1; i < m; i++) { /* few: insertion sort */
+        size_t v = ends[i], j = i;
+        for (; j > 0 && ends[j - 1] > v; j--)
+            ends[j] = ends[j - 1];
+        ends[j] = v;
+    }
+    size_t cur = 0, w = 0;
+    while (w < m) {
+        size_t ws = ends[w] > p->maxlen ? ends[w] - p->maxlen : 0, we = ends[w];
+        while (w + 1 < m && (ends[w + 1] > p->maxlen ? ends[w + 1] - p->maxlen : 0) <= we)
+            we = ends[++w]; /* overlapping windows: one window */
+        w++;
+        ws = pm_utf8_floor(t, n, ws);
+        if (ws < cur)
+            ws = cur; /* never back over a vetoed match */
+        while (ws <= we && ws <= n) {
+            int r = run_lim(d, pid, p, s, t, n, ws, we, st);
+            if (r < 0)
+                return 0;
+            if (r == 0)
+                break;
+            PCRE2_SIZE *ov = pcre2_get_ovector_pointer(s->md);
+            size_t hs = ov[0], he = ov[1];
+            if (!c->nveto || !vetoed(d, c, s, t, n, hs, he, st)) {
+                if (explain)
+                    explain(ud, dimi, cati, p->src, hs, he);
+                return 1;
+            }
+            /* the rest of the window may hold another match */
+            cur = pm_utf8_ceil(t, n, he > hs ? he : hs + 1);
+            ws = cur;
+        }
+    }
+    return 0;
+}
+
 pm_status pm_dictset_match(const pm_dictset *d, pm_dict_scratch *s, const char *text,
                            size_t len, pm_catset *out, pm_dict_stats *st,
                            pm_dict_explain_fn explain, void *ud)
@@ -760,7 +853,7 @@ pm_status pm_dictset_match(const pm_dictset *d, pm_dict_scratch *s, const char *
     for (size_t i = 0; i < d->ndims; i++)
         memset(&out[i], 0, sizeof out[i]);
     if (++s->cur == 0) { /* stamp wrap-around: start clean */
-        memset(s->stamp, 0, (d->npats + 1) * sizeof *s->stamp);
+        memset(s->stamp, 0, (d->npats + d->nvetoes + 1) * sizeof *s->stamp);
         s->cur = 1;
     }
     if (!d->o.no_prefilter) {
@@ -768,6 +861,7 @@ pm_status pm_dictset_match(const pm_dictset *d, pm_dict_scratch *s, const char *
             pm_ac_scan(d->ac, text, len, on_hit, s);
         else if (pm_hs_scan(d->hs, s->hss, text, len, on_hit, s) != PM_OK)
             return PM_ERR_NOMEM; /* Hyperscan fails only without memory for its scratch */
+        s->scan_cur = s->cur;
     }
     for (size_t i = 0; i < d->ndims; i++) {
         const dim *dm = &d->dims[i];
@@ -778,6 +872,15 @@ pm_status pm_dictset_match(const pm_dictset *d, pm_dict_scratch *s, const char *
                 const pat *p = &d->pats[pid];
                 if (!p->always && s->stamp[pid] != s->cur)
                     continue;
+                if (!p->always && p->maxlen != (size_t)-1 && s->nocc[pid] <= MAX_OCC) {
+                    if (pattern_hits_windows(d, ci, pid, s, text, len, s->occ + pid * MAX_OCC,
+                                             s->nocc[pid], st, explain, ud, i, c)) {
+                        pm_catset_set(&out[i], (unsigned)c);
+                        if (!explain)
+                            break;
+                    }
+                    continue;
+                }
                 /* Every match contains a literal occurrence ending at or after the first
                  * one, so none can start more than maxlen bytes before that end. */
                 size_t off = 0;
@@ -806,6 +909,7 @@ pm_status pm_dictset_audit(const pm_dictset *d, pm_dict_scratch *s, const char *
 {
     if (!max_per_pattern)
         max_per_pattern = 16;
+    s->scan_cur = 0; /* no literal scan here: every veto runs (covering_veto) */
     for (size_t i = 0; i < d->ndims; i++)
         memset(&out[i], 0, sizeof out[i]);
     for (size_t i = 0; i < d->ndims; i++) {

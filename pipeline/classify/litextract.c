@@ -73,19 +73,22 @@ static int read_quant(parser *ps)
     if (c == '?' || c == '*')
         optional = 1;
     if (c == '{') {
+        /* PCRE2 10.42 reads "{" as a quantifier only in the forms {n}, {n,} and {n,m};
+         * anything else is a literal brace (then the caller gives up on the pattern).
+         * Skipping ahead to any later '}' would swallow alternatives (fuzz_dict). */
         size_t j = ps->i + 1;
         long lo = 0;
-        int digits = 0;
-        while (j < ps->n && ps->p[j] >= '0' && ps->p[j] <= '9') {
+        int digits = 0, d2 = 0;
+        while (j < ps->n && ps->p[j] >= '0' && ps->p[j] <= '9' && digits < 6) {
             lo = lo * 10 + (ps->p[j] - '0');
             j++;
             digits++;
         }
-        if (!digits || j >= ps->n || (ps->p[j] != ',' && ps->p[j] != '}')) {
-            return -1; /* a literal '{' */
-        }
-        while (j < ps->n && ps->p[j] != '}')
-            j++;
+        if (j < ps->n && ps->p[j] == ',')
+            for (j++; j < ps->n && ps->p[j] >= '0' && ps->p[j] <= '9' && d2 < 6; j++)
+                d2++;
+        if (!digits || j >= ps->n || ps->p[j] != '}')
+            return -1; /* a literal '{' (or a count too long to be one) */
         ps->i = j + 1;
         optional = lo == 0;
     } else {

@@ -94,6 +94,7 @@ static void generic_read(const pm_country *c, const pm_doc *doc, pm_record *rec,
             continue;
         set_issuer(c, is.region, is.level, date, where[i].p, is.span.off, is.span.len,
                    i == 0 ? PM_ISRC_FIELD : PM_ISRC_REQUISITE, &rec->issuer);
+        rec->issuer.body = is.body;
         if (rec->issuer.level)
             return;
     }

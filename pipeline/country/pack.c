@@ -326,7 +326,7 @@ static pm_status load_gazetteer(pm_country *c, const char *path, pm_errctx *err)
         r.line = ln;
         int bad = fv[0][1] != '\0';
         if (!bad && r.kind == 'R' && nf == 8) {
-            uint64_t lv;
+            uint64_t lv = 0; /* read only when parsed, but clang cannot see it */
             bad = parse_u64(fv[1], &r.a) || parse_u64(fv[2], &lv) || lv >= c->nlevels ||
                   (strcmp(fv[3], "-") != 0 && parse_u64(fv[3], &r.b)) ||
                   parse_ymd(fv[4], &r.from) || parse_ymd(fv[5], &r.until);

@@ -101,7 +101,7 @@ pm_status pm_commit_create(pm_commit **out, const pm_commit_config *cfg)
         if (st == PM_OK) {
             pm_buf hdr;
             pm_buf_init(&hdr, 1u << 20);
-            st = pm_doctable_header(&hdr, c->d);
+            st = pm_doctable_header(&hdr, c->d, cfg->country);
             if (st == PM_OK)
                 st = pm_outfile_write(c->f_docs, hdr.data, hdr.len, err);
             pm_buf_free(&hdr);

@@ -4,9 +4,14 @@
  * no per-byte state machine), keeping at most one document plus one read block in
  * memory. A document over the size cap is skipped without being buffered; damage in the
  * compressed stream drops only the document it cuts through.
- * Parse: each slice is validated as UTF-8 and parsed alone with libxml2 - no DTD, no
- * entity expansion beyond the XML built-ins, no network, errors never printed - so one
- * malformed document loses only itself.
+ * Parse: each slice is validated as UTF-8 and parsed alone - no DTD, no entity expansion
+ * beyond the XML built-ins, no network, errors never printed - so one malformed document
+ * loses only itself. A small tokenizer for the subset real corpora use (elements with
+ * quoted attributes, text, the five built-in entities, character references, CDATA,
+ * comments) decodes most documents in one pass; anything outside that subset or not
+ * well-formed - a PI, a namespace prefix, a CR, an entity or tab in an attribute, a
+ * mismatched tag - goes to libxml2, which decides (and words the reject) as before.
+ * The tokenizer never accepts what libxml2 refuses, and gives the same strings.
  */
 #include <libxml/parser.h>
 #include <libxml/tree.h>
@@ -440,6 +445,7 @@ typedef struct parser {
     pm_buf arena;
     pm_buf shell;   /* the document with its plain-text body taken out (fast path) */
     pm_limits lim;
+    unsigned char stop[256]; /* text bytes the tokenizer must look at (see tk_text) */
 } parser;
 
 static pm_status parse_create(void **scratch, const pm_limits *lim)
@@ -453,6 +459,11 @@ static pm_status parse_create(void **scratch, const pm_limits *lim)
         return PM_ERR_NOMEM;
     }
     p->lim = *lim;
+    for (unsigned c = 0; c < 0x20; c++)
+        p->stop[c] = 1; /* controls and CR; tab and LF are let through in tk_text */
+    for (unsigned c = 0x80; c < 0x100; c++)
+        p->stop[c] = 1; /* checked as UTF-8 in the same pass */
+    p->stop['<'] = p->stop['&'] = p->stop[']'] = 1;
     pm_buf_init(&p->arena, (size_t)lim->max_doc_bytes + 4096);
     pm_buf_init(&p->shell, (size_t)lim->max_doc_bytes + 4096);
     *scratch = p;
@@ -547,11 +558,432 @@ static int plain_body(const char *d, size_t n, const char **bs, const char **be)
     return 1;
 }
 
+/* ---- the fast tokenizer -------------------------------------------------------------- */
+
+enum { F_ID, F_TITLE, F_ISSUER, F_DOCNO, F_DATE, F_REGION, F_URL, F_BODY, F_N };
+static const char *const FIELD_NAMES[F_N] = {"", "title", "issuer", "docno", "date", "region", "url", "body"};
+
+#define TK_MAX_DEPTH 256 /* deeper documents go to libxml2 (its own limits then apply) */
+#define TK_MAX_ATTRS 32
+
+typedef struct tk {
+    parser *p;
+    const char *q, *lim;
+    span *f;
+    int cap;         /* field whose text is being collected, or -1 */
+} tk;
+
+static int tk_name_start(unsigned char c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_';
+}
+
+static int tk_name_char(unsigned char c)
+{
+    return tk_name_start(c) || (c >= '0' && c <= '9') || c == '.' || c == '-';
+}
+
+/* An ASCII name without ':' at q; returns its length, 0 when the tokenizer does not take it
+ * (empty, a namespace prefix, a non-ASCII name character). */
+static size_t tk_name(const char *q, const char *lim)
+{
+    if (q >= lim || !tk_name_start((unsigned char)*q))
+        return 0;
+    size_t n = 1;
+    while (q + n < lim && tk_name_char((unsigned char)q[n]))
+        n++;
+    if (q + n < lim && (q[n] == ':' || (unsigned char)q[n] >= 0x80))
+        return 0;
+    return n;
+}
+
+/* Bytes of [s, e) that are XML characters libxml2 passes through unchanged: valid UTF-8,
+ * no control but tab and LF (CR is normalised, so it goes to libxml2), not U+FFFE / U+FFFF. */
+static int tk_plain_chars(const char *s, const char *e)
+{
+    if (!pm_utf8_valid(s, (size_t)(e - s), NULL))
+        return 0;
+    for (const unsigned char *u = (const unsigned char *)s; u < (const unsigned char *)e; u++) {
+        if (*u < 0x20 && *u != '\t' && *u != '\n')
+            return 0;
+        if (*u == 0xEF && e - (const char *)u >= 3 && u[1] == 0xBF && (u[2] == 0xBE || u[2] == 0xBF))
+            return 0;
+    }
+    return 1;
+}
+
+static int tk_emit(tk *t, const char *s, size_t n)
+{
+    return t->cap < 0 || pm_buf_append(&t->p->arena, s, n) == PM_OK;
+}
+
+static void tk_field_open(tk *t, int k)
+{
+    t->cap = k;
+    t->f[k].off = t->p->arena.len;
+    t->f[k].set = 1;
+}
+
+/* Ends field k's text: trimmed like keep() (the body keeps its whitespace), NUL after. */
+static int tk_field_close(tk *t, int k)
+{
+    pm_buf *a = &t->p->arena;
+    size_t s = t->f[k].off, e = a->len;
+    if (k != F_BODY) {
+        size_t b = s;
+        while (b < e && is_ws(a->data[b]))
+            b++;
+        while (e > b && is_ws(a->data[e - 1]))
+            e--;
+        if (b > s && e > b) /* (an empty arena has no data yet) */
+            memmove(a->data + s, a->data + b, e - b);
+        e = s + (e - b);
+        a->len = e;
+    }
+    t->f[k].len = e - s;
+    t->cap = -1;
+    return pm_buf_append_char(a, '\0') == PM_OK;
+}
+
+/* A reference at t->q ('&'): the five built-ins and character references. */
+static int tk_ref(tk *t)
+{
+    const char *q = t->q + 1, *lim = t->lim;
+    static const struct { const char *name; size_t n; char c; } builtin[] = {
+        {"lt;", 3, '<'}, {"gt;", 3, '>'}, {"amp;", 4, '&'}, {"quot;", 5, '"'}, {"apos;", 5, '\''}};
+    if (q < lim && *q != '#') {
+        for (size_t i = 0; i < 5; i++)
+            if ((size_t)(lim - q) >= builtin[i].n && memcmp(q, builtin[i].name, builtin[i].n) == 0) {
+                t->q = q + builtin[i].n;
+                return tk_emit(t, &builtin[i].c, 1);
+            }
+        return 0;
+    }
+    q++;
+    int hex = q < lim && *q == 'x';
+    q += hex;
+    uint32_t v = 0;
+    size_t nd = 0;
+    for (; q < lim && *q != ';'; q++, nd++) {
+        unsigned c = (unsigned char)*q, d;
+        if (c >= '0' && c <= '9')
+            d = c - '0';
+        else if (hex && c >= 'a' && c <= 'f')
+            d = c - 'a' + 10;
+        else if (hex && c >= 'A' && c <= 'F')
+            d = c - 'A' + 10;
+        else
+            return 0;
+        if (nd >= 7)
+            return 0;
+        v = v * (hex ? 16 : 10) + d;
+    }
+    if (q >= lim || nd == 0)
+        return 0;
+    if (!(v == 0x9 || v == 0xA || v == 0xD || (v >= 0x20 && v <= 0xD7FF) ||
+          (v >= 0xE000 && v <= 0xFFFD) || (v >= 0x10000 && v <= 0x10FFFF)))
+        return 0;
+    char u[4];
+    size_t un;
+    if (v < 0x80) {
+        u[0] = (char)v;
+        un = 1;
+    } else if (v < 0x800) {
+        u[0] = (char)(0xC0 | (v >> 6));
+        u[1] = (char)(0x80 | (v & 0x3F));
+        un = 2;
+    } else if (v < 0x10000) {
+        u[0] = (char)(0xE0 | (v >> 12));
+        u[1] = (char)(0x80 | ((v >> 6) & 0x3F));
+        u[2] = (char)(0x80 | (v & 0x3F));
+        un = 3;
+    } else {
+        u[0] = (char)(0xF0 | (v >> 18));
+        u[1] = (char)(0x80 | ((v >> 12) & 0x3F));
+        u[2] = (char)(0x80 | ((v >> 6) & 0x3F));
+        u[3] = (char)(0x80 | (v & 0x3F));
+        un = 4;
+    }
+    t->q = q + 1;
+    return tk_emit(t, u, un);
+}
+
+/* Character data up to the next '<' (references decoded). Runs of bytes that need no
+ * look are copied in one piece; t->p->stop marks the ones that do. */
+static int tk_text(tk *t)
+{
+    const unsigned char *stop = t->p->stop;
+    const char *q = t->q, *lim = t->lim, *run = q;
+    for (;;) {
+        while (q < lim && !stop[(unsigned char)*q])
+            q++;
+        if (q >= lim || *q == '<' || *q == '&') {
+            if (q > run && !tk_emit(t, run, (size_t)(q - run)))
+                return 0;
+            t->q = q;
+            if (q >= lim || *q == '<')
+                return 1;
+            if (!tk_ref(t))
+                return 0;
+            q = run = t->q;
+            continue;
+        }
+        const unsigned char *u = (const unsigned char *)q;
+        if ((u[0] & 0xF0) == 0xE0) { /* most of a CJK text: a run of three-byte characters */
+            do {
+                if (lim - q < 3 || (u[1] & 0xC0) != 0x80 || (u[2] & 0xC0) != 0x80 ||
+                    (u[0] == 0xE0 && u[1] < 0xA0) || (u[0] == 0xED && u[1] > 0x9F) ||
+                    (u[0] == 0xEF && u[1] == 0xBF && u[2] >= 0xBE))
+                    return 0; /* invalid (the full path reports where), or U+FFFE / U+FFFF */
+                q += 3;
+                u += 3;
+            } while (q < lim && (u[0] & 0xF0) == 0xE0);
+            continue;
+        }
+        size_t left = (size_t)(lim - q);
+        if (u[0] >= 0xC2 && u[0] <= 0xDF) {
+            if (left < 2 || (u[1] & 0xC0) != 0x80)
+                return 0;
+            q += 2;
+            continue;
+        }
+        if (u[0] >= 0xF0 && u[0] <= 0xF4) {
+            if (left < 4 || (u[1] & 0xC0) != 0x80 || (u[2] & 0xC0) != 0x80 ||
+                (u[3] & 0xC0) != 0x80 || (u[0] == 0xF0 && u[1] < 0x90) || (u[0] == 0xF4 && u[1] > 0x8F))
+                return 0;
+            q += 4;
+            continue;
+        }
+        if (u[0] >= 0x80)
+            return 0; /* a stray continuation byte or an impossible lead */
+        if (u[0] == ']') {
+            if (left >= 3 && q[1] == ']' && q[2] == '>')
+                return 0; /* an error in text */
+        } else if (u[0] != '\t' && u[0] != '\n') {
+            return 0; /* CR (normalised by XML), NUL or a forbidden control */
+        }
+        q++;
+    }
+}
+
+static int tk_ws(unsigned char c) { return c == ' ' || c == '\t' || c == '\n'; }
+
+/* A start tag at t->q ('<' + name start). Sets *empty for "<x/>", *name / *nlen, and the
+ * decoded values of the attributes "id" and "code" when asked for (NULL = not present). */
+static int tk_start_tag(tk *t, const char **name, size_t *nlen, int *empty, const char **idv,
+                        size_t *idn, const char *want)
+{
+    const char *q = t->q + 1, *lim = t->lim;
+    size_t n = tk_name(q, lim);
+    if (!n)
+        return 0;
+    *name = q;
+    *nlen = n;
+    q += n;
+    *idv = NULL;
+    const char *an[TK_MAX_ATTRS];
+    size_t anl[TK_MAX_ATTRS], na = 0;
+    for (;;) {
+        int sp = 0;
+        while (q < lim && tk_ws((unsigned char)*q)) {
+            q++;
+            sp = 1;
+        }
+        if (q >= lim)
+            return 0;
+        if (*q == '>') {
+            *empty = 0;
+            t->q = q + 1;
+            return 1;
+        }
+        if (*q == '/') {
+            if (q + 1 >= lim || q[1] != '>')
+                return 0;
+            *empty = 1;
+            t->q = q + 2;
+            return 1;
+        }
+        if (!sp)
+            return 0; /* attributes are separated by whitespace */
+        size_t a = tk_name(q, lim);
+        if (!a || na == TK_MAX_ATTRS || (a >= 5 && memcmp(q, "xmlns", 5) == 0))
+            return 0;
+        for (size_t i = 0; i < na; i++)
+            if (anl[i] == a && memcmp(an[i], q, a) == 0)
+                return 0; /* a repeated attribute is an error */
+        an[na] = q;
+        anl[na++] = a;
+        const char *aname = q;
+        q += a;
+        while (q < lim && tk_ws((unsigned char)*q))
+            q++;
+        if (q >= lim || *q != '=')
+            return 0;
+        q++;
+        while (q < lim && tk_ws((unsigned char)*q))
+            q++;
+        if (q >= lim || (*q != '"' && *q != '\''))
+            return 0;
+        const char *v = q + 1, *ve = memchr(v, *q, (size_t)(lim - v));
+        if (!ve)
+            return 0;
+        for (const char *z = v; z < ve; z++)
+            if (*z == '<' || *z == '&' || *z == '\t' || *z == '\n')
+                return 0; /* an error, or a value libxml2 would rewrite */
+        if (!tk_plain_chars(v, ve))
+            return 0;
+        if (want && a == strlen(want) && memcmp(aname, want, a) == 0) {
+            *idv = v;
+            *idn = (size_t)(ve - v);
+        }
+        q = ve + 1;
+    }
+}
+
+/* Decodes the document at [d, d+n) into p->arena and f. 1 = done, exactly as libxml2 would
+ * have it: every byte valid UTF-8 (text is checked in the same pass, the rest piecewise at
+ * ASCII boundaries), and no DOCTYPE/ENTITY declaration anywhere in the bytes (the only
+ * places '<' can hide in an accepted document are comments and CDATA, checked there);
+ * 0 = not taken (the full path decides and words any reject). f and the arena are garbage
+ * after 0. */
+static int fast_parse(parser *p, const char *d, size_t n, span f[F_N])
+{
+    tk t = {p, d, d + n, f, -1};
+    const char *sname[TK_MAX_DEPTH];
+    size_t slen[TK_MAX_DEPTH];
+    int depth = 0, cap_depth = -1;
+    pm_buf_reset(&p->arena);
+    memset(f, 0, F_N * sizeof *f);
+    /* the root: <doc ...> */
+    {
+        const char *name, *idv;
+        size_t nl, idn = 0;
+        int empty;
+        if (n < 5 || d[0] != '<' || !tk_start_tag(&t, &name, &nl, &empty, &idv, &idn, "id"))
+            return 0;
+        if (nl != 3 || memcmp(name, "doc", 3) != 0)
+            return 0;
+        if (idv) {
+            tk_field_open(&t, F_ID);
+            if (!tk_emit(&t, idv, idn) || !tk_field_close(&t, F_ID))
+                return 0;
+        }
+        if (empty)
+            return t.q == t.lim;
+        sname[0] = name;
+        slen[0] = nl;
+        depth = 1;
+    }
+    while (depth > 0) {
+        if (!tk_text(&t))
+            return 0;
+        const char *q = t.q, *lim = t.lim;
+        if (q >= lim)
+            return 0; /* unclosed */
+        if (q + 1 < lim && q[1] == '/') { /* end tag */
+            size_t nl = tk_name(q + 2, lim);
+            if (!nl || nl != slen[depth - 1] || memcmp(q + 2, sname[depth - 1], nl) != 0)
+                return 0;
+            q += 2 + nl;
+            while (q < lim && tk_ws((unsigned char)*q))
+                q++;
+            if (q >= lim || *q != '>')
+                return 0;
+            t.q = q + 1;
+            depth--;
+            if (depth == cap_depth) {
+                if (!tk_field_close(&t, t.cap))
+                    return 0;
+                cap_depth = -1;
+            }
+            continue;
+        }
+        if (lim - q >= 4 && memcmp(q, "<!--", 4) == 0) {
+            const char *c = q + 4, *e = memmem(c, (size_t)(lim - c), "--", 2);
+            if (!e || e + 2 >= lim || e[2] != '>' || !tk_plain_chars(c, e) ||
+                has_declaration(c, (size_t)(e - c)))
+                return 0;
+            t.q = e + 3;
+            continue;
+        }
+        if (lim - q >= 9 && memcmp(q, "<![CDATA[", 9) == 0) {
+            const char *c = q + 9, *e = memmem(c, (size_t)(lim - c), "]]>", 3);
+            if (!e || !tk_plain_chars(c, e) || has_declaration(c, (size_t)(e - c)) ||
+                !tk_emit(&t, c, (size_t)(e - c)))
+                return 0;
+            t.q = e + 3;
+            continue;
+        }
+        /* a start tag, or something the tokenizer leaves to libxml2 ("<?", "<!x") */
+        const char *name, *attr;
+        size_t nl, an = 0;
+        int empty;
+        int k = -1;
+        if (depth == 1 && cap_depth < 0) { /* a field of the document? the first one counts */
+            size_t n0 = tk_name(q + 1, lim);
+            for (int i = 1; n0 && i < F_N; i++)
+                if (!f[i].set && strlen(FIELD_NAMES[i]) == n0 && memcmp(q + 1, FIELD_NAMES[i], n0) == 0)
+                    k = i;
+        }
+        if (!tk_start_tag(&t, &name, &nl, &empty, &attr, &an, k == F_REGION ? "code" : NULL))
+            return 0;
+        if (k == F_REGION && attr) { /* <region code="…">: the attribute, not the text */
+            tk_field_open(&t, k);
+            if (!tk_emit(&t, attr, an) || !tk_field_close(&t, k))
+                return 0;
+            k = -1;
+        }
+        if (empty) {
+            if (k >= 0) {
+                tk_field_open(&t, k);
+                if (!tk_field_close(&t, k))
+                    return 0;
+            }
+            continue;
+        }
+        if (depth == TK_MAX_DEPTH)
+            return 0;
+        sname[depth] = name;
+        slen[depth] = nl;
+        depth++;
+        if (k >= 0) {
+            tk_field_open(&t, k);
+            cap_depth = 1;
+        }
+    }
+    return t.q == t.lim; /* nothing may follow the root */
+}
+
+/* The checks after a parse, whichever way it went, and the fields into *doc. */
+static pm_status fields_out(parser *p, const pm_raw *raw, const span f[F_N], int root_is_doc,
+                            pm_doc *doc, pm_reject *rej)
+{
+    if (!root_is_doc) {
+        reject(rej, PM_ERR_XML, raw->offset, "", "root element is not <doc>%s", "");
+        return PM_ERR_XML;
+    }
+    if (!f[F_ID].set || f[F_ID].len == 0) {
+        reject(rej, PM_ERR_NO_ID, raw->offset, "", "<doc> has no id attribute%s", "");
+        return PM_ERR_NO_ID;
+    }
+    pm_str *out[F_N] = {&doc->id, &doc->title, &doc->issuer, &doc->docno,
+                        &doc->date, &doc->region_code, &doc->url, &doc->body};
+    for (int k = 0; k < F_N; k++)
+        if (f[k].set) {
+            out[k]->p = p->arena.data + f[k].off;
+            out[k]->len = f[k].len;
+        }
+    return PM_OK;
+}
+
 static pm_status parse(void *scratch, const pm_raw *raw, pm_doc *doc, pm_reject *rej)
 {
     parser *p = scratch;
     char id[128];
     memset(doc, 0, sizeof *doc);
+    span f[F_N];
+    if (!p->lim.xml_reference && raw->len <= INT32_MAX && fast_parse(p, raw->p, raw->len, f))
+        return fields_out(p, raw, f, 1, doc, rej);
     size_t bad;
     if (!pm_utf8_valid(raw->p, raw->len, &bad)) {
         start_tag_id(raw->p, raw->len, id, sizeof id);
@@ -601,10 +1033,7 @@ static pm_status parse(void *scratch, const pm_raw *raw, pm_doc *doc, pm_reject 
     }
     pm_status st = PM_OK;
     xmlNodePtr root = xmlDocGetRootElement(x);
-    span f[8];
     memset(f, 0, sizeof f);
-    enum { F_ID, F_TITLE, F_ISSUER, F_DOCNO, F_DATE, F_REGION, F_URL, F_BODY };
-    static const char *const names[] = {"", "title", "issuer", "docno", "date", "region", "url", "body"};
     pm_buf_reset(&p->arena);
     xmlChar *idv = root ? xmlGetProp(root, (const xmlChar *)"id") : NULL;
     if (idv) {
@@ -614,8 +1043,8 @@ static pm_status parse(void *scratch, const pm_raw *raw, pm_doc *doc, pm_reject 
     for (xmlNodePtr c = root ? root->children : NULL; st == PM_OK && c; c = c->next) {
         if (c->type != XML_ELEMENT_NODE)
             continue;
-        for (int k = 1; k < 8; k++) {
-            if (f[k].set || strcmp((const char *)c->name, names[k]) != 0)
+        for (int k = 1; k < F_N; k++) {
+            if (f[k].set || strcmp((const char *)c->name, FIELD_NAMES[k]) != 0)
                 continue;
             if (k == F_BODY && bs) { /* the emptied body: its text is the bytes taken out */
                 f[k].off = p->arena.len;
@@ -648,22 +1077,7 @@ static pm_status parse(void *scratch, const pm_raw *raw, pm_doc *doc, pm_reject 
     }
     if (st != PM_OK)
         return st;
-    if (!root_is_doc) {
-        reject(rej, PM_ERR_XML, raw->offset, "", "root element is not <doc>%s", "");
-        return PM_ERR_XML;
-    }
-    if (!f[F_ID].set || f[F_ID].len == 0) {
-        reject(rej, PM_ERR_NO_ID, raw->offset, "", "<doc> has no id attribute%s", "");
-        return PM_ERR_NO_ID;
-    }
-    pm_str *out[8] = {&doc->id, &doc->title, &doc->issuer, &doc->docno,
-                      &doc->date, &doc->region_code, &doc->url, &doc->body};
-    for (int k = 0; k < 8; k++)
-        if (f[k].set) {
-            out[k]->p = p->arena.data + f[k].off;
-            out[k]->len = f[k].len;
-        }
-    return PM_OK;
+    return fields_out(p, raw, f, root_is_doc, doc, rej);
 }
 
 const pm_format pm_format_corpus_xml = {

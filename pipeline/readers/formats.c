@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "policyminer/reader.h"
+#include "policyminer/source.h"
 #include "readers_internal.h"
 
 extern const pm_format pm_format_corpus_xml;
@@ -41,6 +42,10 @@ void pm_limits_default(pm_limits *lim)
     lim->max_member_bytes = 4ull << 30;
     lim->max_docs_per_file = 0;
     lim->max_field_bytes = 4096;
+    /* ISA-L's inflate when the build has it (same bytes and damage handling, ~3x faster
+     * than zlib); `--inflate zlib` still selects the decoder that always works */
+    lim->inflate = pm_gz_inflate_available(PM_INFLATE_ISAL) ? PM_INFLATE_ISAL : PM_INFLATE_ZLIB;
+    lim->xml_reference = 0;
     lim->dict_dir = NULL;
     lim->field_map = NULL;
 }

@@ -5,14 +5,16 @@
  * page is drained without being buffered and rejected doc_too_big).
  * Parse: the encoding is decided once, in a fixed order - byte-order mark, then the HTTP
  * charset (WARC), then <meta charset> / http-equiv in the first 4 KiB, else UTF-8 if the
- * bytes are valid UTF-8, else GB18030 - and the page is converted to UTF-8 with glibc iconv
- * (GB2312 and GBK are read as GB18030, their superset). Bytes invalid in that encoding
+ * bytes are valid UTF-8, else the pack's legacy encoding (web_labels.tsv: China's GB18030) -
+ * and the page is converted to UTF-8 with glibc iconv (GB2312 and GBK labels are read as
+ * GB18030, their superset). Bytes invalid in that encoding
  * reject the page (bad_encoding) rather than guess. libxml2's HTML parser then builds a
  * tree with recovery, no network, no entity loading, errors never printed, its own charset
  * detection off. From the tree: the title, the body text (scripts, styles, navigation,
  * header/footer-like blocks dropped; a known content container such as UCAP-CONTENT or
  * TRS_Editor preferred when present), <meta name=...> metadata and the labelled info
- * table government sites print (发文机关, 发文字号, 成文日期, 索引号, 主题分类).
+ * table government sites print, in the pack's words (web_labels.tsv; China's 发文机关,
+ * 发文字号, 成文日期, 索引号 ...).
  * Never: fetches anything, prints, or keeps state between pages beyond scratch buffers.
  */
 #include <errno.h>
@@ -70,7 +72,7 @@ void pm_content_id(const char *p, size_t n, char *out)
 
 typedef struct host_ent {
     char host[64];
-    char code[7];
+    char code[13]; /* digits at the pack's code width (China 6, KATO 9) */
 } host_ent;
 
 struct pm_hosts {
@@ -107,7 +109,7 @@ pm_status pm_hosts_load(pm_hosts **out, const char *dict_dir)
         }
         const char *code = tab + 1;
         size_t cl = strcspn(code, "\t");
-        if (cl != 6 || strspn(code, "0123456789") < 6) {
+        if (cl == 0 || cl >= sizeof h->e[0].code || strspn(code, "0123456789") < cl) {
             st = PM_ERR_DICT_SYNTAX;
             break;
         }
@@ -127,7 +129,7 @@ pm_status pm_hosts_load(pm_hosts **out, const char *dict_dir)
         for (char *c = e->host; *c; c++)
             if (*c >= 'A' && *c <= 'Z')
                 *c = (char)(*c - 'A' + 'a');
-        memcpy(e->code, code, 6);
+        memcpy(e->code, code, cl);
     }
     fclose(f);
     if (st != PM_OK) {
@@ -322,10 +324,27 @@ typedef struct span {
     int set;
 } span;
 
+/* A country pack's web vocabulary (its web_labels.tsv, beside gov_hosts.tsv): the labels
+ * of the info table government sites print above a document, the <meta name> keys in the
+ * pack's language, and the encoding an undeclared non-UTF-8 page is read in. A pack without
+ * the file has none of them: such a page is then rejected as invalid UTF-8, never guessed. */
+#define WEB_LABELS_MAX 64
+typedef struct web_label {
+    char text[48];
+    int field; /* F_* or -1: recognised (a value stops there) but not used */
+} web_label;
+
+typedef struct web_vocab {
+    web_label label[WEB_LABELS_MAX], meta[WEB_LABELS_MAX];
+    size_t nlabel, nmeta;
+    char fallback[32]; /* iconv name; "" = none */
+} web_vocab;
+
 struct pm_html {
     pm_limits lim;
     htmlParserCtxtPtr ctxt;
     pm_hosts *hosts;
+    web_vocab web;
     iconv_t cd;
     char cd_name[48];
     pm_buf conv;  /* the page in UTF-8 */
@@ -336,6 +355,65 @@ struct pm_html {
     /* text builder state */
     int pending_space, line_start;
 };
+
+static int web_field(const char *k)
+{
+    static const struct {
+        const char *key;
+        int field;
+    } F[] = {{"id", F_ID}, {"title", F_TITLE}, {"issuer", F_ISSUER}, {"docno", F_DOCNO},
+             {"date", F_DATE}, {"-", -1}};
+    for (size_t i = 0; i < sizeof F / sizeof F[0]; i++)
+        if (strcmp(k, F[i].key) == 0)
+            return F[i].field;
+    return -2;
+}
+
+/* Reads dir/web_labels.tsv: "encoding NAME", "label TEXT FIELD", "meta TEXT FIELD" rows
+ * (tab-separated; FIELD id|title|issuer|docno|date|-). No file = an empty vocabulary. */
+static pm_status web_vocab_load(web_vocab *w, const char *dir)
+{
+    memset(w, 0, sizeof *w);
+    if (!dir)
+        return PM_OK;
+    char path[4096];
+    snprintf(path, sizeof path, "%s/web_labels.tsv", dir);
+    FILE *f = fopen(path, "r");
+    if (!f)
+        return PM_OK;
+    char line[512];
+    pm_status st = PM_OK;
+    while (st == PM_OK && fgets(line, sizeof line, f)) {
+        line[strcspn(line, "\r\n")] = '\0';
+        if (line[0] == '#' || line[0] == '\0')
+            continue;
+        char *k = line, *a = strchr(k, '\t'), *b = a ? strchr(a + 1, '\t') : NULL;
+        if (!a) {
+            st = PM_ERR_DICT_SYNTAX;
+            break;
+        }
+        *a++ = '\0';
+        if (b)
+            *b++ = '\0';
+        if (strcmp(k, "encoding") == 0 && !b && strlen(a) < sizeof w->fallback) {
+            memcpy(w->fallback, a, strlen(a) + 1);
+            continue;
+        }
+        int is_label = strcmp(k, "label") == 0, is_meta = strcmp(k, "meta") == 0;
+        int fld = b ? web_field(b) : -2;
+        web_label *arr = is_label ? w->label : w->meta;
+        size_t *n = is_label ? &w->nlabel : &w->nmeta;
+        if ((!is_label && !is_meta) || fld == -2 || !*a || strlen(a) >= sizeof arr[0].text ||
+            *n == WEB_LABELS_MAX) {
+            st = PM_ERR_DICT_SYNTAX;
+            break;
+        }
+        memcpy(arr[*n].text, a, strlen(a) + 1);
+        arr[(*n)++].field = fld;
+    }
+    fclose(f);
+    return st;
+}
 
 pm_status pm_html_create(pm_html **out, const pm_limits *lim)
 {
@@ -354,6 +432,8 @@ pm_status pm_html_create(pm_html **out, const pm_limits *lim)
     pm_status st = h->ctxt ? PM_OK : PM_ERR_NOMEM;
     if (st == PM_OK)
         st = pm_hosts_load(&h->hosts, lim->dict_dir);
+    if (st == PM_OK)
+        st = web_vocab_load(&h->web, lim->dict_dir);
     if (st != PM_OK) {
         pm_html_free(h);
         return st;
@@ -682,16 +762,9 @@ static pm_status normalise_date(pm_html *h)
     return PM_OK;
 }
 
-/* Info-table labels: a label at a line start, letters possibly spaced ("索 引 号"), then
- * an optional colon; the value is the rest of the line, or the next line if that is empty. */
-static const struct {
-    const char *label;
-    int field; /* -1: recognised (so a value stops there) but not used */
-} LABELS[] = {{"索引号", F_ID},      {"发文机关", F_ISSUER}, {"发文字号", F_DOCNO},
-              {"成文日期", F_DATE}, {"标题", F_TITLE},     {"主题分类", -1},
-              {"发布日期", -1},     {"发布机构", -1},       {"生成日期", -1},
-              {"文号", F_DOCNO},    {"来源", -1},           {"公开方式", -1},
-              {"有效性", -1},       {NULL, 0}};
+/* Info-table labels (the pack's, web_vocab): a label at a line start, letters possibly
+ * spaced ("索 引 号"), then an optional colon; the value is the rest of the line, or the
+ * next line if that is empty. */
 
 /* Matches label at p allowing blanks between its characters; returns bytes used or 0. */
 static size_t match_label(const char *p, const char *end, const char *label)
@@ -712,11 +785,11 @@ static size_t match_label(const char *p, const char *end, const char *label)
     return (size_t)(q - p);
 }
 
-/* Label at the start of a line segment: returns the LABELS index and sets *after. */
-static int label_at(const char *p, const char *end, const char **after)
+/* Label at the start of a line segment: returns its index in w->label and sets *after. */
+static int label_at(const web_vocab *w, const char *p, const char *end, const char **after)
 {
-    for (int i = 0; LABELS[i].label; i++) {
-        size_t l = match_label(p, end, LABELS[i].label);
+    for (int i = 0; i < (int)w->nlabel; i++) {
+        size_t l = match_label(p, end, w->label[i].text);
         if (!l)
             continue;
         const char *q = p + l;
@@ -737,7 +810,7 @@ static int label_at(const char *p, const char *end, const char **after)
 
 static pm_status scan_labels(pm_html *h, span *lab)
 {
-    const char *s = h->flat.data, *end = s + h->flat.len;
+    const char *s = h->flat.data ? h->flat.data : "", *end = s + h->flat.len; /* no page text yet: "" */
     for (const char *line = s; line && line < end;) {
         const char *eol = memchr(line, '\n', (size_t)(end - line));
         if (!eol)
@@ -748,7 +821,7 @@ static pm_status scan_labels(pm_html *h, span *lab)
             size_t sl;
             while (p < eol && is_space_at((const unsigned char *)p, (size_t)(eol - p), &sl))
                 p += sl;
-            int li = p < eol ? label_at(p, eol, &after) : -1;
+            int li = p < eol ? label_at(&h->web, p, eol, &after) : -1;
             if (li < 0)
                 break;
             const char *v = after, *vend = eol;
@@ -758,7 +831,7 @@ static pm_status scan_labels(pm_html *h, span *lab)
                 const char *nv = eol + 1, *nvend = memchr(nv, '\n', (size_t)(end - nv));
                 if (!nvend)
                     nvend = end;
-                if (label_at(nv, nvend, &tmp) < 0) {
+                if (label_at(&h->web, nv, nvend, &tmp) < 0) {
                     v = nv;
                     vend = nvend;
                 }
@@ -770,13 +843,13 @@ static pm_status scan_labels(pm_html *h, span *lab)
                     const char *r = q + sl;
                     while (r < vend && is_space_at((const unsigned char *)r, (size_t)(vend - r), &sl))
                         r += sl;
-                    if (r < vend && label_at(r, vend, &tmp) >= 0) {
+                    if (r < vend && label_at(&h->web, r, vend, &tmp) >= 0) {
                         stop = q;
                         break;
                     }
                 }
             }
-            int fld = LABELS[li].field;
+            int fld = h->web.label[li].field;
             if (fld >= 0 && !lab[fld].set && stop > v && (size_t)(stop - v) <= LABEL_VALUE_MAX) {
                 lab[fld].off = (size_t)(v - s);
                 lab[fld].len = (size_t)(stop - v);
@@ -868,6 +941,19 @@ typedef struct meta_found {
     span title, id, issuer, docno, date, pubdate, source, url, canon, head_title;
 } meta_found;
 
+/* The meta span a pack's key names (its F_* field); NULL for "-". */
+static span *meta_span(meta_found *m, int field)
+{
+    switch (field) {
+    case F_ID: return &m->id;
+    case F_TITLE: return &m->title;
+    case F_ISSUER: return &m->issuer;
+    case F_DOCNO: return &m->docno;
+    case F_DATE: return &m->date;
+    default: return NULL;
+    }
+}
+
 static pm_status collect_meta(pm_html *h, xmlNode *root, meta_found *m)
 {
     pm_status st = PM_OK;
@@ -905,7 +991,7 @@ static pm_status collect_meta(pm_html *h, xmlNode *root, meta_found *m)
             const char *k = (const char *)name, *v = (const char *)content;
             size_t vl = strlen(v);
             span *dst = NULL;
-            if (strcasecmp(k, "ArticleTitle") == 0 || strcmp(k, "标题") == 0)
+            if (strcasecmp(k, "ArticleTitle") == 0)
                 dst = &m->title;
             else if (strcasecmp(k, "PubDate") == 0 || strcasecmp(k, "firstpublishedtime") == 0)
                 dst = &m->pubdate;
@@ -913,15 +999,17 @@ static pm_status collect_meta(pm_html *h, xmlNode *root, meta_found *m)
                 dst = &m->source;
             else if (strcasecmp(k, "Url") == 0 || strcasecmp(k, "og:url") == 0)
                 dst = &m->url;
-            else if (strcmp(k, "索引号") == 0 || strcasecmp(k, "IndexNumber") == 0)
+            else if (strcasecmp(k, "IndexNumber") == 0)
                 dst = &m->id;
-            else if (strcmp(k, "发文机关") == 0 || strcasecmp(k, "IssuingAuthority") == 0)
+            else if (strcasecmp(k, "IssuingAuthority") == 0)
                 dst = &m->issuer;
-            else if (strcmp(k, "发文字号") == 0 || strcmp(k, "文号") == 0 ||
-                     strcasecmp(k, "DocumentNumber") == 0)
+            else if (strcasecmp(k, "DocumentNumber") == 0)
                 dst = &m->docno;
-            else if (strcmp(k, "成文日期") == 0 || strcasecmp(k, "WrittenDate") == 0)
+            else if (strcasecmp(k, "WrittenDate") == 0)
                 dst = &m->date;
+            for (size_t i = 0; !dst && i < h->web.nmeta; i++) /* the pack's own keys */
+                if (strcmp(k, h->web.meta[i].text) == 0)
+                    dst = meta_span(m, h->web.meta[i].field);
             if (dst)
                 st = put(h, dst, v, vl);
         }
@@ -1011,7 +1099,7 @@ static pm_status finish_fields(pm_html *h, const char *raw, size_t rawn)
     if (st == PM_OK && h->f[F_URL].set) {
         const char *code = pm_hosts_region(h->hosts, field_p(h, F_URL), h->f[F_URL].len);
         if (code)
-            st = put(h, &h->f[F_REGION], code, 6);
+            st = put(h, &h->f[F_REGION], code, strlen(code));
     }
     return st;
 }
@@ -1047,8 +1135,9 @@ pm_status pm_html_extract(pm_html *h, const char *p, size_t n, const pm_html_ctx
         if (label[0])
             enc = canonical_charset(label);
         else
-            enc = pm_utf8_valid(p, n, NULL) ? "UTF-8" : "GB18030"; /* undeclared: the
-                                                                   * common Chinese legacy */
+            enc = pm_utf8_valid(p, n, NULL) || !h->web.fallback[0]
+                      ? "UTF-8"
+                      : h->web.fallback; /* undeclared: the pack's common legacy encoding */
     }
     if (strcmp(enc, "UTF-8") != 0) {
         size_t bad = 0;

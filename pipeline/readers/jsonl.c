@@ -409,9 +409,9 @@ static pm_status jparse(void *scratch, const pm_raw *raw, pm_doc *doc, pm_reject
         const char *code = pm_hosts_region(j->hosts, j->arena.data + off[K_URL], len[K_URL]);
         if (code) {
             off[K_REGION] = j->arena.len;
-            len[K_REGION] = 6;
+            len[K_REGION] = strlen(code);
             set[K_REGION] = 1;
-            if ((st = pm_buf_append(&j->arena, code, 6)) != PM_OK)
+            if ((st = pm_buf_append(&j->arena, code, len[K_REGION])) != PM_OK)
                 return st == PM_ERR_TOO_BIG ? PM_ERR_DOC_TOO_BIG : st;
         }
     }

@@ -30,6 +30,7 @@ static const colent COLS[] = {
     {"documents", "year", I, "Year of the document"},
     {"documents", "date_source", S, "Where the date came from: field, signature, docno"},
     {"documents", "issuer", S, "Issuing organ as found in the document"},
+    {"documents", "issuer_body", S, "Kind of body that issued it, from the pack's organ list (maslikhat, akimat, akim ...); only in packs that name body kinds"},
     {"documents", "level", S, "Issuer level: a level of the country pack (China: central, provincial, prefecture, county) or unknown"},
     {"documents", "region_code", S, "Division code of the issuing government, at the pack's code width (China: 100000 = central)"},
     {"documents", "region_name", S, "Name of the issuing division in the document's year"},

@@ -89,11 +89,23 @@ static int is_instrument(const pm_dictset *d, size_t dim)
     return strcmp(pm_dictset_dim_name(d, dim), "instrument") == 0;
 }
 
-pm_status pm_doctable_header(pm_buf *out, const pm_dictset *d)
+/* A pack whose organ list names kinds of body (Kazakhstan: маслихат, акимат, аким) says
+ * so in its header (issuer_body 1), and documents.tsv then has an issuer_body column after
+ * issuer; packs without (China) keep the table as it was. */
+static int has_body_column(const pm_country *c)
+{
+    const char *v = c ? pm_country_header(c, "issuer_body") : NULL;
+    return v && strcmp(v, "1") == 0;
+}
+
+pm_status pm_doctable_header(pm_buf *out, const pm_dictset *d, const pm_country *c)
 {
     pm_status st = pm_buf_append_str(out, "doc_id\tsource\toffset\tdate\tyear\tdate_source\t"
-                                          "issuer\tlevel\tregion_code\tregion_name\t"
-                                          "province_code\tdocno");
+                                          "issuer\t");
+    if (st == PM_OK && has_body_column(c))
+        st = pm_buf_append_str(out, "issuer_body\t");
+    if (st == PM_OK)
+        st = pm_buf_append_str(out, "level\tregion_code\tregion_name\tprovince_code\tdocno");
     size_t order[PM_MAX_DIMS];
     pm_dim_order(d, order);
     for (size_t i = 0; st == PM_OK && i < pm_dictset_ndims(d); i++) {
@@ -167,6 +179,8 @@ pm_status pm_doctable_row(pm_buf *out, const pm_dictset *d, const pm_country *c,
     TRY(pm_buf_printf(out, "\t%s\t", pm_date_source_key(r->date_source)));
     TRY(pm_tsv_field(out, r->issuer.issuer ? r->issuer.issuer : "", r->issuer.issuer_len,
                      max_field));
+    if (has_body_column(c))
+        TRY(pm_buf_printf(out, "\t%s", r->issuer.body ? r->issuer.body : ""));
     /* unknown is level 0 whatever the code; a province exists from level 2 (country.h) */
     TRY(pm_buf_printf(out, "\t%s\t", pm_country_record_level_key(c, r->issuer.level)));
     if (pm_country_record_region(c, r->issuer.level, r->issuer.region_code, (pm_ymd)r->date) !=

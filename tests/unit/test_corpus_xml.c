@@ -251,6 +251,210 @@ static void test_plain_body_fast_path(void **state)
     }
 }
 
+
+/* ---- the tokenizer against libxml2 ------------------------------------------------------ */
+
+typedef struct parsed {
+    pm_status code;
+    char f[8][1024]; /* id, title, issuer, docno, date, region, url, body */
+    size_t len[8];
+} parsed;
+
+/* Parses the first record of <corpus>xml</corpus> with the tokenizer on or off. */
+static void parse_one(const char *xml, int reference, parsed *out)
+{
+    static char buf[8192];
+    int n = snprintf(buf, sizeof buf, "<corpus>%s</corpus>", xml);
+    assert_true(n > 0 && (size_t)n < sizeof buf);
+    pm_limits lim;
+    pm_limits_default(&lim);
+    lim.xml_reference = reference;
+    const pm_format *f = pm_formats()[0];
+    pm_gz *g;
+    assert_int_equal(pm_gz_open_mem(&g, buf, (size_t)n, NULL), PM_OK);
+    void *sp, *pp;
+    assert_int_equal(f->split_create(&sp, &lim), PM_OK);
+    assert_int_equal(f->parse_create(&pp, &lim), PM_OK);
+    memset(out, 0, sizeof *out);
+    pm_raw raw;
+    pm_reject rej;
+    pm_split_result res;
+    assert_int_equal(f->split_next(sp, g, &raw, &rej, &res), PM_OK);
+    if (res == PM_SPLIT_RECORD) {
+        pm_doc doc;
+        out->code = f->parse(pp, &raw, &doc, &rej);
+        const pm_str *fs[8] = {&doc.id, &doc.title, &doc.issuer, &doc.docno,
+                               &doc.date, &doc.region_code, &doc.url, &doc.body};
+        for (int k = 0; out->code == PM_OK && k < 8; k++) {
+            assert_true(fs[k]->len < sizeof out->f[k]);
+            memcpy(out->f[k], fs[k]->p ? fs[k]->p : "", fs[k]->len);
+            out->len[k] = fs[k]->len;
+        }
+        if (out->code != PM_OK)
+            snprintf(out->f[0], sizeof out->f[0], "%d %s", (int)rej.code, rej.detail);
+    } else {
+        out->code = res == PM_SPLIT_REJECT ? rej.code : PM_ERR_EMPTY;
+    }
+    f->parse_free(pp);
+    f->split_free(sp);
+    pm_gz_close(g);
+}
+
+static void same_both_ways(const char *xml)
+{
+    parsed a, b;
+    parse_one(xml, 0, &a);
+    parse_one(xml, 1, &b);
+    if (a.code != b.code || memcmp(a.len, b.len, sizeof a.len) != 0 || memcmp(a.f, b.f, sizeof a.f) != 0) {
+        fprintf(stderr, "tokenizer and libxml2 differ on: %s\n  fast %d [%s] body [%s]\n  ref  %d [%s] body [%s]\n",
+                xml, (int)a.code, a.f[0], a.f[7], (int)b.code, b.f[0], b.f[7]);
+        fail();
+    }
+}
+
+/* Hand-picked cases where a careless tokenizer would differ from libxml2. */
+static void test_tokenizer_cases(void **state)
+{
+    (void)state;
+    static const char *const cases[] = {
+        "<doc id=\"a\"><title> t </title><body><p style=\"x:1;\">段落</p>\n<p>二</p></body></doc>",
+        "<doc id=' a '><body>a &amp; b &lt;c&gt; &quot;&apos;</body></doc>",
+        "<doc id=\"a\"><body>&#12289;&#x3002;&#x1F600;&#65;&#x41;</body></doc>",
+        "<doc id=\"a\"><body>&#X41;</body></doc>",
+        "<doc id=\"a\"><body>&#0;</body></doc>",
+        "<doc id=\"a\"><body>&#xFFFE;</body></doc>",
+        "<doc id=\"a\"><body>&#x110000;</body></doc>",
+        "<doc id=\"a\"><body>&#13;&#9;</body></doc>",
+        "<doc id=\"a\"><body>&nbsp;</body></doc>",
+        "<doc id=\"a\"><body>&amp</body></doc>",
+        "<doc id=\"a\"><body>a & b</body></doc>",
+        "<doc id=\"a\"><body>x\r\ny\rz</body></doc>",
+        "<doc id=\"a\"><body>a<![CDATA[<raw>&amp;]]>b</body></doc>",
+        "<doc id=\"a\"><body>a<![CDATA[x]]]>b</body></doc>",
+        "<doc id=\"a\"><body>a<!-- c --->b</body></doc>",
+        "<doc id=\"a\"><body>a<!-- c -- d -->b</body></doc>",
+        "<doc id=\"a\"><body>a<!---->b<!--->-->c</body></doc>",
+        "<doc id=\"a\"><body>a<!-- <!DOCTYPE x> -->b</body></doc>",
+        "<doc id=\"a\"><body><![CDATA[<!ENTITY x \"y\">]]></body></doc>",
+        "<doc id=\"a\"><body>a<?pi x?>b</body></doc>",
+        "<doc id=\"a\"><body>a<?xml version=\"1.0\"?>b</body></doc>",
+        "<doc id=\"a\"><body>a]]>b</body></doc>",
+        "<doc id=\"a\"><body>a]]b]>c</body></doc>",
+        "<doc id=\"a\"><body>\xEF\xBF\xBF</body></doc>",
+        "<doc id=\"a\"><body>\xEF\xBF\xBD\xEF\xBC\x8C</body></doc>",
+        "<doc id=\"a\"><body>bad\x01</body></doc>",
+        "<doc id=\"a\"><body>\x7f\xc2\x80</body></doc>",
+        "<doc id=\"a\"><body>unclosed</doc>",
+        "<doc id=\"a\"><body><p>unclosed</body></doc>",
+        "<doc id=\"a\"><body><p></P></body></doc>",
+        "<doc id=\"a\"><body><p ></p ><br/><br /></body></doc>",
+        "<doc id=\"a\"><body><p a=\"1\"b=\"2\">x</p></body></doc>",
+        "<doc id=\"a\"><body><p a=\"1\" a=\"2\">x</p></body></doc>",
+        "<doc id=\"a\"><body><p a=1>x</p></body></doc>",
+        "<doc id=\"a\"><body><p a=\"<\">x</p></body></doc>",
+        "<doc id=\"a\"><body><p a=\"x&amp;y\">x</p></body></doc>",
+        "<doc id=\"a\"><body><p a = 'x>y'>x</p></body></doc>",
+        "<doc id=\"a\"><body><p a=\"1\tb\">x</p></body></doc>",
+        "<doc id=\"a\"><body><x:p>ns</x:p></body></doc>",
+        "<doc id=\"a\"><body xmlns=\"urn:x\">ns</body></doc>",
+        "<doc id=\"a\"><x:body xmlns:x=\"urn:x\">ns</x:body></doc>",
+        "<doc id=\"a\"><body><段>x</段></body></doc>",
+        "<doc id=\"a\"><body>< p>x</body></doc>",
+        "<doc id=\"a\"><body>a</body>tail</doc>",
+        "<doc id=\"a\"><!-- <body>no</body> --><body>yes</body></doc>",
+        "<doc id=\"a\"><extra><body>inner</body></extra></doc>",
+        "<doc id=\"a\"><body lang=\"zh\">attr</body><extra><body>inner</body></extra></doc>",
+        "<doc id=\"a\"><body>first</body><body>second</body></doc>",
+        "<doc id=\"a\"><title>one<b> two </b></title><title>x</title><body/></doc>",
+        "<doc id=\"a\"><region code=\" 440000 \">text</region><body>b</body></doc>",
+        "<doc id=\"a\"><region>  110000 </region><region code=\"1\"/></doc>",
+        "<doc id=\"a\"><region code=\"\"/></doc>",
+        "<doc id=\"a\"><issuer>\n 国务院 \n</issuer><docno>x〔2020〕1号</docno><date>2020-01-02</date><url>http://a/?x=1</url></doc>",
+        "<doc id=\"\"><body>no id</body></doc>",
+        "<doc><body>no id</body></doc>",
+        "<doc id=\"a\"/>",
+        "<doc id=\"a\" />",
+        "<doc id=\"a\"></doc>",
+        "<doc id=\"a\" id=\"b\"></doc>",
+        "<doc\tid=\"a\"\n>x</doc>",
+        "<doc id=\"a\"><body>a</body ></doc >",
+        "<doc id=\"a\"><body>\t\n</body></doc>",
+        "<doc id=\"a\"><b\xC3\xA9>x</b\xC3\xA9></doc>",
+        "<doc id=\"a\"><body><p>a</p></b></body></doc>",
+        "<doc id=\"a\"><body></body></doc>",
+        "<doc id=\"a\"><body>&#x3002</body></doc>",
+        "<doc id=\"a\"><body>&#;</body></doc>",
+        "<doc id=\"a\"><body>&#x;</body></doc>",
+        "<doc id=\"a\"><body>&#99999999;</body></doc>",
+        "<doc id=\"a\"><body>&#1114111;&#1114112;</body></doc>",
+        "<doc id=\"a\"><body>&#xD800;</body></doc>",
+        "<doc id=\"a\"><body>a<![CDATA[\r]]>b</body></doc>",
+        "<doc id=\"a\"><body>a<![CDATA[unterminated</body></doc>",
+        "<doc id=\"a\"><body>a<!-- unterminated</body></doc>",
+        "<doc id=\"a\"><body>a<!DOCTYPE x>b</body></doc>",
+        /* bad UTF-8 wherever it can sit: the tokenizer checks it in the same pass */
+        "<doc id=\"a\"><body>\xE4\xB8</body></doc>",
+        "<doc id=\"a\"><body>\xE4\xB8\xADx\x80</body></doc>",
+        "<doc id=\"a\"><body>\xC0\xAF</body></doc>",
+        "<doc id=\"a\"><body>\xE0\x80\xAF</body></doc>",
+        "<doc id=\"a\"><body>\xED\xA0\x80</body></doc>",
+        "<doc id=\"a\"><body>\xF4\x90\x80\x80</body></doc>",
+        "<doc id=\"a\"><body>\xF0\x9F\x98\x80\xF0\x8F\x80\x80</body></doc>",
+        "<doc id=\"a\"><body>\xF5\x80\x80\x80</body></doc>",
+        "<doc id=\"a\"><body>\xC3\xA9\xC3</body></doc>",
+        "<doc id=\"\xC3\"><body>x</body></doc>",
+        "<doc id=\"\xE4\xB8\xAD\"><body>x</body></doc>",
+        "<doc id=\"a\"><body><p class=\"\xFF\">x</p></body></doc>",
+        "<doc id=\"a\"><body><!-- \xE4\xB8 -->x</body></doc>",
+        "<doc id=\"a\"><body><![CDATA[\xED\xBF\xBF]]>x</body></doc>",
+        "<doc id=\"a\"><body>\xEF\xBF\xBE</body></doc>",
+        "<doc id=\"a\"><body>\xEF\xBF\xBD\xEE\x80\x80\xE1\x80\x80</body></doc>",
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++)
+        same_both_ways(cases[i]);
+}
+
+/* Random documents built from pieces of markup, good and bad: both paths must agree on
+ * every one (the rejects included). */
+static void test_tokenizer_random(void **state)
+{
+    (void)state;
+    static const char *const pieces[] = {
+        "文本", "政策", "a", " ", "\t", "\n", "\r", "\r\n", "&amp;", "&lt;", "&gt;", "&quot;",
+        "&apos;", "&#12289;", "&#x3002;", "&#X41;", "&#0;", "&nbsp;", "&", "]]>", "]", "]]",
+        ">", "<p>", "</p>", "<p style=\"text-indent:2em;\">", "<br/>", "<br />", "<span class='s'>",
+        "</span>", "<strong>", "</strong>", "<!-- c -->", "<!-- a -- b -->", "<!---->",
+        "<![CDATA[x<y&z]]>", "<![CDATA[]]>", "<?pi x?>", "<a:b>", "</a:b>", "<title>", "</title>",
+        "<region code=\"110000\">", "<region>", "</region>", "<issuer>", "</issuer>", "<date>",
+        "</date>", "\xEF\xBF\xBF", "\xEF\xBC\x8C", "\x01", "<b x='1' x='2'>", "<b x=\"1\"y=\"2\">",
+        "</b>", "<b x=\"&amp;\">", "<!DOCTYPE x>", "<body>", "</body>", "<", "&#x1F600;", "\xC3\xA9",
+        "\xE4\xB8", "\x80", "\xF0\x9F\x98\x80", "\xED\xA0\x80", "\xC0\xAF", "<b x=\"\xE4\">",
+    };
+    const size_t np = sizeof pieces / sizeof *pieces;
+    uint64_t r = 12345;
+    char xml[4096];
+    for (int it = 0; it < 4000; it++) {
+        size_t n = (size_t)snprintf(xml, sizeof xml, "<doc id=\"d%d\">", it);
+        r = r * 6364136223846793005ull + 1442695040888963407ull;
+        int with_body = (r >> 33) % 4 != 0;
+        if (with_body)
+            n += (size_t)snprintf(xml + n, sizeof xml - n, "<title>t</title><body>");
+        r = r * 6364136223846793005ull + 1442695040888963407ull;
+        int k = 1 + (int)((r >> 33) % 12);
+        for (int j = 0; j < k; j++) {
+            r = r * 6364136223846793005ull + 1442695040888963407ull;
+            /* mostly benign pieces, so that many documents stay well-formed */
+            size_t pi = (size_t)((r >> 33) % np);
+            if ((r >> 20) % 3)
+                pi = (size_t)((r >> 33) % 30);
+            n += (size_t)snprintf(xml + n, sizeof xml - n, "%s", pieces[pi]);
+        }
+        n += (size_t)snprintf(xml + n, sizeof xml - n, "%s</doc>", with_body ? "</body>" : "");
+        assert_true(n < sizeof xml);
+        same_both_ways(xml);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -263,6 +467,8 @@ int main(void)
         cmocka_unit_test(test_max_docs_per_file),
         cmocka_unit_test(test_sniff),
         cmocka_unit_test(test_plain_body_fast_path),
+        cmocka_unit_test(test_tokenizer_cases),
+        cmocka_unit_test(test_tokenizer_random),
     };
     return cmocka_run_group_tests_name("corpus_xml", tests, NULL, NULL);
 }

@@ -108,7 +108,11 @@ static void test_litextract(void **state)
     assert_int_equal(l.n[0], 6);
     pm_litset_free(&l);
     /* patterns that must run everywhere */
-    const char *always[] = {"\\d+", "(a|bc)d?", "税?", "(?s)税收", "税收\\1", "[一二三]", "5G", "税收|ab"};
+    const char *always[] = {"\\d+", "(a|bc)d?", "税?", "(?s)税收", "税收\\1", "[一二三]", "5G", "税收|ab",
+                            /* "{0,4|" is a literal brace to PCRE2, and the empty branch
+                             * matches anywhere (a fuzz_dict find) */
+                            "补贴.{0,4||财政[x]{0,6}不得", "补贴{1,2x}财政",
+                            "补贴{99999999999999999999}财政"};
     for (size_t i = 0; i < sizeof always / sizeof *always; i++) {
         assert_false(pm_litextract(always[i], strlen(always[i]), &l));
         assert_int_equal(l.count, 0);
@@ -248,10 +252,17 @@ static void test_prefilter_equivalence(void **state)
             }
             fprintf(f, "pattern = %s\n", p);
         }
-        if (rand_r(&seed) % 4 == 0) {
-            char v[64] = "";
+        /* vetoes go through the prefilter too (skipped where none of their literals can
+         * lie in a covering match): bounded, leading-class and alternation forms */
+        if (rand_r(&seed) % 2 == 0) {
+            char v[64] = "", w[64] = "";
             rnd_lit(v, &seed, 1);
-            fprintf(f, "not = %s.{0,2}%s\n", v, ALPHA[rand_r(&seed) % 8]);
+            rnd_lit(w, &seed, 2);
+            switch (rand_r(&seed) % 3) {
+            case 0: fprintf(f, "not = %s.{0,2}%s\n", v, ALPHA[rand_r(&seed) % 8]); break;
+            case 1: fprintf(f, "not = [^x]{0,6}%s\n", v); break;
+            default: fprintf(f, "not = %s|%s.{0,4}\n", w, v); break;
+            }
         }
     }
     fclose(f);
@@ -277,7 +288,7 @@ static void test_prefilter_equivalence(void **state)
     int nonzero = 0;
     for (int t = 0; t < 3000; t++) {
         char text[512] = "";
-        int len = rand_r(&seed) % 24;
+        int len = rand_r(&seed) % (t % 2 ? 24 : 90); /* long ones: many occurrences, windows */
         rnd_lit(text, &seed, len);
         for (char *q = text; *q; q++) /* ASCII case is folded by both scanners alike */
             if ((*q == 'a' || *q == 'b') && rand_r(&seed) % 3 == 0)

@@ -1,6 +1,7 @@
 /* Unit tests for the HTML reader: encodings (GBK page converted, undeclared GB bytes,
  * invalid bytes rejected), broken markup recovered, boilerplate dropped, <meta> and
- * info-table metadata, the doc-id rule, host region hints, caps and sniffing. */
+ * info-table metadata and the pack's web vocabulary, the doc-id rule, host region hints,
+ * caps and sniffing. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -26,11 +27,12 @@ static void cp(char *dst, size_t n, pm_str s)
 }
 
 /* Sniffs, splits and parses one in-memory file; the page must come out as one record. */
-static void run_page(const char *data, size_t n, uint64_t max_doc, page *out)
+static void run_page_in(const char *dict_dir, const char *data, size_t n, uint64_t max_doc,
+                        page *out)
 {
     pm_limits lim;
     pm_limits_default(&lim);
-    lim.dict_dir = "dictionaries/cn";
+    lim.dict_dir = dict_dir;
     if (max_doc)
         lim.max_doc_bytes = max_doc;
     const pm_format *f = pm_format_sniff(data, n);
@@ -73,6 +75,11 @@ static void run_page(const char *data, size_t n, uint64_t max_doc, page *out)
     f->split_free(sp);
     f->parse_free(pp);
     pm_gz_close(g);
+}
+
+static void run_page(const char *data, size_t n, uint64_t max_doc, page *out)
+{
+    run_page_in("dictionaries/cn", data, n, max_doc, out);
 }
 
 /* UTF-8 -> GB18030 (GBK for these characters), written in the test rather than kept as
@@ -149,6 +156,30 @@ static void test_undeclared_gb_bytes_and_meta_charset(void **state)
     run_page(bom, strlen(bom), 0, &p);
     assert_int_equal(p.code, PM_OK);
     assert_string_equal(p.body, "统一编码");
+}
+
+/* The web vocabulary is the pack's data (web_labels.tsv): a pack without one reads no
+ * Chinese labels or meta keys and guesses no legacy encoding - an undeclared page that is
+ * not UTF-8 is rejected, counted, never read as GB18030. */
+static void test_web_vocabulary_is_the_packs(void **state)
+{
+    (void)state;
+    size_t n;
+    char *gbk = to_gbk("<html><body><p>关于印发《深圳市促进产业发展办法》的通知</p></body></html>", &n);
+    page p;
+    run_page_in("tests/data/regions/kz", gbk, n, 0, &p);
+    free(gbk);
+    assert_int_equal(p.code, PM_ERR_UTF8);
+    static const char meta[] = "<html><head><meta name=\"发文机关\" content=\"深圳市人民政府\">"
+                               "</head><body><p>发文字号：深府〔2020〕1号</p><p>正文</p></body></html>";
+    run_page_in("tests/data/regions/kz", meta, strlen(meta), 0, &p);
+    assert_int_equal(p.code, PM_OK);
+    assert_string_equal(p.issuer, "");
+    assert_string_equal(p.docno, "");
+    run_page(meta, strlen(meta), 0, &p); /* China's pack reads both */
+    assert_int_equal(p.code, PM_OK);
+    assert_string_equal(p.issuer, "深圳市人民政府");
+    assert_string_equal(p.docno, "深府〔2020〕1号");
 }
 
 static void test_bad_encodings_rejected(void **state)
@@ -304,6 +335,7 @@ int main(void)
         cmocka_unit_test(test_broken_html_recovered),
         cmocka_unit_test(test_meta_fields_and_hosts),
         cmocka_unit_test(test_id_is_deterministic_and_page_cap),
+        cmocka_unit_test(test_web_vocabulary_is_the_packs),
         cmocka_unit_test(test_sniff),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

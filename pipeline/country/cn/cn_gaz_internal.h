@@ -23,6 +23,10 @@ typedef struct gaz_post {
     uint32_t next;  /* next posting of the same key, UINT32_MAX = end */
 } gaz_post;
 
+/* The CJK block the traditional-character fold lives in (cn_issuer.c's table). */
+#define PM_GAZ_TRAD_BASE 0x4E00u
+#define PM_GAZ_TRAD_WORDS 328u /* (U+9FFF - U+4E00 + 1) / 64 */
+
 struct pm_gazetteer {
     pm_division *div;
     size_t ndiv, divcap;
@@ -31,7 +35,11 @@ struct pm_gazetteer {
     gaz_post *post;
     size_t npost, pcap;
     char checksum[72];
+    uint64_t trad_bits[PM_GAZ_TRAD_WORDS]; /* code points the fold rewrites, set at load */
 };
+
+/* Fills bits with the code points cn_issuer.c's traditional fold rewrites. */
+void pm_gaz_trad_bits(uint64_t bits[PM_GAZ_TRAD_WORDS]);
 
 /* First posting of the exact key s[0..n), or UINT32_MAX. */
 uint32_t pm_gaz_lookup(const pm_gazetteer *g, const char *s, size_t n);

@@ -606,6 +606,8 @@ static const uint16_t trad_fold[][2] = {
 static uint32_t fold_cp(uint32_t cp)
 {
     size_t lo = 0, hi = sizeof trad_fold / sizeof trad_fold[0];
+    if (cp < trad_fold[0][0] || cp > trad_fold[hi - 1][0])
+        return cp;
     while (lo < hi) {
         size_t mid = (lo + hi) / 2;
         if (trad_fold[mid][0] == cp)
@@ -616,6 +618,24 @@ static uint32_t fold_cp(uint32_t cp)
             hi = mid;
     }
     return cp;
+}
+
+void pm_gaz_trad_bits(uint64_t bits[PM_GAZ_TRAD_WORDS])
+{
+    memset(bits, 0, PM_GAZ_TRAD_WORDS * sizeof bits[0]);
+    for (size_t i = 0; i < sizeof trad_fold / sizeof trad_fold[0]; i++) {
+        uint32_t k = trad_fold[i][0] - PM_GAZ_TRAD_BASE;
+        if (k < PM_GAZ_TRAD_WORDS * 64u)
+            bits[k >> 6] |= (uint64_t)1 << (k & 63);
+    }
+}
+
+/* 1 when cp has a fold: one bit test, so simplified text (nearly every character) never
+ * reaches the binary search; the issuer reads about 2 KB of every document through it. */
+static int foldable(const pm_gazetteer *g, uint32_t cp)
+{
+    uint32_t k = cp - PM_GAZ_TRAD_BASE;
+    return k < PM_GAZ_TRAD_WORDS * 64u && (g->trad_bits[k >> 6] >> (k & 63) & 1);
 }
 
 /* For policy-name discovery (issue 14): the same fold and the same name chains, public. */
@@ -629,32 +649,33 @@ size_t pm_gaz_name_prefix(const pm_gazetteer *g, const char *s, size_t n)
 
 /* Copies s[0..n) (at most cap bytes, cut at a character boundary) into buf with traditional
  * characters folded. Returns the copied length, or 0 when nothing in s needs folding (then
- * the text is read in place). */
-static size_t fold_copy(const char *s, size_t n, char *buf, size_t cap)
+ * the text is read in place and nothing is copied). */
+static size_t fold_copy(const pm_gazetteer *g, const char *s, size_t n, char *buf, size_t cap)
 {
     size_t m = pm_utf8_floor(s, n, n < cap ? n : cap);
-    int changed = 0;
-    for (size_t i = 0; i < m;) {
+    size_t i = 0, done = 0; /* s[0..done) is already in buf */
+    while (i < m) {
         uint32_t cp, f;
         char e[4];
         int l = pm_utf8_next(s + i, m - i, &cp);
         /* the fold maps CJK to CJK: a 3-byte character stays 3 bytes, so offsets hold */
-        if (l == 3 && (f = fold_cp(cp)) != cp && pm_utf8_encode(f, e) == 3) {
+        if (l == 3 && foldable(g, cp) && (f = fold_cp(cp)) != cp && pm_utf8_encode(f, e) == 3) {
+            memcpy(buf + done, s + done, i - done);
             memcpy(buf + i, e, 3);
-            changed = 1;
-        } else {
-            l = l ? l : 1;
-            memcpy(buf + i, s + i, (size_t)l);
+            done = i + 3;
         }
-        i += (size_t)l;
+        i += l ? (size_t)l : 1;
     }
-    return changed ? m : 0;
+    if (!done)
+        return 0;
+    memcpy(buf + done, s + done, m - done);
+    return m;
 }
 
 /* Reads the field from buf when it needed folding; keeps the original text otherwise. */
-static void fold_field(const char **p, size_t *n, char *buf, size_t cap)
+static void fold_field(const pm_gazetteer *g, const char **p, size_t *n, char *buf, size_t cap)
 {
-    size_t m = *p ? fold_copy(*p, *n, buf, cap) : 0;
+    size_t m = *p ? fold_copy(g, *p, *n, buf, cap) : 0;
     if (m) {
         *p = buf;
         *n = m;
@@ -672,9 +693,9 @@ void pm_issuer_resolve(const pm_gazetteer *g, const pm_issuer_input *in, pm_issu
 {
     char bi[256], bt[1024], bd[128], bb[1024];
     pm_issuer_input f = *in;
-    fold_field(&f.issuer, &f.issuer_len, bi, sizeof bi);
-    fold_field(&f.title, &f.title_len, bt, sizeof bt);
-    fold_field(&f.docno, &f.docno_len, bd, sizeof bd);
+    fold_field(g, &f.issuer, &f.issuer_len, bi, sizeof bi);
+    fold_field(g, &f.title, &f.title_len, bt, sizeof bt);
+    fold_field(g, &f.docno, &f.docno_len, bd, sizeof bd);
     /* the body is read only for its signature block, in its last 600 bytes */
     size_t skip = 0;
     if (in->body && in->body_len > sizeof bb) {
@@ -682,7 +703,7 @@ void pm_issuer_resolve(const pm_gazetteer *g, const pm_issuer_input *in, pm_issu
         while (skip < in->body_len && !boundary(in->body, in->body_len, skip))
             skip++;
     }
-    size_t bn = in->body ? fold_copy(in->body + skip, in->body_len - skip, bb, sizeof bb) : 0;
+    size_t bn = in->body ? fold_copy(g, in->body + skip, in->body_len - skip, bb, sizeof bb) : 0;
     if (bn) {
         f.body = bb;
         f.body_len = bn;

@@ -114,6 +114,86 @@ def sample_promo(root, n, exclude):
     return pool[:n]
 
 
+# Stratum 3 (dev2, development only): regulations none of whose versions gives a held-out
+# article, across 行政法规, 部门规章 and the four DLC provinces; newest version of a title.
+# Promotion-type titles give 3 articles each, the others 1 (from a hashed half of them).
+ALL_TOPS = ("行政法规", "部门规章", "DLC")
+ECON = re.compile("促进|发展|扶持|鼓励|市场|经济|商|产|企业|投资|贸易|金融|税|农|林|牧|渔|粮|水|能源|"
+                  "电力|矿|交通|港|航|物流|邮政|电信|通信|广告|会展|消费|旅游|价格|标准化|质量|品牌|"
+                  "知识产权|专利|商标|科技|技术|人才|就业|职业|培训|建筑|房|土地|开发|园区|口岸|进出口|"
+                  "外汇|保险|银行|证券|烟草|盐|种|食品|药|中医|住房|公积金|合作社|乡村|城乡|节能|环境|"
+                  "生态|资源|循环|清洁|气象|测绘|信息|数据|网络|电子|统计")
+NOT_ECON = re.compile("文明行为|消防|警|纠纷|慈善|家庭教育|市容|景观照明|突发|学前|印章|治安|处分|档案|"
+                      "普查|审计|噪声|厂长|常驻代表|监事会|事故|处罚|违法|犯罪|国旗|关衔|武器|军|盘问|"
+                      "刑事|行政案件|记分|登记|统计|安全保卫|取缔|纪律")
+PROMO2 = re.compile("促进|发展|扶持|鼓励|推进|保障|建设|优惠|免征|保险|投资|市场|数据|技术|科学|人才|"
+                    "人力资源|就业|失业|农业|农民|种子|节能|节约|补偿|口岸|航运|会展|教育|文化|合作社|"
+                    "中医|旅游|经济|改革|一网通办|示范区|电信|邮政|退耕|农田|粮食|生态|信用|设施共享|"
+                    "公共交通|无障碍")
+
+
+def sample_dev2(root, heldout_titles, exclude):
+    newest = {}
+    for top in ALL_TOPS:
+        for d, _, files in os.walk(os.path.join(root, top)):
+            for f in files:
+                if not f.endswith(".md") or f == "_index.md":
+                    continue
+                rel = os.path.relpath(os.path.join(d, f), root)
+                t = title_of(rel)
+                if t in heldout_titles or not ECON.search(t) or NOT_ECON.search(t):
+                    continue
+                if t not in newest or rel > newest[t]:
+                    newest[t] = rel
+    pool = []
+    for rel in sorted(newest.values()):
+        promo = bool(PROMO2.search(title_of(rel)))
+        if not promo and int(key("dev2f:" + rel)[:2], 16) % 2:
+            continue
+        arts = [a for a, t in articles(os.path.join(root, rel)) if t and rel + "#" + a not in exclude]
+        arts.sort(key=lambda a: key("dev2:" + rel + "#" + a))
+        pool.extend(("dev2-promo" if promo else "dev2-broad", rel + "#" + a) for a in arts[:3 if promo else 1])
+    pool.sort(key=lambda p: key("dev2:" + p[1]))
+    return pool
+
+
+# Stratum 4 (dev3, development only): more articles of the measure-dense titles among the
+# dev2 regulations (promotion, support, investment-protection and market-building
+# regulations), those not drawn yet, up to 6 more per title.
+DENSE = re.compile("促进|发展|扶持|鼓励|推进|优惠|政策|农业保险|补偿|合作社|人力资源市场|口岸服务|"
+                   "台湾同胞投资|技术市场|政府投资|粮食安全|会展|数据条例|设施共享")
+
+
+def sample_dev3(root, heldout_titles, exclude):
+    picked = {}
+    for st, i in sample_dev2(root, heldout_titles, exclude):
+        picked.setdefault(i.partition("#")[0], set()).add(i)
+    pool = []
+    for rel in sorted(picked):
+        if not DENSE.search(title_of(rel)):
+            continue
+        arts = [a for a, t in articles(os.path.join(root, rel))
+                if t and rel + "#" + a not in exclude and rel + "#" + a not in picked[rel]]
+        arts.sort(key=lambda a: key("dev3:" + rel + "#" + a))
+        pool.extend(("dev3-dense", rel + "#" + a) for a in arts[:6])
+    pool.sort(key=lambda p: key("dev3:" + p[1]))
+    return pool
+
+
+def labelled(path):
+    """(heldout titles, all labelled ids) of articles.tsv."""
+    ho, ids = set(), set()
+    with open(path, encoding="utf-8") as f:
+        for line in f:
+            if line.startswith("#") or line.startswith("path\t"):
+                continue
+            c = line.rstrip("\n").split("\t")
+            ids.add(c[0] + "#" + c[1])
+            if c[3] == "heldout":
+                ho.add(title_of(c[0]))
+    return ho, ids
+
+
 def lookup(root, ident):
     rel, _, num = ident.partition("#")
     for a, t in articles(os.path.join(root, rel)):
@@ -131,6 +211,22 @@ if __name__ == "__main__":
     elif sys.argv[1] == "sample-promo":
         for i in sample_promo(root, int(sys.argv[2]), set(sample(root, int(sys.argv[3])))):
             print(i)
+    elif sys.argv[1] == "sample-dev2":
+        # ids already labelled as dev2 stay excluded only from the held-out side: the draw
+        # depends on the broad and promo strata alone, so it is stable once recorded
+        ho, ids = labelled(os.path.join(os.path.dirname(os.path.abspath(__file__)), "articles.tsv"))
+        dev2 = set()
+        with open(os.path.join(os.path.dirname(os.path.abspath(__file__)), "articles.tsv"), encoding="utf-8") as f:
+            dev2 = set(l.split("\t")[0] + "#" + l.split("\t")[1] for l in f if "\tdev2-" in l)
+        for st, i in sample_dev2(root, ho, ids - dev2):
+            print(st + "\t" + i)
+    elif sys.argv[1] == "sample-dev3":
+        tsv = os.path.join(os.path.dirname(os.path.abspath(__file__)), "articles.tsv")
+        ho, ids = labelled(tsv)
+        with open(tsv, encoding="utf-8") as f:
+            later = set(l.split("\t")[0] + "#" + l.split("\t")[1] for l in f if "\tdev2-" in l or "\tdev3-" in l)
+        for st, i in sample_dev3(root, ho, ids - later):
+            print(st + "\t" + i)
     elif sys.argv[1] == "show":
         for i in sys.argv[2:]:
             print("@@ " + i + "\n" + (lookup(root, i) or "<missing>") + "\n")

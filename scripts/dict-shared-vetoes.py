@@ -1,0 +1,93 @@
+#!/usr/bin/env python3
+"""dict-shared-vetoes - writes the shared procedure vetoes into every category of instruments.dict.
+
+    scripts/dict-shared-vetoes.py [FILE]     (default: dictionaries/cn/instruments.dict, else
+                                              dictionaries/instruments.dict)
+
+The real-article evaluation (tests/eval/instruments, CODEBOOK.md rules 1-3 and 10) showed that
+most false instrument hits sit in clauses that state no measure: definitions, penalties and
+clawbacks, condition and requirement items, scope and compliance, department duties,
+principles, duties of regulated parties, fund management. The .dict format has no file-level
+veto, so the same `not` lines stand in every category between the markers
+`# >>> shared procedure vetoes` and `# <<<`; this script is their single source. Edit the
+lists below, run it, review the diff, run `policyminer dict check` and
+`scripts/eval-instruments.py`. Each span stays within one clause (between 。；：, or ，
+where marked) and within 120 characters (vetoes start at most VETO_WINDOW bytes before a hit;
+scripts/dictlint.py allows vetoes gaps of 120). It never touches anything outside the markers
+except inserting the block before the category's purpose/scope comment the first time.
+"""
+import os
+import re
+import sys
+
+p = sys.argv[1] if len(sys.argv) > 1 else next(
+    f for f in ("dictionaries/cn/instruments.dict", "dictionaries/instruments.dict") if os.path.exists(f))
+s=open(p).read()
+OLD_HDR='# Purpose, scope, definition and liability clauses state no measure (CODEBOOK rules 1-2).\n'
+C='[^。；：\\n]'
+B='(?<![^。；：\\n])'
+VERBS=('给予|予以|安排|设立|设置|支持|鼓励|扶持|资助|奖励|补助|补贴|引导|推动|推进|促进|加强|加快|加大|'
+       '提高|提升|扩大|建设|建立|健全|完善|培育|培养|引进|吸引|开展|组织|提供|实施|推广|发展|优先|保障|'
+       '帮助|协助|指导|开放|共享|搭建|打造|构建|创建|落实|增加|降低|减少|减免|免征|免收|简化|精简|优化|'
+       '便利|放宽|取消|下放|压缩|不得|禁止|拒绝|采取|利用|运用|应用|纳入|享受|享有|改造|合作|强化|深化|'
+       '探索|推行|实行|规划|布局|入股|授予|允许|准许|赋予|培训|招商|举办|参加|参与|拓展|开拓|对接|配套|集聚|转化|研发|攻关|'
+       '发挥|开发|安置|攻克|应对|预留|留出|听取|打赢|修订|调整|实现|防治|治理|整治|修复|保护|确保|'
+       '争取|力争|努力|着力|聚焦|围绕|大力|积极|持续|逐步|进一步|全面|深入|重点|加速|升级|提质|扶|建')
+common=[
+ '# Clauses (between 。；：) that state no measure, whatever they mention (CODEBOOK rules 1-3):',
+ '# definitions, penalties and clawbacks, condition items of a list, compliance and scope.',
+ 'not = %s%s{0,120}?(是指|系指|(资金|经费|费用)(主要)?包括)%s{0,120}' % (B,C,C),
+ 'not = %s%s{0,120}?(责令|罚款|吊销|没收|进行处罚|予以处罚|给予处罚|行政处罚|约谈|追究%s{0,8}责任|给予%s{0,4}处分|依法(处理|处罚|查处)|追回|骗取|冒领|套取|虚假材料|弄虚作假|不符合规定的|(?<!不得)违反(国家)?规定|未按(照)?规定)%s{0,120}' % (B,C,C,C,C),
+ 'not = %s[（(][一二三四五六七八九十]{1,4}[)）]%s{0,120}的(?=[；。]|$)' % (B,C),
+ 'not = (?<![^。；：，\\n])[^。；：，\\n]{0,120}?(适用本|参照适用|参照执行|从其规定|依照其规定|(遵守|执行)[^。；：，\\n]{0,30}(规定|标准|规范|规程|法律法规|法律、法规))[^。；：，\\n]{0,120}',
+ 'not = %s%s{0,120}?(?<!不)(适用本(条例|规定|办法|细则|决定)|参照(本(条例|规定|办法|细则))?(适用|执行))(?=[。；]|$)' % (B,C),
+ 'not = (?<![^。；：，\\n])[^。；：，\\n]{0,120}?(?<!不)适用于[^。；：，\\n]{0,120}',
+ 'not = %s%s{0,40}(部门|主管机关|办公厅|委员会)[，、]?(负责|主管)(?!%s{0,120}?(安排|拨付|给予|设立|提供|发放|补贴|补助|奖励))%s{0,120}' % (B,C,C,C),
+ 'not = %s[（(][一二三四五六七八九十]{1,4}[)）](有|具有|具备)%s{0,120}' % (B,C),
+ 'not = %s(?=%s{0,120}?(原则|方针)。?(?=[。；]|$))%s{0,120}' % (B,C,C),
+ 'not = %s%s{0,120}?(职责|职权)%s{0,120}?负责%s{0,120}|%s%s{0,120}?负责%s{0,120}?(相关|有关)工作%s{0,120}' % (B,C,C,C,B,C,C,C),
+ 'not = (?<![^。；：，\\n])[^。；：，\\n]{0,120}?(组织领导|协调机制|议事协调|联席会议|协调解决|督促落实|统筹[^。；：，\\n]{0,12}工作|考核评价|监督考核|(工作|事业)的领导|(按照|依据|根据)各自(的)?职责)[^。；：，\\n]{0,120}',
+]
+gate=[
+ '# A mention with no measure verb anywhere in its clause is no measure (CODEBOOK rule 1);',
+ '# a clause with Latin letters is left alone (English text has other verbs).',
+ 'not = %s(?![^。；：\\n]{0,120}?(?:%s))[^。；：\\nA-Za-z]{1,120}(?![^。；：\\n])' % (B,VERBS),
+]
+GATED=('entry_regulation','inputs','demand','supply_chain')
+plans=[
+ '# A field written into a plan or made consistent with one is planning, not yet a measure',
+ '# (CODEBOOK rule 16: no means named); comma-bounded.',
+ 'not = (?<![^。；：，\\n])[^。；：，\\n]{0,60}?(纳入[^。；：，\\n]{0,20}(规划|计划)|规划相(协调|衔接|适应)|与[^。；：，\\n]{0,60}规划相(协调|衔接))[^。；：，\\n]{0,40}',
+]
+duty=[
+ '# A duty laid on the regulated party (X单位/企业/机构…应当) is no support measure (CODEBOOK rule 10).',
+ 'not = (?<![^。；：，\\n])[^。；：，\\n]{0,60}?(责任|费用|义务)由[^。；：，\\n]{0,16}(承担|负责)[^。；：，\\n]{0,20}',
+ 'not = %s%s{0,30}(单位|企业|经营者|所有权人|使用人|生产者|销售者|运营者|机构|学校|项目|行业组织|承包人|投资者|纳税人|扣缴义务人)(应当|必须|须)%s{0,120}' % (B,C,C),
+]
+DUTY=('environmental','tech_rnd','infrastructure','jv_tech_transfer','science_campus','industrial_promotion','export_promotion','labour_talent')
+money=[
+ '# Money words inside a duty to manage, audit or keep funds apart are no measure (CODEBOOK',
+ '# rule 1); comma-bounded, so 安排专项资金，专款专用 keeps its measure.',
+ 'not = (?<![^。；：，\\n])[^。；：，\\n]{0,120}?(审计|监督检查|监督管理|专款专用|截留|挪用|管理和使用|使用和管理|使用情况|财务核算|资金管理|资金监管|(补助|捐赠)(所)?形成的(财产|资产)|规定用途|(分配|安排|拨付|支持)的(重要)?依据|作为[^。；：，\\n]{0,30}(依据|参考))[^。；：，\\n]{0,120}',
+]
+MONEY=('fiscal_financial',)
+fields=[
+ '# Words in a list of fields (在…等方面 evaluated, funded or eased) name the field, not a',
+ '# training or research measure (first-batch labels).',
+ 'not = 在[^。；]{0,60}等?方面',
+]
+FIELDS=('labour_talent','tech_rnd')
+UNGATED=('business_environment',)
+cats=re.split(r'(?m)^(?=\[)',s)
+res=[]
+for c in cats:
+    m=re.search(r'(?m)^group\s*=\s*(\w+)',c)
+    g=m.group(1) if m else None
+    mm=re.match(r'\[(\w+)\]',c); name=mm.group(1) if mm else None
+    # drop a previously injected block
+    c=re.sub(r'(?ms)^# >>> shared procedure vetoes.*?^# <<<\n','',c)
+    if OLD_HDR in c:
+        blk=['# >>> shared procedure vetoes (generated block, same in every category)']+common+(gate if g in GATED and name not in UNGATED else [])+(plans if g in GATED else [])+(duty if name in DUTY else [])+(money if g in MONEY else [])+(fields if name in FIELDS else [])+['# <<<']
+        c=c.replace(OLD_HDR,'\n'.join(blk)+'\n'+OLD_HDR,1)
+    res.append(c)
+open(p,'w').write(''.join(res))
