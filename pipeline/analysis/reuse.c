@@ -303,11 +303,16 @@ pm_status pm_reuse_add(pm_reuse *r, const char *doc_id, int32_t date, pm_level l
     for (size_t i = 0; i < nk; i++) {
         slot[2 * i] = (uint32_t)cm_at(r->keys[i], 0);
         slot[2 * i + 1] = (uint32_t)cm_at(r->keys[i], 1);
-        __builtin_prefetch(&r->cm[slot[2 * i]], 1);
-        __builtin_prefetch(&r->cm[slot[2 * i + 1]], 1);
     }
-    for (size_t i = 0; i < 2 * nk; i++)
+    /* a fixed distance ahead: a few lines in flight at a time, not a thousand dropped */
+    enum { AHEAD = 16 };
+    for (size_t i = 0; i < 2 * nk && i < AHEAD; i++)
+        __builtin_prefetch(&r->cm[slot[i]], 1);
+    for (size_t i = 0; i < 2 * nk; i++) {
+        if (i + AHEAD < 2 * nk)
+            __builtin_prefetch(&r->cm[slot[i + AHEAD]], 1);
         r->cm[slot[i]] += r->cm[slot[i]] < UINT32_MAX;
+    }
     r->n++;
     r->s.docs++;
     return PM_OK;
