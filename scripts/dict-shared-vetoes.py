@@ -57,6 +57,8 @@ GATED=('entry_regulation','inputs','demand','supply_chain')
 plans=[
  '# A field written into a plan or made consistent with one is planning, not yet a measure',
  '# (CODEBOOK rule 16: no means named); comma-bounded.',
+ '# A clause that drafts a plan for a field (制定…的规划、计划) names no means yet (rule 16; dev1).',
+ 'not = (?<![^。；：，\\n])[^。；：，\\n]{0,20}(制定|编制)[^。；：，\\n]{0,40}(规划|计划)[^。；：，\\n]{0,10}(?=[。；，]|$)',
  'not = (?<![^。；：，\\n])[^。；：，\\n]{0,60}?(纳入[^。；：，\\n]{0,20}(规划|计划)|规划相(协调|衔接|适应)|与[^。；：，\\n]{0,60}规划相(协调|衔接))[^。；：，\\n]{0,40}',
 ]
 duty=[
@@ -65,10 +67,27 @@ duty=[
  'not = %s%s{0,30}(单位|企业|经营者|所有权人|使用人|生产者|销售者|运营者|机构|学校|项目|行业组织|承包人|投资者|纳税人|扣缴义务人)(应当|必须|须)%s{0,120}' % (B,C,C),
 ]
 DUTY=('environmental','tech_rnd','infrastructure','jv_tech_transfer','science_campus','industrial_promotion','export_promotion','labour_talent')
+# Supervision of something (对…实施监督检查) is no measure for it; an agency named as where to
+# apply or report (向…机构提出申请) is procedure (dev5). Only in the categories whose words name
+# projects, services and agencies, which keeps the block cheaper elsewhere.
+proc=[
+ '# Supervision of a thing (对…实施监督检查), an agency named as where to apply (向…机构申请) (dev5).',
+ 'not = (?<![^。；：，\\n])[^。；：，\\n]{0,60}?对[^。；：，\\n]{0,40}(实施|进行|加强)监督(检查|管理)[^。；：，\\n]{0,20}',
+ 'not = 向[^。；：，\\n]{0,40}(机构|部门|机关)(提出|办理|申请|报送|提交|申报)',
+]
+PROC=('market_access','tech_rnd','infrastructure','labour_talent','environmental','entrepreneurship','science_campus','jv_tech_transfer')
+credit=[
+ '# Credit sanctions and checks (dev4): 失信联合惩戒 … 予以限制 in funds or procurement, funds or',
+ '# awards named as the occasions of a credit check; only in the categories that name such',
+ '# occasions (funds, market access, procurement), which keeps the block cheaper elsewhere.',
+ 'not = (?<![^。；：，\\n])[^。；：，\\n]{0,120}?(予以限制|联合惩戒|失信惩戒)[^。；：，\\n]{0,120}',
+ 'not = 在[^。；：，\\n]{0,120}?过程中(?=，%s{0,20}(查询|应用)%s{0,12}信用)' % (C,C),
+]
+CREDIT=('market_access','government_procurement')
 money=[
  '# Money words inside a duty to manage, audit or keep funds apart are no measure (CODEBOOK',
  '# rule 1); comma-bounded, so 安排专项资金，专款专用 keeps its measure.',
- 'not = (?<![^。；：，\\n])[^。；：，\\n]{0,120}?(审计|监督检查|监督管理|专款专用|截留|挪用|管理和使用|使用和管理|使用情况|财务核算|资金管理|资金监管|(补助|捐赠)(所)?形成的(财产|资产)|规定用途|(分配|安排|拨付|支持)的(重要)?依据|作为[^。；：，\\n]{0,30}(依据|参考))[^。；：，\\n]{0,120}',
+ 'not = (?<![^。；：，\\n])[^。；：，\\n]{0,120}?(审计|监督检查|监督管理|专款专用|截留|挪用|管理和使用|使用和管理|使用情况|财务核算|资金管理|资金监管|(补助|捐赠)(所)?形成的(财产|资产)|规定用途|使用绩效|绩效(报告|评价)|(分配|安排|拨付|支持)的(重要)?依据|作为[^。；：，\\n]{0,30}(依据|参考))[^。；：，\\n]{0,120}',
 ]
 MONEY=('fiscal_financial',)
 fields=[
@@ -87,7 +106,7 @@ for c in cats:
     # drop a previously injected block
     c=re.sub(r'(?ms)^# >>> shared procedure vetoes.*?^# <<<\n','',c)
     if OLD_HDR in c:
-        blk=['# >>> shared procedure vetoes (generated block, same in every category)']+common+(gate if g in GATED and name not in UNGATED else [])+(plans if g in GATED else [])+(duty if name in DUTY else [])+(money if g in MONEY else [])+(fields if name in FIELDS else [])+['# <<<']
+        blk=['# >>> shared procedure vetoes (generated block, same in every category)']+common+(gate if g in GATED and name not in UNGATED else [])+(plans if g in GATED else [])+(duty if name in DUTY else [])+(credit if g in MONEY or name in CREDIT else [])+(proc if name in PROC else [])+(money if g in MONEY else [])+(fields if name in FIELDS else [])+['# <<<']
         c=c.replace(OLD_HDR,'\n'.join(blk)+'\n'+OLD_HDR,1)
     res.append(c)
 open(p,'w').write(''.join(res))

@@ -12,7 +12,7 @@ article number only, so the regulation's title cannot vote), classified with
 compared with the labels.
 Prints per-group precision / recall / F1, macro-F1 over the five groups and fiscal F1 for
 the dev and held-out halves (the first 820 split by a hash of the id), and within dev for the
-first batch (dev1) and each later development batch (dev2, dev3: strata dev2-*, dev3-*, from
+first batch (dev1) and each later development batch (dev2 … dev5: strata dev2-* … dev5-*, from
 regulations that give no held-out article; each was scored before any fix drawn from it). --baseline also scores a naive
 22-regex keyword classifier for scale. With --min-macro / --min-fiscal it exits 1 when the
 held-out figures are below them. Without SHARED it says so and exits 0 (skip).

@@ -151,6 +151,8 @@ const char *pm_country_file_dir(const pm_country *c, const char *dict_dir, const
  * opening the pack: dict_dir when it is that pack's directory, else dict_dir/<cc> when it
  * holds *.dict files, else dict_dir (the flat layout). buf (cap bytes) may be used. */
 const char *pm_country_dict_dir(const char *dict_dir, const char *cc, char *buf, size_t cap);
+/* The same for an open pack: its directory when it holds *.dict files, else dict_dir. */
+const char *pm_country_dicts_dir(const pm_country *c, const char *dict_dir);
 unsigned pm_country_level_count(const pm_country *c);
 const char *pm_country_level_key(const pm_country *c, unsigned level); /* "" if out of range */
 unsigned pm_country_code_width(const pm_country *c);

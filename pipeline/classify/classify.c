@@ -11,7 +11,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <dirent.h>
 
 #include "policyminer/classify.h"
 #include "policyminer/country.h"
@@ -47,22 +46,6 @@ const char *pm_date_source_key(pm_date_source s)
     return "";
 }
 
-/* 1 if dir holds a *.dict file (a pack directory with its own dictionaries) */
-static int has_dicts(const char *dir)
-{
-    DIR *d = opendir(dir);
-    if (!d)
-        return 0;
-    int found = 0;
-    struct dirent *de;
-    while (!found && (de = readdir(d)) != NULL) {
-        size_t l = strlen(de->d_name);
-        found = l > 5 && de->d_name[0] != '.' && strcmp(de->d_name + l - 5, ".dict") == 0;
-    }
-    closedir(d);
-    return found;
-}
-
 pm_status pm_classifier_load_country(pm_classifier **out, const pm_country *country,
                                      const char *dict_dir, const pm_dict_options *o,
                                      pm_errctx *err)
@@ -73,15 +56,14 @@ pm_status pm_classifier_load_country(pm_classifier **out, const pm_country *coun
         return pm_errctx_set(err, PM_ERR_NOMEM, dict_dir, "loading dictionaries");
     c->country = country;
     /* the pack's dictionaries (*.dict files of dictionaries/<cc>), else the flat layout's */
-    const char *packdir = pm_country_dir(country);
-    const char *ddir = has_dicts(packdir) ? packdir : dict_dir;
+    const char *ddir = pm_country_dicts_dir(country, dict_dir);
     pm_status st = pm_dictset_load(&c->dicts, ddir, o, err);
     if (st == PM_OK && pm_dictset_ndims(c->dicts) > PM_MAX_DIMS)
         st = pm_errctx_set(err, PM_ERR_DICT_SYNTAX, ddir,
                            "more than %d dictionary dimensions", PM_MAX_DIMS);
     c->pack = pm_country_pnames(country);
     if (st == PM_OK && c->pack) {
-        st = c->pack->load(&c->pack_state, packdir, err);
+        st = c->pack->load(&c->pack_state, pm_country_dir(country), err);
         if (st == PM_OK && !c->pack_state) /* the flat layout keeps them beside the rest */
             st = c->pack->load(&c->pack_state, dict_dir, err);
     }

@@ -160,28 +160,54 @@ static int read_line(FILE *f, char *buf, size_t cap, int *eof)
     return 0;
 }
 
+/* The rows of a pack file: blank lines and '#' comments skipped, lines counted, a line
+ * longer than PACK_LINE_MAX refused with its number. */
+typedef struct pack_rows {
+    FILE *f;
+    const char *path;
+    char line[PACK_LINE_MAX];
+    unsigned ln;
+} pack_rows;
+
+static pm_status rows_open(pack_rows *r, const char *path, const char *what, pm_errctx *err)
+{
+    r->path = path;
+    r->ln = 0;
+    r->f = fopen(path, "r");
+    return r->f ? PM_OK
+                : pm_errctx_set(err, PM_ERR_OPEN, path, "cannot open %s: %s", what, strerror(errno));
+}
+
+/* 1 with the next row in r->line (r->ln its line number); 0 at the end, or on error with *st set. */
+static int rows_next(pack_rows *r, pm_status *st, pm_errctx *err)
+{
+    for (;;) {
+        int eof = 0;
+        if (read_line(r->f, r->line, sizeof r->line, &eof) != 0) {
+            *st = pm_errctx_set(err, PM_ERR_DICT_SYNTAX, r->path, "line %u too long", r->ln + 1);
+            return 0;
+        }
+        if (eof)
+            return 0;
+        r->ln++;
+        if (r->line[0] && r->line[0] != '#')
+            return 1;
+    }
+}
+
+static void rows_close(pack_rows *r) { fclose(r->f); }
+
 static pm_status load_header(pm_country *c, const char *path, char *gazname, size_t gazcap,
                              pm_errctx *err)
 {
-    FILE *f = fopen(path, "r");
-    if (!f)
-        return pm_errctx_set(err, PM_ERR_OPEN, path, "cannot open pack header: %s",
-                             strerror(errno));
-    char line[PACK_LINE_MAX];
-    unsigned ln = 0;
-    int eof = 0;
-    pm_status st = PM_OK;
+    pack_rows pr;
+    pm_status st = rows_open(&pr, path, "pack header", err);
+    if (st != PM_OK)
+        return st;
     gazname[0] = '\0';
-    while (st == PM_OK) {
-        if (read_line(f, line, sizeof line, &eof) != 0) {
-            st = pm_errctx_set(err, PM_ERR_DICT_SYNTAX, path, "line %u too long", ln + 1);
-            break;
-        }
-        if (eof)
-            break;
-        ln++;
-        if (!line[0] || line[0] == '#')
-            continue;
+    while (st == PM_OK && rows_next(&pr, &st, err)) {
+        char *line = pr.line;
+        unsigned ln = pr.ln;
         char *fv[2 + PM_COUNTRY_MAX_LEVELS];
         size_t nf = split_tabs(line, fv, 2 + PM_COUNTRY_MAX_LEVELS);
         if (nf < 2) {
@@ -243,7 +269,7 @@ static pm_status load_header(pm_country *c, const char *path, char *gazname, siz
             c->nhdr++;
         }
     }
-    fclose(f);
+    rows_close(&pr);
     if (st == PM_OK && (c->nlevels == 0 || c->width == 0))
         st = pm_errctx_set(err, PM_ERR_DICT_SYNTAX, path, "pack header needs levels and code_width");
     if (st == PM_ERR_NOMEM)
@@ -290,9 +316,10 @@ static uint32_t find_code(const code_idx *t, size_t n, uint64_t code)
 
 static pm_status load_gazetteer(pm_country *c, const char *path, pm_errctx *err)
 {
-    FILE *f = fopen(path, "r");
-    if (!f)
-        return pm_errctx_set(err, PM_ERR_OPEN, path, "cannot open gazetteer: %s", strerror(errno));
+    pack_rows pr;
+    pm_status st = rows_open(&pr, path, "gazetteer", err);
+    if (st != PM_OK)
+        return st;
     /* two passes over rows kept in memory: R rows first (parents may come later) */
     typedef struct raw {
         char kind;
@@ -304,20 +331,9 @@ static pm_status load_gazetteer(pm_country *c, const char *path, pm_errctx *err)
     } raw;
     raw *rows = NULL;
     size_t nrows = 0, caprows = 0;
-    char line[PACK_LINE_MAX];
-    unsigned ln = 0;
-    int eof = 0;
-    pm_status st = PM_OK;
-    while (st == PM_OK) {
-        if (read_line(f, line, sizeof line, &eof) != 0) {
-            st = pm_errctx_set(err, PM_ERR_DICT_SYNTAX, path, "line %u too long", ln + 1);
-            break;
-        }
-        if (eof)
-            break;
-        ln++;
-        if (!line[0] || line[0] == '#')
-            continue;
+    while (st == PM_OK && rows_next(&pr, &st, err)) {
+        char *line = pr.line;
+        unsigned ln = pr.ln;
         char *fv[8];
         size_t nf = split_tabs(line, fv, 8);
         raw r;
@@ -365,7 +381,7 @@ static pm_status load_gazetteer(pm_country *c, const char *path, pm_errctx *err)
         if (st == PM_OK)
             rows[nrows++] = r;
     }
-    fclose(f);
+    rows_close(&pr);
     code_idx *ci = NULL;
     size_t nci = 0;
     if (st == PM_OK) {
@@ -549,23 +565,15 @@ static int cmp_u64p(const void *a, const void *b)
  * whose first field is not a number), each direction given, so it must be symmetric. */
 static pm_status load_adjacency(pm_country *c, const char *path, pm_errctx *err)
 {
-    FILE *f = fopen(path, "r");
-    if (!f)
-        return pm_errctx_set(err, PM_ERR_OPEN, path, "cannot open adjacency: %s", strerror(errno));
-    char line[PACK_LINE_MAX];
-    unsigned ln = 0;
-    int eof = 0;
+    pack_rows pr;
+    pm_status st = rows_open(&pr, path, "adjacency", err);
+    if (st != PM_OK)
+        return st;
     size_t cap = 0;
-    pm_status st = PM_OK;
-    while (st == PM_OK) {
-        if (read_line(f, line, sizeof line, &eof) != 0) {
-            st = pm_errctx_set(err, PM_ERR_DICT_SYNTAX, path, "line %u too long", ln + 1);
-            break;
-        }
-        if (eof)
-            break;
-        ln++;
-        if (!line[0] || line[0] == '#' || (c->nadj == 0 && (line[0] < '0' || line[0] > '9')))
+    while (st == PM_OK && rows_next(&pr, &st, err)) {
+        char *line = pr.line;
+        unsigned ln = pr.ln;
+        if (c->nadj == 0 && (line[0] < '0' || line[0] > '9')) /* the header line */
             continue;
         char *fv[3];
         uint64_t x, y;
@@ -585,7 +593,7 @@ static pm_status load_adjacency(pm_country *c, const char *path, pm_errctx *err)
             c->adj[c->nadj++] = (uint64_t)a << 32 | b;
         }
     }
-    fclose(f);
+    rows_close(&pr);
     if (st != PM_OK)
         return st;
     if (c->nadj)
@@ -611,24 +619,14 @@ static pm_status load_adjacency(pm_country *c, const char *path, pm_errctx *err)
  * of every region no other tile holds. */
 static pm_status load_tiles(pm_country *c, const char *path, pm_errctx *err)
 {
-    FILE *f = fopen(path, "r");
-    if (!f)
-        return pm_errctx_set(err, PM_ERR_OPEN, path, "cannot open tiles: %s", strerror(errno));
-    char line[PACK_LINE_MAX];
-    unsigned ln = 0;
-    int eof = 0;
+    pack_rows pr;
+    pm_status st = rows_open(&pr, path, "tiles", err);
+    if (st != PM_OK)
+        return st;
     size_t cap = 0;
-    pm_status st = PM_OK;
-    while (st == PM_OK) {
-        if (read_line(f, line, sizeof line, &eof) != 0) {
-            st = pm_errctx_set(err, PM_ERR_DICT_SYNTAX, path, "line %u too long", ln + 1);
-            break;
-        }
-        if (eof)
-            break;
-        ln++;
-        if (!line[0] || line[0] == '#')
-            continue;
+    while (st == PM_OK && rows_next(&pr, &st, err)) {
+        char *line = pr.line;
+        unsigned ln = pr.ln;
         char *fv[5];
         uint64_t code = 0, col, row;
         size_t nf = split_tabs(line, fv, 5);
@@ -650,7 +648,7 @@ static pm_status load_tiles(pm_country *c, const char *path, pm_errctx *err)
             c->tiles[c->ntiles++] = (pm_country_tile){r, (unsigned)col, (unsigned)row, lab};
         }
     }
-    fclose(f);
+    rows_close(&pr);
     return st;
 }
 

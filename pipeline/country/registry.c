@@ -121,3 +121,8 @@ const char *pm_country_dict_dir(const char *dict_dir, const char *cc, char *buf,
     snprintf(buf, cap, "%s/%s", dict_dir, cc && *cc ? cc : "cn");
     return has_dict(buf) ? buf : dict_dir;
 }
+
+const char *pm_country_dicts_dir(const pm_country *c, const char *dict_dir)
+{
+    return has_dict(pm_country_dir(c)) ? pm_country_dir(c) : dict_dir;
+}

@@ -180,6 +180,69 @@ def sample_dev3(root, heldout_titles, exclude):
     return pool
 
 
+# Stratum 5 (dev4, development only): regulations none of whose versions gives a held-out
+# article (as dev2), newest version of a title, articles not labelled yet, weighted toward
+# the codebook's inputs, demand and supply_chain rows: an article that names one of WEIGHT's
+# words is drawn (at most 2 per title), one that names none only from a hashed eighth, at
+# most 1 per title, so that the batch also keeps some ordinary articles (precision).
+WEIGHT = re.compile("用地|土地|人才|培训|职业技能|技术|研发|研究开发|科技|创新|基础设施|平台|网络|"
+                    "清洁生产|节能|绿色|环境|采购|购买服务|市场开拓|推广|展会|展览|品牌|宣传|消费|"
+                    "集群|产业链|园区|开发区|集聚|孵化|示范区|基地|配套")
+
+
+def sample_dev4(root, heldout_titles, exclude):
+    newest = {}
+    for top in ALL_TOPS:
+        for d, _, files in os.walk(os.path.join(root, top)):
+            for f in files:
+                if not f.endswith(".md") or f == "_index.md":
+                    continue
+                rel = os.path.relpath(os.path.join(d, f), root)
+                t = title_of(rel)
+                if t in heldout_titles or not ECON.search(t) or NOT_ECON.search(t):
+                    continue
+                if t not in newest or rel > newest[t]:
+                    newest[t] = rel
+    pool = []
+    for rel in sorted(newest.values()):
+        arts = [(a, t) for a, t in articles(os.path.join(root, rel)) if t and rel + "#" + a not in exclude]
+        arts.sort(key=lambda at: key("dev4:" + rel + "#" + at[0]))
+        hit = [a for a, t in arts if WEIGHT.search(t)][:2]
+        rest = [a for a, t in arts if not WEIGHT.search(t) and int(key("dev4o:" + rel + "#" + a)[:2], 16) < 32][:1]
+        pool.extend(("dev4-weighted", rel + "#" + a) for a in hit)
+        pool.extend(("dev4-other", rel + "#" + a) for a in rest)
+    pool.sort(key=lambda p: key("dev4:" + p[1]))
+    return pool
+
+
+# Stratum 6 (dev5, development only): the promotion- and measure-dense titles (PROMO2 or
+# DENSE) of the regulations that give no held-out article, articles not labelled yet that
+# name one of WEIGHT's words, at most 3 per title: evidence where the measures are.
+def sample_dev5(root, heldout_titles, exclude):
+    newest = {}
+    for top in ALL_TOPS:
+        for d, _, files in os.walk(os.path.join(root, top)):
+            for f in files:
+                if not f.endswith(".md") or f == "_index.md":
+                    continue
+                rel = os.path.relpath(os.path.join(d, f), root)
+                t = title_of(rel)
+                if t in heldout_titles or not ECON.search(t) or NOT_ECON.search(t):
+                    continue
+                if not (PROMO2.search(t) or DENSE.search(t)):
+                    continue
+                if t not in newest or rel > newest[t]:
+                    newest[t] = rel
+    pool = []
+    for rel in sorted(newest.values()):
+        arts = [(a, t) for a, t in articles(os.path.join(root, rel))
+                if t and rel + "#" + a not in exclude and WEIGHT.search(t)]
+        arts.sort(key=lambda at: key("dev5:" + rel + "#" + at[0]))
+        pool.extend(("dev5-dense", rel + "#" + a) for a, t in arts[:3])
+    pool.sort(key=lambda p: key("dev5:" + p[1]))
+    return pool
+
+
 def labelled(path):
     """(heldout titles, all labelled ids) of articles.tsv."""
     ho, ids = set(), set()
@@ -226,6 +289,20 @@ if __name__ == "__main__":
         with open(tsv, encoding="utf-8") as f:
             later = set(l.split("\t")[0] + "#" + l.split("\t")[1] for l in f if "\tdev2-" in l or "\tdev3-" in l)
         for st, i in sample_dev3(root, ho, ids - later):
+            print(st + "\t" + i)
+    elif sys.argv[1] == "sample-dev4":
+        tsv = os.path.join(os.path.dirname(os.path.abspath(__file__)), "articles.tsv")
+        ho, ids = labelled(tsv)
+        with open(tsv, encoding="utf-8") as f:
+            later = set(l.split("\t")[0] + "#" + l.split("\t")[1] for l in f if "\tdev4-" in l)
+        for st, i in sample_dev4(root, ho, ids - later)[:int(sys.argv[2])]:
+            print(st + "\t" + i)
+    elif sys.argv[1] == "sample-dev5":
+        tsv = os.path.join(os.path.dirname(os.path.abspath(__file__)), "articles.tsv")
+        ho, ids = labelled(tsv)
+        with open(tsv, encoding="utf-8") as f:
+            later = set(l.split("\t")[0] + "#" + l.split("\t")[1] for l in f if "\tdev5-" in l)
+        for st, i in sample_dev5(root, ho, ids - later)[:int(sys.argv[2])]:
             print(st + "\t" + i)
     elif sys.argv[1] == "show":
         for i in sys.argv[2:]:
