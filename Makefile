@@ -59,7 +59,7 @@ LIB_A    := $(BUILD)/libpolicyminer.a
 BIN      := $(BUILD)/policyminer
 
 .PHONY: all deps run test test-unit test-golden test-dict test-distrib test-asan bench install clean run-kz test-kz-eval
-.PHONY: test-examples test-discover test-reuse
+.PHONY: test-examples test-discover test-reuse bench-reuse-mem
 .DELETE_ON_ERROR:
 
 all: policyminer
@@ -132,9 +132,11 @@ test-distrib: $(BIN)
 	  PM_BIN=$(BIN) PM_MPI_BIN=build-mpi/policyminer scripts/distrib-test; \
 	else PM_BIN=$(BIN) scripts/distrib-test; fi
 
-# Text reuse: LSH pairs against an exact all-pairs run on planted copies (recall, precision).
+# Text reuse: LSH pairs against an exact all-pairs run on planted copies (recall, precision),
+# then the real regulations of ../shared/data/cn-law (skipped when absent).
 test-reuse: $(BIN)
 	@PM_BIN=$(BIN) scripts/reuse-test
+	@PM_BIN=$(BIN) /usr/bin/python3 scripts/reuse-real.py
 
 # scripts/examples/diffusion_tables.py (pandas) on the golden diffusion case, and hostile
 # quoted fields read back by pandas at its defaults
@@ -191,6 +193,15 @@ test-asan:
 	  OPT="-O1 -g -fno-omit-frame-pointer" \
 	  SAN="-fsanitize=address,undefined -fno-sanitize-recover=all" \
 	  test-unit test-golden test-distrib test-report
+
+# The text reuse stage alone at 100k, 1M and 3M synthetic documents: peak RSS and the
+# finish stage's CPU time (near-linear growth; memory under 2 GB at 3M).
+bench-reuse-mem: $(LIB_A)
+	@mkdir -p $(BUILD)/bench-reuse
+	$(CC) $(CFLAGS_ALL) -o $(BUILD)/reuse_mem tests/bench/reuse_mem.c $(LIB_A) $(LDLIBS_ALL)
+	@for n in $${BENCH_REUSE_SIZES:-100000 1000000 3000000}; do \
+	  /usr/bin/time -f "  peak RSS %M KB, CPU %U+%S s" $(BUILD)/reuse_mem $$n 300 $(BUILD)/bench-reuse; done
+	@rm -rf $(BUILD)/bench-reuse
 
 bench: deps
 	@scripts/install-deps --bench

@@ -9,12 +9,16 @@
  *    merges and refreshes see exactly what a fresh run saw.
  *  - over the corpus, in the committer (pm_reuse): documents are added in commit order,
  *    their texts spilled to a temporary file; a Count-Min sketch counts the document
- *    frequency of a consistent 1-in-4 sample of shingles. At finish, LSH banding
- *    (PM_REUSE_BANDS bands x PM_REUSE_ROWS rows) proposes candidate pairs, buckets above a
- *    cap are dropped, and each candidate is verified on the sampled shingles with
- *    boilerplate (document frequency above a share) removed: Jaccard and both
- *    containments; pairs above the threshold get a Smith-Waterman alignment (+3/-2/-3).
- *    Every result is sorted by document ids, so it does not depend on commit order.
+ *    frequency of a consistent 1-in-4 sample of shingles, and each document keeps its
+ *    32 smallest containment anchors (1 in 16 shingles). At finish two candidate sources:
+ *    LSH banding (PM_REUSE_BANDS bands x PM_REUSE_ROWS rows) for similar texts, shared
+ *    anchors for a short text inside a long one; oversized buckets are dropped. Each
+ *    candidate is verified exactly on all its shingles with boilerplate (text covered by
+ *    sampled shingles above a document-frequency share) masked: Jaccard and both
+ *    containments; a pair above the threshold is aligned (Smith-Waterman +3/-2/-3) and
+ *    kept when the alignment covers PM_REUSE_ALIGN_SHARE of the shorter text and
+ *    PM_REUSE_MIN_ALIGNED characters. Every result is sorted by document ids, so it does
+ *    not depend on commit order.
  * Ownership: the caller owns every buffer it passes; pm_reuse copies what it keeps.
  */
 #ifndef POLICYMINER_REUSE_H
@@ -30,10 +34,14 @@
 #define PM_REUSE_K 96     /* signature values per document */
 #define PM_REUSE_BANDS 32 /* LSH bands ... */
 #define PM_REUSE_ROWS 3   /* ... of this many values: P(candidate) = 1-(1-J^3)^32 */
+#define PM_REUSE_ALIGN_SHARE 0.2 /* a pair's alignment matches at least this share of the
+                                    shorter text's characters ... */
+#define PM_REUSE_MIN_ALIGNED 100 /* ... and at least this many, or all of a shorter text
+                                    (a shared header is not a copy) */
 
 typedef struct pm_reuse_options {
-    int enabled;           /* --reuse / --no-reuse (default 0: see README for the cost) */
-    double threshold;      /* report pairs with max(containment) >= this (default 0.5) */
+    int enabled;           /* --reuse / --no-reuse (default 1: see README for the cost) */
+    double threshold;      /* report pairs with max(containment) >= this (default 0.35) */
     uint32_t max_chars;    /* normalised code points kept per document (default 2000) */
     uint32_t min_chars;    /* shorter documents take no part (default 50) */
     double boilerplate_share; /* a shingle in more than this share of documents does not
@@ -42,6 +50,10 @@ typedef struct pm_reuse_options {
     uint64_t max_candidates; /* candidate pairs verified at most (default 20,000,000) */
     int exhaustive;        /* verify all pairs instead of LSH candidates (tests only) */
 } pm_reuse_options;
+
+/* Containment anchors shared by more documents than this make no candidate pairs: a
+ * quarter of the LSH bucket cap (at least 2). */
+#define PM_REUSE_ANCHOR_CAP(o) ((o)->bucket_cap / 4 > 2 ? (o)->bucket_cap / 4 : 2u)
 
 void pm_reuse_options_default(pm_reuse_options *o);
 /* A short text naming every option, for the manifest and the refresh fingerprint. */
@@ -66,8 +78,15 @@ typedef struct pm_reuse pm_reuse;
 typedef struct pm_reuse_stats {
     uint64_t docs;            /* documents taking part */
     uint64_t docs_short;      /* too short (below min_chars) */
-    uint64_t candidates;      /* distinct candidate pairs from LSH */
-    uint64_t candidates_screened; /* of those, not verified: signature Jaccard below 0.2 */
+    uint64_t candidates;      /* distinct LSH candidate pairs that passed the screen */
+    uint64_t candidates_screened; /* bucket pairs (each time met, over all bands) whose
+                                     signature Jaccard is below 0.2: not candidates */
+    uint64_t candidates_anchor; /* distinct pairs sharing >= 2 containment anchors */
+    uint64_t candidates_anchor_screened; /* of those, not verified: estimates too low */
+    uint64_t candidates_verified; /* pairs verified on their texts (both kinds) */
+    uint64_t anchor_buckets_capped; /* anchors shared by more than bucket_cap documents */
+    uint64_t anchor_bucket_docs_capped;
+    uint64_t largest_anchor_bucket;
     uint64_t buckets_capped;  /* LSH buckets dropped for being above the cap */
     uint64_t bucket_docs_capped; /* document slots in those buckets */
     uint64_t candidates_truncated; /* 1 when max_candidates stopped candidate generation */
@@ -75,6 +94,7 @@ typedef struct pm_reuse_stats {
     uint64_t boilerplate_df;  /* document frequency above which a shingle is boilerplate */
     uint64_t largest_bucket;  /* documents in the largest bucket seen */
     double seconds;           /* wall time of pm_reuse_finish */
+    double cpu_seconds;       /* its CPU time (the process's: finish runs alone) */
 } pm_reuse_stats;
 
 /* tmpdir: where the text spill file goes (it is unlinked at once). */

@@ -20,8 +20,8 @@
 void pm_reuse_options_default(pm_reuse_options *o)
 {
     memset(o, 0, sizeof *o);
-    o->enabled = 0; /* opt-in until it meets its cost target (README) */
-    o->threshold = 0.5;
+    o->enabled = 1; /* on: the stage costs under 30% of a -j1 run (README) */
+    o->threshold = 0.35; /* paraphrased copies between regions share 0.4 (README) */
     o->max_chars = 2000;
     o->min_chars = 50;
     o->boilerplate_share = 0.01;
@@ -35,8 +35,9 @@ void pm_reuse_options_describe(const pm_reuse_options *o, char *out, size_t n)
         snprintf(out, n, "reuse off");
         return;
     }
-    snprintf(out, n, "reuse k%d b%dxr%d chars %u-%u threshold %.4f boilerplate %.4f bucket %u "
-             "candidates %llu%s", PM_REUSE_K, PM_REUSE_BANDS, PM_REUSE_ROWS,
+    snprintf(out, n, "reuse k%d b%dxr%d align %.2f/%d chars %u-%u threshold %.4f boilerplate "
+             "%.4f bucket %u candidates %llu%s", PM_REUSE_K, PM_REUSE_BANDS, PM_REUSE_ROWS,
+             PM_REUSE_ALIGN_SHARE, PM_REUSE_MIN_ALIGNED,
              (unsigned)o->min_chars, (unsigned)o->max_chars, o->threshold,
              o->boilerplate_share, (unsigned)o->bucket_cap,
              (unsigned long long)o->max_candidates, o->exhaustive ? " exhaustive" : "");
@@ -67,6 +68,8 @@ size_t pm_reuse_decode(const char *text, size_t len, uint32_t *cp, size_t cap)
 /* The code point a copy keeps, or 0 for one that is dropped. */
 static uint32_t fold(uint32_t c)
 {
+    if (c >= 0x3400 && c < 0xA000) /* CJK ideographs: the common case, always kept */
+        return c;
     if (c >= 0xFF01 && c <= 0xFF5E) /* full-width ASCII */
         c -= 0xFEE0;
     if (c < 0x80) {
@@ -106,13 +109,11 @@ pm_status pm_reuse_doc(const pm_reuse_options *o, const char *body, size_t body_
             skip_e = nl ? (size_t)(nl - body) + 1 : body_len;
         }
     }
-    uint32_t win[PM_REUSE_SHINGLE];
     uint32_t mins[PM_REUSE_K];
     unsigned char filled[PM_REUSE_K];
     memset(mins, 0xFF, sizeof mins);
     memset(filled, 0, sizeof filled);
     size_t kept = 0, nshingles = 0;
-    size_t start = text->len;
     pm_status st = pm_buf_reserve(text, (size_t)o->max_chars * 4 + 4);
     if (st == PM_OK && keys)
         st = pm_buf_reserve(keys, (size_t)o->max_chars * 4 + 4);
@@ -121,38 +122,55 @@ pm_status pm_reuse_doc(const pm_reuse_options *o, const char *body, size_t body_
     uint32_t *kout = keys ? (uint32_t *)(void *)(keys->data + keys->len) : NULL;
     char *out = text->data + text->len;
     const unsigned char *s = (const unsigned char *)body;
+    /* The shingle of the last five code points as pm_reuse_shingle packs it, rolled one
+     * code point at a time (21 bits each): hi = c0 c1 c2, lo = c3 c4. */
+    const uint64_t m63 = ((uint64_t)1 << 63) - 1, m42 = ((uint64_t)1 << 42) - 1;
+    uint64_t hi = 0, lo = 0;
     for (size_t i = 0; i < body_len && kept < o->max_chars;) {
         if (i == skip_b && skip_e > skip_b) {
             i = skip_e;
             continue;
         }
+        uint32_t c, b0 = s[i];
         size_t l;
-        uint32_t c = fold(utf8_next(s + i, body_len - i, &l));
-        i += l;
-        if (!c)
+        if (b0 >= 0xE0 && b0 < 0xF0 && i + 2 < body_len && (s[i + 1] & 0xC0) == 0x80 &&
+            (s[i + 2] & 0xC0) == 0x80 && (b0 > 0xE0 || s[i + 1] >= 0xA0) &&
+            (b0 != 0xED || s[i + 1] < 0xA0)) { /* not overlong, not a surrogate */
+            c = (b0 & 0x0F) << 12 | (uint32_t)(s[i + 1] & 0x3F) << 6 | (s[i + 2] & 0x3F);
+            l = 3; /* the 3-byte form (all of CJK) decoded inline */
+        } else {
+            c = utf8_next(s + i, body_len - i, &l);
+        }
+        uint32_t f = fold(c);
+        if (!f) {
+            i += l;
             continue;
-        out += pm_utf8_encode(c, out);
-        win[kept % PM_REUSE_SHINGLE] = c;
-        kept++;
-        if (kept >= PM_REUSE_SHINGLE) {
-            uint32_t sh[PM_REUSE_SHINGLE];
-            for (int k = 0; k < PM_REUSE_SHINGLE; k++)
-                sh[k] = win[(kept + (size_t)k) % PM_REUSE_SHINGLE];
-            uint64_t h = pm_reuse_shingle(sh);
+        }
+        if (f == c && l == 3) { /* kept as it is: copy its bytes */
+            out[0] = (char)s[i], out[1] = (char)s[i + 1], out[2] = (char)s[i + 2];
+            out += 3;
+        } else {
+            out += pm_utf8_encode(f, out);
+        }
+        i += l;
+        hi = ((hi << 21) & m63) | lo >> 21;
+        lo = ((lo << 21) & m42) | f;
+        if (++kept >= PM_REUSE_SHINGLE) {
+            uint64_t h = pm_reuse_mix64(hi ^ (lo + 0x7265757365ull) * 0x9E3779B97F4A7C15ull);
             uint32_t bin = (uint32_t)(((h >> 32) * PM_REUSE_K) >> 32);
-            uint32_t v = (uint32_t)h;
-            if (v < mins[bin])
-                mins[bin] = v;
-            if (kout && PM_REUSE_SAMPLED(h))
-                *kout++ = PM_REUSE_KEY(h);
+            uint32_t v = (uint32_t)h, m = mins[bin];
+            mins[bin] = v < m ? v : m; /* branch-free: the outcome is a coin toss */
             filled[bin] = 1;
+            if (kout) {
+                *kout = PM_REUSE_KEY(h);
+                kout += PM_REUSE_SAMPLED(h);
+            }
             nshingles++;
         }
     }
     text->len = (size_t)(out - text->data);
     if (keys)
         keys->len = (size_t)((char *)kout - keys->data);
-    (void)start;
     if (!nshingles)
         return PM_OK;
     for (unsigned j = 0; j < PM_REUSE_K; j++) {

@@ -1,18 +1,20 @@
 /* analysis/reuse.c - the corpus half of text reuse: candidates, verification, tables.
  *
- * add (committer, in commit order): the document's id and metadata stay in memory with
- * its PM_REUSE_BANDS band keys (128 bytes a document); its normalised text goes to a
- * spill file (unlinked at once, so nothing is left behind); the distinct sampled shingles
- * of the text are counted in a Count-Min sketch (2 rows x 2^20 counters, sums only, so
- * the counts do not depend on order).
- * finish: per band, documents sorted by band key (stable radix sort); every pair inside
- * a bucket of at most bucket_cap documents is a candidate (larger buckets are dropped and
- * counted); candidates are sorted and deduplicated. Each candidate is verified on the
- * 1-in-4 sampled shingles minus boilerplate (estimated document frequency above
- * boilerplate_share of the documents, at least 10): Jaccard, containment of each side.
- * A pair whose larger containment reaches the threshold is aligned with Smith-Waterman
- * (+3 match, -2 mismatch, -3 gap) over the window that holds its shared shingles, which
- * gives the aligned span and a short excerpt. Output is sorted by (date, doc_id) pairs.
+ * add (committer, in commit order): the document's id, metadata, the low 16 bits of its
+ * signature (192 bytes) and its ANCHOR_K smallest anchor keys (128 bytes) stay in memory;
+ * its normalised text goes to a spill file (unlinked at once, so nothing is left
+ * behind); the distinct sampled shingles are counted in a Count-Min sketch (2 rows x 2^20
+ * counters, sums only, so the counts do not depend on order).
+ * finish: per band, documents sorted by band key (stable radix sort); every pair inside a
+ * bucket of at most bucket_cap documents whose signatures estimate J >= SIG_SCREEN is a
+ * candidate; then the anchors, in key ranges: documents sharing ANCHOR_MIN anchors (none
+ * held by more than ANCHOR_CAP documents) are candidates too. Both lists are sorted and
+ * deduplicated. Each candidate is verified on ALL its shingles (load: boilerplate text
+ * masked from the sampled shingles' estimated document frequency): Jaccard, containment
+ * of each side. A pair whose larger containment reaches the threshold is aligned with
+ * Smith-Waterman (+3 match, -2 mismatch, -3 gap) over the window that holds its shared
+ * shingles, and kept when the alignment covers enough of the shorter text; that gives the
+ * aligned span and a short excerpt. Output is sorted by (date, doc_id) pairs.
  * Never: reads raw documents, prints, or keeps all texts in memory.
  */
 #include <errno.h>
@@ -33,11 +35,17 @@
 
 #define CM_BITS 20 /* 2 rows x 4 MB: small enough to stay in cache */
 #define CM_SIZE ((size_t)1 << CM_BITS)
-#define MIN_SHARED 8      /* sampled shingles two documents must share (~32 characters) */
+#define MIN_SHARED 24     /* shingles two documents must share (~28 characters) */
+#define ANCHOR_K 32       /* containment anchors kept per document (its smallest) */
+#define ANCHOR(k) (((k) & 3u) == 0) /* a sampled key is an anchor: 1 in 16 shingles */
+#define ANCHOR_MIN 2      /* anchors a pair must share to be a containment candidate */
+/* an anchor in more documents than PM_REUSE_ANCHOR_CAP is a common phrase, not a copy's
+ * trace: its documents make no pairs (a quarter of the LSH cap, so raw pairs stay few) */
+#define ANCHOR_CAP(r) ((size_t)PM_REUSE_ANCHOR_CAP(&(r)->o))
 #define SW_PAD 24         /* characters of context around the shared window */
 #define EXCERPT_CHARS 24  /* code points of aligned text in reuse_pairs.tsv */
-#define BP_EXAMPLES 1024
-#define SIG_SCREEN 0.2    /* candidates whose signatures estimate J below this are not verified */  /* boilerplate shingles remembered for reuse_boilerplate.tsv */
+#define BP_EXAMPLES 1024 /* boilerplate shingles remembered for reuse_boilerplate.tsv */
+#define SIG_SCREEN 0.2    /* band pairs whose signatures estimate J below this are dropped */
 
 typedef struct rdoc {
     uint64_t spill_off;  /* text in the spill file */
@@ -69,12 +77,16 @@ struct pm_reuse {
     uint64_t spill_len;
     rdoc *d;
     size_t n, cap;
-    uint32_t *bands;         /* n x PM_REUSE_BANDS */
-    uint16_t *sig16;         /* n x PM_REUSE_K: low 16 bits of each signature value */
+    uint16_t *sig16;         /* n x PM_REUSE_K: low 16 bits of each signature value; the
+                                LSH bands are hashed from these (48 bits a band) */
+    uint32_t *anch;          /* n x ANCHOR_K: smallest anchor keys, ascending */
+    uint8_t *nanch;          /* n: anchors held */
+    uint32_t *abp;           /* finish: n bit sets, anchor k of the document is boilerplate */
     pm_buf ids;
     uint32_t *cm;            /* 2 x CM_SIZE */
     uint32_t *cp;            /* max_chars code points of scratch */
     uint32_t *keys;          /* per-document distinct sampled keys (add) */
+    uint32_t *slots;         /* their sketch slots (add) */
     uint32_t *set;           /* open-addressing scratch for distinct keys */
     size_t set_cap;
     bp_ex *bp;
@@ -99,13 +111,14 @@ pm_status pm_reuse_create(pm_reuse **out, const pm_reuse_options *o, const char 
     r->cm = calloc(2 * CM_SIZE, sizeof *r->cm);
     r->cp = malloc(((size_t)o->max_chars + 8) * sizeof *r->cp);
     r->keys = malloc(((size_t)o->max_chars + 8) * sizeof *r->keys);
+    r->slots = malloc(((size_t)o->max_chars + 8) * 2 * sizeof *r->slots);
     r->set_cap = 64;
     while (r->set_cap < (size_t)o->max_chars * 2)
         r->set_cap *= 2;
     r->set = calloc(r->set_cap, sizeof *r->set);
     r->bp = malloc(BP_EXAMPLES * sizeof *r->bp);
     r->diag = malloc(((size_t)o->max_chars + 8) * sizeof *r->diag);
-    if (!r->diag || !r->cm || !r->cp || !r->keys || !r->set || !r->bp) {
+    if (!r->diag || !r->cm || !r->cp || !r->keys || !r->slots || !r->set || !r->bp) {
         pm_reuse_free(r);
         return PM_ERR_NOMEM;
     }
@@ -135,12 +148,15 @@ void pm_reuse_free(pm_reuse *r)
     if (r->spill)
         fclose(r->spill);
     free(r->d);
-    free(r->bands);
     free(r->sig16);
+    free(r->anch);
+    free(r->nanch);
+    free(r->abp);
     pm_buf_free(&r->ids);
     free(r->cm);
     free(r->cp);
     free(r->keys);
+    free(r->slots);
     free(r->set);
     free(r->bp);
     free(r->diag);
@@ -190,7 +206,15 @@ pm_status pm_reuse_add(pm_reuse *r, const char *doc_id, int32_t date, pm_level l
                        uint32_t region, uint32_t province, const uint32_t *sig, unsigned nsig,
                        const char *text, size_t text_len, const uint32_t *keys, size_t nkeys)
 {
-    size_t ncp = nsig == PM_REUSE_K ? pm_reuse_decode(text, text_len, r->cp, r->o.max_chars) : 0;
+    /* code points: counted from the bytes when the worker gave the keys, decoded (to
+     * hash them) when it did not (replayed and merged records) */
+    size_t ncp = 0;
+    if (nsig == PM_REUSE_K && keys) {
+        for (size_t i = 0; i < text_len; i++)
+            ncp += ((unsigned char)text[i] & 0xC0) != 0x80;
+    } else if (nsig == PM_REUSE_K) {
+        ncp = pm_reuse_decode(text, text_len, r->cp, r->o.max_chars);
+    }
     if (ncp < r->o.min_chars || ncp < PM_REUSE_SHINGLE) {
         r->s.docs_short++;
         return PM_OK;
@@ -203,10 +227,14 @@ pm_status pm_reuse_add(pm_reuse *r, const char *doc_id, int32_t date, pm_level l
         if (!nd)
             return PM_ERR_NOMEM;
         r->d = nd;
-        uint32_t *nb = realloc(r->bands, nc * PM_REUSE_BANDS * sizeof *nb);
-        if (!nb)
+        uint32_t *na = realloc(r->anch, nc * ANCHOR_K * sizeof *na);
+        if (!na)
             return PM_ERR_NOMEM;
-        r->bands = nb;
+        r->anch = na;
+        uint8_t *nn = realloc(r->nanch, nc);
+        if (!nn)
+            return PM_ERR_NOMEM;
+        r->nanch = nn;
         uint16_t *ns = realloc(r->sig16, nc * PM_REUSE_K * sizeof *ns);
         if (!ns)
             return PM_ERR_NOMEM;
@@ -239,14 +267,6 @@ pm_status pm_reuse_add(pm_reuse *r, const char *doc_id, int32_t date, pm_level l
     r->spill_len += text_len;
     for (unsigned k = 0; k < PM_REUSE_K; k++)
         r->sig16[r->n * PM_REUSE_K + k] = (uint16_t)sig[k];
-    uint32_t *bk = r->bands + r->n * PM_REUSE_BANDS;
-    for (unsigned b = 0; b < PM_REUSE_BANDS; b++) {
-        const uint32_t *v = sig + b * PM_REUSE_ROWS;
-        uint64_t h = pm_reuse_mix64((uint64_t)b << 40 ^ v[0]);
-        for (unsigned k = 1; k < PM_REUSE_ROWS; k++)
-            h = pm_reuse_mix64(h ^ v[k]);
-        bk[b] = (uint32_t)(h >> 32);
-    }
     /* distinct sampled keys: from the worker when it passed them, else from the text
      * (replayed and merged records); the same keys either way */
     size_t nk = 0;
@@ -261,12 +281,37 @@ pm_status pm_reuse_add(pm_reuse *r, const char *doc_id, int32_t date, pm_level l
         }
     }
     keys_clear(r, nk);
+    /* containment anchors: the document's ANCHOR_K smallest anchor keys (a bounded
+     * insertion into a sorted list; a document has some 30-130 anchors) */
+    uint32_t *an = r->anch + r->n * ANCHOR_K;
+    unsigned na = 0;
     for (size_t i = 0; i < nk; i++) {
-        size_t x = cm_at(r->keys[i], 0), y = cm_at(r->keys[i], 1);
-        if (r->cm[x] < UINT32_MAX)
-            r->cm[x]++;
-        if (r->cm[y] < UINT32_MAX)
-            r->cm[y]++;
+        uint32_t k = r->keys[i];
+        if (!ANCHOR(k) || (na == ANCHOR_K && k >= an[na - 1]))
+            continue;
+        unsigned j = na < ANCHOR_K ? na++ : na - 1;
+        while (j > 0 && an[j - 1] > k) {
+            an[j] = an[j - 1];
+            j--;
+        }
+        an[j] = k;
+    }
+    r->nanch[r->n] = (uint8_t)na;
+    /* the sketch is 8 MB, so each count is a cache miss: work out every slot first and
+     * prefetch it, then count (the misses overlap instead of queueing) */
+    uint32_t *slot = r->slots;
+    for (size_t i = 0; i < nk; i++) {
+        slot[2 * i] = (uint32_t)cm_at(r->keys[i], 0);
+        slot[2 * i + 1] = (uint32_t)cm_at(r->keys[i], 1);
+    }
+    /* a fixed distance ahead: a few lines in flight at a time, not a thousand dropped */
+    enum { AHEAD = 16 };
+    for (size_t i = 0; i < 2 * nk && i < AHEAD; i++)
+        __builtin_prefetch(&r->cm[slot[i]], 1);
+    for (size_t i = 0; i < 2 * nk; i++) {
+        if (i + AHEAD < 2 * nk)
+            __builtin_prefetch(&r->cm[slot[i + AHEAD]], 1);
+        r->cm[slot[i]] += r->cm[slot[i]] < UINT32_MAX;
     }
     r->n++;
     r->s.docs++;
@@ -278,6 +323,8 @@ pm_status pm_reuse_add(pm_reuse *r, const char *doc_id, int32_t date, pm_level l
 /* Stable LSD radix sort of v[0..n) on bits [lo, hi) (multiples of 16), tmp of n. */
 static void radix_sort(uint64_t *v, uint64_t *tmp, size_t n, int lo, int hi, size_t *count)
 {
+    if (!n)
+        return; /* (v may be NULL) */
     for (int sh = lo; sh < hi; sh += 16) {
         memset(count, 0, 65537 * sizeof *count);
         for (size_t i = 0; i < n; i++)
@@ -290,96 +337,237 @@ static void radix_sort(uint64_t *v, uint64_t *tmp, size_t n, int lo, int hi, siz
     }
 }
 
-static pm_status candidates(pm_reuse *r, uint64_t **out, size_t *nout)
+/* Jaccard estimated from the signatures (16-bit b-bit MinHash, Li & König 2010): the
+ * share of equal values, corrected for chance 16-bit collisions. Four values a step: the
+ * equal 16-bit lanes of a 64-bit word are the zero lanes of a ^ b. */
+static double sig_jaccard(const pm_reuse *r, uint32_t x, uint32_t y)
 {
-    *out = NULL;
-    *nout = 0;
-    size_t n = r->n, cap = 1024, nc = 0;
-    uint64_t *c = malloc(cap * sizeof *c);
-    uint64_t *v = malloc((n ? n : 1) * sizeof *v), *tmp = malloc((n ? n : 1) * sizeof *tmp);
+    const uint16_t *a = r->sig16 + (size_t)x * PM_REUSE_K, *b = r->sig16 + (size_t)y * PM_REUSE_K;
+    const uint64_t lo15 = 0x7FFF7FFF7FFF7FFFull;
+    unsigned eq = 0;
+    for (unsigned k = 0; k + 4 <= PM_REUSE_K; k += 4) {
+        uint64_t u, v;
+        memcpy(&u, a + k, 8);
+        memcpy(&v, b + k, 8);
+        uint64_t t = u ^ v, z = ~(((t & lo15) + lo15) | t | lo15); /* high bit of zero lanes */
+        eq += (unsigned)__builtin_popcountll(z);
+    }
+    double p = (double)eq / PM_REUSE_K, c = 1.0 / 65536.0;
+    return (p - c) / (1.0 - c);
+}
+
+/* Appends pair x < y to c (cap grows by doubling); counts truncation at max_candidates. */
+static pm_status push_pair(pm_reuse *r, uint64_t **c, size_t *nc, size_t *cap, uint64_t x,
+                           uint64_t y)
+{
+    if (*nc >= r->o.max_candidates) {
+        r->s.candidates_truncated = 1;
+        return PM_OK;
+    }
+    if (*nc == *cap) {
+        uint64_t *nn = realloc(*c, *cap * 2 * sizeof *nn);
+        if (!nn)
+            return PM_ERR_NOMEM;
+        *c = nn;
+        *cap *= 2;
+    }
+    (*c)[(*nc)++] = x << 32 | y;
+    return PM_OK;
+}
+
+/* Stable LSD radix sort of pairs x << 32 | y (x, y < 2^bits) by (x, y): 11-bit digits
+ * over the bits in use only. */
+static void radix_pairs(uint64_t *v, uint64_t *tmp, size_t n, unsigned bits, size_t *count)
+{
+    if (!n)
+        return; /* (v may be NULL) */
+    for (unsigned half = 0; half < 64; half += 32)
+        for (unsigned sh = half; sh < half + bits; sh += 11) {
+            memset(count, 0, 2049 * sizeof *count);
+            for (size_t i = 0; i < n; i++)
+                count[(v[i] >> sh & 0x7FF) + 1]++;
+            for (size_t k = 1; k <= 2048; k++)
+                count[k] += count[k - 1];
+            for (size_t i = 0; i < n; i++)
+                tmp[count[v[i] >> sh & 0x7FF]++] = v[i];
+            memcpy(v, tmp, n * sizeof *v);
+        }
+}
+
+/* Sorts c[0..*nc) (documents below 2^bits) and keeps each pair once; with counts, only
+ * pairs listed at least min_count times. tmp (*tcap) grows to the list's size. */
+static pm_status sort_unique(uint64_t *c, size_t *nc, uint64_t **tmp, size_t *tcap,
+                             size_t *count, unsigned min_count, unsigned bits)
+{
+    if (*nc > *tcap) {
+        uint64_t *t2 = realloc(*tmp, *nc * sizeof *t2);
+        if (!t2)
+            return PM_ERR_NOMEM;
+        *tmp = t2;
+        *tcap = *nc;
+    }
+    radix_pairs(c, *tmp, *nc, bits, count);
+    size_t u = 0;
+    for (size_t i = 0; i < *nc;) {
+        size_t j = i + 1;
+        while (j < *nc && c[j] == c[i])
+            j++;
+        if (j - i >= min_count)
+            c[u++] = c[i];
+        i = j;
+    }
+    *nc = u;
+    return PM_OK;
+}
+
+/* The LSH key of band b of document i: a hash of its PM_REUSE_ROWS 16-bit values. */
+static inline uint32_t band_key(const pm_reuse *r, size_t i, unsigned b)
+{
+    const uint16_t *v = r->sig16 + i * PM_REUSE_K + b * PM_REUSE_ROWS;
+    uint64_t x = (uint64_t)b << 48;
+    for (unsigned k = 0; k < PM_REUSE_ROWS; k++)
+        x |= (uint64_t)v[k] << (16 * k);
+    return (uint32_t)(pm_reuse_mix64(x ^ 0x6c7368ull) >> 32);
+}
+
+/* Every pair inside each run of equal keys (v sorted: key << 32 | document, documents
+ * ascending in a run) of at most bucket_cap documents; larger runs are counted. */
+static pm_status bucket_pairs(pm_reuse *r, const uint64_t *v, size_t n, uint64_t **c,
+                              size_t *nc, size_t *cap, size_t bucket_cap, uint64_t *capped,
+                              uint64_t *capped_docs, uint64_t *largest, int screen_sig)
+{
+    pm_status st = PM_OK;
+    for (size_t i = 0; i < n && st == PM_OK;) {
+        size_t j = i + 1;
+        while (j < n && v[j] >> 32 == v[i] >> 32)
+            j++;
+        size_t sz = j - i;
+        if (sz > *largest)
+            *largest = sz;
+        if (sz > bucket_cap) {
+            (*capped)++;
+            *capped_docs += sz;
+        } else {
+            for (size_t x = i; x < j && st == PM_OK; x++)
+                for (size_t y = x + 1; y < j && st == PM_OK; y++) {
+                    uint32_t dx = (uint32_t)v[x], dy = (uint32_t)v[y];
+                    /* screened here, not after: bucket mates of formulaic text are many
+                     * (tens of millions at 1M documents) and almost all far apart */
+                    if (screen_sig && sig_jaccard(r, dx, dy) < SIG_SCREEN) {
+                        r->s.candidates_screened++;
+                        continue;
+                    }
+                    st = push_pair(r, c, nc, cap, dx, dy);
+                }
+        }
+        i = j;
+    }
+    return st;
+}
+
+/* Candidate pairs, each list sorted and unique: lsh from the signature bands (similar
+ * texts), anc from shared containment anchors (a short text inside a longer one: its
+ * anchors are among the longer one's smallest). Anchors that are boilerplate are left out;
+ * the anchor postings are sorted in key ranges, so memory stays near one range's worth. */
+static pm_status candidates(pm_reuse *r, uint64_t **lsh, size_t *nlsh, uint64_t **anc,
+                            size_t *nanc)
+{
+    *lsh = *anc = NULL;
+    *nlsh = *nanc = 0;
+    size_t n = r->n, cap = 1024, nc = 0, acap = 1024, na = 0, tcap = n ? n : 1;
+    uint64_t *c = malloc(cap * sizeof *c), *a = malloc(acap * sizeof *a);
+    uint64_t *v = malloc((n ? n : 1) * sizeof *v), *tmp = malloc(tcap * sizeof *tmp);
     size_t *count = malloc(65537 * sizeof *count);
     pm_status st = PM_OK;
-    if (!c || !v || !tmp || !count) {
+    if (!c || !a || !v || !tmp || !count) {
         st = PM_ERR_NOMEM;
         goto done;
     }
     if (r->o.exhaustive) {
         for (size_t x = 0; x < n && st == PM_OK; x++)
-            for (size_t y = x + 1; y < n; y++) {
-                if (nc == cap) {
-                    uint64_t *nn = realloc(c, cap * 2 * sizeof *nn);
-                    if (!nn) {
+            for (size_t y = x + 1; y < n && st == PM_OK; y++)
+                st = push_pair(r, &c, &nc, &cap, x, y);
+        goto done;
+    }
+    unsigned bits = 1;
+    while (bits < 32 && ((size_t)1 << bits) < n)
+        bits++;
+    size_t nu = 0; /* pairs unique after the last deduplication */
+    for (unsigned b = 0; b < PM_REUSE_BANDS && st == PM_OK; b++) {
+        for (size_t i = 0; i < n; i++)
+            v[i] = (uint64_t)band_key(r, i, b) << 32 | i;
+        radix_sort(v, tmp, n, 32, 64, count); /* stable: documents ascending in a bucket */
+        st = bucket_pairs(r, v, n, &c, &nc, &cap, r->o.bucket_cap, &r->s.buckets_capped,
+                          &r->s.bucket_docs_capped, &r->s.largest_bucket, 1);
+        /* deduplicate when the list has doubled (bucket mates recur from band to band):
+         * memory stays within twice the unique pairs, sorting work near-linear */
+        if (st == PM_OK && (nc > 2 * nu + ((size_t)1 << 20) || b + 1 == PM_REUSE_BANDS)) {
+            st = sort_unique(c, &nc, &tmp, &tcap, count, 1, bits);
+            nu = nc;
+        }
+    }
+    /* anchors, in 2^parts_bits key ranges of about n postings each */
+    size_t total = 0;
+    for (size_t i = 0; i < n; i++)
+        total += r->nanch[i];
+    unsigned pbits = 0;
+    while (pbits < 16 && (total >> pbits) > (n > 4096 ? n : 4096))
+        pbits++;
+    uint64_t *pv = NULL;
+    size_t pcap = 0;
+    for (uint32_t part = 0; st == PM_OK && part < (1u << pbits); part++) {
+        size_t np = 0;
+        for (size_t i = 0; i < n && st == PM_OK; i++) {
+            const uint32_t *an = r->anch + i * ANCHOR_K;
+            for (unsigned k = 0; k < r->nanch[i]; k++) {
+                if (pbits && an[k] >> (32 - pbits) != part)
+                    continue;
+                if (r->abp[i] >> k & 1)
+                    continue; /* boilerplate */
+                if (np == pcap) {
+                    size_t ncap = pcap ? pcap * 2 : (n > 1024 ? n : 1024);
+                    uint64_t *x = realloc(pv, ncap * sizeof *x);
+                    if (!x) {
                         st = PM_ERR_NOMEM;
                         break;
                     }
-                    c = nn;
-                    cap *= 2;
+                    pv = x;
+                    pcap = ncap;
                 }
-                c[nc++] = (uint64_t)x << 32 | y;
+                pv[np++] = (uint64_t)an[k] << 32 | i;
             }
-        goto done;
-    }
-    for (unsigned b = 0; b < PM_REUSE_BANDS && st == PM_OK; b++) {
-        for (size_t i = 0; i < n; i++)
-            v[i] = (uint64_t)r->bands[i * PM_REUSE_BANDS + b] << 32 | i;
-        radix_sort(v, tmp, n, 32, 64, count); /* stable: documents ascending in a bucket */
-        for (size_t i = 0; i < n && st == PM_OK;) {
-            size_t j = i + 1;
-            while (j < n && v[j] >> 32 == v[i] >> 32)
-                j++;
-            size_t sz = j - i;
-            if (sz > r->s.largest_bucket)
-                r->s.largest_bucket = sz;
-            if (sz > r->o.bucket_cap) {
-                r->s.buckets_capped++;
-                r->s.bucket_docs_capped += sz;
-            } else {
-                for (size_t x = i; x < j && st == PM_OK; x++)
-                    for (size_t y = x + 1; y < j; y++) {
-                        if (nc >= r->o.max_candidates) {
-                            r->s.candidates_truncated = 1;
-                            break;
-                        }
-                        if (nc == cap) {
-                            uint64_t *nn = realloc(c, cap * 2 * sizeof *nn);
-                            if (!nn) {
-                                st = PM_ERR_NOMEM;
-                                break;
-                            }
-                            c = nn;
-                            cap *= 2;
-                        }
-                        c[nc++] = (v[x] & 0xFFFFFFFFu) << 32 | (v[y] & 0xFFFFFFFFu);
-                    }
-            }
-            i = j;
         }
-        /* deduplicate as we go, so repeated bucket mates do not pile up */
-        if (st == PM_OK && nc > 0) {
-            uint64_t *t2 = realloc(tmp, (nc > n ? nc : n) * sizeof *t2);
+        if (st != PM_OK)
+            break;
+        if (np > tcap) {
+            uint64_t *t2 = realloc(tmp, np * sizeof *t2);
             if (!t2) {
                 st = PM_ERR_NOMEM;
                 break;
             }
             tmp = t2;
-            radix_sort(c, tmp, nc, 0, 64, count);
-            size_t u = 0;
-            for (size_t i = 0; i < nc; i++)
-                if (!u || c[i] != c[u - 1])
-                    c[u++] = c[i];
-            nc = u;
+            tcap = np;
         }
+        radix_sort(pv, tmp, np, 32, 64, count);
+        st = bucket_pairs(r, pv, np, &a, &na, &acap, ANCHOR_CAP(r), &r->s.anchor_buckets_capped,
+                          &r->s.anchor_bucket_docs_capped, &r->s.largest_anchor_bucket, 0);
     }
+    free(pv);
+    if (st == PM_OK)
+        st = sort_unique(a, &na, &tmp, &tcap, count, ANCHOR_MIN, bits);
 done:
     free(v);
     free(tmp);
     free(count);
     if (st != PM_OK) {
         free(c);
+        free(a);
         return st;
     }
-    *out = c;
-    *nout = nc;
+    *lsh = c;
+    *nlsh = nc;
+    *anc = a;
+    *nanc = na;
     return PM_OK;
 }
 
@@ -390,7 +578,9 @@ done:
 typedef struct feat {
     uint32_t *cp;
     size_t ncp;
-    uint64_t *kp;            /* key << 32 | position */
+    uint64_t *kp;            /* 44-bit key << 20 | position (KP_KEY, KP_POS) */
+    uint64_t *h, *tmp;       /* scratch: shingle hashes, sort buffer */
+    unsigned char *mask;     /* scratch: boilerplate characters */
     size_t nk;
     uint32_t idx;            /* document; UINT32_MAX = none loaded */
 } feat;
@@ -414,12 +604,34 @@ static int cmp_long(const void *p, const void *q)
     return x < y ? -1 : x > y;
 }
 
-static int cmp_u64(const void *p, const void *q)
+#define KP_KEY(v) ((v) >> 20)
+#define KP_POS(v) ((uint32_t)((v) & 0xFFFFF))
+
+/* Stable LSD radix sort of a document's shingles on their 44-bit keys (4 x 11 bits: a
+ * few thousand values, so small digits beat a 16-bit count table). */
+static void sort_keys(uint64_t *v, uint64_t *tmp, size_t n)
 {
-    uint64_t x = *(const uint64_t *)p, y = *(const uint64_t *)q;
-    return x < y ? -1 : x > y;
+    if (!n)
+        return; /* (v may be NULL) */
+    size_t count[2049];
+    for (int sh = 20; sh < 64; sh += 11) {
+        memset(count, 0, sizeof count);
+        for (size_t i = 0; i < n; i++)
+            count[(v[i] >> sh & 0x7FF) + 1]++;
+        for (size_t k = 1; k <= 2048; k++)
+            count[k] += count[k - 1];
+        for (size_t i = 0; i < n; i++)
+            tmp[count[v[i] >> sh & 0x7FF]++] = v[i];
+        memcpy(v, tmp, n * sizeof *v);
+    }
 }
 
+/* Loads document idx: its code points and its distinct shingles (all of them, 44-bit
+ * keys) that are not boilerplate, each with its first position. Boilerplate is decided on
+ * the sampled shingles, whose document frequency the sketch knows: the characters they
+ * cover are masked (gaps of under 5 characters between masked runs too: a sampled
+ * shingle falls every 4 positions on average), and a shingle lying wholly in masked text
+ * does not count. f->mask and f->h are scratch of max_chars + 8. */
 static pm_status load(pm_reuse *r, feat *f, uint32_t idx, char *tbuf)
 {
     if (f->idx == idx)
@@ -429,8 +641,12 @@ static pm_status load(pm_reuse *r, feat *f, uint32_t idx, char *tbuf)
         return PM_ERR_IO;
     f->ncp = pm_reuse_decode(tbuf, d->text_len, f->cp, r->o.max_chars);
     f->nk = 0;
-    for (size_t p = 0; p + PM_REUSE_SHINGLE <= f->ncp; p++) {
+    size_t ns = f->ncp >= PM_REUSE_SHINGLE ? f->ncp - PM_REUSE_SHINGLE + 1 : 0;
+    memset(f->mask, 0, f->ncp + 1);
+    int any = 0;
+    for (size_t p = 0; p < ns; p++) {
         uint64_t h = pm_reuse_shingle(f->cp + p);
+        f->h[p] = h;
         if (!PM_REUSE_SAMPLED(h))
             continue;
         uint32_t k = PM_REUSE_KEY(h);
@@ -439,14 +655,34 @@ static pm_status load(pm_reuse *r, feat *f, uint32_t idx, char *tbuf)
         uint32_t df = cm_df(r, k);
         if (df > r->s.boilerplate_df) {
             bp_note(r, k, df, f->cp + p);
-            continue;
+            memset(f->mask + p, 1, PM_REUSE_SHINGLE);
+            any = 1;
         }
-        f->kp[f->nk++] = (uint64_t)k << 32 | p;
     }
-    qsort(f->kp, f->nk, sizeof *f->kp, cmp_u64);
+    if (any) { /* close gaps of 1-4 characters between masked runs */
+        size_t last = SIZE_MAX; /* last masked character */
+        for (size_t q = 0; q < f->ncp; q++) {
+            if (!f->mask[q])
+                continue;
+            if (last != SIZE_MAX && q - last > 1 && q - last <= PM_REUSE_SHINGLE)
+                memset(f->mask + last + 1, 1, q - last - 1);
+            last = q;
+        }
+    }
+    size_t run = 0; /* masked characters ending at the current one */
+    for (size_t q = 0; q < f->ncp; q++) {
+        run = f->mask[q] ? run + 1 : 0;
+        if (q + 1 < PM_REUSE_SHINGLE)
+            continue;
+        size_t p = q + 1 - PM_REUSE_SHINGLE;
+        if (run >= PM_REUSE_SHINGLE)
+            continue; /* wholly in boilerplate */
+        f->kp[f->nk++] = (f->h[p] >> 20) << 20 | p;
+    }
+    sort_keys(f->kp, f->tmp, f->nk); /* stable: positions ascending within a key */
     size_t u = 0; /* distinct keys, first position kept (sorted: smallest position first) */
     for (size_t i = 0; i < f->nk; i++)
-        if (!u || f->kp[i] >> 32 != f->kp[u - 1] >> 32)
+        if (!u || KP_KEY(f->kp[i]) != KP_KEY(f->kp[u - 1]))
             f->kp[u++] = f->kp[i];
     f->nk = u;
     f->idx = idx;
@@ -533,24 +769,13 @@ static int doc_before(const pm_reuse *r, uint32_t x, uint32_t y)
     return a->id_len < b->id_len;
 }
 
-/* Jaccard estimated from the signatures (16-bit b-bit MinHash, Li & König 2010): the
- * share of equal values, corrected for chance 16-bit collisions. */
-static double sig_jaccard(const pm_reuse *r, uint32_t x, uint32_t y)
-{
-    const uint16_t *a = r->sig16 + (size_t)x * PM_REUSE_K, *b = r->sig16 + (size_t)y * PM_REUSE_K;
-    unsigned eq = 0;
-    for (unsigned k = 0; k < PM_REUSE_K; k++)
-        eq += a[k] == b[k];
-    double p = (double)eq / PM_REUSE_K, c = 1.0 / 65536.0;
-    return (p - c) / (1.0 - c);
-}
 
 /* The first test verify makes, on two sorted key lists. */
 static int screen(const pm_reuse *r, const uint64_t *a, size_t na, const uint64_t *b, size_t nb)
 {
     size_t i = 0, k = 0, shared = 0;
     while (i < na && k < nb) {
-        uint32_t x = (uint32_t)(a[i] >> 32), y = (uint32_t)(b[k] >> 32);
+        uint64_t x = KP_KEY(a[i]), y = KP_KEY(b[k]);
         if (x < y)
             i++;
         else if (y < x)
@@ -572,13 +797,13 @@ static pm_status verify(pm_reuse *r, feat *fx, feat *fy, pair *out, int *keep)
     uint32_t xa = UINT32_MAX, xb = 0, ya = UINT32_MAX, yb = 0;
     long *diag = r->diag;
     while (i < fx->nk && k < fy->nk) {
-        uint32_t a = (uint32_t)(fx->kp[i] >> 32), b = (uint32_t)(fy->kp[k] >> 32);
+        uint64_t a = KP_KEY(fx->kp[i]), b = KP_KEY(fy->kp[k]);
         if (a < b) {
             i++;
         } else if (b < a) {
             k++;
         } else {
-            uint32_t pa = (uint32_t)fx->kp[i], pb = (uint32_t)fy->kp[k];
+            uint32_t pa = KP_POS(fx->kp[i]), pb = KP_POS(fy->kp[k]);
             diag[shared++] = (long)pb - (long)pa;
             xa = pa < xa ? pa : xa, xb = pa > xb ? pa : xb;
             ya = pb < ya ? pb : ya, yb = pb > yb ? pb : yb;
@@ -607,6 +832,12 @@ static pm_status verify(pm_reuse *r, feat *fx, feat *fy, pair *out, int *keep)
     pm_status st = smith_waterman(fx->cp + x0, x1 - x0, fy->cp + y0, y1 - y0, dlo, dhi, &sw);
     if (st != PM_OK)
         return st;
+    /* shared shingles scattered over two texts (formulaic articles, a common header) are
+     * not a copy: the best local alignment must cover a share of the shorter text */
+    size_t shorter = fx->ncp < fy->ncp ? fx->ncp : fy->ncp;
+    if ((double)sw.matches < PM_REUSE_ALIGN_SHARE * (double)shorter ||
+        sw.matches < (shorter < PM_REUSE_MIN_ALIGNED ? shorter : PM_REUSE_MIN_ALIGNED))
+        return PM_OK; /* (a text under 100 characters must align whole) */
     int x_first = doc_before(r, fx->idx, fy->idx);
     const feat *fa = x_first ? fx : fy;
     out->a = x_first ? fx->idx : fy->idx;
@@ -624,6 +855,40 @@ static pm_status verify(pm_reuse *r, feat *fx, feat *fy, pair *out, int *keep)
     memcpy(out->ex, fa->cp + from, out->nex * sizeof *out->ex);
     *keep = 1;
     return PM_OK;
+}
+
+/* The containment screen of a pair sharing anchors. A document keeps its ANCHOR_K smallest
+ * anchors, so below the smaller of the two lists' last keys (when full) both lists are
+ * complete samples of the same key range: there the shares of each side's anchors that
+ * the other has estimate the two containments (boilerplate anchors left out). The pair is
+ * verified when one estimate reaches half the threshold (a few anchors are a noisy
+ * estimate; verification decides). */
+static int anchor_screen(const pm_reuse *r, uint32_t x, uint32_t y)
+{
+    const uint32_t *a = r->anch + (size_t)x * ANCHOR_K, *b = r->anch + (size_t)y * ANCHOR_K;
+    unsigned na = r->nanch[x], nb = r->nanch[y];
+    uint32_t ta = na == ANCHOR_K ? a[na - 1] : UINT32_MAX;
+    uint32_t tb = nb == ANCHOR_K ? b[nb - 1] : UINT32_MAX;
+    uint32_t tau = ta < tb ? ta : tb, ma = r->abp[x], mb = r->abp[y];
+    unsigned i = 0, k = 0, cx = 0, cy = 0, shared = 0;
+    while ((i < na && a[i] <= tau) || (k < nb && b[k] <= tau)) {
+        int ia = i < na && a[i] <= tau, ib = k < nb && b[k] <= tau;
+        if (ia && ib && a[i] == b[k]) {
+            int bp = (ma >> i & 1) | (mb >> k & 1);
+            cx += !bp, cy += !bp, shared += !bp;
+            i++, k++;
+        } else if (ia && (!ib || a[i] < b[k])) {
+            cx += !(ma >> i & 1);
+            i++;
+        } else {
+            cy += !(mb >> k & 1);
+            k++;
+        }
+    }
+    if (shared < ANCHOR_MIN)
+        return 0;
+    double ex = (double)shared / (double)cx, ey = (double)shared / (double)cy;
+    return (ex > ey ? ex : ey) >= 0.5 * r->o.threshold;
 }
 
 static int cmp_pair(const void *p, const void *q, void *ud)
@@ -708,8 +973,8 @@ static pm_status flush_to(pm_outfile *f, pm_buf *b, int force, pm_errctx *err)
 pm_status pm_reuse_finish(pm_reuse *r, pm_adopt *adopt, const char *dir, pm_errctx *err)
 {
     pm_status st = PM_OK;
-    uint64_t *cand = NULL;
-    size_t ncand = 0, npairs = 0, pcap = 0;
+    uint64_t *cand = NULL, *anc = NULL;
+    size_t ncand = 0, nanc = 0, npairs = 0, pcap = 0;
     pair *pairs = NULL;
     char *tbuf = NULL;
     size_t *koff = NULL;
@@ -719,20 +984,38 @@ pm_status pm_reuse_finish(pm_reuse *r, pm_adopt *adopt, const char *dir, pm_errc
     pm_buf b;
     pm_buf_init(&b, (size_t)1 << 30);
 
-    struct timespec t0, t1;
+    struct timespec t0, t1, c0, c1;
     clock_gettime(CLOCK_MONOTONIC, &t0);
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &c0);
     double bp = ceil(r->o.boilerplate_share * (double)r->n);
     r->s.boilerplate_df = bp < 10 ? 10 : (uint64_t)bp;
     if (fflush(r->spill) != 0)
         TRY(PM_ERR_OUTPUT);
-    TRY(candidates(r, &cand, &ncand));
+    r->abp = calloc(r->n ? r->n : 1, sizeof *r->abp); /* boilerplate anchors */
+    if (!r->abp)
+        TRY(PM_ERR_NOMEM);
+    for (size_t i = 0; i < r->n; i++)
+        for (unsigned k = 0; k < r->nanch[i]; k++)
+            if (cm_df(r, r->anch[i * ANCHOR_K + k]) > r->s.boilerplate_df)
+                r->abp[i] |= 1u << k;
+    TRY(candidates(r, &cand, &ncand, &anc, &nanc));
     r->s.candidates = ncand;
+    r->s.candidates_anchor = nanc;
     size_t mc = (size_t)r->o.max_chars + 8;
     tbuf = malloc(mc * 4);
-    fx.cp = malloc(mc * sizeof *fx.cp), fy.cp = malloc(mc * sizeof *fy.cp);
-    fx.kp = malloc(mc * sizeof *fx.kp), fy.kp = malloc(mc * sizeof *fy.kp);
-    fx.idx = fy.idx = UINT32_MAX;
-    if (!tbuf || !fx.cp || !fy.cp || !fx.kp || !fy.kp)
+    feat *fs[2] = {&fx, &fy};
+    for (int k = 0; k < 2; k++) {
+        feat *f = fs[k];
+        f->cp = malloc(mc * sizeof *f->cp);
+        f->kp = malloc(mc * sizeof *f->kp);
+        f->h = malloc(mc * sizeof *f->h);
+        f->tmp = malloc(mc * sizeof *f->tmp);
+        f->mask = malloc(mc);
+        f->idx = UINT32_MAX;
+        if (!f->cp || !f->kp || !f->h || !f->tmp || !f->mask)
+            TRY(PM_ERR_NOMEM);
+    }
+    if (!tbuf)
         TRY(PM_ERR_NOMEM);
     if (r->o.exhaustive) { /* every document's keys in memory: all pairs are screened */
         koff = malloc((r->n + 1) * sizeof *koff);
@@ -757,12 +1040,29 @@ pm_status pm_reuse_finish(pm_reuse *r, pm_adopt *adopt, const char *dir, pm_errc
             koff[x + 1] = koff[x] + fx.nk;
         }
     }
-    for (size_t i = 0; i < ncand; i++) {
-        uint32_t x = (uint32_t)(cand[i] >> 32), y = (uint32_t)cand[i];
-        if (!koff && sig_jaccard(r, x, y) < SIG_SCREEN) {
-            r->s.candidates_screened++;
-            continue; /* the signatures say the texts are far apart */
+    /* the two sorted candidate lists merged: a pair from the bands is verified when
+     * the signatures do not rule it out, a pair sharing anchors always */
+    for (size_t i = 0, ia = 0; i < ncand || ia < nanc;) {
+        uint64_t pv;
+        int from_anchor = 0;
+        if (ia < nanc && (i == ncand || anc[ia] <= cand[i])) {
+            from_anchor = 1;
+            pv = anc[ia++];
+            if (i < ncand && cand[i] == pv)
+                i++;
+        } else {
+            pv = cand[i++];
         }
+        uint32_t x = (uint32_t)(pv >> 32), y = (uint32_t)pv;
+        if (!koff && sig_jaccard(r, x, y) < SIG_SCREEN) {
+            if (!from_anchor)
+                continue; /* (not met: band pairs were screened when made) */
+            if (!anchor_screen(r, x, y)) {
+                r->s.candidates_anchor_screened++;
+                continue; /* ... and the anchors do not say one holds the other */
+            }
+        }
+        r->s.candidates_verified += !koff;
         if (koff && !screen(r, kall + koff[x], koff[x + 1] - koff[x], kall + koff[y],
                             koff[y + 1] - koff[y]))
             continue; /* verify would drop it: same keys, same rule */
@@ -871,16 +1171,20 @@ pm_status pm_reuse_finish(pm_reuse *r, pm_adopt *adopt, const char *dir, pm_errc
 done:
     clock_gettime(CLOCK_MONOTONIC, &t1);
     r->s.seconds = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) * 1e-9;
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &c1);
+    r->s.cpu_seconds = (double)(c1.tv_sec - c0.tv_sec) + (double)(c1.tv_nsec - c0.tv_nsec) * 1e-9;
     pm_outfile_abort(fp);
     pm_outfile_abort(fe);
     pm_outfile_abort(fb);
     pm_buf_free(&b);
     free(cand);
+    free(anc);
     free(koff);
     free(kall);
     free(pairs);
     free(tbuf);
     free(fx.cp), free(fy.cp), free(fx.kp), free(fy.kp);
+    free(fx.h), free(fy.h), free(fx.tmp), free(fy.tmp), free(fx.mask), free(fy.mask);
     if (st != PM_OK && err && err->code == PM_OK)
         pm_errctx_set(err, st, dir, "text reuse");
     return st;

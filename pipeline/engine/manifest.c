@@ -283,11 +283,13 @@ pm_status pm_manifest_write(const pm_run_options *o, const pm_classifier *c,
             TRY(pm_buf_printf(&b, ", \"signature_values\": %d, \"bands\": %d, \"rows\": %d, "
                               "\"threshold\": %.4f, \"max_chars\": %u, \"min_chars\": %u, "
                               "\"boilerplate_share\": %.4f, \"bucket_cap\": %u, "
-                              "\"max_candidates\": %llu",
+                              "\"anchor_bucket_cap\": %u, \"align_share\": %.2f, "
+                              "\"min_aligned\": %d, \"max_candidates\": %llu",
                               PM_REUSE_K, PM_REUSE_BANDS, PM_REUSE_ROWS, o->reuse.threshold,
                               (unsigned)o->reuse.max_chars, (unsigned)o->reuse.min_chars,
                               o->reuse.boilerplate_share, (unsigned)o->reuse.bucket_cap,
-                              (unsigned long long)o->reuse.max_candidates));
+                              (unsigned)PM_REUSE_ANCHOR_CAP(&o->reuse), PM_REUSE_ALIGN_SHARE,
+                              PM_REUSE_MIN_ALIGNED, (unsigned long long)o->reuse.max_candidates));
         if (rs)
             TRY(pm_buf_printf(&b, ", \"docs\": %llu, \"docs_short\": %llu, "
                               "\"candidates\": %llu, \"candidates_screened\": %llu, \"candidates_truncated\": %s, "
@@ -303,6 +305,17 @@ pm_status pm_manifest_write(const pm_run_options *o, const pm_classifier *c,
                               (unsigned long long)rs->largest_bucket,
                               (unsigned long long)rs->boilerplate_df,
                               (unsigned long long)rs->pairs, rs->seconds));
+        if (rs)
+            TRY(pm_buf_printf(&b, ", \"candidates_anchor\": %llu, \"candidates_anchor_screened\": %llu, "
+                              "\"candidates_verified\": %llu, "
+                              "\"anchor_buckets_capped\": %llu, \"anchor_bucket_docs_capped\": %llu, "
+                              "\"largest_anchor_bucket\": %llu, \"cpu_seconds\": %.3f",
+                              (unsigned long long)rs->candidates_anchor,
+                              (unsigned long long)rs->candidates_anchor_screened,
+                              (unsigned long long)rs->candidates_verified,
+                              (unsigned long long)rs->anchor_buckets_capped,
+                              (unsigned long long)rs->anchor_bucket_docs_capped,
+                              (unsigned long long)rs->largest_anchor_bucket, rs->cpu_seconds));
         TRY(pm_buf_append_str(&b, "},\n"));
     }
     TRY(pm_buf_append_str(&b, "  \"match_limit_patterns\": ["));

@@ -475,33 +475,43 @@ typedef struct filebuf {
 #define TRY(x) do { if ((st = (x)) != PM_OK) return st; } while (0)
 
 /* --copies: replaces the body just written at x[from..] by a copy of the file's last
- * original body: whole (half of the copies) or a contiguous 50-90% of it with 10-40% new
- * prose around it. Truth: truth_reuse.tsv (source, copy, kind, share of the source). */
+ * original body: whole (40% of the copies), a contiguous 50-90% of it with 10-40% new
+ * prose around it (35%), or an excerpt: a contiguous 15-35% of it taken from its first
+ * 5,400 bytes (inside what text reuse keeps), with a little new prose (25%: a short
+ * document copied inside a longer one). Truth: truth_reuse.tsv (source, copy, kind,
+ * share of the source). */
 static pm_status plant_copy(const world *w, pm_rng *r, uint64_t idx, filebuf *fb, size_t from)
 {
     pm_status st;
     pm_buf *x = &fb->xml;
     const char *s = fb->src.data;
     size_t n = fb->src.len, a = 0, b = n;
-    int whole = pm_rng_unit(r) < 0.5;
+    double u = pm_rng_unit(r);
+    int whole = u < 0.4, excerpt = u >= 0.75;
     double share = 1.0;
     if (!whole) {
-        share = 0.5 + 0.4 * pm_rng_unit(r);
+        share = excerpt ? 0.15 + 0.2 * pm_rng_unit(r) : 0.5 + 0.4 * pm_rng_unit(r);
         size_t keep = (size_t)((double)n * share);
-        a = (size_t)((double)(n - keep) * pm_rng_unit(r));
+        size_t room = n - keep;
+        if (excerpt && keep < 5400)
+            room = room < 5400 - keep ? room : 5400 - keep;
+        a = (size_t)((double)room * pm_rng_unit(r));
         b = a + keep;
         a = pm_utf8_ceil(s, n, a); /* on character boundaries */
         b = pm_utf8_ceil(s, n, b);
     }
     x->len = from;
-    if (!whole) /* new prose before and after, 10-40% of the copied length in all */
-        TRY(pm_gen_prose(x, r, (int)((double)(b - a) / 3.0 * (0.05 + 0.15 * pm_rng_unit(r))), &w->vocab));
+    /* new prose before and after: 10-40% of the copied length in all (excerpts 0-10%) */
+    double more = excerpt ? 0.05 : 0.15, base = excerpt ? 0.0 : 0.05;
+    if (!whole)
+        TRY(pm_gen_prose(x, r, (int)((double)(b - a) / 3.0 * (base + more * pm_rng_unit(r))), &w->vocab));
     TRY(pm_buf_append(x, s + a, b - a));
     if (!whole)
-        TRY(pm_gen_prose(x, r, (int)((double)(b - a) / 3.0 * (0.05 + 0.15 * pm_rng_unit(r))), &w->vocab));
+        TRY(pm_gen_prose(x, r, (int)((double)(b - a) / 3.0 * (base + more * pm_rng_unit(r))), &w->vocab));
     return pm_buf_printf(&fb->reuse, "d%08llu	d%08llu	%s	%.4f\n",
                          (unsigned long long)fb->src_idx, (unsigned long long)idx,
-                         whole ? "copy" : "partial", (double)(b - a) / (double)(n ? n : 1));
+                         whole ? "copy" : excerpt ? "excerpt" : "partial",
+                         (double)(b - a) / (double)(n ? n : 1));
 }
 
 /* kind: 0 = may be planted bad at the requested rate, -1 = must stay clean (it will be

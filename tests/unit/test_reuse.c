@@ -1,0 +1,202 @@
+/* Unit tests for text reuse (issue 15): normalisation, the rolling shingle against the
+ * reference hash, and the corpus side on a small synthetic set: a short text copied inside
+ * a long one pairs with containment 1 (a containment anchor candidate: its Jaccard is far
+ * below the LSH threshold), a near copy pairs, and unrelated texts do not. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "policyminer/reuse.h"
+#include "../../pipeline/analysis/reuse_internal.h"
+
+/* A deterministic text of n CJK ideographs drawn from a small alphabet (so shingles
+ * recur across texts the way words do), seeded by seed. */
+static void cjk_text(pm_buf *b, unsigned n, uint64_t seed)
+{
+    for (unsigned i = 0; i < n; i++) {
+        seed = seed * 6364136223846793005ull + 1442695040888963407ull;
+        uint32_t c = 0x4E00 + (uint32_t)(seed >> 33) % 600;
+        char u[3] = {(char)(0xE0 | c >> 12), (char)(0x80 | (c >> 6 & 0x3F)),
+                     (char)(0x80 | (c & 0x3F))};
+        assert_int_equal(pm_buf_append(b, u, 3), PM_OK);
+        if (i % 37 == 36)
+            assert_int_equal(pm_buf_append_str(b, "，\n"), PM_OK); /* dropped */
+    }
+}
+
+static void test_normalise(void **state)
+{
+    (void)state;
+    pm_reuse_options o;
+    pm_reuse_options_default(&o);
+    const char *body = "ＡＢＣ１２３， 第一条\n京政发〔2020〕1号\n为了加强管理。";
+    pm_buf text, keys;
+    pm_buf_init(&text, 1 << 20);
+    pm_buf_init(&keys, 1 << 20);
+    uint32_t sig[PM_REUSE_K];
+    unsigned nsig = 9;
+    assert_int_equal(pm_reuse_doc(&o, body, strlen(body), "京政发〔2020〕1号",
+                                  strlen("京政发〔2020〕1号"), &text, sig, &nsig, &keys),
+                     PM_OK);
+    /* width fold, lower case, punctuation and whitespace out, the 文号 line out */
+    assert_int_equal(text.len, strlen("abc123第一条为了加强管理"));
+    assert_memory_equal(text.data, "abc123第一条为了加强管理", text.len);
+    assert_int_equal(nsig, PM_REUSE_K);
+    pm_buf_free(&text);
+    pm_buf_free(&keys);
+}
+
+/* The signer's rolling shingle gives the reference pm_reuse_shingle's sampled keys. */
+static void test_rolling_shingle(void **state)
+{
+    (void)state;
+    pm_reuse_options o;
+    pm_reuse_options_default(&o);
+    pm_buf body, text, keys;
+    pm_buf_init(&body, 1 << 20);
+    pm_buf_init(&text, 1 << 20);
+    pm_buf_init(&keys, 1 << 20);
+    cjk_text(&body, 900, 7);
+    assert_int_equal(pm_buf_append_str(&body, "ａｂｃ and ASCII 42"), PM_OK);
+    uint32_t sig[PM_REUSE_K];
+    unsigned nsig = 0;
+    assert_int_equal(pm_reuse_doc(&o, body.data, body.len, NULL, 0, &text, sig, &nsig, &keys),
+                     PM_OK);
+    uint32_t *cp = malloc(4000 * sizeof *cp);
+    size_t ncp = pm_reuse_decode(text.data, text.len, cp, 4000), nk = 0;
+    const uint32_t *k = (const uint32_t *)(const void *)keys.data;
+    for (size_t p = 0; p + PM_REUSE_SHINGLE <= ncp; p++) {
+        uint64_t h = pm_reuse_shingle(cp + p);
+        if (PM_REUSE_SAMPLED(h)) {
+            assert_true(nk < keys.len / 4);
+            assert_int_equal(k[nk], PM_REUSE_KEY(h));
+            nk++;
+        }
+    }
+    assert_int_equal(nk, keys.len / 4);
+    assert_true(nk > 100);
+    free(cp);
+    pm_buf_free(&body);
+    pm_buf_free(&text);
+    pm_buf_free(&keys);
+}
+
+static void add_doc(pm_reuse *r, const pm_reuse_options *o, const char *id, int32_t date,
+                    const pm_buf *body)
+{
+    pm_buf text, keys;
+    pm_buf_init(&text, 1 << 20);
+    pm_buf_init(&keys, 1 << 20);
+    uint32_t sig[PM_REUSE_K];
+    unsigned nsig = 0;
+    assert_int_equal(pm_reuse_doc(o, body->data, body->len, NULL, 0, &text, sig, &nsig, &keys),
+                     PM_OK);
+    assert_int_equal(pm_reuse_add(r, id, date, PM_LEVEL_PREFECTURE, 330100, 330000, sig, nsig,
+                                  text.data, text.len, (const uint32_t *)(const void *)keys.data,
+                                  keys.len / 4),
+                     PM_OK);
+    pm_buf_free(&text);
+    pm_buf_free(&keys);
+}
+
+static void test_containment_pair(void **state)
+{
+    (void)state;
+    char dir[] = "/tmp/pm-test-reuse-XXXXXX";
+    assert_non_null(mkdtemp(dir));
+    pm_reuse_options o;
+    pm_reuse_options_default(&o);
+    pm_reuse *r = NULL;
+    pm_errctx err;
+    memset(&err, 0, sizeof err);
+    assert_int_equal(pm_reuse_create(&r, &o, dir, &err), PM_OK);
+    pm_buf b;
+    pm_buf_init(&b, 1 << 22);
+    char id[32];
+    for (unsigned i = 0; i < 40; i++) { /* unrelated texts */
+        pm_buf_reset(&b);
+        cjk_text(&b, 1200, 1000 + i);
+        snprintf(id, sizeof id, "other-%02u", i);
+        add_doc(r, &o, id, 20150101 + (int32_t)i, &b);
+    }
+    pm_buf_reset(&b);
+    cjk_text(&b, 1800, 42); /* the long source */
+    add_doc(r, &o, "long", 20100101, &b);
+    /* a short excerpt of it (ideographs 300-550: bytes 3 per character, plus the
+     * dropped "，\n" every 37), with a little text of its own */
+    pm_buf src;
+    pm_buf_init(&src, 1 << 22);
+    pm_buf_append(&src, b.data, b.len);
+    pm_buf_reset(&b);
+    cjk_text(&b, 20, 9);
+    size_t from = 300 * 3 + (300 / 37) * 4, to = 550 * 3 + (550 / 37) * 4;
+    assert_int_equal(pm_buf_append(&b, src.data + from, to - from), PM_OK);
+    add_doc(r, &o, "short", 20120101, &b);
+    /* a near copy of an unrelated one: every 50th character changed */
+    pm_buf_reset(&b);
+    cjk_text(&b, 1200, 1003);
+    for (size_t i = 150; i + 3 <= b.len; i += 150)
+        if (((unsigned char)b.data[i] & 0xF0) == 0xE0)
+            b.data[i + 2] = (char)(0x80 | ((b.data[i + 2] + 1) & 0x3F));
+    add_doc(r, &o, "near", 20200101, &b);
+    assert_int_equal(pm_reuse_finish(r, NULL, dir, &err), PM_OK);
+    const pm_reuse_stats *s = pm_reuse_get_stats(r);
+    assert_int_equal(s->docs, 43);
+    assert_true(s->candidates_anchor >= 1);
+
+    char path[64], line[1024];
+    snprintf(path, sizeof path, "%s/reuse_pairs.tsv", dir);
+    FILE *f = fopen(path, "r");
+    assert_non_null(f);
+    int rows = 0, saw_short = 0, saw_near = 0;
+    while (fgets(line, sizeof line, f)) {
+        if (rows++ == 0)
+            continue; /* header */
+        /* doc_id_a, doc_id_b, 6 columns (regions, levels, dates: may be empty), jaccard,
+         * containment_a, containment_b */
+        char *col[12] = {0}, *p = line;
+        for (int k = 0; k < 12 && p; k++)
+            col[k] = strsep(&p, "\t");
+        assert_non_null(col[10]);
+        const char *a = col[0], *d = col[1];
+        double j = atof(col[8]), ca = atof(col[9]), cb = atof(col[10]);
+        if (!strcmp(a, "long") && !strcmp(d, "short")) {
+            saw_short = 1;
+            assert_true(cb > 0.9);  /* the short one lies inside the long one */
+            assert_true(j < 0.2);   /* far below what LSH alone would find */
+        } else if (!strcmp(a, "other-03") && !strcmp(d, "near")) {
+            saw_near = 1;
+            assert_true(ca > 0.6 && cb > 0.6);
+        } else {
+            fail_msg("unexpected pair %s %s", a, d);
+        }
+    }
+    fclose(f);
+    assert_true(saw_short);
+    assert_true(saw_near);
+    pm_buf_free(&b);
+    pm_buf_free(&src);
+    pm_reuse_free(r);
+    const char *names[] = {"reuse_pairs.tsv", "reuse_edges.tsv", "reuse_boilerplate.tsv"};
+    for (int i = 0; i < 3; i++) {
+        snprintf(path, sizeof path, "%s/%s", dir, names[i]);
+        unlink(path);
+    }
+    rmdir(dir);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_normalise),
+        cmocka_unit_test(test_rolling_shingle),
+        cmocka_unit_test(test_containment_pair),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
