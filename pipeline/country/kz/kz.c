@@ -102,7 +102,7 @@ const pm_country_ops pm_country_kz_ops = {
     .find_docno = kz_find_docno,
     .find_regno = kz_find_regno,
     .read_doc = NULL, /* the generic reading over its finders (country_text.c) */
-    .pnames = NULL,
+    .pnames = &pm_pname_pack_kz, /* title rules, dictionaries/kz/policy_names_kz.tsv */
     .web_labels = NULL,
 };
 

@@ -66,4 +66,8 @@ int kz_find_docno(const void *state, const pm_country *c, const char *text, size
 int kz_find_regno(const void *state, const pm_country *c, const char *text, size_t len,
                   char *buf, size_t cap, pm_cspan *span);
 
+/* The policy-name rules of Kazakh titles (kz_policyname.c), for discovery. */
+struct pm_pname_pack;
+extern const struct pm_pname_pack pm_pname_pack_kz;
+
 #endif
