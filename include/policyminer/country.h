@@ -153,6 +153,11 @@ const char *pm_country_file_dir(const pm_country *c, const char *dict_dir, const
 const char *pm_country_dict_dir(const char *dict_dir, const char *cc, char *buf, size_t cap);
 /* The same for an open pack: its directory when it holds *.dict files, else dict_dir. */
 const char *pm_country_dicts_dir(const pm_country *c, const char *dict_dir);
+/* The years the pack's documents are dated in (pack.tsv `year_first`, `year_last`; without them
+ * PM_COUNTRY_YEAR_FIRST..PM_COUNTRY_YEAR_LAST): a date outside is no date of the corpus. */
+#define PM_COUNTRY_YEAR_FIRST 1800
+#define PM_COUNTRY_YEAR_LAST 2100
+void pm_country_years(const pm_country *c, int *first, int *last);
 unsigned pm_country_level_count(const pm_country *c);
 const char *pm_country_level_key(const pm_country *c, unsigned level); /* "" if out of range */
 unsigned pm_country_code_width(const pm_country *c);

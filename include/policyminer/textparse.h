@@ -13,7 +13,9 @@
 
 /* "2015-03-12" (also "2015/03/12", "2015.03.12", "2015-3-2", "20150312"), with optional
  * surrounding whitespace; a trailing time ("2015-03-12T10:00" / " 10:00:00") is allowed. */
-int pm_date_parse_iso(const char *s, size_t n, int32_t *ymd);
+int pm_date_parse_iso(const char *s, size_t n, int32_t *ymd); /* China's years (below) */
+/* The same within the years [ymin, ymax] (a country pack's, pm_country_years). */
+int pm_date_parse_iso_in(const char *s, size_t n, int ymin, int ymax, int32_t *ymd);
 
 /* One Chinese date at the start of s: "2015年3月12日", "２０１５年３月１２日" (full-width
  * digits), "二〇一五年三月十二日" / "二○一五年三月十二日" / "二零一五年..." (Chinese numerals,
@@ -38,7 +40,8 @@ typedef struct pm_enactment {
 } pm_enactment;
 int pm_enactment_find(const char *text, size_t n, pm_enactment *out);
 
-/* Year range accepted anywhere: 1949..2100. */
+/* The years China's grammar (年月日 dates, 文号, pm_date_parse_iso) accepts: 1949..2100.
+ * Generic code uses the pack's range instead (pm_country_years, pack.tsv `years`). */
 #define PM_YEAR_MIN 1949
 #define PM_YEAR_MAX 2100
 

@@ -135,7 +135,7 @@ static int all_blank(const char *s, size_t n)
 }
 
 /* A <date> that is only a year ("2015", blanks around): yyyy0000, year precision. */
-static int bare_year(const char *s, size_t n, int32_t *ymd)
+static int bare_year(const char *s, size_t n, int ymin, int ymax, int32_t *ymd)
 {
     size_t i = 0, j = n;
     while (i < j && (s[i] == ' ' || s[i] == '\t' || s[i] == '\n' || s[i] == '\r'))
@@ -150,7 +150,7 @@ static int bare_year(const char *s, size_t n, int32_t *ymd)
             return 0;
         y = y * 10 + (s[k] - '0');
     }
-    if (y < PM_YEAR_MIN || y > PM_YEAR_MAX)
+    if (y < ymin || y > ymax)
         return 0;
     *ymd = (int32_t)y * 10000;
     return 1;
@@ -189,11 +189,13 @@ pm_status pm_classify(const pm_classifier *c, pm_classify_scratch *s, const pm_d
 {
     memset(out, 0, sizeof *out);
 
-    /* The <date> field, any country: an ISO date or a bare year. */
+    /* The <date> field, any country: an ISO date or a bare year, within the pack's years. */
     int32_t ymd = 0;
+    int ymin, ymax;
+    pm_country_years(c->country, &ymin, &ymax);
     int field_given = doc->date.len && !all_blank(doc->date.p, doc->date.len);
-    if (field_given && (pm_date_parse_iso(doc->date.p, doc->date.len, &ymd) ||
-                        bare_year(doc->date.p, doc->date.len, &ymd))) {
+    if (field_given && (pm_date_parse_iso_in(doc->date.p, doc->date.len, ymin, ymax, &ymd) ||
+                        bare_year(doc->date.p, doc->date.len, ymin, ymax, &ymd))) {
         out->date_source = PM_DSRC_FIELD; /* a bare year is yyyy0000: year precision */
         out->date = ymd;
         out->year = ymd / 10000;

@@ -18,11 +18,13 @@ static int days_in_month(int y, int m)
     return d[m - 1];
 }
 
-static int valid_date(int y, int m, int d)
+static int valid_date_in(int y, int m, int d, int ymin, int ymax)
 {
-    return y >= PM_YEAR_MIN && y <= PM_YEAR_MAX && m >= 1 && m <= 12 && d >= 1 &&
-           d <= days_in_month(y, m);
+    return y >= ymin && y <= ymax && m >= 1 && m <= 12 && d >= 1 && d <= days_in_month(y, m);
 }
+
+/* China's grammar (年月日, 文号): the People's Republic's years */
+static int valid_date(int y, int m, int d) { return valid_date_in(y, m, d, PM_YEAR_MIN, PM_YEAR_MAX); }
 
 /* ASCII or full-width digit value, else -1. */
 static int digit(uint32_t cp)
@@ -180,6 +182,11 @@ int pm_date_parse_cn(const char *s, size_t n, int32_t *ymd, size_t *used)
 
 int pm_date_parse_iso(const char *s, size_t n, int32_t *ymd)
 {
+    return pm_date_parse_iso_in(s, n, PM_YEAR_MIN, PM_YEAR_MAX, ymd);
+}
+
+int pm_date_parse_iso_in(const char *s, size_t n, int ymin, int ymax, int32_t *ymd)
+{
     cur c = {s, n, 0};
     int y, m, d;
     skip_spaces(&c);
@@ -219,7 +226,7 @@ int pm_date_parse_iso(const char *s, size_t n, int32_t *ymd)
     skip_spaces(&c);
     while (c.i < n && (s[c.i] == '\n' || s[c.i] == '\r'))
         c.i++;
-    if (c.i != n || !valid_date(y, m, d))
+    if (c.i != n || !valid_date_in(y, m, d, ymin, ymax))
         return 0;
     *ymd = y * 10000 + m * 100 + d;
     return 1;

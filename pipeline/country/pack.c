@@ -803,6 +803,19 @@ const char *pm_country_header(const pm_country *c, const char *key)
     return NULL;
 }
 
+static int header_year(const pm_country *c, const char *key, int dflt)
+{
+    const char *v = pm_country_header(c, key);
+    uint64_t y;
+    return v && parse_u64(v, &y) == 0 && y >= 1 && y <= 9999 ? (int)y : dflt;
+}
+
+void pm_country_years(const pm_country *c, int *first, int *last)
+{
+    *first = header_year(c, "year_first", PM_COUNTRY_YEAR_FIRST);
+    *last = header_year(c, "year_last", PM_COUNTRY_YEAR_LAST);
+}
+
 size_t pm_country_region_count(const pm_country *c) { return c->nregions; }
 
 const pm_region *pm_country_region_at(const pm_country *c, uint32_t idx)

@@ -57,6 +57,10 @@ static void test_header(void **state)
     assert_string_equal(pm_country_format_code(K, 104500000, b, sizeof b), "104500000");
     assert_int_equal(code_of(pm_country_national(K)), 0);
     assert_non_null(strstr(pm_country_checksum(K), "sha256:"));
+    int y0, y1; /* the years of its acts are the pack's, not China's 1949 */
+    pm_country_years(K, &y0, &y1);
+    assert_int_equal(y0, 1920);
+    assert_int_equal(y1, 2100);
     assert_null(pm_country_lookup("xx"));
     assert_non_null(pm_country_lookup("cn"));
     pm_country *bad = NULL;
@@ -74,6 +78,10 @@ static void test_cn_header(void **state)
     assert_int_equal(pm_country_open(&c, "cn", "dictionaries", &err), PM_OK);
     assert_int_equal(pm_country_code_width(c), 6);
     assert_string_equal(pm_country_level_key(c, 2), "prefecture");
+    int y0, y1;
+    pm_country_years(c, &y0, &y1);
+    assert_int_equal(y0, 1949);
+    assert_int_equal(y1, 2100);
     /* no module hooks yet: the finders say "not found", never crash */
     pm_country_issuer is;
     assert_int_equal(pm_country_find_issuer(c, "x", 1, &is), 0);
