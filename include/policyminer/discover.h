@@ -84,6 +84,16 @@ size_t pm_pname_normalize(const char *s, size_t n, char *out, size_t cap);
 /* The same fold with quote marks kept (what the rules read a title in); the text is cut on
  * a character boundary to fit cap. Returns the length. */
 size_t pm_pname_fold_text(const char *s, size_t n, char *out, size_t cap);
+/* Reads a pack's word file (path): "KIND<TAB>word" rows, '#' comments and blank lines
+ * skipped, KIND one of kinds[0..nkinds), each word shorter than max_bytes. add(ud, kind,
+ * word, len, line) takes each row; a status other than PM_OK stops the read with it. A
+ * missing file is PM_OK with *found 0 (the pack then has no discovery); on success *found
+ * is 1 and checksum holds "sha256:hex" of the file. */
+typedef pm_status (*pm_pname_word_fn)(void *ud, int kind, const char *word, size_t len,
+                                      unsigned line, pm_errctx *err);
+pm_status pm_pname_words_load(const char *path, const char *const *kinds, int nkinds,
+                              size_t max_bytes, pm_pname_word_fn add, void *ud, int *found,
+                              char checksum[72], pm_errctx *err);
 /* Adds a normalised name (deduplicated; beyond the cap it is counted in out->cut). */
 void pm_pnames_add(pm_pnames *out, const char *name, size_t len, pm_pname_source src,
                    size_t offset);

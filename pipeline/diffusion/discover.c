@@ -9,6 +9,7 @@
  * is input order in every kind of run, and stops growing at its cap: later new names are
  * dropped and counted, never silently. It never reads document text.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -106,6 +107,49 @@ size_t pm_pname_fold_text(const char *s, size_t n, char *out, size_t cap)
     }
     out[0] = 0;
     return 0;
+}
+
+pm_status pm_pname_words_load(const char *path, const char *const *kinds, int nkinds,
+                              size_t max_bytes, pm_pname_word_fn add, void *ud, int *found,
+                              char checksum[72], pm_errctx *err)
+{
+    *found = 0;
+    FILE *f = fopen(path, "r");
+    if (!f)
+        return PM_OK; /* no data: discovery is off */
+    char line[512];
+    unsigned ln = 0;
+    pm_status st = PM_OK;
+    while (st == PM_OK && fgets(line, sizeof line, f)) {
+        ln++;
+        size_t n = strcspn(line, "\r\n");
+        line[n] = 0;
+        if (!n || line[0] == '#')
+            continue;
+        char *tab = strchr(line, '\t');
+        int k = -1;
+        if (tab) {
+            *tab = 0;
+            for (int i = 0; i < nkinds; i++)
+                if (strcmp(line, kinds[i]) == 0)
+                    k = i;
+        }
+        size_t wl = tab ? strlen(tab + 1) : 0;
+        if (k < 0 || !wl || wl >= max_bytes || strchr(tab + 1, '\t')) {
+            st = pm_errctx_set(err, PM_ERR_DICT_SYNTAX, path,
+                               "line %u: expected a known KIND, a tab and one word (< %zu bytes)",
+                               ln, max_bytes);
+            if (err)
+                err->line = ln;
+            break;
+        }
+        st = add(ud, k, tab + 1, wl, ln, err);
+    }
+    fclose(f);
+    if (st == PM_OK && pm_sha256_file(path, checksum) != PM_OK)
+        st = pm_errctx_set(err, PM_ERR_OPEN, path, "cannot read");
+    *found = st == PM_OK;
+    return st;
 }
 
 void pm_pnames_add(pm_pnames *out, const char *name, size_t len, pm_pname_source src,

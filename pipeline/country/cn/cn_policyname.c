@@ -109,58 +109,30 @@ static void sort_list(wlist *l)
     free(tmp);
 }
 
+static pm_status cn_word(void *ud, int k, const char *word, size_t wl, unsigned ln,
+                         pm_errctx *err)
+{
+    wlist *l = &((cn_rules *)ud)->l[k];
+    if (l->n == MAX_WORDS)
+        return pm_errctx_set(err, PM_ERR_DICT_SYNTAX, "policy_names_cn.tsv",
+                             "line %u: more than %d %s words", ln, MAX_WORDS, kind_names[k]);
+    memcpy(l->w[l->n], word, wl + 1);
+    l->len[l->n++] = (uint8_t)wl;
+    return PM_OK;
+}
+
 static pm_status cn_load(void **state, const char *dict_dir, pm_errctx *err)
 {
     *state = NULL;
     char path[4200];
     snprintf(path, sizeof path, "%s/policy_names_cn.tsv", dict_dir);
-    FILE *f = fopen(path, "r");
-    if (!f)
-        return PM_OK; /* no data: discovery is off */
     cn_rules *r = calloc(1, sizeof *r);
-    if (!r) {
-        fclose(f);
+    if (!r)
         return pm_errctx_set(err, PM_ERR_NOMEM, path, "loading policy-name rules");
-    }
-    char line[512];
-    unsigned ln = 0;
-    pm_status st = PM_OK;
-    while (st == PM_OK && fgets(line, sizeof line, f)) {
-        ln++;
-        size_t n = strcspn(line, "\r\n");
-        line[n] = 0;
-        if (!n || line[0] == '#')
-            continue;
-        char *tab = strchr(line, '\t');
-        int k = -1;
-        if (tab) {
-            *tab = 0;
-            for (int i = 0; i < L_COUNT; i++)
-                if (strcmp(line, kind_names[i]) == 0)
-                    k = i;
-        }
-        size_t wl = tab ? strlen(tab + 1) : 0;
-        if (k < 0 || !wl || wl >= WORD_BYTES || strchr(tab + 1, '\t')) {
-            st = pm_errctx_set(err, PM_ERR_DICT_SYNTAX, path,
-                               "line %u: expected a known KIND, a tab and one word (< %d bytes)",
-                               ln, WORD_BYTES);
-            if (err)
-                err->line = ln;
-            break;
-        }
-        wlist *l = &r->l[k];
-        if (l->n == MAX_WORDS) {
-            st = pm_errctx_set(err, PM_ERR_DICT_SYNTAX, path, "line %u: more than %d %s words",
-                               ln, MAX_WORDS, kind_names[k]);
-            break;
-        }
-        memcpy(l->w[l->n], tab + 1, wl + 1);
-        l->len[l->n++] = (uint8_t)wl;
-    }
-    fclose(f);
-    if (st == PM_OK && pm_sha256_file(path, r->checksum) != PM_OK)
-        st = pm_errctx_set(err, PM_ERR_OPEN, path, "cannot read");
-    if (st != PM_OK) {
+    int found;
+    pm_status st = pm_pname_words_load(path, kind_names, L_COUNT, WORD_BYTES, cn_word, r, &found,
+                                       r->checksum, err);
+    if (st != PM_OK || !found) { /* no file: discovery is off */
         free(r);
         return st;
     }

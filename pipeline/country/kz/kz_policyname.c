@@ -40,53 +40,30 @@ typedef struct kzp_rules {
     char checksum[72];
 } kzp_rules;
 
+static pm_status kzp_word(void *ud, int k, const char *word, size_t wl, unsigned ln,
+                          pm_errctx *err)
+{
+    kzp_list *l = &((kzp_rules *)ud)->l[k];
+    if (l->n == KZP_WORDS)
+        return pm_errctx_set(err, PM_ERR_DICT_SYNTAX, "policy_names_kz.tsv",
+                             "line %u: more than %d %s phrases", ln, KZP_WORDS, KIND[k]);
+    pm_country_fold(word, wl, l->w[l->n]); /* matched against folded titles */
+    l->len[l->n++] = (unsigned char)wl;
+    return PM_OK;
+}
+
 static pm_status kzp_load(void **state, const char *dict_dir, pm_errctx *err)
 {
     *state = NULL;
     char path[4200];
     snprintf(path, sizeof path, "%s/policy_names_kz.tsv", dict_dir);
-    FILE *f = fopen(path, "r");
-    if (!f)
-        return PM_OK; /* no data: discovery is off */
     kzp_rules *r = calloc(1, sizeof *r);
-    if (!r) {
-        fclose(f);
+    if (!r)
         return pm_errctx_set(err, PM_ERR_NOMEM, path, "loading policy-name rules");
-    }
-    char line[512];
-    unsigned ln = 0;
-    pm_status st = PM_OK;
-    while (st == PM_OK && fgets(line, sizeof line, f)) {
-        ln++;
-        size_t n = strcspn(line, "\r\n");
-        line[n] = 0;
-        if (!n || line[0] == '#')
-            continue;
-        char *tab = strchr(line, '\t');
-        int k = -1;
-        if (tab) {
-            *tab = 0;
-            for (int i = 0; i < K_COUNT; i++)
-                if (strcmp(line, KIND[i]) == 0)
-                    k = i;
-        }
-        size_t wl = tab ? strlen(tab + 1) : 0;
-        if (k < 0 || !wl || wl >= KZP_BYTES || strchr(tab + 1, '\t') || r->l[k].n == KZP_WORDS) {
-            st = pm_errctx_set(err, PM_ERR_DICT_SYNTAX, path,
-                               "line %u: expected a known KIND, a tab and one phrase (< %d bytes; "
-                               "at most %d per kind)", ln, KZP_BYTES, KZP_WORDS);
-            if (err)
-                err->line = ln;
-            break;
-        }
-        kzp_list *l = &r->l[k];
-        pm_country_fold(tab + 1, wl, l->w[l->n]); /* matched against folded titles */
-        l->len[l->n++] = (unsigned char)wl;
-    }
-    fclose(f);
-    if (st == PM_OK && pm_sha256_file(path, r->checksum) != PM_OK)
-        st = pm_errctx_set(err, PM_ERR_OPEN, path, "cannot read");
-    if (st != PM_OK) {
+    int found;
+    pm_status st = pm_pname_words_load(path, KIND, K_COUNT, KZP_BYTES, kzp_word, r, &found,
+                                       r->checksum, err);
+    if (st != PM_OK || !found) { /* no file: discovery is off */
         free(r);
         return st;
     }
