@@ -21,6 +21,7 @@
 #include "policyminer/buf.h"
 #include "policyminer/dict.h"
 #include "policyminer/hash.h"
+#include "policyminer/hmap.h"
 #include "policyminer/utf8.h"
 #include "prefilter.h"
 
@@ -64,6 +65,9 @@ struct pm_dictset {
     size_t npats, patcap;
     pat *vetoes;
     size_t nvetoes, vetocap;
+    /* Per veto, the first veto with the same source: a shared block of vetoes is carried by
+     * many categories, and its literals are scanned (and their hits recorded) once. */
+    uint32_t *veto_canon;
     uint32_t *pat_dim, *pat_cat; /* owner of each pattern */
     pm_ac *ac;
     pm_hs *hs;   /* the same literals on Hyperscan; NULL = the automaton scans */
@@ -400,7 +404,24 @@ static pm_status build_prefilter(pm_dictset *d, pm_errctx *err)
         pm_litset_free(&ls);
     }
     /* Vetoes' literals too (ids after the patterns'): a veto none of whose literals occurs
-     * near a hit cannot cover it, so its regex need not run (covering_veto). */
+     * near a hit cannot cover it, so its regex need not run (covering_veto). Identical
+     * vetoes share the first one's literals and hit records (veto_canon). */
+    pm_hmap *seen = NULL;
+    if (st == PM_OK) {
+        d->veto_canon = malloc((d->nvetoes + 1) * sizeof *d->veto_canon);
+        st = d->veto_canon ? pm_hmap_create(&seen, 1, 0) : PM_ERR_NOMEM;
+    }
+    for (size_t v = 0; st == PM_OK && v < d->nvetoes; v++) {
+        int added;
+        uint64_t *first = pm_hmap_put_bytes(seen, d->vetoes[v].src, strlen(d->vetoes[v].src),
+                                            &added, &st);
+        if (!first)
+            break;
+        if (added)
+            *first = v;
+        d->veto_canon[v] = (uint32_t)*first;
+    }
+    pm_hmap_free(seen);
     for (size_t v = 0; st == PM_OK && v < d->nvetoes; v++) {
         pm_litset ls;
         pat *vp = &d->vetoes[v];
@@ -408,6 +429,10 @@ static pm_status build_prefilter(pm_dictset *d, pm_errctx *err)
             continue;
         vp->always = 0;
         vp->maxlen = pm_pattern_maxlen(vp->src, strlen(vp->src));
+        if (d->veto_canon[v] != v) { /* the first copy's literals stand for it */
+            pm_litset_free(&ls);
+            continue;
+        }
         for (size_t k = 0; st == PM_OK && k < ls.count; k++) {
             st = pm_ac_add(d->ac, ls.s[k], ls.n[k], (uint32_t)(d->npats + v));
             if (st == PM_OK && d->hs)
@@ -546,6 +571,7 @@ void pm_dictset_free(pm_dictset *d)
     }
     free(d->pats);
     free(d->vetoes);
+    free(d->veto_canon);
     free(d->pat_dim);
     free(d->pat_cat);
     free(d->limit_hits);
@@ -744,7 +770,7 @@ static const pat *covering_veto(const pm_dictset *d, const cat *c, pm_dict_scrat
             /* A covering match starts in [off, hs] and contains a literal occurrence: none
              * in the text, all ending by off, or (bounded length) all ending after
              * hs + maxlen, and there is nothing to cover with. */
-            size_t vid = d->npats + c->first_veto + v;
+            size_t vid = d->npats + d->veto_canon[c->first_veto + v];
             if (s->stamp[vid] != s->cur || s->last_end[vid] <= off ||
                 (p->maxlen != (size_t)-1 && s->first_end[vid] > hs + p->maxlen))
                 continue;
