@@ -32,4 +32,9 @@ pm_status pm_country_add_region(const pm_country *c, uint64_t code, unsigned lev
                                 uint64_t parent_code, pm_ymd from, pm_ymd until,
                                 const char *name, const char *name2);
 
+/* Splits a TSV line in place at its tabs into at most max fields (the last keeps any
+ * further tabs), a trailing CR/LF dropped; returns the field count (>= 1). The row
+ * splitter of every pack file. */
+size_t pm_pack_split_tabs(char *line, char **f, size_t max);
+
 #endif

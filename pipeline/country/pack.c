@@ -104,8 +104,7 @@ static int grow(void **p, size_t *cap, size_t n, size_t elt, size_t max)
     return 0;
 }
 
-/* splits line at tabs in place; returns field count (at most max) */
-static size_t split_tabs(char *line, char **f, size_t max)
+size_t pm_pack_split_tabs(char *line, char **f, size_t max)
 {
     size_t n = 0;
     char *p = line;
@@ -117,6 +116,9 @@ static size_t split_tabs(char *line, char **f, size_t max)
         *t = '\0';
         p = t + 1;
     }
+    char *nl = strpbrk(f[n - 1], "\r\n");
+    if (nl)
+        *nl = '\0';
     return n;
 }
 
@@ -209,7 +211,7 @@ static pm_status load_header(pm_country *c, const char *path, char *gazname, siz
         char *line = pr.line;
         unsigned ln = pr.ln;
         char *fv[2 + PM_COUNTRY_MAX_LEVELS];
-        size_t nf = split_tabs(line, fv, 2 + PM_COUNTRY_MAX_LEVELS);
+        size_t nf = pm_pack_split_tabs(line, fv, 2 + PM_COUNTRY_MAX_LEVELS);
         if (nf < 2) {
             st = pm_errctx_set(err, PM_ERR_DICT_SYNTAX, path, "line %u: key without value", ln);
             break;
@@ -335,7 +337,7 @@ static pm_status load_gazetteer(pm_country *c, const char *path, pm_errctx *err)
         char *line = pr.line;
         unsigned ln = pr.ln;
         char *fv[8];
-        size_t nf = split_tabs(line, fv, 8);
+        size_t nf = pm_pack_split_tabs(line, fv, 8);
         raw r;
         memset(&r, 0, sizeof r);
         r.kind = fv[0][0];
@@ -577,7 +579,7 @@ static pm_status load_adjacency(pm_country *c, const char *path, pm_errctx *err)
             continue;
         char *fv[3];
         uint64_t x, y;
-        size_t nf = split_tabs(line, fv, 3);
+        size_t nf = pm_pack_split_tabs(line, fv, 3);
         uint32_t a = PM_REGION_NONE, b = PM_REGION_NONE;
         if (nf == 2 && parse_u64(fv[0], &x) == 0 && parse_u64(fv[1], &y) == 0) {
             a = pm_country_region_find(c, x, 0);
@@ -629,7 +631,7 @@ static pm_status load_tiles(pm_country *c, const char *path, pm_errctx *err)
         unsigned ln = pr.ln;
         char *fv[5];
         uint64_t code = 0, col, row;
-        size_t nf = split_tabs(line, fv, 5);
+        size_t nf = pm_pack_split_tabs(line, fv, 5);
         uint32_t r = PM_REGION_NONE;
         int bad = nf != 4 || parse_u64(fv[1], &col) || parse_u64(fv[2], &row) || col > 64 ||
                   row > 64 || !fv[3][0];

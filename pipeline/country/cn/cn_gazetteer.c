@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "cn_gaz_internal.h"
+#include "../country_internal.h"
 #include "policyminer/hash.h"
 
 const char *pm_level_key(pm_level lv)
@@ -108,24 +109,6 @@ uint32_t pm_gaz_lookup(const pm_gazetteer *g, const char *s, size_t n)
     return UINT32_MAX;
 }
 
-/* Splits a TSV line in place into at most max fields. */
-static size_t split_tabs(char *line, char **f, size_t max)
-{
-    size_t n = 0;
-    char *p = line;
-    while (n < max) {
-        f[n++] = p;
-        char *t = strchr(p, '\t');
-        if (!t)
-            break;
-        *t = '\0';
-        p = t + 1;
-    }
-    char *nl = strpbrk(f[n - 1], "\r\n");
-    if (nl)
-        *nl = '\0';
-    return n;
-}
 
 static pm_level level_of(const char *s)
 {
@@ -151,7 +134,7 @@ static pm_status load_divisions(pm_gazetteer *g, const char *path, pm_errctx *er
         if (line[0] == '#' || line[0] == '\n' || strncmp(line, "code\t", 5) == 0)
             continue;
         char *fl[9];
-        size_t nf = split_tabs(line, fl, 9);
+        size_t nf = pm_pack_split_tabs(line, fl, 9);
         pm_level lv = nf >= 9 ? level_of(fl[2]) : PM_LEVEL_UNKNOWN;
         if (nf < 9 || strlen(fl[0]) != 6 || lv == PM_LEVEL_UNKNOWN) {
             st = pm_errctx_set(err, PM_ERR_DICT_SYNTAX, path, "line %u: expected 9 columns", ln);
@@ -206,7 +189,7 @@ static pm_status load_organs(pm_gazetteer *g, const char *path, pm_errctx *err)
         if (line[0] == '#' || line[0] == '\n' || strncmp(line, "kind\t", 5) == 0)
             continue;
         char *fl[3];
-        size_t nf = split_tabs(line, fl, 3);
+        size_t nf = pm_pack_split_tabs(line, fl, 3);
         int kind = -1;
         for (int k = 0; k < 4 && nf >= 2; k++)
             if (strcmp(fl[0], kinds[k]) == 0)
