@@ -320,21 +320,29 @@ pm_status pm_reuse_add(pm_reuse *r, const char *doc_id, int32_t date, pm_level l
 
 /* ---- candidates ------------------------------------------------------------------------ */
 
+/* One stable LSD radix pass over bits [lo, hi) of v[0..n), digits of w bits (count holds
+ * 2^w + 1), tmp of n: both sorts below are runs of it. */
+static void radix_digits(uint64_t *v, uint64_t *tmp, size_t n, unsigned lo, unsigned hi,
+                         unsigned w, size_t *count)
+{
+    const uint64_t mask = ((uint64_t)1 << w) - 1;
+    for (unsigned sh = lo; sh < hi; sh += w) {
+        memset(count, 0, (mask + 2) * sizeof *count);
+        for (size_t i = 0; i < n; i++)
+            count[(v[i] >> sh & mask) + 1]++;
+        for (size_t k = 1; k <= mask + 1; k++)
+            count[k] += count[k - 1];
+        for (size_t i = 0; i < n; i++)
+            tmp[count[v[i] >> sh & mask]++] = v[i];
+        memcpy(v, tmp, n * sizeof *v);
+    }
+}
+
 /* Stable LSD radix sort of v[0..n) on bits [lo, hi) (multiples of 16), tmp of n. */
 static void radix_sort(uint64_t *v, uint64_t *tmp, size_t n, int lo, int hi, size_t *count)
 {
-    if (!n)
-        return; /* (v may be NULL) */
-    for (int sh = lo; sh < hi; sh += 16) {
-        memset(count, 0, 65537 * sizeof *count);
-        for (size_t i = 0; i < n; i++)
-            count[(v[i] >> sh & 0xFFFF) + 1]++;
-        for (size_t k = 1; k <= 65536; k++)
-            count[k] += count[k - 1];
-        for (size_t i = 0; i < n; i++)
-            tmp[count[v[i] >> sh & 0xFFFF]++] = v[i];
-        memcpy(v, tmp, n * sizeof *v);
-    }
+    if (n) /* (v may be NULL) */
+        radix_digits(v, tmp, n, (unsigned)lo, (unsigned)hi, 16, count);
 }
 
 /* Jaccard estimated from the signatures (16-bit b-bit MinHash, Li & König 2010): the
@@ -381,17 +389,8 @@ static void radix_pairs(uint64_t *v, uint64_t *tmp, size_t n, unsigned bits, siz
 {
     if (!n)
         return; /* (v may be NULL) */
-    for (unsigned half = 0; half < 64; half += 32)
-        for (unsigned sh = half; sh < half + bits; sh += 11) {
-            memset(count, 0, 2049 * sizeof *count);
-            for (size_t i = 0; i < n; i++)
-                count[(v[i] >> sh & 0x7FF) + 1]++;
-            for (size_t k = 1; k <= 2048; k++)
-                count[k] += count[k - 1];
-            for (size_t i = 0; i < n; i++)
-                tmp[count[v[i] >> sh & 0x7FF]++] = v[i];
-            memcpy(v, tmp, n * sizeof *v);
-        }
+    radix_digits(v, tmp, n, 0, bits, 11, count);
+    radix_digits(v, tmp, n, 32, 32 + bits, 11, count);
 }
 
 /* Sorts c[0..*nc) (documents below 2^bits) and keeps each pair once; with counts, only
