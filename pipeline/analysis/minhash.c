@@ -127,36 +127,55 @@ pm_status pm_reuse_doc(const pm_reuse_options *o, const char *body, size_t body_
      * code point at a time (21 bits each): hi = c0 c1 c2, lo = c3 c4. */
     const uint64_t m63 = ((uint64_t)1 << 63) - 1, m42 = ((uint64_t)1 << 42) - 1;
     uint64_t hi = 0, lo = 0;
-    for (size_t i = 0; i < body_len && kept < o->max_chars;) {
-        if (i == skip_b && skip_e > skip_b) {
-            i = skip_e;
-            continue;
-        }
-        uint32_t c, b0 = s[i];
-        size_t l;
-        if (b0 >= 0xE0 && b0 < 0xF0 && i + 2 < body_len && (s[i + 1] & 0xC0) == 0x80 &&
-            (s[i + 2] & 0xC0) == 0x80 && (b0 > 0xE0 || s[i + 1] >= 0xA0) &&
-            (b0 != 0xED || s[i + 1] < 0xA0)) { /* not overlong, not a surrogate */
-            c = (b0 & 0x0F) << 12 | (uint32_t)(s[i + 1] & 0x3F) << 6 | (s[i + 2] & 0x3F);
-            l = 3; /* the 3-byte form (all of CJK) decoded inline */
-        } else {
-            c = utf8_next(s + i, body_len - i, &l);
-        }
-        uint32_t f = fold(c);
-        if (!f) {
+    /* Two passes over blocks of BLOCK kept code points: decoding and folding branch on
+     * every character, hashing does not, so apart each loop runs at its own pace (the
+     * branchy decode no longer stalls the multiplies behind it). */
+    enum { BLOCK = 256 };
+    uint32_t blk[BLOCK];
+    const size_t skip_at = skip_e > skip_b ? skip_b : SIZE_MAX;
+    size_t i = 0;
+    while (i < body_len && kept < o->max_chars) {
+        size_t nb = 0, want = o->max_chars - kept < BLOCK ? o->max_chars - kept : BLOCK;
+        while (nb < want && i < body_len) {
+            if (i == skip_at) {
+                i = skip_e;
+                continue;
+            }
+            uint32_t c, b0 = s[i];
+            if (b0 >= 0xE4 && b0 <= 0xE9 && i + 2 < body_len && (s[i + 1] & 0xC0) == 0x80 &&
+                (s[i + 2] & 0xC0) == 0x80) { /* U+4000-9FFF: an ideograph, kept as it is */
+                blk[nb++] = (b0 & 0x0F) << 12 | (uint32_t)(s[i + 1] & 0x3F) << 6 | (s[i + 2] & 0x3F);
+                out[0] = (char)b0, out[1] = (char)s[i + 1], out[2] = (char)s[i + 2];
+                out += 3;
+                i += 3;
+                continue;
+            }
+            size_t l;
+            if (b0 >= 0xE0 && b0 < 0xF0 && i + 2 < body_len && (s[i + 1] & 0xC0) == 0x80 &&
+                (s[i + 2] & 0xC0) == 0x80 && (b0 > 0xE0 || s[i + 1] >= 0xA0) &&
+                (b0 != 0xED || s[i + 1] < 0xA0)) { /* not overlong, not a surrogate */
+                c = (b0 & 0x0F) << 12 | (uint32_t)(s[i + 1] & 0x3F) << 6 | (s[i + 2] & 0x3F);
+                l = 3; /* the rest of the 3-byte form (all of CJK) decoded inline */
+            } else {
+                c = utf8_next(s + i, body_len - i, &l);
+            }
+            uint32_t f = fold(c);
+            if (f) {
+                if (f == c && l == 3) { /* kept as it is: copy its bytes */
+                    out[0] = (char)s[i], out[1] = (char)s[i + 1], out[2] = (char)s[i + 2];
+                    out += 3;
+                } else {
+                    out += pm_utf8_encode(f, out);
+                }
+                blk[nb++] = f;
+            }
             i += l;
-            continue;
         }
-        if (f == c && l == 3) { /* kept as it is: copy its bytes */
-            out[0] = (char)s[i], out[1] = (char)s[i + 1], out[2] = (char)s[i + 2];
-            out += 3;
-        } else {
-            out += pm_utf8_encode(f, out);
-        }
-        i += l;
-        hi = ((hi << 21) & m63) | lo >> 21;
-        lo = ((lo << 21) & m42) | f;
-        if (++kept >= PM_REUSE_SHINGLE) {
+        for (size_t q = 0; q < nb; q++) {
+            hi = ((hi << 21) & m63) | lo >> 21;
+            lo = ((lo << 21) & m42) | blk[q];
+            if (++kept < PM_REUSE_SHINGLE)
+                continue;
             uint64_t h = pm_reuse_mix64(hi ^ (lo + 0x7265757365ull) * 0x9E3779B97F4A7C15ull);
             uint32_t bin = (uint32_t)(((h >> 32) * PM_REUSE_K) >> 32);
             uint32_t v = (uint32_t)h, m = mins[bin];
