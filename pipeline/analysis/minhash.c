@@ -110,6 +110,7 @@ pm_status pm_reuse_doc(const pm_reuse_options *o, const char *body, size_t body_
             skip_e = nl ? (size_t)(nl - body) + 1 : body_len;
         }
     }
+    enum { BLOCK = 256 };
     uint32_t mins[PM_REUSE_K];
     unsigned char filled[PM_REUSE_K];
     memset(mins, 0xFF, sizeof mins);
@@ -120,7 +121,9 @@ pm_status pm_reuse_doc(const pm_reuse_options *o, const char *body, size_t body_
         st = pm_buf_reserve(keys, (size_t)o->max_chars * 4 + 4);
     if (st != PM_OK)
         return st;
-    uint32_t *kout = keys ? (uint32_t *)(void *)(keys->data + keys->len) : NULL;
+    /* without keys they go to a block-sized sink, rewound every block */
+    uint32_t sink[BLOCK];
+    uint32_t *kout = keys ? (uint32_t *)(void *)(keys->data + keys->len) : sink;
     char *out = text->data + text->len;
     const unsigned char *s = (const unsigned char *)body;
     /* The shingle of the last five code points as pm_reuse_shingle packs it, rolled one
@@ -130,26 +133,32 @@ pm_status pm_reuse_doc(const pm_reuse_options *o, const char *body, size_t body_
     /* Two passes over blocks of BLOCK kept code points: decoding and folding branch on
      * every character, hashing does not, so apart each loop runs at its own pace (the
      * branchy decode no longer stalls the multiplies behind it). */
-    enum { BLOCK = 256 };
     uint32_t blk[BLOCK];
     const size_t skip_at = skip_e > skip_b ? skip_b : SIZE_MAX;
     size_t i = 0;
     while (i < body_len && kept < o->max_chars) {
         size_t nb = 0, want = o->max_chars - kept < BLOCK ? o->max_chars - kept : BLOCK;
         while (nb < want && i < body_len) {
+            /* ideographs U+4000-9FFF (lead bytes E4-E9), kept as they are, four bytes
+             * read at a time up to the 文号 line: the bulk of every text */
+            size_t lim = skip_at < body_len ? skip_at : body_len;
+            while (nb < want && i + 4 <= lim) {
+                uint32_t w;
+                memcpy(&w, s + i, 4);
+                if ((w & 0xC0C000u) != 0x808000u || (w & 0xFFu) - 0xE4u > 5u)
+                    break;
+                blk[nb++] = (w & 0x0Fu) << 12 | (w >> 2 & 0xFC0u) | (w >> 16 & 0x3Fu);
+                memcpy(out, &w, 4); /* (the fourth byte is overwritten or beyond the end) */
+                out += 3;
+                i += 3;
+            }
+            if (nb == want || i >= body_len)
+                break;
             if (i == skip_at) {
                 i = skip_e;
                 continue;
             }
             uint32_t c, b0 = s[i];
-            if (b0 >= 0xE4 && b0 <= 0xE9 && i + 2 < body_len && (s[i + 1] & 0xC0) == 0x80 &&
-                (s[i + 2] & 0xC0) == 0x80) { /* U+4000-9FFF: an ideograph, kept as it is */
-                blk[nb++] = (b0 & 0x0F) << 12 | (uint32_t)(s[i + 1] & 0x3F) << 6 | (s[i + 2] & 0x3F);
-                out[0] = (char)b0, out[1] = (char)s[i + 1], out[2] = (char)s[i + 2];
-                out += 3;
-                i += 3;
-                continue;
-            }
             size_t l;
             if (b0 >= 0xE0 && b0 < 0xF0 && i + 2 < body_len && (s[i + 1] & 0xC0) == 0x80 &&
                 (s[i + 2] & 0xC0) == 0x80 && (b0 > 0xE0 || s[i + 1] >= 0xA0) &&
@@ -171,6 +180,8 @@ pm_status pm_reuse_doc(const pm_reuse_options *o, const char *body, size_t body_
             }
             i += l;
         }
+        if (!keys)
+            kout = sink;
         for (size_t q = 0; q < nb; q++) {
             hi = ((hi << 21) & m63) | lo >> 21;
             lo = ((lo << 21) & m42) | blk[q];
@@ -181,10 +192,8 @@ pm_status pm_reuse_doc(const pm_reuse_options *o, const char *body, size_t body_
             uint32_t v = (uint32_t)h, m = mins[bin];
             mins[bin] = v < m ? v : m; /* branch-free: the outcome is a coin toss */
             filled[bin] = 1;
-            if (kout) {
-                *kout = PM_REUSE_KEY(h);
-                kout += PM_REUSE_SAMPLED(h);
-            }
+            *kout = PM_REUSE_KEY(h);
+            kout += PM_REUSE_SAMPLED(h);
             nshingles++;
         }
     }
