@@ -171,12 +171,12 @@ void pm_reuse_free(pm_reuse *r)
 
 const pm_reuse_stats *pm_reuse_get_stats(const pm_reuse *r) { return &r->s; }
 
-/* The key's two counters: a line, and two different counters in it. */
+/* The key's two counters: a line, and two different counters in it. Keys are already
+ * hash bits (the high half of the shingle's hash), so they index the sketch directly:
+ * the line from the high 16 bits, the counters from bits 2-9 (bits 0-1 mark anchors). */
 static inline void cm_at(uint32_t key, uint32_t slot[2])
 {
-    uint64_t h = pm_reuse_mix64((uint64_t)key ^ 0x636d736b65746368ull);
-    uint32_t line = (uint32_t)(h & (((uint32_t)1 << CM_LINE_BITS) - 1)) << 4;
-    uint32_t j0 = (uint32_t)(h >> 16) & 15, j1 = (j0 + 1 + (uint32_t)((h >> 20) % 15)) & 15;
+    uint32_t line = (key >> 16) << 4, j0 = (key >> 2) & 15, j1 = j0 ^ ((key >> 6 & 15) | 1);
     slot[0] = line | j0;
     slot[1] = line | j1;
 }
