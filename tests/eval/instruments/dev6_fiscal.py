@@ -1,0 +1,72 @@
+#!/usr/bin/env python3
+"""Batch dev6-fiscal (development only): evidence for fiscal_financial and demand.
+
+    python3 dev6_fiscal.py sample N     prints N (stratum, id) rows in a fixed order
+
+Kept apart from articles.py so that the two dev6 batches (fiscal and other) merge without
+touching the same lines. Regulations none of whose versions gives a held-out article (as
+dev2-dev5), newest version of each economic title, and - for variety - only titles of which
+no article has been labelled yet. An article naming one of MONEY's words (money, tax, fees,
+credit, funds, procurement, promotion: where the fiscal and demand rules decide, for or
+against) is drawn, at most 2 per title; one naming none only from a hashed eighth of the
+articles, at most 1 per title, so that the batch keeps ordinary articles (precision).
+"""
+import os
+import re
+import sys
+
+import articles
+
+MONEY = re.compile("资金|经费|补贴|补助|奖励|奖金|资助|税|费用|收费|贷款|信贷|授信|融资|担保|基金|"
+                   "保险|贴息|金融|债券|上市|预算|拨款|财政|返还|减免|免收|优惠|券|采购|购买服务|"
+                   "首台|推广|展会|展览|博览|品牌|消费|市场开拓|推介")
+STRONG = re.compile("补贴|补助|奖励|资助|专项资金|扶持资金|发展资金|税收|减免|免征|贷款|信贷|基金|担保|"
+                    "贴息|融资|政府采购|购买服务|首台|展会|推广|品牌|消费")
+
+
+def sample(root, heldout_titles, labelled_ids):
+    used = set(articles.title_of(i.partition("#")[0]) for i in labelled_ids)
+    newest = {}
+    for top in articles.ALL_TOPS:
+        for d, _, files in os.walk(os.path.join(root, top)):
+            for f in files:
+                if not f.endswith(".md") or f == "_index.md":
+                    continue
+                rel = os.path.relpath(os.path.join(d, f), root)
+                t = articles.title_of(rel)
+                if t in heldout_titles:
+                    continue
+                if t in used:
+                    if not (articles.PROMO2.search(t) or articles.DENSE.search(t)):
+                        continue
+                elif not articles.ECON.search(t) or articles.NOT_ECON.search(t):
+                    continue
+                if t not in newest or rel > newest[t]:
+                    newest[t] = rel
+    pool = []
+    for rel in sorted(newest.values()):
+        arts = [(a, t) for a, t in articles.articles(os.path.join(root, rel))
+                if t and rel + "#" + a not in labelled_ids]
+        arts.sort(key=lambda at: articles.key("dev6f:" + rel + "#" + at[0]))
+        if articles.title_of(rel) in used:
+            picked = [a for a, t in arts if STRONG.search(t)][:1]
+        else:
+            picked = [a for a, t in arts if MONEY.search(t)][:3]
+            picked += [a for a, t in arts if not MONEY.search(t)
+                       and int(articles.key("dev6fo:" + rel + "#" + a)[:2], 16) < 32][:1]
+        pool.extend(("dev6-fiscal", rel + "#" + a) for a in picked)
+    pool.sort(key=lambda p: articles.key("dev6f:" + p[1]))
+    return pool
+
+
+if __name__ == "__main__":
+    here = os.path.dirname(os.path.abspath(__file__))
+    shared = os.environ.get("PM_SHARED", os.path.join(here, "..", "..", "..", "..", "shared"))
+    tsv = os.path.join(here, "articles.tsv")
+    ho, ids = articles.labelled(tsv)
+    # the dev6 batches' rows (this one and dev6-other), once recorded, must not change the draw
+    with open(tsv, encoding="utf-8") as f:
+        mine = set(l.split("\t")[0] + "#" + l.split("\t")[1] for l in f if "\tdev6-" in l)
+    if sys.argv[1] == "sample":
+        for st, i in sample(articles.law_root(shared), ho, ids - mine)[:int(sys.argv[2])]:
+            print(st + "\t" + i)
