@@ -88,6 +88,16 @@ money=[
  '# Money words inside a duty to manage, audit or keep funds apart are no measure (CODEBOOK',
  '# rule 1); comma-bounded, so 安排专项资金，专款专用 keeps its measure.',
  'not = (?<![^。；：，\\n])[^。；：，\\n]{0,120}?(审计|监督检查|监督管理|专款专用|截留|挪用|管理和使用|使用和管理|使用情况|财务核算|资金管理|资金监管|(补助|捐赠)(所)?形成的(财产|资产)|规定用途|使用绩效|绩效(报告|评价)|(分配|安排|拨付|支持)的(重要)?依据|作为[^。；：，\\n]{0,30}(依据|参考))[^。；：，\\n]{0,120}',
+ '# Money named, not given (dev6-fiscal): in a condition or topic clause (…补助的，), after a ban',
+ '# (不得…给予…奖励), as the content of information to publish, as what defines a group of',
+ '# recipients (接受…补助的学校), as a regulated party\'s own fund or fee duty (X单位应当建立专项',
+ '# 资金, 经营者应当减免…费用), or as a personal benefit of an insurance scheme (养老补助费).',
+ 'not = (?<![^。；：，\\n])[^。；：，\\n]{0,60}?(补贴|补助|奖励|资助|贴息|资金|经费|基金|担保|贷款|优惠|注入)[^。；：，\\n]{0,60}的(?=，)',
+ 'not = 不得[^。；：\\n]{0,30}?(给予|发放|提供|安排)[^。；：，\\n]{0,16}',
+ 'not = (?<![^。；：，\\n])[^。；：，\\n]{0,60}?(补贴|补助|基金|资金|奖励)[^。；：，\\n]{0,20}(信息|名录)(?=[；。，]|$)',
+ 'not = (接受|获得)[^。；：，\\n]{0,12}(补助|补贴|资助|奖励)(资金)?的|财政(补助|投资|资金)(建设|兴建|购置)的',
+ 'not = (?<![^。；：，\\n])[^。；：，\\n]{0,30}(单位|企业|经营者|所有权人|使用人)(应当|必须|须)[^。；：，\\n]{0,30}(建立|设立|提取|缴存|交纳|缴纳|减免|免收)[^。；：，\\n]{0,20}',
+ 'not = (医疗|丧葬|养老|救济|抚恤|退职|在职)[^。；：，、\\n]{0,4}(补助|补贴)(费|金)',
 ]
 MONEY=('fiscal_financial',)
 fields=[
