@@ -2,6 +2,7 @@
 """Batch dev6-fiscal (development only): evidence for fiscal_financial and demand.
 
     python3 dev6_fiscal.py sample N     prints N (stratum, id) rows in a fixed order
+    python3 dev6_fiscal.py sample-b N   the same for dev6b-fiscal (see sample_b)
 
 Kept apart from articles.py so that the two dev6 batches (fiscal and other) merge without
 touching the same lines. Regulations none of whose versions gives a held-out article (as
@@ -59,6 +60,39 @@ def sample(root, heldout_titles, labelled_ids):
     return pool
 
 
+def sample_b(root, heldout_titles, labelled_ids):
+    """dev6b-fiscal, drawn after the dev6-fiscal fixes and labelled before any fix from it: the
+    dense titles again (promotion- and measure-dense, already used by earlier batches), up to
+    2 more unlabelled articles per title naming one of STRONG's words and 1 naming none from a
+    hashed quarter (precision where the measures are)."""
+    used = set(articles.title_of(i.partition("#")[0]) for i in labelled_ids)
+    newest = {}
+    for top in articles.ALL_TOPS:
+        for d, _, files in os.walk(os.path.join(root, top)):
+            for f in files:
+                if not f.endswith(".md") or f == "_index.md":
+                    continue
+                rel = os.path.relpath(os.path.join(d, f), root)
+                t = articles.title_of(rel)
+                if t in heldout_titles or t not in used:
+                    continue
+                if not (articles.PROMO2.search(t) or articles.DENSE.search(t)):
+                    continue
+                if t not in newest or rel > newest[t]:
+                    newest[t] = rel
+    pool = []
+    for rel in sorted(newest.values()):
+        arts = [(a, t) for a, t in articles.articles(os.path.join(root, rel))
+                if t and rel + "#" + a not in labelled_ids]
+        arts.sort(key=lambda at: articles.key("dev6b:" + rel + "#" + at[0]))
+        picked = [a for a, t in arts if STRONG.search(t)][:2]
+        picked += [a for a, t in arts if not STRONG.search(t)
+                   and int(articles.key("dev6bo:" + rel + "#" + a)[:2], 16) < 64][:1]
+        pool.extend(("dev6b-fiscal", rel + "#" + a) for a in picked)
+    pool.sort(key=lambda p: articles.key("dev6b:" + p[1]))
+    return pool
+
+
 if __name__ == "__main__":
     here = os.path.dirname(os.path.abspath(__file__))
     shared = os.environ.get("PM_SHARED", os.path.join(here, "..", "..", "..", "..", "shared"))
@@ -69,4 +103,12 @@ if __name__ == "__main__":
         mine = set(l.split("\t")[0] + "#" + l.split("\t")[1] for l in f if "\tdev6-" in l)
     if sys.argv[1] == "sample":
         for st, i in sample(articles.law_root(shared), ho, ids - mine)[:int(sys.argv[2])]:
+            print(st + "\t" + i)
+    elif sys.argv[1] == "sample-b":
+        # excludes dev6-fiscal's articles (drawn first); its own rows and other dev6 batches'
+        # rows must not change the draw
+        with open(tsv, encoding="utf-8") as f:
+            mine_b = set(l.split("\t")[0] + "#" + l.split("\t")[1] for l in f
+                         if "\tdev6b-" in l or ("\tdev6-" in l and "\tdev6-fiscal\t" not in l))
+        for st, i in sample_b(articles.law_root(shared), ho, ids - mine_b)[:int(sys.argv[2])]:
             print(st + "\t" + i)
