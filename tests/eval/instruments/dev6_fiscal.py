@@ -3,6 +3,7 @@
 
     python3 dev6_fiscal.py sample N     prints N (stratum, id) rows in a fixed order
     python3 dev6_fiscal.py sample-b N   the same for dev6b-fiscal (see sample_b)
+    python3 dev6_fiscal.py sample-c N   dev6c-fiscal, the same draw once dev6b-fiscal is labelled
 
 Kept apart from articles.py so that the two dev6 batches (fiscal and other) merge without
 touching the same lines. Regulations none of whose versions gives a held-out article (as
@@ -60,11 +61,13 @@ def sample(root, heldout_titles, labelled_ids):
     return pool
 
 
-def sample_b(root, heldout_titles, labelled_ids):
+def sample_b(root, heldout_titles, labelled_ids, stratum="dev6b-fiscal"):
     """dev6b-fiscal, drawn after the dev6-fiscal fixes and labelled before any fix from it: the
     dense titles again (promotion- and measure-dense, already used by earlier batches), up to
     2 more unlabelled articles per title naming one of STRONG's words and 1 naming none from a
-    hashed quarter (precision where the measures are)."""
+    hashed quarter (precision where the measures are). dev6c-fiscal is the same draw again
+    once dev6b-fiscal is labelled (drawn after the dev6b fixes)."""
+    salt = stratum.split("-")[0]
     used = set(articles.title_of(i.partition("#")[0]) for i in labelled_ids)
     newest = {}
     for top in articles.ALL_TOPS:
@@ -84,12 +87,12 @@ def sample_b(root, heldout_titles, labelled_ids):
     for rel in sorted(newest.values()):
         arts = [(a, t) for a, t in articles.articles(os.path.join(root, rel))
                 if t and rel + "#" + a not in labelled_ids]
-        arts.sort(key=lambda at: articles.key("dev6b:" + rel + "#" + at[0]))
+        arts.sort(key=lambda at: articles.key(salt + ":" + rel + "#" + at[0]))
         picked = [a for a, t in arts if STRONG.search(t)][:2]
         picked += [a for a, t in arts if not STRONG.search(t)
-                   and int(articles.key("dev6bo:" + rel + "#" + a)[:2], 16) < 64][:1]
-        pool.extend(("dev6b-fiscal", rel + "#" + a) for a in picked)
-    pool.sort(key=lambda p: articles.key("dev6b:" + p[1]))
+                   and int(articles.key(salt + "o:" + rel + "#" + a)[:2], 16) < 64][:1]
+        pool.extend((stratum, rel + "#" + a) for a in picked)
+    pool.sort(key=lambda p: articles.key(salt + ":" + p[1]))
     return pool
 
 
@@ -103,6 +106,12 @@ if __name__ == "__main__":
         mine = set(l.split("\t")[0] + "#" + l.split("\t")[1] for l in f if "\tdev6-" in l)
     if sys.argv[1] == "sample":
         for st, i in sample(articles.law_root(shared), ho, ids - mine)[:int(sys.argv[2])]:
+            print(st + "\t" + i)
+    elif sys.argv[1] == "sample-c":
+        with open(tsv, encoding="utf-8") as f:
+            mine_c = set(l.split("\t")[0] + "#" + l.split("\t")[1] for l in f if "\tdev6c-" in l or (
+                "\tdev6" in l and "\tdev6-fiscal\t" not in l and "\tdev6b-fiscal\t" not in l))
+        for st, i in sample_b(articles.law_root(shared), ho, ids - mine_c, "dev6c-fiscal")[:int(sys.argv[2])]:
             print(st + "\t" + i)
     elif sys.argv[1] == "sample-b":
         # excludes dev6-fiscal's articles (drawn first); its own rows and other dev6 batches'
