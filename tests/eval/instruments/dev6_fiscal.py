@@ -4,6 +4,7 @@
     python3 dev6_fiscal.py sample N     prints N (stratum, id) rows in a fixed order
     python3 dev6_fiscal.py sample-b N   the same for dev6b-fiscal (see sample_b)
     python3 dev6_fiscal.py sample-c N   dev6c-fiscal, the same draw once dev6b-fiscal is labelled
+    python3 dev6_fiscal.py sample-d N   dev6d-fiscal, the rest of dev6c's draw (after its first 120)
 
 Kept apart from articles.py so that the two dev6 batches (fiscal and other) merge without
 touching the same lines. Regulations none of whose versions gives a held-out article (as
@@ -107,11 +108,15 @@ if __name__ == "__main__":
     if sys.argv[1] == "sample":
         for st, i in sample(articles.law_root(shared), ho, ids - mine)[:int(sys.argv[2])]:
             print(st + "\t" + i)
-    elif sys.argv[1] == "sample-c":
+    elif sys.argv[1] in ("sample-c", "sample-d"):
+        # dev6d-fiscal is the rest of dev6c's draw (its rows after the first 120)
         with open(tsv, encoding="utf-8") as f:
             mine_c = set(l.split("\t")[0] + "#" + l.split("\t")[1] for l in f if "\tdev6c-" in l or (
                 "\tdev6" in l and "\tdev6-fiscal\t" not in l and "\tdev6b-fiscal\t" not in l))
-        for st, i in sample_b(articles.law_root(shared), ho, ids - mine_c, "dev6c-fiscal")[:int(sys.argv[2])]:
+        pool = sample_b(articles.law_root(shared), ho, ids - mine_c, "dev6c-fiscal")
+        if sys.argv[1] == "sample-d":
+            pool = [("dev6d-fiscal", i) for st, i in pool[120:]]
+        for st, i in pool[:int(sys.argv[2])]:
             print(st + "\t" + i)
     elif sys.argv[1] == "sample-b":
         # excludes dev6-fiscal's articles (drawn first); its own rows and other dev6 batches'
