@@ -279,9 +279,11 @@ done:
 
 pm_status pm_diffusion_write_network(const pm_adopt *a, const pm_country *c,
                                      const pm_diffusion_options *o, const pm_adopt_row *rows,
-                                     size_t n, const char *dir, pm_errctx *err)
+                                     size_t n, const char *dir, uint64_t *pairs_capped,
+                                     pm_errctx *err)
 {
     pm_status st = PM_OK;
+    *pairs_capped = 0;
     region *regs = NULL;
     uint32_t *codes = NULL;
     size_t nreg = 0;
@@ -349,7 +351,9 @@ pm_status pm_diffusion_write_network(const pm_adopt *a, const pm_country *c,
         no.model = (pm_netinf_model)o->netinf_model;
         no.alpha = o->netinf_alpha;
         no.max_lag = o->window_years; /* as edges.tsv; also bounds the pair count */
+        no.max_parents = PM_NETINF_MAX_PARENTS;
         TRY(pm_netinf_infer(ni, &no, k, err));
+        *pairs_capped = pm_netinf_get_stats(ni).pairs_capped;
     }
     TRY(pm_outfile_open(&fnet, dir, "network.tsv", err));
     TRY(pm_buf_append_str(&b, "origin_node\tdestination_node\tmarginal_gain\tvolume\tmedian_lag\t"
