@@ -5,6 +5,8 @@
  * Input is the sorted row list adopt.c prepares (diffusion_internal.h); regions are kept
  * in a sorted array and found by binary search. Runs in the committing thread after all
  * adoptions are merged, so nothing here depends on the thread count. Never prints.
+ * NetInf weighs only each adopter's PM_NETINF_MAX_PARENTS most recent earlier adopters
+ * (discovered cascades can hold thousands of regions; the pairs left out are counted).
  */
 #include <assert.h>
 #include <math.h>
