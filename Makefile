@@ -164,11 +164,13 @@ test-eval: $(BIN)
 	@$(MAKE) --no-print-directory test-eval-instruments
 
 # Discovered policies (issue 14): the synthetic corpus with experiments.dict removed, and
-# the real local regulations of ../shared/data/cn-law (skipped when absent).
+# the real local regulations of ../shared/data/cn-law and the unseen ones of
+# tests/eval/discover (each skipped when its source is absent).
 test-discover: $(BIN)
 	@python3 tests/discover/synthetic-test.py 20000
 	@python3 tests/discover/cnlaw-test.py; rc=$$?; [ $$rc -eq 0 ] || [ $$rc -eq 77 ]
 	@/usr/bin/python3 scripts/eval-discover.py --union; rc=$$?; [ $$rc -eq 0 ] || [ $$rc -eq 77 ]
+	@/usr/bin/python3 scripts/eval-discover.py --extra2; rc=$$?; [ $$rc -eq 0 ] || [ $$rc -eq 77 ]
 
 # Instrument groups on 1,976 hand-labelled real articles of ../shared/data/cn-law
 # (tests/eval/instruments/CODEBOOK.md; 408 held out, 1,568 development); skipped with a
