@@ -91,11 +91,23 @@ void pm_counts_free(pm_counts *c)
     free(c);
 }
 
+/* A bijection (splitmix64's finaliser): the map places keys by their low and middle bits,
+ * and packed keys differ mostly in the high ones (year, level), which made long probe
+ * chains; mixed keys are as distinct as the packed ones. */
+static uint64_t mix(uint64_t k)
+{
+    k ^= k >> 30;
+    k *= 0xbf58476d1ce4e5b9ull;
+    k ^= k >> 27;
+    k *= 0x94d049bb133111ebull;
+    return k ^ (k >> 31);
+}
+
 static pm_status bump(pm_counts *c, uint64_t key, uint64_t by)
 {
     pm_status st = pm_array_reserve(&c->kv, &c->cap, c->n + 1, sizeof *c->kv, 1024, UINT32_MAX);
     int added = 0;
-    uint64_t *i = st == PM_OK ? pm_hmap_put(c->map, key, &added, &st) : NULL;
+    uint64_t *i = st == PM_OK ? pm_hmap_put(c->map, mix(key), &added, &st) : NULL;
     if (!i)
         return st;
     if (added) {
