@@ -325,7 +325,7 @@ static pm_status advance_to(engine *e, size_t src)
         size_t i = e->next_src++;
         if (!in_shard(e, i))
             continue;
-        st = pm_commit_file_begin(e->cm, pm_inputs_path(e->inputs, i));
+        st = pm_commit_file_begin(e->cm, pm_inputs_path(e->inputs, i), e->record[i]);
         e->open_src = i;
         if (st == PM_OK && i != src)
             st = end_open_file(e);
@@ -774,7 +774,7 @@ static pm_status open_outputs(engine *e, pm_part_header *ph)
      * come first, from a pseudo-file "" that shard 0 carries. */
     size_t nf = pm_inputs_failed_count(e->inputs);
     if (st == PM_OK && nf && (!o->shard_count || o->shard_index == 0)) {
-        st = pm_commit_file_begin(e->cm, "");
+        st = pm_commit_file_begin(e->cm, "", 0);
         for (size_t i = 0; st == PM_OK && i < nf; i++) {
             pm_citem ci;
             memset(&ci, 0, offsetof(pm_citem, cats));
@@ -856,8 +856,15 @@ pm_status pm_run(const pm_run_options *o, pm_run_summary *sum, pm_errctx *err)
     /* the pack first: the classifier reads every document's text half through it */
     if (st == PM_OK)
         st = pm_country_open_dir(&e->country, o->country, o->dict_dir, err);
+    /* a refresh keeps the compiled prefilter in its state (classify/dictcache.c) */
+    pm_dict_options dopt = o->dict;
+    char cache_dir[4200];
+    if (o->state_dir) {
+        snprintf(cache_dir, sizeof cache_dir, "%s/dictcache", o->state_dir);
+        dopt.cache_dir = cache_dir;
+    }
     if (st == PM_OK)
-        st = pm_classifier_load_country(&e->cls, e->country, o->dict_dir, &o->dict, err);
+        st = pm_classifier_load_country(&e->cls, e->country, o->dict_dir, &dopt, err);
     /* the web readers' host table is a pack file too */
     if (st == PM_OK && e->lim.dict_dir == o->dict_dir)
         e->lim.dict_dir = pm_country_file_dir(e->country, o->dict_dir, "gov_hosts.tsv");
