@@ -51,6 +51,7 @@ struct pm_commit {
     pm_buf row;              /* a documents.tsv row with its copy_of field */
     char path[4096];
     int in_file;
+    int encode;              /* this file's items go into a block (part or state) */
     uint64_t part_blocks;
     fentry *files;
     size_t nfiles, files_cap;
@@ -158,13 +159,15 @@ void pm_commit_free(pm_commit *c)
     free(c);
 }
 
-pm_status pm_commit_file_begin(pm_commit *c, const char *path)
+pm_status pm_commit_file_begin(pm_commit *c, const char *path, int record_state)
 {
     if (strlen(path) >= sizeof c->path)
         return pm_errctx_set(c->cfg.err, PM_ERR_ARG, NULL, "path too long");
     strcpy(c->path, path);
     pm_buf_reset(&c->items);
     c->in_file = 1;
+    /* a file replayed from the state keeps its stored block: no need to encode it again */
+    c->encode = c->cfg.part || (c->cfg.state_dir && record_state);
     return PM_OK;
 }
 
@@ -203,7 +206,7 @@ pm_status pm_commit_item(pm_commit *c, const pm_citem *it)
 {
     pm_status st = PM_OK;
     pm_run_summary *s = c->cfg.sum;
-    if (c->cfg.part || c->cfg.state_dir)
+    if (c->encode)
         if ((st = pm_blk_items_add(&c->items, it, c->ndims)) != PM_OK)
             return pm_errctx_set(c->cfg.err, st, c->path, "recording the file's results");
     const char *source = it->source ? it->source : c->path;

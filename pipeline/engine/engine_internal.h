@@ -138,9 +138,10 @@ typedef struct pm_commit_config {
 
 pm_status pm_commit_create(pm_commit **out, const pm_commit_config *cfg);
 void pm_commit_free(pm_commit *c); /* accepts NULL; aborts unfinished outputs */
-pm_status pm_commit_file_begin(pm_commit *c, const char *path);
+/* record_state: this file's block is to be stored in the state directory (then its items
+ * are encoded as they come); give pm_commit_file_end the same. */
+pm_status pm_commit_file_begin(pm_commit *c, const char *path, int record_state);
 pm_status pm_commit_item(pm_commit *c, const pm_citem *it);
-/* record_state: store this file's block in the state directory. */
 pm_status pm_commit_file_end(pm_commit *c, const pm_finfo *fi, int record_state);
 /* Writes the aggregate tables and renames every table into place when complete;
  * otherwise drops them, or with keep_partial (an interrupted run) leaves documents and
