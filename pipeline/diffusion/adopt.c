@@ -955,3 +955,160 @@ done:
         pm_errctx_set(err, st, dir, "writing diffusion tables");
     return st;
 }
+
+/* ---- refresh checkpoint: the whole state as bytes and back ------------------------------
+ * Fixed-width little-endian fields, ids inline; the reader checks every length. Only a
+ * table built with the same dictionaries and options reads it back (the engine keys the
+ * checkpoint by both), so the layout needs no version of its own. */
+
+static pm_status sv_u(pm_buf *b, uint64_t v, int bytes)
+{
+    unsigned char t[8];
+    for (int i = 0; i < bytes; i++)
+        t[i] = (unsigned char)(v >> (8 * i));
+    return pm_buf_append(b, t, (size_t)bytes);
+}
+
+typedef struct rdcur {
+    const unsigned char *p, *end;
+    int bad;
+} rdcur;
+
+static uint64_t ld_u(rdcur *c, int bytes)
+{
+    uint64_t v = 0;
+    if (c->end - c->p < bytes) {
+        c->bad = 1;
+        return 0;
+    }
+    for (int i = bytes - 1; i >= 0; i--)
+        v = (v << 8) | c->p[i];
+    c->p += bytes;
+    return v;
+}
+
+pm_status pm_adopt_save(const pm_adopt *a, pm_buf *out)
+{
+    if (a->names && pm_pname_table_dropped(a->names))
+        return PM_ERR_ARG; /* the drops are not restorable: a refresh replays instead */
+    pm_status st;
+#define SV(v, w) do { if ((st = sv_u(out, (uint64_t)(v), (w))) != PM_OK) return st; } while (0)
+    SV(a->n_exp, 4);
+    SV(a->base, 8);
+    SV(a->names != NULL, 1);
+    SV(a->n, 8);
+    for (size_t i = 0; i < a->n; i++) {
+        const adoption *x = &a->v[i];
+        SV(x->cascade, 4);
+        SV(x->region, 4);
+        SV(x->province, 4);
+        SV((uint32_t)x->date, 4);
+        SV(x->level, 1);
+        SV(x->id_len, 2);
+        if ((st = pm_buf_append(out, a->ids.data + x->id_off, x->id_len)) != PM_OK)
+            return st;
+    }
+    SV(a->ncites, 8);
+    for (size_t i = 0; i < a->ncites; i++) {
+        SV(a->cites[i].issuer, 4);
+        SV(a->cites[i].cited, 4);
+        SV((uint32_t)a->cites[i].date, 4);
+    }
+    size_t nn = a->names ? pm_pname_table_count(a->names) : 0;
+    SV(nn, 8);
+    for (size_t i = 0; i < nn; i++) {
+        size_t len;
+        const char *nm = pm_pname_table_name(a->names, (uint32_t)i, &len);
+        SV(len, 2);
+        if ((st = pm_buf_append(out, nm, len)) != PM_OK)
+            return st;
+        SV((uint32_t)a->name_exp[i], 4);
+    }
+    SV(a->joined, 8);
+    SV(a->nreuse, 8);
+    for (size_t i = 0; i < a->nreuse; i++) {
+        SV(a->reuse[i][0], 8);
+        SV(a->reuse[i][1], 8);
+    }
+#undef SV
+    return PM_OK;
+}
+
+pm_status pm_adopt_load(pm_adopt *a, const void *p, size_t n)
+{
+    if (a->n || a->ncites || a->nreuse || (a->names && pm_pname_table_count(a->names)))
+        return PM_ERR_ARG; /* only into a fresh table */
+    rdcur c = {p, (const unsigned char *)p + n, 0};
+    pm_status st = PM_OK;
+    if (ld_u(&c, 4) != a->n_exp || ld_u(&c, 8) != a->base || ld_u(&c, 1) != (a->names != NULL))
+        return PM_ERR_STATE;
+    uint64_t nv = ld_u(&c, 8);
+    if (nv > (uint64_t)(c.end - c.p) / 19)
+        return PM_ERR_STATE;
+    if ((st = pm_array_reserve(&a->v, &a->cap, (size_t)nv ? (size_t)nv : 1, sizeof *a->v, 1024,
+                               UINT32_MAX)) != PM_OK ||
+        (st = pm_hmap_reserve(a->map, (size_t)nv)) != PM_OK)
+        return st;
+    for (uint64_t i = 0; st == PM_OK && i < nv && !c.bad; i++) {
+        adoption x;
+        x.cascade = (uint32_t)ld_u(&c, 4);
+        x.region = (uint32_t)ld_u(&c, 4);
+        x.province = (uint32_t)ld_u(&c, 4);
+        x.date = (int32_t)(uint32_t)ld_u(&c, 4);
+        x.level = (uint8_t)ld_u(&c, 1);
+        x.id_len = (uint16_t)ld_u(&c, 2);
+        if (c.bad || x.id_len > 255 || c.end - c.p < x.id_len)
+            return PM_ERR_STATE;
+        x.id_off = (uint32_t)a->ids.len;
+        if ((st = pm_buf_append(&a->ids, c.p, x.id_len)) != PM_OK)
+            return st;
+        c.p += x.id_len;
+        int added = 0;
+        uint64_t *slot = pm_hmap_put(a->map, (uint64_t)x.cascade << 32 | x.region, &added, &st);
+        if (!slot)
+            return st;
+        if (!added)
+            return PM_ERR_STATE;
+        *slot = a->n;
+        a->v[a->n++] = x;
+    }
+    uint64_t nc = ld_u(&c, 8);
+    if (c.bad || nc > (uint64_t)(c.end - c.p) / 12)
+        return PM_ERR_STATE;
+    for (uint64_t i = 0; st == PM_OK && i < nc; i++) {
+        uint32_t is = (uint32_t)ld_u(&c, 4), ci = (uint32_t)ld_u(&c, 4);
+        st = pm_adopt_cite(a, is, ci, (int32_t)(uint32_t)ld_u(&c, 4));
+    }
+    uint64_t nn = ld_u(&c, 8);
+    if (c.bad || (nn && !a->names) || nn > (uint64_t)(c.end - c.p) / 6)
+        return PM_ERR_STATE;
+    if (nn && (st = pm_array_reserve(&a->name_exp, &a->name_exp_cap, (size_t)nn, sizeof *a->name_exp,
+                                     1024, UINT32_MAX)) != PM_OK)
+        return st;
+    for (uint64_t i = 0; st == PM_OK && i < nn; i++) {
+        size_t len = (size_t)ld_u(&c, 2);
+        if (c.bad || !len || len >= PM_PNAME_BYTES || (size_t)(c.end - c.p) < len)
+            return PM_ERR_STATE;
+        uint32_t idx;
+        st = pm_pname_table_intern(a->names, (const char *)c.p, len, &idx);
+        c.p += len;
+        if (st == PM_OK && idx != i) /* names come back in their first-seen order */
+            return PM_ERR_STATE;
+        a->name_exp[i] = (int32_t)(uint32_t)ld_u(&c, 4);
+    }
+    a->joined = ld_u(&c, 8);
+    uint64_t nr = ld_u(&c, 8);
+    if (c.bad || nr > (uint64_t)(c.end - c.p) / 16)
+        return PM_ERR_STATE;
+    for (uint64_t i = 0; st == PM_OK && i < nr; i++) {
+        st = pm_array_reserve(&a->reuse, &a->reuse_cap, a->nreuse + 1, sizeof *a->reuse, 256,
+                              UINT32_MAX);
+        if (st == PM_OK) {
+            a->reuse[a->nreuse][0] = ld_u(&c, 8);
+            a->reuse[a->nreuse++][1] = ld_u(&c, 8);
+        }
+    }
+    if (st == PM_OK && (c.bad || c.p != c.end))
+        st = PM_ERR_STATE;
+    return st;
+}

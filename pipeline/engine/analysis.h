@@ -49,6 +49,12 @@ typedef struct pm_analysis {
      * into ctx->cfg->sum. Called once, in table order, only for a complete run. */
     pm_status (*finish)(void *state, pm_analysis_ctx *ctx);
     void (*free)(void *state); /* accepts NULL */
+    /* Refresh checkpoint: the state as bytes after the last add, and back into a state
+     * just created with the same setup. NULL save = this analysis cannot be checkpointed
+     * (a refresh then replays every stored file); NULL both with add NULL = it has no
+     * state of its own. */
+    pm_status (*save)(const void *state, pm_buf *out);
+    pm_status (*load)(void *state, const void *p, size_t n);
 } pm_analysis;
 
 #define PM_ANALYSES_MAX 16 /* entries of pm_analyses() a committer can hold */

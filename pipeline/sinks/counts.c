@@ -166,6 +166,22 @@ pm_status pm_counts_merge(pm_counts *c, const pm_counts *from)
     return PM_OK;
 }
 
+void pm_counts_export(const pm_counts *c, const uint64_t (**kv)[2], size_t *n)
+{
+    *kv = (const uint64_t(*)[2])c->kv;
+    *n = c->n;
+}
+
+pm_status pm_counts_import(pm_counts *c, const uint64_t (*kv)[2], size_t n)
+{
+    pm_status st = pm_hmap_reserve(c->map, c->n + n);
+    if (st == PM_OK)
+        st = pm_array_reserve(&c->kv, &c->cap, c->n + n, sizeof *c->kv, 1024, UINT32_MAX);
+    for (size_t i = 0; st == PM_OK && i < n; i++)
+        st = bump(c, kv[i][0], kv[i][1]);
+    return st;
+}
+
 static int cmp_u64(const void *a, const void *b)
 {
     uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
