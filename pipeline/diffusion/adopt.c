@@ -742,7 +742,9 @@ pm_status pm_adopt_write(const pm_adopt *a, const char *dir, pm_errctx *err)
             format_date(x->date, date, sizeof date);
             char cbuf[PM_COUNTRY_CODE_BUF];
             TRY(put_tab(&b, name)); /* the row's first four fields */
-            TRY(put_tab(&b, code_str(a, x->region, cbuf, sizeof cbuf)));
+            char xcode[PM_COUNTRY_CODE_BUF]; /* also every edge's destination below */
+            code_str(a, x->region, xcode, sizeof xcode);
+            TRY(put_tab(&b, xcode));
             TRY(put_fix4(&b, t));
             TRY(pm_buf_append_char(&b, '\t'));
             TRY(put_tab(&b, pm_country_record_level_key(a->c, x->level)));
@@ -787,10 +789,10 @@ pm_status pm_adopt_write(const pm_adopt *a, const char *dir, pm_errctx *err)
                     int ev = cites && cited_before(cites, a->ncites, x->region, v[e].region,
                                                    x->date);
                     int tr = reused(a, reuse, &v[e], x); /* text reuse evidence */
-                    char ob[PM_COUNTRY_CODE_BUF], db[PM_COUNTRY_CODE_BUF];
+                    char ob[PM_COUNTRY_CODE_BUF];
                     TRY(put_tab(&bd, name));
                     TRY(put_tab(&bd, code_str(a, v[e].region, ob, sizeof ob)));
-                    TRY(put_tab(&bd, code_str(a, x->region, db, sizeof db)));
+                    TRY(put_tab(&bd, xcode));
                     TRY(put_fix4(&bd, lag));
                     TRY(pm_buf_append_char(&bd, '\t'));
                     TRY(put_tab(&bd, relation(a, &v[e], x)));
