@@ -468,11 +468,14 @@ static pm_status put_fix4(pm_buf *b, double x)
         return pm_buf_printf(b, "%.4f", x);
     uint64_t v = (uint64_t)fl + (fr > 0.5);
     char t[32];
-    int n = snprintf(t, sizeof t, "%llu", (unsigned long long)(v / 10000));
-    t[n++] = '.';
-    for (uint64_t f = v % 10000, d = 1000; d; d /= 10)
-        t[n++] = (char)('0' + f / d % 10);
-    return pm_buf_append(b, t, (size_t)n);
+    size_t n = sizeof t;
+    for (int k = 0; k < 4; k++, v /= 10) /* right to left: 4 decimals, the point, the rest */
+        t[--n] = (char)('0' + v % 10);
+    t[--n] = '.';
+    do
+        t[--n] = (char)('0' + v % 10);
+    while (v /= 10);
+    return pm_buf_append(b, t + n, sizeof t - n);
 }
 
 /* s then a tab */
@@ -494,7 +497,21 @@ static const char *code_str(const pm_adopt *a, uint32_t code, char *buf, size_t 
  * precision goes to its own column (date_precision) and the year stays in event_time. */
 static void format_date(int32_t ymd, char *out, size_t n)
 {
-    pm_ymd_format(ymd, PM_YMD_DAY, out, n);
+    if (n < 11 || ymd < 10000101 || ymd > 99991231 || pm_ymd_precision(ymd) != PM_YMD_DAY) {
+        pm_ymd_format(ymd, PM_YMD_DAY, out, n);
+        return;
+    }
+    /* yyyy-mm-dd by hand: adoptions.tsv prints one per row */
+    int v[3] = {ymd / 10000, ymd / 100 % 100, ymd % 100}, w[3] = {4, 2, 2};
+    size_t k = 0;
+    for (int f = 0; f < 3; f++) {
+        if (f)
+            out[k++] = '-';
+        for (int d = w[f] - 1, x = v[f]; d >= 0; d--, x /= 10)
+            out[k + (size_t)d] = (char)('0' + x % 10);
+        k += (size_t)w[f];
+    }
+    out[k] = '\0';
 }
 
 static const char *date_precision(int32_t ymd)
@@ -532,7 +549,11 @@ static double median(double *v, size_t n)
 {
     if (!n)
         return NAN;
-    qsort(v, n, sizeof *v, cmp_double);
+    size_t i = 1; /* lags come in date order, so usually sorted already */
+    while (i < n && v[i - 1] <= v[i])
+        i++;
+    if (i < n)
+        qsort(v, n, sizeof *v, cmp_double);
     return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
 }
 
