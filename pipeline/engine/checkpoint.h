@@ -15,8 +15,8 @@ void pm_ckpt_key(const char *fingerprint, const pm_diffusion_options *d, int no_
  * then the run must stop (the checkpoint is removed). */
 pm_status pm_ckpt_restore(const char *state_dir, const char *key, const pm_inputs *in,
                           pm_commit *cm, size_t *n_covered, pm_errctx *err);
-/* After a complete run whose tables are in outdir: replaces the checkpoint. Fails only
- * when the old one cannot be removed (or on no memory); not saving is not an error. */
+/* After a complete run whose tables are in outdir: replaces the checkpoint. Fails only on
+ * no memory; a checkpoint not saved only makes the next refresh replay. */
 pm_status pm_ckpt_save(const char *state_dir, const char *key, const char *outdir,
                        const pm_commit *cm, pm_errctx *err);
 
