@@ -10,7 +10,8 @@
  *
  * Adding an analysis:
  *   1. one file (pipeline/analysis/<name>.c, or next to the module it adapts) defining
- *      `const pm_analysis pm_analysis_<name> = {"<name>", create, add, merge, finish, free};`
+ *      `const pm_analysis pm_analysis_<name> = {"<name>", create, add, merge, finish, free,
+ *      save, load};` (save and load NULL: refreshes replay instead of using the checkpoint)
  *   2. one entry in ANALYSES[] in engine/analyses.c (the entry's place is its finish order);
  *   3. what it needs from a document goes into pm_citem (engine_internal.h) and, when
  *      shards and refreshes must carry it, into the block codec (block.c) in one place.
