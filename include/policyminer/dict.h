@@ -43,6 +43,8 @@ typedef struct pm_dict_options {
     int no_prefilter;      /* 1: run every pattern (reference mode, for tests/bench) */
     int engine;            /* literal scanner: PM_PREFILTER_AUTO (Hyperscan when built in and
                             * the CPU supports it, else Aho-Corasick), _AC, _HYPERSCAN */
+    const char *cache_dir; /* keep compiled images here between runs (a refresh state's
+                            * dictcache/); NULL = none. Never changes a result. */
 } pm_dict_options;
 
 enum { PM_PREFILTER_AUTO = 0, PM_PREFILTER_AC = 1, PM_PREFILTER_HYPERSCAN = 2 };

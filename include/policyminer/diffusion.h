@@ -16,6 +16,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include "policyminer/buf.h"
 #include "policyminer/dict.h"
 #include "policyminer/discover.h"
 #include "policyminer/country.h"
@@ -86,6 +87,13 @@ pm_status pm_adopt_reuse(pm_adopt *a, const char *id_a, size_t len_a, const char
                          size_t len_b);
 /* Adds every first adoption and citation of `from` (same dictionaries) into a. */
 pm_status pm_adopt_merge(pm_adopt *a, const pm_adopt *from);
+
+/* The whole table as bytes (a refresh checkpoint), and back into a fresh table made with
+ * the same dictionaries, pack and options: load(save(x)) writes what x writes. save
+ * refuses (PM_ERR_ARG) a table whose name table dropped names; load returns PM_ERR_STATE
+ * on bytes it cannot use (the table is then only fit to be freed). */
+pm_status pm_adopt_save(const pm_adopt *a, pm_buf *out);
+pm_status pm_adopt_load(pm_adopt *a, const void *p, size_t n);
 
 /* Writes adoptions.tsv, nodes.tsv, experiments.tsv, diffusion_summary.tsv, edges.tsv,
  * network.tsv, leaders.tsv and, when asked for, eha_panel.tsv and officials.tsv +

@@ -24,6 +24,10 @@ pm_status pm_hmap_create(pm_hmap **out, int bytes, size_t max_entries);
 void pm_hmap_free(pm_hmap *m); /* accepts NULL */
 size_t pm_hmap_count(const pm_hmap *m);
 
+/* Makes room for n entries in all (never beyond the cap), so that many inserts rehash
+ * nothing (a known number of keys coming back, e.g. a refresh checkpoint). PM_ERR_NOMEM
+ * leaves the map as it was. */
+pm_status pm_hmap_reserve(pm_hmap *m, size_t n);
 /* Finds key, inserting it with value 0 when absent (*added says which). Returns the
  * value's slot; NULL when the key was absent and could not be added: *st is then
  * PM_ERR_TOO_BIG (the cap is reached) or PM_ERR_NOMEM, and the map is unchanged. */

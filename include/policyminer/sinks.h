@@ -22,6 +22,11 @@ typedef struct pm_outfile pm_outfile;
 /* Creates dir/.name.part (the directory must exist). */
 pm_status pm_outfile_open(pm_outfile **out, const char *dir, const char *name, pm_errctx *err);
 pm_status pm_outfile_write(pm_outfile *f, const void *p, size_t n, pm_errctx *err);
+/* From now on, keep the length and pm_hash64 (seed PM_OUTFILE_SEED) of every byte
+ * written (call it right after open: then they describe the whole file). */
+#define PM_OUTFILE_SEED 0x6f757466696c65ull
+void pm_outfile_track(pm_outfile *f);
+void pm_outfile_digest(const pm_outfile *f, uint64_t *bytes, uint64_t *hash);
 /* Flushes and fsyncs without closing: a full disk shows here, before any rename. */
 pm_status pm_outfile_sync(pm_outfile *f, pm_errctx *err);
 /* Flushes, fsyncs, closes and renames to dir/name; frees f whatever the outcome. */
@@ -68,6 +73,11 @@ pm_status pm_counts_add(pm_counts *c, int year, pm_level level, uint32_t provinc
                         const pm_catset *cats);
 /* Adds every count of `from` into `c` (same dictset). Associative and commutative. */
 pm_status pm_counts_merge(pm_counts *c, const pm_counts *from);
+/* The (packed key, documents) pairs, in first-seen order, valid until the next add; and
+ * adding such pairs back (a refresh checkpoint: import(export(x)) into an empty table
+ * gives x). */
+void pm_counts_export(const pm_counts *c, const uint64_t (**kv)[2], size_t *n);
+pm_status pm_counts_import(pm_counts *c, const uint64_t (*kv)[2], size_t n);
 /* Writes the whole table (header + rows, sorted by year, level, province, dimension,
  * category) to f. */
 pm_status pm_counts_write(const pm_counts *c, pm_outfile *f, pm_errctx *err);

@@ -103,6 +103,7 @@ void pm_dict_options_default(pm_dict_options *o)
     o->jit_stack_max = 1u << 20;
     o->no_prefilter = 0;
     o->engine = PM_PREFILTER_AUTO;
+    o->cache_dir = NULL;
 }
 
 /* ---- parsing the format -------------------------------------------------------------- */
@@ -443,7 +444,7 @@ static pm_status build_prefilter(pm_dictset *d, pm_errctx *err)
     /* Hyperscan when it can; the automaton's table is built only when it will scan (its
      * trie stays for the statistics), which saves most of the start-up time. */
     if (st == PM_OK && d->hs) {
-        pm_status hst = pm_hs_build(d->hs);
+        pm_status hst = pm_hs_build_cached(d->hs, d->o.cache_dir);
         if (hst != PM_OK) {
             pm_hs_free(d->hs);
             d->hs = NULL;

@@ -17,6 +17,9 @@
 #ifdef PM_WITH_HYPERSCAN
 #include <hs/hs.h>
 
+#include "policyminer/hash.h"
+#include "dictcache.h"
+
 struct pm_hs {
     char **lits;
     size_t *lens;
@@ -104,6 +107,51 @@ pm_status pm_hs_build(pm_hs *h)
     return PM_OK;
 }
 
+/* What the database is built from: every literal with its id and flags, in order, and the
+ * library's version (dictcache.c keys images by it). */
+static uint64_t build_key(const pm_hs *h)
+{
+    pm_hash64_ctx c;
+    pm_hash64_init(&c, 0x68736462ull);
+    const char *ver = hs_version();
+    pm_hash64_update(&c, ver, strlen(ver) + 1);
+    uint64_t n = h->n;
+    pm_hash64_update(&c, &n, sizeof n);
+    for (size_t i = 0; i < h->n; i++) {
+        uint64_t meta[3] = {h->lens[i], h->ids[i], h->flags[i]};
+        pm_hash64_update(&c, meta, sizeof meta);
+        pm_hash64_update(&c, h->lits[i], h->lens[i]);
+    }
+    return pm_hash64_final(&c);
+}
+
+pm_status pm_hs_build_cached(pm_hs *h, const char *cache_dir)
+{
+    if (h->db || !cache_dir)
+        return pm_hs_build(h);
+    if (!h->n || hs_valid_platform() != HS_SUCCESS)
+        return PM_ERR_ARG;
+    uint64_t key = build_key(h);
+    char *img = NULL;
+    size_t len = 0;
+    if (pm_dictcache_load(cache_dir, key, &img, &len) == PM_OK) {
+        hs_database_t *db = NULL; /* the library checks version and platform itself */
+        if (hs_deserialize_database(img, len, &db) == HS_SUCCESS)
+            h->db = db;
+        free(img);
+        if (h->db)
+            return PM_OK;
+    }
+    pm_status st = pm_hs_build(h);
+    char *out = NULL;
+    size_t olen = 0;
+    if (st == PM_OK && hs_serialize_database(h->db, &out, &olen) == HS_SUCCESS) {
+        (void)pm_dictcache_store(cache_dir, key, out, olen); /* a cache only: best effort */
+        free(out); /* hs_serialize_database allocates with the default (malloc) allocator */
+    }
+    return st;
+}
+
 pm_status pm_hs_scratch_create(const pm_hs *h, pm_hs_scratch **out)
 {
     *out = calloc(1, sizeof **out);
@@ -182,6 +230,11 @@ pm_status pm_hs_build(pm_hs *h)
 {
     (void)h;
     return PM_ERR_ARG;
+}
+pm_status pm_hs_build_cached(pm_hs *h, const char *cache_dir)
+{
+    (void)cache_dir;
+    return pm_hs_build(h);
 }
 pm_status pm_hs_scratch_create(const pm_hs *h, pm_hs_scratch **out)
 {

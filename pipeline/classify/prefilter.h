@@ -50,6 +50,10 @@ pm_status pm_hs_create(pm_hs **out);
 void pm_hs_free(pm_hs *h);
 pm_status pm_hs_add(pm_hs *h, const char *s, size_t n, uint32_t id);
 pm_status pm_hs_build(pm_hs *h);
+/* pm_hs_build through an image cache (dictcache.c) in cache_dir (NULL = no cache): the
+ * stored image when one was built from the same literals by the same library, else a
+ * fresh build that is then stored. */
+pm_status pm_hs_build_cached(pm_hs *h, const char *cache_dir);
 pm_status pm_hs_scratch_create(const pm_hs *h, pm_hs_scratch **out);
 void pm_hs_scratch_free(pm_hs_scratch *s);
 pm_status pm_hs_scan(const pm_hs *h, pm_hs_scratch *s, const char *text, size_t n,

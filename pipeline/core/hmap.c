@@ -83,6 +83,16 @@ static pm_status grow(pm_hmap *m)
     return PM_OK;
 }
 
+pm_status pm_hmap_reserve(pm_hmap *m, size_t n)
+{
+    if (n > m->max)
+        n = m->max;
+    pm_status st = PM_OK;
+    while (st == PM_OK && n * 2 > m->cap) /* one rehash per doubling, before the inserts */
+        st = grow(m);
+    return st;
+}
+
 /* Room for one more entry: the cap first, then the load. */
 static pm_status room(pm_hmap *m)
 {

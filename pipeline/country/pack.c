@@ -788,7 +788,24 @@ const char *pm_country_level_key(const pm_country *c, unsigned level)
 
 char *pm_country_format_code(const pm_country *c, uint64_t code, char *buf, size_t cap)
 {
-    snprintf(buf, cap, "%0*" PRIu64, (int)c->width, code);
+    /* "%0*" PRIu64 by hand: the tables of a run print millions of codes */
+    char t[24];
+    size_t n = 0, w = c->width, i = 0;
+    uint64_t v = code;
+    do
+        t[n++] = (char)('0' + v % 10);
+    while (v /= 10);
+    if (w < n)
+        w = n;
+    if (w >= cap) { /* too small: snprintf's cut */
+        snprintf(buf, cap, "%0*" PRIu64, (int)c->width, code);
+        return buf;
+    }
+    while (i < w - n)
+        buf[i++] = '0';
+    while (n)
+        buf[i++] = t[--n];
+    buf[i] = '\0';
     return buf;
 }
 

@@ -371,6 +371,52 @@ static int cmp_adoption(const void *p, const void *q, void *ctx)
     return (x->region > y->region) - (x->region < y->region);
 }
 
+/* Sorts v[0..n) into cmp_adoption's order: a stable radix sort by (cascade, date) in
+ * 16-bit digits, then each run of one cascade and date (rare: the same day) by the
+ * comparator. The order is total (one adoption per cascade and region), so this is the
+ * order qsort gives, at a fraction of the comparisons. PM_ERR_NOMEM leaves v unsorted. */
+static pm_status sort_adoptions(const pm_adopt *a, adoption *v, size_t n)
+{
+    typedef struct { uint64_t k; size_t i; } rk;
+    rk *x = malloc((n ? n : 1) * sizeof *x), *y = malloc((n ? n : 1) * sizeof *y);
+    adoption *w = malloc((n ? n : 1) * sizeof *w);
+    size_t *cnt = malloc(65536 * sizeof *cnt);
+    if (!x || !y || !w || !cnt) {
+        free(x), free(y), free(w), free(cnt);
+        return PM_ERR_NOMEM;
+    }
+    for (size_t i = 0; i < n; i++) /* dates compare as signed numbers */
+        x[i] = (rk){(uint64_t)v[i].cascade << 32 | ((uint32_t)v[i].date ^ 0x80000000u), i};
+    for (int shift = 0; shift < 64; shift += 16) {
+        memset(cnt, 0, 65536 * sizeof *cnt);
+        for (size_t i = 0; i < n; i++)
+            cnt[x[i].k >> shift & 0xffff]++;
+        if (n && cnt[x[0].k >> shift & 0xffff] == n)
+            continue; /* one digit value throughout: nothing moves */
+        for (size_t d = 0, sum = 0; d < 65536; d++) {
+            size_t c = cnt[d];
+            cnt[d] = sum;
+            sum += c;
+        }
+        for (size_t i = 0; i < n; i++)
+            y[cnt[x[i].k >> shift & 0xffff]++] = x[i];
+        rk *t = x;
+        x = y;
+        y = t;
+    }
+    for (size_t i = 0; i < n; i++)
+        w[i] = v[x[i].i];
+    for (size_t i = 0, j; i < n; i = j) {
+        for (j = i + 1; j < n && x[j].k == x[i].k; j++)
+            ;
+        if (j - i > 1)
+            qsort_r(w + i, j - i, sizeof *w, cmp_adoption, (void *)a);
+    }
+    memcpy(v, w, n * sizeof *w);
+    free(x), free(y), free(w), free(cnt);
+    return PM_OK;
+}
+
 /* Discovered cascades are written in name order: order[rank] = name index. */
 static int cmp_names(const void *p, const void *q, void *ctx)
 {
@@ -412,6 +458,34 @@ static const char *region_name(const pm_adopt *a, unsigned level, uint32_t code,
     return r ? r->name : "";
 }
 
+/* %.4f of x exactly as printf rounds it, without printf for the usual values: printf for
+ * a negative, huge or non-finite x and within 1e-6 of a rounding tie, where the binary
+ * value decides (below 1e5 the product's error is under 1e-7). The writers below print
+ * a few hundred thousand of these per corpus. */
+static pm_status put_fix4(pm_buf *b, double x)
+{
+    double y = x * 10000.0, fl = floor(y), fr = y - fl;
+    if (!(x >= 0 && x < 1e5) || fabs(fr - 0.5) < 1e-6)
+        return pm_buf_printf(b, "%.4f", x);
+    uint64_t v = (uint64_t)fl + (fr > 0.5);
+    char t[32];
+    size_t n = sizeof t;
+    for (int k = 0; k < 4; k++, v /= 10) /* right to left: 4 decimals, the point, the rest */
+        t[--n] = (char)('0' + v % 10);
+    t[--n] = '.';
+    do
+        t[--n] = (char)('0' + v % 10);
+    while (v /= 10);
+    return pm_buf_append(b, t + n, sizeof t - n);
+}
+
+/* s then a tab */
+static pm_status put_tab(pm_buf *b, const char *s)
+{
+    pm_status st = pm_buf_append_str(b, s);
+    return st == PM_OK ? pm_buf_append_char(b, '\t') : st;
+}
+
 /* a record's code at the pack's width ("" when unknown) */
 static const char *code_str(const pm_adopt *a, uint32_t code, char *buf, size_t cap)
 {
@@ -424,7 +498,21 @@ static const char *code_str(const pm_adopt *a, uint32_t code, char *buf, size_t 
  * precision goes to its own column (date_precision) and the year stays in event_time. */
 static void format_date(int32_t ymd, char *out, size_t n)
 {
-    pm_ymd_format(ymd, PM_YMD_DAY, out, n);
+    if (n < 11 || ymd < 10000101 || ymd > 99991231 || pm_ymd_precision(ymd) != PM_YMD_DAY) {
+        pm_ymd_format(ymd, PM_YMD_DAY, out, n);
+        return;
+    }
+    /* yyyy-mm-dd by hand: adoptions.tsv prints one per row */
+    int v[3] = {ymd / 10000, ymd / 100 % 100, ymd % 100}, w[3] = {4, 2, 2};
+    size_t k = 0;
+    for (int f = 0; f < 3; f++) {
+        if (f)
+            out[k++] = '-';
+        for (int d = w[f] - 1, x = v[f]; d >= 0; d--, x /= 10)
+            out[k + (size_t)d] = (char)('0' + x % 10);
+        k += (size_t)w[f];
+    }
+    out[k] = '\0';
 }
 
 static const char *date_precision(int32_t ymd)
@@ -462,7 +550,11 @@ static double median(double *v, size_t n)
 {
     if (!n)
         return NAN;
-    qsort(v, n, sizeof *v, cmp_double);
+    size_t i = 1; /* lags come in date order, so usually sorted already */
+    while (i < n && v[i - 1] <= v[i])
+        i++;
+    if (i < n)
+        qsort(v, n, sizeof *v, cmp_double);
     return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
 }
 
@@ -598,7 +690,8 @@ pm_status pm_adopt_write(pm_adopt *a, const char *dir, pm_errctx *err)
     for (size_t k = 0; k < a->n; k++)
         if (v[k].cascade >= a->base)
             v[k].cascade = (uint32_t)(a->base + rank[v[k].cascade - a->base]);
-    qsort_r(v, a->n, sizeof *v, cmp_adoption, (void *)a);
+    if (sort_adoptions(a, v, a->n) != PM_OK)
+        qsort_r(v, a->n, sizeof *v, cmp_adoption, (void *)a); /* no memory for the radix */
     if (a->ncites) { /* sorted copy: each (issuer, cited) pair's earliest citation first */
         cites = malloc(a->ncites * sizeof *cites);
         if (!cites) {
@@ -671,14 +764,22 @@ pm_status pm_adopt_write(pm_adopt *a, const char *dir, pm_errctx *err)
             char date[16];
             format_date(x->date, date, sizeof date);
             char cbuf[PM_COUNTRY_CODE_BUF];
-            TRY(pm_buf_printf(&b, "%s\t%s\t%.4f\t%s\t", name, code_str(a, x->region, cbuf, sizeof cbuf), t,
-                              pm_country_record_level_key(a->c, x->level)));
+            TRY(put_tab(&b, name)); /* the row's first four fields */
+            char xcode[PM_COUNTRY_CODE_BUF]; /* also every edge's destination below */
+            code_str(a, x->region, xcode, sizeof xcode);
+            TRY(put_tab(&b, xcode));
+            TRY(put_fix4(&b, t));
+            TRY(pm_buf_append_char(&b, '\t'));
+            TRY(put_tab(&b, pm_country_record_level_key(a->c, x->level)));
             uint32_t pv = pm_country_record_province(a->c, x->level, x->region, (pm_ymd)x->date);
             if (pv != PM_REGION_NONE)
                 TRY(pm_buf_append_str(&b, pm_country_format_region(a->c, pv, cbuf, sizeof cbuf)));
             TRY(pm_buf_append_char(&b, '\t'));
             TRY(pm_tsv_field(&b, a->ids.data + x->id_off, x->id_len, 0));
-            TRY(pm_buf_printf(&b, "\t%s\t%s\n", date, date_precision(x->date)));
+            TRY(pm_buf_append_char(&b, '\t'));
+            TRY(put_tab(&b, date));
+            TRY(pm_buf_append_str(&b, date_precision(x->date)));
+            TRY(pm_buf_append_char(&b, '\n'));
             TRY(flush(fa, &b, 0, err));
             if (x->level == PM_REC_NATIONAL && !central) {
                 central = 1;
@@ -711,15 +812,18 @@ pm_status pm_adopt_write(pm_adopt *a, const char *dir, pm_errctx *err)
                     int ev = cites && cited_before(cites, a->ncites, x->region, v[e].region,
                                                    x->date);
                     int tr = reused(a, reuse, &v[e], x); /* text reuse evidence */
-                    char ob[PM_COUNTRY_CODE_BUF], db[PM_COUNTRY_CODE_BUF];
-                    TRY(pm_buf_printf(&bd, "%s\t%s\t%s\t%.4f\t%s\t%s\n", name,
-                                      code_str(a, v[e].region, ob, sizeof ob),
-                                      code_str(a, x->region, db, sizeof db), lag,
-                                      relation(a, &v[e], x),
-                                      ev && tr ? "citation+text_reuse"
-                                      : tr     ? "text_reuse"
-                                      : ev     ? "citation"
-                                               : "none"));
+                    char ob[PM_COUNTRY_CODE_BUF];
+                    TRY(put_tab(&bd, name));
+                    TRY(put_tab(&bd, code_str(a, v[e].region, ob, sizeof ob)));
+                    TRY(put_tab(&bd, xcode));
+                    TRY(put_fix4(&bd, lag));
+                    TRY(pm_buf_append_char(&bd, '\t'));
+                    TRY(put_tab(&bd, relation(a, &v[e], x)));
+                    TRY(pm_buf_append_str(&bd, ev && tr ? "citation+text_reuse"
+                                               : tr     ? "text_reuse"
+                                               : ev     ? "citation"
+                                                        : "none"));
+                    TRY(pm_buf_append_char(&bd, '\n'));
                     TRY(flush(fd, &bd, 0, err));
                 }
         }
@@ -955,5 +1059,162 @@ done:
     free(reuse);
     if (st != PM_OK && err && err->code == PM_OK)
         pm_errctx_set(err, st, dir, "writing diffusion tables");
+    return st;
+}
+
+/* ---- refresh checkpoint: the whole state as bytes and back ------------------------------
+ * Fixed-width little-endian fields, ids inline; the reader checks every length. Only a
+ * table built with the same dictionaries and options reads it back (the engine keys the
+ * checkpoint by both), so the layout needs no version of its own. */
+
+static pm_status sv_u(pm_buf *b, uint64_t v, int bytes)
+{
+    unsigned char t[8];
+    for (int i = 0; i < bytes; i++)
+        t[i] = (unsigned char)(v >> (8 * i));
+    return pm_buf_append(b, t, (size_t)bytes);
+}
+
+typedef struct rdcur {
+    const unsigned char *p, *end;
+    int bad;
+} rdcur;
+
+static uint64_t ld_u(rdcur *c, int bytes)
+{
+    uint64_t v = 0;
+    if (c->end - c->p < bytes) {
+        c->bad = 1;
+        return 0;
+    }
+    for (int i = bytes - 1; i >= 0; i--)
+        v = (v << 8) | c->p[i];
+    c->p += bytes;
+    return v;
+}
+
+pm_status pm_adopt_save(const pm_adopt *a, pm_buf *out)
+{
+    if (a->names && pm_pname_table_dropped(a->names))
+        return PM_ERR_ARG; /* the drops are not restorable: a refresh replays instead */
+    pm_status st;
+#define SV(v, w) do { if ((st = sv_u(out, (uint64_t)(v), (w))) != PM_OK) return st; } while (0)
+    SV(a->n_exp, 4);
+    SV(a->base, 8);
+    SV(a->names != NULL, 1);
+    SV(a->n, 8);
+    for (size_t i = 0; i < a->n; i++) {
+        const adoption *x = &a->v[i];
+        SV(x->cascade, 4);
+        SV(x->region, 4);
+        SV(x->province, 4);
+        SV((uint32_t)x->date, 4);
+        SV(x->level, 1);
+        SV(x->id_len, 2);
+        if ((st = pm_buf_append(out, a->ids.data + x->id_off, x->id_len)) != PM_OK)
+            return st;
+    }
+    SV(a->ncites, 8);
+    for (size_t i = 0; i < a->ncites; i++) {
+        SV(a->cites[i].issuer, 4);
+        SV(a->cites[i].cited, 4);
+        SV((uint32_t)a->cites[i].date, 4);
+    }
+    size_t nn = a->names ? pm_pname_table_count(a->names) : 0;
+    SV(nn, 8);
+    for (size_t i = 0; i < nn; i++) {
+        size_t len;
+        const char *nm = pm_pname_table_name(a->names, (uint32_t)i, &len);
+        SV(len, 2);
+        if ((st = pm_buf_append(out, nm, len)) != PM_OK)
+            return st;
+        SV((uint32_t)a->name_exp[i], 4);
+    }
+    SV(a->joined, 8);
+    SV(a->nreuse, 8);
+    for (size_t i = 0; i < a->nreuse; i++) {
+        SV(a->reuse[i][0], 8);
+        SV(a->reuse[i][1], 8);
+    }
+#undef SV
+    return PM_OK;
+}
+
+pm_status pm_adopt_load(pm_adopt *a, const void *p, size_t n)
+{
+    if (a->n || a->ncites || a->nreuse || (a->names && pm_pname_table_count(a->names)))
+        return PM_ERR_ARG; /* only into a fresh table */
+    rdcur c = {p, (const unsigned char *)p + n, 0};
+    pm_status st = PM_OK;
+    if (ld_u(&c, 4) != a->n_exp || ld_u(&c, 8) != a->base || ld_u(&c, 1) != (a->names != NULL))
+        return PM_ERR_STATE;
+    uint64_t nv = ld_u(&c, 8);
+    if (nv > (uint64_t)(c.end - c.p) / 19)
+        return PM_ERR_STATE;
+    if ((st = pm_array_reserve(&a->v, &a->cap, (size_t)nv ? (size_t)nv : 1, sizeof *a->v, 1024,
+                               UINT32_MAX)) != PM_OK ||
+        (st = pm_hmap_reserve(a->map, (size_t)nv)) != PM_OK)
+        return st;
+    for (uint64_t i = 0; st == PM_OK && i < nv && !c.bad; i++) {
+        adoption x;
+        x.cascade = (uint32_t)ld_u(&c, 4);
+        x.region = (uint32_t)ld_u(&c, 4);
+        x.province = (uint32_t)ld_u(&c, 4);
+        x.date = (int32_t)(uint32_t)ld_u(&c, 4);
+        x.level = (uint8_t)ld_u(&c, 1);
+        x.id_len = (uint16_t)ld_u(&c, 2);
+        if (c.bad || x.id_len > 255 || c.end - c.p < x.id_len)
+            return PM_ERR_STATE;
+        x.id_off = (uint32_t)a->ids.len;
+        if ((st = pm_buf_append(&a->ids, c.p, x.id_len)) != PM_OK)
+            return st;
+        c.p += x.id_len;
+        int added = 0;
+        uint64_t *slot = pm_hmap_put(a->map, (uint64_t)x.cascade << 32 | x.region, &added, &st);
+        if (!slot)
+            return st;
+        if (!added)
+            return PM_ERR_STATE;
+        *slot = a->n;
+        a->v[a->n++] = x;
+    }
+    uint64_t nc = ld_u(&c, 8);
+    if (c.bad || nc > (uint64_t)(c.end - c.p) / 12)
+        return PM_ERR_STATE;
+    for (uint64_t i = 0; st == PM_OK && i < nc; i++) {
+        uint32_t is = (uint32_t)ld_u(&c, 4), ci = (uint32_t)ld_u(&c, 4);
+        st = pm_adopt_cite(a, is, ci, (int32_t)(uint32_t)ld_u(&c, 4));
+    }
+    uint64_t nn = ld_u(&c, 8);
+    if (c.bad || (nn && !a->names) || nn > (uint64_t)(c.end - c.p) / 6)
+        return PM_ERR_STATE;
+    if (nn && (st = pm_array_reserve(&a->name_exp, &a->name_exp_cap, (size_t)nn, sizeof *a->name_exp,
+                                     1024, UINT32_MAX)) != PM_OK)
+        return st;
+    for (uint64_t i = 0; st == PM_OK && i < nn; i++) {
+        size_t len = (size_t)ld_u(&c, 2);
+        if (c.bad || !len || len >= PM_PNAME_BYTES || (size_t)(c.end - c.p) < len)
+            return PM_ERR_STATE;
+        uint32_t idx;
+        st = pm_pname_table_intern(a->names, (const char *)c.p, len, &idx);
+        c.p += len;
+        if (st == PM_OK && idx != i) /* names come back in their first-seen order */
+            return PM_ERR_STATE;
+        a->name_exp[i] = (int32_t)(uint32_t)ld_u(&c, 4);
+    }
+    a->joined = ld_u(&c, 8);
+    uint64_t nr = ld_u(&c, 8);
+    if (c.bad || nr > (uint64_t)(c.end - c.p) / 16)
+        return PM_ERR_STATE;
+    for (uint64_t i = 0; st == PM_OK && i < nr; i++) {
+        st = pm_array_reserve(&a->reuse, &a->reuse_cap, a->nreuse + 1, sizeof *a->reuse, 256,
+                              UINT32_MAX);
+        if (st == PM_OK) {
+            a->reuse[a->nreuse][0] = ld_u(&c, 8);
+            a->reuse[a->nreuse++][1] = ld_u(&c, 8);
+        }
+    }
+    if (st == PM_OK && (c.bad || c.p != c.end))
+        st = PM_ERR_STATE;
     return st;
 }

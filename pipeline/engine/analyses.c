@@ -7,6 +7,8 @@
  * Adding an analysis = one file defining its pm_analysis + one entry in ANALYSES below.
  */
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include "policyminer/reuse.h"
 #include "policyminer/sinks.h"
@@ -57,8 +59,29 @@ static pm_status counts_finish(void *state, pm_analysis_ctx *ctx)
 
 static void counts_free(void *state) { pm_counts_free(state); }
 
+static pm_status counts_save(const void *state, pm_buf *out)
+{
+    const uint64_t(*kv)[2];
+    size_t n;
+    pm_counts_export(state, &kv, &n);
+    return pm_buf_append(out, kv, n * sizeof *kv); /* read back by the same build only */
+}
+
+static pm_status counts_load(void *state, const void *p, size_t n)
+{
+    if (n % (2 * sizeof(uint64_t)))
+        return PM_ERR_STATE;
+    uint64_t(*kv)[2] = malloc(n ? n : 1); /* p need not be aligned */
+    if (!kv)
+        return PM_ERR_NOMEM;
+    memcpy(kv, p, n);
+    pm_status st = pm_counts_import(state, (const uint64_t(*)[2])kv, n / sizeof *kv);
+    free(kv);
+    return st;
+}
+
 const pm_analysis pm_analysis_counts = {"counts", counts_create, counts_add, counts_merge,
-                                        counts_finish, counts_free};
+                                        counts_finish, counts_free, counts_save, counts_load};
 
 /* ---- adoptions, citations, diffusion tables -------------------------------------------- */
 
@@ -98,8 +121,11 @@ static pm_status adopt_finish(void *state, pm_analysis_ctx *ctx)
 
 static void adopt_free(void *state) { pm_adopt_free(state); }
 
+static pm_status adopt_save(const void *state, pm_buf *out) { return pm_adopt_save(state, out); }
+static pm_status adopt_load(void *state, const void *p, size_t n) { return pm_adopt_load(state, p, n); }
+
 const pm_analysis pm_analysis_adoptions = {"adoptions", adopt_create, adopt_add, adopt_merge,
-                                           adopt_finish, adopt_free};
+                                           adopt_finish, adopt_free, adopt_save, adopt_load};
 
 /* ---- text reuse ------------------------------------------------------------------------ */
 
@@ -130,9 +156,10 @@ static pm_status reuse_finish(void *state, pm_analysis_ctx *ctx)
 
 static void reuse_free(void *state) { pm_reuse_free(state); }
 
-/* Not mergeable: its candidate pairs need every document's text (shards replay them). */
+/* Not mergeable: its candidate pairs need every document's text (shards replay them);
+ * not checkpointed either, so a refresh with --reuse replays every stored file. */
 const pm_analysis pm_analysis_reuse = {"reuse", reuse_create, reuse_add, NULL, reuse_finish,
-                                       reuse_free};
+                                       reuse_free, NULL, NULL};
 
 /* ---- discovered policies (issue 14) ------------------------------------------------------
  * The candidate names ride in the adoptions (pm_adopt_add interns them into discover.c's
@@ -161,4 +188,4 @@ static pm_status discovery_finish(void *state, pm_analysis_ctx *ctx)
 static void discovery_free(void *state) { (void)state; /* the adoptions own it */ }
 
 const pm_analysis pm_analysis_discovery = {"discovery", discovery_create, NULL, NULL,
-                                           discovery_finish, discovery_free};
+                                           discovery_finish, discovery_free, NULL, NULL};

@@ -10,7 +10,8 @@
  *
  * Adding an analysis:
  *   1. one file (pipeline/analysis/<name>.c, or next to the module it adapts) defining
- *      `const pm_analysis pm_analysis_<name> = {"<name>", create, add, merge, finish, free};`
+ *      `const pm_analysis pm_analysis_<name> = {"<name>", create, add, merge, finish, free,
+ *      save, load};` (save and load NULL: refreshes replay instead of using the checkpoint)
  *   2. one entry in ANALYSES[] in engine/analyses.c (the entry's place is its finish order);
  *   3. what it needs from a document goes into pm_citem (engine_internal.h) and, when
  *      shards and refreshes must carry it, into the block codec (block.c) in one place.
@@ -49,6 +50,12 @@ typedef struct pm_analysis {
      * into ctx->cfg->sum. Called once, in table order, only for a complete run. */
     pm_status (*finish)(void *state, pm_analysis_ctx *ctx);
     void (*free)(void *state); /* accepts NULL */
+    /* Refresh checkpoint: the state as bytes after the last add, and back into a state
+     * just created with the same setup. NULL save = this analysis cannot be checkpointed
+     * (a refresh then replays every stored file); NULL both with add NULL = it has no
+     * state of its own. */
+    pm_status (*save)(const void *state, pm_buf *out);
+    pm_status (*load)(void *state, const void *p, size_t n);
 } pm_analysis;
 
 #define PM_ANALYSES_MAX 16 /* entries of pm_analyses() a committer can hold */

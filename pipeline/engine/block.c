@@ -420,6 +420,45 @@ int pm_blk_file_next(pm_blk_view *v, pm_citem *it)
     return 1;
 }
 
+/* ---- the same codec for other stored state (the refresh checkpoint) ----------------------- */
+
+pm_status pm_blk_put_u(pm_buf *b, uint64_t v) { return put_u(b, v); }
+pm_status pm_blk_put_u64(pm_buf *b, uint64_t v) { return put_u64(b, v); }
+pm_status pm_blk_put_str(pm_buf *b, const char *s, size_t n) { return put_str(b, s, n); }
+
+pm_status pm_blk_frame(pm_buf *out, const char tag[4], const pm_buf *payload)
+{
+    pm_status st;
+    size_t s;
+    TRY(frame_begin(out, tag, &s));
+    TRY(pm_buf_append(out, payload->data, payload->len));
+    return frame_end(out, s);
+}
+
+uint64_t pm_blk_get_u(pm_blk_cur *c)
+{
+    cur k = {c->p, c->end, c->bad};
+    uint64_t v = get_u(&k);
+    c->p = k.p, c->bad = k.bad;
+    return v;
+}
+
+uint64_t pm_blk_get_u64(pm_blk_cur *c)
+{
+    cur k = {c->p, c->end, c->bad};
+    uint64_t v = get_u64(&k);
+    c->p = k.p, c->bad = k.bad;
+    return v;
+}
+
+const char *pm_blk_get_str(pm_blk_cur *c, size_t *n)
+{
+    cur k = {c->p, c->end, c->bad};
+    const char *s = get_str(&k, n);
+    c->p = k.p, c->bad = k.bad;
+    return s;
+}
+
 /* ---- identity of files ------------------------------------------------------------------ */
 
 pm_status pm_finfo_stat(const char *path, pm_finfo *fi)

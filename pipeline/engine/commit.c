@@ -30,7 +30,7 @@ typedef struct cfirst {
 
 typedef struct fentry {
     char *path;
-    uint64_t size;
+    pm_finfo fi;             /* its counts and identity (the refresh checkpoint's) */
 } fentry;
 
 struct pm_commit {
@@ -48,9 +48,17 @@ struct pm_commit {
     cfirst *first_v;         /* the first document with each text, in input order */
     size_t nfirst, first_cap;
     pm_buf first_ids;        /* their doc ids */
+    uint64_t *first_hash;    /* their content hashes (the checkpoint rebuilds firsts) */
+    size_t first_hash_cap;
+    uint64_t *idv, *recv;    /* the keys of ids and recrawls in insertion order (same) */
+    size_t nidv, idv_cap, nrecv, recv_cap;
+    uint64_t dig[4];         /* documents.tsv, rejects.tsv: length and digest when done */
+    size_t docs_hdr, rej_hdr; /* their header bytes */
+    int done;                /* the tables were written (pm_commit_finish, complete) */
     pm_buf row;              /* a documents.tsv row with its copy_of field */
     char path[4096];
     int in_file;
+    int encode;              /* this file's items go into a block (part or state) */
     uint64_t part_blocks;
     fentry *files;
     size_t nfiles, files_cap;
@@ -98,16 +106,22 @@ pm_status pm_commit_create(pm_commit **out, const pm_commit_config *cfg)
             st = pm_outfile_open(&c->f_docs, dir, "documents.tsv", err);
         if (st == PM_OK)
             st = pm_outfile_open(&c->f_rejects, dir, "rejects.tsv", err);
+        if (st == PM_OK) { /* a refresh checkpoint names the two tables by their digests */
+            pm_outfile_track(c->f_docs);
+            pm_outfile_track(c->f_rejects);
+        }
         if (st == PM_OK) {
             pm_buf hdr;
             pm_buf_init(&hdr, 1u << 20);
             st = pm_doctable_header(&hdr, c->d, cfg->country);
             if (st == PM_OK)
                 st = pm_outfile_write(c->f_docs, hdr.data, hdr.len, err);
+            c->docs_hdr = hdr.len;
             pm_buf_free(&hdr);
         }
         if (st == PM_OK)
             st = pm_rejects_header(&c->rejbuf);
+        c->rej_hdr = c->rejbuf.len;
     }
     if (st == PM_OK && cfg->part) {
         st = pm_outfile_open(&c->f_part, dir, "part.pmb", err);
@@ -150,6 +164,9 @@ void pm_commit_free(pm_commit *c)
     pm_hmap_free(c->recrawls);
     pm_hmap_free(c->firsts);
     free(c->first_v);
+    free(c->first_hash);
+    free(c->idv);
+    free(c->recv);
     pm_buf_free(&c->first_ids);
     pm_buf_free(&c->row);
     for (size_t i = 0; i < c->nfiles; i++)
@@ -158,13 +175,15 @@ void pm_commit_free(pm_commit *c)
     free(c);
 }
 
-pm_status pm_commit_file_begin(pm_commit *c, const char *path)
+pm_status pm_commit_file_begin(pm_commit *c, const char *path, int record_state)
 {
     if (strlen(path) >= sizeof c->path)
         return pm_errctx_set(c->cfg.err, PM_ERR_ARG, NULL, "path too long");
     strcpy(c->path, path);
     pm_buf_reset(&c->items);
     c->in_file = 1;
+    /* a file replayed from the state keeps its stored block: no need to encode it again */
+    c->encode = c->cfg.part || (c->cfg.state_dir && record_state);
     return PM_OK;
 }
 
@@ -179,6 +198,15 @@ static pm_status reject_row(pm_commit *c, const char *source, const pm_reject *r
         return PM_OK;
     pm_status st = pm_rejects_row(&c->rejbuf, source, r->offset, r->doc_id, r->code, r->detail);
     return st == PM_OK ? flush_rejects(c, 0) : st;
+}
+
+/* Appends key to a capped vector of keys (the insertion order of a hash map's keys). */
+static pm_status remember(uint64_t **v, size_t *n, size_t *cap, uint64_t key)
+{
+    pm_status st = pm_array_reserve(v, cap, *n + 1, sizeof **v, 1u << 14, UINT32_MAX);
+    if (st == PM_OK)
+        (*v)[(*n)++] = key;
+    return st;
 }
 
 static void count_instruments(pm_commit *c, const pm_citem *it)
@@ -203,7 +231,7 @@ pm_status pm_commit_item(pm_commit *c, const pm_citem *it)
 {
     pm_status st = PM_OK;
     pm_run_summary *s = c->cfg.sum;
-    if (c->cfg.part || c->cfg.state_dir)
+    if (c->encode)
         if ((st = pm_blk_items_add(&c->items, it, c->ndims)) != PM_OK)
             return pm_errctx_set(c->cfg.err, st, c->path, "recording the file's results");
     const char *source = it->source ? it->source : c->path;
@@ -222,11 +250,13 @@ pm_status pm_commit_item(pm_commit *c, const pm_citem *it)
      * document: a re-crawl repeats title, body, resolved issuer, 文号 and date. */
     int added = 0, dup;
     pm_status why = PM_ERR_DUP_ID;
-    if (!pm_hmap_put(c->ids, it->id_hash, &added, &st))
+    if (!pm_hmap_put(c->ids, it->id_hash, &added, &st) ||
+        (added && (st = remember(&c->idv, &c->nidv, &c->idv_cap, it->id_hash)) != PM_OK))
         return pm_errctx_set(c->cfg.err, st, c->path, "remembering document ids");
     dup = !added;
     if (!dup && it->recrawl_hash) {
-        if (!pm_hmap_put(c->recrawls, it->recrawl_hash, &added, &st))
+        if (!pm_hmap_put(c->recrawls, it->recrawl_hash, &added, &st) ||
+            (added && (st = remember(&c->recv, &c->nrecv, &c->recv_cap, it->recrawl_hash)) != PM_OK))
             return pm_errctx_set(c->cfg.err, st, c->path, "remembering document ids");
         dup = !added;
         why = PM_ERR_DUP_CONTENT;
@@ -258,10 +288,14 @@ pm_status pm_commit_item(pm_commit *c, const pm_citem *it)
             st = pm_array_reserve(&c->first_v, &c->first_cap, c->nfirst + 1, sizeof *c->first_v,
                                   1u << 14, UINT32_MAX);
             if (st == PM_OK)
+                st = pm_array_reserve(&c->first_hash, &c->first_hash_cap, c->nfirst + 1,
+                                      sizeof *c->first_hash, 1u << 14, UINT32_MAX);
+            if (st == PM_OK)
                 st = pm_buf_append(&c->first_ids, it->rej.doc_id, idn);
             if (st != PM_OK)
                 return st; /* the map then holds an index not yet filled: the run stops */
             *slot = c->nfirst;
+            c->first_hash[c->nfirst] = it->content_hash;
             c->first_v[c->nfirst++] = (cfirst){off, it->region, (uint16_t)idn, (uint8_t)it->level};
         } else if (c->first_v[*slot].region != it->region ||
                    c->first_v[*slot].level != it->level) {
@@ -345,7 +379,7 @@ pm_status pm_commit_file_end(pm_commit *c, const pm_finfo *fi, int record_state)
         c->files[c->nfiles].path = strdup(c->path);
         if (!c->files[c->nfiles].path)
             return PM_ERR_NOMEM;
-        c->files[c->nfiles++].size = fi->size;
+        c->files[c->nfiles++].fi = *fi;
     }
     if (c->cfg.part) {
         pm_buf_reset(&c->blk);
@@ -397,6 +431,8 @@ pm_status pm_commit_finish(pm_commit *c, int complete, int keep_partial)
         for (; st == PM_OK && c->nfinished < c->nanalyses; c->nfinished++)
             if (c->astate[c->nfinished])
                 st = an[c->nfinished]->finish(c->astate[c->nfinished], &c->actx);
+        pm_outfile_digest(c->f_docs, &c->dig[0], &c->dig[1]);
+        pm_outfile_digest(c->f_rejects, &c->dig[2], &c->dig[3]);
         if (st == PM_OK) {
             st = pm_outfile_commit(c->f_docs, err);
             c->f_docs = NULL;
@@ -405,6 +441,7 @@ pm_status pm_commit_finish(pm_commit *c, int complete, int keep_partial)
             st = pm_outfile_commit(c->f_rejects, err);
             c->f_rejects = NULL;
         }
+        c->done = st == PM_OK;
     }
     return st;
 }
@@ -421,7 +458,8 @@ const pm_reuse_stats *pm_commit_reuse_stats(const pm_commit *c)
     return NULL;
 }
 const char *pm_commit_file_path(const pm_commit *c, size_t i) { return c->files[i].path; }
-uint64_t pm_commit_file_size(const pm_commit *c, size_t i) { return c->files[i].size; }
+uint64_t pm_commit_file_size(const pm_commit *c, size_t i) { return c->files[i].fi.size; }
+const pm_finfo *pm_commit_file_info(const pm_commit *c, size_t i) { return &c->files[i].fi; }
 
 /* ---- refresh state ------------------------------------------------------------------------ */
 
@@ -466,4 +504,217 @@ pm_status pm_state_load(const char *state_dir, const char *path, const char *fin
         return pm_errctx_set(err, st, full, "loading state");
     *found = ok;
     return PM_OK;
+}
+
+/* ---- refresh checkpoint --------------------------------------------------------------------
+ * The committer's state after its last file: what the next refresh would otherwise rebuild
+ * by replaying every stored file. Varint-coded with the block codec's pieces; the engine
+ * frames it, checksums it and keys it by the fingerprint (checkpoint.c). */
+
+#define CK_VERSION 1
+
+/* The summary counters the committer adds to, in one fixed order. */
+static size_t sum_fields(pm_run_summary *s, uint64_t **f)
+{
+    size_t n = 0;
+    uint64_t *one[] = {&s->files_seen, &s->files_read, &s->files_failed, &s->files_not_corpus,
+                       &s->bytes_in, &s->bytes_out, &s->records_skipped, &s->docs_seen,
+                       &s->docs_classified, &s->docs_rejected, &s->invalid_date_fields,
+                       &s->fiscal_docs, &s->instrument_docs, &s->discovery.candidates,
+                       &s->discovery.cut_per_doc, &s->discovery.docs_with_candidates};
+    for (size_t i = 0; i < sizeof one / sizeof *one; i++)
+        f[n++] = one[i];
+    for (size_t i = 0; i < 9; i++)
+        f[n++] = &s->by_level[i];
+    for (size_t i = 0; i < PM_STATUS_LAST; i++)
+        f[n++] = &s->rejects_by_reason[i];
+    return n;
+}
+#define SUM_FIELDS_MAX (16 + 9 + PM_STATUS_LAST)
+
+static pm_status put_keys(pm_buf *b, const uint64_t *v, size_t n)
+{
+    pm_status st = pm_blk_put_u(b, n);
+    for (size_t i = 0; st == PM_OK && i < n; i++)
+        st = pm_blk_put_u64(b, v[i]);
+    return st;
+}
+
+pm_status pm_commit_save(const pm_commit *c, pm_buf *out)
+{
+    if (!c->done || !c->cfg.tables || c->cfg.part)
+        return PM_ERR_ARG;
+    const pm_analysis *const *an = pm_analyses();
+    for (size_t i = 0; i < c->nanalyses; i++)
+        if (c->astate[i] && an[i]->add && !an[i]->save)
+            return PM_ERR_ARG;
+    pm_status st = PM_OK;
+#define PUT(x) do { if ((st = (x)) != PM_OK) return st; } while (0)
+    PUT(pm_blk_put_u(out, CK_VERSION));
+    for (int k = 0; k < 4; k++)
+        PUT(pm_blk_put_u64(out, c->dig[k]));
+    uint64_t *f[SUM_FIELDS_MAX];
+    size_t nf = sum_fields(c->cfg.sum, f);
+    PUT(pm_blk_put_u(out, nf));
+    for (size_t i = 0; i < nf; i++)
+        PUT(pm_blk_put_u(out, *f[i]));
+    PUT(pm_blk_put_u(out, c->nfiles));
+    for (size_t i = 0; i < c->nfiles; i++) { /* path and identity; counts are in the summary */
+        const pm_finfo *fi = &c->files[i].fi;
+        PUT(pm_blk_put_str(out, c->files[i].path, strlen(c->files[i].path)));
+        PUT(pm_blk_put_u(out, fi->size));
+        PUT(pm_blk_put_u(out, fi->ino));
+        PUT(pm_blk_put_u64(out, (uint64_t)fi->mtime_ns));
+        PUT(pm_blk_put_u64(out, (uint64_t)fi->ctime_ns));
+        PUT(pm_blk_put_u64(out, fi->content_hash));
+    }
+    PUT(put_keys(out, c->idv, c->nidv));
+    PUT(put_keys(out, c->recv, c->nrecv));
+    PUT(pm_blk_put_u(out, c->nfirst));
+    for (size_t i = 0; i < c->nfirst; i++) {
+        const cfirst *x = &c->first_v[i];
+        PUT(pm_blk_put_u64(out, c->first_hash[i]));
+        PUT(pm_blk_put_str(out, c->first_ids.data + x->id_off, x->id_len));
+        PUT(pm_blk_put_u(out, x->region));
+        PUT(pm_blk_put_u(out, x->level));
+    }
+    pm_buf ab;
+    pm_buf_init(&ab, (size_t)PM_BLK_MAX);
+    for (size_t i = 0; st == PM_OK && i < c->nanalyses; i++) {
+        pm_buf_reset(&ab);
+        if (c->astate[i] && an[i]->save)
+            st = an[i]->save(c->astate[i], &ab);
+        if (st == PM_OK)
+            st = pm_blk_put_str(out, ab.data ? ab.data : "", ab.len);
+    }
+    pm_buf_free(&ab);
+#undef PUT
+    return st;
+}
+
+int pm_commit_saved_digests(const void *p, size_t n, uint64_t dig[4])
+{
+    pm_blk_cur k = {p, (const unsigned char *)p + n, 0};
+    if (pm_blk_get_u(&k) != CK_VERSION)
+        return 0;
+    for (int i = 0; i < 4; i++)
+        dig[i] = pm_blk_get_u64(&k);
+    return !k.bad;
+}
+
+static pm_status get_keys(pm_blk_cur *k, pm_hmap *m, uint64_t **v, size_t *nv, size_t *cap)
+{
+    uint64_t n = pm_blk_get_u(k);
+    if (k->bad || n > (uint64_t)(k->end - k->p) / 8)
+        return PM_ERR_STATE;
+    pm_status st = pm_hmap_reserve(m, (size_t)n);
+    for (uint64_t i = 0; st == PM_OK && i < n; i++) {
+        uint64_t key = pm_blk_get_u64(k);
+        int added = 0;
+        if (!pm_hmap_put(m, key, &added, &st))
+            break;
+        st = added ? remember(v, nv, cap, key) : PM_ERR_STATE;
+    }
+    return st;
+}
+
+pm_status pm_commit_restore(pm_commit *c, const void *p, size_t n, const char *docs,
+                            size_t docs_len, const char *rej, size_t rej_len)
+{
+    if (!c->cfg.tables || c->nfiles || c->in_file || pm_hmap_count(c->ids) ||
+        docs_len < c->docs_hdr || rej_len < c->rej_hdr)
+        return PM_ERR_ARG;
+    pm_blk_cur k = {p, (const unsigned char *)p + n, 0};
+    uint64_t dig[4];
+    if (!pm_commit_saved_digests(p, n, dig) || dig[0] != docs_len || dig[2] != rej_len)
+        return PM_ERR_STATE;
+    pm_blk_get_u(&k);
+    for (int i = 0; i < 4; i++)
+        pm_blk_get_u64(&k);
+    uint64_t *f[SUM_FIELDS_MAX];
+    size_t nf = sum_fields(c->cfg.sum, f);
+    if (pm_blk_get_u(&k) != nf)
+        return PM_ERR_STATE;
+    for (size_t i = 0; i < nf; i++)
+        *f[i] += pm_blk_get_u(&k);
+    uint64_t nfiles = pm_blk_get_u(&k);
+    pm_status st = k.bad || nfiles > (uint64_t)(k.end - k.p) ? PM_ERR_STATE : PM_OK;
+    for (uint64_t i = 0; st == PM_OK && i < nfiles; i++) {
+        size_t len;
+        const char *path = pm_blk_get_str(&k, &len);
+        pm_finfo fi;
+        memset(&fi, 0, sizeof fi);
+        fi.size = pm_blk_get_u(&k);
+        fi.ino = pm_blk_get_u(&k);
+        fi.mtime_ns = (int64_t)pm_blk_get_u64(&k);
+        fi.ctime_ns = (int64_t)pm_blk_get_u64(&k);
+        fi.content_hash = pm_blk_get_u64(&k);
+        if (k.bad || !len || len >= sizeof c->path || memchr(path, 0, len))
+            return PM_ERR_STATE;
+        st = pm_array_reserve(&c->files, &c->files_cap, c->nfiles + 1, sizeof *c->files, 256,
+                              SIZE_MAX / sizeof *c->files);
+        if (st != PM_OK)
+            return st;
+        if (!(c->files[c->nfiles].path = strndup(path, len)))
+            return PM_ERR_NOMEM;
+        c->files[c->nfiles++].fi = fi;
+    }
+    if (st == PM_OK)
+        st = get_keys(&k, c->ids, &c->idv, &c->nidv, &c->idv_cap);
+    if (st == PM_OK)
+        st = get_keys(&k, c->recrawls, &c->recv, &c->nrecv, &c->recv_cap);
+    uint64_t nfirst = st == PM_OK ? pm_blk_get_u(&k) : 0;
+    if (st == PM_OK && (k.bad || nfirst > (uint64_t)(k.end - k.p) / 8))
+        st = PM_ERR_STATE;
+    if (st == PM_OK)
+        st = pm_hmap_reserve(c->firsts, (size_t)nfirst);
+    for (uint64_t i = 0; st == PM_OK && i < nfirst; i++) {
+        uint64_t h = pm_blk_get_u64(&k);
+        size_t idn;
+        const char *id = pm_blk_get_str(&k, &idn);
+        uint64_t region = pm_blk_get_u(&k), level = pm_blk_get_u(&k);
+        if (k.bad || idn > UINT16_MAX || c->first_ids.len + idn > UINT32_MAX ||
+            region > UINT32_MAX || level > 255)
+            return PM_ERR_STATE;
+        int added = 0;
+        uint64_t *slot = pm_hmap_put(c->firsts, h, &added, &st);
+        if (!slot)
+            return st;
+        if (!added)
+            return PM_ERR_STATE;
+        st = pm_array_reserve(&c->first_v, &c->first_cap, c->nfirst + 1, sizeof *c->first_v,
+                              1u << 14, UINT32_MAX);
+        if (st == PM_OK)
+            st = pm_array_reserve(&c->first_hash, &c->first_hash_cap, c->nfirst + 1,
+                                  sizeof *c->first_hash, 1u << 14, UINT32_MAX);
+        uint32_t off = (uint32_t)c->first_ids.len;
+        if (st == PM_OK)
+            st = pm_buf_append(&c->first_ids, id, idn);
+        if (st != PM_OK)
+            return st;
+        *slot = c->nfirst;
+        c->first_hash[c->nfirst] = h;
+        c->first_v[c->nfirst++] = (cfirst){off, (uint32_t)region, (uint16_t)idn, (uint8_t)level};
+    }
+    const pm_analysis *const *an = pm_analyses();
+    for (size_t i = 0; st == PM_OK && i < c->nanalyses; i++) {
+        size_t len;
+        const char *ab = pm_blk_get_str(&k, &len);
+        if (k.bad)
+            st = PM_ERR_STATE;
+        else if (c->astate[i] && an[i]->load)
+            st = an[i]->load(c->astate[i], ab, len);
+        else if (len || (c->astate[i] && an[i]->add))
+            st = PM_ERR_STATE; /* saved by another setup */
+    }
+    if (st == PM_OK && k.p != k.end)
+        st = PM_ERR_STATE;
+    /* the rows of the files it covers, as they were written (headers are this run's) */
+    if (st == PM_OK)
+        st = pm_outfile_write(c->f_docs, docs + c->docs_hdr, docs_len - c->docs_hdr, c->cfg.err);
+    if (st == PM_OK)
+        st = flush_rejects(c, 1);
+    if (st == PM_OK)
+        st = pm_outfile_write(c->f_rejects, rej + c->rej_hdr, rej_len - c->rej_hdr, c->cfg.err);
+    return st;
 }

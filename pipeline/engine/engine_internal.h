@@ -112,6 +112,21 @@ pm_status pm_blk_file_open(pm_blk_view *v, const pm_buf *payload);
 /* 1 = *it filled (pointers into the payload / view), 0 = no more items, <0 corrupt. */
 int pm_blk_file_next(pm_blk_view *v, pm_citem *it);
 
+/* The codec's pieces for other stored state (the refresh checkpoint): varints, fixed
+ * 8-byte integers, strings; a framed block of a given payload; and a bounds-checked
+ * reading cursor (bad set on any overrun, values then 0 / ""). */
+pm_status pm_blk_put_u(pm_buf *b, uint64_t v);
+pm_status pm_blk_put_u64(pm_buf *b, uint64_t v);
+pm_status pm_blk_put_str(pm_buf *b, const char *s, size_t n);
+pm_status pm_blk_frame(pm_buf *out, const char tag[4], const pm_buf *payload);
+typedef struct pm_blk_cur {
+    const unsigned char *p, *end;
+    int bad;
+} pm_blk_cur;
+uint64_t pm_blk_get_u(pm_blk_cur *c);
+uint64_t pm_blk_get_u64(pm_blk_cur *c);
+const char *pm_blk_get_str(pm_blk_cur *c, size_t *n);
+
 /* ---- committer ----------------------------------------------------------------------------
  * Turns items, file by file in input order, into the tables: documents.tsv and rejects.tsv
  * rows, duplicate-id and duplicate-content rules, the summary, and every kept document fed
@@ -138,14 +153,31 @@ typedef struct pm_commit_config {
 
 pm_status pm_commit_create(pm_commit **out, const pm_commit_config *cfg);
 void pm_commit_free(pm_commit *c); /* accepts NULL; aborts unfinished outputs */
-pm_status pm_commit_file_begin(pm_commit *c, const char *path);
+/* record_state: this file's block is to be stored in the state directory (then its items
+ * are encoded as they come); give pm_commit_file_end the same. */
+pm_status pm_commit_file_begin(pm_commit *c, const char *path, int record_state);
 pm_status pm_commit_item(pm_commit *c, const pm_citem *it);
-/* record_state: store this file's block in the state directory. */
 pm_status pm_commit_file_end(pm_commit *c, const pm_finfo *fi, int record_state);
 /* Writes the aggregate tables and renames every table into place when complete;
  * otherwise drops them, or with keep_partial (an interrupted run) leaves documents and
  * rejects as .part files. */
 pm_status pm_commit_finish(pm_commit *c, int complete, int keep_partial);
+/* Refresh checkpoint (checkpoint.c). save: the committer's whole state after its last
+ * file (duplicate sets, summary counters, files with their identity, every analysis'
+ * state, the digests of documents.tsv and rejects.tsv) into out; PM_ERR_ARG when some
+ * enabled analysis cannot be saved (text reuse) or the tables were not written. Call after
+ * pm_commit_finish of a complete run. restore: into a committer just created (no file
+ * begun), with docs / rej the verified bytes of the two tables that state describes
+ * (header included); it then stands where the saved one stood before finishing. */
+pm_status pm_commit_save(const pm_commit *c, pm_buf *out);
+pm_status pm_commit_restore(pm_commit *c, const void *p, size_t n, const char *docs,
+                            size_t docs_len, const char *rej, size_t rej_len);
+/* The digests (length, pm_hash64 with PM_OUTFILE_SEED) a saved checkpoint wants of
+ * documents.tsv and rejects.tsv, read from its bytes: 0 on damaged bytes. */
+int pm_commit_saved_digests(const void *p, size_t n, uint64_t dig[4]);
+/* Identity of committed file i (size, inode, times, content hash). */
+const pm_finfo *pm_commit_file_info(const pm_commit *c, size_t i);
+
 /* Files committed so far (for the manifest). */
 size_t pm_commit_nfiles(const pm_commit *c);
 const char *pm_commit_file_path(const pm_commit *c, size_t i);

@@ -148,8 +148,10 @@ pm_status pm_manifest_write(const pm_run_options *o, const pm_classifier *c,
     if (o->state_dir) {
         TRY(pm_buf_append_str(&b, "  \"state\": {\"dir\": "));
         TRY(json_str(&b, o->state_dir));
-        TRY(pm_buf_printf(&b, ", \"files_reused\": %llu, \"files_dropped\": %llu},\n",
+        TRY(pm_buf_printf(&b, ", \"files_reused\": %llu, \"files_from_checkpoint\": %llu, "
+                              "\"files_dropped\": %llu},\n",
                           (unsigned long long)s->state_reused,
+                          (unsigned long long)s->state_checkpoint,
                           (unsigned long long)s->state_removed));
     }
     TRY(pm_buf_printf(&b,

@@ -198,7 +198,7 @@ pm_status pm_merge(const pm_merge_options *o, pm_run_summary *sum, pm_errctx *er
                                path);
             break;
         }
-        st = pm_commit_file_begin(cm, path);
+        st = pm_commit_file_begin(cm, path, 0);
         pm_citem ci;
         int r = 0;
         while (st == PM_OK && (r = pm_blk_file_next(best->view, &ci)) > 0)

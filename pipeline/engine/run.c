@@ -29,6 +29,7 @@
 #include "policyminer/run.h"
 #include "policyminer/sinks.h"
 #include "policyminer/source.h"
+#include "checkpoint.h"
 #include "engine_internal.h"
 
 enum { SLOT_FREE = 0, SLOT_QUEUED = 1, SLOT_TAKEN = 2, SLOT_DONE = 3 };
@@ -106,6 +107,8 @@ typedef struct engine {
     size_t next_src;     /* first input not yet begun in the committer */
     size_t open_src;     /* input open in the committer, or NO_SRC */
     char fingerprint[1024];
+    char ckpt_key[1200];   /* --state: the refresh checkpoint's key (checkpoint.h) */
+    size_t first_src;      /* inputs before it came from the checkpoint */
     pm_dirlock *lock_out, *lock_state; /* held for the whole run */
     pm_run_summary *sum;
     pm_errctx *err;
@@ -325,7 +328,7 @@ static pm_status advance_to(engine *e, size_t src)
         size_t i = e->next_src++;
         if (!in_shard(e, i))
             continue;
-        st = pm_commit_file_begin(e->cm, pm_inputs_path(e->inputs, i));
+        st = pm_commit_file_begin(e->cm, pm_inputs_path(e->inputs, i), e->record[i]);
         e->open_src = i;
         if (st == PM_OK && i != src)
             st = end_open_file(e);
@@ -675,7 +678,7 @@ static pm_status produce(engine *e)
 {
     pm_status st = PM_OK;
     size_t n = pm_inputs_count(e->inputs);
-    for (size_t i = 0; i < n && st == PM_OK && !stopped(e); i++) {
+    for (size_t i = e->first_src; i < n && st == PM_OK && !stopped(e); i++) {
         if (!in_shard(e, i))
             continue;
         int reused = 0;
@@ -774,7 +777,7 @@ static pm_status open_outputs(engine *e, pm_part_header *ph)
      * come first, from a pseudo-file "" that shard 0 carries. */
     size_t nf = pm_inputs_failed_count(e->inputs);
     if (st == PM_OK && nf && (!o->shard_count || o->shard_index == 0)) {
-        st = pm_commit_file_begin(e->cm, "");
+        st = pm_commit_file_begin(e->cm, "", 0);
         for (size_t i = 0; st == PM_OK && i < nf; i++) {
             pm_citem ci;
             memset(&ci, 0, offsetof(pm_citem, cats));
@@ -856,8 +859,15 @@ pm_status pm_run(const pm_run_options *o, pm_run_summary *sum, pm_errctx *err)
     /* the pack first: the classifier reads every document's text half through it */
     if (st == PM_OK)
         st = pm_country_open_dir(&e->country, o->country, o->dict_dir, err);
+    /* a refresh keeps the compiled prefilter in its state (classify/dictcache.c) */
+    pm_dict_options dopt = o->dict;
+    char cache_dir[4200];
+    if (o->state_dir) {
+        snprintf(cache_dir, sizeof cache_dir, "%s/dictcache", o->state_dir);
+        dopt.cache_dir = cache_dir;
+    }
     if (st == PM_OK)
-        st = pm_classifier_load_country(&e->cls, e->country, o->dict_dir, &o->dict, err);
+        st = pm_classifier_load_country(&e->cls, e->country, o->dict_dir, &dopt, err);
     /* the web readers' host table is a pack file too */
     if (st == PM_OK && e->lim.dict_dir == o->dict_dir)
         e->lim.dict_dir = pm_country_file_dir(e->country, o->dict_dir, "gov_hosts.tsv");
@@ -916,6 +926,23 @@ pm_status pm_run(const pm_run_options *o, pm_run_summary *sum, pm_errctx *err)
         return st;
     }
 
+    /* A refresh starts where the last complete run ended when its inputs come first and
+     * unchanged (checkpoint.c); the rest of the inputs are read or replayed as usual.
+     * Directory loops' rows come before every file, so they disable it. */
+    if (o->state_dir) {
+        pm_ckpt_key(e->fingerprint, &o->diffusion, o->no_diffusion, &o->reuse, e->ckpt_key,
+                    sizeof e->ckpt_key);
+        if (!o->shard_count && !o->state_verify && !pm_inputs_failed_count(e->inputs))
+            st = pm_ckpt_restore(o->state_dir, e->ckpt_key, e->inputs, e->cm, &e->first_src, err);
+        e->next_src = e->first_src;
+        sum->state_reused += e->first_src;
+        sum->state_checkpoint = e->first_src;
+        if (st != PM_OK) {
+            engine_free(e);
+            return st;
+        }
+    }
+
     atomic_init(&e->producer_done, 0);
     pm_readers_init(); /* before any thread creates a parser */
     pm_status pst = PM_OK;
@@ -939,6 +966,8 @@ pm_status pm_run(const pm_run_options *o, pm_run_summary *sum, pm_errctx *err)
     complete = complete && fst == PM_OK;
     if (complete && o->state_dir)
         st = state_gc(e);
+    if (complete && st == PM_OK && o->state_dir && !o->shard_count)
+        st = pm_ckpt_save(o->state_dir, e->ckpt_key, o->outdir, e->cm, err);
     sum->stats.wall = now() - e->t0;
     if (interrupted && st == PM_OK)
         st = pm_errctx_set(err, PM_ERR_INTERRUPTED, NULL, "stopped by signal");

@@ -91,11 +91,23 @@ void pm_counts_free(pm_counts *c)
     free(c);
 }
 
+/* A bijection (splitmix64's finaliser): the map places keys by their low and middle bits,
+ * and packed keys differ mostly in the high ones (year, level), which made long probe
+ * chains; mixed keys are as distinct as the packed ones. */
+static uint64_t mix(uint64_t k)
+{
+    k ^= k >> 30;
+    k *= 0xbf58476d1ce4e5b9ull;
+    k ^= k >> 27;
+    k *= 0x94d049bb133111ebull;
+    return k ^ (k >> 31);
+}
+
 static pm_status bump(pm_counts *c, uint64_t key, uint64_t by)
 {
     pm_status st = pm_array_reserve(&c->kv, &c->cap, c->n + 1, sizeof *c->kv, 1024, UINT32_MAX);
     int added = 0;
-    uint64_t *i = st == PM_OK ? pm_hmap_put(c->map, key, &added, &st) : NULL;
+    uint64_t *i = st == PM_OK ? pm_hmap_put(c->map, mix(key), &added, &st) : NULL;
     if (!i)
         return st;
     if (added) {
@@ -154,6 +166,35 @@ pm_status pm_counts_merge(pm_counts *c, const pm_counts *from)
     return PM_OK;
 }
 
+void pm_counts_export(const pm_counts *c, const uint64_t (**kv)[2], size_t *n)
+{
+    *kv = (const uint64_t(*)[2])c->kv;
+    *n = c->n;
+}
+
+pm_status pm_counts_import(pm_counts *c, const uint64_t (*kv)[2], size_t n)
+{
+    pm_status st = pm_hmap_reserve(c->map, c->n + n);
+    if (st == PM_OK)
+        st = pm_array_reserve(&c->kv, &c->cap, c->n + n, sizeof *c->kv, 1024, UINT32_MAX);
+    for (size_t i = 0; st == PM_OK && i < n; i++)
+        st = bump(c, kv[i][0], kv[i][1]);
+    return st;
+}
+
+/* v in decimal into out (no NUL); returns the length */
+static size_t u64_dec(char out[24], uint64_t v)
+{
+    char t[24];
+    size_t n = 0;
+    do
+        t[n++] = (char)('0' + v % 10);
+    while (v /= 10);
+    for (size_t i = 0; i < n; i++)
+        out[i] = t[n - 1 - i];
+    return n;
+}
+
 static int cmp_u64(const void *a, const void *b)
 {
     uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
@@ -193,16 +234,23 @@ pm_status pm_counts_write(const pm_counts *c, pm_outfile *f, pm_errctx *err)
             catkey = cat < pm_dictset_ngroups(c->d, si->dim)
                          ? pm_dictset_group_key(c->d, si->dim, cat) : "any";
         }
+        /* field by field: a refresh writes this whole table for a handful of changes */
+        char num[24];
         if (year)
-            st = pm_buf_printf(&b, "%d", year);
-        if (st == PM_OK)
-            st = pm_buf_printf(&b, "\t%s\t", pm_country_record_level_key(c->country, level));
+            st = pm_buf_append(&b, num, u64_dec(num, (uint64_t)year));
+        const char *mid[] = {"\t", pm_country_record_level_key(c->country, level), "\t"};
+        for (size_t k = 0; st == PM_OK && k < 3; k++)
+            st = pm_buf_append_str(&b, mid[k]);
         char pb[PM_COUNTRY_CODE_BUF];
         if (st == PM_OK && prov)
             st = pm_buf_append_str(&b, pm_country_format_region(c->country, prov - 1, pb, sizeof pb));
+        const char *tail[] = {"\t", dim, "\t", catkey, "\t"};
+        for (size_t k = 0; st == PM_OK && k < 5; k++)
+            st = pm_buf_append_str(&b, tail[k]);
         if (st == PM_OK)
-            st = pm_buf_printf(&b, "\t%s\t%s\t%llu\n", dim, catkey,
-                               (unsigned long long)pairs[2 * i + 1]);
+            st = pm_buf_append(&b, num, u64_dec(num, pairs[2 * i + 1]));
+        if (st == PM_OK)
+            st = pm_buf_append_char(&b, '\n');
         if (st == PM_OK && b.len > (1u << 20)) {
             st = pm_outfile_write(f, b.data, b.len, err);
             pm_buf_reset(&b);

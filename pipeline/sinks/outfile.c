@@ -11,10 +11,14 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "policyminer/hash.h"
 #include "policyminer/sinks.h"
 
 struct pm_outfile {
     FILE *fp;
+    int track;           /* keep the length and digest of what is written */
+    uint64_t bytes;
+    pm_hash64_ctx hc;
     char tmp[4096];
     char final[4096];
     char partial[4096];  /* where an interrupted run leaves it: dir/.name.part */
@@ -56,7 +60,24 @@ pm_status pm_outfile_write(pm_outfile *f, const void *p, size_t n, pm_errctx *er
 {
     if (n && fwrite(p, 1, n, f->fp) != n)
         return pm_errctx_set(err, PM_ERR_OUTPUT, f->tmp, "write failed: %s", strerror(errno));
+    if (f->track && n) {
+        pm_hash64_update(&f->hc, p, n);
+        f->bytes += n;
+    }
     return PM_OK;
+}
+
+void pm_outfile_track(pm_outfile *f)
+{
+    f->track = 1;
+    f->bytes = 0;
+    pm_hash64_init(&f->hc, PM_OUTFILE_SEED);
+}
+
+void pm_outfile_digest(const pm_outfile *f, uint64_t *bytes, uint64_t *hash)
+{
+    *bytes = f->bytes;
+    *hash = pm_hash64_final(&f->hc);
 }
 
 pm_status pm_outfile_sync(pm_outfile *f, pm_errctx *err)

@@ -92,6 +92,14 @@ static void test_counts_merge_is_order_free(void **state)
     assert_int_equal(pm_counts_merge(all1, b), PM_OK);
     assert_int_equal(pm_counts_merge(all2, b), PM_OK);
     assert_int_equal(pm_counts_merge(all2, a), PM_OK);
+    /* the refresh checkpoint's round trip: all2 rebuilt from all1's exported pairs */
+    pm_counts_free(all2);
+    assert_int_equal(pm_counts_create(&all2, d, cn), PM_OK);
+    const uint64_t(*kv)[2];
+    size_t nkv;
+    pm_counts_export(all1, &kv, &nkv);
+    assert_true(nkv > 1000);
+    assert_int_equal(pm_counts_import(all2, kv, nkv), PM_OK);
 
     char dir[] = "/tmp/pm_sinks_XXXXXX";
     assert_non_null(mkdtemp(dir));

@@ -1,0 +1,246 @@
+/* engine/checkpoint.c - the refresh checkpoint: where the last complete --state run ended.
+ *
+ * Replaying every stored file re-adds every document to the duplicate sets, the counts
+ * and the adoptions, which made a refresh that adds 1% of the files cost 12-15% of a
+ * clean run. So a complete run also leaves, in its state directory:
+ *   checkpoint.pmc        one framed, checksummed block: a key (the fingerprint and the
+ *                         options the analyses' state depends on), then the committer's
+ *                         state after its last file (commit.c: pm_commit_save), which
+ *                         lists those files with their identity;
+ *   checkpoint-documents.tsv, checkpoint-rejects.tsv
+ *                         that run's two input-ordered tables (hard links when the output
+ *                         directory is on the same file system, else copies), named in
+ *                         the block by length and digest.
+ * The next run uses it when the checkpoint's files are, in order, the first inputs of
+ * this run and each still has its recorded size, mtime, ctime and inode: the committer is
+ * restored, the tables' rows are copied, and only the inputs after them are read or
+ * replayed. Anything else (a file deleted, rewritten or inserted before the end, another
+ * dictionary or option, --state-verify, text reuse, a damaged or foreign checkpoint)
+ * falls back to the replay of stored blocks, which gives the same bytes, only slower.
+ * Never: trusts a byte it has not verified, or makes a run fail because the checkpoint
+ * is unusable.
+ */
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "policyminer/hash.h"
+#include "policyminer/sinks.h"
+#include "checkpoint.h"
+
+#define CK_NAME "checkpoint.pmc"
+static const char *const TABLES[2] = {"documents.tsv", "rejects.tsv"};
+
+void pm_ckpt_key(const char *fingerprint, const pm_diffusion_options *d, int no_diffusion,
+                 const pm_reuse_options *r, char *out, size_t n)
+{
+    /* what decides the analyses' state besides the documents: which cascades exist
+     * (generic policies, discovery and its name cap), whether there are any, and reuse */
+    snprintf(out, n, "%s | state g%d d%d m%zu n%d r%d", fingerprint, d->generic_policies,
+             d->discover, d->max_policy_names, no_diffusion, r && r->enabled);
+}
+
+/* A verified table: mapped read-only, its length and digest what the checkpoint says. */
+typedef struct mapped {
+    char *p;
+    size_t n;
+} mapped;
+
+static int map_table(const char *state_dir, int t, uint64_t len, uint64_t hash, mapped *m)
+{
+    char path[4200];
+    snprintf(path, sizeof path, "%s/checkpoint-%s", state_dir, TABLES[t]);
+    m->p = NULL;
+    m->n = 0;
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return 0;
+    struct stat sb;
+    int ok = fstat(fd, &sb) == 0 && (uint64_t)sb.st_size == len && len > 0;
+    void *p = ok ? mmap(NULL, (size_t)len, PROT_READ, MAP_PRIVATE, fd, 0) : MAP_FAILED;
+    close(fd);
+    if (p == MAP_FAILED)
+        return 0;
+    if (pm_hash64(p, (size_t)len, PM_OUTFILE_SEED) != hash) {
+        munmap(p, (size_t)len);
+        return 0;
+    }
+    m->p = p;
+    m->n = (size_t)len;
+    return 1;
+}
+
+static void unmap(mapped *m)
+{
+    if (m->p)
+        munmap(m->p, m->n);
+}
+
+/* The checkpoint's key and files against this run's inputs: how many leading inputs it
+ * covers (0 = not usable). k is left just past the files. */
+static size_t covered(pm_blk_cur *k, const char *key, const pm_inputs *in)
+{
+    size_t klen;
+    const char *ck = pm_blk_get_str(k, &klen);
+    if (k->bad || klen != strlen(key) || memcmp(ck, key, klen) != 0)
+        return 0;
+    uint64_t n = pm_blk_get_u(k);
+    if (k->bad || n == 0 || n > pm_inputs_count(in))
+        return 0;
+    for (size_t i = 0; i < n; i++) {
+        size_t plen;
+        const char *path = pm_blk_get_str(k, &plen);
+        uint64_t size = pm_blk_get_u(k), ino = pm_blk_get_u(k);
+        int64_t mt = (int64_t)pm_blk_get_u64(k), ct = (int64_t)pm_blk_get_u64(k);
+        const char *want = pm_inputs_path(in, i);
+        pm_finfo fi;
+        if (k->bad || plen != strlen(want) || memcmp(path, want, plen) != 0 ||
+            strcmp(want, "-") == 0 || pm_finfo_stat(want, &fi) != PM_OK || fi.size != size ||
+            fi.ino != ino || fi.mtime_ns != mt || fi.ctime_ns != ct)
+            return 0;
+    }
+    return (size_t)n;
+}
+
+pm_status pm_ckpt_restore(const char *state_dir, const char *key, const pm_inputs *in,
+                          pm_commit *cm, size_t *n_covered, pm_errctx *err)
+{
+    *n_covered = 0;
+    char path[4200];
+    snprintf(path, sizeof path, "%s/" CK_NAME, state_dir);
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return PM_OK;
+    pm_buf pl;
+    pm_buf_init(&pl, (size_t)PM_BLK_MAX);
+    char tag[5];
+    pm_errctx quiet;
+    pm_status st = pm_blk_read(f, &pl, tag, &quiet, path);
+    fclose(f);
+    if (st == PM_ERR_NOMEM) {
+        pm_buf_free(&pl);
+        return pm_errctx_set(err, st, path, "loading the refresh checkpoint");
+    }
+    size_t n = 0;
+    mapped t[2] = {{NULL, 0}, {NULL, 0}};
+    pm_blk_cur k = {(const unsigned char *)pl.data, (const unsigned char *)pl.data + pl.len, 0};
+    if (st == PM_OK && strcmp(tag, "PMCK") == 0) /* damaged or foreign: replay instead */
+        n = covered(&k, key, in);
+    uint64_t dig[4];
+    size_t rest = (size_t)(k.end - k.p);
+    if (n && !(pm_commit_saved_digests(k.p, rest, dig) &&
+               map_table(state_dir, 0, dig[0], dig[1], &t[0]) &&
+               map_table(state_dir, 1, dig[2], dig[3], &t[1])))
+        n = 0;
+    st = PM_OK;
+    if (n) {
+        /* the committer now holds part of the restored state: a failure stops the run,
+         * and the checkpoint goes so that the next run replays instead */
+        st = pm_commit_restore(cm, k.p, rest, t[0].p, t[0].n, t[1].p, t[1].n);
+        if (st != PM_OK) {
+            unlink(path);
+            if (err->code == PM_OK)
+                pm_errctx_set(err, st, path, "refresh checkpoint unusable (removed): run again");
+            n = 0;
+        }
+    }
+    unmap(&t[0]);
+    unmap(&t[1]);
+    pm_buf_free(&pl);
+    *n_covered = n;
+    return st;
+}
+
+/* state_dir/checkpoint-NAME becomes outdir/NAME: a hard link, else a copy. */
+static int keep_table(const char *outdir, const char *state_dir, const char *name)
+{
+    char from[4200], to[4200], tmp[4300];
+    snprintf(from, sizeof from, "%s/%s", outdir, name);
+    snprintf(to, sizeof to, "%s/checkpoint-%s", state_dir, name);
+    snprintf(tmp, sizeof tmp, "%s/.checkpoint-%s.%ld.part", state_dir, name, (long)getpid());
+    unlink(tmp);
+    if (link(from, tmp) != 0) {
+        int in = open(from, O_RDONLY | O_CLOEXEC);
+        int out = in < 0 ? -1 : open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
+        struct stat sb;
+        int ok = out >= 0 && fstat(in, &sb) == 0;
+        for (off_t left = ok ? sb.st_size : 0; ok && left > 0;) {
+            ssize_t w = copy_file_range(in, NULL, out, NULL, (size_t)left, 0);
+            ok = w > 0;
+            left -= w > 0 ? w : 0;
+        }
+        ok = ok && fsync(out) == 0;
+        if (in >= 0)
+            close(in);
+        if (out >= 0 && close(out) != 0)
+            ok = 0;
+        if (!ok) {
+            unlink(tmp);
+            return 0;
+        }
+    }
+    if (rename(tmp, to) != 0) {
+        unlink(tmp);
+        return 0;
+    }
+    return 1;
+}
+
+pm_status pm_ckpt_save(const char *state_dir, const char *key, const char *outdir,
+                       const pm_commit *cm, pm_errctx *err)
+{
+    char path[4200];
+    snprintf(path, sizeof path, "%s/" CK_NAME, state_dir);
+    /* The old checkpoint goes before its tables are replaced. Were it left (unlink
+     * refused), it would still be right: it stands for its own files, and its digests name
+     * its own tables, so with new tables in their place it is simply not used. */
+    unlink(path);
+    pm_buf pl, blk;
+    pm_buf_init(&pl, (size_t)PM_BLK_MAX);
+    pm_buf_init(&blk, (size_t)PM_BLK_MAX);
+    pm_status st = pm_blk_put_str(&pl, key, strlen(key));
+    size_t nf = pm_commit_nfiles(cm);
+    if (st == PM_OK)
+        st = pm_blk_put_u(&pl, nf);
+    for (size_t i = 0; st == PM_OK && i < nf; i++) {
+        const char *p = pm_commit_file_path(cm, i);
+        const pm_finfo *fi = pm_commit_file_info(cm, i);
+        st = pm_blk_put_str(&pl, p, strlen(p));
+        if (st == PM_OK)
+            st = pm_blk_put_u(&pl, fi->size);
+        if (st == PM_OK)
+            st = pm_blk_put_u(&pl, fi->ino);
+        if (st == PM_OK)
+            st = pm_blk_put_u64(&pl, (uint64_t)fi->mtime_ns);
+        if (st == PM_OK)
+            st = pm_blk_put_u64(&pl, (uint64_t)fi->ctime_ns);
+    }
+    if (st == PM_OK)
+        st = pm_commit_save(cm, &pl);
+    if (st == PM_OK)
+        st = pm_blk_frame(&blk, "PMCK", &pl);
+    pm_buf_free(&pl);
+    /* nothing to keep (text reuse, no files, a dropped name) or no memory: no checkpoint */
+    if (st != PM_OK || nf == 0 || !keep_table(outdir, state_dir, TABLES[0]) ||
+        !keep_table(outdir, state_dir, TABLES[1])) {
+        pm_buf_free(&blk);
+        return st == PM_ERR_NOMEM ? pm_errctx_set(err, st, path, "saving the refresh checkpoint")
+                                  : PM_OK;
+    }
+    pm_outfile *f = NULL;
+    pm_errctx quiet;
+    pm_errctx_clear(&quiet);
+    st = pm_outfile_open(&f, state_dir, CK_NAME, &quiet);
+    if (st == PM_OK)
+        st = pm_outfile_write(f, blk.data, blk.len, &quiet);
+    if (st == PM_OK)
+        st = pm_outfile_commit(f, &quiet);
+    else
+        pm_outfile_abort(f);
+    pm_buf_free(&blk);
+    return PM_OK; /* a checkpoint not written only makes the next refresh slower */
+}
