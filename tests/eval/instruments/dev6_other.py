@@ -8,7 +8,8 @@ gives a held-out article (as dev2), newest version of a title, articles not labe
 Titles with no labelled article at all come first (dev6-other-new: the variety dev1-dev5
 lack), up to 3 articles each that name one of WORDS (the three groups' vocabulary, where
 their false hits are) and 1 ordinary article from a hashed quarter of them; titles already
-sampled give 1 WORDS article each (dev6-other-seen).
+sampled give 1 WORDS article each (dev6-other-seen). `sample-dense N`: the second part,
+dev6-other-dense (see sample_dense), drawn after the first was labelled and scored.
 """
 import os
 import re
@@ -52,6 +53,34 @@ def sample(root, heldout_titles, labelled_ids):
     return new, seen
 
 
+def sample_dense(root, heldout_titles, labelled_ids):
+    """dev6-other-dense: the promotion- and measure-dense titles (PROMO2 or DENSE) among the
+    same regulations, articles not labelled yet that name one of WORDS, at most 2 per title:
+    where the three groups' measures (and their near misses) are."""
+    newest = {}
+    for top in A.ALL_TOPS:
+        for d, _, files in os.walk(os.path.join(root, top)):
+            for f in files:
+                if not f.endswith(".md") or f == "_index.md":
+                    continue
+                rel = os.path.relpath(os.path.join(d, f), root)
+                t = A.title_of(rel)
+                if t in heldout_titles or not A.ECON.search(t) or A.NOT_ECON.search(t):
+                    continue
+                if not (A.PROMO2.search(t) or A.DENSE.search(t)):
+                    continue
+                if t not in newest or rel > newest[t]:
+                    newest[t] = rel
+    pool = []
+    for rel in sorted(newest.values()):
+        arts = [(a, t) for a, t in A.articles(os.path.join(root, rel))
+                if t and rel + "#" + a not in labelled_ids and WORDS.search(t)]
+        arts.sort(key=lambda at: A.key("dev6od:" + rel + "#" + at[0]))
+        pool.extend(("dev6-other-dense", rel + "#" + a) for a, t in arts[:2])
+    pool.sort(key=lambda p: A.key("dev6od:" + p[1]))
+    return pool
+
+
 if __name__ == "__main__":
     here = os.path.dirname(os.path.abspath(__file__))
     shared = os.environ.get("PM_SHARED", os.path.join(here, "..", "..", "..", "..", "shared"))
@@ -65,4 +94,9 @@ if __name__ == "__main__":
         n = int(sys.argv[2])
         k = int(sys.argv[3]) if len(sys.argv) > 3 else n // 4
         for st, i in new[:n - k] + seen[:k]:
+            print(st + "\t" + i)
+    elif sys.argv[1] == "sample-dense":
+        with open(tsv, encoding="utf-8") as f:
+            dense = set(l.split("\t")[0] + "#" + l.split("\t")[1] for l in f if "\tdev6-other-dense" in l)
+        for st, i in sample_dense(root, ho, ids - dense)[:int(sys.argv[2])]:
             print(st + "\t" + i)
