@@ -97,6 +97,13 @@ fields=[
 ]
 FIELDS=('labour_talent','tech_rnd')
 UNGATED=('business_environment',)
+# A word inside 《》 is part of a cited title (《…科技成果转化法》, 《…技术引进合同管理条例》), not a
+# measure (dev6-other); only in the entry, inputs and supply-chain groups so far.
+titles=[
+ '# A word inside 《》 names a cited law or document, not a measure (dev6-other).',
+ 'not = 《[^》。；\\n]{0,40}》',
+]
+TITLES=('entry_regulation','inputs','supply_chain')
 cats=re.split(r'(?m)^(?=\[)',s)
 res=[]
 for c in cats:
@@ -106,7 +113,7 @@ for c in cats:
     # drop a previously injected block
     c=re.sub(r'(?ms)^# >>> shared procedure vetoes.*?^# <<<\n','',c)
     if OLD_HDR in c:
-        blk=['# >>> shared procedure vetoes (generated block, same in every category)']+common+(gate if g in GATED and name not in UNGATED else [])+(plans if g in GATED else [])+(duty if name in DUTY else [])+(credit if g in MONEY or name in CREDIT else [])+(proc if name in PROC else [])+(money if g in MONEY else [])+(fields if name in FIELDS else [])+['# <<<']
+        blk=['# >>> shared procedure vetoes (generated block, same in every category)']+common+(gate if g in GATED and name not in UNGATED else [])+(plans if g in GATED else [])+(duty if name in DUTY else [])+(credit if g in MONEY or name in CREDIT else [])+(proc if name in PROC else [])+(money if g in MONEY else [])+(fields if name in FIELDS else [])+(titles if g in TITLES else [])+['# <<<']
         c=c.replace(OLD_HDR,'\n'.join(blk)+'\n'+OLD_HDR,1)
     res.append(c)
 open(p,'w').write(''.join(res))
