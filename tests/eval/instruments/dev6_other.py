@@ -100,3 +100,40 @@ if __name__ == "__main__":
             dense = set(l.split("\t")[0] + "#" + l.split("\t")[1] for l in f if "\tdev6-other-dense" in l)
         for st, i in sample_dense(root, ho, ids - dense)[:int(sys.argv[2])]:
             print(st + "\t" + i)
+
+
+def sample_predicted(root, heldout_titles, labelled_ids, predict, per_group=30):
+    """dev6-other-pred: articles the dictionary of the day labels entry_regulation, inputs or
+    supply_chain (predict: {id: set of groups}), from regulations that give no held-out article
+    (newest version of a title), not labelled yet, at most 1 per title and group, drawn by hash:
+    a precision sample (its recall means nothing), where the false hits of the three groups are."""
+    newest = {}
+    for top in A.ALL_TOPS:
+        for d, _, files in os.walk(os.path.join(root, top)):
+            for f in files:
+                if not f.endswith(".md") or f == "_index.md":
+                    continue
+                rel = os.path.relpath(os.path.join(d, f), root)
+                t = A.title_of(rel)
+                if t in heldout_titles:
+                    continue
+                if t not in newest or rel > newest[t]:
+                    newest[t] = rel
+    ids = []
+    for rel in sorted(newest.values()):
+        ids.extend(rel + "#" + a for a, t in A.articles(os.path.join(root, rel))
+                   if t and rel + "#" + a not in labelled_ids)
+    pred = predict(ids)
+    out, taken = [], set()
+    for g in ("supply_chain", "entry_regulation", "inputs"):
+        titles = set()
+        for i in sorted((i for i in ids if g in pred.get(i, ())), key=lambda i: A.key("dev6op:" + g + i)):
+            rel = i.partition("#")[0]
+            if rel in titles or i in taken:
+                continue
+            titles.add(rel)
+            taken.add(i)
+            out.append(("dev6-other-pred", i))
+            if len(titles) == per_group:
+                break
+    return out
