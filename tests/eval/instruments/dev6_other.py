@@ -102,11 +102,14 @@ if __name__ == "__main__":
             print(st + "\t" + i)
 
 
-def sample_predicted(root, heldout_titles, labelled_ids, predict, per_group=30):
+def sample_predicted(root, heldout_titles, labelled_ids, predict, per_group=30, salt="dev6op:",
+                     stratum="dev6-other-pred"):
     """dev6-other-pred: articles the dictionary of the day labels entry_regulation, inputs or
     supply_chain (predict: {id: set of groups}), from regulations that give no held-out article
     (newest version of a title), not labelled yet, at most 1 per title and group, drawn by hash:
-    a precision sample (its recall means nothing), where the false hits of the three groups are."""
+    a precision sample (its recall means nothing), where the false hits of the three groups are.
+    dev6-other-pred2 is a second draw (salt dev6op2:) with the dictionary after the fixes from
+    the first."""
     newest = {}
     for top in A.ALL_TOPS:
         for d, _, files in os.walk(os.path.join(root, top)):
@@ -127,13 +130,13 @@ def sample_predicted(root, heldout_titles, labelled_ids, predict, per_group=30):
     out, taken = [], set()
     for g in ("supply_chain", "entry_regulation", "inputs"):
         titles = set()
-        for i in sorted((i for i in ids if g in pred.get(i, ())), key=lambda i: A.key("dev6op:" + g + i)):
+        for i in sorted((i for i in ids if g in pred.get(i, ())), key=lambda i: A.key(salt + g + i)):
             rel = i.partition("#")[0]
             if rel in titles or i in taken:
                 continue
             titles.add(rel)
             taken.add(i)
-            out.append(("dev6-other-pred", i))
+            out.append((stratum, i))
             if len(titles) == per_group:
                 break
     return out
