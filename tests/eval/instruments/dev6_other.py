@@ -103,13 +103,13 @@ if __name__ == "__main__":
 
 
 def sample_predicted(root, heldout_titles, labelled_ids, predict, per_group=30, salt="dev6op:",
-                     stratum="dev6-other-pred"):
+                     stratum="dev6-other-pred", groups=("supply_chain", "entry_regulation", "inputs")):
     """dev6-other-pred: articles the dictionary of the day labels entry_regulation, inputs or
     supply_chain (predict: {id: set of groups}), from regulations that give no held-out article
     (newest version of a title), not labelled yet, at most 1 per title and group, drawn by hash:
     a precision sample (its recall means nothing), where the false hits of the three groups are.
     dev6-other-pred2 is a second draw (salt dev6op2:) with the dictionary after the fixes from
-    the first."""
+    the first; dev6-other-pred3 a third, inputs only (50, salt dev6op3:)."""
     newest = {}
     for top in A.ALL_TOPS:
         for d, _, files in os.walk(os.path.join(root, top)):
@@ -128,7 +128,7 @@ def sample_predicted(root, heldout_titles, labelled_ids, predict, per_group=30, 
                    if t and rel + "#" + a not in labelled_ids)
     pred = predict(ids)
     out, taken = [], set()
-    for g in ("supply_chain", "entry_regulation", "inputs"):
+    for g in groups:
         titles = set()
         for i in sorted((i for i in ids if g in pred.get(i, ())), key=lambda i: A.key(salt + g + i)):
             rel = i.partition("#")[0]
