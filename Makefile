@@ -177,7 +177,7 @@ test-discover: $(BIN)
 # message when ../shared is absent. The gate is on the held-out half. Issue 12 asks for
 # macro-F1 >= 0.75 and fiscal F1 >= 0.85; until the dictionary gets there the gate holds the
 # level reached (0.707 / 0.812, README accuracy section).
-INSTR_MIN_MACRO ?= 0.70
+INSTR_MIN_MACRO ?= 0.73
 INSTR_MIN_FISCAL ?= 0.82
 .PHONY: test-eval-instruments
 test-eval-instruments: $(BIN)

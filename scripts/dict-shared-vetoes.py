@@ -53,6 +53,13 @@ gate=[
  '# a clause with Latin letters is left alone (English text has other verbs).',
  'not = %s(?![^。；：\\n]{0,120}?(?:%s))[^。；：\\nA-Za-z]{1,120}(?![^。；：\\n])' % (B,VERBS),
 ]
+# In market access a freedom granted is the measure (外商投资企业可以依法经营…, 允许…, 不受…限制):
+# its gate also counts these verbs of permission (dev6-other).
+GATE_EXTRA={'market_access':'可以依法|允许|准许|不受'}
+def gate_for(name):
+    if name not in GATE_EXTRA:
+        return gate
+    return gate[:2]+['not = %s(?![^。；：\\n]{0,120}?(?:%s|%s))[^。；：\\nA-Za-z]{1,120}(?![^。；：\\n])' % (B,VERBS,GATE_EXTRA[name])]
 GATED=('entry_regulation','inputs','demand','supply_chain')
 plans=[
  '# A field written into a plan or made consistent with one is planning, not yet a measure',
@@ -114,6 +121,13 @@ fields=[
 ]
 FIELDS=('labour_talent','tech_rnd')
 UNGATED=('business_environment',)
+# A word inside 《》 is part of a cited title (《…科技成果转化法》, 《…技术引进合同管理条例》), not a
+# measure (dev6-other); only in the entry, inputs and supply-chain groups so far.
+titles=[
+ '# A word inside 《》 names a cited law or document, not a measure (dev6-other).',
+ 'not = 《[^》。；\\n]{0,40}》',
+]
+TITLES=('entry_regulation','inputs','supply_chain')
 cats=re.split(r'(?m)^(?=\[)',s)
 res=[]
 for c in cats:
@@ -123,7 +137,7 @@ for c in cats:
     # drop a previously injected block
     c=re.sub(r'(?ms)^# >>> shared procedure vetoes.*?^# <<<\n','',c)
     if OLD_HDR in c:
-        blk=['# >>> shared procedure vetoes (generated block, same in every category)']+common+(gate if g in GATED and name not in UNGATED else [])+(plans if g in GATED else [])+(duty if name in DUTY else [])+(credit if g in MONEY or name in CREDIT else [])+(proc if name in PROC else [])+(money if g in MONEY else [])+(fields if name in FIELDS else [])+['# <<<']
+        blk=['# >>> shared procedure vetoes (generated block, same in every category)']+common+(gate_for(name) if g in GATED and name not in UNGATED else [])+(plans if g in GATED else [])+(duty if name in DUTY else [])+(credit if g in MONEY or name in CREDIT else [])+(proc if name in PROC else [])+(money if g in MONEY else [])+(fields if name in FIELDS else [])+(titles if g in TITLES else [])+['# <<<']
         c=c.replace(OLD_HDR,'\n'.join(blk)+'\n'+OLD_HDR,1)
     res.append(c)
 open(p,'w').write(''.join(res))
