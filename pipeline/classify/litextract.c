@@ -649,3 +649,220 @@ size_t pm_pattern_maxlen(const char *pattern, size_t n)
     size_t m = max_alt(&ps, caseless);
     return ps.bail || ps.i != n ? UNBOUNDED : m;
 }
+
+/* ---- the stops a match cannot hold -------------------------------------------------- *
+ * A union, over the consuming atoms, of the stops each can match; the stop set is its
+ * complement. Lookaround contents consume nothing and do not count. Whatever is not
+ * understood counts as matching every stop (or gives up), so a stop is named only when
+ * no match can contain it. */
+
+static uint32_t cp_stop(uint32_t cp)
+{
+    char b[4];
+    size_t l = pm_utf8_encode(cp, b);
+    return l ? pm_stop_at((const unsigned char *)b, l) : 0;
+}
+
+/* The stops with code points in [lo, hi]. */
+static uint32_t range_stops(uint32_t lo, uint32_t hi)
+{
+    static const uint32_t cps[] = {'\n', '\r', 0x3002, 0x3001, 0xFF1B, 0xFF1A, 0xFF0C,
+                                   0xFF01, 0xFF1F, ';', ':', ',', '!', '?', '.'};
+    uint32_t m = 0;
+    for (size_t i = 0; i < sizeof cps / sizeof *cps; i++)
+        if (cps[i] >= lo && cps[i] <= hi)
+            m |= cp_stop(cps[i]);
+    return m;
+}
+
+/* One item of a class at p[*j]: sets *cp for a single character (returns 1), or sets
+ * *m to the stops of a set escape and *unknown when it is not understood (returns 0). */
+static int class_item(const char *p, size_t n, size_t *j, uint32_t *cp, uint32_t *m, int *unknown)
+{
+    *m = 0;
+    if (p[*j] == '\\') {
+        if (*j + 1 >= n) {
+            *unknown = 1;
+            *j = n;
+            return 0;
+        }
+        char e = p[*j + 1];
+        *j += 2;
+        if (e == 'n' || e == 'r' || e == 't') {
+            *cp = e == 'n' ? '\n' : e == 'r' ? '\r' : '\t';
+            return 1;
+        }
+        if (e == 'd' || e == 'w')
+            return 0; /* digits, letters, marks and _ hold no stop */
+        if (e == 's') {
+            *m = PM_STOP_LF | PM_STOP_CR;
+            return 0;
+        }
+        if (e && strchr(".()[]{}|\\*+?^$/-#&~\"' ,;:!", e)) {
+            *cp = (unsigned char)e;
+            return 1;
+        }
+        if ((e == 'p' || e == 'P' || e == 'x') && *j < n && p[*j] == '{') {
+            while (*j < n && p[*j] != '}')
+                (*j)++;
+            (*j)++;
+        }
+        *unknown = 1;
+        return 0;
+    }
+    if (p[*j] == '[' && *j + 1 < n && p[*j + 1] == ':') { /* [:alpha:] */
+        size_t k = *j + 2;
+        while (k + 1 < n && !(p[k] == ':' && p[k + 1] == ']'))
+            k++;
+        *j = k + 2;
+        *unknown = 1;
+        return 0;
+    }
+    *j += utf8_decode(p + *j, n - *j, cp);
+    return 1;
+}
+
+/* The stops a class can match; ps->i at '['. */
+static uint32_t class_stops(parser *ps)
+{
+    const char *p = ps->p;
+    size_t n = ps->n, j = ps->i + 1;
+    int neg = 0, unknown = 0, first = 1;
+    if (j < n && p[j] == '^') {
+        neg = 1;
+        j++;
+    }
+    uint32_t listed = 0;
+    while (j < n && (first || p[j] != ']')) {
+        first = 0;
+        uint32_t lo, hi, m;
+        if (!class_item(p, n, &j, &lo, &m, &unknown)) {
+            listed |= m;
+            continue;
+        }
+        if (j + 1 < n && p[j] == '-' && p[j + 1] != ']') {
+            j++;
+            if (!class_item(p, n, &j, &hi, &m, &unknown)) {
+                unknown = 1; /* a range to a set escape: not understood */
+                continue;
+            }
+            listed |= range_stops(lo, hi);
+        } else {
+            listed |= cp_stop(lo);
+        }
+    }
+    if (j >= n) {
+        ps->bail = 1;
+        return PM_STOP_ALL;
+    }
+    ps->i = j + 1;
+    /* an unknown item of a negated class only takes characters away: ignoring it is safe */
+    return neg ? PM_STOP_ALL & ~listed : unknown ? PM_STOP_ALL : listed;
+}
+
+static uint32_t stops_alt(parser *ps);
+
+static uint32_t stops_seq(parser *ps)
+{
+    uint32_t can = 0;
+    while (ps->i < ps->n && !ps->bail) {
+        char c = ps->p[ps->i];
+        if (c == '|' || c == ')')
+            break;
+        uint32_t atom;
+        if (c == '(') {
+            ps->i++;
+            int zero = 0;
+            if (ps->i < ps->n && ps->p[ps->i] == '?') {
+                const char *q = ps->p + ps->i;
+                size_t left = ps->n - ps->i;
+                if (left >= 2 && q[1] == ':')
+                    ps->i += 2;
+                else if (left >= 2 && (q[1] == '=' || q[1] == '!')) {
+                    ps->i += 2;
+                    zero = 1;
+                } else if (left >= 3 && q[1] == '<' && (q[2] == '=' || q[2] == '!')) {
+                    ps->i += 3;
+                    zero = 1;
+                } else {
+                    ps->bail = 1;
+                    return PM_STOP_ALL;
+                }
+            }
+            atom = stops_alt(ps);
+            if (ps->bail || ps->i >= ps->n || ps->p[ps->i] != ')') {
+                ps->bail = 1;
+                return PM_STOP_ALL;
+            }
+            ps->i++;
+            if (zero)
+                atom = 0;
+        } else if (c == '[') {
+            atom = class_stops(ps);
+        } else if (c == '.') {
+            ps->i++;
+            atom = PM_STOP_ALL;
+        } else if (c == '^' || c == '$') {
+            ps->i++;
+            atom = 0;
+        } else if (c == '\\') {
+            if (ps->i + 1 >= ps->n) {
+                ps->bail = 1;
+                return PM_STOP_ALL;
+            }
+            char e = ps->p[ps->i + 1];
+            ps->i += 2;
+            if (e && strchr("bBAzZGdw", e))
+                atom = 0;
+            else if (e == 'n')
+                atom = PM_STOP_LF;
+            else if (e == 'r')
+                atom = PM_STOP_CR;
+            else if (e && strchr(".()[]{}|\\*+?^$/-#&~\"' ,;:!", e))
+                atom = cp_stop((unsigned char)e);
+            else {
+                ps->bail = 1; /* \s, \p{..}, \x, \Q, \K, backreferences ...: give up */
+                return PM_STOP_ALL;
+            }
+        } else if (c == '*' || c == '+' || c == '?' || c == '{') {
+            ps->bail = 1;
+            return PM_STOP_ALL;
+        } else {
+            uint32_t cp;
+            ps->i += utf8_decode(ps->p + ps->i, ps->n - ps->i, &cp);
+            atom = cp_stop(cp);
+        }
+        if (is_quant_start(ps) && read_quant(ps) < 0) {
+            ps->bail = 1;
+            return PM_STOP_ALL;
+        }
+        can |= atom;
+    }
+    return can;
+}
+
+static uint32_t stops_alt(parser *ps)
+{
+    uint32_t can = 0;
+    for (;;) {
+        can |= stops_seq(ps);
+        if (ps->bail)
+            return PM_STOP_ALL;
+        if (ps->i < ps->n && ps->p[ps->i] == '|') {
+            ps->i++;
+            continue;
+        }
+        return can;
+    }
+}
+
+uint32_t pm_pattern_stops(const char *pattern, size_t n)
+{
+    if (n >= 4 && memcmp(pattern, "(?i)", 4) == 0) { /* no stop has a case */
+        pattern += 4;
+        n -= 4;
+    }
+    parser ps = {pattern, n, 0, 0};
+    uint32_t can = stops_alt(&ps);
+    return ps.bail || ps.i != n ? 0 : PM_STOP_ALL & ~can;
+}
