@@ -43,6 +43,7 @@ typedef struct pat {
     size_t minlit; /* shortest of its required literals, in bytes */
     uint32_t stops; /* stops no match can hold (pm_pattern_stops) */
     int always;   /* no required literal: run on every text */
+    int second;   /* a second required literal set is scanned too (pm_litextract2) */
 } pat;
 
 typedef struct cat {
@@ -90,6 +91,7 @@ struct pm_dict_scratch {
     pcre2_match_context *mctx;
     pcre2_jit_stack *jit;
     uint32_t *stamp; /* per pattern: == cur when it is a candidate for this text */
+    uint32_t *stamp2; /* per pattern: == cur when its second literal set occurs */
     size_t *first_end; /* per candidate pattern: end of its first literal occurrence */
     size_t *last_end;  /* ... and of its last one */
     size_t *occ;       /* per pattern, MAX_OCC slots: the occurrence ends, sorted at use */
@@ -190,6 +192,7 @@ static pm_status compile(pm_dictset *d, const char *src, const char *file, unsig
     out->maxlen = (size_t)-1;
     out->minlit = 0;
     out->stops = 0;
+    out->second = 0;
     out->dim = (uint32_t)(d->ndims - 1);
     if (!out->src) { /* not counted by the caller: nothing else would free the code */
         pcre2_code_free(code);
@@ -421,8 +424,9 @@ static pm_status build_prefilter(pm_dictset *d, pm_errctx *err)
     if (st == PM_OK && want_hs)
         st = pm_hs_create(&d->hs);
     for (size_t p = 0; st == PM_OK && p < d->npats; p++) {
-        pm_litset ls;
-        if (d->o.no_prefilter || !pm_litextract(d->pats[p].src, strlen(d->pats[p].src), &ls))
+        pm_litset ls, l2;
+        if (d->o.no_prefilter ||
+            !pm_litextract2(d->pats[p].src, strlen(d->pats[p].src), &ls, &l2))
             continue;
         d->pats[p].always = 0;
         d->pats[p].maxlen = pm_pattern_maxlen(d->pats[p].src, strlen(d->pats[p].src));
@@ -432,7 +436,18 @@ static pm_status build_prefilter(pm_dictset *d, pm_errctx *err)
             if (st == PM_OK && d->hs)
                 st = pm_hs_add(d->hs, ls.s[k], ls.n[k], (uint32_t)p);
         }
+        /* A second required set from another part of the pattern, under its own id after
+         * the vetoes': the pattern is a candidate only where both occur. A list of common
+         * words (实施方案|工作方案|...) next to a rare name then no longer runs it. */
+        d->pats[p].second = l2.count > 0;
+        uint32_t id2 = (uint32_t)(d->npats + d->nvetoes + p);
+        for (size_t k = 0; st == PM_OK && k < l2.count; k++) {
+            st = pm_ac_add(d->ac, l2.s[k], l2.n[k], id2);
+            if (st == PM_OK && d->hs)
+                st = pm_hs_add(d->hs, l2.s[k], l2.n[k], id2);
+        }
         pm_litset_free(&ls);
+        pm_litset_free(&l2);
     }
     /* Vetoes' literals too (ids after the patterns'): a veto none of whose literals occurs
      * near a hit cannot cover it, so its regex need not run (covering_veto). Identical
@@ -712,6 +727,7 @@ pm_status pm_dict_scratch_create(pm_dict_scratch **out, const pm_dictset *d)
     s->mctx = pcre2_match_context_create(NULL);
     s->jit = pcre2_jit_stack_create(32 * 1024, d->o.jit_stack_max ? d->o.jit_stack_max : (1u << 20), NULL);
     s->stamp = calloc(d->npats + d->nvetoes + 1, sizeof *s->stamp);
+    s->stamp2 = calloc(d->npats + 1, sizeof *s->stamp2);
     s->first_end = calloc(d->npats + d->nvetoes + 1, sizeof *s->first_end);
     s->last_end = calloc(d->npats + d->nvetoes + 1, sizeof *s->last_end);
     s->occ = calloc((d->npats + d->nvetoes + 1) * MAX_OCC, sizeof *s->occ);
@@ -719,8 +735,8 @@ pm_status pm_dict_scratch_create(pm_dict_scratch **out, const pm_dictset *d)
     s->npats = d->npats;
     s->nvetoes = d->nvetoes;
     s->vh_start = calloc(d->nvetoes + 2, sizeof *s->vh_start);
-    if (!s->md || !s->mctx || !s->stamp || !s->first_end || !s->last_end || !s->occ || !s->nocc ||
-        !s->vh_start) {
+    if (!s->md || !s->mctx || !s->stamp || !s->stamp2 || !s->first_end || !s->last_end ||
+        !s->occ || !s->nocc || !s->vh_start) {
         pm_dict_scratch_free(s);
         return PM_ERR_NOMEM;
     }
@@ -744,6 +760,7 @@ void pm_dict_scratch_free(pm_dict_scratch *s)
     pcre2_match_context_free(s->mctx);
     pcre2_jit_stack_free(s->jit);
     free(s->stamp);
+    free(s->stamp2);
     free(s->first_end);
     free(s->last_end);
     free(s->occ);
@@ -838,8 +855,13 @@ static int veto_occ_in(pm_dict_scratch *s, size_t v, size_t lo, size_t hi)
 static void on_hit(void *ud, uint32_t id, size_t end)
 {
     pm_dict_scratch *s = ud;
-    if (id >= s->npats)
+    if (id >= s->npats) {
+        if (id >= s->npats + s->nvetoes) { /* a pattern's second set: only that it occurs */
+            s->stamp2[id - s->npats - s->nvetoes] = s->cur;
+            return;
+        }
         keep_veto_hit(s, id, end);
+    }
     if (s->stamp[id] != s->cur) { /* hits come in no particular order: keep the extremes */
         s->stamp[id] = s->cur;
         s->first_end[id] = s->last_end[id] = end;
@@ -1099,6 +1121,7 @@ pm_status pm_dictset_match(const pm_dictset *d, pm_dict_scratch *s, const char *
         memset(&out[i], 0, sizeof out[i]);
     if (++s->cur == 0) { /* stamp wrap-around: start clean */
         memset(s->stamp, 0, (d->npats + d->nvetoes + 1) * sizeof *s->stamp);
+        memset(s->stamp2, 0, (d->npats + 1) * sizeof *s->stamp2);
         s->cur = 1;
         s->vh_cur = 0;
     }
@@ -1118,7 +1141,8 @@ pm_status pm_dictset_match(const pm_dictset *d, pm_dict_scratch *s, const char *
             for (size_t k = 0; k < ci->npat; k++) {
                 size_t pid = ci->first_pat + k;
                 const pat *p = &d->pats[pid];
-                if (!p->always && s->stamp[pid] != s->cur)
+                if (!p->always && (s->stamp[pid] != s->cur ||
+                                   (p->second && s->stamp2[pid] != s->cur)))
                     continue;
                 if (!p->always && p->maxlen != (size_t)-1 && s->nocc[pid] <= MAX_OCC) {
                     if (pattern_hits_windows(d, ci, pid, s, text, len, s->occ + pid * MAX_OCC,

@@ -54,7 +54,17 @@ typedef struct parser {
     const char *p;
     size_t n, i;
     int bail;
+    int depth;   /* group nesting: 0 = the pattern's own sequence */
+    lits *other; /* NULL, or where the top sequence's runner-up set goes (pm_litextract2) */
+    int top_alt; /* the pattern itself is an alternation: its branches' sets are not required */
 } parser;
+
+/* Scores a set as a second, independent filter: few alternatives first (one rare term
+ * beats a list of common words), then length. */
+static long score_other(const lits *l)
+{
+    return (long)lits_min(l) - (long)l->count * 64;
+}
 
 
 static int is_quant_start(const parser *ps)
@@ -119,7 +129,31 @@ static void consider(lits *best, lits *cand)
     }
 }
 
-static void flush_run(run *r, lits *best)
+/* consider() in the pattern's own sequence: the set that loses can still serve as the
+ * second filter. Every set of that sequence is required (optional parts never get here). */
+static void consider_top(parser *ps, lits *best, lits *cand)
+{
+    if (!ps->other || ps->depth) {
+        consider(best, cand);
+        return;
+    }
+    lits loser;
+    if (score(cand) > score(best)) {
+        loser = *best;
+        *best = *cand;
+    } else {
+        loser = *cand;
+    }
+    cand->count = 0;
+    if (loser.count && (!ps->other->count || score_other(&loser) > score_other(ps->other))) {
+        lits_free(ps->other);
+        *ps->other = loser;
+    } else {
+        lits_free(&loser);
+    }
+}
+
+static void flush_run(parser *ps, run *r, lits *best)
 {
     if (r->len >= MIN_LIT) {
         lits c = {.count = 1};
@@ -127,7 +161,7 @@ static void flush_run(run *r, lits *best)
         if (c.s[0]) {
             memcpy(c.s[0], r->buf, r->len);
             c.n[0] = r->len;
-            consider(best, &c);
+            consider_top(ps, best, &c);
         }
     }
     r->len = 0;
@@ -169,7 +203,9 @@ static void parse_seq(parser *ps, lits *best)
                 }
             }
             lits inner = {.count = 0};
+            ps->depth++;
             parse_alt(ps, &inner);
+            ps->depth--;
             if (ps->bail || ps->i >= ps->n || ps->p[ps->i] != ')') {
                 lits_free(&inner);
                 ps->bail = 1;
@@ -186,11 +222,11 @@ static void parse_seq(parser *ps, lits *best)
                 }
                 optional = q;
             }
-            flush_run(&r, best);
+            flush_run(ps, &r, best);
             if (zero_width || optional)
                 lits_free(&inner);
             else
-                consider(best, &inner);
+                consider_top(ps, best, &inner);
             continue;
         }
         if (c == '[') {
@@ -206,14 +242,14 @@ static void parse_seq(parser *ps, lits *best)
                 j++;
             }
             ps->i = j + 1;
-            flush_run(&r, best);
+            flush_run(ps, &r, best);
             if (is_quant_start(ps) && read_quant(ps) < 0)
                 ps->bail = 1;
             continue;
         }
         if (c == '.' || c == '^' || c == '$') {
             ps->i++;
-            flush_run(&r, best);
+            flush_run(ps, &r, best);
             if (c == '.' && is_quant_start(ps) && read_quant(ps) < 0)
                 ps->bail = 1;
             continue;
@@ -233,7 +269,7 @@ static void parse_seq(parser *ps, lits *best)
                 ps->i += 2;
             } else if (strchr("dDwWsShHvVbBAzZGRXNK", e)) {
                 ps->i += 2;
-                flush_run(&r, best);
+                flush_run(ps, &r, best);
                 if (is_quant_start(ps) && read_quant(ps) < 0)
                     ps->bail = 1;
                 continue;
@@ -247,7 +283,7 @@ static void parse_seq(parser *ps, lits *best)
                     j++;
                 }
                 ps->i = j;
-                flush_run(&r, best);
+                flush_run(ps, &r, best);
                 if (is_quant_start(ps) && read_quant(ps) < 0)
                     ps->bail = 1;
                 continue;
@@ -269,7 +305,7 @@ static void parse_seq(parser *ps, lits *best)
             ps->i += ll;
         }
         if (r.len + ll > sizeof r.buf)
-            flush_run(&r, best);
+            flush_run(ps, &r, best);
         r.last_char = r.len;
         memcpy(r.buf + r.len, lit, ll);
         r.len += ll;
@@ -281,13 +317,13 @@ static void parse_seq(parser *ps, lits *best)
             }
             if (q) { /* the character is optional: the run ends before it */
                 r.len = r.last_char;
-                flush_run(&r, best);
+                flush_run(ps, &r, best);
             } else { /* required but repeated: the run ends after it */
-                flush_run(&r, best);
+                flush_run(ps, &r, best);
             }
         }
     }
-    flush_run(&r, best);
+    flush_run(ps, &r, best);
     if (!best->count)
         best->none = 1;
 }
@@ -315,6 +351,7 @@ static void parse_alt(parser *ps, lits *out)
             b.count = 0;
         }
         if (ps->i < ps->n && ps->p[ps->i] == '|') {
+            ps->top_alt |= ps->depth == 0;
             ps->i++;
             continue;
         }
@@ -424,8 +461,30 @@ static int cf_expand(const char *s, size_t n, lits *out)
     return 1;
 }
 
+static int litextract(const char *pattern, size_t n, pm_litset *out, pm_litset *second);
+
 int pm_litextract(const char *pattern, size_t n, pm_litset *out)
 {
+    return litextract(pattern, n, out, NULL);
+}
+
+int pm_litextract2(const char *pattern, size_t n, pm_litset *out, pm_litset *second)
+{
+    return litextract(pattern, n, out, second);
+}
+
+static void lower_ascii(lits *l)
+{
+    for (size_t i = 0; i < l->count; i++)
+        for (size_t k = 0; k < l->n[i]; k++)
+            if (l->s[i][k] >= 'A' && l->s[i][k] <= 'Z')
+                l->s[i][k] = (char)(l->s[i][k] - 'A' + 'a');
+}
+
+static int litextract(const char *pattern, size_t n, pm_litset *out, pm_litset *second)
+{
+    if (second)
+        second->count = 0;
     /* A leading (?i) is fine: ASCII letters are lower-cased (the scanners fold ASCII) and
      * other cased letters are scanned in each of their case variants (cf_expand). */
     int caseless = 0;
@@ -434,18 +493,30 @@ int pm_litextract(const char *pattern, size_t n, pm_litset *out)
         n -= 4;
         caseless = 1;
     }
-    parser ps = {pattern, n, 0, 0};
+    lits other = {.count = 0};
+    parser ps = {pattern, n, 0, 0, 0, second && !caseless ? &other : NULL, 0};
     lits l = {.count = 0};
     parse_alt(&ps, &l);
     if (ps.bail || ps.i != n || l.none || !l.count) {
         lits_free(&l);
+        lits_free(&other);
         out->count = 0;
         return 0;
     }
-    for (size_t i = 0; i < l.count; i++)
-        for (size_t k = 0; k < l.n[i]; k++)
-            if (l.s[i][k] >= 'A' && l.s[i][k] <= 'Z')
-                l.s[i][k] = (char)(l.s[i][k] - 'A' + 'a');
+    lower_ascii(&l);
+    /* only a sequence's sets are each required: with a top-level | the set is the union */
+    /* ... and only a set that looks rare: a few terms of three CJK characters or more (a
+     * name like 湖长制). Common words would cost the scan more hits than they save runs. */
+    if (second && other.count && !ps.top_alt && other.count <= 4 && lits_min(&other) >= 9) {
+        lower_ascii(&other);
+        second->count = other.count;
+        for (size_t i = 0; i < other.count; i++) {
+            second->s[i] = other.s[i];
+            second->n[i] = other.n[i];
+        }
+    } else {
+        lits_free(&other);
+    }
     if (caseless) {
         lits x = {.count = 0};
         for (size_t i = 0; i < l.count; i++)
@@ -645,7 +716,7 @@ size_t pm_pattern_maxlen(const char *pattern, size_t n)
         n -= 4;
         caseless = 1;
     }
-    parser ps = {pattern, n, 0, 0};
+    parser ps = {.p = pattern, .n = n};
     size_t m = max_alt(&ps, caseless);
     return ps.bail || ps.i != n ? UNBOUNDED : m;
 }
@@ -862,7 +933,7 @@ uint32_t pm_pattern_stops(const char *pattern, size_t n)
         pattern += 4;
         n -= 4;
     }
-    parser ps = {pattern, n, 0, 0};
+    parser ps = {.p = pattern, .n = n};
     uint32_t can = stops_alt(&ps);
     return ps.bail || ps.i != n ? 0 : PM_STOP_ALL & ~can;
 }

@@ -20,6 +20,10 @@ typedef struct pm_litset {
  * empty set) when the pattern must always run. Caller frees with pm_litset_free. */
 int pm_litextract(const char *pattern, size_t n, pm_litset *out);
 void pm_litset_free(pm_litset *l);
+/* pm_litextract, and in second a further set every match must also contain, taken from
+ * another part of the pattern, when one looks rare (at most 4 literals of 9 bytes or more;
+ * else empty): a pattern need only run where both occur. Caller frees both. */
+int pm_litextract2(const char *pattern, size_t n, pm_litset *out, pm_litset *second);
 
 /* Upper bound on the bytes a match of the pattern can span, or (size_t)-1 when it is
  * unbounded or not understood. With the end of the first literal occurrence e, no match

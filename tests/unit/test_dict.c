@@ -103,6 +103,27 @@ static void test_litextract(void **state)
     assert_int_equal(pm_pattern_maxlen("给予.{0,6}(补贴|补助)", strlen("给予.{0,6}(补贴|补助)")), 6 + 24 + 6);
     assert_int_equal(pm_pattern_maxlen("补贴+", strlen("补贴+")), (size_t)-1);
     assert_int_equal(pm_pattern_maxlen("(?i)tax", 7), 12);
+    /* a second required set from another part of a sequence, never from a branch */
+    pm_litset l2;
+    p = "(湖长制).{0,6}(实施方案|工作方案|实施意见)";
+    assert_true(pm_litextract2(p, strlen(p), &l, &l2));
+    assert_int_equal(l.count, 3);
+    assert_int_equal(l2.count, 1);
+    assert_memory_equal(l2.s[0], "湖长制", l2.n[0]);
+    pm_litset_free(&l);
+    pm_litset_free(&l2);
+    p = "湖长制.{0,6}实施方案|河长制";
+    assert_true(pm_litextract2(p, strlen(p), &l, &l2));
+    assert_int_equal(l2.count, 0);
+    pm_litset_free(&l);
+    p = "(湖长制)?实施方案(?=工作方案)";
+    assert_true(pm_litextract2(p, strlen(p), &l, &l2));
+    assert_int_equal(l2.count, 0); /* optional and lookahead parts are not required */
+    pm_litset_free(&l);
+    p = "(?i)tax.{0,3}credit";
+    assert_true(pm_litextract2(p, strlen(p), &l, &l2));
+    assert_int_equal(l2.count, 0); /* caseless: one set, case-expanded */
+    pm_litset_free(&l);
     p = "\\d+万元";
     assert_true(pm_litextract(p, strlen(p), &l)); /* 万元 is required */
     assert_int_equal(l.n[0], 6);
