@@ -28,7 +28,9 @@
 #define MAX_PATTERNS 65536
 #define MAX_LINE 65536
 #define VETO_WINDOW 256
-#define MAX_OCC 16 /* literal occurrence ends kept per pattern and text; more = one range */
+#define MAX_OCC 48 /* literal occurrence ends kept per pattern and text; more = one range:
+                   * common words (提供, 保障) occur dozens of times in a body, and windows
+                   * around each cost less than a search over the whole range */
 #define VETO_OCC_CAP ((size_t)1 << 22) /* veto literal occurrences kept per text; more = no
                                         * stretch test for that text (the regexes decide) */
 #define MAX_STOP_SETS 8 /* distinct veto stop sets per category with a stretch test */
@@ -876,9 +878,10 @@ static void on_hit(void *ud, uint32_t id, size_t end)
     uint32_t k = s->nocc[id];
     if (k <= MAX_OCC) { /* ... and the ends themselves while there are few */
         size_t *o = s->occ + (size_t)id * MAX_OCC;
-        for (uint32_t i = 0; i < k; i++)
-            if (o[i] == end)
-                return;
+        /* the same end twice (two literals of the pattern ending together) comes in a
+         * row; a repeat that slips through only makes an overlapping window, merged */
+        if (k && o[k - 1] == end)
+            return;
         if (k < MAX_OCC)
             o[k] = end;
         s->nocc[id] = k + 1;
