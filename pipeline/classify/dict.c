@@ -400,15 +400,6 @@ done:
     return st;
 }
 
-static size_t litset_min(const pm_litset *ls)
-{
-    size_t m = (size_t)-1;
-    for (size_t k = 0; k < ls->count; k++)
-        if (ls->n[k] < m)
-            m = ls->n[k];
-    return ls->count ? m : 0;
-}
-
 static pm_status build_prefilter(pm_dictset *d, pm_errctx *err)
 {
     d->pat_dim = malloc((d->npats + 1) * sizeof *d->pat_dim);
@@ -432,7 +423,7 @@ static pm_status build_prefilter(pm_dictset *d, pm_errctx *err)
             continue;
         d->pats[p].always = 0;
         d->pats[p].maxlen = pm_pattern_maxlen(d->pats[p].src, strlen(d->pats[p].src));
-        d->pats[p].minlit = litset_min(&ls);
+        d->pats[p].minlit = pm_litset_min(&ls);
         for (size_t k = 0; st == PM_OK && k < ls.count; k++) {
             st = pm_ac_add(d->ac, ls.s[k], ls.n[k], (uint32_t)p);
             if (st == PM_OK && d->hs)
@@ -479,7 +470,7 @@ static pm_status build_prefilter(pm_dictset *d, pm_errctx *err)
             continue;
         vp->always = 0;
         vp->maxlen = pm_pattern_maxlen(vp->src, strlen(vp->src));
-        vp->minlit = litset_min(&ls);
+        vp->minlit = pm_litset_min(&ls);
         if (d->veto_canon[v] != v) { /* the first copy's literals stand for it */
             pm_litset_free(&ls);
             continue;

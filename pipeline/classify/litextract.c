@@ -537,6 +537,15 @@ static int litextract(const char *pattern, size_t n, pm_litset *out, pm_litset *
     return 1;
 }
 
+size_t pm_litset_min(const pm_litset *l)
+{
+    size_t m = (size_t)-1;
+    for (size_t i = 0; i < l->count; i++)
+        if (l->n[i] < m)
+            m = l->n[i];
+    return l->count ? m : 0;
+}
+
 void pm_litset_free(pm_litset *l)
 {
     for (size_t i = 0; i < l->count; i++)
@@ -551,6 +560,42 @@ void pm_litset_free(pm_litset *l)
 static size_t add_len(size_t a, size_t b) { return a == UNBOUNDED || b == UNBOUNDED ? UNBOUNDED : a + b; }
 
 static size_t max_alt(parser *ps, int caseless);
+
+/* At '(': steps past it and a (?: (?= (?! (?<= (?<! opener; 1 for a lookaround (it
+ * consumes nothing), 0 for a group, -1 (bail set) for anything else. */
+static int group_open(parser *ps)
+{
+    ps->i++;
+    if (ps->i >= ps->n || ps->p[ps->i] != '?')
+        return 0;
+    const char *q = ps->p + ps->i;
+    size_t left = ps->n - ps->i;
+    if (left >= 2 && q[1] == ':') {
+        ps->i += 2;
+        return 0;
+    }
+    if (left >= 2 && (q[1] == '=' || q[1] == '!')) {
+        ps->i += 2;
+        return 1;
+    }
+    if (left >= 3 && q[1] == '<' && (q[2] == '=' || q[2] == '!')) {
+        ps->i += 3;
+        return 1;
+    }
+    ps->bail = 1;
+    return -1;
+}
+
+/* At the group's ')': steps past it, or sets bail and returns 0. */
+static int group_close(parser *ps)
+{
+    if (ps->bail || ps->i >= ps->n || ps->p[ps->i] != ')') {
+        ps->bail = 1;
+        return 0;
+    }
+    ps->i++;
+    return 1;
+}
 
 /* Multiplies by a following quantifier's maximum (or marks the atom unbounded). */
 static size_t quantify(parser *ps, size_t atom)
@@ -604,30 +649,12 @@ static size_t max_seq(parser *ps, int caseless)
             break;
         size_t atom;
         if (c == '(') {
-            ps->i++;
-            int zero = 0;
-            if (ps->i < ps->n && ps->p[ps->i] == '?') {
-                const char *q = ps->p + ps->i;
-                size_t left = ps->n - ps->i;
-                if (left >= 2 && q[1] == ':')
-                    ps->i += 2;
-                else if (left >= 2 && (q[1] == '=' || q[1] == '!')) {
-                    ps->i += 2;
-                    zero = 1;
-                } else if (left >= 3 && q[1] == '<' && (q[2] == '=' || q[2] == '!')) {
-                    ps->i += 3;
-                    zero = 1;
-                } else {
-                    ps->bail = 1;
-                    return UNBOUNDED;
-                }
-            }
-            atom = max_alt(ps, caseless);
-            if (ps->bail || ps->i >= ps->n || ps->p[ps->i] != ')') {
-                ps->bail = 1;
+            int zero = group_open(ps);
+            if (zero < 0)
                 return UNBOUNDED;
-            }
-            ps->i++;
+            atom = max_alt(ps, caseless);
+            if (!group_close(ps))
+                return UNBOUNDED;
             if (zero)
                 atom = 0;
         } else if (c == '[') {
@@ -842,30 +869,12 @@ static uint32_t stops_seq(parser *ps)
             break;
         uint32_t atom;
         if (c == '(') {
-            ps->i++;
-            int zero = 0;
-            if (ps->i < ps->n && ps->p[ps->i] == '?') {
-                const char *q = ps->p + ps->i;
-                size_t left = ps->n - ps->i;
-                if (left >= 2 && q[1] == ':')
-                    ps->i += 2;
-                else if (left >= 2 && (q[1] == '=' || q[1] == '!')) {
-                    ps->i += 2;
-                    zero = 1;
-                } else if (left >= 3 && q[1] == '<' && (q[2] == '=' || q[2] == '!')) {
-                    ps->i += 3;
-                    zero = 1;
-                } else {
-                    ps->bail = 1;
-                    return PM_STOP_ALL;
-                }
-            }
-            atom = stops_alt(ps);
-            if (ps->bail || ps->i >= ps->n || ps->p[ps->i] != ')') {
-                ps->bail = 1;
+            int zero = group_open(ps);
+            if (zero < 0)
                 return PM_STOP_ALL;
-            }
-            ps->i++;
+            atom = stops_alt(ps);
+            if (!group_close(ps))
+                return PM_STOP_ALL;
             if (zero)
                 atom = 0;
         } else if (c == '[') {

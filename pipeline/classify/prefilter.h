@@ -20,6 +20,8 @@ typedef struct pm_litset {
  * empty set) when the pattern must always run. Caller frees with pm_litset_free. */
 int pm_litextract(const char *pattern, size_t n, pm_litset *out);
 void pm_litset_free(pm_litset *l);
+/* The shortest literal's length in bytes (0 for an empty set). */
+size_t pm_litset_min(const pm_litset *l);
 /* pm_litextract, and in second a further set every match must also contain, taken from
  * another part of the pattern, when one looks rare (at most 4 literals of 9 bytes or more;
  * else empty): a pattern need only run where both occur. Caller frees both. */
