@@ -84,6 +84,22 @@ static void find_docno(const pm_doc *doc, pm_str *out, pm_docno *parsed, int *ha
  * one clause. The words between the verb and the noun are read as an issuer would be (so
  * 浙江, 湖州市, 江苏省无锡市 resolve, 外地 and 先进地区 do not); the issuer's own region
  * and the centre are not citations. */
+/* memmem for a CJK word: memchr for its last byte (a continuation byte, rare at any one
+ * value), then a compare. The same leftmost occurrence at a fraction of the cost of four
+ * full memmem passes over every body. */
+static const char *find_word(const char *h, size_t n, const char *w, size_t wl)
+{
+    if (wl == 0 || n < wl)
+        return NULL;
+    const char *p = h + wl - 1, *end = h + n;
+    while ((p = memchr(p, w[wl - 1], (size_t)(end - p))) != NULL) {
+        if (memcmp(p - (wl - 1), w, wl - 1) == 0)
+            return p - (wl - 1);
+        p++;
+    }
+    return NULL;
+}
+
 static void find_citations(const pm_gazetteer *g, const char *t, size_t n, pm_record *out)
 {
     static const char *const verbs[] = {"借鉴", "学习", "复制推广", "参照"};
@@ -91,7 +107,7 @@ static void find_citations(const pm_gazetteer *g, const char *t, size_t n, pm_re
     out->ncited = 0;
     for (size_t v = 0; v < sizeof verbs / sizeof *verbs; v++) {
         size_t vl = strlen(verbs[v]);
-        for (const char *q = t; q && (q = memmem(q, (size_t)(t + n - q), verbs[v], vl)) != NULL;
+        for (const char *q = t; q && (q = find_word(q, (size_t)(t + n - q), verbs[v], vl)) != NULL;
              q += vl) {
             const char *s0 = q + vl, *lim = s0 + 36 < t + n ? s0 + 36 : t + n;
             const char *end = NULL;
