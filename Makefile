@@ -164,11 +164,13 @@ test-eval: $(BIN)
 	@$(MAKE) --no-print-directory test-eval-instruments
 
 # Discovered policies (issue 14): the synthetic corpus with experiments.dict removed, and
-# the real local regulations of ../shared/data/cn-law (skipped when absent).
+# the real local regulations of ../shared/data/cn-law and the unseen ones of
+# tests/eval/discover (each skipped when its source is absent).
 test-discover: $(BIN)
 	@python3 tests/discover/synthetic-test.py 20000
 	@python3 tests/discover/cnlaw-test.py; rc=$$?; [ $$rc -eq 0 ] || [ $$rc -eq 77 ]
 	@/usr/bin/python3 scripts/eval-discover.py --union; rc=$$?; [ $$rc -eq 0 ] || [ $$rc -eq 77 ]
+	@/usr/bin/python3 scripts/eval-discover.py --extra2; rc=$$?; [ $$rc -eq 0 ] || [ $$rc -eq 77 ]
 
 # Instrument groups on 1,976 hand-labelled real articles of ../shared/data/cn-law
 # (tests/eval/instruments/CODEBOOK.md; 408 held out, 1,568 development); skipped with a
@@ -176,7 +178,7 @@ test-discover: $(BIN)
 # macro-F1 >= 0.75 and fiscal F1 >= 0.85; until the dictionary gets there the gate holds the
 # level reached (0.707 / 0.812, README accuracy section).
 INSTR_MIN_MACRO ?= 0.70
-INSTR_MIN_FISCAL ?= 0.81
+INSTR_MIN_FISCAL ?= 0.82
 .PHONY: test-eval-instruments
 test-eval-instruments: $(BIN)
 	@PM_BIN=$(BIN) python3 scripts/eval-instruments.py --min-macro $(INSTR_MIN_MACRO) --min-fiscal $(INSTR_MIN_FISCAL)

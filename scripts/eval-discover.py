@@ -18,8 +18,12 @@ where cascades reach ten adopters; those four folders were used for development.
 regulation without an adoption line takes the source's date from its file name; 汕头经济特区…
 is 汕头市's; one without any date is unknown: its region, if discovered (dated from
 the body), is neither counted nor called extra.
+--extra2 scores the bigger corpus instead (tests/eval/discover/extra2_truth.tsv, cache
+/work/cn-extra2 or $PM_CN_EXTRA2; see tests/eval/discover/README.md): 473 regulations, one per
+title, where three policies reach ten regions without the development folders.
 Exit 0 when every truth policy with >= 10 regions is found with its adopter count within
-20%, pioneer and first date, 1 otherwise, 77 skipped (cache absent). Usage: scripts/eval-discover.py [--union] [--verbose]
+20%, pioneer and first date, 1 otherwise, 77 skipped (cache absent).
+Usage: scripts/eval-discover.py [--extra2] [--union] [--verbose]
 """
 import csv, hashlib, os, re, shutil, subprocess, sys, tempfile
 from xml.sax.saxutils import escape
@@ -28,7 +32,11 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 HERE = os.path.join(ROOT, 'tests', 'eval', 'discover')  # the truth (no scripts there: test-eval
                                                         # reads every file of tests/eval)
 BIN = os.path.join(ROOT, 'policyminer')
-cache = os.environ.get('PM_CN_EXTRA', '/work/cn-extra')
+extra2 = '--extra2' in sys.argv
+if extra2:
+    cache = os.environ.get('PM_CN_EXTRA2', '/work/cn-extra2')
+else:
+    cache = os.environ.get('PM_CN_EXTRA', '/work/cn-extra')
 union = '--union' in sys.argv
 verbose = '--verbose' in sys.argv
 if not os.path.isdir(os.path.join(cache, 'listing')):
@@ -36,16 +44,19 @@ if not os.path.isdir(os.path.join(cache, 'listing')):
           % cache)
     sys.exit(77)
 
-truth_rows = list(csv.DictReader(open(os.path.join(HERE, 'extra_truth.tsv'), encoding='utf-8'),
+truth_rows = list(csv.DictReader(open(os.path.join(HERE, 'extra2_truth.tsv' if extra2 else
+                                                   'extra_truth.tsv'), encoding='utf-8'),
                                  delimiter='\t'))
-# the cache must be the one the truth was built from
+# the cache must be the one the truth was built from (extra2: one id per folder and title)
 listed = set()
 FILE = re.compile(r'^(.+?)(?:\((\d{4}-\d{2}-\d{2})\))?\.md$')
-for prov in sorted(os.listdir(os.path.join(cache, 'listing'))):
-    for line in open(os.path.join(cache, 'listing', prov), encoding='utf-8'):
-        fn = line.strip()
-        if FILE.match(fn):
-            listed.add(prov[:-4] + '/' + hashlib.sha256(fn.encode()).hexdigest()[:12])
+for tree in (('dlc', 'listing') if extra2 else ('listing',)):
+    for prov in sorted(os.listdir(os.path.join(cache, tree))):
+        for line in open(os.path.join(cache, tree, prov), encoding='utf-8'):
+            m = FILE.match(line.strip())
+            if m:
+                key = m.group(1) if extra2 else line.strip()
+                listed.add(prov[:-4] + '/' + hashlib.sha256(key.encode()).hexdigest()[:12])
 if listed != {r['doc_id'] for r in truth_rows}:
     print('eval-discover: FAIL: the cache does not match extra_truth.tsv (rebuild the truth '
           'with eval-discover-truth.py only from an unchanged listing)')
@@ -169,7 +180,8 @@ try:
                    for reg, (d, i) in regs.items() if reg.endswith('省'))
 
     fails = 0
-    label = 'union with cn-law DLC' if union else '浙江+山东+河南 only'
+    label = ('%d regulations of 浙江+山东+河南' % len(truth_rows)) + (
+        ', union with cn-law DLC' if union else ' only')
     print('eval-discover: %s: %d documents, %d truth policies with >= 3 regions' % (
         label, len(docs), sum(len(v) >= 3 for v in truth.values())))
     for least in (3, 10):

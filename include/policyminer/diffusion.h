@@ -24,6 +24,11 @@
 
 typedef struct pm_adopt pm_adopt;
 
+/* network.tsv: NetInf weighs, for each adopter of a cascade, only its this many most recent
+ * strictly earlier adopters within the edges.tsv window as candidate parents, so memory
+ * grows with adopters x 100, not adopters squared, in the big discovered cascades. */
+#define PM_NETINF_MAX_PARENTS 100
+
 typedef struct pm_diffusion_options {
     int generic_policies; /* also instrument x sector cascades (default 1) */
     int window_years;     /* edges.tsv window (default 5) */
@@ -67,6 +72,8 @@ typedef struct pm_discover_stats {
     uint64_t names_dropped;  /* candidate uses dropped: the name table was full */
     uint64_t joined;         /* candidate uses that joined a named experiment */
     uint64_t cascades;       /* discovered cascades written (>= min_adopters regions) */
+    uint64_t netinf_pairs_capped; /* (cascade, earlier, later) pairs NetInf's cap on
+                                     candidate parents left out (after pm_adopt_write) */
 } pm_discover_stats;
 void pm_adopt_discover_stats(const pm_adopt *a, pm_discover_stats *out);
 /* Records that a document of region `issuer` dated `date` cites region `cited`'s
@@ -83,8 +90,9 @@ pm_status pm_adopt_merge(pm_adopt *a, const pm_adopt *from);
 /* Writes adoptions.tsv, nodes.tsv, experiments.tsv, diffusion_summary.tsv, edges.tsv,
  * network.tsv, leaders.tsv and, when asked for, eha_panel.tsv and officials.tsv +
  * officials_summary.tsv into dir (atomically, like every table). A missing officials file
- * fails with PM_ERR_OPEN; its malformed lines are skipped and counted in the summary. */
-pm_status pm_adopt_write(const pm_adopt *a, const char *dir, pm_errctx *err);
+ * fails with PM_ERR_OPEN; its malformed lines are skipped and counted in the summary.
+ * Keeps what NetInf's candidate-parent cap left out for pm_adopt_discover_stats. */
+pm_status pm_adopt_write(pm_adopt *a, const char *dir, pm_errctx *err);
 
 /* How an adoption by (level2, province2) relates to an earlier one by (level1, province1):
  * "up" / "down" the hierarchy, "same_province", "neighbouring_province" or "other".

@@ -72,6 +72,10 @@ typedef struct pm_netinf_options {
     size_t max_pairs;      /* cap on (cascade, earlier, later) triples (default 1<<25) */
     double max_lag;        /* > 0: only pairs at most this far apart are candidate edges
                               (default 0 = no limit, as SNAP; SNAP mode only) */
+    size_t max_parents;    /* > 0: a node's candidate parents in a cascade are only its
+                              max_parents most recent strictly earlier adopters (within
+                              max_lag), so pairs grow linearly, not quadratically, in a
+                              cascade's size (default 0 = all, as SNAP; SNAP mode only) */
     pm_netinf_compat compat; /* default PM_NETINF_COMPAT_SNAP */
     double p_value_cutoff;   /* NetworkInference mode: in (0, 1] stops by the Vuong test
                                 and k is ignored; 0 (default) = exactly k edges */
@@ -92,6 +96,7 @@ typedef struct pm_netinf_stats {
     size_t cascades, nodes;
     size_t candidates;   /* distinct (u, v) with u strictly before v in some cascade */
     size_t pairs;        /* (cascade, u, v) triples */
+    size_t pairs_capped; /* triples left out by max_parents (0 without it) */
     double alpha;        /* the rate the last inference used (derived with alpha_auto) */
 } pm_netinf_stats;
 

@@ -95,7 +95,7 @@ typedef struct pm_run_summary {
      * joined to a named experiment, cascades written) */
     struct {
         uint64_t candidates, cut_per_doc, docs_with_candidates;
-        uint64_t names, names_dropped, joined, cascades;
+        uint64_t names, names_dropped, joined, cascades, netinf_pairs_capped;
     } discovery;
     int threads;
     pm_run_stats stats;

@@ -59,6 +59,7 @@ struct pm_adopt {
     int32_t *name_exp;     /* per name: the experiment it joins, -1 none */
     size_t name_exp_cap;
     uint64_t joined;
+    uint64_t netinf_capped; /* set by pm_adopt_write: pairs the parent cap left out */
     /* text reuse (analysis/reuse.c): unordered pairs of document-id hashes, min first */
     uint64_t (*reuse)[2];
     size_t nreuse, reuse_cap;
@@ -514,6 +515,7 @@ void pm_adopt_discover_stats(const pm_adopt *a, pm_discover_stats *out)
     out->names = pm_pname_table_count(a->names);
     out->names_dropped = pm_pname_table_dropped(a->names);
     out->joined = a->joined;
+    out->netinf_pairs_capped = a->netinf_capped;
     size_t min = a->o.min_adopters > 0 ? (size_t)a->o.min_adopters : 1;
     /* cascades: names whose distinct regions reach the minimum (counted from the map) */
     size_t nn = out->names;
@@ -536,7 +538,7 @@ static int cmp_u32(const void *p, const void *q)
     return (x > y) - (x < y);
 }
 
-pm_status pm_adopt_write(const pm_adopt *a, const char *dir, pm_errctx *err)
+pm_status pm_adopt_write(pm_adopt *a, const char *dir, pm_errctx *err)
 {
     pm_status st = PM_OK;
     adoption *v = NULL;
@@ -926,7 +928,7 @@ pm_status pm_adopt_write(const pm_adopt *a, const char *dir, pm_errctx *err)
         }
         i = j;
     }
-    TRY(pm_diffusion_write_network(a, a->c, &a->o, rows, nrows, dir, err));
+    TRY(pm_diffusion_write_network(a, a->c, &a->o, rows, nrows, dir, &a->netinf_capped, err));
     if (a->o.officials)
         TRY(pm_diffusion_write_officials(a->c, &a->o, rows, nrows, dir, err));
 done:

@@ -120,7 +120,7 @@ struct pm_netinf {
     /* results */
     pm_netinf_edge *edges;
     size_t nedges;
-    size_t ncand, npairs;
+    size_t ncand, npairs, ncapped;
     int compat;        /* the last inference ran in NetworkInference mode (output columns) */
     double alpha_used; /* the rate it used */
 };
@@ -132,6 +132,7 @@ void pm_netinf_options_default(pm_netinf_options *o)
     o->epsilon = 1e-64;
     o->max_pairs = (size_t)1 << 25;
     o->max_lag = 0;
+    o->max_parents = 0;
     o->compat = PM_NETINF_COMPAT_SNAP;
     o->p_value_cutoff = 0;
     o->alpha_auto = 0;
@@ -182,7 +183,7 @@ static void clear_edges(pm_netinf *n)
     free(n->edges);
     n->edges = NULL;
     n->nedges = 0;
-    n->ncand = n->npairs = 0;
+    n->ncand = n->npairs = n->ncapped = 0;
     n->compat = 0;
     n->alpha_used = 0;
 }
@@ -702,6 +703,7 @@ static pm_status infer_networkinference(pm_netinf *n, const pm_netinf_options *o
     }
     n->ncand = ncand;
     n->npairs = npairs;
+    n->ncapped = 0; /* max_parents is SNAP mode only */
     if (!auto_edges && k > ncand) {
         st = pm_errctx_set(err, PM_ERR_ARG, NULL,
                            "%zu edges asked for, but only %zu are possible (as R, an error)", k,
@@ -860,15 +862,27 @@ pm_status pm_netinf_infer(pm_netinf *n, const pm_netinf_options *opt, size_t k, 
         free(order);
     }
 
-    /* Pass 1: candidate edges and their pair counts; pass 2: fill the pair lists. */
-    size_t ncand = 0, candcap = 0, npairs = 0;
+    /* Pass 1: candidate edges and their pair counts; pass 2: fill the pair lists. Events
+     * of a cascade are in time order, so the strictly earlier ones of j are [s, lt) and
+     * the ones within max_lag [lo, lt); max_parents keeps the last of them. */
+    size_t ncand = 0, candcap = 0, npairs = 0, ncapped = 0;
     for (int pass = 0; pass < 2; pass++) {
         for (size_t s = 0; s < nev;) {
-            size_t e = s;
+            size_t e = s, lt = s, lo = s;
             while (e < nev && w.ev[e].cascade == w.ev[s].cascade)
                 e++;
-            for (size_t j = s; j < e; j++)
-                for (size_t i = s; i < j && w.ev[i].time < w.ev[j].time; i++) {
+            for (size_t j = s; j < e; j++) {
+                while (lt < j && w.ev[lt].time < w.ev[j].time)
+                    lt++;
+                while (o.max_lag > 0 && lo < lt && w.ev[j].time - w.ev[lo].time > o.max_lag)
+                    lo++;
+                size_t from = lo; /* those before lo are all too far apart */
+                if (o.max_parents && lt - lo > o.max_parents) {
+                    from = lt - o.max_parents;
+                    if (pass == 0)
+                        ncapped += from - lo;
+                }
+                for (size_t i = from; i < lt; i++) {
                     if (o.max_lag > 0 && w.ev[j].time - w.ev[i].time > o.max_lag)
                         continue; /* too far apart to count as influence */
                     uint64_t key = ((uint64_t)w.ev[i].node << 32) | w.ev[j].node;
@@ -899,6 +913,7 @@ pm_status pm_netinf_infer(pm_netinf *n, const pm_netinf_options *opt, size_t k, 
                         p[1] = (uint32_t)j;
                     }
                 }
+            }
             s = e;
         }
         if (pass == 0) {
@@ -920,6 +935,7 @@ pm_status pm_netinf_infer(pm_netinf *n, const pm_netinf_options *opt, size_t k, 
     }
     n->ncand = ncand;
     n->npairs = npairs;
+    n->ncapped = ncapped;
     n->alpha_used = o.alpha;
 
     /* Greedy selection with lazy evaluation: an entry whose gain was computed in this
@@ -988,7 +1004,7 @@ const pm_netinf_edge *pm_netinf_edge_at(const pm_netinf *n, size_t i)
 pm_netinf_stats pm_netinf_get_stats(const pm_netinf *n)
 {
     pm_netinf_stats s = {n->nev,  n->duplicates, n->cascades.n, n->nodes.n,
-                         n->ncand, n->npairs,     n->alpha_used};
+                         n->ncand, n->npairs,     n->ncapped, n->alpha_used};
     return s;
 }
 

@@ -5,6 +5,8 @@
  * Input is the sorted row list adopt.c prepares (diffusion_internal.h); regions are kept
  * in a sorted array and found by binary search. Runs in the committing thread after all
  * adoptions are merged, so nothing here depends on the thread count. Never prints.
+ * NetInf weighs only each adopter's PM_NETINF_MAX_PARENTS most recent earlier adopters
+ * (discovered cascades can hold thousands of regions; the pairs left out are counted).
  */
 #include <assert.h>
 #include <math.h>
@@ -279,9 +281,11 @@ done:
 
 pm_status pm_diffusion_write_network(const pm_adopt *a, const pm_country *c,
                                      const pm_diffusion_options *o, const pm_adopt_row *rows,
-                                     size_t n, const char *dir, pm_errctx *err)
+                                     size_t n, const char *dir, uint64_t *pairs_capped,
+                                     pm_errctx *err)
 {
     pm_status st = PM_OK;
+    *pairs_capped = 0;
     region *regs = NULL;
     uint32_t *codes = NULL;
     size_t nreg = 0;
@@ -349,7 +353,9 @@ pm_status pm_diffusion_write_network(const pm_adopt *a, const pm_country *c,
         no.model = (pm_netinf_model)o->netinf_model;
         no.alpha = o->netinf_alpha;
         no.max_lag = o->window_years; /* as edges.tsv; also bounds the pair count */
+        no.max_parents = PM_NETINF_MAX_PARENTS;
         TRY(pm_netinf_infer(ni, &no, k, err));
+        *pairs_capped = pm_netinf_get_stats(ni).pairs_capped;
     }
     TRY(pm_outfile_open(&fnet, dir, "network.tsv", err));
     TRY(pm_buf_append_str(&b, "origin_node\tdestination_node\tmarginal_gain\tvolume\tmedian_lag\t"

@@ -154,6 +154,7 @@ static pm_status discovery_finish(void *state, pm_analysis_ctx *ctx)
     s->discovery.names_dropped = ds.names_dropped;
     s->discovery.joined = ds.joined;
     s->discovery.cascades = ds.cascades;
+    s->discovery.netinf_pairs_capped = ds.netinf_pairs_capped;
     return PM_OK;
 }
 

@@ -254,7 +254,8 @@ pm_status pm_manifest_write(const pm_run_options *o, const pm_classifier *c,
                       "  \"discovery\": {\"candidates\": %llu, \"candidates_cut_per_doc\": %llu, "
                       "\"docs_with_candidates\": %llu, \"max_per_doc\": %d,\n    \"names\": %llu, "
                       "\"names_max\": %llu, \"name_uses_dropped\": %llu, \"joined_experiments\": %llu, "
-                      "\"cascades\": %llu, \"min_adopters\": %d},\n",
+                      "\"cascades\": %llu, \"min_adopters\": %d,\n    \"netinf_max_parents\": %d, "
+                      "\"netinf_pairs_capped\": %llu},\n",
                       (unsigned long long)s->discovery.candidates,
                       (unsigned long long)s->discovery.cut_per_doc,
                       (unsigned long long)s->discovery.docs_with_candidates, PM_MAX_PNAMES,
@@ -262,7 +263,9 @@ pm_status pm_manifest_write(const pm_run_options *o, const pm_classifier *c,
                       (unsigned long long)o->diffusion.max_policy_names,
                       (unsigned long long)s->discovery.names_dropped,
                       (unsigned long long)s->discovery.joined,
-                      (unsigned long long)s->discovery.cascades, o->diffusion.min_adopters));
+                      (unsigned long long)s->discovery.cascades, o->diffusion.min_adopters,
+                      PM_NETINF_MAX_PARENTS,
+                      (unsigned long long)s->discovery.netinf_pairs_capped));
     TRY(pm_buf_printf(&b,
                       "  \"timings_seconds\": {\"wall\": %.3f, \"read_split\": %.3f, "
                       "\"parse\": %.3f, \"classify\": %.3f, \"render\": %.3f, "

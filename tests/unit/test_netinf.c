@@ -561,10 +561,61 @@ static void test_networkinference_spid(void **state)
     pm_netinf_free(n);
 }
 
+/* max_parents: a node's candidates are its K most recent strictly earlier adopters (within
+ * max_lag); the pairs left out are counted, and a cap above every cascade's size changes
+ * nothing (the reference edges, gains and pairs stay as SNAP's). */
+static void test_max_parents(void **state)
+{
+    (void)state;
+    pm_netinf *n;
+    assert_int_equal(pm_netinf_create(&n), PM_OK);
+    /* one cascade: a at 0, b at 1, c at 2, d and e both at 3, f at 10 */
+    const char *nodes[] = {"a", "b", "c", "d", "e", "f"};
+    const double times[] = {0, 1, 2, 3, 3, 10};
+    for (int i = 0; i < 6; i++)
+        assert_int_equal(pm_netinf_add(n, "x", nodes[i], times[i]), PM_OK);
+    pm_netinf_options o;
+    pm_netinf_options_default(&o);
+    pm_errctx err;
+    pm_errctx_clear(&err);
+    assert_int_equal(pm_netinf_infer(n, &o, 3, &err), PM_OK);
+    pm_netinf_stats s = pm_netinf_get_stats(n);
+    assert_int_equal(s.pairs, 0 + 1 + 2 + 3 + 3 + 5);
+    assert_int_equal(s.pairs_capped, 0);
+    o.max_parents = 2; /* b 1, c 2, d 2 (of 3), e 2 (of 3; d ties, not earlier), f 2 (of 5) */
+    assert_int_equal(pm_netinf_infer(n, &o, 3, &err), PM_OK);
+    s = pm_netinf_get_stats(n);
+    assert_int_equal(s.pairs, 1 + 2 + 2 + 2 + 2);
+    assert_int_equal(s.pairs_capped, 1 + 1 + 3);
+    assert_int_equal(s.candidates, 9); /* a-b a-c b-c b-d c-d b-e c-e d-f e-f */
+    o.max_lag = 7.5; /* f: d and e only (c is 8 before): nothing left to cap */
+    assert_int_equal(pm_netinf_infer(n, &o, 3, &err), PM_OK);
+    s = pm_netinf_get_stats(n);
+    assert_int_equal(s.pairs, 1 + 2 + 2 + 2 + 2);
+    assert_int_equal(s.pairs_capped, 1 + 1);
+    pm_netinf_free(n);
+
+    n = load_csv("tests/data/netinf/cascades_snap_example.csv");
+    pm_netinf_options_default(&o);
+    assert_int_equal(pm_netinf_infer(n, &o, 5, &err), PM_OK);
+    pm_netinf_stats all = pm_netinf_get_stats(n);
+    double gains[5];
+    for (int i = 0; i < 5; i++)
+        gains[i] = pm_netinf_edge_at(n, (size_t)i)->gain;
+    o.max_parents = 1000;
+    assert_int_equal(pm_netinf_infer(n, &o, 5, &err), PM_OK);
+    assert_int_equal(pm_netinf_get_stats(n).pairs, all.pairs);
+    assert_int_equal(pm_netinf_get_stats(n).pairs_capped, 0);
+    for (int i = 0; i < 5; i++)
+        assert_true(pm_netinf_edge_at(n, (size_t)i)->gain == gains[i]);
+    pm_netinf_free(n);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_reference),
+        cmocka_unit_test(test_max_parents),
         cmocka_unit_test(test_lazy_equals_exhaustive),
         cmocka_unit_test(test_ties_duplicates_and_args),
         cmocka_unit_test(test_reader),
