@@ -20,8 +20,8 @@
 void pm_reuse_options_default(pm_reuse_options *o)
 {
     memset(o, 0, sizeof *o);
-    o->enabled = 0; /* opt-in (--reuse): it costs 32-34% of a quiet -j1 run, over the 30% a
-                     * default may cost (README, Text reuse) */
+    o->enabled = 1; /* on (--no-reuse: off): it costs under the 30% of a -j1 run a default
+                     * may cost (README, Text reuse) */
     o->threshold = 0.35; /* paraphrased copies between regions share 0.4 (README) */
     o->max_chars = 2000;
     o->min_chars = 50;
@@ -110,6 +110,7 @@ pm_status pm_reuse_doc(const pm_reuse_options *o, const char *body, size_t body_
             skip_e = nl ? (size_t)(nl - body) + 1 : body_len;
         }
     }
+    enum { BLOCK = 256 };
     uint32_t mins[PM_REUSE_K];
     unsigned char filled[PM_REUSE_K];
     memset(mins, 0xFF, sizeof mins);
@@ -120,52 +121,79 @@ pm_status pm_reuse_doc(const pm_reuse_options *o, const char *body, size_t body_
         st = pm_buf_reserve(keys, (size_t)o->max_chars * 4 + 4);
     if (st != PM_OK)
         return st;
-    uint32_t *kout = keys ? (uint32_t *)(void *)(keys->data + keys->len) : NULL;
+    /* without keys they go to a block-sized sink, rewound every block */
+    uint32_t sink[BLOCK];
+    uint32_t *kout = keys ? (uint32_t *)(void *)(keys->data + keys->len) : sink;
     char *out = text->data + text->len;
     const unsigned char *s = (const unsigned char *)body;
     /* The shingle of the last five code points as pm_reuse_shingle packs it, rolled one
      * code point at a time (21 bits each): hi = c0 c1 c2, lo = c3 c4. */
     const uint64_t m63 = ((uint64_t)1 << 63) - 1, m42 = ((uint64_t)1 << 42) - 1;
     uint64_t hi = 0, lo = 0;
-    for (size_t i = 0; i < body_len && kept < o->max_chars;) {
-        if (i == skip_b && skip_e > skip_b) {
-            i = skip_e;
-            continue;
-        }
-        uint32_t c, b0 = s[i];
-        size_t l;
-        if (b0 >= 0xE0 && b0 < 0xF0 && i + 2 < body_len && (s[i + 1] & 0xC0) == 0x80 &&
-            (s[i + 2] & 0xC0) == 0x80 && (b0 > 0xE0 || s[i + 1] >= 0xA0) &&
-            (b0 != 0xED || s[i + 1] < 0xA0)) { /* not overlong, not a surrogate */
-            c = (b0 & 0x0F) << 12 | (uint32_t)(s[i + 1] & 0x3F) << 6 | (s[i + 2] & 0x3F);
-            l = 3; /* the 3-byte form (all of CJK) decoded inline */
-        } else {
-            c = utf8_next(s + i, body_len - i, &l);
-        }
-        uint32_t f = fold(c);
-        if (!f) {
+    /* Two passes over blocks of BLOCK kept code points: decoding and folding branch on
+     * every character, hashing does not, so apart each loop runs at its own pace (the
+     * branchy decode no longer stalls the multiplies behind it). */
+    uint32_t blk[BLOCK];
+    const size_t skip_at = skip_e > skip_b ? skip_b : SIZE_MAX;
+    size_t i = 0;
+    while (i < body_len && kept < o->max_chars) {
+        size_t nb = 0, want = o->max_chars - kept < BLOCK ? o->max_chars - kept : BLOCK;
+        while (nb < want && i < body_len) {
+            /* ideographs U+4000-9FFF (lead bytes E4-E9), kept as they are, four bytes
+             * read at a time up to the 文号 line: the bulk of every text */
+            size_t lim = skip_at < body_len ? skip_at : body_len;
+            while (nb < want && i + 4 <= lim) {
+                uint32_t w;
+                memcpy(&w, s + i, 4);
+                if ((w & 0xC0C000u) != 0x808000u || (w & 0xFFu) - 0xE4u > 5u)
+                    break;
+                blk[nb++] = (w & 0x0Fu) << 12 | (w >> 2 & 0xFC0u) | (w >> 16 & 0x3Fu);
+                memcpy(out, &w, 4); /* (the fourth byte is overwritten or beyond the end) */
+                out += 3;
+                i += 3;
+            }
+            if (nb == want || i >= body_len)
+                break;
+            if (i == skip_at) {
+                i = skip_e;
+                continue;
+            }
+            uint32_t c, b0 = s[i];
+            size_t l;
+            if (b0 >= 0xE0 && b0 < 0xF0 && i + 2 < body_len && (s[i + 1] & 0xC0) == 0x80 &&
+                (s[i + 2] & 0xC0) == 0x80 && (b0 > 0xE0 || s[i + 1] >= 0xA0) &&
+                (b0 != 0xED || s[i + 1] < 0xA0)) { /* not overlong, not a surrogate */
+                c = (b0 & 0x0F) << 12 | (uint32_t)(s[i + 1] & 0x3F) << 6 | (s[i + 2] & 0x3F);
+                l = 3; /* the rest of the 3-byte form (all of CJK) decoded inline */
+            } else {
+                c = utf8_next(s + i, body_len - i, &l);
+            }
+            uint32_t f = fold(c);
+            if (f) {
+                if (f == c && l == 3) { /* kept as it is: copy its bytes */
+                    out[0] = (char)s[i], out[1] = (char)s[i + 1], out[2] = (char)s[i + 2];
+                    out += 3;
+                } else {
+                    out += pm_utf8_encode(f, out);
+                }
+                blk[nb++] = f;
+            }
             i += l;
-            continue;
         }
-        if (f == c && l == 3) { /* kept as it is: copy its bytes */
-            out[0] = (char)s[i], out[1] = (char)s[i + 1], out[2] = (char)s[i + 2];
-            out += 3;
-        } else {
-            out += pm_utf8_encode(f, out);
-        }
-        i += l;
-        hi = ((hi << 21) & m63) | lo >> 21;
-        lo = ((lo << 21) & m42) | f;
-        if (++kept >= PM_REUSE_SHINGLE) {
+        if (!keys)
+            kout = sink;
+        for (size_t q = 0; q < nb; q++) {
+            hi = ((hi << 21) & m63) | lo >> 21;
+            lo = ((lo << 21) & m42) | blk[q];
+            if (++kept < PM_REUSE_SHINGLE)
+                continue;
             uint64_t h = pm_reuse_mix64(hi ^ (lo + 0x7265757365ull) * 0x9E3779B97F4A7C15ull);
             uint32_t bin = (uint32_t)(((h >> 32) * PM_REUSE_K) >> 32);
             uint32_t v = (uint32_t)h, m = mins[bin];
             mins[bin] = v < m ? v : m; /* branch-free: the outcome is a coin toss */
             filled[bin] = 1;
-            if (kout) {
-                *kout = PM_REUSE_KEY(h);
-                kout += PM_REUSE_SAMPLED(h);
-            }
+            *kout = PM_REUSE_KEY(h);
+            kout += PM_REUSE_SAMPLED(h);
             nshingles++;
         }
     }

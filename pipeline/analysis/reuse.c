@@ -3,8 +3,8 @@
  * add (committer, in commit order): the document's id, metadata, the low 16 bits of its
  * signature (192 bytes) and its ANCHOR_K smallest anchor keys (128 bytes) stay in memory;
  * its normalised text goes to a spill file (unlinked at once, so nothing is left
- * behind); the distinct sampled shingles are counted in a Count-Min sketch (2 rows x 2^20
- * counters, sums only, so the counts do not depend on order).
+ * behind); the distinct sampled shingles are counted in a Count-Min sketch (2 counters a
+ * key in one cache line of 2^16, sums only, so the counts do not depend on order).
  * finish: per band, documents sorted by band key (stable radix sort); every pair inside a
  * bucket of at most bucket_cap documents whose signatures estimate J >= SIG_SCREEN is a
  * candidate; then the anchors, in key ranges: documents sharing ANCHOR_MIN anchors (none
@@ -33,8 +33,10 @@
 #include "policyminer/ymd.h"
 #include "reuse_internal.h"
 
-#define CM_BITS 20 /* 2 rows x 4 MB: small enough to stay in cache */
-#define CM_SIZE ((size_t)1 << CM_BITS)
+/* Count-Min sketch of 2^16 cache lines of 16 counters (4 MB); a key's two counters lie in
+ * one line, so counting a key costs one cache miss, not two */
+#define CM_LINE_BITS 16
+#define CM_SIZE ((size_t)16 << CM_LINE_BITS)
 #define MIN_SHARED 24     /* shingles two documents must share (~28 characters) */
 #define ANCHOR_K 32       /* containment anchors kept per document (its smallest) */
 #define ANCHOR(k) (((k) & 3u) == 0) /* a sampled key is an anchor: 1 in 16 shingles */
@@ -83,7 +85,7 @@ struct pm_reuse {
     uint8_t *nanch;          /* n: anchors held */
     uint32_t *abp;           /* finish: n bit sets, anchor k of the document is boilerplate */
     pm_buf ids;
-    uint32_t *cm;            /* 2 x CM_SIZE */
+    uint32_t *cm;            /* CM_SIZE, 64-byte aligned */
     uint32_t *cp;            /* max_chars code points of scratch */
     uint32_t *keys;          /* per-document distinct sampled keys (add) */
     uint32_t *slots;         /* their sketch slots (add) */
@@ -108,7 +110,9 @@ pm_status pm_reuse_create(pm_reuse **out, const pm_reuse_options *o, const char 
         return PM_ERR_NOMEM;
     r->o = *o;
     pm_buf_init(&r->ids, (size_t)1 << 34);
-    r->cm = calloc(2 * CM_SIZE, sizeof *r->cm);
+    r->cm = aligned_alloc(64, CM_SIZE * sizeof *r->cm);
+    if (r->cm)
+        memset(r->cm, 0, CM_SIZE * sizeof *r->cm);
     r->cp = malloc(((size_t)o->max_chars + 8) * sizeof *r->cp);
     r->keys = malloc(((size_t)o->max_chars + 8) * sizeof *r->keys);
     r->slots = malloc(((size_t)o->max_chars + 8) * 2 * sizeof *r->slots);
@@ -130,6 +134,8 @@ pm_status pm_reuse_create(pm_reuse **out, const pm_reuse_options *o, const char 
         r->spill = fdopen(fd, "w+b");
         if (!r->spill)
             close(fd);
+        else /* texts of ~6 KB: buffered, not one write(2) each */
+            setvbuf(r->spill, NULL, _IOFBF, (size_t)1 << 20);
     }
     if (!r->spill) {
         pm_errctx_set(err, PM_ERR_OUTPUT, path, "cannot create the reuse spill file: %s",
@@ -165,15 +171,21 @@ void pm_reuse_free(pm_reuse *r)
 
 const pm_reuse_stats *pm_reuse_get_stats(const pm_reuse *r) { return &r->s; }
 
-static inline size_t cm_at(uint32_t key, int row)
+/* The key's two counters: a line, and two different counters in it. Keys are already
+ * hash bits (the high half of the shingle's hash), so they index the sketch directly:
+ * the line from the high 16 bits, the counters from bits 2-9 (bits 0-1 mark anchors). */
+static inline void cm_at(uint32_t key, uint32_t slot[2])
 {
-    return (size_t)(pm_reuse_mix64((uint64_t)key ^ (row ? 0x5bd1e995ull << 32 : 0)) &
-                    (CM_SIZE - 1)) + (row ? CM_SIZE : 0);
+    uint32_t line = (key >> 16) << 4, j0 = (key >> 2) & 15, j1 = j0 ^ ((key >> 6 & 15) | 1);
+    slot[0] = line | j0;
+    slot[1] = line | j1;
 }
 
 static inline uint32_t cm_df(const pm_reuse *r, uint32_t key)
 {
-    uint32_t x = r->cm[cm_at(key, 0)], y = r->cm[cm_at(key, 1)];
+    uint32_t sl[2];
+    cm_at(key, sl);
+    uint32_t x = r->cm[sl[0]], y = r->cm[sl[1]];
     return x < y ? x : y;
 }
 
@@ -202,6 +214,23 @@ static void keys_clear(pm_reuse *r, size_t nk)
     }
 }
 
+/* Code points of valid UTF-8: its bytes less its continuation bytes (10xxxxxx), eight at
+ * a time (shifting a word left by one moves each byte's bit 6 under its bit 7). */
+static size_t utf8_count(const char *t, size_t len)
+{
+    const uint64_t hi = 0x8080808080808080ull;
+    size_t cont = 0, i = 0;
+    for (; i + 8 <= len; i += 8) {
+        uint64_t w;
+        memcpy(&w, t + i, 8);
+        /* one bit a byte, summed by a multiply (no popcount instruction at -O2) */
+        cont += (size_t)((((w & ~(w << 1) & hi) >> 7) * 0x0101010101010101ull) >> 56);
+    }
+    for (; i < len; i++)
+        cont += ((unsigned char)t[i] & 0xC0) == 0x80;
+    return len - cont;
+}
+
 pm_status pm_reuse_add(pm_reuse *r, const char *doc_id, int32_t date, pm_level level,
                        uint32_t region, uint32_t province, const uint32_t *sig, unsigned nsig,
                        const char *text, size_t text_len, const uint32_t *keys, size_t nkeys)
@@ -210,8 +239,7 @@ pm_status pm_reuse_add(pm_reuse *r, const char *doc_id, int32_t date, pm_level l
      * hash them) when it did not (replayed and merged records) */
     size_t ncp = 0;
     if (nsig == PM_REUSE_K && keys) {
-        for (size_t i = 0; i < text_len; i++)
-            ncp += ((unsigned char)text[i] & 0xC0) != 0x80;
+        ncp = utf8_count(text, text_len);
     } else if (nsig == PM_REUSE_K) {
         ncp = pm_reuse_decode(text, text_len, r->cp, r->o.max_chars);
     }
@@ -297,21 +325,21 @@ pm_status pm_reuse_add(pm_reuse *r, const char *doc_id, int32_t date, pm_level l
         an[j] = k;
     }
     r->nanch[r->n] = (uint8_t)na;
-    /* the sketch is 8 MB, so each count is a cache miss: work out every slot first and
-     * prefetch it, then count (the misses overlap instead of queueing) */
+    /* the sketch is 4 MB, so each key is a cache miss: work out every slot first and
+     * prefetch its line, then count (the misses overlap instead of queueing) */
     uint32_t *slot = r->slots;
-    for (size_t i = 0; i < nk; i++) {
-        slot[2 * i] = (uint32_t)cm_at(r->keys[i], 0);
-        slot[2 * i + 1] = (uint32_t)cm_at(r->keys[i], 1);
-    }
+    for (size_t i = 0; i < nk; i++)
+        cm_at(r->keys[i], slot + 2 * i);
     /* a fixed distance ahead: a few lines in flight at a time, not a thousand dropped */
-    enum { AHEAD = 16 };
-    for (size_t i = 0; i < 2 * nk && i < AHEAD; i++)
-        __builtin_prefetch(&r->cm[slot[i]], 1);
-    for (size_t i = 0; i < 2 * nk; i++) {
-        if (i + AHEAD < 2 * nk)
-            __builtin_prefetch(&r->cm[slot[i + AHEAD]], 1);
-        r->cm[slot[i]] += r->cm[slot[i]] < UINT32_MAX;
+    enum { AHEAD = 8 };
+    for (size_t i = 0; i < nk && i < AHEAD; i++)
+        __builtin_prefetch(&r->cm[slot[2 * i]], 1);
+    for (size_t i = 0; i < nk; i++) {
+        if (i + AHEAD < nk)
+            __builtin_prefetch(&r->cm[slot[2 * (i + AHEAD)]], 1);
+        uint32_t *x = &r->cm[slot[2 * i]], *y = &r->cm[slot[2 * i + 1]];
+        *x += *x < UINT32_MAX;
+        *y += *y < UINT32_MAX;
     }
     r->n++;
     r->s.docs++;
@@ -358,7 +386,7 @@ static double sig_jaccard(const pm_reuse *r, uint32_t x, uint32_t y)
         memcpy(&u, a + k, 8);
         memcpy(&v, b + k, 8);
         uint64_t t = u ^ v, z = ~(((t & lo15) + lo15) | t | lo15); /* high bit of zero lanes */
-        eq += (unsigned)__builtin_popcountll(z);
+        eq += (unsigned)(((z >> 15) * 0x0001000100010001ull) >> 48); /* sum of the four */
     }
     double p = (double)eq / PM_REUSE_K, c = 1.0 / 65536.0;
     return (p - c) / (1.0 - c);
