@@ -28,7 +28,13 @@
 #define MAX_PATTERNS 65536
 #define MAX_LINE 65536
 #define VETO_WINDOW 256
-#define MAX_OCC 16 /* literal occurrence ends kept per pattern and text; more = one range */
+#define MAX_OCC 48 /* literal occurrence ends kept per pattern and text; more = one range:
+                   * common words (提供, 保障) occur dozens of times in a body, and windows
+                   * around each cost less than a search over the whole range */
+#define VETO_OCC_CAP ((size_t)1 << 22) /* veto literal occurrences kept per text; more = no
+                                        * stretch test for that text (the regexes decide) */
+#define MAX_STOP_SETS 8 /* distinct veto stop sets per category with a stretch test */
+#define STOP_SCAN 2048 /* bytes after a hit searched for the stop that ends its stretch */
 
 typedef struct pat {
     pcre2_code *code;
@@ -36,7 +42,10 @@ typedef struct pat {
     unsigned line;
     uint32_t dim; /* the dimension (file) it belongs to */
     size_t maxlen; /* longest possible match in bytes, or (size_t)-1 */
+    size_t minlit; /* shortest of its required literals, in bytes */
+    uint32_t stops; /* stops no match can hold (pm_pattern_stops) */
     int always;   /* no required literal: run on every text */
+    int second;   /* a second required literal set is scanned too (pm_litextract2) */
 } pat;
 
 typedef struct cat {
@@ -44,6 +53,8 @@ typedef struct cat {
     size_t group_idx;
     size_t first_pat, npat;   /* into d->pats, contiguous */
     size_t first_veto, nveto; /* into d->vetoes */
+    uint32_t stop_sets[MAX_STOP_SETS]; /* the distinct stop sets of its vetoes */
+    size_t nstop_sets;
     char **must, **must_not;
     size_t nmust, nmust_not;
     unsigned line;
@@ -82,6 +93,7 @@ struct pm_dict_scratch {
     pcre2_match_context *mctx;
     pcre2_jit_stack *jit;
     uint32_t *stamp; /* per pattern: == cur when it is a candidate for this text */
+    uint32_t *stamp2; /* per pattern: == cur when its second literal set occurs */
     size_t *first_end; /* per candidate pattern: end of its first literal occurrence */
     size_t *last_end;  /* ... and of its last one */
     size_t *occ;       /* per pattern, MAX_OCC slots: the occurrence ends, sorted at use */
@@ -89,6 +101,16 @@ struct pm_dict_scratch {
     pm_hs_scratch *hss;
     uint32_t cur;
     uint32_t scan_cur; /* == cur when the literal scan ran on the current text */
+    /* Every occurrence end of the (canonical) vetoes' literals in the current text, as the
+     * scan reports them, then grouped by veto and sorted on first use (vh_cur == cur):
+     * covering_veto asks whether one lies in the stretch a covering match must fill. */
+    size_t npats, nvetoes;
+    uint32_t *vh_id;
+    size_t *vh_end, *vh_sorted;
+    size_t nvh, vhcap;
+    int vh_full;       /* more than VETO_OCC_CAP (or no memory): no stretch test */
+    size_t *vh_start;  /* nvetoes + 2: veto v's ends are vh_sorted[vh_start[v] .. [v + 1]) */
+    uint32_t vh_cur;
 };
 
 const char *pm_dictset_engine(const pm_dictset *d)
@@ -170,6 +192,10 @@ static pm_status compile(pm_dictset *d, const char *src, const char *file, unsig
     out->src = xstrdup(src);
     out->line = line;
     out->always = 1;
+    out->maxlen = (size_t)-1;
+    out->minlit = 0;
+    out->stops = 0;
+    out->second = 0;
     out->dim = (uint32_t)(d->ndims - 1);
     if (!out->src) { /* not counted by the caller: nothing else would free the code */
         pcre2_code_free(code);
@@ -392,17 +418,30 @@ static pm_status build_prefilter(pm_dictset *d, pm_errctx *err)
     if (st == PM_OK && want_hs)
         st = pm_hs_create(&d->hs);
     for (size_t p = 0; st == PM_OK && p < d->npats; p++) {
-        pm_litset ls;
-        if (d->o.no_prefilter || !pm_litextract(d->pats[p].src, strlen(d->pats[p].src), &ls))
+        pm_litset ls, l2;
+        if (d->o.no_prefilter ||
+            !pm_litextract2(d->pats[p].src, strlen(d->pats[p].src), &ls, &l2))
             continue;
         d->pats[p].always = 0;
         d->pats[p].maxlen = pm_pattern_maxlen(d->pats[p].src, strlen(d->pats[p].src));
+        d->pats[p].minlit = pm_litset_min(&ls);
         for (size_t k = 0; st == PM_OK && k < ls.count; k++) {
             st = pm_ac_add(d->ac, ls.s[k], ls.n[k], (uint32_t)p);
             if (st == PM_OK && d->hs)
                 st = pm_hs_add(d->hs, ls.s[k], ls.n[k], (uint32_t)p);
         }
+        /* A second required set from another part of the pattern, under its own id after
+         * the vetoes': the pattern is a candidate only where both occur. A list of common
+         * words (实施方案|工作方案|...) next to a rare name then no longer runs it. */
+        d->pats[p].second = l2.count > 0;
+        uint32_t id2 = (uint32_t)(d->npats + d->nvetoes + p);
+        for (size_t k = 0; st == PM_OK && k < l2.count; k++) {
+            st = pm_ac_add(d->ac, l2.s[k], l2.n[k], id2);
+            if (st == PM_OK && d->hs)
+                st = pm_hs_add(d->hs, l2.s[k], l2.n[k], id2);
+        }
         pm_litset_free(&ls);
+        pm_litset_free(&l2);
     }
     /* Vetoes' literals too (ids after the patterns'): a veto none of whose literals occurs
      * near a hit cannot cover it, so its regex need not run (covering_veto). Identical
@@ -426,10 +465,13 @@ static pm_status build_prefilter(pm_dictset *d, pm_errctx *err)
     for (size_t v = 0; st == PM_OK && v < d->nvetoes; v++) {
         pm_litset ls;
         pat *vp = &d->vetoes[v];
+        if (!d->o.no_prefilter) /* structural: vetoes without a literal have stops too */
+            vp->stops = pm_pattern_stops(vp->src, strlen(vp->src));
         if (d->o.no_prefilter || !pm_litextract(vp->src, strlen(vp->src), &ls))
             continue;
         vp->always = 0;
         vp->maxlen = pm_pattern_maxlen(vp->src, strlen(vp->src));
+        vp->minlit = pm_litset_min(&ls);
         if (d->veto_canon[v] != v) { /* the first copy's literals stand for it */
             pm_litset_free(&ls);
             continue;
@@ -459,6 +501,20 @@ static pm_status build_prefilter(pm_dictset *d, pm_errctx *err)
         st = pm_ac_build(d->ac);
     if (st != PM_OK)
         pm_errctx_set(err, st, NULL, "building the literal prefilter");
+    /* each category's distinct veto stop sets: one pass over a hit's surroundings finds the
+     * stretch of each (find_stretches) */
+    for (size_t i = 0; st == PM_OK && i < d->ndims; i++)
+        for (size_t c = 0; c < d->dims[i].ncats; c++) {
+            cat *ci = &d->dims[i].cats[c];
+            for (size_t v = 0; v < ci->nveto; v++) {
+                uint32_t m = d->vetoes[ci->first_veto + v].stops;
+                size_t k = 0;
+                while (k < ci->nstop_sets && ci->stop_sets[k] != m)
+                    k++;
+                if (m && k == ci->nstop_sets && k < MAX_STOP_SETS)
+                    ci->stop_sets[ci->nstop_sets++] = m;
+            }
+        }
     return st;
 }
 
@@ -665,11 +721,16 @@ pm_status pm_dict_scratch_create(pm_dict_scratch **out, const pm_dictset *d)
     s->mctx = pcre2_match_context_create(NULL);
     s->jit = pcre2_jit_stack_create(32 * 1024, d->o.jit_stack_max ? d->o.jit_stack_max : (1u << 20), NULL);
     s->stamp = calloc(d->npats + d->nvetoes + 1, sizeof *s->stamp);
+    s->stamp2 = calloc(d->npats + 1, sizeof *s->stamp2);
     s->first_end = calloc(d->npats + d->nvetoes + 1, sizeof *s->first_end);
     s->last_end = calloc(d->npats + d->nvetoes + 1, sizeof *s->last_end);
     s->occ = calloc((d->npats + d->nvetoes + 1) * MAX_OCC, sizeof *s->occ);
     s->nocc = calloc(d->npats + d->nvetoes + 1, sizeof *s->nocc);
-    if (!s->md || !s->mctx || !s->stamp || !s->first_end || !s->last_end || !s->occ || !s->nocc) {
+    s->npats = d->npats;
+    s->nvetoes = d->nvetoes;
+    s->vh_start = calloc(d->nvetoes + 2, sizeof *s->vh_start);
+    if (!s->md || !s->mctx || !s->stamp || !s->stamp2 || !s->first_end || !s->last_end ||
+        !s->occ || !s->nocc || !s->vh_start) {
         pm_dict_scratch_free(s);
         return PM_ERR_NOMEM;
     }
@@ -693,17 +754,108 @@ void pm_dict_scratch_free(pm_dict_scratch *s)
     pcre2_match_context_free(s->mctx);
     pcre2_jit_stack_free(s->jit);
     free(s->stamp);
+    free(s->stamp2);
     free(s->first_end);
     free(s->last_end);
     free(s->occ);
     free(s->nocc);
+    free(s->vh_id);
+    free(s->vh_end);
+    free(s->vh_sorted);
+    free(s->vh_start);
     pm_hs_scratch_free(s->hss);
     free(s);
+}
+
+/* Keeps a veto literal's occurrence end for the stretch test (veto_occ_in). */
+static void keep_veto_hit(pm_dict_scratch *s, uint32_t id, size_t end)
+{
+    if (s->vh_full)
+        return;
+    if (s->nvh == s->vhcap) {
+        size_t nc = s->vhcap ? s->vhcap * 2 : 1024;
+        uint32_t *ni = nc <= VETO_OCC_CAP ? realloc(s->vh_id, nc * sizeof *ni) : NULL;
+        if (ni)
+            s->vh_id = ni;
+        size_t *ne = ni ? realloc(s->vh_end, nc * sizeof *ne) : NULL;
+        if (ne)
+            s->vh_end = ne;
+        size_t *ns = ne ? realloc(s->vh_sorted, nc * sizeof *ns) : NULL;
+        if (ns)
+            s->vh_sorted = ns;
+        if (!ns) { /* over the cap or out of memory: the regexes decide, as without it */
+            s->vh_full = 1;
+            return;
+        }
+        s->vhcap = nc;
+    }
+    s->vh_id[s->nvh] = (uint32_t)(id - s->npats);
+    s->vh_end[s->nvh++] = end;
+}
+
+static int cmp_size(const void *a, const void *b)
+{
+    size_t x = *(const size_t *)a, y = *(const size_t *)b;
+    return x < y ? -1 : x > y;
+}
+
+/* Groups the kept occurrence ends by veto, each group sorted (a counting sort by veto). */
+static void group_veto_hits(pm_dict_scratch *s)
+{
+    size_t *st = s->vh_start;
+    memset(st, 0, (s->nvetoes + 2) * sizeof *st);
+    for (size_t i = 0; i < s->nvh; i++)
+        st[s->vh_id[i] + 2]++;
+    for (size_t v = 2; v < s->nvetoes + 2; v++)
+        st[v] += st[v - 1];
+    for (size_t i = 0; i < s->nvh; i++)
+        s->vh_sorted[st[s->vh_id[i] + 1]++] = s->vh_end[i];
+    /* now st[v] .. st[v + 1] is veto v's group; the scan gave them nearly in order */
+    for (size_t v = 0; v < s->nvetoes; v++) {
+        size_t *e = s->vh_sorted + st[v], m = st[v + 1] - st[v];
+        if (m > 32) {
+            qsort(e, m, sizeof *e, cmp_size);
+            continue;
+        }
+        for (size_t i = 1; i < m; i++) {
+            size_t x = e[i], j = i;
+            for (; j > 0 && e[j - 1] > x; j--)
+                e[j] = e[j - 1];
+            e[j] = x;
+        }
+    }
+    s->vh_cur = s->cur;
+}
+
+/* 1 when a literal occurrence of (canonical) veto v ends in [lo, hi]. */
+static int veto_occ_in(pm_dict_scratch *s, size_t v, size_t lo, size_t hi)
+{
+    if (lo > hi)
+        return 0;
+    if (s->vh_cur != s->cur)
+        group_veto_hits(s);
+    const size_t *e = s->vh_sorted;
+    size_t a = s->vh_start[v], b = s->vh_start[v + 1];
+    while (a < b) { /* the first end >= lo */
+        size_t m = a + (b - a) / 2;
+        if (e[m] < lo)
+            a = m + 1;
+        else
+            b = m;
+    }
+    return a < s->vh_start[v + 1] && e[a] <= hi;
 }
 
 static void on_hit(void *ud, uint32_t id, size_t end)
 {
     pm_dict_scratch *s = ud;
+    if (id >= s->npats) {
+        if (id >= s->npats + s->nvetoes) { /* a pattern's second set: only that it occurs */
+            s->stamp2[id - s->npats - s->nvetoes] = s->cur;
+            return;
+        }
+        keep_veto_hit(s, id, end);
+    }
     if (s->stamp[id] != s->cur) { /* hits come in no particular order: keep the extremes */
         s->stamp[id] = s->cur;
         s->first_end[id] = s->last_end[id] = end;
@@ -718,9 +870,10 @@ static void on_hit(void *ud, uint32_t id, size_t end)
     uint32_t k = s->nocc[id];
     if (k <= MAX_OCC) { /* ... and the ends themselves while there are few */
         size_t *o = s->occ + (size_t)id * MAX_OCC;
-        for (uint32_t i = 0; i < k; i++)
-            if (o[i] == end)
-                return;
+        /* the same end twice (two literals of the pattern ending together) comes in a
+         * row; a repeat that slips through only makes an overlapping window, merged */
+        if (k && o[k - 1] == end)
+            return;
         if (k < MAX_OCC)
             o[k] = end;
         s->nocc[id] = k + 1;
@@ -756,26 +909,108 @@ static int run(const pat *p, pm_dict_scratch *s, const char *t, size_t n, size_t
     return run_lim(NULL, 0, p, s, t, n, off, PCRE2_UNSET, st);
 }
 
+/* The stop-free stretches around a hit, one per stop set of its category: stretch k is
+ * [ss[k], se[k]), holds [hs, he), starts at or after off and holds no stop of set k;
+ * ok[k] is 0 when [hs, he) holds such a stop itself. One pass each way finds the nearest
+ * stop of every kind until each set has one; the search after the hit gives up
+ * STOP_SCAN bytes on (se = n: not known to end before). */
+typedef struct stretches {
+    size_t ss[MAX_STOP_SETS], se[MAX_STOP_SETS];
+    int ok[MAX_STOP_SETS];
+} stretches;
+
+static int all_met(const uint32_t *sets, size_t ns, uint32_t found)
+{
+    for (size_t k = 0; k < ns; k++)
+        if (!(sets[k] & found))
+            return 0;
+    return 1;
+}
+
+static void find_stretches(const char *t, size_t n, size_t off, size_t hs, size_t he,
+                           const uint32_t *sets, size_t ns, stretches *r)
+{
+    const unsigned char *u = (const unsigned char *)t;
+    size_t before[16], after[16]; /* per stop bit: where the nearest one ends / starts */
+    uint32_t found = 0, inside = 0, later = 0;
+    for (size_t i = hs; i > off && !all_met(sets, ns, found); i--) {
+        size_t at = u[i - 1] < 0x80 ? i - 1 : i - off >= 3 && u[i - 3] >= 0xE0 ? i - 3 : i;
+        uint32_t b = at < i ? pm_stop_at(u + at, i - at) & ~found : 0;
+        if (b) {
+            found |= b;
+            before[__builtin_ctz(b)] = i;
+        }
+    }
+    for (size_t i = hs; i < he; i++)
+        inside |= pm_stop_at(u + i, n - i);
+    size_t far = n - he > STOP_SCAN ? he + STOP_SCAN : n;
+    for (size_t i = he; i < far && !all_met(sets, ns, later); i++) {
+        uint32_t b = pm_stop_at(u + i, n - i) & ~later;
+        if (b) {
+            later |= b;
+            after[__builtin_ctz(b)] = i;
+        }
+    }
+    for (size_t k = 0; k < ns; k++) {
+        r->ok[k] = !(inside & sets[k]);
+        r->ss[k] = off;
+        r->se[k] = n;
+        for (uint32_t m = sets[k] & found; m; m &= m - 1)
+            if (before[__builtin_ctz(m)] > r->ss[k])
+                r->ss[k] = before[__builtin_ctz(m)];
+        for (uint32_t m = sets[k] & later; m; m &= m - 1)
+            if (after[__builtin_ctz(m)] < r->se[k])
+                r->se[k] = after[__builtin_ctz(m)];
+    }
+}
+
 /* The first veto of c covering the hit [hs, he), or NULL; *vs, *ve get its span. The run
  * and the audit (dict explain) both decide through here. */
 static const pat *covering_veto(const pm_dictset *d, const cat *c, pm_dict_scratch *s,
                                 const char *t, size_t n, size_t hs, size_t he, size_t *vs,
                                 size_t *ve, pm_dict_stats *st)
 {
+    size_t start = hs > VETO_WINDOW ? hs - VETO_WINDOW : 0;
+    while (start > 0 && ((unsigned char)t[start] & 0xC0) == 0x80)
+        start--;
+    int scanned = s->cur && s->scan_cur == s->cur;
+    stretches sp;
+    int have_sp = 0;
     for (size_t v = 0; v < c->nveto; v++) {
         const pat *p = &d->vetoes[c->first_veto + v];
-        size_t off = hs > VETO_WINDOW ? hs - VETO_WINDOW : 0;
-        while (off > 0 && ((unsigned char)t[off] & 0xC0) == 0x80)
-            off--;
-        if (!p->always && s->cur && s->scan_cur == s->cur) {
+        size_t off = start;
+        uint32_t canon = d->veto_canon[c->first_veto + v];
+        if (scanned && !p->always) {
             /* A covering match starts in [off, hs] and contains a literal occurrence: none
              * in the text, all ending by off, or (bounded length) all ending after
              * hs + maxlen, and there is nothing to cover with. */
-            size_t vid = d->npats + d->veto_canon[c->first_veto + v];
+            size_t vid = d->npats + canon;
             if (s->stamp[vid] != s->cur || s->last_end[vid] <= off ||
                 (p->maxlen != (size_t)-1 && s->first_end[vid] > hs + p->maxlen))
                 continue;
         }
+        size_t hi = p->maxlen != (size_t)-1 && n - hs > p->maxlen ? hs + p->maxlen : n;
+        size_t k = 0;
+        while (k < c->nstop_sets && c->stop_sets[k] != p->stops)
+            k++;
+        if (scanned && p->stops && k < c->nstop_sets) {
+            /* No match of this veto holds one of its stops, so a covering one lies in the
+             * hit's stop-free stretch [ss, se), and none can if the hit holds a stop.
+             * Matches that start before ss end before it, so the search from off meets the
+             * same matches from ss on as a search from ss: it starts there. */
+            if (!have_sp) {
+                find_stretches(t, n, start, hs, he, c->stop_sets, c->nstop_sets, &sp);
+                have_sp = 1;
+            }
+            if (!sp.ok[k])
+                continue;
+            off = sp.ss[k];
+            if (sp.se[k] < hi)
+                hi = sp.se[k];
+        }
+        /* ... and a literal occurrence lies whole in the covering match: after off, by hi */
+        if (scanned && !p->always && !s->vh_full && !veto_occ_in(s, canon, off + p->minlit, hi))
+            continue;
         while (off <= hs) {
             /* a covering veto starts by hs: the search need not look further */
             int r = run_lim(d, d->npats + c->first_veto + v, p, s, t, n, off, hs, st);
@@ -881,8 +1116,12 @@ pm_status pm_dictset_match(const pm_dictset *d, pm_dict_scratch *s, const char *
         memset(&out[i], 0, sizeof out[i]);
     if (++s->cur == 0) { /* stamp wrap-around: start clean */
         memset(s->stamp, 0, (d->npats + d->nvetoes + 1) * sizeof *s->stamp);
+        memset(s->stamp2, 0, (d->npats + 1) * sizeof *s->stamp2);
         s->cur = 1;
+        s->vh_cur = 0;
     }
+    s->nvh = 0;
+    s->vh_full = 0;
     if (!d->o.no_prefilter) {
         if (!d->hs)
             pm_ac_scan(d->ac, text, len, on_hit, s);
@@ -897,7 +1136,8 @@ pm_status pm_dictset_match(const pm_dictset *d, pm_dict_scratch *s, const char *
             for (size_t k = 0; k < ci->npat; k++) {
                 size_t pid = ci->first_pat + k;
                 const pat *p = &d->pats[pid];
-                if (!p->always && s->stamp[pid] != s->cur)
+                if (!p->always && (s->stamp[pid] != s->cur ||
+                                   (p->second && s->stamp2[pid] != s->cur)))
                     continue;
                 if (!p->always && p->maxlen != (size_t)-1 && s->nocc[pid] <= MAX_OCC) {
                     if (pattern_hits_windows(d, ci, pid, s, text, len, s->occ + pid * MAX_OCC,

@@ -26,6 +26,9 @@ struct pm_hs {
     unsigned *ids, *flags;
     size_t n, cap;
     hs_database_t *db;
+    /* The database holds each distinct literal once (many patterns share 负责, 实施方案 …);
+     * literal u stands for the ids uids[ustart[u] .. ustart[u + 1]). */
+    unsigned *ustart, *uids;
 };
 
 struct pm_hs_scratch {
@@ -48,6 +51,8 @@ void pm_hs_free(pm_hs *h)
     free(h->lens);
     free(h->ids);
     free(h->flags);
+    free(h->ustart);
+    free(h->uids);
     hs_free_database(h->db);
     free(h);
 }
@@ -90,15 +95,66 @@ pm_status pm_hs_add(pm_hs *h, const char *s, size_t n, uint32_t id)
     return PM_OK;
 }
 
+static int cmp_lit(const void *a, const void *b, void *ctx)
+{
+    const pm_hs *h = ctx;
+    unsigned x = *(const unsigned *)a, y = *(const unsigned *)b;
+    if (h->flags[x] != h->flags[y])
+        return h->flags[x] < h->flags[y] ? -1 : 1;
+    if (h->lens[x] != h->lens[y])
+        return h->lens[x] < h->lens[y] ? -1 : 1;
+    int c = memcmp(h->lits[x], h->lits[y], h->lens[x]);
+    return c ? c : x < y ? -1 : x > y;
+}
+
 pm_status pm_hs_build(pm_hs *h)
 {
     if (h->db)
         return PM_OK;
     if (!h->n || hs_valid_platform() != HS_SUCCESS)
         return PM_ERR_ARG;
+    /* distinct literals (same bytes, same case flag) into one database entry each */
+    unsigned *ord = malloc(h->n * sizeof *ord), *uid = malloc(h->n * sizeof *uid);
+    const char **ul = malloc(h->n * sizeof *ul);
+    size_t *ulen = malloc(h->n * sizeof *ulen);
+    unsigned *ufl = malloc(h->n * sizeof *ufl);
+    h->ustart = malloc((h->n + 1) * sizeof *h->ustart);
+    h->uids = malloc(h->n * sizeof *h->uids);
+    if (!ord || !uid || !ul || !ulen || !ufl || !h->ustart || !h->uids) {
+        free(ord), free(uid), free(ul), free(ulen), free(ufl);
+        return PM_ERR_NOMEM;
+    }
+    for (size_t i = 0; i < h->n; i++)
+        ord[i] = (unsigned)i;
+    qsort_r(ord, h->n, sizeof *ord, cmp_lit, h);
+    size_t nu = 0;
+    for (size_t k = 0; k < h->n; k++) {
+        unsigned i = ord[k], j = k ? ord[k - 1] : 0;
+        if (!k || h->flags[i] != h->flags[j] || h->lens[i] != h->lens[j] ||
+            memcmp(h->lits[i], h->lits[j], h->lens[i]) != 0) {
+            ul[nu] = h->lits[i];
+            ulen[nu] = h->lens[i];
+            ufl[nu] = h->flags[i];
+            uid[nu] = (unsigned)nu;
+            h->ustart[nu++] = (unsigned)k;
+        }
+        h->uids[k] = h->ids[i];
+    }
+    h->ustart[nu] = (unsigned)h->n;
+    /* an id listed twice for one literal (a set naming it twice) reports it twice */
+    size_t w = 0;
+    for (size_t u = 0; u < nu; u++) {
+        size_t a = h->ustart[u], b = h->ustart[u + 1];
+        h->ustart[u] = (unsigned)w;
+        for (size_t k = a; k < b; k++)
+            if (k == a || h->uids[k] != h->uids[k - 1])
+                h->uids[w++] = h->uids[k];
+    }
+    h->ustart[nu] = (unsigned)w;
     hs_compile_error_t *ce = NULL;
-    hs_error_t r = hs_compile_lit_multi((const char *const *)h->lits, h->flags, h->ids, h->lens,
-                                        (unsigned)h->n, HS_MODE_BLOCK, NULL, &h->db, &ce);
+    hs_error_t r = hs_compile_lit_multi(ul, ufl, uid, ulen, (unsigned)nu, HS_MODE_BLOCK, NULL,
+                                        &h->db, &ce);
+    free(ord), free(uid), free(ul), free(ulen), free(ufl);
     if (r != HS_SUCCESS) {
         hs_free_compile_error(ce);
         h->db = NULL;
@@ -174,6 +230,7 @@ void pm_hs_scratch_free(pm_hs_scratch *s)
 }
 
 typedef struct relay {
+    const pm_hs *h;
     void (*hit)(void *ud, uint32_t id, size_t end);
     void *ud;
     size_t base;    /* offset of the window in the text */
@@ -188,7 +245,8 @@ static int on_match(unsigned id, unsigned long long from, unsigned long long to,
     const relay *r = ctx;
     size_t end = r->base + (size_t)to;
     if (end > r->done)
-        r->hit(r->ud, id, end);
+        for (unsigned k = r->h->ustart[id]; k < r->h->ustart[id + 1]; k++)
+            r->hit(r->ud, r->h->uids[k], end);
     return 0;
 }
 
@@ -199,7 +257,7 @@ pm_status pm_hs_scan(const pm_hs *h, pm_hs_scratch *s, const char *text, size_t 
      * more than the longest literal, each occurrence reported by the first window that
      * holds it whole */
     const size_t win = (size_t)1 << 30, over = 4096;
-    relay r = {hit, ud, 0, 0};
+    relay r = {h, hit, ud, 0, 0};
     for (;;) {
         size_t len = n - r.base < win ? n - r.base : win;
         if (hs_scan(h->db, text + r.base, (unsigned)len, 0, s->s, on_match, &r) != HS_SUCCESS)

@@ -54,7 +54,17 @@ typedef struct parser {
     const char *p;
     size_t n, i;
     int bail;
+    int depth;   /* group nesting: 0 = the pattern's own sequence */
+    lits *other; /* NULL, or where the top sequence's runner-up set goes (pm_litextract2) */
+    int top_alt; /* the pattern itself is an alternation: its branches' sets are not required */
 } parser;
+
+/* Scores a set as a second, independent filter: few alternatives first (one rare term
+ * beats a list of common words), then length. */
+static long score_other(const lits *l)
+{
+    return (long)lits_min(l) - (long)l->count * 64;
+}
 
 
 static int is_quant_start(const parser *ps)
@@ -119,7 +129,31 @@ static void consider(lits *best, lits *cand)
     }
 }
 
-static void flush_run(run *r, lits *best)
+/* consider() in the pattern's own sequence: the set that loses can still serve as the
+ * second filter. Every set of that sequence is required (optional parts never get here). */
+static void consider_top(parser *ps, lits *best, lits *cand)
+{
+    if (!ps->other || ps->depth) {
+        consider(best, cand);
+        return;
+    }
+    lits loser;
+    if (score(cand) > score(best)) {
+        loser = *best;
+        *best = *cand;
+    } else {
+        loser = *cand;
+    }
+    cand->count = 0;
+    if (loser.count && (!ps->other->count || score_other(&loser) > score_other(ps->other))) {
+        lits_free(ps->other);
+        *ps->other = loser;
+    } else {
+        lits_free(&loser);
+    }
+}
+
+static void flush_run(parser *ps, run *r, lits *best)
 {
     if (r->len >= MIN_LIT) {
         lits c = {.count = 1};
@@ -127,7 +161,7 @@ static void flush_run(run *r, lits *best)
         if (c.s[0]) {
             memcpy(c.s[0], r->buf, r->len);
             c.n[0] = r->len;
-            consider(best, &c);
+            consider_top(ps, best, &c);
         }
     }
     r->len = 0;
@@ -169,7 +203,9 @@ static void parse_seq(parser *ps, lits *best)
                 }
             }
             lits inner = {.count = 0};
+            ps->depth++;
             parse_alt(ps, &inner);
+            ps->depth--;
             if (ps->bail || ps->i >= ps->n || ps->p[ps->i] != ')') {
                 lits_free(&inner);
                 ps->bail = 1;
@@ -186,11 +222,11 @@ static void parse_seq(parser *ps, lits *best)
                 }
                 optional = q;
             }
-            flush_run(&r, best);
+            flush_run(ps, &r, best);
             if (zero_width || optional)
                 lits_free(&inner);
             else
-                consider(best, &inner);
+                consider_top(ps, best, &inner);
             continue;
         }
         if (c == '[') {
@@ -206,14 +242,14 @@ static void parse_seq(parser *ps, lits *best)
                 j++;
             }
             ps->i = j + 1;
-            flush_run(&r, best);
+            flush_run(ps, &r, best);
             if (is_quant_start(ps) && read_quant(ps) < 0)
                 ps->bail = 1;
             continue;
         }
         if (c == '.' || c == '^' || c == '$') {
             ps->i++;
-            flush_run(&r, best);
+            flush_run(ps, &r, best);
             if (c == '.' && is_quant_start(ps) && read_quant(ps) < 0)
                 ps->bail = 1;
             continue;
@@ -233,7 +269,7 @@ static void parse_seq(parser *ps, lits *best)
                 ps->i += 2;
             } else if (strchr("dDwWsShHvVbBAzZGRXNK", e)) {
                 ps->i += 2;
-                flush_run(&r, best);
+                flush_run(ps, &r, best);
                 if (is_quant_start(ps) && read_quant(ps) < 0)
                     ps->bail = 1;
                 continue;
@@ -247,7 +283,7 @@ static void parse_seq(parser *ps, lits *best)
                     j++;
                 }
                 ps->i = j;
-                flush_run(&r, best);
+                flush_run(ps, &r, best);
                 if (is_quant_start(ps) && read_quant(ps) < 0)
                     ps->bail = 1;
                 continue;
@@ -269,7 +305,7 @@ static void parse_seq(parser *ps, lits *best)
             ps->i += ll;
         }
         if (r.len + ll > sizeof r.buf)
-            flush_run(&r, best);
+            flush_run(ps, &r, best);
         r.last_char = r.len;
         memcpy(r.buf + r.len, lit, ll);
         r.len += ll;
@@ -281,13 +317,13 @@ static void parse_seq(parser *ps, lits *best)
             }
             if (q) { /* the character is optional: the run ends before it */
                 r.len = r.last_char;
-                flush_run(&r, best);
+                flush_run(ps, &r, best);
             } else { /* required but repeated: the run ends after it */
-                flush_run(&r, best);
+                flush_run(ps, &r, best);
             }
         }
     }
-    flush_run(&r, best);
+    flush_run(ps, &r, best);
     if (!best->count)
         best->none = 1;
 }
@@ -315,6 +351,7 @@ static void parse_alt(parser *ps, lits *out)
             b.count = 0;
         }
         if (ps->i < ps->n && ps->p[ps->i] == '|') {
+            ps->top_alt |= ps->depth == 0;
             ps->i++;
             continue;
         }
@@ -424,8 +461,30 @@ static int cf_expand(const char *s, size_t n, lits *out)
     return 1;
 }
 
+static int litextract(const char *pattern, size_t n, pm_litset *out, pm_litset *second);
+
 int pm_litextract(const char *pattern, size_t n, pm_litset *out)
 {
+    return litextract(pattern, n, out, NULL);
+}
+
+int pm_litextract2(const char *pattern, size_t n, pm_litset *out, pm_litset *second)
+{
+    return litextract(pattern, n, out, second);
+}
+
+static void lower_ascii(lits *l)
+{
+    for (size_t i = 0; i < l->count; i++)
+        for (size_t k = 0; k < l->n[i]; k++)
+            if (l->s[i][k] >= 'A' && l->s[i][k] <= 'Z')
+                l->s[i][k] = (char)(l->s[i][k] - 'A' + 'a');
+}
+
+static int litextract(const char *pattern, size_t n, pm_litset *out, pm_litset *second)
+{
+    if (second)
+        second->count = 0;
     /* A leading (?i) is fine: ASCII letters are lower-cased (the scanners fold ASCII) and
      * other cased letters are scanned in each of their case variants (cf_expand). */
     int caseless = 0;
@@ -434,18 +493,30 @@ int pm_litextract(const char *pattern, size_t n, pm_litset *out)
         n -= 4;
         caseless = 1;
     }
-    parser ps = {pattern, n, 0, 0};
+    lits other = {.count = 0};
+    parser ps = {pattern, n, 0, 0, 0, second && !caseless ? &other : NULL, 0};
     lits l = {.count = 0};
     parse_alt(&ps, &l);
     if (ps.bail || ps.i != n || l.none || !l.count) {
         lits_free(&l);
+        lits_free(&other);
         out->count = 0;
         return 0;
     }
-    for (size_t i = 0; i < l.count; i++)
-        for (size_t k = 0; k < l.n[i]; k++)
-            if (l.s[i][k] >= 'A' && l.s[i][k] <= 'Z')
-                l.s[i][k] = (char)(l.s[i][k] - 'A' + 'a');
+    lower_ascii(&l);
+    /* only a sequence's sets are each required: with a top-level | the set is the union */
+    /* ... and only a set that looks rare: a few terms of three CJK characters or more (a
+     * name like 湖长制). Common words would cost the scan more hits than they save runs. */
+    if (second && other.count && !ps.top_alt && other.count <= 4 && lits_min(&other) >= 9) {
+        lower_ascii(&other);
+        second->count = other.count;
+        for (size_t i = 0; i < other.count; i++) {
+            second->s[i] = other.s[i];
+            second->n[i] = other.n[i];
+        }
+    } else {
+        lits_free(&other);
+    }
     if (caseless) {
         lits x = {.count = 0};
         for (size_t i = 0; i < l.count; i++)
@@ -466,6 +537,15 @@ int pm_litextract(const char *pattern, size_t n, pm_litset *out)
     return 1;
 }
 
+size_t pm_litset_min(const pm_litset *l)
+{
+    size_t m = (size_t)-1;
+    for (size_t i = 0; i < l->count; i++)
+        if (l->n[i] < m)
+            m = l->n[i];
+    return l->count ? m : 0;
+}
+
 void pm_litset_free(pm_litset *l)
 {
     for (size_t i = 0; i < l->count; i++)
@@ -480,6 +560,42 @@ void pm_litset_free(pm_litset *l)
 static size_t add_len(size_t a, size_t b) { return a == UNBOUNDED || b == UNBOUNDED ? UNBOUNDED : a + b; }
 
 static size_t max_alt(parser *ps, int caseless);
+
+/* At '(': steps past it and a (?: (?= (?! (?<= (?<! opener; 1 for a lookaround (it
+ * consumes nothing), 0 for a group, -1 (bail set) for anything else. */
+static int group_open(parser *ps)
+{
+    ps->i++;
+    if (ps->i >= ps->n || ps->p[ps->i] != '?')
+        return 0;
+    const char *q = ps->p + ps->i;
+    size_t left = ps->n - ps->i;
+    if (left >= 2 && q[1] == ':') {
+        ps->i += 2;
+        return 0;
+    }
+    if (left >= 2 && (q[1] == '=' || q[1] == '!')) {
+        ps->i += 2;
+        return 1;
+    }
+    if (left >= 3 && q[1] == '<' && (q[2] == '=' || q[2] == '!')) {
+        ps->i += 3;
+        return 1;
+    }
+    ps->bail = 1;
+    return -1;
+}
+
+/* At the group's ')': steps past it, or sets bail and returns 0. */
+static int group_close(parser *ps)
+{
+    if (ps->bail || ps->i >= ps->n || ps->p[ps->i] != ')') {
+        ps->bail = 1;
+        return 0;
+    }
+    ps->i++;
+    return 1;
+}
 
 /* Multiplies by a following quantifier's maximum (or marks the atom unbounded). */
 static size_t quantify(parser *ps, size_t atom)
@@ -533,30 +649,12 @@ static size_t max_seq(parser *ps, int caseless)
             break;
         size_t atom;
         if (c == '(') {
-            ps->i++;
-            int zero = 0;
-            if (ps->i < ps->n && ps->p[ps->i] == '?') {
-                const char *q = ps->p + ps->i;
-                size_t left = ps->n - ps->i;
-                if (left >= 2 && q[1] == ':')
-                    ps->i += 2;
-                else if (left >= 2 && (q[1] == '=' || q[1] == '!')) {
-                    ps->i += 2;
-                    zero = 1;
-                } else if (left >= 3 && q[1] == '<' && (q[2] == '=' || q[2] == '!')) {
-                    ps->i += 3;
-                    zero = 1;
-                } else {
-                    ps->bail = 1;
-                    return UNBOUNDED;
-                }
-            }
-            atom = max_alt(ps, caseless);
-            if (ps->bail || ps->i >= ps->n || ps->p[ps->i] != ')') {
-                ps->bail = 1;
+            int zero = group_open(ps);
+            if (zero < 0)
                 return UNBOUNDED;
-            }
-            ps->i++;
+            atom = max_alt(ps, caseless);
+            if (!group_close(ps))
+                return UNBOUNDED;
             if (zero)
                 atom = 0;
         } else if (c == '[') {
@@ -645,7 +743,206 @@ size_t pm_pattern_maxlen(const char *pattern, size_t n)
         n -= 4;
         caseless = 1;
     }
-    parser ps = {pattern, n, 0, 0};
+    parser ps = {.p = pattern, .n = n};
     size_t m = max_alt(&ps, caseless);
     return ps.bail || ps.i != n ? UNBOUNDED : m;
+}
+
+/* ---- the stops a match cannot hold -------------------------------------------------- *
+ * A union, over the consuming atoms, of the stops each can match; the stop set is its
+ * complement. Lookaround contents consume nothing and do not count. Whatever is not
+ * understood counts as matching every stop (or gives up), so a stop is named only when
+ * no match can contain it. */
+
+static uint32_t cp_stop(uint32_t cp)
+{
+    char b[4];
+    size_t l = pm_utf8_encode(cp, b);
+    return l ? pm_stop_at((const unsigned char *)b, l) : 0;
+}
+
+/* The stops with code points in [lo, hi]. */
+static uint32_t range_stops(uint32_t lo, uint32_t hi)
+{
+    static const uint32_t cps[] = {'\n', '\r', 0x3002, 0x3001, 0xFF1B, 0xFF1A, 0xFF0C,
+                                   0xFF01, 0xFF1F, ';', ':', ',', '!', '?', '.'};
+    uint32_t m = 0;
+    for (size_t i = 0; i < sizeof cps / sizeof *cps; i++)
+        if (cps[i] >= lo && cps[i] <= hi)
+            m |= cp_stop(cps[i]);
+    return m;
+}
+
+/* One item of a class at p[*j]: sets *cp for a single character (returns 1), or sets
+ * *m to the stops of a set escape and *unknown when it is not understood (returns 0). */
+static int class_item(const char *p, size_t n, size_t *j, uint32_t *cp, uint32_t *m, int *unknown)
+{
+    *m = 0;
+    if (p[*j] == '\\') {
+        if (*j + 1 >= n) {
+            *unknown = 1;
+            *j = n;
+            return 0;
+        }
+        char e = p[*j + 1];
+        *j += 2;
+        if (e == 'n' || e == 'r' || e == 't') {
+            *cp = e == 'n' ? '\n' : e == 'r' ? '\r' : '\t';
+            return 1;
+        }
+        if (e == 'd' || e == 'w')
+            return 0; /* digits, letters, marks and _ hold no stop */
+        if (e == 's') {
+            *m = PM_STOP_LF | PM_STOP_CR;
+            return 0;
+        }
+        if (e && strchr(".()[]{}|\\*+?^$/-#&~\"' ,;:!", e)) {
+            *cp = (unsigned char)e;
+            return 1;
+        }
+        if ((e == 'p' || e == 'P' || e == 'x') && *j < n && p[*j] == '{') {
+            while (*j < n && p[*j] != '}')
+                (*j)++;
+            (*j)++;
+        }
+        *unknown = 1;
+        return 0;
+    }
+    if (p[*j] == '[' && *j + 1 < n && p[*j + 1] == ':') { /* [:alpha:] */
+        size_t k = *j + 2;
+        while (k + 1 < n && !(p[k] == ':' && p[k + 1] == ']'))
+            k++;
+        *j = k + 2;
+        *unknown = 1;
+        return 0;
+    }
+    *j += utf8_decode(p + *j, n - *j, cp);
+    return 1;
+}
+
+/* The stops a class can match; ps->i at '['. */
+static uint32_t class_stops(parser *ps)
+{
+    const char *p = ps->p;
+    size_t n = ps->n, j = ps->i + 1;
+    int neg = 0, unknown = 0, first = 1;
+    if (j < n && p[j] == '^') {
+        neg = 1;
+        j++;
+    }
+    uint32_t listed = 0;
+    while (j < n && (first || p[j] != ']')) {
+        first = 0;
+        uint32_t lo, hi, m;
+        if (!class_item(p, n, &j, &lo, &m, &unknown)) {
+            listed |= m;
+            continue;
+        }
+        if (j + 1 < n && p[j] == '-' && p[j + 1] != ']') {
+            j++;
+            if (!class_item(p, n, &j, &hi, &m, &unknown)) {
+                unknown = 1; /* a range to a set escape: not understood */
+                continue;
+            }
+            listed |= range_stops(lo, hi);
+        } else {
+            listed |= cp_stop(lo);
+        }
+    }
+    if (j >= n) {
+        ps->bail = 1;
+        return PM_STOP_ALL;
+    }
+    ps->i = j + 1;
+    /* an unknown item of a negated class only takes characters away: ignoring it is safe */
+    return neg ? PM_STOP_ALL & ~listed : unknown ? PM_STOP_ALL : listed;
+}
+
+static uint32_t stops_alt(parser *ps);
+
+static uint32_t stops_seq(parser *ps)
+{
+    uint32_t can = 0;
+    while (ps->i < ps->n && !ps->bail) {
+        char c = ps->p[ps->i];
+        if (c == '|' || c == ')')
+            break;
+        uint32_t atom;
+        if (c == '(') {
+            int zero = group_open(ps);
+            if (zero < 0)
+                return PM_STOP_ALL;
+            atom = stops_alt(ps);
+            if (!group_close(ps))
+                return PM_STOP_ALL;
+            if (zero)
+                atom = 0;
+        } else if (c == '[') {
+            atom = class_stops(ps);
+        } else if (c == '.') {
+            ps->i++;
+            atom = PM_STOP_ALL;
+        } else if (c == '^' || c == '$') {
+            ps->i++;
+            atom = 0;
+        } else if (c == '\\') {
+            if (ps->i + 1 >= ps->n) {
+                ps->bail = 1;
+                return PM_STOP_ALL;
+            }
+            char e = ps->p[ps->i + 1];
+            ps->i += 2;
+            if (e && strchr("bBAzZGdw", e))
+                atom = 0;
+            else if (e == 'n')
+                atom = PM_STOP_LF;
+            else if (e == 'r')
+                atom = PM_STOP_CR;
+            else if (e && strchr(".()[]{}|\\*+?^$/-#&~\"' ,;:!", e))
+                atom = cp_stop((unsigned char)e);
+            else {
+                ps->bail = 1; /* \s, \p{..}, \x, \Q, \K, backreferences ...: give up */
+                return PM_STOP_ALL;
+            }
+        } else if (c == '*' || c == '+' || c == '?' || c == '{') {
+            ps->bail = 1;
+            return PM_STOP_ALL;
+        } else {
+            uint32_t cp;
+            ps->i += utf8_decode(ps->p + ps->i, ps->n - ps->i, &cp);
+            atom = cp_stop(cp);
+        }
+        if (is_quant_start(ps) && read_quant(ps) < 0) {
+            ps->bail = 1;
+            return PM_STOP_ALL;
+        }
+        can |= atom;
+    }
+    return can;
+}
+
+static uint32_t stops_alt(parser *ps)
+{
+    uint32_t can = 0;
+    for (;;) {
+        can |= stops_seq(ps);
+        if (ps->bail)
+            return PM_STOP_ALL;
+        if (ps->i < ps->n && ps->p[ps->i] == '|') {
+            ps->i++;
+            continue;
+        }
+        return can;
+    }
+}
+
+uint32_t pm_pattern_stops(const char *pattern, size_t n)
+{
+    if (n >= 4 && memcmp(pattern, "(?i)", 4) == 0) { /* no stop has a case */
+        pattern += 4;
+        n -= 4;
+    }
+    parser ps = {.p = pattern, .n = n};
+    uint32_t can = stops_alt(&ps);
+    return ps.bail || ps.i != n ? 0 : PM_STOP_ALL & ~can;
 }

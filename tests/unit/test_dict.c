@@ -103,6 +103,27 @@ static void test_litextract(void **state)
     assert_int_equal(pm_pattern_maxlen("给予.{0,6}(补贴|补助)", strlen("给予.{0,6}(补贴|补助)")), 6 + 24 + 6);
     assert_int_equal(pm_pattern_maxlen("补贴+", strlen("补贴+")), (size_t)-1);
     assert_int_equal(pm_pattern_maxlen("(?i)tax", 7), 12);
+    /* a second required set from another part of a sequence, never from a branch */
+    pm_litset l2;
+    p = "(湖长制).{0,6}(实施方案|工作方案|实施意见)";
+    assert_true(pm_litextract2(p, strlen(p), &l, &l2));
+    assert_int_equal(l.count, 3);
+    assert_int_equal(l2.count, 1);
+    assert_memory_equal(l2.s[0], "湖长制", l2.n[0]);
+    pm_litset_free(&l);
+    pm_litset_free(&l2);
+    p = "湖长制.{0,6}实施方案|河长制";
+    assert_true(pm_litextract2(p, strlen(p), &l, &l2));
+    assert_int_equal(l2.count, 0);
+    pm_litset_free(&l);
+    p = "(湖长制)?实施方案(?=工作方案)";
+    assert_true(pm_litextract2(p, strlen(p), &l, &l2));
+    assert_int_equal(l2.count, 0); /* optional and lookahead parts are not required */
+    pm_litset_free(&l);
+    p = "(?i)tax.{0,3}credit";
+    assert_true(pm_litextract2(p, strlen(p), &l, &l2));
+    assert_int_equal(l2.count, 0); /* caseless: one set, case-expanded */
+    pm_litset_free(&l);
     p = "\\d+万元";
     assert_true(pm_litextract(p, strlen(p), &l)); /* 万元 is required */
     assert_int_equal(l.n[0], 6);
@@ -227,6 +248,134 @@ static void rnd_lit(char *out, unsigned *seed, int len)
 {
     for (int i = 0; i < len; i++)
         strcat(out, ALPHA[rand_r(seed) % 8]);
+}
+
+/* One dictionary file loaded three ways: [0] the default scanner (Hyperscan when built
+ * in), [1] no prefilter (every pattern runs: the reference), [2] the automaton. */
+static void load_three(const char *path, pm_dictset *d[3], pm_dict_scratch *s[3])
+{
+    pm_dict_options o[3];
+    pm_dict_options_default(&o[0]);
+    o[1] = o[2] = o[0];
+    o[1].no_prefilter = 1;
+    o[2].engine = PM_PREFILTER_AC;
+    const char *files[] = {path};
+    pm_errctx err;
+    for (int k = 0; k < 3; k++) {
+        assert_int_equal(pm_dictset_load_files(&d[k], files, 1, &o[k], &err), PM_OK);
+        assert_int_equal(pm_dict_scratch_create(&s[k], d[k]), PM_OK);
+    }
+}
+
+static void free_three(pm_dictset *d[3], pm_dict_scratch *s[3])
+{
+    for (int k = 0; k < 3; k++) {
+        pm_dict_scratch_free(s[k]);
+        pm_dictset_free(d[k]);
+    }
+}
+
+/* The stops no match can hold: consuming atoms count, lookarounds do not; anything not
+ * understood names none. */
+static void test_pattern_stops(void **state)
+{
+    (void)state;
+    const uint32_t clause = PM_STOP_LF | PM_STOP_PERIOD | PM_STOP_SEMI | PM_STOP_COLON;
+    const char *p = "(?<![^。；：\\n])[^。；：\\n]{0,120}?(是指|系指)[^。；：\\n]{0,120}";
+    assert_int_equal(pm_pattern_stops(p, strlen(p)), clause);
+    p = "(?<![^。；：\\n])(?![^。；：\\n]{0,12}?(?:给予|安排))[^。；：\\nA-Za-z]{1,120}(?![^。；：\\n])";
+    assert_int_equal(pm_pattern_stops(p, strlen(p)), clause);
+    p = "给予[^。；，]{0,12}(补贴|补助)";
+    assert_int_equal(pm_pattern_stops(p, strlen(p)), PM_STOP_PERIOD | PM_STOP_SEMI | PM_STOP_COMMA);
+    p = "原则。?"; /* the optional 。 is consumed */
+    assert_int_equal(pm_pattern_stops(p, strlen(p)) & PM_STOP_PERIOD, 0);
+    p = "[^。]{0,4}[，,]x"; /* a listed stop is matchable, ASCII ones too */
+    assert_int_equal(pm_pattern_stops(p, strlen(p)), PM_STOP_PERIOD);
+    p = "[\\s。]补贴"; /* \s holds \n */
+    assert_int_equal(pm_pattern_stops(p, strlen(p)) & (PM_STOP_LF | PM_STOP_PERIOD), 0);
+    p = "[^\\x{3002}]补贴"; /* an escape not understood in a negated class: nothing named */
+    assert_int_equal(pm_pattern_stops(p, strlen(p)) & PM_STOP_PERIOD, 0);
+    p = "[\\p{P}]补贴"; /* ... in a positive class: it may match any stop */
+    assert_int_equal(pm_pattern_stops(p, strlen(p)), 0);
+    p = "补.贴"; /* dot matches every stop (but \n, counted all the same) */
+    assert_int_equal(pm_pattern_stops(p, strlen(p)), 0);
+    p = "(?s)补贴"; /* options, back references: not understood */
+    assert_int_equal(pm_pattern_stops(p, strlen(p)), 0);
+    p = "(补)\\1";
+    assert_int_equal(pm_pattern_stops(p, strlen(p)), 0);
+    p = "[]。]a"; /* a leading ] is a member */
+    assert_int_equal(pm_pattern_stops(p, strlen(p)) & PM_STOP_PERIOD, 0);
+    p = "[\\x{3000}-\\x{3003}]"; /* a range from an escape: not understood */
+    assert_int_equal(pm_pattern_stops(p, strlen(p)), 0);
+    p = "[、-〃]"; /* U+3001..U+3003 */
+    assert_int_equal(pm_pattern_stops(p, strlen(p)) & (PM_STOP_PERIOD | PM_STOP_DUN), 0);
+    unsigned char u[] = "\xe3\x80\x82\xef\xbc\x8c;";
+    assert_int_equal(pm_stop_at(u, 7), PM_STOP_PERIOD);
+    assert_int_equal(pm_stop_at(u + 3, 4), PM_STOP_COMMA);
+    assert_int_equal(pm_stop_at(u + 6, 1), PM_STOP_A_SEMI);
+    assert_int_equal(pm_stop_at(u + 1, 6), 0);
+}
+
+/* Clause-bounded vetoes (the stretch test in covering_veto, also for vetoes with no
+ * literal) against the every-pattern reference, on texts full of stops. */
+static void test_clause_veto_equivalence(void **state)
+{
+    (void)state;
+    static const char *const A[] = {"补", "贴", "税", "收", "。", "；", "，", "\n", "用", "a"};
+    unsigned seed = 777;
+    char path[] = "/tmp/pm_dict_clause_XXXXXX", path0[] = "/tmp/pm_dict_noveto_XXXXXX";
+    int fd = mkstemp(path), fd0 = mkstemp(path0);
+    assert_true(fd >= 0 && fd0 >= 0);
+    FILE *f = fdopen(fd, "w"), *f0 = fdopen(fd0, "w"); /* f0: the same without vetoes */
+    fprintf(f, "dimension = rnd\n");
+    fprintf(f0, "dimension = rnd\n");
+    for (int c = 0; c < 40; c++) {
+        fprintf(f, "[c%d]\n", c);
+        const char *x = A[rand_r(&seed) % 4], *y = A[rand_r(&seed) % 4];
+        fprintf(f, "pattern = %s%s\n", x, y);
+        fprintf(f, "pattern = %s.{0,4}%s\n", y, x); /* may cross a stop */
+        fprintf(f0, "[c%d]\npattern = %s%s\npattern = %s.{0,4}%s\n", c, x, y, y, x);
+        switch (rand_r(&seed) % 5) {
+        case 0: fprintf(f, "not = (?<![^。；\\n])[^。；\\n]{0,6}?(%s用|用%s)[^。；\\n]{0,6}\n", x, y); break;
+        case 1: fprintf(f, "not = (?<![^。；\\n])(?![^。；\\n]{0,8}?(?:%s收|用))[^。；\\n]{1,12}(?![^。；\\n])\n", y); break;
+        case 2: fprintf(f, "not = [^。，]{0,3}%s[^。，]{0,3}\n", x); break;
+        case 3: fprintf(f, "not = (?<![^。；：，\\n])[^。；：，\\n]{0,9}?用[^。；：，\\n]{0,3}\n"); break;
+        default: fprintf(f, "not = (?<![^。])(?=[^。]{0,9}?%s。)[^。]{0,9}\n", y); break;
+        }
+        if (c % 3 == 0) /* a shared block: the same veto in several categories */
+            fprintf(f, "not = (?<![^。；\\n])[^。；\\n]{0,10}?税收[^。；\\n]{0,10}\n");
+    }
+    fclose(f);
+    fclose(f0);
+    pm_dictset *d3[3], *dv[3];
+    pm_dict_scratch *s3[3], *sv[3];
+    load_three(path, d3, s3);
+    load_three(path0, dv, sv);
+    pm_dictset *da = d3[0], *db = d3[1], *dc = d3[2], *d0 = dv[0];
+    pm_dict_scratch *sa = s3[0], *sb = s3[1], *sc = s3[2], *s0 = sv[0];
+    int nonzero = 0, differ = 0;
+    for (int t = 0; t < 4000; t++) {
+        char text[1024] = "";
+        int len = rand_r(&seed) % (t % 2 ? 30 : 120);
+        for (int i = 0; i < len; i++)
+            strcat(text, A[rand_r(&seed) % 10]);
+        pm_catset oa[1], ob[1], oc[1], o0[1], none[1];
+        pm_dictset_match(d0, s0, text, strlen(text), o0, NULL, NULL, NULL);
+        pm_dictset_match(da, sa, text, strlen(text), oa, NULL, NULL, NULL);
+        pm_dictset_match(db, sb, text, strlen(text), ob, NULL, NULL, NULL);
+        pm_dictset_match(dc, sc, text, strlen(text), oc, NULL, NULL, NULL);
+        assert_memory_equal(oa, ob, sizeof oa);
+        assert_memory_equal(oc, ob, sizeof oc);
+        memset(none, 0, sizeof none);
+        nonzero += memcmp(oa, none, sizeof oa) != 0;
+        differ += memcmp(oa, o0, sizeof oa) != 0; /* the vetoes did take hits away */
+    }
+    assert_true(nonzero > 500);
+    assert_true(differ > 500);
+    free_three(d3, s3);
+    free_three(dv, sv);
+    unlink(path);
+    unlink(path0);
 }
 
 static void test_prefilter_equivalence(void **state)
@@ -390,6 +539,7 @@ int main(void)
         cmocka_unit_test(test_ac_scanner),
         cmocka_unit_test(test_ac_long_texts),
         cmocka_unit_test(test_prefilter_equivalence), cmocka_unit_test(test_shipped_dictionaries_check),
+        cmocka_unit_test(test_pattern_stops),        cmocka_unit_test(test_clause_veto_equivalence),
     };
     return cmocka_run_group_tests_name("dict", tests, NULL, NULL);
 }

@@ -84,39 +84,94 @@ static void find_docno(const pm_doc *doc, pm_str *out, pm_docno *parsed, int *ha
  * one clause. The words between the verb and the noun are read as an issuer would be (so
  * 浙江, 湖州市, 江苏省无锡市 resolve, 外地 and 先进地区 do not); the issuer's own region
  * and the centre are not citations. */
+static const char *const CITE_NOUNS[] = {"经验", "做法", "模式"};
+
+/* The verb at q: the words up to the first noun within 36 bytes, in one clause, read as
+ * an issuer; its region is cited unless it is the centre, the issuer's own, or known. */
+static void cite_at(const pm_gazetteer *g, const char *t, size_t n, const char *q, size_t vl,
+                    pm_record *out)
+{
+    const char *s0 = q + vl, *lim = s0 + 36 < t + n ? s0 + 36 : t + n;
+    const char *end = NULL;
+    for (size_t k = 0; k < sizeof CITE_NOUNS / sizeof *CITE_NOUNS; k++) {
+        const char *e = memmem(s0, (size_t)(lim - s0), CITE_NOUNS[k], strlen(CITE_NOUNS[k]));
+        if (e && (!end || e < end))
+            end = e;
+    }
+    if (!end || end == s0)
+        return;
+    /* one clause: no sentence or clause break between verb and noun */
+    if (memmem(s0, (size_t)(end - s0), "。", 3) || memmem(s0, (size_t)(end - s0), "；", 3) ||
+        memmem(s0, (size_t)(end - s0), "，", 3) || memchr(s0, '\n', (size_t)(end - s0)))
+        return;
+    pm_issuer_input in = {.issuer = s0, .issuer_len = (size_t)(end - s0), .year = out->year};
+    pm_issuer_result r;
+    pm_issuer_resolve(g, &in, &r);
+    uint32_t code = r.region_code;
+    if (!code || code == PM_CODE_CENTRAL || code == out->issuer.region_code)
+        return;
+    int dup = 0;
+    for (unsigned i = 0; i < out->ncited; i++)
+        dup |= out->cited[i] == code;
+    if (!dup && out->ncited < PM_MAX_CITED)
+        out->cited[out->ncited++] = code;
+}
+
+#define NOUNS_KEPT 64 /* noun occurrences a body's verbs are looked for before; more = all */
+
 static void find_citations(const pm_gazetteer *g, const char *t, size_t n, pm_record *out)
 {
     static const char *const verbs[] = {"借鉴", "学习", "复制推广", "参照"};
-    static const char *const nouns[] = {"经验", "做法", "模式"};
     out->ncited = 0;
+    /* A citation needs a noun within 36 bytes after its verb, and the nouns are rarer than
+     * the verbs: find them first, then look for verbs only where one could end before a
+     * noun. Those are the verb occurrences a search of the whole body would keep, met in
+     * the same order (verb by verb, in text order), so the codes come out the same. */
+    const char *at[NOUNS_KEPT];
+    size_t na = 0, nlmin = (size_t)-1;
+    for (size_t k = 0; k < sizeof CITE_NOUNS / sizeof *CITE_NOUNS; k++) {
+        size_t nl = strlen(CITE_NOUNS[k]);
+        nlmin = nl < nlmin ? nl : nlmin;
+        for (const char *q = t; q && (q = memmem(q, (size_t)(t + n - q), CITE_NOUNS[k], nl));
+             q += nl, na++)
+            if (na < NOUNS_KEPT)
+                at[na] = q;
+    }
+    if (!na)
+        return;
+    for (size_t i = 1; i < na && na <= NOUNS_KEPT; i++) { /* few: insertion sort */
+        const char *x = at[i];
+        size_t j = i;
+        for (; j > 0 && at[j - 1] > x; j--)
+            at[j] = at[j - 1];
+        at[j] = x;
+    }
     for (size_t v = 0; v < sizeof verbs / sizeof *verbs; v++) {
         size_t vl = strlen(verbs[v]);
-        for (const char *q = t; q && (q = memmem(q, (size_t)(t + n - q), verbs[v], vl)) != NULL;
-             q += vl) {
-            const char *s0 = q + vl, *lim = s0 + 36 < t + n ? s0 + 36 : t + n;
-            const char *end = NULL;
-            for (size_t k = 0; k < sizeof nouns / sizeof *nouns; k++) {
-                const char *e = memmem(s0, (size_t)(lim - s0), nouns[k], strlen(nouns[k]));
-                if (e && (!end || e < end))
-                    end = e;
+        if (na > NOUNS_KEPT) {
+            for (const char *q = t; (q = memmem(q, (size_t)(t + n - q), verbs[v], vl)) != NULL;
+                 q += vl)
+                cite_at(g, t, n, q, vl, out);
+            continue;
+        }
+        size_t done = 0; /* verbs starting before this offset were looked for */
+        for (size_t i = 0; i < na; i++) {
+            /* a verb at q with its noun at e: q + vl < e, e + nl <= q + vl + 36 */
+            size_t e = (size_t)(at[i] - t);
+            if (e < vl + 1)
+                continue;
+            size_t lo = e + nlmin > vl + 36 ? e + nlmin - vl - 36 : 0, hi = e - vl - 1;
+            if (lo < done)
+                lo = done;
+            for (size_t q = lo; q <= hi;) {
+                const char *f = memmem(t + q, hi + vl - q, verbs[v], vl);
+                if (!f)
+                    break;
+                cite_at(g, t, n, f, vl, out);
+                q = (size_t)(f - t) + vl;
             }
-            if (!end || end == s0)
-                continue;
-            /* one clause: no sentence or clause break between verb and noun */
-            if (memmem(s0, (size_t)(end - s0), "。", 3) || memmem(s0, (size_t)(end - s0), "；", 3) ||
-                memmem(s0, (size_t)(end - s0), "，", 3) || memchr(s0, '\n', (size_t)(end - s0)))
-                continue;
-            pm_issuer_input in = {.issuer = s0, .issuer_len = (size_t)(end - s0), .year = out->year};
-            pm_issuer_result r;
-            pm_issuer_resolve(g, &in, &r);
-            uint32_t code = r.region_code;
-            if (!code || code == PM_CODE_CENTRAL || code == out->issuer.region_code)
-                continue;
-            int dup = 0;
-            for (unsigned i = 0; i < out->ncited; i++)
-                dup |= out->cited[i] == code;
-            if (!dup && out->ncited < PM_MAX_CITED)
-                out->cited[out->ncited++] = code;
+            if (hi + 1 > done)
+                done = hi + 1;
         }
     }
 }
