@@ -107,12 +107,19 @@ static int cmp_lit(const void *a, const void *b, void *ctx)
     return c ? c : x < y ? -1 : x > y;
 }
 
-pm_status pm_hs_build(pm_hs *h)
+/* The literal -> ids map, then the database: compiled, or `cached` (an image deserialised
+ * by pm_hs_build_cached, compiled from the same literals in the same order, so its ids are
+ * this map's). The map is needed either way: the scan reports through it. */
+static pm_status build(pm_hs *h, hs_database_t *cached)
 {
-    if (h->db)
+    if (h->db) {
+        hs_free_database(cached);
         return PM_OK;
-    if (!h->n || hs_valid_platform() != HS_SUCCESS)
+    }
+    if (!h->n || hs_valid_platform() != HS_SUCCESS) {
+        hs_free_database(cached);
         return PM_ERR_ARG;
+    }
     /* distinct literals (same bytes, same case flag) into one database entry each */
     unsigned *ord = malloc(h->n * sizeof *ord), *uid = malloc(h->n * sizeof *uid);
     const char **ul = malloc(h->n * sizeof *ul);
@@ -122,6 +129,7 @@ pm_status pm_hs_build(pm_hs *h)
     h->uids = malloc(h->n * sizeof *h->uids);
     if (!ord || !uid || !ul || !ulen || !ufl || !h->ustart || !h->uids) {
         free(ord), free(uid), free(ul), free(ulen), free(ufl);
+        hs_free_database(cached);
         return PM_ERR_NOMEM;
     }
     for (size_t i = 0; i < h->n; i++)
@@ -151,6 +159,11 @@ pm_status pm_hs_build(pm_hs *h)
                 h->uids[w++] = h->uids[k];
     }
     h->ustart[nu] = (unsigned)w;
+    if (cached) {
+        free(ord), free(uid), free(ul), free(ulen), free(ufl);
+        h->db = cached;
+        return PM_OK;
+    }
     hs_compile_error_t *ce = NULL;
     hs_error_t r = hs_compile_lit_multi(ul, ufl, uid, ulen, (unsigned)nu, HS_MODE_BLOCK, NULL,
                                         &h->db, &ce);
@@ -162,6 +175,8 @@ pm_status pm_hs_build(pm_hs *h)
     }
     return PM_OK;
 }
+
+pm_status pm_hs_build(pm_hs *h) { return build(h, NULL); }
 
 /* What the database is built from: every literal with its id and flags, in order, and the
  * library's version (dictcache.c keys images by it). */
@@ -192,11 +207,10 @@ pm_status pm_hs_build_cached(pm_hs *h, const char *cache_dir)
     size_t len = 0;
     if (pm_dictcache_load(cache_dir, key, &img, &len) == PM_OK) {
         hs_database_t *db = NULL; /* the library checks version and platform itself */
-        if (hs_deserialize_database(img, len, &db) == HS_SUCCESS)
-            h->db = db;
+        int ok = hs_deserialize_database(img, len, &db) == HS_SUCCESS;
         free(img);
-        if (h->db)
-            return PM_OK;
+        if (ok)
+            return build(h, db);
     }
     pm_status st = pm_hs_build(h);
     char *out = NULL;
