@@ -47,6 +47,7 @@
 #define SW_PAD 24         /* characters of context around the shared window */
 #define EXCERPT_CHARS 24  /* code points of aligned text in reuse_pairs.tsv */
 #define BP_EXAMPLES 1024 /* boilerplate shingles remembered for reuse_boilerplate.tsv */
+#define SPILL_BUF ((size_t)1 << 20) /* the spill stream's buffer */
 #define SIG_SCREEN 0.2    /* band pairs whose signatures estimate J below this are dropped */
 
 typedef struct rdoc {
@@ -76,6 +77,7 @@ struct pm_reuse {
     pm_reuse_options o;
     const pm_country *country; /* prints region codes and level names (NULL: none given) */
     FILE *spill;
+    char *spill_buf; /* the stream's buffer: glibc ignores setvbuf's size without one */
     uint64_t spill_len;
     rdoc *d;
     size_t n, cap;
@@ -134,8 +136,10 @@ pm_status pm_reuse_create(pm_reuse **out, const pm_reuse_options *o, const char 
         r->spill = fdopen(fd, "w+b");
         if (!r->spill)
             close(fd);
-        else /* texts of ~6 KB: buffered, not one write(2) each */
-            setvbuf(r->spill, NULL, _IOFBF, (size_t)1 << 20);
+        else if ((r->spill_buf = malloc(SPILL_BUF)) != NULL)
+            /* texts of ~6 KB in 1 MB writes: with a NULL buffer glibc keeps its own 4 KB
+             * (st_blksize) whatever size is asked, and the run made 130k write(2)s at 100k */
+            setvbuf(r->spill, r->spill_buf, _IOFBF, SPILL_BUF);
     }
     if (!r->spill) {
         pm_errctx_set(err, PM_ERR_OUTPUT, path, "cannot create the reuse spill file: %s",
@@ -153,6 +157,7 @@ void pm_reuse_free(pm_reuse *r)
         return;
     if (r->spill)
         fclose(r->spill);
+    free(r->spill_buf); /* after fclose: the stream used it until then */
     free(r->d);
     free(r->sig16);
     free(r->anch);
