@@ -132,7 +132,9 @@ PROMO2 = re.compile("促进|发展|扶持|鼓励|推进|保障|建设|优惠|免
                     "公共交通|无障碍")
 
 
-def sample_dev2(root, heldout_titles, exclude):
+def newest_versions(root, keep):
+    """{title: path} of the newest version (greatest path) of every regulation under ALL_TOPS
+    whose title keep(title) accepts: the unit each development batch draws from."""
     newest = {}
     for top in ALL_TOPS:
         for d, _, files in os.walk(os.path.join(root, top)):
@@ -141,10 +143,14 @@ def sample_dev2(root, heldout_titles, exclude):
                     continue
                 rel = os.path.relpath(os.path.join(d, f), root)
                 t = title_of(rel)
-                if t in heldout_titles or not ECON.search(t) or NOT_ECON.search(t):
-                    continue
-                if t not in newest or rel > newest[t]:
+                if keep(t) and (t not in newest or rel > newest[t]):
                     newest[t] = rel
+    return newest
+
+
+def sample_dev2(root, heldout_titles, exclude):
+    newest = newest_versions(root, lambda t: t not in heldout_titles and bool(ECON.search(t))
+                             and not NOT_ECON.search(t))
     pool = []
     for rel in sorted(newest.values()):
         promo = bool(PROMO2.search(title_of(rel)))
@@ -191,18 +197,8 @@ WEIGHT = re.compile("用地|土地|人才|培训|职业技能|技术|研发|研�
 
 
 def sample_dev4(root, heldout_titles, exclude):
-    newest = {}
-    for top in ALL_TOPS:
-        for d, _, files in os.walk(os.path.join(root, top)):
-            for f in files:
-                if not f.endswith(".md") or f == "_index.md":
-                    continue
-                rel = os.path.relpath(os.path.join(d, f), root)
-                t = title_of(rel)
-                if t in heldout_titles or not ECON.search(t) or NOT_ECON.search(t):
-                    continue
-                if t not in newest or rel > newest[t]:
-                    newest[t] = rel
+    newest = newest_versions(root, lambda t: t not in heldout_titles and bool(ECON.search(t))
+                             and not NOT_ECON.search(t))
     pool = []
     for rel in sorted(newest.values()):
         arts = [(a, t) for a, t in articles(os.path.join(root, rel)) if t and rel + "#" + a not in exclude]
@@ -219,20 +215,8 @@ def sample_dev4(root, heldout_titles, exclude):
 # DENSE) of the regulations that give no held-out article, articles not labelled yet that
 # name one of WEIGHT's words, at most 3 per title: evidence where the measures are.
 def sample_dev5(root, heldout_titles, exclude):
-    newest = {}
-    for top in ALL_TOPS:
-        for d, _, files in os.walk(os.path.join(root, top)):
-            for f in files:
-                if not f.endswith(".md") or f == "_index.md":
-                    continue
-                rel = os.path.relpath(os.path.join(d, f), root)
-                t = title_of(rel)
-                if t in heldout_titles or not ECON.search(t) or NOT_ECON.search(t):
-                    continue
-                if not (PROMO2.search(t) or DENSE.search(t)):
-                    continue
-                if t not in newest or rel > newest[t]:
-                    newest[t] = rel
+    newest = newest_versions(root, lambda t: t not in heldout_titles and bool(ECON.search(t))
+                             and not NOT_ECON.search(t) and bool(PROMO2.search(t) or DENSE.search(t)))
     pool = []
     for rel in sorted(newest.values()):
         arts = [(a, t) for a, t in articles(os.path.join(root, rel))

@@ -29,23 +29,13 @@ STRONG = re.compile("补贴|补助|奖励|资助|专项资金|扶持资金|发�
 
 def sample(root, heldout_titles, labelled_ids):
     used = set(articles.title_of(i.partition("#")[0]) for i in labelled_ids)
-    newest = {}
-    for top in articles.ALL_TOPS:
-        for d, _, files in os.walk(os.path.join(root, top)):
-            for f in files:
-                if not f.endswith(".md") or f == "_index.md":
-                    continue
-                rel = os.path.relpath(os.path.join(d, f), root)
-                t = articles.title_of(rel)
-                if t in heldout_titles:
-                    continue
-                if t in used:
-                    if not (articles.PROMO2.search(t) or articles.DENSE.search(t)):
-                        continue
-                elif not articles.ECON.search(t) or articles.NOT_ECON.search(t):
-                    continue
-                if t not in newest or rel > newest[t]:
-                    newest[t] = rel
+    def keep(t):
+        if t in heldout_titles:
+            return False
+        if t in used:
+            return bool(articles.PROMO2.search(t) or articles.DENSE.search(t))
+        return bool(articles.ECON.search(t)) and not articles.NOT_ECON.search(t)
+    newest = articles.newest_versions(root, keep)
     pool = []
     for rel in sorted(newest.values()):
         arts = [(a, t) for a, t in articles.articles(os.path.join(root, rel))
@@ -70,20 +60,8 @@ def sample_b(root, heldout_titles, labelled_ids, stratum="dev6b-fiscal"):
     once dev6b-fiscal is labelled (drawn after the dev6b fixes)."""
     salt = stratum.split("-")[0]
     used = set(articles.title_of(i.partition("#")[0]) for i in labelled_ids)
-    newest = {}
-    for top in articles.ALL_TOPS:
-        for d, _, files in os.walk(os.path.join(root, top)):
-            for f in files:
-                if not f.endswith(".md") or f == "_index.md":
-                    continue
-                rel = os.path.relpath(os.path.join(d, f), root)
-                t = articles.title_of(rel)
-                if t in heldout_titles or t not in used:
-                    continue
-                if not (articles.PROMO2.search(t) or articles.DENSE.search(t)):
-                    continue
-                if t not in newest or rel > newest[t]:
-                    newest[t] = rel
+    newest = articles.newest_versions(root, lambda t: t not in heldout_titles and t in used and bool(
+        articles.PROMO2.search(t) or articles.DENSE.search(t)))
     pool = []
     for rel in sorted(newest.values()):
         arts = [(a, t) for a, t in articles.articles(os.path.join(root, rel))

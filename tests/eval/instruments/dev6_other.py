@@ -24,18 +24,8 @@ WORDS = re.compile("准入|负面清单|审批|许可|营商环境|创业|招商
 
 def sample(root, heldout_titles, labelled_ids):
     seen_titles = set(A.title_of(i.partition("#")[0]) for i in labelled_ids)
-    newest = {}
-    for top in A.ALL_TOPS:
-        for d, _, files in os.walk(os.path.join(root, top)):
-            for f in files:
-                if not f.endswith(".md") or f == "_index.md":
-                    continue
-                rel = os.path.relpath(os.path.join(d, f), root)
-                t = A.title_of(rel)
-                if t in heldout_titles or not A.ECON.search(t) or A.NOT_ECON.search(t):
-                    continue
-                if t not in newest or rel > newest[t]:
-                    newest[t] = rel
+    newest = A.newest_versions(root, lambda t: t not in heldout_titles and bool(A.ECON.search(t))
+                               and not A.NOT_ECON.search(t))
     new, seen = [], []
     for rel in sorted(newest.values()):
         arts = [(a, t) for a, t in A.articles(os.path.join(root, rel))
@@ -57,20 +47,8 @@ def sample_dense(root, heldout_titles, labelled_ids):
     """dev6-other-dense: the promotion- and measure-dense titles (PROMO2 or DENSE) among the
     same regulations, articles not labelled yet that name one of WORDS, at most 2 per title:
     where the three groups' measures (and their near misses) are."""
-    newest = {}
-    for top in A.ALL_TOPS:
-        for d, _, files in os.walk(os.path.join(root, top)):
-            for f in files:
-                if not f.endswith(".md") or f == "_index.md":
-                    continue
-                rel = os.path.relpath(os.path.join(d, f), root)
-                t = A.title_of(rel)
-                if t in heldout_titles or not A.ECON.search(t) or A.NOT_ECON.search(t):
-                    continue
-                if not (A.PROMO2.search(t) or A.DENSE.search(t)):
-                    continue
-                if t not in newest or rel > newest[t]:
-                    newest[t] = rel
+    newest = A.newest_versions(root, lambda t: t not in heldout_titles and bool(A.ECON.search(t))
+                               and not A.NOT_ECON.search(t) and bool(A.PROMO2.search(t) or A.DENSE.search(t)))
     pool = []
     for rel in sorted(newest.values()):
         arts = [(a, t) for a, t in A.articles(os.path.join(root, rel))
@@ -110,18 +88,7 @@ def sample_predicted(root, heldout_titles, labelled_ids, predict, per_group=30, 
     a precision sample (its recall means nothing), where the false hits of the three groups are.
     dev6-other-pred2 is a second draw (salt dev6op2:) with the dictionary after the fixes from
     the first; dev6-other-pred3 a third, inputs only (50, salt dev6op3:)."""
-    newest = {}
-    for top in A.ALL_TOPS:
-        for d, _, files in os.walk(os.path.join(root, top)):
-            for f in files:
-                if not f.endswith(".md") or f == "_index.md":
-                    continue
-                rel = os.path.relpath(os.path.join(d, f), root)
-                t = A.title_of(rel)
-                if t in heldout_titles:
-                    continue
-                if t not in newest or rel > newest[t]:
-                    newest[t] = rel
+    newest = A.newest_versions(root, lambda t: t not in heldout_titles)
     ids = []
     for rel in sorted(newest.values()):
         ids.extend(rel + "#" + a for a, t in A.articles(os.path.join(root, rel))
