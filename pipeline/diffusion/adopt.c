@@ -375,19 +375,13 @@ static int cmp_adoption(const void *p, const void *q, void *ctx)
  * 16-bit digits, then each run of one cascade and date (rare: the same day) by the
  * comparator. The order is total (one adoption per cascade and region), so this is the
  * order qsort gives, at a fraction of the comparisons. PM_ERR_NOMEM leaves v unsorted. */
-static pm_status sort_adoptions(const pm_adopt *a, adoption *v, size_t n)
+typedef struct rk { uint64_t k; size_t i; } rk;
+
+/* Stable LSD radix sort of x[0..n) by the low `bits` bits of k, in 16-bit digits; y (n
+ * entries) and cnt (65536) are scratch. Returns whichever of x and y holds the result. */
+static rk *radix_rk(rk *x, rk *y, size_t n, int bits, size_t *cnt)
 {
-    typedef struct { uint64_t k; size_t i; } rk;
-    rk *x = malloc((n ? n : 1) * sizeof *x), *y = malloc((n ? n : 1) * sizeof *y);
-    adoption *w = malloc((n ? n : 1) * sizeof *w);
-    size_t *cnt = malloc(65536 * sizeof *cnt);
-    if (!x || !y || !w || !cnt) {
-        free(x), free(y), free(w), free(cnt);
-        return PM_ERR_NOMEM;
-    }
-    for (size_t i = 0; i < n; i++) /* dates compare as signed numbers */
-        x[i] = (rk){(uint64_t)v[i].cascade << 32 | ((uint32_t)v[i].date ^ 0x80000000u), i};
-    for (int shift = 0; shift < 64; shift += 16) {
+    for (int shift = 0; shift < bits; shift += 16) {
         memset(cnt, 0, 65536 * sizeof *cnt);
         for (size_t i = 0; i < n; i++)
             cnt[x[i].k >> shift & 0xffff]++;
@@ -404,6 +398,25 @@ static pm_status sort_adoptions(const pm_adopt *a, adoption *v, size_t n)
         x = y;
         y = t;
     }
+    return x;
+}
+
+static pm_status sort_adoptions(const pm_adopt *a, adoption *v, size_t n)
+{
+    rk *x = malloc((n ? n : 1) * sizeof *x), *y = malloc((n ? n : 1) * sizeof *y);
+    adoption *w = malloc((n ? n : 1) * sizeof *w);
+    size_t *cnt = malloc(65536 * sizeof *cnt);
+    if (!x || !y || !w || !cnt) {
+        free(x), free(y), free(w), free(cnt);
+        return PM_ERR_NOMEM;
+    }
+    for (size_t i = 0; i < n; i++) /* dates compare as signed numbers */
+        x[i] = (rk){(uint64_t)v[i].cascade << 32 | ((uint32_t)v[i].date ^ 0x80000000u), i};
+    if (radix_rk(x, y, n, 64, cnt) != x) { /* keep the names: x sorted, y scratch */
+        rk *t = x;
+        x = y;
+        y = t;
+    }
     for (size_t i = 0; i < n; i++)
         w[i] = v[x[i].i];
     for (size_t i = 0, j; i < n; i = j) {
@@ -414,6 +427,25 @@ static pm_status sort_adoptions(const pm_adopt *a, adoption *v, size_t n)
     }
     memcpy(v, w, n * sizeof *w);
     free(x), free(y), free(w), free(cnt);
+    return PM_OK;
+}
+
+/* Sorts u[0..n) ascending, by radix (the qsort it replaces was a tenth of a refresh);
+ * PM_ERR_NOMEM leaves u unsorted. */
+static pm_status sort_u32(uint32_t *u, size_t n)
+{
+    rk *x = malloc((n ? n : 1) * sizeof *x), *y = malloc((n ? n : 1) * sizeof *y);
+    size_t *cnt = malloc(65536 * sizeof *cnt);
+    if (!x || !y || !cnt) {
+        free(x), free(y), free(cnt);
+        return PM_ERR_NOMEM;
+    }
+    for (size_t i = 0; i < n; i++)
+        x[i] = (rk){u[i], i};
+    const rk *r = radix_rk(x, y, n, 32, cnt);
+    for (size_t i = 0; i < n; i++)
+        u[i] = (uint32_t)r[i].k;
+    free(x), free(y), free(cnt);
     return PM_OK;
 }
 
@@ -564,31 +596,41 @@ int pm_adopt_neighbours(const pm_adopt *a, uint32_t p1, uint32_t p2)
                                         pm_country_region_find(a->c, p2, 0));
 }
 
-const char *pm_adopt_relation(const pm_adopt *a, pm_level level1, uint32_t province1,
-                              pm_level level2, uint32_t province2)
+/* The province a record names, as the pack's region index (PM_REGION_NONE: none); a
+ * province exists from record level 2 down, when the record names one. Without the pack
+ * a code 0 names none, and a named one gets index 0 (never compared as neighbours). */
+static uint32_t province_at(const pm_adopt *a, pm_level level, uint32_t province)
+{
+    if (!a)
+        return level >= PM_REC_PROVINCE && province ? 0 : PM_REGION_NONE;
+    return pm_country_record_province_code(a->c, level, province);
+}
+
+/* pm_adopt_relation with both provinces' indices from province_at (pm_adopt_write looks
+ * them up once per adoption, not once per edge). */
+static const char *relation_at(const pm_adopt *a, pm_level level1, uint32_t province1,
+                               uint32_t idx1, pm_level level2, uint32_t province2, uint32_t idx2)
 {
     if (level2 && level1 && level2 < level1)
         return "up";
     if (level2 && level1 && level2 > level1)
         return "down";
-    /* a province (the pack's second level) exists from record level 2 down, when the
-     * record names one (without the pack: a code 0 names none) */
-    int has1 = a ? pm_country_record_province_code(a->c, level1, province1) != PM_REGION_NONE
-                 : level1 >= PM_REC_PROVINCE && province1;
-    int has2 = a ? pm_country_record_province_code(a->c, level2, province2) != PM_REGION_NONE
-                 : level2 >= PM_REC_PROVINCE && province2;
+    int has1 = idx1 != PM_REGION_NONE, has2 = idx2 != PM_REGION_NONE;
     if (has1 && has2 && province1 == province2)
         return "same_province";
     if (!has1 || !has2)
         return "other";
-    if (a && pm_adopt_neighbours(a, province1, province2))
+    /* the indices are canonical: pm_adopt_neighbours on the codes */
+    if (a && pm_country_region_neighbours(a->c, idx1, idx2))
         return "neighbouring_province";
     return "other";
 }
 
-static const char *relation(const pm_adopt *a, const adoption *x, const adoption *y)
+const char *pm_adopt_relation(const pm_adopt *a, pm_level level1, uint32_t province1,
+                              pm_level level2, uint32_t province2)
 {
-    return pm_adopt_relation(a, (pm_level)x->level, x->province, (pm_level)y->level, y->province);
+    return relation_at(a, level1, province1, province_at(a, level1, province1), level2,
+                       province2, province_at(a, level2, province2));
 }
 
 /* Per-kind accumulators for diffusion_summary.tsv. */
@@ -639,6 +681,7 @@ pm_status pm_adopt_write(pm_adopt *a, const char *dir, pm_errctx *err)
     uint64_t(*reuse)[2] = NULL;
     pm_adopt_row *rows = NULL;
     uint32_t *order = NULL, *rank = NULL, *used = NULL, *touched = NULL;
+    uint32_t *pidx = NULL; /* per sorted adoption: province_at of it */
     unsigned char *pmark = NULL; /* per region index: province marks of the cascade */
     char (*disc_ids)[24] = NULL;
     pm_outfile *fa = NULL, *fe = NULL, *fs = NULL, *fn = NULL, *fd = NULL, *fp = NULL;
@@ -692,6 +735,13 @@ pm_status pm_adopt_write(pm_adopt *a, const char *dir, pm_errctx *err)
             v[k].cascade = (uint32_t)(a->base + rank[v[k].cascade - a->base]);
     if (sort_adoptions(a, v, a->n) != PM_OK)
         qsort_r(v, a->n, sizeof *v, cmp_adoption, (void *)a); /* no memory for the radix */
+    pidx = malloc((a->n ? a->n : 1) * sizeof *pidx);
+    if (!pidx) {
+        st = PM_ERR_NOMEM;
+        goto done;
+    }
+    for (size_t k = 0; k < a->n; k++)
+        pidx[k] = province_at(a, (pm_level)v[k].level, v[k].province);
     if (a->ncites) { /* sorted copy: each (issuer, cited) pair's earliest citation first */
         cites = malloc(a->ncites * sizeof *cites);
         if (!cites) {
@@ -818,7 +868,8 @@ pm_status pm_adopt_write(pm_adopt *a, const char *dir, pm_errctx *err)
                     TRY(put_tab(&bd, xcode));
                     TRY(put_fix4(&bd, lag));
                     TRY(pm_buf_append_char(&bd, '\t'));
-                    TRY(put_tab(&bd, relation(a, &v[e], x)));
+                    TRY(put_tab(&bd, relation_at(a, (pm_level)v[e].level, v[e].province, pidx[e],
+                                                 (pm_level)x->level, x->province, pidx[k])));
                     TRY(pm_buf_append_str(&bd, ev && tr ? "citation+text_reuse"
                                                : tr     ? "text_reuse"
                                                : ev     ? "citation"
@@ -950,7 +1001,8 @@ pm_status pm_adopt_write(pm_adopt *a, const char *dir, pm_errctx *err)
         used[2 * i] = v[i].region;
         used[2 * i + 1] = v[i].level >= PM_REC_PROVINCE ? v[i].province : v[i].region;
     }
-    qsort(used, 2 * a->n, sizeof *used, cmp_u32);
+    if (sort_u32(used, 2 * a->n) != PM_OK)
+        qsort(used, 2 * a->n, sizeof *used, cmp_u32); /* no memory for the radix */
     TRY(pm_outfile_open(&fn, dir, "nodes.tsv", err));
     TRY(pm_buf_append_str(&b, "node_name\tname\tlevel\tprovince_code\tfirst_year\tlast_year\n"));
     {
@@ -1038,6 +1090,7 @@ pm_status pm_adopt_write(pm_adopt *a, const char *dir, pm_errctx *err)
 done:
     free(rows);
     free(used);
+    free(pidx);
     free(pmark);
     free(touched);
     free(order);
