@@ -494,29 +494,48 @@ static const char *region_name(const pm_adopt *a, unsigned level, uint32_t code,
  * a negative, huge or non-finite x and within 1e-6 of a rounding tie, where the binary
  * value decides (below 1e5 the product's error is under 1e-7). The writers below print
  * a few hundred thousand of these per corpus. */
-static pm_status put_fix4(pm_buf *b, double x)
+/* x with 4 decimals into t (no NUL), as "%.4f" prints it; 0 when only printf can say
+ * (out of range, or a tie printf rounds by its own rule). */
+static size_t fix4(double x, char t[32])
 {
     double y = x * 10000.0, fl = floor(y), fr = y - fl;
     if (!(x >= 0 && x < 1e5) || fabs(fr - 0.5) < 1e-6)
-        return pm_buf_printf(b, "%.4f", x);
+        return 0;
     uint64_t v = (uint64_t)fl + (fr > 0.5);
-    char t[32];
-    size_t n = sizeof t;
+    char u[32];
+    size_t n = sizeof u;
     for (int k = 0; k < 4; k++, v /= 10) /* right to left: 4 decimals, the point, the rest */
-        t[--n] = (char)('0' + v % 10);
-    t[--n] = '.';
+        u[--n] = (char)('0' + v % 10);
+    u[--n] = '.';
     do
-        t[--n] = (char)('0' + v % 10);
+        u[--n] = (char)('0' + v % 10);
     while (v /= 10);
-    return pm_buf_append(b, t + n, sizeof t - n);
+    memcpy(t, u + n, sizeof u - n);
+    return sizeof u - n;
 }
 
-/* s then a tab */
-static pm_status put_tab(pm_buf *b, const char *s)
+static pm_status put_fix4(pm_buf *b, double x)
 {
-    pm_status st = pm_buf_append_str(b, s);
-    return st == PM_OK ? pm_buf_append_char(b, '\t') : st;
+    char t[32];
+    size_t n = fix4(x, t);
+    return n ? pm_buf_append(b, t, n) : pm_buf_printf(b, "%.4f", x);
 }
+
+/* A row of short fields: after one pm_buf_reserve(b, ROW_ROOM) for what a row's fixed
+ * fields can hold, raw() copies without a call per field (tables of 10^5-10^6 rows);
+ * raw_end() restores the buffer's NUL. */
+#define ROW_ROOM (160 + 3 * PM_COUNTRY_CODE_BUF + 128)
+static void raw(pm_buf *b, const char *s, size_t n)
+{
+    memcpy(b->data + b->len, s, n);
+    b->len += n;
+}
+static void raw_tab(pm_buf *b, const char *s, size_t n)
+{
+    raw(b, s, n);
+    b->data[b->len++] = '\t';
+}
+static void raw_end(pm_buf *b) { b->data[b->len] = '\0'; }
 
 /* a record's code at the pack's width ("" when unknown) */
 static const char *code_str(const pm_adopt *a, uint32_t code, char *buf, size_t cap)
@@ -682,6 +701,7 @@ pm_status pm_adopt_write(pm_adopt *a, const char *dir, pm_errctx *err)
     pm_adopt_row *rows = NULL;
     uint32_t *order = NULL, *rank = NULL, *used = NULL, *touched = NULL;
     uint32_t *pidx = NULL; /* per sorted adoption: province_at of it */
+    char (*codes)[PM_COUNTRY_CODE_BUF] = NULL; /* per sorted adoption: its region's code */
     unsigned char *pmark = NULL; /* per region index: province marks of the cascade */
     char (*disc_ids)[24] = NULL;
     pm_outfile *fa = NULL, *fe = NULL, *fs = NULL, *fn = NULL, *fd = NULL, *fp = NULL;
@@ -742,6 +762,14 @@ pm_status pm_adopt_write(pm_adopt *a, const char *dir, pm_errctx *err)
     }
     for (size_t k = 0; k < a->n; k++)
         pidx[k] = province_at(a, (pm_level)v[k].level, v[k].province);
+    /* each adopter's code, formatted once: every edge names its origin again */
+    codes = malloc((a->n ? a->n : 1) * sizeof *codes);
+    if (!codes) {
+        st = PM_ERR_NOMEM;
+        goto done;
+    }
+    for (size_t k = 0; k < a->n; k++)
+        code_str(a, v[k].region, codes[k], sizeof codes[k]);
     if (a->ncites) { /* sorted copy: each (issuer, cited) pair's earliest citation first */
         cites = malloc(a->ncites * sizeof *cites);
         if (!cites) {
@@ -795,6 +823,7 @@ pm_status pm_adopt_write(pm_adopt *a, const char *dir, pm_errctx *err)
         ndisc += kind == KIND_DISCOVERED;
         char name[160];
         cascade_name(a, order, v[i].cascade, name, sizeof name);
+        const size_t name_len = strlen(name);
         double t0 = pm_decimal_year(v[i].date);
         size_t n1 = 0, n3 = 0, n5 = 0, nl = 0;
         int central = 0;
@@ -814,22 +843,39 @@ pm_status pm_adopt_write(pm_adopt *a, const char *dir, pm_errctx *err)
             char date[16];
             format_date(x->date, date, sizeof date);
             char cbuf[PM_COUNTRY_CODE_BUF];
-            TRY(put_tab(&b, name)); /* the row's first four fields */
-            char xcode[PM_COUNTRY_CODE_BUF]; /* also every edge's destination below */
-            code_str(a, x->region, xcode, sizeof xcode);
-            TRY(put_tab(&b, xcode));
-            TRY(put_fix4(&b, t));
-            TRY(pm_buf_append_char(&b, '\t'));
-            TRY(put_tab(&b, pm_country_record_level_key(a->c, x->level)));
+            const char *xcode = codes[k]; /* also every edge's destination below */
+            char ft[32];
+            size_t nft = fix4(t, ft);
+            const char *lk = pm_country_record_level_key(a->c, x->level);
+            size_t nlk = strlen(lk);
             uint32_t pv = pm_country_record_province(a->c, x->level, x->region, (pm_ymd)x->date);
             if (pv != PM_REGION_NONE)
-                TRY(pm_buf_append_str(&b, pm_country_format_region(a->c, pv, cbuf, sizeof cbuf)));
-            TRY(pm_buf_append_char(&b, '\t'));
+                pm_country_format_region(a->c, pv, cbuf, sizeof cbuf);
+            else
+                cbuf[0] = '\0';
+            TRY(pm_buf_reserve(&b, ROW_ROOM + nlk)); /* the row up to its doc id */
+            raw_tab(&b, name, name_len);
+            raw_tab(&b, xcode, strlen(xcode));
+            if (nft)
+                raw_tab(&b, ft, nft);
+            else {
+                raw_end(&b);
+                TRY(put_fix4(&b, t));
+                TRY(pm_buf_reserve(&b, ROW_ROOM + nlk));
+                raw(&b, "\t", 1);
+            }
+            raw_tab(&b, lk, nlk);
+            raw_tab(&b, cbuf, strlen(cbuf));
+            raw_end(&b);
             TRY(pm_tsv_field(&b, a->ids.data + x->id_off, x->id_len, 0));
-            TRY(pm_buf_append_char(&b, '\t'));
-            TRY(put_tab(&b, date));
-            TRY(pm_buf_append_str(&b, date_precision(x->date)));
-            TRY(pm_buf_append_char(&b, '\n'));
+            const char *dp = date_precision(x->date);
+            size_t ndp = strlen(dp);
+            TRY(pm_buf_reserve(&b, 32 + ndp));
+            raw(&b, "\t", 1);
+            raw_tab(&b, date, strlen(date));
+            raw(&b, dp, ndp);
+            raw(&b, "\n", 1);
+            raw_end(&b);
             TRY(flush(fa, &b, 0, err));
             if (x->level == PM_REC_NATIONAL && !central) {
                 central = 1;
@@ -862,19 +908,29 @@ pm_status pm_adopt_write(pm_adopt *a, const char *dir, pm_errctx *err)
                     int ev = cites && cited_before(cites, a->ncites, x->region, v[e].region,
                                                    x->date);
                     int tr = reused(a, reuse, &v[e], x); /* text reuse evidence */
-                    char ob[PM_COUNTRY_CODE_BUF];
-                    TRY(put_tab(&bd, name));
-                    TRY(put_tab(&bd, code_str(a, v[e].region, ob, sizeof ob)));
-                    TRY(put_tab(&bd, xcode));
-                    TRY(put_fix4(&bd, lag));
-                    TRY(pm_buf_append_char(&bd, '\t'));
-                    TRY(put_tab(&bd, relation_at(a, (pm_level)v[e].level, v[e].province, pidx[e],
-                                                 (pm_level)x->level, x->province, pidx[k])));
-                    TRY(pm_buf_append_str(&bd, ev && tr ? "citation+text_reuse"
-                                               : tr     ? "text_reuse"
-                                               : ev     ? "citation"
-                                                        : "none"));
-                    TRY(pm_buf_append_char(&bd, '\n'));
+                    const char *rel = relation_at(a, (pm_level)v[e].level, v[e].province, pidx[e],
+                                                  (pm_level)x->level, x->province, pidx[k]);
+                    const char *evd = ev && tr ? "citation+text_reuse"
+                                      : tr     ? "text_reuse"
+                                      : ev     ? "citation"
+                                               : "none";
+                    char fl[32];
+                    size_t nfl = fix4(lag, fl);
+                    TRY(pm_buf_reserve(&bd, ROW_ROOM));
+                    raw_tab(&bd, name, name_len);
+                    raw_tab(&bd, codes[e], strlen(codes[e]));
+                    raw_tab(&bd, xcode, strlen(xcode));
+                    if (!nfl) {
+                        raw_end(&bd);
+                        TRY(put_fix4(&bd, lag));
+                        TRY(pm_buf_reserve(&bd, ROW_ROOM));
+                    } else
+                        raw(&bd, fl, nfl);
+                    raw(&bd, "\t", 1);
+                    raw_tab(&bd, rel, strlen(rel));
+                    raw(&bd, evd, strlen(evd));
+                    raw(&bd, "\n", 1);
+                    raw_end(&bd);
                     TRY(flush(fd, &bd, 0, err));
                 }
         }
@@ -1091,6 +1147,7 @@ done:
     free(rows);
     free(used);
     free(pidx);
+    free(codes);
     free(pmark);
     free(touched);
     free(order);
