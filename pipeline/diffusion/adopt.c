@@ -1262,8 +1262,7 @@ pm_status pm_adopt_load(pm_adopt *a, const void *p, size_t n)
     if (nv > (uint64_t)(c.end - c.p) / 19)
         return PM_ERR_STATE;
     if ((st = pm_array_reserve(&a->v, &a->cap, (size_t)nv ? (size_t)nv : 1, sizeof *a->v, 1024,
-                               UINT32_MAX)) != PM_OK ||
-        (st = pm_hmap_reserve(a->map, (size_t)nv)) != PM_OK)
+                               UINT32_MAX)) != PM_OK)
         return st;
     for (uint64_t i = 0; st == PM_OK && i < nv && !c.bad; i++) {
         adoption x;
@@ -1279,15 +1278,21 @@ pm_status pm_adopt_load(pm_adopt *a, const void *p, size_t n)
         if ((st = pm_buf_append(&a->ids, c.p, x.id_len)) != PM_OK)
             return st;
         c.p += x.id_len;
-        int added = 0;
-        uint64_t *slot = pm_hmap_put(a->map, (uint64_t)x.cascade << 32 | x.region, &added, &st);
-        if (!slot)
-            return st;
-        if (!added)
-            return PM_ERR_STATE;
-        *slot = a->n;
         a->v[a->n++] = x;
     }
+    /* the map in one pass over its slots (pm_hmap_put_new), after the adoptions */
+    uint64_t *keys = malloc((a->n ? a->n : 1) * 2 * sizeof *keys);
+    if (!keys)
+        return PM_ERR_NOMEM;
+    for (size_t i = 0; i < a->n; i++) {
+        keys[i] = (uint64_t)a->v[i].cascade << 32 | a->v[i].region;
+        keys[a->n + i] = i;
+    }
+    if (st == PM_OK)
+        st = pm_hmap_put_new(a->map, keys, keys + a->n, a->n);
+    free(keys);
+    if (st != PM_OK)
+        return st;
     uint64_t nc = ld_u(&c, 8);
     if (c.bad || nc > (uint64_t)(c.end - c.p) / 12)
         return PM_ERR_STATE;
