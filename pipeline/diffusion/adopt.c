@@ -652,6 +652,27 @@ const char *pm_adopt_relation(const pm_adopt *a, pm_level level1, uint32_t provi
                        province2, province_at(a, level2, province2));
 }
 
+/* Pack lookups of pm_adopt_write, memoised: the same (level, code, date) recurs across
+ * cascades (a region adopts many), and each lookup is a few binary searches. Direct-mapped,
+ * exact (the whole key is compared). */
+#define MEMO_SLOTS 4096
+typedef struct memo {
+    uint32_t code;
+    int32_t date;
+    uint8_t level, used;
+    uint32_t val;
+} memo;
+
+static memo *memo_slot(memo *m, unsigned level, uint32_t code, int32_t date, int *hit)
+{
+    uint64_t h = ((uint64_t)code << 32 ^ (uint32_t)date ^ (uint64_t)level << 27) *
+                 0x9E3779B97F4A7C15ull;
+    memo *e = &m[h >> 52]; /* 12 bits: MEMO_SLOTS */
+    *hit = e->used && e->code == code && e->date == date && e->level == level;
+    e->used = 1, e->code = code, e->date = date, e->level = (uint8_t)level;
+    return e;
+}
+
 /* Per-kind accumulators for diffusion_summary.tsv. */
 typedef struct kindsum {
     uint64_t cascades, by_level[PM_COUNTRY_MAX_LEVELS + 1], never_copied, copied, adopters3_sum;
@@ -702,6 +723,7 @@ pm_status pm_adopt_write(pm_adopt *a, const char *dir, pm_errctx *err)
     uint32_t *order = NULL, *rank = NULL, *used = NULL, *touched = NULL;
     uint32_t *pidx = NULL; /* per sorted adoption: province_at of it */
     char (*codes)[PM_COUNTRY_CODE_BUF] = NULL; /* per sorted adoption: its region's code */
+    memo *pmemo = calloc(MEMO_SLOTS, sizeof *pmemo), *rmemo = calloc(MEMO_SLOTS, sizeof *rmemo);
     unsigned char *pmark = NULL; /* per region index: province marks of the cascade */
     char (*disc_ids)[24] = NULL;
     pm_outfile *fa = NULL, *fe = NULL, *fs = NULL, *fn = NULL, *fd = NULL, *fp = NULL;
@@ -730,7 +752,7 @@ pm_status pm_adopt_write(pm_adopt *a, const char *dir, pm_errctx *err)
         }
         provinces = distinct ? (double)distinct : NAN;
     }
-    if (!v || !lags || !pmark || !touched) {
+    if (!v || !lags || !pmark || !touched || !pmemo || !rmemo) {
         st = PM_ERR_NOMEM;
         goto done;
     }
@@ -760,8 +782,13 @@ pm_status pm_adopt_write(pm_adopt *a, const char *dir, pm_errctx *err)
         st = PM_ERR_NOMEM;
         goto done;
     }
-    for (size_t k = 0; k < a->n; k++)
-        pidx[k] = province_at(a, (pm_level)v[k].level, v[k].province);
+    for (size_t k = 0; k < a->n; k++) {
+        int hit;
+        memo *e = memo_slot(pmemo, v[k].level, v[k].province, 0, &hit);
+        if (!hit)
+            e->val = province_at(a, (pm_level)v[k].level, v[k].province);
+        pidx[k] = e->val;
+    }
     /* each adopter's code, formatted once: every edge names its origin again */
     codes = malloc((a->n ? a->n : 1) * sizeof *codes);
     if (!codes) {
@@ -848,7 +875,11 @@ pm_status pm_adopt_write(pm_adopt *a, const char *dir, pm_errctx *err)
             size_t nft = fix4(t, ft);
             const char *lk = pm_country_record_level_key(a->c, x->level);
             size_t nlk = strlen(lk);
-            uint32_t pv = pm_country_record_province(a->c, x->level, x->region, (pm_ymd)x->date);
+            int hit;
+            memo *me = memo_slot(rmemo, x->level, x->region, x->date, &hit);
+            if (!hit)
+                me->val = pm_country_record_province(a->c, x->level, x->region, (pm_ymd)x->date);
+            uint32_t pv = me->val;
             if (pv != PM_REGION_NONE)
                 pm_country_format_region(a->c, pv, cbuf, sizeof cbuf);
             else
@@ -1148,6 +1179,8 @@ done:
     free(used);
     free(pidx);
     free(codes);
+    free(pmemo);
+    free(rmemo);
     free(pmark);
     free(touched);
     free(order);
