@@ -54,9 +54,9 @@ void pm_hmap_free(pm_hmap *m)
 
 size_t pm_hmap_count(const pm_hmap *m) { return m->n + (size_t)m->has_zero; }
 
-static pm_status grow(pm_hmap *m)
+/* Rehashes into ncap slots (a power of two above twice the entries). */
+static pm_status grow_to(pm_hmap *m, size_t ncap)
 {
-    size_t ncap = m->cap ? m->cap * 2 : 1024;
     uint64_t *nk = calloc(ncap, sizeof *nk), *nv = malloc(ncap * sizeof *nv);
     uint64_t *no = m->bytes ? malloc(ncap * sizeof *no) : NULL;
     uint32_t *nl = m->bytes ? malloc(ncap * sizeof *nl) : NULL;
@@ -83,14 +83,16 @@ static pm_status grow(pm_hmap *m)
     return PM_OK;
 }
 
+static pm_status grow(pm_hmap *m) { return grow_to(m, m->cap ? m->cap * 2 : 1024); }
+
 pm_status pm_hmap_reserve(pm_hmap *m, size_t n)
 {
     if (n > m->max)
         n = m->max;
-    pm_status st = PM_OK;
-    while (st == PM_OK && n * 2 > m->cap) /* one rehash per doubling, before the inserts */
-        st = grow(m);
-    return st;
+    size_t ncap = m->cap ? m->cap : 1024;
+    while (n * 2 > ncap) /* the size doubling would reach, in one rehash before the inserts */
+        ncap *= 2;
+    return ncap == m->cap ? PM_OK : grow_to(m, ncap);
 }
 
 /* Room for one more entry: the cap first, then the load. */
