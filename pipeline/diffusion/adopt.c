@@ -723,6 +723,7 @@ pm_status pm_adopt_write(pm_adopt *a, const char *dir, pm_errctx *err)
     uint32_t *order = NULL, *rank = NULL, *used = NULL, *touched = NULL;
     uint32_t *pidx = NULL; /* per sorted adoption: province_at of it */
     char (*codes)[PM_COUNTRY_CODE_BUF] = NULL; /* per sorted adoption: its region's code */
+    double *dy = NULL; /* per sorted adoption: pm_decimal_year of its date */
     memo *pmemo = calloc(MEMO_SLOTS, sizeof *pmemo), *rmemo = calloc(MEMO_SLOTS, sizeof *rmemo);
     unsigned char *pmark = NULL; /* per region index: province marks of the cascade */
     char (*disc_ids)[24] = NULL;
@@ -789,6 +790,14 @@ pm_status pm_adopt_write(pm_adopt *a, const char *dir, pm_errctx *err)
             e->val = province_at(a, (pm_level)v[k].level, v[k].province);
         pidx[k] = e->val;
     }
+    /* each adopter's decimal year, once: every later adopter of the cascade subtracts it */
+    dy = malloc((a->n ? a->n : 1) * sizeof *dy);
+    if (!dy) {
+        st = PM_ERR_NOMEM;
+        goto done;
+    }
+    for (size_t k = 0; k < a->n; k++)
+        dy[k] = pm_decimal_year(v[k].date);
     /* each adopter's code, formatted once: every edge names its origin again */
     codes = malloc((a->n ? a->n : 1) * sizeof *codes);
     if (!codes) {
@@ -851,7 +860,7 @@ pm_status pm_adopt_write(pm_adopt *a, const char *dir, pm_errctx *err)
         char name[160];
         cascade_name(a, order, v[i].cascade, name, sizeof name);
         const size_t name_len = strlen(name);
-        double t0 = pm_decimal_year(v[i].date);
+        double t0 = dy[i];
         size_t n1 = 0, n3 = 0, n5 = 0, nl = 0;
         int central = 0;
         int32_t central_date = 0;
@@ -861,7 +870,7 @@ pm_status pm_adopt_write(pm_adopt *a, const char *dir, pm_errctx *err)
         unsigned province_bu = 0; /* provinces adopting after one of their own localities */
         for (size_t k = i; k < j; k++) {
             const adoption *x = &v[k];
-            double t = pm_decimal_year(x->date);
+            double t = dy[k];
             int y = pm_ymd_year(x->date);
             if (!min_year || y < min_year)
                 min_year = y;
@@ -933,7 +942,7 @@ pm_status pm_adopt_write(pm_adopt *a, const char *dir, pm_errctx *err)
              * (generic policies would be quadratic in thousands of regions) */
             if (kind != KIND_POLICY)
                 for (size_t e = i; e < k; e++) {
-                    double lag = t - pm_decimal_year(v[e].date);
+                    double lag = t - dy[e];
                     if (lag <= 0 || lag > a->o.window_years)
                         continue;
                     int ev = cites && cited_before(cites, a->ncites, x->region, v[e].region,
@@ -1180,6 +1189,7 @@ done:
     free(pidx);
     free(codes);
     free(pmemo);
+    free(dy);
     free(rmemo);
     free(pmark);
     free(touched);
