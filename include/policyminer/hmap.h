@@ -34,6 +34,11 @@ pm_status pm_hmap_reserve(pm_hmap *m, size_t n);
 uint64_t *pm_hmap_put(pm_hmap *m, uint64_t key, int *added, pm_status *st);
 /* The value of key, or NULL when absent. */
 uint64_t *pm_hmap_get(const pm_hmap *m, uint64_t key);
+/* Inserts keys[0..n) with vals[0..n) (vals NULL: 0 each), in the order of their slots, so
+ * a restore of 10^5-10^6 keys walks the table once instead of missing the cache per key.
+ * PM_ERR_STATE when a key is present already or repeats (the map then holds some of the
+ * others: drop it), PM_ERR_TOO_BIG over the cap, PM_ERR_NOMEM (the map unchanged). */
+pm_status pm_hmap_put_new(pm_hmap *m, const uint64_t *keys, const uint64_t *vals, size_t n);
 
 /* The same for byte-string keys (len bytes, any content; len < 4 GiB). */
 uint64_t *pm_hmap_put_bytes(pm_hmap *m, const void *key, size_t len, int *added,

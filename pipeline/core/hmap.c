@@ -54,9 +54,9 @@ void pm_hmap_free(pm_hmap *m)
 
 size_t pm_hmap_count(const pm_hmap *m) { return m->n + (size_t)m->has_zero; }
 
-static pm_status grow(pm_hmap *m)
+/* Rehashes into ncap slots (a power of two above twice the entries). */
+static pm_status grow_to(pm_hmap *m, size_t ncap)
 {
-    size_t ncap = m->cap ? m->cap * 2 : 1024;
     uint64_t *nk = calloc(ncap, sizeof *nk), *nv = malloc(ncap * sizeof *nv);
     uint64_t *no = m->bytes ? malloc(ncap * sizeof *no) : NULL;
     uint32_t *nl = m->bytes ? malloc(ncap * sizeof *nl) : NULL;
@@ -83,14 +83,16 @@ static pm_status grow(pm_hmap *m)
     return PM_OK;
 }
 
+static pm_status grow(pm_hmap *m) { return grow_to(m, m->cap ? m->cap * 2 : 1024); }
+
 pm_status pm_hmap_reserve(pm_hmap *m, size_t n)
 {
     if (n > m->max)
         n = m->max;
-    pm_status st = PM_OK;
-    while (st == PM_OK && n * 2 > m->cap) /* one rehash per doubling, before the inserts */
-        st = grow(m);
-    return st;
+    size_t ncap = m->cap ? m->cap : 1024;
+    while (n * 2 > ncap) /* the size doubling would reach, in one rehash before the inserts */
+        ncap *= 2;
+    return ncap == m->cap ? PM_OK : grow_to(m, ncap);
 }
 
 /* Room for one more entry: the cap first, then the load. */
@@ -134,6 +136,78 @@ uint64_t *pm_hmap_put(pm_hmap *m, uint64_t key, int *added, pm_status *st)
     m->vals[j] = 0;
     m->n++;
     return &m->vals[j];
+}
+
+pm_status pm_hmap_put_new(pm_hmap *m, const uint64_t *keys, const uint64_t *vals, size_t n)
+{
+    if (m->bytes)
+        return PM_ERR_ARG;
+    if (n > m->max || pm_hmap_count(m) > m->max - n)
+        return PM_ERR_TOO_BIG;
+    pm_status st = pm_hmap_reserve(m, m->n + n);
+    if (st != PM_OK)
+        return st;
+    /* (slot << 32 | key index) for keys under 2^32, else one put per key */
+    uint64_t *x = n >= 4096 && n <= UINT32_MAX && m->cap <= ((size_t)1 << 32)
+                      ? malloc(2 * n * sizeof *x) : NULL;
+    size_t *cnt = x ? malloc(65536 * sizeof *cnt) : NULL;
+    if (!cnt) {
+        free(x);
+        for (size_t i = 0; i < n; i++) {
+            int added = 0;
+            uint64_t *v = pm_hmap_put(m, keys[i], &added, &st);
+            if (!v)
+                return st;
+            if (!added)
+                return PM_ERR_STATE;
+            *v = vals ? vals[i] : 0;
+        }
+        return PM_OK;
+    }
+    uint64_t *y = x + n;
+    for (size_t i = 0; i < n; i++)
+        x[i] = (uint64_t)slot_of(keys[i], m->cap) << 32 | i;
+    for (int shift = 32; (size_t)1 << (shift - 32) < m->cap; shift += 16) { /* LSD radix */
+        memset(cnt, 0, 65536 * sizeof *cnt);
+        for (size_t i = 0; i < n; i++)
+            cnt[x[i] >> shift & 0xffff]++;
+        for (size_t d = 0, sum = 0; d < 65536; d++) {
+            size_t c = cnt[d];
+            cnt[d] = sum;
+            sum += c;
+        }
+        for (size_t i = 0; i < n; i++)
+            y[cnt[x[i] >> shift & 0xffff]++] = x[i];
+        uint64_t *t = x;
+        x = y;
+        y = t;
+    }
+    for (size_t r = 0; r < n && st == PM_OK; r++) {
+        size_t i = (size_t)(x[r] & 0xffffffffu);
+        uint64_t key = keys[i], val = vals ? vals[i] : 0;
+        if (!key) {
+            if (m->has_zero) {
+                st = PM_ERR_STATE;
+                break;
+            }
+            m->has_zero = 1;
+            m->zero_val = val;
+            continue;
+        }
+        size_t j = slot_of(key, m->cap);
+        for (; m->keys[j] && m->keys[j] != key; j = (j + 1) & (m->cap - 1))
+            ;
+        if (m->keys[j]) { /* present: the caller said new */
+            st = PM_ERR_STATE;
+            break;
+        }
+        m->keys[j] = key;
+        m->vals[j] = val;
+        m->n++;
+    }
+    free(x < y ? x : y); /* the one allocation, whichever half holds the result */
+    free(cnt);
+    return st;
 }
 
 static uint64_t bytes_hash(const void *key, size_t len)

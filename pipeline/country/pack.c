@@ -55,6 +55,8 @@ struct pm_country {
     pm_region_form *forms;
     size_t nforms, capforms;
     struct code_idx *byc;   /* (code, idx) sorted by code then idx: region_find */
+    uint32_t *canon;        /* per region: region_canonical, without a search per call */
+    size_t ncanon;
     uint64_t *pcode;        /* while a module adds regions: parent code, UINT64_MAX = none */
     uint32_t *bylevel;      /* region indexes grouped by level, index order inside */
     size_t lvstart[PM_COUNTRY_MAX_LEVELS + 1];
@@ -525,6 +527,18 @@ static pm_status regions_index(pm_country *c, pm_errctx *err)
         c->byc[i] = (code_idx){c->regions[i].code, (uint32_t)i};
     if (c->nregions)
         qsort(c->byc, c->nregions, sizeof *c->byc, cmp_ci);
+    free(c->canon);
+    c->ncanon = 0;
+    c->canon = malloc((c->nregions ? c->nregions : 1) * sizeof *c->canon);
+    if (!c->canon)
+        return pm_errctx_set(err, PM_ERR_NOMEM, c->packdir, "out of memory");
+    for (size_t i = 0, j; i < c->nregions; i = j) { /* a code's last record, as region_find */
+        for (j = i + 1; j < c->nregions && c->byc[j].code == c->byc[i].code; j++)
+            ;
+        for (size_t k = i; k < j; k++)
+            c->canon[c->byc[k].idx] = c->byc[j - 1].idx;
+    }
+    c->ncanon = c->nregions;
     if (c->pcode) {
         for (size_t i = 0; i < c->nregions; i++) {
             if (c->pcode[i] == UINT64_MAX)
@@ -765,6 +779,7 @@ void pm_country_free(pm_country *c)
     free(c->edges);
     free(c->forms);
     free(c->byc);
+    free(c->canon);
     free(c->pcode);
     free(c->bylevel);
     free(c->adj);
@@ -905,6 +920,8 @@ uint32_t pm_country_region_find(const pm_country *c, uint64_t code, pm_ymd date)
 
 uint32_t pm_country_region_canonical(const pm_country *c, uint32_t idx)
 {
+    if (idx < c->ncanon && c->ncanon == c->nregions)
+        return c->canon[idx];
     return idx < c->nregions ? pm_country_region_find(c, c->regions[idx].code, 0)
                              : PM_REGION_NONE;
 }

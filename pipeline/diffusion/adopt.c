@@ -375,19 +375,13 @@ static int cmp_adoption(const void *p, const void *q, void *ctx)
  * 16-bit digits, then each run of one cascade and date (rare: the same day) by the
  * comparator. The order is total (one adoption per cascade and region), so this is the
  * order qsort gives, at a fraction of the comparisons. PM_ERR_NOMEM leaves v unsorted. */
-static pm_status sort_adoptions(const pm_adopt *a, adoption *v, size_t n)
+typedef struct rk { uint64_t k; size_t i; } rk;
+
+/* Stable LSD radix sort of x[0..n) by the low `bits` bits of k, in 16-bit digits; y (n
+ * entries) and cnt (65536) are scratch. Returns whichever of x and y holds the result. */
+static rk *radix_rk(rk *x, rk *y, size_t n, int bits, size_t *cnt)
 {
-    typedef struct { uint64_t k; size_t i; } rk;
-    rk *x = malloc((n ? n : 1) * sizeof *x), *y = malloc((n ? n : 1) * sizeof *y);
-    adoption *w = malloc((n ? n : 1) * sizeof *w);
-    size_t *cnt = malloc(65536 * sizeof *cnt);
-    if (!x || !y || !w || !cnt) {
-        free(x), free(y), free(w), free(cnt);
-        return PM_ERR_NOMEM;
-    }
-    for (size_t i = 0; i < n; i++) /* dates compare as signed numbers */
-        x[i] = (rk){(uint64_t)v[i].cascade << 32 | ((uint32_t)v[i].date ^ 0x80000000u), i};
-    for (int shift = 0; shift < 64; shift += 16) {
+    for (int shift = 0; shift < bits; shift += 16) {
         memset(cnt, 0, 65536 * sizeof *cnt);
         for (size_t i = 0; i < n; i++)
             cnt[x[i].k >> shift & 0xffff]++;
@@ -404,6 +398,25 @@ static pm_status sort_adoptions(const pm_adopt *a, adoption *v, size_t n)
         x = y;
         y = t;
     }
+    return x;
+}
+
+static pm_status sort_adoptions(const pm_adopt *a, adoption *v, size_t n)
+{
+    rk *x = malloc((n ? n : 1) * sizeof *x), *y = malloc((n ? n : 1) * sizeof *y);
+    adoption *w = malloc((n ? n : 1) * sizeof *w);
+    size_t *cnt = malloc(65536 * sizeof *cnt);
+    if (!x || !y || !w || !cnt) {
+        free(x), free(y), free(w), free(cnt);
+        return PM_ERR_NOMEM;
+    }
+    for (size_t i = 0; i < n; i++) /* dates compare as signed numbers */
+        x[i] = (rk){(uint64_t)v[i].cascade << 32 | ((uint32_t)v[i].date ^ 0x80000000u), i};
+    if (radix_rk(x, y, n, 64, cnt) != x) { /* keep the names: x sorted, y scratch */
+        rk *t = x;
+        x = y;
+        y = t;
+    }
     for (size_t i = 0; i < n; i++)
         w[i] = v[x[i].i];
     for (size_t i = 0, j; i < n; i = j) {
@@ -414,6 +427,25 @@ static pm_status sort_adoptions(const pm_adopt *a, adoption *v, size_t n)
     }
     memcpy(v, w, n * sizeof *w);
     free(x), free(y), free(w), free(cnt);
+    return PM_OK;
+}
+
+/* Sorts u[0..n) ascending, by radix (the qsort it replaces was a tenth of a refresh);
+ * PM_ERR_NOMEM leaves u unsorted. */
+static pm_status sort_u32(uint32_t *u, size_t n)
+{
+    rk *x = malloc((n ? n : 1) * sizeof *x), *y = malloc((n ? n : 1) * sizeof *y);
+    size_t *cnt = malloc(65536 * sizeof *cnt);
+    if (!x || !y || !cnt) {
+        free(x), free(y), free(cnt);
+        return PM_ERR_NOMEM;
+    }
+    for (size_t i = 0; i < n; i++)
+        x[i] = (rk){u[i], i};
+    const rk *r = radix_rk(x, y, n, 32, cnt);
+    for (size_t i = 0; i < n; i++)
+        u[i] = (uint32_t)r[i].k;
+    free(x), free(y), free(cnt);
     return PM_OK;
 }
 
@@ -462,29 +494,48 @@ static const char *region_name(const pm_adopt *a, unsigned level, uint32_t code,
  * a negative, huge or non-finite x and within 1e-6 of a rounding tie, where the binary
  * value decides (below 1e5 the product's error is under 1e-7). The writers below print
  * a few hundred thousand of these per corpus. */
-static pm_status put_fix4(pm_buf *b, double x)
+/* x with 4 decimals into t (no NUL), as "%.4f" prints it; 0 when only printf can say
+ * (out of range, or a tie printf rounds by its own rule). */
+static size_t fix4(double x, char t[32])
 {
     double y = x * 10000.0, fl = floor(y), fr = y - fl;
     if (!(x >= 0 && x < 1e5) || fabs(fr - 0.5) < 1e-6)
-        return pm_buf_printf(b, "%.4f", x);
+        return 0;
     uint64_t v = (uint64_t)fl + (fr > 0.5);
-    char t[32];
-    size_t n = sizeof t;
+    char u[32];
+    size_t n = sizeof u;
     for (int k = 0; k < 4; k++, v /= 10) /* right to left: 4 decimals, the point, the rest */
-        t[--n] = (char)('0' + v % 10);
-    t[--n] = '.';
+        u[--n] = (char)('0' + v % 10);
+    u[--n] = '.';
     do
-        t[--n] = (char)('0' + v % 10);
+        u[--n] = (char)('0' + v % 10);
     while (v /= 10);
-    return pm_buf_append(b, t + n, sizeof t - n);
+    memcpy(t, u + n, sizeof u - n);
+    return sizeof u - n;
 }
 
-/* s then a tab */
-static pm_status put_tab(pm_buf *b, const char *s)
+static pm_status put_fix4(pm_buf *b, double x)
 {
-    pm_status st = pm_buf_append_str(b, s);
-    return st == PM_OK ? pm_buf_append_char(b, '\t') : st;
+    char t[32];
+    size_t n = fix4(x, t);
+    return n ? pm_buf_append(b, t, n) : pm_buf_printf(b, "%.4f", x);
 }
+
+/* A row of short fields: after one pm_buf_reserve(b, ROW_ROOM) for what a row's fixed
+ * fields can hold, raw() copies without a call per field (tables of 10^5-10^6 rows);
+ * raw_end() restores the buffer's NUL. */
+#define ROW_ROOM (160 + 3 * PM_COUNTRY_CODE_BUF + 128)
+static void raw(pm_buf *b, const char *s, size_t n)
+{
+    memcpy(b->data + b->len, s, n);
+    b->len += n;
+}
+static void raw_tab(pm_buf *b, const char *s, size_t n)
+{
+    raw(b, s, n);
+    b->data[b->len++] = '\t';
+}
+static void raw_end(pm_buf *b) { b->data[b->len] = '\0'; }
 
 /* a record's code at the pack's width ("" when unknown) */
 static const char *code_str(const pm_adopt *a, uint32_t code, char *buf, size_t cap)
@@ -564,31 +615,62 @@ int pm_adopt_neighbours(const pm_adopt *a, uint32_t p1, uint32_t p2)
                                         pm_country_region_find(a->c, p2, 0));
 }
 
-const char *pm_adopt_relation(const pm_adopt *a, pm_level level1, uint32_t province1,
-                              pm_level level2, uint32_t province2)
+/* The province a record names, as the pack's region index (PM_REGION_NONE: none); a
+ * province exists from record level 2 down, when the record names one. Without the pack
+ * a code 0 names none, and a named one gets index 0 (never compared as neighbours). */
+static uint32_t province_at(const pm_adopt *a, pm_level level, uint32_t province)
+{
+    if (!a)
+        return level >= PM_REC_PROVINCE && province ? 0 : PM_REGION_NONE;
+    return pm_country_record_province_code(a->c, level, province);
+}
+
+/* pm_adopt_relation with both provinces' indices from province_at (pm_adopt_write looks
+ * them up once per adoption, not once per edge). */
+static const char *relation_at(const pm_adopt *a, pm_level level1, uint32_t province1,
+                               uint32_t idx1, pm_level level2, uint32_t province2, uint32_t idx2)
 {
     if (level2 && level1 && level2 < level1)
         return "up";
     if (level2 && level1 && level2 > level1)
         return "down";
-    /* a province (the pack's second level) exists from record level 2 down, when the
-     * record names one (without the pack: a code 0 names none) */
-    int has1 = a ? pm_country_record_province_code(a->c, level1, province1) != PM_REGION_NONE
-                 : level1 >= PM_REC_PROVINCE && province1;
-    int has2 = a ? pm_country_record_province_code(a->c, level2, province2) != PM_REGION_NONE
-                 : level2 >= PM_REC_PROVINCE && province2;
+    int has1 = idx1 != PM_REGION_NONE, has2 = idx2 != PM_REGION_NONE;
     if (has1 && has2 && province1 == province2)
         return "same_province";
     if (!has1 || !has2)
         return "other";
-    if (a && pm_adopt_neighbours(a, province1, province2))
+    /* the indices are canonical: pm_adopt_neighbours on the codes */
+    if (a && pm_country_region_neighbours(a->c, idx1, idx2))
         return "neighbouring_province";
     return "other";
 }
 
-static const char *relation(const pm_adopt *a, const adoption *x, const adoption *y)
+const char *pm_adopt_relation(const pm_adopt *a, pm_level level1, uint32_t province1,
+                              pm_level level2, uint32_t province2)
 {
-    return pm_adopt_relation(a, (pm_level)x->level, x->province, (pm_level)y->level, y->province);
+    return relation_at(a, level1, province1, province_at(a, level1, province1), level2,
+                       province2, province_at(a, level2, province2));
+}
+
+/* Pack lookups of pm_adopt_write, memoised: the same (level, code, date) recurs across
+ * cascades (a region adopts many), and each lookup is a few binary searches. Direct-mapped,
+ * exact (the whole key is compared). */
+#define MEMO_SLOTS 4096
+typedef struct memo {
+    uint32_t code;
+    int32_t date;
+    uint8_t level, used;
+    uint32_t val;
+} memo;
+
+static memo *memo_slot(memo *m, unsigned level, uint32_t code, int32_t date, int *hit)
+{
+    uint64_t h = ((uint64_t)code << 32 ^ (uint32_t)date ^ (uint64_t)level << 27) *
+                 0x9E3779B97F4A7C15ull;
+    memo *e = &m[h >> 52]; /* 12 bits: MEMO_SLOTS */
+    *hit = e->used && e->code == code && e->date == date && e->level == level;
+    e->used = 1, e->code = code, e->date = date, e->level = (uint8_t)level;
+    return e;
 }
 
 /* Per-kind accumulators for diffusion_summary.tsv. */
@@ -639,6 +721,10 @@ pm_status pm_adopt_write(pm_adopt *a, const char *dir, pm_errctx *err)
     uint64_t(*reuse)[2] = NULL;
     pm_adopt_row *rows = NULL;
     uint32_t *order = NULL, *rank = NULL, *used = NULL, *touched = NULL;
+    uint32_t *pidx = NULL; /* per sorted adoption: province_at of it */
+    char (*codes)[PM_COUNTRY_CODE_BUF] = NULL; /* per sorted adoption: its region's code */
+    double *dy = NULL; /* per sorted adoption: pm_decimal_year of its date */
+    memo *pmemo = calloc(MEMO_SLOTS, sizeof *pmemo), *rmemo = calloc(MEMO_SLOTS, sizeof *rmemo);
     unsigned char *pmark = NULL; /* per region index: province marks of the cascade */
     char (*disc_ids)[24] = NULL;
     pm_outfile *fa = NULL, *fe = NULL, *fs = NULL, *fn = NULL, *fd = NULL, *fp = NULL;
@@ -667,7 +753,7 @@ pm_status pm_adopt_write(pm_adopt *a, const char *dir, pm_errctx *err)
         }
         provinces = distinct ? (double)distinct : NAN;
     }
-    if (!v || !lags || !pmark || !touched) {
+    if (!v || !lags || !pmark || !touched || !pmemo || !rmemo) {
         st = PM_ERR_NOMEM;
         goto done;
     }
@@ -692,6 +778,34 @@ pm_status pm_adopt_write(pm_adopt *a, const char *dir, pm_errctx *err)
             v[k].cascade = (uint32_t)(a->base + rank[v[k].cascade - a->base]);
     if (sort_adoptions(a, v, a->n) != PM_OK)
         qsort_r(v, a->n, sizeof *v, cmp_adoption, (void *)a); /* no memory for the radix */
+    pidx = malloc((a->n ? a->n : 1) * sizeof *pidx);
+    if (!pidx) {
+        st = PM_ERR_NOMEM;
+        goto done;
+    }
+    for (size_t k = 0; k < a->n; k++) {
+        int hit;
+        memo *e = memo_slot(pmemo, v[k].level, v[k].province, 0, &hit);
+        if (!hit)
+            e->val = province_at(a, (pm_level)v[k].level, v[k].province);
+        pidx[k] = e->val;
+    }
+    /* each adopter's decimal year, once: every later adopter of the cascade subtracts it */
+    dy = malloc((a->n ? a->n : 1) * sizeof *dy);
+    if (!dy) {
+        st = PM_ERR_NOMEM;
+        goto done;
+    }
+    for (size_t k = 0; k < a->n; k++)
+        dy[k] = pm_decimal_year(v[k].date);
+    /* each adopter's code, formatted once: every edge names its origin again */
+    codes = malloc((a->n ? a->n : 1) * sizeof *codes);
+    if (!codes) {
+        st = PM_ERR_NOMEM;
+        goto done;
+    }
+    for (size_t k = 0; k < a->n; k++)
+        code_str(a, v[k].region, codes[k], sizeof codes[k]);
     if (a->ncites) { /* sorted copy: each (issuer, cited) pair's earliest citation first */
         cites = malloc(a->ncites * sizeof *cites);
         if (!cites) {
@@ -745,7 +859,8 @@ pm_status pm_adopt_write(pm_adopt *a, const char *dir, pm_errctx *err)
         ndisc += kind == KIND_DISCOVERED;
         char name[160];
         cascade_name(a, order, v[i].cascade, name, sizeof name);
-        double t0 = pm_decimal_year(v[i].date);
+        const size_t name_len = strlen(name);
+        double t0 = dy[i];
         size_t n1 = 0, n3 = 0, n5 = 0, nl = 0;
         int central = 0;
         int32_t central_date = 0;
@@ -755,7 +870,7 @@ pm_status pm_adopt_write(pm_adopt *a, const char *dir, pm_errctx *err)
         unsigned province_bu = 0; /* provinces adopting after one of their own localities */
         for (size_t k = i; k < j; k++) {
             const adoption *x = &v[k];
-            double t = pm_decimal_year(x->date);
+            double t = dy[k];
             int y = pm_ymd_year(x->date);
             if (!min_year || y < min_year)
                 min_year = y;
@@ -764,22 +879,43 @@ pm_status pm_adopt_write(pm_adopt *a, const char *dir, pm_errctx *err)
             char date[16];
             format_date(x->date, date, sizeof date);
             char cbuf[PM_COUNTRY_CODE_BUF];
-            TRY(put_tab(&b, name)); /* the row's first four fields */
-            char xcode[PM_COUNTRY_CODE_BUF]; /* also every edge's destination below */
-            code_str(a, x->region, xcode, sizeof xcode);
-            TRY(put_tab(&b, xcode));
-            TRY(put_fix4(&b, t));
-            TRY(pm_buf_append_char(&b, '\t'));
-            TRY(put_tab(&b, pm_country_record_level_key(a->c, x->level)));
-            uint32_t pv = pm_country_record_province(a->c, x->level, x->region, (pm_ymd)x->date);
+            const char *xcode = codes[k]; /* also every edge's destination below */
+            char ft[32];
+            size_t nft = fix4(t, ft);
+            const char *lk = pm_country_record_level_key(a->c, x->level);
+            size_t nlk = strlen(lk);
+            int hit;
+            memo *me = memo_slot(rmemo, x->level, x->region, x->date, &hit);
+            if (!hit)
+                me->val = pm_country_record_province(a->c, x->level, x->region, (pm_ymd)x->date);
+            uint32_t pv = me->val;
             if (pv != PM_REGION_NONE)
-                TRY(pm_buf_append_str(&b, pm_country_format_region(a->c, pv, cbuf, sizeof cbuf)));
-            TRY(pm_buf_append_char(&b, '\t'));
+                pm_country_format_region(a->c, pv, cbuf, sizeof cbuf);
+            else
+                cbuf[0] = '\0';
+            TRY(pm_buf_reserve(&b, ROW_ROOM + nlk)); /* the row up to its doc id */
+            raw_tab(&b, name, name_len);
+            raw_tab(&b, xcode, strlen(xcode));
+            if (nft)
+                raw_tab(&b, ft, nft);
+            else {
+                raw_end(&b);
+                TRY(put_fix4(&b, t));
+                TRY(pm_buf_reserve(&b, ROW_ROOM + nlk));
+                raw(&b, "\t", 1);
+            }
+            raw_tab(&b, lk, nlk);
+            raw_tab(&b, cbuf, strlen(cbuf));
+            raw_end(&b);
             TRY(pm_tsv_field(&b, a->ids.data + x->id_off, x->id_len, 0));
-            TRY(pm_buf_append_char(&b, '\t'));
-            TRY(put_tab(&b, date));
-            TRY(pm_buf_append_str(&b, date_precision(x->date)));
-            TRY(pm_buf_append_char(&b, '\n'));
+            const char *dp = date_precision(x->date);
+            size_t ndp = strlen(dp);
+            TRY(pm_buf_reserve(&b, 32 + ndp));
+            raw(&b, "\t", 1);
+            raw_tab(&b, date, strlen(date));
+            raw(&b, dp, ndp);
+            raw(&b, "\n", 1);
+            raw_end(&b);
             TRY(flush(fa, &b, 0, err));
             if (x->level == PM_REC_NATIONAL && !central) {
                 central = 1;
@@ -806,24 +942,35 @@ pm_status pm_adopt_write(pm_adopt *a, const char *dir, pm_errctx *err)
              * (generic policies would be quadratic in thousands of regions) */
             if (kind != KIND_POLICY)
                 for (size_t e = i; e < k; e++) {
-                    double lag = t - pm_decimal_year(v[e].date);
+                    double lag = t - dy[e];
                     if (lag <= 0 || lag > a->o.window_years)
                         continue;
                     int ev = cites && cited_before(cites, a->ncites, x->region, v[e].region,
                                                    x->date);
                     int tr = reused(a, reuse, &v[e], x); /* text reuse evidence */
-                    char ob[PM_COUNTRY_CODE_BUF];
-                    TRY(put_tab(&bd, name));
-                    TRY(put_tab(&bd, code_str(a, v[e].region, ob, sizeof ob)));
-                    TRY(put_tab(&bd, xcode));
-                    TRY(put_fix4(&bd, lag));
-                    TRY(pm_buf_append_char(&bd, '\t'));
-                    TRY(put_tab(&bd, relation(a, &v[e], x)));
-                    TRY(pm_buf_append_str(&bd, ev && tr ? "citation+text_reuse"
-                                               : tr     ? "text_reuse"
-                                               : ev     ? "citation"
-                                                        : "none"));
-                    TRY(pm_buf_append_char(&bd, '\n'));
+                    const char *rel = relation_at(a, (pm_level)v[e].level, v[e].province, pidx[e],
+                                                  (pm_level)x->level, x->province, pidx[k]);
+                    const char *evd = ev && tr ? "citation+text_reuse"
+                                      : tr     ? "text_reuse"
+                                      : ev     ? "citation"
+                                               : "none";
+                    char fl[32];
+                    size_t nfl = fix4(lag, fl);
+                    TRY(pm_buf_reserve(&bd, ROW_ROOM));
+                    raw_tab(&bd, name, name_len);
+                    raw_tab(&bd, codes[e], strlen(codes[e]));
+                    raw_tab(&bd, xcode, strlen(xcode));
+                    if (!nfl) {
+                        raw_end(&bd);
+                        TRY(put_fix4(&bd, lag));
+                        TRY(pm_buf_reserve(&bd, ROW_ROOM));
+                    } else
+                        raw(&bd, fl, nfl);
+                    raw(&bd, "\t", 1);
+                    raw_tab(&bd, rel, strlen(rel));
+                    raw(&bd, evd, strlen(evd));
+                    raw(&bd, "\n", 1);
+                    raw_end(&bd);
                     TRY(flush(fd, &bd, 0, err));
                 }
         }
@@ -950,7 +1097,8 @@ pm_status pm_adopt_write(pm_adopt *a, const char *dir, pm_errctx *err)
         used[2 * i] = v[i].region;
         used[2 * i + 1] = v[i].level >= PM_REC_PROVINCE ? v[i].province : v[i].region;
     }
-    qsort(used, 2 * a->n, sizeof *used, cmp_u32);
+    if (sort_u32(used, 2 * a->n) != PM_OK)
+        qsort(used, 2 * a->n, sizeof *used, cmp_u32); /* no memory for the radix */
     TRY(pm_outfile_open(&fn, dir, "nodes.tsv", err));
     TRY(pm_buf_append_str(&b, "node_name\tname\tlevel\tprovince_code\tfirst_year\tlast_year\n"));
     {
@@ -1038,6 +1186,11 @@ pm_status pm_adopt_write(pm_adopt *a, const char *dir, pm_errctx *err)
 done:
     free(rows);
     free(used);
+    free(pidx);
+    free(codes);
+    free(pmemo);
+    free(dy);
+    free(rmemo);
     free(pmark);
     free(touched);
     free(order);
@@ -1152,8 +1305,7 @@ pm_status pm_adopt_load(pm_adopt *a, const void *p, size_t n)
     if (nv > (uint64_t)(c.end - c.p) / 19)
         return PM_ERR_STATE;
     if ((st = pm_array_reserve(&a->v, &a->cap, (size_t)nv ? (size_t)nv : 1, sizeof *a->v, 1024,
-                               UINT32_MAX)) != PM_OK ||
-        (st = pm_hmap_reserve(a->map, (size_t)nv)) != PM_OK)
+                               UINT32_MAX)) != PM_OK)
         return st;
     for (uint64_t i = 0; st == PM_OK && i < nv && !c.bad; i++) {
         adoption x;
@@ -1169,15 +1321,21 @@ pm_status pm_adopt_load(pm_adopt *a, const void *p, size_t n)
         if ((st = pm_buf_append(&a->ids, c.p, x.id_len)) != PM_OK)
             return st;
         c.p += x.id_len;
-        int added = 0;
-        uint64_t *slot = pm_hmap_put(a->map, (uint64_t)x.cascade << 32 | x.region, &added, &st);
-        if (!slot)
-            return st;
-        if (!added)
-            return PM_ERR_STATE;
-        *slot = a->n;
         a->v[a->n++] = x;
     }
+    /* the map in one pass over its slots (pm_hmap_put_new), after the adoptions */
+    uint64_t *keys = malloc((a->n ? a->n : 1) * 2 * sizeof *keys);
+    if (!keys)
+        return PM_ERR_NOMEM;
+    for (size_t i = 0; i < a->n; i++) {
+        keys[i] = (uint64_t)a->v[i].cascade << 32 | a->v[i].region;
+        keys[a->n + i] = i;
+    }
+    if (st == PM_OK)
+        st = pm_hmap_put_new(a->map, keys, keys + a->n, a->n);
+    free(keys);
+    if (st != PM_OK)
+        return st;
     uint64_t nc = ld_u(&c, 8);
     if (c.bad || nc > (uint64_t)(c.end - c.p) / 12)
         return PM_ERR_STATE;

@@ -607,15 +607,12 @@ static pm_status get_keys(pm_blk_cur *k, pm_hmap *m, uint64_t **v, size_t *nv, s
     uint64_t n = pm_blk_get_u(k);
     if (k->bad || n > (uint64_t)(k->end - k->p) / 8)
         return PM_ERR_STATE;
-    pm_status st = pm_hmap_reserve(m, (size_t)n);
-    for (uint64_t i = 0; st == PM_OK && i < n; i++) {
-        uint64_t key = pm_blk_get_u64(k);
-        int added = 0;
-        if (!pm_hmap_put(m, key, &added, &st))
-            break;
-        st = added ? remember(v, nv, cap, key) : PM_ERR_STATE;
-    }
-    return st;
+    size_t first = *nv;
+    pm_status st = PM_OK;
+    for (uint64_t i = 0; st == PM_OK && i < n; i++)
+        st = remember(v, nv, cap, pm_blk_get_u64(k));
+    /* then the map in one pass over its slots: a repeated key is a bad state */
+    return st == PM_OK ? pm_hmap_put_new(m, *v + first, NULL, *nv - first) : st;
 }
 
 pm_status pm_commit_restore(pm_commit *c, const void *p, size_t n, const char *docs,

@@ -44,6 +44,54 @@ static void test_u64_keys(void **state)
     pm_hmap_free(NULL);
 }
 
+/* pm_hmap_put_new: the bulk insert of a restore, by radix (many keys) and one by one (few),
+ * into a map holding keys already; repeats and present keys are PM_ERR_STATE, the cap holds */
+static void test_put_new(void **state)
+{
+    (void)state;
+    const size_t sizes[] = {0, 10, 70000};
+    for (size_t t = 0; t < 3; t++) {
+        size_t n = sizes[t];
+        pm_hmap *m = NULL;
+        assert_int_equal(pm_hmap_create(&m, 0, 0), PM_OK);
+        int added;
+        pm_status st = PM_OK;
+        *pm_hmap_put(m, 12345, &added, &st) = 99; /* present before, not in keys */
+        uint64_t *k = malloc((n + 1) * sizeof *k), *v = malloc((n + 1) * sizeof *v);
+        for (size_t i = 0; i < n; i++) {
+            k[i] = i == 3 ? 0 : i == 4 ? UINT64_MAX : (uint64_t)i << 20 | 1;
+            v[i] = i * 3 + 1;
+        }
+        assert_int_equal(pm_hmap_put_new(m, k, v, n), PM_OK);
+        assert_int_equal(pm_hmap_count(m), n + 1);
+        for (size_t i = 0; i < n; i++) {
+            uint64_t *x = pm_hmap_get(m, k[i]);
+            assert_non_null(x);
+            assert_int_equal(*x, i * 3 + 1);
+        }
+        assert_int_equal(*pm_hmap_get(m, 12345), 99);
+        assert_non_null(pm_hmap_put(m, 777, &added, &st)); /* still a working map */
+        assert_int_equal(added, 1);
+        pm_hmap_free(m);
+        if (n) { /* a key already present, then a key twice */
+            assert_int_equal(pm_hmap_create(&m, 0, 0), PM_OK);
+            assert_non_null(pm_hmap_put(m, k[n - 1], &added, &st));
+            assert_int_equal(pm_hmap_put_new(m, k, NULL, n), PM_ERR_STATE);
+            pm_hmap_free(m);
+            assert_int_equal(pm_hmap_create(&m, 0, 0), PM_OK);
+            k[n] = k[0];
+            assert_int_equal(pm_hmap_put_new(m, k, NULL, n + 1), PM_ERR_STATE);
+            pm_hmap_free(m);
+            assert_int_equal(pm_hmap_create(&m, 0, n - 1), PM_OK);
+            assert_int_equal(pm_hmap_put_new(m, k, NULL, n), PM_ERR_TOO_BIG);
+            assert_int_equal(pm_hmap_count(m), 0);
+            pm_hmap_free(m);
+        }
+        free(k);
+        free(v);
+    }
+}
+
 static void test_cap_is_hard(void **state)
 {
     (void)state;
@@ -118,6 +166,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_u64_keys),
+        cmocka_unit_test(test_put_new),
         cmocka_unit_test(test_cap_is_hard),
         cmocka_unit_test(test_byte_keys),
         cmocka_unit_test(test_array_reserve),
