@@ -132,3 +132,20 @@ pm_status pm_array_reserve(void *arrp, size_t *cap, size_t need, size_t elem, si
     *cap = nc;
     return PM_OK;
 }
+
+size_t pm_u64_dec(char out[PM_U64_DEC_MAX], uint64_t v, unsigned width)
+{
+    char t[PM_U64_DEC_MAX];
+    size_t n = 0;
+    do
+        t[n++] = (char)('0' + v % 10);
+    while (v /= 10);
+    if (width > PM_U64_DEC_MAX)
+        width = PM_U64_DEC_MAX;
+    size_t k = 0;
+    while (k + n < width)
+        out[k++] = '0';
+    while (n)
+        out[k++] = t[--n];
+    return k;
+}

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "policyminer/buf.h"
 #include "policyminer/country.h"
 #include "policyminer/hash.h"
 #include "country_internal.h"
@@ -803,24 +804,15 @@ const char *pm_country_level_key(const pm_country *c, unsigned level)
 
 char *pm_country_format_code(const pm_country *c, uint64_t code, char *buf, size_t cap)
 {
-    /* "%0*" PRIu64 by hand: the tables of a run print millions of codes */
-    char t[24];
-    size_t n = 0, w = c->width, i = 0;
-    uint64_t v = code;
-    do
-        t[n++] = (char)('0' + v % 10);
-    while (v /= 10);
-    if (w < n)
-        w = n;
-    if (w >= cap) { /* too small: snprintf's cut */
+    /* "%0*" PRIu64 without printf: the tables of a run print millions of codes */
+    char t[PM_U64_DEC_MAX];
+    size_t n = c->width <= PM_U64_DEC_MAX ? pm_u64_dec(t, code, c->width) : 0;
+    if (!n || n >= cap) { /* a buffer too small: snprintf's cut */
         snprintf(buf, cap, "%0*" PRIu64, (int)c->width, code);
         return buf;
     }
-    while (i < w - n)
-        buf[i++] = '0';
-    while (n)
-        buf[i++] = t[--n];
-    buf[i] = '\0';
+    memcpy(buf, t, n);
+    buf[n] = '\0';
     return buf;
 }
 

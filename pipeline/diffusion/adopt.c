@@ -502,16 +502,9 @@ static size_t fix4(double x, char t[32])
     if (!(x >= 0 && x < 1e5) || fabs(fr - 0.5) < 1e-6)
         return 0;
     uint64_t v = (uint64_t)fl + (fr > 0.5);
-    char u[32];
-    size_t n = sizeof u;
-    for (int k = 0; k < 4; k++, v /= 10) /* right to left: 4 decimals, the point, the rest */
-        u[--n] = (char)('0' + v % 10);
-    u[--n] = '.';
-    do
-        u[--n] = (char)('0' + v % 10);
-    while (v /= 10);
-    memcpy(t, u + n, sizeof u - n);
-    return sizeof u - n;
+    size_t n = pm_u64_dec(t, v / 10000, 0); /* the integer part, the point, 4 decimals */
+    t[n++] = '.';
+    return n + pm_u64_dec(t + n, v % 10000, 4);
 }
 
 static pm_status put_fix4(pm_buf *b, double x)
@@ -554,15 +547,11 @@ static void format_date(int32_t ymd, char *out, size_t n)
         return;
     }
     /* yyyy-mm-dd by hand: adoptions.tsv prints one per row */
-    int v[3] = {ymd / 10000, ymd / 100 % 100, ymd % 100}, w[3] = {4, 2, 2};
-    size_t k = 0;
-    for (int f = 0; f < 3; f++) {
-        if (f)
-            out[k++] = '-';
-        for (int d = w[f] - 1, x = v[f]; d >= 0; d--, x /= 10)
-            out[k + (size_t)d] = (char)('0' + x % 10);
-        k += (size_t)w[f];
-    }
+    size_t k = pm_u64_dec(out, (uint64_t)(ymd / 10000), 4);
+    out[k++] = '-';
+    k += pm_u64_dec(out + k, (uint64_t)(ymd / 100 % 100), 2);
+    out[k++] = '-';
+    k += pm_u64_dec(out + k, (uint64_t)(ymd % 100), 2);
     out[k] = '\0';
 }
 

@@ -182,19 +182,6 @@ pm_status pm_counts_import(pm_counts *c, const uint64_t (*kv)[2], size_t n)
     return st;
 }
 
-/* v in decimal into out (no NUL); returns the length */
-static size_t u64_dec(char out[24], uint64_t v)
-{
-    char t[24];
-    size_t n = 0;
-    do
-        t[n++] = (char)('0' + v % 10);
-    while (v /= 10);
-    for (size_t i = 0; i < n; i++)
-        out[i] = t[n - 1 - i];
-    return n;
-}
-
 static int cmp_u64(const void *a, const void *b)
 {
     uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
@@ -235,9 +222,9 @@ pm_status pm_counts_write(const pm_counts *c, pm_outfile *f, pm_errctx *err)
                          ? pm_dictset_group_key(c->d, si->dim, cat) : "any";
         }
         /* field by field: a refresh writes this whole table for a handful of changes */
-        char num[24];
+        char num[PM_U64_DEC_MAX];
         if (year)
-            st = pm_buf_append(&b, num, u64_dec(num, (uint64_t)year));
+            st = pm_buf_append(&b, num, pm_u64_dec(num, (uint64_t)year, 0));
         const char *mid[] = {"\t", pm_country_record_level_key(c->country, level), "\t"};
         for (size_t k = 0; st == PM_OK && k < 3; k++)
             st = pm_buf_append_str(&b, mid[k]);
@@ -248,7 +235,7 @@ pm_status pm_counts_write(const pm_counts *c, pm_outfile *f, pm_errctx *err)
         for (size_t k = 0; st == PM_OK && k < 5; k++)
             st = pm_buf_append_str(&b, tail[k]);
         if (st == PM_OK)
-            st = pm_buf_append(&b, num, u64_dec(num, pairs[2 * i + 1]));
+            st = pm_buf_append(&b, num, pm_u64_dec(num, pairs[2 * i + 1], 0));
         if (st == PM_OK)
             st = pm_buf_append_char(&b, '\n');
         if (st == PM_OK && b.len > (1u << 20)) {

@@ -4,6 +4,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "policyminer/buf.h"
@@ -58,6 +59,21 @@ static void test_buf_printf_long(void **state)
     pm_buf_free(&b);
 }
 
+/* pm_u64_dec prints what printf's "%0*llu" prints, for every width it takes */
+static void test_u64_dec_as_printf(void **state)
+{
+    (void)state;
+    const uint64_t vs[] = {0, 7, 10, 99, 12345, 4294967295u, 18446744073709551615ull};
+    for (size_t i = 0; i < sizeof vs / sizeof *vs; i++)
+        for (unsigned w = 0; w <= PM_U64_DEC_MAX; w++) {
+            char got[PM_U64_DEC_MAX + 1], want[32];
+            size_t n = pm_u64_dec(got, vs[i], w);
+            got[n] = '\0';
+            snprintf(want, sizeof want, "%0*llu", (int)w, (unsigned long long)vs[i]);
+            assert_string_equal(got, want);
+        }
+}
+
 static void test_errctx(void **state)
 {
     (void)state;
@@ -76,6 +92,7 @@ int main(void)
         cmocka_unit_test(test_every_status_has_message_and_key),
         cmocka_unit_test(test_buf_cap_is_hard),
         cmocka_unit_test(test_buf_printf_long),
+        cmocka_unit_test(test_u64_dec_as_printf),
         cmocka_unit_test(test_errctx),
     };
     return cmocka_run_group_tests_name("core", tests, NULL, NULL);
