@@ -6,8 +6,8 @@
  * articles by scripts/train-instrument-model, which computes the same features (the unit
  * test and the trainer's own parity check hold them equal). Features, summed in this order:
  * every character 1-, 2- and 3-gram of the sentence around the hit (bounded by 。；！？ and
- * line breaks, at most `cap` code points each side), the same of its clause (also bounded
- * by ，：), the one and two characters just before and after the hit within the sentence,
+ * line breaks, at most `cap` code points each side) that is not wholly inside the hit, the
+ * same of its clause (also bounded by ，：), the one and two characters just before and after the hit within the sentence,
  * and the category's key. Blanks (ASCII <= 0x20, U+3000) are dropped before n-gramming.
  * The score is the group's bias plus the weights of the features present; a hit is kept
  * when score >= the group's threshold. It never sees text outside the hit's sentence, keeps
@@ -115,9 +115,11 @@ static void span_around(const char *t, size_t n, size_t hs, size_t he, size_t ca
 }
 
 /* Every 1-, 2-, 3-gram ending at each non-blank code point of [a, b), in text order
- * (unigram, bigram, trigram at each position). */
-static void ngrams(const char *t, size_t a, size_t b, char ns, pm_imodel_feature_fn fn,
-                   void *ud)
+ * (unigram, bigram, trigram at each position), but those wholly inside the hit [hs, he):
+ * the model weighs the hit's context, not the words the dictionary matched (a context it
+ * has never seen then scores its bias, whatever the matched word). */
+static void ngrams(const char *t, size_t a, size_t b, size_t hs, size_t he, char ns,
+                   pm_imodel_feature_fn fn, void *ud)
 {
     size_t off[3] = {0, 0, 0}, len[3] = {0, 0, 0}, have = 0;
     char buf[12];
@@ -135,6 +137,8 @@ static void ngrams(const char *t, size_t a, size_t b, char ns, pm_imodel_feature
         if (have < 3)
             have++;
         for (size_t g = 1; g <= have; g++) {
+            if (off[3 - g] >= hs && off[2] + len[2] <= he)
+                continue;
             size_t m = 0;
             for (size_t q = 3 - g; q < 3; q++) {
                 memcpy(buf + m, t + off[q], len[q]);
@@ -151,8 +155,8 @@ void pm_imodel_features(const char *t, size_t n, size_t hs, size_t he, const cha
     size_t ss, se, cs, ce;
     span_around(t, n, hs, he, cap, sent_delim, &ss, &se);
     span_around(t, n, hs, he, cap, clause_delim, &cs, &ce);
-    ngrams(t, ss, se, 's', fn, ud);
-    ngrams(t, cs, ce, 'c', fn, ud);
+    ngrams(t, ss, se, hs, he, 's', fn, ud);
+    ngrams(t, cs, ce, hs, he, 'c', fn, ud);
     /* the one and two non-blank code points just before the hit, in the sentence */
     size_t at[2], ln[2], k = 0, i = hs;
     while (i > ss && k < 2) {

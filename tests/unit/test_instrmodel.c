@@ -24,10 +24,10 @@ static const struct {
     size_t cap;
     const char *want;
 } CASES[] = {
-    {"甲方，对乙　企业给予补贴。丙", 24, 36, "fiscal_subsidy", 160, "s甲|s方|s甲方|s，|s方，|s甲方，|s对|s，对|s方，对|s乙|s对乙|s，对乙|s企|s乙企|s对乙企|s业|s企业|s乙企业|s给|s业给|s企业给|s予|s给予|s业给予|s补|s予补|s给予补|s贴|s补贴|s予补贴|c对|c乙|c对乙|c企|c乙企|c对乙企|c业|c企业|c乙企业|c给|c业给|c企业给|c予|c给予|c业给予|c补|c予补|c给予补|c贴|c补贴|c予补贴|l业|l企业|kfiscal_subsidy"},
-    {"a b;给予x，y", 4, 10, "k1", 160, "s给|s予|s给予|sx|s予x|s给予x|s，|sx，|s予x，|sy|s，y|sx，y|c给|c予|c给予|cx|c予x|c给予x|rx|rx，|kk1"},
-    {"前面很长的一句话给予补贴后面", 30, 36, "c", 3, "s话|s给|s话给|s予|s给予|s话给予|s补|s予补|s给予补|s贴|s补贴|s予补贴|s后|s贴后|s补贴后|s面|s后面|s贴后面|c话|c给|c话给|c予|c给予|c话给予|c补|c予补|c给予补|c贴|c补贴|c予补贴|c后|c贴后|c补贴后|c面|c后面|c贴后面|l予|l给予|r后|r后面|kc"},
-    {"补贴", 0, 6, "c", 160, "s补|s贴|s补贴|c补|c贴|c补贴|kc"},
+    {"甲方，对乙　企业给予补贴。丙", 24, 36, "fiscal_subsidy", 160, "s甲|s方|s甲方|s，|s方，|s甲方，|s对|s，对|s方，对|s乙|s对乙|s，对乙|s企|s乙企|s对乙企|s业|s企业|s乙企业|s业给|s企业给|s业给予|c对|c乙|c对乙|c企|c乙企|c对乙企|c业|c企业|c乙企业|c业给|c企业给|c业给予|l业|l企业|kfiscal_subsidy"},
+    {"a b;给予x，y", 4, 10, "k1", 160, "sx|s予x|s给予x|s，|sx，|s予x，|sy|s，y|sx，y|cx|c予x|c给予x|rx|rx，|kk1"},
+    {"前面很长的一句话给予补贴后面", 30, 36, "c", 3, "s话|s给|s话给|s予|s给予|s话给予|s予补|s给予补|s予补贴|s后|s贴后|s补贴后|s面|s后面|s贴后面|c话|c给|c话给|c予|c给予|c话给予|c予补|c给予补|c予补贴|c后|c贴后|c补贴后|c面|c后面|c贴后面|l予|l给予|r后|r后面|kc"},
+    {"补贴", 0, 6, "c", 160, "kc"},
 };
 
 static void append(void *ud, char ns, const char *bytes, size_t n)
