@@ -262,11 +262,12 @@ static size_t split_tabs(char *line, char **f, size_t max)
     return k;
 }
 
+/* A finite number filling s (no NaN or infinity: a weight must keep scores comparable). */
 static int parse_num(const char *s, double *v)
 {
     char *e;
     *v = strtod(s, &e);
-    return e != s && *e == '\0';
+    return e != s && *e == '\0' && *v == *v && *v - *v == 0.0;
 }
 
 static char *read_all(const char *path, size_t *n, pm_status *st)
@@ -384,7 +385,8 @@ pm_status pm_imodel_load(pm_imodel **out, const char *path, const pm_dictset *d,
             }
         } else if (strcmp(f[0], "cap") == 0) {
             double v;
-            if (k != 2 || !parse_num(f[1], &v) || v < 1 || v > MODEL_MAX_CAP || v != (size_t)v)
+            if (k != 2 || !parse_num(f[1], &v) || !(v >= 1 && v <= MODEL_MAX_CAP) ||
+                v != (double)(size_t)v) /* NaN fails the range test before the cast */
                 BAD("cap: a whole number of code points, 1..%d", MODEL_MAX_CAP);
             m->cap = (size_t)v;
         } else if (strcmp(f[0], "group") == 0) {
