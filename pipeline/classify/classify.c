@@ -6,8 +6,8 @@
  * the date found in the text, the document's own number, the issuer and its region, the
  * regions it cites), the pack's policy-name rules, and the dictionaries, whose hits a
  * clause model judges when the dictionaries' directory holds one (instrument_model.tsv,
- * instrmodel.c). Nothing here knows a country; it keeps no state between documents beyond the scratch and never
- * touches input bytes outside the pm_doc it is given.
+ * instrmodel.c). Nothing here knows a country; it keeps no state between documents beyond
+ * the scratch and never touches input bytes outside the pm_doc it is given.
  */
 #include <stdio.h>
 #include <stdlib.h>
