@@ -3,6 +3,7 @@
 
     scripts/eval-instruments.py [--bin ./policyminer] [--dict dictionaries] [--shared ../shared]
                                 [--min-macro F1] [--min-fiscal F1] [--errors dev] [--baseline]
+                                [--no-model]
 
 The labels are tests/eval/instruments/articles.tsv (ids, hand labels from CODEBOOK.md and a
 short evidence span; no text). The articles are cut on the fly from SHARED/data/cn-law by
@@ -16,11 +17,14 @@ first batch (dev1) and each later development batch (dev2 … dev5: strata dev2-
 regulations that give no held-out article; each was scored before any fix drawn from it). --baseline also scores a naive
 22-regex keyword classifier for scale. With --min-macro / --min-fiscal it exits 1 when the
 held-out figures are below them. Without SHARED it says so and exits 0 (skip).
---errors dev lists the dev disagreements (to fix from); never held-out.
+--errors dev lists the dev disagreements (to fix from); never held-out. --no-model scores the
+dictionaries alone, without the clause model (a copy of DICT without instrument_model.tsv),
+for before / after figures.
 """
 import argparse
 import csv
 import os
+import shutil
 import re
 import subprocess
 import sys
@@ -146,6 +150,7 @@ def main():
     ap.add_argument("--min-fiscal", type=float)
     ap.add_argument("--errors", choices=["dev"])
     ap.add_argument("--baseline", action="store_true")
+    ap.add_argument("--no-model", action="store_true")
     a = ap.parse_args()
 
     root = articles.law_root(a.shared)
@@ -161,7 +166,13 @@ def main():
             return 1
         texts[r["id"]] = t
         docs.append(("a%04d" % k, r["article"], t))
-    got = run_policyminer(a.bin, a.dict, docs)
+    if a.no_model:
+        with tempfile.TemporaryDirectory() as tmp:
+            dcopy = os.path.join(tmp, "dict")
+            shutil.copytree(a.dict, dcopy, ignore=shutil.ignore_patterns("instrument_model.tsv"))
+            got = run_policyminer(a.bin, dcopy, docs)
+    else:
+        got = run_policyminer(a.bin, a.dict, docs)
     pred = {r["id"]: got.get("a%04d" % k, set()) for k, r in enumerate(rows)}
     res = report("policyminer", rows, pred)
     if a.baseline:

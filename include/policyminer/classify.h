@@ -74,6 +74,12 @@ typedef struct pm_record {
  * number the pack normalised); valid while all are and until the scratch's next use. Returns PM_OK or PM_ERR_NOMEM. Match-limit hits are counted in st. */
 /* "sha256:hex" of the policy-name rules' data, "none" when discovery is off. */
 const char *pm_classifier_pname_checksum(const pm_classifier *c);
+/* "sha256:hex" of the clause model that judges the dictionary hits (instrument_model.tsv
+ * beside the dictionaries), or NULL when there is none (every unvetoed hit counts). */
+const char *pm_classifier_model_checksum(const pm_classifier *c);
+/* The scratch's dictionary scratch, with the classifier's hit filter set: an audit through
+ * it (pm_dictset_audit) judges hits as the run does. */
+pm_dict_scratch *pm_classify_scratch_dict(pm_classify_scratch *s);
 /* The candidate policy names of doc (rec: its record, for issuer and year), calling
  * explain for each accepted span (audit; may be NULL). pm_classify fills rec->pnames
  * the same way. */

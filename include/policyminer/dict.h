@@ -96,6 +96,17 @@ typedef struct pm_dict_stats {
 typedef void (*pm_dict_explain_fn)(void *ud, size_t dim, size_t cat, const char *pattern,
                                    size_t start, size_t end);
 
+/* A hit filter (a pack's clause model, classify.c): called for every match that no veto
+ * covers, in the run and in the audit; returns 1 to keep it, 0 to drop it (as if vetoed:
+ * later matches still count), -1 when it does not judge hits of (dim, cat) (kept). score
+ * and threshold are what it decided on (for the audit). It must be a pure function of its
+ * arguments: labels then stay independent of threads and order. */
+typedef int (*pm_dict_filter_fn)(void *ud, size_t dim, size_t cat, const char *text,
+                                 size_t len, size_t start, size_t end, double *score,
+                                 double *threshold);
+/* Sets (fn NULL: clears) the filter every match through this scratch applies. */
+void pm_dict_scratch_set_filter(pm_dict_scratch *s, pm_dict_filter_fn fn, void *ud);
+
 /* Scans text once and sets, for every dimension, the bits of the categories that match
  * (a category matches when one of its patterns matches and none of its veto patterns
  * matches at that position... see FORMAT.md). out must have pm_dictset_ndims() entries;
@@ -133,6 +144,9 @@ typedef struct pm_dict_hit {
     const char *veto;      /* that veto's source text (NULL when not vetoed) */
     unsigned veto_line;
     size_t veto_start, veto_end;
+    int judged;            /* 1: the scratch's hit filter judged this (unvetoed) match */
+    int dropped;           /* 1: ... and dropped it, so it does not count */
+    double score, threshold; /* what the filter decided on (when judged) */
 } pm_dict_hit;
 
 typedef void (*pm_dict_audit_fn)(void *ud, const pm_dict_hit *hit);

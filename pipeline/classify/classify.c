@@ -4,9 +4,10 @@
  * It only combines modules in a fixed order: the <date> field (ISO or a bare year, any
  * country), then the run's country pack for the text half (country.h pm_country_read_doc:
  * the date found in the text, the document's own number, the issuer and its region, the
- * regions it cites), the pack's policy-name rules, and the dictionaries. Nothing here
- * knows a country; it keeps no state between documents beyond the scratch and never
- * touches input bytes outside the pm_doc it is given.
+ * regions it cites), the pack's policy-name rules, and the dictionaries, whose hits a
+ * clause model judges when the dictionaries' directory holds one (instrument_model.tsv,
+ * instrmodel.c). Nothing here knows a country; it keeps no state between documents beyond
+ * the scratch and never touches input bytes outside the pm_doc it is given.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,6 +17,7 @@
 #include "policyminer/country.h"
 #include "policyminer/textparse.h"
 #include "policyminer/utf8.h"
+#include "instrmodel.h"
 
 struct pm_classifier {
     pm_dictset *dicts;
@@ -23,6 +25,7 @@ struct pm_classifier {
     pm_country *own;           /* opened here by pm_classifier_load, else NULL */
     const pm_pname_pack *pack; /* the pack's policy-name rules (issue 14); NULL = off */
     void *pack_state;          /* NULL = off (rules' file absent) */
+    pm_imodel *model;          /* the clause model of the hits; NULL = every hit counts */
 };
 
 #define NUMBUF 64 /* a number the pack normalised ("33/3-VIII") */
@@ -61,6 +64,11 @@ pm_status pm_classifier_load_country(pm_classifier **out, const pm_country *coun
     if (st == PM_OK && pm_dictset_ndims(c->dicts) > PM_MAX_DIMS)
         st = pm_errctx_set(err, PM_ERR_DICT_SYNTAX, ddir,
                            "more than %d dictionary dimensions", PM_MAX_DIMS);
+    if (st == PM_OK) { /* beside the dictionaries it judges; absent = today's labels */
+        char mp[4200];
+        snprintf(mp, sizeof mp, "%s/instrument_model.tsv", ddir);
+        st = pm_imodel_load(&c->model, mp, c->dicts, err);
+    }
     c->pack = pm_country_pnames(country);
     if (st == PM_OK && c->pack) {
         st = c->pack->load(&c->pack_state, pm_country_dir(country), err);
@@ -97,6 +105,7 @@ void pm_classifier_free(pm_classifier *c)
     if (!c)
         return;
     pm_dictset_free(c->dicts);
+    pm_imodel_free(c->model);
     if (c->pack)
         c->pack->free(c->pack_state);
     pm_country_free(c->own);
@@ -109,6 +118,11 @@ const char *pm_classifier_pname_checksum(const pm_classifier *c)
 {
     return c->pack ? c->pack->checksum(c->pack_state) : "none";
 }
+const char *pm_classifier_model_checksum(const pm_classifier *c)
+{
+    return c->model ? pm_imodel_checksum(c->model) : NULL;
+}
+pm_dict_scratch *pm_classify_scratch_dict(pm_classify_scratch *s) { return s->dict; }
 
 void pm_classify_pnames(const pm_classifier *c, const pm_doc *doc, const pm_record *rec,
                         pm_pnames *out, pm_pname_explain_fn explain, void *ud)
@@ -167,6 +181,8 @@ pm_status pm_classify_scratch_create(pm_classify_scratch **out, const pm_classif
         free(s);
         return st;
     }
+    if (c->model)
+        pm_dict_scratch_set_filter(s->dict, pm_imodel_judge, c->model);
     *out = s;
     return PM_OK;
 }

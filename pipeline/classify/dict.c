@@ -111,6 +111,8 @@ struct pm_dict_scratch {
     int vh_full;       /* more than VETO_OCC_CAP (or no memory): no stretch test */
     size_t *vh_start;  /* nvetoes + 2: veto v's ends are vh_sorted[vh_start[v] .. [v + 1]) */
     uint32_t vh_cur;
+    pm_dict_filter_fn filter; /* judges every unvetoed match (a pack's clause model) */
+    void *filter_ud;
 };
 
 const char *pm_dictset_engine(const pm_dictset *d)
@@ -746,6 +748,20 @@ pm_status pm_dict_scratch_create(pm_dict_scratch **out, const pm_dictset *d)
     return PM_OK;
 }
 
+void pm_dict_scratch_set_filter(pm_dict_scratch *s, pm_dict_filter_fn fn, void *ud)
+{
+    s->filter = fn;
+    s->filter_ud = ud;
+}
+
+/* 0 when the scratch's filter drops the unvetoed match [hs, he) of (dim, cat). */
+static int filter_keeps(pm_dict_scratch *s, size_t dim, size_t cat, const char *t, size_t n,
+                        size_t hs, size_t he)
+{
+    double sc, th;
+    return !s->filter || s->filter(s->filter_ud, dim, cat, t, n, hs, he, &sc, &th) != 0;
+}
+
 void pm_dict_scratch_free(pm_dict_scratch *s)
 {
     if (!s)
@@ -1050,7 +1066,8 @@ static int pattern_hits(const pm_dictset *d, const cat *c, size_t pid, pm_dict_s
             return 0;
         PCRE2_SIZE *ov = pcre2_get_ovector_pointer(s->md);
         size_t hs = ov[0], he = ov[1];
-        if (!c->nveto || !vetoed(d, c, s, t, n, hs, he, st)) {
+        if ((!c->nveto || !vetoed(d, c, s, t, n, hs, he, st)) &&
+            filter_keeps(s, dimi, cati, t, n, hs, he)) {
             if (explain)
                 explain(ud, dimi, cati, p->src, hs, he);
             return 1;
@@ -1095,7 +1112,8 @@ static int pattern_hits_windows(const pm_dictset *d, const cat *c, size_t pid, p
                 break;
             PCRE2_SIZE *ov = pcre2_get_ovector_pointer(s->md);
             size_t hs = ov[0], he = ov[1];
-            if (!c->nveto || !vetoed(d, c, s, t, n, hs, he, st)) {
+            if ((!c->nveto || !vetoed(d, c, s, t, n, hs, he, st)) &&
+                filter_keeps(s, dimi, cati, t, n, hs, he)) {
                 if (explain)
                     explain(ud, dimi, cati, p->src, hs, he);
                 return 1;
@@ -1202,7 +1220,13 @@ pm_status pm_dictset_audit(const pm_dictset *d, pm_dict_scratch *s, const char *
                         h.veto = v->src;
                         h.veto_line = v->line;
                     } else {
-                        pm_catset_set(&out[i], (unsigned)c);
+                        int j = s->filter ? s->filter(s->filter_ud, i, c, text, len, h.start,
+                                                      h.end, &h.score, &h.threshold)
+                                          : -1;
+                        h.judged = j >= 0;
+                        h.dropped = j == 0;
+                        if (!h.dropped)
+                            pm_catset_set(&out[i], (unsigned)c);
                     }
                     if (fn && seen < max_per_pattern)
                         fn(ud, &h);

@@ -3,7 +3,10 @@
  * convert a quanteda YAML or LIWC .dic dictionary into our format;
  * `policyminer dict explain [-d DIR] FILE DOC_ID`: show, for one document, where its issuer,
  * level and region came from and every dictionary match behind its labels (with the
- * vetoes that fired), so a researcher can audit each label. Printing only: the reading,
+ * vetoes that fired, and the clause model's score of each hit it judged), so a researcher
+ * can audit each label;
+ * `policyminer dict hits [-d DIR] FILE`: every match of every document as one TSV row (the
+ * clause model's training input, scripts/train-instrument-model). Printing only: the reading,
  * classifying and matching are the library's. */
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,6 +25,7 @@ static void dict_usage(FILE *f)
 {
     fputs("Usage: policyminer dict check [DIR]\n"
           "       policyminer dict explain [-d DIR] [--country CC] FILE DOC_ID\n"
+          "       policyminer dict hits [-d DIR] [--country CC] FILE\n"
           "       policyminer dict import FILE [-o OUT.dict] [--dimension NAME]\n"
           "                               [--format yaml|liwc]\n"
           "check: compile every pattern of DIR/*.dict (default: the dictionary directory),\n"
@@ -30,7 +34,10 @@ static void dict_usage(FILE *f)
           "explain: classify the document DOC_ID of FILE (gzip or plain corpus XML) and\n"
           "print its issuer evidence and every pattern match behind its labels: dictionary\n"
           "file and line, category, matched text with its byte span in the title or body,\n"
-          "and the matches a `not` pattern vetoed. Exit 1 when the document is not found.\n"
+          "and the matches a `not` pattern vetoed or the clause model dropped (with its\n"
+          "score). Exit 1 when the document is not found.\n"
+          "hits: every match of every document of FILE, one TSV row each: doc_id, where,\n"
+          "dimension, category, group, start, end (bytes), vetoed, judged, dropped, score.\n"
           "import: convert a quanteda YAML (nested keys, glob values) or LIWC .dic file\n"
           "(detected from its first character) into a .dict file (default: standard\n"
           "output); CJK terms match as substrings with the longest match winning across\n"
@@ -50,6 +57,7 @@ typedef struct xctx {
     const pm_dictset *d;
     const char *where; /* "title" / "body" */
     const char *text;
+    const char *doc_id; /* dict hits */
 } xctx;
 
 static const char *base_name(const char *path)
@@ -72,6 +80,22 @@ static void print_hit(void *ud, const pm_dict_hit *h)
                base_name(pm_dictset_dim_file(x->d, h->dim)), h->veto_line, h->veto_start,
                h->veto_end, (int)(h->veto_end - h->veto_start), x->text + h->veto_start,
                h->veto);
+    else if (h->judged) /* the clause model (instrument_model.tsv) */
+        printf("        clause model score %.4f, threshold %.4f: %s\n", h->score, h->threshold,
+               h->dropped ? "dropped" : "kept");
+}
+
+/* dict hits: one row per match (ids, bytes, flags; never the text). */
+static void tsv_hit(void *ud, const pm_dict_hit *h)
+{
+    const xctx *x = ud;
+    printf("%s\t%s\t%s\t%s\t%s\t%zu\t%zu\t%d\t%d\t%d\t", x->doc_id, x->where,
+           pm_dictset_dim_name(x->d, h->dim), pm_dictset_cat_key(x->d, h->dim, h->cat),
+           pm_dictset_cat_group(x->d, h->dim, h->cat), h->start, h->end, h->vetoed, h->judged,
+           h->dropped);
+    if (h->judged)
+        printf("%.17g", h->score);
+    printf("\n");
 }
 
 static const char *isrc_key(pm_issuer_source s)
@@ -99,7 +123,8 @@ static void print_pname(void *ud, const char *rule, int in_title, size_t start, 
            end, name);
 }
 
-/* Reads FILE until the document DOC_ID; prints it. Returns the exit status. */
+/* Reads FILE until the document DOC_ID; prints it. Returns the exit status. With want
+ * NULL (dict hits), prints every match of every document as TSV instead. */
 static int explain_file(const char *path, const char *want, pm_classifier *cls,
                         const pm_country *pack)
 {
@@ -118,17 +143,23 @@ static int explain_file(const char *path, const char *want, pm_classifier *cls,
                                : NULL;
     void *sp = NULL, *ps = NULL;
     pm_classify_scratch *cs = NULL;
-    pm_dict_scratch *ds = NULL;
+    pm_dict_scratch *ds = NULL; /* the classify scratch's: the audit judges as the run */
     int rc = PM_EXIT_RUN_ERROR, found = 0;
+    char idbuf[512];
     if (!fmt) {
         fprintf(stderr, "policyminer dict explain: %s: not a corpus file\n", path);
         goto out;
     }
     if (fmt->split_create(&sp, &lim) != PM_OK || fmt->parse_create(&ps, &lim) != PM_OK ||
-        pm_classify_scratch_create(&cs, cls) != PM_OK ||
-        pm_dict_scratch_create(&ds, pm_classifier_dicts(cls)) != PM_OK) {
+        pm_classify_scratch_create(&cs, cls) != PM_OK) {
         fprintf(stderr, "policyminer dict explain: out of memory\n");
         goto out;
+    }
+    ds = pm_classify_scratch_dict(cs);
+    if (!want) {
+        printf("doc_id\twhere\tdimension\tcategory\tgroup\tstart\tend\tvetoed\tjudged\t"
+               "dropped\tscore\n");
+        rc = PM_EXIT_OK;
     }
     for (;;) {
         pm_raw raw;
@@ -141,6 +172,17 @@ static int explain_file(const char *path, const char *want, pm_classifier *cls,
         pm_doc doc;
         if (fmt->parse(ps, &raw, &doc, &rej) != PM_OK)
             continue;
+        if (!want) {
+            const pm_dictset *d = pm_classifier_dicts(cls);
+            pm_catset a[PM_MAX_DIMS];
+            snprintf(idbuf, sizeof idbuf, "%.*s", (int)doc.id.len, doc.id.p);
+            xctx x = {d, "title", doc.title.p ? doc.title.p : "", idbuf};
+            pm_dictset_audit(d, ds, x.text, doc.title.len, a, 64, tsv_hit, &x);
+            x.where = "body";
+            x.text = doc.body.p ? doc.body.p : "";
+            pm_dictset_audit(d, ds, x.text, doc.body.len, a, 64, tsv_hit, &x);
+            continue;
+        }
         if (doc.id.len != strlen(want) || memcmp(doc.id.p, want, doc.id.len) != 0)
             continue;
         found = 1;
@@ -170,7 +212,7 @@ static int explain_file(const char *path, const char *want, pm_classifier *cls,
         const pm_dictset *d = pm_classifier_dicts(cls);
         size_t nd = pm_dictset_ndims(d);
         pm_catset a[PM_MAX_DIMS], b[PM_MAX_DIMS];
-        xctx x = {d, "title", doc.title.p ? doc.title.p : ""};
+        xctx x = {d, "title", doc.title.p ? doc.title.p : "", want};
         pm_dictset_audit(d, ds, x.text, doc.title.len, a, 0, print_hit, &x);
         x.where = "body";
         x.text = doc.body.p ? doc.body.p : "";
@@ -204,10 +246,9 @@ static int explain_file(const char *path, const char *want, pm_classifier *cls,
             fprintf(stderr, "policyminer dict explain: audit and run disagree (a bug)\n");
         break;
     }
-    if (!found)
+    if (!found && want)
         fprintf(stderr, "policyminer dict explain: no document \"%s\" in %s\n", want, path);
 out:
-    pm_dict_scratch_free(ds);
     pm_classify_scratch_free(cs);
     if (fmt && ps)
         fmt->parse_free(ps);
@@ -217,7 +258,7 @@ out:
     return rc;
 }
 
-static int dict_explain(int argc, char **argv)
+static int dict_explain(int argc, char **argv, int hits)
 {
     const char *dir = NULL, *cc = NULL;
     int i = 1;
@@ -230,7 +271,7 @@ static int dict_explain(int argc, char **argv)
             break;
         i += 2;
     }
-    if (argc - i != 2) {
+    if (argc - i != (hits ? 1 : 2)) {
         dict_usage(stderr);
         return PM_EXIT_USAGE;
     }
@@ -249,7 +290,7 @@ static int dict_explain(int argc, char **argv)
         return PM_EXIT_RUN_ERROR;
     }
     /* the run's pack reads the text and prints codes and levels */
-    int rc = explain_file(argv[i], argv[i + 1], cls, country);
+    int rc = explain_file(argv[i], hits ? NULL : argv[i + 1], cls, country);
     pm_classifier_free(cls);
     pm_country_free(country);
     return rc;
@@ -359,7 +400,9 @@ int pm_cmd_dict(int argc, char **argv)
         return argc < 2 ? PM_EXIT_USAGE : PM_EXIT_OK;
     }
     if (strcmp(argv[1], "explain") == 0)
-        return dict_explain(argc - 1, argv + 1);
+        return dict_explain(argc - 1, argv + 1, 0);
+    if (strcmp(argv[1], "hits") == 0)
+        return dict_explain(argc - 1, argv + 1, 1);
     if (strcmp(argv[1], "import") == 0)
         return dict_import(argc - 1, argv + 1);
     if (strcmp(argv[1], "check") != 0 || argc > 3) {

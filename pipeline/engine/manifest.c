@@ -106,6 +106,10 @@ void pm_fingerprint(const pm_classifier *c, const pm_country *country, const pm_
     dig(&h, "hosts", sum, "");
     /* policy-name rules decide the stored candidates */
     dig(&h, "policy_names", pm_classifier_pname_checksum(c), "");
+    /* a clause model decides which hits count (only digested when present: packs without
+     * one keep their fingerprint) */
+    if (pm_classifier_model_checksum(c))
+        dig(&h, "instrument_model", pm_classifier_model_checksum(c), "");
     /* text reuse decides what a record carries (and merge must be given the same) */
     char rd[256];
     pm_reuse_options_describe(reuse, rd, sizeof rd);
