@@ -269,6 +269,11 @@ DEV7 = (("地方性法规/山东/山东省优化营商环境条例.md", 67), ("�
         ("地方性法规/浙江/中国（浙江）自由贸易试验区条例.md", 59), ("地方性法规/山东/山东省农业机械化促进条例.md", 41))
 
 
+# dev7b: 4 more of those regulations, drawn and labelled after the dev7 fixes (salt dev7b:).
+DEV7B = (("地方性法规/山东/山东省企业技术改造条例.md", 36), ("地方性法规/山东/山东省农民专业合作社条例.md", 56),
+         ("地方性法规/山东/山东省农村可再生能源条例.md", 35), ("地方性法规/浙江/宁波市台湾同胞投资保障条例.md", 30))
+
+
 def cn_number(n):
     d = "零一二三四五六七八九"
     if n < 10:
@@ -338,6 +343,9 @@ if __name__ == "__main__":
     elif sys.argv[1] == "sample-dev7":
         for i in sample_dev7():
             print("dev7-extra3\t" + i)
+    elif sys.argv[1] == "sample-dev7b":
+        for i in sample_dev7(DEV7B, 15, "dev7b:"):
+            print("dev7b-extra3\t" + i)
     elif sys.argv[1] == "show":
         for i in sys.argv[2:]:
             print("@@ " + i + "\n" + (lookup(root, i) or "<missing>") + "\n")
