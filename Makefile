@@ -172,12 +172,13 @@ test-discover: $(BIN)
 	@/usr/bin/python3 scripts/eval-discover.py --union; rc=$$?; [ $$rc -eq 0 ] || [ $$rc -eq 77 ]
 	@/usr/bin/python3 scripts/eval-discover.py --extra2; rc=$$?; [ $$rc -eq 0 ] || [ $$rc -eq 77 ]
 
-# Instrument groups on 3,090 hand-labelled real articles of ../shared/data/cn-law
-# (tests/eval/instruments/CODEBOOK.md; 408 held out, 2,682 development); skipped with a
+# Instrument groups on 3,350 hand-labelled real articles of ../shared/data/cn-law and of the
+# cache $PM_CN_EXTRA3 (tests/eval/instruments/CODEBOOK.md; 408 held out, 2,942 development,
+# 180 of them from the cache, skipped with a message when it is absent); skipped with a
 # message when ../shared is absent. The gate is on the held-out half. Issue 12 asks for
 # macro-F1 >= 0.75 and fiscal F1 >= 0.85; until the dictionary gets there the gate holds the
-# level reached (0.736 / 0.824, README accuracy section).
-INSTR_MIN_MACRO ?= 0.73
+# level reached (0.747 / 0.824, README accuracy section).
+INSTR_MIN_MACRO ?= 0.74
 INSTR_MIN_FISCAL ?= 0.82
 .PHONY: test-eval-instruments
 test-eval-instruments: $(BIN)

@@ -14,7 +14,9 @@ compared with the labels.
 Prints per-group precision / recall / F1, macro-F1 over the five groups and fiscal F1 for
 the dev and held-out halves (the first 820 split by a hash of the id), and within dev for the
 first batch (dev1) and each later development batch (dev2 … dev5: strata dev2-* … dev5-*, from
-regulations that give no held-out article; each was scored before any fix drawn from it). --baseline also scores a naive
+regulations that give no held-out article; each was scored before any fix drawn from it; dev7:
+local regulations of other provinces, read from the cache $PM_CN_EXTRA3 and skipped with a
+message when it is absent). --baseline also scores a naive
 22-regex keyword classifier for scale. With --min-macro / --min-fiscal it exits 1 when the
 held-out figures are below them. Without SHARED it says so and exits 0 (skip).
 --errors dev lists the dev disagreements (to fix from); never held-out. --no-model scores the
@@ -158,6 +160,11 @@ def main():
         print("eval-instruments: %s absent, real-article instrument evaluation SKIPPED" % root)
         return 0
     rows = load_labels(a.labels)
+    extra = [r for r in rows if r["path"].startswith(articles.EXTRA3)]
+    if extra and not os.path.isdir(articles.extra3_root()):
+        print("eval-instruments: %s ($PM_CN_EXTRA3) absent, its %d articles (dev7) SKIPPED"
+              % (articles.extra3_root(), len(extra)))
+        rows = [r for r in rows if not r["path"].startswith(articles.EXTRA3)]
     texts, docs = {}, []
     for k, r in enumerate(rows):
         t = articles.lookup(root, r["id"])

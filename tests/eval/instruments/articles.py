@@ -241,9 +241,61 @@ def labelled(path):
     return ho, ids
 
 
+# Stratum 7 (dev7-*, development only): local regulations of provinces ../shared does not
+# have (浙江, 山东, 河南), from the older tree of LawRefBook/Laws, kept in a cache outside
+# the project ($PM_CN_EXTRA3, default /work/cn-extra3; its README.txt says what it holds).
+# Their ids in articles.tsv start with EXTRA3 and name the file by its path in that tree.
+EXTRA3 = "cn-extra3/"
+
+
+def extra3_root():
+    return os.environ.get("PM_CN_EXTRA3", "/work/cn-extra3")
+
+
+def path_of(root, rel):
+    """The file of an id's path: under extra3_root() for EXTRA3 ids, else under root."""
+    if rel.startswith(EXTRA3):
+        return os.path.join(extra3_root(), rel[len(EXTRA3):])
+    return os.path.join(root, rel)
+
+
+# The dev7 draw: 8 promotion-type and business-environment regulations of those provinces
+# (path in that tree, number of articles 第一条…第N条 in the version read, LawRefBook/Laws
+# commits afea2fb / b3ee74f / 2414e0f / 3cd6e86), 15 articles each by hash; the cache keeps
+# only the drawn articles.
+DEV7 = (("地方性法规/山东/山东省优化营商环境条例.md", 67), ("地方性法规/浙江/浙江省民营企业发展促进条例.md", 50),
+        ("地方性法规/河南/河南省优化营商环境条例.md", 90), ("地方性法规/山东/山东省人才发展促进条例.md", 60),
+        ("地方性法规/浙江/浙江省数字经济促进条例.md", 62), ("地方性法规/山东/山东省促进科技成果转化条例.md", 45),
+        ("地方性法规/浙江/中国（浙江）自由贸易试验区条例.md", 59), ("地方性法规/山东/山东省农业机械化促进条例.md", 41))
+
+
+# dev7b: 4 more of those regulations, drawn and labelled after the dev7 fixes (salt dev7b:).
+DEV7B = (("地方性法规/山东/山东省企业技术改造条例.md", 36), ("地方性法规/山东/山东省农民专业合作社条例.md", 56),
+         ("地方性法规/山东/山东省农村可再生能源条例.md", 35), ("地方性法规/浙江/宁波市台湾同胞投资保障条例.md", 30))
+
+
+def cn_number(n):
+    d = "零一二三四五六七八九"
+    if n < 10:
+        return d[n]
+    return (d[n // 10] if n >= 20 else "") + "十" + (d[n % 10] if n % 10 else "")
+
+
+def sample_dev7(files=DEV7, per_file=15, salt="dev7:"):
+    out = []
+    for rel, n in files:
+        arts = ["第%s条" % cn_number(i) for i in range(1, n + 1)]
+        pick = set(sorted(arts, key=lambda a: hashlib.sha1((salt + rel + "#" + a).encode("utf-8")).hexdigest())[:per_file])
+        out.extend(EXTRA3 + rel + "#" + a for a in arts if a in pick)
+    return out
+
+
 def lookup(root, ident):
     rel, _, num = ident.partition("#")
-    for a, t in articles(os.path.join(root, rel)):
+    path = path_of(root, rel)
+    if not os.path.exists(path):
+        return None
+    for a, t in articles(path):
         if a == num:
             return t
     return None
@@ -288,6 +340,12 @@ if __name__ == "__main__":
             later = set(l.split("\t")[0] + "#" + l.split("\t")[1] for l in f if "\tdev5-" in l)
         for st, i in sample_dev5(root, ho, ids - later)[:int(sys.argv[2])]:
             print(st + "\t" + i)
+    elif sys.argv[1] == "sample-dev7":
+        for i in sample_dev7():
+            print("dev7-extra3\t" + i)
+    elif sys.argv[1] == "sample-dev7b":
+        for i in sample_dev7(DEV7B, 15, "dev7b:"):
+            print("dev7b-extra3\t" + i)
     elif sys.argv[1] == "show":
         for i in sys.argv[2:]:
             print("@@ " + i + "\n" + (lookup(root, i) or "<missing>") + "\n")
