@@ -109,7 +109,10 @@ struct pm_dict_scratch {
     size_t *vh_end, *vh_sorted;
     size_t nvh, vhcap;
     int vh_full;       /* more than VETO_OCC_CAP (or no memory): no stretch test */
-    size_t *vh_start;  /* nvetoes + 2: veto v's ends are vh_sorted[vh_start[v] .. [v + 1]) */
+    /* per veto, valid when vg_stamp[v] == cur (it occurs in this text): its ends are
+     * vh_sorted[vg_start[v] .. + vg_n[v]); vg_seen lists those vetoes, vg_fill is scratch */
+    uint32_t *vg_stamp, *vg_seen;
+    size_t *vg_start, *vg_n, *vg_fill;
     uint32_t vh_cur;
 };
 
@@ -728,9 +731,14 @@ pm_status pm_dict_scratch_create(pm_dict_scratch **out, const pm_dictset *d)
     s->nocc = calloc(d->npats + d->nvetoes + 1, sizeof *s->nocc);
     s->npats = d->npats;
     s->nvetoes = d->nvetoes;
-    s->vh_start = calloc(d->nvetoes + 2, sizeof *s->vh_start);
+    s->vg_stamp = calloc(d->nvetoes + 1, sizeof *s->vg_stamp);
+    s->vg_seen = calloc(d->nvetoes + 1, sizeof *s->vg_seen);
+    s->vg_start = calloc(d->nvetoes + 1, sizeof *s->vg_start);
+    s->vg_n = calloc(d->nvetoes + 1, sizeof *s->vg_n);
+    s->vg_fill = calloc(d->nvetoes + 1, sizeof *s->vg_fill);
     if (!s->md || !s->mctx || !s->stamp || !s->stamp2 || !s->first_end || !s->last_end ||
-        !s->occ || !s->nocc || !s->vh_start) {
+        !s->occ || !s->nocc || !s->vg_stamp || !s->vg_seen || !s->vg_start || !s->vg_n ||
+        !s->vg_fill) {
         pm_dict_scratch_free(s);
         return PM_ERR_NOMEM;
     }
@@ -762,7 +770,11 @@ void pm_dict_scratch_free(pm_dict_scratch *s)
     free(s->vh_id);
     free(s->vh_end);
     free(s->vh_sorted);
-    free(s->vh_start);
+    free(s->vg_stamp);
+    free(s->vg_seen);
+    free(s->vg_start);
+    free(s->vg_n);
+    free(s->vg_fill);
     pm_hs_scratch_free(s->hss);
     free(s);
 }
@@ -799,22 +811,39 @@ static int cmp_size(const void *a, const void *b)
     return x < y ? -1 : x > y;
 }
 
-/* Groups the kept occurrence ends by veto, each group sorted (a counting sort by veto). */
+/* Groups the kept occurrence ends by veto, each group sorted: a counting sort over the
+ * vetoes that occur in this text only (most of the loaded ones do not), then each group
+ * in order (the scan gives the ends nearly sorted: insertion sort, or qsort for a long
+ * group not already in order). */
 static void group_veto_hits(pm_dict_scratch *s)
 {
-    size_t *st = s->vh_start;
-    memset(st, 0, (s->nvetoes + 2) * sizeof *st);
+    size_t nseen = 0;
+    for (size_t i = 0; i < s->nvh; i++) {
+        uint32_t v = s->vh_id[i];
+        if (s->vg_stamp[v] != s->cur) {
+            s->vg_stamp[v] = s->cur;
+            s->vg_n[v] = 0;
+            s->vg_seen[nseen++] = v;
+        }
+        s->vg_n[v]++;
+    }
+    size_t at = 0;
+    for (size_t k = 0; k < nseen; k++) {
+        uint32_t v = s->vg_seen[k];
+        s->vg_start[v] = s->vg_fill[v] = at;
+        at += s->vg_n[v];
+    }
     for (size_t i = 0; i < s->nvh; i++)
-        st[s->vh_id[i] + 2]++;
-    for (size_t v = 2; v < s->nvetoes + 2; v++)
-        st[v] += st[v - 1];
-    for (size_t i = 0; i < s->nvh; i++)
-        s->vh_sorted[st[s->vh_id[i] + 1]++] = s->vh_end[i];
-    /* now st[v] .. st[v + 1] is veto v's group; the scan gave them nearly in order */
-    for (size_t v = 0; v < s->nvetoes; v++) {
-        size_t *e = s->vh_sorted + st[v], m = st[v + 1] - st[v];
+        s->vh_sorted[s->vg_fill[s->vh_id[i]]++] = s->vh_end[i];
+    for (size_t k = 0; k < nseen; k++) {
+        uint32_t v = s->vg_seen[k];
+        size_t *e = s->vh_sorted + s->vg_start[v], m = s->vg_n[v];
         if (m > 32) {
-            qsort(e, m, sizeof *e, cmp_size);
+            size_t i = 1;
+            while (i < m && e[i - 1] <= e[i])
+                i++;
+            if (i < m)
+                qsort(e, m, sizeof *e, cmp_size);
             continue;
         }
         for (size_t i = 1; i < m; i++) {
@@ -834,8 +863,10 @@ static int veto_occ_in(pm_dict_scratch *s, size_t v, size_t lo, size_t hi)
         return 0;
     if (s->vh_cur != s->cur)
         group_veto_hits(s);
+    if (s->vg_stamp[v] != s->cur)
+        return 0;
     const size_t *e = s->vh_sorted;
-    size_t a = s->vh_start[v], b = s->vh_start[v + 1];
+    size_t a = s->vg_start[v], end = a + s->vg_n[v], b = end;
     while (a < b) { /* the first end >= lo */
         size_t m = a + (b - a) / 2;
         if (e[m] < lo)
@@ -843,7 +874,7 @@ static int veto_occ_in(pm_dict_scratch *s, size_t v, size_t lo, size_t hi)
         else
             b = m;
     }
-    return a < s->vh_start[v + 1] && e[a] <= hi;
+    return a < end && e[a] <= hi;
 }
 
 static void on_hit(void *ud, uint32_t id, size_t end)
@@ -1117,6 +1148,7 @@ pm_status pm_dictset_match(const pm_dictset *d, pm_dict_scratch *s, const char *
     if (++s->cur == 0) { /* stamp wrap-around: start clean */
         memset(s->stamp, 0, (d->npats + d->nvetoes + 1) * sizeof *s->stamp);
         memset(s->stamp2, 0, (d->npats + 1) * sizeof *s->stamp2);
+        memset(s->vg_stamp, 0, (d->nvetoes + 1) * sizeof *s->vg_stamp);
         s->cur = 1;
         s->vh_cur = 0;
     }
