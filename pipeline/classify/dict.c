@@ -36,6 +36,13 @@
 #define MAX_STOP_SETS 8 /* distinct veto stop sets per category with a stretch test */
 #define STOP_SCAN 2048 /* bytes after a hit searched for the stop that ends its stretch */
 
+/* A scanned literal of a pattern and how far before its end a match can start when the
+ * match requires that occurrence (pm_literal_reach). */
+typedef struct lreach {
+    char *s;
+    size_t n, reach;
+} lreach;
+
 typedef struct pat {
     pcre2_code *code;
     char *src;
@@ -46,6 +53,8 @@ typedef struct pat {
     uint32_t stops; /* stops no match can hold (pm_pattern_stops) */
     int always;   /* no required literal: run on every text */
     int second;   /* a second required literal set is scanned too (pm_litextract2) */
+    lreach *lr;   /* its literals' reaches where some is below maxlen, else NULL */
+    size_t nlr;
 } pat;
 
 typedef struct cat {
@@ -199,6 +208,8 @@ static pm_status compile(pm_dictset *d, const char *src, const char *file, unsig
     out->minlit = 0;
     out->stops = 0;
     out->second = 0;
+    out->lr = NULL;
+    out->nlr = 0;
     out->dim = (uint32_t)(d->ndims - 1);
     if (!out->src) { /* not counted by the caller: nothing else would free the code */
         pcre2_code_free(code);
@@ -404,6 +415,33 @@ done:
     return st;
 }
 
+/* The literals' reaches of a bounded pattern, kept when one is below its maxlen: the
+ * windows around that literal's occurrences are then that much narrower. */
+static pm_status keep_reach(pat *p, const pm_litset *ls)
+{
+    size_t reach[PM_LIT_MAX_ALTS];
+    if (!pm_literal_reach(p->src, strlen(p->src), ls, reach))
+        return PM_OK;
+    int useful = 0;
+    for (size_t k = 0; k < ls->count; k++)
+        useful |= reach[k] < p->maxlen;
+    if (!useful)
+        return PM_OK;
+    p->lr = calloc(ls->count, sizeof *p->lr);
+    if (!p->lr)
+        return PM_ERR_NOMEM;
+    for (size_t k = 0; k < ls->count; k++) {
+        p->lr[k].s = malloc(ls->n[k]);
+        if (!p->lr[k].s)
+            return PM_ERR_NOMEM;
+        p->nlr = k + 1;
+        memcpy(p->lr[k].s, ls->s[k], ls->n[k]);
+        p->lr[k].n = ls->n[k];
+        p->lr[k].reach = reach[k] < p->maxlen ? reach[k] : p->maxlen;
+    }
+    return PM_OK;
+}
+
 static pm_status build_prefilter(pm_dictset *d, pm_errctx *err)
 {
     d->pat_dim = malloc((d->npats + 1) * sizeof *d->pat_dim);
@@ -428,6 +466,8 @@ static pm_status build_prefilter(pm_dictset *d, pm_errctx *err)
         d->pats[p].always = 0;
         d->pats[p].maxlen = pm_pattern_maxlen(d->pats[p].src, strlen(d->pats[p].src));
         d->pats[p].minlit = pm_litset_min(&ls);
+        if (st == PM_OK && d->pats[p].maxlen != (size_t)-1)
+            st = keep_reach(&d->pats[p], &ls);
         for (size_t k = 0; st == PM_OK && k < ls.count; k++) {
             st = pm_ac_add(d->ac, ls.s[k], ls.n[k], (uint32_t)p);
             if (st == PM_OK && d->hs)
@@ -624,6 +664,9 @@ void pm_dictset_free(pm_dictset *d)
     for (size_t p = 0; p < d->npats; p++) {
         pcre2_code_free(d->pats[p].code);
         free(d->pats[p].src);
+        for (size_t k = 0; k < d->pats[p].nlr; k++)
+            free(d->pats[p].lr[k].s);
+        free(d->pats[p].lr);
     }
     for (size_t p = 0; p < d->nvetoes; p++) {
         pcre2_code_free(d->vetoes[p].code);
@@ -1092,6 +1135,22 @@ static int pattern_hits(const pm_dictset *d, const cat *c, size_t pid, pm_dict_s
     return 0;
 }
 
+/* How far before the occurrence ending at e a match holding it can start: the largest
+ * reach of the pattern's literals that end there (maxlen when none does byte for byte,
+ * as a case variant the scanner folded). */
+static size_t occ_reach(const pat *p, const char *t, size_t e)
+{
+    size_t r = 0;
+    int found = 0;
+    for (size_t k = 0; k < p->nlr; k++)
+        if (p->lr[k].n <= e && memcmp(t + e - p->lr[k].n, p->lr[k].s, p->lr[k].n) == 0) {
+            found = 1;
+            if (p->lr[k].reach > r)
+                r = p->lr[k].reach;
+        }
+    return found ? r : p->maxlen;
+}
+
 /* pattern_hits over the windows where a match can start: a match of at most maxlen bytes
  * contains an occurrence of one of its literals, so it starts in [e - maxlen, e] for one
  * of the occurrence ends e. The matches met are the ones pattern_hits would meet scanning
@@ -1109,10 +1168,20 @@ static int pattern_hits_windows(const pm_dictset *d, const cat *c, size_t pid, p
             ends[j] = ends[j - 1];
         ends[j] = v;
     }
+    /* where a match holding occurrence i can start, at the earliest; made non-decreasing
+     * (a window only grows) so that the windows come in text order, as the matches must */
+    size_t from[MAX_OCC];
+    for (size_t i = 0; i < m; i++) {
+        size_t r = occ_reach(p, t, ends[i]);
+        from[i] = ends[i] > r ? ends[i] - r : 0;
+    }
+    for (size_t i = m; i-- > 1;)
+        if (from[i] < from[i - 1])
+            from[i - 1] = from[i];
     size_t cur = 0, w = 0;
     while (w < m) {
-        size_t ws = ends[w] > p->maxlen ? ends[w] - p->maxlen : 0, we = ends[w];
-        while (w + 1 < m && (ends[w + 1] > p->maxlen ? ends[w + 1] - p->maxlen : 0) <= we)
+        size_t ws = from[w], we = ends[w];
+        while (w + 1 < m && from[w + 1] <= we)
             we = ends[++w]; /* overlapping windows: one window */
         w++;
         ws = pm_utf8_floor(t, n, ws);
