@@ -1143,7 +1143,8 @@ static size_t occ_reach(const pat *p, const char *t, size_t e)
     size_t r = 0;
     int found = 0;
     for (size_t k = 0; k < p->nlr; k++)
-        if (p->lr[k].n <= e && memcmp(t + e - p->lr[k].n, p->lr[k].s, p->lr[k].n) == 0) {
+        if (p->lr[k].n <= e && p->lr[k].s[p->lr[k].n - 1] == t[e - 1] && /* (a cheap veto) */
+            memcmp(t + e - p->lr[k].n, p->lr[k].s, p->lr[k].n - 1) == 0) {
             found = 1;
             if (p->lr[k].reach > r)
                 r = p->lr[k].reach;
