@@ -395,12 +395,24 @@ static void body_rules(const cn_rules *r, const pm_gazetteer *g, const pm_pname_
     const char *s = in->body;
     size_t n = in->body_len;
     const wlist *verbs = &r->l[L_VERB];
+    const unsigned char *u = (const unsigned char *)s;
     for (size_t i = 0; i + 6 <= n; i++) {
-        unsigned char c0 = (unsigned char)s[i];
-        if (c0 < 0xE0) /* verbs are CJK: ASCII and continuation bytes step on */
-            continue;
-        if (!r->verb_pair[(c0 - 0xE0) << 8 | (unsigned char)s[i + 1]] ||
-            !cjk_has(&r->verb_first, cp3(s + i, n - i))) {
+        /* verbs are CJK: ASCII and continuation bytes step on; a lead E0..FF whose next
+         * byte starts no verb skips its two next bytes. A tight loop over those, the
+         * positions looked at being the same. */
+        for (;;) {
+            if (i + 6 > n)
+                return;
+            unsigned c = u[i];
+            if (c < 0xE0) {
+                i++;
+                continue;
+            }
+            if (r->verb_pair[(c - 0xE0) << 8 | u[i + 1]])
+                break;
+            i += 3;
+        }
+        if (!cjk_has(&r->verb_first, cp3(s + i, n - i))) {
             i += 2;
             continue;
         }
