@@ -123,6 +123,12 @@ struct pm_dict_scratch {
     uint32_t *vg_stamp, *vg_seen;
     size_t *vg_start, *vg_n, *vg_fill;
     uint32_t vh_cur;
+    /* the candidate patterns of the current text, one bit per pattern (the scan's hits and
+     * the always-run ones): the match loop visits those, in pattern order, not all of them.
+     * cand_ok = pattern order is (dimension, category) order, as the loop needs. */
+    uint64_t *cand, *cand_always;
+    size_t ncw;
+    int cand_ok;
 };
 
 const char *pm_dictset_engine(const pm_dictset *d)
@@ -779,15 +785,26 @@ pm_status pm_dict_scratch_create(pm_dict_scratch **out, const pm_dictset *d)
     s->vg_start = calloc(d->nvetoes + 1, sizeof *s->vg_start);
     s->vg_n = calloc(d->nvetoes + 1, sizeof *s->vg_n);
     s->vg_fill = calloc(d->nvetoes + 1, sizeof *s->vg_fill);
+    s->ncw = (d->npats + 63) / 64;
+    s->cand = calloc(s->ncw + 1, sizeof *s->cand);
+    s->cand_always = calloc(s->ncw + 1, sizeof *s->cand_always);
     if (!s->md || !s->mctx || !s->stamp || !s->stamp2 || !s->first_end || !s->last_end ||
         !s->occ || !s->nocc || !s->vg_stamp || !s->vg_seen || !s->vg_start || !s->vg_n ||
-        !s->vg_fill) {
+        !s->vg_fill || !s->cand || !s->cand_always) {
         pm_dict_scratch_free(s);
         return PM_ERR_NOMEM;
     }
     if (d->hs && pm_hs_scratch_create(d->hs, &s->hss) != PM_OK) {
         pm_dict_scratch_free(s);
         return PM_ERR_NOMEM;
+    }
+    s->cand_ok = d->pat_dim != NULL && d->pat_cat != NULL;
+    for (size_t p = 0; p < d->npats; p++) {
+        if (d->pats[p].always)
+            s->cand_always[p >> 6] |= 1ull << (p & 63);
+        if (p && s->cand_ok && (d->pat_dim[p] < d->pat_dim[p - 1] ||
+                                (d->pat_dim[p] == d->pat_dim[p - 1] && d->pat_cat[p] < d->pat_cat[p - 1])))
+            s->cand_ok = 0;
     }
     pcre2_set_match_limit(s->mctx, d->o.match_limit);
     pcre2_set_depth_limit(s->mctx, d->o.depth_limit);
@@ -814,6 +831,8 @@ void pm_dict_scratch_free(pm_dict_scratch *s)
     free(s->vh_end);
     free(s->vh_sorted);
     free(s->vg_stamp);
+    free(s->cand);
+    free(s->cand_always);
     free(s->vg_seen);
     free(s->vg_start);
     free(s->vg_n);
@@ -932,6 +951,8 @@ static void on_hit(void *ud, uint32_t id, size_t end)
     }
     if (s->stamp[id] != s->cur) { /* hits come in no particular order: keep the extremes */
         s->stamp[id] = s->cur;
+        if (id < s->npats)
+            s->cand[id >> 6] |= 1ull << (id & 63);
         s->first_end[id] = s->last_end[id] = end;
         s->occ[(size_t)id * MAX_OCC] = end;
         s->nocc[id] = 1;
@@ -1209,6 +1230,27 @@ static int pattern_hits_windows(const pm_dictset *d, const cat *c, size_t pid, p
     return 0;
 }
 
+/* 1 when candidate pattern pid of category ci has a match no veto covers in the text. */
+static int pattern_decides(const pm_dictset *d, pm_dict_scratch *s, const cat *ci, size_t pid,
+                           const char *text, size_t len, pm_dict_stats *st,
+                           pm_dict_explain_fn explain, void *ud, size_t i, size_t c)
+{
+    const pat *p = &d->pats[pid];
+    if (!p->always && (s->stamp[pid] != s->cur || (p->second && s->stamp2[pid] != s->cur)))
+        return 0;
+    if (!p->always && p->maxlen != (size_t)-1 && s->nocc[pid] <= MAX_OCC)
+        return pattern_hits_windows(d, ci, pid, s, text, len, s->occ + pid * MAX_OCC,
+                                    s->nocc[pid], st, explain, ud, i, c);
+    /* Every match contains a literal occurrence ending at or after the first one, so none
+     * can start more than maxlen bytes before that end. */
+    size_t off = 0;
+    if (!p->always && p->maxlen != (size_t)-1 && s->first_end[pid] > p->maxlen)
+        off = pm_utf8_floor(text, len, s->first_end[pid] - p->maxlen);
+    /* ... and it contains one that starts before the last one ends */
+    size_t limit = p->always ? PCRE2_UNSET : s->last_end[pid];
+    return pattern_hits(d, ci, pid, s, text, len, off, limit, st, explain, ud, i, c);
+}
+
 pm_status pm_dictset_match(const pm_dictset *d, pm_dict_scratch *s, const char *text,
                            size_t len, pm_catset *out, pm_dict_stats *st,
                            pm_dict_explain_fn explain, void *ud)
@@ -1224,6 +1266,7 @@ pm_status pm_dictset_match(const pm_dictset *d, pm_dict_scratch *s, const char *
     }
     s->nvh = 0;
     s->vh_full = 0;
+    memcpy(s->cand, s->cand_always, s->ncw * sizeof *s->cand);
     if (!d->o.no_prefilter) {
         if (!d->hs)
             pm_ac_scan(d->ac, text, len, on_hit, s);
@@ -1231,39 +1274,30 @@ pm_status pm_dictset_match(const pm_dictset *d, pm_dict_scratch *s, const char *
             return PM_ERR_NOMEM; /* Hyperscan fails only without memory for its scratch */
         s->scan_cur = s->cur;
     }
+    if (s->cand_ok) {
+        /* the candidates in pattern order, which is (dimension, category, pattern) order:
+         * the same runs as the loop below, without visiting the patterns no literal hit */
+        for (size_t wi = 0; wi < s->ncw; wi++)
+            for (uint64_t m = s->cand[wi]; m; m &= m - 1) {
+                size_t pid = wi * 64 + (size_t)__builtin_ctzll(m);
+                size_t i = d->pat_dim[pid], c = d->pat_cat[pid];
+                if (!explain && pm_catset_has(&out[i], (unsigned)c))
+                    continue; /* decided by an earlier pattern of its category */
+                if (pattern_decides(d, s, &d->dims[i].cats[c], pid, text, len, st, explain, ud, i, c))
+                    pm_catset_set(&out[i], (unsigned)c);
+            }
+        return PM_OK;
+    }
     for (size_t i = 0; i < d->ndims; i++) {
         const dim *dm = &d->dims[i];
         for (size_t c = 0; c < dm->ncats; c++) {
             const cat *ci = &dm->cats[c];
-            for (size_t k = 0; k < ci->npat; k++) {
-                size_t pid = ci->first_pat + k;
-                const pat *p = &d->pats[pid];
-                if (!p->always && (s->stamp[pid] != s->cur ||
-                                   (p->second && s->stamp2[pid] != s->cur)))
-                    continue;
-                if (!p->always && p->maxlen != (size_t)-1 && s->nocc[pid] <= MAX_OCC) {
-                    if (pattern_hits_windows(d, ci, pid, s, text, len, s->occ + pid * MAX_OCC,
-                                             s->nocc[pid], st, explain, ud, i, c)) {
-                        pm_catset_set(&out[i], (unsigned)c);
-                        if (!explain)
-                            break;
-                    }
-                    continue;
-                }
-                /* Every match contains a literal occurrence ending at or after the first
-                 * one, so none can start more than maxlen bytes before that end. */
-                size_t off = 0;
-                if (!p->always && p->maxlen != (size_t)-1 && s->first_end[pid] > p->maxlen) {
-                    off = pm_utf8_floor(text, len, s->first_end[pid] - p->maxlen);
-                }
-                /* ... and it contains one that starts before the last one ends */
-                size_t limit = p->always ? PCRE2_UNSET : s->last_end[pid];
-                if (pattern_hits(d, ci, pid, s, text, len, off, limit, st, explain, ud, i, c)) {
+            for (size_t k = 0; k < ci->npat; k++)
+                if (pattern_decides(d, s, ci, ci->first_pat + k, text, len, st, explain, ud, i, c)) {
                     pm_catset_set(&out[i], (unsigned)c);
                     if (!explain)
                         break; /* the category is decided */
                 }
-            }
         }
     }
     return PM_OK;
