@@ -23,6 +23,13 @@ void pm_sha256_hex(const void *p, size_t n, char hex[65]);
 pm_status pm_sha256_file(const char *path, char out[72]);
 
 uint64_t pm_fnv1a64(const void *p, size_t n);
+/* The FNV-1a state before any byte, and after one more byte: pm_fnv1a64 of every prefix of
+ * a string in one pass (h = PM_FNV1A64_INIT, then h = pm_fnv1a64_step(h, s[i])). */
+#define PM_FNV1A64_INIT 0xcbf29ce484222325ull
+static inline uint64_t pm_fnv1a64_step(uint64_t h, unsigned char c)
+{
+    return (h ^ c) * 0x100000001b3ull;
+}
 
 /* A fast 64-bit hash (four multiply-rotate lanes, 32 bytes a step; several GB/s) for
  * content identity and block checksums. Not cryptographic; stable across platforms

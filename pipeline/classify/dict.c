@@ -36,6 +36,13 @@
 #define MAX_STOP_SETS 8 /* distinct veto stop sets per category with a stretch test */
 #define STOP_SCAN 2048 /* bytes after a hit searched for the stop that ends its stretch */
 
+/* A scanned literal of a pattern and how far before its end a match can start when the
+ * match requires that occurrence (pm_literal_reach). */
+typedef struct lreach {
+    char *s;
+    size_t n, reach;
+} lreach;
+
 typedef struct pat {
     pcre2_code *code;
     char *src;
@@ -46,6 +53,8 @@ typedef struct pat {
     uint32_t stops; /* stops no match can hold (pm_pattern_stops) */
     int always;   /* no required literal: run on every text */
     int second;   /* a second required literal set is scanned too (pm_litextract2) */
+    lreach *lr;   /* its literals' reaches where some is below maxlen, else NULL */
+    size_t nlr;
 } pat;
 
 typedef struct cat {
@@ -109,10 +118,19 @@ struct pm_dict_scratch {
     size_t *vh_end, *vh_sorted;
     size_t nvh, vhcap;
     int vh_full;       /* more than VETO_OCC_CAP (or no memory): no stretch test */
-    size_t *vh_start;  /* nvetoes + 2: veto v's ends are vh_sorted[vh_start[v] .. [v + 1]) */
+    /* per veto, valid when vg_stamp[v] == cur (it occurs in this text): its ends are
+     * vh_sorted[vg_start[v] .. + vg_n[v]); vg_seen lists those vetoes, vg_fill is scratch */
+    uint32_t *vg_stamp, *vg_seen;
+    size_t *vg_start, *vg_n, *vg_fill;
     uint32_t vh_cur;
     pm_dict_filter_fn filter; /* judges every unvetoed match (a pack's clause model) */
     void *filter_ud;
+    /* the candidate patterns of the current text, one bit per pattern (the scan's hits and
+     * the always-run ones): the match loop visits those, in pattern order, not all of them.
+     * cand_ok = pattern order is (dimension, category) order, as the loop needs. */
+    uint64_t *cand, *cand_always;
+    size_t ncw;
+    int cand_ok;
 };
 
 const char *pm_dictset_engine(const pm_dictset *d)
@@ -198,6 +216,8 @@ static pm_status compile(pm_dictset *d, const char *src, const char *file, unsig
     out->minlit = 0;
     out->stops = 0;
     out->second = 0;
+    out->lr = NULL;
+    out->nlr = 0;
     out->dim = (uint32_t)(d->ndims - 1);
     if (!out->src) { /* not counted by the caller: nothing else would free the code */
         pcre2_code_free(code);
@@ -403,6 +423,33 @@ done:
     return st;
 }
 
+/* The literals' reaches of a bounded pattern, kept when one is below its maxlen: the
+ * windows around that literal's occurrences are then that much narrower. */
+static pm_status keep_reach(pat *p, const pm_litset *ls)
+{
+    size_t reach[PM_LIT_MAX_ALTS];
+    if (!pm_literal_reach(p->src, strlen(p->src), ls, reach))
+        return PM_OK;
+    int useful = 0;
+    for (size_t k = 0; k < ls->count; k++)
+        useful |= reach[k] < p->maxlen;
+    if (!useful)
+        return PM_OK;
+    p->lr = calloc(ls->count, sizeof *p->lr);
+    if (!p->lr)
+        return PM_ERR_NOMEM;
+    for (size_t k = 0; k < ls->count; k++) {
+        p->lr[k].s = malloc(ls->n[k]);
+        if (!p->lr[k].s)
+            return PM_ERR_NOMEM;
+        p->nlr = k + 1;
+        memcpy(p->lr[k].s, ls->s[k], ls->n[k]);
+        p->lr[k].n = ls->n[k];
+        p->lr[k].reach = reach[k] < p->maxlen ? reach[k] : p->maxlen;
+    }
+    return PM_OK;
+}
+
 static pm_status build_prefilter(pm_dictset *d, pm_errctx *err)
 {
     d->pat_dim = malloc((d->npats + 1) * sizeof *d->pat_dim);
@@ -427,6 +474,8 @@ static pm_status build_prefilter(pm_dictset *d, pm_errctx *err)
         d->pats[p].always = 0;
         d->pats[p].maxlen = pm_pattern_maxlen(d->pats[p].src, strlen(d->pats[p].src));
         d->pats[p].minlit = pm_litset_min(&ls);
+        if (st == PM_OK && d->pats[p].maxlen != (size_t)-1)
+            st = keep_reach(&d->pats[p], &ls);
         for (size_t k = 0; st == PM_OK && k < ls.count; k++) {
             st = pm_ac_add(d->ac, ls.s[k], ls.n[k], (uint32_t)p);
             if (st == PM_OK && d->hs)
@@ -623,6 +672,9 @@ void pm_dictset_free(pm_dictset *d)
     for (size_t p = 0; p < d->npats; p++) {
         pcre2_code_free(d->pats[p].code);
         free(d->pats[p].src);
+        for (size_t k = 0; k < d->pats[p].nlr; k++)
+            free(d->pats[p].lr[k].s);
+        free(d->pats[p].lr);
     }
     for (size_t p = 0; p < d->nvetoes; p++) {
         pcre2_code_free(d->vetoes[p].code);
@@ -730,15 +782,31 @@ pm_status pm_dict_scratch_create(pm_dict_scratch **out, const pm_dictset *d)
     s->nocc = calloc(d->npats + d->nvetoes + 1, sizeof *s->nocc);
     s->npats = d->npats;
     s->nvetoes = d->nvetoes;
-    s->vh_start = calloc(d->nvetoes + 2, sizeof *s->vh_start);
+    s->vg_stamp = calloc(d->nvetoes + 1, sizeof *s->vg_stamp);
+    s->vg_seen = calloc(d->nvetoes + 1, sizeof *s->vg_seen);
+    s->vg_start = calloc(d->nvetoes + 1, sizeof *s->vg_start);
+    s->vg_n = calloc(d->nvetoes + 1, sizeof *s->vg_n);
+    s->vg_fill = calloc(d->nvetoes + 1, sizeof *s->vg_fill);
+    s->ncw = (d->npats + 63) / 64;
+    s->cand = calloc(s->ncw + 1, sizeof *s->cand);
+    s->cand_always = calloc(s->ncw + 1, sizeof *s->cand_always);
     if (!s->md || !s->mctx || !s->stamp || !s->stamp2 || !s->first_end || !s->last_end ||
-        !s->occ || !s->nocc || !s->vh_start) {
+        !s->occ || !s->nocc || !s->vg_stamp || !s->vg_seen || !s->vg_start || !s->vg_n ||
+        !s->vg_fill || !s->cand || !s->cand_always) {
         pm_dict_scratch_free(s);
         return PM_ERR_NOMEM;
     }
     if (d->hs && pm_hs_scratch_create(d->hs, &s->hss) != PM_OK) {
         pm_dict_scratch_free(s);
         return PM_ERR_NOMEM;
+    }
+    s->cand_ok = d->pat_dim != NULL && d->pat_cat != NULL;
+    for (size_t p = 0; p < d->npats; p++) {
+        if (d->pats[p].always)
+            s->cand_always[p >> 6] |= 1ull << (p & 63);
+        if (p && s->cand_ok && (d->pat_dim[p] < d->pat_dim[p - 1] ||
+                                (d->pat_dim[p] == d->pat_dim[p - 1] && d->pat_cat[p] < d->pat_cat[p - 1])))
+            s->cand_ok = 0;
     }
     pcre2_set_match_limit(s->mctx, d->o.match_limit);
     pcre2_set_depth_limit(s->mctx, d->o.depth_limit);
@@ -778,7 +846,13 @@ void pm_dict_scratch_free(pm_dict_scratch *s)
     free(s->vh_id);
     free(s->vh_end);
     free(s->vh_sorted);
-    free(s->vh_start);
+    free(s->vg_stamp);
+    free(s->cand);
+    free(s->cand_always);
+    free(s->vg_seen);
+    free(s->vg_start);
+    free(s->vg_n);
+    free(s->vg_fill);
     pm_hs_scratch_free(s->hss);
     free(s);
 }
@@ -815,22 +889,39 @@ static int cmp_size(const void *a, const void *b)
     return x < y ? -1 : x > y;
 }
 
-/* Groups the kept occurrence ends by veto, each group sorted (a counting sort by veto). */
+/* Groups the kept occurrence ends by veto, each group sorted: a counting sort over the
+ * vetoes that occur in this text only (most of the loaded ones do not), then each group
+ * in order (the scan gives the ends nearly sorted: insertion sort, or qsort for a long
+ * group not already in order). */
 static void group_veto_hits(pm_dict_scratch *s)
 {
-    size_t *st = s->vh_start;
-    memset(st, 0, (s->nvetoes + 2) * sizeof *st);
+    size_t nseen = 0;
+    for (size_t i = 0; i < s->nvh; i++) {
+        uint32_t v = s->vh_id[i];
+        if (s->vg_stamp[v] != s->cur) {
+            s->vg_stamp[v] = s->cur;
+            s->vg_n[v] = 0;
+            s->vg_seen[nseen++] = v;
+        }
+        s->vg_n[v]++;
+    }
+    size_t at = 0;
+    for (size_t k = 0; k < nseen; k++) {
+        uint32_t v = s->vg_seen[k];
+        s->vg_start[v] = s->vg_fill[v] = at;
+        at += s->vg_n[v];
+    }
     for (size_t i = 0; i < s->nvh; i++)
-        st[s->vh_id[i] + 2]++;
-    for (size_t v = 2; v < s->nvetoes + 2; v++)
-        st[v] += st[v - 1];
-    for (size_t i = 0; i < s->nvh; i++)
-        s->vh_sorted[st[s->vh_id[i] + 1]++] = s->vh_end[i];
-    /* now st[v] .. st[v + 1] is veto v's group; the scan gave them nearly in order */
-    for (size_t v = 0; v < s->nvetoes; v++) {
-        size_t *e = s->vh_sorted + st[v], m = st[v + 1] - st[v];
+        s->vh_sorted[s->vg_fill[s->vh_id[i]]++] = s->vh_end[i];
+    for (size_t k = 0; k < nseen; k++) {
+        uint32_t v = s->vg_seen[k];
+        size_t *e = s->vh_sorted + s->vg_start[v], m = s->vg_n[v];
         if (m > 32) {
-            qsort(e, m, sizeof *e, cmp_size);
+            size_t i = 1;
+            while (i < m && e[i - 1] <= e[i])
+                i++;
+            if (i < m)
+                qsort(e, m, sizeof *e, cmp_size);
             continue;
         }
         for (size_t i = 1; i < m; i++) {
@@ -850,8 +941,10 @@ static int veto_occ_in(pm_dict_scratch *s, size_t v, size_t lo, size_t hi)
         return 0;
     if (s->vh_cur != s->cur)
         group_veto_hits(s);
+    if (s->vg_stamp[v] != s->cur)
+        return 0;
     const size_t *e = s->vh_sorted;
-    size_t a = s->vh_start[v], b = s->vh_start[v + 1];
+    size_t a = s->vg_start[v], end = a + s->vg_n[v], b = end;
     while (a < b) { /* the first end >= lo */
         size_t m = a + (b - a) / 2;
         if (e[m] < lo)
@@ -859,7 +952,7 @@ static int veto_occ_in(pm_dict_scratch *s, size_t v, size_t lo, size_t hi)
         else
             b = m;
     }
-    return a < s->vh_start[v + 1] && e[a] <= hi;
+    return a < end && e[a] <= hi;
 }
 
 static void on_hit(void *ud, uint32_t id, size_t end)
@@ -874,6 +967,8 @@ static void on_hit(void *ud, uint32_t id, size_t end)
     }
     if (s->stamp[id] != s->cur) { /* hits come in no particular order: keep the extremes */
         s->stamp[id] = s->cur;
+        if (id < s->npats)
+            s->cand[id >> 6] |= 1ull << (id & 63);
         s->first_end[id] = s->last_end[id] = end;
         s->occ[(size_t)id * MAX_OCC] = end;
         s->nocc[id] = 1;
@@ -1078,6 +1173,23 @@ static int pattern_hits(const pm_dictset *d, const cat *c, size_t pid, pm_dict_s
     return 0;
 }
 
+/* How far before the occurrence ending at e a match holding it can start: the largest
+ * reach of the pattern's literals that end there (maxlen when none does byte for byte,
+ * as a case variant the scanner folded). */
+static size_t occ_reach(const pat *p, const char *t, size_t e)
+{
+    size_t r = 0;
+    int found = 0;
+    for (size_t k = 0; k < p->nlr; k++)
+        if (p->lr[k].n <= e && p->lr[k].s[p->lr[k].n - 1] == t[e - 1] && /* (a cheap veto) */
+            memcmp(t + e - p->lr[k].n, p->lr[k].s, p->lr[k].n - 1) == 0) {
+            found = 1;
+            if (p->lr[k].reach > r)
+                r = p->lr[k].reach;
+        }
+    return found ? r : p->maxlen;
+}
+
 /* pattern_hits over the windows where a match can start: a match of at most maxlen bytes
  * contains an occurrence of one of its literals, so it starts in [e - maxlen, e] for one
  * of the occurrence ends e. The matches met are the ones pattern_hits would meet scanning
@@ -1095,10 +1207,20 @@ static int pattern_hits_windows(const pm_dictset *d, const cat *c, size_t pid, p
             ends[j] = ends[j - 1];
         ends[j] = v;
     }
+    /* where a match holding occurrence i can start, at the earliest; made non-decreasing
+     * (a window only grows) so that the windows come in text order, as the matches must */
+    size_t from[MAX_OCC];
+    for (size_t i = 0; i < m; i++) {
+        size_t r = occ_reach(p, t, ends[i]);
+        from[i] = ends[i] > r ? ends[i] - r : 0;
+    }
+    for (size_t i = m; i-- > 1;)
+        if (from[i] < from[i - 1])
+            from[i - 1] = from[i];
     size_t cur = 0, w = 0;
     while (w < m) {
-        size_t ws = ends[w] > p->maxlen ? ends[w] - p->maxlen : 0, we = ends[w];
-        while (w + 1 < m && (ends[w + 1] > p->maxlen ? ends[w + 1] - p->maxlen : 0) <= we)
+        size_t ws = from[w], we = ends[w];
+        while (w + 1 < m && from[w + 1] <= we)
             we = ends[++w]; /* overlapping windows: one window */
         w++;
         ws = pm_utf8_floor(t, n, ws);
@@ -1126,6 +1248,27 @@ static int pattern_hits_windows(const pm_dictset *d, const cat *c, size_t pid, p
     return 0;
 }
 
+/* 1 when candidate pattern pid of category ci has a match no veto covers in the text. */
+static int pattern_decides(const pm_dictset *d, pm_dict_scratch *s, const cat *ci, size_t pid,
+                           const char *text, size_t len, pm_dict_stats *st,
+                           pm_dict_explain_fn explain, void *ud, size_t i, size_t c)
+{
+    const pat *p = &d->pats[pid];
+    if (!p->always && (s->stamp[pid] != s->cur || (p->second && s->stamp2[pid] != s->cur)))
+        return 0;
+    if (!p->always && p->maxlen != (size_t)-1 && s->nocc[pid] <= MAX_OCC)
+        return pattern_hits_windows(d, ci, pid, s, text, len, s->occ + pid * MAX_OCC,
+                                    s->nocc[pid], st, explain, ud, i, c);
+    /* Every match contains a literal occurrence ending at or after the first one, so none
+     * can start more than maxlen bytes before that end. */
+    size_t off = 0;
+    if (!p->always && p->maxlen != (size_t)-1 && s->first_end[pid] > p->maxlen)
+        off = pm_utf8_floor(text, len, s->first_end[pid] - p->maxlen);
+    /* ... and it contains one that starts before the last one ends */
+    size_t limit = p->always ? PCRE2_UNSET : s->last_end[pid];
+    return pattern_hits(d, ci, pid, s, text, len, off, limit, st, explain, ud, i, c);
+}
+
 pm_status pm_dictset_match(const pm_dictset *d, pm_dict_scratch *s, const char *text,
                            size_t len, pm_catset *out, pm_dict_stats *st,
                            pm_dict_explain_fn explain, void *ud)
@@ -1135,11 +1278,13 @@ pm_status pm_dictset_match(const pm_dictset *d, pm_dict_scratch *s, const char *
     if (++s->cur == 0) { /* stamp wrap-around: start clean */
         memset(s->stamp, 0, (d->npats + d->nvetoes + 1) * sizeof *s->stamp);
         memset(s->stamp2, 0, (d->npats + 1) * sizeof *s->stamp2);
+        memset(s->vg_stamp, 0, (d->nvetoes + 1) * sizeof *s->vg_stamp);
         s->cur = 1;
         s->vh_cur = 0;
     }
     s->nvh = 0;
     s->vh_full = 0;
+    memcpy(s->cand, s->cand_always, s->ncw * sizeof *s->cand);
     if (!d->o.no_prefilter) {
         if (!d->hs)
             pm_ac_scan(d->ac, text, len, on_hit, s);
@@ -1147,39 +1292,30 @@ pm_status pm_dictset_match(const pm_dictset *d, pm_dict_scratch *s, const char *
             return PM_ERR_NOMEM; /* Hyperscan fails only without memory for its scratch */
         s->scan_cur = s->cur;
     }
+    if (s->cand_ok) {
+        /* the candidates in pattern order, which is (dimension, category, pattern) order:
+         * the same runs as the loop below, without visiting the patterns no literal hit */
+        for (size_t wi = 0; wi < s->ncw; wi++)
+            for (uint64_t m = s->cand[wi]; m; m &= m - 1) {
+                size_t pid = wi * 64 + (size_t)__builtin_ctzll(m);
+                size_t i = d->pat_dim[pid], c = d->pat_cat[pid];
+                if (!explain && pm_catset_has(&out[i], (unsigned)c))
+                    continue; /* decided by an earlier pattern of its category */
+                if (pattern_decides(d, s, &d->dims[i].cats[c], pid, text, len, st, explain, ud, i, c))
+                    pm_catset_set(&out[i], (unsigned)c);
+            }
+        return PM_OK;
+    }
     for (size_t i = 0; i < d->ndims; i++) {
         const dim *dm = &d->dims[i];
         for (size_t c = 0; c < dm->ncats; c++) {
             const cat *ci = &dm->cats[c];
-            for (size_t k = 0; k < ci->npat; k++) {
-                size_t pid = ci->first_pat + k;
-                const pat *p = &d->pats[pid];
-                if (!p->always && (s->stamp[pid] != s->cur ||
-                                   (p->second && s->stamp2[pid] != s->cur)))
-                    continue;
-                if (!p->always && p->maxlen != (size_t)-1 && s->nocc[pid] <= MAX_OCC) {
-                    if (pattern_hits_windows(d, ci, pid, s, text, len, s->occ + pid * MAX_OCC,
-                                             s->nocc[pid], st, explain, ud, i, c)) {
-                        pm_catset_set(&out[i], (unsigned)c);
-                        if (!explain)
-                            break;
-                    }
-                    continue;
-                }
-                /* Every match contains a literal occurrence ending at or after the first
-                 * one, so none can start more than maxlen bytes before that end. */
-                size_t off = 0;
-                if (!p->always && p->maxlen != (size_t)-1 && s->first_end[pid] > p->maxlen) {
-                    off = pm_utf8_floor(text, len, s->first_end[pid] - p->maxlen);
-                }
-                /* ... and it contains one that starts before the last one ends */
-                size_t limit = p->always ? PCRE2_UNSET : s->last_end[pid];
-                if (pattern_hits(d, ci, pid, s, text, len, off, limit, st, explain, ud, i, c)) {
+            for (size_t k = 0; k < ci->npat; k++)
+                if (pattern_decides(d, s, ci, ci->first_pat + k, text, len, st, explain, ud, i, c)) {
                     pm_catset_set(&out[i], (unsigned)c);
                     if (!explain)
                         break; /* the category is decided */
                 }
-            }
         }
     }
     return PM_OK;

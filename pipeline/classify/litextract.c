@@ -640,6 +640,77 @@ static size_t quantify(parser *ps, size_t atom)
     return atom * mult;
 }
 
+/* One atom at ps->i (not '|' or ')') with its quantifier: the most bytes it can match. */
+static size_t max_atom(parser *ps, int caseless)
+{
+    char c = ps->p[ps->i];
+    size_t atom;
+    if (c == '(') {
+        int zero = group_open(ps);
+        if (zero < 0)
+            return UNBOUNDED;
+        atom = max_alt(ps, caseless);
+        if (!group_close(ps))
+            return UNBOUNDED;
+        if (zero)
+            atom = 0;
+    } else if (c == '[') {
+        size_t j = ps->i + 1;
+        if (j < ps->n && ps->p[j] == '^')
+            j++;
+        if (j < ps->n && ps->p[j] == ']')
+            j++;
+        while (j < ps->n && ps->p[j] != ']') {
+            if (ps->p[j] == '\\')
+                j++;
+            j++;
+        }
+        ps->i = j + 1;
+        atom = 4;
+    } else if (c == '.') {
+        ps->i++;
+        atom = 4;
+    } else if (c == '^' || c == '$') {
+        ps->i++;
+        atom = 0;
+    } else if (c == '\\') {
+        if (ps->i + 1 >= ps->n) {
+            ps->bail = 1;
+            return UNBOUNDED;
+        }
+        char e = ps->p[ps->i + 1];
+        ps->i += 2;
+        if (strchr("bBAzZG", e))
+            atom = 0;
+        else if (strchr("dDwWsShHvVN", e))
+            atom = 4;
+        else if (strchr(".()[]{}|\\*+?^$/-#&~\"' ", e))
+            atom = caseless ? 4 : 1;
+        else if (e == 'p' || e == 'P') {
+            if (ps->i < ps->n && ps->p[ps->i] == '{') {
+                while (ps->i < ps->n && ps->p[ps->i] != '}')
+                    ps->i++;
+                ps->i++;
+            } else {
+                ps->i++;
+            }
+            atom = 4;
+        } else {
+            ps->bail = 1;
+            return UNBOUNDED;
+        }
+    } else if (c == '*' || c == '+' || c == '?' || c == '{') {
+        ps->bail = 1;
+        return UNBOUNDED;
+    } else {
+        size_t l = pm_utf8_seqlen((unsigned char)c);
+        ps->i += l;
+        /* caseless matching may pair an ASCII letter with a longer code point (K, ſ) */
+        atom = caseless ? 4 : l;
+    }
+    return quantify(ps, atom);
+}
+
 static size_t max_seq(parser *ps, int caseless)
 {
     size_t total = 0;
@@ -647,71 +718,7 @@ static size_t max_seq(parser *ps, int caseless)
         char c = ps->p[ps->i];
         if (c == '|' || c == ')')
             break;
-        size_t atom;
-        if (c == '(') {
-            int zero = group_open(ps);
-            if (zero < 0)
-                return UNBOUNDED;
-            atom = max_alt(ps, caseless);
-            if (!group_close(ps))
-                return UNBOUNDED;
-            if (zero)
-                atom = 0;
-        } else if (c == '[') {
-            size_t j = ps->i + 1;
-            if (j < ps->n && ps->p[j] == '^')
-                j++;
-            if (j < ps->n && ps->p[j] == ']')
-                j++;
-            while (j < ps->n && ps->p[j] != ']') {
-                if (ps->p[j] == '\\')
-                    j++;
-                j++;
-            }
-            ps->i = j + 1;
-            atom = 4;
-        } else if (c == '.') {
-            ps->i++;
-            atom = 4;
-        } else if (c == '^' || c == '$') {
-            ps->i++;
-            atom = 0;
-        } else if (c == '\\') {
-            if (ps->i + 1 >= ps->n) {
-                ps->bail = 1;
-                return UNBOUNDED;
-            }
-            char e = ps->p[ps->i + 1];
-            ps->i += 2;
-            if (strchr("bBAzZG", e))
-                atom = 0;
-            else if (strchr("dDwWsShHvVN", e))
-                atom = 4;
-            else if (strchr(".()[]{}|\\*+?^$/-#&~\"' ", e))
-                atom = caseless ? 4 : 1;
-            else if (e == 'p' || e == 'P') {
-                if (ps->i < ps->n && ps->p[ps->i] == '{') {
-                    while (ps->i < ps->n && ps->p[ps->i] != '}')
-                        ps->i++;
-                    ps->i++;
-                } else {
-                    ps->i++;
-                }
-                atom = 4;
-            } else {
-                ps->bail = 1;
-                return UNBOUNDED;
-            }
-        } else if (c == '*' || c == '+' || c == '?' || c == '{') {
-            ps->bail = 1;
-            return UNBOUNDED;
-        } else {
-            size_t l = pm_utf8_seqlen((unsigned char)c);
-            ps->i += l;
-            /* caseless matching may pair an ASCII letter with a longer code point (K, ſ) */
-            atom = caseless ? 4 : l;
-        }
-        total = add_len(total, quantify(ps, atom));
+        total = add_len(total, max_atom(ps, caseless));
     }
     return total;
 }
@@ -746,6 +753,94 @@ size_t pm_pattern_maxlen(const char *pattern, size_t n)
     parser ps = {.p = pattern, .n = n};
     size_t m = max_alt(&ps, caseless);
     return ps.bail || ps.i != n ? UNBOUNDED : m;
+}
+
+/* ---- how far before a literal's end a match can start -------------------------------- *
+ * Per top-level branch: its own required set (pm_litextract of the branch) and the
+ * shortest prefix of its atoms whose required set is already that set. Every match of
+ * the branch begins with a match of that prefix, which holds an occurrence of the set,
+ * so the match starts at most maxlen(prefix) bytes before that occurrence ends. */
+
+static int same_set(const pm_litset *a, const pm_litset *b)
+{
+    if (a->count != b->count)
+        return 0;
+    for (size_t i = 0; i < a->count; i++) {
+        size_t j = 0;
+        while (j < b->count && !(b->n[j] == a->n[i] && memcmp(b->s[j], a->s[i], a->n[i]) == 0))
+            j++;
+        if (j == b->count)
+            return 0;
+    }
+    return 1;
+}
+
+#define MAX_CUTS 64 /* atoms of one branch looked at */
+
+/* The bound of the branch [bs, be) whose atoms end at cuts[0..ncut), for the set si. */
+static size_t branch_reach(const char *p, size_t bs, const size_t *cuts, size_t ncut,
+                           const pm_litset *si)
+{
+    for (size_t c = 0; c < ncut; c++) {
+        pm_litset t;
+        if (!pm_litextract(p + bs, cuts[c] - bs, &t))
+            continue;
+        int eq = same_set(&t, si);
+        pm_litset_free(&t);
+        if (eq)
+            return pm_pattern_maxlen(p + bs, cuts[c] - bs);
+    }
+    return UNBOUNDED;
+}
+
+int pm_literal_reach(const char *pattern, size_t n, const pm_litset *set, size_t *reach)
+{
+    if (n >= 4 && memcmp(pattern, "(?i)", 4) == 0)
+        return 0; /* the scanners fold case: an occurrence is not told by its bytes */
+    int covered[PM_LIT_MAX_ALTS] = {0};
+    for (size_t k = 0; k < set->count; k++)
+        reach[k] = 0;
+    parser ps = {.p = pattern, .n = n};
+    for (;;) {
+        size_t bs = ps.i, cuts[MAX_CUTS], ncut = 0;
+        while (ps.i < n && !ps.bail && pattern[ps.i] != '|' && pattern[ps.i] != ')') {
+            max_atom(&ps, 0);
+            if (ncut == MAX_CUTS)
+                return 0;
+            cuts[ncut++] = ps.i;
+        }
+        if (ps.bail || (ps.i < n && pattern[ps.i] == ')') || ps.i > n)
+            return 0;
+        pm_litset si;
+        if (!pm_litextract(pattern + bs, ps.i - bs, &si))
+            return 0;
+        size_t r = branch_reach(pattern, bs, cuts, ncut, &si);
+        int ok = 1;
+        for (size_t i = 0; ok && i < si.count; i++) {
+            size_t k = 0; /* the branch's strings must be the pattern's (the ones scanned) */
+            while (k < set->count && !(set->n[k] == si.n[i] && memcmp(set->s[k], si.s[i], si.n[i]) == 0))
+                k++;
+            if (k == set->count) {
+                ok = 0;
+                break;
+            }
+            covered[k] = 1;
+            if (r == UNBOUNDED || r > reach[k])
+                reach[k] = r;
+        }
+        pm_litset_free(&si);
+        if (!ok)
+            return 0;
+        if (ps.i < n) { /* a '|' */
+            ps.i++;
+            continue;
+        }
+        break;
+    }
+    for (size_t k = 0; k < set->count; k++)
+        if (!covered[k]) /* the pattern's set is not the union of its branches' */
+            return 0;
+    return 1;
 }
 
 /* ---- the stops a match cannot hold -------------------------------------------------- *

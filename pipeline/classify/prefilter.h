@@ -32,6 +32,13 @@ int pm_litextract2(const char *pattern, size_t n, pm_litset *out, pm_litset *sec
  * can start before e - maxlen: the matcher starts PCRE2 there instead of at 0. */
 size_t pm_pattern_maxlen(const char *pattern, size_t n);
 
+/* For each string k of set (the pattern's pm_litextract set), reach[k] bounds how many
+ * bytes before the end of an occurrence of it a match can start, when that occurrence is
+ * the one the match requires ((size_t)-1: not bounded). Returns 1 when every match holds
+ * such an occurrence of some string of set (the set is the union of the top-level
+ * branches' own sets, and no (?i)); 0 = not known (use pm_pattern_maxlen). */
+int pm_literal_reach(const char *pattern, size_t n, const pm_litset *set, size_t *reach);
+
 /* Clause stops: separator characters that end clauses and sentences. A pattern's stop set
  * is the stops no match of it can contain (its consuming atoms cannot match them; lookaround
  * contents do not count), so a match lies inside one stop-free stretch of the text. Bits: */

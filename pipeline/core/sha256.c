@@ -159,10 +159,8 @@ pm_status pm_sha256_file(const char *path, char out[72])
 uint64_t pm_fnv1a64(const void *p, size_t n)
 {
     const unsigned char *s = p;
-    uint64_t h = 0xcbf29ce484222325ull;
-    for (size_t i = 0; i < n; i++) {
-        h ^= s[i];
-        h *= 0x100000001b3ull;
-    }
+    uint64_t h = PM_FNV1A64_INIT;
+    for (size_t i = 0; i < n; i++)
+        h = pm_fnv1a64_step(h, s[i]);
     return h;
 }

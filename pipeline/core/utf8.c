@@ -59,8 +59,16 @@ int pm_utf8_next_slow_(const unsigned char *p, size_t n, uint32_t *cp)
 size_t pm_utf8_count(const char *s, size_t n)
 {
     size_t k = 0, i = 0;
-    /* 8 bytes a step: a continuation byte has bit 7 set and bit 6 clear; the flags, moved
-     * to bit 0 of each byte, are summed by one multiply into the top byte */
+    /* 8 bytes a word: a continuation byte has bit 7 set and bit 6 clear; the flags, moved
+     * to bit 0 of each byte, are summed by one multiply into the top byte. Four words a
+     * step add their flags first (at most 4 per byte lane), then multiply once. */
+    for (; i + 32 <= n; i += 32) {
+        uint64_t w[4], c = 0;
+        memcpy(w, s + i, 32);
+        for (int j = 0; j < 4; j++)
+            c += (w[j] & ~(w[j] << 1) & 0x8080808080808080ull) >> 7;
+        k += 32 - (size_t)((c * 0x0101010101010101ull) >> 56);
+    }
     for (; i + 8 <= n; i += 8) {
         uint64_t w;
         memcpy(&w, s + i, 8);

@@ -446,6 +446,7 @@ typedef struct parser {
     pm_buf shell;   /* the document with its plain-text body taken out (fast path) */
     pm_limits lim;
     unsigned char stop[256]; /* text bytes the tokenizer must look at (see tk_text) */
+    unsigned char look[256]; /* three-byte leads that cjk3_bad must check: E0, ED, EF */
 } parser;
 
 static pm_status parse_create(void **scratch, const pm_limits *lim)
@@ -464,6 +465,7 @@ static pm_status parse_create(void **scratch, const pm_limits *lim)
     for (unsigned c = 0x80; c < 0x100; c++)
         p->stop[c] = 1; /* checked as UTF-8 in the same pass */
     p->stop['<'] = p->stop['&'] = p->stop[']'] = 1;
+    p->look[0xE0] = p->look[0xED] = p->look[0xEF] = 1;
     pm_buf_init(&p->arena, (size_t)lim->max_doc_bytes + 4096);
     pm_buf_init(&p->shell, (size_t)lim->max_doc_bytes + 4096);
     *scratch = p;
@@ -708,6 +710,21 @@ static int tk_ref(tk *t)
     return tk_emit(t, u, un);
 }
 
+/* Eight bytes at u as a little-endian word, whatever the host (compilers make it one load). */
+static uint64_t load64le(const unsigned char *u)
+{
+    return (uint64_t)u[0] | (uint64_t)u[1] << 8 | (uint64_t)u[2] << 16 | (uint64_t)u[3] << 24 |
+           (uint64_t)u[4] << 32 | (uint64_t)u[5] << 40 | (uint64_t)u[6] << 48 | (uint64_t)u[7] << 56;
+}
+
+/* A three-byte sequence (lead 1110xxxx, two continuation bytes) that is overlong, a
+ * surrogate, or U+FFFE / U+FFFF: invalid, or no XML character. */
+static int cjk3_bad(const unsigned char *u)
+{
+    return (u[0] == 0xE0 && u[1] < 0xA0) || (u[0] == 0xED && u[1] > 0x9F) ||
+           (u[0] == 0xEF && u[1] == 0xBF && u[2] >= 0xBE);
+}
+
 /* Character data up to the next '<' (references decoded). Runs of bytes that need no
  * look are copied in one piece; t->p->stop marks the ones that do. */
 static int tk_text(tk *t)
@@ -730,14 +747,30 @@ static int tk_text(tk *t)
         }
         const unsigned char *u = (const unsigned char *)q;
         if ((u[0] & 0xF0) == 0xE0) { /* most of a CJK text: a run of three-byte characters */
-            do {
-                if (lim - q < 3 || (u[1] & 0xC0) != 0x80 || (u[2] & 0xC0) != 0x80 ||
-                    (u[0] == 0xE0 && u[1] < 0xA0) || (u[0] == 0xED && u[1] > 0x9F) ||
-                    (u[0] == 0xEF && u[1] == 0xBF && u[2] >= 0xBE))
-                    return 0; /* invalid (the full path reports where), or U+FFFE / U+FFFF */
-                q += 3;
+            const unsigned char *ul = (const unsigned char *)lim;
+            const unsigned char *look = t->p->look;
+            /* two characters a step while eight bytes can be read: both leads 1110xxxx and
+             * all four continuation bytes 10xxxxxx in one masked compare; only the leads
+             * E0, ED and EF (fullwidth punctuation: common) need a closer look */
+            while (ul - u >= 8) {
+                /* the batch's raw bytes are cold by now (classifying the documents before
+                 * evicted them): the loads here stalled on memory, a prefetch ahead helps */
+                __builtin_prefetch(u + 1024);
+                uint64_t w = load64le(u);
+                if ((w & 0xC0C0F0C0C0F0ull) != 0x8080E08080E0ull)
+                    break;
+                if ((look[w & 0xFF] | look[w >> 24 & 0xFF]) && (cjk3_bad(u) || cjk3_bad(u + 3)))
+                    return 0;
+                u += 6;
+            }
+            while (u < ul && (u[0] & 0xF0) == 0xE0) {
+                if (ul - u < 3 || ((u[1] ^ 0x80u) | (u[2] ^ 0x80u)) >= 0x40)
+                    return 0; /* invalid (the full path reports where) */
+                if (cjk3_bad(u))
+                    return 0;
                 u += 3;
-            } while (q < lim && (u[0] & 0xF0) == 0xE0);
+            }
+            q = (const char *)u;
             continue;
         }
         size_t left = (size_t)(lim - q);

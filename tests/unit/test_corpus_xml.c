@@ -414,6 +414,32 @@ static void test_tokenizer_cases(void **state)
         same_both_ways(cases[i]);
 }
 
+/* Runs of three-byte characters, read two at a time while eight bytes remain: one bad or
+ * special sequence at every position of runs of every length up to 14 characters, among
+ * plain ones and fullwidth punctuation (lead EF), must be taken or refused as libxml2 does. */
+static void test_tokenizer_cjk_runs(void **state)
+{
+    (void)state;
+    static const char *const odd[] = {
+        "\xE0\x80\xAF", "\xE0\xA0\x80", "\xED\xA0\x80", "\xED\x9F\xBF", "\xEF\xBF\xBE",
+        "\xEF\xBF\xBF", "\xEF\xBF\xBD", "\xEF\xBC\x8C", "\xE4\xB8\x41", "\xE4\x41\xAD",
+        "\xE4\xB8\xC0", "\xE4\xB8", "\xE4", "a", "<b/>", "&amp;", "\xC3\xA9", "\xF0\x9F\x98\x80",
+    };
+    static const char *const fill[] = {"\xE4\xB8\xAD", "\xEF\xBC\x8C", "\xE8\xBF\x9E"};
+    char xml[512];
+    for (size_t len = 1; len <= 14; len++)
+        for (size_t at = 0; at < len; at++)
+            for (size_t o = 0; o < sizeof odd / sizeof *odd; o++)
+                for (size_t f = 0; f < sizeof fill / sizeof *fill; f++) {
+                    size_t n = (size_t)snprintf(xml, sizeof xml, "<doc id=\"a\"><body>");
+                    for (size_t i = 0; i < len; i++)
+                        n += (size_t)snprintf(xml + n, sizeof xml - n, "%s",
+                                              i == at ? odd[o] : fill[(f + i) % 3]);
+                    snprintf(xml + n, sizeof xml - n, "</body></doc>");
+                    same_both_ways(xml);
+                }
+}
+
 /* Random documents built from pieces of markup, good and bad: both paths must agree on
  * every one (the rejects included). */
 static void test_tokenizer_random(void **state)
@@ -468,6 +494,7 @@ int main(void)
         cmocka_unit_test(test_sniff),
         cmocka_unit_test(test_plain_body_fast_path),
         cmocka_unit_test(test_tokenizer_cases),
+        cmocka_unit_test(test_tokenizer_cjk_runs),
         cmocka_unit_test(test_tokenizer_random),
     };
     return cmocka_run_group_tests_name("corpus_xml", tests, NULL, NULL);

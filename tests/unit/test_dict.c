@@ -128,6 +128,30 @@ static void test_litextract(void **state)
     assert_true(pm_litextract(p, strlen(p), &l)); /* 万元 is required */
     assert_int_equal(l.n[0], 6);
     pm_litset_free(&l);
+    /* how far before a literal's end a match can start: per branch, up to the atom that
+     * completes the branch's own set (pattern 226's shape: the prefix, not the tail) */
+    size_t reach[PM_LIT_MAX_ALTS];
+    p = "(统筹|合理)?安排[^。]{0,40}(用地|场地)|(提供|保障)[^。]{0,10}场地|(水|电)[^。]{0,10}保证供应";
+    assert_true(pm_litextract(p, strlen(p), &l));
+    assert_true(pm_literal_reach(p, strlen(p), &l, reach));
+    assert_int_equal(l.count, 3); /* 安排, 场地 (rarer-scored than 提供|保障), 保证供应 */
+    for (size_t k = 0; k < l.count; k++) {
+        /* a class counts 4 bytes a character: 安排 after (统筹|合理)?; 场地 and 保证供应
+         * after a branch head and [^。]{0,10} */
+        size_t want = l.n[k] == 12 ? 3 + 40 + 12 : memcmp(l.s[k], "安排", 6) == 0 ? 6 + 6 : 6 + 40 + 6;
+        assert_int_equal(reach[k], want);
+    }
+    pm_litset_free(&l);
+    p = "(?i)tax|credit";
+    assert_true(pm_litextract(p, strlen(p), &l));
+    assert_false(pm_literal_reach(p, strlen(p), &l, reach)); /* caseless: not told by bytes */
+    pm_litset_free(&l);
+    p = "(补贴|补助).{0,6}给予";
+    assert_true(pm_litextract(p, strlen(p), &l));
+    assert_true(pm_literal_reach(p, strlen(p), &l, reach));
+    for (size_t k = 0; k < l.count; k++)
+        assert_int_equal(reach[k], l.n[k] == 6 && memcmp(l.s[k], "给予", 6) == 0 ? 6 + 24 + 6 : 6);
+    pm_litset_free(&l);
     /* patterns that must run everywhere */
     const char *always[] = {"\\d+", "(a|bc)d?", "税?", "(?s)税收", "税收\\1", "[一二三]", "5G", "税收|ab",
                             /* "{0,4|" is a literal brace to PCRE2, and the empty branch
@@ -391,12 +415,27 @@ static void test_prefilter_equivalence(void **state)
         fprintf(f, "[c%d]\n", c);
         for (int k = 0; k < 3; k++) {
             char p[256] = "";
-            switch (rand_r(&seed) % 6) {
+            switch (rand_r(&seed) % 7) {
             case 0: rnd_lit(p, &seed, 2); break;
             case 1: rnd_lit(p, &seed, 1); strcat(p, "|"); rnd_lit(p, &seed, 2); break;
             case 2: rnd_lit(p, &seed, 1); strcat(p, ".{0,3}"); rnd_lit(p, &seed, 2); break;
             case 3: strcat(p, "("); rnd_lit(p, &seed, 1); strcat(p, ")?"); rnd_lit(p, &seed, 2); break;
             case 4: strcat(p, "[补税]"); rnd_lit(p, &seed, 1); break;
+            case 5:
+                if (rand_r(&seed) % 2) { /* branches whose literal sits early in a long match */
+                    strcat(p, "(");
+                    rnd_lit(p, &seed, 1);
+                    strcat(p, ")?");
+                    rnd_lit(p, &seed, 2);
+                    strcat(p, "[^a]{0,6}");
+                    rnd_lit(p, &seed, 1);
+                    strcat(p, "|");
+                    rnd_lit(p, &seed, 2);
+                    strcat(p, ".{0,2}");
+                    rnd_lit(p, &seed, 1);
+                    break;
+                }
+                /* fall through */
             default: rnd_lit(p, &seed, 1); strcat(p, "+"); rnd_lit(p, &seed, 1); break;
             }
             fprintf(f, "pattern = %s\n", p);

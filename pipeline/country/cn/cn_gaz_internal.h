@@ -26,6 +26,8 @@ typedef struct gaz_post {
 /* The CJK block the traditional-character fold lives in (cn_issuer.c's table). */
 #define PM_GAZ_TRAD_BASE 0x4E00u
 #define PM_GAZ_TRAD_WORDS 328u /* (U+9FFF - U+4E00 + 1) / 64 */
+#define PM_GAZ_BLOOM_BITS (1u << 18)
+#define PM_GAZ_BLOOM_WORDS (PM_GAZ_BLOOM_BITS / 64)
 
 struct pm_gazetteer {
     pm_division *div;
@@ -36,6 +38,9 @@ struct pm_gazetteer {
     size_t npost, pcap;
     char checksum[72];
     uint64_t trad_bits[PM_GAZ_TRAD_WORDS]; /* code points the fold rewrites, set at load */
+    /* one bit per key, at bits 40.. of its hash: most lookups (prefixes of a text that are
+     * no name) end here, in 32 KB, instead of probing the key table */
+    uint64_t kbloom[PM_GAZ_BLOOM_WORDS];
 };
 
 /* Fills bits with the code points cn_issuer.c's traditional fold rewrites. */
@@ -43,6 +48,8 @@ void pm_gaz_trad_bits(uint64_t bits[PM_GAZ_TRAD_WORDS]);
 
 /* First posting of the exact key s[0..n), or UINT32_MAX. */
 uint32_t pm_gaz_lookup(const pm_gazetteer *g, const char *s, size_t n);
+/* The same with h = pm_fnv1a64(s, n) given (a caller hashing prefixes incrementally). */
+uint32_t pm_gaz_lookup_hashed(const pm_gazetteer *g, const char *s, size_t n, uint64_t h);
 /* 1 when d is in use in `year` (first_year <= year < last_year). */
 int pm_division_valid(const pm_division *d, int year);
 

@@ -59,6 +59,8 @@ static pm_status map_grow(pm_gazetteer *g)
     return PM_OK;
 }
 
+static size_t bloom_bit(uint64_t h) { return (size_t)(h >> 40) & (PM_GAZ_BLOOM_BITS - 1); }
+
 static pm_status add_key(pm_gazetteer *g, const char *s, size_t n, int kind, uint32_t value)
 {
     if (n == 0)
@@ -87,6 +89,8 @@ static pm_status add_key(pm_gazetteer *g, const char *s, size_t n, int kind, uin
             return PM_ERR_NOMEM;
         g->keys[j] = (gaz_key){k, n, h, UINT32_MAX};
         g->nkeys++;
+        size_t b = bloom_bit(h);
+        g->kbloom[b >> 6] |= 1ull << (b & 63);
         if (n > g->max_key)
             g->max_key = n;
     }
@@ -99,7 +103,16 @@ uint32_t pm_gaz_lookup(const pm_gazetteer *g, const char *s, size_t n)
 {
     if (n == 0 || n > g->max_key || !g->kcap)
         return UINT32_MAX;
-    uint64_t h = pm_fnv1a64(s, n);
+    return pm_gaz_lookup_hashed(g, s, n, pm_fnv1a64(s, n));
+}
+
+uint32_t pm_gaz_lookup_hashed(const pm_gazetteer *g, const char *s, size_t n, uint64_t h)
+{
+    if (n == 0 || n > g->max_key || !g->kcap)
+        return UINT32_MAX;
+    size_t b = bloom_bit(h);
+    if (!(g->kbloom[b >> 6] >> (b & 63) & 1))
+        return UINT32_MAX;
     size_t j = h & (g->kcap - 1);
     while (g->keys[j].s) {
         if (g->keys[j].hash == h && g->keys[j].len == n && memcmp(g->keys[j].s, s, n) == 0)

@@ -14,10 +14,12 @@
 #include <string.h>
 
 #include "cn_gaz_internal.h"
+#include "policyminer/hash.h"
 #include "policyminer/textparse.h"
 #include "policyminer/utf8.h"
 
 #define MAX_CAND 64
+#define HASHED_PREFIX 255 /* longest prefix whose hash longest() computes in one pass */
 #define SCAN_BYTES 96 /* how far into an organ string a government name is looked for */
 
 typedef struct cand {
@@ -36,10 +38,15 @@ static size_t longest(const pm_gazetteer *g, const char *s, size_t n, int k1, in
                       uint32_t *first)
 {
     size_t max = n < g->max_key ? n : g->max_key;
+    uint64_t h[HASHED_PREFIX + 1]; /* the hash of every prefix, in one pass */
+    size_t nh = max < HASHED_PREFIX ? max : HASHED_PREFIX;
+    h[0] = PM_FNV1A64_INIT;
+    for (size_t i = 0; i < nh; i++)
+        h[i + 1] = pm_fnv1a64_step(h[i], (unsigned char)s[i]);
     for (size_t len = max; len >= 2; len--) {
         if (!boundary(s, n, len))
             continue;
-        uint32_t p = pm_gaz_lookup(g, s, len);
+        uint32_t p = len <= nh ? pm_gaz_lookup_hashed(g, s, len, h[len]) : pm_gaz_lookup(g, s, len);
         for (uint32_t q = p; q != UINT32_MAX; q = g->post[q].next)
             if (g->post[q].kind == k1 || g->post[q].kind == k2) {
                 *first = p;

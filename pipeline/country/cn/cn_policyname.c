@@ -56,7 +56,8 @@ typedef struct cjkset {
 typedef struct cn_rules {
     wlist l[L_COUNT];
     cjkset verb_first, suffix_last, run_stop, adverb_first;
-    uint64_t verb_pair[1024]; /* first two bytes of the verbs: the scan's one-bit test */
+    /* first two bytes of the verbs (lead E0..FF, then any byte): the scan's one-load test */
+    uint8_t verb_pair[32 * 256];
     char checksum[72];
 } cn_rules;
 
@@ -146,8 +147,9 @@ static pm_status cn_load(void **state, const char *dict_dir, pm_errctx *err)
             cjk_add(&r->suffix_last, cp3(l->w[i] + l->len[i] - 3, 3));
     }
     for (size_t i = 0; i < r->l[L_VERB].n; i++) {
-        unsigned pr = (unsigned char)r->l[L_VERB].w[i][0] << 8 | (unsigned char)r->l[L_VERB].w[i][1];
-        r->verb_pair[pr >> 6] |= 1ull << (pr & 63);
+        unsigned c0 = (unsigned char)r->l[L_VERB].w[i][0];
+        if (c0 >= 0xE0 && r->l[L_VERB].len[i] >= 2) /* the scan tests only such leads */
+            r->verb_pair[(c0 - 0xE0) << 8 | (unsigned char)r->l[L_VERB].w[i][1]] = 1;
     }
     for (size_t i = 0; i < r->l[L_ADVERB].n; i++)
         cjk_add(&r->adverb_first, cp3(r->l[L_ADVERB].w[i], r->l[L_ADVERB].len[i]));
@@ -393,12 +395,24 @@ static void body_rules(const cn_rules *r, const pm_gazetteer *g, const pm_pname_
     const char *s = in->body;
     size_t n = in->body_len;
     const wlist *verbs = &r->l[L_VERB];
+    const unsigned char *u = (const unsigned char *)s;
     for (size_t i = 0; i + 6 <= n; i++) {
-        unsigned char c0 = (unsigned char)s[i];
-        if (c0 < 0xE0) /* verbs are CJK: ASCII and continuation bytes step on */
-            continue;
-        unsigned pr = (unsigned)c0 << 8 | (unsigned char)s[i + 1];
-        if (!(r->verb_pair[pr >> 6] >> (pr & 63) & 1) || !cjk_has(&r->verb_first, cp3(s + i, n - i))) {
+        /* verbs are CJK: ASCII and continuation bytes step on; a lead E0..FF whose next
+         * byte starts no verb skips its two next bytes. A tight loop over those, the
+         * positions looked at being the same. */
+        for (;;) {
+            if (i + 6 > n)
+                return;
+            unsigned c = u[i];
+            if (c < 0xE0) {
+                i++;
+                continue;
+            }
+            if (r->verb_pair[(c - 0xE0) << 8 | u[i + 1]])
+                break;
+            i += 3;
+        }
+        if (!cjk_has(&r->verb_first, cp3(s + i, n - i))) {
             i += 2;
             continue;
         }
