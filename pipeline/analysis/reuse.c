@@ -90,9 +90,11 @@ struct pm_reuse {
     uint32_t *cm;            /* CM_SIZE, 64-byte aligned */
     uint32_t *cp;            /* max_chars code points of scratch */
     uint32_t *keys;          /* per-document distinct sampled keys (add) */
-    uint32_t *slots;         /* their sketch slots (add) */
-    uint32_t *set;           /* open-addressing scratch for distinct keys */
+    uint32_t *anc;           /* the document's anchor keys before selection (add) */
+    uint64_t *set;           /* open-addressing scratch for distinct keys: gen << 32 | key,
+                                entries of earlier documents are empty (no clearing) */
     size_t set_cap;
+    uint32_t gen;            /* the current document's stamp in set (never 0) */
     bp_ex *bp;
     size_t nbp;
     long *diag;              /* verification scratch: diagonals of shared shingles */
@@ -117,14 +119,14 @@ pm_status pm_reuse_create(pm_reuse **out, const pm_reuse_options *o, const char 
         memset(r->cm, 0, CM_SIZE * sizeof *r->cm);
     r->cp = malloc(((size_t)o->max_chars + 8) * sizeof *r->cp);
     r->keys = malloc(((size_t)o->max_chars + 8) * sizeof *r->keys);
-    r->slots = malloc(((size_t)o->max_chars + 8) * 2 * sizeof *r->slots);
+    r->anc = malloc(((size_t)o->max_chars + 8) * sizeof *r->anc);
     r->set_cap = 64;
     while (r->set_cap < (size_t)o->max_chars * 2)
         r->set_cap *= 2;
     r->set = calloc(r->set_cap, sizeof *r->set);
     r->bp = malloc(BP_EXAMPLES * sizeof *r->bp);
     r->diag = malloc(((size_t)o->max_chars + 8) * sizeof *r->diag);
-    if (!r->diag || !r->cm || !r->cp || !r->keys || !r->slots || !r->set || !r->bp) {
+    if (!r->diag || !r->cm || !r->cp || !r->keys || !r->anc || !r->set || !r->bp) {
         pm_reuse_free(r);
         return PM_ERR_NOMEM;
     }
@@ -167,7 +169,7 @@ void pm_reuse_free(pm_reuse *r)
     free(r->cm);
     free(r->cp);
     free(r->keys);
-    free(r->slots);
+    free(r->anc);
     free(r->set);
     free(r->bp);
     free(r->diag);
@@ -194,29 +196,73 @@ static inline uint32_t cm_df(const pm_reuse *r, uint32_t key)
     return x < y ? x : y;
 }
 
+/* Starts a document's distinct-key set: a new stamp empties every slot at once (when the
+ * stamp wraps, after 2^32 documents, the table is cleared for real). */
+static void keys_begin(pm_reuse *r)
+{
+    if (++r->gen == 0) {
+        memset(r->set, 0, r->set_cap * sizeof *r->set);
+        r->gen = 1;
+    }
+}
+
 /* Adds key k to the distinct list r->keys[0..*nk) (keys are hash bits: their low bits
- * index the set directly). Keys are stored +1 (0 = empty); UINT32_MAX folds onto - 1. */
+ * index the set directly). UINT32_MAX folds onto UINT32_MAX - 1 (as it always has: the
+ * sketch's slots follow from the folded key). */
 static inline void key_add(pm_reuse *r, uint32_t k, size_t *nk)
 {
+    const uint64_t e = (uint64_t)r->gen << 32 | k;
     size_t mask = r->set_cap - 1, j = k & mask;
-    while (r->set[j] && r->set[j] != k + 1)
+    while (r->set[j] >> 32 == r->gen && r->set[j] != e)
         j = (j + 1) & mask;
-    if (!r->set[j]) {
-        r->set[j] = k + 1;
+    if (r->set[j] != e) {
+        r->set[j] = e;
         r->keys[(*nk)++] = k;
     }
 }
 
-/* Clears what key_add set (linear probing needs no tombstones: every entry goes). */
-static void keys_clear(pm_reuse *r, size_t nk)
+/* Puts the smallest k of a[0..n) (distinct) in a[0..k), ascending; returns min(n, k).
+ * Quickselect (median of three, three-way partition) until the boundary lies in a range
+ * of at most 16, then an insertion sort of the at most k + 16 in front: a document has
+ * some 30-130 anchors, and inserting each into a sorted list of 32 moved 16 on average. */
+static unsigned smallest_sorted(uint32_t *a, size_t n, unsigned k)
 {
-    size_t mask = r->set_cap - 1;
-    for (size_t i = 0; i < nk; i++) {
-        size_t j = r->keys[i] & mask;
-        while (r->set[j] != r->keys[i] + 1)
-            j = (j + 1) & mask;
-        r->set[j] = 0;
+    size_t lo = 0, hi = n; /* [0, lo) < [lo, hi) < [hi, n), and lo <= k <= hi */
+    while (n > k && hi - lo > 16) {
+        uint32_t x = a[lo], y = a[lo + (hi - lo) / 2], z = a[hi - 1];
+        uint32_t piv = x < y ? (y < z ? y : (x < z ? z : x)) : (x < z ? x : (y < z ? z : y));
+        size_t i = lo, m = lo, j = hi; /* [lo, i) < piv, [i, m) == piv, [j, hi) > piv */
+        while (m < j) {
+            uint32_t v = a[m];
+            if (v < piv) {
+                a[m++] = a[i];
+                a[i++] = v;
+            } else if (v > piv) {
+                a[m] = a[--j];
+                a[j] = v;
+            } else {
+                m++;
+            }
+        }
+        if (k < i) {
+            hi = i;
+        } else if (k > j) {
+            lo = j;
+        } else {
+            hi = k; /* [0, k) are the k smallest */
+            break;
+        }
     }
+    for (size_t i = 1; i < hi; i++) {
+        uint32_t v = a[i];
+        size_t j = i;
+        while (j > 0 && a[j - 1] > v) {
+            a[j] = a[j - 1];
+            j--;
+        }
+        a[j] = v;
+    }
+    return n < k ? (unsigned)n : k;
 }
 
 /* Code points of valid UTF-8: its bytes less its continuation bytes (10xxxxxx), eight at
@@ -242,9 +288,10 @@ pm_status pm_reuse_add(pm_reuse *r, const char *doc_id, int32_t date, pm_level l
 {
     /* code points: counted from the bytes when the worker gave the keys, decoded (to
      * hash them) when it did not (replayed and merged records) */
-    size_t ncp = 0;
+    size_t ncp = 0, need = r->o.min_chars > PM_REUSE_SHINGLE ? r->o.min_chars : PM_REUSE_SHINGLE;
     if (nsig == PM_REUSE_K && keys) {
-        ncp = utf8_count(text, text_len);
+        /* a code point is at most 4 bytes: a long text needs no count */
+        ncp = text_len >= 4 * need ? need : utf8_count(text, text_len);
     } else if (nsig == PM_REUSE_K) {
         ncp = pm_reuse_decode(text, text_len, r->cp, r->o.max_chars);
     }
@@ -303,6 +350,7 @@ pm_status pm_reuse_add(pm_reuse *r, const char *doc_id, int32_t date, pm_level l
     /* distinct sampled keys: from the worker when it passed them, else from the text
      * (replayed and merged records); the same keys either way */
     size_t nk = 0;
+    keys_begin(r);
     if (keys) {
         for (size_t i = 0; i < nkeys && nk < r->o.max_chars; i++)
             key_add(r, keys[i] == UINT32_MAX ? UINT32_MAX - 1 : keys[i], &nk);
@@ -313,36 +361,27 @@ pm_status pm_reuse_add(pm_reuse *r, const char *doc_id, int32_t date, pm_level l
                 key_add(r, PM_REUSE_KEY(h) == UINT32_MAX ? UINT32_MAX - 1 : PM_REUSE_KEY(h), &nk);
         }
     }
-    keys_clear(r, nk);
-    /* containment anchors: the document's ANCHOR_K smallest anchor keys (a bounded
-     * insertion into a sorted list; a document has some 30-130 anchors) */
-    uint32_t *an = r->anch + r->n * ANCHOR_K;
-    unsigned na = 0;
+    /* containment anchors: the document's ANCHOR_K smallest anchor keys, ascending */
+    size_t nall = 0;
     for (size_t i = 0; i < nk; i++) {
-        uint32_t k = r->keys[i];
-        if (!ANCHOR(k) || (na == ANCHOR_K && k >= an[na - 1]))
-            continue;
-        unsigned j = na < ANCHOR_K ? na++ : na - 1;
-        while (j > 0 && an[j - 1] > k) {
-            an[j] = an[j - 1];
-            j--;
-        }
-        an[j] = k;
+        r->anc[nall] = r->keys[i];
+        nall += ANCHOR(r->keys[i]);
     }
+    unsigned na = smallest_sorted(r->anc, nall, ANCHOR_K);
+    memcpy(r->anch + r->n * ANCHOR_K, r->anc, na * sizeof *r->anc);
     r->nanch[r->n] = (uint8_t)na;
-    /* the sketch is 4 MB, so each key is a cache miss: work out every slot first and
-     * prefetch its line, then count (the misses overlap instead of queueing) */
-    uint32_t *slot = r->slots;
-    for (size_t i = 0; i < nk; i++)
-        cm_at(r->keys[i], slot + 2 * i);
-    /* a fixed distance ahead: a few lines in flight at a time, not a thousand dropped */
+    /* the sketch is 4 MB, so each key is a cache miss: each line is prefetched a fixed
+     * distance ahead (a few in flight at a time, not a thousand dropped), so the misses
+     * overlap instead of queueing; a line is the key's high 16 bits (cm_at) */
     enum { AHEAD = 8 };
     for (size_t i = 0; i < nk && i < AHEAD; i++)
-        __builtin_prefetch(&r->cm[slot[2 * i]], 1);
+        __builtin_prefetch(&r->cm[(size_t)(r->keys[i] >> 16) << 4], 1);
     for (size_t i = 0; i < nk; i++) {
         if (i + AHEAD < nk)
-            __builtin_prefetch(&r->cm[slot[2 * (i + AHEAD)]], 1);
-        uint32_t *x = &r->cm[slot[2 * i]], *y = &r->cm[slot[2 * i + 1]];
+            __builtin_prefetch(&r->cm[(size_t)(r->keys[i + AHEAD] >> 16) << 4], 1);
+        uint32_t sl[2];
+        cm_at(r->keys[i], sl);
+        uint32_t *x = &r->cm[sl[0]], *y = &r->cm[sl[1]];
         *x += *x < UINT32_MAX;
         *y += *y < UINT32_MAX;
     }
