@@ -159,8 +159,9 @@ static inline __attribute__((always_inline)) size_t ideographs(dec *d, size_t li
 }
 
 /* Decodes and folds up to want kept code points into blk; returns how many. */
-static size_t decode_block(dec *d, uint32_t *blk, size_t want)
+static size_t decode_block(dec *dp, uint32_t *blk, size_t want)
 {
+    dec dl = *dp, *d = &dl; /* a local copy stays in registers: out's stores may alias *dp */
     size_t nb = 0;
     while (nb < want && d->i < d->len) {
         nb = ideographs(d, d->skip_at < d->len ? d->skip_at : d->len, blk, nb, want);
@@ -168,6 +169,7 @@ static size_t decode_block(dec *d, uint32_t *blk, size_t want)
             break;
         nb += (size_t)slow_char(d, blk + nb);
     }
+    *dp = dl;
     return nb;
 }
 
@@ -176,9 +178,10 @@ static size_t decode_block(dec *d, uint32_t *blk, size_t want)
  * 32-bit lanes b0<<16 | b1<<8 | b2, checked (lead E4-E9, two continuation bytes) and
  * decoded; the leading lanes that pass are kept (all eight, or the run before a
  * punctuation mark), their bytes copied to out as they are. */
-__attribute__((target("avx2"))) static size_t decode_block_avx2(dec *d, uint32_t *blk,
+__attribute__((target("avx2"))) static size_t decode_block_avx2(dec *dp, uint32_t *blk,
                                                                 size_t want)
 {
+    dec dl = *dp, *d = &dl;
     const __m256i shuf = _mm256_setr_epi8(2, 1, 0, -1, 5, 4, 3, -1, 8, 7, 6, -1, 11, 10, 9, -1,
                                           2, 1, 0, -1, 5, 4, 3, -1, 8, 7, 6, -1, 11, 10, 9, -1);
     const __m256i cmask = _mm256_set1_epi32(0xC0C0), cwant = _mm256_set1_epi32(0x8080);
@@ -217,6 +220,7 @@ __attribute__((target("avx2"))) static size_t decode_block_avx2(dec *d, uint32_t
             break;
         nb += (size_t)slow_char(d, blk + nb);
     }
+    *dp = dl;
     return nb;
 }
 
