@@ -1,13 +1,15 @@
 /* analysis/reuse.c - the corpus half of text reuse: candidates, verification, tables.
  *
- * add (committer, in commit order): the document's id, metadata, the low 16 bits of its
- * signature (192 bytes) and its ANCHOR_K smallest anchor keys (128 bytes) stay in memory;
- * its normalised text goes to a spill file (unlinked at once, so nothing is left
- * behind); the distinct sampled shingles are counted in a Count-Min sketch (2 counters a
+ * add (committer, in commit order): the document's id, metadata and the low 16 bits of its
+ * signature (192 bytes) stay in memory; its normalised text goes to a spill file, its
+ * ANCHOR_K smallest anchor keys to another (a fixed record a document), and each anchor as
+ * a posting to one of APARTS key ranges (buffered, spilled in chunks) - all unlinked at
+ * once, so nothing is left behind; the distinct sampled shingles are counted in a Count-Min sketch (2 counters a
  * key in one cache line of 2^16, sums only, so the counts do not depend on order).
  * finish: per band, documents sorted by band key (stable radix sort); every pair inside a
  * bucket of at most bucket_cap documents whose signatures estimate J >= SIG_SCREEN is a
- * candidate; then the anchors, in key ranges: documents sharing ANCHOR_MIN anchors (none
+ * candidate; then the anchors, one key range's postings at a time read back from the
+ * spill: documents sharing ANCHOR_MIN anchors (none
  * held by more than ANCHOR_CAP documents) are candidates too. Both lists are sorted and
  * deduplicated. Each candidate is verified on ALL its shingles (load: boilerplate text
  * masked from the sampled shingles' estimated document frequency): Jaccard, containment
@@ -49,6 +51,25 @@
 #define BP_EXAMPLES 1024 /* boilerplate shingles remembered for reuse_boilerplate.tsv */
 #define SPILL_BUF ((size_t)1 << 20) /* the spill stream's buffer */
 #define SIG_SCREEN 0.2    /* band pairs whose signatures estimate J below this are dropped */
+#define APART_BITS 6      /* anchor postings spilled in 2^6 key ranges (the key's top bits) */
+#define APARTS (1u << APART_BITS)
+#define APART_BUF 4096    /* postings buffered per range before they go to the spill */
+#define NO_ANCHOR UINT32_MAX /* pads a document's anchor record (keys never take it) */
+
+/* An unlinked scratch file written through a buffer of its own: anchors by document
+ * (fixed records, read back by pread) and anchor postings by key range (chunks). */
+typedef struct spillf {
+    int fd;
+    char *buf;
+    size_t len, cap;
+    uint64_t off; /* bytes written to fd */
+} spillf;
+
+/* A run of one key range's postings in the posting spill. */
+typedef struct achunk {
+    uint64_t off;
+    uint32_t n, part;
+} achunk;
 
 typedef struct rdoc {
     uint64_t spill_off;  /* text in the spill file */
@@ -83,9 +104,13 @@ struct pm_reuse {
     size_t n, cap;
     uint16_t *sig16;         /* n x PM_REUSE_K: low 16 bits of each signature value; the
                                 LSH bands are hashed from these (48 bits a band) */
-    uint32_t *anch;          /* n x ANCHOR_K: smallest anchor keys, ascending */
-    uint8_t *nanch;          /* n: anchors held */
-    uint32_t *abp;           /* finish: n bit sets, anchor k of the document is boilerplate */
+    spillf adoc;             /* per document ANCHOR_K anchor keys, ascending, NO_ANCHOR
+                                padded: read back for the pairs the anchors screen */
+    spillf apost;            /* anchor postings key << 32 | document, in chunks by range */
+    uint64_t *abuf;          /* APARTS x APART_BUF postings not yet spilled */
+    uint32_t abuf_n[APARTS];
+    achunk *chunks;          /* the posting spill's chunks, in the order written */
+    size_t nchunks, chunks_cap;
     pm_buf ids;
     uint32_t *cm;            /* CM_SIZE, 64-byte aligned */
     uint32_t *cp;            /* max_chars code points of scratch */
@@ -101,6 +126,77 @@ struct pm_reuse {
     pm_reuse_stats s;
 };
 
+static pm_status spillf_open(spillf *f, const char *tmpdir, size_t cap, pm_errctx *err)
+{
+    char path[4200];
+    snprintf(path, sizeof path, "%s/.reuse-spill-XXXXXX", tmpdir ? tmpdir : ".");
+    f->fd = mkstemp(path);
+    if (f->fd < 0)
+        return pm_errctx_set(err, PM_ERR_OUTPUT, path, "cannot create a reuse spill file: %s",
+                             strerror(errno));
+    unlink(path);
+    f->buf = malloc(cap);
+    f->cap = cap;
+    f->len = 0;
+    f->off = 0;
+    return f->buf ? PM_OK : PM_ERR_NOMEM;
+}
+
+static void spillf_close(spillf *f)
+{
+    if (f->fd >= 0)
+        close(f->fd);
+    free(f->buf);
+}
+
+static pm_status spillf_flush(spillf *f)
+{
+    size_t done = 0;
+    while (done < f->len) {
+        ssize_t w = write(f->fd, f->buf + done, f->len - done);
+        if (w < 0 && errno == EINTR)
+            continue;
+        if (w <= 0)
+            return PM_ERR_OUTPUT;
+        done += (size_t)w;
+    }
+    f->off += f->len;
+    f->len = 0;
+    return PM_OK;
+}
+
+/* Appends n bytes; their offset in the file is f->off + f->len before the call. */
+static pm_status spillf_write(spillf *f, const void *p, size_t n)
+{
+    const char *c = p;
+    while (n) {
+        if (f->len == f->cap) {
+            pm_status st = spillf_flush(f);
+            if (st != PM_OK)
+                return st;
+        }
+        size_t k = f->cap - f->len < n ? f->cap - f->len : n;
+        memcpy(f->buf + f->len, c, k);
+        f->len += k, c += k, n -= k;
+    }
+    return PM_OK;
+}
+
+/* Reads n bytes at off (after spillf_flush). */
+static pm_status spillf_read(const spillf *f, void *p, size_t n, uint64_t off)
+{
+    char *c = p;
+    while (n) {
+        ssize_t g = pread(f->fd, c, n, (off_t)off);
+        if (g < 0 && errno == EINTR)
+            continue;
+        if (g <= 0)
+            return PM_ERR_IO;
+        c += g, n -= (size_t)g, off += (uint64_t)g;
+    }
+    return PM_OK;
+}
+
 pm_status pm_reuse_create(pm_reuse **out, const pm_reuse_options *o, const char *tmpdir,
                           pm_errctx *err)
 {
@@ -113,6 +209,7 @@ pm_status pm_reuse_create(pm_reuse **out, const pm_reuse_options *o, const char 
     if (!r)
         return PM_ERR_NOMEM;
     r->o = *o;
+    r->adoc.fd = r->apost.fd = -1; /* (before anything can fail: free closes them) */
     pm_buf_init(&r->ids, (size_t)1 << 34);
     r->cm = aligned_alloc(64, CM_SIZE * sizeof *r->cm);
     if (r->cm)
@@ -149,6 +246,12 @@ pm_status pm_reuse_create(pm_reuse **out, const pm_reuse_options *o, const char 
         pm_reuse_free(r);
         return PM_ERR_OUTPUT;
     }
+    r->abuf = malloc((size_t)APARTS * APART_BUF * sizeof *r->abuf);
+    if (!r->abuf || spillf_open(&r->adoc, tmpdir, (size_t)1 << 18, err) != PM_OK ||
+        spillf_open(&r->apost, tmpdir, (size_t)1 << 20, err) != PM_OK) {
+        pm_reuse_free(r);
+        return r->abuf ? PM_ERR_OUTPUT : PM_ERR_NOMEM;
+    }
     *out = r;
     return PM_OK;
 }
@@ -162,9 +265,10 @@ void pm_reuse_free(pm_reuse *r)
     free(r->spill_buf); /* after fclose: the stream used it until then */
     free(r->d);
     free(r->sig16);
-    free(r->anch);
-    free(r->nanch);
-    free(r->abp);
+    spillf_close(&r->adoc);
+    spillf_close(&r->apost);
+    free(r->abuf);
+    free(r->chunks);
     pm_buf_free(&r->ids);
     free(r->cm);
     free(r->cp);
@@ -282,6 +386,21 @@ static size_t utf8_count(const char *t, size_t len)
     return len - cont;
 }
 
+/* Spills the buffered postings of key range part as one chunk. */
+static pm_status apost_flush(pm_reuse *r, uint32_t part)
+{
+    uint32_t n = r->abuf_n[part];
+    if (!n)
+        return PM_OK;
+    pm_status st = pm_array_reserve(&r->chunks, &r->chunks_cap, r->nchunks + 1,
+                                    sizeof *r->chunks, 64, (size_t)1 << 28);
+    if (st != PM_OK)
+        return st;
+    r->chunks[r->nchunks++] = (achunk){r->apost.off + r->apost.len, n, part};
+    r->abuf_n[part] = 0;
+    return spillf_write(&r->apost, r->abuf + (size_t)part * APART_BUF, n * sizeof *r->abuf);
+}
+
 pm_status pm_reuse_add(pm_reuse *r, const char *doc_id, int32_t date, pm_level level,
                        uint32_t region, uint32_t province, const uint32_t *sig, unsigned nsig,
                        const char *text, size_t text_len, const uint32_t *keys, size_t nkeys)
@@ -307,14 +426,6 @@ pm_status pm_reuse_add(pm_reuse *r, const char *doc_id, int32_t date, pm_level l
         if (!nd)
             return PM_ERR_NOMEM;
         r->d = nd;
-        uint32_t *na = realloc(r->anch, nc * ANCHOR_K * sizeof *na);
-        if (!na)
-            return PM_ERR_NOMEM;
-        r->anch = na;
-        uint8_t *nn = realloc(r->nanch, nc);
-        if (!nn)
-            return PM_ERR_NOMEM;
-        r->nanch = nn;
         uint16_t *ns = realloc(r->sig16, nc * PM_REUSE_K * sizeof *ns);
         if (!ns)
             return PM_ERR_NOMEM;
@@ -368,8 +479,16 @@ pm_status pm_reuse_add(pm_reuse *r, const char *doc_id, int32_t date, pm_level l
         nall += ANCHOR(r->keys[i]);
     }
     unsigned na = smallest_sorted(r->anc, nall, ANCHOR_K);
-    memcpy(r->anch + r->n * ANCHOR_K, r->anc, na * sizeof *r->anc);
-    r->nanch[r->n] = (uint8_t)na;
+    for (unsigned k = na; k < ANCHOR_K; k++)
+        r->anc[k] = NO_ANCHOR;
+    if ((st = spillf_write(&r->adoc, r->anc, ANCHOR_K * sizeof *r->anc)) != PM_OK)
+        return st;
+    for (unsigned k = 0; k < na; k++) { /* and each to its key range's postings */
+        uint32_t part = r->anc[k] >> (32 - APART_BITS);
+        r->abuf[(size_t)part * APART_BUF + r->abuf_n[part]++] = (uint64_t)r->anc[k] << 32 | r->n;
+        if (r->abuf_n[part] == APART_BUF && (st = apost_flush(r, part)) != PM_OK)
+            return st;
+    }
     /* the sketch is 4 MB, so each key is a cache miss: each line is prefetched a fixed
      * distance ahead (a few in flight at a time, not a thousand dropped), so the misses
      * overlap instead of queueing; a line is the key's high 16 bits (cm_at) */
@@ -577,36 +696,27 @@ static pm_status candidates(pm_reuse *r, uint64_t **lsh, size_t *nlsh, uint64_t 
             nu = nc;
         }
     }
-    /* anchors, in 2^parts_bits key ranges of about n postings each */
-    size_t total = 0;
-    for (size_t i = 0; i < n; i++)
-        total += r->nanch[i];
-    unsigned pbits = 0;
-    while (pbits < 16 && (total >> pbits) > (n > 4096 ? n : 4096))
-        pbits++;
+    /* anchors: the postings of one key range at a time, read back from the spill in the
+     * order written (documents ascending), boilerplate left out */
     uint64_t *pv = NULL;
     size_t pcap = 0;
-    for (uint32_t part = 0; st == PM_OK && part < (1u << pbits); part++) {
+    for (uint32_t part = 0; st == PM_OK && part < APARTS; part++) {
         size_t np = 0;
-        for (size_t i = 0; i < n && st == PM_OK; i++) {
-            const uint32_t *an = r->anch + i * ANCHOR_K;
-            for (unsigned k = 0; k < r->nanch[i]; k++) {
-                if (pbits && an[k] >> (32 - pbits) != part)
-                    continue;
-                if (r->abp[i] >> k & 1)
-                    continue; /* boilerplate */
-                if (np == pcap) {
-                    size_t ncap = pcap ? pcap * 2 : (n > 1024 ? n : 1024);
-                    uint64_t *x = realloc(pv, ncap * sizeof *x);
-                    if (!x) {
-                        st = PM_ERR_NOMEM;
-                        break;
-                    }
-                    pv = x;
-                    pcap = ncap;
-                }
-                pv[np++] = (uint64_t)an[k] << 32 | i;
+        for (size_t c = 0; c < r->nchunks && st == PM_OK; c++) {
+            const achunk *ch = &r->chunks[c];
+            if (ch->part != part)
+                continue;
+            if ((st = pm_array_reserve(&pv, &pcap, np + ch->n, sizeof *pv, 1024,
+                                       SIZE_MAX / sizeof *pv)) != PM_OK ||
+                (st = spillf_read(&r->apost, pv + np, ch->n * sizeof *pv, ch->off)) != PM_OK)
+                break;
+            size_t w = np;
+            for (uint32_t k = 0; k < ch->n; k++) {
+                uint64_t e = pv[np + k];
+                pv[w] = e;
+                w += cm_df(r, (uint32_t)(e >> 32)) <= r->s.boilerplate_df;
             }
+            np = w;
         }
         if (st != PM_OK)
             break;
@@ -934,13 +1044,35 @@ static pm_status verify(pm_reuse *r, feat *fx, feat *fy, pair *out, int *keep)
  * the other has estimate the two containments (boilerplate anchors left out). The pair is
  * verified when one estimate reaches half the threshold (a few anchors are a noisy
  * estimate; verification decides). */
-static int anchor_screen(const pm_reuse *r, uint32_t x, uint32_t y)
+/* Document x's anchors from the spill: how many, and which are boilerplate (bit k). */
+static pm_status anchors_get(const pm_reuse *r, uint32_t x, uint32_t a[ANCHOR_K], unsigned *na,
+                             uint32_t *bp)
 {
-    const uint32_t *a = r->anch + (size_t)x * ANCHOR_K, *b = r->anch + (size_t)y * ANCHOR_K;
-    unsigned na = r->nanch[x], nb = r->nanch[y];
+    pm_status st = spillf_read(&r->adoc, a, ANCHOR_K * sizeof *a, (uint64_t)x * ANCHOR_K * sizeof *a);
+    *na = 0;
+    *bp = 0;
+    if (st != PM_OK)
+        return st;
+    while (*na < ANCHOR_K && a[*na] != NO_ANCHOR) {
+        *bp |= (uint32_t)(cm_df(r, a[*na]) > r->s.boilerplate_df) << *na;
+        ++*na;
+    }
+    return PM_OK;
+}
+
+static pm_status anchor_screen(const pm_reuse *r, uint32_t x, uint32_t y, int *pass)
+{
+    uint32_t a[ANCHOR_K], b[ANCHOR_K], ma, mb;
+    unsigned na, nb;
+    pm_status st = anchors_get(r, x, a, &na, &ma);
+    if (st == PM_OK)
+        st = anchors_get(r, y, b, &nb, &mb);
+    *pass = 0;
+    if (st != PM_OK)
+        return st;
     uint32_t ta = na == ANCHOR_K ? a[na - 1] : UINT32_MAX;
     uint32_t tb = nb == ANCHOR_K ? b[nb - 1] : UINT32_MAX;
-    uint32_t tau = ta < tb ? ta : tb, ma = r->abp[x], mb = r->abp[y];
+    uint32_t tau = ta < tb ? ta : tb;
     unsigned i = 0, k = 0, cx = 0, cy = 0, shared = 0;
     while ((i < na && a[i] <= tau) || (k < nb && b[k] <= tau)) {
         int ia = i < na && a[i] <= tau, ib = k < nb && b[k] <= tau;
@@ -957,9 +1089,10 @@ static int anchor_screen(const pm_reuse *r, uint32_t x, uint32_t y)
         }
     }
     if (shared < ANCHOR_MIN)
-        return 0;
+        return PM_OK;
     double ex = (double)shared / (double)cx, ey = (double)shared / (double)cy;
-    return (ex > ey ? ex : ey) >= 0.5 * r->o.threshold;
+    *pass = (ex > ey ? ex : ey) >= 0.5 * r->o.threshold;
+    return PM_OK;
 }
 
 static int cmp_pair(const void *p, const void *q, void *ud)
@@ -1062,13 +1195,10 @@ pm_status pm_reuse_finish(pm_reuse *r, pm_adopt *adopt, const char *dir, pm_errc
     r->s.boilerplate_df = bp < 10 ? 10 : (uint64_t)bp;
     if (fflush(r->spill) != 0)
         TRY(PM_ERR_OUTPUT);
-    r->abp = calloc(r->n ? r->n : 1, sizeof *r->abp); /* boilerplate anchors */
-    if (!r->abp)
-        TRY(PM_ERR_NOMEM);
-    for (size_t i = 0; i < r->n; i++)
-        for (unsigned k = 0; k < r->nanch[i]; k++)
-            if (cm_df(r, r->anch[i * ANCHOR_K + k]) > r->s.boilerplate_df)
-                r->abp[i] |= 1u << k;
+    for (uint32_t part = 0; part < APARTS; part++)
+        TRY(apost_flush(r, part));
+    TRY(spillf_flush(&r->apost));
+    TRY(spillf_flush(&r->adoc));
     TRY(candidates(r, &cand, &ncand, &anc, &nanc));
     r->s.candidates = ncand;
     r->s.candidates_anchor = nanc;
@@ -1128,7 +1258,9 @@ pm_status pm_reuse_finish(pm_reuse *r, pm_adopt *adopt, const char *dir, pm_errc
         if (!koff && sig_jaccard(r, x, y) < SIG_SCREEN) {
             if (!from_anchor)
                 continue; /* (not met: band pairs were screened when made) */
-            if (!anchor_screen(r, x, y)) {
+            int pass;
+            TRY(anchor_screen(r, x, y, &pass));
+            if (!pass) {
                 r->s.candidates_anchor_screened++;
                 continue; /* ... and the anchors do not say one holds the other */
             }
