@@ -1,16 +1,18 @@
 /* analysis/reuse.c - the corpus half of text reuse: candidates, verification, tables.
  *
- * add (committer, in commit order): the document's id, metadata and the low 16 bits of its
- * signature (192 bytes) stay in memory; its normalised text goes to a spill file, its
- * ANCHOR_K smallest anchor keys to another (a fixed record a document), and each anchor as
- * a posting to one of APARTS key ranges (buffered, spilled in chunks) - all unlinked at
- * once, so nothing is left behind; the distinct sampled shingles are counted in a Count-Min sketch (2 counters a
- * key in one cache line of 2^16, sums only, so the counts do not depend on order).
- * finish: per band, documents sorted by band key (stable radix sort); every pair inside a
- * bucket of at most bucket_cap documents whose signatures estimate J >= SIG_SCREEN is a
- * candidate; then the anchors, one key range's postings at a time read back from the
- * spill: documents sharing ANCHOR_MIN anchors (none
- * held by more than ANCHOR_CAP documents) are candidates too. Both lists are sorted and
+ * add (committer, in commit order): the document's id, metadata and the low 8 bits of its
+ * signature (96 bytes, for the screen) stay in memory; the rest goes to unlinked spill
+ * files (nothing is left behind), each written through a bounded buffer: its 32 LSH band
+ * keys band by band in runs of BAND_BUF documents, its normalised text, its ANCHOR_K
+ * smallest anchor keys (a fixed record a document), and each anchor as a posting in one
+ * of APARTS key ranges. The distinct sampled shingles are counted in a Count-Min sketch
+ * (2 counters a key in one cache line of 2^16, sums only, so the counts do not depend on
+ * order).
+ * finish: per band, its keys read back and documents sorted by them (stable radix sort);
+ * every pair inside a bucket of at most bucket_cap documents whose signatures estimate
+ * J >= SIG_SCREEN is a candidate; then the anchors, one key range's postings at a time:
+ * documents sharing ANCHOR_MIN anchors (none held by more than ANCHOR_CAP documents) are
+ * candidates too. Both lists are sorted and
  * deduplicated. Each candidate is verified on ALL its shingles (load: boilerplate text
  * masked from the sampled shingles' estimated document frequency): Jaccard, containment
  * of each side. A pair whose larger containment reaches the threshold is aligned with
@@ -54,6 +56,7 @@
 #define APART_BITS 6      /* anchor postings spilled in 2^6 key ranges (the key's top bits) */
 #define APARTS (1u << APART_BITS)
 #define APART_BUF 4096    /* postings buffered per range before they go to the spill */
+#define BAND_BUF 8192     /* documents whose band keys are buffered before they are spilled */
 #define NO_ANCHOR UINT32_MAX /* pads a document's anchor record (keys never take it) */
 
 /* An unlinked scratch file written through a buffer of its own: anchors by document
@@ -102,8 +105,12 @@ struct pm_reuse {
     uint64_t spill_len;
     rdoc *d;
     size_t n, cap;
-    uint16_t *sig16;         /* n x PM_REUSE_K: low 16 bits of each signature value; the
-                                LSH bands are hashed from these (48 bits a band) */
+    uint8_t *sig8;           /* n x PM_REUSE_K: low 8 bits of each signature value, for
+                                the screen of bucket mates (b-bit MinHash) */
+    spillf bands;            /* the LSH band keys (hashes of a band's three 16-bit values),
+                                band by band in runs of BAND_BUF documents */
+    uint32_t *bbuf;          /* PM_REUSE_BANDS x BAND_BUF band keys not yet spilled */
+    size_t bbuf_n;           /* documents in bbuf (every band holds one key a document) */
     spillf adoc;             /* per document ANCHOR_K anchor keys, ascending, NO_ANCHOR
                                 padded: read back for the pairs the anchors screen */
     spillf apost;            /* anchor postings key << 32 | document, in chunks by range */
@@ -209,7 +216,7 @@ pm_status pm_reuse_create(pm_reuse **out, const pm_reuse_options *o, const char 
     if (!r)
         return PM_ERR_NOMEM;
     r->o = *o;
-    r->adoc.fd = r->apost.fd = -1; /* (before anything can fail: free closes them) */
+    r->adoc.fd = r->apost.fd = r->bands.fd = -1; /* (before anything can fail: free closes them) */
     pm_buf_init(&r->ids, (size_t)1 << 34);
     r->cm = aligned_alloc(64, CM_SIZE * sizeof *r->cm);
     if (r->cm)
@@ -247,10 +254,16 @@ pm_status pm_reuse_create(pm_reuse **out, const pm_reuse_options *o, const char 
         return PM_ERR_OUTPUT;
     }
     r->abuf = malloc((size_t)APARTS * APART_BUF * sizeof *r->abuf);
-    if (!r->abuf || spillf_open(&r->adoc, tmpdir, (size_t)1 << 18, err) != PM_OK ||
-        spillf_open(&r->apost, tmpdir, (size_t)1 << 20, err) != PM_OK) {
+    r->bbuf = malloc((size_t)PM_REUSE_BANDS * BAND_BUF * sizeof *r->bbuf);
+    if (!r->abuf || !r->bbuf) {
         pm_reuse_free(r);
-        return r->abuf ? PM_ERR_OUTPUT : PM_ERR_NOMEM;
+        return PM_ERR_NOMEM;
+    }
+    if (spillf_open(&r->adoc, tmpdir, (size_t)1 << 18, err) != PM_OK ||
+        spillf_open(&r->apost, tmpdir, (size_t)1 << 20, err) != PM_OK ||
+        spillf_open(&r->bands, tmpdir, (size_t)1 << 18, err) != PM_OK) {
+        pm_reuse_free(r);
+        return PM_ERR_OUTPUT;
     }
     *out = r;
     return PM_OK;
@@ -264,7 +277,9 @@ void pm_reuse_free(pm_reuse *r)
         fclose(r->spill);
     free(r->spill_buf); /* after fclose: the stream used it until then */
     free(r->d);
-    free(r->sig16);
+    free(r->sig8);
+    spillf_close(&r->bands);
+    free(r->bbuf);
     spillf_close(&r->adoc);
     spillf_close(&r->apost);
     free(r->abuf);
@@ -386,6 +401,27 @@ static size_t utf8_count(const char *t, size_t len)
     return len - cont;
 }
 
+/* The LSH key of band b of a signature: a hash of its PM_REUSE_ROWS values' low 16 bits. */
+static inline uint32_t band_key(const uint32_t *sig, unsigned b)
+{
+    const uint32_t *v = sig + b * PM_REUSE_ROWS;
+    uint64_t x = (uint64_t)b << 48;
+    for (unsigned k = 0; k < PM_REUSE_ROWS; k++)
+        x |= (uint64_t)(uint16_t)v[k] << (16 * k);
+    return (uint32_t)(pm_reuse_mix64(x ^ 0x6c7368ull) >> 32);
+}
+
+/* Spills the buffered band keys: band 0's run, band 1's, ... (runs of bbuf_n keys; every
+ * run but the last is BAND_BUF long, so band b's keys of run j lie at a known offset). */
+static pm_status bands_flush(pm_reuse *r)
+{
+    pm_status st = PM_OK;
+    for (unsigned b = 0; b < PM_REUSE_BANDS && st == PM_OK && r->bbuf_n; b++)
+        st = spillf_write(&r->bands, r->bbuf + (size_t)b * BAND_BUF, r->bbuf_n * sizeof *r->bbuf);
+    r->bbuf_n = 0;
+    return st;
+}
+
 /* Spills the buffered postings of key range part as one chunk. */
 static pm_status apost_flush(pm_reuse *r, uint32_t part)
 {
@@ -426,10 +462,10 @@ pm_status pm_reuse_add(pm_reuse *r, const char *doc_id, int32_t date, pm_level l
         if (!nd)
             return PM_ERR_NOMEM;
         r->d = nd;
-        uint16_t *ns = realloc(r->sig16, nc * PM_REUSE_K * sizeof *ns);
+        uint8_t *ns = realloc(r->sig8, nc * PM_REUSE_K * sizeof *ns);
         if (!ns)
             return PM_ERR_NOMEM;
-        r->sig16 = ns;
+        r->sig8 = ns;
         r->cap = nc;
     }
     size_t idl = strnlen(doc_id, 65535);
@@ -457,7 +493,11 @@ pm_status pm_reuse_add(pm_reuse *r, const char *doc_id, int32_t date, pm_level l
         return PM_ERR_OUTPUT;
     r->spill_len += text_len;
     for (unsigned k = 0; k < PM_REUSE_K; k++)
-        r->sig16[r->n * PM_REUSE_K + k] = (uint16_t)sig[k];
+        r->sig8[r->n * PM_REUSE_K + k] = (uint8_t)sig[k];
+    for (unsigned b = 0; b < PM_REUSE_BANDS; b++)
+        r->bbuf[(size_t)b * BAND_BUF + r->bbuf_n] = band_key(sig, b);
+    if (++r->bbuf_n == BAND_BUF && (st = bands_flush(r)) != PM_OK)
+        return st;
     /* distinct sampled keys: from the worker when it passed them, else from the text
      * (replayed and merged records); the same keys either way */
     size_t nk = 0;
@@ -536,22 +576,25 @@ static void radix_sort(uint64_t *v, uint64_t *tmp, size_t n, int lo, int hi, siz
         radix_digits(v, tmp, n, (unsigned)lo, (unsigned)hi, 16, count);
 }
 
-/* Jaccard estimated from the signatures (16-bit b-bit MinHash, Li & König 2010): the
- * share of equal values, corrected for chance 16-bit collisions. Four values a step: the
- * equal 16-bit lanes of a 64-bit word are the zero lanes of a ^ b. */
+/* Jaccard estimated from the signatures (8-bit b-bit MinHash, Li & König 2010): the
+ * share of equal values, corrected for chance 8-bit collisions. Eight values a step: the
+ * equal bytes of a 64-bit word are the zero bytes of a ^ b. Against 16 bits, values that
+ * differ collide in their low byte with chance 1/256, so a pair's equal count can only
+ * grow: the screen below (20 of 96 equal, at either width) passes a superset of the pairs
+ * it passed with 16 bits, and verification decides on the texts. */
 static double sig_jaccard(const pm_reuse *r, uint32_t x, uint32_t y)
 {
-    const uint16_t *a = r->sig16 + (size_t)x * PM_REUSE_K, *b = r->sig16 + (size_t)y * PM_REUSE_K;
-    const uint64_t lo15 = 0x7FFF7FFF7FFF7FFFull;
+    const uint8_t *a = r->sig8 + (size_t)x * PM_REUSE_K, *b = r->sig8 + (size_t)y * PM_REUSE_K;
+    const uint64_t lo7 = 0x7F7F7F7F7F7F7F7Full;
     unsigned eq = 0;
-    for (unsigned k = 0; k + 4 <= PM_REUSE_K; k += 4) {
+    for (unsigned k = 0; k + 8 <= PM_REUSE_K; k += 8) {
         uint64_t u, v;
         memcpy(&u, a + k, 8);
         memcpy(&v, b + k, 8);
-        uint64_t t = u ^ v, z = ~(((t & lo15) + lo15) | t | lo15); /* high bit of zero lanes */
-        eq += (unsigned)(((z >> 15) * 0x0001000100010001ull) >> 48); /* sum of the four */
+        uint64_t t = u ^ v, z = ~(((t & lo7) + lo7) | t | lo7); /* high bit of zero bytes */
+        eq += (unsigned)(((z >> 7) * 0x0101010101010101ull) >> 56); /* sum of the eight */
     }
-    double p = (double)eq / PM_REUSE_K, c = 1.0 / 65536.0;
+    double p = (double)eq / PM_REUSE_K, c = 1.0 / 256.0;
     return (p - c) / (1.0 - c);
 }
 
@@ -608,16 +651,6 @@ static pm_status sort_unique(uint64_t *c, size_t *nc, uint64_t **tmp, size_t *tc
     }
     *nc = u;
     return PM_OK;
-}
-
-/* The LSH key of band b of document i: a hash of its PM_REUSE_ROWS 16-bit values. */
-static inline uint32_t band_key(const pm_reuse *r, size_t i, unsigned b)
-{
-    const uint16_t *v = r->sig16 + i * PM_REUSE_K + b * PM_REUSE_ROWS;
-    uint64_t x = (uint64_t)b << 48;
-    for (unsigned k = 0; k < PM_REUSE_ROWS; k++)
-        x |= (uint64_t)v[k] << (16 * k);
-    return (uint32_t)(pm_reuse_mix64(x ^ 0x6c7368ull) >> 32);
 }
 
 /* Every pair inside each run of equal keys (v sorted: key << 32 | document, documents
@@ -683,9 +716,20 @@ static pm_status candidates(pm_reuse *r, uint64_t **lsh, size_t *nlsh, uint64_t 
     while (bits < 32 && ((size_t)1 << bits) < n)
         bits++;
     size_t nu = 0; /* pairs unique after the last deduplication */
+    uint32_t *kb = malloc(BAND_BUF * sizeof *kb);
+    if (!kb)
+        st = PM_ERR_NOMEM;
     for (unsigned b = 0; b < PM_REUSE_BANDS && st == PM_OK; b++) {
-        for (size_t i = 0; i < n; i++)
-            v[i] = (uint64_t)band_key(r, i, b) << 32 | i;
+        /* band b's keys, run by run from the spill (a run holds BAND_BUF documents) */
+        for (size_t j = 0; j < n && st == PM_OK; j += BAND_BUF) {
+            size_t m = n - j < BAND_BUF ? n - j : BAND_BUF;
+            st = spillf_read(&r->bands, kb, m * sizeof *kb,
+                             (uint64_t)j * PM_REUSE_BANDS * sizeof *kb + (uint64_t)b * m * sizeof *kb);
+            for (size_t i = 0; i < m; i++)
+                v[j + i] = (uint64_t)kb[i] << 32 | (j + i);
+        }
+        if (st != PM_OK)
+            break;
         radix_sort(v, tmp, n, 32, 64, count); /* stable: documents ascending in a bucket */
         st = bucket_pairs(r, v, n, &c, &nc, &cap, r->o.bucket_cap, &r->s.buckets_capped,
                           &r->s.bucket_docs_capped, &r->s.largest_bucket, 1);
@@ -696,6 +740,7 @@ static pm_status candidates(pm_reuse *r, uint64_t **lsh, size_t *nlsh, uint64_t 
             nu = nc;
         }
     }
+    free(kb);
     /* anchors: the postings of one key range at a time, read back from the spill in the
      * order written (documents ascending), boilerplate left out */
     uint64_t *pv = NULL;
@@ -1197,6 +1242,8 @@ pm_status pm_reuse_finish(pm_reuse *r, pm_adopt *adopt, const char *dir, pm_errc
         TRY(PM_ERR_OUTPUT);
     for (uint32_t part = 0; part < APARTS; part++)
         TRY(apost_flush(r, part));
+    TRY(bands_flush(r));
+    TRY(spillf_flush(&r->bands));
     TRY(spillf_flush(&r->apost));
     TRY(spillf_flush(&r->adoc));
     TRY(candidates(r, &cand, &ncand, &anc, &nanc));
