@@ -174,12 +174,14 @@ static size_t decode_block(dec *dp, uint32_t *blk, size_t want)
 }
 
 #ifdef PM_REUSE_HAVE_AVX2
-/* decode_block with ideographs eight at a time: each 12 bytes are shuffled into four
- * 32-bit lanes b0<<16 | b1<<8 | b2, checked (lead E4-E9, two continuation bytes) and
- * decoded; the leading lanes that pass are kept (all eight, or the run before a
- * punctuation mark), their bytes copied to out as they are. */
-__attribute__((target("avx2"))) static size_t decode_block_avx2(dec *dp, uint32_t *blk,
-                                                                size_t want)
+/* decode_block eight 3-byte characters at a time: each 12 bytes are shuffled into four
+ * 32-bit lanes b0<<16 | b1<<8 | b2 and classed: an ideograph (lead E4-E9) is kept as it
+ * is, the common CJK, general and full-width punctuation (U+3000-303F, U+2000-203F,
+ * U+FF01-FF0F, U+FF1A-FF20: fold drops them) is dropped, anything else ends the step.
+ * Of the leading lanes so classed, the kept ones are packed to the front (their indices
+ * by pext), decoded into blk and their bytes written to out. */
+__attribute__((target("avx2,bmi2"))) static size_t decode_block_avx2(dec *dp, uint32_t *blk,
+                                                                     size_t want)
 {
     dec dl = *dp, *d = &dl;
     const __m256i shuf = _mm256_setr_epi8(2, 1, 0, -1, 5, 4, 3, -1, 8, 7, 6, -1, 11, 10, 9, -1,
@@ -188,6 +190,12 @@ __attribute__((target("avx2"))) static size_t decode_block_avx2(dec *dp, uint32_
     const __m256i lead_lo = _mm256_set1_epi32(0xE3), lead_hi = _mm256_set1_epi32(0xEA);
     const __m256i m12 = _mm256_set1_epi32(0xF000), m6 = _mm256_set1_epi32(0x0FC0);
     const __m256i m0 = _mm256_set1_epi32(0x3F);
+    const __m256i p3000 = _mm256_set1_epi32(0xE380), p2000 = _mm256_set1_epi32(0xE280);
+    const __m256i fa0 = _mm256_set1_epi32(0xEFBC80), fa1 = _mm256_set1_epi32(0xEFBC90);
+    const __m256i fb0 = _mm256_set1_epi32(0xEFBC99), fb1 = _mm256_set1_epi32(0xEFBCA1);
+    /* the three bytes of each of four lanes, packed to the front of each 128-bit half */
+    const __m256i pack3 = _mm256_setr_epi8(2, 1, 0, 6, 5, 4, 10, 9, 8, 14, 13, 12, -1, -1, -1, -1,
+                                           2, 1, 0, 6, 5, 4, 10, 9, 8, 14, 13, 12, -1, -1, -1, -1);
     size_t nb = 0;
     while (nb < want && d->i < d->len) {
         size_t lim = d->skip_at < d->len ? d->skip_at : d->len;
@@ -197,21 +205,38 @@ __attribute__((target("avx2"))) static size_t decode_block_avx2(dec *dp, uint32_
             __m128i b = _mm_loadu_si128((const __m128i *)(const void *)(d->s + d->i + 12));
             __m256i u = _mm256_shuffle_epi8(
                 _mm256_inserti128_si256(_mm256_castsi128_si256(a), b, 1), shuf);
-            __m256i lead = _mm256_srli_epi32(u, 16);
-            __m256i ok = _mm256_and_si256(
-                _mm256_cmpeq_epi32(_mm256_and_si256(u, cmask), cwant),
-                _mm256_and_si256(_mm256_cmpgt_epi32(lead, lead_lo),
-                                 _mm256_cmpgt_epi32(lead_hi, lead)));
-            unsigned mask = (unsigned)_mm256_movemask_epi8(ok);
-            __m256i cp = _mm256_or_si256(
-                _mm256_or_si256(_mm256_and_si256(_mm256_srli_epi32(u, 4), m12),
-                                _mm256_and_si256(_mm256_srli_epi32(u, 2), m6)),
-                _mm256_and_si256(u, m0));
-            _mm256_storeu_si256((__m256i *)(void *)(blk + nb), cp);
-            _mm_storeu_si128((__m128i *)(void *)d->out, a);
-            _mm_storeu_si128((__m128i *)(void *)(d->out + 12), b);
-            unsigned k = mask == 0xFFFFFFFFu ? 8 : (unsigned)__builtin_ctz(~mask) / 4;
-            nb += k, d->i += 3 * k, d->out += 3 * k;
+            __m256i lead = _mm256_srli_epi32(u, 16), hi16 = _mm256_srli_epi32(u, 8);
+            __m256i cont = _mm256_cmpeq_epi32(_mm256_and_si256(u, cmask), cwant);
+            __m256i keep = _mm256_and_si256(cont, _mm256_and_si256(_mm256_cmpgt_epi32(lead, lead_lo),
+                                                                   _mm256_cmpgt_epi32(lead_hi, lead)));
+            __m256i drop = _mm256_or_si256(
+                _mm256_or_si256(_mm256_cmpeq_epi32(hi16, p3000), _mm256_cmpeq_epi32(hi16, p2000)),
+                _mm256_or_si256(
+                    _mm256_and_si256(_mm256_cmpgt_epi32(u, fa0), _mm256_cmpgt_epi32(fa1, u)),
+                    _mm256_and_si256(_mm256_cmpgt_epi32(u, fb0), _mm256_cmpgt_epi32(fb1, u))));
+            drop = _mm256_and_si256(cont, drop);
+            unsigned kmask = (unsigned)_mm256_movemask_ps(_mm256_castsi256_ps(keep));
+            unsigned vmask = kmask | (unsigned)_mm256_movemask_ps(_mm256_castsi256_ps(drop));
+            unsigned k = vmask == 0xFFu ? 8 : (unsigned)__builtin_ctz(~vmask);
+            kmask &= (1u << k) - 1; /* the kept lanes among the leading k */
+            unsigned nk = (unsigned)__builtin_popcount(kmask);
+            if (nk) {
+                /* lane indices of the kept lanes, packed: pext of 0x07..00 by a byte mask */
+                uint64_t bytes = _pdep_u64(kmask, 0x0101010101010101ull) * 0xFF;
+                __m256i idx = _mm256_cvtepu8_epi32(
+                    _mm_cvtsi64_si128((long long)_pext_u64(0x0706050403020100ull, bytes)));
+                u = _mm256_permutevar8x32_epi32(u, idx);
+                __m256i cp = _mm256_or_si256(
+                    _mm256_or_si256(_mm256_and_si256(_mm256_srli_epi32(u, 4), m12),
+                                    _mm256_and_si256(_mm256_srli_epi32(u, 2), m6)),
+                    _mm256_and_si256(u, m0));
+                _mm256_storeu_si256((__m256i *)(void *)(blk + nb), cp);
+                __m256i by = _mm256_shuffle_epi8(u, pack3);
+                _mm_storeu_si128((__m128i *)(void *)d->out, _mm256_castsi256_si128(by));
+                _mm_storeu_si128((__m128i *)(void *)(d->out + 3 * (nk < 4 ? nk : 4)),
+                                 _mm256_extracti128_si256(by, 1));
+            }
+            nb += nk, d->i += 3 * k, d->out += 3 * nk;
             if (k < 8)
                 break;
         }
@@ -278,7 +303,7 @@ __attribute__((target("avx2"))) static size_t shingles_avx2(const uint32_t *ext,
 
 static int have_avx2(void)
 {
-    return __builtin_cpu_supports("avx2");
+    return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("bmi2");
 }
 #else
 static int have_avx2(void) { return 0; }
