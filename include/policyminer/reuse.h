@@ -7,10 +7,11 @@
  *    signature of PM_REUSE_K 32-bit values over its character 5-gram shingles. The
  *    normalised text and the signature are what the compact record carries, so shards,
  *    merges and refreshes see exactly what a fresh run saw.
- *  - over the corpus, in the committer (pm_reuse): documents are added in commit order,
- *    their texts spilled to a temporary file; a Count-Min sketch counts the document
- *    frequency of a consistent 1-in-4 sample of shingles, and each document keeps its
- *    32 smallest containment anchors (1 in 16 shingles). At finish two candidate sources:
+ *  - over the corpus, in the committer (pm_reuse): documents are added in commit order;
+ *    their texts, LSH band keys and 32 smallest containment anchors (1 in 16 shingles)
+ *    are spilled to temporary files through bounded buffers, and memory keeps about 150
+ *    bytes a document (metadata, id, 8 bits of each signature value); a Count-Min sketch
+ *    counts the document frequency of a consistent 1-in-4 sample of shingles. At finish two candidate sources:
  *    LSH banding (PM_REUSE_BANDS bands x PM_REUSE_ROWS rows) for similar texts, shared
  *    anchors for a short text inside a long one; oversized buckets are dropped. Each
  *    candidate is verified exactly on all its shingles with boilerplate (text covered by

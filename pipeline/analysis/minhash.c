@@ -8,10 +8,17 @@
  * one of PM_REUSE_K bins and the bin keeps its smallest 32-bit value; empty bins (short
  * texts) borrow from the next filled bin to the right, shifted by the distance (rotation
  * densification, Shrivastava & Li 2014). One hash per shingle, not K.
+ * On x86-64 CPUs with AVX2 (checked at run time) the two hot loops take 8 ideographs and
+ * 4 shingles a step in vector registers; the scalar loops stay as the reference and the
+ * fallback, and both give the same text, signature and keys bit for bit (test_reuse).
  * Runs in workers with no state of its own; never allocates except in the caller's buffer.
  */
 #include <stdio.h>
 #include <string.h>
+#if defined(__GNUC__) && defined(__x86_64__)
+#include <immintrin.h>
+#define PM_REUSE_HAVE_AVX2 1
+#endif
 
 #include "policyminer/reuse.h"
 #include "policyminer/utf8.h"
@@ -20,8 +27,8 @@
 void pm_reuse_options_default(pm_reuse_options *o)
 {
     memset(o, 0, sizeof *o);
-    o->enabled = 0; /* opt-in (--reuse): it costs 32-34% of a quiet -j1 run, over the 30% a
-                     * default may cost (README, Text reuse) */
+    o->enabled = 0; /* opt-in (--reuse): not yet shown within 25% of a -j1 run with margin
+                     * (about +24% of its instructions; README, Text reuse) */
     o->threshold = 0.35; /* paraphrased copies between regions share 0.4 (README) */
     o->max_chars = 2000;
     o->min_chars = 50;
@@ -91,11 +98,233 @@ static uint32_t fold(uint32_t c)
     return c;
 }
 
+/* Where decoding a block stands: the body, the position, the 文号 line to skip, and the
+ * normalised text written so far. */
+typedef struct dec {
+    const unsigned char *s;
+    size_t i, len, skip_at, skip_e;
+    char *out;
+} dec;
+
+/* One character the fast loops did not take (anything but an ideograph U+4000-9FFF, or
+ * the 文号 line): decoded, folded, and kept in blk[nb] (returns 1) or dropped (0). */
+static inline __attribute__((always_inline)) int slow_char(dec *d, uint32_t *blk)
+{
+    const unsigned char *s = d->s;
+    size_t i = d->i;
+    if (i == d->skip_at) {
+        d->i = d->skip_e;
+        return 0;
+    }
+    uint32_t c, b0 = s[i];
+    size_t l;
+    if (b0 >= 0xE0 && b0 < 0xF0 && i + 2 < d->len && (s[i + 1] & 0xC0) == 0x80 &&
+        (s[i + 2] & 0xC0) == 0x80 && (b0 > 0xE0 || s[i + 1] >= 0xA0) &&
+        (b0 != 0xED || s[i + 1] < 0xA0)) { /* not overlong, not a surrogate */
+        c = (b0 & 0x0F) << 12 | (uint32_t)(s[i + 1] & 0x3F) << 6 | (s[i + 2] & 0x3F);
+        l = 3; /* the rest of the 3-byte form (all of CJK) decoded inline */
+    } else {
+        c = utf8_next(s + i, d->len - i, &l);
+    }
+    d->i = i + l;
+    uint32_t f = fold(c);
+    if (!f)
+        return 0;
+    if (f == c && l == 3) { /* kept as it is: copy its bytes */
+        d->out[0] = (char)s[i], d->out[1] = (char)s[i + 1], d->out[2] = (char)s[i + 2];
+        d->out += 3;
+    } else {
+        d->out += pm_utf8_encode(f, d->out);
+    }
+    *blk = f;
+    return 1;
+}
+
+/* Ideographs U+4000-9FFF (lead bytes E4-E9), kept as they are, four bytes read at a
+ * time up to lim (the 文号 line or the end): the bulk of every text. */
+static inline __attribute__((always_inline)) size_t ideographs(dec *d, size_t lim, uint32_t *blk,
+                                                               size_t nb, size_t want)
+{
+    while (nb < want && d->i + 4 <= lim) {
+        uint32_t w;
+        memcpy(&w, d->s + d->i, 4);
+        if ((w & 0xC0C000u) != 0x808000u || (w & 0xFFu) - 0xE4u > 5u)
+            break;
+        blk[nb++] = (w & 0x0Fu) << 12 | (w >> 2 & 0xFC0u) | (w >> 16 & 0x3Fu);
+        memcpy(d->out, &w, 4); /* (the fourth byte is overwritten or beyond the end) */
+        d->out += 3;
+        d->i += 3;
+    }
+    return nb;
+}
+
+/* Decodes and folds up to want kept code points into blk; returns how many. */
+static size_t decode_block(dec *dp, uint32_t *blk, size_t want)
+{
+    dec dl = *dp, *d = &dl; /* a local copy stays in registers: out's stores may alias *dp */
+    size_t nb = 0;
+    while (nb < want && d->i < d->len) {
+        nb = ideographs(d, d->skip_at < d->len ? d->skip_at : d->len, blk, nb, want);
+        if (nb == want || d->i >= d->len)
+            break;
+        nb += (size_t)slow_char(d, blk + nb);
+    }
+    *dp = dl;
+    return nb;
+}
+
+#ifdef PM_REUSE_HAVE_AVX2
+/* decode_block eight 3-byte characters at a time: each 12 bytes are shuffled into four
+ * 32-bit lanes b0<<16 | b1<<8 | b2 and classed: an ideograph (lead E4-E9) is kept as it
+ * is, the common CJK, general and full-width punctuation (U+3000-303F, U+2000-203F,
+ * U+FF01-FF0F, U+FF1A-FF20: fold drops them) is dropped, anything else ends the step.
+ * Of the leading lanes so classed, the kept ones are packed to the front (their indices
+ * by pext), decoded into blk and their bytes written to out. */
+__attribute__((target("avx2,bmi2"))) static size_t decode_block_avx2(dec *dp, uint32_t *blk,
+                                                                     size_t want)
+{
+    dec dl = *dp, *d = &dl;
+    const __m256i shuf = _mm256_setr_epi8(2, 1, 0, -1, 5, 4, 3, -1, 8, 7, 6, -1, 11, 10, 9, -1,
+                                          2, 1, 0, -1, 5, 4, 3, -1, 8, 7, 6, -1, 11, 10, 9, -1);
+    const __m256i cmask = _mm256_set1_epi32(0xC0C0), cwant = _mm256_set1_epi32(0x8080);
+    const __m256i lead_lo = _mm256_set1_epi32(0xE3), lead_hi = _mm256_set1_epi32(0xEA);
+    const __m256i m12 = _mm256_set1_epi32(0xF000), m6 = _mm256_set1_epi32(0x0FC0);
+    const __m256i m0 = _mm256_set1_epi32(0x3F);
+    const __m256i p3000 = _mm256_set1_epi32(0xE380), p2000 = _mm256_set1_epi32(0xE280);
+    const __m256i fa0 = _mm256_set1_epi32(0xEFBC80), fa1 = _mm256_set1_epi32(0xEFBC90);
+    const __m256i fb0 = _mm256_set1_epi32(0xEFBC99), fb1 = _mm256_set1_epi32(0xEFBCA1);
+    /* the three bytes of each of four lanes, packed to the front of each 128-bit half */
+    const __m256i pack3 = _mm256_setr_epi8(2, 1, 0, 6, 5, 4, 10, 9, 8, 14, 13, 12, -1, -1, -1, -1,
+                                           2, 1, 0, 6, 5, 4, 10, 9, 8, 14, 13, 12, -1, -1, -1, -1);
+    size_t nb = 0;
+    while (nb < want && d->i < d->len) {
+        size_t lim = d->skip_at < d->len ? d->skip_at : d->len;
+        /* 28 bytes are read and written (24 used): the body and out have room */
+        while (nb + 8 <= want && d->i + 24 <= lim && d->i + 28 <= d->len) {
+            __m128i a = _mm_loadu_si128((const __m128i *)(const void *)(d->s + d->i));
+            __m128i b = _mm_loadu_si128((const __m128i *)(const void *)(d->s + d->i + 12));
+            __m256i u = _mm256_shuffle_epi8(
+                _mm256_inserti128_si256(_mm256_castsi128_si256(a), b, 1), shuf);
+            __m256i lead = _mm256_srli_epi32(u, 16), hi16 = _mm256_srli_epi32(u, 8);
+            __m256i cont = _mm256_cmpeq_epi32(_mm256_and_si256(u, cmask), cwant);
+            __m256i keep = _mm256_and_si256(cont, _mm256_and_si256(_mm256_cmpgt_epi32(lead, lead_lo),
+                                                                   _mm256_cmpgt_epi32(lead_hi, lead)));
+            __m256i drop = _mm256_or_si256(
+                _mm256_or_si256(_mm256_cmpeq_epi32(hi16, p3000), _mm256_cmpeq_epi32(hi16, p2000)),
+                _mm256_or_si256(
+                    _mm256_and_si256(_mm256_cmpgt_epi32(u, fa0), _mm256_cmpgt_epi32(fa1, u)),
+                    _mm256_and_si256(_mm256_cmpgt_epi32(u, fb0), _mm256_cmpgt_epi32(fb1, u))));
+            drop = _mm256_and_si256(cont, drop);
+            unsigned kmask = (unsigned)_mm256_movemask_ps(_mm256_castsi256_ps(keep));
+            unsigned vmask = kmask | (unsigned)_mm256_movemask_ps(_mm256_castsi256_ps(drop));
+            unsigned k = vmask == 0xFFu ? 8 : (unsigned)__builtin_ctz(~vmask);
+            kmask &= (1u << k) - 1; /* the kept lanes among the leading k */
+            unsigned nk = (unsigned)__builtin_popcount(kmask);
+            if (nk) {
+                /* lane indices of the kept lanes, packed: pext of 0x07..00 by a byte mask */
+                uint64_t bytes = _pdep_u64(kmask, 0x0101010101010101ull) * 0xFF;
+                __m256i idx = _mm256_cvtepu8_epi32(
+                    _mm_cvtsi64_si128((long long)_pext_u64(0x0706050403020100ull, bytes)));
+                u = _mm256_permutevar8x32_epi32(u, idx);
+                __m256i cp = _mm256_or_si256(
+                    _mm256_or_si256(_mm256_and_si256(_mm256_srli_epi32(u, 4), m12),
+                                    _mm256_and_si256(_mm256_srli_epi32(u, 2), m6)),
+                    _mm256_and_si256(u, m0));
+                _mm256_storeu_si256((__m256i *)(void *)(blk + nb), cp);
+                __m256i by = _mm256_shuffle_epi8(u, pack3);
+                _mm_storeu_si128((__m128i *)(void *)d->out, _mm256_castsi256_si128(by));
+                _mm_storeu_si128((__m128i *)(void *)(d->out + 3 * (nk < 4 ? nk : 4)),
+                                 _mm256_extracti128_si256(by, 1));
+            }
+            nb += nk, d->i += 3 * k, d->out += 3 * nk;
+            if (k < 8)
+                break;
+        }
+        nb = ideographs(d, lim, blk, nb, want);
+        if (nb == want || d->i >= d->len)
+            break;
+        nb += (size_t)slow_char(d, blk + nb);
+    }
+    *dp = dl;
+    return nb;
+}
+
+/* x * c modulo 2^64 in each 64-bit lane (AVX2 multiplies 32 x 32 bits only). */
+__attribute__((target("avx2"))) static inline __m256i mul64(__m256i x, uint64_t c)
+{
+    const __m256i cl = _mm256_set1_epi64x((long long)(c & 0xFFFFFFFFu));
+    const __m256i ch = _mm256_set1_epi64x((long long)(c >> 32));
+    __m256i lo = _mm256_mul_epu32(x, cl);
+    __m256i cross = _mm256_add_epi64(_mm256_mul_epu32(_mm256_srli_epi64(x, 32), cl),
+                                     _mm256_mul_epu32(x, ch));
+    return _mm256_add_epi64(lo, _mm256_slli_epi64(cross, 32));
+}
+
+/* The shingles ending at blk[q] for q in [q0, nb) with q - q0 a multiple of 4 and q + 4
+ * <= nb, four a step: ext = blk - 4 holds the four code points before the block. Each
+ * hash is pm_reuse_shingle's, bit for bit; bins and minima are then updated in lane
+ * order. Returns the first q not done. */
+__attribute__((target("avx2"))) static size_t shingles_avx2(const uint32_t *ext, size_t q0,
+                                                            size_t nb, uint64_t *mins,
+                                                            uint32_t **kout)
+{
+    const __m256i k0 = _mm256_set1_epi64x(0x7265757365ll);
+    const __m256i k96 = _mm256_set1_epi64x(PM_REUSE_K);
+    uint32_t *ko = *kout;
+    size_t q = q0;
+    for (; q + 4 <= nb; q += 4) {
+        __m256i c0 = _mm256_cvtepu32_epi64(_mm_loadu_si128((const __m128i *)(const void *)(ext + q)));
+        __m256i c1 = _mm256_cvtepu32_epi64(_mm_loadu_si128((const __m128i *)(const void *)(ext + q + 1)));
+        __m256i c2 = _mm256_cvtepu32_epi64(_mm_loadu_si128((const __m128i *)(const void *)(ext + q + 2)));
+        __m256i c3 = _mm256_cvtepu32_epi64(_mm_loadu_si128((const __m128i *)(const void *)(ext + q + 3)));
+        __m256i c4 = _mm256_cvtepu32_epi64(_mm_loadu_si128((const __m128i *)(const void *)(ext + q + 4)));
+        __m256i hi = _mm256_or_si256(_mm256_or_si256(_mm256_slli_epi64(c0, 42), _mm256_slli_epi64(c1, 21)), c2);
+        __m256i lo = _mm256_or_si256(_mm256_slli_epi64(c3, 21), c4);
+        __m256i x = _mm256_xor_si256(hi, mul64(_mm256_add_epi64(lo, k0), 0x9E3779B97F4A7C15ull));
+        x = _mm256_xor_si256(x, _mm256_srli_epi64(x, 33));
+        x = mul64(x, 0xff51afd7ed558ccdull);
+        x = _mm256_xor_si256(x, _mm256_srli_epi64(x, 33));
+        x = mul64(x, 0xc4ceb9fe1a85ec53ull);
+        x = _mm256_xor_si256(x, _mm256_srli_epi64(x, 33));
+        __m256i bin = _mm256_srli_epi64(_mm256_mul_epu32(_mm256_srli_epi64(x, 32), k96), 32);
+        uint64_t h[4], bn[4];
+        _mm256_storeu_si256((__m256i *)(void *)h, x);
+        _mm256_storeu_si256((__m256i *)(void *)bn, bin);
+        for (int l = 0; l < 4; l++) {
+            uint64_t v = (uint32_t)h[l], m = mins[bn[l]];
+            mins[bn[l]] = v < m ? v : m;
+            *ko = PM_REUSE_KEY(h[l]);
+            ko += PM_REUSE_SAMPLED(h[l]);
+        }
+    }
+    *kout = ko;
+    return q;
+}
+
+static int have_avx2(void)
+{
+    return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("bmi2");
+}
+#else
+static int have_avx2(void) { return 0; }
+#endif
+
 pm_status pm_reuse_doc(const pm_reuse_options *o, const char *body, size_t body_len,
                        const char *docno, size_t docno_len, pm_buf *text,
                        uint32_t sig[PM_REUSE_K], unsigned *nsig, pm_buf *keys)
 {
+    return pm_reuse_doc_kernel(o, body, body_len, docno, docno_len, text, sig, nsig, keys,
+                               have_avx2());
+}
+
+pm_status pm_reuse_doc_kernel(const pm_reuse_options *o, const char *body, size_t body_len,
+                              const char *docno, size_t docno_len, pm_buf *text,
+                              uint32_t sig[PM_REUSE_K], unsigned *nsig, pm_buf *keys, int simd)
+{
     *nsig = 0;
+#ifndef PM_REUSE_HAVE_AVX2
+    simd = 0;
+#endif
     /* the 文号 line: from the newline before its first occurrence to the one after */
     size_t skip_b = 0, skip_e = 0;
     /* only the part that can be kept is searched (a code point is at most 4 bytes) */
@@ -111,10 +340,9 @@ pm_status pm_reuse_doc(const pm_reuse_options *o, const char *body, size_t body_
         }
     }
     enum { BLOCK = 256 };
-    uint32_t mins[PM_REUSE_K];
-    unsigned char filled[PM_REUSE_K];
+    /* a bin's smallest value, UINT64_MAX while empty (values are 32 bits) */
+    uint64_t mins[PM_REUSE_K];
     memset(mins, 0xFF, sizeof mins);
-    memset(filled, 0, sizeof filled);
     size_t kept = 0, nshingles = 0;
     pm_status st = pm_buf_reserve(text, (size_t)o->max_chars * 4 + 4);
     if (st == PM_OK && keys)
@@ -122,95 +350,82 @@ pm_status pm_reuse_doc(const pm_reuse_options *o, const char *body, size_t body_
     if (st != PM_OK)
         return st;
     /* without keys they go to a block-sized sink, rewound every block */
-    uint32_t sink[BLOCK];
+    uint32_t sink[BLOCK + 8];
     uint32_t *kout = keys ? (uint32_t *)(void *)(keys->data + keys->len) : sink;
-    char *out = text->data + text->len;
-    const unsigned char *s = (const unsigned char *)body;
     /* The shingle of the last five code points as pm_reuse_shingle packs it, rolled one
      * code point at a time (21 bits each): hi = c0 c1 c2, lo = c3 c4. */
     const uint64_t m63 = ((uint64_t)1 << 63) - 1, m42 = ((uint64_t)1 << 42) - 1;
     uint64_t hi = 0, lo = 0;
     /* Two passes over blocks of BLOCK kept code points: decoding and folding branch on
      * every character, hashing does not, so apart each loop runs at its own pace (the
-     * branchy decode no longer stalls the multiplies behind it). */
-    uint32_t blk[BLOCK];
-    const size_t skip_at = skip_e > skip_b ? skip_b : SIZE_MAX;
-    size_t i = 0;
-    while (i < body_len && kept < o->max_chars) {
-        size_t nb = 0, want = o->max_chars - kept < BLOCK ? o->max_chars - kept : BLOCK;
-        while (nb < want && i < body_len) {
-            /* ideographs U+4000-9FFF (lead bytes E4-E9), kept as they are, four bytes
-             * read at a time up to the 文号 line: the bulk of every text */
-            size_t lim = skip_at < body_len ? skip_at : body_len;
-            while (nb < want && i + 4 <= lim) {
-                uint32_t w;
-                memcpy(&w, s + i, 4);
-                if ((w & 0xC0C000u) != 0x808000u || (w & 0xFFu) - 0xE4u > 5u)
-                    break;
-                blk[nb++] = (w & 0x0Fu) << 12 | (w >> 2 & 0xFC0u) | (w >> 16 & 0x3Fu);
-                memcpy(out, &w, 4); /* (the fourth byte is overwritten or beyond the end) */
-                out += 3;
-                i += 3;
-            }
-            if (nb == want || i >= body_len)
-                break;
-            if (i == skip_at) {
-                i = skip_e;
-                continue;
-            }
-            uint32_t c, b0 = s[i];
-            size_t l;
-            if (b0 >= 0xE0 && b0 < 0xF0 && i + 2 < body_len && (s[i + 1] & 0xC0) == 0x80 &&
-                (s[i + 2] & 0xC0) == 0x80 && (b0 > 0xE0 || s[i + 1] >= 0xA0) &&
-                (b0 != 0xED || s[i + 1] < 0xA0)) { /* not overlong, not a surrogate */
-                c = (b0 & 0x0F) << 12 | (uint32_t)(s[i + 1] & 0x3F) << 6 | (s[i + 2] & 0x3F);
-                l = 3; /* the rest of the 3-byte form (all of CJK) decoded inline */
-            } else {
-                c = utf8_next(s + i, body_len - i, &l);
-            }
-            uint32_t f = fold(c);
-            if (f) {
-                if (f == c && l == 3) { /* kept as it is: copy its bytes */
-                    out[0] = (char)s[i], out[1] = (char)s[i + 1], out[2] = (char)s[i + 2];
-                    out += 3;
-                } else {
-                    out += pm_utf8_encode(f, out);
-                }
-                blk[nb++] = f;
-            }
-            i += l;
-        }
+     * branchy decode no longer stalls the multiplies behind it). ext keeps the four code
+     * points before the block in front of it (the vector loop reads shingles whole). */
+    uint32_t ext[4 + BLOCK + 8];
+    uint32_t *blk = ext + 4;
+    memset(ext, 0, sizeof ext);
+    dec dc = {(const unsigned char *)body, 0, body_len, skip_e > skip_b ? skip_b : SIZE_MAX,
+              skip_e, text->data + text->len};
+    while (dc.i < body_len && kept < o->max_chars) {
+        size_t want = o->max_chars - kept < BLOCK ? o->max_chars - kept : BLOCK, nb;
+#ifdef PM_REUSE_HAVE_AVX2
+        if (simd)
+            nb = decode_block_avx2(&dc, blk, want);
+        else
+#endif
+            nb = decode_block(&dc, blk, want);
         if (!keys)
             kout = sink;
-        for (size_t q = 0; q < nb; q++) {
+        size_t q = 0;
+#ifdef PM_REUSE_HAVE_AVX2
+        if (simd) {
+            /* the shingle ending at blk[q] exists once five code points are kept */
+            size_t q0 = kept >= PM_REUSE_SHINGLE - 1 ? 0 : PM_REUSE_SHINGLE - 1 - kept;
+            if (q0 < nb) {
+                q = shingles_avx2(ext, q0, nb, mins, &kout);
+                nshingles += q - q0;
+                for (; q < nb; q++) { /* the last few, one at a time */
+                    uint64_t h = pm_reuse_shingle(ext + q);
+                    uint64_t v = (uint32_t)h, m, *mb = &mins[((h >> 32) * PM_REUSE_K) >> 32];
+                    m = *mb;
+                    *mb = v < m ? v : m;
+                    *kout = PM_REUSE_KEY(h);
+                    kout += PM_REUSE_SAMPLED(h);
+                    nshingles++;
+                }
+            }
+            kept += nb;
+            memmove(ext, ext + nb, 4 * sizeof *ext); /* the block's last four go in front */
+            continue;
+        }
+#endif
+        for (; q < nb; q++) {
             hi = ((hi << 21) & m63) | lo >> 21;
             lo = ((lo << 21) & m42) | blk[q];
             if (++kept < PM_REUSE_SHINGLE)
                 continue;
             uint64_t h = pm_reuse_mix64(hi ^ (lo + 0x7265757365ull) * 0x9E3779B97F4A7C15ull);
             uint32_t bin = (uint32_t)(((h >> 32) * PM_REUSE_K) >> 32);
-            uint32_t v = (uint32_t)h, m = mins[bin];
+            uint64_t v = (uint32_t)h, m = mins[bin];
             mins[bin] = v < m ? v : m; /* branch-free: the outcome is a coin toss */
-            filled[bin] = 1;
             *kout = PM_REUSE_KEY(h);
             kout += PM_REUSE_SAMPLED(h);
             nshingles++;
         }
     }
-    text->len = (size_t)(out - text->data);
+    text->len = (size_t)(dc.out - text->data);
     if (keys)
         keys->len = (size_t)((char *)kout - keys->data);
     if (!nshingles)
         return PM_OK;
     for (unsigned j = 0; j < PM_REUSE_K; j++) {
-        if (filled[j]) {
-            sig[j] = mins[j];
+        if (mins[j] != UINT64_MAX) {
+            sig[j] = (uint32_t)mins[j];
             continue;
         }
         unsigned d = 1;
-        while (!filled[(j + d) % PM_REUSE_K])
+        while (mins[(j + d) % PM_REUSE_K] == UINT64_MAX)
             d++;
-        sig[j] = mins[(j + d) % PM_REUSE_K] + d * 0x9E3779B1u;
+        sig[j] = (uint32_t)mins[(j + d) % PM_REUSE_K] + d * 0x9E3779B1u;
     }
     *nsig = PM_REUSE_K;
     return PM_OK;

@@ -1,14 +1,18 @@
 /* analysis/reuse.c - the corpus half of text reuse: candidates, verification, tables.
  *
- * add (committer, in commit order): the document's id, metadata, the low 16 bits of its
- * signature (192 bytes) and its ANCHOR_K smallest anchor keys (128 bytes) stay in memory;
- * its normalised text goes to a spill file (unlinked at once, so nothing is left
- * behind); the distinct sampled shingles are counted in a Count-Min sketch (2 counters a
- * key in one cache line of 2^16, sums only, so the counts do not depend on order).
- * finish: per band, documents sorted by band key (stable radix sort); every pair inside a
- * bucket of at most bucket_cap documents whose signatures estimate J >= SIG_SCREEN is a
- * candidate; then the anchors, in key ranges: documents sharing ANCHOR_MIN anchors (none
- * held by more than ANCHOR_CAP documents) are candidates too. Both lists are sorted and
+ * add (committer, in commit order): the document's id, metadata and the low 8 bits of its
+ * signature (96 bytes, for the screen) stay in memory; the rest goes to unlinked spill
+ * files (nothing is left behind), each written through a bounded buffer: its 32 LSH band
+ * keys band by band in runs of BAND_BUF documents, its normalised text, its ANCHOR_K
+ * smallest anchor keys (a fixed record a document), and each anchor as a posting in one
+ * of APARTS key ranges. The distinct sampled shingles are counted in a Count-Min sketch
+ * (2 counters a key in one cache line of 2^16, sums only, so the counts do not depend on
+ * order).
+ * finish: per band, its keys read back and documents sorted by them (stable radix sort);
+ * every pair inside a bucket of at most bucket_cap documents whose signatures estimate
+ * J >= SIG_SCREEN is a candidate; then the anchors, one key range's postings at a time:
+ * documents sharing ANCHOR_MIN anchors (none held by more than ANCHOR_CAP documents) are
+ * candidates too. Both lists are sorted and
  * deduplicated. Each candidate is verified on ALL its shingles (load: boilerplate text
  * masked from the sampled shingles' estimated document frequency): Jaccard, containment
  * of each side. A pair whose larger containment reaches the threshold is aligned with
@@ -49,6 +53,26 @@
 #define BP_EXAMPLES 1024 /* boilerplate shingles remembered for reuse_boilerplate.tsv */
 #define SPILL_BUF ((size_t)1 << 20) /* the spill stream's buffer */
 #define SIG_SCREEN 0.2    /* band pairs whose signatures estimate J below this are dropped */
+#define APART_BITS 6      /* anchor postings spilled in 2^6 key ranges (the key's top bits) */
+#define APARTS (1u << APART_BITS)
+#define APART_BUF 4096    /* postings buffered per range before they go to the spill */
+#define BAND_BUF 8192     /* documents whose band keys are buffered before they are spilled */
+#define NO_ANCHOR UINT32_MAX /* pads a document's anchor record (keys never take it) */
+
+/* An unlinked scratch file written through a buffer of its own: anchors by document
+ * (fixed records, read back by pread) and anchor postings by key range (chunks). */
+typedef struct spillf {
+    int fd;
+    char *buf;
+    size_t len, cap;
+    uint64_t off; /* bytes written to fd */
+} spillf;
+
+/* A run of one key range's postings in the posting spill. */
+typedef struct achunk {
+    uint64_t off;
+    uint32_t n, part;
+} achunk;
 
 typedef struct rdoc {
     uint64_t spill_off;  /* text in the spill file */
@@ -81,23 +105,104 @@ struct pm_reuse {
     uint64_t spill_len;
     rdoc *d;
     size_t n, cap;
-    uint16_t *sig16;         /* n x PM_REUSE_K: low 16 bits of each signature value; the
-                                LSH bands are hashed from these (48 bits a band) */
-    uint32_t *anch;          /* n x ANCHOR_K: smallest anchor keys, ascending */
-    uint8_t *nanch;          /* n: anchors held */
-    uint32_t *abp;           /* finish: n bit sets, anchor k of the document is boilerplate */
+    uint8_t *sig8;           /* n x PM_REUSE_K: low 8 bits of each signature value, for
+                                the screen of bucket mates (b-bit MinHash) */
+    spillf bands;            /* the LSH band keys (hashes of a band's three 16-bit values),
+                                band by band in runs of BAND_BUF documents */
+    uint32_t *bbuf;          /* PM_REUSE_BANDS x BAND_BUF band keys not yet spilled */
+    size_t bbuf_n;           /* documents in bbuf (every band holds one key a document) */
+    spillf adoc;             /* per document ANCHOR_K anchor keys, ascending, NO_ANCHOR
+                                padded: read back for the pairs the anchors screen */
+    spillf apost;            /* anchor postings key << 32 | document, in chunks by range */
+    uint64_t *abuf;          /* APARTS x APART_BUF postings not yet spilled */
+    uint32_t abuf_n[APARTS];
+    achunk *chunks;          /* the posting spill's chunks, in the order written */
+    size_t nchunks, chunks_cap;
     pm_buf ids;
     uint32_t *cm;            /* CM_SIZE, 64-byte aligned */
     uint32_t *cp;            /* max_chars code points of scratch */
     uint32_t *keys;          /* per-document distinct sampled keys (add) */
-    uint32_t *slots;         /* their sketch slots (add) */
-    uint32_t *set;           /* open-addressing scratch for distinct keys */
+    uint32_t *anc;           /* the document's anchor keys before selection (add) */
+    uint64_t *set;           /* open-addressing scratch for distinct keys: gen << 32 | key,
+                                entries of earlier documents are empty (no clearing) */
     size_t set_cap;
+    uint32_t gen;            /* the current document's stamp in set (never 0) */
     bp_ex *bp;
     size_t nbp;
     long *diag;              /* verification scratch: diagonals of shared shingles */
     pm_reuse_stats s;
 };
+
+static pm_status spillf_open(spillf *f, const char *tmpdir, size_t cap, pm_errctx *err)
+{
+    char path[4200];
+    snprintf(path, sizeof path, "%s/.reuse-spill-XXXXXX", tmpdir ? tmpdir : ".");
+    f->fd = mkstemp(path);
+    if (f->fd < 0)
+        return pm_errctx_set(err, PM_ERR_OUTPUT, path, "cannot create a reuse spill file: %s",
+                             strerror(errno));
+    unlink(path);
+    f->buf = malloc(cap);
+    f->cap = cap;
+    f->len = 0;
+    f->off = 0;
+    return f->buf ? PM_OK : PM_ERR_NOMEM;
+}
+
+static void spillf_close(spillf *f)
+{
+    if (f->fd >= 0)
+        close(f->fd);
+    free(f->buf);
+}
+
+static pm_status spillf_flush(spillf *f)
+{
+    size_t done = 0;
+    while (done < f->len) {
+        ssize_t w = write(f->fd, f->buf + done, f->len - done);
+        if (w < 0 && errno == EINTR)
+            continue;
+        if (w <= 0)
+            return PM_ERR_OUTPUT;
+        done += (size_t)w;
+    }
+    f->off += f->len;
+    f->len = 0;
+    return PM_OK;
+}
+
+/* Appends n bytes; their offset in the file is f->off + f->len before the call. */
+static pm_status spillf_write(spillf *f, const void *p, size_t n)
+{
+    const char *c = p;
+    while (n) {
+        if (f->len == f->cap) {
+            pm_status st = spillf_flush(f);
+            if (st != PM_OK)
+                return st;
+        }
+        size_t k = f->cap - f->len < n ? f->cap - f->len : n;
+        memcpy(f->buf + f->len, c, k);
+        f->len += k, c += k, n -= k;
+    }
+    return PM_OK;
+}
+
+/* Reads n bytes at off (after spillf_flush). */
+static pm_status spillf_read(const spillf *f, void *p, size_t n, uint64_t off)
+{
+    char *c = p;
+    while (n) {
+        ssize_t g = pread(f->fd, c, n, (off_t)off);
+        if (g < 0 && errno == EINTR)
+            continue;
+        if (g <= 0)
+            return PM_ERR_IO;
+        c += g, n -= (size_t)g, off += (uint64_t)g;
+    }
+    return PM_OK;
+}
 
 pm_status pm_reuse_create(pm_reuse **out, const pm_reuse_options *o, const char *tmpdir,
                           pm_errctx *err)
@@ -111,20 +216,21 @@ pm_status pm_reuse_create(pm_reuse **out, const pm_reuse_options *o, const char 
     if (!r)
         return PM_ERR_NOMEM;
     r->o = *o;
+    r->adoc.fd = r->apost.fd = r->bands.fd = -1; /* (before anything can fail: free closes them) */
     pm_buf_init(&r->ids, (size_t)1 << 34);
     r->cm = aligned_alloc(64, CM_SIZE * sizeof *r->cm);
     if (r->cm)
         memset(r->cm, 0, CM_SIZE * sizeof *r->cm);
     r->cp = malloc(((size_t)o->max_chars + 8) * sizeof *r->cp);
     r->keys = malloc(((size_t)o->max_chars + 8) * sizeof *r->keys);
-    r->slots = malloc(((size_t)o->max_chars + 8) * 2 * sizeof *r->slots);
+    r->anc = malloc(((size_t)o->max_chars + 8) * sizeof *r->anc);
     r->set_cap = 64;
     while (r->set_cap < (size_t)o->max_chars * 2)
         r->set_cap *= 2;
     r->set = calloc(r->set_cap, sizeof *r->set);
     r->bp = malloc(BP_EXAMPLES * sizeof *r->bp);
     r->diag = malloc(((size_t)o->max_chars + 8) * sizeof *r->diag);
-    if (!r->diag || !r->cm || !r->cp || !r->keys || !r->slots || !r->set || !r->bp) {
+    if (!r->diag || !r->cm || !r->cp || !r->keys || !r->anc || !r->set || !r->bp) {
         pm_reuse_free(r);
         return PM_ERR_NOMEM;
     }
@@ -147,6 +253,18 @@ pm_status pm_reuse_create(pm_reuse **out, const pm_reuse_options *o, const char 
         pm_reuse_free(r);
         return PM_ERR_OUTPUT;
     }
+    r->abuf = malloc((size_t)APARTS * APART_BUF * sizeof *r->abuf);
+    r->bbuf = malloc((size_t)PM_REUSE_BANDS * BAND_BUF * sizeof *r->bbuf);
+    if (!r->abuf || !r->bbuf) {
+        pm_reuse_free(r);
+        return PM_ERR_NOMEM;
+    }
+    if (spillf_open(&r->adoc, tmpdir, (size_t)1 << 18, err) != PM_OK ||
+        spillf_open(&r->apost, tmpdir, (size_t)1 << 20, err) != PM_OK ||
+        spillf_open(&r->bands, tmpdir, (size_t)1 << 18, err) != PM_OK) {
+        pm_reuse_free(r);
+        return PM_ERR_OUTPUT;
+    }
     *out = r;
     return PM_OK;
 }
@@ -159,15 +277,18 @@ void pm_reuse_free(pm_reuse *r)
         fclose(r->spill);
     free(r->spill_buf); /* after fclose: the stream used it until then */
     free(r->d);
-    free(r->sig16);
-    free(r->anch);
-    free(r->nanch);
-    free(r->abp);
+    free(r->sig8);
+    spillf_close(&r->bands);
+    free(r->bbuf);
+    spillf_close(&r->adoc);
+    spillf_close(&r->apost);
+    free(r->abuf);
+    free(r->chunks);
     pm_buf_free(&r->ids);
     free(r->cm);
     free(r->cp);
     free(r->keys);
-    free(r->slots);
+    free(r->anc);
     free(r->set);
     free(r->bp);
     free(r->diag);
@@ -194,29 +315,73 @@ static inline uint32_t cm_df(const pm_reuse *r, uint32_t key)
     return x < y ? x : y;
 }
 
+/* Starts a document's distinct-key set: a new stamp empties every slot at once (when the
+ * stamp wraps, after 2^32 documents, the table is cleared for real). */
+static void keys_begin(pm_reuse *r)
+{
+    if (++r->gen == 0) {
+        memset(r->set, 0, r->set_cap * sizeof *r->set);
+        r->gen = 1;
+    }
+}
+
 /* Adds key k to the distinct list r->keys[0..*nk) (keys are hash bits: their low bits
- * index the set directly). Keys are stored +1 (0 = empty); UINT32_MAX folds onto - 1. */
+ * index the set directly). UINT32_MAX folds onto UINT32_MAX - 1 (as it always has: the
+ * sketch's slots follow from the folded key). */
 static inline void key_add(pm_reuse *r, uint32_t k, size_t *nk)
 {
+    const uint64_t e = (uint64_t)r->gen << 32 | k;
     size_t mask = r->set_cap - 1, j = k & mask;
-    while (r->set[j] && r->set[j] != k + 1)
+    while (r->set[j] >> 32 == r->gen && r->set[j] != e)
         j = (j + 1) & mask;
-    if (!r->set[j]) {
-        r->set[j] = k + 1;
+    if (r->set[j] != e) {
+        r->set[j] = e;
         r->keys[(*nk)++] = k;
     }
 }
 
-/* Clears what key_add set (linear probing needs no tombstones: every entry goes). */
-static void keys_clear(pm_reuse *r, size_t nk)
+/* Puts the smallest k of a[0..n) (distinct) in a[0..k), ascending; returns min(n, k).
+ * Quickselect (median of three, three-way partition) until the boundary lies in a range
+ * of at most 16, then an insertion sort of the at most k + 16 in front: a document has
+ * some 30-130 anchors, and inserting each into a sorted list of 32 moved 16 on average. */
+static unsigned smallest_sorted(uint32_t *a, size_t n, unsigned k)
 {
-    size_t mask = r->set_cap - 1;
-    for (size_t i = 0; i < nk; i++) {
-        size_t j = r->keys[i] & mask;
-        while (r->set[j] != r->keys[i] + 1)
-            j = (j + 1) & mask;
-        r->set[j] = 0;
+    size_t lo = 0, hi = n; /* [0, lo) < [lo, hi) < [hi, n), and lo <= k <= hi */
+    while (n > k && hi - lo > 16) {
+        uint32_t x = a[lo], y = a[lo + (hi - lo) / 2], z = a[hi - 1];
+        uint32_t piv = x < y ? (y < z ? y : (x < z ? z : x)) : (x < z ? x : (y < z ? z : y));
+        size_t i = lo, m = lo, j = hi; /* [lo, i) < piv, [i, m) == piv, [j, hi) > piv */
+        while (m < j) {
+            uint32_t v = a[m];
+            if (v < piv) {
+                a[m++] = a[i];
+                a[i++] = v;
+            } else if (v > piv) {
+                a[m] = a[--j];
+                a[j] = v;
+            } else {
+                m++;
+            }
+        }
+        if (k < i) {
+            hi = i;
+        } else if (k > j) {
+            lo = j;
+        } else {
+            hi = k; /* [0, k) are the k smallest */
+            break;
+        }
     }
+    for (size_t i = 1; i < hi; i++) {
+        uint32_t v = a[i];
+        size_t j = i;
+        while (j > 0 && a[j - 1] > v) {
+            a[j] = a[j - 1];
+            j--;
+        }
+        a[j] = v;
+    }
+    return n < k ? (unsigned)n : k;
 }
 
 /* Code points of valid UTF-8: its bytes less its continuation bytes (10xxxxxx), eight at
@@ -236,15 +401,52 @@ static size_t utf8_count(const char *t, size_t len)
     return len - cont;
 }
 
+/* The LSH key of band b of a signature: a hash of its PM_REUSE_ROWS values' low 16 bits. */
+static inline uint32_t band_key(const uint32_t *sig, unsigned b)
+{
+    const uint32_t *v = sig + b * PM_REUSE_ROWS;
+    uint64_t x = (uint64_t)b << 48;
+    for (unsigned k = 0; k < PM_REUSE_ROWS; k++)
+        x |= (uint64_t)(uint16_t)v[k] << (16 * k);
+    return (uint32_t)(pm_reuse_mix64(x ^ 0x6c7368ull) >> 32);
+}
+
+/* Spills the buffered band keys: band 0's run, band 1's, ... (runs of bbuf_n keys; every
+ * run but the last is BAND_BUF long, so band b's keys of run j lie at a known offset). */
+static pm_status bands_flush(pm_reuse *r)
+{
+    pm_status st = PM_OK;
+    for (unsigned b = 0; b < PM_REUSE_BANDS && st == PM_OK && r->bbuf_n; b++)
+        st = spillf_write(&r->bands, r->bbuf + (size_t)b * BAND_BUF, r->bbuf_n * sizeof *r->bbuf);
+    r->bbuf_n = 0;
+    return st;
+}
+
+/* Spills the buffered postings of key range part as one chunk. */
+static pm_status apost_flush(pm_reuse *r, uint32_t part)
+{
+    uint32_t n = r->abuf_n[part];
+    if (!n)
+        return PM_OK;
+    pm_status st = pm_array_reserve(&r->chunks, &r->chunks_cap, r->nchunks + 1,
+                                    sizeof *r->chunks, 64, (size_t)1 << 28);
+    if (st != PM_OK)
+        return st;
+    r->chunks[r->nchunks++] = (achunk){r->apost.off + r->apost.len, n, part};
+    r->abuf_n[part] = 0;
+    return spillf_write(&r->apost, r->abuf + (size_t)part * APART_BUF, n * sizeof *r->abuf);
+}
+
 pm_status pm_reuse_add(pm_reuse *r, const char *doc_id, int32_t date, pm_level level,
                        uint32_t region, uint32_t province, const uint32_t *sig, unsigned nsig,
                        const char *text, size_t text_len, const uint32_t *keys, size_t nkeys)
 {
     /* code points: counted from the bytes when the worker gave the keys, decoded (to
      * hash them) when it did not (replayed and merged records) */
-    size_t ncp = 0;
+    size_t ncp = 0, need = r->o.min_chars > PM_REUSE_SHINGLE ? r->o.min_chars : PM_REUSE_SHINGLE;
     if (nsig == PM_REUSE_K && keys) {
-        ncp = utf8_count(text, text_len);
+        /* a code point is at most 4 bytes: a long text needs no count */
+        ncp = text_len >= 4 * need ? need : utf8_count(text, text_len);
     } else if (nsig == PM_REUSE_K) {
         ncp = pm_reuse_decode(text, text_len, r->cp, r->o.max_chars);
     }
@@ -260,18 +462,10 @@ pm_status pm_reuse_add(pm_reuse *r, const char *doc_id, int32_t date, pm_level l
         if (!nd)
             return PM_ERR_NOMEM;
         r->d = nd;
-        uint32_t *na = realloc(r->anch, nc * ANCHOR_K * sizeof *na);
-        if (!na)
-            return PM_ERR_NOMEM;
-        r->anch = na;
-        uint8_t *nn = realloc(r->nanch, nc);
-        if (!nn)
-            return PM_ERR_NOMEM;
-        r->nanch = nn;
-        uint16_t *ns = realloc(r->sig16, nc * PM_REUSE_K * sizeof *ns);
+        uint8_t *ns = realloc(r->sig8, nc * PM_REUSE_K * sizeof *ns);
         if (!ns)
             return PM_ERR_NOMEM;
-        r->sig16 = ns;
+        r->sig8 = ns;
         r->cap = nc;
     }
     size_t idl = strnlen(doc_id, 65535);
@@ -299,10 +493,15 @@ pm_status pm_reuse_add(pm_reuse *r, const char *doc_id, int32_t date, pm_level l
         return PM_ERR_OUTPUT;
     r->spill_len += text_len;
     for (unsigned k = 0; k < PM_REUSE_K; k++)
-        r->sig16[r->n * PM_REUSE_K + k] = (uint16_t)sig[k];
+        r->sig8[r->n * PM_REUSE_K + k] = (uint8_t)sig[k];
+    for (unsigned b = 0; b < PM_REUSE_BANDS; b++)
+        r->bbuf[(size_t)b * BAND_BUF + r->bbuf_n] = band_key(sig, b);
+    if (++r->bbuf_n == BAND_BUF && (st = bands_flush(r)) != PM_OK)
+        return st;
     /* distinct sampled keys: from the worker when it passed them, else from the text
      * (replayed and merged records); the same keys either way */
     size_t nk = 0;
+    keys_begin(r);
     if (keys) {
         for (size_t i = 0; i < nkeys && nk < r->o.max_chars; i++)
             key_add(r, keys[i] == UINT32_MAX ? UINT32_MAX - 1 : keys[i], &nk);
@@ -313,36 +512,35 @@ pm_status pm_reuse_add(pm_reuse *r, const char *doc_id, int32_t date, pm_level l
                 key_add(r, PM_REUSE_KEY(h) == UINT32_MAX ? UINT32_MAX - 1 : PM_REUSE_KEY(h), &nk);
         }
     }
-    keys_clear(r, nk);
-    /* containment anchors: the document's ANCHOR_K smallest anchor keys (a bounded
-     * insertion into a sorted list; a document has some 30-130 anchors) */
-    uint32_t *an = r->anch + r->n * ANCHOR_K;
-    unsigned na = 0;
+    /* containment anchors: the document's ANCHOR_K smallest anchor keys, ascending */
+    size_t nall = 0;
     for (size_t i = 0; i < nk; i++) {
-        uint32_t k = r->keys[i];
-        if (!ANCHOR(k) || (na == ANCHOR_K && k >= an[na - 1]))
-            continue;
-        unsigned j = na < ANCHOR_K ? na++ : na - 1;
-        while (j > 0 && an[j - 1] > k) {
-            an[j] = an[j - 1];
-            j--;
-        }
-        an[j] = k;
+        r->anc[nall] = r->keys[i];
+        nall += ANCHOR(r->keys[i]);
     }
-    r->nanch[r->n] = (uint8_t)na;
-    /* the sketch is 4 MB, so each key is a cache miss: work out every slot first and
-     * prefetch its line, then count (the misses overlap instead of queueing) */
-    uint32_t *slot = r->slots;
-    for (size_t i = 0; i < nk; i++)
-        cm_at(r->keys[i], slot + 2 * i);
-    /* a fixed distance ahead: a few lines in flight at a time, not a thousand dropped */
+    unsigned na = smallest_sorted(r->anc, nall, ANCHOR_K);
+    for (unsigned k = na; k < ANCHOR_K; k++)
+        r->anc[k] = NO_ANCHOR;
+    if ((st = spillf_write(&r->adoc, r->anc, ANCHOR_K * sizeof *r->anc)) != PM_OK)
+        return st;
+    for (unsigned k = 0; k < na; k++) { /* and each to its key range's postings */
+        uint32_t part = r->anc[k] >> (32 - APART_BITS);
+        r->abuf[(size_t)part * APART_BUF + r->abuf_n[part]++] = (uint64_t)r->anc[k] << 32 | r->n;
+        if (r->abuf_n[part] == APART_BUF && (st = apost_flush(r, part)) != PM_OK)
+            return st;
+    }
+    /* the sketch is 4 MB, so each key is a cache miss: each line is prefetched a fixed
+     * distance ahead (a few in flight at a time, not a thousand dropped), so the misses
+     * overlap instead of queueing; a line is the key's high 16 bits (cm_at) */
     enum { AHEAD = 8 };
     for (size_t i = 0; i < nk && i < AHEAD; i++)
-        __builtin_prefetch(&r->cm[slot[2 * i]], 1);
+        __builtin_prefetch(&r->cm[(size_t)(r->keys[i] >> 16) << 4], 1);
     for (size_t i = 0; i < nk; i++) {
         if (i + AHEAD < nk)
-            __builtin_prefetch(&r->cm[slot[2 * (i + AHEAD)]], 1);
-        uint32_t *x = &r->cm[slot[2 * i]], *y = &r->cm[slot[2 * i + 1]];
+            __builtin_prefetch(&r->cm[(size_t)(r->keys[i + AHEAD] >> 16) << 4], 1);
+        uint32_t sl[2];
+        cm_at(r->keys[i], sl);
+        uint32_t *x = &r->cm[sl[0]], *y = &r->cm[sl[1]];
         *x += *x < UINT32_MAX;
         *y += *y < UINT32_MAX;
     }
@@ -378,22 +576,25 @@ static void radix_sort(uint64_t *v, uint64_t *tmp, size_t n, int lo, int hi, siz
         radix_digits(v, tmp, n, (unsigned)lo, (unsigned)hi, 16, count);
 }
 
-/* Jaccard estimated from the signatures (16-bit b-bit MinHash, Li & König 2010): the
- * share of equal values, corrected for chance 16-bit collisions. Four values a step: the
- * equal 16-bit lanes of a 64-bit word are the zero lanes of a ^ b. */
+/* Jaccard estimated from the signatures (8-bit b-bit MinHash, Li & König 2010): the
+ * share of equal values, corrected for chance 8-bit collisions. Eight values a step: the
+ * equal bytes of a 64-bit word are the zero bytes of a ^ b. Against 16 bits, values that
+ * differ collide in their low byte with chance 1/256, so a pair's equal count can only
+ * grow: the screen below (20 of 96 equal, at either width) passes a superset of the pairs
+ * it passed with 16 bits, and verification decides on the texts. */
 static double sig_jaccard(const pm_reuse *r, uint32_t x, uint32_t y)
 {
-    const uint16_t *a = r->sig16 + (size_t)x * PM_REUSE_K, *b = r->sig16 + (size_t)y * PM_REUSE_K;
-    const uint64_t lo15 = 0x7FFF7FFF7FFF7FFFull;
+    const uint8_t *a = r->sig8 + (size_t)x * PM_REUSE_K, *b = r->sig8 + (size_t)y * PM_REUSE_K;
+    const uint64_t lo7 = 0x7F7F7F7F7F7F7F7Full;
     unsigned eq = 0;
-    for (unsigned k = 0; k + 4 <= PM_REUSE_K; k += 4) {
+    for (unsigned k = 0; k + 8 <= PM_REUSE_K; k += 8) {
         uint64_t u, v;
         memcpy(&u, a + k, 8);
         memcpy(&v, b + k, 8);
-        uint64_t t = u ^ v, z = ~(((t & lo15) + lo15) | t | lo15); /* high bit of zero lanes */
-        eq += (unsigned)(((z >> 15) * 0x0001000100010001ull) >> 48); /* sum of the four */
+        uint64_t t = u ^ v, z = ~(((t & lo7) + lo7) | t | lo7); /* high bit of zero bytes */
+        eq += (unsigned)(((z >> 7) * 0x0101010101010101ull) >> 56); /* sum of the eight */
     }
-    double p = (double)eq / PM_REUSE_K, c = 1.0 / 65536.0;
+    double p = (double)eq / PM_REUSE_K, c = 1.0 / 256.0;
     return (p - c) / (1.0 - c);
 }
 
@@ -450,16 +651,6 @@ static pm_status sort_unique(uint64_t *c, size_t *nc, uint64_t **tmp, size_t *tc
     }
     *nc = u;
     return PM_OK;
-}
-
-/* The LSH key of band b of document i: a hash of its PM_REUSE_ROWS 16-bit values. */
-static inline uint32_t band_key(const pm_reuse *r, size_t i, unsigned b)
-{
-    const uint16_t *v = r->sig16 + i * PM_REUSE_K + b * PM_REUSE_ROWS;
-    uint64_t x = (uint64_t)b << 48;
-    for (unsigned k = 0; k < PM_REUSE_ROWS; k++)
-        x |= (uint64_t)v[k] << (16 * k);
-    return (uint32_t)(pm_reuse_mix64(x ^ 0x6c7368ull) >> 32);
 }
 
 /* Every pair inside each run of equal keys (v sorted: key << 32 | document, documents
@@ -525,9 +716,20 @@ static pm_status candidates(pm_reuse *r, uint64_t **lsh, size_t *nlsh, uint64_t 
     while (bits < 32 && ((size_t)1 << bits) < n)
         bits++;
     size_t nu = 0; /* pairs unique after the last deduplication */
+    uint32_t *kb = malloc(BAND_BUF * sizeof *kb);
+    if (!kb)
+        st = PM_ERR_NOMEM;
     for (unsigned b = 0; b < PM_REUSE_BANDS && st == PM_OK; b++) {
-        for (size_t i = 0; i < n; i++)
-            v[i] = (uint64_t)band_key(r, i, b) << 32 | i;
+        /* band b's keys, run by run from the spill (a run holds BAND_BUF documents) */
+        for (size_t j = 0; j < n && st == PM_OK; j += BAND_BUF) {
+            size_t m = n - j < BAND_BUF ? n - j : BAND_BUF;
+            st = spillf_read(&r->bands, kb, m * sizeof *kb,
+                             (uint64_t)j * PM_REUSE_BANDS * sizeof *kb + (uint64_t)b * m * sizeof *kb);
+            for (size_t i = 0; i < m; i++)
+                v[j + i] = (uint64_t)kb[i] << 32 | (j + i);
+        }
+        if (st != PM_OK)
+            break;
         radix_sort(v, tmp, n, 32, 64, count); /* stable: documents ascending in a bucket */
         st = bucket_pairs(r, v, n, &c, &nc, &cap, r->o.bucket_cap, &r->s.buckets_capped,
                           &r->s.bucket_docs_capped, &r->s.largest_bucket, 1);
@@ -538,36 +740,28 @@ static pm_status candidates(pm_reuse *r, uint64_t **lsh, size_t *nlsh, uint64_t 
             nu = nc;
         }
     }
-    /* anchors, in 2^parts_bits key ranges of about n postings each */
-    size_t total = 0;
-    for (size_t i = 0; i < n; i++)
-        total += r->nanch[i];
-    unsigned pbits = 0;
-    while (pbits < 16 && (total >> pbits) > (n > 4096 ? n : 4096))
-        pbits++;
+    free(kb);
+    /* anchors: the postings of one key range at a time, read back from the spill in the
+     * order written (documents ascending), boilerplate left out */
     uint64_t *pv = NULL;
     size_t pcap = 0;
-    for (uint32_t part = 0; st == PM_OK && part < (1u << pbits); part++) {
+    for (uint32_t part = 0; st == PM_OK && part < APARTS; part++) {
         size_t np = 0;
-        for (size_t i = 0; i < n && st == PM_OK; i++) {
-            const uint32_t *an = r->anch + i * ANCHOR_K;
-            for (unsigned k = 0; k < r->nanch[i]; k++) {
-                if (pbits && an[k] >> (32 - pbits) != part)
-                    continue;
-                if (r->abp[i] >> k & 1)
-                    continue; /* boilerplate */
-                if (np == pcap) {
-                    size_t ncap = pcap ? pcap * 2 : (n > 1024 ? n : 1024);
-                    uint64_t *x = realloc(pv, ncap * sizeof *x);
-                    if (!x) {
-                        st = PM_ERR_NOMEM;
-                        break;
-                    }
-                    pv = x;
-                    pcap = ncap;
-                }
-                pv[np++] = (uint64_t)an[k] << 32 | i;
+        for (size_t c = 0; c < r->nchunks && st == PM_OK; c++) {
+            const achunk *ch = &r->chunks[c];
+            if (ch->part != part)
+                continue;
+            if ((st = pm_array_reserve(&pv, &pcap, np + ch->n, sizeof *pv, 1024,
+                                       SIZE_MAX / sizeof *pv)) != PM_OK ||
+                (st = spillf_read(&r->apost, pv + np, ch->n * sizeof *pv, ch->off)) != PM_OK)
+                break;
+            size_t w = np;
+            for (uint32_t k = 0; k < ch->n; k++) {
+                uint64_t e = pv[np + k];
+                pv[w] = e;
+                w += cm_df(r, (uint32_t)(e >> 32)) <= r->s.boilerplate_df;
             }
+            np = w;
         }
         if (st != PM_OK)
             break;
@@ -895,13 +1089,35 @@ static pm_status verify(pm_reuse *r, feat *fx, feat *fy, pair *out, int *keep)
  * the other has estimate the two containments (boilerplate anchors left out). The pair is
  * verified when one estimate reaches half the threshold (a few anchors are a noisy
  * estimate; verification decides). */
-static int anchor_screen(const pm_reuse *r, uint32_t x, uint32_t y)
+/* Document x's anchors from the spill: how many, and which are boilerplate (bit k). */
+static pm_status anchors_get(const pm_reuse *r, uint32_t x, uint32_t a[ANCHOR_K], unsigned *na,
+                             uint32_t *bp)
 {
-    const uint32_t *a = r->anch + (size_t)x * ANCHOR_K, *b = r->anch + (size_t)y * ANCHOR_K;
-    unsigned na = r->nanch[x], nb = r->nanch[y];
+    pm_status st = spillf_read(&r->adoc, a, ANCHOR_K * sizeof *a, (uint64_t)x * ANCHOR_K * sizeof *a);
+    *na = 0;
+    *bp = 0;
+    if (st != PM_OK)
+        return st;
+    while (*na < ANCHOR_K && a[*na] != NO_ANCHOR) {
+        *bp |= (uint32_t)(cm_df(r, a[*na]) > r->s.boilerplate_df) << *na;
+        ++*na;
+    }
+    return PM_OK;
+}
+
+static pm_status anchor_screen(const pm_reuse *r, uint32_t x, uint32_t y, int *pass)
+{
+    uint32_t a[ANCHOR_K], b[ANCHOR_K], ma, mb;
+    unsigned na, nb;
+    pm_status st = anchors_get(r, x, a, &na, &ma);
+    if (st == PM_OK)
+        st = anchors_get(r, y, b, &nb, &mb);
+    *pass = 0;
+    if (st != PM_OK)
+        return st;
     uint32_t ta = na == ANCHOR_K ? a[na - 1] : UINT32_MAX;
     uint32_t tb = nb == ANCHOR_K ? b[nb - 1] : UINT32_MAX;
-    uint32_t tau = ta < tb ? ta : tb, ma = r->abp[x], mb = r->abp[y];
+    uint32_t tau = ta < tb ? ta : tb;
     unsigned i = 0, k = 0, cx = 0, cy = 0, shared = 0;
     while ((i < na && a[i] <= tau) || (k < nb && b[k] <= tau)) {
         int ia = i < na && a[i] <= tau, ib = k < nb && b[k] <= tau;
@@ -918,9 +1134,10 @@ static int anchor_screen(const pm_reuse *r, uint32_t x, uint32_t y)
         }
     }
     if (shared < ANCHOR_MIN)
-        return 0;
+        return PM_OK;
     double ex = (double)shared / (double)cx, ey = (double)shared / (double)cy;
-    return (ex > ey ? ex : ey) >= 0.5 * r->o.threshold;
+    *pass = (ex > ey ? ex : ey) >= 0.5 * r->o.threshold;
+    return PM_OK;
 }
 
 static int cmp_pair(const void *p, const void *q, void *ud)
@@ -1023,13 +1240,12 @@ pm_status pm_reuse_finish(pm_reuse *r, pm_adopt *adopt, const char *dir, pm_errc
     r->s.boilerplate_df = bp < 10 ? 10 : (uint64_t)bp;
     if (fflush(r->spill) != 0)
         TRY(PM_ERR_OUTPUT);
-    r->abp = calloc(r->n ? r->n : 1, sizeof *r->abp); /* boilerplate anchors */
-    if (!r->abp)
-        TRY(PM_ERR_NOMEM);
-    for (size_t i = 0; i < r->n; i++)
-        for (unsigned k = 0; k < r->nanch[i]; k++)
-            if (cm_df(r, r->anch[i * ANCHOR_K + k]) > r->s.boilerplate_df)
-                r->abp[i] |= 1u << k;
+    for (uint32_t part = 0; part < APARTS; part++)
+        TRY(apost_flush(r, part));
+    TRY(bands_flush(r));
+    TRY(spillf_flush(&r->bands));
+    TRY(spillf_flush(&r->apost));
+    TRY(spillf_flush(&r->adoc));
     TRY(candidates(r, &cand, &ncand, &anc, &nanc));
     r->s.candidates = ncand;
     r->s.candidates_anchor = nanc;
@@ -1089,7 +1305,9 @@ pm_status pm_reuse_finish(pm_reuse *r, pm_adopt *adopt, const char *dir, pm_errc
         if (!koff && sig_jaccard(r, x, y) < SIG_SCREEN) {
             if (!from_anchor)
                 continue; /* (not met: band pairs were screened when made) */
-            if (!anchor_screen(r, x, y)) {
+            int pass;
+            TRY(anchor_screen(r, x, y, &pass));
+            if (!pass) {
                 r->s.candidates_anchor_screened++;
                 continue; /* ... and the anchors do not say one holds the other */
             }

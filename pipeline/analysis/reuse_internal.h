@@ -6,11 +6,18 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include "policyminer/reuse.h"
 
 #define PM_REUSE_SHINGLE 5 /* code points per shingle */
 
 /* Decodes UTF-8 text into at most cap code points; returns how many. */
 size_t pm_reuse_decode(const char *text, size_t len, uint32_t *cp, size_t cap);
+
+/* pm_reuse_doc with the kernel chosen: simd 1 uses the AVX2 loops when built for x86-64
+ * (the caller has checked the CPU), 0 the scalar ones; both give the same bytes. */
+pm_status pm_reuse_doc_kernel(const pm_reuse_options *o, const char *body,
+                              size_t body_len, const char *docno, size_t docno_len, pm_buf *text,
+                              uint32_t sig[PM_REUSE_K], unsigned *nsig, pm_buf *keys, int simd);
 
 /* 64-bit hash of the shingle cp[0..PM_REUSE_SHINGLE). */
 static inline uint64_t pm_reuse_mix64(uint64_t x)

@@ -105,6 +105,74 @@ static void add_doc(pm_reuse *r, const pm_reuse_options *o, const char *id, int3
     pm_buf_free(&keys);
 }
 
+/* The AVX2 kernel against the scalar one on mixed texts: long ideograph runs (the vector
+ * path), punctuation it drops and punctuation it leaves to the scalar step, ASCII, full-width letters, 2- and 4-byte characters, stray bytes,
+ * a 文号 line, lengths around the blocks and max_chars cuts: the same text, signature and
+ * keys, byte for byte. Skipped where the CPU has no AVX2. */
+static void test_kernels_agree(void **state)
+{
+    (void)state;
+#if defined(__GNUC__) && defined(__x86_64__)
+    if (!__builtin_cpu_supports("avx2") || !__builtin_cpu_supports("bmi2"))
+        skip();
+#else
+    skip();
+#endif
+    static const char *const bits[] = {"，", "。\n", "ＡＢ", "Ab9 ", "é", "\xF0\x9F\x98\x80",
+                                       "\xFF", "\xE4\xB8", "、", "京政发〔2020〕1号", "\n",
+                                       "㐀", "ꀀ", "\xE2\x80\x94", "（一）", "：", "“", "”",
+                                       "！", "＠", "［", "\xE2\x81\x80", "Ｚ", "·"};
+    pm_buf body, t0, t1, k0, k1;
+    pm_buf_init(&body, 1 << 22);
+    pm_buf_init(&t0, 1 << 22);
+    pm_buf_init(&t1, 1 << 22);
+    pm_buf_init(&k0, 1 << 22);
+    pm_buf_init(&k1, 1 << 22);
+    uint64_t seed = 7;
+    for (int round = 0; round < 400; round++) {
+        pm_reuse_options o;
+        pm_reuse_options_default(&o);
+        o.enabled = 1;
+        seed = seed * 6364136223846793005ull + 1442695040888963407ull;
+        o.max_chars = (round % 5 == 0) ? 5 + (uint32_t)(seed >> 40) % 600 : 2000;
+        pm_buf_reset(&body);
+        unsigned len = (unsigned)(seed >> 33) % 3000;
+        for (unsigned i = 0; i < len; i++) {
+            seed = seed * 6364136223846793005ull + 1442695040888963407ull;
+            unsigned r = (unsigned)(seed >> 33);
+            if (r % 100 < (unsigned)(round % 7) * 3) {
+                assert_int_equal(pm_buf_append_str(&body, bits[r / 100 % (sizeof bits / sizeof *bits)]), PM_OK);
+            } else {
+                uint32_t c = 0x4E00 + r / 128 % 700;
+                if (r % 97 == 0)
+                    c = 0x3400 + r % 0x6C00; /* other lead bytes (E3, EA): the scalar path */
+                char u[3] = {(char)(0xE0 | c >> 12), (char)(0x80 | (c >> 6 & 0x3F)),
+                             (char)(0x80 | (c & 0x3F))};
+                assert_int_equal(pm_buf_append(&body, u, 3), PM_OK);
+            }
+        }
+        const char *no = round % 3 == 0 ? "京政发〔2020〕1号" : NULL;
+        uint32_t s0[PM_REUSE_K], s1[PM_REUSE_K];
+        unsigned n0 = 0, n1 = 0;
+        pm_buf_reset(&t0), pm_buf_reset(&t1), pm_buf_reset(&k0), pm_buf_reset(&k1);
+        /* keys NULL every fourth round: the sink path */
+        pm_buf *kk0 = round % 4 == 3 ? NULL : &k0, *kk1 = round % 4 == 3 ? NULL : &k1;
+        assert_int_equal(pm_reuse_doc_kernel(&o, body.data, body.len, no, no ? strlen(no) : 0,
+                                             &t0, s0, &n0, kk0, 0), PM_OK);
+        assert_int_equal(pm_reuse_doc_kernel(&o, body.data, body.len, no, no ? strlen(no) : 0,
+                                             &t1, s1, &n1, kk1, 1), PM_OK);
+        assert_int_equal(n0, n1);
+        assert_int_equal(t0.len, t1.len);
+        assert_memory_equal(t0.data, t1.data, t0.len);
+        if (n0)
+            assert_memory_equal(s0, s1, sizeof s0);
+        assert_int_equal(k0.len, k1.len);
+        if (k0.len)
+            assert_memory_equal(k0.data, k1.data, k0.len);
+    }
+    pm_buf_free(&body), pm_buf_free(&t0), pm_buf_free(&t1), pm_buf_free(&k0), pm_buf_free(&k1);
+}
+
 static void test_containment_pair(void **state)
 {
     (void)state;
@@ -196,6 +264,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_normalise),
         cmocka_unit_test(test_rolling_shingle),
+        cmocka_unit_test(test_kernels_agree),
         cmocka_unit_test(test_containment_pair),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
