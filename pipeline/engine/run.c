@@ -85,6 +85,7 @@ typedef struct batch {
 typedef struct worker {
     pm_classify_scratch *cls;
     void *parse_scratch[8]; /* one per format, created lazily */
+    double wait;         /* seconds spent with nothing queued (the stats' worker_wait) */
 } worker;
 
 typedef struct engine {
@@ -119,6 +120,13 @@ static double now(void)
 {
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+static double cpu_now(void) /* this thread's CPU seconds */
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
     return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
 }
 
@@ -280,7 +288,9 @@ static void worker_loop(engine *e, int tid)
         if (!did) {
             if (atomic_load(&e->producer_done))
                 return;
+            double t = now();
             nap();
+            w->wait += now() - t;
         }
     }
 }
@@ -447,8 +457,11 @@ static pm_status retire_oldest(engine *e)
                 helped = 1;
             }
         }
-        if (!helped)
+        if (!helped) {
+            double t = now();
             nap();
+            e->sum->stats.producer_wait += now() - t;
+        }
     }
     pm_status st = commit_batch(e, b);
     batch_reset(b);
@@ -945,6 +958,8 @@ pm_status pm_run(const pm_run_options *o, pm_run_summary *sum, pm_errctx *err)
 
     atomic_init(&e->producer_done, 0);
     pm_readers_init(); /* before any thread creates a parser */
+    sum->stats.setup = now() - e->t0;
+    sum->stats.setup_cpu = cpu_now();
     pm_status pst = PM_OK;
 #pragma omp parallel num_threads(nt)
     {
@@ -957,6 +972,9 @@ pm_status pm_run(const pm_run_options *o, pm_run_summary *sum, pm_errctx *err)
         }
     }
     st = pst;
+    for (int t = 0; t < nt; t++)
+        sum->stats.worker_wait += e->workers[t].wait;
+    double t_fin = now(), c_fin = cpu_now();
 
     int interrupted = stopped(e);
     int complete = st == PM_OK && !interrupted;
@@ -968,6 +986,8 @@ pm_status pm_run(const pm_run_options *o, pm_run_summary *sum, pm_errctx *err)
         st = state_gc(e);
     if (complete && st == PM_OK && o->state_dir && !o->shard_count)
         st = pm_ckpt_save(o->state_dir, e->ckpt_key, o->outdir, e->cm, err);
+    sum->stats.finish = now() - t_fin;
+    sum->stats.finish_cpu = cpu_now() - c_fin;
     sum->stats.wall = now() - e->t0;
     if (interrupted && st == PM_OK)
         st = pm_errctx_set(err, PM_ERR_INTERRUPTED, NULL, "stopped by signal");
