@@ -716,6 +716,12 @@ pm_status pm_adopt_write(pm_adopt *a, const char *dir, pm_errctx *err)
     memo *pmemo = calloc(MEMO_SLOTS, sizeof *pmemo), *rmemo = calloc(MEMO_SLOTS, sizeof *rmemo);
     unsigned char *pmark = NULL; /* per region index: province marks of the cascade */
     char (*disc_ids)[24] = NULL;
+    int spawned = 0; /* the network task was started: its status, context, capped pairs */
+    pm_status nst = PM_OK;
+    pm_errctx nerr;
+    pm_errctx_clear(&nerr);
+    uint64_t ncapped = 0;
+    size_t nrows = 0;
     pm_outfile *fa = NULL, *fe = NULL, *fs = NULL, *fn = NULL, *fd = NULL, *fp = NULL;
     pm_buf b, be, bd, bp;
     pm_buf_init(&b, (size_t)1 << 30);
@@ -723,7 +729,7 @@ pm_status pm_adopt_write(pm_adopt *a, const char *dir, pm_errctx *err)
     pm_buf_init(&bd, (size_t)1 << 30);
     pm_buf_init(&bp, (size_t)1 << 30);
     const size_t min_adopters = a->o.min_adopters > 0 ? (size_t)a->o.min_adopters : 1;
-    size_t nnames = pm_pname_table_count(a->names), ndisc = 0;
+    size_t nnames = pm_pname_table_count(a->names);
 
     v = malloc((a->n ? a->n : 1) * sizeof *v);
     lags = malloc((a->n ? a->n : 1) * sizeof *lags);
@@ -814,6 +820,55 @@ pm_status pm_adopt_write(pm_adopt *a, const char *dir, pm_errctx *err)
         qsort(reuse, a->nreuse, sizeof *reuse, cmp_reuse);
     }
 
+    /* network.tsv, leaders.tsv, eha_panel.tsv, officials: over the named experiments and
+     * then the discovered cascades (in the order of experiments.tsv). They read only the
+     * sorted adoptions and write their own files, so with a team of threads they are a
+     * task beside the tables below (NetInf is a fifth of this function's work); their
+     * error, with its own context, counts after the tables' own. */
+    rows = malloc((a->n ? a->n : 1) * sizeof *rows);
+    if (!rows) {
+        st = PM_ERR_NOMEM;
+        goto done;
+    }
+    for (size_t i = 0; i < a->n && v[i].cascade < a->n_exp; i++)
+        rows[nrows++] = (pm_adopt_row){pm_dictset_cat_key(a->d, a->exp_dim, v[i].cascade),
+                                       v[i].region, v[i].province, v[i].date,
+                                       (pm_level)v[i].level};
+    size_t nd = 0; /* discovered cascades with min_adopters regions: ndisc below */
+    for (size_t i = 0; i < a->n;) {
+        size_t j = i;
+        while (j < a->n && v[j].cascade == v[i].cascade)
+            j++;
+        nd += v[i].cascade >= a->base && j - i >= min_adopters;
+        i = j;
+    }
+    disc_ids = malloc((nd ? nd : 1) * sizeof *disc_ids);
+    if (!disc_ids) {
+        st = PM_ERR_NOMEM;
+        goto done;
+    }
+    size_t di = 0;
+    for (size_t i = 0; i < a->n;) {
+        size_t j = i;
+        while (j < a->n && v[j].cascade == v[i].cascade)
+            j++;
+        if (v[i].cascade >= a->base && j - i >= min_adopters && di < nd) {
+            cascade_name(a, order, v[i].cascade, disc_ids[di], sizeof disc_ids[di]);
+            for (size_t k = i; k < j; k++)
+                rows[nrows++] = (pm_adopt_row){disc_ids[di], v[k].region, v[k].province,
+                                               v[k].date, (pm_level)v[k].level};
+            di++;
+        }
+        i = j;
+    }
+    spawned = 1;
+#pragma omp task default(none) shared(a, rows, nrows, dir, ncapped, nerr, nst)
+    {
+        nst = pm_diffusion_write_network(a, a->c, &a->o, rows, nrows, dir, &ncapped, &nerr);
+        if (nst == PM_OK && a->o.officials)
+            nst = pm_diffusion_write_officials(a->c, &a->o, rows, nrows, dir, &nerr);
+    }
+
     TRY(pm_outfile_open(&fa, dir, "adoptions.tsv", err));
     TRY(pm_outfile_open(&fe, dir, "experiments.tsv", err));
     TRY(pm_outfile_open(&fd, dir, "edges.tsv", err));
@@ -845,7 +900,6 @@ pm_status pm_adopt_write(pm_adopt *a, const char *dir, pm_errctx *err)
             i = j;
             continue;
         }
-        ndisc += kind == KIND_DISCOVERED;
         char name[160];
         cascade_name(a, order, v[i].cascade, name, sizeof name);
         const size_t name_len = strlen(name);
@@ -1138,41 +1192,16 @@ pm_status pm_adopt_write(pm_adopt *a, const char *dir, pm_errctx *err)
     TRY(pm_outfile_commit_take(&fs, err));
     TRY(pm_outfile_commit_take(&fn, err));
 
-    /* network.tsv, leaders.tsv, eha_panel.tsv: over the named experiments */
-    rows = malloc((a->n ? a->n : 1) * sizeof *rows);
-    if (!rows) {
-        st = PM_ERR_NOMEM;
-        goto done;
-    }
-    size_t nrows = 0;
-    for (size_t i = 0; i < a->n && v[i].cascade < a->n_exp; i++)
-        rows[nrows++] = (pm_adopt_row){pm_dictset_cat_key(a->d, a->exp_dim, v[i].cascade),
-                                       v[i].region, v[i].province, v[i].date,
-                                       (pm_level)v[i].level};
-    /* and over the discovered cascades, after them in the order of experiments.tsv */
-    disc_ids = malloc((ndisc ? ndisc : 1) * sizeof *disc_ids);
-    if (!disc_ids) {
-        st = PM_ERR_NOMEM;
-        goto done;
-    }
-    size_t di = 0;
-    for (size_t i = 0; i < a->n;) {
-        size_t j = i;
-        while (j < a->n && v[j].cascade == v[i].cascade)
-            j++;
-        if (v[i].cascade >= a->base && j - i >= min_adopters && di < ndisc) {
-            cascade_name(a, order, v[i].cascade, disc_ids[di], sizeof disc_ids[di]);
-            for (size_t k = i; k < j; k++)
-                rows[nrows++] = (pm_adopt_row){disc_ids[di], v[k].region, v[k].province,
-                                               v[k].date, (pm_level)v[k].level};
-            di++;
-        }
-        i = j;
-    }
-    TRY(pm_diffusion_write_network(a, a->c, &a->o, rows, nrows, dir, &a->netinf_capped, err));
-    if (a->o.officials)
-        TRY(pm_diffusion_write_officials(a->c, &a->o, rows, nrows, dir, err));
 done:
+    if (spawned) { /* the network task reads rows and v: wait before freeing them */
+#pragma omp taskwait
+        a->netinf_capped = ncapped;
+        if (st == PM_OK && nst != PM_OK) {
+            st = nst;
+            if (err)
+                *err = nerr;
+        }
+    }
     free(rows);
     free(used);
     free(pidx);

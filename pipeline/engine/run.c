@@ -978,7 +978,12 @@ pm_status pm_run(const pm_run_options *o, pm_run_summary *sum, pm_errctx *err)
 
     int interrupted = stopped(e);
     int complete = st == PM_OK && !interrupted;
-    pm_status fst = pm_commit_finish(e->cm, complete, interrupted);
+    /* The aggregate tables are the serial end of the run: with two threads or more, the
+     * committer's independent writers run as tasks of a team of two (commit.c, adopt.c). */
+    pm_status fst = PM_OK;
+#pragma omp parallel num_threads(nt > 1 ? 2 : 1)
+#pragma omp single
+    fst = pm_commit_finish(e->cm, complete, interrupted);
     if (st == PM_OK && fst != PM_OK)
         st = fst;
     complete = complete && fst == PM_OK;
