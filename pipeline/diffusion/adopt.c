@@ -701,6 +701,94 @@ static int cmp_u32(const void *p, const void *q)
     return (x > y) - (x < y);
 }
 
+/* What pm_adopt_write's passes share: the sorted adoptions and what it computed once per
+ * adoption. Read-only while the passes run. */
+typedef struct wview {
+    const pm_adopt *a;
+    const adoption *v;
+    const double *dy;                       /* decimal years */
+    const char (*codes)[PM_COUNTRY_CODE_BUF]; /* region codes */
+    const uint32_t *pidx;                   /* province_at */
+    const cite *cites;                      /* sorted copy, or NULL */
+    uint64_t (*reuse)[2];                   /* sorted copy, or NULL */
+    const uint32_t *order;                  /* discovered names in name order */
+    size_t min_adopters;
+} wview;
+
+/* edges.tsv: in each cascade, every earlier adopter within the window, named experiments
+ * and discovered cascades only (generic policies would be quadratic in thousands of
+ * regions). Its own pass, so that it can run beside the other tables; the file is left
+ * open in *out for the caller to commit with the others. */
+static pm_status write_edges(const wview *w, const char *dir, pm_outfile **out, pm_errctx *err)
+{
+    const pm_adopt *a = w->a;
+    const adoption *v = w->v;
+    pm_status st = PM_OK;
+    pm_buf bd;
+    pm_buf_init(&bd, (size_t)1 << 30);
+    TRY(pm_outfile_open(out, dir, "edges.tsv", err));
+    TRY(pm_buf_append_str(&bd, "cascade_id\torigin_node\tdestination_node\tlag_years\t"
+                               "relation\tevidence\n"));
+    for (size_t i = 0; i < a->n;) {
+        size_t j = i;
+        while (j < a->n && v[j].cascade == v[i].cascade)
+            j++;
+        int kind = v[i].cascade < a->n_exp ? KIND_EXPERIMENT
+                   : v[i].cascade < a->base ? KIND_POLICY
+                                            : KIND_DISCOVERED;
+        if (kind == KIND_POLICY || (kind == KIND_DISCOVERED && j - i < w->min_adopters)) {
+            i = j;
+            continue;
+        }
+        char name[160];
+        cascade_name(a, w->order, v[i].cascade, name, sizeof name);
+        const size_t name_len = strlen(name);
+        for (size_t k = i + 1; k < j; k++) {
+            const adoption *x = &v[k];
+            const double t = w->dy[k];
+            const char *xcode = w->codes[k];
+            const size_t nx = strlen(xcode);
+            for (size_t e = i; e < k; e++) {
+                double lag = t - w->dy[e];
+                if (lag <= 0 || lag > a->o.window_years)
+                    continue;
+                int ev = w->cites && cited_before(w->cites, a->ncites, x->region, v[e].region,
+                                                  x->date);
+                int tr = reused(a, w->reuse, &v[e], x); /* text reuse evidence */
+                const char *rel = relation_at(a, (pm_level)v[e].level, v[e].province, w->pidx[e],
+                                              (pm_level)x->level, x->province, w->pidx[k]);
+                const char *evd = ev && tr ? "citation+text_reuse"
+                                  : tr     ? "text_reuse"
+                                  : ev     ? "citation"
+                                           : "none";
+                char fl[32];
+                size_t nfl = fix4(lag, fl);
+                TRY(pm_buf_reserve(&bd, ROW_ROOM));
+                raw_tab(&bd, name, name_len);
+                raw_tab(&bd, w->codes[e], strlen(w->codes[e]));
+                raw_tab(&bd, xcode, nx);
+                if (!nfl) {
+                    raw_end(&bd);
+                    TRY(put_fix4(&bd, lag));
+                    TRY(pm_buf_reserve(&bd, ROW_ROOM));
+                } else
+                    raw(&bd, fl, nfl);
+                raw(&bd, "\t", 1);
+                raw_tab(&bd, rel, strlen(rel));
+                raw(&bd, evd, strlen(evd));
+                raw(&bd, "\n", 1);
+                raw_end(&bd);
+                TRY(flush(*out, &bd, 0, err));
+            }
+        }
+        i = j;
+    }
+    TRY(flush(*out, &bd, 1, err));
+done:
+    pm_buf_free(&bd);
+    return st;
+}
+
 pm_status pm_adopt_write(pm_adopt *a, const char *dir, pm_errctx *err)
 {
     pm_status st = PM_OK;
@@ -716,17 +804,20 @@ pm_status pm_adopt_write(pm_adopt *a, const char *dir, pm_errctx *err)
     memo *pmemo = calloc(MEMO_SLOTS, sizeof *pmemo), *rmemo = calloc(MEMO_SLOTS, sizeof *rmemo);
     unsigned char *pmark = NULL; /* per region index: province marks of the cascade */
     char (*disc_ids)[24] = NULL;
-    int spawned = 0; /* the network task was started: its status, context, capped pairs */
+    int spawned = 0; /* the network and edges tasks were started; the first's status,
+                      * context, capped pairs */
     pm_status nst = PM_OK;
     pm_errctx nerr;
     pm_errctx_clear(&nerr);
     uint64_t ncapped = 0;
     size_t nrows = 0;
     pm_outfile *fa = NULL, *fe = NULL, *fs = NULL, *fn = NULL, *fd = NULL, *fp = NULL;
-    pm_buf b, be, bd, bp;
+    pm_status dst = PM_OK; /* the edges task's status and context */
+    pm_errctx derr;
+    pm_errctx_clear(&derr);
+    pm_buf b, be, bp;
     pm_buf_init(&b, (size_t)1 << 30);
     pm_buf_init(&be, (size_t)1 << 30);
-    pm_buf_init(&bd, (size_t)1 << 30);
     pm_buf_init(&bp, (size_t)1 << 30);
     const size_t min_adopters = a->o.min_adopters > 0 ? (size_t)a->o.min_adopters : 1;
     size_t nnames = pm_pname_table_count(a->names);
@@ -871,7 +962,6 @@ pm_status pm_adopt_write(pm_adopt *a, const char *dir, pm_errctx *err)
 
     TRY(pm_outfile_open(&fa, dir, "adoptions.tsv", err));
     TRY(pm_outfile_open(&fe, dir, "experiments.tsv", err));
-    TRY(pm_outfile_open(&fd, dir, "edges.tsv", err));
     TRY(pm_outfile_open(&fp, dir, "policies.tsv", err));
     TRY(pm_buf_append_str(&bp, "cascade_id\tname\tn_adopters\tpioneer_code\tpioneer_name\t"
                                "pioneer_level\tfirst_date\tfirst_date_precision\tprovince_bottom_up\texample_doc_1\t"
@@ -882,8 +972,10 @@ pm_status pm_adopt_write(pm_adopt *a, const char *dir, pm_errctx *err)
                                "first_date\tfirst_date_precision\tn_adopters\tadopters_1y\tadopters_3y\tadopters_5y\t"
                                "median_lag_years\tshare_provinces\tcentral_adopted\t"
                                "central_date\tcentral_date_precision\tbottom_up\ttop_down\tprovince_bottom_up\tname\n"));
-    TRY(pm_buf_append_str(&bd, "cascade_id\torigin_node\tdestination_node\tlag_years\t"
-                               "relation\tevidence\n"));
+    wview wv = {a, v, dy, (const char(*)[PM_COUNTRY_CODE_BUF])codes, pidx, cites, reuse, order,
+                min_adopters};
+#pragma omp task default(none) shared(wv, dir, fd, dst, derr)
+    dst = write_edges(&wv, dir, &fd, &derr);
 
     kindsum ks[NKINDS];
     memset(ks, 0, sizeof ks);
@@ -981,41 +1073,6 @@ pm_status pm_adopt_write(pm_adopt *a, const char *dir, pm_errctx *err)
                 n3 += lag <= 3.0;
                 n5 += lag <= 5.0;
             }
-            /* edges: every earlier adopter within the window, named experiments only
-             * (generic policies would be quadratic in thousands of regions) */
-            if (kind != KIND_POLICY)
-                for (size_t e = i; e < k; e++) {
-                    double lag = t - dy[e];
-                    if (lag <= 0 || lag > a->o.window_years)
-                        continue;
-                    int ev = cites && cited_before(cites, a->ncites, x->region, v[e].region,
-                                                   x->date);
-                    int tr = reused(a, reuse, &v[e], x); /* text reuse evidence */
-                    const char *rel = relation_at(a, (pm_level)v[e].level, v[e].province, pidx[e],
-                                                  (pm_level)x->level, x->province, pidx[k]);
-                    const char *evd = ev && tr ? "citation+text_reuse"
-                                      : tr     ? "text_reuse"
-                                      : ev     ? "citation"
-                                               : "none";
-                    char fl[32];
-                    size_t nfl = fix4(lag, fl);
-                    TRY(pm_buf_reserve(&bd, ROW_ROOM));
-                    raw_tab(&bd, name, name_len);
-                    raw_tab(&bd, codes[e], strlen(codes[e]));
-                    raw_tab(&bd, xcode, strlen(xcode));
-                    if (!nfl) {
-                        raw_end(&bd);
-                        TRY(put_fix4(&bd, lag));
-                        TRY(pm_buf_reserve(&bd, ROW_ROOM));
-                    } else
-                        raw(&bd, fl, nfl);
-                    raw(&bd, "\t", 1);
-                    raw_tab(&bd, rel, strlen(rel));
-                    raw(&bd, evd, strlen(evd));
-                    raw(&bd, "\n", 1);
-                    raw_end(&bd);
-                    TRY(flush(fd, &bd, 0, err));
-                }
         }
         for (size_t t = 0; t < ntouched; t++)
             pmark[touched[t]] = 0;
@@ -1087,7 +1144,6 @@ pm_status pm_adopt_write(pm_adopt *a, const char *dir, pm_errctx *err)
     TRY(flush(fa, &b, 1, err));
     TRY(flush(fp, &bp, 1, err));
     TRY(flush(fe, &be, 1, err));
-    TRY(flush(fd, &bd, 1, err));
 
     /* diffusion_summary.tsv: the headline shares, per kind of cascade */
     TRY(pm_outfile_open(&fs, dir, "diffusion_summary.tsv", err));
@@ -1185,6 +1241,14 @@ pm_status pm_adopt_write(pm_adopt *a, const char *dir, pm_errctx *err)
     }
     TRY(flush(fn, &b, 1, err));
 
+    /* the edges task's file, committed in its place among the others */
+#pragma omp taskwait
+    if (dst != PM_OK) {
+        st = dst;
+        if (err)
+            *err = derr;
+        goto done;
+    }
     TRY(pm_outfile_commit_take(&fa, err));
     TRY(pm_outfile_commit_take(&fe, err));
     TRY(pm_outfile_commit_take(&fd, err));
@@ -1223,7 +1287,6 @@ done:
     pm_outfile_abort(fn);
     pm_buf_free(&b);
     pm_buf_free(&be);
-    pm_buf_free(&bd);
     free(v);
     free(lags);
     free(cites);
@@ -1244,6 +1307,14 @@ static pm_status sv_u(pm_buf *b, uint64_t v, int bytes)
     for (int i = 0; i < bytes; i++)
         t[i] = (unsigned char)(v >> (8 * i));
     return pm_buf_append(b, t, (size_t)bytes);
+}
+
+/* little-endian into reserved room: the adoptions are saved with one reserve each */
+static unsigned char *le(unsigned char *w, uint64_t v, int bytes)
+{
+    for (int i = 0; i < bytes; i++)
+        w[i] = (unsigned char)(v >> (8 * i));
+    return w + bytes;
 }
 
 typedef struct rdcur {
@@ -1274,16 +1345,20 @@ pm_status pm_adopt_save(const pm_adopt *a, pm_buf *out)
     SV(a->base, 8);
     SV(a->names != NULL, 1);
     SV(a->n, 8);
-    for (size_t i = 0; i < a->n; i++) {
+    for (size_t i = 0; i < a->n; i++) { /* the layout of SV's, one reserve per adoption */
         const adoption *x = &a->v[i];
-        SV(x->cascade, 4);
-        SV(x->region, 4);
-        SV(x->province, 4);
-        SV((uint32_t)x->date, 4);
-        SV(x->level, 1);
-        SV(x->id_len, 2);
-        if ((st = pm_buf_append(out, a->ids.data + x->id_off, x->id_len)) != PM_OK)
+        if ((st = pm_buf_reserve(out, 19 + (size_t)x->id_len)) != PM_OK)
             return st;
+        unsigned char *w = (unsigned char *)out->data + out->len;
+        w = le(w, x->cascade, 4);
+        w = le(w, x->region, 4);
+        w = le(w, x->province, 4);
+        w = le(w, (uint32_t)x->date, 4);
+        w = le(w, x->level, 1);
+        w = le(w, x->id_len, 2);
+        memcpy(w, a->ids.data + x->id_off, x->id_len);
+        out->len += 19 + (size_t)x->id_len;
+        out->data[out->len] = '\0';
     }
     SV(a->ncites, 8);
     for (size_t i = 0; i < a->ncites; i++) {
