@@ -496,6 +496,19 @@ static const char *region_name(const pm_adopt *a, unsigned level, uint32_t code,
  * a few hundred thousand of these per corpus. */
 /* x with 4 decimals into t (no NUL), as "%.4f" prints it; 0 when only printf can say
  * (out of range, or a tie printf rounds by its own rule). */
+/* "00".."99": the writers print two digits at a time (dates, the decimals of a lag) */
+static const char TWO[201] = "00010203040506070809101112131415161718192021222324"
+                             "25262728293031323334353637383940414243444546474849"
+                             "50515253545556575859606162636465666768697071727374"
+                             "75767778798081828384858687888990919293949596979899";
+
+static char *two(char *w, unsigned v) /* v < 100 */
+{
+    w[0] = TWO[2 * v];
+    w[1] = TWO[2 * v + 1];
+    return w + 2;
+}
+
 static size_t fix4(double x, char t[32])
 {
     double y = x * 10000.0, fl = floor(y), fr = y - fl;
@@ -504,7 +517,9 @@ static size_t fix4(double x, char t[32])
     uint64_t v = (uint64_t)fl + (fr > 0.5);
     size_t n = pm_u64_dec(t, v / 10000, 0); /* the integer part, the point, 4 decimals */
     t[n++] = '.';
-    return n + pm_u64_dec(t + n, v % 10000, 4);
+    unsigned d = (unsigned)(v % 10000);
+    two(two(t + n, d / 100), d % 100);
+    return n + 4;
 }
 
 static pm_status put_fix4(pm_buf *b, double x)
@@ -546,13 +561,14 @@ static void format_date(int32_t ymd, char *out, size_t n)
         pm_ymd_format(ymd, PM_YMD_DAY, out, n);
         return;
     }
-    /* yyyy-mm-dd by hand: adoptions.tsv prints one per row */
-    size_t k = pm_u64_dec(out, (uint64_t)(ymd / 10000), 4);
-    out[k++] = '-';
-    k += pm_u64_dec(out + k, (uint64_t)(ymd / 100 % 100), 2);
-    out[k++] = '-';
-    k += pm_u64_dec(out + k, (uint64_t)(ymd % 100), 2);
-    out[k] = '\0';
+    /* yyyy-mm-dd by hand, two digits at a time: adoptions.tsv prints one per row */
+    unsigned y = (unsigned)(ymd / 10000), md = (unsigned)(ymd % 10000);
+    char *w = two(two(out, y / 100), y % 100);
+    *w++ = '-';
+    w = two(w, md / 100);
+    *w++ = '-';
+    w = two(w, md % 100);
+    *w = '\0';
 }
 
 static const char *date_precision(int32_t ymd)
@@ -651,6 +667,13 @@ typedef struct memo {
     uint8_t level, used;
     uint32_t val;
 } memo;
+
+/* A region's formatted code (pm_adopt_write's cache of code_str, direct-mapped, exact). */
+typedef struct ccode {
+    uint32_t code;
+    uint8_t used;
+    char s[PM_COUNTRY_CODE_BUF];
+} ccode;
 
 static memo *memo_slot(memo *m, unsigned level, uint32_t code, int32_t date, int *hit)
 {
@@ -800,6 +823,7 @@ pm_status pm_adopt_write(pm_adopt *a, const char *dir, pm_errctx *err)
     uint32_t *order = NULL, *rank = NULL, *used = NULL, *touched = NULL;
     uint32_t *pidx = NULL; /* per sorted adoption: province_at of it */
     char (*codes)[PM_COUNTRY_CODE_BUF] = NULL; /* per sorted adoption: its region's code */
+    char (*pvcode)[PM_COUNTRY_CODE_BUF] = NULL; /* per region index: its code, once */
     double *dy = NULL; /* per sorted adoption: pm_decimal_year of its date */
     memo *pmemo = calloc(MEMO_SLOTS, sizeof *pmemo), *rmemo = calloc(MEMO_SLOTS, sizeof *rmemo);
     unsigned char *pmark = NULL; /* per region index: province marks of the cascade */
@@ -890,8 +914,30 @@ pm_status pm_adopt_write(pm_adopt *a, const char *dir, pm_errctx *err)
         st = PM_ERR_NOMEM;
         goto done;
     }
-    for (size_t k = 0; k < a->n; k++)
-        code_str(a, v[k].region, codes[k], sizeof codes[k]);
+    /* through a direct-mapped cache by code: a region adopts many policies */
+    ccode *cc = calloc(MEMO_SLOTS, sizeof *cc);
+    if (!cc) {
+        st = PM_ERR_NOMEM;
+        goto done;
+    }
+    for (size_t k = 0; k < a->n; k++) {
+        ccode *e = &cc[(v[k].region * 2654435761u) >> 20 & (MEMO_SLOTS - 1)];
+        if (!e->used || e->code != v[k].region) {
+            code_str(a, v[k].region, e->s, sizeof e->s);
+            e->code = v[k].region;
+            e->used = 1;
+        }
+        memcpy(codes[k], e->s, sizeof codes[k]);
+    }
+    free(cc);
+    /* each province's code once (by region index), for adoptions.tsv's province column */
+    pvcode = malloc((nregions ? nregions : 1) * sizeof *pvcode);
+    if (!pvcode) {
+        st = PM_ERR_NOMEM;
+        goto done;
+    }
+    for (size_t r = 0; r < nregions; r++)
+        pvcode[r][0] = '\1'; /* not formatted yet (a code is digits or "") */
     if (a->ncites) { /* sorted copy: each (issuer, cited) pair's earliest citation first */
         cites = malloc(a->ncites * sizeof *cites);
         if (!cites) {
@@ -1024,7 +1070,11 @@ pm_status pm_adopt_write(pm_adopt *a, const char *dir, pm_errctx *err)
             if (!hit)
                 me->val = pm_country_record_province(a->c, x->level, x->region, (pm_ymd)x->date);
             uint32_t pv = me->val;
-            if (pv != PM_REGION_NONE)
+            if (pv != PM_REGION_NONE && pv < nregions) {
+                if (pvcode[pv][0] == '\1')
+                    pm_country_format_region(a->c, pv, pvcode[pv], sizeof pvcode[pv]);
+                memcpy(cbuf, pvcode[pv], sizeof cbuf);
+            } else if (pv != PM_REGION_NONE)
                 pm_country_format_region(a->c, pv, cbuf, sizeof cbuf);
             else
                 cbuf[0] = '\0';
@@ -1270,6 +1320,7 @@ done:
     free(used);
     free(pidx);
     free(codes);
+    free(pvcode);
     free(pmemo);
     free(dy);
     free(rmemo);
@@ -1321,6 +1372,14 @@ typedef struct rdcur {
     const unsigned char *p, *end;
     int bad;
 } rdcur;
+
+static uint64_t get_le(const unsigned char *p, int bytes)
+{
+    uint64_t v = 0;
+    for (int i = bytes - 1; i >= 0; i--)
+        v = (v << 8) | p[i];
+    return v;
+}
 
 static uint64_t ld_u(rdcur *c, int bytes)
 {
@@ -1401,14 +1460,17 @@ pm_status pm_adopt_load(pm_adopt *a, const void *p, size_t n)
                                UINT32_MAX)) != PM_OK)
         return st;
     for (uint64_t i = 0; st == PM_OK && i < nv && !c.bad; i++) {
-        adoption x;
-        x.cascade = (uint32_t)ld_u(&c, 4);
-        x.region = (uint32_t)ld_u(&c, 4);
-        x.province = (uint32_t)ld_u(&c, 4);
-        x.date = (int32_t)(uint32_t)ld_u(&c, 4);
-        x.level = (uint8_t)ld_u(&c, 1);
-        x.id_len = (uint16_t)ld_u(&c, 2);
-        if (c.bad || x.id_len > 255 || c.end - c.p < x.id_len)
+        adoption x; /* ld_u's fields, read in place once the 19 bytes are known to be there */
+        if (c.end - c.p < 19)
+            return PM_ERR_STATE;
+        x.cascade = (uint32_t)get_le(c.p, 4);
+        x.region = (uint32_t)get_le(c.p + 4, 4);
+        x.province = (uint32_t)get_le(c.p + 8, 4);
+        x.date = (int32_t)(uint32_t)get_le(c.p + 12, 4);
+        x.level = c.p[16];
+        x.id_len = (uint16_t)get_le(c.p + 17, 2);
+        c.p += 19;
+        if (x.id_len > 255 || c.end - c.p < x.id_len)
             return PM_ERR_STATE;
         x.id_off = (uint32_t)a->ids.len;
         if ((st = pm_buf_append(&a->ids, c.p, x.id_len)) != PM_OK)
