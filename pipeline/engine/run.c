@@ -68,8 +68,13 @@ typedef struct item {
     size_t rkeys_off, rkeys_n; /* its sampled shingle keys in the batch's rkeys buffer */
 } item;
 
+/* Slots and workers each start a cache line of their own (and their sizes are multiples
+ * of it): a worker updates its batch's row buffer and counters for every field it renders
+ * while the producer fills the next slot, and a shared line would bounce between cores. */
+#define LINE 64
+
 typedef struct batch {
-    _Atomic int state;
+    _Alignas(LINE) _Atomic int state;
     const pm_format *fmt;
     pm_buf raw;
     item *items;
@@ -83,7 +88,7 @@ typedef struct batch {
 } batch;
 
 typedef struct worker {
-    pm_classify_scratch *cls;
+    _Alignas(LINE) pm_classify_scratch *cls;
     void *parse_scratch[8]; /* one per format, created lazily */
     double wait;         /* seconds spent with nothing queued (the stats' worker_wait) */
 } worker;
@@ -914,8 +919,12 @@ pm_status pm_run(const pm_run_options *o, pm_run_summary *sum, pm_errctx *err)
     sum->threads = nt;
     e->nslots = (size_t)nt * 2 + 2;
     size_t ninputs = pm_inputs_count(e->inputs);
-    e->ring = calloc(e->nslots, sizeof *e->ring);
-    e->workers = calloc((size_t)nt, sizeof *e->workers);
+    e->ring = aligned_alloc(LINE, e->nslots * sizeof *e->ring);
+    e->workers = aligned_alloc(LINE, (size_t)nt * sizeof *e->workers);
+    if (e->ring)
+        memset(e->ring, 0, e->nslots * sizeof *e->ring);
+    if (e->workers)
+        memset(e->workers, 0, (size_t)nt * sizeof *e->workers);
     e->finfo = calloc(ninputs + 1, sizeof *e->finfo);
     e->record = calloc(ninputs + 1, 1);
     if (!e->ring || !e->workers || !e->finfo || !e->record)
