@@ -70,6 +70,13 @@ typedef struct pm_run_stats {
     double classify;     /* dates, issuer, dictionaries (workers) */
     double render;       /* TSV rows (workers) */
     double commit;       /* aggregate + write (producer) */
+    /* Outside the parallel region, on one thread (Amdahl's serial part): loading the
+     * pack and dictionaries, restoring a checkpoint (setup); writing the aggregate tables,
+     * the checkpoint and the manifest (finish). Wall and that thread's CPU seconds. */
+    double setup, setup_cpu, finish, finish_cpu;
+    /* Inside it: seconds the producer waited for a worker's batch, and workers waited
+     * for the producer's (summed over workers). */
+    double producer_wait, worker_wait;
     double wall;
     uint64_t regex_runs, match_limit_hits;
 } pm_run_stats;

@@ -135,17 +135,32 @@ pm_status pm_array_reserve(void *arrp, size_t *cap, size_t need, size_t elem, si
 
 size_t pm_u64_dec(char out[PM_U64_DEC_MAX], uint64_t v, unsigned width)
 {
+    /* two digits per division (the tables print millions of small numbers: dates, codes,
+     * the four decimals of a lag), written from the end of a scratch buffer */
+    static const char two[201] = "00010203040506070809101112131415161718192021222324"
+                                 "25262728293031323334353637383940414243444546474849"
+                                 "50515253545556575859606162636465666768697071727374"
+                                 "75767778798081828384858687888990919293949596979899";
     char t[PM_U64_DEC_MAX];
-    size_t n = 0;
-    do
-        t[n++] = (char)('0' + v % 10);
-    while (v /= 10);
+    size_t n = PM_U64_DEC_MAX;
+    while (v >= 100) {
+        unsigned r = (unsigned)(v % 100);
+        v /= 100;
+        t[--n] = two[2 * r + 1];
+        t[--n] = two[2 * r];
+    }
+    if (v >= 10) {
+        t[--n] = two[2 * v + 1];
+        t[--n] = two[2 * v];
+    } else {
+        t[--n] = (char)('0' + v);
+    }
     if (width > PM_U64_DEC_MAX)
         width = PM_U64_DEC_MAX;
-    size_t k = 0;
-    while (k + n < width)
+    size_t k = 0, len = PM_U64_DEC_MAX - n;
+    while (k + len < width)
         out[k++] = '0';
-    while (n)
-        out[k++] = t[--n];
+    while (n < PM_U64_DEC_MAX)
+        out[k++] = t[n++];
     return k;
 }

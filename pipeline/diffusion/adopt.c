@@ -496,6 +496,19 @@ static const char *region_name(const pm_adopt *a, unsigned level, uint32_t code,
  * a few hundred thousand of these per corpus. */
 /* x with 4 decimals into t (no NUL), as "%.4f" prints it; 0 when only printf can say
  * (out of range, or a tie printf rounds by its own rule). */
+/* "00".."99": the writers print two digits at a time (dates, the decimals of a lag) */
+static const char TWO[201] = "00010203040506070809101112131415161718192021222324"
+                             "25262728293031323334353637383940414243444546474849"
+                             "50515253545556575859606162636465666768697071727374"
+                             "75767778798081828384858687888990919293949596979899";
+
+static char *two(char *w, unsigned v) /* v < 100 */
+{
+    w[0] = TWO[2 * v];
+    w[1] = TWO[2 * v + 1];
+    return w + 2;
+}
+
 static size_t fix4(double x, char t[32])
 {
     double y = x * 10000.0, fl = floor(y), fr = y - fl;
@@ -504,7 +517,9 @@ static size_t fix4(double x, char t[32])
     uint64_t v = (uint64_t)fl + (fr > 0.5);
     size_t n = pm_u64_dec(t, v / 10000, 0); /* the integer part, the point, 4 decimals */
     t[n++] = '.';
-    return n + pm_u64_dec(t + n, v % 10000, 4);
+    unsigned d = (unsigned)(v % 10000);
+    two(two(t + n, d / 100), d % 100);
+    return n + 4;
 }
 
 static pm_status put_fix4(pm_buf *b, double x)
@@ -546,13 +561,14 @@ static void format_date(int32_t ymd, char *out, size_t n)
         pm_ymd_format(ymd, PM_YMD_DAY, out, n);
         return;
     }
-    /* yyyy-mm-dd by hand: adoptions.tsv prints one per row */
-    size_t k = pm_u64_dec(out, (uint64_t)(ymd / 10000), 4);
-    out[k++] = '-';
-    k += pm_u64_dec(out + k, (uint64_t)(ymd / 100 % 100), 2);
-    out[k++] = '-';
-    k += pm_u64_dec(out + k, (uint64_t)(ymd % 100), 2);
-    out[k] = '\0';
+    /* yyyy-mm-dd by hand, two digits at a time: adoptions.tsv prints one per row */
+    unsigned y = (unsigned)(ymd / 10000), md = (unsigned)(ymd % 10000);
+    char *w = two(two(out, y / 100), y % 100);
+    *w++ = '-';
+    w = two(w, md / 100);
+    *w++ = '-';
+    w = two(w, md % 100);
+    *w = '\0';
 }
 
 static const char *date_precision(int32_t ymd)
@@ -652,6 +668,13 @@ typedef struct memo {
     uint32_t val;
 } memo;
 
+/* A region's formatted code (pm_adopt_write's cache of code_str, direct-mapped, exact). */
+typedef struct ccode {
+    uint32_t code;
+    uint8_t used;
+    char s[PM_COUNTRY_CODE_BUF];
+} ccode;
+
 static memo *memo_slot(memo *m, unsigned level, uint32_t code, int32_t date, int *hit)
 {
     uint64_t h = ((uint64_t)code << 32 ^ (uint32_t)date ^ (uint64_t)level << 27) *
@@ -701,6 +724,94 @@ static int cmp_u32(const void *p, const void *q)
     return (x > y) - (x < y);
 }
 
+/* What pm_adopt_write's passes share: the sorted adoptions and what it computed once per
+ * adoption. Read-only while the passes run. */
+typedef struct wview {
+    const pm_adopt *a;
+    const adoption *v;
+    const double *dy;                       /* decimal years */
+    const char (*codes)[PM_COUNTRY_CODE_BUF]; /* region codes */
+    const uint32_t *pidx;                   /* province_at */
+    const cite *cites;                      /* sorted copy, or NULL */
+    uint64_t (*reuse)[2];                   /* sorted copy, or NULL */
+    const uint32_t *order;                  /* discovered names in name order */
+    size_t min_adopters;
+} wview;
+
+/* edges.tsv: in each cascade, every earlier adopter within the window, named experiments
+ * and discovered cascades only (generic policies would be quadratic in thousands of
+ * regions). Its own pass, so that it can run beside the other tables; the file is left
+ * open in *out for the caller to commit with the others. */
+static pm_status write_edges(const wview *w, const char *dir, pm_outfile **out, pm_errctx *err)
+{
+    const pm_adopt *a = w->a;
+    const adoption *v = w->v;
+    pm_status st = PM_OK;
+    pm_buf bd;
+    pm_buf_init(&bd, (size_t)1 << 30);
+    TRY(pm_outfile_open(out, dir, "edges.tsv", err));
+    TRY(pm_buf_append_str(&bd, "cascade_id\torigin_node\tdestination_node\tlag_years\t"
+                               "relation\tevidence\n"));
+    for (size_t i = 0; i < a->n;) {
+        size_t j = i;
+        while (j < a->n && v[j].cascade == v[i].cascade)
+            j++;
+        int kind = v[i].cascade < a->n_exp ? KIND_EXPERIMENT
+                   : v[i].cascade < a->base ? KIND_POLICY
+                                            : KIND_DISCOVERED;
+        if (kind == KIND_POLICY || (kind == KIND_DISCOVERED && j - i < w->min_adopters)) {
+            i = j;
+            continue;
+        }
+        char name[160];
+        cascade_name(a, w->order, v[i].cascade, name, sizeof name);
+        const size_t name_len = strlen(name);
+        for (size_t k = i + 1; k < j; k++) {
+            const adoption *x = &v[k];
+            const double t = w->dy[k];
+            const char *xcode = w->codes[k];
+            const size_t nx = strlen(xcode);
+            for (size_t e = i; e < k; e++) {
+                double lag = t - w->dy[e];
+                if (lag <= 0 || lag > a->o.window_years)
+                    continue;
+                int ev = w->cites && cited_before(w->cites, a->ncites, x->region, v[e].region,
+                                                  x->date);
+                int tr = reused(a, w->reuse, &v[e], x); /* text reuse evidence */
+                const char *rel = relation_at(a, (pm_level)v[e].level, v[e].province, w->pidx[e],
+                                              (pm_level)x->level, x->province, w->pidx[k]);
+                const char *evd = ev && tr ? "citation+text_reuse"
+                                  : tr     ? "text_reuse"
+                                  : ev     ? "citation"
+                                           : "none";
+                char fl[32];
+                size_t nfl = fix4(lag, fl);
+                TRY(pm_buf_reserve(&bd, ROW_ROOM));
+                raw_tab(&bd, name, name_len);
+                raw_tab(&bd, w->codes[e], strlen(w->codes[e]));
+                raw_tab(&bd, xcode, nx);
+                if (!nfl) {
+                    raw_end(&bd);
+                    TRY(put_fix4(&bd, lag));
+                    TRY(pm_buf_reserve(&bd, ROW_ROOM));
+                } else
+                    raw(&bd, fl, nfl);
+                raw(&bd, "\t", 1);
+                raw_tab(&bd, rel, strlen(rel));
+                raw(&bd, evd, strlen(evd));
+                raw(&bd, "\n", 1);
+                raw_end(&bd);
+                TRY(flush(*out, &bd, 0, err));
+            }
+        }
+        i = j;
+    }
+    TRY(flush(*out, &bd, 1, err));
+done:
+    pm_buf_free(&bd);
+    return st;
+}
+
 pm_status pm_adopt_write(pm_adopt *a, const char *dir, pm_errctx *err)
 {
     pm_status st = PM_OK;
@@ -712,18 +823,28 @@ pm_status pm_adopt_write(pm_adopt *a, const char *dir, pm_errctx *err)
     uint32_t *order = NULL, *rank = NULL, *used = NULL, *touched = NULL;
     uint32_t *pidx = NULL; /* per sorted adoption: province_at of it */
     char (*codes)[PM_COUNTRY_CODE_BUF] = NULL; /* per sorted adoption: its region's code */
+    char (*pvcode)[PM_COUNTRY_CODE_BUF] = NULL; /* per region index: its code, once */
     double *dy = NULL; /* per sorted adoption: pm_decimal_year of its date */
     memo *pmemo = calloc(MEMO_SLOTS, sizeof *pmemo), *rmemo = calloc(MEMO_SLOTS, sizeof *rmemo);
     unsigned char *pmark = NULL; /* per region index: province marks of the cascade */
     char (*disc_ids)[24] = NULL;
+    int spawned = 0; /* the network and edges tasks were started; the first's status,
+                      * context, capped pairs */
+    pm_status nst = PM_OK;
+    pm_errctx nerr;
+    pm_errctx_clear(&nerr);
+    uint64_t ncapped = 0;
+    size_t nrows = 0;
     pm_outfile *fa = NULL, *fe = NULL, *fs = NULL, *fn = NULL, *fd = NULL, *fp = NULL;
-    pm_buf b, be, bd, bp;
+    pm_status dst = PM_OK; /* the edges task's status and context */
+    pm_errctx derr;
+    pm_errctx_clear(&derr);
+    pm_buf b, be, bp;
     pm_buf_init(&b, (size_t)1 << 30);
     pm_buf_init(&be, (size_t)1 << 30);
-    pm_buf_init(&bd, (size_t)1 << 30);
     pm_buf_init(&bp, (size_t)1 << 30);
     const size_t min_adopters = a->o.min_adopters > 0 ? (size_t)a->o.min_adopters : 1;
-    size_t nnames = pm_pname_table_count(a->names), ndisc = 0;
+    size_t nnames = pm_pname_table_count(a->names);
 
     v = malloc((a->n ? a->n : 1) * sizeof *v);
     lags = malloc((a->n ? a->n : 1) * sizeof *lags);
@@ -793,8 +914,30 @@ pm_status pm_adopt_write(pm_adopt *a, const char *dir, pm_errctx *err)
         st = PM_ERR_NOMEM;
         goto done;
     }
-    for (size_t k = 0; k < a->n; k++)
-        code_str(a, v[k].region, codes[k], sizeof codes[k]);
+    /* through a direct-mapped cache by code: a region adopts many policies */
+    ccode *cc = calloc(MEMO_SLOTS, sizeof *cc);
+    if (!cc) {
+        st = PM_ERR_NOMEM;
+        goto done;
+    }
+    for (size_t k = 0; k < a->n; k++) {
+        ccode *e = &cc[(v[k].region * 2654435761u) >> 20 & (MEMO_SLOTS - 1)];
+        if (!e->used || e->code != v[k].region) {
+            code_str(a, v[k].region, e->s, sizeof e->s);
+            e->code = v[k].region;
+            e->used = 1;
+        }
+        memcpy(codes[k], e->s, sizeof codes[k]);
+    }
+    free(cc);
+    /* each province's code once (by region index), for adoptions.tsv's province column */
+    pvcode = malloc((nregions ? nregions : 1) * sizeof *pvcode);
+    if (!pvcode) {
+        st = PM_ERR_NOMEM;
+        goto done;
+    }
+    for (size_t r = 0; r < nregions; r++)
+        pvcode[r][0] = '\1'; /* not formatted yet (a code is digits or "") */
     if (a->ncites) { /* sorted copy: each (issuer, cited) pair's earliest citation first */
         cites = malloc(a->ncites * sizeof *cites);
         if (!cites) {
@@ -814,9 +957,57 @@ pm_status pm_adopt_write(pm_adopt *a, const char *dir, pm_errctx *err)
         qsort(reuse, a->nreuse, sizeof *reuse, cmp_reuse);
     }
 
+    /* network.tsv, leaders.tsv, eha_panel.tsv, officials: over the named experiments and
+     * then the discovered cascades (in the order of experiments.tsv). They read only the
+     * sorted adoptions and write their own files, so with a team of threads they are a
+     * task beside the tables below (NetInf is a fifth of this function's work); their
+     * error, with its own context, counts after the tables' own. */
+    rows = malloc((a->n ? a->n : 1) * sizeof *rows);
+    if (!rows) {
+        st = PM_ERR_NOMEM;
+        goto done;
+    }
+    for (size_t i = 0; i < a->n && v[i].cascade < a->n_exp; i++)
+        rows[nrows++] = (pm_adopt_row){pm_dictset_cat_key(a->d, a->exp_dim, v[i].cascade),
+                                       v[i].region, v[i].province, v[i].date,
+                                       (pm_level)v[i].level};
+    size_t nd = 0; /* discovered cascades with min_adopters regions: ndisc below */
+    for (size_t i = 0; i < a->n;) {
+        size_t j = i;
+        while (j < a->n && v[j].cascade == v[i].cascade)
+            j++;
+        nd += v[i].cascade >= a->base && j - i >= min_adopters;
+        i = j;
+    }
+    disc_ids = malloc((nd ? nd : 1) * sizeof *disc_ids);
+    if (!disc_ids) {
+        st = PM_ERR_NOMEM;
+        goto done;
+    }
+    size_t di = 0;
+    for (size_t i = 0; i < a->n;) {
+        size_t j = i;
+        while (j < a->n && v[j].cascade == v[i].cascade)
+            j++;
+        if (v[i].cascade >= a->base && j - i >= min_adopters && di < nd) {
+            cascade_name(a, order, v[i].cascade, disc_ids[di], sizeof disc_ids[di]);
+            for (size_t k = i; k < j; k++)
+                rows[nrows++] = (pm_adopt_row){disc_ids[di], v[k].region, v[k].province,
+                                               v[k].date, (pm_level)v[k].level};
+            di++;
+        }
+        i = j;
+    }
+    spawned = 1;
+#pragma omp task default(none) shared(a, rows, nrows, dir, ncapped, nerr, nst)
+    {
+        nst = pm_diffusion_write_network(a, a->c, &a->o, rows, nrows, dir, &ncapped, &nerr);
+        if (nst == PM_OK && a->o.officials)
+            nst = pm_diffusion_write_officials(a->c, &a->o, rows, nrows, dir, &nerr);
+    }
+
     TRY(pm_outfile_open(&fa, dir, "adoptions.tsv", err));
     TRY(pm_outfile_open(&fe, dir, "experiments.tsv", err));
-    TRY(pm_outfile_open(&fd, dir, "edges.tsv", err));
     TRY(pm_outfile_open(&fp, dir, "policies.tsv", err));
     TRY(pm_buf_append_str(&bp, "cascade_id\tname\tn_adopters\tpioneer_code\tpioneer_name\t"
                                "pioneer_level\tfirst_date\tfirst_date_precision\tprovince_bottom_up\texample_doc_1\t"
@@ -827,8 +1018,10 @@ pm_status pm_adopt_write(pm_adopt *a, const char *dir, pm_errctx *err)
                                "first_date\tfirst_date_precision\tn_adopters\tadopters_1y\tadopters_3y\tadopters_5y\t"
                                "median_lag_years\tshare_provinces\tcentral_adopted\t"
                                "central_date\tcentral_date_precision\tbottom_up\ttop_down\tprovince_bottom_up\tname\n"));
-    TRY(pm_buf_append_str(&bd, "cascade_id\torigin_node\tdestination_node\tlag_years\t"
-                               "relation\tevidence\n"));
+    wview wv = {a, v, dy, (const char(*)[PM_COUNTRY_CODE_BUF])codes, pidx, cites, reuse, order,
+                min_adopters};
+#pragma omp task default(none) shared(wv, dir, fd, dst, derr)
+    dst = write_edges(&wv, dir, &fd, &derr);
 
     kindsum ks[NKINDS];
     memset(ks, 0, sizeof ks);
@@ -845,7 +1038,6 @@ pm_status pm_adopt_write(pm_adopt *a, const char *dir, pm_errctx *err)
             i = j;
             continue;
         }
-        ndisc += kind == KIND_DISCOVERED;
         char name[160];
         cascade_name(a, order, v[i].cascade, name, sizeof name);
         const size_t name_len = strlen(name);
@@ -878,7 +1070,11 @@ pm_status pm_adopt_write(pm_adopt *a, const char *dir, pm_errctx *err)
             if (!hit)
                 me->val = pm_country_record_province(a->c, x->level, x->region, (pm_ymd)x->date);
             uint32_t pv = me->val;
-            if (pv != PM_REGION_NONE)
+            if (pv != PM_REGION_NONE && pv < nregions) {
+                if (pvcode[pv][0] == '\1')
+                    pm_country_format_region(a->c, pv, pvcode[pv], sizeof pvcode[pv]);
+                memcpy(cbuf, pvcode[pv], sizeof cbuf);
+            } else if (pv != PM_REGION_NONE)
                 pm_country_format_region(a->c, pv, cbuf, sizeof cbuf);
             else
                 cbuf[0] = '\0';
@@ -927,41 +1123,6 @@ pm_status pm_adopt_write(pm_adopt *a, const char *dir, pm_errctx *err)
                 n3 += lag <= 3.0;
                 n5 += lag <= 5.0;
             }
-            /* edges: every earlier adopter within the window, named experiments only
-             * (generic policies would be quadratic in thousands of regions) */
-            if (kind != KIND_POLICY)
-                for (size_t e = i; e < k; e++) {
-                    double lag = t - dy[e];
-                    if (lag <= 0 || lag > a->o.window_years)
-                        continue;
-                    int ev = cites && cited_before(cites, a->ncites, x->region, v[e].region,
-                                                   x->date);
-                    int tr = reused(a, reuse, &v[e], x); /* text reuse evidence */
-                    const char *rel = relation_at(a, (pm_level)v[e].level, v[e].province, pidx[e],
-                                                  (pm_level)x->level, x->province, pidx[k]);
-                    const char *evd = ev && tr ? "citation+text_reuse"
-                                      : tr     ? "text_reuse"
-                                      : ev     ? "citation"
-                                               : "none";
-                    char fl[32];
-                    size_t nfl = fix4(lag, fl);
-                    TRY(pm_buf_reserve(&bd, ROW_ROOM));
-                    raw_tab(&bd, name, name_len);
-                    raw_tab(&bd, codes[e], strlen(codes[e]));
-                    raw_tab(&bd, xcode, strlen(xcode));
-                    if (!nfl) {
-                        raw_end(&bd);
-                        TRY(put_fix4(&bd, lag));
-                        TRY(pm_buf_reserve(&bd, ROW_ROOM));
-                    } else
-                        raw(&bd, fl, nfl);
-                    raw(&bd, "\t", 1);
-                    raw_tab(&bd, rel, strlen(rel));
-                    raw(&bd, evd, strlen(evd));
-                    raw(&bd, "\n", 1);
-                    raw_end(&bd);
-                    TRY(flush(fd, &bd, 0, err));
-                }
         }
         for (size_t t = 0; t < ntouched; t++)
             pmark[touched[t]] = 0;
@@ -1033,7 +1194,6 @@ pm_status pm_adopt_write(pm_adopt *a, const char *dir, pm_errctx *err)
     TRY(flush(fa, &b, 1, err));
     TRY(flush(fp, &bp, 1, err));
     TRY(flush(fe, &be, 1, err));
-    TRY(flush(fd, &bd, 1, err));
 
     /* diffusion_summary.tsv: the headline shares, per kind of cascade */
     TRY(pm_outfile_open(&fs, dir, "diffusion_summary.tsv", err));
@@ -1131,6 +1291,14 @@ pm_status pm_adopt_write(pm_adopt *a, const char *dir, pm_errctx *err)
     }
     TRY(flush(fn, &b, 1, err));
 
+    /* the edges task's file, committed in its place among the others */
+#pragma omp taskwait
+    if (dst != PM_OK) {
+        st = dst;
+        if (err)
+            *err = derr;
+        goto done;
+    }
     TRY(pm_outfile_commit_take(&fa, err));
     TRY(pm_outfile_commit_take(&fe, err));
     TRY(pm_outfile_commit_take(&fd, err));
@@ -1138,45 +1306,21 @@ pm_status pm_adopt_write(pm_adopt *a, const char *dir, pm_errctx *err)
     TRY(pm_outfile_commit_take(&fs, err));
     TRY(pm_outfile_commit_take(&fn, err));
 
-    /* network.tsv, leaders.tsv, eha_panel.tsv: over the named experiments */
-    rows = malloc((a->n ? a->n : 1) * sizeof *rows);
-    if (!rows) {
-        st = PM_ERR_NOMEM;
-        goto done;
-    }
-    size_t nrows = 0;
-    for (size_t i = 0; i < a->n && v[i].cascade < a->n_exp; i++)
-        rows[nrows++] = (pm_adopt_row){pm_dictset_cat_key(a->d, a->exp_dim, v[i].cascade),
-                                       v[i].region, v[i].province, v[i].date,
-                                       (pm_level)v[i].level};
-    /* and over the discovered cascades, after them in the order of experiments.tsv */
-    disc_ids = malloc((ndisc ? ndisc : 1) * sizeof *disc_ids);
-    if (!disc_ids) {
-        st = PM_ERR_NOMEM;
-        goto done;
-    }
-    size_t di = 0;
-    for (size_t i = 0; i < a->n;) {
-        size_t j = i;
-        while (j < a->n && v[j].cascade == v[i].cascade)
-            j++;
-        if (v[i].cascade >= a->base && j - i >= min_adopters && di < ndisc) {
-            cascade_name(a, order, v[i].cascade, disc_ids[di], sizeof disc_ids[di]);
-            for (size_t k = i; k < j; k++)
-                rows[nrows++] = (pm_adopt_row){disc_ids[di], v[k].region, v[k].province,
-                                               v[k].date, (pm_level)v[k].level};
-            di++;
-        }
-        i = j;
-    }
-    TRY(pm_diffusion_write_network(a, a->c, &a->o, rows, nrows, dir, &a->netinf_capped, err));
-    if (a->o.officials)
-        TRY(pm_diffusion_write_officials(a->c, &a->o, rows, nrows, dir, err));
 done:
+    if (spawned) { /* the network task reads rows and v: wait before freeing them */
+#pragma omp taskwait
+        a->netinf_capped = ncapped;
+        if (st == PM_OK && nst != PM_OK) {
+            st = nst;
+            if (err)
+                *err = nerr;
+        }
+    }
     free(rows);
     free(used);
     free(pidx);
     free(codes);
+    free(pvcode);
     free(pmemo);
     free(dy);
     free(rmemo);
@@ -1194,7 +1338,6 @@ done:
     pm_outfile_abort(fn);
     pm_buf_free(&b);
     pm_buf_free(&be);
-    pm_buf_free(&bd);
     free(v);
     free(lags);
     free(cites);
@@ -1217,10 +1360,26 @@ static pm_status sv_u(pm_buf *b, uint64_t v, int bytes)
     return pm_buf_append(b, t, (size_t)bytes);
 }
 
+/* little-endian into reserved room: the adoptions are saved with one reserve each */
+static unsigned char *le(unsigned char *w, uint64_t v, int bytes)
+{
+    for (int i = 0; i < bytes; i++)
+        w[i] = (unsigned char)(v >> (8 * i));
+    return w + bytes;
+}
+
 typedef struct rdcur {
     const unsigned char *p, *end;
     int bad;
 } rdcur;
+
+static uint64_t get_le(const unsigned char *p, int bytes)
+{
+    uint64_t v = 0;
+    for (int i = bytes - 1; i >= 0; i--)
+        v = (v << 8) | p[i];
+    return v;
+}
 
 static uint64_t ld_u(rdcur *c, int bytes)
 {
@@ -1245,16 +1404,20 @@ pm_status pm_adopt_save(const pm_adopt *a, pm_buf *out)
     SV(a->base, 8);
     SV(a->names != NULL, 1);
     SV(a->n, 8);
-    for (size_t i = 0; i < a->n; i++) {
+    for (size_t i = 0; i < a->n; i++) { /* the layout of SV's, one reserve per adoption */
         const adoption *x = &a->v[i];
-        SV(x->cascade, 4);
-        SV(x->region, 4);
-        SV(x->province, 4);
-        SV((uint32_t)x->date, 4);
-        SV(x->level, 1);
-        SV(x->id_len, 2);
-        if ((st = pm_buf_append(out, a->ids.data + x->id_off, x->id_len)) != PM_OK)
+        if ((st = pm_buf_reserve(out, 19 + (size_t)x->id_len)) != PM_OK)
             return st;
+        unsigned char *w = (unsigned char *)out->data + out->len;
+        w = le(w, x->cascade, 4);
+        w = le(w, x->region, 4);
+        w = le(w, x->province, 4);
+        w = le(w, (uint32_t)x->date, 4);
+        w = le(w, x->level, 1);
+        w = le(w, x->id_len, 2);
+        memcpy(w, a->ids.data + x->id_off, x->id_len);
+        out->len += 19 + (size_t)x->id_len;
+        out->data[out->len] = '\0';
     }
     SV(a->ncites, 8);
     for (size_t i = 0; i < a->ncites; i++) {
@@ -1297,14 +1460,17 @@ pm_status pm_adopt_load(pm_adopt *a, const void *p, size_t n)
                                UINT32_MAX)) != PM_OK)
         return st;
     for (uint64_t i = 0; st == PM_OK && i < nv && !c.bad; i++) {
-        adoption x;
-        x.cascade = (uint32_t)ld_u(&c, 4);
-        x.region = (uint32_t)ld_u(&c, 4);
-        x.province = (uint32_t)ld_u(&c, 4);
-        x.date = (int32_t)(uint32_t)ld_u(&c, 4);
-        x.level = (uint8_t)ld_u(&c, 1);
-        x.id_len = (uint16_t)ld_u(&c, 2);
-        if (c.bad || x.id_len > 255 || c.end - c.p < x.id_len)
+        adoption x; /* ld_u's fields, read in place once the 19 bytes are known to be there */
+        if (c.end - c.p < 19)
+            return PM_ERR_STATE;
+        x.cascade = (uint32_t)get_le(c.p, 4);
+        x.region = (uint32_t)get_le(c.p + 4, 4);
+        x.province = (uint32_t)get_le(c.p + 8, 4);
+        x.date = (int32_t)(uint32_t)get_le(c.p + 12, 4);
+        x.level = c.p[16];
+        x.id_len = (uint16_t)get_le(c.p + 17, 2);
+        c.p += 19;
+        if (x.id_len > 255 || c.end - c.p < x.id_len)
             return PM_ERR_STATE;
         x.id_off = (uint32_t)a->ids.len;
         if ((st = pm_buf_append(&a->ids, c.p, x.id_len)) != PM_OK)

@@ -81,7 +81,7 @@ static pm_status counts_load(void *state, const void *p, size_t n)
 }
 
 const pm_analysis pm_analysis_counts = {"counts", counts_create, counts_add, counts_merge,
-                                        counts_finish, counts_free, counts_save, counts_load};
+                                        counts_finish, counts_free, counts_save, counts_load, 1};
 
 /* ---- adoptions, citations, diffusion tables -------------------------------------------- */
 
@@ -125,7 +125,7 @@ static pm_status adopt_save(const void *state, pm_buf *out) { return pm_adopt_sa
 static pm_status adopt_load(void *state, const void *p, size_t n) { return pm_adopt_load(state, p, n); }
 
 const pm_analysis pm_analysis_adoptions = {"adoptions", adopt_create, adopt_add, adopt_merge,
-                                           adopt_finish, adopt_free, adopt_save, adopt_load};
+                                           adopt_finish, adopt_free, adopt_save, adopt_load, 0};
 
 /* ---- text reuse ------------------------------------------------------------------------ */
 
@@ -159,7 +159,7 @@ static void reuse_free(void *state) { pm_reuse_free(state); }
 /* Not mergeable: its candidate pairs need every document's text (shards replay them);
  * not checkpointed either, so a refresh with --reuse replays every stored file. */
 const pm_analysis pm_analysis_reuse = {"reuse", reuse_create, reuse_add, NULL, reuse_finish,
-                                       reuse_free, NULL, NULL};
+                                       reuse_free, NULL, NULL, 0};
 
 /* ---- discovered policies (issue 14) ------------------------------------------------------
  * The candidate names ride in the adoptions (pm_adopt_add interns them into discover.c's
@@ -188,4 +188,4 @@ static pm_status discovery_finish(void *state, pm_analysis_ctx *ctx)
 static void discovery_free(void *state) { (void)state; /* the adoptions own it */ }
 
 const pm_analysis pm_analysis_discovery = {"discovery", discovery_create, NULL, NULL,
-                                           discovery_finish, discovery_free, NULL, NULL};
+                                           discovery_finish, discovery_free, NULL, NULL, 0};

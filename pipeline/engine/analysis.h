@@ -56,6 +56,10 @@ typedef struct pm_analysis {
      * state of its own. */
     pm_status (*save)(const void *state, pm_buf *out);
     pm_status (*load)(void *state, const void *p, size_t n);
+    /* 1 = its finish reads only its own state and the read-only setup, writes only its own
+     * tables and no summary field: the committer may run it beside the other entries'
+     * finishes (an OpenMP task; the run's finish is the serial part of -jN). */
+    int alone;
 } pm_analysis;
 
 #define PM_ANALYSES_MAX 16 /* entries of pm_analyses() a committer can hold */

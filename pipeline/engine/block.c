@@ -18,6 +18,21 @@
 
 /* ---- writing ------------------------------------------------------------------------- */
 
+/* Appends n <= 10 bytes after one reserve, without a call per field: a checkpoint and a
+ * state block are millions of small integers. */
+static pm_status put_small(pm_buf *b, const unsigned char *tmp, size_t n)
+{
+    pm_status st = pm_buf_reserve(b, n);
+    if (st != PM_OK)
+        return st;
+    unsigned char *w = (unsigned char *)b->data + b->len;
+    for (size_t i = 0; i < n; i++)
+        w[i] = tmp[i];
+    b->len += n;
+    b->data[b->len] = '\0';
+    return PM_OK;
+}
+
 static pm_status put_u(pm_buf *b, uint64_t v)
 {
     unsigned char tmp[10];
@@ -27,7 +42,7 @@ static pm_status put_u(pm_buf *b, uint64_t v)
         v >>= 7;
         tmp[n++] = c | (v ? 0x80 : 0);
     } while (v);
-    return pm_buf_append(b, tmp, n);
+    return put_small(b, tmp, n);
 }
 
 static pm_status put_s(pm_buf *b, int64_t v)
@@ -40,7 +55,7 @@ static pm_status put_u64(pm_buf *b, uint64_t v)
     unsigned char tmp[8];
     for (int i = 0; i < 8; i++)
         tmp[i] = (unsigned char)(v >> (8 * i));
-    return pm_buf_append(b, tmp, 8);
+    return put_small(b, tmp, 8);
 }
 
 static pm_status put_str(pm_buf *b, const char *s, size_t n)

@@ -396,6 +396,47 @@ pm_status pm_commit_file_end(pm_commit *c, const pm_finfo *fi, int record_state)
     return st;
 }
 
+/* Every enabled analysis' finish, as if in table order: the entries marked alone run as
+ * tasks (each with its own error context) beside the others, which run in order on this
+ * thread; the first failure in table order is the result. Within a parallel region that
+ * uses two threads for the serial end of a run; outside one, the same work in turn. */
+static pm_status finish_analyses(pm_commit *c)
+{
+    const pm_analysis *const *an = pm_analyses();
+    pm_status ast[PM_ANALYSES_MAX];
+    pm_errctx aerr[PM_ANALYSES_MAX];
+    pm_commit_config acfg[PM_ANALYSES_MAX];
+    pm_analysis_ctx actx[PM_ANALYSES_MAX];
+    for (size_t i = 0; i < c->nanalyses; i++) {
+        ast[i] = PM_OK;
+        if (!c->astate[i] || !an[i]->alone)
+            continue;
+        pm_errctx_clear(&aerr[i]);
+        acfg[i] = c->cfg;
+        acfg[i].err = &aerr[i];
+        actx[i] = c->actx;
+        actx[i].cfg = &acfg[i];
+#pragma omp task default(none) firstprivate(i) shared(c, an, ast, actx)
+        ast[i] = an[i]->finish(c->astate[i], &actx[i]);
+    }
+    pm_status st = PM_OK;
+    size_t failed = c->nanalyses;
+    for (size_t i = 0; i < c->nanalyses && st == PM_OK; i++)
+        if (c->astate[i] && !an[i]->alone && (st = an[i]->finish(c->astate[i], &c->actx)) != PM_OK)
+            failed = i;
+#pragma omp taskwait
+    for (size_t i = 0; i < failed; i++)
+        if (ast[i] != PM_OK) {
+            failed = i;
+            st = ast[i];
+            if (c->cfg.err)
+                *c->cfg.err = aerr[i];
+            break;
+        }
+    c->nfinished = failed;
+    return st;
+}
+
 pm_status pm_commit_finish(pm_commit *c, int complete, int keep_partial)
 {
     pm_status st = flush_rejects(c, 1);
@@ -427,10 +468,8 @@ pm_status pm_commit_finish(pm_commit *c, int complete, int keep_partial)
         st = pm_outfile_sync(c->f_docs, err);
         if (st == PM_OK)
             st = pm_outfile_sync(c->f_rejects, err);
-        const pm_analysis *const *an = pm_analyses();
-        for (; st == PM_OK && c->nfinished < c->nanalyses; c->nfinished++)
-            if (c->astate[c->nfinished])
-                st = an[c->nfinished]->finish(c->astate[c->nfinished], &c->actx);
+        if (st == PM_OK)
+            st = finish_analyses(c);
         pm_outfile_digest(c->f_docs, &c->dig[0], &c->dig[1]);
         pm_outfile_digest(c->f_rejects, &c->dig[2], &c->dig[3]);
         if (st == PM_OK) {

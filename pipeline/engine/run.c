@@ -68,8 +68,13 @@ typedef struct item {
     size_t rkeys_off, rkeys_n; /* its sampled shingle keys in the batch's rkeys buffer */
 } item;
 
+/* Slots and workers each start a cache line of their own (and their sizes are multiples
+ * of it): a worker updates its batch's row buffer and counters for every field it renders
+ * while the producer fills the next slot, and a shared line would bounce between cores. */
+#define LINE 64
+
 typedef struct batch {
-    _Atomic int state;
+    _Alignas(LINE) _Atomic int state;
     const pm_format *fmt;
     pm_buf raw;
     item *items;
@@ -83,8 +88,9 @@ typedef struct batch {
 } batch;
 
 typedef struct worker {
-    pm_classify_scratch *cls;
+    _Alignas(LINE) pm_classify_scratch *cls;
     void *parse_scratch[8]; /* one per format, created lazily */
+    double wait;         /* seconds spent with nothing queued (the stats' worker_wait) */
 } worker;
 
 typedef struct engine {
@@ -119,6 +125,13 @@ static double now(void)
 {
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+static double cpu_now(void) /* this thread's CPU seconds */
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
     return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
 }
 
@@ -280,7 +293,9 @@ static void worker_loop(engine *e, int tid)
         if (!did) {
             if (atomic_load(&e->producer_done))
                 return;
+            double t = now();
             nap();
+            w->wait += now() - t;
         }
     }
 }
@@ -447,8 +462,11 @@ static pm_status retire_oldest(engine *e)
                 helped = 1;
             }
         }
-        if (!helped)
+        if (!helped) {
+            double t = now();
             nap();
+            e->sum->stats.producer_wait += now() - t;
+        }
     }
     pm_status st = commit_batch(e, b);
     batch_reset(b);
@@ -901,8 +919,12 @@ pm_status pm_run(const pm_run_options *o, pm_run_summary *sum, pm_errctx *err)
     sum->threads = nt;
     e->nslots = (size_t)nt * 2 + 2;
     size_t ninputs = pm_inputs_count(e->inputs);
-    e->ring = calloc(e->nslots, sizeof *e->ring);
-    e->workers = calloc((size_t)nt, sizeof *e->workers);
+    e->ring = aligned_alloc(LINE, e->nslots * sizeof *e->ring);
+    e->workers = aligned_alloc(LINE, (size_t)nt * sizeof *e->workers);
+    if (e->ring)
+        memset(e->ring, 0, e->nslots * sizeof *e->ring);
+    if (e->workers)
+        memset(e->workers, 0, (size_t)nt * sizeof *e->workers);
     e->finfo = calloc(ninputs + 1, sizeof *e->finfo);
     e->record = calloc(ninputs + 1, 1);
     if (!e->ring || !e->workers || !e->finfo || !e->record)
@@ -945,6 +967,8 @@ pm_status pm_run(const pm_run_options *o, pm_run_summary *sum, pm_errctx *err)
 
     atomic_init(&e->producer_done, 0);
     pm_readers_init(); /* before any thread creates a parser */
+    sum->stats.setup = now() - e->t0;
+    sum->stats.setup_cpu = cpu_now();
     pm_status pst = PM_OK;
 #pragma omp parallel num_threads(nt)
     {
@@ -957,10 +981,18 @@ pm_status pm_run(const pm_run_options *o, pm_run_summary *sum, pm_errctx *err)
         }
     }
     st = pst;
+    for (int t = 0; t < nt; t++)
+        sum->stats.worker_wait += e->workers[t].wait;
+    double t_fin = now(), c_fin = cpu_now();
 
     int interrupted = stopped(e);
     int complete = st == PM_OK && !interrupted;
-    pm_status fst = pm_commit_finish(e->cm, complete, interrupted);
+    /* The aggregate tables are the serial end of the run: with two threads or more, the
+     * committer's independent writers run as tasks of a team of two (commit.c, adopt.c). */
+    pm_status fst = PM_OK;
+#pragma omp parallel num_threads(nt > 1 ? 2 : 1)
+#pragma omp single
+    fst = pm_commit_finish(e->cm, complete, interrupted);
     if (st == PM_OK && fst != PM_OK)
         st = fst;
     complete = complete && fst == PM_OK;
@@ -968,6 +1000,8 @@ pm_status pm_run(const pm_run_options *o, pm_run_summary *sum, pm_errctx *err)
         st = state_gc(e);
     if (complete && st == PM_OK && o->state_dir && !o->shard_count)
         st = pm_ckpt_save(o->state_dir, e->ckpt_key, o->outdir, e->cm, err);
+    sum->stats.finish = now() - t_fin;
+    sum->stats.finish_cpu = cpu_now() - c_fin;
     sum->stats.wall = now() - e->t0;
     if (interrupted && st == PM_OK)
         st = pm_errctx_set(err, PM_ERR_INTERRUPTED, NULL, "stopped by signal");

@@ -182,28 +182,67 @@ pm_status pm_counts_import(pm_counts *c, const uint64_t (*kv)[2], size_t n)
     return st;
 }
 
-static int cmp_u64(const void *a, const void *b)
+/* Sorts the (key, count) pairs by key: an LSD radix sort on 16-bit digits, skipping a digit
+ * every key shares (keys are unique, so the order is total). The qsort it replaces was a
+ * quarter of writing the table, which a refresh does whole for a handful of changes.
+ * Returns the sorted array (x or y); NULL when out of memory. */
+static uint64_t (*sort_pairs(uint64_t (*x)[2], uint64_t (*y)[2], size_t n))[2]
 {
-    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-    return (x > y) - (x < y);
+    size_t *cnt = malloc(65536 * sizeof *cnt);
+    if (!cnt)
+        return NULL;
+    for (int shift = 0; shift < 64; shift += 16) {
+        memset(cnt, 0, 65536 * sizeof *cnt);
+        for (size_t i = 0; i < n; i++)
+            cnt[x[i][0] >> shift & 0xffff]++;
+        if (n && cnt[x[0][0] >> shift & 0xffff] == n)
+            continue;
+        for (size_t d = 0, sum = 0; d < 65536; d++) {
+            size_t c = cnt[d];
+            cnt[d] = sum;
+            sum += c;
+        }
+        for (size_t i = 0; i < n; i++) {
+            uint64_t *to = y[cnt[x[i][0] >> shift & 0xffff]++];
+            to[0] = x[i][0];
+            to[1] = x[i][1];
+        }
+        uint64_t (*t)[2] = x;
+        x = y;
+        y = t;
+    }
+    free(cnt);
+    return x;
+}
+
+static void put(pm_buf *b, const char *s, size_t n) /* after a pm_buf_reserve for it */
+{
+    memcpy(b->data + b->len, s, n);
+    b->len += n;
 }
 
 pm_status pm_counts_write(const pm_counts *c, pm_outfile *f, pm_errctx *err)
 {
-    /* sort a copy of the (key, count) pairs by key: keys are unique, so the order is total */
     size_t m = c->n;
-    uint64_t *pairs = malloc((m ? m : 1) * 2 * sizeof *pairs);
-    if (!pairs)
+    uint64_t (*x)[2] = malloc((m ? m : 1) * sizeof *x), (*y)[2] = malloc((m ? m : 1) * sizeof *y);
+    uint64_t (*pairs)[2] = x && y ? (m ? memcpy(x, c->kv, m * sizeof *x), sort_pairs(x, y, m) : x)
+                                  : NULL;
+    if (!pairs) {
+        free(x);
+        free(y);
         return pm_errctx_set(err, PM_ERR_NOMEM, NULL, "sorting counts");
-    if (m)
-        memcpy(pairs, c->kv, m * sizeof *c->kv);
-    qsort(pairs, m, 2 * sizeof *pairs, cmp_u64);
+    }
 
     pm_buf b;
     pm_buf_init(&b, (size_t)1 << 30);
     pm_status st = pm_buf_append_str(&b, "year\tlevel\tprovince_code\tdimension\tcategory\tn_docs\n");
+    /* the province's code, formatted once per run of keys with that province (keys sort
+     * by year, level, province: consecutive rows mostly share it) */
+    uint32_t last_prov = 0;
+    char pb[PM_COUNTRY_CODE_BUF];
+    size_t npb = 0;
     for (size_t i = 0; st == PM_OK && i < m; i++) {
-        uint64_t k = pairs[2 * i];
+        uint64_t k = pairs[i][0];
         int year = (int)(k >> 52);
         unsigned level = (unsigned)(k >> 48) & 15u;
         uint32_t prov = (uint32_t)(k >> 28) & ((1u << PROV_BITS) - 1);
@@ -221,24 +260,32 @@ pm_status pm_counts_write(const pm_counts *c, pm_outfile *f, pm_errctx *err)
             catkey = cat < pm_dictset_ngroups(c->d, si->dim)
                          ? pm_dictset_group_key(c->d, si->dim, cat) : "any";
         }
-        /* field by field: a refresh writes this whole table for a handful of changes */
+        if (prov != last_prov) {
+            npb = prov ? strlen(pm_country_format_region(c->country, prov - 1, pb, sizeof pb)) : 0;
+            last_prov = prov;
+        }
+        /* one reserve per row, then the fields copied: a refresh writes this whole table */
+        const char *lk = pm_country_record_level_key(c->country, level);
+        size_t nlk = strlen(lk), ndim = strlen(dim), ncat = strlen(catkey);
+        st = pm_buf_reserve(&b, 2 * PM_U64_DEC_MAX + nlk + npb + ndim + ncat + 8);
+        if (st != PM_OK)
+            break;
         char num[PM_U64_DEC_MAX];
         if (year)
-            st = pm_buf_append(&b, num, pm_u64_dec(num, (uint64_t)year, 0));
-        const char *mid[] = {"\t", pm_country_record_level_key(c->country, level), "\t"};
-        for (size_t k = 0; st == PM_OK && k < 3; k++)
-            st = pm_buf_append_str(&b, mid[k]);
-        char pb[PM_COUNTRY_CODE_BUF];
-        if (st == PM_OK && prov)
-            st = pm_buf_append_str(&b, pm_country_format_region(c->country, prov - 1, pb, sizeof pb));
-        const char *tail[] = {"\t", dim, "\t", catkey, "\t"};
-        for (size_t k = 0; st == PM_OK && k < 5; k++)
-            st = pm_buf_append_str(&b, tail[k]);
-        if (st == PM_OK)
-            st = pm_buf_append(&b, num, pm_u64_dec(num, pairs[2 * i + 1], 0));
-        if (st == PM_OK)
-            st = pm_buf_append_char(&b, '\n');
-        if (st == PM_OK && b.len > (1u << 20)) {
+            put(&b, num, pm_u64_dec(num, (uint64_t)year, 0));
+        put(&b, "\t", 1);
+        put(&b, lk, nlk);
+        put(&b, "\t", 1);
+        put(&b, pb, npb);
+        put(&b, "\t", 1);
+        put(&b, dim, ndim);
+        put(&b, "\t", 1);
+        put(&b, catkey, ncat);
+        put(&b, "\t", 1);
+        put(&b, num, pm_u64_dec(num, pairs[i][1], 0));
+        put(&b, "\n", 1);
+        b.data[b.len] = '\0';
+        if (b.len > (1u << 20)) {
             st = pm_outfile_write(f, b.data, b.len, err);
             pm_buf_reset(&b);
         }
@@ -248,6 +295,7 @@ pm_status pm_counts_write(const pm_counts *c, pm_outfile *f, pm_errctx *err)
     else if (st != PM_ERR_OUTPUT)
         pm_errctx_set(err, st, NULL, "writing counts");
     pm_buf_free(&b);
-    free(pairs);
+    free(x);
+    free(y);
     return st;
 }

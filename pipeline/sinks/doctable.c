@@ -21,6 +21,19 @@ pm_status pm_tsv_field(pm_buf *out, const char *s, size_t n, size_t max)
 {
     if (max && n > max)
         n = pm_utf8_floor(s, n, max); /* back off to a character boundary */
+    /* most fields (ids, codes, names) need nothing: one test per byte, then a copy */
+    size_t i = 0;
+    while (i < n && (unsigned char)s[i] >= 0x20 && s[i] != '"' && s[i] != 0x7f)
+        i++;
+    if (i == n) {
+        pm_status st = pm_buf_reserve(out, n);
+        if (st != PM_OK)
+            return st;
+        memcpy(out->data + out->len, s, n);
+        out->len += n;
+        out->data[out->len] = '\0';
+        return PM_OK;
+    }
     size_t quotes = 0;
     for (size_t i = 0; i < n; i++)
         quotes += s[i] == '"';

@@ -63,7 +63,8 @@ static void test_buf_printf_long(void **state)
 static void test_u64_dec_as_printf(void **state)
 {
     (void)state;
-    const uint64_t vs[] = {0, 7, 10, 99, 12345, 4294967295u, 18446744073709551615ull};
+    const uint64_t vs[] = {0, 7, 10, 99, 100, 101, 999, 1000, 12345, 4294967295u,
+                          18446744073709551615ull};
     for (size_t i = 0; i < sizeof vs / sizeof *vs; i++)
         for (unsigned w = 0; w <= PM_U64_DEC_MAX; w++) {
             char got[PM_U64_DEC_MAX + 1], want[32];
