@@ -693,6 +693,19 @@ typedef struct kindsum {
 } kindsum;
 
 enum { KIND_EXPERIMENT = 0, KIND_POLICY = 1, KIND_DISCOVERED = 2, NKINDS = 3 };
+
+/* The end of the cascade run of v that starts at i (v is sorted by cascade), and its kind:
+ * named experiments first, then the named policies, then the discovered ones. */
+static size_t cascade_run(const pm_adopt *a, const adoption *v, size_t i, int *kind)
+{
+    size_t j = i;
+    while (j < a->n && v[j].cascade == v[i].cascade)
+        j++;
+    *kind = v[i].cascade < a->n_exp ? KIND_EXPERIMENT
+            : v[i].cascade < a->base ? KIND_POLICY
+                                     : KIND_DISCOVERED;
+    return j;
+}
 static const char *const kind_key[NKINDS] = {"experiment", "policy", "discovered"};
 
 void pm_adopt_discover_stats(const pm_adopt *a, pm_discover_stats *out)
@@ -753,12 +766,8 @@ static pm_status write_edges(const wview *w, const char *dir, pm_outfile **out, 
     TRY(pm_buf_append_str(&bd, "cascade_id\torigin_node\tdestination_node\tlag_years\t"
                                "relation\tevidence\n"));
     for (size_t i = 0; i < a->n;) {
-        size_t j = i;
-        while (j < a->n && v[j].cascade == v[i].cascade)
-            j++;
-        int kind = v[i].cascade < a->n_exp ? KIND_EXPERIMENT
-                   : v[i].cascade < a->base ? KIND_POLICY
-                                            : KIND_DISCOVERED;
+        int kind;
+        size_t j = cascade_run(a, v, i, &kind);
         if (kind == KIND_POLICY || (kind == KIND_DISCOVERED && j - i < w->min_adopters)) {
             i = j;
             continue;
@@ -1027,12 +1036,8 @@ pm_status pm_adopt_write(pm_adopt *a, const char *dir, pm_errctx *err)
     memset(ks, 0, sizeof ks);
     int min_year = 0, max_year = 0;
     for (size_t i = 0; i < a->n;) {
-        size_t j = i;
-        while (j < a->n && v[j].cascade == v[i].cascade)
-            j++;
-        int kind = v[i].cascade < a->n_exp ? KIND_EXPERIMENT
-                   : v[i].cascade < a->base ? KIND_POLICY
-                                            : KIND_DISCOVERED;
+        int kind;
+        size_t j = cascade_run(a, v, i, &kind);
         if (kind == KIND_DISCOVERED && j - i < min_adopters) { /* not a cascade */
             ks[kind].below_min++;
             i = j;
