@@ -149,6 +149,22 @@ static void ngrams(const char *t, size_t a, size_t b, size_t hs, size_t he, char
     }
 }
 
+/* The nearest non-blank code point beside the hit (at[0]) and the two nearest in text order
+ * (at[1] before at[0] on the left side, after it on the right): the features tag, k found. */
+static void emit_near(pm_imodel_feature_fn fn, void *ud, char tag, const char *t, size_t k,
+                      const size_t at[2], const size_t ln[2], int left)
+{
+    char buf[8];
+    if (k >= 1)
+        fn(ud, tag, t + at[0], ln[0]);
+    if (k >= 2) {
+        size_t a = left ? 1 : 0, b = left ? 0 : 1;
+        memcpy(buf, t + at[a], ln[a]);
+        memcpy(buf + ln[a], t + at[b], ln[b]);
+        fn(ud, tag, buf, ln[0] + ln[1]);
+    }
+}
+
 void pm_imodel_features(const char *t, size_t n, size_t hs, size_t he, const char *catkey,
                         size_t cap, pm_imodel_feature_fn fn, void *ud)
 {
@@ -169,14 +185,7 @@ void pm_imodel_features(const char *t, size_t n, size_t hs, size_t he, const cha
         }
         i = j;
     }
-    char buf[8];
-    if (k >= 1)
-        fn(ud, 'l', t + at[0], ln[0]);
-    if (k >= 2) {
-        memcpy(buf, t + at[1], ln[1]);
-        memcpy(buf + ln[1], t + at[0], ln[0]);
-        fn(ud, 'l', buf, ln[0] + ln[1]);
-    }
+    emit_near(fn, ud, 'l', t, k, at, ln, 1);
     k = 0;
     i = he;
     while (i < se && k < 2) {
@@ -189,13 +198,7 @@ void pm_imodel_features(const char *t, size_t n, size_t hs, size_t he, const cha
         }
         i += l;
     }
-    if (k >= 1)
-        fn(ud, 'r', t + at[0], ln[0]);
-    if (k >= 2) {
-        memcpy(buf, t + at[0], ln[0]);
-        memcpy(buf + ln[0], t + at[1], ln[1]);
-        fn(ud, 'r', buf, ln[0] + ln[1]);
-    }
+    emit_near(fn, ud, 'r', t, k, at, ln, 0);
     fn(ud, 'k', catkey, strlen(catkey));
 }
 
