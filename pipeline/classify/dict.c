@@ -6,7 +6,9 @@
  * and feeds the literals each pattern requires (litextract.c) to one Aho-Corasick
  * automaton (acscan.c). Matching scans a text once, then confirms with PCRE2 only the
  * patterns whose literal occurred (plus the few with no extractable literal), so labels
- * equal plain PCRE2's at a fraction of the cost. Vetoes (`not`) run only to judge a hit.
+ * equal plain PCRE2's at a fraction of the cost. Vetoes (`not`) run only to judge a hit;
+ * their literals are a second scanner's, run only over the stretches around the hits
+ * judged (most of a text never is), not over every text.
  * The set is read-only after load; each thread brings its own pm_dict_scratch.
  */
 #define PCRE2_CODE_UNIT_WIDTH 8
@@ -64,6 +66,7 @@ typedef struct cat {
     size_t first_veto, nveto; /* into d->vetoes */
     uint32_t stop_sets[MAX_STOP_SETS]; /* the distinct stop sets of its vetoes */
     size_t nstop_sets;
+    size_t veto_reach; /* longest match of its vetoes with literals, or (size_t)-1 */
     char **must, **must_not;
     size_t nmust, nmust_not;
     unsigned line;
@@ -91,6 +94,11 @@ struct pm_dictset {
     uint32_t *pat_dim, *pat_cat; /* owner of each pattern */
     pm_ac *ac;
     pm_hs *hs;   /* the same literals on Hyperscan; NULL = the automaton scans */
+    /* The vetoes' literals, apart: scanned only around the hits a veto is asked to judge
+     * (veto_cover), not over every text, on the engine the patterns' literals use. */
+    pm_ac *vac;
+    pm_hs *vhs;
+    size_t nvlits, vlitmax; /* how many were added; the longest, in bytes */
     pm_dict_options o;
     /* Match/depth-limit hits per pattern, then per veto, since load. The one mutable part
      * of a loaded set: a rare event, counted atomically so the sum is order-free. */
@@ -107,22 +115,27 @@ struct pm_dict_scratch {
     size_t *last_end;  /* ... and of its last one */
     size_t *occ;       /* per pattern, MAX_OCC slots: the occurrence ends, sorted at use */
     uint32_t *nocc;    /* how many; MAX_OCC + 1 = too many to keep (use the range) */
-    pm_hs_scratch *hss;
+    pm_hs_scratch *hss, *vhss;
     uint32_t cur;
     uint32_t scan_cur; /* == cur when the literal scan ran on the current text */
-    /* Every occurrence end of the (canonical) vetoes' literals in the current text, as the
-     * scan reports them, then grouped by veto and sorted on first use (vh_cur == cur):
-     * covering_veto asks whether one lies in the stretch a covering match must fill. */
+    /* Occurrence ends of the (canonical) vetoes' literals in the current text, every one
+     * ending in [vw_lo, vw_hi] when vw_cur == cur (the part scanned so far, grown around
+     * the hits judged: veto_cover), then grouped by veto and sorted on first use after a
+     * scan (vh_grouped): covering_veto asks whether one lies in the stretch a covering
+     * match must fill. A scan keeps the ends in [vk_lo, vk_hi], the part new to it. */
     size_t npats, nvetoes;
     uint32_t *vh_id;
     size_t *vh_end, *vh_sorted;
     size_t nvh, vhcap;
     int vh_full;       /* more than VETO_OCC_CAP (or no memory): no stretch test */
-    /* per veto, valid when vg_stamp[v] == cur (it occurs in this text): its ends are
-     * vh_sorted[vg_start[v] .. + vg_n[v]); vg_seen lists those vetoes, vg_fill is scratch */
+    size_t vw_lo, vw_hi, vk_lo, vk_hi, vbase;
+    uint32_t vw_cur;
+    int vh_grouped;
+    /* per veto, valid when vg_stamp[v] == vg_gen (it occurs in what was scanned): its ends
+     * are vh_sorted[vg_start[v] .. + vg_n[v]); vg_seen lists those vetoes, vg_fill is scratch */
     uint32_t *vg_stamp, *vg_seen;
     size_t *vg_start, *vg_n, *vg_fill;
-    uint32_t vh_cur;
+    uint32_t vg_gen;
     pm_dict_filter_fn filter; /* judges every unvetoed match (a pack's clause model) */
     void *filter_ud;
     /* the candidate patterns of the current text, one bit per pattern (the scan's hits and
@@ -463,9 +476,13 @@ static pm_status build_prefilter(pm_dictset *d, pm_errctx *err)
                 d->pat_cat[d->dims[i].cats[c].first_pat + k] = (uint32_t)c;
             }
     pm_status st = pm_ac_create(&d->ac);
+    if (st == PM_OK)
+        st = pm_ac_create(&d->vac);
     int want_hs = d->o.engine != PM_PREFILTER_AC && !d->o.no_prefilter;
     if (st == PM_OK && want_hs)
         st = pm_hs_create(&d->hs);
+    if (st == PM_OK && want_hs)
+        st = pm_hs_create(&d->vhs);
     for (size_t p = 0; st == PM_OK && p < d->npats; p++) {
         pm_litset ls, l2;
         if (d->o.no_prefilter ||
@@ -494,9 +511,10 @@ static pm_status build_prefilter(pm_dictset *d, pm_errctx *err)
         pm_litset_free(&ls);
         pm_litset_free(&l2);
     }
-    /* Vetoes' literals too (ids after the patterns'): a veto none of whose literals occurs
-     * near a hit cannot cover it, so its regex need not run (covering_veto). Identical
-     * vetoes share the first one's literals and hit records (veto_canon). */
+    /* Vetoes' literals too (ids after the patterns'), in their own scanner: a veto none of
+     * whose literals occurs near a hit cannot cover it, so its regex need not run
+     * (covering_veto). Identical vetoes share the first one's literals and hit records
+     * (veto_canon). */
     pm_hmap *seen = NULL;
     if (st == PM_OK) {
         d->veto_canon = malloc((d->nvetoes + 1) * sizeof *d->veto_canon);
@@ -528,19 +546,25 @@ static pm_status build_prefilter(pm_dictset *d, pm_errctx *err)
             continue;
         }
         for (size_t k = 0; st == PM_OK && k < ls.count; k++) {
-            st = pm_ac_add(d->ac, ls.s[k], ls.n[k], (uint32_t)(d->npats + v));
-            if (st == PM_OK && d->hs)
-                st = pm_hs_add(d->hs, ls.s[k], ls.n[k], (uint32_t)(d->npats + v));
+            st = pm_ac_add(d->vac, ls.s[k], ls.n[k], (uint32_t)(d->npats + v));
+            if (st == PM_OK && d->vhs)
+                st = pm_hs_add(d->vhs, ls.s[k], ls.n[k], (uint32_t)(d->npats + v));
+            d->nvlits++;
+            if (ls.n[k] > d->vlitmax)
+                d->vlitmax = ls.n[k];
         }
         pm_litset_free(&ls);
     }
     /* Hyperscan when it can; the automaton's table is built only when it will scan (its
      * trie stays for the statistics), which saves most of the start-up time. */
     if (st == PM_OK && d->hs) {
-        pm_status hst = pm_hs_build_cached(d->hs, d->o.cache_dir);
+        pm_hs *both[2] = {d->hs, d->vhs};
+        pm_status hst = pm_hs_build_cached_set(both, d->nvlits ? 2 : 1, d->o.cache_dir);
         if (hst != PM_OK) {
             pm_hs_free(d->hs);
+            pm_hs_free(d->vhs);
             d->hs = NULL;
+            d->vhs = NULL;
             if (hst == PM_ERR_NOMEM || d->o.engine == PM_PREFILTER_HYPERSCAN) {
                 pm_errctx_set(err, hst == PM_ERR_NOMEM ? hst : PM_ERR_ARG, NULL,
                               "Hyperscan prefilter not available (not built in, or this CPU)");
@@ -548,8 +572,14 @@ static pm_status build_prefilter(pm_dictset *d, pm_errctx *err)
             }
         }
     }
+    if (!d->nvlits) { /* nothing to scan for the vetoes */
+        pm_hs_free(d->vhs);
+        d->vhs = NULL;
+    }
     if (st == PM_OK && !d->hs)
         st = pm_ac_build(d->ac);
+    if (st == PM_OK && !d->hs && d->nvlits)
+        st = pm_ac_build(d->vac);
     if (st != PM_OK)
         pm_errctx_set(err, st, NULL, "building the literal prefilter");
     /* each category's distinct veto stop sets: one pass over a hit's surroundings finds the
@@ -557,8 +587,12 @@ static pm_status build_prefilter(pm_dictset *d, pm_errctx *err)
     for (size_t i = 0; st == PM_OK && i < d->ndims; i++)
         for (size_t c = 0; c < d->dims[i].ncats; c++) {
             cat *ci = &d->dims[i].cats[c];
+            ci->veto_reach = 0;
             for (size_t v = 0; v < ci->nveto; v++) {
-                uint32_t m = d->vetoes[ci->first_veto + v].stops;
+                const pat *vp = &d->vetoes[ci->first_veto + v];
+                if (!vp->always && (vp->maxlen > ci->veto_reach))
+                    ci->veto_reach = vp->maxlen;
+                uint32_t m = vp->stops;
                 size_t k = 0;
                 while (k < ci->nstop_sets && ci->stop_sets[k] != m)
                     k++;
@@ -688,6 +722,8 @@ void pm_dictset_free(pm_dictset *d)
     free(d->limit_hits);
     pm_ac_free(d->ac);
     pm_hs_free(d->hs);
+    pm_ac_free(d->vac);
+    pm_hs_free(d->vhs);
     free(d);
 }
 
@@ -796,7 +832,8 @@ pm_status pm_dict_scratch_create(pm_dict_scratch **out, const pm_dictset *d)
         pm_dict_scratch_free(s);
         return PM_ERR_NOMEM;
     }
-    if (d->hs && pm_hs_scratch_create(d->hs, &s->hss) != PM_OK) {
+    if ((d->hs && pm_hs_scratch_create(d->hs, &s->hss) != PM_OK) ||
+        (d->vhs && pm_hs_scratch_create(d->vhs, &s->vhss) != PM_OK)) {
         pm_dict_scratch_free(s);
         return PM_ERR_NOMEM;
     }
@@ -854,13 +891,17 @@ void pm_dict_scratch_free(pm_dict_scratch *s)
     free(s->vg_n);
     free(s->vg_fill);
     pm_hs_scratch_free(s->hss);
+    pm_hs_scratch_free(s->vhss);
     free(s);
 }
 
-/* Keeps a veto literal's occurrence end for the stretch test (veto_occ_in). */
-static void keep_veto_hit(pm_dict_scratch *s, uint32_t id, size_t end)
+/* Keeps a veto literal's occurrence end for the stretch test (veto_occ_in): the veto
+ * scanner's callback, over the part [vbase, ...) of the text, keeping what is new. */
+static void keep_veto_hit(void *ud, uint32_t id, size_t end)
 {
-    if (s->vh_full)
+    pm_dict_scratch *s = ud;
+    end += s->vbase;
+    if (s->vh_full || end < s->vk_lo || end > s->vk_hi)
         return;
     if (s->nvh == s->vhcap) {
         size_t nc = s->vhcap ? s->vhcap * 2 : 1024;
@@ -895,11 +936,15 @@ static int cmp_size(const void *a, const void *b)
  * group not already in order). */
 static void group_veto_hits(pm_dict_scratch *s)
 {
+    if (++s->vg_gen == 0) { /* wrap-around: start clean */
+        memset(s->vg_stamp, 0, (s->nvetoes + 1) * sizeof *s->vg_stamp);
+        s->vg_gen = 1;
+    }
     size_t nseen = 0;
     for (size_t i = 0; i < s->nvh; i++) {
         uint32_t v = s->vh_id[i];
-        if (s->vg_stamp[v] != s->cur) {
-            s->vg_stamp[v] = s->cur;
+        if (s->vg_stamp[v] != s->vg_gen) {
+            s->vg_stamp[v] = s->vg_gen;
             s->vg_n[v] = 0;
             s->vg_seen[nseen++] = v;
         }
@@ -931,7 +976,7 @@ static void group_veto_hits(pm_dict_scratch *s)
             e[j] = x;
         }
     }
-    s->vh_cur = s->cur;
+    s->vh_grouped = 1;
 }
 
 /* 1 when a literal occurrence of (canonical) veto v ends in [lo, hi]. */
@@ -939,9 +984,9 @@ static int veto_occ_in(pm_dict_scratch *s, size_t v, size_t lo, size_t hi)
 {
     if (lo > hi)
         return 0;
-    if (s->vh_cur != s->cur)
+    if (!s->vh_grouped)
         group_veto_hits(s);
-    if (s->vg_stamp[v] != s->cur)
+    if (s->vg_stamp[v] != s->vg_gen)
         return 0;
     const size_t *e = s->vh_sorted;
     size_t a = s->vg_start[v], end = a + s->vg_n[v], b = end;
@@ -955,20 +1000,58 @@ static int veto_occ_in(pm_dict_scratch *s, size_t v, size_t lo, size_t hi)
     return a < end && e[a] <= hi;
 }
 
+/* The veto literals' occurrences ending in [lo, hi] of the bytes [a, b) (b <= n), kept. */
+static void veto_scan(const pm_dictset *d, pm_dict_scratch *s, const char *t, size_t a,
+                      size_t b, size_t lo, size_t hi)
+{
+    s->vbase = a;
+    s->vk_lo = lo;
+    s->vk_hi = hi;
+    s->vh_grouped = 0;
+    if (!d->vhs)
+        pm_ac_scan(d->vac, t + a, b - a, keep_veto_hit, s);
+    else if (pm_hs_scan(d->vhs, s->vhss, t + a, b - a, keep_veto_hit, s) != PM_OK)
+        s->vh_full = 1; /* no memory for the scan: the regexes decide, as without it */
+}
+
+/* Makes sure every occurrence of a veto literal ending in [lo, hi] (hi <= n) is kept:
+ * scans what is not yet, starting the longest literal early so that none is cut. Each
+ * part is scanned once while the hits judged lie near one another (the usual case); a
+ * part far from the rest starts a new one (what was kept stays: it is true). */
+static void veto_cover(const pm_dictset *d, pm_dict_scratch *s, const char *t, size_t lo,
+                       size_t hi)
+{
+    const size_t L = d->vlitmax;
+    if (lo > hi || (s->vw_cur == s->cur && lo >= s->vw_lo && hi <= s->vw_hi))
+        return;
+    if (s->vw_cur != s->cur || hi + (hi - lo) < s->vw_lo || lo > s->vw_hi + (hi - lo)) {
+        veto_scan(d, s, t, lo > L ? lo - L : 0, hi, lo, hi);
+        s->vw_cur = s->cur;
+        s->vw_lo = lo;
+        s->vw_hi = hi;
+        return;
+    }
+    if (lo < s->vw_lo) { /* the ends in [lo, vw_lo) */
+        veto_scan(d, s, t, lo > L ? lo - L : 0, s->vw_lo, lo, s->vw_lo - 1);
+        s->vw_lo = lo;
+    }
+    if (hi > s->vw_hi) { /* the ends in (vw_hi, hi] */
+        size_t a = s->vw_hi + 1 > L ? s->vw_hi + 1 - L : 0;
+        veto_scan(d, s, t, a, hi, s->vw_hi + 1, hi);
+        s->vw_hi = hi;
+    }
+}
+
 static void on_hit(void *ud, uint32_t id, size_t end)
 {
     pm_dict_scratch *s = ud;
-    if (id >= s->npats) {
-        if (id >= s->npats + s->nvetoes) { /* a pattern's second set: only that it occurs */
-            s->stamp2[id - s->npats - s->nvetoes] = s->cur;
-            return;
-        }
-        keep_veto_hit(s, id, end);
+    if (id >= s->npats) { /* a pattern's second set: only that it occurs */
+        s->stamp2[id - s->npats - s->nvetoes] = s->cur;
+        return;
     }
     if (s->stamp[id] != s->cur) { /* hits come in no particular order: keep the extremes */
         s->stamp[id] = s->cur;
-        if (id < s->npats)
-            s->cand[id >> 6] |= 1ull << (id & 63);
+        s->cand[id >> 6] |= 1ull << (id & 63);
         s->first_end[id] = s->last_end[id] = end;
         s->occ[(size_t)id * MAX_OCC] = end;
         s->nocc[id] = 1;
@@ -1091,15 +1174,6 @@ static const pat *covering_veto(const pm_dictset *d, const cat *c, pm_dict_scrat
         const pat *p = &d->vetoes[c->first_veto + v];
         size_t off = start;
         uint32_t canon = d->veto_canon[c->first_veto + v];
-        if (scanned && !p->always) {
-            /* A covering match starts in [off, hs] and contains a literal occurrence: none
-             * in the text, all ending by off, or (bounded length) all ending after
-             * hs + maxlen, and there is nothing to cover with. */
-            size_t vid = d->npats + canon;
-            if (s->stamp[vid] != s->cur || s->last_end[vid] <= off ||
-                (p->maxlen != (size_t)-1 && s->first_end[vid] > hs + p->maxlen))
-                continue;
-        }
         size_t hi = p->maxlen != (size_t)-1 && n - hs > p->maxlen ? hs + p->maxlen : n;
         size_t k = 0;
         while (k < c->nstop_sets && c->stop_sets[k] != p->stops)
@@ -1120,8 +1194,11 @@ static const pat *covering_veto(const pm_dictset *d, const cat *c, pm_dict_scrat
                 hi = sp.se[k];
         }
         /* ... and a literal occurrence lies whole in the covering match: after off, by hi */
-        if (scanned && !p->always && !s->vh_full && !veto_occ_in(s, canon, off + p->minlit, hi))
-            continue;
+        if (scanned && !p->always) {
+            veto_cover(d, s, t, off + p->minlit, hi);
+            if (!s->vh_full && !veto_occ_in(s, canon, off + p->minlit, hi))
+                continue;
+        }
         while (off <= hs) {
             /* a covering veto starts by hs: the search need not look further */
             int r = run_lim(d, d->npats + c->first_veto + v, p, s, t, n, off, hs, st);
@@ -1278,12 +1355,12 @@ pm_status pm_dictset_match(const pm_dictset *d, pm_dict_scratch *s, const char *
     if (++s->cur == 0) { /* stamp wrap-around: start clean */
         memset(s->stamp, 0, (d->npats + d->nvetoes + 1) * sizeof *s->stamp);
         memset(s->stamp2, 0, (d->npats + 1) * sizeof *s->stamp2);
-        memset(s->vg_stamp, 0, (d->nvetoes + 1) * sizeof *s->vg_stamp);
         s->cur = 1;
-        s->vh_cur = 0;
+        s->vw_cur = 0;
     }
     s->nvh = 0;
     s->vh_full = 0;
+    s->vh_grouped = 0;
     memcpy(s->cand, s->cand_always, s->ncw * sizeof *s->cand);
     if (!d->o.no_prefilter) {
         if (!d->hs)
@@ -1493,7 +1570,7 @@ long pm_dict_check(const char *dir, const pm_dict_options *o, pm_dict_report_fn 
     }
     say(rep, ud, "%zu dimensions, %zu patterns (%zu without a required literal: run on every text), "
                  "%zu vetoes, %zu automaton states, literal scanner %s; %ld failure(s)",
-        d->ndims, d->npats, always, d->nvetoes, pm_ac_states(d->ac), pm_dictset_engine(d), fails);
+        d->ndims, d->npats, always, d->nvetoes, pm_ac_states(d->ac) + pm_ac_states(d->vac), pm_dictset_engine(d), fails);
 out:
     pm_dict_scratch_free(sd);
     pm_dict_scratch_free(sr);
