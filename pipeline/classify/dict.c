@@ -66,7 +66,6 @@ typedef struct cat {
     size_t first_veto, nveto; /* into d->vetoes */
     uint32_t stop_sets[MAX_STOP_SETS]; /* the distinct stop sets of its vetoes */
     size_t nstop_sets;
-    size_t veto_reach; /* longest match of its vetoes with literals, or (size_t)-1 */
     char **must, **must_not;
     size_t nmust, nmust_not;
     unsigned line;
@@ -587,12 +586,8 @@ static pm_status build_prefilter(pm_dictset *d, pm_errctx *err)
     for (size_t i = 0; st == PM_OK && i < d->ndims; i++)
         for (size_t c = 0; c < d->dims[i].ncats; c++) {
             cat *ci = &d->dims[i].cats[c];
-            ci->veto_reach = 0;
             for (size_t v = 0; v < ci->nveto; v++) {
-                const pat *vp = &d->vetoes[ci->first_veto + v];
-                if (!vp->always && (vp->maxlen > ci->veto_reach))
-                    ci->veto_reach = vp->maxlen;
-                uint32_t m = vp->stops;
+                uint32_t m = d->vetoes[ci->first_veto + v].stops;
                 size_t k = 0;
                 while (k < ci->nstop_sets && ci->stop_sets[k] != m)
                     k++;
