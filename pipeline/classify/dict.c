@@ -53,6 +53,8 @@ typedef struct pat {
     size_t maxlen; /* longest possible match in bytes, or (size_t)-1 */
     size_t minlit; /* shortest of its required literals, in bytes */
     uint32_t stops; /* stops no match can hold (pm_pattern_stops) */
+    uint32_t anchor; /* a match starts only at the text's start or after one of these
+                      * stops (pattern_anchor), 0 = anywhere */
     int always;   /* no required literal: run on every text */
     int second;   /* a second required literal set is scanned too (pm_litextract2) */
     lreach *lr;   /* its literals' reaches where some is below maxlen, else NULL */
@@ -160,6 +162,80 @@ void pm_dict_options_default(pm_dict_options *o)
     o->cache_dir = NULL;
 }
 
+/* ---- where a match can start ---------------------------------------------------------- */
+
+/* The stop bit of a class item of a lookbehind (\n, \r or one stop character), its
+ * length in *len; 0 when it is anything else. */
+static uint32_t lb_item(const char *p, size_t *len)
+{
+    if (p[0] == '\\') {
+        *len = 2;
+        return p[1] == 'n' ? PM_STOP_LF : p[1] == 'r' ? PM_STOP_CR : 0;
+    }
+    size_t l = pm_utf8_seqlen((unsigned char)p[0]);
+    for (size_t k = 1; k < l; k++)
+        if (!p[k])
+            return 0;
+    *len = l;
+    return (unsigned char)p[0] >= 0x80 && l == 3 ? pm_stop_at((const unsigned char *)p, 3) : 0;
+}
+
+/* The stops S when every top-level branch of the pattern begins with (?<![^S]) - S listed
+ * character by character, the stop characters of prefilter.h only - so that a match
+ * starts at the text's start or right after one of them; else 0 (anything not understood,
+ * \K or \Q included: 0). */
+static uint32_t pattern_anchor(const char *src)
+{
+    static const char open[] = "(?<![^";
+    uint32_t all = 0;
+    const char *b = src; /* the current branch's start */
+    int depth = 0;
+    for (const char *p = src;; p++) {
+        if (*p == '\0' || (*p == '|' && depth == 0)) {
+            if (strncmp(b, open, sizeof open - 1) != 0)
+                return 0;
+            uint32_t m = 0;
+            const char *q = b + sizeof open - 1;
+            while (*q && *q != ']') {
+                size_t len = 0;
+                uint32_t bit = lb_item(q, &len);
+                if (!bit)
+                    return 0;
+                m |= bit;
+                q += len;
+            }
+            if (!m || q[0] != ']' || q[1] != ')')
+                return 0;
+            all |= m;
+            if (*p == '\0')
+                return depth == 0 ? all : 0;
+            b = p + 1;
+            continue;
+        }
+        if (*p == '\\') {
+            if (!p[1] || p[1] == 'K' || p[1] == 'Q')
+                return 0;
+            p++;
+        } else if (*p == '[') { /* a class: its ']' first or escaped is no end */
+            p++;
+            if (*p == '^')
+                p++;
+            if (*p == ']')
+                p++;
+            for (; *p && *p != ']'; p++)
+                if (*p == '\\' && p[1])
+                    p++;
+            if (!*p)
+                return 0;
+        } else if (*p == '(') {
+            depth++;
+        } else if (*p == ')') {
+            if (--depth < 0)
+                return 0;
+        }
+    }
+}
+
 /* ---- parsing the format -------------------------------------------------------------- */
 
 static char *xstrdup(const char *s)
@@ -227,6 +303,7 @@ static pm_status compile(pm_dictset *d, const char *src, const char *file, unsig
     out->maxlen = (size_t)-1;
     out->minlit = 0;
     out->stops = 0;
+    out->anchor = 0;
     out->second = 0;
     out->lr = NULL;
     out->nlr = 0;
@@ -533,8 +610,10 @@ static pm_status build_prefilter(pm_dictset *d, pm_errctx *err)
     for (size_t v = 0; st == PM_OK && v < d->nvetoes; v++) {
         pm_litset ls;
         pat *vp = &d->vetoes[v];
-        if (!d->o.no_prefilter) /* structural: vetoes without a literal have stops too */
+        if (!d->o.no_prefilter) { /* structural: vetoes without a literal have stops too */
             vp->stops = pm_pattern_stops(vp->src, strlen(vp->src));
+            vp->anchor = pattern_anchor(vp->src);
+        }
         if (d->o.no_prefilter || !pm_litextract(vp->src, strlen(vp->src), &ls))
             continue;
         vp->always = 0;
@@ -1170,7 +1249,7 @@ static const pat *covering_veto(const pm_dictset *d, const cat *c, pm_dict_scrat
         size_t off = start;
         uint32_t canon = d->veto_canon[c->first_veto + v];
         size_t hi = p->maxlen != (size_t)-1 && n - hs > p->maxlen ? hs + p->maxlen : n;
-        size_t k = 0;
+        size_t k = 0, last = hs; /* the last offset a covering match can start at */
         while (k < c->nstop_sets && c->stop_sets[k] != p->stops)
             k++;
         if (scanned && p->stops && k < c->nstop_sets) {
@@ -1187,6 +1266,10 @@ static const pat *covering_veto(const pm_dictset *d, const cat *c, pm_dict_scrat
             off = sp.ss[k];
             if (sp.se[k] < hi)
                 hi = sp.se[k];
+            /* A match that starts only after one of its anchor stops (or at 0), all of
+             * them stops of this stretch, which holds none before hs: it starts at ss. */
+            if (p->anchor && !(p->anchor & ~p->stops))
+                last = off;
         }
         /* ... and a literal occurrence lies whole in the covering match: after off, by hi */
         if (scanned && !p->always) {
@@ -1194,9 +1277,9 @@ static const pat *covering_veto(const pm_dictset *d, const cat *c, pm_dict_scrat
             if (!s->vh_full && !veto_occ_in(s, canon, off + p->minlit, hi))
                 continue;
         }
-        while (off <= hs) {
+        while (off <= last) {
             /* a covering veto starts by hs: the search need not look further */
-            int r = run_lim(d, d->npats + c->first_veto + v, p, s, t, n, off, hs, st);
+            int r = run_lim(d, d->npats + c->first_veto + v, p, s, t, n, off, last, st);
             if (r <= 0)
                 break;
             PCRE2_SIZE *ov = pcre2_get_ovector_pointer(s->md);
