@@ -56,6 +56,7 @@ typedef struct pat {
     uint32_t anchor; /* a match starts only at the text's start or after one of these
                       * stops (pattern_anchor), 0 = anywhere */
     int always;   /* no required literal: run on every text */
+    int jit;      /* JIT-compiled: matched through pcre2_jit_match, without the checks */
     int second;   /* a second required literal set is scanned too (pm_litextract2) */
     lreach *lr;   /* its literals' reaches where some is below maxlen, else NULL */
     size_t nlr;
@@ -293,8 +294,10 @@ static pm_status compile(pm_dictset *d, const char *src, const char *file, unsig
         err->line = line;
         return PM_ERR_REGEX;
     }
+    out->jit = 0;
 #ifndef PM_NO_JIT /* -DPM_NO_JIT: the interpreter only (make valgrind: memcheck misreads JIT code) */
-    pcre2_jit_compile(code, PCRE2_JIT_COMPLETE); /* falls back to the interpreter if absent */
+    /* falls back to the interpreter if absent */
+    out->jit = pcre2_jit_compile(code, PCRE2_JIT_COMPLETE) == 0;
 #endif
     out->code = code;
     out->src = xstrdup(src);
@@ -1158,7 +1161,10 @@ static int run_lim(const pm_dictset *d, size_t idx, const pat *p, pm_dict_scratc
     pcre2_set_offset_limit(s->mctx, limit);
     if (st)
         st->regex_runs++;
-    int rc = pcre2_match(p->code, (PCRE2_SPTR)t, n, off, PCRE2_NO_UTF_CHECK, s->md, s->mctx);
+    /* the texts are valid UTF-8 and off a character boundary, which is all pcre2_match
+     * would check before calling the JIT code */
+    int rc = p->jit ? pcre2_jit_match(p->code, (PCRE2_SPTR)t, n, off, PCRE2_NO_UTF_CHECK, s->md, s->mctx)
+                    : pcre2_match(p->code, (PCRE2_SPTR)t, n, off, PCRE2_NO_UTF_CHECK, s->md, s->mctx);
     if (rc > 0)
         return 1;
     if (rc == PCRE2_ERROR_NOMATCH)
@@ -1346,8 +1352,8 @@ static size_t occ_reach(const pat *p, const char *t, size_t e)
 }
 
 /* pattern_hits over the windows where a match can start: a match of at most maxlen bytes
- * contains an occurrence of one of its literals, so it starts in [e - maxlen, e] for one
- * of the occurrence ends e. The matches met are the ones pattern_hits would meet scanning
+ * contains an occurrence of one of its literals, so it starts in [e - maxlen, e - minlit]
+ * for one of the occurrence ends e (at or before the occurrence's start). The matches met are the ones pattern_hits would meet scanning
  * the whole range (each search finds the leftmost match at or after its start, and every
  * match starts in some window), so the answer is the same; the bytes scanned are fewer. */
 static int pattern_hits_windows(const pm_dictset *d, const cat *c, size_t pid, pm_dict_scratch *s,
@@ -1372,11 +1378,11 @@ static int pattern_hits_windows(const pm_dictset *d, const cat *c, size_t pid, p
     for (size_t i = m; i-- > 1;)
         if (from[i] < from[i - 1])
             from[i - 1] = from[i];
-    size_t cur = 0, w = 0;
+    size_t cur = 0, w = 0, ml = p->minlit;
     while (w < m) {
-        size_t ws = from[w], we = ends[w];
+        size_t ws = from[w], we = ends[w] - ml; /* ends[w] >= ml: it ends a literal */
         while (w + 1 < m && from[w + 1] <= we)
-            we = ends[++w]; /* overlapping windows: one window */
+            we = ends[++w] - ml; /* overlapping windows: one window */
         w++;
         ws = pm_utf8_floor(t, n, ws);
         if (ws < cur)
@@ -1419,8 +1425,8 @@ static int pattern_decides(const pm_dictset *d, pm_dict_scratch *s, const cat *c
     size_t off = 0;
     if (!p->always && p->maxlen != (size_t)-1 && s->first_end[pid] > p->maxlen)
         off = pm_utf8_floor(text, len, s->first_end[pid] - p->maxlen);
-    /* ... and it contains one that starts before the last one ends */
-    size_t limit = p->always ? PCRE2_UNSET : s->last_end[pid];
+    /* ... and it starts by the start of one, the last one ending at last_end */
+    size_t limit = p->always ? PCRE2_UNSET : s->last_end[pid] - p->minlit;
     return pattern_hits(d, ci, pid, s, text, len, off, limit, st, explain, ud, i, c);
 }
 
