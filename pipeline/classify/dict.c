@@ -46,7 +46,8 @@ typedef struct lreach {
 } lreach;
 
 typedef struct pat {
-    pcre2_code *code;
+    pcre2_code *code; /* shared by the patterns and vetoes of the same source */
+    int owns;         /* the first of them: frees it */
     char *src;
     unsigned line;
     uint32_t dim; /* the dimension (file) it belongs to */
@@ -94,6 +95,8 @@ struct pm_dictset {
      * many categories, and its literals are scanned (and their hits recorded) once. */
     uint32_t *veto_canon;
     uint32_t *pat_dim, *pat_cat; /* owner of each pattern */
+    pm_hmap *codes; /* source -> its compiled code, while loading (the shared veto block
+                     * repeats the same sources in every category: compiled once) */
     pm_ac *ac;
     pm_hs *hs;   /* the same literals on Hyperscan; NULL = the automaton scans */
     /* The vetoes' literals, apart: scanned only around the hits a veto is asked to judge
@@ -281,11 +284,26 @@ static pm_status push_str(char ***v, size_t *n, const char *s)
 static pm_status compile(pm_dictset *d, const char *src, const char *file, unsigned line,
                          pat *out, pm_errctx *err)
 {
-    int ec;
+    int ec, added = 0;
     PCRE2_SIZE eo;
+    pm_status hst = PM_OK;
+    if (!d->codes && (hst = pm_hmap_create(&d->codes, 1, 0)) != PM_OK)
+        return hst;
+    uint64_t *slot = pm_hmap_put_bytes(d->codes, src, strlen(src), &added, &hst);
+    if (!slot)
+        return hst;
+    if (!added) { /* compiled before: the same code, JIT or not */
+        pcre2_code *code = (pcre2_code *)(uintptr_t)*slot;
+        size_t jsz = 0;
+        out->jit = pcre2_pattern_info(code, PCRE2_INFO_JITSIZE, &jsz) == 0 && jsz > 0;
+        out->code = code;
+        out->owns = 0;
+        goto fill;
+    }
     pcre2_code *code = pcre2_compile((PCRE2_SPTR)src, PCRE2_ZERO_TERMINATED,
                                      PCRE2_UTF | PCRE2_UCP | PCRE2_USE_OFFSET_LIMIT, &ec, &eo,
                                      NULL);
+    *slot = (uint64_t)(uintptr_t)code; /* NULL: the load fails here and stops */
     if (!code) {
         PCRE2_UCHAR msg[160];
         pcre2_get_error_message(ec, msg, sizeof msg);
@@ -300,6 +318,8 @@ static pm_status compile(pm_dictset *d, const char *src, const char *file, unsig
     out->jit = pcre2_jit_compile(code, PCRE2_JIT_COMPLETE) == 0;
 #endif
     out->code = code;
+    out->owns = 1;
+fill:
     out->src = xstrdup(src);
     out->line = line;
     out->always = 1;
@@ -311,8 +331,13 @@ static pm_status compile(pm_dictset *d, const char *src, const char *file, unsig
     out->lr = NULL;
     out->nlr = 0;
     out->dim = (uint32_t)(d->ndims - 1);
-    if (!out->src) { /* not counted by the caller: nothing else would free the code */
-        pcre2_code_free(code);
+    if (!out->src) { /* not counted by the caller: nothing else frees its code (when it
+                      * owns it; the map forgets the source, so no one shares it) */
+        if (out->owns) {
+            pcre2_code_free(out->code);
+            pm_hmap_free(d->codes);
+            d->codes = NULL;
+        }
         out->code = NULL;
         return PM_ERR_NOMEM;
     }
@@ -702,6 +727,8 @@ pm_status pm_dictset_load_files(pm_dictset **out, const char *const *files, size
         st = load_file(d, files[i], err);
     if (st == PM_OK && d->ndims > 64)
         st = pm_errctx_set(err, PM_ERR_DICT_SYNTAX, NULL, "more than 64 dictionary files");
+    pm_hmap_free(d->codes); /* loading is over */
+    d->codes = NULL;
     if (st == PM_OK)
         st = build_prefilter(d, err);
     if (st == PM_OK) {
@@ -781,14 +808,16 @@ void pm_dictset_free(pm_dictset *d)
     }
     free(d->dims);
     for (size_t p = 0; p < d->npats; p++) {
-        pcre2_code_free(d->pats[p].code);
+        if (d->pats[p].owns)
+            pcre2_code_free(d->pats[p].code);
         free(d->pats[p].src);
         for (size_t k = 0; k < d->pats[p].nlr; k++)
             free(d->pats[p].lr[k].s);
         free(d->pats[p].lr);
     }
     for (size_t p = 0; p < d->nvetoes; p++) {
-        pcre2_code_free(d->vetoes[p].code);
+        if (d->vetoes[p].owns)
+            pcre2_code_free(d->vetoes[p].code);
         free(d->vetoes[p].src);
     }
     free(d->pats);
@@ -797,6 +826,7 @@ void pm_dictset_free(pm_dictset *d)
     free(d->pat_dim);
     free(d->pat_cat);
     free(d->limit_hits);
+    pm_hmap_free(d->codes);
     pm_ac_free(d->ac);
     pm_hs_free(d->hs);
     pm_ac_free(d->vac);
