@@ -1411,8 +1411,10 @@ static int pattern_hits_windows(const pm_dictset *d, const cat *c, size_t pid, p
     size_t cur = 0, w = 0, ml = p->minlit;
     while (w < m) {
         size_t ws = from[w], we = ends[w] - ml; /* ends[w] >= ml: it ends a literal */
-        while (w + 1 < m && from[w + 1] <= we)
-            we = ends[++w] - ml; /* overlapping windows: one window */
+        /* windows that reach the next one's occurrence: one window (a start between them
+         * starts no match, and one search costs less than two) */
+        while (w + 1 < m && from[w + 1] <= ends[w])
+            we = ends[++w] - ml;
         w++;
         ws = pm_utf8_floor(t, n, ws);
         if (ws < cur)
