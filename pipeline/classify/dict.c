@@ -917,12 +917,13 @@ pm_status pm_dict_scratch_create(pm_dict_scratch **out, const pm_dictset *d)
     s->md = pcre2_match_data_create(16, NULL);
     s->mctx = pcre2_match_context_create(NULL);
     s->jit = pcre2_jit_stack_create(32 * 1024, d->o.jit_stack_max ? d->o.jit_stack_max : (1u << 20), NULL);
-    s->stamp = calloc(d->npats + d->nvetoes + 1, sizeof *s->stamp);
+    /* per pattern (the vetoes' literal hits are kept apart: vh_*) */
+    s->stamp = calloc(d->npats + 1, sizeof *s->stamp);
     s->stamp2 = calloc(d->npats + 1, sizeof *s->stamp2);
-    s->first_end = calloc(d->npats + d->nvetoes + 1, sizeof *s->first_end);
-    s->last_end = calloc(d->npats + d->nvetoes + 1, sizeof *s->last_end);
-    s->occ = calloc((d->npats + d->nvetoes + 1) * MAX_OCC, sizeof *s->occ);
-    s->nocc = calloc(d->npats + d->nvetoes + 1, sizeof *s->nocc);
+    s->first_end = calloc(d->npats + 1, sizeof *s->first_end);
+    s->last_end = calloc(d->npats + 1, sizeof *s->last_end);
+    s->occ = calloc((d->npats + 1) * MAX_OCC, sizeof *s->occ);
+    s->nocc = calloc(d->npats + 1, sizeof *s->nocc);
     s->npats = d->npats;
     s->nvetoes = d->nvetoes;
     s->vg_stamp = calloc(d->nvetoes + 1, sizeof *s->vg_stamp);
@@ -1469,7 +1470,7 @@ pm_status pm_dictset_match(const pm_dictset *d, pm_dict_scratch *s, const char *
     for (size_t i = 0; i < d->ndims; i++)
         memset(&out[i], 0, sizeof out[i]);
     if (++s->cur == 0) { /* stamp wrap-around: start clean */
-        memset(s->stamp, 0, (d->npats + d->nvetoes + 1) * sizeof *s->stamp);
+        memset(s->stamp, 0, (d->npats + 1) * sizeof *s->stamp);
         memset(s->stamp2, 0, (d->npats + 1) * sizeof *s->stamp2);
         s->cur = 1;
         s->vw_cur = 0;
