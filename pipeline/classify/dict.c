@@ -6,7 +6,9 @@
  * and feeds the literals each pattern requires (litextract.c) to one Aho-Corasick
  * automaton (acscan.c). Matching scans a text once, then confirms with PCRE2 only the
  * patterns whose literal occurred (plus the few with no extractable literal), so labels
- * equal plain PCRE2's at a fraction of the cost. Vetoes (`not`) run only to judge a hit.
+ * equal plain PCRE2's at a fraction of the cost. Vetoes (`not`) run only to judge a hit;
+ * their literals are a second scanner's, run only over the stretches around the hits
+ * judged (most of a text never is), not over every text.
  * The set is read-only after load; each thread brings its own pm_dict_scratch.
  */
 #define PCRE2_CODE_UNIT_WIDTH 8
@@ -44,14 +46,18 @@ typedef struct lreach {
 } lreach;
 
 typedef struct pat {
-    pcre2_code *code;
+    pcre2_code *code; /* shared by the patterns and vetoes of the same source */
+    int owns;         /* the first of them: frees it */
     char *src;
     unsigned line;
     uint32_t dim; /* the dimension (file) it belongs to */
     size_t maxlen; /* longest possible match in bytes, or (size_t)-1 */
     size_t minlit; /* shortest of its required literals, in bytes */
     uint32_t stops; /* stops no match can hold (pm_pattern_stops) */
+    uint32_t anchor; /* a match starts only at the text's start or after one of these
+                      * stops (pattern_anchor), 0 = anywhere */
     int always;   /* no required literal: run on every text */
+    int jit;      /* JIT-compiled: matched through pcre2_jit_match, without the checks */
     int second;   /* a second required literal set is scanned too (pm_litextract2) */
     lreach *lr;   /* its literals' reaches where some is below maxlen, else NULL */
     size_t nlr;
@@ -89,8 +95,15 @@ struct pm_dictset {
      * many categories, and its literals are scanned (and their hits recorded) once. */
     uint32_t *veto_canon;
     uint32_t *pat_dim, *pat_cat; /* owner of each pattern */
+    pm_hmap *codes; /* source -> its compiled code, while loading (the shared veto block
+                     * repeats the same sources in every category: compiled once) */
     pm_ac *ac;
     pm_hs *hs;   /* the same literals on Hyperscan; NULL = the automaton scans */
+    /* The vetoes' literals, apart: scanned only around the hits a veto is asked to judge
+     * (veto_cover), not over every text, on the engine the patterns' literals use. */
+    pm_ac *vac;
+    pm_hs *vhs;
+    size_t nvlits, vlitmax; /* how many were added; the longest, in bytes */
     pm_dict_options o;
     /* Match/depth-limit hits per pattern, then per veto, since load. The one mutable part
      * of a loaded set: a rare event, counted atomically so the sum is order-free. */
@@ -107,22 +120,27 @@ struct pm_dict_scratch {
     size_t *last_end;  /* ... and of its last one */
     size_t *occ;       /* per pattern, MAX_OCC slots: the occurrence ends, sorted at use */
     uint32_t *nocc;    /* how many; MAX_OCC + 1 = too many to keep (use the range) */
-    pm_hs_scratch *hss;
+    pm_hs_scratch *hss, *vhss;
     uint32_t cur;
     uint32_t scan_cur; /* == cur when the literal scan ran on the current text */
-    /* Every occurrence end of the (canonical) vetoes' literals in the current text, as the
-     * scan reports them, then grouped by veto and sorted on first use (vh_cur == cur):
-     * covering_veto asks whether one lies in the stretch a covering match must fill. */
+    /* Occurrence ends of the (canonical) vetoes' literals in the current text, every one
+     * ending in [vw_lo, vw_hi] when vw_cur == cur (the part scanned so far, grown around
+     * the hits judged: veto_cover), then grouped by veto and sorted on first use after a
+     * scan (vh_grouped): covering_veto asks whether one lies in the stretch a covering
+     * match must fill. A scan keeps the ends in [vk_lo, vk_hi], the part new to it. */
     size_t npats, nvetoes;
     uint32_t *vh_id;
     size_t *vh_end, *vh_sorted;
     size_t nvh, vhcap;
     int vh_full;       /* more than VETO_OCC_CAP (or no memory): no stretch test */
-    /* per veto, valid when vg_stamp[v] == cur (it occurs in this text): its ends are
-     * vh_sorted[vg_start[v] .. + vg_n[v]); vg_seen lists those vetoes, vg_fill is scratch */
+    size_t vw_lo, vw_hi, vk_lo, vk_hi, vbase;
+    uint32_t vw_cur;
+    int vh_grouped;
+    /* per veto, valid when vg_stamp[v] == vg_gen (it occurs in what was scanned): its ends
+     * are vh_sorted[vg_start[v] .. + vg_n[v]); vg_seen lists those vetoes, vg_fill is scratch */
     uint32_t *vg_stamp, *vg_seen;
     size_t *vg_start, *vg_n, *vg_fill;
-    uint32_t vh_cur;
+    uint32_t vg_gen;
     pm_dict_filter_fn filter; /* judges every unvetoed match (a pack's clause model) */
     void *filter_ud;
     /* the candidate patterns of the current text, one bit per pattern (the scan's hits and
@@ -146,6 +164,80 @@ void pm_dict_options_default(pm_dict_options *o)
     o->no_prefilter = 0;
     o->engine = PM_PREFILTER_AUTO;
     o->cache_dir = NULL;
+}
+
+/* ---- where a match can start ---------------------------------------------------------- */
+
+/* The stop bit of a class item of a lookbehind (\n, \r or one stop character), its
+ * length in *len; 0 when it is anything else. */
+static uint32_t lb_item(const char *p, size_t *len)
+{
+    if (p[0] == '\\') {
+        *len = 2;
+        return p[1] == 'n' ? PM_STOP_LF : p[1] == 'r' ? PM_STOP_CR : 0;
+    }
+    size_t l = pm_utf8_seqlen((unsigned char)p[0]);
+    for (size_t k = 1; k < l; k++)
+        if (!p[k])
+            return 0;
+    *len = l;
+    return (unsigned char)p[0] >= 0x80 && l == 3 ? pm_stop_at((const unsigned char *)p, 3) : 0;
+}
+
+/* The stops S when every top-level branch of the pattern begins with (?<![^S]) - S listed
+ * character by character, the stop characters of prefilter.h only - so that a match
+ * starts at the text's start or right after one of them; else 0 (anything not understood,
+ * \K or \Q included: 0). */
+static uint32_t pattern_anchor(const char *src)
+{
+    static const char open[] = "(?<![^";
+    uint32_t all = 0;
+    const char *b = src; /* the current branch's start */
+    int depth = 0;
+    for (const char *p = src;; p++) {
+        if (*p == '\0' || (*p == '|' && depth == 0)) {
+            if (strncmp(b, open, sizeof open - 1) != 0)
+                return 0;
+            uint32_t m = 0;
+            const char *q = b + sizeof open - 1;
+            while (*q && *q != ']') {
+                size_t len = 0;
+                uint32_t bit = lb_item(q, &len);
+                if (!bit)
+                    return 0;
+                m |= bit;
+                q += len;
+            }
+            if (!m || q[0] != ']' || q[1] != ')')
+                return 0;
+            all |= m;
+            if (*p == '\0')
+                return depth == 0 ? all : 0;
+            b = p + 1;
+            continue;
+        }
+        if (*p == '\\') {
+            if (!p[1] || p[1] == 'K' || p[1] == 'Q')
+                return 0;
+            p++;
+        } else if (*p == '[') { /* a class: its ']' first or escaped is no end */
+            p++;
+            if (*p == '^')
+                p++;
+            if (*p == ']')
+                p++;
+            for (; *p && *p != ']'; p++)
+                if (*p == '\\' && p[1])
+                    p++;
+            if (!*p)
+                return 0;
+        } else if (*p == '(') {
+            depth++;
+        } else if (*p == ')') {
+            if (--depth < 0)
+                return 0;
+        }
+    }
 }
 
 /* ---- parsing the format -------------------------------------------------------------- */
@@ -192,11 +284,26 @@ static pm_status push_str(char ***v, size_t *n, const char *s)
 static pm_status compile(pm_dictset *d, const char *src, const char *file, unsigned line,
                          pat *out, pm_errctx *err)
 {
-    int ec;
+    int ec, added = 0;
     PCRE2_SIZE eo;
+    pm_status hst = PM_OK;
+    if (!d->codes && (hst = pm_hmap_create(&d->codes, 1, 0)) != PM_OK)
+        return hst;
+    uint64_t *slot = pm_hmap_put_bytes(d->codes, src, strlen(src), &added, &hst);
+    if (!slot)
+        return hst;
+    if (!added) { /* compiled before: the same code, JIT or not */
+        pcre2_code *code = (pcre2_code *)(uintptr_t)*slot;
+        size_t jsz = 0;
+        out->jit = pcre2_pattern_info(code, PCRE2_INFO_JITSIZE, &jsz) == 0 && jsz > 0;
+        out->code = code;
+        out->owns = 0;
+        goto fill;
+    }
     pcre2_code *code = pcre2_compile((PCRE2_SPTR)src, PCRE2_ZERO_TERMINATED,
                                      PCRE2_UTF | PCRE2_UCP | PCRE2_USE_OFFSET_LIMIT, &ec, &eo,
                                      NULL);
+    *slot = (uint64_t)(uintptr_t)code; /* NULL: the load fails here and stops */
     if (!code) {
         PCRE2_UCHAR msg[160];
         pcre2_get_error_message(ec, msg, sizeof msg);
@@ -205,22 +312,32 @@ static pm_status compile(pm_dictset *d, const char *src, const char *file, unsig
         err->line = line;
         return PM_ERR_REGEX;
     }
+    out->jit = 0;
 #ifndef PM_NO_JIT /* -DPM_NO_JIT: the interpreter only (make valgrind: memcheck misreads JIT code) */
-    pcre2_jit_compile(code, PCRE2_JIT_COMPLETE); /* falls back to the interpreter if absent */
+    /* falls back to the interpreter if absent */
+    out->jit = pcre2_jit_compile(code, PCRE2_JIT_COMPLETE) == 0;
 #endif
     out->code = code;
+    out->owns = 1;
+fill:
     out->src = xstrdup(src);
     out->line = line;
     out->always = 1;
     out->maxlen = (size_t)-1;
     out->minlit = 0;
     out->stops = 0;
+    out->anchor = 0;
     out->second = 0;
     out->lr = NULL;
     out->nlr = 0;
     out->dim = (uint32_t)(d->ndims - 1);
-    if (!out->src) { /* not counted by the caller: nothing else would free the code */
-        pcre2_code_free(code);
+    if (!out->src) { /* not counted by the caller: nothing else frees its code (when it
+                      * owns it; the map forgets the source, so no one shares it) */
+        if (out->owns) {
+            pcre2_code_free(out->code);
+            pm_hmap_free(d->codes);
+            d->codes = NULL;
+        }
         out->code = NULL;
         return PM_ERR_NOMEM;
     }
@@ -463,9 +580,13 @@ static pm_status build_prefilter(pm_dictset *d, pm_errctx *err)
                 d->pat_cat[d->dims[i].cats[c].first_pat + k] = (uint32_t)c;
             }
     pm_status st = pm_ac_create(&d->ac);
+    if (st == PM_OK)
+        st = pm_ac_create(&d->vac);
     int want_hs = d->o.engine != PM_PREFILTER_AC && !d->o.no_prefilter;
     if (st == PM_OK && want_hs)
         st = pm_hs_create(&d->hs);
+    if (st == PM_OK && want_hs)
+        st = pm_hs_create(&d->vhs);
     for (size_t p = 0; st == PM_OK && p < d->npats; p++) {
         pm_litset ls, l2;
         if (d->o.no_prefilter ||
@@ -494,9 +615,10 @@ static pm_status build_prefilter(pm_dictset *d, pm_errctx *err)
         pm_litset_free(&ls);
         pm_litset_free(&l2);
     }
-    /* Vetoes' literals too (ids after the patterns'): a veto none of whose literals occurs
-     * near a hit cannot cover it, so its regex need not run (covering_veto). Identical
-     * vetoes share the first one's literals and hit records (veto_canon). */
+    /* Vetoes' literals too (ids after the patterns'), in their own scanner: a veto none of
+     * whose literals occurs near a hit cannot cover it, so its regex need not run
+     * (covering_veto). Identical vetoes share the first one's literals and hit records
+     * (veto_canon). */
     pm_hmap *seen = NULL;
     if (st == PM_OK) {
         d->veto_canon = malloc((d->nvetoes + 1) * sizeof *d->veto_canon);
@@ -516,8 +638,10 @@ static pm_status build_prefilter(pm_dictset *d, pm_errctx *err)
     for (size_t v = 0; st == PM_OK && v < d->nvetoes; v++) {
         pm_litset ls;
         pat *vp = &d->vetoes[v];
-        if (!d->o.no_prefilter) /* structural: vetoes without a literal have stops too */
+        if (!d->o.no_prefilter) { /* structural: vetoes without a literal have stops too */
             vp->stops = pm_pattern_stops(vp->src, strlen(vp->src));
+            vp->anchor = pattern_anchor(vp->src);
+        }
         if (d->o.no_prefilter || !pm_litextract(vp->src, strlen(vp->src), &ls))
             continue;
         vp->always = 0;
@@ -528,19 +652,25 @@ static pm_status build_prefilter(pm_dictset *d, pm_errctx *err)
             continue;
         }
         for (size_t k = 0; st == PM_OK && k < ls.count; k++) {
-            st = pm_ac_add(d->ac, ls.s[k], ls.n[k], (uint32_t)(d->npats + v));
-            if (st == PM_OK && d->hs)
-                st = pm_hs_add(d->hs, ls.s[k], ls.n[k], (uint32_t)(d->npats + v));
+            st = pm_ac_add(d->vac, ls.s[k], ls.n[k], (uint32_t)(d->npats + v));
+            if (st == PM_OK && d->vhs)
+                st = pm_hs_add(d->vhs, ls.s[k], ls.n[k], (uint32_t)(d->npats + v));
+            d->nvlits++;
+            if (ls.n[k] > d->vlitmax)
+                d->vlitmax = ls.n[k];
         }
         pm_litset_free(&ls);
     }
     /* Hyperscan when it can; the automaton's table is built only when it will scan (its
      * trie stays for the statistics), which saves most of the start-up time. */
     if (st == PM_OK && d->hs) {
-        pm_status hst = pm_hs_build_cached(d->hs, d->o.cache_dir);
+        pm_hs *both[2] = {d->hs, d->vhs};
+        pm_status hst = pm_hs_build_cached_set(both, d->nvlits ? 2 : 1, d->o.cache_dir);
         if (hst != PM_OK) {
             pm_hs_free(d->hs);
+            pm_hs_free(d->vhs);
             d->hs = NULL;
+            d->vhs = NULL;
             if (hst == PM_ERR_NOMEM || d->o.engine == PM_PREFILTER_HYPERSCAN) {
                 pm_errctx_set(err, hst == PM_ERR_NOMEM ? hst : PM_ERR_ARG, NULL,
                               "Hyperscan prefilter not available (not built in, or this CPU)");
@@ -548,8 +678,14 @@ static pm_status build_prefilter(pm_dictset *d, pm_errctx *err)
             }
         }
     }
+    if (!d->nvlits) { /* nothing to scan for the vetoes */
+        pm_hs_free(d->vhs);
+        d->vhs = NULL;
+    }
     if (st == PM_OK && !d->hs)
         st = pm_ac_build(d->ac);
+    if (st == PM_OK && !d->hs && d->nvlits)
+        st = pm_ac_build(d->vac);
     if (st != PM_OK)
         pm_errctx_set(err, st, NULL, "building the literal prefilter");
     /* each category's distinct veto stop sets: one pass over a hit's surroundings finds the
@@ -591,6 +727,8 @@ pm_status pm_dictset_load_files(pm_dictset **out, const char *const *files, size
         st = load_file(d, files[i], err);
     if (st == PM_OK && d->ndims > 64)
         st = pm_errctx_set(err, PM_ERR_DICT_SYNTAX, NULL, "more than 64 dictionary files");
+    pm_hmap_free(d->codes); /* loading is over */
+    d->codes = NULL;
     if (st == PM_OK)
         st = build_prefilter(d, err);
     if (st == PM_OK) {
@@ -670,14 +808,16 @@ void pm_dictset_free(pm_dictset *d)
     }
     free(d->dims);
     for (size_t p = 0; p < d->npats; p++) {
-        pcre2_code_free(d->pats[p].code);
+        if (d->pats[p].owns)
+            pcre2_code_free(d->pats[p].code);
         free(d->pats[p].src);
         for (size_t k = 0; k < d->pats[p].nlr; k++)
             free(d->pats[p].lr[k].s);
         free(d->pats[p].lr);
     }
     for (size_t p = 0; p < d->nvetoes; p++) {
-        pcre2_code_free(d->vetoes[p].code);
+        if (d->vetoes[p].owns)
+            pcre2_code_free(d->vetoes[p].code);
         free(d->vetoes[p].src);
     }
     free(d->pats);
@@ -686,8 +826,11 @@ void pm_dictset_free(pm_dictset *d)
     free(d->pat_dim);
     free(d->pat_cat);
     free(d->limit_hits);
+    pm_hmap_free(d->codes);
     pm_ac_free(d->ac);
     pm_hs_free(d->hs);
+    pm_ac_free(d->vac);
+    pm_hs_free(d->vhs);
     free(d);
 }
 
@@ -774,12 +917,13 @@ pm_status pm_dict_scratch_create(pm_dict_scratch **out, const pm_dictset *d)
     s->md = pcre2_match_data_create(16, NULL);
     s->mctx = pcre2_match_context_create(NULL);
     s->jit = pcre2_jit_stack_create(32 * 1024, d->o.jit_stack_max ? d->o.jit_stack_max : (1u << 20), NULL);
-    s->stamp = calloc(d->npats + d->nvetoes + 1, sizeof *s->stamp);
+    /* per pattern (the vetoes' literal hits are kept apart: vh_*) */
+    s->stamp = calloc(d->npats + 1, sizeof *s->stamp);
     s->stamp2 = calloc(d->npats + 1, sizeof *s->stamp2);
-    s->first_end = calloc(d->npats + d->nvetoes + 1, sizeof *s->first_end);
-    s->last_end = calloc(d->npats + d->nvetoes + 1, sizeof *s->last_end);
-    s->occ = calloc((d->npats + d->nvetoes + 1) * MAX_OCC, sizeof *s->occ);
-    s->nocc = calloc(d->npats + d->nvetoes + 1, sizeof *s->nocc);
+    s->first_end = calloc(d->npats + 1, sizeof *s->first_end);
+    s->last_end = calloc(d->npats + 1, sizeof *s->last_end);
+    s->occ = calloc((d->npats + 1) * MAX_OCC, sizeof *s->occ);
+    s->nocc = calloc(d->npats + 1, sizeof *s->nocc);
     s->npats = d->npats;
     s->nvetoes = d->nvetoes;
     s->vg_stamp = calloc(d->nvetoes + 1, sizeof *s->vg_stamp);
@@ -796,7 +940,8 @@ pm_status pm_dict_scratch_create(pm_dict_scratch **out, const pm_dictset *d)
         pm_dict_scratch_free(s);
         return PM_ERR_NOMEM;
     }
-    if (d->hs && pm_hs_scratch_create(d->hs, &s->hss) != PM_OK) {
+    if ((d->hs && pm_hs_scratch_create(d->hs, &s->hss) != PM_OK) ||
+        (d->vhs && pm_hs_scratch_create(d->vhs, &s->vhss) != PM_OK)) {
         pm_dict_scratch_free(s);
         return PM_ERR_NOMEM;
     }
@@ -854,13 +999,17 @@ void pm_dict_scratch_free(pm_dict_scratch *s)
     free(s->vg_n);
     free(s->vg_fill);
     pm_hs_scratch_free(s->hss);
+    pm_hs_scratch_free(s->vhss);
     free(s);
 }
 
-/* Keeps a veto literal's occurrence end for the stretch test (veto_occ_in). */
-static void keep_veto_hit(pm_dict_scratch *s, uint32_t id, size_t end)
+/* Keeps a veto literal's occurrence end for the stretch test (veto_occ_in): the veto
+ * scanner's callback, over the part [vbase, ...) of the text, keeping what is new. */
+static void keep_veto_hit(void *ud, uint32_t id, size_t end)
 {
-    if (s->vh_full)
+    pm_dict_scratch *s = ud;
+    end += s->vbase;
+    if (s->vh_full || end < s->vk_lo || end > s->vk_hi)
         return;
     if (s->nvh == s->vhcap) {
         size_t nc = s->vhcap ? s->vhcap * 2 : 1024;
@@ -895,11 +1044,15 @@ static int cmp_size(const void *a, const void *b)
  * group not already in order). */
 static void group_veto_hits(pm_dict_scratch *s)
 {
+    if (++s->vg_gen == 0) { /* wrap-around: start clean */
+        memset(s->vg_stamp, 0, (s->nvetoes + 1) * sizeof *s->vg_stamp);
+        s->vg_gen = 1;
+    }
     size_t nseen = 0;
     for (size_t i = 0; i < s->nvh; i++) {
         uint32_t v = s->vh_id[i];
-        if (s->vg_stamp[v] != s->cur) {
-            s->vg_stamp[v] = s->cur;
+        if (s->vg_stamp[v] != s->vg_gen) {
+            s->vg_stamp[v] = s->vg_gen;
             s->vg_n[v] = 0;
             s->vg_seen[nseen++] = v;
         }
@@ -931,7 +1084,7 @@ static void group_veto_hits(pm_dict_scratch *s)
             e[j] = x;
         }
     }
-    s->vh_cur = s->cur;
+    s->vh_grouped = 1;
 }
 
 /* 1 when a literal occurrence of (canonical) veto v ends in [lo, hi]. */
@@ -939,9 +1092,9 @@ static int veto_occ_in(pm_dict_scratch *s, size_t v, size_t lo, size_t hi)
 {
     if (lo > hi)
         return 0;
-    if (s->vh_cur != s->cur)
+    if (!s->vh_grouped)
         group_veto_hits(s);
-    if (s->vg_stamp[v] != s->cur)
+    if (s->vg_stamp[v] != s->vg_gen)
         return 0;
     const size_t *e = s->vh_sorted;
     size_t a = s->vg_start[v], end = a + s->vg_n[v], b = end;
@@ -955,20 +1108,58 @@ static int veto_occ_in(pm_dict_scratch *s, size_t v, size_t lo, size_t hi)
     return a < end && e[a] <= hi;
 }
 
+/* The veto literals' occurrences ending in [lo, hi] of the bytes [a, b) (b <= n), kept. */
+static void veto_scan(const pm_dictset *d, pm_dict_scratch *s, const char *t, size_t a,
+                      size_t b, size_t lo, size_t hi)
+{
+    s->vbase = a;
+    s->vk_lo = lo;
+    s->vk_hi = hi;
+    s->vh_grouped = 0;
+    if (!d->vhs)
+        pm_ac_scan(d->vac, t + a, b - a, keep_veto_hit, s);
+    else if (pm_hs_scan(d->vhs, s->vhss, t + a, b - a, keep_veto_hit, s) != PM_OK)
+        s->vh_full = 1; /* no memory for the scan: the regexes decide, as without it */
+}
+
+/* Makes sure every occurrence of a veto literal ending in [lo, hi] (hi <= n) is kept:
+ * scans what is not yet, starting the longest literal early so that none is cut. Each
+ * part is scanned once while the hits judged lie near one another (the usual case); a
+ * part far from the rest starts a new one (what was kept stays: it is true). */
+static void veto_cover(const pm_dictset *d, pm_dict_scratch *s, const char *t, size_t lo,
+                       size_t hi)
+{
+    const size_t L = d->vlitmax;
+    if (lo > hi || (s->vw_cur == s->cur && lo >= s->vw_lo && hi <= s->vw_hi))
+        return;
+    if (s->vw_cur != s->cur || hi + (hi - lo) < s->vw_lo || lo > s->vw_hi + (hi - lo)) {
+        veto_scan(d, s, t, lo > L ? lo - L : 0, hi, lo, hi);
+        s->vw_cur = s->cur;
+        s->vw_lo = lo;
+        s->vw_hi = hi;
+        return;
+    }
+    if (lo < s->vw_lo) { /* the ends in [lo, vw_lo) */
+        veto_scan(d, s, t, lo > L ? lo - L : 0, s->vw_lo, lo, s->vw_lo - 1);
+        s->vw_lo = lo;
+    }
+    if (hi > s->vw_hi) { /* the ends in (vw_hi, hi] */
+        size_t a = s->vw_hi + 1 > L ? s->vw_hi + 1 - L : 0;
+        veto_scan(d, s, t, a, hi, s->vw_hi + 1, hi);
+        s->vw_hi = hi;
+    }
+}
+
 static void on_hit(void *ud, uint32_t id, size_t end)
 {
     pm_dict_scratch *s = ud;
-    if (id >= s->npats) {
-        if (id >= s->npats + s->nvetoes) { /* a pattern's second set: only that it occurs */
-            s->stamp2[id - s->npats - s->nvetoes] = s->cur;
-            return;
-        }
-        keep_veto_hit(s, id, end);
+    if (id >= s->npats) { /* a pattern's second set: only that it occurs */
+        s->stamp2[id - s->npats - s->nvetoes] = s->cur;
+        return;
     }
     if (s->stamp[id] != s->cur) { /* hits come in no particular order: keep the extremes */
         s->stamp[id] = s->cur;
-        if (id < s->npats)
-            s->cand[id >> 6] |= 1ull << (id & 63);
+        s->cand[id >> 6] |= 1ull << (id & 63);
         s->first_end[id] = s->last_end[id] = end;
         s->occ[(size_t)id * MAX_OCC] = end;
         s->nocc[id] = 1;
@@ -1001,7 +1192,10 @@ static int run_lim(const pm_dictset *d, size_t idx, const pat *p, pm_dict_scratc
     pcre2_set_offset_limit(s->mctx, limit);
     if (st)
         st->regex_runs++;
-    int rc = pcre2_match(p->code, (PCRE2_SPTR)t, n, off, PCRE2_NO_UTF_CHECK, s->md, s->mctx);
+    /* the texts are valid UTF-8 and off a character boundary, which is all pcre2_match
+     * would check before calling the JIT code */
+    int rc = p->jit ? pcre2_jit_match(p->code, (PCRE2_SPTR)t, n, off, PCRE2_NO_UTF_CHECK, s->md, s->mctx)
+                    : pcre2_match(p->code, (PCRE2_SPTR)t, n, off, PCRE2_NO_UTF_CHECK, s->md, s->mctx);
     if (rc > 0)
         return 1;
     if (rc == PCRE2_ERROR_NOMATCH)
@@ -1091,17 +1285,8 @@ static const pat *covering_veto(const pm_dictset *d, const cat *c, pm_dict_scrat
         const pat *p = &d->vetoes[c->first_veto + v];
         size_t off = start;
         uint32_t canon = d->veto_canon[c->first_veto + v];
-        if (scanned && !p->always) {
-            /* A covering match starts in [off, hs] and contains a literal occurrence: none
-             * in the text, all ending by off, or (bounded length) all ending after
-             * hs + maxlen, and there is nothing to cover with. */
-            size_t vid = d->npats + canon;
-            if (s->stamp[vid] != s->cur || s->last_end[vid] <= off ||
-                (p->maxlen != (size_t)-1 && s->first_end[vid] > hs + p->maxlen))
-                continue;
-        }
         size_t hi = p->maxlen != (size_t)-1 && n - hs > p->maxlen ? hs + p->maxlen : n;
-        size_t k = 0;
+        size_t k = 0, last = hs; /* the last offset a covering match can start at */
         while (k < c->nstop_sets && c->stop_sets[k] != p->stops)
             k++;
         if (scanned && p->stops && k < c->nstop_sets) {
@@ -1118,13 +1303,20 @@ static const pat *covering_veto(const pm_dictset *d, const cat *c, pm_dict_scrat
             off = sp.ss[k];
             if (sp.se[k] < hi)
                 hi = sp.se[k];
+            /* A match that starts only after one of its anchor stops (or at 0), all of
+             * them stops of this stretch, which holds none before hs: it starts at ss. */
+            if (p->anchor && !(p->anchor & ~p->stops))
+                last = off;
         }
         /* ... and a literal occurrence lies whole in the covering match: after off, by hi */
-        if (scanned && !p->always && !s->vh_full && !veto_occ_in(s, canon, off + p->minlit, hi))
-            continue;
-        while (off <= hs) {
+        if (scanned && !p->always) {
+            veto_cover(d, s, t, off + p->minlit, hi);
+            if (!s->vh_full && !veto_occ_in(s, canon, off + p->minlit, hi))
+                continue;
+        }
+        while (off <= last) {
             /* a covering veto starts by hs: the search need not look further */
-            int r = run_lim(d, d->npats + c->first_veto + v, p, s, t, n, off, hs, st);
+            int r = run_lim(d, d->npats + c->first_veto + v, p, s, t, n, off, last, st);
             if (r <= 0)
                 break;
             PCRE2_SIZE *ov = pcre2_get_ovector_pointer(s->md);
@@ -1191,8 +1383,8 @@ static size_t occ_reach(const pat *p, const char *t, size_t e)
 }
 
 /* pattern_hits over the windows where a match can start: a match of at most maxlen bytes
- * contains an occurrence of one of its literals, so it starts in [e - maxlen, e] for one
- * of the occurrence ends e. The matches met are the ones pattern_hits would meet scanning
+ * contains an occurrence of one of its literals, so it starts in [e - maxlen, e - minlit]
+ * for one of the occurrence ends e (at or before the occurrence's start). The matches met are the ones pattern_hits would meet scanning
  * the whole range (each search finds the leftmost match at or after its start, and every
  * match starts in some window), so the answer is the same; the bytes scanned are fewer. */
 static int pattern_hits_windows(const pm_dictset *d, const cat *c, size_t pid, pm_dict_scratch *s,
@@ -1217,11 +1409,13 @@ static int pattern_hits_windows(const pm_dictset *d, const cat *c, size_t pid, p
     for (size_t i = m; i-- > 1;)
         if (from[i] < from[i - 1])
             from[i - 1] = from[i];
-    size_t cur = 0, w = 0;
+    size_t cur = 0, w = 0, ml = p->minlit;
     while (w < m) {
-        size_t ws = from[w], we = ends[w];
-        while (w + 1 < m && from[w + 1] <= we)
-            we = ends[++w]; /* overlapping windows: one window */
+        size_t ws = from[w], we = ends[w] - ml; /* ends[w] >= ml: it ends a literal */
+        /* windows that reach the next one's occurrence: one window (a start between them
+         * starts no match, and one search costs less than two) */
+        while (w + 1 < m && from[w + 1] <= ends[w])
+            we = ends[++w] - ml;
         w++;
         ws = pm_utf8_floor(t, n, ws);
         if (ws < cur)
@@ -1264,8 +1458,8 @@ static int pattern_decides(const pm_dictset *d, pm_dict_scratch *s, const cat *c
     size_t off = 0;
     if (!p->always && p->maxlen != (size_t)-1 && s->first_end[pid] > p->maxlen)
         off = pm_utf8_floor(text, len, s->first_end[pid] - p->maxlen);
-    /* ... and it contains one that starts before the last one ends */
-    size_t limit = p->always ? PCRE2_UNSET : s->last_end[pid];
+    /* ... and it starts by the start of one, the last one ending at last_end */
+    size_t limit = p->always ? PCRE2_UNSET : s->last_end[pid] - p->minlit;
     return pattern_hits(d, ci, pid, s, text, len, off, limit, st, explain, ud, i, c);
 }
 
@@ -1276,14 +1470,14 @@ pm_status pm_dictset_match(const pm_dictset *d, pm_dict_scratch *s, const char *
     for (size_t i = 0; i < d->ndims; i++)
         memset(&out[i], 0, sizeof out[i]);
     if (++s->cur == 0) { /* stamp wrap-around: start clean */
-        memset(s->stamp, 0, (d->npats + d->nvetoes + 1) * sizeof *s->stamp);
+        memset(s->stamp, 0, (d->npats + 1) * sizeof *s->stamp);
         memset(s->stamp2, 0, (d->npats + 1) * sizeof *s->stamp2);
-        memset(s->vg_stamp, 0, (d->nvetoes + 1) * sizeof *s->vg_stamp);
         s->cur = 1;
-        s->vh_cur = 0;
+        s->vw_cur = 0;
     }
     s->nvh = 0;
     s->vh_full = 0;
+    s->vh_grouped = 0;
     memcpy(s->cand, s->cand_always, s->ncw * sizeof *s->cand);
     if (!d->o.no_prefilter) {
         if (!d->hs)
@@ -1493,7 +1687,7 @@ long pm_dict_check(const char *dir, const pm_dict_options *o, pm_dict_report_fn 
     }
     say(rep, ud, "%zu dimensions, %zu patterns (%zu without a required literal: run on every text), "
                  "%zu vetoes, %zu automaton states, literal scanner %s; %ld failure(s)",
-        d->ndims, d->npats, always, d->nvetoes, pm_ac_states(d->ac), pm_dictset_engine(d), fails);
+        d->ndims, d->npats, always, d->nvetoes, pm_ac_states(d->ac) + pm_ac_states(d->vac), pm_dictset_engine(d), fails);
 out:
     pm_dict_scratch_free(sd);
     pm_dict_scratch_free(sr);

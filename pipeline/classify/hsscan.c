@@ -125,6 +125,8 @@ static pm_status build(pm_hs *h, hs_database_t *cached)
     const char **ul = malloc(h->n * sizeof *ul);
     size_t *ulen = malloc(h->n * sizeof *ulen);
     unsigned *ufl = malloc(h->n * sizeof *ufl);
+    free(h->ustart);
+    free(h->uids);
     h->ustart = malloc((h->n + 1) * sizeof *h->ustart);
     h->uids = malloc(h->n * sizeof *h->uids);
     if (!ord || !uid || !ul || !ulen || !ufl || !h->ustart || !h->uids) {
@@ -196,30 +198,120 @@ static uint64_t build_key(const pm_hs *h)
     return pm_hash64_final(&c);
 }
 
-pm_status pm_hs_build_cached(pm_hs *h, const char *cache_dir)
+static void put64(char *p, uint64_t v)
 {
-    if (h->db || !cache_dir)
-        return pm_hs_build(h);
-    if (!h->n || hs_valid_platform() != HS_SUCCESS)
+    for (int i = 0; i < 8; i++)
+        p[i] = (char)(v >> (8 * i));
+}
+
+static uint64_t get64(const char *p)
+{
+    uint64_t v = 0;
+    for (int i = 7; i >= 0; i--)
+        v = (v << 8) | (unsigned char)p[i];
+    return v;
+}
+
+/* One image for k databases (one of them: the database's own serialisation; more: each
+ * one's length, then its bytes), so a set built together is cached as one file (storing
+ * an image removes the others). Sets the databases from it, or returns nonzero. */
+static int from_image(pm_hs *const *hs, size_t k, const char *img, size_t len)
+{
+    hs_database_t *db[8] = {0};
+    size_t at = 0;
+    int ok = 1;
+    for (size_t i = 0; ok && i < k; i++) {
+        size_t n = len - at;
+        if (k > 1) {
+            ok = len - at >= 8 && (n = (size_t)get64(img + at)) <= len - at - 8;
+            at += 8;
+        }
+        /* the library checks version and platform itself */
+        ok = ok && hs_deserialize_database(img + at, n, &db[i]) == HS_SUCCESS;
+        at += n;
+    }
+    ok = ok && at == len;
+    for (size_t i = 0; i < k; i++) {
+        if (!ok) {
+            hs_free_database(db[i]);
+            continue;
+        }
+        if (build(hs[i], db[i]) != PM_OK)
+            ok = 0; /* frees db[i]; the caller compiles afresh */
+    }
+    return ok ? 0 : -1;
+}
+
+pm_status pm_hs_build_cached_set(pm_hs *const *hs, size_t k, const char *cache_dir)
+{
+    if (k == 0 || k > 8)
         return PM_ERR_ARG;
-    uint64_t key = build_key(h);
+    int fresh = !cache_dir;
+    for (size_t i = 0; i < k; i++) {
+        if (!hs[i]->n || hs_valid_platform() != HS_SUCCESS)
+            return PM_ERR_ARG;
+        fresh |= hs[i]->db != NULL;
+    }
+    if (fresh) {
+        for (size_t i = 0; i < k; i++) {
+            pm_status st = pm_hs_build(hs[i]);
+            if (st != PM_OK)
+                return st;
+        }
+        return PM_OK;
+    }
+    uint64_t key = build_key(hs[0]);
+    if (k > 1) { /* a set's key: its members' keys in order */
+        pm_hash64_ctx c;
+        pm_hash64_init(&c, 0x68737365ull);
+        for (size_t i = 0; i < k; i++) {
+            uint64_t ki = build_key(hs[i]);
+            pm_hash64_update(&c, &ki, sizeof ki);
+        }
+        key = pm_hash64_final(&c);
+    }
     char *img = NULL;
     size_t len = 0;
     if (pm_dictcache_load(cache_dir, key, &img, &len) == PM_OK) {
-        hs_database_t *db = NULL; /* the library checks version and platform itself */
-        int ok = hs_deserialize_database(img, len, &db) == HS_SUCCESS;
+        int ok = from_image(hs, k, img, len) == 0;
         free(img);
         if (ok)
-            return build(h, db);
+            return PM_OK;
     }
-    pm_status st = pm_hs_build(h);
-    char *out = NULL;
-    size_t olen = 0;
-    if (st == PM_OK && hs_serialize_database(h->db, &out, &olen) == HS_SUCCESS) {
-        (void)pm_dictcache_store(cache_dir, key, out, olen); /* a cache only: best effort */
-        free(out); /* hs_serialize_database allocates with the default (malloc) allocator */
+    for (size_t i = 0; i < k; i++) {
+        pm_status st = pm_hs_build(hs[i]);
+        if (st != PM_OK)
+            return st;
     }
-    return st;
+    char *part[8] = {0};
+    size_t plen[8] = {0}, total = 0;
+    int ok = 1;
+    for (size_t i = 0; ok && i < k; i++) {
+        ok = hs_serialize_database(hs[i]->db, &part[i], &plen[i]) == HS_SUCCESS;
+        total += plen[i] + (k > 1 ? 8 : 0);
+    }
+    char *out = ok ? malloc(total ? total : 1) : NULL;
+    if (out) {
+        size_t at = 0;
+        for (size_t i = 0; i < k; i++) {
+            if (k > 1) {
+                put64(out + at, plen[i]);
+                at += 8;
+            }
+            memcpy(out + at, part[i], plen[i]);
+            at += plen[i];
+        }
+        (void)pm_dictcache_store(cache_dir, key, out, total); /* a cache only: best effort */
+    }
+    free(out);
+    for (size_t i = 0; i < k; i++)
+        free(part[i]); /* hs_serialize_database allocates with the default (malloc) allocator */
+    return PM_OK;
+}
+
+pm_status pm_hs_build_cached(pm_hs *h, const char *cache_dir)
+{
+    return pm_hs_build_cached_set(&h, 1, cache_dir);
 }
 
 pm_status pm_hs_scratch_create(const pm_hs *h, pm_hs_scratch **out)
@@ -307,6 +399,11 @@ pm_status pm_hs_build_cached(pm_hs *h, const char *cache_dir)
 {
     (void)cache_dir;
     return pm_hs_build(h);
+}
+pm_status pm_hs_build_cached_set(pm_hs *const *hs, size_t k, const char *cache_dir)
+{
+    (void)hs, (void)k, (void)cache_dir;
+    return PM_ERR_ARG;
 }
 pm_status pm_hs_scratch_create(const pm_hs *h, pm_hs_scratch **out)
 {

@@ -127,6 +127,9 @@ pm_status pm_hs_build(pm_hs *h);
  * stored image when one was built from the same literals by the same library, else a
  * fresh build that is then stored. */
 pm_status pm_hs_build_cached(pm_hs *h, const char *cache_dir);
+/* The same for k (at most 8) databases built together and cached as one image; on an
+ * error (returned) some may be left unbuilt. */
+pm_status pm_hs_build_cached_set(pm_hs *const *hs, size_t k, const char *cache_dir);
 pm_status pm_hs_scratch_create(const pm_hs *h, pm_hs_scratch **out);
 void pm_hs_scratch_free(pm_hs_scratch *s);
 pm_status pm_hs_scan(const pm_hs *h, pm_hs_scratch *s, const char *text, size_t n,

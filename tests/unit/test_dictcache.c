@@ -112,6 +112,48 @@ static void test_hyperscan_through_cache(void **state)
     assert_int_equal(scan_with(dir), fresh); /* loaded */
 }
 
+/* Two databases built as a set: one image holds both, and each scans as it would alone. */
+static size_t scan_pair_with(const char *cache)
+{
+    pm_hs *h[2];
+    assert_int_equal(pm_hs_create(&h[0]), PM_OK);
+    assert_int_equal(pm_hs_create(&h[1]), PM_OK);
+    assert_int_equal(pm_hs_add(h[0], "policy", 6, 1), PM_OK);
+    assert_int_equal(pm_hs_add(h[1], "试点", strlen("试点"), 2), PM_OK);
+    assert_int_equal(pm_hs_add(h[1], "pilot", 5, 3), PM_OK);
+    if (pm_hs_build_cached_set(h, 2, cache) != PM_OK) {
+        pm_hs_free(h[0]);
+        pm_hs_free(h[1]);
+        return (size_t)-1;
+    }
+    const char *text = "a POLICY pilot 试点 and policy";
+    size_t sum = 0;
+    for (int k = 0; k < 2; k++) {
+        pm_hs_scratch *s;
+        assert_int_equal(pm_hs_scratch_create(h[k], &s), PM_OK);
+        hits = 0;
+        assert_int_equal(pm_hs_scan(h[k], s, text, strlen(text), on_hit, NULL), PM_OK);
+        sum = sum * 7919 + hits;
+        pm_hs_scratch_free(s);
+        pm_hs_free(h[k]);
+    }
+    return sum;
+}
+
+static void test_hyperscan_set_through_cache(void **state)
+{
+    (void)state;
+    size_t fresh = scan_pair_with(NULL);
+    if (fresh == (size_t)-1)
+        skip();
+    assert_int_equal(scan_pair_with(dir), fresh); /* compiled and stored */
+    assert_int_equal(count_images(), 1);
+    assert_int_equal(scan_pair_with(dir), fresh); /* loaded */
+    assert_int_equal(count_images(), 1);
+    assert_int_equal(scan_with(dir), scan_with(NULL)); /* a single one has its own image */
+    assert_int_equal(count_images(), 1);
+}
+
 static int teardown(void **state)
 {
     (void)state;
@@ -134,6 +176,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_roundtrip_and_damage),
         cmocka_unit_test(test_hyperscan_through_cache),
+        cmocka_unit_test(test_hyperscan_set_through_cache),
     };
     return cmocka_run_group_tests_name("dictcache", tests, NULL, teardown);
 }
