@@ -105,7 +105,7 @@ money=[
  '# (接受财政补助, to disclose), as a time reference (补助期满后) or in a clause that delegates',
  '# its rules (…的具体办法由…规定). Where the hit starts at the money word or the party, the',
  '# veto is not anchored at the clause start (cheaper).',
- 'not = (?<![^。；：，\\n])[^。；：，\\n]{0,60}?(补贴|补助|奖励|资助|贴息|资金|经费|基金|担保|贷款|优惠|注入|投入)[^。；：，\\n]{0,60}的(?=，)',
+ 'not = (?<![^。；：，\\n])[^。；：，\\n]{0,60}?(补贴|补助|奖励|资助|贴息|资金|经费|基金|担保|贷款|优惠|注入|投入|减税|免税|免征|减征|退税)[^。；：，\\n]{0,60}的(?=，)',
  'not = 不得[^。；：\\n]{0,30}?(给予|发放|提供|安排)[^。；：，\\n]{0,16}',
  'not = (财政)?(补贴|补助|基金|资金|奖励)[^。；：，\\n]{0,20}(信息|名录)(?=[；。，]|$)',
  '# Money named in a list of policies to publish or explain (依法公开涉及…奖励、补贴…等政策: dev7).',
@@ -118,6 +118,21 @@ money=[
  'not = 接受(国家|政府)?(财政)?[^。；：，、\\n]{0,4}(补助|补贴|资助)|(补助|补贴|资助|扶持)[^。；：，\\n]{0,4}(期满|期限届满)后',
  '# The conditions for getting an award or subsidy (获得…奖励应当同时符合下列条件: dev7p).',
  'not = (获得|申请|享受)[^。；：，\\n]{0,10}(奖励|补贴|补助|资助)(应当|须|必须)(同时)?(符合|具备)',
+ # dev8f round (helper instr): insurance and labour benefits paid to an insured person
+ # (生育津贴, 伤残津贴, 疾病或非因工负伤救济费) are a benefit, not a support measure (rule 14 keeps
+ # 社会保险补贴 and 岗位补贴, which pay employers and job seekers for a measure).
+ '# Insurance and labour benefits (生育津贴, 伤残津贴, 工伤…救济费: dev8f round) are no measure.',
+ 'not = (生育|伤残|工伤|病伤|疾病|死亡|残废|非因工负伤)[^。；：，、\\n]{0,2}(津贴|救济费|救济金)',
+ '# Public money as the attribute of a thing (利用财政性资金设立的…机构, 财政性资金投资建设的…基地),',
+ '# a grant named as what is applied for (申请政府资助的…项目) and a scope that excludes from',
+ '# funding (不列入…财政资金扶持范围) name the money, they give none (dev8f round).',
+ 'not = [^。；：，、\\n]{0,12}(财政性?|国有)(资金|资本|投资)[^。；：，、\\n]{0,8}(建设|兴建|购置|设立|设置|资助|支持)的|(申请|申报)(政府|财政)?(资助|补贴|补助|奖励)的|不(列入|纳入)[^。；：，\\n]{0,20}(资金|补贴|补助|资助)[^。；：，\\n]{0,6}范围',
+ '# Money in a regulated party\'s own plan or accounts (纳入年度生产经营计划和财务预算) and a',
+ '# mechanism for sharing running costs (运行维护经费合理负担机制) are no support (dev8f round).',
+ '# Benefits computed for an insured person (计发一次性生活补助, 生育补助费四万元), assets that money',
+ '# formed (国家对…减免税形成的资产), and what follows 是指 in a definition (dev8f-pred).',
+ 'not = 计发[^。；：，\\n]{0,16}(补助|补贴|津贴)|(生育|生活|丧葬|医疗|抚恤|伤残|死亡)补助(费|金)[^。；：，、\\n]{0,8}|[^。；：，\\n]{0,30}(资助|减免税|补贴|投资|投入)(所)?形成的(财产|资产)|(是指|系指)[^。；：\\n]{0,100}',
+ 'not = (?<![^。；：，\\n])[^。；：，\\n]{0,40}?((纳入|列入)[^。；：，\\n]{0,12}(生产经营计划|财务预算|财务计划)|(经费|资金|费用)[^。；：，\\n]{0,4}(合理)?(负担|分担)机制)',
 ]
 MONEY=('fiscal_financial',)
 fields=[

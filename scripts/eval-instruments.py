@@ -16,7 +16,8 @@ the dev and held-out halves (the first 820 split by a hash of the id), and withi
 first batch (dev1) and each later development batch (dev2 … dev5: strata dev2-* … dev5-*, from
 regulations that give no held-out article; each was scored before any fix drawn from it; dev7:
 local regulations of other provinces, read from the cache $PM_CN_EXTRA3 and skipped with a
-message when it is absent). --baseline also scores a naive
+message when it is absent; dev8f-extra3 / dev8f-pred / dev8f-miss: a further unseen batch of
+that cache and a fiscal precision and recall sample, each scored apart). --baseline also scores a naive
 22-regex keyword classifier for scale. With --min-macro / --min-fiscal it exits 1 when the
 held-out figures are below them. Without SHARED it says so and exits 0 (skip).
 --errors dev lists the dev disagreements (to fix from); never held-out. --no-model scores the
@@ -120,6 +121,11 @@ def batch_of(r):
     """dev1 (the first 820's dev half), dev2, dev3 ... (later development batches), heldout."""
     if r["split"] != "dev":
         return r["split"]
+    # dev8f round (helper instr): the unseen batch and its fiscal precision and recall samples
+    # are scored apart (dev8f-extra3, dev8f-pred, dev8f-miss), as each was labelled before any
+    # fix drawn from it.
+    if r["stratum"].startswith("dev8f-"):
+        return r["stratum"]
     return r["stratum"].split("-")[0] if r["stratum"].startswith("dev") else "dev1"
 
 

@@ -290,6 +290,29 @@ def sample_dev7(files=DEV7, per_file=15, salt="dev7:"):
     return out
 
 
+# dev8f (helper "instr", fiscal_financial): 8 economic and promotion-type regulations of the
+# same three provinces, none of them giving a held-out article (employment, science and
+# technology progress, patents, elderly-care services, traditional Chinese medicine, the
+# Yiwu trade-reform zone, a city business-environment regulation), 15 articles each by hash
+# (salt dev8f:), read into the same cache (LawRefBook/Laws commits 3cd6e86 / 74471d5 /
+# b3ee74f / 2414e0f, see its README.txt). (path, number of articles 第一条…第N条, numbers
+# the version read skips), drawn and labelled from the codebook before any fix from it.
+DEV8F = (("地方性法规/山东/山东省就业促进条例.md", 71, ()), ("地方性法规/河南/河南省科学技术进步条例.md", 56, ()),
+         ("地方性法规/浙江/浙江省科学技术进步条例.md", 59, ()), ("地方性法规/山东/山东省专利条例.md", 56, ()),
+         ("地方性法规/山东/山东省养老服务条例.md", 75, ()), ("地方性法规/山东/山东省中医药条例.md", 75, (13,)),
+         ("地方性法规/浙江/义乌国际贸易综合改革试验区条例.md", 37, ()), ("地方性法规/河南/商丘市优化营商环境条例.md", 37, ()))
+
+
+def sample_dev8f(files=DEV8F, per_file=15, salt="dev8f:"):
+    """The dev8f ids: per_file articles of each regulation by hash, in article order."""
+    out = []
+    for rel, n, skipped in files:
+        arts = ["第%s条" % cn_number(i) for i in range(1, n + 1) if i not in skipped]
+        pick = set(sorted(arts, key=lambda a: hashlib.sha1((salt + rel + "#" + a).encode("utf-8")).hexdigest())[:per_file])
+        out.extend(EXTRA3 + rel + "#" + a for a in arts if a in pick)
+    return out
+
+
 def lookup(root, ident):
     rel, _, num = ident.partition("#")
     path = path_of(root, rel)
@@ -346,6 +369,9 @@ if __name__ == "__main__":
     elif sys.argv[1] == "sample-dev7b":
         for i in sample_dev7(DEV7B, 15, "dev7b:"):
             print("dev7b-extra3\t" + i)
+    elif sys.argv[1] == "sample-dev8f":
+        for i in sample_dev8f():
+            print("dev8f-extra3\t" + i)
     elif sys.argv[1] == "show":
         for i in sys.argv[2:]:
             print("@@ " + i + "\n" + (lookup(root, i) or "<missing>") + "\n")

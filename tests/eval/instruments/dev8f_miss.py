@@ -1,0 +1,50 @@
+#!/usr/bin/env python3
+"""Recall sample of the dev8f round (helper instr, fiscal_financial; development only):
+articles that name money, tax, fee or credit words but that the dictionary of the day does
+NOT label fiscal_financial, 1 per economic title (articles.ECON, not articles.NOT_ECON) of
+the regulations that give no held-out article (newest version), not labelled yet, drawn by
+hash. Where the misses of unseen phrasing are; its precision means nothing.
+
+    python3 dev8f_miss.py 40 dev8fm: dev8f-miss
+
+Its own file, so that no other batch's sampler is edited.
+"""
+import os
+import re
+import sys
+
+import articles as A
+import dev7_pred as P
+
+MONEY = re.compile("资金|经费|补贴|补助|奖励|资助|津贴|贴息|基金|税|费用|减免|免收|贷款|信贷|融资|担保|保险|"
+                   "投入|预算|优惠|扶持|奖金|财政")
+
+
+def sample(root, heldout_titles, labelled_ids, predict, n, salt, stratum):
+    keep = set(A.newest_versions(root, lambda t: t not in heldout_titles and bool(A.ECON.search(t))
+                                 and not A.NOT_ECON.search(t)).values())
+    ids = []
+    for rel in sorted(keep):
+        ids.extend(rel + "#" + a for a, t in A.articles(os.path.join(root, rel))
+                   if t and rel + "#" + a not in labelled_ids and MONEY.search(t))
+    pred = predict(ids)
+    out, titles = [], set()
+    for i in sorted((i for i in ids if "fiscal_financial" not in pred.get(i, ())), key=lambda i: A.key(salt + i)):
+        rel = i.partition("#")[0]
+        if rel not in titles:
+            titles.add(rel)
+            out.append((stratum, i))
+            if len(out) == n:
+                break
+    return out
+
+
+if __name__ == "__main__":
+    shared = os.environ.get("PM_SHARED", os.path.join(P.ROOT, "..", "shared"))
+    root = A.law_root(shared)
+    ho, ids = A.labelled(os.path.join(P.HERE, "articles.tsv"))
+    with open(os.path.join(P.HERE, "articles.tsv"), encoding="utf-8") as f:
+        mine = set(l.split("\t")[0] + "#" + l.split("\t")[1] for l in f if "\t" + sys.argv[3] + "\t" in l)
+    pred = P.predictor(os.environ.get("PM_BIN", os.path.join(P.ROOT, "policyminer")), os.path.join(P.ROOT, "dictionaries"), root)
+    for st, i in sample(root, ho, ids - mine, pred, int(sys.argv[1]), sys.argv[2], sys.argv[3]):
+        print(st + "\t" + i)
