@@ -489,13 +489,15 @@ __attribute__((target("avx2"))) static size_t verb_next_avx2(const cn_rules *r, 
             return q; /* q + 6 <= n: q < i + 32 */
         }
         /* no verb in [i, i + 32): the steps leave it at i + 32, or up to two further; they
-         * reach the last position x not two bytes after a lead, and go on from there */
-        size_t x = i + 31;
-        while (x > i && (u[x - 1] >= 0xE0 || (x > i + 1 && u[x - 2] >= 0xE0)))
-            x--;
-        while (x < i + 32)
-            x += u[x] >= 0xE0 ? 3 : 1;
-        i = x;
+         * reach the last position x not one or two bytes after a lead (bit 0 never is),
+         * and go on from there */
+        __m256i a = _mm256_loadu_si256((const __m256i *)(u + i));
+        uint32_t lead = (uint32_t)_mm256_movemask_epi8(
+            _mm256_cmpeq_epi8(_mm256_max_epu8(a, _mm256_set1_epi8((char)0xE0)), a));
+        unsigned x = 31u - (unsigned)__builtin_clz(~(lead << 1 | lead << 2));
+        while (x < 32)
+            x += lead >> x & 1 ? 3 : 1;
+        i += x;
     }
     return verb_next_scalar(r, s, i, n, w);
 }
