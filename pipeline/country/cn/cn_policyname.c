@@ -70,6 +70,7 @@ typedef struct cn_rules {
      * decides */
     uint8_t nib[8][16]; /* [2 * o] low, [2 * o + 1] high nibble of fingerprint byte o */
     int avx2;           /* the CPU has AVX2 (checked at load) */
+    uint8_t lead_verb[MAX_WORDS]; /* lead word i holds an adoption verb (全面推行 …) */
     char checksum[72];
 } cn_rules;
 
@@ -153,6 +154,10 @@ static pm_status cn_load(void **state, const char *dict_dir, pm_errctx *err)
         sort_list(&r->l[i]);
     for (size_t i = 0; i < r->l[L_VERB].n; i++)
         cjk_add(&r->verb_first, cp3(r->l[L_VERB].w[i], r->l[L_VERB].len[i]));
+    for (size_t i = 0; i < r->l[L_LEAD].n; i++)
+        for (size_t v = 0; v < r->l[L_VERB].n && !r->lead_verb[i]; v++)
+            r->lead_verb[i] = memmem(r->l[L_LEAD].w[i], r->l[L_LEAD].len[i], r->l[L_VERB].w[v],
+                                     r->l[L_VERB].len[v]) != NULL;
     for (size_t i = 0; i < r->l[L_NAME_SUFFIX].n; i++) {
         const wlist *l = &r->l[L_NAME_SUFFIX];
         if (l->len[i] >= 3)
@@ -199,12 +204,20 @@ static const char *cn_checksum(const void *state)
 
 /* ---- matching helpers ------------------------------------------------------------------ */
 
-static size_t starts(const wlist *l, const char *s, size_t n)
+/* The first word of l that s[0..n) starts with (the longest: lists are sorted so), as
+ * its index + 1; 0 when none. */
+static size_t starts_which(const wlist *l, const char *s, size_t n)
 {
     for (size_t i = 0; i < l->n; i++)
         if (l->len[i] <= n && memcmp(s, l->w[i], l->len[i]) == 0)
-            return l->len[i];
+            return i + 1;
     return 0;
+}
+
+static size_t starts(const wlist *l, const char *s, size_t n)
+{
+    size_t i = starts_which(l, s, n);
+    return i ? l->len[i - 1] : 0;
 }
 
 static size_t ends(const wlist *l, const char *s, size_t n)
@@ -256,10 +269,10 @@ static int strip_head(const cn_rules *r, const pm_gazetteer *g, const char *s, s
             *a += starts(&r->l[L_REGION_TAIL], s + *a, b - *a);
             continue;
         }
-        k = starts(&r->l[L_LEAD], s + *a, b - *a);
+        size_t w = starts_which(&r->l[L_LEAD], s + *a, b - *a);
+        k = w ? r->l[L_LEAD].len[w - 1] : 0;
         if (k && k < b - *a) {
-            for (size_t v = 0; v < r->l[L_VERB].n && !verb; v++)
-                verb = memmem(s + *a, k, r->l[L_VERB].w[v], r->l[L_VERB].len[v]) != NULL;
+            verb |= r->lead_verb[w - 1]; /* the lead word is s[*a..*a+k) */
             *a += k;
             continue;
         }
