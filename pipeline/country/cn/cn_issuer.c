@@ -612,19 +612,18 @@ static const uint16_t trad_fold[][2] = {
 
 static uint32_t fold_cp(uint32_t cp)
 {
-    size_t lo = 0, hi = sizeof trad_fold / sizeof trad_fold[0];
-    if (cp < trad_fold[0][0] || cp > trad_fold[hi - 1][0])
+    size_t n = sizeof trad_fold / sizeof trad_fold[0];
+    if (cp < trad_fold[0][0] || cp > trad_fold[n - 1][0])
         return cp;
-    while (lo < hi) {
-        size_t mid = (lo + hi) / 2;
-        if (trad_fold[mid][0] == cp)
-            return trad_fold[mid][1];
-        if (trad_fold[mid][0] < cp)
-            lo = mid + 1;
-        else
-            hi = mid;
+    /* the last key <= cp, halving without a branch on the comparison (a conditional
+     * move): most look-ups are of characters with no fold, and mispredict either way */
+    const uint16_t(*b)[2] = trad_fold;
+    while (n > 1) {
+        size_t half = n / 2;
+        b = b[half][0] <= cp ? b + half : b;
+        n -= half;
     }
-    return cp;
+    return b[0][0] == cp ? b[0][1] : cp;
 }
 
 void pm_gaz_trad_bits(uint64_t bits[PM_GAZ_TRAD_WORDS])
