@@ -585,14 +585,19 @@ typedef struct tk {
     int cap;         /* field whose text is being collected, or -1 */
 } tk;
 
+/* ASCII letters and '_' (bits 64..127 of the ASCII table), and '-' '.' and digits (bits
+ * 0..63): one shift and mask per character instead of a chain of range tests. */
+#define TK_LETTERS 0x07FFFFFE87FFFFFEull /* A-Z _ a-z, as c - 64 */
+#define TK_NAME_LO 0x03FF600000000000ull /* - . 0-9 */
+
 static int tk_name_start(unsigned char c)
 {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_';
+    return c >= 64 && c < 128 && (TK_LETTERS >> (c - 64) & 1);
 }
 
 static int tk_name_char(unsigned char c)
 {
-    return tk_name_start(c) || (c >= '0' && c <= '9') || c == '.' || c == '-';
+    return c < 64 ? (int)(TK_NAME_LO >> c & 1) : c < 128 && (TK_LETTERS >> (c - 64) & 1);
 }
 
 /* An ASCII name without ':' at q; returns its length, 0 when the tokenizer does not take it
@@ -619,6 +624,27 @@ static int tk_plain_chars(const char *s, const char *e)
         if (*u < 0x20 && *u != '\t' && *u != '\n')
             return 0;
         if (*u == 0xEF && e - (const char *)u >= 3 && u[1] == 0xBF && (u[2] == 0xBE || u[2] == 0xBF))
+            return 0;
+    }
+    return 1;
+}
+
+/* 1 when [s, e) is printable ASCII (0x20..0x7F) without '<' or '&': an attribute value
+ * (style="text-indent:2em;") taken as it is. Eight bytes a step: a byte >= 0x80, < 0x20,
+ * or equal to '<' or '&' shows in the word's flags (exact for "any byte"). */
+static int tk_attr_ascii(const char *s, const char *e)
+{
+    const uint64_t ones = 0x0101010101010101ull, high = 0x8080808080808080ull;
+    for (; e - s >= 8; s += 8) {
+        uint64_t x;
+        memcpy(&x, s, 8);
+        uint64_t lt = x ^ (ones * '<'), amp = x ^ (ones * '&');
+        if ((x | ((x - ones * 0x20) & ~x) | ((lt - ones) & ~lt) | ((amp - ones) & ~amp)) & high)
+            return 0;
+    }
+    for (; s < e; s++) {
+        unsigned char c = (unsigned char)*s;
+        if (c < 0x20 || c >= 0x80 || c == '<' || c == '&')
             return 0;
     }
     return 1;
@@ -931,11 +957,13 @@ static int tk_start_tag(tk *t, const char **name, size_t *nlen, int *empty, cons
         const char *v = q + 1, *ve = memchr(v, *q, (size_t)(lim - v));
         if (!ve)
             return 0;
-        for (const char *z = v; z < ve; z++)
-            if (*z == '<' || *z == '&' || *z == '\t' || *z == '\n')
-                return 0; /* an error, or a value libxml2 would rewrite */
-        if (!tk_plain_chars(v, ve))
-            return 0;
+        if (!tk_attr_ascii(v, ve)) { /* else nothing below can refuse it */
+            for (const char *z = v; z < ve; z++)
+                if (*z == '<' || *z == '&' || *z == '\t' || *z == '\n')
+                    return 0; /* an error, or a value libxml2 would rewrite */
+            if (!tk_plain_chars(v, ve))
+                return 0;
+        }
         if (want && a == strlen(want) && memcmp(aname, want, a) == 0) {
             *idv = v;
             *idn = (size_t)(ve - v);
