@@ -237,7 +237,7 @@ pm_status pm_gaz_load(pm_gazetteer **out, const char *dir, pm_errctx *err)
     pm_gazetteer *g = calloc(1, sizeof *g);
     if (!g)
         return pm_errctx_set(err, PM_ERR_NOMEM, dir, "loading gazetteer");
-    pm_gaz_trad_bits(g->trad_bits);
+    pm_gaz_trad_bits(g->trad_bits, g->trad_rank);
     char p1[4096], p2[4096];
     snprintf(p1, sizeof p1, "%s/gazetteer.tsv", dir);
     snprintf(p2, sizeof p2, "%s/organs.tsv", dir);
