@@ -762,8 +762,8 @@ static int cjk3_bad(const unsigned char *u)
 }
 
 #ifdef PM_XML_HAVE_AVX2
-/* Per byte of 96 (32 three-byte characters): the mask and value of a lead (1110xxxx) or a
- * continuation byte (10xxxxxx), and which bytes are leads. */
+/* Per byte of 96 (32 three-byte characters, three AVX2 steps): the mask and value of a
+ * lead (1110xxxx) or a continuation byte (10xxxxxx), and which bytes are leads. */
 #define L3(x, y) x, y, y
 #define L3x32(x, y)                                                                             \
     L3(x, y), L3(x, y), L3(x, y), L3(x, y), L3(x, y), L3(x, y), L3(x, y), L3(x, y), L3(x, y),   \
@@ -776,17 +776,20 @@ static const uint8_t cjk96_lead[96] = {L3x32(0xFF, 0x00)};
 #undef L3x32
 #undef L3
 
-/* How many bytes of u[0..96) from the start are whole three-byte sequences that cjk3_bad
+/* How many bytes from u on (u[0..n), n >= 33) are whole three-byte sequences that cjk3_bad
  * need not look at (no lead E0 or ED, no EF BF): what the eight-byte steps below accept
- * without a closer look; a multiple of 3. Reads u[96] too. */
-__attribute__((target("avx2"))) static unsigned cjk96_plain(const unsigned char *u)
+ * without a closer look; a multiple of 3. 32 bytes a step while 33 are left (the byte
+ * after each step is read too), the lead / continuation pattern repeating every 96. */
+__attribute__((target("avx2"))) static size_t cjk_plain_avx2(const unsigned char *u, size_t n)
 {
-    uint32_t ok[3];
     const __m256i e0 = _mm256_set1_epi8((char)0xE0), ed = _mm256_set1_epi8((char)0xED);
     const __m256i ef = _mm256_set1_epi8((char)0xEF), bf = _mm256_set1_epi8((char)0xBF);
-    for (int r = 0; r < 3; r++) {
-        __m256i v = _mm256_loadu_si256((const __m256i *)(u + 32 * r));
-        __m256i nx = _mm256_loadu_si256((const __m256i *)(u + 32 * r + 1));
+    size_t done = 0;
+    for (unsigned r = 0; n - done >= 33; r = r == 2 ? 0 : r + 1, done += 32) {
+        /* the batch's raw bytes are cold by now (see the steps of two below) */
+        __builtin_prefetch(u + done + 1024);
+        __m256i v = _mm256_loadu_si256((const __m256i *)(u + done));
+        __m256i nx = _mm256_loadu_si256((const __m256i *)(u + done + 1));
         __m256i m = _mm256_loadu_si256((const __m256i *)(cjk96_mask + 32 * r));
         __m256i w = _mm256_loadu_si256((const __m256i *)(cjk96_want + 32 * r));
         __m256i ld = _mm256_loadu_si256((const __m256i *)(cjk96_lead + 32 * r));
@@ -794,12 +797,11 @@ __attribute__((target("avx2"))) static unsigned cjk96_plain(const unsigned char 
         __m256i odd = _mm256_or_si256(
             _mm256_or_si256(_mm256_cmpeq_epi8(v, e0), _mm256_cmpeq_epi8(v, ed)),
             _mm256_and_si256(_mm256_cmpeq_epi8(v, ef), _mm256_cmpeq_epi8(nx, bf)));
-        ok[r] = (uint32_t)_mm256_movemask_epi8(_mm256_andnot_si256(_mm256_and_si256(odd, ld), shape));
+        uint32_t ok = (uint32_t)_mm256_movemask_epi8(_mm256_andnot_si256(_mm256_and_si256(odd, ld), shape));
+        if (ok != 0xFFFFFFFFu)
+            return (done + (size_t)__builtin_ctz(~ok)) / 3 * 3;
     }
-    uint64_t lo = (uint64_t)ok[1] << 32 | ok[0];
-    unsigned f = ~lo ? (unsigned)__builtin_ctzll(~lo)
-                     : (~ok[2] ? 64u + (unsigned)__builtin_ctz(~ok[2]) : 96u);
-    return f / 3 * 3;
+    return done / 3 * 3;
 }
 #endif
 
@@ -830,19 +832,15 @@ static int tk_text(tk *t)
             /* two characters a step while eight bytes can be read: both leads 1110xxxx and
              * all four continuation bytes 10xxxxxx in one masked compare; only the leads
              * E0, ED and EF (fullwidth punctuation: common) need a closer look */
-            /* with AVX2, up to 32 characters a step while 97 bytes can be read; where it
-             * stops (the run ends, or a lead needs a closer look) one step of two goes on */
+            /* with AVX2, 32 bytes a step while 33 can be read; where it stops (the run
+             * ends, or a lead needs a closer look) one step of two goes on */
             for (int more = 1; more && ul - u >= 8;) {
                 const unsigned char *upto = ul;
 #ifdef PM_XML_HAVE_AVX2
-                if (t->p->avx2 && ul - u >= 97) {
-                    unsigned k = cjk96_plain(u);
-                    __builtin_prefetch(u + 1024); /* see below */
-                    __builtin_prefetch(u + 1088);
-                    u += k;
-                    if (k == 96)
-                        continue;
-                    upto = u + 6; /* one step of two: it ends the run or looks closer */
+                if (t->p->avx2 && ul - u >= 33) {
+                    u += cjk_plain_avx2(u, (size_t)(ul - u));
+                    if (ul - u >= 33)
+                        upto = u + 6; /* one step of two: it ends the run or looks closer */
                 }
 #endif
                 while (ul - u >= 8 && u < upto) {
