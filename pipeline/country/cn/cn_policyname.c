@@ -468,9 +468,10 @@ static size_t verb_next_scalar(const cn_rules *r, const char *s, size_t i, size_
 
 #ifdef PM_CN_HAVE_AVX2
 /* The same, 32 positions a step: the verbs' fingerprints (bytes 0, 1, 2, 4: one pshufb
- * per nibble) mark the candidates, verb_at decides. The steps reach a verb at q unless
- * one of the two bytes before it (from i on) is a lead E0..FF, whose step would jump over
- * q: only invalid UTF-8 does that, and then the scalar steps decide. */
+ * per nibble) mark the candidates, verb_at decides. With no verb before it, the steps
+ * reach a position q unless one of the two bytes before it (from the start on) is a lead
+ * E0..FF, whose step would jump over q: only invalid UTF-8 does that at a verb, and then
+ * the scalar steps decide from the start. */
 __attribute__((target("avx2"))) static inline __m256i fp_byte(const uint8_t lo_t[16],
                                                                const uint8_t hi_t[16],
                                                                const unsigned char *p)
@@ -484,10 +485,11 @@ __attribute__((target("avx2"))) static inline __m256i fp_byte(const uint8_t lo_t
 }
 
 __attribute__((target("avx2"))) static size_t verb_next_avx2(const cn_rules *r, const char *s,
-                                                              size_t i, size_t n, size_t *w)
+                                                              size_t i0, size_t n, size_t *w)
 {
     const unsigned char *u = (const unsigned char *)s;
-    while (i + 36 <= n) {
+    size_t i = i0;
+    for (; i + 36 <= n; i += 32) {
         __m256i m = _mm256_and_si256(
             _mm256_and_si256(fp_byte(r->nib[0], r->nib[1], u + i), fp_byte(r->nib[2], r->nib[3], u + i + 1)),
             _mm256_and_si256(fp_byte(r->nib[4], r->nib[5], u + i + 2), fp_byte(r->nib[6], r->nib[7], u + i + 4)));
@@ -497,22 +499,17 @@ __attribute__((target("avx2"))) static size_t verb_next_avx2(const cn_rules *r, 
             cand &= cand - 1;
             if (u[q] < 0xE0 || !(*w = verb_at(r, s, q, n)))
                 continue;
-            if ((q > i && u[q - 1] >= 0xE0) || (q > i + 1 && u[q - 2] >= 0xE0))
-                return verb_next_scalar(r, s, i, n, w);
+            if ((q > i0 && u[q - 1] >= 0xE0) || (q > i0 + 1 && u[q - 2] >= 0xE0))
+                return verb_next_scalar(r, s, i0, n, w);
             return q; /* q + 6 <= n: q < i + 32 */
         }
-        /* no verb in [i, i + 32): the steps leave it at i + 32, or up to two further; they
-         * reach the last position x not one or two bytes after a lead (bit 0 never is),
-         * and go on from there */
-        __m256i a = _mm256_loadu_si256((const __m256i *)(u + i));
-        uint32_t lead = (uint32_t)_mm256_movemask_epi8(
-            _mm256_cmpeq_epi8(_mm256_max_epu8(a, _mm256_set1_epi8((char)0xE0)), a));
-        unsigned x = 31u - (unsigned)__builtin_clz(~(lead << 1 | lead << 2));
-        while (x < 32)
-            x += lead >> x & 1 ? 3 : 1;
-        i += x;
     }
-    return verb_next_scalar(r, s, i, n, w);
+    /* no verb in [i0, i): the steps reach the last position p <= i not one or two bytes
+     * after a lead (i0 at least), and go on from there */
+    size_t p = i;
+    while (p > i0 && (u[p - 1] >= 0xE0 || (p > i0 + 1 && u[p - 2] >= 0xE0)))
+        p--;
+    return verb_next_scalar(r, s, p, n, w);
 }
 #endif
 
