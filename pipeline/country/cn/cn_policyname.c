@@ -208,8 +208,8 @@ static const char *cn_checksum(const void *state)
  * its index + 1; 0 when none. */
 static size_t starts_which(const wlist *l, const char *s, size_t n)
 {
-    for (size_t i = 0; i < l->n; i++)
-        if (l->len[i] <= n && memcmp(s, l->w[i], l->len[i]) == 0)
+    for (size_t i = 0; i < l->n; i++) /* the first byte before a call (words are not empty) */
+        if (l->len[i] <= n && l->w[i][0] == s[0] && memcmp(s, l->w[i], l->len[i]) == 0)
             return i + 1;
     return 0;
 }
@@ -222,8 +222,9 @@ static size_t starts(const wlist *l, const char *s, size_t n)
 
 static size_t ends(const wlist *l, const char *s, size_t n)
 {
-    for (size_t i = 0; i < l->n; i++)
-        if (l->len[i] <= n && memcmp(s + n - l->len[i], l->w[i], l->len[i]) == 0)
+    for (size_t i = 0; i < l->n; i++) /* the last byte before a call */
+        if (l->len[i] <= n && l->w[i][l->len[i] - 1] == s[n - 1] &&
+            memcmp(s + n - l->len[i], l->w[i], l->len[i]) == 0)
             return l->len[i];
     return 0;
 }
@@ -231,7 +232,7 @@ static size_t ends(const wlist *l, const char *s, size_t n)
 static int equals(const wlist *l, const char *s, size_t n)
 {
     for (size_t i = 0; i < l->n; i++)
-        if (l->len[i] == n && memcmp(s, l->w[i], n) == 0)
+        if (l->len[i] == n && l->w[i][0] == s[0] && memcmp(s, l->w[i], n) == 0)
             return 1;
     return 0;
 }
