@@ -41,6 +41,9 @@ struct pm_gazetteer {
     /* the fold table's index of the first of them in each word: a fold is then one
      * popcount away (cn_issuer.c), not a search */
     uint16_t trad_rank[PM_GAZ_TRAD_WORDS];
+    /* trad_bits by a three-byte character's lead (E4..E9) and second byte (80..BF): the
+     * word of the 64 code points the two bytes select, 0 outside the block */
+    uint64_t trad_by_lead[6 * 64];
     /* one bit per key, at bits 40.. of its hash: most lookups (prefixes of a text that are
      * no name) end here, in 32 KB, instead of probing the key table */
     uint64_t kbloom[PM_GAZ_BLOOM_WORDS];

@@ -676,9 +676,10 @@ size_t pm_gaz_name_prefix(const pm_gazetteer *g, const char *s, size_t n)
 /* Copies s[0..n) (at most cap bytes, cut at a character boundary) into buf with traditional
  * characters folded. Returns the copied length, or 0 when nothing in s needs folding (then
  * the text is read in place and nothing is copied). */
-/* From i, past ASCII and the ideographs U+4E00..U+9FFF that have no fold (valid, three
- * bytes each): where fold_copy's loop would step over them; stops at anything else. */
-static size_t skip_unfoldable(const uint64_t *bits, const unsigned char *u, size_t i, size_t m)
+/* From i, past ASCII and the characters U+4000..U+9FFF that have no fold (lead E4..E9
+ * and two continuation bytes: valid, three bytes each): where fold_copy's loop would step
+ * over them; stops at anything else. One table word per lead and second byte. */
+static size_t skip_unfoldable(const pm_gazetteer *g, const unsigned char *u, size_t i, size_t m)
 {
     while (i + 3 <= m) {
         unsigned b0 = u[i];
@@ -686,11 +687,8 @@ static size_t skip_unfoldable(const uint64_t *bits, const unsigned char *u, size
             i++;
             continue;
         }
-        unsigned b1 = u[i + 1], b2 = u[i + 2];
-        if (b0 - 0xE4u > 5u || ((b1 ^ 0x80u) | (b2 ^ 0x80u)) >= 0x40u) /* lead E4..E9 */
-            return i;
-        uint32_t k = ((b0 & 0x0Fu) << 12 | (b1 & 0x3Fu) << 6 | (b2 & 0x3Fu)) - PM_GAZ_TRAD_BASE;
-        if (k >= PM_GAZ_TRAD_WORDS * 64u || (bits[k >> 6] >> (k & 63) & 1))
+        unsigned l = b0 - 0xE4u, c1 = u[i + 1] ^ 0x80u, c2 = u[i + 2] ^ 0x80u;
+        if (l > 5u || (c1 | c2) >= 0x40u || (g->trad_by_lead[l << 6 | c1] >> c2 & 1))
             return i;
         i += 3;
     }
@@ -706,7 +704,7 @@ static size_t fold_copy(const pm_gazetteer *g, const char *s, size_t n, char *bu
         uint32_t cp, f;
         char e[4];
         int l;
-        if ((i = skip_unfoldable(g->trad_bits, u, i, m)) >= m)
+        if ((i = skip_unfoldable(g, u, i, m)) >= m)
             break;
         if (u[i] < 0x80) { /* pm_utf8_next's cases by hand, the common ones first */
             i++;
