@@ -652,7 +652,16 @@ static int tk_attr_ascii(const char *s, const char *e)
 
 static int tk_emit(tk *t, const char *s, size_t n)
 {
-    return t->cap < 0 || pm_buf_append(&t->p->arena, s, n) == PM_OK;
+    if (t->cap < 0)
+        return 1;
+    pm_buf *a = &t->p->arena;
+    if (n <= a->max && a->len <= a->max - n && a->len + n < a->cap) { /* room: no call */
+        memcpy(a->data + a->len, s, n);
+        a->len += n;
+        a->data[a->len] = '\0';
+        return 1;
+    }
+    return pm_buf_append(a, s, n) == PM_OK;
 }
 
 static void tk_field_open(tk *t, int k)
