@@ -602,7 +602,7 @@ static int tk_name_char(unsigned char c)
 
 /* An ASCII name without ':' at q; returns its length, 0 when the tokenizer does not take it
  * (empty, a namespace prefix, a non-ASCII name character). */
-static size_t tk_name(const char *q, const char *lim)
+static inline size_t tk_name(const char *q, const char *lim)
 {
     if (q >= lim || !tk_name_start((unsigned char)*q))
         return 0;
