@@ -5,7 +5,7 @@
  * Never allocates, never reads past the length it is given.
  */
 #include <string.h>
-#if defined(__GNUC__) && defined(__x86_64__)
+#if defined(__GNUC__) && defined(__x86_64__) && !defined(PM_NO_SIMD) /* PM_NO_SIMD: portable code only */
 #include <immintrin.h>
 #define PM_UTF8_HAVE_AVX2 1
 #endif

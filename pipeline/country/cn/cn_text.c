@@ -13,10 +13,10 @@
  */
 #include <assert.h>
 #include <string.h>
-#ifdef __SSE2__
+#if defined(__SSE2__) && !defined(PM_NO_SIMD)
 #include <emmintrin.h>
 #endif
-#if defined(__GNUC__) && defined(__x86_64__)
+#if defined(__GNUC__) && defined(__x86_64__) && !defined(PM_NO_SIMD) /* PM_NO_SIMD: portable code only */
 #include <immintrin.h>
 #define PM_CN_TEXT_HAVE_AVX2 1
 #endif
@@ -186,7 +186,7 @@ static size_t find_nouns(const char *t, size_t n, const char **at, size_t cap)
     if (__builtin_cpu_supports("avx2"))
         na = find_nouns_avx2(t, n, at, cap, &i);
 #endif
-#ifdef __SSE2__
+#if defined(__SSE2__) && !defined(PM_NO_SIMD)
     __m128i c[NN][3];
     for (size_t k = 0; k < NN; k++) {
         assert(strlen(CITE_NOUNS[k]) == NOUN_BYTES);
