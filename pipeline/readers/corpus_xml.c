@@ -454,6 +454,14 @@ typedef struct parser {
     unsigned char stop[256]; /* text bytes the tokenizer must look at (see tk_text) */
     unsigned char look[256]; /* three-byte leads that cjk3_bad must check: E0, ED, EF */
     int avx2;                /* the CPU has AVX2: CJK runs 32 characters a step */
+    /* start tags with attributes taken lately (<p style="…">, <span class="…">), one per
+     * slot by the name's first letter: the same bytes again parse the same way, so they
+     * are compared, not parsed (a tag read for a wanted attribute never comes from here) */
+    struct {
+        char b[64];
+        size_t len, nlen;
+        int empty;
+    } memo[4];
 } parser;
 
 static pm_status parse_create(void **scratch, const pm_limits *lim)
@@ -907,8 +915,40 @@ static int tk_ws(unsigned char c) { return c == ' ' || c == '\t' || c == '\n'; }
 
 /* A start tag at t->q ('<' + name start). Sets *empty for "<x/>", *name / *nlen, and the
  * decoded values of the attributes "id" and "code" when asked for (NULL = not present). */
+static int tk_start_tag_parse(tk *t, const char **name, size_t *nlen, int *empty,
+                              const char **idv, size_t *idn, const char *want);
+
+/* A start tag at t->q ('<' + name start), as tk_start_tag_parse reads it; a tag with the
+ * bytes of the last one taken (without a wanted attribute) is taken the same way. */
 static int tk_start_tag(tk *t, const char **name, size_t *nlen, int *empty, const char **idv,
                         size_t *idn, const char *want)
+{
+    parser *p = t->p;
+    const char *q0 = t->q;
+    size_t slot = t->lim - q0 > 1 ? (unsigned char)q0[1] & 3 : 0;
+    if (!want && p->memo[slot].len && (size_t)(t->lim - q0) >= p->memo[slot].len &&
+        memcmp(q0, p->memo[slot].b, p->memo[slot].len) == 0) {
+        *name = q0 + 1;
+        *nlen = p->memo[slot].nlen;
+        *empty = p->memo[slot].empty;
+        *idv = NULL;
+        t->q = q0 + p->memo[slot].len;
+        return 1;
+    }
+    if (!tk_start_tag_parse(t, name, nlen, empty, idv, idn, want))
+        return 0;
+    size_t len = (size_t)(t->q - q0);
+    if (!want && len <= sizeof p->memo[slot].b && len > *nlen + 3) { /* it had attributes */
+        memcpy(p->memo[slot].b, q0, len);
+        p->memo[slot].len = len;
+        p->memo[slot].nlen = *nlen;
+        p->memo[slot].empty = *empty;
+    }
+    return 1;
+}
+
+static int tk_start_tag_parse(tk *t, const char **name, size_t *nlen, int *empty,
+                              const char **idv, size_t *idn, const char *want)
 {
     const char *q = t->q + 1, *lim = t->lim;
     size_t n = tk_name(q, lim);

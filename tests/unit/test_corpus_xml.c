@@ -478,7 +478,8 @@ static void test_tokenizer_random(void **state)
         "<region code=\"110000\">", "<region>", "</region>", "<issuer>", "</issuer>", "<date>",
         "</date>", "\xEF\xBF\xBF", "\xEF\xBC\x8C", "\x01", "<b x='1' x='2'>", "<b x=\"1\"y=\"2\">",
         "</b>", "<b x=\"&amp;\">", "<!DOCTYPE x>", "<body>", "</body>", "<", "&#x1F600;", "\xC3\xA9",
-        "\xE4\xB8", "\x80", "\xF0\x9F\x98\x80", "\xED\xA0\x80", "\xC0\xAF", "<b x=\"\xE4\">",
+        "\xE4\xB8", "\x80", "\xF0\x9F\x98\x80", "\xED\xA0\x80", "\xC0\xAF", "<b x=\"\xE4\">", "<img src=\"a.png\"/>",
+        "<img src=\"b.png\" />", "<p style=\"text-indent:2em;\">",
     };
     const size_t np = sizeof pieces / sizeof *pieces;
     uint64_t r = 12345;
