@@ -8,8 +8,10 @@
  * position, each link filtered to the divisions inside the previous one; the document's
  * year picks the names in use then, full names beat short aliases, the region hint
  * breaks remaining ties, and otherwise the most senior reading wins. Departments and
- * development zones take the level of the government named before them.
- * Never allocates; reads only the given text and the read-only gazetteer.
+ * development zones take the level of the government named before them. Traditional
+ * characters are folded first (fold_copy: one table word per lead and second byte says
+ * whether a character has a fold). Never allocates; reads only the given text and the
+ * read-only gazetteer.
  */
 #include <assert.h>
 #include <string.h>

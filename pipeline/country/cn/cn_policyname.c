@@ -13,7 +13,9 @@
  *    suffix before a clause break (推行河长制, 开展城乡环境综合整治行动).
  * Every word list lives in dictionaries/policy_names_cn.tsv. The title is folded first
  * (width, traditional script); the body is read as it is (a traditional-script body
- * yields no body names). Never allocates per document; never reads beyond the pm_doc.
+ * yields no body names). The body's verb scan takes 32 positions a step with AVX2 where
+ * the CPU has it (run time); the scalar steps stay the reference. Never allocates per
+ * document; never reads beyond the pm_doc.
  */
 #include <stdio.h>
 #include <stdlib.h>

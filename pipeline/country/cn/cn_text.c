@@ -8,7 +8,8 @@
  * year of the 文号; the 文号 from the field, else the first one in the title, else in the
  * body's head, skipping one that cites another document; the issuer through China's
  * resolver (cn_issuer.c) over the field, title, 文号 prefix, enactment organ, signature
- * and <region code> hint. The gazetteer is the pack's (cn_regions.c loads it). Read-only;
+ * and <region code> hint. The gazetteer is the pack's (cn_regions.c loads it). The
+ * citation nouns are found with AVX2 (run time) or SSE2 where the CPU has them. Read-only;
  * never prints; never allocates.
  */
 #include <assert.h>
