@@ -12,6 +12,7 @@ typedef struct pm_sha256 {
     uint64_t nbytes;
     unsigned char block[64];
     size_t fill;
+    int ni; /* blocks on the CPU's SHA extensions (set by init) */
 } pm_sha256;
 
 void pm_sha256_init(pm_sha256 *c);

@@ -242,14 +242,17 @@ int pm_date_find_closing(const char *text, size_t n, size_t tail, int32_t *ymd)
     while (i < n) {
         int32_t v;
         size_t used;
-        if (pm_date_parse_cn(text + i, n - i, &v, &used)) {
+        uint32_t cp;
+        int l = pm_utf8_next(text + i, n - i, &cp);
+        /* a date starts with a digit (Arabic or Chinese): elsewhere pm_date_parse_cn
+         * returns 0 at its first character, so it is not called there */
+        if (l > 0 && (digit(cp) >= 0 || cn_digit(cp) >= 0) &&
+            pm_date_parse_cn(text + i, n - i, &v, &used)) {
             best = v;
             found = 1;
             i += used;
             continue;
         }
-        uint32_t cp;
-        int l = pm_utf8_next(text + i, n - i, &cp);
         i += l > 0 ? (size_t)l : 1;
     }
     if (found)

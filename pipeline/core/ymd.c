@@ -28,9 +28,26 @@ char *pm_ymd_format(int64_t ymd, pm_ymd_prec min, char *buf, size_t cap)
         return buf;
     pm_ymd_prec p = pm_ymd_precision(ymd);
     int y = (int)(ymd / 10000), m = (int)(ymd / 100 % 100), d = (int)(ymd % 100);
-    if (p == PM_YMD_NONE || p < min)
+    if (p == PM_YMD_NONE || p < min) {
         buf[0] = '\0';
-    else if (p == PM_YMD_DAY)
+    } else if (y <= 9999 && cap >= 11) { /* the digits by hand: what the snprintfs print */
+        char *o = buf;
+        *o++ = (char)('0' + y / 1000);
+        *o++ = (char)('0' + y / 100 % 10);
+        *o++ = (char)('0' + y / 10 % 10);
+        *o++ = (char)('0' + y % 10);
+        if (p >= PM_YMD_MONTH) {
+            *o++ = '-';
+            *o++ = (char)('0' + m / 10);
+            *o++ = (char)('0' + m % 10);
+        }
+        if (p == PM_YMD_DAY) {
+            *o++ = '-';
+            *o++ = (char)('0' + d / 10);
+            *o++ = (char)('0' + d % 10);
+        }
+        *o = '\0';
+    } else if (p == PM_YMD_DAY)
         snprintf(buf, cap, "%04d-%02d-%02d", y, m, d);
     else if (p == PM_YMD_MONTH)
         snprintf(buf, cap, "%04d-%02d", y, m);

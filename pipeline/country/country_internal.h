@@ -12,6 +12,13 @@ extern const pm_country_ops pm_country_cn_ops;
 void pm_cn_read_doc(const void *state, const pm_country *c, const struct pm_doc *doc,
                     struct pm_record *rec, char *numbuf, size_t numcap);
 
+/* The China policy-name rules' body scan (country/cn/cn_policyname.c), for its test:
+ * state is pm_pname_pack_cn's; the first position at or after i where the scan stops (an
+ * adoption verb starts there; *w its length), n when none with 6 bytes after it (*w 0).
+ * simd 0 takes the scalar loop, 1 the AVX2 one where the CPU has it: the same answer. */
+size_t pm_cn_verb_next(const void *state, const char *s, size_t i, size_t n, int simd,
+                       size_t *w);
+
 /* The CN module (country/cn/cn_regions.c): loads China's pm_gazetteer and fills the
  * region store from it. */
 pm_status pm_cn_regions_load(void **state, const pm_country *c, const char *packdir,

@@ -35,7 +35,8 @@ static size_t put_cp(char *out, size_t cap, size_t k, uint32_t cp)
     size_t l = pm_utf8_encode(cp, b);
     if (k + l >= cap)
         return (size_t)-1;
-    memcpy(out + k, b, l);
+    for (size_t j = 0; j < l; j++) /* 1..3 bytes: no call */
+        out[k + j] = b[j];
     return k + l;
 }
 

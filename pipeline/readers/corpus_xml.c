@@ -11,13 +11,19 @@
  * comments) decodes most documents in one pass; anything outside that subset or not
  * well-formed - a PI, a namespace prefix, a CR, an entity or tab in an attribute, a
  * mismatched tag - goes to libxml2, which decides (and words the reject) as before.
- * The tokenizer never accepts what libxml2 refuses, and gives the same strings.
+ * The tokenizer never accepts what libxml2 refuses, and gives the same strings. Runs of
+ * CJK text are checked 32 characters a step with AVX2 where the CPU has it (run time),
+ * two a step otherwise; test_corpus_xml holds both to libxml2.
  */
 #include <libxml/parser.h>
 #include <libxml/tree.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#if defined(__GNUC__) && defined(__x86_64__) && !defined(PM_NO_SIMD) /* PM_NO_SIMD: portable code only */
+#include <immintrin.h>
+#define PM_XML_HAVE_AVX2 1
+#endif
 
 #include "policyminer/buf.h"
 #include "policyminer/reader.h"
@@ -447,6 +453,15 @@ typedef struct parser {
     pm_limits lim;
     unsigned char stop[256]; /* text bytes the tokenizer must look at (see tk_text) */
     unsigned char look[256]; /* three-byte leads that cjk3_bad must check: E0, ED, EF */
+    int avx2;                /* the CPU has AVX2: CJK runs 32 characters a step */
+    /* start tags with attributes taken lately (<p style="…">, <span class="…">), one per
+     * slot by the name's first letter: the same bytes again parse the same way, so they
+     * are compared, not parsed (a tag read for a wanted attribute never comes from here) */
+    struct {
+        char b[64];
+        size_t len, nlen;
+        int empty;
+    } memo[4];
 } parser;
 
 static pm_status parse_create(void **scratch, const pm_limits *lim)
@@ -466,6 +481,9 @@ static pm_status parse_create(void **scratch, const pm_limits *lim)
         p->stop[c] = 1; /* checked as UTF-8 in the same pass */
     p->stop['<'] = p->stop['&'] = p->stop[']'] = 1;
     p->look[0xE0] = p->look[0xED] = p->look[0xEF] = 1;
+#ifdef PM_XML_HAVE_AVX2
+    p->avx2 = __builtin_cpu_supports("avx2");
+#endif
     pm_buf_init(&p->arena, (size_t)lim->max_doc_bytes + 4096);
     pm_buf_init(&p->shell, (size_t)lim->max_doc_bytes + 4096);
     *scratch = p;
@@ -575,19 +593,24 @@ typedef struct tk {
     int cap;         /* field whose text is being collected, or -1 */
 } tk;
 
+/* ASCII letters and '_' (bits 64..127 of the ASCII table), and '-' '.' and digits (bits
+ * 0..63): one shift and mask per character instead of a chain of range tests. */
+#define TK_LETTERS 0x07FFFFFE87FFFFFEull /* A-Z _ a-z, as c - 64 */
+#define TK_NAME_LO 0x03FF600000000000ull /* - . 0-9 */
+
 static int tk_name_start(unsigned char c)
 {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_';
+    return c >= 64 && c < 128 && (TK_LETTERS >> (c - 64) & 1);
 }
 
 static int tk_name_char(unsigned char c)
 {
-    return tk_name_start(c) || (c >= '0' && c <= '9') || c == '.' || c == '-';
+    return c < 64 ? (int)(TK_NAME_LO >> c & 1) : c < 128 && (TK_LETTERS >> (c - 64) & 1);
 }
 
 /* An ASCII name without ':' at q; returns its length, 0 when the tokenizer does not take it
  * (empty, a namespace prefix, a non-ASCII name character). */
-static size_t tk_name(const char *q, const char *lim)
+static inline size_t tk_name(const char *q, const char *lim)
 {
     if (q >= lim || !tk_name_start((unsigned char)*q))
         return 0;
@@ -614,9 +637,39 @@ static int tk_plain_chars(const char *s, const char *e)
     return 1;
 }
 
+/* 1 when [s, e) is printable ASCII (0x20..0x7F) without '<' or '&': an attribute value
+ * (style="text-indent:2em;") taken as it is. Eight bytes a step: a byte >= 0x80, < 0x20,
+ * or equal to '<' or '&' shows in the word's flags (exact for "any byte"). */
+static int tk_attr_ascii(const char *s, const char *e)
+{
+    const uint64_t ones = 0x0101010101010101ull, high = 0x8080808080808080ull;
+    for (; e - s >= 8; s += 8) {
+        uint64_t x;
+        memcpy(&x, s, 8);
+        uint64_t lt = x ^ (ones * '<'), amp = x ^ (ones * '&');
+        if ((x | ((x - ones * 0x20) & ~x) | ((lt - ones) & ~lt) | ((amp - ones) & ~amp)) & high)
+            return 0;
+    }
+    for (; s < e; s++) {
+        unsigned char c = (unsigned char)*s;
+        if (c < 0x20 || c >= 0x80 || c == '<' || c == '&')
+            return 0;
+    }
+    return 1;
+}
+
 static int tk_emit(tk *t, const char *s, size_t n)
 {
-    return t->cap < 0 || pm_buf_append(&t->p->arena, s, n) == PM_OK;
+    if (t->cap < 0)
+        return 1;
+    pm_buf *a = &t->p->arena;
+    if (n <= a->max && a->len <= a->max - n && a->len + n < a->cap) { /* room: no call */
+        memcpy(a->data + a->len, s, n);
+        a->len += n;
+        a->data[a->len] = '\0';
+        return 1;
+    }
+    return pm_buf_append(a, s, n) == PM_OK;
 }
 
 static void tk_field_open(tk *t, int k)
@@ -725,6 +778,50 @@ static int cjk3_bad(const unsigned char *u)
            (u[0] == 0xEF && u[1] == 0xBF && u[2] >= 0xBE);
 }
 
+#ifdef PM_XML_HAVE_AVX2
+/* Per byte of 96 (32 three-byte characters, three AVX2 steps): the mask and value of a
+ * lead (1110xxxx) or a continuation byte (10xxxxxx), and which bytes are leads. */
+#define L3(x, y) x, y, y
+#define L3x32(x, y)                                                                             \
+    L3(x, y), L3(x, y), L3(x, y), L3(x, y), L3(x, y), L3(x, y), L3(x, y), L3(x, y), L3(x, y),   \
+        L3(x, y), L3(x, y), L3(x, y), L3(x, y), L3(x, y), L3(x, y), L3(x, y), L3(x, y),         \
+        L3(x, y), L3(x, y), L3(x, y), L3(x, y), L3(x, y), L3(x, y), L3(x, y), L3(x, y),         \
+        L3(x, y), L3(x, y), L3(x, y), L3(x, y), L3(x, y), L3(x, y), L3(x, y)
+static const uint8_t cjk96_mask[96] = {L3x32(0xF0, 0xC0)};
+static const uint8_t cjk96_want[96] = {L3x32(0xE0, 0x80)};
+static const uint8_t cjk96_lead[96] = {L3x32(0xFF, 0x00)};
+#undef L3x32
+#undef L3
+
+/* How many bytes from u on (u[0..n), n >= 33) are whole three-byte sequences that cjk3_bad
+ * need not look at (no lead E0 or ED, no EF BF): what the eight-byte steps below accept
+ * without a closer look; a multiple of 3. 32 bytes a step while 33 are left (the byte
+ * after each step is read too), the lead / continuation pattern repeating every 96. */
+__attribute__((target("avx2"))) static size_t cjk_plain_avx2(const unsigned char *u, size_t n)
+{
+    const __m256i e0 = _mm256_set1_epi8((char)0xE0), ed = _mm256_set1_epi8((char)0xED);
+    const __m256i ef = _mm256_set1_epi8((char)0xEF), bf = _mm256_set1_epi8((char)0xBF);
+    size_t done = 0;
+    for (unsigned r = 0; n - done >= 33; r = r == 2 ? 0 : r + 1, done += 32) {
+        /* the batch's raw bytes are cold by now (see the steps of two below) */
+        __builtin_prefetch(u + done + 1024);
+        __m256i v = _mm256_loadu_si256((const __m256i *)(u + done));
+        __m256i nx = _mm256_loadu_si256((const __m256i *)(u + done + 1));
+        __m256i m = _mm256_loadu_si256((const __m256i *)(cjk96_mask + 32 * r));
+        __m256i w = _mm256_loadu_si256((const __m256i *)(cjk96_want + 32 * r));
+        __m256i ld = _mm256_loadu_si256((const __m256i *)(cjk96_lead + 32 * r));
+        __m256i shape = _mm256_cmpeq_epi8(_mm256_and_si256(v, m), w);
+        __m256i odd = _mm256_or_si256(
+            _mm256_or_si256(_mm256_cmpeq_epi8(v, e0), _mm256_cmpeq_epi8(v, ed)),
+            _mm256_and_si256(_mm256_cmpeq_epi8(v, ef), _mm256_cmpeq_epi8(nx, bf)));
+        uint32_t ok = (uint32_t)_mm256_movemask_epi8(_mm256_andnot_si256(_mm256_and_si256(odd, ld), shape));
+        if (ok != 0xFFFFFFFFu)
+            return (done + (size_t)__builtin_ctz(~ok)) / 3 * 3;
+    }
+    return done / 3 * 3;
+}
+#endif
+
 /* Character data up to the next '<' (references decoded). Runs of bytes that need no
  * look are copied in one piece; t->p->stop marks the ones that do. */
 static int tk_text(tk *t)
@@ -752,16 +849,31 @@ static int tk_text(tk *t)
             /* two characters a step while eight bytes can be read: both leads 1110xxxx and
              * all four continuation bytes 10xxxxxx in one masked compare; only the leads
              * E0, ED and EF (fullwidth punctuation: common) need a closer look */
-            while (ul - u >= 8) {
-                /* the batch's raw bytes are cold by now (classifying the documents before
-                 * evicted them): the loads here stalled on memory, a prefetch ahead helps */
-                __builtin_prefetch(u + 1024);
-                uint64_t w = load64le(u);
-                if ((w & 0xC0C0F0C0C0F0ull) != 0x8080E08080E0ull)
-                    break;
-                if ((look[w & 0xFF] | look[w >> 24 & 0xFF]) && (cjk3_bad(u) || cjk3_bad(u + 3)))
-                    return 0;
-                u += 6;
+            /* with AVX2, 32 bytes a step while 33 can be read; where it stops (the run
+             * ends, or a lead needs a closer look) one step of two goes on */
+            for (int more = 1; more && ul - u >= 8;) {
+                const unsigned char *upto = ul;
+#ifdef PM_XML_HAVE_AVX2
+                if (t->p->avx2 && ul - u >= 33) {
+                    u += cjk_plain_avx2(u, (size_t)(ul - u));
+                    if (ul - u >= 33)
+                        upto = u + 6; /* one step of two: it ends the run or looks closer */
+                }
+#endif
+                while (ul - u >= 8 && u < upto) {
+                    /* the batch's raw bytes are cold by now (classifying the documents
+                     * before evicted them): the loads here stalled on memory, a prefetch
+                     * ahead helps */
+                    __builtin_prefetch(u + 1024);
+                    uint64_t w = load64le(u);
+                    if ((w & 0xC0C0F0C0C0F0ull) != 0x8080E08080E0ull) {
+                        more = 0;
+                        break;
+                    }
+                    if ((look[w & 0xFF] | look[w >> 24 & 0xFF]) && (cjk3_bad(u) || cjk3_bad(u + 3)))
+                        return 0;
+                    u += 6;
+                }
             }
             while (u < ul && (u[0] & 0xF0) == 0xE0) {
                 if (ul - u < 3 || ((u[1] ^ 0x80u) | (u[2] ^ 0x80u)) >= 0x40)
@@ -803,8 +915,40 @@ static int tk_ws(unsigned char c) { return c == ' ' || c == '\t' || c == '\n'; }
 
 /* A start tag at t->q ('<' + name start). Sets *empty for "<x/>", *name / *nlen, and the
  * decoded values of the attributes "id" and "code" when asked for (NULL = not present). */
+static int tk_start_tag_parse(tk *t, const char **name, size_t *nlen, int *empty,
+                              const char **idv, size_t *idn, const char *want);
+
+/* A start tag at t->q ('<' + name start), as tk_start_tag_parse reads it; a tag with the
+ * bytes of the last one taken (without a wanted attribute) is taken the same way. */
 static int tk_start_tag(tk *t, const char **name, size_t *nlen, int *empty, const char **idv,
                         size_t *idn, const char *want)
+{
+    parser *p = t->p;
+    const char *q0 = t->q;
+    size_t slot = t->lim - q0 > 1 ? (unsigned char)q0[1] & 3 : 0;
+    if (!want && p->memo[slot].len && (size_t)(t->lim - q0) >= p->memo[slot].len &&
+        memcmp(q0, p->memo[slot].b, p->memo[slot].len) == 0) {
+        *name = q0 + 1;
+        *nlen = p->memo[slot].nlen;
+        *empty = p->memo[slot].empty;
+        *idv = NULL;
+        t->q = q0 + p->memo[slot].len;
+        return 1;
+    }
+    if (!tk_start_tag_parse(t, name, nlen, empty, idv, idn, want))
+        return 0;
+    size_t len = (size_t)(t->q - q0);
+    if (!want && len <= sizeof p->memo[slot].b && len > *nlen + 3) { /* it had attributes */
+        memcpy(p->memo[slot].b, q0, len);
+        p->memo[slot].len = len;
+        p->memo[slot].nlen = *nlen;
+        p->memo[slot].empty = *empty;
+    }
+    return 1;
+}
+
+static int tk_start_tag_parse(tk *t, const char **name, size_t *nlen, int *empty,
+                              const char **idv, size_t *idn, const char *want)
 {
     const char *q = t->q + 1, *lim = t->lim;
     size_t n = tk_name(q, lim);
@@ -860,11 +1004,13 @@ static int tk_start_tag(tk *t, const char **name, size_t *nlen, int *empty, cons
         const char *v = q + 1, *ve = memchr(v, *q, (size_t)(lim - v));
         if (!ve)
             return 0;
-        for (const char *z = v; z < ve; z++)
-            if (*z == '<' || *z == '&' || *z == '\t' || *z == '\n')
-                return 0; /* an error, or a value libxml2 would rewrite */
-        if (!tk_plain_chars(v, ve))
-            return 0;
+        if (!tk_attr_ascii(v, ve)) { /* else nothing below can refuse it */
+            for (const char *z = v; z < ve; z++)
+                if (*z == '<' || *z == '&' || *z == '\t' || *z == '\n')
+                    return 0; /* an error, or a value libxml2 would rewrite */
+            if (!tk_plain_chars(v, ve))
+                return 0;
+        }
         if (want && a == strlen(want) && memcmp(aname, want, a) == 0) {
             *idv = v;
             *idn = (size_t)(ve - v);

@@ -440,6 +440,30 @@ static void test_tokenizer_cjk_runs(void **state)
                 }
 }
 
+/* Longer runs, read 32 characters a step where the CPU has AVX2 (while 97 bytes remain):
+ * the same odd sequences at every position of runs of 30 to 72 characters. */
+static void test_tokenizer_cjk_long_runs(void **state)
+{
+    (void)state;
+    static const char *const odd[] = {
+        "\xE0\x80\xAF", "\xE0\xA0\x80", "\xED\xA0\x80", "\xED\x9F\xBF", "\xEF\xBF\xBE",
+        "\xEF\xBF\xBF", "\xEF\xBF\xBD", "\xEF\xBC\x8C", "\xE4\xB8\x41", "\xE4\x41\xAD",
+        "\xE4\xB8\xC0", "\xE4\xB8", "\xE4", "a", "<b/>", "&amp;", "\xC3\xA9", "\xF0\x9F\x98\x80",
+    };
+    static const char *const fill[] = {"\xE4\xB8\xAD", "\xEF\xBC\x8C", "\xE8\xBF\x9E", "\xEF\xBF\xA1"};
+    char xml[1024];
+    for (size_t len = 30; len <= 72; len += 3)
+        for (size_t at = 0; at < len; at++)
+            for (size_t o = 0; o < sizeof odd / sizeof *odd; o++) {
+                size_t n = (size_t)snprintf(xml, sizeof xml, "<doc id=\"a\"><body>");
+                for (size_t i = 0; i < len; i++)
+                    n += (size_t)snprintf(xml + n, sizeof xml - n, "%s",
+                                          i == at ? odd[o] : fill[(i * 7 + o) % 4]);
+                snprintf(xml + n, sizeof xml - n, "</body></doc>");
+                same_both_ways(xml);
+            }
+}
+
 /* Random documents built from pieces of markup, good and bad: both paths must agree on
  * every one (the rejects included). */
 static void test_tokenizer_random(void **state)
@@ -454,7 +478,8 @@ static void test_tokenizer_random(void **state)
         "<region code=\"110000\">", "<region>", "</region>", "<issuer>", "</issuer>", "<date>",
         "</date>", "\xEF\xBF\xBF", "\xEF\xBC\x8C", "\x01", "<b x='1' x='2'>", "<b x=\"1\"y=\"2\">",
         "</b>", "<b x=\"&amp;\">", "<!DOCTYPE x>", "<body>", "</body>", "<", "&#x1F600;", "\xC3\xA9",
-        "\xE4\xB8", "\x80", "\xF0\x9F\x98\x80", "\xED\xA0\x80", "\xC0\xAF", "<b x=\"\xE4\">",
+        "\xE4\xB8", "\x80", "\xF0\x9F\x98\x80", "\xED\xA0\x80", "\xC0\xAF", "<b x=\"\xE4\">", "<img src=\"a.png\"/>",
+        "<img src=\"b.png\" />", "<p style=\"text-indent:2em;\">",
     };
     const size_t np = sizeof pieces / sizeof *pieces;
     uint64_t r = 12345;
@@ -495,6 +520,7 @@ int main(void)
         cmocka_unit_test(test_plain_body_fast_path),
         cmocka_unit_test(test_tokenizer_cases),
         cmocka_unit_test(test_tokenizer_cjk_runs),
+        cmocka_unit_test(test_tokenizer_cjk_long_runs),
         cmocka_unit_test(test_tokenizer_random),
     };
     return cmocka_run_group_tests_name("corpus_xml", tests, NULL, NULL);

@@ -143,19 +143,23 @@ static void test_valid_buffers(void **state)
 static void test_count_matches_bytewise(void **state)
 {
     (void)state;
-    unsigned char b[200];
+    unsigned char b[9000]; /* long enough for the AVX2 count's 255-step sums */
     uint32_t x = 12345;
     for (size_t i = 0; i < sizeof b; i++) {
         x = x * 1103515245u + 12345u;
         b[i] = (unsigned char)(x >> 16);
     }
     for (size_t off = 0; off < 9; off++)
-        for (size_t n = 0; off + n <= sizeof b; n += 7) {
+        for (size_t n = 0; off + n <= sizeof b; n += n < 300 ? 7 : 997) {
             size_t k = 0;
             for (size_t i = 0; i < n; i++)
                 k += (b[off + i] & 0xC0) != 0x80;
             assert_int_equal(pm_utf8_count((const char *)b + off, n), k);
         }
+    memset(b, 0x80, sizeof b); /* every byte a continuation: the lanes' sums at their top */
+    assert_int_equal(pm_utf8_count((const char *)b, sizeof b), 0);
+    memset(b, 'a', sizeof b);
+    assert_int_equal(pm_utf8_count((const char *)b, sizeof b), sizeof b);
 }
 
 static void test_boundaries(void **state)

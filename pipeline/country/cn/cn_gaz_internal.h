@@ -38,13 +38,20 @@ struct pm_gazetteer {
     size_t npost, pcap;
     char checksum[72];
     uint64_t trad_bits[PM_GAZ_TRAD_WORDS]; /* code points the fold rewrites, set at load */
+    /* the fold table's index of the first of them in each word: a fold is then one
+     * popcount away (cn_issuer.c), not a search */
+    uint16_t trad_rank[PM_GAZ_TRAD_WORDS];
+    /* trad_bits by a three-byte character's lead (E4..E9) and second byte (80..BF): the
+     * word of the 64 code points the two bytes select, 0 outside the block */
+    uint64_t trad_by_lead[6 * 64];
     /* one bit per key, at bits 40.. of its hash: most lookups (prefixes of a text that are
      * no name) end here, in 32 KB, instead of probing the key table */
     uint64_t kbloom[PM_GAZ_BLOOM_WORDS];
 };
 
-/* Fills bits with the code points cn_issuer.c's traditional fold rewrites. */
-void pm_gaz_trad_bits(uint64_t bits[PM_GAZ_TRAD_WORDS]);
+/* Fills bits with the code points cn_issuer.c's traditional fold rewrites, and rank with
+ * its table's index of the first such code point at or after each word's first. */
+void pm_gaz_trad_bits(uint64_t bits[PM_GAZ_TRAD_WORDS], uint16_t rank[PM_GAZ_TRAD_WORDS]);
 
 /* First posting of the exact key s[0..n), or UINT32_MAX. */
 uint32_t pm_gaz_lookup(const pm_gazetteer *g, const char *s, size_t n);

@@ -237,7 +237,12 @@ pm_status pm_gaz_load(pm_gazetteer **out, const char *dir, pm_errctx *err)
     pm_gazetteer *g = calloc(1, sizeof *g);
     if (!g)
         return pm_errctx_set(err, PM_ERR_NOMEM, dir, "loading gazetteer");
-    pm_gaz_trad_bits(g->trad_bits);
+    pm_gaz_trad_bits(g->trad_bits, g->trad_rank);
+    for (uint32_t lead = 0; lead < 6; lead++)
+        for (uint32_t c1 = 0; c1 < 64; c1++) {
+            uint32_t page = (4 + lead) << 6 | c1, w = page - PM_GAZ_TRAD_BASE / 64;
+            g->trad_by_lead[lead << 6 | c1] = w < PM_GAZ_TRAD_WORDS ? g->trad_bits[w] : 0;
+        }
     char p1[4096], p2[4096];
     snprintf(p1, sizeof p1, "%s/gazetteer.tsv", dir);
     snprintf(p2, sizeof p2, "%s/organs.tsv", dir);

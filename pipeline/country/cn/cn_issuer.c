@@ -8,9 +8,12 @@
  * position, each link filtered to the divisions inside the previous one; the document's
  * year picks the names in use then, full names beat short aliases, the region hint
  * breaks remaining ties, and otherwise the most senior reading wins. Departments and
- * development zones take the level of the government named before them.
- * Never allocates; reads only the given text and the read-only gazetteer.
+ * development zones take the level of the government named before them. Traditional
+ * characters are folded first (fold_copy: one table word per lead and second byte says
+ * whether a character has a fold). Never allocates; reads only the given text and the
+ * read-only gazetteer.
  */
+#include <assert.h>
 #include <string.h>
 
 #include "cn_gaz_internal.h"
@@ -612,29 +615,47 @@ static const uint16_t trad_fold[][2] = {
 
 static uint32_t fold_cp(uint32_t cp)
 {
-    size_t lo = 0, hi = sizeof trad_fold / sizeof trad_fold[0];
-    if (cp < trad_fold[0][0] || cp > trad_fold[hi - 1][0])
+    size_t n = sizeof trad_fold / sizeof trad_fold[0];
+    if (cp < trad_fold[0][0] || cp > trad_fold[n - 1][0])
         return cp;
-    while (lo < hi) {
-        size_t mid = (lo + hi) / 2;
-        if (trad_fold[mid][0] == cp)
-            return trad_fold[mid][1];
-        if (trad_fold[mid][0] < cp)
-            lo = mid + 1;
-        else
-            hi = mid;
+    /* the last key <= cp, halving without a branch on the comparison (a conditional
+     * move): most look-ups are of characters with no fold, and mispredict either way */
+    const uint16_t(*b)[2] = trad_fold;
+    while (n > 1) {
+        size_t half = n / 2;
+        b = b[half][0] <= cp ? b + half : b;
+        n -= half;
     }
-    return cp;
+    return b[0][0] == cp ? b[0][1] : cp;
 }
 
-void pm_gaz_trad_bits(uint64_t bits[PM_GAZ_TRAD_WORDS])
+void pm_gaz_trad_bits(uint64_t bits[PM_GAZ_TRAD_WORDS], uint16_t rank[PM_GAZ_TRAD_WORDS])
 {
+    const size_t nt = sizeof trad_fold / sizeof trad_fold[0];
     memset(bits, 0, PM_GAZ_TRAD_WORDS * sizeof bits[0]);
-    for (size_t i = 0; i < sizeof trad_fold / sizeof trad_fold[0]; i++) {
+    for (size_t i = 0; i < nt; i++) {
+        assert(i == 0 || trad_fold[i][0] > trad_fold[i - 1][0]); /* sorted, no key twice */
         uint32_t k = trad_fold[i][0] - PM_GAZ_TRAD_BASE;
         if (k < PM_GAZ_TRAD_WORDS * 64u)
             bits[k >> 6] |= (uint64_t)1 << (k & 63);
     }
+    size_t i = 0;
+    for (uint32_t w = 0; w < PM_GAZ_TRAD_WORDS; w++) {
+        while (i < nt && trad_fold[i][0] < PM_GAZ_TRAD_BASE + 64 * w)
+            i++;
+        rank[w] = (uint16_t)i;
+    }
+}
+
+/* fold_cp of a code point foldable() said yes to: its table entry is the word's rank plus
+ * the set bits below its own. */
+static uint32_t fold_ranked(const pm_gazetteer *g, uint32_t cp)
+{
+    uint32_t k = cp - PM_GAZ_TRAD_BASE;
+    uint64_t below = g->trad_bits[k >> 6] & (((uint64_t)1 << (k & 63)) - 1);
+    size_t idx = g->trad_rank[k >> 6] + (size_t)__builtin_popcountll(below);
+    assert(trad_fold[idx][0] == cp);
+    return trad_fold[idx][1];
 }
 
 /* 1 when cp has a fold: one bit test, so simplified text (nearly every character) never
@@ -657,18 +678,60 @@ size_t pm_gaz_name_prefix(const pm_gazetteer *g, const char *s, size_t n)
 /* Copies s[0..n) (at most cap bytes, cut at a character boundary) into buf with traditional
  * characters folded. Returns the copied length, or 0 when nothing in s needs folding (then
  * the text is read in place and nothing is copied). */
+/* From i, past ASCII and the characters U+4000..U+9FFF that have no fold (lead E4..E9
+ * and two continuation bytes: valid, three bytes each): where fold_copy's loop would step
+ * over them; stops at anything else. One table word per lead and second byte. */
+static size_t skip_unfoldable(const pm_gazetteer *g, const unsigned char *u, size_t i, size_t m)
+{
+    while (i + 3 <= m) {
+        unsigned b0 = u[i];
+        if (b0 < 0x80) {
+            i++;
+            continue;
+        }
+        unsigned l = b0 - 0xE4u, c1 = u[i + 1] ^ 0x80u, c2 = u[i + 2] ^ 0x80u;
+        if (l > 5u || (c1 | c2) >= 0x40u || (g->trad_by_lead[l << 6 | c1] >> c2 & 1))
+            return i;
+        i += 3;
+    }
+    return i;
+}
+
 static size_t fold_copy(const pm_gazetteer *g, const char *s, size_t n, char *buf, size_t cap)
 {
     size_t m = pm_utf8_floor(s, n, n < cap ? n : cap);
     size_t i = 0, done = 0; /* s[0..done) is already in buf */
+    const unsigned char *u = (const unsigned char *)s;
     while (i < m) {
         uint32_t cp, f;
         char e[4];
-        int l = pm_utf8_next(s + i, m - i, &cp);
+        int l;
+        if ((i = skip_unfoldable(g, u, i, m)) >= m)
+            break;
+        if (u[i] < 0x80) { /* pm_utf8_next's cases by hand, the common ones first */
+            i++;
+            continue;
+        }
+        if ((u[i] & 0xF0) == 0xE0 && m - i >= 3 && ((u[i + 1] ^ 0x80) | (u[i + 2] ^ 0x80)) < 0x40) {
+            cp = (uint32_t)(u[i] & 0x0F) << 12 | (uint32_t)(u[i + 1] & 0x3F) << 6 | (u[i + 2] & 0x3F);
+            if (!foldable(g, cp)) { /* (a foldable one is neither overlong nor a surrogate) */
+                i += cp >= 0x800 && (cp < 0xD800 || cp > 0xDFFF) ? 3 : 1;
+                continue;
+            }
+            l = 3;
+        } else {
+            l = pm_utf8_next(s + i, m - i, &cp);
+        }
         /* the fold maps CJK to CJK: a 3-byte character stays 3 bytes, so offsets hold */
-        if (l == 3 && foldable(g, cp) && (f = fold_cp(cp)) != cp && pm_utf8_encode(f, e) == 3) {
-            memcpy(buf + done, s + done, i - done);
-            memcpy(buf + i, e, 3);
+        if (l == 3 && foldable(g, cp) && (f = fold_ranked(g, cp)) != cp && pm_utf8_encode(f, e) == 3) {
+            if (i - done <= 24) /* folded text: the gaps are short, a call costs more */
+                for (; done < i; done++)
+                    buf[done] = s[done];
+            else
+                memcpy(buf + done, s + done, i - done);
+            buf[i] = e[0];
+            buf[i + 1] = e[1];
+            buf[i + 2] = e[2];
             done = i + 3;
         }
         i += l ? (size_t)l : 1;

@@ -8,13 +8,18 @@
  * year of the 文号; the 文号 from the field, else the first one in the title, else in the
  * body's head, skipping one that cites another document; the issuer through China's
  * resolver (cn_issuer.c) over the field, title, 文号 prefix, enactment organ, signature
- * and <region code> hint. The gazetteer is the pack's (cn_regions.c loads it). Read-only;
+ * and <region code> hint. The gazetteer is the pack's (cn_regions.c loads it). The
+ * citation nouns are found with AVX2 (run time) or SSE2 where the CPU has them. Read-only;
  * never prints; never allocates.
  */
 #include <assert.h>
 #include <string.h>
-#ifdef __SSE2__
+#if defined(__SSE2__) && !defined(PM_NO_SIMD)
 #include <emmintrin.h>
+#endif
+#if defined(__GNUC__) && defined(__x86_64__) && !defined(PM_NO_SIMD) /* PM_NO_SIMD: portable code only */
+#include <immintrin.h>
+#define PM_CN_TEXT_HAVE_AVX2 1
 #endif
 
 #include "../country_internal.h"
@@ -130,8 +135,46 @@ static int noun_at(const char *t, size_t k)
     return memcmp(t, CITE_NOUNS[k], NOUN_BYTES) == 0;
 }
 
+#ifdef PM_CN_TEXT_HAVE_AVX2
+/* find_nouns' first stretch where the CPU has AVX2: 32 positions a step from *i while 38
+ * bytes are left, the same compares as the SSE2 steps; *i is left where they go on. */
+__attribute__((target("avx2"))) static size_t find_nouns_avx2(const char *t, size_t n,
+                                                               const char **at, size_t cap,
+                                                               size_t *i)
+{
+    enum { NN = sizeof CITE_NOUNS / sizeof *CITE_NOUNS };
+    size_t na = 0, p = *i;
+    __m256i c[NN][3];
+    for (size_t k = 0; k < NN; k++)
+        for (int b = 0; b < 3; b++)
+            c[k][b] = _mm256_set1_epi8(CITE_NOUNS[k][b]);
+    for (; n >= NOUN_BYTES + 32 && p <= n - NOUN_BYTES - 32; p += 32) {
+        const __m256i v0 = _mm256_loadu_si256((const __m256i *)(const void *)(t + p));
+        const __m256i v1 = _mm256_loadu_si256((const __m256i *)(const void *)(t + p + 1));
+        const __m256i v2 = _mm256_loadu_si256((const __m256i *)(const void *)(t + p + 2));
+        __m256i any = _mm256_setzero_si256();
+        for (size_t k = 0; k < NN; k++)
+            any = _mm256_or_si256(any, _mm256_and_si256(_mm256_and_si256(_mm256_cmpeq_epi8(v0, c[k][0]),
+                                                                         _mm256_cmpeq_epi8(v1, c[k][1])),
+                                                        _mm256_cmpeq_epi8(v2, c[k][2])));
+        for (uint32_t m = (uint32_t)_mm256_movemask_epi8(any); m; m &= m - 1) {
+            size_t j = p + (size_t)__builtin_ctz(m);
+            for (size_t k = 0; k < NN; k++)
+                if (noun_at(t + j, k)) {
+                    if (na < cap)
+                        at[na] = t + j;
+                    na++;
+                    break;
+                }
+        }
+    }
+    *i = p;
+    return na;
+}
+#endif
+
 /* Every noun occurrence in [t, t+n), in text order, in one pass instead of one memmem pass
- * per noun: with SSE2, 16 positions a step, each noun's first character (three bytes)
+ * per noun: with AVX2 (checked at run time) 32 positions a step, else with SSE2 16, each noun's first character (three bytes)
  * compared at all of them at once, and only the positions that hold one are compared
  * whole; elsewhere (and for the tail) one position at a time. No noun overlaps itself or
  * another, so these are the occurrences the memmem passes found. Returns how many there
@@ -140,7 +183,11 @@ static size_t find_nouns(const char *t, size_t n, const char **at, size_t cap)
 {
     enum { NN = sizeof CITE_NOUNS / sizeof *CITE_NOUNS };
     size_t na = 0, i = 0;
-#ifdef __SSE2__
+#ifdef PM_CN_TEXT_HAVE_AVX2
+    if (__builtin_cpu_supports("avx2"))
+        na = find_nouns_avx2(t, n, at, cap, &i);
+#endif
+#if defined(__SSE2__) && !defined(PM_NO_SIMD)
     __m128i c[NN][3];
     for (size_t k = 0; k < NN; k++) {
         assert(strlen(CITE_NOUNS[k]) == NOUN_BYTES);
