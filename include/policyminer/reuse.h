@@ -39,6 +39,10 @@
                                     shorter text's characters ... */
 #define PM_REUSE_MIN_ALIGNED 100 /* ... and at least this many, or all of a shorter text
                                     (a shared header is not a copy) */
+/* The normalised text's form in the record (see pm_reuse_doc), digested into the run's
+ * fingerprint with reuse on, so shard parts and refresh state of another form are refused
+ * rather than misread. */
+#define PM_REUSE_TEXT_FORM "utf16le"
 
 typedef struct pm_reuse_options {
     int enabled;           /* --reuse / --no-reuse (default 1: see README for the cost) */
@@ -63,7 +67,9 @@ void pm_reuse_options_describe(const pm_reuse_options *o, char *out, size_t n);
 /* ---- per document (worker side) ------------------------------------------------------- */
 
 /* Normalises body (skipping the line that holds docno, when docno_len > 0) into text
- * (appended, UTF-8, at most o->max_chars code points) and fills sig. Returns PM_OK with
+ * (appended, at most o->max_chars code points as 16-bit little-endian units, UTF-16LE:
+ * two bytes a character, a third less than UTF-8 for CJK; an opaque blob for everything
+ * but the reuse stage, which decodes it) and fills sig. Returns PM_OK with
  * *nsig = PM_REUSE_K, or *nsig = 0 when the text is too short to have shingles (text is
  * appended all the same). PM_ERR_NOMEM / PM_ERR_TOO_BIG from text. */
 pm_status pm_reuse_doc(const pm_reuse_options *o, const char *body, size_t body_len,

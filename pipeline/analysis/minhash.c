@@ -61,15 +61,51 @@ static uint32_t utf8_next(const unsigned char *s, size_t n, size_t *len)
     return l ? c : 0xFFFD;
 }
 
+/* The normalised text's form: 16-bit units, little-endian, a code point above U+FFFF as
+ * a surrogate pair (UTF-16LE). Kept code points are never surrogates (the UTF-8 decoder
+ * turns those into U+FFFD, which fold drops), so the form is lossless: two bytes a
+ * character instead of UTF-8's three for the ideographs that make up nearly every text. */
+static inline char *put16(char *o, uint32_t u)
+{
+    o[0] = (char)(u & 0xFF);
+    o[1] = (char)(u >> 8);
+    return o + 2;
+}
+
+static inline char *put_cp16(char *o, uint32_t c)
+{
+    if (c < 0x10000)
+        return put16(o, c);
+    c -= 0x10000;
+    o = put16(o, 0xD800 | c >> 10);
+    return put16(o, 0xDC00 | (c & 0x3FF));
+}
+
 size_t pm_reuse_decode(const char *text, size_t len, uint32_t *cp, size_t cap)
 {
     const unsigned char *s = (const unsigned char *)text;
     size_t n = 0, i = 0;
-    while (i < len && n < cap) {
-        size_t l;
-        cp[n++] = utf8_next(s + i, len - i, &l);
-        i += l;
+    while (i + 2 <= len && n < cap) {
+        uint32_t u = (uint32_t)s[i] | (uint32_t)s[i + 1] << 8;
+        i += 2;
+        if (u - 0xD800u < 0x400u && i + 2 <= len) { /* a high surrogate: its pair follows */
+            uint32_t v = (uint32_t)s[i] | (uint32_t)s[i + 1] << 8;
+            if (v - 0xDC00u < 0x400u) {
+                u = 0x10000 + ((u - 0xD800) << 10 | (v - 0xDC00));
+                i += 2;
+            }
+        }
+        cp[n++] = u;
     }
+    return n;
+}
+
+size_t pm_reuse_text_chars(const char *text, size_t len)
+{
+    const unsigned char *s = (const unsigned char *)text;
+    size_t n = len / 2;
+    for (size_t i = 0; i + 4 <= len; i += 2) /* a surrogate pair is one character */
+        n -= (s[i + 1] & 0xFC) == 0xD8 && (s[i + 3] & 0xFC) == 0xDC;
     return n;
 }
 
@@ -130,12 +166,7 @@ static inline __attribute__((always_inline)) int slow_char(dec *d, uint32_t *blk
     uint32_t f = fold(c);
     if (!f)
         return 0;
-    if (f == c && l == 3) { /* kept as it is: copy its bytes */
-        d->out[0] = (char)s[i], d->out[1] = (char)s[i + 1], d->out[2] = (char)s[i + 2];
-        d->out += 3;
-    } else {
-        d->out += pm_utf8_encode(f, d->out);
-    }
+    d->out = put_cp16(d->out, f);
     *blk = f;
     return 1;
 }
@@ -150,9 +181,9 @@ static inline __attribute__((always_inline)) size_t ideographs(dec *d, size_t li
         memcpy(&w, d->s + d->i, 4);
         if ((w & 0xC0C000u) != 0x808000u || (w & 0xFFu) - 0xE4u > 5u)
             break;
-        blk[nb++] = (w & 0x0Fu) << 12 | (w >> 2 & 0xFC0u) | (w >> 16 & 0x3Fu);
-        memcpy(d->out, &w, 4); /* (the fourth byte is overwritten or beyond the end) */
-        d->out += 3;
+        uint32_t c = (w & 0x0Fu) << 12 | (w >> 2 & 0xFC0u) | (w >> 16 & 0x3Fu);
+        blk[nb++] = c;
+        d->out = put16(d->out, c);
         d->i += 3;
     }
     return nb;
@@ -193,13 +224,10 @@ __attribute__((target("avx2,bmi2"))) static size_t decode_block_avx2(dec *dp, ui
     const __m256i p3000 = _mm256_set1_epi32(0xE380), p2000 = _mm256_set1_epi32(0xE280);
     const __m256i fa0 = _mm256_set1_epi32(0xEFBC80), fa1 = _mm256_set1_epi32(0xEFBC90);
     const __m256i fb0 = _mm256_set1_epi32(0xEFBC99), fb1 = _mm256_set1_epi32(0xEFBCA1);
-    /* the three bytes of each of four lanes, packed to the front of each 128-bit half */
-    const __m256i pack3 = _mm256_setr_epi8(2, 1, 0, 6, 5, 4, 10, 9, 8, 14, 13, 12, -1, -1, -1, -1,
-                                           2, 1, 0, 6, 5, 4, 10, 9, 8, 14, 13, 12, -1, -1, -1, -1);
     size_t nb = 0;
     while (nb < want && d->i < d->len) {
         size_t lim = d->skip_at < d->len ? d->skip_at : d->len;
-        /* 28 bytes are read and written (24 used): the body and out have room */
+        /* 28 bytes are read (24 used) and 16 written: the body and out have room */
         while (nb + 8 <= want && d->i + 24 <= lim && d->i + 28 <= d->len) {
             __m128i a = _mm_loadu_si128((const __m128i *)(const void *)(d->s + d->i));
             __m128i b = _mm_loadu_si128((const __m128i *)(const void *)(d->s + d->i + 12));
@@ -231,12 +259,11 @@ __attribute__((target("avx2,bmi2"))) static size_t decode_block_avx2(dec *dp, ui
                                     _mm256_and_si256(_mm256_srli_epi32(u, 2), m6)),
                     _mm256_and_si256(u, m0));
                 _mm256_storeu_si256((__m256i *)(void *)(blk + nb), cp);
-                __m256i by = _mm256_shuffle_epi8(u, pack3);
-                _mm_storeu_si128((__m128i *)(void *)d->out, _mm256_castsi256_si128(by));
-                _mm_storeu_si128((__m128i *)(void *)(d->out + 3 * (nk < 4 ? nk : 4)),
-                                 _mm256_extracti128_si256(by, 1));
+                /* the kept code points (all below U+A000) as 16-bit units, in order */
+                __m256i w16 = _mm256_permute4x64_epi64(_mm256_packus_epi32(cp, cp), 0x08);
+                _mm_storeu_si128((__m128i *)(void *)d->out, _mm256_castsi256_si128(w16));
             }
-            nb += nk, d->i += 3 * k, d->out += 3 * nk;
+            nb += nk, d->i += 3 * k, d->out += 2 * nk;
             if (k < 8)
                 break;
         }

@@ -384,23 +384,6 @@ static unsigned smallest_sorted(uint32_t *a, size_t n, unsigned k)
     return n < k ? (unsigned)n : k;
 }
 
-/* Code points of valid UTF-8: its bytes less its continuation bytes (10xxxxxx), eight at
- * a time (shifting a word left by one moves each byte's bit 6 under its bit 7). */
-static size_t utf8_count(const char *t, size_t len)
-{
-    const uint64_t hi = 0x8080808080808080ull;
-    size_t cont = 0, i = 0;
-    for (; i + 8 <= len; i += 8) {
-        uint64_t w;
-        memcpy(&w, t + i, 8);
-        /* one bit a byte, summed by a multiply (no popcount instruction at -O2) */
-        cont += (size_t)((((w & ~(w << 1) & hi) >> 7) * 0x0101010101010101ull) >> 56);
-    }
-    for (; i < len; i++)
-        cont += ((unsigned char)t[i] & 0xC0) == 0x80;
-    return len - cont;
-}
-
 /* The LSH key of band b of a signature: a hash of its PM_REUSE_ROWS values' low 16 bits. */
 static inline uint32_t band_key(const uint32_t *sig, unsigned b)
 {
@@ -441,12 +424,12 @@ pm_status pm_reuse_add(pm_reuse *r, const char *doc_id, int32_t date, pm_level l
                        uint32_t region, uint32_t province, const uint32_t *sig, unsigned nsig,
                        const char *text, size_t text_len, const uint32_t *keys, size_t nkeys)
 {
-    /* code points: counted from the bytes when the worker gave the keys, decoded (to
-     * hash them) when it did not (replayed and merged records) */
+    /* code points: counted from the 16-bit units when the worker gave the keys, decoded
+     * (to hash them) when it did not (replayed and merged records) */
     size_t ncp = 0, need = r->o.min_chars > PM_REUSE_SHINGLE ? r->o.min_chars : PM_REUSE_SHINGLE;
     if (nsig == PM_REUSE_K && keys) {
-        /* a code point is at most 4 bytes: a long text needs no count */
-        ncp = text_len >= 4 * need ? need : utf8_count(text, text_len);
+        /* a code point is at most 4 bytes (a surrogate pair): a long text needs no count */
+        ncp = text_len >= 4 * need ? need : pm_reuse_text_chars(text, text_len);
     } else if (nsig == PM_REUSE_K) {
         ncp = pm_reuse_decode(text, text_len, r->cp, r->o.max_chars);
     }
