@@ -546,29 +546,38 @@ pm_status pm_reuse_add(pm_reuse *r, const char *doc_id, int32_t date, pm_level l
 
 /* ---- candidates ------------------------------------------------------------------------ */
 
-/* One stable LSD radix pass over bits [lo, hi) of v[0..n), digits of w bits (count holds
- * 2^w + 1), tmp of n: both sorts below are runs of it. */
+/* Stable LSD radix passes over bits [lo, hi) of v[0..n), digits of w bits (count holds
+ * 2^w + 1), tmp of n: both sorts below are runs of it. The passes go back and forth
+ * between v and tmp; the result is copied into v only after an odd number of them. */
 static void radix_digits(uint64_t *v, uint64_t *tmp, size_t n, unsigned lo, unsigned hi,
                          unsigned w, size_t *count)
 {
     const uint64_t mask = ((uint64_t)1 << w) - 1;
+    uint64_t *src = v, *dst = tmp;
     for (unsigned sh = lo; sh < hi; sh += w) {
         memset(count, 0, (mask + 2) * sizeof *count);
         for (size_t i = 0; i < n; i++)
-            count[(v[i] >> sh & mask) + 1]++;
+            count[(src[i] >> sh & mask) + 1]++;
         for (size_t k = 1; k <= mask + 1; k++)
             count[k] += count[k - 1];
         for (size_t i = 0; i < n; i++)
-            tmp[count[v[i] >> sh & mask]++] = v[i];
-        memcpy(v, tmp, n * sizeof *v);
+            dst[count[src[i] >> sh & mask]++] = src[i];
+        uint64_t *t = src;
+        src = dst, dst = t;
     }
+    if (src != v)
+        memcpy(v, src, n * sizeof *v);
 }
 
-/* Stable LSD radix sort of v[0..n) on bits [lo, hi) (multiples of 16), tmp of n. */
+/* Stable LSD radix sort of v[0..n) on bits [lo, hi), tmp of n. A pass costs about 3n plus
+ * two sweeps of its count table: 16-bit digits (a 512 KB table) for large n, 11-bit ones
+ * (16 KB, a third pass) below RADIX_SMALL, where clearing and summing the big table twice
+ * a band and twice a key range was most of a small run's finish. Same order either way. */
+#define RADIX_SMALL ((size_t)1 << 16)
 static void radix_sort(uint64_t *v, uint64_t *tmp, size_t n, int lo, int hi, size_t *count)
 {
     if (n) /* (v may be NULL) */
-        radix_digits(v, tmp, n, (unsigned)lo, (unsigned)hi, 16, count);
+        radix_digits(v, tmp, n, (unsigned)lo, (unsigned)hi, n < RADIX_SMALL ? 11 : 16, count);
 }
 
 /* Jaccard estimated from the signatures (8-bit b-bit MinHash, Li & König 2010): the
