@@ -271,6 +271,10 @@ __attribute__((target("avx2,bmi2"))) static size_t decode_block_avx2(dec *dp, ui
         if (nb == want || d->i >= d->len)
             break;
         nb += (size_t)slow_char(d, blk + nb);
+        /* a run of ASCII (digits of a date or a figure, a newline) one at a time here: a
+         * vector step would end at its first lane, once for each of its characters */
+        while (nb < want && d->i < d->len && d->s[d->i] < 0x80)
+            nb += (size_t)slow_char(d, blk + nb);
     }
     *dp = dl;
     return nb;
@@ -287,16 +291,24 @@ __attribute__((target("avx2"))) static inline __m256i mul64(__m256i x, uint64_t 
     return _mm256_add_epi64(lo, _mm256_slli_epi64(cross, 32));
 }
 
+/* For each 4-bit set of sampled lanes, the 32-bit elements that hold those lanes' keys
+ * (each 64-bit hash's high half), in lane order: a permute packs them to the front. */
+static const uint32_t KEY_LANES[16][4] = {
+    {0, 0, 0, 0}, {1, 0, 0, 0}, {3, 0, 0, 0}, {1, 3, 0, 0}, {5, 0, 0, 0}, {1, 5, 0, 0},
+    {3, 5, 0, 0}, {1, 3, 5, 0}, {7, 0, 0, 0}, {1, 7, 0, 0}, {3, 7, 0, 0}, {1, 3, 7, 0},
+    {5, 7, 0, 0}, {1, 5, 7, 0}, {3, 5, 7, 0}, {1, 3, 5, 7}};
+
 /* The shingles ending at blk[q] for q in [q0, nb) with q - q0 a multiple of 4 and q + 4
  * <= nb, four a step: ext = blk - 4 holds the four code points before the block. Each
  * hash is pm_reuse_shingle's, bit for bit; bins and minima are then updated in lane
- * order. Returns the first q not done. */
-__attribute__((target("avx2"))) static size_t shingles_avx2(const uint32_t *ext, size_t q0,
+ * order, and the sampled lanes' keys are packed in the vector and stored at once (16
+ * bytes written at *kout, fewer kept: the caller has room). Returns the first q not done. */
+__attribute__((target("avx2,popcnt"))) static size_t shingles_avx2(const uint32_t *ext, size_t q0,
                                                             size_t nb, uint64_t *mins,
                                                             uint32_t **kout)
 {
     const __m256i k0 = _mm256_set1_epi64x(0x7265757365ll);
-    const __m256i k96 = _mm256_set1_epi64x(PM_REUSE_K);
+    const __m256i k96 = _mm256_set1_epi64x(PM_REUSE_K), k3 = _mm256_set1_epi64x(3);
     uint32_t *ko = *kout;
     size_t q = q0;
     for (; q + 4 <= nb; q += 4) {
@@ -314,14 +326,20 @@ __attribute__((target("avx2"))) static size_t shingles_avx2(const uint32_t *ext,
         x = mul64(x, 0xc4ceb9fe1a85ec53ull);
         x = _mm256_xor_si256(x, _mm256_srli_epi64(x, 33));
         __m256i bin = _mm256_srli_epi64(_mm256_mul_epu32(_mm256_srli_epi64(x, 32), k96), 32);
+        /* PM_REUSE_SAMPLED: the lanes whose low two bits are zero */
+        unsigned sm = (unsigned)_mm256_movemask_pd(_mm256_castsi256_pd(
+            _mm256_cmpeq_epi64(_mm256_and_si256(x, k3), _mm256_setzero_si256())));
+        __m256i kl = _mm256_castsi128_si256(
+            _mm_loadu_si128((const __m128i *)(const void *)KEY_LANES[sm]));
+        _mm_storeu_si128((__m128i *)(void *)ko,
+                         _mm256_castsi256_si128(_mm256_permutevar8x32_epi32(x, kl)));
+        ko += __builtin_popcount(sm);
         uint64_t h[4], bn[4];
         _mm256_storeu_si256((__m256i *)(void *)h, x);
         _mm256_storeu_si256((__m256i *)(void *)bn, bin);
         for (int l = 0; l < 4; l++) {
             uint64_t v = (uint32_t)h[l], m = mins[bn[l]];
             mins[bn[l]] = v < m ? v : m;
-            *ko = PM_REUSE_KEY(h[l]);
-            ko += PM_REUSE_SAMPLED(h[l]);
         }
     }
     *kout = ko;
@@ -330,7 +348,8 @@ __attribute__((target("avx2"))) static size_t shingles_avx2(const uint32_t *ext,
 
 static int have_avx2(void)
 {
-    return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("bmi2");
+    return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("bmi2") &&
+           __builtin_cpu_supports("popcnt");
 }
 #else
 static int have_avx2(void) { return 0; }
@@ -371,9 +390,10 @@ pm_status pm_reuse_doc_kernel(const pm_reuse_options *o, const char *body, size_
     uint64_t mins[PM_REUSE_K];
     memset(mins, 0xFF, sizeof mins);
     size_t kept = 0, nshingles = 0;
-    pm_status st = pm_buf_reserve(text, (size_t)o->max_chars * 4 + 4);
+    /* (room for the vector loops' whole-register stores past the last unit and key) */
+    pm_status st = pm_buf_reserve(text, (size_t)o->max_chars * 4 + 32);
     if (st == PM_OK && keys)
-        st = pm_buf_reserve(keys, (size_t)o->max_chars * 4 + 4);
+        st = pm_buf_reserve(keys, (size_t)o->max_chars * 4 + 32);
     if (st != PM_OK)
         return st;
     /* without keys they go to a block-sized sink, rewound every block */

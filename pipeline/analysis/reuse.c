@@ -129,7 +129,6 @@ struct pm_reuse {
     pm_buf ids;
     uint32_t *cm;            /* CM_SIZE, 64-byte aligned */
     uint32_t *cp;            /* max_chars code points of scratch */
-    uint32_t *keys;          /* per-document distinct sampled keys (add) */
     uint32_t *anc;           /* the document's anchor keys before selection (add) */
     uint64_t *set;           /* open-addressing scratch for distinct keys: gen << 32 | key,
                                 entries of earlier documents are empty (no clearing) */
@@ -230,7 +229,6 @@ pm_status pm_reuse_create(pm_reuse **out, const pm_reuse_options *o, const char 
     if (r->cm)
         memset(r->cm, 0, CM_SIZE * sizeof *r->cm);
     r->cp = malloc(((size_t)o->max_chars + 8) * sizeof *r->cp);
-    r->keys = malloc(((size_t)o->max_chars + 8) * sizeof *r->keys);
     r->anc = malloc(((size_t)o->max_chars + 8) * sizeof *r->anc);
     r->set_cap = 64;
     while (r->set_cap < (size_t)o->max_chars * 2)
@@ -241,7 +239,7 @@ pm_status pm_reuse_create(pm_reuse **out, const pm_reuse_options *o, const char 
     r->d = malloc(RESERVE_DOCS * sizeof *r->d);
     r->sig8 = malloc(RESERVE_DOCS * PM_REUSE_K * sizeof *r->sig8);
     r->cap = RESERVE_DOCS;
-    if (!r->diag || !r->cm || !r->cp || !r->keys || !r->anc || !r->set || !r->bp || !r->d ||
+    if (!r->diag || !r->cm || !r->cp || !r->anc || !r->set || !r->bp || !r->d ||
         !r->sig8 || pm_buf_reserve(&r->ids, RESERVE_ID_BYTES) != PM_OK) {
         pm_reuse_free(r);
         return PM_ERR_NOMEM;
@@ -299,7 +297,6 @@ void pm_reuse_free(pm_reuse *r)
     pm_buf_free(&r->ids);
     free(r->cm);
     free(r->cp);
-    free(r->keys);
     free(r->anc);
     free(r->set);
     free(r->bp);
@@ -337,19 +334,30 @@ static void keys_begin(pm_reuse *r)
     }
 }
 
-/* Adds key k to the distinct list r->keys[0..*nk) (keys are hash bits: their low bits
- * index the set directly). UINT32_MAX folds onto UINT32_MAX - 1 (as it always has: the
- * sketch's slots follow from the folded key). */
-static inline void key_add(pm_reuse *r, uint32_t k, size_t *nk)
+/* Takes sampled key k of the document being added (keys are hash bits: their low bits
+ * index the set directly). The first time it is met it counts once in the sketch and,
+ * when it is an anchor, joins r->anc[0..*nall); *nk counts the distinct keys. UINT32_MAX
+ * folds onto UINT32_MAX - 1 (as it always has: the sketch's slots follow from the
+ * folded key). One pass does all three (the sketch's line was prefetched by the caller):
+ * the sketch's counts are sums, so the order of the increments does not matter. */
+static inline void key_add(pm_reuse *r, uint32_t k, size_t *nk, size_t *nall)
 {
+    k = k == UINT32_MAX ? UINT32_MAX - 1 : k;
     const uint64_t e = (uint64_t)r->gen << 32 | k;
     size_t mask = r->set_cap - 1, j = k & mask;
     while (r->set[j] >> 32 == r->gen && r->set[j] != e)
         j = (j + 1) & mask;
-    if (r->set[j] != e) {
-        r->set[j] = e;
-        r->keys[(*nk)++] = k;
-    }
+    if (r->set[j] == e)
+        return;
+    r->set[j] = e;
+    ++*nk;
+    r->anc[*nall] = k;
+    *nall += ANCHOR(k);
+    uint32_t sl[2];
+    cm_at(k, sl);
+    uint32_t *x = &r->cm[sl[0]], *y = &r->cm[sl[1]];
+    *x += *x < UINT32_MAX;
+    *y += *y < UINT32_MAX;
 }
 
 /* Puts the smallest k of a[0..n) (distinct) in a[0..k), ascending; returns min(n, k).
@@ -493,26 +501,30 @@ pm_status pm_reuse_add(pm_reuse *r, const char *doc_id, int32_t date, pm_level l
         r->bbuf[(size_t)b * BAND_BUF + r->bbuf_n] = band_key(sig, b);
     if (++r->bbuf_n == BAND_BUF && (st = bands_flush(r)) != PM_OK)
         return st;
-    /* distinct sampled keys: from the worker when it passed them, else from the text
-     * (replayed and merged records); the same keys either way */
-    size_t nk = 0;
+    /* distinct sampled keys (into the sketch, anchors kept): from the worker when it
+     * passed them, else from the text (replayed and merged records); the same keys either
+     * way. The sketch is 4 MB, so each key is a cache miss: each line is prefetched a
+     * fixed distance ahead (a few in flight at a time, not a thousand dropped), so the
+     * misses overlap instead of queueing; a line is the key's high 16 bits (cm_at) */
+    size_t nk = 0, nall = 0;
     keys_begin(r);
     if (keys) {
-        for (size_t i = 0; i < nkeys && nk < r->o.max_chars; i++)
-            key_add(r, keys[i] == UINT32_MAX ? UINT32_MAX - 1 : keys[i], &nk);
+        enum { AHEAD = 8 };
+        for (size_t i = 0; i < nkeys && i < AHEAD; i++)
+            __builtin_prefetch(&r->cm[(size_t)(keys[i] >> 16) << 4], 1);
+        for (size_t i = 0; i < nkeys && nk < r->o.max_chars; i++) {
+            if (i + AHEAD < nkeys)
+                __builtin_prefetch(&r->cm[(size_t)(keys[i + AHEAD] >> 16) << 4], 1);
+            key_add(r, keys[i], &nk, &nall);
+        }
     } else {
         for (size_t p = 0; p + PM_REUSE_SHINGLE <= ncp; p++) {
             uint64_t h = pm_reuse_shingle(r->cp + p);
             if (PM_REUSE_SAMPLED(h))
-                key_add(r, PM_REUSE_KEY(h) == UINT32_MAX ? UINT32_MAX - 1 : PM_REUSE_KEY(h), &nk);
+                key_add(r, PM_REUSE_KEY(h), &nk, &nall);
         }
     }
     /* containment anchors: the document's ANCHOR_K smallest anchor keys, ascending */
-    size_t nall = 0;
-    for (size_t i = 0; i < nk; i++) {
-        r->anc[nall] = r->keys[i];
-        nall += ANCHOR(r->keys[i]);
-    }
     unsigned na = smallest_sorted(r->anc, nall, ANCHOR_K);
     for (unsigned k = na; k < ANCHOR_K; k++)
         r->anc[k] = NO_ANCHOR;
@@ -523,21 +535,6 @@ pm_status pm_reuse_add(pm_reuse *r, const char *doc_id, int32_t date, pm_level l
         r->abuf[(size_t)part * APART_BUF + r->abuf_n[part]++] = (uint64_t)r->anc[k] << 32 | r->n;
         if (r->abuf_n[part] == APART_BUF && (st = apost_flush(r, part)) != PM_OK)
             return st;
-    }
-    /* the sketch is 4 MB, so each key is a cache miss: each line is prefetched a fixed
-     * distance ahead (a few in flight at a time, not a thousand dropped), so the misses
-     * overlap instead of queueing; a line is the key's high 16 bits (cm_at) */
-    enum { AHEAD = 8 };
-    for (size_t i = 0; i < nk && i < AHEAD; i++)
-        __builtin_prefetch(&r->cm[(size_t)(r->keys[i] >> 16) << 4], 1);
-    for (size_t i = 0; i < nk; i++) {
-        if (i + AHEAD < nk)
-            __builtin_prefetch(&r->cm[(size_t)(r->keys[i + AHEAD] >> 16) << 4], 1);
-        uint32_t sl[2];
-        cm_at(r->keys[i], sl);
-        uint32_t *x = &r->cm[sl[0]], *y = &r->cm[sl[1]];
-        *x += *x < UINT32_MAX;
-        *y += *y < UINT32_MAX;
     }
     r->n++;
     r->s.docs++;
