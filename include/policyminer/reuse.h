@@ -44,8 +44,17 @@
  * rather than misread. */
 #define PM_REUSE_TEXT_FORM "utf16le"
 
+/* Whether text reuse runs without --reuse / --no-reuse: the one line to change when it
+ * becomes the default (README, Text reuse: Cost); options, usage and tests follow it. */
+#define PM_REUSE_DEFAULT_ON 0
+#if PM_REUSE_DEFAULT_ON
+#define PM_REUSE_DEFAULT_WORD "on"
+#else
+#define PM_REUSE_DEFAULT_WORD "off"
+#endif
+
 typedef struct pm_reuse_options {
-    int enabled;           /* --reuse / --no-reuse (default 1: see README for the cost) */
+    int enabled;           /* --reuse / --no-reuse (default PM_REUSE_DEFAULT_ON) */
     double threshold;      /* report pairs with max(containment) >= this (default 0.35) */
     uint32_t max_chars;    /* normalised code points kept per document (default 2000) */
     uint32_t min_chars;    /* shorter documents take no part (default 50) */
