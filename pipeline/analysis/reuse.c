@@ -58,14 +58,6 @@
 #define APART_BUF 4096    /* postings buffered per range before they go to the spill */
 #define BAND_BUF 8192     /* documents whose band keys are buffered before they are spilled */
 #define NO_ANCHOR UINT32_MAX /* pads a document's anchor record (keys never take it) */
-/* The per-document arrays (rdoc, sig8) and the id arena are reserved for this many
- * documents (ids: RESERVE_ID_BYTES) at creation: sizes above glibc's largest mmap
- * threshold (32 MB), so they live in mmap'ed chunks from the start, untouched pages cost
- * nothing, and growing past the reserve is an mremap. Grown by doubling from small, they
- * went through the heap while the pipeline's earlier frees had raised the threshold, and
- * every outgrown copy stayed resident. */
-#define RESERVE_DOCS ((size_t)1 << 20)
-#define RESERVE_ID_BYTES ((size_t)64 << 20)
 
 /* An unlinked scratch file written through a buffer of its own: anchors by document
  * (fixed records, read back by pread) and anchor postings by key range (chunks). */
@@ -236,11 +228,7 @@ pm_status pm_reuse_create(pm_reuse **out, const pm_reuse_options *o, const char 
     r->set = calloc(r->set_cap, sizeof *r->set);
     r->bp = malloc(BP_EXAMPLES * sizeof *r->bp);
     r->diag = malloc(((size_t)o->max_chars + 8) * sizeof *r->diag);
-    r->d = malloc(RESERVE_DOCS * sizeof *r->d);
-    r->sig8 = malloc(RESERVE_DOCS * PM_REUSE_K * sizeof *r->sig8);
-    r->cap = RESERVE_DOCS;
-    if (!r->diag || !r->cm || !r->cp || !r->anc || !r->set || !r->bp || !r->d ||
-        !r->sig8 || pm_buf_reserve(&r->ids, RESERVE_ID_BYTES) != PM_OK) {
+    if (!r->diag || !r->cm || !r->cp || !r->anc || !r->set || !r->bp) {
         pm_reuse_free(r);
         return PM_ERR_NOMEM;
     }
@@ -457,8 +445,8 @@ pm_status pm_reuse_add(pm_reuse *r, const char *doc_id, int32_t date, pm_level l
         r->s.docs_short++;
         return PM_OK;
     }
-    if (r->n == r->cap) { /* past the reserve (create): mremap'ed, no copy left behind */
-        size_t nc = r->cap * 2;
+    if (r->n == r->cap) {
+        size_t nc = r->cap ? r->cap * 2 : 1024;
         if (nc > UINT32_MAX - 1)
             return PM_ERR_TOO_BIG;
         rdoc *nd = realloc(r->d, nc * sizeof *nd);
