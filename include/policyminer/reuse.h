@@ -132,7 +132,9 @@ pm_status pm_reuse_add(pm_reuse *r, const char *doc_id, int32_t date, pm_level l
 
 /* Finds and verifies the pairs, writes reuse_pairs.tsv, reuse_edges.tsv and
  * reuse_boilerplate.tsv into dir, and tells adopt (may be NULL) every pair so edges.tsv
- * can say text_reuse. adopt also decides relations (neighbouring provinces). */
+ * can say text_reuse. adopt also decides relations (neighbouring provinces). Success or
+ * not, it then releases the per-document state and the spills: afterwards r answers
+ * pm_reuse_get_stats and pm_reuse_free only (call it once). */
 pm_status pm_reuse_finish(pm_reuse *r, pm_adopt *adopt, const char *dir, pm_errctx *err);
 
 const pm_reuse_stats *pm_reuse_get_stats(const pm_reuse *r);

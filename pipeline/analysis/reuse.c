@@ -118,6 +118,11 @@ struct pm_reuse {
     uint32_t abuf_n[APARTS];
     achunk *chunks;          /* the posting spill's chunks, in the order written */
     size_t nchunks, chunks_cap;
+    spillf xpair;            /* finish: the pairs of anchor bucket mates, x << 32 | y, in
+                                chunks by x's range (through abuf, idle by then) */
+    achunk *xchunks;
+    size_t nxchunks, xchunks_cap;
+    uint64_t xraw;           /* pairs of anchor bucket mates made (max_candidates caps it) */
     pm_buf ids;
     uint32_t *cm;            /* CM_SIZE, 64-byte aligned */
     uint32_t *cp;            /* max_chars code points of scratch */
@@ -153,6 +158,8 @@ static void spillf_close(spillf *f)
     if (f->fd >= 0)
         close(f->fd);
     free(f->buf);
+    f->fd = -1;
+    f->buf = NULL;
 }
 
 static pm_status spillf_flush(spillf *f)
@@ -215,7 +222,7 @@ pm_status pm_reuse_create(pm_reuse **out, const pm_reuse_options *o, const char 
     if (!r)
         return PM_ERR_NOMEM;
     r->o = *o;
-    r->adoc.fd = r->apost.fd = r->bands.fd = -1; /* (before anything can fail: free closes them) */
+    r->adoc.fd = r->apost.fd = r->bands.fd = r->xpair.fd = -1; /* (before anything can fail: free closes them) */
     pm_buf_init(&r->ids, (size_t)1 << 34);
     r->cm = aligned_alloc(64, CM_SIZE * sizeof *r->cm);
     if (r->cm)
@@ -259,7 +266,8 @@ pm_status pm_reuse_create(pm_reuse **out, const pm_reuse_options *o, const char 
     }
     if (spillf_open(&r->adoc, tmpdir, (size_t)1 << 18, err) != PM_OK ||
         spillf_open(&r->apost, tmpdir, (size_t)1 << 20, err) != PM_OK ||
-        spillf_open(&r->bands, tmpdir, (size_t)1 << 18, err) != PM_OK) {
+        spillf_open(&r->bands, tmpdir, (size_t)1 << 18, err) != PM_OK ||
+        spillf_open(&r->xpair, tmpdir, (size_t)1 << 18, err) != PM_OK) {
         pm_reuse_free(r);
         return PM_ERR_OUTPUT;
     }
@@ -267,12 +275,14 @@ pm_status pm_reuse_create(pm_reuse **out, const pm_reuse_options *o, const char 
     return PM_OK;
 }
 
-void pm_reuse_free(pm_reuse *r)
+/* Everything but the options and the figures: after finish nothing else needs it, and the
+ * analyses that finish after reuse (the adoptions) should not find it still resident.
+ * Leaves r safe to release again and to free. */
+static void release(pm_reuse *r)
 {
-    if (!r)
-        return;
     if (r->spill)
         fclose(r->spill);
+    r->spill = NULL;
     free(r->spill_buf); /* after fclose: the stream used it until then */
     free(r->d);
     free(r->sig8);
@@ -282,6 +292,8 @@ void pm_reuse_free(pm_reuse *r)
     spillf_close(&r->apost);
     free(r->abuf);
     free(r->chunks);
+    spillf_close(&r->xpair);
+    free(r->xchunks);
     pm_buf_free(&r->ids);
     free(r->cm);
     free(r->cp);
@@ -289,6 +301,17 @@ void pm_reuse_free(pm_reuse *r)
     free(r->set);
     free(r->bp);
     free(r->diag);
+    r->spill_buf = NULL, r->d = NULL, r->sig8 = NULL, r->bbuf = NULL, r->abuf = NULL;
+    r->chunks = NULL, r->xchunks = NULL, r->cm = NULL, r->cp = NULL, r->anc = NULL, r->set = NULL;
+    r->bp = NULL, r->diag = NULL;
+    r->n = r->cap = r->nchunks = r->chunks_cap = r->nxchunks = r->xchunks_cap = r->nbp = 0;
+}
+
+void pm_reuse_free(pm_reuse *r)
+{
+    if (!r)
+        return;
+    release(r);
     free(r);
 }
 
@@ -413,19 +436,41 @@ static pm_status bands_flush(pm_reuse *r)
     return st;
 }
 
-/* Spills the buffered postings of key range part as one chunk. */
-static pm_status apost_flush(pm_reuse *r, uint32_t part)
+/* Spills the buffered entries of range part (abuf) into f as one chunk, noted in *ch. */
+static pm_status chunk_flush(pm_reuse *r, spillf *f, achunk **ch, size_t *nch, size_t *chcap,
+                             uint32_t part)
 {
     uint32_t n = r->abuf_n[part];
     if (!n)
         return PM_OK;
-    pm_status st = pm_array_reserve(&r->chunks, &r->chunks_cap, r->nchunks + 1,
-                                    sizeof *r->chunks, 64, (size_t)1 << 28);
+    pm_status st = pm_array_reserve(ch, chcap, *nch + 1, sizeof **ch, 64, (size_t)1 << 28);
     if (st != PM_OK)
         return st;
-    r->chunks[r->nchunks++] = (achunk){r->apost.off + r->apost.len, n, part};
+    (*ch)[(*nch)++] = (achunk){f->off + f->len, n, part};
     r->abuf_n[part] = 0;
-    return spillf_write(&r->apost, r->abuf + (size_t)part * APART_BUF, n * sizeof *r->abuf);
+    return spillf_write(f, r->abuf + (size_t)part * APART_BUF, n * sizeof *r->abuf);
+}
+
+/* Spills the buffered postings of key range part as one chunk. */
+static pm_status apost_flush(pm_reuse *r, uint32_t part)
+{
+    return chunk_flush(r, &r->apost, &r->chunks, &r->nchunks, &r->chunks_cap, part);
+}
+
+/* Reads back every chunk of range part of f into (*v)[*n ...) (grown as needed). */
+static pm_status chunks_read(const spillf *f, const achunk *ch, size_t nch, uint32_t part,
+                             uint64_t **v, size_t *cap, size_t *n)
+{
+    pm_status st = PM_OK;
+    for (size_t c = 0; c < nch && st == PM_OK; c++) {
+        if (ch[c].part != part)
+            continue;
+        if ((st = pm_array_reserve(v, cap, *n + ch[c].n, sizeof **v, 1024,
+                                   SIZE_MAX / sizeof **v)) == PM_OK &&
+            (st = spillf_read(f, *v + *n, ch[c].n * sizeof **v, ch[c].off)) == PM_OK)
+            *n += ch[c].n;
+    }
+    return st;
 }
 
 pm_status pm_reuse_add(pm_reuse *r, const char *doc_id, int32_t date, pm_level level,
@@ -642,11 +687,29 @@ static pm_status sort_unique(uint64_t *c, size_t *nc, uint64_t **tmp, size_t *tc
     return PM_OK;
 }
 
+/* A pair of anchor bucket mates (x < y) into the pair spill, in the range of x >> xshift
+ * (below APARTS); it counts against max_candidates as it did in an in-memory list. */
+static pm_status xpair_push(pm_reuse *r, uint32_t x, uint32_t y, unsigned xshift)
+{
+    if (r->xraw >= r->o.max_candidates) {
+        r->s.candidates_truncated = 1;
+        return PM_OK;
+    }
+    r->xraw++;
+    uint32_t part = x >> xshift;
+    r->abuf[(size_t)part * APART_BUF + r->abuf_n[part]++] = (uint64_t)x << 32 | y;
+    if (r->abuf_n[part] < APART_BUF)
+        return PM_OK;
+    return chunk_flush(r, &r->xpair, &r->xchunks, &r->nxchunks, &r->xchunks_cap, part);
+}
+
 /* Every pair inside each run of equal keys (v sorted: key << 32 | document, documents
- * ascending in a run) of at most bucket_cap documents; larger runs are counted. */
+ * ascending in a run) of at most bucket_cap documents; larger runs are counted. With c
+ * NULL the pairs go to the pair spill (xpair_push, by x >> xshift), unscreened. */
 static pm_status bucket_pairs(pm_reuse *r, const uint64_t *v, size_t n, uint64_t **c,
                               size_t *nc, size_t *cap, size_t bucket_cap, uint64_t *capped,
-                              uint64_t *capped_docs, uint64_t *largest, int screen_sig)
+                              uint64_t *capped_docs, uint64_t *largest, int screen_sig,
+                              unsigned xshift)
 {
     pm_status st = PM_OK;
     for (size_t i = 0; i < n && st == PM_OK;) {
@@ -669,7 +732,7 @@ static pm_status bucket_pairs(pm_reuse *r, const uint64_t *v, size_t n, uint64_t
                         r->s.candidates_screened++;
                         continue;
                     }
-                    st = push_pair(r, c, nc, cap, dx, dy);
+                    st = c ? push_pair(r, c, nc, cap, dx, dy) : xpair_push(r, dx, dy, xshift);
                 }
         }
         i = j;
@@ -704,6 +767,7 @@ static pm_status candidates(pm_reuse *r, uint64_t **lsh, size_t *nlsh, uint64_t 
     unsigned bits = 1;
     while (bits < 32 && ((size_t)1 << bits) < n)
         bits++;
+    const unsigned xshift = bits > APART_BITS ? bits - APART_BITS : 0; /* x's pair range */
     size_t nu = 0; /* pairs unique after the last deduplication */
     uint32_t *kb = malloc(BAND_BUF * sizeof *kb);
     if (!kb)
@@ -721,7 +785,7 @@ static pm_status candidates(pm_reuse *r, uint64_t **lsh, size_t *nlsh, uint64_t 
             break;
         radix_sort(v, tmp, n, 32, 64, count); /* stable: documents ascending in a bucket */
         st = bucket_pairs(r, v, n, &c, &nc, &cap, r->o.bucket_cap, &r->s.buckets_capped,
-                          &r->s.bucket_docs_capped, &r->s.largest_bucket, 1);
+                          &r->s.bucket_docs_capped, &r->s.largest_bucket, 1, 0);
         /* deduplicate when the list has doubled (bucket mates recur from band to band):
          * memory stays within twice the unique pairs, sorting work near-linear */
         if (st == PM_OK && (nc > 2 * nu + ((size_t)1 << 20) || b + 1 == PM_REUSE_BANDS)) {
@@ -764,12 +828,30 @@ static pm_status candidates(pm_reuse *r, uint64_t **lsh, size_t *nlsh, uint64_t 
             tcap = np;
         }
         radix_sort(pv, tmp, np, 32, 64, count);
-        st = bucket_pairs(r, pv, np, &a, &na, &acap, ANCHOR_CAP(r), &r->s.anchor_buckets_capped,
-                          &r->s.anchor_bucket_docs_capped, &r->s.largest_anchor_bucket, 0);
+        st = bucket_pairs(r, pv, np, NULL, NULL, NULL, ANCHOR_CAP(r),
+                          &r->s.anchor_buckets_capped, &r->s.anchor_bucket_docs_capped,
+                          &r->s.largest_anchor_bucket, 0, xshift);
+    }
+    /* the pairs of anchor bucket mates, one range of x at a time: those met at least
+     * ANCHOR_MIN times (in as many buckets) are candidates. Equal pairs share x, so each
+     * range counts its own, and the ranges ascend in x: appended in turn, the list comes
+     * out sorted as one sort of all the pairs would give it, while memory holds only a
+     * range's worth of them (at 1M documents there are tens of millions) */
+    for (uint32_t part = 0; st == PM_OK && part < APARTS; part++)
+        st = chunk_flush(r, &r->xpair, &r->xchunks, &r->nxchunks, &r->xchunks_cap, part);
+    if (st == PM_OK)
+        st = spillf_flush(&r->xpair);
+    for (uint32_t part = 0; st == PM_OK && part < APARTS; part++) {
+        size_t np = 0;
+        if ((st = chunks_read(&r->xpair, r->xchunks, r->nxchunks, part, &pv, &pcap, &np)) != PM_OK ||
+            (st = sort_unique(pv, &np, &tmp, &tcap, count, ANCHOR_MIN, bits)) != PM_OK ||
+            (st = pm_array_reserve(&a, &acap, na + np, sizeof *a, 1024, SIZE_MAX / sizeof *a)) != PM_OK)
+            break;
+        if (np)
+            memcpy(a + na, pv, np * sizeof *pv);
+        na += np;
     }
     free(pv);
-    if (st == PM_OK)
-        st = sort_unique(a, &na, &tmp, &tcap, count, ANCHOR_MIN, bits);
 done:
     free(v);
     free(tmp);
@@ -1437,6 +1519,7 @@ done:
     free(tbuf);
     free(fx.cp), free(fy.cp), free(fx.kp), free(fy.kp);
     free(fx.h), free(fy.h), free(fx.tmp), free(fy.tmp), free(fx.mask), free(fy.mask);
+    release(r); /* (the figures stay) */
     if (st != PM_OK && err && err->code == PM_OK)
         pm_errctx_set(err, st, dir, "text reuse");
     return st;
