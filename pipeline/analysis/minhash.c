@@ -110,7 +110,7 @@ size_t pm_reuse_text_chars(const char *text, size_t len)
 }
 
 /* The code point a copy keeps, or 0 for one that is dropped. */
-static uint32_t fold(uint32_t c)
+static inline __attribute__((always_inline)) uint32_t fold(uint32_t c)
 {
     if (c >= 0x3400 && c < 0xA000) /* CJK ideographs: the common case, always kept */
         return c;
@@ -154,7 +154,10 @@ static inline __attribute__((always_inline)) int slow_char(dec *d, uint32_t *blk
     }
     uint32_t c, b0 = s[i];
     size_t l;
-    if (b0 >= 0xE0 && b0 < 0xF0 && i + 2 < d->len && (s[i + 1] & 0xC0) == 0x80 &&
+    if (b0 < 0x80) { /* ASCII: digits, a newline, Latin letters */
+        c = b0;
+        l = 1;
+    } else if (b0 >= 0xE0 && b0 < 0xF0 && i + 2 < d->len && (s[i + 1] & 0xC0) == 0x80 &&
         (s[i + 2] & 0xC0) == 0x80 && (b0 > 0xE0 || s[i + 1] >= 0xA0) &&
         (b0 != 0xED || s[i + 1] < 0xA0)) { /* not overlong, not a surrogate */
         c = (b0 & 0x0F) << 12 | (uint32_t)(s[i + 1] & 0x3F) << 6 | (s[i + 2] & 0x3F);
@@ -337,10 +340,17 @@ __attribute__((target("avx2,popcnt"))) static size_t shingles_avx2(const uint32_
         uint64_t h[4], bn[4];
         _mm256_storeu_si256((__m256i *)(void *)h, x);
         _mm256_storeu_si256((__m256i *)(void *)bn, bin);
-        for (int l = 0; l < 4; l++) {
-            uint64_t v = (uint32_t)h[l], m = mins[bn[l]];
-            mins[bn[l]] = v < m ? v : m;
-        }
+        /* in lane order (two lanes may share a bin); written out: -O2 keeps the loop */
+#define PM_REUSE_MIN_LANE(l) \
+    do { \
+        uint64_t v_ = (uint32_t)h[l], m_ = mins[bn[l]]; \
+        mins[bn[l]] = v_ < m_ ? v_ : m_; \
+    } while (0)
+        PM_REUSE_MIN_LANE(0);
+        PM_REUSE_MIN_LANE(1);
+        PM_REUSE_MIN_LANE(2);
+        PM_REUSE_MIN_LANE(3);
+#undef PM_REUSE_MIN_LANE
     }
     *kout = ko;
     return q;
