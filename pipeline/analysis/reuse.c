@@ -127,6 +127,7 @@ struct pm_reuse {
     uint32_t *cm;            /* CM_SIZE, 64-byte aligned */
     uint32_t *cp;            /* max_chars code points of scratch */
     uint32_t *anc;           /* the document's anchor keys before selection (add) */
+    uint32_t *keys;          /* a replayed text's sampled keys (add) */
     uint64_t *set;           /* open-addressing scratch for distinct keys: gen << 32 | key,
                                 entries of earlier documents are empty (no clearing) */
     size_t set_cap;
@@ -229,13 +230,14 @@ pm_status pm_reuse_create(pm_reuse **out, const pm_reuse_options *o, const char 
         memset(r->cm, 0, CM_SIZE * sizeof *r->cm);
     r->cp = malloc(((size_t)o->max_chars + 8) * sizeof *r->cp);
     r->anc = malloc(((size_t)o->max_chars + 8) * sizeof *r->anc);
+    r->keys = malloc(((size_t)o->max_chars + 8) * sizeof *r->keys);
     r->set_cap = 64;
     while (r->set_cap < (size_t)o->max_chars * 2)
         r->set_cap *= 2;
     r->set = calloc(r->set_cap, sizeof *r->set);
     r->bp = malloc(BP_EXAMPLES * sizeof *r->bp);
     r->diag = malloc(((size_t)o->max_chars + 8) * sizeof *r->diag);
-    if (!r->diag || !r->cm || !r->cp || !r->anc || !r->set || !r->bp) {
+    if (!r->diag || !r->cm || !r->cp || !r->anc || !r->keys || !r->set || !r->bp) {
         pm_reuse_free(r);
         return PM_ERR_NOMEM;
     }
@@ -298,11 +300,12 @@ static void release(pm_reuse *r)
     free(r->cm);
     free(r->cp);
     free(r->anc);
+    free(r->keys);
     free(r->set);
     free(r->bp);
     free(r->diag);
     r->spill_buf = NULL, r->d = NULL, r->sig8 = NULL, r->bbuf = NULL, r->abuf = NULL;
-    r->chunks = NULL, r->xchunks = NULL, r->cm = NULL, r->cp = NULL, r->anc = NULL, r->set = NULL;
+    r->chunks = NULL, r->xchunks = NULL, r->cm = NULL, r->cp = NULL, r->anc = NULL, r->keys = NULL, r->set = NULL;
     r->bp = NULL, r->diag = NULL;
     r->n = r->cap = r->nchunks = r->chunks_cap = r->nxchunks = r->xchunks_cap = r->nbp = 0;
 }
@@ -345,30 +348,47 @@ static void keys_begin(pm_reuse *r)
     }
 }
 
-/* Takes sampled key k of the document being added (keys are hash bits: their low bits
- * index the set directly). The first time it is met it counts once in the sketch and,
- * when it is an anchor, joins r->anc[0..*nall); *nk counts the distinct keys. UINT32_MAX
- * folds onto UINT32_MAX - 1 (as it always has: the sketch's slots follow from the
- * folded key). One pass does all three (the sketch's line was prefetched by the caller):
- * the sketch's counts are sums, so the order of the increments does not matter. */
-static inline void key_add(pm_reuse *r, uint32_t k, size_t *nk, size_t *nall)
+/* Takes the sampled keys of the document being added, keys[0..nkeys) (repeats included;
+ * keys are hash bits: their low bits index the set directly): the first time a key is met
+ * it counts once in the sketch and, when it is an anchor, joins r->anc; returns how many
+ * anchors. UINT32_MAX folds onto UINT32_MAX - 1 (as it always has: the sketch's slots
+ * follow from the folded key). One pass does all three, on local copies of the tables
+ * (the sketch's counters could alias r's fields, which the compiler then reloads after
+ * every increment). The sketch is 4 MB, so each key is a cache miss: its line is
+ * prefetched a fixed distance ahead (a few in flight at a time, not a thousand dropped),
+ * so the misses overlap instead of queueing; a line is the key's high 16 bits (cm_at).
+ * Its counts are sums, so the order of the increments does not matter. */
+static size_t add_keys(pm_reuse *r, const uint32_t *keys, size_t nkeys)
 {
-    k = k == UINT32_MAX ? UINT32_MAX - 1 : k;
-    const uint64_t e = (uint64_t)r->gen << 32 | k;
-    size_t mask = r->set_cap - 1, j = k & mask;
-    while (r->set[j] >> 32 == r->gen && r->set[j] != e)
-        j = (j + 1) & mask;
-    if (r->set[j] == e)
-        return;
-    r->set[j] = e;
-    ++*nk;
-    r->anc[*nall] = k;
-    *nall += ANCHOR(k);
-    uint32_t sl[2];
-    cm_at(k, sl);
-    uint32_t *x = &r->cm[sl[0]], *y = &r->cm[sl[1]];
-    *x += *x < UINT32_MAX;
-    *y += *y < UINT32_MAX;
+    uint64_t *restrict set = r->set;
+    uint32_t *restrict cm = r->cm, *restrict anc = r->anc;
+    const size_t mask = r->set_cap - 1, max = r->o.max_chars;
+    const uint64_t g = (uint64_t)r->gen << 32;
+    size_t nk = 0, nall = 0;
+    enum { AHEAD = 8 };
+    for (size_t i = 0; i < nkeys && i < AHEAD; i++)
+        __builtin_prefetch(&cm[(size_t)(keys[i] >> 16) << 4], 1);
+    for (size_t i = 0; i < nkeys && nk < max; i++) {
+        if (i + AHEAD < nkeys)
+            __builtin_prefetch(&cm[(size_t)(keys[i + AHEAD] >> 16) << 4], 1);
+        const uint32_t k = keys[i] == UINT32_MAX ? UINT32_MAX - 1 : keys[i];
+        const uint64_t e = g | k;
+        size_t j = k & mask;
+        uint64_t v;
+        while ((v = set[j]) != e && v >> 32 == g >> 32) /* a slot of another document's */
+            j = (j + 1) & mask;                         /* stamp is empty for this one */
+        if (v == e)
+            continue;
+        set[j] = e;
+        nk++;
+        anc[nall] = k;
+        nall += ANCHOR(k);
+        uint32_t sl[2];
+        cm_at(k, sl);
+        cm[sl[0]] += cm[sl[0]] < UINT32_MAX;
+        cm[sl[1]] += cm[sl[1]] < UINT32_MAX;
+    }
+    return nall;
 }
 
 /* Puts the smallest k of a[0..n) (distinct) in a[0..k), ascending; returns min(n, k).
@@ -534,28 +554,20 @@ pm_status pm_reuse_add(pm_reuse *r, const char *doc_id, int32_t date, pm_level l
         r->bbuf[(size_t)b * BAND_BUF + r->bbuf_n] = band_key(sig, b);
     if (++r->bbuf_n == BAND_BUF && (st = bands_flush(r)) != PM_OK)
         return st;
-    /* distinct sampled keys (into the sketch, anchors kept): from the worker when it
-     * passed them, else from the text (replayed and merged records); the same keys either
-     * way. The sketch is 4 MB, so each key is a cache miss: each line is prefetched a
-     * fixed distance ahead (a few in flight at a time, not a thousand dropped), so the
-     * misses overlap instead of queueing; a line is the key's high 16 bits (cm_at) */
-    size_t nk = 0, nall = 0;
+    /* distinct sampled keys into the sketch, anchors kept: from the worker when it passed
+     * them, else from the text (replayed and merged records); the same keys either way */
     keys_begin(r);
+    size_t nall;
     if (keys) {
-        enum { AHEAD = 8 };
-        for (size_t i = 0; i < nkeys && i < AHEAD; i++)
-            __builtin_prefetch(&r->cm[(size_t)(keys[i] >> 16) << 4], 1);
-        for (size_t i = 0; i < nkeys && nk < r->o.max_chars; i++) {
-            if (i + AHEAD < nkeys)
-                __builtin_prefetch(&r->cm[(size_t)(keys[i + AHEAD] >> 16) << 4], 1);
-            key_add(r, keys[i], &nk, &nall);
-        }
+        nall = add_keys(r, keys, nkeys);
     } else {
+        size_t nk = 0;
         for (size_t p = 0; p + PM_REUSE_SHINGLE <= ncp; p++) {
             uint64_t h = pm_reuse_shingle(r->cp + p);
-            if (PM_REUSE_SAMPLED(h))
-                key_add(r, PM_REUSE_KEY(h), &nk, &nall);
+            r->keys[nk] = PM_REUSE_KEY(h);
+            nk += PM_REUSE_SAMPLED(h);
         }
+        nall = add_keys(r, r->keys, nk);
     }
     /* containment anchors: the document's ANCHOR_K smallest anchor keys, ascending */
     unsigned na = smallest_sorted(r->anc, nall, ANCHOR_K);
