@@ -921,12 +921,20 @@ static int cmp_long(const void *p, const void *q)
  * the keys' top 11 bits (hash bits, so about one shingle a bucket for a full text), then
  * an insertion sort over the bucketed array, which only moves a shingle within its own
  * bucket. About 10 instructions a shingle; four 11-bit LSD passes (a 16 KB count table
- * cleared and summed each) cost about ten times that. */
+ * cleared and summed each) cost about ten times that. Texts far longer than the default
+ * --reuse-max-chars (more than SORT_BUCKETED shingles, buckets of several) take the LSD
+ * passes, which cost the same whatever the keys. */
+#define SORT_BUCKETED 8192
 static void sort_keys(uint64_t **v, uint64_t **tmp, size_t n)
 {
     if (!n)
         return; /* (v may be NULL) */
     uint64_t *src = *v, *dst = *tmp;
+    if (n > SORT_BUCKETED) {
+        size_t c[2049];
+        radix_digits(src, dst, n, 20, 64, 11, c);
+        return;
+    }
     uint32_t count[2049];
     memset(count, 0, sizeof count);
     for (size_t i = 0; i < n; i++)
