@@ -39,9 +39,22 @@
                                     shorter text's characters ... */
 #define PM_REUSE_MIN_ALIGNED 100 /* ... and at least this many, or all of a shorter text
                                     (a shared header is not a copy) */
+/* The normalised text's form in the record (see pm_reuse_doc), digested into the run's
+ * fingerprint with reuse on, so shard parts and refresh state of another form are refused
+ * rather than misread. */
+#define PM_REUSE_TEXT_FORM "utf16le"
+
+/* Whether text reuse runs without --reuse / --no-reuse: the one line to change when it
+ * becomes the default (README, Text reuse: Cost); options, usage and tests follow it. */
+#define PM_REUSE_DEFAULT_ON 0
+#if PM_REUSE_DEFAULT_ON
+#define PM_REUSE_DEFAULT_WORD "on"
+#else
+#define PM_REUSE_DEFAULT_WORD "off"
+#endif
 
 typedef struct pm_reuse_options {
-    int enabled;           /* --reuse / --no-reuse (default 1: see README for the cost) */
+    int enabled;           /* --reuse / --no-reuse (default PM_REUSE_DEFAULT_ON) */
     double threshold;      /* report pairs with max(containment) >= this (default 0.35) */
     uint32_t max_chars;    /* normalised code points kept per document (default 2000) */
     uint32_t min_chars;    /* shorter documents take no part (default 50) */
@@ -63,7 +76,9 @@ void pm_reuse_options_describe(const pm_reuse_options *o, char *out, size_t n);
 /* ---- per document (worker side) ------------------------------------------------------- */
 
 /* Normalises body (skipping the line that holds docno, when docno_len > 0) into text
- * (appended, UTF-8, at most o->max_chars code points) and fills sig. Returns PM_OK with
+ * (appended, at most o->max_chars code points as 16-bit little-endian units, UTF-16LE:
+ * two bytes a character, a third less than UTF-8 for CJK; an opaque blob for everything
+ * but the reuse stage, which decodes it) and fills sig. Returns PM_OK with
  * *nsig = PM_REUSE_K, or *nsig = 0 when the text is too short to have shingles (text is
  * appended all the same). PM_ERR_NOMEM / PM_ERR_TOO_BIG from text. */
 pm_status pm_reuse_doc(const pm_reuse_options *o, const char *body, size_t body_len,
@@ -117,7 +132,9 @@ pm_status pm_reuse_add(pm_reuse *r, const char *doc_id, int32_t date, pm_level l
 
 /* Finds and verifies the pairs, writes reuse_pairs.tsv, reuse_edges.tsv and
  * reuse_boilerplate.tsv into dir, and tells adopt (may be NULL) every pair so edges.tsv
- * can say text_reuse. adopt also decides relations (neighbouring provinces). */
+ * can say text_reuse. adopt also decides relations (neighbouring provinces). Success or
+ * not, it then releases the per-document state and the spills: afterwards r answers
+ * pm_reuse_get_stats and pm_reuse_free only (call it once). */
 pm_status pm_reuse_finish(pm_reuse *r, pm_adopt *adopt, const char *dir, pm_errctx *err);
 
 const pm_reuse_stats *pm_reuse_get_stats(const pm_reuse *r);

@@ -27,8 +27,8 @@
 void pm_reuse_options_default(pm_reuse_options *o)
 {
     memset(o, 0, sizeof *o);
-    o->enabled = 0; /* opt-in (--reuse): not yet shown within 25% of a -j1 run with margin
-                     * (about +24% of its instructions; README, Text reuse) */
+    o->enabled = PM_REUSE_DEFAULT_ON; /* opt-in (--reuse) until shown within 25% of a -j1
+                                       * run with margin (README, Text reuse) */
     o->threshold = 0.35; /* paraphrased copies between regions share 0.4 (README) */
     o->max_chars = 2000;
     o->min_chars = 50;
@@ -61,20 +61,56 @@ static uint32_t utf8_next(const unsigned char *s, size_t n, size_t *len)
     return l ? c : 0xFFFD;
 }
 
+/* The normalised text's form: 16-bit units, little-endian, a code point above U+FFFF as
+ * a surrogate pair (UTF-16LE). Kept code points are never surrogates (the UTF-8 decoder
+ * turns those into U+FFFD, which fold drops), so the form is lossless: two bytes a
+ * character instead of UTF-8's three for the ideographs that make up nearly every text. */
+static inline char *put16(char *o, uint32_t u)
+{
+    o[0] = (char)(u & 0xFF);
+    o[1] = (char)(u >> 8);
+    return o + 2;
+}
+
+static inline char *put_cp16(char *o, uint32_t c)
+{
+    if (c < 0x10000)
+        return put16(o, c);
+    c -= 0x10000;
+    o = put16(o, 0xD800 | c >> 10);
+    return put16(o, 0xDC00 | (c & 0x3FF));
+}
+
 size_t pm_reuse_decode(const char *text, size_t len, uint32_t *cp, size_t cap)
 {
     const unsigned char *s = (const unsigned char *)text;
     size_t n = 0, i = 0;
-    while (i < len && n < cap) {
-        size_t l;
-        cp[n++] = utf8_next(s + i, len - i, &l);
-        i += l;
+    while (i + 2 <= len && n < cap) {
+        uint32_t u = (uint32_t)s[i] | (uint32_t)s[i + 1] << 8;
+        i += 2;
+        if (u - 0xD800u < 0x400u && i + 2 <= len) { /* a high surrogate: its pair follows */
+            uint32_t v = (uint32_t)s[i] | (uint32_t)s[i + 1] << 8;
+            if (v - 0xDC00u < 0x400u) {
+                u = 0x10000 + ((u - 0xD800) << 10 | (v - 0xDC00));
+                i += 2;
+            }
+        }
+        cp[n++] = u;
     }
     return n;
 }
 
+size_t pm_reuse_text_chars(const char *text, size_t len)
+{
+    const unsigned char *s = (const unsigned char *)text;
+    size_t n = len / 2;
+    for (size_t i = 0; i + 4 <= len; i += 2) /* a surrogate pair is one character */
+        n -= (s[i + 1] & 0xFC) == 0xD8 && (s[i + 3] & 0xFC) == 0xDC;
+    return n;
+}
+
 /* The code point a copy keeps, or 0 for one that is dropped. */
-static uint32_t fold(uint32_t c)
+static inline __attribute__((always_inline)) uint32_t fold(uint32_t c)
 {
     if (c >= 0x3400 && c < 0xA000) /* CJK ideographs: the common case, always kept */
         return c;
@@ -118,7 +154,10 @@ static inline __attribute__((always_inline)) int slow_char(dec *d, uint32_t *blk
     }
     uint32_t c, b0 = s[i];
     size_t l;
-    if (b0 >= 0xE0 && b0 < 0xF0 && i + 2 < d->len && (s[i + 1] & 0xC0) == 0x80 &&
+    if (b0 < 0x80) { /* ASCII: digits, a newline, Latin letters */
+        c = b0;
+        l = 1;
+    } else if (b0 >= 0xE0 && b0 < 0xF0 && i + 2 < d->len && (s[i + 1] & 0xC0) == 0x80 &&
         (s[i + 2] & 0xC0) == 0x80 && (b0 > 0xE0 || s[i + 1] >= 0xA0) &&
         (b0 != 0xED || s[i + 1] < 0xA0)) { /* not overlong, not a surrogate */
         c = (b0 & 0x0F) << 12 | (uint32_t)(s[i + 1] & 0x3F) << 6 | (s[i + 2] & 0x3F);
@@ -130,12 +169,7 @@ static inline __attribute__((always_inline)) int slow_char(dec *d, uint32_t *blk
     uint32_t f = fold(c);
     if (!f)
         return 0;
-    if (f == c && l == 3) { /* kept as it is: copy its bytes */
-        d->out[0] = (char)s[i], d->out[1] = (char)s[i + 1], d->out[2] = (char)s[i + 2];
-        d->out += 3;
-    } else {
-        d->out += pm_utf8_encode(f, d->out);
-    }
+    d->out = put_cp16(d->out, f);
     *blk = f;
     return 1;
 }
@@ -150,9 +184,9 @@ static inline __attribute__((always_inline)) size_t ideographs(dec *d, size_t li
         memcpy(&w, d->s + d->i, 4);
         if ((w & 0xC0C000u) != 0x808000u || (w & 0xFFu) - 0xE4u > 5u)
             break;
-        blk[nb++] = (w & 0x0Fu) << 12 | (w >> 2 & 0xFC0u) | (w >> 16 & 0x3Fu);
-        memcpy(d->out, &w, 4); /* (the fourth byte is overwritten or beyond the end) */
-        d->out += 3;
+        uint32_t c = (w & 0x0Fu) << 12 | (w >> 2 & 0xFC0u) | (w >> 16 & 0x3Fu);
+        blk[nb++] = c;
+        d->out = put16(d->out, c);
         d->i += 3;
     }
     return nb;
@@ -193,13 +227,10 @@ __attribute__((target("avx2,bmi2"))) static size_t decode_block_avx2(dec *dp, ui
     const __m256i p3000 = _mm256_set1_epi32(0xE380), p2000 = _mm256_set1_epi32(0xE280);
     const __m256i fa0 = _mm256_set1_epi32(0xEFBC80), fa1 = _mm256_set1_epi32(0xEFBC90);
     const __m256i fb0 = _mm256_set1_epi32(0xEFBC99), fb1 = _mm256_set1_epi32(0xEFBCA1);
-    /* the three bytes of each of four lanes, packed to the front of each 128-bit half */
-    const __m256i pack3 = _mm256_setr_epi8(2, 1, 0, 6, 5, 4, 10, 9, 8, 14, 13, 12, -1, -1, -1, -1,
-                                           2, 1, 0, 6, 5, 4, 10, 9, 8, 14, 13, 12, -1, -1, -1, -1);
     size_t nb = 0;
     while (nb < want && d->i < d->len) {
         size_t lim = d->skip_at < d->len ? d->skip_at : d->len;
-        /* 28 bytes are read and written (24 used): the body and out have room */
+        /* 28 bytes are read (24 used) and 16 written: the body and out have room */
         while (nb + 8 <= want && d->i + 24 <= lim && d->i + 28 <= d->len) {
             __m128i a = _mm_loadu_si128((const __m128i *)(const void *)(d->s + d->i));
             __m128i b = _mm_loadu_si128((const __m128i *)(const void *)(d->s + d->i + 12));
@@ -231,12 +262,11 @@ __attribute__((target("avx2,bmi2"))) static size_t decode_block_avx2(dec *dp, ui
                                     _mm256_and_si256(_mm256_srli_epi32(u, 2), m6)),
                     _mm256_and_si256(u, m0));
                 _mm256_storeu_si256((__m256i *)(void *)(blk + nb), cp);
-                __m256i by = _mm256_shuffle_epi8(u, pack3);
-                _mm_storeu_si128((__m128i *)(void *)d->out, _mm256_castsi256_si128(by));
-                _mm_storeu_si128((__m128i *)(void *)(d->out + 3 * (nk < 4 ? nk : 4)),
-                                 _mm256_extracti128_si256(by, 1));
+                /* the kept code points (all below U+A000) as 16-bit units, in order */
+                __m256i w16 = _mm256_permute4x64_epi64(_mm256_packus_epi32(cp, cp), 0x08);
+                _mm_storeu_si128((__m128i *)(void *)d->out, _mm256_castsi256_si128(w16));
             }
-            nb += nk, d->i += 3 * k, d->out += 3 * nk;
+            nb += nk, d->i += 3 * k, d->out += 2 * nk;
             if (k < 8)
                 break;
         }
@@ -244,6 +274,10 @@ __attribute__((target("avx2,bmi2"))) static size_t decode_block_avx2(dec *dp, ui
         if (nb == want || d->i >= d->len)
             break;
         nb += (size_t)slow_char(d, blk + nb);
+        /* a run of ASCII (digits of a date or a figure, a newline) one at a time here: a
+         * vector step would end at its first lane, once for each of its characters */
+        while (nb < want && d->i < d->len && d->s[d->i] < 0x80)
+            nb += (size_t)slow_char(d, blk + nb);
     }
     *dp = dl;
     return nb;
@@ -260,16 +294,24 @@ __attribute__((target("avx2"))) static inline __m256i mul64(__m256i x, uint64_t 
     return _mm256_add_epi64(lo, _mm256_slli_epi64(cross, 32));
 }
 
+/* For each 4-bit set of sampled lanes, the 32-bit elements that hold those lanes' keys
+ * (each 64-bit hash's high half), in lane order: a permute packs them to the front. */
+static const uint32_t KEY_LANES[16][4] = {
+    {0, 0, 0, 0}, {1, 0, 0, 0}, {3, 0, 0, 0}, {1, 3, 0, 0}, {5, 0, 0, 0}, {1, 5, 0, 0},
+    {3, 5, 0, 0}, {1, 3, 5, 0}, {7, 0, 0, 0}, {1, 7, 0, 0}, {3, 7, 0, 0}, {1, 3, 7, 0},
+    {5, 7, 0, 0}, {1, 5, 7, 0}, {3, 5, 7, 0}, {1, 3, 5, 7}};
+
 /* The shingles ending at blk[q] for q in [q0, nb) with q - q0 a multiple of 4 and q + 4
  * <= nb, four a step: ext = blk - 4 holds the four code points before the block. Each
  * hash is pm_reuse_shingle's, bit for bit; bins and minima are then updated in lane
- * order. Returns the first q not done. */
-__attribute__((target("avx2"))) static size_t shingles_avx2(const uint32_t *ext, size_t q0,
+ * order, and the sampled lanes' keys are packed in the vector and stored at once (16
+ * bytes written at *kout, fewer kept: the caller has room). Returns the first q not done. */
+__attribute__((target("avx2,popcnt"))) static size_t shingles_avx2(const uint32_t *ext, size_t q0,
                                                             size_t nb, uint64_t *mins,
                                                             uint32_t **kout)
 {
     const __m256i k0 = _mm256_set1_epi64x(0x7265757365ll);
-    const __m256i k96 = _mm256_set1_epi64x(PM_REUSE_K);
+    const __m256i k96 = _mm256_set1_epi64x(PM_REUSE_K), k3 = _mm256_set1_epi64x(3);
     uint32_t *ko = *kout;
     size_t q = q0;
     for (; q + 4 <= nb; q += 4) {
@@ -287,15 +329,28 @@ __attribute__((target("avx2"))) static size_t shingles_avx2(const uint32_t *ext,
         x = mul64(x, 0xc4ceb9fe1a85ec53ull);
         x = _mm256_xor_si256(x, _mm256_srli_epi64(x, 33));
         __m256i bin = _mm256_srli_epi64(_mm256_mul_epu32(_mm256_srli_epi64(x, 32), k96), 32);
+        /* PM_REUSE_SAMPLED: the lanes whose low two bits are zero */
+        unsigned sm = (unsigned)_mm256_movemask_pd(_mm256_castsi256_pd(
+            _mm256_cmpeq_epi64(_mm256_and_si256(x, k3), _mm256_setzero_si256())));
+        __m256i kl = _mm256_castsi128_si256(
+            _mm_loadu_si128((const __m128i *)(const void *)KEY_LANES[sm]));
+        _mm_storeu_si128((__m128i *)(void *)ko,
+                         _mm256_castsi256_si128(_mm256_permutevar8x32_epi32(x, kl)));
+        ko += __builtin_popcount(sm);
         uint64_t h[4], bn[4];
         _mm256_storeu_si256((__m256i *)(void *)h, x);
         _mm256_storeu_si256((__m256i *)(void *)bn, bin);
-        for (int l = 0; l < 4; l++) {
-            uint64_t v = (uint32_t)h[l], m = mins[bn[l]];
-            mins[bn[l]] = v < m ? v : m;
-            *ko = PM_REUSE_KEY(h[l]);
-            ko += PM_REUSE_SAMPLED(h[l]);
-        }
+        /* in lane order (two lanes may share a bin); written out: -O2 keeps the loop */
+#define PM_REUSE_MIN_LANE(l) \
+    do { \
+        uint64_t v_ = (uint32_t)h[l], m_ = mins[bn[l]]; \
+        mins[bn[l]] = v_ < m_ ? v_ : m_; \
+    } while (0)
+        PM_REUSE_MIN_LANE(0);
+        PM_REUSE_MIN_LANE(1);
+        PM_REUSE_MIN_LANE(2);
+        PM_REUSE_MIN_LANE(3);
+#undef PM_REUSE_MIN_LANE
     }
     *kout = ko;
     return q;
@@ -303,7 +358,8 @@ __attribute__((target("avx2"))) static size_t shingles_avx2(const uint32_t *ext,
 
 static int have_avx2(void)
 {
-    return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("bmi2");
+    return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("bmi2") &&
+           __builtin_cpu_supports("popcnt");
 }
 #else
 static int have_avx2(void) { return 0; }
@@ -344,9 +400,10 @@ pm_status pm_reuse_doc_kernel(const pm_reuse_options *o, const char *body, size_
     uint64_t mins[PM_REUSE_K];
     memset(mins, 0xFF, sizeof mins);
     size_t kept = 0, nshingles = 0;
-    pm_status st = pm_buf_reserve(text, (size_t)o->max_chars * 4 + 4);
+    /* (room for the vector loops' whole-register stores past the last unit and key) */
+    pm_status st = pm_buf_reserve(text, (size_t)o->max_chars * 4 + 32);
     if (st == PM_OK && keys)
-        st = pm_buf_reserve(keys, (size_t)o->max_chars * 4 + 4);
+        st = pm_buf_reserve(keys, (size_t)o->max_chars * 4 + 32);
     if (st != PM_OK)
         return st;
     /* without keys they go to a block-sized sink, rewound every block */

@@ -118,11 +118,16 @@ struct pm_reuse {
     uint32_t abuf_n[APARTS];
     achunk *chunks;          /* the posting spill's chunks, in the order written */
     size_t nchunks, chunks_cap;
+    spillf xpair;            /* finish: the pairs of anchor bucket mates, x << 32 | y, in
+                                chunks by x's range (through abuf, idle by then) */
+    achunk *xchunks;
+    size_t nxchunks, xchunks_cap;
+    uint64_t xraw;           /* pairs of anchor bucket mates made (max_candidates caps it) */
     pm_buf ids;
     uint32_t *cm;            /* CM_SIZE, 64-byte aligned */
     uint32_t *cp;            /* max_chars code points of scratch */
-    uint32_t *keys;          /* per-document distinct sampled keys (add) */
     uint32_t *anc;           /* the document's anchor keys before selection (add) */
+    uint32_t *keys;          /* a replayed text's sampled keys (add) */
     uint64_t *set;           /* open-addressing scratch for distinct keys: gen << 32 | key,
                                 entries of earlier documents are empty (no clearing) */
     size_t set_cap;
@@ -154,6 +159,8 @@ static void spillf_close(spillf *f)
     if (f->fd >= 0)
         close(f->fd);
     free(f->buf);
+    f->fd = -1;
+    f->buf = NULL;
 }
 
 static pm_status spillf_flush(spillf *f)
@@ -216,21 +223,21 @@ pm_status pm_reuse_create(pm_reuse **out, const pm_reuse_options *o, const char 
     if (!r)
         return PM_ERR_NOMEM;
     r->o = *o;
-    r->adoc.fd = r->apost.fd = r->bands.fd = -1; /* (before anything can fail: free closes them) */
+    r->adoc.fd = r->apost.fd = r->bands.fd = r->xpair.fd = -1; /* (before anything can fail: free closes them) */
     pm_buf_init(&r->ids, (size_t)1 << 34);
     r->cm = aligned_alloc(64, CM_SIZE * sizeof *r->cm);
     if (r->cm)
         memset(r->cm, 0, CM_SIZE * sizeof *r->cm);
     r->cp = malloc(((size_t)o->max_chars + 8) * sizeof *r->cp);
-    r->keys = malloc(((size_t)o->max_chars + 8) * sizeof *r->keys);
     r->anc = malloc(((size_t)o->max_chars + 8) * sizeof *r->anc);
+    r->keys = malloc(((size_t)o->max_chars + 8) * sizeof *r->keys);
     r->set_cap = 64;
     while (r->set_cap < (size_t)o->max_chars * 2)
         r->set_cap *= 2;
     r->set = calloc(r->set_cap, sizeof *r->set);
     r->bp = malloc(BP_EXAMPLES * sizeof *r->bp);
     r->diag = malloc(((size_t)o->max_chars + 8) * sizeof *r->diag);
-    if (!r->diag || !r->cm || !r->cp || !r->keys || !r->anc || !r->set || !r->bp) {
+    if (!r->diag || !r->cm || !r->cp || !r->anc || !r->keys || !r->set || !r->bp) {
         pm_reuse_free(r);
         return PM_ERR_NOMEM;
     }
@@ -261,7 +268,8 @@ pm_status pm_reuse_create(pm_reuse **out, const pm_reuse_options *o, const char 
     }
     if (spillf_open(&r->adoc, tmpdir, (size_t)1 << 18, err) != PM_OK ||
         spillf_open(&r->apost, tmpdir, (size_t)1 << 20, err) != PM_OK ||
-        spillf_open(&r->bands, tmpdir, (size_t)1 << 18, err) != PM_OK) {
+        spillf_open(&r->bands, tmpdir, (size_t)1 << 18, err) != PM_OK ||
+        spillf_open(&r->xpair, tmpdir, (size_t)1 << 18, err) != PM_OK) {
         pm_reuse_free(r);
         return PM_ERR_OUTPUT;
     }
@@ -269,12 +277,14 @@ pm_status pm_reuse_create(pm_reuse **out, const pm_reuse_options *o, const char 
     return PM_OK;
 }
 
-void pm_reuse_free(pm_reuse *r)
+/* Everything but the options and the figures: after finish nothing else needs it, and the
+ * analyses that finish after reuse (the adoptions) should not find it still resident.
+ * Leaves r safe to release again and to free. */
+static void release(pm_reuse *r)
 {
-    if (!r)
-        return;
     if (r->spill)
         fclose(r->spill);
+    r->spill = NULL;
     free(r->spill_buf); /* after fclose: the stream used it until then */
     free(r->d);
     free(r->sig8);
@@ -284,14 +294,27 @@ void pm_reuse_free(pm_reuse *r)
     spillf_close(&r->apost);
     free(r->abuf);
     free(r->chunks);
+    spillf_close(&r->xpair);
+    free(r->xchunks);
     pm_buf_free(&r->ids);
     free(r->cm);
     free(r->cp);
-    free(r->keys);
     free(r->anc);
+    free(r->keys);
     free(r->set);
     free(r->bp);
     free(r->diag);
+    r->spill_buf = NULL, r->d = NULL, r->sig8 = NULL, r->bbuf = NULL, r->abuf = NULL;
+    r->chunks = NULL, r->xchunks = NULL, r->cm = NULL, r->cp = NULL, r->anc = NULL, r->keys = NULL, r->set = NULL;
+    r->bp = NULL, r->diag = NULL;
+    r->n = r->cap = r->nchunks = r->chunks_cap = r->nxchunks = r->xchunks_cap = r->nbp = 0;
+}
+
+void pm_reuse_free(pm_reuse *r)
+{
+    if (!r)
+        return;
+    release(r);
     free(r);
 }
 
@@ -325,19 +348,47 @@ static void keys_begin(pm_reuse *r)
     }
 }
 
-/* Adds key k to the distinct list r->keys[0..*nk) (keys are hash bits: their low bits
- * index the set directly). UINT32_MAX folds onto UINT32_MAX - 1 (as it always has: the
- * sketch's slots follow from the folded key). */
-static inline void key_add(pm_reuse *r, uint32_t k, size_t *nk)
+/* Takes the sampled keys of the document being added, keys[0..nkeys) (repeats included;
+ * keys are hash bits: their low bits index the set directly): the first time a key is met
+ * it counts once in the sketch and, when it is an anchor, joins r->anc; returns how many
+ * anchors. UINT32_MAX folds onto UINT32_MAX - 1 (as it always has: the sketch's slots
+ * follow from the folded key). One pass does all three, on local copies of the tables
+ * (the sketch's counters could alias r's fields, which the compiler then reloads after
+ * every increment). The sketch is 4 MB, so each key is a cache miss: its line is
+ * prefetched a fixed distance ahead (a few in flight at a time, not a thousand dropped),
+ * so the misses overlap instead of queueing; a line is the key's high 16 bits (cm_at).
+ * Its counts are sums, so the order of the increments does not matter. */
+static size_t add_keys(pm_reuse *r, const uint32_t *keys, size_t nkeys)
 {
-    const uint64_t e = (uint64_t)r->gen << 32 | k;
-    size_t mask = r->set_cap - 1, j = k & mask;
-    while (r->set[j] >> 32 == r->gen && r->set[j] != e)
-        j = (j + 1) & mask;
-    if (r->set[j] != e) {
-        r->set[j] = e;
-        r->keys[(*nk)++] = k;
+    uint64_t *restrict set = r->set;
+    uint32_t *restrict cm = r->cm, *restrict anc = r->anc;
+    const size_t mask = r->set_cap - 1, max = r->o.max_chars;
+    const uint64_t g = (uint64_t)r->gen << 32;
+    size_t nk = 0, nall = 0;
+    enum { AHEAD = 8 };
+    for (size_t i = 0; i < nkeys && i < AHEAD; i++)
+        __builtin_prefetch(&cm[(size_t)(keys[i] >> 16) << 4], 1);
+    for (size_t i = 0; i < nkeys && nk < max; i++) {
+        if (i + AHEAD < nkeys)
+            __builtin_prefetch(&cm[(size_t)(keys[i + AHEAD] >> 16) << 4], 1);
+        const uint32_t k = keys[i] == UINT32_MAX ? UINT32_MAX - 1 : keys[i];
+        const uint64_t e = g | k;
+        size_t j = k & mask;
+        uint64_t v;
+        while ((v = set[j]) != e && v >> 32 == g >> 32) /* a slot of another document's */
+            j = (j + 1) & mask;                         /* stamp is empty for this one */
+        if (v == e)
+            continue;
+        set[j] = e;
+        nk++;
+        anc[nall] = k;
+        nall += ANCHOR(k);
+        uint32_t sl[2];
+        cm_at(k, sl);
+        cm[sl[0]] += cm[sl[0]] < UINT32_MAX;
+        cm[sl[1]] += cm[sl[1]] < UINT32_MAX;
     }
+    return nall;
 }
 
 /* Puts the smallest k of a[0..n) (distinct) in a[0..k), ascending; returns min(n, k).
@@ -384,23 +435,6 @@ static unsigned smallest_sorted(uint32_t *a, size_t n, unsigned k)
     return n < k ? (unsigned)n : k;
 }
 
-/* Code points of valid UTF-8: its bytes less its continuation bytes (10xxxxxx), eight at
- * a time (shifting a word left by one moves each byte's bit 6 under its bit 7). */
-static size_t utf8_count(const char *t, size_t len)
-{
-    const uint64_t hi = 0x8080808080808080ull;
-    size_t cont = 0, i = 0;
-    for (; i + 8 <= len; i += 8) {
-        uint64_t w;
-        memcpy(&w, t + i, 8);
-        /* one bit a byte, summed by a multiply (no popcount instruction at -O2) */
-        cont += (size_t)((((w & ~(w << 1) & hi) >> 7) * 0x0101010101010101ull) >> 56);
-    }
-    for (; i < len; i++)
-        cont += ((unsigned char)t[i] & 0xC0) == 0x80;
-    return len - cont;
-}
-
 /* The LSH key of band b of a signature: a hash of its PM_REUSE_ROWS values' low 16 bits. */
 static inline uint32_t band_key(const uint32_t *sig, unsigned b)
 {
@@ -422,31 +456,53 @@ static pm_status bands_flush(pm_reuse *r)
     return st;
 }
 
-/* Spills the buffered postings of key range part as one chunk. */
-static pm_status apost_flush(pm_reuse *r, uint32_t part)
+/* Spills the buffered entries of range part (abuf) into f as one chunk, noted in *ch. */
+static pm_status chunk_flush(pm_reuse *r, spillf *f, achunk **ch, size_t *nch, size_t *chcap,
+                             uint32_t part)
 {
     uint32_t n = r->abuf_n[part];
     if (!n)
         return PM_OK;
-    pm_status st = pm_array_reserve(&r->chunks, &r->chunks_cap, r->nchunks + 1,
-                                    sizeof *r->chunks, 64, (size_t)1 << 28);
+    pm_status st = pm_array_reserve(ch, chcap, *nch + 1, sizeof **ch, 64, (size_t)1 << 28);
     if (st != PM_OK)
         return st;
-    r->chunks[r->nchunks++] = (achunk){r->apost.off + r->apost.len, n, part};
+    (*ch)[(*nch)++] = (achunk){f->off + f->len, n, part};
     r->abuf_n[part] = 0;
-    return spillf_write(&r->apost, r->abuf + (size_t)part * APART_BUF, n * sizeof *r->abuf);
+    return spillf_write(f, r->abuf + (size_t)part * APART_BUF, n * sizeof *r->abuf);
+}
+
+/* Spills the buffered postings of key range part as one chunk. */
+static pm_status apost_flush(pm_reuse *r, uint32_t part)
+{
+    return chunk_flush(r, &r->apost, &r->chunks, &r->nchunks, &r->chunks_cap, part);
+}
+
+/* Reads back every chunk of range part of f into (*v)[*n ...) (grown as needed). */
+static pm_status chunks_read(const spillf *f, const achunk *ch, size_t nch, uint32_t part,
+                             uint64_t **v, size_t *cap, size_t *n)
+{
+    pm_status st = PM_OK;
+    for (size_t c = 0; c < nch && st == PM_OK; c++) {
+        if (ch[c].part != part)
+            continue;
+        if ((st = pm_array_reserve(v, cap, *n + ch[c].n, sizeof **v, 1024,
+                                   SIZE_MAX / sizeof **v)) == PM_OK &&
+            (st = spillf_read(f, *v + *n, ch[c].n * sizeof **v, ch[c].off)) == PM_OK)
+            *n += ch[c].n;
+    }
+    return st;
 }
 
 pm_status pm_reuse_add(pm_reuse *r, const char *doc_id, int32_t date, pm_level level,
                        uint32_t region, uint32_t province, const uint32_t *sig, unsigned nsig,
                        const char *text, size_t text_len, const uint32_t *keys, size_t nkeys)
 {
-    /* code points: counted from the bytes when the worker gave the keys, decoded (to
-     * hash them) when it did not (replayed and merged records) */
+    /* code points: counted from the 16-bit units when the worker gave the keys, decoded
+     * (to hash them) when it did not (replayed and merged records) */
     size_t ncp = 0, need = r->o.min_chars > PM_REUSE_SHINGLE ? r->o.min_chars : PM_REUSE_SHINGLE;
     if (nsig == PM_REUSE_K && keys) {
-        /* a code point is at most 4 bytes: a long text needs no count */
-        ncp = text_len >= 4 * need ? need : utf8_count(text, text_len);
+        /* a code point is at most 4 bytes (a surrogate pair): a long text needs no count */
+        ncp = text_len >= 4 * need ? need : pm_reuse_text_chars(text, text_len);
     } else if (nsig == PM_REUSE_K) {
         ncp = pm_reuse_decode(text, text_len, r->cp, r->o.max_chars);
     }
@@ -498,26 +554,22 @@ pm_status pm_reuse_add(pm_reuse *r, const char *doc_id, int32_t date, pm_level l
         r->bbuf[(size_t)b * BAND_BUF + r->bbuf_n] = band_key(sig, b);
     if (++r->bbuf_n == BAND_BUF && (st = bands_flush(r)) != PM_OK)
         return st;
-    /* distinct sampled keys: from the worker when it passed them, else from the text
-     * (replayed and merged records); the same keys either way */
-    size_t nk = 0;
+    /* distinct sampled keys into the sketch, anchors kept: from the worker when it passed
+     * them, else from the text (replayed and merged records); the same keys either way */
     keys_begin(r);
+    size_t nall;
     if (keys) {
-        for (size_t i = 0; i < nkeys && nk < r->o.max_chars; i++)
-            key_add(r, keys[i] == UINT32_MAX ? UINT32_MAX - 1 : keys[i], &nk);
+        nall = add_keys(r, keys, nkeys);
     } else {
+        size_t nk = 0;
         for (size_t p = 0; p + PM_REUSE_SHINGLE <= ncp; p++) {
             uint64_t h = pm_reuse_shingle(r->cp + p);
-            if (PM_REUSE_SAMPLED(h))
-                key_add(r, PM_REUSE_KEY(h) == UINT32_MAX ? UINT32_MAX - 1 : PM_REUSE_KEY(h), &nk);
+            r->keys[nk] = PM_REUSE_KEY(h);
+            nk += PM_REUSE_SAMPLED(h);
         }
+        nall = add_keys(r, r->keys, nk);
     }
     /* containment anchors: the document's ANCHOR_K smallest anchor keys, ascending */
-    size_t nall = 0;
-    for (size_t i = 0; i < nk; i++) {
-        r->anc[nall] = r->keys[i];
-        nall += ANCHOR(r->keys[i]);
-    }
     unsigned na = smallest_sorted(r->anc, nall, ANCHOR_K);
     for (unsigned k = na; k < ANCHOR_K; k++)
         r->anc[k] = NO_ANCHOR;
@@ -529,21 +581,6 @@ pm_status pm_reuse_add(pm_reuse *r, const char *doc_id, int32_t date, pm_level l
         if (r->abuf_n[part] == APART_BUF && (st = apost_flush(r, part)) != PM_OK)
             return st;
     }
-    /* the sketch is 4 MB, so each key is a cache miss: each line is prefetched a fixed
-     * distance ahead (a few in flight at a time, not a thousand dropped), so the misses
-     * overlap instead of queueing; a line is the key's high 16 bits (cm_at) */
-    enum { AHEAD = 8 };
-    for (size_t i = 0; i < nk && i < AHEAD; i++)
-        __builtin_prefetch(&r->cm[(size_t)(r->keys[i] >> 16) << 4], 1);
-    for (size_t i = 0; i < nk; i++) {
-        if (i + AHEAD < nk)
-            __builtin_prefetch(&r->cm[(size_t)(r->keys[i + AHEAD] >> 16) << 4], 1);
-        uint32_t sl[2];
-        cm_at(r->keys[i], sl);
-        uint32_t *x = &r->cm[sl[0]], *y = &r->cm[sl[1]];
-        *x += *x < UINT32_MAX;
-        *y += *y < UINT32_MAX;
-    }
     r->n++;
     r->s.docs++;
     return PM_OK;
@@ -551,29 +588,38 @@ pm_status pm_reuse_add(pm_reuse *r, const char *doc_id, int32_t date, pm_level l
 
 /* ---- candidates ------------------------------------------------------------------------ */
 
-/* One stable LSD radix pass over bits [lo, hi) of v[0..n), digits of w bits (count holds
- * 2^w + 1), tmp of n: both sorts below are runs of it. */
+/* Stable LSD radix passes over bits [lo, hi) of v[0..n), digits of w bits (count holds
+ * 2^w + 1), tmp of n: both sorts below are runs of it. The passes go back and forth
+ * between v and tmp; the result is copied into v only after an odd number of them. */
 static void radix_digits(uint64_t *v, uint64_t *tmp, size_t n, unsigned lo, unsigned hi,
                          unsigned w, size_t *count)
 {
     const uint64_t mask = ((uint64_t)1 << w) - 1;
+    uint64_t *src = v, *dst = tmp;
     for (unsigned sh = lo; sh < hi; sh += w) {
         memset(count, 0, (mask + 2) * sizeof *count);
         for (size_t i = 0; i < n; i++)
-            count[(v[i] >> sh & mask) + 1]++;
+            count[(src[i] >> sh & mask) + 1]++;
         for (size_t k = 1; k <= mask + 1; k++)
             count[k] += count[k - 1];
         for (size_t i = 0; i < n; i++)
-            tmp[count[v[i] >> sh & mask]++] = v[i];
-        memcpy(v, tmp, n * sizeof *v);
+            dst[count[src[i] >> sh & mask]++] = src[i];
+        uint64_t *t = src;
+        src = dst, dst = t;
     }
+    if (src != v)
+        memcpy(v, src, n * sizeof *v);
 }
 
-/* Stable LSD radix sort of v[0..n) on bits [lo, hi) (multiples of 16), tmp of n. */
+/* Stable LSD radix sort of v[0..n) on bits [lo, hi), tmp of n. A pass costs about 3n plus
+ * two sweeps of its count table: 16-bit digits (a 512 KB table) for large n, 11-bit ones
+ * (16 KB, a third pass) below RADIX_SMALL, where clearing and summing the big table twice
+ * a band and twice a key range was most of a small run's finish. Same order either way. */
+#define RADIX_SMALL ((size_t)1 << 16)
 static void radix_sort(uint64_t *v, uint64_t *tmp, size_t n, int lo, int hi, size_t *count)
 {
     if (n) /* (v may be NULL) */
-        radix_digits(v, tmp, n, (unsigned)lo, (unsigned)hi, 16, count);
+        radix_digits(v, tmp, n, (unsigned)lo, (unsigned)hi, n < RADIX_SMALL ? 11 : 16, count);
 }
 
 /* Jaccard estimated from the signatures (8-bit b-bit MinHash, Li & König 2010): the
@@ -653,11 +699,29 @@ static pm_status sort_unique(uint64_t *c, size_t *nc, uint64_t **tmp, size_t *tc
     return PM_OK;
 }
 
+/* A pair of anchor bucket mates (x < y) into the pair spill, in the range of x >> xshift
+ * (below APARTS); it counts against max_candidates as it did in an in-memory list. */
+static pm_status xpair_push(pm_reuse *r, uint32_t x, uint32_t y, unsigned xshift)
+{
+    if (r->xraw >= r->o.max_candidates) {
+        r->s.candidates_truncated = 1;
+        return PM_OK;
+    }
+    r->xraw++;
+    uint32_t part = x >> xshift;
+    r->abuf[(size_t)part * APART_BUF + r->abuf_n[part]++] = (uint64_t)x << 32 | y;
+    if (r->abuf_n[part] < APART_BUF)
+        return PM_OK;
+    return chunk_flush(r, &r->xpair, &r->xchunks, &r->nxchunks, &r->xchunks_cap, part);
+}
+
 /* Every pair inside each run of equal keys (v sorted: key << 32 | document, documents
- * ascending in a run) of at most bucket_cap documents; larger runs are counted. */
+ * ascending in a run) of at most bucket_cap documents; larger runs are counted. With c
+ * NULL the pairs go to the pair spill (xpair_push, by x >> xshift), unscreened. */
 static pm_status bucket_pairs(pm_reuse *r, const uint64_t *v, size_t n, uint64_t **c,
                               size_t *nc, size_t *cap, size_t bucket_cap, uint64_t *capped,
-                              uint64_t *capped_docs, uint64_t *largest, int screen_sig)
+                              uint64_t *capped_docs, uint64_t *largest, int screen_sig,
+                              unsigned xshift)
 {
     pm_status st = PM_OK;
     for (size_t i = 0; i < n && st == PM_OK;) {
@@ -680,7 +744,7 @@ static pm_status bucket_pairs(pm_reuse *r, const uint64_t *v, size_t n, uint64_t
                         r->s.candidates_screened++;
                         continue;
                     }
-                    st = push_pair(r, c, nc, cap, dx, dy);
+                    st = c ? push_pair(r, c, nc, cap, dx, dy) : xpair_push(r, dx, dy, xshift);
                 }
         }
         i = j;
@@ -715,6 +779,7 @@ static pm_status candidates(pm_reuse *r, uint64_t **lsh, size_t *nlsh, uint64_t 
     unsigned bits = 1;
     while (bits < 32 && ((size_t)1 << bits) < n)
         bits++;
+    const unsigned xshift = bits > APART_BITS ? bits - APART_BITS : 0; /* x's pair range */
     size_t nu = 0; /* pairs unique after the last deduplication */
     uint32_t *kb = malloc(BAND_BUF * sizeof *kb);
     if (!kb)
@@ -732,7 +797,7 @@ static pm_status candidates(pm_reuse *r, uint64_t **lsh, size_t *nlsh, uint64_t 
             break;
         radix_sort(v, tmp, n, 32, 64, count); /* stable: documents ascending in a bucket */
         st = bucket_pairs(r, v, n, &c, &nc, &cap, r->o.bucket_cap, &r->s.buckets_capped,
-                          &r->s.bucket_docs_capped, &r->s.largest_bucket, 1);
+                          &r->s.bucket_docs_capped, &r->s.largest_bucket, 1, 0);
         /* deduplicate when the list has doubled (bucket mates recur from band to band):
          * memory stays within twice the unique pairs, sorting work near-linear */
         if (st == PM_OK && (nc > 2 * nu + ((size_t)1 << 20) || b + 1 == PM_REUSE_BANDS)) {
@@ -775,12 +840,30 @@ static pm_status candidates(pm_reuse *r, uint64_t **lsh, size_t *nlsh, uint64_t 
             tcap = np;
         }
         radix_sort(pv, tmp, np, 32, 64, count);
-        st = bucket_pairs(r, pv, np, &a, &na, &acap, ANCHOR_CAP(r), &r->s.anchor_buckets_capped,
-                          &r->s.anchor_bucket_docs_capped, &r->s.largest_anchor_bucket, 0);
+        st = bucket_pairs(r, pv, np, NULL, NULL, NULL, ANCHOR_CAP(r),
+                          &r->s.anchor_buckets_capped, &r->s.anchor_bucket_docs_capped,
+                          &r->s.largest_anchor_bucket, 0, xshift);
+    }
+    /* the pairs of anchor bucket mates, one range of x at a time: those met at least
+     * ANCHOR_MIN times (in as many buckets) are candidates. Equal pairs share x, so each
+     * range counts its own, and the ranges ascend in x: appended in turn, the list comes
+     * out sorted as one sort of all the pairs would give it, while memory holds only a
+     * range's worth of them (at 1M documents there are tens of millions) */
+    for (uint32_t part = 0; st == PM_OK && part < APARTS; part++)
+        st = chunk_flush(r, &r->xpair, &r->xchunks, &r->nxchunks, &r->xchunks_cap, part);
+    if (st == PM_OK)
+        st = spillf_flush(&r->xpair);
+    for (uint32_t part = 0; st == PM_OK && part < APARTS; part++) {
+        size_t np = 0;
+        if ((st = chunks_read(&r->xpair, r->xchunks, r->nxchunks, part, &pv, &pcap, &np)) != PM_OK ||
+            (st = sort_unique(pv, &np, &tmp, &tcap, count, ANCHOR_MIN, bits)) != PM_OK ||
+            (st = pm_array_reserve(&a, &acap, na + np, sizeof *a, 1024, SIZE_MAX / sizeof *a)) != PM_OK)
+            break;
+        if (np)
+            memcpy(a + na, pv, np * sizeof *pv);
+        na += np;
     }
     free(pv);
-    if (st == PM_OK)
-        st = sort_unique(a, &na, &tmp, &tcap, count, ANCHOR_MIN, bits);
 done:
     free(v);
     free(tmp);
@@ -833,23 +916,44 @@ static int cmp_long(const void *p, const void *q)
 #define KP_KEY(v) ((v) >> 20)
 #define KP_POS(v) ((uint32_t)((v) & 0xFFFFF))
 
-/* Stable LSD radix sort of a document's shingles on their 44-bit keys (4 x 11 bits: a
- * few thousand values, so small digits beat a 16-bit count table). */
-static void sort_keys(uint64_t *v, uint64_t *tmp, size_t n)
+/* Sorts a document's shingles (*v)[0..n) by their 44-bit keys, stably (positions
+ * ascending within a key), into *tmp, then swaps the two buffers: one counting pass on
+ * the keys' top 11 bits (hash bits, so about one shingle a bucket for a full text), then
+ * an insertion sort over the bucketed array, which only moves a shingle within its own
+ * bucket. About 10 instructions a shingle; four 11-bit LSD passes (a 16 KB count table
+ * cleared and summed each) cost about ten times that. Texts far longer than the default
+ * --reuse-max-chars (more than SORT_BUCKETED shingles, buckets of several) take the LSD
+ * passes, which cost the same whatever the keys. */
+#define SORT_BUCKETED 8192
+static void sort_keys(uint64_t **v, uint64_t **tmp, size_t n)
 {
     if (!n)
         return; /* (v may be NULL) */
-    size_t count[2049];
-    for (int sh = 20; sh < 64; sh += 11) {
-        memset(count, 0, sizeof count);
-        for (size_t i = 0; i < n; i++)
-            count[(v[i] >> sh & 0x7FF) + 1]++;
-        for (size_t k = 1; k <= 2048; k++)
-            count[k] += count[k - 1];
-        for (size_t i = 0; i < n; i++)
-            tmp[count[v[i] >> sh & 0x7FF]++] = v[i];
-        memcpy(v, tmp, n * sizeof *v);
+    uint64_t *src = *v, *dst = *tmp;
+    if (n > SORT_BUCKETED) {
+        size_t c[2049];
+        radix_digits(src, dst, n, 20, 64, 11, c);
+        return;
     }
+    uint32_t count[2049];
+    memset(count, 0, sizeof count);
+    for (size_t i = 0; i < n; i++)
+        count[(src[i] >> 53) + 1]++;
+    for (size_t k = 1; k <= 2048; k++)
+        count[k] += count[k - 1];
+    for (size_t i = 0; i < n; i++)
+        dst[count[src[i] >> 53]++] = src[i];
+    for (size_t i = 1; i < n; i++) {
+        uint64_t x = dst[i];
+        size_t j = i;
+        while (j > 0 && KP_KEY(dst[j - 1]) > KP_KEY(x)) {
+            dst[j] = dst[j - 1];
+            j--;
+        }
+        dst[j] = x;
+    }
+    *v = dst;
+    *tmp = src;
 }
 
 /* Loads document idx: its code points and its distinct shingles (all of them, 44-bit
@@ -905,7 +1009,7 @@ static pm_status load(pm_reuse *r, feat *f, uint32_t idx, char *tbuf)
             continue; /* wholly in boilerplate */
         f->kp[f->nk++] = (f->h[p] >> 20) << 20 | p;
     }
-    sort_keys(f->kp, f->tmp, f->nk); /* stable: positions ascending within a key */
+    sort_keys(&f->kp, &f->tmp, f->nk); /* stable: positions ascending within a key */
     size_t u = 0; /* distinct keys, first position kept (sorted: smallest position first) */
     for (size_t i = 0; i < f->nk; i++)
         if (!u || KP_KEY(f->kp[i]) != KP_KEY(f->kp[u - 1]))
@@ -1435,6 +1539,7 @@ done:
     free(tbuf);
     free(fx.cp), free(fy.cp), free(fx.kp), free(fy.kp);
     free(fx.h), free(fy.h), free(fx.tmp), free(fy.tmp), free(fx.mask), free(fy.mask);
+    release(r); /* (the figures stay) */
     if (st != PM_OK && err && err->code == PM_OK)
         pm_errctx_set(err, st, dir, "text reuse");
     return st;

@@ -10,8 +10,12 @@
 
 #define PM_REUSE_SHINGLE 5 /* code points per shingle */
 
-/* Decodes UTF-8 text into at most cap code points; returns how many. */
+/* The normalised text's stored form (what pm_reuse_doc appends, the record carries and
+ * the spill holds): 16-bit little-endian units, code points above U+FFFF as surrogate
+ * pairs. pm_reuse_decode decodes len bytes of it into at most cap code points and returns
+ * how many; pm_reuse_text_chars counts its code points. */
 size_t pm_reuse_decode(const char *text, size_t len, uint32_t *cp, size_t cap);
+size_t pm_reuse_text_chars(const char *text, size_t len);
 
 /* pm_reuse_doc with the kernel chosen: simd 1 uses the AVX2 loops when built for x86-64
  * (the caller has checked the CPU), 0 the scalar ones; both give the same bytes. */

@@ -31,7 +31,7 @@ enum { PM_CLI_OPT_REUSE = 900, PM_CLI_OPT_NOREUSE, PM_CLI_OPT_REUSE_THRESHOLD,
     {"reuse-exhaustive", no_argument, 0, PM_CLI_OPT_REUSE_EXHAUSTIVE}
 #define PM_CLI_REUSE_USAGE \
     "      --reuse / --no-reuse  text reuse tables (reuse_pairs.tsv, reuse_edges.tsv,\n" \
-    "                            reuse_boilerplate.tsv; default on)\n" \
+    "                            reuse_boilerplate.tsv; default " PM_REUSE_DEFAULT_WORD ")\n" \
     "      --reuse-threshold C   report pairs where one document has at least this share\n" \
     "                            of its shingles in the other (default 0.35)\n" \
     "      --reuse-max-chars N   normalised characters kept per document (default 2000)\n" \

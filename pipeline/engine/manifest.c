@@ -113,7 +113,8 @@ void pm_fingerprint(const pm_classifier *c, const pm_country *country, const pm_
     /* text reuse decides what a record carries (and merge must be given the same) */
     char rd[256];
     pm_reuse_options_describe(reuse, rd, sizeof rd);
-    dig(&h, "reuse", rd, "");
+    /* (with reuse on, the text's stored form too: records of another form are refused) */
+    dig(&h, "reuse", rd, reuse->enabled ? PM_REUSE_TEXT_FORM : "");
     char h1[65], h2[65], lims[256];
     dig_hex(&h, h1);
     pm_sha256_init(&h);

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "policyminer/reuse.h"
+#include "policyminer/utf8.h"
 #include "../../pipeline/analysis/reuse_internal.h"
 
 /* A deterministic text of n CJK ideographs drawn from a small alphabet (so shingles
@@ -44,9 +45,30 @@ static void test_normalise(void **state)
     assert_int_equal(pm_reuse_doc(&o, body, strlen(body), "京政发〔2020〕1号",
                                   strlen("京政发〔2020〕1号"), &text, sig, &nsig, &keys),
                      PM_OK);
-    /* width fold, lower case, punctuation and whitespace out, the 文号 line out */
-    assert_int_equal(text.len, strlen("abc123第一条为了加强管理"));
-    assert_memory_equal(text.data, "abc123第一条为了加强管理", text.len);
+    /* width fold, lower case, punctuation and whitespace out, the 文号 line out; the
+     * text is 16-bit units (UTF-16LE) */
+    const char *want = "abc123第一条为了加强管理";
+    uint32_t cp[64], wcp[64];
+    size_t nw = 0;
+    for (size_t i = 0; want[i];) {
+        int l = pm_utf8_next(want + i, strlen(want + i), &wcp[nw++]);
+        assert_true(l > 0);
+        i += (size_t)l;
+    }
+    assert_int_equal(text.len, 2 * nw);
+    assert_int_equal(pm_reuse_decode(text.data, text.len, cp, 64), nw);
+    assert_int_equal(pm_reuse_text_chars(text.data, text.len), nw);
+    assert_memory_equal(cp, wcp, nw * sizeof *cp);
+    /* a character above U+FFFF is a surrogate pair, one code point */
+    pm_buf_reset(&text);
+    pm_buf_reset(&keys);
+    const char *sup = "第一条\xF0\xA0\xAE\xB7为了加强管理";
+    assert_int_equal(pm_reuse_doc(&o, sup, strlen(sup), NULL, 0, &text, sig, &nsig, &keys), PM_OK);
+    assert_int_equal(text.len, 2 * 10 + 2);
+    assert_int_equal(pm_reuse_text_chars(text.data, text.len), 10);
+    assert_int_equal(pm_reuse_decode(text.data, text.len, cp, 64), 10);
+    assert_int_equal(cp[3], 0x20BB7);
+    assert_int_equal(cp[4], 0x4E3A);
     assert_int_equal(nsig, PM_REUSE_K);
     pm_buf_free(&text);
     pm_buf_free(&keys);
