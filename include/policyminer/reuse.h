@@ -61,7 +61,8 @@ typedef struct pm_reuse_options {
     double boilerplate_share; /* a shingle in more than this share of documents does not
                                  count (default 0.01; never below 10 documents) */
     uint32_t bucket_cap;   /* an LSH bucket with more documents is dropped (default 200) */
-    uint64_t max_candidates; /* candidate pairs verified at most (default 20,000,000) */
+    uint64_t max_candidates; /* candidate pairs made at most (default 20,000,000); pairs of
+                                anchor bucket mates, spilled, 16 times as many */
     int exhaustive;        /* verify all pairs instead of LSH candidates (tests only) */
 } pm_reuse_options;
 

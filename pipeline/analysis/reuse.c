@@ -122,7 +122,7 @@ struct pm_reuse {
                                 chunks by x's range (through abuf, idle by then) */
     achunk *xchunks;
     size_t nxchunks, xchunks_cap;
-    uint64_t xraw;           /* pairs of anchor bucket mates made (max_candidates caps it) */
+    uint64_t xraw;           /* pairs of anchor bucket mates made (XPAIR_FACTOR x max_candidates caps it) */
     pm_buf ids;
     uint32_t *cm;            /* CM_SIZE, 64-byte aligned */
     uint32_t *cp;            /* max_chars code points of scratch */
@@ -700,10 +700,14 @@ static pm_status sort_unique(uint64_t *c, size_t *nc, uint64_t **tmp, size_t *tc
 }
 
 /* A pair of anchor bucket mates (x < y) into the pair spill, in the range of x >> xshift
- * (below APARTS); it counts against max_candidates as it did in an in-memory list. */
+ * (below APARTS). The spill holds these on disk and counts one range at a time, so they
+ * may number XPAIR_FACTOR times max_candidates (at 3M generated documents 20M were not
+ * enough: half the anchor candidates were cut) while a range in memory stays near the
+ * in-memory list's old size. */
+#define XPAIR_FACTOR 16
 static pm_status xpair_push(pm_reuse *r, uint32_t x, uint32_t y, unsigned xshift)
 {
-    if (r->xraw >= r->o.max_candidates) {
+    if (r->xraw / XPAIR_FACTOR >= r->o.max_candidates) {
         r->s.candidates_truncated = 1;
         return PM_OK;
     }
