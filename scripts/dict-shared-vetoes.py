@@ -134,6 +134,23 @@ titles=[
  'not = 《[^》。；\\n]{0,40}》',
 ]
 TITLES=('entry_regulation','inputs','supply_chain')
+# --- dev8o (helper instr2): entry, inputs, demand and supply-chain groups only (fiscal untouched)
+# A scope sentence that ends in 应当遵守本条例 lists the fields the law covers, not measures
+# (CODEBOOK: scope is none); an item of an award's condition list (（三）…作出显著成绩的…)
+# names the achievement, not a measure (rule 4: the award is in the lead-in, fiscal).
+dev8o=[
+ '# Scope sentences ending in 遵守本条例 and items of an award condition list (dev8o).',
+ 'not = %s%s{0,120}?遵守本(条例|规定|办法|细则|决定)(?=[。；]|$)' % (B,C),
+ 'not = %s[（(][一二三四五六七八九十]{1,4}[)）]%s{0,120}?(作出|做出|取得)%s{0,10}(成绩|贡献|成效)%s{0,120}' % (B,C,C,C),
+]
+# Duties of schools and associations in the 应以/应按 form or as 负责… (a school's teaching, a
+# trade body's management) are duties of the regulated party, as above (dev8o).
+dev8o_duty=[
+ '# Duties of schools, trade bodies and regulated parties as 应以/应按… or …负责… (dev8o).',
+ 'not = %s%s{0,30}(单位|企业|机构|学校|行业组织|协会|商会|学会)应(?=以|按|在|依|遵|执|根据)%s{0,120}' % (B,C,C),
+ 'not = %s%s{0,30}(行业组织|协会|商会|学会|学校)负责%s{0,120}' % (B,C,C),
+]
+# --- end dev8o
 cats=re.split(r'(?m)^(?=\[)',s)
 res=[]
 for c in cats:
@@ -143,7 +160,7 @@ for c in cats:
     # drop a previously injected block
     c=re.sub(r'(?ms)^# >>> shared procedure vetoes.*?^# <<<\n','',c)
     if OLD_HDR in c:
-        blk=['# >>> shared procedure vetoes (generated block, same in every category)']+common+(gate_for(name) if g in GATED and name not in UNGATED else [])+(plans if g in GATED else [])+(duty if name in DUTY else [])+(credit if g in MONEY or name in CREDIT else [])+(proc if name in PROC else [])+(money if g in MONEY else [])+(fields if name in FIELDS else [])+(titles if g in TITLES else [])+['# <<<']
+        blk=['# >>> shared procedure vetoes (generated block, same in every category)']+common+(gate_for(name) if g in GATED and name not in UNGATED else [])+(plans if g in GATED else [])+(duty if name in DUTY else [])+(credit if g in MONEY or name in CREDIT else [])+(proc if name in PROC else [])+(money if g in MONEY else [])+(fields if name in FIELDS else [])+(titles if g in TITLES else [])+(dev8o if g in GATED else [])+(dev8o_duty if name in DUTY else [])+['# <<<']
         c=c.replace(OLD_HDR,'\n'.join(blk)+'\n'+OLD_HDR,1)
     res.append(c)
 open(p,'w').write(''.join(res))
