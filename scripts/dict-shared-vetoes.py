@@ -142,6 +142,14 @@ dev8o=[
  '# Scope sentences ending in 遵守本条例 and items of an award condition list (dev8o).',
  'not = %s%s{0,120}?遵守本(条例|规定|办法|细则|决定)(?=[。；]|$)' % (B,C),
  'not = %s[（(][一二三四五六七八九十]{1,4}[)）]%s{0,120}?(作出|做出|取得)%s{0,10}(成绩|贡献|成效)%s{0,120}' % (B,C,C,C),
+ '# Criteria of an evaluation (作为…的依据 / 评价因素) and items of a list of information to publish',
+ '# (（六）…培训活动信息；) name a field, not a measure (dev labels, dev8o round).',
+ 'not = (?<![^。；：，\\n])[^。；：，\\n]{0,60}?作为[^。；：，\\n]{0,40}(依据|评价因素|评价指标|考核内容|考核指标)[^。；：，\\n]{0,20}',
+ 'not = %s[（(][一二三四五六七八九十]{1,4}[)）]%s{0,80}(信息|名录|目录|指南)(?=[；。]|$)' % (B,C),
+ '# An item naming a class of eligible projects or parties (（一）获得…支持的…项目；) is a condition,',
+ '# like the items ending in 的； above; so is what an institution\'s income is used for (dev labels).',
+ 'not = %s[（(][一二三四五六七八九十]{1,4}[)）]%s{0,120}的%s{0,16}(项目|企业|单位|机构|人员|个人|产品)(?=[；。]|$)' % (B,C,C),
+ 'not = (收入|收益|所得)[^。；：，\\n]{0,10}(主要|应当)?用于[^。；：，\\n]{0,30}',
 ]
 # Duties of schools and associations in the 应以/应按 form or as 负责… (a school's teaching, a
 # trade body's management) are duties of the regulated party, as above (dev8o).
