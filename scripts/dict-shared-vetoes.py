@@ -150,6 +150,9 @@ dev8o=[
  '# like the items ending in 的； above; so is what an institution\'s income is used for (dev labels).',
  'not = %s[（(][一二三四五六七八九十]{1,4}[)）]%s{0,120}的%s{0,16}(项目|企业|单位|机构|人员|个人|产品)(?=[；。]|$)' % (B,C,C),
  'not = (收入|收益|所得)[^。；：，\\n]{0,10}(主要|应当)?用于[^。；：，\\n]{0,30}',
+ '# Items of a list of project or industry types (（五）资源综合利用和环境保护项目；) name fields of an',
+ '# encouraged investment or of a support given in the lead-in (dev labels).',
+ 'not = %s[（(][一二三四五六七八九十]{1,4}[)）]%s{0,60}(项目|产业)(?=[；。]|$)' % (B,C),
 ]
 # Duties of schools and associations in the 应以/应按 form or as 负责… (a school's teaching, a
 # trade body's management) are duties of the regulated party, as above (dev8o).
@@ -157,6 +160,7 @@ dev8o_duty=[
  '# Duties of schools, trade bodies and regulated parties as 应以/应按… or …负责… (dev8o).',
  'not = %s%s{0,30}(单位|企业|机构|学校|行业组织|协会|商会|学会)应(?=以|按|在|依|遵|执|根据)%s{0,120}' % (B,C,C),
  'not = %s%s{0,30}(行业组织|协会|商会|学会|学校)负责%s{0,120}' % (B,C,C),
+ 'not = %s%s{0,20}(单位|企业|经营者|机构|学校)(?![^。；：，\\n]{0,10}(的|给予|提供|支持))%s{1,10}?(应当|必须)(依法|按照|遵守|执行|符合)%s{0,120}' % (B,C,C,C),
 ]
 # --- end dev8o
 cats=re.split(r'(?m)^(?=\[)',s)
