@@ -315,6 +315,11 @@ DEV8O = (("地方性法规/河南/商丘市优化营商环境条例.md", 37), ("
 def sample_dev8o(files=DEV8O, per_file=12, salt="dev8o:"):
     """12 articles per regulation by hash, ids under EXTRA4 (same draw rule as dev7)."""
     return [EXTRA4 + i[len(EXTRA3):] for i in sample_dev7(files, per_file, salt)]
+
+
+# dev8ob: 4 more of those regulations, drawn and labelled after the dev8o fixes (salt dev8ob:).
+DEV8OB = (("地方性法规/河南/开封市优化营商环境条例.md", 38), ("地方性法规/浙江/浙江省促进科技成果转化条例.md", 48),
+          ("地方性法规/山东/山东省人力资源市场条例.md", 51), ("地方性法规/浙江/宁波东钱湖旅游度假区条例.md", 24))
 # --- end dev8o ----------------------------------------------------------------------------
 
 
@@ -377,6 +382,9 @@ if __name__ == "__main__":
     elif sys.argv[1] == "sample-dev8o":  # dev8o (instr2)
         for i in sample_dev8o():
             print("dev8o-extra4\t" + i)
+    elif sys.argv[1] == "sample-dev8ob":  # dev8ob (instr2)
+        for i in sample_dev8o(DEV8OB, 12, "dev8ob:"):
+            print("dev8ob-extra4\t" + i)
     elif sys.argv[1] == "show":
         for i in sys.argv[2:]:
             print("@@ " + i + "\n" + (lookup(root, i) or "<missing>") + "\n")
