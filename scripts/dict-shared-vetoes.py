@@ -153,6 +153,10 @@ dev8o=[
  '# Items of a list of project or industry types (（五）资源综合利用和环境保护项目；) name fields of an',
  '# encouraged investment or of a support given in the lead-in (dev labels).',
  'not = %s[（(][一二三四五六七八九十]{1,4}[)）]%s{0,60}(项目|产业)(?=[；。]|$)' % (B,C),
+ '# Misconduct of officials (滥用职权…依法予以处理) is liability; shares of proceeds to set aside',
+ '# (提取不低于百分之七十的比例用于奖励) are a rule of distribution, not a measure (dev8ob).',
+ 'not = %s%s{0,120}?(滥用职权|玩忽职守|徇私舞弊|依法予以(处理|处罚|查处))%s{0,120}' % (B,C,C),
+ 'not = %s%s{0,120}?(提取|计提)%s{0,20}比例%s{0,120}' % (B,C,C,C),
 ]
 # Duties of schools and associations in the 应以/应按 form or as 负责… (a school's teaching, a
 # trade body's management) are duties of the regulated party, as above (dev8o).
