@@ -56,7 +56,9 @@ gate=[
 # In market access a freedom granted is the measure (外商投资企业可以依法经营…, 允许…, 不受…限制):
 # its gate also counts these verbs of permission (dev6-other) and the freedoms to hire and
 # borrow (台湾同胞投资企业可以在境内外聘用…, 可以向…金融机构借款: dev7b).
-GATE_EXTRA={'market_access':'可以依法|允许|准许|不受|聘用|招收|雇用|借款'}
+# dev8o: exemptions (免于检验), franchises granted and the burdens of a list of banned acts
+# (强制…企业…, 摊派) are the measure too.
+GATE_EXTRA={'market_access':'可以依法|允许|准许|不受|聘用|招收|雇用|借款|免于|免予|免办|特许|强制|摊派'}
 def gate_for(name):
     if name not in GATE_EXTRA:
         return gate
