@@ -141,24 +141,18 @@ TITLES=('entry_regulation','inputs','supply_chain')
 # (CODEBOOK: scope is none); an item of an award's condition list (（三）…作出显著成绩的…)
 # names the achievement, not a measure (rule 4: the award is in the lead-in, fiscal).
 dev8o=[
- '# Scope sentences ending in 遵守本条例 and items of an award condition list (dev8o).',
- 'not = %s%s{0,120}?遵守本(条例|规定|办法|细则|决定)(?=[。；]|$)' % (B,C),
- 'not = %s[（(][一二三四五六七八九十]{1,4}[)）]%s{0,120}?(作出|做出|取得)%s{0,10}(成绩|贡献|成效)%s{0,120}' % (B,C,C,C),
- '# Criteria of an evaluation (作为…的依据 / 评价因素) and items of a list of information to publish',
- '# (（六）…培训活动信息；) name a field, not a measure (dev labels, dev8o round).',
+ '# Items of a list that name, not state (dev8o, dev8ob): the achievement of an award condition',
+ '# (（三）…作出显著成绩的…；, CODEBOOK rule 4: the award is in the lead-in), a class of eligible',
+ '# projects or parties (（一）获得…支持的…项目；), information to publish (（六）…培训活动信息；),',
+ '# a type of project or industry (（五）资源综合利用和环境保护项目；). One alternation, one veto.',
+ 'not = %s[（(][一二三四五六七八九十]{1,4}[)）](?:%s{0,120}?(作出|做出|取得)%s{0,10}(成绩|贡献|成效)%s{0,120}|%s{0,120}的%s{0,16}(项目|企业|单位|机构|人员|个人|产品)(?=[；。]|$)|%s{0,80}(信息|名录|目录|指南)(?=[；。]|$)|%s{0,60}(项目|产业)(?=[；。]|$))' % (B,C,C,C,C,C,C,C),
+ '# Sentences that are scope (…应当遵守本条例。), officials\' liability (滥用职权…依法予以处理) or a',
+ '# rule for sharing proceeds (提取不低于百分之七十的比例用于奖励) state no measure (dev8o, dev8ob).',
+ 'not = %s%s{0,120}?(?:遵守本(条例|规定|办法|细则|决定)(?=[。；]|$)|(滥用职权|玩忽职守|徇私舞弊|依法予以(处理|处罚|查处)|(提取|计提)%s{0,20}比例)%s{0,120})' % (B,C,C,C),
+ '# Criteria of an evaluation (作为…的依据 / 评价因素) name a field, and what an institution\'s',
+ '# income is used for is its budget, not a measure (dev labels, dev8o round).',
  'not = (?<![^。；：，\\n])[^。；：，\\n]{0,60}?作为[^。；：，\\n]{0,40}(依据|评价因素|评价指标|考核内容|考核指标)[^。；：，\\n]{0,20}',
- 'not = %s[（(][一二三四五六七八九十]{1,4}[)）]%s{0,80}(信息|名录|目录|指南)(?=[；。]|$)' % (B,C),
- '# An item naming a class of eligible projects or parties (（一）获得…支持的…项目；) is a condition,',
- '# like the items ending in 的； above; so is what an institution\'s income is used for (dev labels).',
- 'not = %s[（(][一二三四五六七八九十]{1,4}[)）]%s{0,120}的%s{0,16}(项目|企业|单位|机构|人员|个人|产品)(?=[；。]|$)' % (B,C,C),
  'not = (收入|收益|所得)[^。；：，\\n]{0,10}(主要|应当)?用于[^。；：，\\n]{0,30}',
- '# Items of a list of project or industry types (（五）资源综合利用和环境保护项目；) name fields of an',
- '# encouraged investment or of a support given in the lead-in (dev labels).',
- 'not = %s[（(][一二三四五六七八九十]{1,4}[)）]%s{0,60}(项目|产业)(?=[；。]|$)' % (B,C),
- '# Misconduct of officials (滥用职权…依法予以处理) is liability; shares of proceeds to set aside',
- '# (提取不低于百分之七十的比例用于奖励) are a rule of distribution, not a measure (dev8ob).',
- 'not = %s%s{0,120}?(滥用职权|玩忽职守|徇私舞弊|依法予以(处理|处罚|查处))%s{0,120}' % (B,C,C),
- 'not = %s%s{0,120}?(提取|计提)%s{0,20}比例%s{0,120}' % (B,C,C,C),
 ]
 # Duties of schools and associations in the 应以/应按 form or as 负责… (a school's teaching, a
 # trade body's management) are duties of the regulated party, as above (dev8o).
