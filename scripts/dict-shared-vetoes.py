@@ -162,6 +162,11 @@ dev8o_duty=[
  'not = %s%s{0,30}(行业组织|协会|商会|学会|学校)负责%s{0,120}' % (B,C,C),
  'not = %s%s{0,20}(单位|企业|经营者|机构|学校)(?![^。；：，\\n]{0,10}(的|给予|提供|支持))%s{1,10}?(应当|必须)(依法|按照|遵守|执行|符合)%s{0,120}' % (B,C,C,C),
 ]
+# Only in the categories where such clauses gave false hits (the inputs tools, entrepreneurship
+# and the park and cluster tools), which keeps the block cheaper elsewhere (dev8o: the other
+# gated categories' labels are the same on all development articles without it).
+DEV8O_CATS=('labour_talent','land_supply','infrastructure','tech_rnd','environmental','science_campus',
+            'jv_tech_transfer','entrepreneurship','tech_park_incubator','industrial_cluster')
 # --- end dev8o
 cats=re.split(r'(?m)^(?=\[)',s)
 res=[]
@@ -172,7 +177,7 @@ for c in cats:
     # drop a previously injected block
     c=re.sub(r'(?ms)^# >>> shared procedure vetoes.*?^# <<<\n','',c)
     if OLD_HDR in c:
-        blk=['# >>> shared procedure vetoes (generated block, same in every category)']+common+(gate_for(name) if g in GATED and name not in UNGATED else [])+(plans if g in GATED else [])+(duty if name in DUTY else [])+(credit if g in MONEY or name in CREDIT else [])+(proc if name in PROC else [])+(money if g in MONEY else [])+(fields if name in FIELDS else [])+(titles if g in TITLES else [])+(dev8o if g in GATED else [])+(dev8o_duty if name in DUTY else [])+['# <<<']
+        blk=['# >>> shared procedure vetoes (generated block, same in every category)']+common+(gate_for(name) if g in GATED and name not in UNGATED else [])+(plans if g in GATED else [])+(duty if name in DUTY else [])+(credit if g in MONEY or name in CREDIT else [])+(proc if name in PROC else [])+(money if g in MONEY else [])+(fields if name in FIELDS else [])+(titles if g in TITLES else [])+(dev8o if name in DEV8O_CATS else [])+(dev8o_duty if name in DUTY else [])+['# <<<']
         c=c.replace(OLD_HDR,'\n'.join(blk)+'\n'+OLD_HDR,1)
     res.append(c)
 open(p,'w').write(''.join(res))
