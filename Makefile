@@ -177,8 +177,8 @@ test-discover: $(BIN)
 # 180 of them from the cache, skipped with a message when it is absent); skipped with a
 # message when ../shared is absent. The gate is on the held-out half. Issue 12 asks for
 # macro-F1 >= 0.75 and fiscal F1 >= 0.85; until the dictionary gets there the gate holds the
-# level reached (0.747 / 0.824, README accuracy section).
-INSTR_MIN_MACRO ?= 0.74
+# level reached (0.748 / 0.824, README accuracy section).
+INSTR_MIN_MACRO ?= 0.745
 INSTR_MIN_FISCAL ?= 0.82
 .PHONY: test-eval-instruments
 test-eval-instruments: $(BIN)

@@ -56,7 +56,9 @@ gate=[
 # In market access a freedom granted is the measure (外商投资企业可以依法经营…, 允许…, 不受…限制):
 # its gate also counts these verbs of permission (dev6-other) and the freedoms to hire and
 # borrow (台湾同胞投资企业可以在境内外聘用…, 可以向…金融机构借款: dev7b).
-GATE_EXTRA={'market_access':'可以依法|允许|准许|不受|聘用|招收|雇用|借款'}
+# dev8o: exemptions (免于检验), franchises granted and the burdens of a list of banned acts
+# (强制…企业…, 摊派) are the measure too.
+GATE_EXTRA={'market_access':'可以依法|允许|准许|不受|聘用|招收|雇用|借款|免于|免予|免办|特许|强制|摊派'}
 def gate_for(name):
     if name not in GATE_EXTRA:
         return gate
@@ -149,6 +151,38 @@ titles=[
  'not = 《[^》。；\\n]{0,40}》',
 ]
 TITLES=('entry_regulation','inputs','supply_chain')
+# --- dev8o (helper instr2): entry, inputs, demand and supply-chain groups only (fiscal untouched)
+# A scope sentence that ends in 应当遵守本条例 lists the fields the law covers, not measures
+# (CODEBOOK: scope is none); an item of an award's condition list (（三）…作出显著成绩的…)
+# names the achievement, not a measure (rule 4: the award is in the lead-in, fiscal).
+dev8o=[
+ '# Items of a list that name, not state (dev8o, dev8ob): the achievement of an award condition',
+ '# (（三）…作出显著成绩的…；, CODEBOOK rule 4: the award is in the lead-in), a class of eligible',
+ '# projects or parties (（一）获得…支持的…项目；), information to publish (（六）…培训活动信息；),',
+ '# a type of project or industry (（五）资源综合利用和环境保护项目；). One alternation, one veto.',
+ 'not = %s[（(][一二三四五六七八九十]{1,4}[)）](?:%s{0,120}?(作出|做出|取得)%s{0,10}(成绩|贡献|成效)%s{0,120}|%s{0,120}的%s{0,16}(项目|企业|单位|机构|人员|个人|产品)(?=[；。]|$)|%s{0,80}(信息|名录|目录|指南)(?=[；。]|$)|%s{0,60}(项目|产业)(?=[；。]|$))' % (B,C,C,C,C,C,C,C),
+ '# Sentences that are scope (…应当遵守本条例。), officials\' liability (滥用职权…依法予以处理) or a',
+ '# rule for sharing proceeds (提取不低于百分之七十的比例用于奖励) state no measure (dev8o, dev8ob).',
+ 'not = %s%s{0,120}?(?:遵守本(条例|规定|办法|细则|决定)(?=[。；]|$)|(滥用职权|玩忽职守|徇私舞弊|依法予以(处理|处罚|查处)|(提取|计提)%s{0,20}比例)%s{0,120})' % (B,C,C,C),
+ '# Criteria of an evaluation (作为…的依据 / 评价因素) name a field, and what an institution\'s',
+ '# income is used for is its budget, not a measure (dev labels, dev8o round).',
+ 'not = (?<![^。；：，\\n])[^。；：，\\n]{0,60}?作为[^。；：，\\n]{0,40}(依据|评价因素|评价指标|考核内容|考核指标)[^。；：，\\n]{0,20}',
+ 'not = (收入|收益|所得)[^。；：，\\n]{0,10}(主要|应当)?用于[^。；：，\\n]{0,30}',
+]
+# Duties of schools and associations in the 应以/应按 form or as 负责… (a school's teaching, a
+# trade body's management) are duties of the regulated party, as above (dev8o).
+dev8o_duty=[
+ '# Duties of schools, trade bodies and regulated parties as 应以/应按… or …负责… (dev8o).',
+ 'not = %s%s{0,30}(单位|企业|机构|学校|行业组织|协会|商会|学会)应(?=以|按|在|依|遵|执|根据)%s{0,120}' % (B,C,C),
+ 'not = %s%s{0,30}(行业组织|协会|商会|学会|学校)负责%s{0,120}' % (B,C,C),
+ 'not = %s%s{0,20}(单位|企业|经营者|机构|学校)(?![^。；：，\\n]{0,10}(的|给予|提供|支持))%s{1,10}?(应当|必须)(依法|按照|遵守|执行|符合)%s{0,120}' % (B,C,C,C),
+]
+# Only in the categories where such clauses gave false hits (the inputs tools, entrepreneurship
+# and the park and cluster tools), which keeps the block cheaper elsewhere (dev8o: the other
+# gated categories' labels are the same on all development articles without it).
+DEV8O_CATS=('labour_talent','land_supply','infrastructure','tech_rnd','environmental','science_campus',
+            'jv_tech_transfer','entrepreneurship','tech_park_incubator','industrial_cluster')
+# --- end dev8o
 cats=re.split(r'(?m)^(?=\[)',s)
 res=[]
 for c in cats:
@@ -158,7 +192,7 @@ for c in cats:
     # drop a previously injected block
     c=re.sub(r'(?ms)^# >>> shared procedure vetoes.*?^# <<<\n','',c)
     if OLD_HDR in c:
-        blk=['# >>> shared procedure vetoes (generated block, same in every category)']+common+(gate_for(name) if g in GATED and name not in UNGATED else [])+(plans if g in GATED else [])+(duty if name in DUTY else [])+(credit if g in MONEY or name in CREDIT else [])+(proc if name in PROC else [])+(money if g in MONEY else [])+(fields if name in FIELDS else [])+(titles if g in TITLES else [])+['# <<<']
+        blk=['# >>> shared procedure vetoes (generated block, same in every category)']+common+(gate_for(name) if g in GATED and name not in UNGATED else [])+(plans if g in GATED else [])+(duty if name in DUTY else [])+(credit if g in MONEY or name in CREDIT else [])+(proc if name in PROC else [])+(money if g in MONEY else [])+(fields if name in FIELDS else [])+(titles if g in TITLES else [])+(dev8o if name in DEV8O_CATS else [])+(dev8o_duty if name in DUTY else [])+['# <<<']
         c=c.replace(OLD_HDR,'\n'.join(blk)+'\n'+OLD_HDR,1)
     res.append(c)
 open(p,'w').write(''.join(res))

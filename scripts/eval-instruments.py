@@ -17,7 +17,8 @@ first batch (dev1) and each later development batch (dev2 … dev5: strata dev2-
 regulations that give no held-out article; each was scored before any fix drawn from it; dev7:
 local regulations of other provinces, read from the cache $PM_CN_EXTRA3 and skipped with a
 message when it is absent; dev8f-extra3 / dev8f-pred / dev8f-miss: a further unseen batch of
-that cache and a fiscal precision and recall sample, each scored apart). --baseline also scores a naive
+that cache and a fiscal precision and recall sample, each scored apart; dev8o / dev8ob: more of
+them, from the cache $PM_CN_EXTRA4, skipped alike). --baseline also scores a naive
 22-regex keyword classifier for scale. With --min-macro / --min-fiscal it exits 1 when the
 held-out figures are below them. Without SHARED it says so and exits 0 (skip).
 --errors dev lists the dev disagreements (to fix from); never held-out. --no-model scores the
@@ -171,6 +172,13 @@ def main():
         print("eval-instruments: %s ($PM_CN_EXTRA3) absent, its %d articles (dev7) SKIPPED"
               % (articles.extra3_root(), len(extra)))
         rows = [r for r in rows if not r["path"].startswith(articles.EXTRA3)]
+    # --- dev8o (instr2): the second cache, $PM_CN_EXTRA4, skipped the same way when absent
+    extra4 = [r for r in rows if r["path"].startswith(articles.EXTRA4)]
+    if extra4 and not os.path.isdir(articles.extra4_root()):
+        print("eval-instruments: %s ($PM_CN_EXTRA4) absent, its %d articles (dev8o) SKIPPED"
+              % (articles.extra4_root(), len(extra4)))
+        rows = [r for r in rows if not r["path"].startswith(articles.EXTRA4)]
+    # --- end dev8o
     texts, docs = {}, []
     for k, r in enumerate(rows):
         t = articles.lookup(root, r["id"])

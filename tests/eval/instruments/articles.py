@@ -256,6 +256,8 @@ def path_of(root, rel):
     """The file of an id's path: under extra3_root() for EXTRA3 ids, else under root."""
     if rel.startswith(EXTRA3):
         return os.path.join(extra3_root(), rel[len(EXTRA3):])
+    if rel.startswith("cn-extra4/"):  # dev8o (instr2): EXTRA4, defined below
+        return os.path.join(extra4_root(), rel[len("cn-extra4/"):])
     return os.path.join(root, rel)
 
 
@@ -311,6 +313,35 @@ def sample_dev8f(files=DEV8F, per_file=15, salt="dev8f:"):
         pick = set(sorted(arts, key=lambda a: hashlib.sha1((salt + rel + "#" + a).encode("utf-8")).hexdigest())[:per_file])
         out.extend(EXTRA3 + rel + "#" + a for a in arts if a in pick)
     return out
+# --- dev8o (helper instr2: entry_regulation, inputs, demand, supply_chain) ---------------
+# Stratum 8o (dev8o-*, development only): economic and promotion regulations of 河南, 山东 and
+# 浙江 (LawRefBook/Laws' older tree, as dev7) that neither dev7/dev7b nor the held-out half
+# draws from, kept in a second cache outside the project ($PM_CN_EXTRA4, default
+# /work/cn-extra4; its README.txt names repository, paths and commits and keeps only the
+# drawn articles). Ids start with EXTRA4. Drawn and labelled before any fix drawn from them.
+EXTRA4 = "cn-extra4/"
+
+
+def extra4_root():
+    return os.environ.get("PM_CN_EXTRA4", "/work/cn-extra4")
+
+
+DEV8O = (("地方性法规/河南/商丘市优化营商环境条例.md", 37), ("地方性法规/浙江/义乌国际贸易综合改革试验区条例.md", 37),
+         ("地方性法规/浙江/宁波大榭开发区条例.md", 29), ("地方性法规/山东/山东省信息化促进条例.md", 42),
+         ("地方性法规/山东/威海市城市国际化促进条例.md", 52), ("地方性法规/浙江/宁波市中等职业教育条例.md", 41),
+         ("地方性法规/浙江/浙江省技术市场条例.md", 28), ("地方性法规/河南/南阳市生态文明建设促进条例.md", 64),
+         ("地方性法规/山东/山东省企业权益保护条例.md", 25), ("地方性法规/山东/中国（山东）自由贸易试验区条例.md", 59))
+
+
+def sample_dev8o(files=DEV8O, per_file=12, salt="dev8o:"):
+    """12 articles per regulation by hash, ids under EXTRA4 (same draw rule as dev7)."""
+    return [EXTRA4 + i[len(EXTRA3):] for i in sample_dev7(files, per_file, salt)]
+
+
+# dev8ob: 4 more of those regulations, drawn and labelled after the dev8o fixes (salt dev8ob:).
+DEV8OB = (("地方性法规/河南/开封市优化营商环境条例.md", 38), ("地方性法规/浙江/浙江省促进科技成果转化条例.md", 48),
+          ("地方性法规/山东/山东省人力资源市场条例.md", 51), ("地方性法规/浙江/宁波东钱湖旅游度假区条例.md", 24))
+# --- end dev8o ----------------------------------------------------------------------------
 
 
 def lookup(root, ident):
@@ -372,6 +403,12 @@ if __name__ == "__main__":
     elif sys.argv[1] == "sample-dev8f":
         for i in sample_dev8f():
             print("dev8f-extra3\t" + i)
+    elif sys.argv[1] == "sample-dev8o":  # dev8o (instr2)
+        for i in sample_dev8o():
+            print("dev8o-extra4\t" + i)
+    elif sys.argv[1] == "sample-dev8ob":  # dev8ob (instr2)
+        for i in sample_dev8o(DEV8OB, 12, "dev8ob:"):
+            print("dev8ob-extra4\t" + i)
     elif sys.argv[1] == "show":
         for i in sys.argv[2:]:
             print("@@ " + i + "\n" + (lookup(root, i) or "<missing>") + "\n")
