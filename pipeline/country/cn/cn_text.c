@@ -135,6 +135,25 @@ static int noun_at(const char *t, size_t k)
     return memcmp(t, CITE_NOUNS[k], NOUN_BYTES) == 0;
 }
 
+#if defined(PM_CN_TEXT_HAVE_AVX2) || (defined(__SSE2__) && !defined(PM_NO_SIMD))
+/* The vector steps' candidates: bit b of m set where t[p + b] may start a noun (its three
+ * lead bytes matched); the ones that do go to at[] (the first cap of them), counted in *na. */
+static void take_nouns(const char *t, size_t p, uint32_t m, const char **at, size_t cap,
+                       size_t *na)
+{
+    for (; m; m &= m - 1) {
+        size_t j = p + (size_t)__builtin_ctz(m);
+        for (size_t k = 0; k < sizeof CITE_NOUNS / sizeof *CITE_NOUNS; k++)
+            if (noun_at(t + j, k)) {
+                if (*na < cap)
+                    at[*na] = t + j;
+                ++*na;
+                break;
+            }
+    }
+}
+#endif
+
 #ifdef PM_CN_TEXT_HAVE_AVX2
 /* find_nouns' first stretch where the CPU has AVX2: 32 positions a step from *i while 38
  * bytes are left, the same compares as the SSE2 steps; *i is left where they go on. */
@@ -157,16 +176,7 @@ __attribute__((target("avx2"))) static size_t find_nouns_avx2(const char *t, siz
             any = _mm256_or_si256(any, _mm256_and_si256(_mm256_and_si256(_mm256_cmpeq_epi8(v0, c[k][0]),
                                                                          _mm256_cmpeq_epi8(v1, c[k][1])),
                                                         _mm256_cmpeq_epi8(v2, c[k][2])));
-        for (uint32_t m = (uint32_t)_mm256_movemask_epi8(any); m; m &= m - 1) {
-            size_t j = p + (size_t)__builtin_ctz(m);
-            for (size_t k = 0; k < NN; k++)
-                if (noun_at(t + j, k)) {
-                    if (na < cap)
-                        at[na] = t + j;
-                    na++;
-                    break;
-                }
-        }
+        take_nouns(t, p, (uint32_t)_mm256_movemask_epi8(any), at, cap, &na);
     }
     *i = p;
     return na;
@@ -203,16 +213,7 @@ static size_t find_nouns(const char *t, size_t n, const char **at, size_t cap)
             any = _mm_or_si128(any, _mm_and_si128(_mm_and_si128(_mm_cmpeq_epi8(v0, c[k][0]),
                                                                 _mm_cmpeq_epi8(v1, c[k][1])),
                                                   _mm_cmpeq_epi8(v2, c[k][2])));
-        for (unsigned m = (unsigned)_mm_movemask_epi8(any); m; m &= m - 1) {
-            size_t j = i + (size_t)__builtin_ctz(m);
-            for (size_t k = 0; k < NN; k++)
-                if (noun_at(t + j, k)) {
-                    if (na < cap)
-                        at[na] = t + j;
-                    na++;
-                    break;
-                }
-        }
+        take_nouns(t, i, (uint32_t)_mm_movemask_epi8(any), at, cap, &na);
     }
 #endif
     for (; i + NOUN_BYTES <= n; i++)
