@@ -44,8 +44,14 @@ def sample(root, heldout_titles, labelled_ids, predict, group, n, salt, stratum,
         ids.extend(rel + "#" + a for a, t in A.articles(os.path.join(root, rel))
                    if t and rel + "#" + a not in labelled_ids)
     pred = predict(ids)
+    return one_per_title((i for i in ids if group in pred.get(i, ())), lambda i: A.key(salt + group + i),
+                         n, stratum)
+
+
+def one_per_title(ids, key, n, stratum):
+    """The first n of ids in key order, at most one per regulation, as (stratum, id)."""
     out, titles = [], set()
-    for i in sorted((i for i in ids if group in pred.get(i, ())), key=lambda i: A.key(salt + group + i)):
+    for i in sorted(ids, key=key):
         rel = i.partition("#")[0]
         if rel not in titles:
             titles.add(rel)

@@ -28,15 +28,8 @@ def sample(root, heldout_titles, labelled_ids, predict, n, salt, stratum):
         ids.extend(rel + "#" + a for a, t in A.articles(os.path.join(root, rel))
                    if t and rel + "#" + a not in labelled_ids and MONEY.search(t))
     pred = predict(ids)
-    out, titles = [], set()
-    for i in sorted((i for i in ids if "fiscal_financial" not in pred.get(i, ())), key=lambda i: A.key(salt + i)):
-        rel = i.partition("#")[0]
-        if rel not in titles:
-            titles.add(rel)
-            out.append((stratum, i))
-            if len(out) == n:
-                break
-    return out
+    return P.one_per_title((i for i in ids if "fiscal_financial" not in pred.get(i, ())),
+                           lambda i: A.key(salt + i), n, stratum)
 
 
 if __name__ == "__main__":
