@@ -1056,13 +1056,15 @@ static int match_rows(const char *ob, size_t olen, uint64_t base, const adoption
     const char *p = ob, *end = ob + olen, *f, *nx;
     size_t fn;
     for (size_t k = i; k <= j; k++) {
-        while (p < end && (nx = row_field(p, end, 1, &f, &fn)) && code_in(f, fn, fc, fl, nf))
+        size_t nk = k < j ? strlen(codes[k]) : 0;
+        while (p < end && (nx = row_field(p, end, 1, &f, &fn)) &&
+               !(k < j && !v[k].fresh && fn == nk && memcmp(f, codes[k], nk) == 0) &&
+               code_in(f, fn, fc, fl, nf))
             p = nx; /* a fresh adoption's old version */
         if (k == j)
             return p == end;
         if (v[k].fresh)
             continue;
-        size_t nk = strlen(codes[k]);
         if (p == end || !(nx = row_field(p, end, 1, &f, &fn)) || fn != nk ||
             memcmp(f, codes[k], nk) != 0)
             return 0;
@@ -1160,27 +1162,32 @@ static int match_edges(const char *ob, size_t olen, uint64_t base, const wview *
     size_t no, nd;
     for (size_t k = i; k <= j; k++) {
         const char *nx;
-        while (p < end && (nx = edge_fields(p, end, &o, &no, &d, &nd)) && code_in(d, nd, fc, fl, nf))
+        /* the usual row is the one expected next: compared first, the fresh codes after */
+        const char *ck = k < j ? w->codes[k] : "";
+        size_t nk = strlen(ck), e = i;
+        while (p < end && (nx = edge_fields(p, end, &o, &no, &d, &nd)) &&
+               !(k < j && !v[k].fresh && nd == nk && memcmp(d, ck, nk) == 0) &&
+               code_in(d, nd, fc, fl, nf))
             p = nx; /* a fresh destination's old block */
         if (k == j)
             return p == end;
         if (v[k].fresh)
             continue;
-        const char *ck = w->codes[k], *s0 = p;
-        size_t nk = strlen(ck), e = i;
+        const char *s0 = p;
         while (p < end) {
             if (!(nx = edge_fields(p, end, &o, &no, &d, &nd)))
                 return 0;
             if (nd != nk || memcmp(d, ck, nk) != 0)
                 break;
             p = nx;
-            if (code_in(o, no, fc, fl, nf))
-                continue; /* from a fresh origin's old version */
             while (e < k && (v[e].fresh || !within(w->dy, e, k, win)))
                 e++;
-            if (e == k || strlen(w->codes[e]) != no || memcmp(w->codes[e], o, no) != 0)
+            if (e < k && strlen(w->codes[e]) == no && memcmp(w->codes[e], o, no) == 0) {
+                e++;
+                continue;
+            }
+            if (!code_in(o, no, fc, fl, nf)) /* else: from a fresh origin's old version */
                 return 0;
-            e++;
         }
         while (e < k && (v[e].fresh || !within(w->dy, e, k, win)))
             e++;
@@ -1274,6 +1281,7 @@ static pm_status write_edges(const wview *w, const char *dir, pm_outfile **out, 
                         if (!(w->kf[e] & KF_ORIGIN))
                             continue;
                     }
+                    TRY(pm_segw_gen(&sw, err));
                     TRY(edge_row(w, name, name_len, e, k, lag, &bd));
                     TRY(pm_segw_flush(&sw, 0, err));
                 }
@@ -1283,6 +1291,7 @@ static pm_status write_edges(const wview *w, const char *dir, pm_outfile **out, 
                 double lag = t - w->dy[e];
                 if (lag <= 0 || lag > a->o.window_years)
                     continue;
+                TRY(pm_segw_gen(&sw, err));
                 TRY(edge_row(w, name, name_len, e, k, lag, &bd));
                 TRY(pm_segw_flush(&sw, 0, err));
             }
@@ -1581,6 +1590,7 @@ pm_status pm_adopt_write(pm_adopt *a, const char *dir, pm_errctx *err)
             if (mode == RUN_MERGE && !x->fresh)
                 TRY(pm_segw_copy_range(&sa, moff[k - i], moff[(j - i) + (k - i)], err));
             else if (!copied) { /* the row */
+            TRY(pm_segw_gen(&sa, err));
             char date[16];
             format_date(x->date, date, sizeof date);
             char cbuf[PM_COUNTRY_CODE_BUF];

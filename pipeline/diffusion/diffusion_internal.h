@@ -52,7 +52,7 @@ typedef struct pm_segw {
     pm_outfile *f;
     pm_buf *b;
     int track;
-    uint64_t written;       /* bytes before b's: in the file, or a pending copy */
+    uint64_t written;       /* bytes in the file (then b's, then a pending copy) */
     uint64_t start;         /* the open segment's first byte */
     size_t mark;            /* b's bytes before it are hashed into earlier segments */
     pm_hash64_ctx hc;
@@ -66,6 +66,8 @@ void pm_segw_init(pm_segw *w, pm_outfile *f, pm_buf *b, int track);
 /* Maps dir/checkpoint-NAME when it exists (nothing to copy from otherwise). */
 void pm_segw_open_old(pm_segw *w, const char *dir, const char *name);
 void pm_segw_close_old(pm_segw *w);
+/* Before rows are appended to b: settles a pending copy, which they come after. */
+pm_status pm_segw_gen(pm_segw *w, pm_errctx *err);
 /* Hands b to the file when it is full (force: always, and any pending copy). */
 pm_status pm_segw_flush(pm_segw *w, int force, pm_errctx *err);
 /* A cascade's rows start (after the bytes in b) / end: *out is their segment. */

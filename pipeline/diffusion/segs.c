@@ -1,15 +1,20 @@
 /* diffusion/segs.c - table segments for refreshes: which byte range of adoptions.tsv and
- * edges.tsv each cascade's rows took in the last run, so that a refresh copies the rows of
- * the cascades that did not change out of that run's tables (kept in the state directory)
- * instead of deriving, formatting and writing them again. At a million documents these two
- * tables are 350 MB, most of a 1% refresh's cost.
+ * edges.tsv each cascade's rows took in the last run, so that a refresh copies the rows
+ * that did not change out of that run's tables (kept in the state directory) instead of
+ * deriving, formatting and writing them again. At a million documents these two tables
+ * are 350 MB, most of a 1% refresh's cost.
  *
  * A writer (pm_segw) stands between adopt.c's row buffer and its output file: it counts
- * the bytes handed over, hashes each cascade's rows as one segment, and turns a copy into
- * copy_file_range of the old table's range (coalesced while the ranges are adjacent). A
- * segment is copied only when its bytes in the old table still have the hash they were
- * written with, so a table edited, truncated or replaced in the state directory costs a
- * re-derivation, never a wrong row.
+ * the bytes, hashes each cascade's rows as one segment, and turns copies of the old table
+ * into one pending range that grows while the copies are adjacent. A long pending range
+ * goes to copy_file_range (page-cache pages move without the user-space copy of write(2),
+ * several times cheaper here); a short one is appended to the row buffer, since a system
+ * call per few rows costs more than the bytes. Old bytes are used only inside a segment
+ * whose hash they still have: a table edited, truncated or replaced in the state
+ * directory costs a re-derivation, never a wrong row.
+ *
+ * Order: the file holds what was handed over, then the buffer's bytes, then the pending
+ * copy. pm_segw_gen settles the pending copy before new rows enter the buffer.
  */
 #include <fcntl.h>
 #include <stdio.h>
@@ -24,6 +29,7 @@
 
 #define SEG_SEED 0x7365676d656e74ull
 #define SEG_FLUSH (1u << 20)
+#define SEG_COPY_MIN (16u << 10) /* shorter copies go through the row buffer */
 
 void pm_segw_init(pm_segw *w, pm_outfile *f, pm_buf *b, int track)
 {
@@ -68,39 +74,76 @@ void pm_segw_close_old(pm_segw *w)
     w->fd = -1;
 }
 
-static pm_status issue(pm_segw *w, pm_errctx *err)
-{
-    pm_status st = PM_OK;
-    if (w->pend_len)
-        st = pm_outfile_copy(w->f, w->fd, w->pend_off, w->pend_len, NULL, err);
-    w->pend_len = 0;
-    return st;
-}
+/* The bytes of the file so far, of the buffer, and of the pending copy. */
+static uint64_t pos(const pm_segw *w) { return w->written + w->b->len + w->pend_len; }
 
-/* The buffer's bytes to the file, after any copy that comes before them. */
+/* The buffer's bytes to the file (hashed into the open segment first when tracking). */
 static pm_status hand_over(pm_segw *w, pm_errctx *err)
 {
     if (w->track && w->b->len > w->mark)
         pm_hash64_update(&w->hc, w->b->data + w->mark, w->b->len - w->mark);
-    pm_status st = issue(w, err);
-    if (st == PM_OK && w->b->len)
-        st = pm_outfile_write(w->f, w->b->data, w->b->len, err);
+    pm_status st = w->b->len ? pm_outfile_write(w->f, w->b->data, w->b->len, err) : PM_OK;
     w->written += w->b->len;
     pm_buf_reset(w->b);
     w->mark = 0;
     return st;
 }
 
+/* The pending copy (already hashed) after the buffer: appended to it when short, else
+ * the buffer is handed over and the range copied in the kernel. */
+static pm_status settle(pm_segw *w, pm_errctx *err)
+{
+    pm_status st = PM_OK;
+    if (!w->pend_len)
+        return PM_OK;
+    uint64_t off = w->pend_off, len = w->pend_len;
+    w->pend_len = 0;
+    if (len < SEG_COPY_MIN) {
+        if ((st = pm_buf_append(w->b, w->old + off, (size_t)len)) != PM_OK)
+            return st;
+        w->mark = w->b->len;
+        return PM_OK;
+    }
+    if ((st = hand_over(w, err)) != PM_OK)
+        return st;
+    st = pm_outfile_copy(w->f, w->fd, off, len, NULL, err);
+    w->written += len;
+    return st;
+}
+
+/* Old bytes [off, off + len) come next (hashed already, or by the caller). */
+static pm_status pend(pm_segw *w, uint64_t off, uint64_t len, pm_errctx *err)
+{
+    pm_status st = PM_OK;
+    if (!len)
+        return PM_OK;
+    if (w->pend_len && w->pend_off + w->pend_len != off && (st = settle(w, err)) != PM_OK)
+        return st;
+    if (!w->pend_len)
+        w->pend_off = off;
+    w->pend_len += len;
+    w->copied += len;
+    return PM_OK;
+}
+
+pm_status pm_segw_gen(pm_segw *w, pm_errctx *err) { return w->pend_len ? settle(w, err) : PM_OK; }
+
 pm_status pm_segw_flush(pm_segw *w, int force, pm_errctx *err)
 {
-    if (!force && w->b->len < SEG_FLUSH)
-        return PM_OK;
-    return hand_over(w, err);
+    pm_status st = PM_OK;
+    if (force || w->b->len >= SEG_FLUSH)
+        st = hand_over(w, err);
+    if (st == PM_OK && force && w->pend_len) {
+        st = settle(w, err);
+        if (st == PM_OK && w->b->len)
+            st = hand_over(w, err);
+    }
+    return st;
 }
 
 void pm_segw_begin(pm_segw *w)
 {
-    w->start = w->written + w->b->len;
+    w->start = pos(w);
     w->mark = w->b->len;
     if (w->track)
         pm_hash64_init(&w->hc, SEG_SEED);
@@ -112,29 +155,8 @@ void pm_segw_end(pm_segw *w, pm_seg *out)
         pm_hash64_update(&w->hc, w->b->data + w->mark, w->b->len - w->mark);
     w->mark = w->b->len;
     out->off = w->start;
-    out->len = w->written + w->b->len - w->start;
+    out->len = pos(w) - w->start;
     out->hash = w->track ? pm_hash64_final(&w->hc) : 0;
-}
-
-int pm_segw_copy(pm_segw *w, const pm_seg *old, pm_seg *out, pm_status *st, pm_errctx *err)
-{
-    if (!w->old || old->off > w->nold || old->len > w->nold - old->off ||
-        pm_hash64(w->old + old->off, (size_t)old->len, SEG_SEED) != old->hash)
-        return 0;
-    if (w->b->len) { /* rows before it; the segment they end was hashed by pm_segw_end */
-        w->mark = w->b->len;
-        if ((*st = hand_over(w, err)) != PM_OK)
-            return 1;
-    }
-    if (w->pend_len && w->pend_off + w->pend_len != old->off && (*st = issue(w, err)) != PM_OK)
-        return 1;
-    if (!w->pend_len)
-        w->pend_off = old->off;
-    w->pend_len += old->len;
-    *out = (pm_seg){w->written, old->len, old->hash};
-    w->written += old->len;
-    w->copied += old->len;
-    return 1;
 }
 
 const char *pm_segw_old_bytes(const pm_segw *w, const pm_seg *old)
@@ -145,21 +167,26 @@ const char *pm_segw_old_bytes(const pm_segw *w, const pm_seg *old)
     return w->old + old->off;
 }
 
+int pm_segw_copy(pm_segw *w, const pm_seg *old, pm_seg *out, pm_status *st, pm_errctx *err)
+{
+    if (!pm_segw_old_bytes(w, old))
+        return 0;
+    w->mark = w->b->len; /* the buffer's bytes end earlier segments, hashed by their end */
+    uint64_t at = pos(w);
+    *st = pend(w, old->off, old->len, err);
+    *out = (pm_seg){at, old->len, old->hash};
+    return 1;
+}
+
 pm_status pm_segw_copy_range(pm_segw *w, uint64_t off, uint64_t len, pm_errctx *err)
 {
     if (!len)
         return PM_OK;
-    pm_status st = PM_OK;
-    if (w->b->len && (st = hand_over(w, err)) != PM_OK) /* hashes the open segment's rows */
-        return st;
-    if (w->track)
+    if (w->track) { /* in file order: the buffer's rows of this segment, then these */
+        if (w->b->len > w->mark)
+            pm_hash64_update(&w->hc, w->b->data + w->mark, w->b->len - w->mark);
+        w->mark = w->b->len;
         pm_hash64_update(&w->hc, w->old + off, (size_t)len);
-    if (w->pend_len && w->pend_off + w->pend_len != off && (st = issue(w, err)) != PM_OK)
-        return st;
-    if (!w->pend_len)
-        w->pend_off = off;
-    w->pend_len += len;
-    w->written += len;
-    w->copied += len;
-    return PM_OK;
+    }
+    return pend(w, off, len, err);
 }
