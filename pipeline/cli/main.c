@@ -3,10 +3,23 @@
  * Only pipeline/cli/ prints for people or chooses exit codes; everything else is the
  * library behind include/policyminer/.
  */
+#include <malloc.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "cli.h"
+
+/* A run's phases allocate and free large arrays one after the other (the restored state,
+ * the sorted adoptions, NetInf's maps); glibc hands blocks over 128 KB back to the kernel
+ * at once, so each phase faults its pages in again. Keeping up to 128 MB of freed heap
+ * for reuse cut a 1% refresh's page faults by a third and its kernel time with them, for
+ * about 15% more peak RSS. A process-wide choice, so the program's, not the library's. */
+static void tune_malloc(void)
+{
+    mallopt(M_MMAP_THRESHOLD, 32 << 20);
+    mallopt(M_TRIM_THRESHOLD, 128 << 20);
+    mallopt(M_TOP_PAD, 16 << 20);
+}
 
 static void usage(FILE *f)
 {
@@ -27,6 +40,7 @@ static void usage(FILE *f)
 
 int main(int argc, char **argv)
 {
+    tune_malloc();
     if (argc < 2) {
         usage(stderr);
         return PM_EXIT_USAGE;

@@ -80,6 +80,7 @@ struct pm_adopt {
     size_t nprev_reuse, ncur_reuse;
     size_t ncites_prev;
     uint64_t prev_ctx, cur_ctx; /* rows_context of the last tables / of this write */
+    int prev_ok;                /* the engine found the last tables as they were written */
     moved *moved;
     size_t nmoved, moved_cap;
     uint64_t seg_bytes[2]; /* this write: bytes copied, bytes derived (both tables) */
@@ -771,6 +772,8 @@ static int cmp_u32(const void *p, const void *q)
     return (x > y) - (x < y);
 }
 
+void pm_adopt_use_tables(pm_adopt *a) { a->prev_ok = 1; }
+
 pm_status pm_adopt_set_state(pm_adopt *a, const char *state_dir)
 {
     free(a->state_dir);
@@ -931,7 +934,7 @@ static pm_status plan_runs(pm_adopt *a, const adoption *v, const uint32_t *order
     if (track)
         st = distinct_pairs(reuse, reuse ? a->nreuse : 0, &a->cur_reuse, &a->ncur_reuse);
     const uint64_t ctx = track ? rows_context(a, min_adopters) : 0;
-    const int usable = track && a->nprev && a->prev_ctx == ctx;
+    const int usable = track && a->nprev && a->prev_ok && a->prev_ctx == ctx;
     pm_hmap *pk = NULL; /* last run's key -> index + 1 */
     if (st == PM_OK && usable)
         st = pm_hmap_create(&pk, 0, 0);
@@ -1093,6 +1096,18 @@ typedef struct wview {
     const uint8_t *kf;                      /* MERGE runs: what must be derived */
 } wview;
 
+/* A cascade's old segment, before it is copied whole: it follows a row's end, ends one,
+ * and its first row names the cascade (key: pm_hash64 of the name) - what a table cut or
+ * shifted since would not. Empty segments are whole. */
+static int seg_looks_whole(const pm_segw *w, const pm_seg *os, uint64_t key)
+{
+    const char *p = pm_segw_old_bytes(w, os), *tab;
+    if (!p || !os->len)
+        return p != NULL;
+    return os->off > 0 && p[-1] == '\n' && p[os->len - 1] == '\n' &&
+           (tab = memchr(p, '\t', (size_t)os->len)) && pm_hash64(p, (size_t)(tab - p), 0) == key;
+}
+
 /* One row of edges.tsv: origin e, destination k of the cascade `name`. */
 static pm_status edge_row(const wview *w, const char *name, size_t name_len, size_t e, size_t k,
                           double lag, pm_buf *bd)
@@ -1212,12 +1227,12 @@ static pm_status write_edges(const wview *w, const char *dir, pm_outfile **out, 
     pm_buf bd;
     pm_buf_init(&bd, (size_t)1 << 30);
     pm_segw sw;
-    pm_segw_init(&sw, NULL, &bd, a->state_dir != NULL);
+    pm_segw_init(&sw, NULL, &bd);
     uint64_t *moff = NULL; /* a MERGE run's old blocks: offsets, then lengths */
     size_t mcap = 0;
     TRY(pm_outfile_open(out, dir, "edges.tsv", err));
     sw.f = *out;
-    if (a->state_dir && a->nprev)
+    if (a->state_dir && a->nprev && a->prev_ok)
         pm_segw_open_old(&sw, a->state_dir, "edges.tsv");
     TRY(pm_buf_append_str(&bd, "cascade_id\torigin_node\tdestination_node\tlag_years\t"
                                "relation\tevidence\n"));
@@ -1230,7 +1245,7 @@ static pm_status write_edges(const wview *w, const char *dir, pm_outfile **out, 
         int mode = w->cr[r].mode;
         const pm_seg *os = mode != RUN_GEN ? &a->prev[w->cr[r].prev].t[PM_SEG_EDGES] : NULL;
         if (mode == RUN_COPY) {
-            if (pm_segw_copy(&sw, os, seg, &st, err)) {
+            if (seg_looks_whole(&sw, os, w->cr[r].key) && pm_segw_copy(&sw, os, seg, &st, err)) {
                 if (st != PM_OK)
                     goto done;
                 continue;
@@ -1332,7 +1347,7 @@ pm_status pm_adopt_write(pm_adopt *a, const char *dir, pm_errctx *err)
     size_t mcap = 0;
     uint64_t ebytes[2] = {0, 0};
     pm_segw sa; /* adoptions.tsv's writer */
-    pm_segw_init(&sa, NULL, NULL, 0);
+    pm_segw_init(&sa, NULL, NULL);
     int spawned = 0; /* the network and edges tasks were started; the first's status,
                       * context, capped pairs */
     pm_status nst = PM_OK;
@@ -1520,8 +1535,8 @@ pm_status pm_adopt_write(pm_adopt *a, const char *dir, pm_errctx *err)
                                "example_doc_2\texample_doc_3\n"));
     TRY(pm_buf_append_str(&b, "cascade_id\tnode_name\tevent_time\tlevel\tprovince_code\tdoc_id\tdate\t"
                               "date_precision\n"));
-    pm_segw_init(&sa, fa, &b, a->state_dir != NULL);
-    if (a->state_dir && a->nprev)
+    pm_segw_init(&sa, fa, &b);
+    if (a->state_dir && a->nprev && a->prev_ok)
         pm_segw_open_old(&sa, a->state_dir, "adoptions.tsv");
     TRY(pm_buf_append_str(&be, "cascade_id\tkind\tpioneer_code\tpioneer_name\tpioneer_level\t"
                                "first_date\tfirst_date_precision\tn_adopters\tadopters_1y\tadopters_3y\tadopters_5y\t"
@@ -1547,7 +1562,7 @@ pm_status pm_adopt_write(pm_adopt *a, const char *dir, pm_errctx *err)
         int mode = cr[ri].mode, copied = 0;
         const pm_seg *os = mode != RUN_GEN ? &a->prev[cr[ri].prev].t[PM_SEG_ADOPTIONS] : NULL;
         if (mode == RUN_COPY) {
-            copied = pm_segw_copy(&sa, os, seg, &st, err);
+            copied = seg_looks_whole(&sa, os, cr[ri].key) && pm_segw_copy(&sa, os, seg, &st, err);
             if (copied && st != PM_OK)
                 goto done;
             if (!copied)
@@ -1994,7 +2009,6 @@ pm_status pm_adopt_save(const pm_adopt *a, pm_buf *out)
         for (int t = 0; t < PM_SEG_TABLES; t++) {
             SV(e->t[t].off, 8);
             SV(e->t[t].len, 8);
-            SV(e->t[t].hash, 8);
         }
     }
     SV(a->ncur_reuse, 8);
@@ -2091,7 +2105,7 @@ pm_status pm_adopt_load(pm_adopt *a, const void *p, size_t n)
     }
     a->prev_ctx = st == PM_OK ? ld_u(&c, 8) : 0;
     uint64_t ns = st == PM_OK ? ld_u(&c, 8) : 0;
-    if (st == PM_OK && (c.bad || ns > (uint64_t)(c.end - c.p) / 64))
+    if (st == PM_OK && (c.bad || ns > (uint64_t)(c.end - c.p) / 48))
         return PM_ERR_STATE;
     if (ns && !(a->prev = calloc((size_t)ns, sizeof *a->prev)))
         return PM_ERR_NOMEM;
@@ -2102,7 +2116,6 @@ pm_status pm_adopt_load(pm_adopt *a, const void *p, size_t n)
         for (int t = 0; t < PM_SEG_TABLES; t++) {
             e->t[t].off = ld_u(&c, 8);
             e->t[t].len = ld_u(&c, 8);
-            e->t[t].hash = ld_u(&c, 8);
         }
     }
     a->nprev = (size_t)ns;

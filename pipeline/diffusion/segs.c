@@ -5,13 +5,14 @@
  * are 350 MB, most of a 1% refresh's cost.
  *
  * A writer (pm_segw) stands between adopt.c's row buffer and its output file: it counts
- * the bytes, hashes each cascade's rows as one segment, and turns copies of the old table
- * into one pending range that grows while the copies are adjacent. A long pending range
+ * the bytes of each cascade's rows (its segment), and turns copies of the old table into
+ * one pending range that grows while the copies are adjacent. A long pending range
  * goes to copy_file_range (page-cache pages move without the user-space copy of write(2),
  * several times cheaper here); a short one is appended to the row buffer, since a system
- * call per few rows costs more than the bytes. Old bytes are used only inside a segment
- * whose hash they still have: a table edited, truncated or replaced in the state
- * directory costs a re-derivation, never a wrong row.
+ * call per few rows costs more than the bytes. The old tables are used only when the
+ * engine found them with the identity (inode, size, times) they had when the checkpoint
+ * was written: one edited, truncated or replaced in the state directory costs a
+ * re-derivation, never a wrong row; adopt.c also checks every merged row's codes.
  *
  * Order: the file holds what was handed over, then the buffer's bytes, then the pending
  * copy. pm_segw_gen settles the pending copy before new rows enter the buffer.
@@ -25,18 +26,15 @@
 #include <unistd.h>
 
 #include "diffusion_internal.h"
-#include "policyminer/hash.h"
 
-#define SEG_SEED 0x7365676d656e74ull
 #define SEG_FLUSH (1u << 20)
 #define SEG_COPY_MIN (16u << 10) /* shorter copies go through the row buffer */
 
-void pm_segw_init(pm_segw *w, pm_outfile *f, pm_buf *b, int track)
+void pm_segw_init(pm_segw *w, pm_outfile *f, pm_buf *b)
 {
     memset(w, 0, sizeof *w);
     w->f = f;
     w->b = b;
-    w->track = track;
     w->fd = -1;
     w->old = NULL;
 }
@@ -53,7 +51,7 @@ void pm_segw_open_old(pm_segw *w, const char *dir, const char *name)
         close(fd);
         return;
     }
-    /* not populated: only the segments that are copied are read (to check their hashes) */
+    /* not populated: only the short copies and the merged rows are read */
     void *p = mmap(NULL, (size_t)sb.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
     if (p == MAP_FAILED) {
         close(fd);
@@ -77,19 +75,16 @@ void pm_segw_close_old(pm_segw *w)
 /* The bytes of the file so far, of the buffer, and of the pending copy. */
 static uint64_t pos(const pm_segw *w) { return w->written + w->b->len + w->pend_len; }
 
-/* The buffer's bytes to the file (hashed into the open segment first when tracking). */
+/* The buffer's bytes to the file. */
 static pm_status hand_over(pm_segw *w, pm_errctx *err)
 {
-    if (w->track && w->b->len > w->mark)
-        pm_hash64_update(&w->hc, w->b->data + w->mark, w->b->len - w->mark);
     pm_status st = w->b->len ? pm_outfile_write(w->f, w->b->data, w->b->len, err) : PM_OK;
     w->written += w->b->len;
     pm_buf_reset(w->b);
-    w->mark = 0;
     return st;
 }
 
-/* The pending copy (already hashed) after the buffer: appended to it when short, else
+/* The pending copy after the buffer: appended to it when short, else
  * the buffer is handed over and the range copied in the kernel. */
 static pm_status settle(pm_segw *w, pm_errctx *err)
 {
@@ -99,10 +94,7 @@ static pm_status settle(pm_segw *w, pm_errctx *err)
     uint64_t off = w->pend_off, len = w->pend_len;
     w->pend_len = 0;
     if (len < SEG_COPY_MIN) {
-        if ((st = pm_buf_append(w->b, w->old + off, (size_t)len)) != PM_OK)
-            return st;
-        w->mark = w->b->len;
-        return PM_OK;
+        return pm_buf_append(w->b, w->old + off, (size_t)len);
     }
     if ((st = hand_over(w, err)) != PM_OK)
         return st;
@@ -111,7 +103,7 @@ static pm_status settle(pm_segw *w, pm_errctx *err)
     return st;
 }
 
-/* Old bytes [off, off + len) come next (hashed already, or by the caller). */
+/* Old bytes [off, off + len) come next. */
 static pm_status pend(pm_segw *w, uint64_t off, uint64_t len, pm_errctx *err)
 {
     pm_status st = PM_OK;
@@ -141,28 +133,17 @@ pm_status pm_segw_flush(pm_segw *w, int force, pm_errctx *err)
     return st;
 }
 
-void pm_segw_begin(pm_segw *w)
-{
-    w->start = pos(w);
-    w->mark = w->b->len;
-    if (w->track)
-        pm_hash64_init(&w->hc, SEG_SEED);
-}
+void pm_segw_begin(pm_segw *w) { w->start = pos(w); }
 
 void pm_segw_end(pm_segw *w, pm_seg *out)
 {
-    if (w->track && w->b->len > w->mark)
-        pm_hash64_update(&w->hc, w->b->data + w->mark, w->b->len - w->mark);
-    w->mark = w->b->len;
     out->off = w->start;
     out->len = pos(w) - w->start;
-    out->hash = w->track ? pm_hash64_final(&w->hc) : 0;
 }
 
 const char *pm_segw_old_bytes(const pm_segw *w, const pm_seg *old)
 {
-    if (!w->old || old->off > w->nold || old->len > w->nold - old->off ||
-        pm_hash64(w->old + old->off, (size_t)old->len, SEG_SEED) != old->hash)
+    if (!w->old || old->off > w->nold || old->len > w->nold - old->off)
         return NULL;
     return w->old + old->off;
 }
@@ -171,22 +152,13 @@ int pm_segw_copy(pm_segw *w, const pm_seg *old, pm_seg *out, pm_status *st, pm_e
 {
     if (!pm_segw_old_bytes(w, old))
         return 0;
-    w->mark = w->b->len; /* the buffer's bytes end earlier segments, hashed by their end */
     uint64_t at = pos(w);
     *st = pend(w, old->off, old->len, err);
-    *out = (pm_seg){at, old->len, old->hash};
+    *out = (pm_seg){at, old->len};
     return 1;
 }
 
 pm_status pm_segw_copy_range(pm_segw *w, uint64_t off, uint64_t len, pm_errctx *err)
 {
-    if (!len)
-        return PM_OK;
-    if (w->track) { /* in file order: the buffer's rows of this segment, then these */
-        if (w->b->len > w->mark)
-            pm_hash64_update(&w->hc, w->b->data + w->mark, w->b->len - w->mark);
-        w->mark = w->b->len;
-        pm_hash64_update(&w->hc, w->old + off, (size_t)len);
-    }
     return pend(w, off, len, err);
 }

@@ -441,6 +441,35 @@ pm_status pm_blk_put_u(pm_buf *b, uint64_t v) { return put_u(b, v); }
 pm_status pm_blk_put_u64(pm_buf *b, uint64_t v) { return put_u64(b, v); }
 pm_status pm_blk_put_str(pm_buf *b, const char *s, size_t n) { return put_str(b, s, n); }
 
+pm_status pm_blk_frame_begin(pm_buf *b, const char tag[4], size_t *start)
+{
+    return frame_begin(b, tag, start);
+}
+
+pm_status pm_blk_frame_end(pm_buf *b, size_t start) { return frame_end(b, start); }
+
+int pm_blk_check(const void *p, size_t n, char tag[5], const char **payload, size_t *len)
+{
+    const unsigned char *u = p;
+    if (n < 20)
+        return 0;
+    uint64_t m = 0;
+    for (int i = 7; i >= 0; i--)
+        m = (m << 8) | u[4 + i];
+    if (m > PM_BLK_MAX || m != n - 20)
+        return 0;
+    uint64_t want = 0;
+    for (int i = 7; i >= 0; i--)
+        want = (want << 8) | u[12 + m + (size_t)i];
+    if (pm_hash64(u + 12, (size_t)m, BLK_SEED) != want)
+        return 0;
+    memcpy(tag, u, 4);
+    tag[4] = 0;
+    *payload = (const char *)u + 12;
+    *len = (size_t)m;
+    return 1;
+}
+
 pm_status pm_blk_frame(pm_buf *out, const char tag[4], const pm_buf *payload)
 {
     pm_status st;

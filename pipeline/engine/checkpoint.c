@@ -28,6 +28,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "policyminer/diffusion.h"
 #include "policyminer/hash.h"
 #include "policyminer/sinks.h"
 #include "checkpoint.h"
@@ -70,7 +71,7 @@ static int map_table(const char *state_dir, int t, uint64_t len, uint64_t hash, 
     struct stat sb;
     int ok = fstat(m->fd, &sb) == 0 && (uint64_t)sb.st_size == len && len > 0;
     /* populated at once: one pass over the page cache instead of a fault per page */
-    void *p = ok ? mmap(NULL, (size_t)len, PROT_READ, MAP_PRIVATE | MAP_POPULATE, m->fd, 0)
+    void *p = ok ? mmap(NULL, (size_t)len, PROT_READ, MAP_PRIVATE, m->fd, 0)
                  : MAP_FAILED;
     if (p == MAP_FAILED) {
         close(m->fd);
@@ -86,6 +87,23 @@ static int map_table(const char *state_dir, int t, uint64_t len, uint64_t hash, 
         return 0;
     }
     return 1;
+}
+
+/* The identity of state_dir/checkpoint-NAME (size, inode, mtime; zeros: none): the two
+ * tables a refresh copies diffusion rows from are used only while they keep it, so a
+ * table written to in place (a new mtime) or replaced is never copied from. */
+static void seg_identity(const char *state_dir, const char *name, uint64_t id[4])
+{
+    char path[4200];
+    struct stat sb;
+    snprintf(path, sizeof path, "%s/checkpoint-%s", state_dir, name);
+    memset(id, 0, 4 * sizeof *id);
+    if (stat(path, &sb) != 0)
+        return;
+    id[0] = (uint64_t)sb.st_size;
+    id[1] = (uint64_t)sb.st_ino;
+    id[2] = (uint64_t)sb.st_mtim.tv_sec * 1000000000u + (uint64_t)sb.st_mtim.tv_nsec;
+    id[3] = 0; /* not ctime: removing the output directory's link to it changes that */
 }
 
 /* The checkpoint's key and files against this run's inputs: how many leading inputs it
@@ -120,24 +138,36 @@ pm_status pm_ckpt_restore(const char *state_dir, const char *key, const pm_input
     *n_covered = 0;
     char path[4200];
     snprintf(path, sizeof path, "%s/" CK_NAME, state_dir);
-    FILE *f = fopen(path, "rb");
-    if (!f)
+    /* mapped, not read: the block is parsed where it lies */
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
         return PM_OK;
-    pm_buf pl;
-    pm_buf_init(&pl, (size_t)PM_BLK_MAX);
-    char tag[5];
-    pm_errctx quiet;
-    pm_status st = pm_blk_read(f, &pl, tag, &quiet, path);
-    fclose(f);
-    if (st == PM_ERR_NOMEM) {
-        pm_buf_free(&pl);
-        return pm_errctx_set(err, st, path, "loading the refresh checkpoint");
-    }
+    struct stat sb;
+    void *map = fstat(fd, &sb) == 0 && sb.st_size > 0
+                    ? mmap(NULL, (size_t)sb.st_size, PROT_READ, MAP_PRIVATE, fd, 0)
+                    : MAP_FAILED;
+    close(fd);
+    if (map == MAP_FAILED)
+        return PM_OK;
+    char tag[5] = "";
+    const char *payload = NULL;
+    size_t plen = 0;
+    pm_status st = pm_blk_check(map, (size_t)sb.st_size, tag, &payload, &plen) ? PM_OK : PM_ERR_STATE;
     size_t n = 0;
     pm_ckpt_table t[2] = {{NULL, 0, -1, {{0}, 0, {0}, 0, 0}}, {NULL, 0, -1, {{0}, 0, {0}, 0, 0}}};
-    pm_blk_cur k = {(const unsigned char *)pl.data, (const unsigned char *)pl.data + pl.len, 0};
+    pm_blk_cur k = {(const unsigned char *)payload, (const unsigned char *)payload + plen, 0};
     if (st == PM_OK && strcmp(tag, "PMCK") == 0) /* damaged or foreign: replay instead */
         n = covered(&k, key, in);
+    int seg_ok = n > 0; /* the kept adoptions.tsv / edges.tsv as they were saved */
+    for (size_t t = 0; n && t < sizeof SEG_TABLES / sizeof *SEG_TABLES; t++) {
+        uint64_t want[4], have[4];
+        for (int f = 0; f < 4; f++)
+            want[f] = pm_blk_get_u64(&k);
+        seg_identity(state_dir, SEG_TABLES[t], have);
+        seg_ok = seg_ok && !k.bad && want[0] && memcmp(want, have, sizeof want) == 0;
+    }
+    if (k.bad)
+        n = 0;
     uint64_t dig[4];
     size_t rest = (size_t)(k.end - k.p);
     if (n && !(pm_commit_saved_digests(k.p, rest, dig) &&
@@ -149,6 +179,8 @@ pm_status pm_ckpt_restore(const char *state_dir, const char *key, const pm_input
         /* the committer now holds part of the restored state: a failure stops the run,
          * and the checkpoint goes so that the next run replays instead */
         st = pm_commit_restore(cm, k.p, rest, &t[0], &t[1]);
+        if (st == PM_OK && seg_ok && pm_commit_adopt(cm))
+            pm_adopt_use_tables(pm_commit_adopt(cm));
         if (st != PM_OK) {
             unlink(path);
             if (err->code == PM_OK)
@@ -158,7 +190,7 @@ pm_status pm_ckpt_restore(const char *state_dir, const char *key, const pm_input
     }
     unmap(&t[0]);
     unmap(&t[1]);
-    pm_buf_free(&pl);
+    munmap(map, (size_t)sb.st_size);
     *n_covered = n;
     return st;
 }
@@ -206,11 +238,30 @@ pm_status pm_ckpt_save(const char *state_dir, const char *key, const char *outdi
     /* The old checkpoint goes before its tables are replaced. Were it left (unlink
      * refused), it would still be right: it stands for its own files, and its digests name
      * its own tables, so with new tables in their place it is simply not used. */
+    struct stat osb; /* the last checkpoint's size: this one's is about the same */
+    size_t hint = stat(path, &osb) == 0 && osb.st_size > 0 ? (size_t)osb.st_size : 0;
     unlink(path);
-    pm_buf pl, blk;
-    pm_buf_init(&pl, (size_t)PM_BLK_MAX);
-    pm_buf_init(&blk, (size_t)PM_BLK_MAX);
-    pm_status st = pm_blk_put_str(&pl, key, strlen(key));
+    /* the tables a refresh copies unchanged cascades' rows from (adopt.c, segs.c), with
+     * their identity after the link: one missing or changed later costs only speed */
+    uint64_t segid[2][4];
+    for (size_t t = 0; t < sizeof SEG_TABLES / sizeof *SEG_TABLES; t++) {
+        if (!keep_table(outdir, state_dir, SEG_TABLES[t])) {
+            char p2[4200];
+            snprintf(p2, sizeof p2, "%s/checkpoint-%s", state_dir, SEG_TABLES[t]);
+            unlink(p2);
+        }
+        seg_identity(state_dir, SEG_TABLES[t], segid[t]);
+    }
+    pm_buf pl;
+    pm_buf_init(&pl, (size_t)PM_BLK_MAX + 64);
+    size_t fs = 0;
+    pm_status st = hint ? pm_buf_reserve(&pl, hint + hint / 8) : PM_OK;
+    if (st == PM_ERR_NOMEM)
+        st = PM_OK; /* only a hint */
+    if (st == PM_OK)
+        st = pm_blk_frame_begin(&pl, "PMCK", &fs);
+    if (st == PM_OK)
+        st = pm_blk_put_str(&pl, key, strlen(key));
     size_t nf = pm_commit_nfiles(cm);
     if (st == PM_OK)
         st = pm_blk_put_u(&pl, nf);
@@ -227,37 +278,30 @@ pm_status pm_ckpt_save(const char *state_dir, const char *key, const char *outdi
         if (st == PM_OK)
             st = pm_blk_put_u64(&pl, (uint64_t)fi->ctime_ns);
     }
+    for (size_t t = 0; t < sizeof SEG_TABLES / sizeof *SEG_TABLES; t++)
+        for (int f = 0; st == PM_OK && f < 4; f++)
+            st = pm_blk_put_u64(&pl, segid[t][f]);
     if (st == PM_OK)
         st = pm_commit_save(cm, &pl);
     if (st == PM_OK)
-        st = pm_blk_frame(&blk, "PMCK", &pl);
-    pm_buf_free(&pl);
+        st = pm_blk_frame_end(&pl, fs);
     /* nothing to keep (text reuse, no files, a dropped name) or no memory: no checkpoint */
     if (st != PM_OK || nf == 0 || !keep_table(outdir, state_dir, TABLES[0]) ||
         !keep_table(outdir, state_dir, TABLES[1])) {
-        pm_buf_free(&blk);
+        pm_buf_free(&pl);
         return st == PM_ERR_NOMEM ? pm_errctx_set(err, st, path, "saving the refresh checkpoint")
                                   : PM_OK;
     }
-    /* the tables a refresh copies unchanged cascades' rows from (adopt.c, segs.c): each
-     * segment is checked against its hash before use, so one missing or stale costs only
-     * speed */
-    for (size_t t = 0; t < sizeof SEG_TABLES / sizeof *SEG_TABLES; t++)
-        if (!keep_table(outdir, state_dir, SEG_TABLES[t])) {
-            char p2[4200];
-            snprintf(p2, sizeof p2, "%s/checkpoint-%s", state_dir, SEG_TABLES[t]);
-            unlink(p2);
-        }
     pm_outfile *f = NULL;
     pm_errctx quiet;
     pm_errctx_clear(&quiet);
     st = pm_outfile_open(&f, state_dir, CK_NAME, &quiet);
     if (st == PM_OK)
-        st = pm_outfile_write(f, blk.data, blk.len, &quiet);
+        st = pm_outfile_write(f, pl.data, pl.len, &quiet);
     if (st == PM_OK)
         st = pm_outfile_commit(f, &quiet);
     else
         pm_outfile_abort(f);
-    pm_buf_free(&blk);
+    pm_buf_free(&pl);
     return PM_OK; /* a checkpoint not written only makes the next refresh slower */
 }

@@ -633,6 +633,8 @@ pm_status pm_commit_save(const pm_commit *c, pm_buf *out)
     return st;
 }
 
+pm_adopt *pm_commit_adopt(const pm_commit *c) { return c->actx.adopt; }
+
 int pm_commit_saved_digests(const void *p, size_t n, uint64_t dig[4])
 {
     pm_blk_cur k = {p, (const unsigned char *)p + n, 0};

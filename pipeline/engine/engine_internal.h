@@ -120,6 +120,11 @@ pm_status pm_blk_put_u(pm_buf *b, uint64_t v);
 pm_status pm_blk_put_u64(pm_buf *b, uint64_t v);
 pm_status pm_blk_put_str(pm_buf *b, const char *s, size_t n);
 pm_status pm_blk_frame(pm_buf *out, const char tag[4], const pm_buf *payload);
+/* The same frame built in place: begin before the payload is appended to b, end after. */
+pm_status pm_blk_frame_begin(pm_buf *b, const char tag[4], size_t *start);
+pm_status pm_blk_frame_end(pm_buf *b, size_t start);
+/* p[0..n) is exactly one whole, intact block: its tag and payload (pointing into p). */
+int pm_blk_check(const void *p, size_t n, char tag[5], const char **payload, size_t *len);
 typedef struct pm_blk_cur {
     const unsigned char *p, *end;
     int bad;
@@ -182,6 +187,9 @@ pm_status pm_commit_restore(pm_commit *c, const void *p, size_t n, const pm_ckpt
 /* The digests (length, pm_hash64 with PM_OUTFILE_SEED) a saved checkpoint wants of
  * documents.tsv and rejects.tsv, read from its bytes: 0 on damaged bytes. */
 int pm_commit_saved_digests(const void *p, size_t n, uint64_t dig[4]);
+/* The adoptions' table (NULL without diffusion), for the checkpoint to tell it that the
+ * last run's kept tables are intact. */
+pm_adopt *pm_commit_adopt(const pm_commit *c);
 /* Identity of committed file i (size, inode, times, content hash). */
 const pm_finfo *pm_commit_file_info(const pm_commit *c, size_t i);
 
