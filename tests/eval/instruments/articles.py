@@ -258,6 +258,8 @@ def path_of(root, rel):
         return os.path.join(extra3_root(), rel[len(EXTRA3):])
     if rel.startswith("cn-extra4/"):  # dev8o (instr2): EXTRA4, defined below
         return os.path.join(extra4_root(), rel[len("cn-extra4/"):])
+    if rel.startswith("cn-extra5/"):  # dev9 (instr4): EXTRA5, defined below
+        return os.path.join(extra5_root(), rel[len("cn-extra5/"):])
     return os.path.join(root, rel)
 
 
@@ -342,6 +344,31 @@ def sample_dev8o(files=DEV8O, per_file=12, salt="dev8o:"):
 DEV8OB = (("地方性法规/河南/开封市优化营商环境条例.md", 38), ("地方性法规/浙江/浙江省促进科技成果转化条例.md", 48),
           ("地方性法规/山东/山东省人力资源市场条例.md", 51), ("地方性法规/浙江/宁波东钱湖旅游度假区条例.md", 24))
 # --- end dev8o ----------------------------------------------------------------------------
+# --- dev9 (helper instr4: an unseen batch for the leave-regulations-out check) -------------
+# Eight economic regulations of 河南 and 浙江 (LawRefBook/Laws' older tree) of which no batch
+# had drawn an article: patents (two), talent mobility, continuing education, a city's
+# government services, enterprise credit, recycling, trade secrets. 12 articles each by hash
+# (salt dev9:), kept in a third cache outside the project ($PM_CN_EXTRA5, default
+# /work/cn-extra5; its README.txt names repository, paths and commits). (path, number of
+# articles, numbers skipped: the continuing-education source runs 第十八条 into 第十七条's
+# line, so neither is drawn). Labelled from the codebook before the batch was classified.
+EXTRA5 = "cn-extra5/"
+
+
+def extra5_root():
+    return os.environ.get("PM_CN_EXTRA5", "/work/cn-extra5")
+
+
+DEV9 = (("地方性法规/河南/河南省专利保护条例.md", 34, ()), ("地方性法规/河南/河南省人才流动条例.md", 46, ()),
+        ("地方性法规/河南/安阳市政务服务条例.md", 58, ()), ("地方性法规/河南/河南省专业技术人员继续教育条例.md", 27, (17, 18)),
+        ("地方性法规/浙江/宁波市专利管理条例.md", 30, ()), ("地方性法规/浙江/台州市企业信用促进条例.md", 35, ()),
+        ("地方性法规/浙江/宁波市再生资源回收利用管理条例.md", 30, ()), ("地方性法规/浙江/宁波市企业技术秘密保护条例.md", 26, ()))
+
+
+def sample_dev9(files=DEV9, per_file=12, salt="dev9:"):
+    """12 articles per regulation by hash, ids under EXTRA5 (the dev8f draw rule)."""
+    return [EXTRA5 + i[len(EXTRA3):] for i in sample_dev8f(files, per_file, salt)]
+# --- end dev9
 
 
 def lookup(root, ident):
@@ -409,6 +436,9 @@ if __name__ == "__main__":
     elif sys.argv[1] == "sample-dev8ob":  # dev8ob (instr2)
         for i in sample_dev8o(DEV8OB, 12, "dev8ob:"):
             print("dev8ob-extra4\t" + i)
+    elif sys.argv[1] == "sample-dev9":  # dev9 (instr4)
+        for i in sample_dev9():
+            print("dev9-extra5\t" + i)
     elif sys.argv[1] == "show":
         for i in sys.argv[2:]:
             print("@@ " + i + "\n" + (lookup(root, i) or "<missing>") + "\n")
