@@ -37,11 +37,6 @@ typedef struct adoption {
     uint8_t fresh; /* added or replaced since the state was restored (segs.c) */
 } adoption;
 
-/* A restored adoption that a refresh replaced by an earlier one: where it stood. */
-typedef struct moved {
-    uint32_t cascade;
-    int32_t date;
-} moved;
 
 typedef struct cite {
     uint32_t issuer, cited;
@@ -81,8 +76,6 @@ struct pm_adopt {
     size_t ncites_prev;
     uint64_t prev_ctx, cur_ctx; /* rows_context of the last tables / of this write */
     int prev_ok;                /* the engine found the last tables as they were written */
-    moved *moved;
-    size_t nmoved, moved_cap;
     uint64_t seg_bytes[2]; /* this write: bytes copied, bytes derived (both tables) */
 };
 
@@ -162,7 +155,6 @@ void pm_adopt_free(pm_adopt *a)
     free(a->cur);
     free(a->prev_reuse);
     free(a->cur_reuse);
-    free(a->moved);
     free(a->v);
     pm_hmap_free(a->map);
     free(a->cites);
@@ -197,13 +189,6 @@ static pm_status offer(pm_adopt *a, uint32_t cascade, uint32_t region, uint32_t 
         x = &a->v[*slot];
         if (x->date < date || (x->date == date && id_cmp(a, x, id, idlen) <= 0))
             return PM_OK; /* the existing adoption is earlier */
-        if (!x->fresh) { /* a restored one: its old rows go, and its place in the window */
-            st = pm_array_reserve(&a->moved, &a->moved_cap, a->nmoved + 1, sizeof *a->moved,
-                                  256, UINT32_MAX);
-            if (st != PM_OK)
-                return st;
-            a->moved[a->nmoved++] = (moved){cascade, x->date};
-        }
     } else {
         *slot = a->n;
         x = &a->v[a->n++];
