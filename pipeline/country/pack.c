@@ -56,6 +56,9 @@ struct pm_country {
     pm_region_form *forms;
     size_t nforms, capforms;
     struct code_idx *byc;   /* (code, idx) sorted by code then idx: region_find */
+    uint64_t *ckey;         /* open addressing, code -> its first byc entry (clo; */
+    uint32_t *clo;          /* UINT32_MAX: empty): a diffusion writer's lookups */
+    size_t cbits;
     uint32_t *canon;        /* per region: region_canonical, without a search per call */
     size_t ncanon;
     uint64_t *pcode;        /* while a module adds regions: parent code, UINT64_MAX = none */
@@ -515,6 +518,11 @@ void pm_country_module_checksum(const pm_country *cc, const char *sum)
     snprintf(c->modsum, sizeof c->modsum, "%s", sum);
 }
 
+static size_t code_slot(const pm_country *c, uint64_t code)
+{
+    return (size_t)((code * 0x9E3779B97F4A7C15ull) >> (64 - c->cbits));
+}
+
 /* The code index, the parents a module gave by code, the level lists and the national
  * region: built once at the end of the load, whoever filled the regions. */
 static pm_status regions_index(pm_country *c, pm_errctx *err)
@@ -528,6 +536,25 @@ static pm_status regions_index(pm_country *c, pm_errctx *err)
         c->byc[i] = (code_idx){c->regions[i].code, (uint32_t)i};
     if (c->nregions)
         qsort(c->byc, c->nregions, sizeof *c->byc, cmp_ci);
+    /* a probe instead of a binary search per lookup (pm_adopt_write asks a few per row) */
+    free(c->ckey);
+    free(c->clo);
+    for (c->cbits = 4; ((size_t)1 << c->cbits) < 2 * c->nregions; c->cbits++)
+        ;
+    c->ckey = malloc(((size_t)1 << c->cbits) * sizeof *c->ckey);
+    c->clo = malloc(((size_t)1 << c->cbits) * sizeof *c->clo);
+    if (!c->ckey || !c->clo)
+        return pm_errctx_set(err, PM_ERR_NOMEM, c->packdir, "out of memory");
+    memset(c->clo, 0xff, ((size_t)1 << c->cbits) * sizeof *c->clo);
+    for (size_t i = 0; i < c->nregions; i++) {
+        if (i && c->byc[i].code == c->byc[i - 1].code)
+            continue;
+        size_t m = ((size_t)1 << c->cbits) - 1, h = code_slot(c, c->byc[i].code);
+        while (c->clo[h] != UINT32_MAX)
+            h = (h + 1) & m;
+        c->ckey[h] = c->byc[i].code;
+        c->clo[h] = (uint32_t)i;
+    }
     free(c->canon);
     c->ncanon = 0;
     c->canon = malloc((c->nregions ? c->nregions : 1) * sizeof *c->canon);
@@ -780,6 +807,8 @@ void pm_country_free(pm_country *c)
     free(c->edges);
     free(c->forms);
     free(c->byc);
+    free(c->ckey);
+    free(c->clo);
     free(c->canon);
     free(c->pcode);
     free(c->bylevel);
@@ -893,13 +922,19 @@ int pm_country_region_within(const pm_country *c, uint32_t idx, uint32_t anc, pm
 uint32_t pm_country_region_find(const pm_country *c, uint64_t code, pm_ymd date)
 {
     size_t lo = 0, hi = c->byc ? c->nregions : 0;
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        if (c->byc[mid].code < code)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
+    if (c->clo) { /* the code's first entry, or none */
+        size_t m = ((size_t)1 << c->cbits) - 1, h = code_slot(c, code);
+        while (c->clo[h] != UINT32_MAX && c->ckey[h] != code)
+            h = (h + 1) & m;
+        lo = c->clo[h] == UINT32_MAX ? c->nregions : c->clo[h];
+    } else
+        while (lo < hi) {
+            size_t mid = lo + (hi - lo) / 2;
+            if (c->byc[mid].code < code)
+                lo = mid + 1;
+            else
+                hi = mid;
+        }
     uint32_t last = PM_REGION_NONE;
     for (size_t i = lo; i < c->nregions && c->byc && c->byc[i].code == code; i++) {
         const pm_region *r = &c->regions[c->byc[i].idx];
