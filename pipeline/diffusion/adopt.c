@@ -450,25 +450,6 @@ static pm_status sort_adoptions(const pm_adopt *a, adoption *v, size_t n)
     return PM_OK;
 }
 
-/* Sorts u[0..n) ascending, by radix (the qsort it replaces was a tenth of a refresh);
- * PM_ERR_NOMEM leaves u unsorted. */
-static pm_status sort_u32(uint32_t *u, size_t n)
-{
-    rk *x = malloc((n ? n : 1) * sizeof *x), *y = malloc((n ? n : 1) * sizeof *y);
-    size_t *cnt = malloc(65536 * sizeof *cnt);
-    if (!x || !y || !cnt) {
-        free(x), free(y), free(cnt);
-        return PM_ERR_NOMEM;
-    }
-    for (size_t i = 0; i < n; i++)
-        x[i] = (rk){u[i], i};
-    const rk *r = radix_rk(x, y, n, 32, cnt);
-    for (size_t i = 0; i < n; i++)
-        u[i] = (uint32_t)r[i].k;
-    free(x), free(y), free(cnt);
-    return PM_OK;
-}
-
 /* Discovered cascades are written in name order: order[rank] = name index. */
 static int cmp_names(const void *p, const void *q, void *ctx)
 {
@@ -750,12 +731,6 @@ void pm_adopt_discover_stats(const pm_adopt *a, pm_discover_stats *out)
 }
 
 #define TRY(x) do { if ((st = (x)) != PM_OK) goto done; } while (0)
-
-static int cmp_u32(const void *p, const void *q)
-{
-    uint32_t x = *(const uint32_t *)p, y = *(const uint32_t *)q;
-    return (x > y) - (x < y);
-}
 
 void pm_adopt_use_tables(pm_adopt *a) { a->prev_ok = 1; }
 
@@ -1318,7 +1293,8 @@ pm_status pm_adopt_write(pm_adopt *a, const char *dir, pm_errctx *err)
     cite *cites = NULL;
     uint64_t(*reuse)[2] = NULL;
     pm_adopt_row *rows = NULL;
-    uint32_t *order = NULL, *rank = NULL, *used = NULL, *touched = NULL;
+    uint32_t *order = NULL, *rank = NULL, *touched = NULL;
+    unsigned char *named_mark = NULL; /* per region record: a table names its code */
     uint32_t *pidx = NULL; /* per sorted adoption: province_at of it */
     char (*codes)[PM_COUNTRY_CODE_BUF] = NULL; /* per sorted adoption: its region's code */
     char (*pvcode)[PM_COUNTRY_CODE_BUF] = NULL; /* per region index: its code, once */
@@ -1769,17 +1745,22 @@ pm_status pm_adopt_write(pm_adopt *a, const char *dir, pm_errctx *err)
     /* nodes.tsv: every division in use at some point of the adoption period, and the centre;
      * and every division any table names, even one created after its adoption (a page
      * carrying a later name): no code in a table may lack its node */
-    used = malloc((a->n ? 2 * a->n : 1) * sizeof *used);
-    if (!used) {
+    /* the codes the tables name, marked on the code's last record (what region_find gives
+     * without a date): a probe each, not a sort of two codes per adoption */
+    named_mark = calloc(nregions ? nregions : 1, 1);
+    if (!named_mark) {
         st = PM_ERR_NOMEM;
         goto done;
     }
     for (size_t i = 0; i < a->n; i++) {
-        used[2 * i] = v[i].region;
-        used[2 * i + 1] = v[i].level >= PM_REC_PROVINCE ? v[i].province : v[i].region;
+        uint32_t u[2] = {v[i].region,
+                         v[i].level >= PM_REC_PROVINCE ? v[i].province : v[i].region};
+        for (int t = 0; t < 2 - (u[1] == u[0]); t++) {
+            uint32_t r = pm_country_region_find(a->c, u[t], 0);
+            if (r != PM_REGION_NONE && r < nregions)
+                named_mark[r] = 1;
+        }
     }
-    if (sort_u32(used, 2 * a->n) != PM_OK)
-        qsort(used, 2 * a->n, sizeof *used, cmp_u32); /* no memory for the radix */
     TRY(pm_outfile_open(&fn, dir, "nodes.tsv", err));
     TRY(pm_buf_append_str(&b, "node_name\tname\tlevel\tprovince_code\tfirst_year\tlast_year\n"));
     {
@@ -1799,7 +1780,8 @@ pm_status pm_adopt_write(pm_adopt *a, const char *dir, pm_errctx *err)
             continue;
         uint32_t code = (uint32_t)dv->code;
         int first_year = pm_ymd_year(dv->from), last_year = pm_ymd_year(dv->until);
-        int named = a->n && bsearch(&code, used, 2 * a->n, sizeof *used, cmp_u32);
+        uint32_t lastrec = pm_country_region_find(a->c, code, 0);
+        int named = lastrec != PM_REGION_NONE && lastrec < nregions && named_mark[lastrec];
         if (!named && min_year &&
             ((last_year && last_year <= min_year) || first_year > max_year))
             continue;
@@ -1855,7 +1837,7 @@ done:
     free(kf);
     free(moff);
     free(rows);
-    free(used);
+    free(named_mark);
     free(pidx);
     free(codes);
     free(pvcode);
