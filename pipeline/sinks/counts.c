@@ -174,6 +174,26 @@ void pm_counts_export(const pm_counts *c, const uint64_t (**kv)[2], size_t *n)
 
 pm_status pm_counts_import(pm_counts *c, const uint64_t (*kv)[2], size_t n)
 {
+    if (!c->n && n) { /* into an empty table (a refresh's restore): the map in slot order */
+        uint64_t *keys = malloc(2 * n * sizeof *keys);
+        pm_status st = keys ? pm_array_reserve(&c->kv, &c->cap, n, sizeof *c->kv, 1024, UINT32_MAX)
+                            : PM_ERR_NOMEM;
+        for (size_t i = 0; st == PM_OK && i < n; i++) {
+            keys[i] = mix(kv[i][0]);
+            keys[n + i] = i;
+            c->kv[i][0] = kv[i][0];
+            c->kv[i][1] = kv[i][1];
+        }
+        if (st == PM_OK && (st = pm_hmap_put_new(c->map, keys, keys + n, n)) == PM_OK)
+            c->n = n;
+        free(keys);
+        if (st != PM_ERR_STATE) /* a repeated key: added one by one below, summed */
+            return st;
+        pm_hmap_free(c->map);
+        c->map = NULL;
+        if ((st = pm_hmap_create(&c->map, 0, 0)) != PM_OK)
+            return st;
+    }
     pm_status st = pm_hmap_reserve(c->map, c->n + n);
     if (st == PM_OK)
         st = pm_array_reserve(&c->kv, &c->cap, c->n + n, sizeof *c->kv, 1024, UINT32_MAX);
