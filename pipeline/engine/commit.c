@@ -718,12 +718,6 @@ pm_status pm_commit_restore(pm_commit *c, const void *p, size_t n, const pm_ckpt
         if (k.bad || idn > UINT16_MAX || c->first_ids.len + idn > UINT32_MAX ||
             region > UINT32_MAX || level > 255)
             return PM_ERR_STATE;
-        int added = 0;
-        uint64_t *slot = pm_hmap_put(c->firsts, h, &added, &st);
-        if (!slot)
-            return st;
-        if (!added)
-            return PM_ERR_STATE;
         st = pm_array_reserve(&c->first_v, &c->first_cap, c->nfirst + 1, sizeof *c->first_v,
                               1u << 14, UINT32_MAX);
         if (st == PM_OK)
@@ -734,9 +728,18 @@ pm_status pm_commit_restore(pm_commit *c, const void *p, size_t n, const pm_ckpt
             st = pm_buf_append(&c->first_ids, id, idn);
         if (st != PM_OK)
             return st;
-        *slot = c->nfirst;
         c->first_hash[c->nfirst] = h;
         c->first_v[c->nfirst++] = (cfirst){off, (uint32_t)region, (uint16_t)idn, (uint8_t)level};
+    }
+    /* then the map in one pass over its slots: a repeated key is a bad state */
+    if (st == PM_OK && c->nfirst) {
+        uint64_t *idx = malloc(c->nfirst * sizeof *idx);
+        if (!idx)
+            return PM_ERR_NOMEM;
+        for (size_t i = 0; i < c->nfirst; i++)
+            idx[i] = i;
+        st = pm_hmap_put_new(c->firsts, c->first_hash, idx, c->nfirst);
+        free(idx);
     }
     const pm_analysis *const *an = pm_analyses();
     for (size_t i = 0; st == PM_OK && i < c->nanalyses; i++) {
