@@ -822,6 +822,7 @@ pm_status pm_netinf_infer(pm_netinf *n, const pm_netinf_options *opt, size_t k, 
     const size_t nev = n->nev, nnodes = n->nodes.n;
     const double logeps = log(o.epsilon);
     u64map cmap = {0};
+    uint32_t *dense = NULL; /* candidate ids by (parent, child), when nodes are few */
 
     w.ev = malloc((nev ? nev : 1) * sizeof *w.ev);
     w.best = malloc((nev ? nev : 1) * sizeof *w.best);
@@ -868,6 +869,9 @@ pm_status pm_netinf_infer(pm_netinf *n, const pm_netinf_options *opt, size_t k, 
     size_t ncand = 0, candcap = 0, npairs = 0, ncapped = 0;
     uint32_t *pid = NULL; /* per pair: its candidate, so pass 2 need not look it up again */
     size_t pidcap = 0, pk = 0;
+    /* with a few thousand nodes a (parent, child) table is at most 64 MB of mostly untouched
+     * zero pages and costs neither hashing nor the map's growth (a tenth of a refresh) */
+    dense = nnodes && nnodes <= 4096 ? calloc(nnodes * nnodes, sizeof *dense) : NULL;
     for (int pass = 0; pass < 2; pass++) {
         for (size_t s = 0; s < nev;) {
             size_t e = s, lt = s, lo = s;
@@ -891,8 +895,14 @@ pm_status pm_netinf_infer(pm_netinf *n, const pm_netinf_options *opt, size_t k, 
                     int found;
                     if (pass == 1) /* the same pairs in the same order: pass 0 kept each id */
                         id = pid[pk++], found = 1;
-                    else if ((st = map_get(&cmap, ((uint64_t)w.ev[i].node << 32) | w.ev[j].node,
-                                           (uint32_t)ncand, &id, &found)) != PM_OK)
+                    else if (dense) { /* ids in the order first met, as the map gives them */
+                        uint32_t *slot = &dense[(size_t)w.ev[i].node * nnodes + w.ev[j].node];
+                        found = *slot != 0;
+                        if (!found)
+                            *slot = (uint32_t)ncand + 1;
+                        id = *slot - 1;
+                    } else if ((st = map_get(&cmap, ((uint64_t)w.ev[i].node << 32) | w.ev[j].node,
+                                             (uint32_t)ncand, &id, &found)) != PM_OK)
                         goto done;
                     if (pass == 0) {
                         if (npairs + 1 > o.max_pairs) {
@@ -943,6 +953,8 @@ pm_status pm_netinf_infer(pm_netinf *n, const pm_netinf_options *opt, size_t k, 
     }
     free(pid);
     pid = NULL;
+    free(dense);
+    dense = NULL;
     n->ncand = ncand;
     n->npairs = npairs;
     n->ncapped = ncapped;
@@ -991,6 +1003,7 @@ pm_status pm_netinf_infer(pm_netinf *n, const pm_netinf_options *opt, size_t k, 
     }
 
 done:
+    free(dense);
     free(pid);
     map_free(&cmap);
     work_free(&w);
