@@ -758,9 +758,9 @@ typedef struct crun {
     uint64_t key, digest;
     int64_t prev;
 } crun;
-/* per sorted adoption, in a MERGE run: its row, its block of edges (as destination), its
- * edges as origin must be derived */
-enum { KF_ROW = 1, KF_BLOCK = 2, KF_ORIGIN = 4 };
+/* per sorted adoption, in a MERGE run: its block of edges (as destination) / its edges as
+ * origin must be derived (its row in adoptions.tsv is derived when it is fresh) */
+enum { KF_BLOCK = 2, KF_ORIGIN = 4 };
 /* a MERGE run keeps the fresh adoptions' codes in a list; past this many, GEN */
 #define MERGE_MAX_FRESH 64
 
@@ -843,7 +843,7 @@ static pm_status mark_changes(const pm_adopt *a, const adoption *v, const uint32
         for (size_t k = c->i; k < c->j; k++) {
             const adoption *x = &v[k];
             if (x->fresh) {
-                kf[k] |= KF_ROW | KF_BLOCK | KF_ORIGIN;
+                kf[k] |= KF_BLOCK | KF_ORIGIN;
                 nfresh++;
             }
             if (ndh) {
@@ -873,8 +873,9 @@ static pm_status mark_changes(const pm_adopt *a, const adoption *v, const uint32
 
 /* The cascades of the sorted adoptions, in table order, and (with a state directory)
  * their keys, digests and how each is written (mark_changes fills kf for MERGE runs). */
-static pm_status plan_runs(pm_adopt *a, const adoption *v, const uint32_t *order, uint64_t (*reuse)[2], size_t min_adopters,
-                           crun **out, size_t *nout, uint8_t **kfp)
+static pm_status plan_runs(pm_adopt *a, const adoption *v, const uint32_t *order,
+                           uint64_t (*reuse)[2], size_t min_adopters, crun **out, size_t *nout,
+                           uint8_t **kfp)
 {
     size_t n = 0;
     for (size_t i = 0; i < a->n; n++) {
@@ -1304,7 +1305,7 @@ pm_status pm_adopt_write(pm_adopt *a, const char *dir, pm_errctx *err)
     char (*disc_ids)[24] = NULL;
     crun *cr = NULL; /* the cascades in table order (plan_runs) */
     size_t ncr = 0;
-    uint8_t *kf = NULL; /* per sorted adoption of a MERGE run: KF_ROW, KF_BLOCK */
+    uint8_t *kf = NULL; /* per sorted adoption of a MERGE run: KF_BLOCK, KF_ORIGIN */
     uint64_t *moff = NULL; /* a MERGE run's old ranges: offsets, then lengths */
     size_t mcap = 0;
     uint64_t ebytes[2] = {0, 0};
