@@ -105,8 +105,12 @@ pm_status pm_adopt_write(pm_adopt *a, const char *dir, pm_errctx *err);
  * rows went, which pm_adopt_save keeps; a table restored by pm_adopt_load then copies the
  * rows of every cascade that did not change from state_dir/checkpoint-adoptions.tsv and
  * checkpoint-edges.tsv (the last run's tables, kept there by the engine) instead of
- * deriving them again: the same bytes, for what changed. NULL: no recording. */
+ * deriving them again (once pm_adopt_use_tables says they are intact): the same bytes,
+ * for what changed. NULL: no recording. */
 pm_status pm_adopt_set_state(pm_adopt *a, const char *state_dir);
+/* After pm_adopt_load: the engine found state_dir's two tables with the identity (inode,
+ * size, times) they had when that state was saved, so their rows may be copied. */
+void pm_adopt_use_tables(pm_adopt *a);
 /* After pm_adopt_write: bytes of adoptions.tsv and edges.tsv rows copied / derived. */
 void pm_adopt_refresh_stats(const pm_adopt *a, uint64_t *copied, uint64_t *derived);
 
