@@ -140,4 +140,18 @@ pm_status pm_reuse_finish(pm_reuse *r, pm_adopt *adopt, const char *dir, pm_errc
 
 const pm_reuse_stats *pm_reuse_get_stats(const pm_reuse *r);
 
+/* ---- refresh checkpoint ----------------------------------------------------------------
+ * pm_reuse_checkpoint (before any add): the spills become named files in dir/reuse/, kept
+ * after the run, and finish also writes the in-memory state there, so that a later run can
+ * go on from this one's documents instead of adding them again. PM_ERR_ARG after an add,
+ * PM_ERR_OUTPUT when dir/reuse cannot be made (r unchanged).
+ * pm_reuse_save (after a finish that wrote its state): a short descriptor of it into out
+ * (appended; PM_ERR_ARG when there is none). pm_reuse_load (after pm_reuse_checkpoint,
+ * before any add): r as it was after the saved run's last add, its files verified against
+ * their digests (texts are checked as finish reads them: a damaged one fails the finish
+ * with PM_ERR_STATE). PM_ERR_STATE when anything does not match; r is then as before. */
+pm_status pm_reuse_checkpoint(pm_reuse *r, const char *dir, pm_errctx *err);
+pm_status pm_reuse_save(const pm_reuse *r, pm_buf *out);
+pm_status pm_reuse_load(pm_reuse *r, const void *p, size_t n);
+
 #endif

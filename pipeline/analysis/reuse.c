@@ -21,16 +21,22 @@
  * aligned span and a short excerpt. Output is sorted by (date, doc_id) pairs.
  * Never: reads raw documents, prints, or keeps all texts in memory.
  */
+#include <assert.h>
+#include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "policyminer/country.h"
 #include "policyminer/diffusion.h"
+#include "policyminer/hash.h"
 #include "policyminer/reuse.h"
 #include "policyminer/sinks.h"
 #include "policyminer/utf8.h"
@@ -58,6 +64,9 @@
 #define APART_BUF 4096    /* postings buffered per range before they go to the spill */
 #define BAND_BUF 8192     /* documents whose band keys are buffered before they are spilled */
 #define NO_ANCHOR UINT32_MAX /* pads a document's anchor record (keys never take it) */
+#define CK_TEXT_SEED 0x72747874ull /* a checkpointed text's check hash */
+#define CK_SPILL_SEED 0x72737031ull /* a checkpointed spill's digest */
+#define CK_VERSION 1
 
 /* An unlinked scratch file written through a buffer of its own: anchors by document
  * (fixed records, read back by pread) and anchor postings by key range (chunks). */
@@ -66,7 +75,17 @@ typedef struct spillf {
     char *buf;
     size_t len, cap;
     uint64_t off; /* bytes written to fd */
+    int hashed;   /* a checkpointed spill: h digests every byte written (spillf_flush) */
+    pm_hash64_ctx h;
 } spillf;
+
+/* A run of band keys in the band spill: documents [first, first + m), band b's m keys at
+ * off + b * m * 4. Runs are BAND_BUF documents but for the last of each run (and a
+ * refresh's first, which follows the checkpoint's last). */
+typedef struct brun {
+    uint64_t off;
+    uint32_t first, m;
+} brun;
 
 /* A run of one key range's postings in the posting spill. */
 typedef struct achunk {
@@ -82,6 +101,8 @@ typedef struct rdoc {
     uint8_t level;
     int32_t date;
     uint32_t region, province;
+    uint32_t thash;      /* checkpointed texts: low bits of the text's pm_hash64, checked
+                            when it is read back (in the struct's padding: still 40 bytes) */
 } rdoc;
 
 typedef struct bp_ex {
@@ -111,6 +132,9 @@ struct pm_reuse {
                                 band by band in runs of BAND_BUF documents */
     uint32_t *bbuf;          /* PM_REUSE_BANDS x BAND_BUF band keys not yet spilled */
     size_t bbuf_n;           /* documents in bbuf (every band holds one key a document) */
+    size_t bfirst;           /* the first of them */
+    brun *runs;              /* the band spill's runs, documents ascending */
+    size_t nruns, runs_cap;
     spillf adoc;             /* per document ANCHOR_K anchor keys, ascending, NO_ANCHOR
                                 padded: read back for the pairs the anchors screen */
     spillf apost;            /* anchor postings key << 32 | document, in chunks by range */
@@ -135,6 +159,13 @@ struct pm_reuse {
     bp_ex *bp;
     size_t nbp;
     long *diag;              /* verification scratch: diagonals of shared shingles */
+    /* refresh checkpoint (pm_reuse_checkpoint): the spills are named, append-only files
+     * of one generation in ckdir, kept after the run; finish adds the in-memory state */
+    char *ckdir;             /* NULL: temporary spills only */
+    int ck_open;             /* the named files replace the temporary ones */
+    char ckgen[24];          /* their generation (file name prefix) */
+    uint64_t seq;            /* the meta file this finish writes: gen.seq.meta */
+    uint64_t ck_meta_len, ck_meta_hash; /* what it wrote (0 = none): pm_reuse_save says */
     pm_reuse_stats s;
 };
 
@@ -165,6 +196,8 @@ static void spillf_close(spillf *f)
 
 static pm_status spillf_flush(spillf *f)
 {
+    if (f->hashed && f->len)
+        pm_hash64_update(&f->h, f->buf, f->len);
     size_t done = 0;
     while (done < f->len) {
         ssize_t w = write(f->fd, f->buf + done, f->len - done);
@@ -296,6 +329,7 @@ static void release(pm_reuse *r)
     free(r->chunks);
     spillf_close(&r->xpair);
     free(r->xchunks);
+    free(r->runs);
     pm_buf_free(&r->ids);
     free(r->cm);
     free(r->cp);
@@ -305,6 +339,7 @@ static void release(pm_reuse *r)
     free(r->bp);
     free(r->diag);
     r->spill_buf = NULL, r->d = NULL, r->sig8 = NULL, r->bbuf = NULL, r->abuf = NULL;
+    r->runs = NULL, r->nruns = r->runs_cap = 0;
     r->chunks = NULL, r->xchunks = NULL, r->cm = NULL, r->cp = NULL, r->anc = NULL, r->keys = NULL, r->set = NULL;
     r->bp = NULL, r->diag = NULL;
     r->n = r->cap = r->nchunks = r->chunks_cap = r->nxchunks = r->xchunks_cap = r->nbp = 0;
@@ -315,6 +350,7 @@ void pm_reuse_free(pm_reuse *r)
     if (!r)
         return;
     release(r);
+    free(r->ckdir);
     free(r);
 }
 
@@ -449,7 +485,14 @@ static inline uint32_t band_key(const uint32_t *sig, unsigned b)
  * run but the last is BAND_BUF long, so band b's keys of run j lie at a known offset). */
 static pm_status bands_flush(pm_reuse *r)
 {
-    pm_status st = PM_OK;
+    if (!r->bbuf_n)
+        return PM_OK;
+    pm_status st = pm_array_reserve(&r->runs, &r->runs_cap, r->nruns + 1, sizeof *r->runs, 64,
+                                    SIZE_MAX / sizeof *r->runs);
+    if (st != PM_OK)
+        return st;
+    r->runs[r->nruns++] = (brun){r->bands.off + r->bands.len, (uint32_t)r->bfirst,
+                                 (uint32_t)r->bbuf_n};
     for (unsigned b = 0; b < PM_REUSE_BANDS && st == PM_OK && r->bbuf_n; b++)
         st = spillf_write(&r->bands, r->bbuf + (size_t)b * BAND_BUF, r->bbuf_n * sizeof *r->bbuf);
     r->bbuf_n = 0;
@@ -493,6 +536,8 @@ static pm_status chunks_read(const spillf *f, const achunk *ch, size_t nch, uint
     return st;
 }
 
+static pm_status ck_create(pm_reuse *r);
+
 pm_status pm_reuse_add(pm_reuse *r, const char *doc_id, int32_t date, pm_level level,
                        uint32_t region, uint32_t province, const uint32_t *sig, unsigned nsig,
                        const char *text, size_t text_len, const uint32_t *keys, size_t nkeys)
@@ -510,6 +555,9 @@ pm_status pm_reuse_add(pm_reuse *r, const char *doc_id, int32_t date, pm_level l
         r->s.docs_short++;
         return PM_OK;
     }
+    pm_status st;
+    if (r->ckdir && !r->ck_open && (st = ck_create(r)) != PM_OK)
+        return st;
     if (r->n == r->cap) {
         size_t nc = r->cap ? r->cap * 2 : 1024;
         if (nc > UINT32_MAX - 1)
@@ -531,10 +579,11 @@ pm_status pm_reuse_add(pm_reuse *r, const char *doc_id, int32_t date, pm_level l
     rdoc *d = &r->d[r->n];
     d->id_off = r->ids.len;
     d->id_len = (uint16_t)idl;
-    pm_status st = pm_buf_append(&r->ids, doc_id, idl);
+    st = pm_buf_append(&r->ids, doc_id, idl);
     if (st != PM_OK)
         return st;
     d->spill_off = r->spill_len;
+    d->thash = r->ckdir ? (uint32_t)pm_hash64(text, text_len, CK_TEXT_SEED) : 0;
     d->text_len = (uint32_t)text_len;
     d->level = (uint8_t)level;
     d->date = date;
@@ -550,6 +599,8 @@ pm_status pm_reuse_add(pm_reuse *r, const char *doc_id, int32_t date, pm_level l
     r->spill_len += text_len;
     for (unsigned k = 0; k < PM_REUSE_K; k++)
         r->sig8[r->n * PM_REUSE_K + k] = (uint8_t)sig[k];
+    if (!r->bbuf_n)
+        r->bfirst = r->n;
     for (unsigned b = 0; b < PM_REUSE_BANDS; b++)
         r->bbuf[(size_t)b * BAND_BUF + r->bbuf_n] = band_key(sig, b);
     if (++r->bbuf_n == BAND_BUF && (st = bands_flush(r)) != PM_OK)
@@ -789,11 +840,13 @@ static pm_status candidates(pm_reuse *r, uint64_t **lsh, size_t *nlsh, uint64_t 
     if (!kb)
         st = PM_ERR_NOMEM;
     for (unsigned b = 0; b < PM_REUSE_BANDS && st == PM_OK; b++) {
-        /* band b's keys, run by run from the spill (a run holds BAND_BUF documents) */
-        for (size_t j = 0; j < n && st == PM_OK; j += BAND_BUF) {
-            size_t m = n - j < BAND_BUF ? n - j : BAND_BUF;
-            st = spillf_read(&r->bands, kb, m * sizeof *kb,
-                             (uint64_t)j * PM_REUSE_BANDS * sizeof *kb + (uint64_t)b * m * sizeof *kb);
+        /* band b's keys, run by run from the spill (a run holds up to BAND_BUF documents,
+         * the runs cover the documents in order) */
+        for (size_t q = 0; q < r->nruns && st == PM_OK; q++) {
+            const brun *ru = &r->runs[q];
+            size_t j = ru->first, m = ru->m;
+            assert(j + m <= n && (q == 0 ? j == 0 : j == r->runs[q - 1].first + r->runs[q - 1].m));
+            st = spillf_read(&r->bands, kb, m * sizeof *kb, ru->off + (uint64_t)b * m * sizeof *kb);
             for (size_t i = 0; i < m; i++)
                 v[j + i] = (uint64_t)kb[i] << 32 | (j + i);
         }
@@ -972,7 +1025,9 @@ static pm_status load(pm_reuse *r, feat *f, uint32_t idx, char *tbuf)
         return PM_OK;
     const rdoc *d = &r->d[idx];
     if (pread(fileno(r->spill), tbuf, d->text_len, (off_t)d->spill_off) != (ssize_t)d->text_len)
-        return PM_ERR_IO;
+        return r->ckdir ? PM_ERR_STATE : PM_ERR_IO; /* (a checkpoint's texts cut short) */
+    if (r->ckdir && (uint32_t)pm_hash64(tbuf, d->text_len, CK_TEXT_SEED) != d->thash)
+        return PM_ERR_STATE; /* a checkpointed text damaged since it was written */
     f->ncp = pm_reuse_decode(tbuf, d->text_len, f->cp, r->o.max_chars);
     f->nk = 0;
     size_t ns = f->ncp >= PM_REUSE_SHINGLE ? f->ncp - PM_REUSE_SHINGLE + 1 : 0;
@@ -1316,6 +1371,331 @@ static const char *level_key(const pm_reuse *r, unsigned level)
     return r->country ? pm_country_record_level_key(r->country, level) : "";
 }
 
+/* ---- refresh checkpoint --------------------------------------------------------------
+ * With a checkpoint directory the four spills a later run needs (texts, band keys, anchor
+ * records, anchor postings) are named files of one generation, GEN.texts, GEN.bands,
+ * GEN.adoc, GEN.apost, appended to and never rewritten; finish adds GEN.SEQ.meta: the
+ * in-memory state (documents, ids, 8-bit signatures, the sketch, the spills' lengths,
+ * band runs and posting chunks). A refresh that starts from the checkpoint loads the meta,
+ * verifies it and the band, anchor and posting spills against their digests, cuts the
+ * spills back to the lengths the meta names (a killed run may have appended more) and
+ * appends its own documents: its finish sees every document as a clean run's would. The
+ * texts are the bulk (4 KB a document) and a finish reads few of them, so each carries a
+ * check hash of its own, tested when it is read. Files of other generations and metas
+ * older than the last go when a finish has written its own. */
+
+static void ck_path(const pm_reuse *r, char *out, size_t n, const char *gen, const char *ext)
+{
+    snprintf(out, n, "%s/%s.%s", r->ckdir, gen, ext);
+}
+
+static const char *const CK_EXT[4] = {"texts", "bands", "adoc", "apost"};
+
+static spillf *ck_spill(pm_reuse *r, int k)
+{
+    return k == 1 ? &r->bands : k == 2 ? &r->adoc : &r->apost;
+}
+
+/* Opens the four files of generation gen: created empty (len NULL), or existing and cut to
+ * len[k] bytes, the band, anchor and posting spills verified against hash[k] on the way
+ * (their digests then go on from there). The temporary spills, still empty, are closed. */
+static pm_status ck_attach(pm_reuse *r, const char *gen, const uint64_t *len, const uint64_t *hash)
+{
+    int fd[4] = {-1, -1, -1, -1};
+    pm_status st = PM_OK;
+    char path[4200];
+    char *buf = NULL;
+    for (int k = 0; k < 4 && st == PM_OK; k++) {
+        ck_path(r, path, sizeof path, gen, CK_EXT[k]);
+        fd[k] = open(path, len ? O_RDWR | O_CLOEXEC : O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
+        struct stat sb;
+        if (fd[k] < 0)
+            st = len ? PM_ERR_STATE : PM_ERR_OUTPUT;
+        else if (len && (fstat(fd[k], &sb) != 0 || (uint64_t)sb.st_size < len[k]))
+            st = PM_ERR_STATE;
+    }
+    pm_hash64_ctx h[4];
+    for (int k = 1; k < 4 && st == PM_OK; k++) {
+        pm_hash64_init(&h[k], CK_SPILL_SEED);
+        if (!len)
+            continue;
+        if (!buf && !(buf = malloc((size_t)1 << 20))) {
+            st = PM_ERR_NOMEM;
+            break;
+        }
+        for (uint64_t off = 0; off < len[k] && st == PM_OK;) {
+            size_t m = len[k] - off < ((uint64_t)1 << 20) ? (size_t)(len[k] - off) : (size_t)1 << 20;
+            spillf tmp = {fd[k], NULL, 0, 0, 0, 0, {{0}, 0, {0}, 0, 0}};
+            if ((st = spillf_read(&tmp, buf, m, off)) != PM_OK)
+                st = PM_ERR_STATE;
+            else
+                pm_hash64_update(&h[k], buf, m);
+            off += m;
+        }
+        if (st == PM_OK && pm_hash64_final(&h[k]) != hash[k])
+            st = PM_ERR_STATE;
+    }
+    free(buf);
+    for (int k = 0; k < 4 && st == PM_OK && len; k++)
+        if (ftruncate(fd[k], (off_t)len[k]) != 0 || lseek(fd[k], 0, SEEK_END) < 0)
+            st = PM_ERR_STATE;
+    FILE *f = NULL;
+    if (st == PM_OK && !(f = fdopen(fd[0], "r+b")))
+        st = PM_ERR_NOMEM;
+    if (st == PM_OK && fseeko(f, 0, SEEK_END) != 0)
+        st = PM_ERR_STATE;
+    if (st != PM_OK) {
+        if (f)
+            fclose(f);
+        for (int k = f ? 1 : 0; k < 4; k++)
+            if (fd[k] >= 0)
+                close(fd[k]);
+        return st;
+    }
+    /* the temporary spills are empty: nothing was added yet (texts) or written (spillf) */
+    if (r->spill)
+        fclose(r->spill);
+    r->spill = f;
+    if (r->spill_buf)
+        setvbuf(r->spill, r->spill_buf, _IOFBF, SPILL_BUF);
+    r->spill_len = len ? len[0] : 0;
+    for (int k = 1; k < 4; k++) {
+        spillf *s = ck_spill(r, k);
+        assert(s->off == 0 && s->len == 0);
+        if (s->fd >= 0)
+            close(s->fd);
+        s->fd = fd[k];
+        s->off = len ? len[k] : 0;
+        s->hashed = 1;
+        s->h = h[k];
+    }
+    snprintf(r->ckgen, sizeof r->ckgen, "%s", gen);
+    r->ck_open = 1;
+    return PM_OK;
+}
+
+/* A new generation for a run that does not go on from a checkpoint. */
+static pm_status ck_create(pm_reuse *r)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    uint64_t seed[3] = {(uint64_t)ts.tv_sec, (uint64_t)ts.tv_nsec, (uint64_t)getpid()};
+    char gen[24];
+    snprintf(gen, sizeof gen, "%016llx", (unsigned long long)pm_hash64(seed, sizeof seed, 0x67656eull));
+    r->seq = 0;
+    return ck_attach(r, gen, NULL, NULL);
+}
+
+pm_status pm_reuse_checkpoint(pm_reuse *r, const char *dir, pm_errctx *err)
+{
+    if (r->n || r->s.docs_short || r->ckdir)
+        return PM_ERR_ARG;
+    size_t l = strlen(dir);
+    if (!(r->ckdir = malloc(l + 8)))
+        return PM_ERR_NOMEM;
+    snprintf(r->ckdir, l + 8, "%s/reuse", dir);
+    if (pm_outfile_mkdirs(r->ckdir) != 0) {
+        pm_errctx_set(err, PM_ERR_OUTPUT, r->ckdir, "cannot create: %s", strerror(errno));
+        free(r->ckdir);
+        r->ckdir = NULL;
+        return PM_ERR_OUTPUT;
+    }
+    return PM_OK;
+}
+
+typedef struct ck_head {
+    char magic[8];
+    uint64_t version, optlen, n, docs_short, nruns, nchunks, ids_len;
+    uint64_t len[4], hash[4]; /* texts, bands, adoc, apost (hash[0] unused) */
+} ck_head;
+
+/* Writes GEN.SEQ.meta (after the spills are flushed) and removes what no checkpoint can
+ * use any more: other generations' files, metas before the last. */
+static pm_status ck_write_meta(pm_reuse *r, pm_errctx *err)
+{
+    pm_status st = PM_OK;
+    if (!r->ck_open && (st = ck_create(r)) != PM_OK)
+        return st;
+    char opts[512], name[64];
+    pm_reuse_options_describe(&r->o, opts, sizeof opts);
+    ck_head h;
+    memset(&h, 0, sizeof h);
+    memcpy(h.magic, "PMREUSE", 8);
+    h.version = CK_VERSION;
+    h.optlen = strlen(opts);
+    h.n = r->n;
+    h.docs_short = r->s.docs_short;
+    h.nruns = r->nruns;
+    h.nchunks = r->nchunks;
+    h.ids_len = r->ids.len;
+    h.len[0] = r->spill_len;
+    for (int k = 1; k < 4; k++) {
+        h.len[k] = ck_spill(r, k)->off;
+        h.hash[k] = pm_hash64_final(&ck_spill(r, k)->h);
+    }
+    snprintf(name, sizeof name, "%s.%llu.meta", r->ckgen, (unsigned long long)r->seq);
+    pm_outfile *f = NULL;
+    st = pm_outfile_open(&f, r->ckdir, name, err);
+    if (st == PM_OK)
+        pm_outfile_track(f);
+    const void *part[] = {&h, opts, r->runs, r->chunks, r->ids.data, r->d, r->sig8, r->cm};
+    size_t plen[] = {sizeof h, h.optlen, r->nruns * sizeof *r->runs, r->nchunks * sizeof *r->chunks,
+                     r->ids.len, r->n * sizeof *r->d, r->n * PM_REUSE_K, CM_SIZE * sizeof *r->cm};
+    for (size_t i = 0; st == PM_OK && i < sizeof plen / sizeof *plen; i++)
+        if (plen[i])
+            st = pm_outfile_write(f, part[i], plen[i], err);
+    if (st == PM_OK) {
+        pm_outfile_digest(f, &r->ck_meta_len, &r->ck_meta_hash);
+        st = pm_outfile_commit_take(&f, err);
+    }
+    pm_outfile_abort(f);
+    if (st != PM_OK) {
+        r->ck_meta_len = 0;
+        return st;
+    }
+    DIR *dd = opendir(r->ckdir);
+    struct dirent *de;
+    size_t gl = strlen(r->ckgen);
+    char keep[2][64];
+    snprintf(keep[0], sizeof keep[0], "%s", name);
+    snprintf(keep[1], sizeof keep[1], "%s.%llu.meta", r->ckgen, (unsigned long long)(r->seq - 1));
+    while (dd && (de = readdir(dd))) {
+        const char *nm = de->d_name;
+        size_t l = strlen(nm);
+        if (strcmp(nm, ".") == 0 || strcmp(nm, "..") == 0)
+            continue;
+        int mine = strncmp(nm, r->ckgen, gl) == 0 && nm[gl] == '.';
+        int meta = l > 5 && strcmp(nm + l - 5, ".meta") == 0;
+        if (mine && (!meta || strcmp(nm, keep[0]) == 0 || (r->seq && strcmp(nm, keep[1]) == 0)))
+            continue;
+        char full[4400];
+        snprintf(full, sizeof full, "%s/%s", r->ckdir, nm);
+        unlink(full);
+    }
+    if (dd)
+        closedir(dd);
+    return PM_OK;
+}
+
+/* What checkpoint.pmc keeps of it: the meta's name and digest. */
+typedef struct ck_desc {
+    uint64_t version;
+    char gen[24];
+    uint64_t seq, meta_len, meta_hash;
+} ck_desc;
+
+pm_status pm_reuse_save(const pm_reuse *r, pm_buf *out)
+{
+    if (!r->ckdir || !r->ck_meta_len)
+        return PM_ERR_ARG; /* no checkpoint: the next refresh replays */
+    ck_desc d;
+    memset(&d, 0, sizeof d);
+    d.version = CK_VERSION;
+    memcpy(d.gen, r->ckgen, sizeof d.gen);
+    d.seq = r->seq, d.meta_len = r->ck_meta_len, d.meta_hash = r->ck_meta_hash;
+    return pm_buf_append(out, &d, sizeof d);
+}
+
+pm_status pm_reuse_load(pm_reuse *r, const void *p, size_t n)
+{
+    ck_desc d;
+    if (!r->ckdir || r->ck_open || r->n || r->s.docs_short)
+        return PM_ERR_ARG;
+    if (n != sizeof d)
+        return PM_ERR_STATE;
+    memcpy(&d, p, sizeof d);
+    d.gen[sizeof d.gen - 1] = 0;
+    if (d.version != CK_VERSION || !d.gen[0] || strchr(d.gen, '/') || d.meta_len < sizeof(ck_head))
+        return PM_ERR_STATE;
+    char name[64], path[4200];
+    snprintf(name, sizeof name, "%s.%llu.meta", d.gen, (unsigned long long)d.seq);
+    snprintf(path, sizeof path, "%s/%s", r->ckdir, name);
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return PM_ERR_STATE;
+    struct stat sb;
+    void *m = fstat(fd, &sb) == 0 && (uint64_t)sb.st_size == d.meta_len
+                  ? mmap(NULL, (size_t)d.meta_len, PROT_READ, MAP_PRIVATE, fd, 0)
+                  : MAP_FAILED;
+    close(fd);
+    if (m == MAP_FAILED)
+        return PM_ERR_STATE;
+    pm_status st = PM_OK;
+    const unsigned char *c = m, *end = c + d.meta_len;
+    ck_head h;
+    memcpy(&h, c, sizeof h);
+    c += sizeof h;
+    char opts[512];
+    pm_reuse_options_describe(&r->o, opts, sizeof opts);
+    /* every section's length, checked before any is read (a sum of products could wrap) */
+    uint64_t rest = (uint64_t)(end - c);
+    if (pm_hash64(m, (size_t)d.meta_len, PM_OUTFILE_SEED) != d.meta_hash ||
+        memcmp(h.magic, "PMREUSE", 8) != 0 || h.version != CK_VERSION || h.optlen != strlen(opts) ||
+        h.n > UINT32_MAX - 1 || h.nruns > rest / sizeof(brun) || h.nchunks > rest / sizeof(achunk) ||
+        h.ids_len > rest || h.n > rest / (sizeof(rdoc) + PM_REUSE_K) ||
+        h.optlen + h.nruns * sizeof(brun) + h.nchunks * sizeof(achunk) + h.ids_len +
+                h.n * (sizeof(rdoc) + PM_REUSE_K) + CM_SIZE * sizeof *r->cm != rest ||
+        memcmp(c, opts, h.optlen) != 0)
+        st = PM_ERR_STATE;
+    c += st == PM_OK ? h.optlen : 0;
+    size_t cap = h.n > 1024 ? (size_t)h.n : 1024;
+    if (st == PM_OK && (pm_array_reserve(&r->runs, &r->runs_cap, h.nruns + 1, sizeof *r->runs, 64,
+                                         SIZE_MAX / sizeof *r->runs) != PM_OK ||
+                        pm_array_reserve(&r->chunks, &r->chunks_cap, h.nchunks + 1,
+                                         sizeof *r->chunks, 64, (size_t)1 << 28) != PM_OK ||
+                        !(r->d = malloc(cap * sizeof *r->d)) ||
+                        !(r->sig8 = malloc(cap * PM_REUSE_K))))
+        st = PM_ERR_NOMEM;
+    if (st == PM_OK) {
+        r->cap = cap;
+        memcpy(r->runs, c, h.nruns * sizeof *r->runs), c += h.nruns * sizeof *r->runs;
+        memcpy(r->chunks, c, h.nchunks * sizeof *r->chunks), c += h.nchunks * sizeof *r->chunks;
+        st = pm_buf_append(&r->ids, (const char *)c, h.ids_len);
+        c += h.ids_len;
+    }
+    if (st == PM_OK) {
+        memcpy(r->d, c, h.n * sizeof *r->d), c += h.n * sizeof *r->d;
+        memcpy(r->sig8, c, h.n * PM_REUSE_K), c += h.n * PM_REUSE_K;
+        memcpy(r->cm, c, CM_SIZE * sizeof *r->cm);
+        r->nruns = h.nruns;
+        r->nchunks = h.nchunks;
+        /* the runs must cover the documents in order; every record lie within the spills */
+        uint64_t next = 0;
+        for (size_t q = 0; q < r->nruns && st == PM_OK; q++) {
+            const brun *ru = &r->runs[q];
+            if (ru->first != next || !ru->m ||
+                ru->off + (uint64_t)ru->m * PM_REUSE_BANDS * 4 > h.len[1])
+                st = PM_ERR_STATE;
+            next += ru->m;
+        }
+        if (next != h.n || h.len[2] != h.n * ANCHOR_K * 4)
+            st = PM_ERR_STATE;
+        for (size_t q = 0; q < r->nchunks && st == PM_OK; q++)
+            if (r->chunks[q].part >= APARTS || r->chunks[q].off + (uint64_t)r->chunks[q].n * 8 > h.len[3])
+                st = PM_ERR_STATE;
+        for (size_t x = 0; x < h.n && st == PM_OK; x++)
+            if (r->d[x].spill_off + r->d[x].text_len > h.len[0] ||
+                r->d[x].id_off + r->d[x].id_len > h.ids_len)
+                st = PM_ERR_STATE;
+    }
+    munmap(m, (size_t)d.meta_len);
+    if (st == PM_OK)
+        st = ck_attach(r, d.gen, h.len, h.hash);
+    if (st != PM_OK) {
+        free(r->d), free(r->sig8);
+        r->d = NULL, r->sig8 = NULL;
+        r->cap = r->nruns = r->nchunks = 0;
+        pm_buf_reset(&r->ids);
+        memset(r->cm, 0, CM_SIZE * sizeof *r->cm);
+        return st;
+    }
+    r->n = (size_t)h.n;
+    r->s.docs = h.n;
+    r->s.docs_short = h.docs_short;
+    r->seq = d.seq + 1;
+    return PM_OK;
+}
+
 #define TRY(x) do { if ((st = (x)) != PM_OK) goto done; } while (0)
 
 static pm_status flush_to(pm_outfile *f, pm_buf *b, int force, pm_errctx *err)
@@ -1354,6 +1734,8 @@ pm_status pm_reuse_finish(pm_reuse *r, pm_adopt *adopt, const char *dir, pm_errc
     TRY(spillf_flush(&r->bands));
     TRY(spillf_flush(&r->apost));
     TRY(spillf_flush(&r->adoc));
+    if (r->ckdir) /* the refresh checkpoint: what a later run needs to go on from here */
+        TRY(ck_write_meta(r, err));
     TRY(candidates(r, &cand, &ncand, &anc, &nanc));
     r->s.candidates = ncand;
     r->s.candidates_anchor = nanc;
@@ -1544,6 +1926,9 @@ done:
     free(fx.cp), free(fy.cp), free(fx.kp), free(fy.kp);
     free(fx.h), free(fy.h), free(fx.tmp), free(fy.tmp), free(fx.mask), free(fy.mask);
     release(r); /* (the figures stay) */
+    if (st == PM_ERR_STATE && err && err->code == PM_OK)
+        pm_errctx_set(err, st, r->ckdir, "the refresh checkpoint's text reuse files are damaged "
+                      "(the checkpoint is dropped: run again, the stored files are replayed)");
     if (st != PM_OK && err && err->code == PM_OK)
         pm_errctx_set(err, st, dir, "text reuse");
     return st;
