@@ -112,7 +112,23 @@ typedef struct pm_reuse_stats {
     uint64_t largest_bucket;  /* documents in the largest bucket seen */
     double seconds;           /* wall time of pm_reuse_finish */
     double cpu_seconds;       /* its CPU time (the process's: finish runs alone) */
+    int lsh_path;             /* how the LSH candidates were found: PM_REUSE_LSH_* */
+    uint64_t lsh_new_docs;    /* incremental: documents added since the last finish */
 } pm_reuse_stats;
+
+/* How a finish found its LSH candidates (pm_reuse_stats.lsh_path; pm_reuse_lsh_path_name).
+ * A refresh that went on from a checkpoint keeps the last finish's candidates and adds the
+ * pairs the new documents make in the buckets they join; where that could differ from
+ * sorting every band again it sorts every band again (the same list either way). */
+enum {
+    PM_REUSE_LSH_FULL = 0,        /* every band sorted: no earlier finish to go on from */
+    PM_REUSE_LSH_INCREMENTAL = 1, /* the last finish's candidates + the new documents' */
+    PM_REUSE_LSH_FULL_CAP = 2,    /* every band: a bucket holding a candidate crossed the cap */
+    PM_REUSE_LSH_FULL_LIMIT = 3,  /* every band: max_candidates was or could be reached */
+    PM_REUSE_LSH_FULL_LAST = 4    /* every band: the last finish kept no candidates to go on
+                                     from (it was cut, exhaustive, or its layout is unknown) */
+};
+const char *pm_reuse_lsh_path_name(int path);
 
 /* tmpdir: where the text spill file goes (it is unlinked at once). */
 pm_status pm_reuse_create(pm_reuse **out, const pm_reuse_options *o, const char *tmpdir,

@@ -166,6 +166,14 @@ struct pm_reuse {
     char ckgen[24];          /* their generation (file name prefix) */
     uint64_t seq;            /* the meta file this finish writes: gen.seq.meta */
     uint64_t ck_meta_len, ck_meta_hash; /* what it wrote (0 = none): pm_reuse_save says */
+    /* the LSH side of the last finish (loaded with the checkpoint): its candidates over
+     * documents [0, lp_n), its raw pushes and figures; lp_valid 0 = none to go on from */
+    int lp_loaded, lp_valid;
+    uint64_t lp_n, lp_raw, lp_screened, lp_capped, lp_docs_capped, lp_largest;
+    uint64_t *lp_c;
+    size_t lp_nc;
+    uint64_t lsh_raw;        /* this finish: LSH pairs pushed (duplicates included) */
+    int lsh_cut;             /* ... and whether max_candidates cut them */
     pm_reuse_stats s;
 };
 
@@ -330,6 +338,8 @@ static void release(pm_reuse *r)
     spillf_close(&r->xpair);
     free(r->xchunks);
     free(r->runs);
+    free(r->lp_c);
+    r->lp_c = NULL, r->lp_nc = 0, r->lp_valid = 0;
     pm_buf_free(&r->ids);
     free(r->cm);
     free(r->cp);
@@ -701,8 +711,10 @@ static pm_status push_pair(pm_reuse *r, uint64_t **c, size_t *nc, size_t *cap, u
 {
     if (*nc >= r->o.max_candidates) {
         r->s.candidates_truncated = 1;
+        r->lsh_cut = 1;
         return PM_OK;
     }
+    r->lsh_raw++;
     if (*nc == *cap) {
         uint64_t *nn = realloc(*c, *cap * 2 * sizeof *nn);
         if (!nn)
@@ -807,6 +819,185 @@ static pm_status bucket_pairs(pm_reuse *r, const uint64_t *v, size_t n, uint64_t
     return st;
 }
 
+const char *pm_reuse_lsh_path_name(int path)
+{
+    switch (path) {
+    case PM_REUSE_LSH_INCREMENTAL: return "incremental";
+    case PM_REUSE_LSH_FULL_CAP: return "full: a bucket with a candidate crossed the cap";
+    case PM_REUSE_LSH_FULL_LIMIT: return "full: max_candidates reached or within reach";
+    case PM_REUSE_LSH_FULL_LAST: return "full: no usable candidates from the last finish";
+    default: return "full";
+    }
+}
+
+/* The LSH candidates of documents [0, n) from the last finish's over [0, n0) (r->lp_*):
+ * a bucket's pairs of old documents are the same as then unless the bucket crossed the
+ * cap, so only the buckets the new documents join are looked at. Per band: the new
+ * documents' keys sorted; the old documents' keys read back and those in a joined bucket
+ * kept (a bitmap of the new keys' low bits, then a binary search); per joined bucket, every
+ * pair with a new document is screened and pushed as the full pass would, and the figures
+ * (screened, capped, largest) move by what changed. A bucket that crosses the cap drops its
+ * old pairs: when none of them passed the screen (they are only counted) it is followed
+ * here; otherwise, or when max_candidates could cut the full pass, *path says why and the
+ * caller sorts every band instead. On success (path INCREMENTAL) *c holds the sorted,
+ * unique list. */
+static pm_status lsh_incremental(pm_reuse *r, uint64_t **c, size_t *nc, size_t *cap,
+                                 uint64_t *tmp, size_t tcap, size_t *count, unsigned bits,
+                                 int *path)
+{
+    const size_t n = r->n, n0 = (size_t)r->lp_n, m = n - n0, bcap = r->o.bucket_cap;
+    *path = PM_REUSE_LSH_FULL_LAST;
+    size_t q0 = 0; /* the first run of a new document */
+    while (q0 < r->nruns && r->runs[q0].first < n0)
+        q0++;
+    if (!r->lp_valid || n0 > n || (q0 < r->nruns && r->runs[q0].first != n0) ||
+        (q0 == r->nruns && m))
+        return PM_OK;
+    enum { BM_BITS = 18 };
+    uint64_t *bm = calloc((size_t)1 << (BM_BITS - 6), sizeof *bm);
+    uint32_t *kb = malloc(BAND_BUF * sizeof *kb);
+    uint64_t *nv = malloc((m ? m : 1) * sizeof *nv), *om = NULL;
+    size_t omn = 0, omcap = 0;
+    uint64_t screened = 0, unscreened = 0, capped = 0, docs_capped = 0, largest = r->lp_largest;
+    uint64_t raw0 = r->lsh_raw;
+    pm_status st = bm && kb && nv && tcap >= m ? PM_OK : PM_ERR_NOMEM;
+    int cut = 0;
+    for (unsigned b = 0; b < PM_REUSE_BANDS && st == PM_OK && m && !cut; b++) {
+        for (size_t q = q0; q < r->nruns && st == PM_OK; q++) {
+            const brun *ru = &r->runs[q];
+            st = spillf_read(&r->bands, kb, ru->m * sizeof *kb, ru->off + (uint64_t)b * ru->m * sizeof *kb);
+            for (size_t i = 0; i < ru->m; i++)
+                nv[ru->first - n0 + i] = (uint64_t)kb[i] << 32 | (ru->first + i);
+        }
+        if (st != PM_OK)
+            break;
+        radix_sort(nv, tmp, m, 32, 64, count); /* stable: documents ascending in a key */
+        const uint64_t bmask = ((uint64_t)1 << BM_BITS) - 1;
+        for (size_t i = 0; i < m; i++) {
+            uint64_t k = (nv[i] >> 32) & bmask;
+            bm[k >> 6] |= (uint64_t)1 << (k & 63);
+        }
+        omn = 0;
+        for (size_t q = 0; q < q0 && st == PM_OK; q++) {
+            const brun *ru = &r->runs[q];
+            st = spillf_read(&r->bands, kb, ru->m * sizeof *kb, ru->off + (uint64_t)b * ru->m * sizeof *kb);
+            for (size_t i = 0; i < ru->m && st == PM_OK; i++) {
+                uint64_t k = kb[i] & bmask;
+                if (!(bm[k >> 6] >> (k & 63) & 1))
+                    continue;
+                size_t lo = 0, hi = m; /* the first new key >= kb[i] */
+                while (lo < hi) {
+                    size_t mid = (lo + hi) / 2;
+                    if (nv[mid] >> 32 < kb[i])
+                        lo = mid + 1;
+                    else
+                        hi = mid;
+                }
+                if (lo < m && nv[lo] >> 32 == kb[i] &&
+                    (st = pm_array_reserve(&om, &omcap, omn + 1, sizeof *om, 1024,
+                                           SIZE_MAX / sizeof *om)) == PM_OK)
+                    om[omn++] = (uint64_t)kb[i] << 32 | (ru->first + i);
+            }
+        }
+        for (size_t i = 0; i < m; i++) { /* the bitmap back to zero, bit by bit */
+            uint64_t k = (nv[i] >> 32) & bmask;
+            bm[k >> 6] &= ~((uint64_t)1 << (k & 63));
+        }
+        if (st != PM_OK)
+            break;
+        if (omn > tcap) {
+            st = PM_ERR_NOMEM; /* (tmp holds n entries, om at most n0) */
+            break;
+        }
+        radix_sort(om, tmp, omn, 32, 64, count);
+        /* the joined buckets: old members om[i..j), new ones nv[x..y), same key */
+        for (size_t x = 0, i = 0; x < m && st == PM_OK && !cut;) {
+            uint32_t key = (uint32_t)(nv[x] >> 32);
+            size_t y = x;
+            while (y < m && (uint32_t)(nv[y] >> 32) == key)
+                y++;
+            while (i < omn && (uint32_t)(om[i] >> 32) < key)
+                i++;
+            size_t j = i;
+            while (j < omn && (uint32_t)(om[j] >> 32) == key)
+                j++;
+            size_t so = j - i, sn = so + (y - x);
+            if (sn > largest)
+                largest = sn;
+            if (so > bcap) {
+                docs_capped += y - x;
+            } else if (sn > bcap) {
+                capped++;
+                docs_capped += sn;
+                for (size_t a = i; a < j && !cut; a++) /* its old pairs leave the counts */
+                    for (size_t z = a + 1; z < j && !cut; z++) {
+                        if (sig_jaccard(r, (uint32_t)om[a], (uint32_t)om[z]) >= SIG_SCREEN)
+                            cut = 1; /* ... and this one the candidates, maybe */
+                        unscreened++;
+                    }
+                if (cut)
+                    *path = PM_REUSE_LSH_FULL_CAP;
+            } else {
+                for (size_t e = x; e < y && st == PM_OK; e++) { /* (old, new) and (new, new) */
+                    uint32_t dy = (uint32_t)nv[e];
+                    for (size_t a = i; a < j + (e - x) && st == PM_OK; a++) {
+                        uint32_t dx = a < j ? (uint32_t)om[a] : (uint32_t)nv[x + (a - j)];
+                        if (sig_jaccard(r, dx, dy) < SIG_SCREEN) {
+                            screened++;
+                            continue;
+                        }
+                        st = push_pair(r, c, nc, cap, dx, dy);
+                    }
+                }
+            }
+            x = y;
+            i = j;
+        }
+    }
+    if (st == PM_OK && !cut && r->lp_raw + (r->lsh_raw - raw0) >= r->o.max_candidates) {
+        cut = 1; /* the full pass might have been cut where this one was not */
+        *path = PM_REUSE_LSH_FULL_LIMIT;
+    }
+    if (st == PM_OK && !cut) {
+        /* the new pairs (listed once per band they share) made unique, then merged with the
+         * last finish's (pairs of old documents only: the two lists never meet) */
+        uint64_t *t2 = NULL;
+        size_t t2cap = 0;
+        st = sort_unique(*c, nc, &t2, &t2cap, count, 1, bits);
+        free(t2);
+        if (st == PM_OK)
+            st = pm_array_reserve(c, cap, *nc + r->lp_nc + 1, sizeof **c, 1024, SIZE_MAX / sizeof **c);
+        if (st == PM_OK) {
+            size_t a = *nc, k = r->lp_nc, w = *nc + r->lp_nc;
+            while (k) { /* merge from the back, in place */
+                if (a && (*c)[a - 1] > r->lp_c[k - 1])
+                    (*c)[--w] = (*c)[--a];
+                else
+                    (*c)[--w] = r->lp_c[--k];
+            }
+            *nc += r->lp_nc;
+            r->s.candidates_screened = r->lp_screened + screened - unscreened;
+            r->s.buckets_capped = r->lp_capped + capped;
+            r->s.bucket_docs_capped = r->lp_docs_capped + docs_capped;
+            r->s.largest_bucket = largest;
+            r->lsh_raw = r->lp_raw + (r->lsh_raw - raw0);
+            r->s.lsh_new_docs = m;
+            *path = PM_REUSE_LSH_INCREMENTAL;
+        }
+    }
+    if (*path != PM_REUSE_LSH_INCREMENTAL) { /* the full pass starts from nothing */
+        *nc = 0;
+        r->lsh_raw = raw0;
+        r->lsh_cut = 0;
+        r->s.candidates_truncated = 0; /* (only the LSH side has run yet) */
+    }
+    free(bm);
+    free(kb);
+    free(nv);
+    free(om);
+    return st;
+}
+
 /* Candidate pairs, each list sorted and unique: lsh from the signature bands (similar
  * texts), anc from shared containment anchors (a short text inside a longer one: its
  * anchors are among the longer one's smallest). Anchors that are boilerplate are left out;
@@ -839,7 +1030,11 @@ static pm_status candidates(pm_reuse *r, uint64_t **lsh, size_t *nlsh, uint64_t 
     uint32_t *kb = malloc(BAND_BUF * sizeof *kb);
     if (!kb)
         st = PM_ERR_NOMEM;
-    for (unsigned b = 0; b < PM_REUSE_BANDS && st == PM_OK; b++) {
+    int path = r->lp_loaded ? PM_REUSE_LSH_FULL_LAST : PM_REUSE_LSH_FULL;
+    if (st == PM_OK && r->lp_valid)
+        st = lsh_incremental(r, &c, &nc, &cap, tmp, tcap, count, bits, &path);
+    r->s.lsh_path = path;
+    for (unsigned b = 0; b < PM_REUSE_BANDS && st == PM_OK && path != PM_REUSE_LSH_INCREMENTAL; b++) {
         /* band b's keys, run by run from the spill (a run holds up to BAND_BUF documents,
          * the runs cover the documents in order) */
         for (size_t q = 0; q < r->nruns && st == PM_OK; q++) {
@@ -1507,11 +1702,13 @@ typedef struct ck_head {
     char magic[8];
     uint64_t version, optlen, n, docs_short, nruns, nchunks, ids_len;
     uint64_t len[4], hash[4]; /* texts, bands, adoc, apost (hash[0] unused) */
+    /* the LSH side of this finish (r->lp_* when loaded): candidates at the end */
+    uint64_t lsh_valid, lsh_raw, lsh_screened, lsh_capped, lsh_docs_capped, lsh_largest, lsh_nc;
 } ck_head;
 
 /* Writes GEN.SEQ.meta (after the spills are flushed) and removes what no checkpoint can
  * use any more: other generations' files, metas before the last. */
-static pm_status ck_write_meta(pm_reuse *r, pm_errctx *err)
+static pm_status ck_write_meta(pm_reuse *r, pm_errctx *err, const uint64_t *cand, size_t ncand)
 {
     pm_status st = PM_OK;
     if (!r->ck_open && (st = ck_create(r)) != PM_OK)
@@ -1533,14 +1730,22 @@ static pm_status ck_write_meta(pm_reuse *r, pm_errctx *err)
         h.len[k] = ck_spill(r, k)->off;
         h.hash[k] = pm_hash64_final(&ck_spill(r, k)->h);
     }
+    h.lsh_valid = !r->o.exhaustive && !r->lsh_cut;
+    h.lsh_raw = r->lsh_raw;
+    h.lsh_screened = r->s.candidates_screened;
+    h.lsh_capped = r->s.buckets_capped;
+    h.lsh_docs_capped = r->s.bucket_docs_capped;
+    h.lsh_largest = r->s.largest_bucket;
+    h.lsh_nc = h.lsh_valid ? ncand : 0;
     snprintf(name, sizeof name, "%s.%llu.meta", r->ckgen, (unsigned long long)r->seq);
     pm_outfile *f = NULL;
     st = pm_outfile_open(&f, r->ckdir, name, err);
     if (st == PM_OK)
         pm_outfile_track(f);
-    const void *part[] = {&h, opts, r->runs, r->chunks, r->ids.data, r->d, r->sig8, r->cm};
+    const void *part[] = {&h, opts, r->runs, r->chunks, r->ids.data, r->d, r->sig8, r->cm, cand};
     size_t plen[] = {sizeof h, h.optlen, r->nruns * sizeof *r->runs, r->nchunks * sizeof *r->chunks,
-                     r->ids.len, r->n * sizeof *r->d, r->n * PM_REUSE_K, CM_SIZE * sizeof *r->cm};
+                     r->ids.len, r->n * sizeof *r->d, r->n * PM_REUSE_K, CM_SIZE * sizeof *r->cm,
+                     h.lsh_nc * sizeof *cand};
     for (size_t i = 0; st == PM_OK && i < sizeof plen / sizeof *plen; i++)
         if (plen[i])
             st = pm_outfile_write(f, part[i], plen[i], err);
@@ -1632,9 +1837,9 @@ pm_status pm_reuse_load(pm_reuse *r, const void *p, size_t n)
     if (pm_hash64(m, (size_t)d.meta_len, PM_OUTFILE_SEED) != d.meta_hash ||
         memcmp(h.magic, "PMREUSE", 8) != 0 || h.version != CK_VERSION || h.optlen != strlen(opts) ||
         h.n > UINT32_MAX - 1 || h.nruns > rest / sizeof(brun) || h.nchunks > rest / sizeof(achunk) ||
-        h.ids_len > rest || h.n > rest / (sizeof(rdoc) + PM_REUSE_K) ||
+        h.ids_len > rest || h.n > rest / (sizeof(rdoc) + PM_REUSE_K) || h.lsh_nc > rest / 8 ||
         h.optlen + h.nruns * sizeof(brun) + h.nchunks * sizeof(achunk) + h.ids_len +
-                h.n * (sizeof(rdoc) + PM_REUSE_K) + CM_SIZE * sizeof *r->cm != rest ||
+                h.n * (sizeof(rdoc) + PM_REUSE_K) + CM_SIZE * sizeof *r->cm + h.lsh_nc * 8 != rest ||
         memcmp(c, opts, h.optlen) != 0)
         st = PM_ERR_STATE;
     c += st == PM_OK ? h.optlen : 0;
@@ -1656,7 +1861,12 @@ pm_status pm_reuse_load(pm_reuse *r, const void *p, size_t n)
     if (st == PM_OK) {
         memcpy(r->d, c, h.n * sizeof *r->d), c += h.n * sizeof *r->d;
         memcpy(r->sig8, c, h.n * PM_REUSE_K), c += h.n * PM_REUSE_K;
-        memcpy(r->cm, c, CM_SIZE * sizeof *r->cm);
+        memcpy(r->cm, c, CM_SIZE * sizeof *r->cm), c += CM_SIZE * sizeof *r->cm;
+        if (h.lsh_valid && !(r->lp_c = malloc((h.lsh_nc ? h.lsh_nc : 1) * sizeof *r->lp_c)))
+            st = PM_ERR_NOMEM;
+        else if (h.lsh_valid)
+            memcpy(r->lp_c, c, h.lsh_nc * sizeof *r->lp_c);
+        r->lp_nc = (size_t)h.lsh_nc;
         r->nruns = h.nruns;
         r->nchunks = h.nchunks;
         /* the runs must cover the documents in order; every record lie within the spills */
@@ -1682,14 +1892,19 @@ pm_status pm_reuse_load(pm_reuse *r, const void *p, size_t n)
     if (st == PM_OK)
         st = ck_attach(r, d.gen, h.len, h.hash);
     if (st != PM_OK) {
-        free(r->d), free(r->sig8);
-        r->d = NULL, r->sig8 = NULL;
+        free(r->d), free(r->sig8), free(r->lp_c);
+        r->d = NULL, r->sig8 = NULL, r->lp_c = NULL, r->lp_nc = 0;
         r->cap = r->nruns = r->nchunks = 0;
         pm_buf_reset(&r->ids);
         memset(r->cm, 0, CM_SIZE * sizeof *r->cm);
         return st;
     }
     r->n = (size_t)h.n;
+    r->lp_loaded = 1;
+    r->lp_valid = h.lsh_valid != 0;
+    r->lp_n = h.n, r->lp_raw = h.lsh_raw, r->lp_screened = h.lsh_screened;
+    r->lp_capped = h.lsh_capped, r->lp_docs_capped = h.lsh_docs_capped;
+    r->lp_largest = h.lsh_largest;
     r->s.docs = h.n;
     r->s.docs_short = h.docs_short;
     r->seq = d.seq + 1;
@@ -1734,9 +1949,9 @@ pm_status pm_reuse_finish(pm_reuse *r, pm_adopt *adopt, const char *dir, pm_errc
     TRY(spillf_flush(&r->bands));
     TRY(spillf_flush(&r->apost));
     TRY(spillf_flush(&r->adoc));
-    if (r->ckdir) /* the refresh checkpoint: what a later run needs to go on from here */
-        TRY(ck_write_meta(r, err));
     TRY(candidates(r, &cand, &ncand, &anc, &nanc));
+    if (r->ckdir) /* the refresh checkpoint: what a later run needs to go on from here */
+        TRY(ck_write_meta(r, err, cand, ncand));
     r->s.candidates = ncand;
     r->s.candidates_anchor = nanc;
     size_t mc = (size_t)r->o.max_chars + 8;
