@@ -113,6 +113,7 @@ typedef struct pm_reuse_stats {
     double seconds;           /* wall time of pm_reuse_finish */
     double cpu_seconds;       /* its CPU time (the process's: finish runs alone) */
     int lsh_path;             /* how the LSH candidates were found: PM_REUSE_LSH_* */
+    int anchor_path;          /* ... and the anchor candidates (the same values) */
     uint64_t lsh_new_docs;    /* incremental: documents added since the last finish */
 } pm_reuse_stats;
 
@@ -125,8 +126,10 @@ enum {
     PM_REUSE_LSH_INCREMENTAL = 1, /* the last finish's candidates + the new documents' */
     PM_REUSE_LSH_FULL_CAP = 2,    /* every band: a bucket holding a candidate crossed the cap */
     PM_REUSE_LSH_FULL_LIMIT = 3,  /* every band: max_candidates was or could be reached */
-    PM_REUSE_LSH_FULL_LAST = 4    /* every band: the last finish kept no candidates to go on
+    PM_REUSE_LSH_FULL_LAST = 4,   /* every band: the last finish kept no candidates to go on
                                      from (it was cut, exhaustive, or its layout is unknown) */
+    PM_REUSE_LSH_FULL_LARGEST = 5 /* (anchors) every posting: the largest anchor bucket turned
+                                     boilerplate, the next largest is not known */
 };
 const char *pm_reuse_lsh_path_name(int path);
 

@@ -172,6 +172,18 @@ struct pm_reuse {
     uint64_t lp_n, lp_raw, lp_screened, lp_capped, lp_docs_capped, lp_largest;
     uint64_t *lp_c;
     size_t lp_nc;
+    /* the anchor side of the last finish: its candidates, the boilerplate cut and sketch it
+     * judged by, its posting chunks (the rest are new documents'), pairs and figures */
+    int lpa_valid;
+    uint64_t lpa_bp, lpa_xraw, lpa_capped, lpa_docs_capped, lpa_largest, lpa_nchunks;
+    uint64_t *lpa_c;
+    size_t lpa_nc;
+    uint32_t *cm_old;
+    uint64_t *lpa_big;       /* its anchor buckets over the cap: key << 32 | size, by key */
+    size_t lpa_nbig;
+    uint64_t *abig;          /* this finish's (filled by the full pass or the refresh's) */
+    size_t nabig, abig_cap;
+    int xcut;                /* this finish: XPAIR_FACTOR x max_candidates cut the pairs */
     uint64_t lsh_raw;        /* this finish: LSH pairs pushed (duplicates included) */
     int lsh_cut;             /* ... and whether max_candidates cut them */
     pm_reuse_stats s;
@@ -340,6 +352,12 @@ static void release(pm_reuse *r)
     free(r->runs);
     free(r->lp_c);
     r->lp_c = NULL, r->lp_nc = 0, r->lp_valid = 0;
+    free(r->lpa_c);
+    free(r->cm_old);
+    free(r->lpa_big);
+    free(r->abig);
+    r->lpa_big = r->abig = NULL, r->lpa_nbig = r->nabig = r->abig_cap = 0;
+    r->lpa_c = NULL, r->cm_old = NULL, r->lpa_nc = 0, r->lpa_valid = 0;
     pm_buf_free(&r->ids);
     free(r->cm);
     free(r->cp);
@@ -772,6 +790,7 @@ static pm_status xpair_push(pm_reuse *r, uint32_t x, uint32_t y, unsigned xshift
 {
     if (r->xraw / XPAIR_FACTOR >= r->o.max_candidates) {
         r->s.candidates_truncated = 1;
+        r->xcut = 1;
         return PM_OK;
     }
     r->xraw++;
@@ -801,6 +820,9 @@ static pm_status bucket_pairs(pm_reuse *r, const uint64_t *v, size_t n, uint64_t
         if (sz > bucket_cap) {
             (*capped)++;
             *capped_docs += sz;
+            if (!c && (st = pm_array_reserve(&r->abig, &r->abig_cap, r->nabig + 1, sizeof *r->abig,
+                                             256, SIZE_MAX / sizeof *r->abig)) == PM_OK)
+                r->abig[r->nabig++] = (v[i] >> 32) << 32 | (sz < UINT32_MAX ? sz : UINT32_MAX);
         } else {
             for (size_t x = i; x < j && st == PM_OK; x++)
                 for (size_t y = x + 1; y < j && st == PM_OK; y++) {
@@ -826,6 +848,7 @@ const char *pm_reuse_lsh_path_name(int path)
     case PM_REUSE_LSH_FULL_CAP: return "full: a bucket with a candidate crossed the cap";
     case PM_REUSE_LSH_FULL_LIMIT: return "full: max_candidates reached or within reach";
     case PM_REUSE_LSH_FULL_LAST: return "full: no usable candidates from the last finish";
+    case PM_REUSE_LSH_FULL_LARGEST: return "full: the largest bucket turned boilerplate";
     default: return "full";
     }
 }
@@ -998,6 +1021,369 @@ static pm_status lsh_incremental(pm_reuse *r, uint64_t **c, size_t *nc, size_t *
     return st;
 }
 
+static pm_status anchors_get(const pm_reuse *r, uint32_t x, uint32_t a[ANCHOR_K], unsigned *na,
+                             uint32_t *bp);
+
+static pm_status big_push(pm_reuse *r, uint64_t e)
+{
+    pm_status st = pm_array_reserve(&r->abig, &r->abig_cap, r->nabig + 1, sizeof *r->abig, 256,
+                                    SIZE_MAX / sizeof *r->abig);
+    if (st == PM_OK)
+        r->abig[r->nabig++] = e;
+    return st;
+}
+
+static int cmp_u64(const void *p, const void *q)
+{
+    uint64_t x = *(const uint64_t *)p, y = *(const uint64_t *)q;
+    return x < y ? -1 : x > y;
+}
+
+/* Reads the postings of chunks [c0, c1) into *v (grown), *n of them. */
+static pm_status postings_read(const pm_reuse *r, size_t c0, size_t c1, uint64_t **v, size_t *cap,
+                               size_t *n)
+{
+    pm_status st = PM_OK;
+    *n = 0;
+    for (size_t c = c0; c < c1 && st == PM_OK; c++)
+        if ((st = pm_array_reserve(v, cap, *n + r->chunks[c].n, sizeof **v, 1024,
+                                   SIZE_MAX / sizeof **v)) == PM_OK &&
+            (st = spillf_read(&r->apost, *v + *n, r->chunks[c].n * sizeof **v, r->chunks[c].off)) == PM_OK)
+            *n += r->chunks[c].n;
+    return st;
+}
+
+/* The first index of sorted a[0..n) whose key (the high 32 bits; with whole 0, the value)
+ * is >= k. */
+static size_t lower_key(const uint64_t *a, size_t n, uint64_t k, int whole)
+{
+    size_t lo = 0, hi = n;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        if ((whole ? a[mid] : a[mid] >> 32) < k)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
+static inline int cm_bp(const uint32_t *cm, uint32_t key, uint64_t bp)
+{
+    uint32_t sl[2];
+    cm_at(key, sl);
+    uint32_t x = cm[sl[0]], y = cm[sl[1]];
+    return (x < y ? x : y) > bp;
+}
+
+/* The anchor candidates of documents [0, n) from the last finish's (r->lpa_*), exact: a
+ * pair's count of shared valid anchors (not boilerplate, bucket of at most ANCHOR_CAP)
+ * changes only through a key whose validity changed (new members, or the boilerplate cut
+ * moved across its document frequency) or a new document. One pass over the old postings
+ * finds the members of those keys: the new documents' keys (a bitmap of their low bits,
+ * then a binary search) and the keys whose boilerplate verdict differs between the last
+ * sketch and this one (only keys in a sketch line with two counters above a cut can be
+ * boilerplate at all, so only those are looked up). The pairs in their buckets are counted
+ * again from the two documents' anchor records; keys of theirs not met in the pass get their
+ * bucket sizes from a second pass. Pairs never touched keep the last finish's verdict. The
+ * figures move by what changed; *path says why when it falls back (the caller then reads
+ * every posting as before). */
+static pm_status anchors_incremental(pm_reuse *r, uint64_t **a, size_t *na, size_t *acap,
+                                     uint64_t **tmp, size_t *tcap, size_t *count, unsigned bits,
+                                     int *path)
+{
+    const size_t acapb = ANCHOR_CAP(r);
+    const uint64_t bpn = r->s.boilerplate_df, bpo = r->lpa_bp;
+    *path = PM_REUSE_LSH_FULL_LAST;
+    if (!r->lpa_valid || !r->cm_old || r->lpa_nchunks > r->nchunks)
+        return PM_OK;
+    const size_t c0 = (size_t)r->lpa_nchunks;
+    enum { NB_BITS = 20 };
+    const uint64_t nbmask = ((uint64_t)1 << NB_BITS) - 1;
+    uint64_t *nb = calloc((size_t)1 << (NB_BITS - 6), sizeof *nb);
+    unsigned char *hot = calloc((size_t)1 << CM_LINE_BITS, 1);
+    uint64_t *np = NULL, *nk = NULL, *ov = NULL, *m = NULL, *pp = NULL, *ki = NULL, *q = NULL;
+    uint64_t *pw = NULL, *pg = NULL;
+    size_t pwn = 0, pwcap = 0, pgn = 0, pgcap = 0;
+    uint32_t *qn = NULL;
+    size_t npn = 0, npcap = 0, nkn = 0, ovcap = 0, ovn = 0, mn = 0, mcap = 0, ppn = 0, ppcap = 0;
+    size_t kin = 0, kicap = 0, qcount = 0, qcap = 0;
+    pm_status st = nb && hot ? PM_OK : PM_ERR_NOMEM;
+    int64_t dcapped = 0, ddocs = 0, dxraw = 0;
+    uint64_t largest = r->lpa_largest;
+    int fail = 0, shrunk = 0;
+    size_t bi = 0; /* r->lpa_big copied into r->abig up to here */
+    r->nabig = 0;
+    /* lines where some key can be boilerplate, by the last sketch or by this one */
+    for (size_t l = 0; st == PM_OK && l < ((size_t)1 << CM_LINE_BITS); l++) {
+        unsigned ho = 0, hn = 0;
+        for (size_t j = 0; j < 16; j++) {
+            ho += r->cm_old[l << 4 | j] > bpo;
+            hn += r->cm[l << 4 | j] > bpn;
+        }
+        hot[l] = ho >= 2 || hn >= 2;
+    }
+    /* the new documents' postings by key (documents ascending), their distinct keys */
+    if (st == PM_OK)
+        st = postings_read(r, c0, r->nchunks, &np, &npcap, &npn);
+    if (st == PM_OK && npn > *tcap) {
+        uint64_t *t2 = realloc(*tmp, npn * sizeof *t2);
+        if (!t2)
+            st = PM_ERR_NOMEM;
+        else
+            *tmp = t2, *tcap = npn;
+    }
+    if (st == PM_OK) {
+        radix_sort(np, *tmp, npn, 32, 64, count);
+        if (!(nk = malloc((npn ? npn : 1) * sizeof *nk)))
+            st = PM_ERR_NOMEM;
+    }
+    /* (a key that is boilerplate by both sketches makes no pair and counts in no figure:
+     * its old members, often thousands, are not needed) */
+    for (size_t i = 0; st == PM_OK && i < npn; i++) {
+        uint64_t k = np[i] >> 32;
+        if ((nkn && nk[nkn - 1] == k) || (i && np[i - 1] >> 32 == k))
+            continue;
+        if (cm_bp(r->cm_old, (uint32_t)k, bpo) && cm_bp(r->cm, (uint32_t)k, bpn))
+            continue;
+        nk[nkn++] = k;
+        nb[(k & nbmask) >> 6] |= (uint64_t)1 << (k & 63);
+    }
+    /* pass 1 over the old postings: members of new keys and of keys that flipped */
+    for (size_t c = 0; c < c0 && st == PM_OK; c++) {
+        if ((st = postings_read(r, c, c + 1, &ov, &ovcap, &ovn)) != PM_OK)
+            break;
+        for (size_t i = 0; i < ovn && st == PM_OK; i++) {
+            uint32_t k = (uint32_t)(ov[i] >> 32);
+            int take = 0;
+            if (nb[(k & nbmask) >> 6] >> (k & 63) & 1) {
+                size_t at = lower_key(nk, nkn, k, 1);
+                take = at < nkn && nk[at] == k;
+            }
+            if (!take && hot[k >> 16])
+                take = cm_bp(r->cm_old, k, bpo) != cm_bp(r->cm, k, bpn);
+            if (take && (st = pm_array_reserve(&m, &mcap, mn + 1, sizeof *m, 1024,
+                                               SIZE_MAX / sizeof *m)) == PM_OK)
+                m[mn++] = ov[i];
+        }
+    }
+    if (st == PM_OK && mn > *tcap) {
+        uint64_t *t2 = realloc(*tmp, mn * sizeof *t2);
+        if (!t2)
+            st = PM_ERR_NOMEM;
+        else
+            *tmp = t2, *tcap = mn;
+    }
+    if (st == PM_OK)
+        radix_sort(m, *tmp, mn, 32, 64, count);
+    /* the touched keys: old members m[i..j), new ones np[x..y) */
+    for (size_t i = 0, x = 0; st == PM_OK && !fail && (i < mn || x < npn);) {
+        uint64_t km = i < mn ? m[i] >> 32 : UINT64_MAX, kn = x < npn ? np[x] >> 32 : UINT64_MAX;
+        uint32_t k = (uint32_t)(km < kn ? km : kn);
+        size_t j = i, y = x;
+        while (j < mn && (uint32_t)(m[j] >> 32) == k)
+            j++;
+        while (y < npn && (uint32_t)(np[y] >> 32) == k)
+            y++;
+        size_t so = j - i, sn = so + (y - x);
+        int bo = cm_bp(r->cm_old, k, bpo), bn = cm_bp(r->cm, k, bpn);
+        int vo = !bo && so <= acapb, vn = !bn && sn <= acapb;
+        int co = !bo && so > acapb, cn = !bn && sn > acapb;
+        dcapped += cn - co;
+        ddocs += (cn ? (int64_t)sn : 0) - (co ? (int64_t)so : 0);
+        dxraw += (vn ? (int64_t)(sn * (sn - 1) / 2) : 0) - (vo ? (int64_t)(so * (so - 1) / 2) : 0);
+        if (!bn && sn > largest)
+            largest = sn;
+        if (so && !bo && bn && so >= r->lpa_largest)
+            shrunk = 1; /* the largest bucket may have been this one */
+        if (co || cn) { /* the buckets over the cap, by key: the old entry goes, a new one comes */
+            while (bi < r->lpa_nbig && r->lpa_big[bi] >> 32 < k && st == PM_OK)
+                st = big_push(r, r->lpa_big[bi++]);
+            if (bi < r->lpa_nbig && r->lpa_big[bi] >> 32 == k)
+                bi++;
+            if (cn && st == PM_OK)
+                st = big_push(r, (uint64_t)k << 32 | (sn < UINT32_MAX ? sn : UINT32_MAX));
+        }
+        if ((st = pm_array_reserve(&ki, &kicap, kin + 1, sizeof *ki, 1024, SIZE_MAX / sizeof *ki)) != PM_OK)
+            break;
+        ki[kin++] = (uint64_t)k << 32 | (uint64_t)vn;
+        /* Pairs with a new document: every anchor of a new document is a touched key, so
+         * such a pair's count is the number of valid touched buckets that hold it (listed
+         * once for each, counted like the full pass's bucket mates). Pairs of old documents
+         * change only in a bucket whose validity changed: counted again below. */
+        for (size_t e = so; vn && e < sn && st == PM_OK; e++) {
+            uint32_t dy = (uint32_t)np[x + e - so];
+            for (size_t f = 0; f < e && st == PM_OK; f++) {
+                uint32_t dx = f < so ? (uint32_t)m[i + f] : (uint32_t)np[x + f - so];
+                if ((st = pm_array_reserve(&pw, &pwcap, pwn + 1, sizeof *pw, 1024,
+                                           SIZE_MAX / sizeof *pw)) == PM_OK)
+                    pw[pwn++] = (uint64_t)dx << 32 | dy;
+            }
+        }
+        for (size_t e = 1; vo != vn && e < so && st == PM_OK; e++)
+            for (size_t f = 0; f < e && st == PM_OK; f++) {
+                uint64_t **l = vo ? &pp : &pg; /* lost a valid key, or gained one */
+                size_t *ln = vo ? &ppn : &pgn, *lc = vo ? &ppcap : &pgcap;
+                if ((st = pm_array_reserve(l, lc, *ln + 1, sizeof **l, 1024,
+                                           SIZE_MAX / sizeof **l)) == PM_OK)
+                    (*l)[(*ln)++] = (uint64_t)(uint32_t)m[i + f] << 32 | (uint32_t)m[i + e];
+            }
+        i = j;
+        x = y;
+    }
+    while (st == PM_OK && !fail && bi < r->lpa_nbig)
+        st = big_push(r, r->lpa_big[bi++]);
+    /* the largest bucket: the largest over the cap when there is one; else the last one's
+     * unless a bucket that could have been it turned boilerplate (its successor is not
+     * known) */
+    if (st == PM_OK && !fail && r->nabig) {
+        largest = 0;
+        for (size_t i = 0; i < r->nabig; i++)
+            if ((r->abig[i] & UINT32_MAX) > largest)
+                largest = r->abig[i] & UINT32_MAX;
+    } else if (st == PM_OK && !fail && (shrunk || r->lpa_nbig)) {
+        fail = 1;
+        *path = PM_REUSE_LSH_FULL_LARGEST;
+    }
+    /* (a pair sharing several touched keys is listed once per key) */
+    if (st == PM_OK && !fail)
+        st = sort_unique(pp, &ppn, tmp, tcap, count, 1, bits);
+    if (st == PM_OK && !fail)
+        st = sort_unique(pg, &pgn, tmp, tcap, count, 1, bits);
+    /* Only two kinds of old pairs can change sides: a candidate that lost a valid key,
+     * and a non-candidate (count 0 or 1) that gained one; the others keep their verdict */
+    if (st == PM_OK && !fail) {
+        size_t w = 0;
+        for (size_t t = 0, o = 0; t < ppn; t++) { /* lost one: only candidates matter */
+            while (o < r->lpa_nc && r->lpa_c[o] < pp[t])
+                o++;
+            if (o < r->lpa_nc && r->lpa_c[o] == pp[t])
+                pp[w++] = pp[t];
+        }
+        ppn = w;
+        st = pm_array_reserve(&pp, &ppcap, ppn + pgn + 1, sizeof *pp, 1024, SIZE_MAX / sizeof *pp);
+        for (size_t t = 0, o = 0; t < pgn && st == PM_OK; t++) { /* gained: non-candidates */
+            while (o < r->lpa_nc && r->lpa_c[o] < pg[t])
+                o++;
+            if (!(o < r->lpa_nc && r->lpa_c[o] == pg[t]))
+                pp[ppn++] = pg[t];
+        }
+        if (st == PM_OK)
+            st = sort_unique(pp, &ppn, tmp, tcap, count, 1, bits);
+    }
+    if (st == PM_OK && !fail) /* pairs with a new document: those in ANCHOR_MIN valid buckets */
+        st = sort_unique(pw, &pwn, tmp, tcap, count, ANCHOR_MIN, bits);
+    /* the affected pairs' shared anchors: keys not touched need their bucket sizes (pass
+     * 0 lists them, pass 2 over the old postings counts them, pass 1 decides every pair) */
+    unsigned char *keep = st == PM_OK && !fail ? malloc(ppn ? ppn : 1) : NULL;
+    if (st == PM_OK && !fail && !keep)
+        st = PM_ERR_NOMEM;
+    for (int pass = 0; pass < 2 && st == PM_OK && !fail; pass++) {
+        if (pass == 1 && qcount) {
+            size_t u = 0; /* sorted and unique for the look-ups */
+            qsort(q, qcount, sizeof *q, cmp_u64);
+            for (size_t i = 0; i < qcount; i++)
+                if (!u || q[u - 1] != q[i])
+                    q[u++] = q[i];
+            qcount = u;
+            memset(nb, 0, ((size_t)1 << (NB_BITS - 6)) * sizeof *nb);
+            for (size_t i = 0; i < qcount; i++)
+                nb[(q[i] & nbmask) >> 6] |= (uint64_t)1 << (q[i] & 63);
+            if (!(qn = calloc(qcount, sizeof *qn)))
+                st = PM_ERR_NOMEM;
+            for (size_t c = 0; c < c0 && st == PM_OK; c++) {
+                if ((st = postings_read(r, c, c + 1, &ov, &ovcap, &ovn)) != PM_OK)
+                    break;
+                for (size_t i = 0; i < ovn; i++) {
+                    uint32_t k = (uint32_t)(ov[i] >> 32);
+                    if (!(nb[(k & nbmask) >> 6] >> (k & 63) & 1))
+                        continue;
+                    size_t at = lower_key(q, qcount, k, 1);
+                    if (at < qcount && q[at] == k)
+                        qn[at]++;
+                }
+            }
+        }
+        for (size_t t = 0; t < ppn && st == PM_OK; t++) {
+            uint32_t x = (uint32_t)(pp[t] >> 32), y = (uint32_t)pp[t];
+            uint32_t ax[ANCHOR_K], ay[ANCHOR_K], mx, my;
+            unsigned nx, ny, shared = 0;
+            if ((st = anchors_get(r, x, ax, &nx, &mx)) != PM_OK ||
+                (st = anchors_get(r, y, ay, &ny, &my)) != PM_OK)
+                break;
+            for (unsigned u = 0, v = 0; u < nx && v < ny && st == PM_OK;) {
+                if (ax[u] < ay[v]) {
+                    u++;
+                    continue;
+                }
+                if (ay[v] < ax[u]) {
+                    v++;
+                    continue;
+                }
+                uint32_t k = ax[u];
+                size_t at = lower_key(ki, kin, k, 0);
+                if (at < kin && ki[at] >> 32 == k) {
+                    shared += (unsigned)(ki[at] & 1);
+                } else if (pass == 0) {
+                    if ((st = pm_array_reserve(&q, &qcap, qcount + 1, sizeof *q, 1024,
+                                               SIZE_MAX / sizeof *q)) == PM_OK)
+                        q[qcount++] = k;
+                } else {
+                    size_t qa = lower_key(q, qcount, k, 1);
+                    assert(qa < qcount && q[qa] == k);
+                    shared += !cm_bp(r->cm, k, bpn) && qn[qa] <= acapb;
+                }
+                u++, v++;
+            }
+            keep[t] = shared >= ANCHOR_MIN;
+        }
+    }
+    if (st == PM_OK && !fail &&
+        (int64_t)r->lpa_xraw + dxraw >= (int64_t)(XPAIR_FACTOR * r->o.max_candidates)) {
+        fail = 1; /* the full pass might have been cut */
+        *path = PM_REUSE_LSH_FULL_LIMIT;
+    }
+    if (st == PM_OK && !fail) {
+        /* the last finish's pairs that no touched key met, then those met and kept */
+        if ((st = pm_array_reserve(a, acap, r->lpa_nc + ppn + pwn + 1, sizeof **a, 1024,
+                                   SIZE_MAX / sizeof **a)) == PM_OK) {
+            size_t w = 0, t = 0;
+            for (size_t i = 0; i < r->lpa_nc || t < ppn;) {
+                uint64_t po = i < r->lpa_nc ? r->lpa_c[i] : UINT64_MAX;
+                uint64_t pn = t < ppn ? pp[t] : UINT64_MAX;
+                if (po < pn) {
+                    (*a)[w++] = po, i++;
+                } else {
+                    if (keep[t])
+                        (*a)[w++] = pn;
+                    t++;
+                    i += po == pn;
+                }
+            }
+            /* ... and the pairs with a new document (none of the last finish's), merged in
+             * from the back */
+            size_t u = w, t2 = pwn;
+            w += pwn;
+            for (size_t z = w; t2;) {
+                if (u && (*a)[u - 1] > pw[t2 - 1])
+                    (*a)[--z] = (*a)[--u];
+                else
+                    (*a)[--z] = pw[--t2];
+            }
+            *na = w;
+            r->s.anchor_buckets_capped = (uint64_t)((int64_t)r->lpa_capped + dcapped);
+            r->s.anchor_bucket_docs_capped = (uint64_t)((int64_t)r->lpa_docs_capped + ddocs);
+            r->s.largest_anchor_bucket = largest;
+            r->xraw = (uint64_t)((int64_t)r->lpa_xraw + dxraw);
+            *path = PM_REUSE_LSH_INCREMENTAL;
+        }
+    }
+    free(nb), free(hot), free(np), free(nk), free(ov), free(m), free(pp), free(ki), free(q), free(qn);
+    free(pw), free(pg);
+    free(keep);
+    return st;
+}
+
 /* Candidate pairs, each list sorted and unique: lsh from the signature bands (similar
  * texts), anc from shared containment anchors (a short text inside a longer one: its
  * anchors are among the longer one's smallest). Anchors that are boilerplate are left out;
@@ -1058,11 +1444,18 @@ static pm_status candidates(pm_reuse *r, uint64_t **lsh, size_t *nlsh, uint64_t 
         }
     }
     free(kb);
+    int apath = r->lp_loaded ? PM_REUSE_LSH_FULL_LAST : PM_REUSE_LSH_FULL;
+    if (st == PM_OK && r->lpa_valid)
+        st = anchors_incremental(r, &a, &na, &acap, &tmp, &tcap, count, bits, &apath);
+    r->s.anchor_path = apath;
+    const int afull = apath != PM_REUSE_LSH_INCREMENTAL;
+    if (afull)
+        r->nabig = 0; /* (the full pass lists them again) */
     /* anchors: the postings of one key range at a time, read back from the spill in the
      * order written (documents ascending), boilerplate left out */
     uint64_t *pv = NULL;
     size_t pcap = 0;
-    for (uint32_t part = 0; st == PM_OK && part < APARTS; part++) {
+    for (uint32_t part = 0; st == PM_OK && afull && part < APARTS; part++) {
         size_t np = 0;
         for (size_t c = 0; c < r->nchunks && st == PM_OK; c++) {
             const achunk *ch = &r->chunks[c];
@@ -1101,11 +1494,11 @@ static pm_status candidates(pm_reuse *r, uint64_t **lsh, size_t *nlsh, uint64_t 
      * range counts its own, and the ranges ascend in x: appended in turn, the list comes
      * out sorted as one sort of all the pairs would give it, while memory holds only a
      * range's worth of them (at 1M documents there are tens of millions) */
-    for (uint32_t part = 0; st == PM_OK && part < APARTS; part++)
+    for (uint32_t part = 0; st == PM_OK && afull && part < APARTS; part++)
         st = chunk_flush(r, &r->xpair, &r->xchunks, &r->nxchunks, &r->xchunks_cap, part);
-    if (st == PM_OK)
+    if (st == PM_OK && afull)
         st = spillf_flush(&r->xpair);
-    for (uint32_t part = 0; st == PM_OK && part < APARTS; part++) {
+    for (uint32_t part = 0; st == PM_OK && afull && part < APARTS; part++) {
         size_t np = 0;
         if ((st = chunks_read(&r->xpair, r->xchunks, r->nxchunks, part, &pv, &pcap, &np)) != PM_OK ||
             (st = sort_unique(pv, &np, &tmp, &tcap, count, ANCHOR_MIN, bits)) != PM_OK ||
@@ -1704,11 +2097,15 @@ typedef struct ck_head {
     uint64_t len[4], hash[4]; /* texts, bands, adoc, apost (hash[0] unused) */
     /* the LSH side of this finish (r->lp_* when loaded): candidates at the end */
     uint64_t lsh_valid, lsh_raw, lsh_screened, lsh_capped, lsh_docs_capped, lsh_largest, lsh_nc;
+    /* its anchor side (r->lpa_*): the anchor candidates after the LSH ones */
+    uint64_t anc_valid, anc_bp, anc_xraw, anc_capped, anc_docs_capped, anc_largest, anc_nc;
+    uint64_t anc_nbig; /* and its buckets over the cap */
 } ck_head;
 
 /* Writes GEN.SEQ.meta (after the spills are flushed) and removes what no checkpoint can
  * use any more: other generations' files, metas before the last. */
-static pm_status ck_write_meta(pm_reuse *r, pm_errctx *err, const uint64_t *cand, size_t ncand)
+static pm_status ck_write_meta(pm_reuse *r, pm_errctx *err, const uint64_t *cand, size_t ncand,
+                               const uint64_t *anc, size_t nanc)
 {
     pm_status st = PM_OK;
     if (!r->ck_open && (st = ck_create(r)) != PM_OK)
@@ -1737,15 +2134,24 @@ static pm_status ck_write_meta(pm_reuse *r, pm_errctx *err, const uint64_t *cand
     h.lsh_docs_capped = r->s.bucket_docs_capped;
     h.lsh_largest = r->s.largest_bucket;
     h.lsh_nc = h.lsh_valid ? ncand : 0;
+    h.anc_valid = !r->o.exhaustive && !r->xcut;
+    h.anc_bp = r->s.boilerplate_df;
+    h.anc_xraw = r->xraw;
+    h.anc_capped = r->s.anchor_buckets_capped;
+    h.anc_docs_capped = r->s.anchor_bucket_docs_capped;
+    h.anc_largest = r->s.largest_anchor_bucket;
+    h.anc_nc = h.anc_valid ? nanc : 0;
+    h.anc_nbig = h.anc_valid ? r->nabig : 0;
     snprintf(name, sizeof name, "%s.%llu.meta", r->ckgen, (unsigned long long)r->seq);
     pm_outfile *f = NULL;
     st = pm_outfile_open(&f, r->ckdir, name, err);
     if (st == PM_OK)
         pm_outfile_track(f);
-    const void *part[] = {&h, opts, r->runs, r->chunks, r->ids.data, r->d, r->sig8, r->cm, cand};
+    const void *part[] = {&h,    opts,  r->runs, r->chunks, r->ids.data, r->d, r->sig8, r->cm,
+                          cand, anc, r->abig};
     size_t plen[] = {sizeof h, h.optlen, r->nruns * sizeof *r->runs, r->nchunks * sizeof *r->chunks,
                      r->ids.len, r->n * sizeof *r->d, r->n * PM_REUSE_K, CM_SIZE * sizeof *r->cm,
-                     h.lsh_nc * sizeof *cand};
+                     h.lsh_nc * sizeof *cand, h.anc_nc * sizeof *anc, h.anc_nbig * 8};
     for (size_t i = 0; st == PM_OK && i < sizeof plen / sizeof *plen; i++)
         if (plen[i])
             st = pm_outfile_write(f, part[i], plen[i], err);
@@ -1838,8 +2244,10 @@ pm_status pm_reuse_load(pm_reuse *r, const void *p, size_t n)
         memcmp(h.magic, "PMREUSE", 8) != 0 || h.version != CK_VERSION || h.optlen != strlen(opts) ||
         h.n > UINT32_MAX - 1 || h.nruns > rest / sizeof(brun) || h.nchunks > rest / sizeof(achunk) ||
         h.ids_len > rest || h.n > rest / (sizeof(rdoc) + PM_REUSE_K) || h.lsh_nc > rest / 8 ||
+        h.anc_nc > rest / 8 || h.anc_nbig > rest / 8 ||
         h.optlen + h.nruns * sizeof(brun) + h.nchunks * sizeof(achunk) + h.ids_len +
-                h.n * (sizeof(rdoc) + PM_REUSE_K) + CM_SIZE * sizeof *r->cm + h.lsh_nc * 8 != rest ||
+                h.n * (sizeof(rdoc) + PM_REUSE_K) + CM_SIZE * sizeof *r->cm + h.lsh_nc * 8 +
+                (h.anc_nc + h.anc_nbig) * 8 != rest ||
         memcmp(c, opts, h.optlen) != 0)
         st = PM_ERR_STATE;
     c += st == PM_OK ? h.optlen : 0;
@@ -1866,7 +2274,21 @@ pm_status pm_reuse_load(pm_reuse *r, const void *p, size_t n)
             st = PM_ERR_NOMEM;
         else if (h.lsh_valid)
             memcpy(r->lp_c, c, h.lsh_nc * sizeof *r->lp_c);
+        c += h.lsh_nc * 8;
         r->lp_nc = (size_t)h.lsh_nc;
+        /* the anchor side: its candidates, and the sketch it judged boilerplate by */
+        if (st == PM_OK && h.anc_valid &&
+            (!(r->lpa_c = malloc((h.anc_nc ? h.anc_nc : 1) * sizeof *r->lpa_c)) ||
+             !(r->lpa_big = malloc((h.anc_nbig ? h.anc_nbig : 1) * sizeof *r->lpa_big)) ||
+             !(r->cm_old = malloc(CM_SIZE * sizeof *r->cm_old))))
+            st = PM_ERR_NOMEM;
+        if (st == PM_OK && h.anc_valid) {
+            memcpy(r->lpa_c, c, h.anc_nc * sizeof *r->lpa_c);
+            memcpy(r->lpa_big, c + h.anc_nc * 8, h.anc_nbig * sizeof *r->lpa_big);
+            memcpy(r->cm_old, r->cm, CM_SIZE * sizeof *r->cm);
+        }
+        r->lpa_nc = (size_t)h.anc_nc;
+        r->lpa_nbig = (size_t)h.anc_nbig;
         r->nruns = h.nruns;
         r->nchunks = h.nchunks;
         /* the runs must cover the documents in order; every record lie within the spills */
@@ -1892,8 +2314,9 @@ pm_status pm_reuse_load(pm_reuse *r, const void *p, size_t n)
     if (st == PM_OK)
         st = ck_attach(r, d.gen, h.len, h.hash);
     if (st != PM_OK) {
-        free(r->d), free(r->sig8), free(r->lp_c);
+        free(r->d), free(r->sig8), free(r->lp_c), free(r->lpa_c), free(r->cm_old), free(r->lpa_big);
         r->d = NULL, r->sig8 = NULL, r->lp_c = NULL, r->lp_nc = 0;
+        r->lpa_c = NULL, r->cm_old = NULL, r->lpa_big = NULL, r->lpa_nc = r->lpa_nbig = 0;
         r->cap = r->nruns = r->nchunks = 0;
         pm_buf_reset(&r->ids);
         memset(r->cm, 0, CM_SIZE * sizeof *r->cm);
@@ -1905,6 +2328,10 @@ pm_status pm_reuse_load(pm_reuse *r, const void *p, size_t n)
     r->lp_n = h.n, r->lp_raw = h.lsh_raw, r->lp_screened = h.lsh_screened;
     r->lp_capped = h.lsh_capped, r->lp_docs_capped = h.lsh_docs_capped;
     r->lp_largest = h.lsh_largest;
+    r->lpa_valid = h.anc_valid != 0;
+    r->lpa_bp = h.anc_bp, r->lpa_xraw = h.anc_xraw, r->lpa_capped = h.anc_capped;
+    r->lpa_docs_capped = h.anc_docs_capped, r->lpa_largest = h.anc_largest;
+    r->lpa_nchunks = h.nchunks;
     r->s.docs = h.n;
     r->s.docs_short = h.docs_short;
     r->seq = d.seq + 1;
@@ -1951,7 +2378,7 @@ pm_status pm_reuse_finish(pm_reuse *r, pm_adopt *adopt, const char *dir, pm_errc
     TRY(spillf_flush(&r->adoc));
     TRY(candidates(r, &cand, &ncand, &anc, &nanc));
     if (r->ckdir) /* the refresh checkpoint: what a later run needs to go on from here */
-        TRY(ck_write_meta(r, err, cand, ncand));
+        TRY(ck_write_meta(r, err, cand, ncand, anc, nanc));
     r->s.candidates = ncand;
     r->s.candidates_anchor = nanc;
     size_t mc = (size_t)r->o.max_chars + 8;
