@@ -101,6 +101,14 @@ pm_status pm_adopt_load(pm_adopt *a, const void *p, size_t n);
  * fails with PM_ERR_OPEN; its malformed lines are skipped and counted in the summary.
  * Keeps what NetInf's candidate-parent cap left out for pm_adopt_discover_stats. */
 pm_status pm_adopt_write(pm_adopt *a, const char *dir, pm_errctx *err);
+/* With a state directory (a --state run), pm_adopt_write records where each cascade's
+ * rows went, which pm_adopt_save keeps; a table restored by pm_adopt_load then copies the
+ * rows of every cascade that did not change from state_dir/checkpoint-adoptions.tsv and
+ * checkpoint-edges.tsv (the last run's tables, kept there by the engine) instead of
+ * deriving them again: the same bytes, for what changed. NULL: no recording. */
+pm_status pm_adopt_set_state(pm_adopt *a, const char *state_dir);
+/* After pm_adopt_write: bytes of adoptions.tsv and edges.tsv rows copied / derived. */
+void pm_adopt_refresh_stats(const pm_adopt *a, uint64_t *copied, uint64_t *derived);
 
 /* How an adoption by (level2, province2) relates to an earlier one by (level1, province1):
  * "up" / "down" the hierarchy, "same_province", "neighbouring_province" or "other".

@@ -97,6 +97,9 @@ typedef struct pm_run_summary {
     uint64_t state_removed;      /* stored files dropped: their input is gone */
     uint64_t state_checkpoint;   /* of the reused files, those the checkpoint of the last
                                   * complete run covered (not replayed one by one) */
+    uint64_t state_rows_copied;  /* bytes of adoptions.tsv and edges.tsv rows a refresh copied
+                                  * from the last run's tables (unchanged cascades) */
+    uint64_t state_rows_derived; /* and those it derived again */
     uint64_t records_skipped;    /* skipped by design, not documents: WARC records other than
                                   * HTML responses, blank JSON lines */
     /* discovered policies (issue 14): candidates kept and cut by the per-document cap,

@@ -15,6 +15,7 @@
 #include "policyminer/buf.h"
 #include "policyminer/classify.h"
 #include "policyminer/country.h"
+#include "policyminer/hash.h"
 #include "policyminer/status.h"
 
 /* ---- atomic output file ------------------------------------------------------------ */
@@ -27,6 +28,12 @@ pm_status pm_outfile_write(pm_outfile *f, const void *p, size_t n, pm_errctx *er
 #define PM_OUTFILE_SEED 0x6f757466696c65ull
 void pm_outfile_track(pm_outfile *f);
 void pm_outfile_digest(const pm_outfile *f, uint64_t *bytes, uint64_t *hash);
+/* Appends len bytes of the open file fd from offset off, inside the kernel where it can
+ * (copy_file_range: no trip through user space), else through a buffer. A tracked file
+ * then continues from *resume, the pm_hash64 state of everything it holds after the copy
+ * (the caller hashed those bytes already); NULL hashes the copied bytes here. */
+pm_status pm_outfile_copy(pm_outfile *f, int fd, uint64_t off, uint64_t len,
+                          const pm_hash64_ctx *resume, pm_errctx *err);
 /* Flushes and fsyncs without closing: a full disk shows here, before any rename. */
 pm_status pm_outfile_sync(pm_outfile *f, pm_errctx *err);
 /* Flushes, fsyncs, closes and renames to dir/name; frees f whatever the outcome. */

@@ -34,7 +34,14 @@ typedef struct adoption {
     uint32_t id_off;
     uint16_t id_len;
     uint8_t level;
+    uint8_t fresh; /* added or replaced since the state was restored (segs.c) */
 } adoption;
+
+/* A restored adoption that a refresh replaced by an earlier one: where it stood. */
+typedef struct moved {
+    uint32_t cascade;
+    int32_t date;
+} moved;
 
 typedef struct cite {
     uint32_t issuer, cited;
@@ -63,6 +70,19 @@ struct pm_adopt {
     /* text reuse (analysis/reuse.c): unordered pairs of document-id hashes, min first */
     uint64_t (*reuse)[2];
     size_t nreuse, reuse_cap;
+    /* refresh segments (segs.c): with a state directory, where each cascade's rows went
+     * (cur, saved with the state) and, restored, where they went last time (prev), with
+     * what the last tables saw of citations and reuse pairs */
+    char *state_dir;
+    pm_seg_entry *prev, *cur;
+    size_t nprev, ncur;
+    uint64_t (*prev_reuse)[2], (*cur_reuse)[2]; /* sorted, distinct */
+    size_t nprev_reuse, ncur_reuse;
+    size_t ncites_prev;
+    uint64_t prev_ctx, cur_ctx; /* rows_context of the last tables / of this write */
+    moved *moved;
+    size_t nmoved, moved_cap;
+    uint64_t seg_bytes[2]; /* this write: bytes copied, bytes derived (both tables) */
 };
 
 #define NONE ((size_t)-1)
@@ -136,6 +156,12 @@ void pm_adopt_free(pm_adopt *a)
 {
     if (!a)
         return;
+    free(a->state_dir);
+    free(a->prev);
+    free(a->cur);
+    free(a->prev_reuse);
+    free(a->cur_reuse);
+    free(a->moved);
     free(a->v);
     pm_hmap_free(a->map);
     free(a->cites);
@@ -170,12 +196,20 @@ static pm_status offer(pm_adopt *a, uint32_t cascade, uint32_t region, uint32_t 
         x = &a->v[*slot];
         if (x->date < date || (x->date == date && id_cmp(a, x, id, idlen) <= 0))
             return PM_OK; /* the existing adoption is earlier */
+        if (!x->fresh) { /* a restored one: its old rows go, and its place in the window */
+            st = pm_array_reserve(&a->moved, &a->moved_cap, a->nmoved + 1, sizeof *a->moved,
+                                  256, UINT32_MAX);
+            if (st != PM_OK)
+                return st;
+            a->moved[a->nmoved++] = (moved){cascade, x->date};
+        }
     } else {
         *slot = a->n;
         x = &a->v[a->n++];
         x->cascade = cascade;
         x->region = region;
     }
+    x->fresh = 1;
     if (idlen > 255) /* kept to 255 bytes, cut on a UTF-8 character boundary */
         idlen = pm_utf8_floor(id, idlen, 255);
     if ((st = pm_buf_append(&a->ids, id, idlen)) != PM_OK)
@@ -737,6 +771,308 @@ static int cmp_u32(const void *p, const void *q)
     return (x > y) - (x < y);
 }
 
+pm_status pm_adopt_set_state(pm_adopt *a, const char *state_dir)
+{
+    free(a->state_dir);
+    a->state_dir = state_dir ? strdup(state_dir) : NULL;
+    return state_dir && !a->state_dir ? PM_ERR_NOMEM : PM_OK;
+}
+
+void pm_adopt_refresh_stats(const pm_adopt *a, uint64_t *copied, uint64_t *derived)
+{
+    *copied = a->seg_bytes[0];
+    *derived = a->seg_bytes[1];
+}
+
+/* One cascade in the sorted adoptions (v[i..j)), and how a refresh writes its rows:
+ * derived (GEN), copied whole from the last run's tables (COPY: nothing it derives from
+ * changed), or merged (MERGE: the rows of unchanged adoptions and the edges of unchanged
+ * destinations copied, the rest derived; see segs.c). prev: its last-run segments. */
+enum { RUN_GEN = 0, RUN_COPY = 1, RUN_MERGE = 2 };
+typedef struct crun {
+    size_t i, j;
+    int kind, mode;
+    uint64_t key, digest;
+    int64_t prev;
+} crun;
+/* per sorted adoption, in a MERGE run: its row, its block of edges (as destination), its
+ * edges as origin must be derived */
+enum { KF_ROW = 1, KF_BLOCK = 2, KF_ORIGIN = 4 };
+/* a MERGE run keeps the fresh adoptions' codes in a list; past this many, GEN */
+#define MERGE_MAX_FRESH 64
+
+/* Everything besides a cascade's own adoptions that its rows in adoptions.tsv and
+ * edges.tsv are derived from: the pack (codes, names, provinces, borders), the window,
+ * the cascade threshold, and this layout. */
+static uint64_t rows_context(const pm_adopt *a, size_t min_adopters)
+{
+    char s[256];
+    int n = snprintf(s, sizeof s, "pm-segments 1|%s|%d|%zu", pm_country_checksum(a->c),
+                     a->o.window_years, min_adopters);
+    return pm_hash64(s, n > 0 && (size_t)n < sizeof s ? (size_t)n : 0, 0);
+}
+
+static int cmp_u64(const void *p, const void *q)
+{
+    uint64_t x = *(const uint64_t *)p, y = *(const uint64_t *)q;
+    return (x > y) - (x < y);
+}
+
+/* The distinct pairs of sorted (with repeats) r[0..n) into *out. */
+static pm_status distinct_pairs(uint64_t (*r)[2], size_t n, uint64_t (**out)[2], size_t *nout)
+{
+    *out = malloc((n ? n : 1) * sizeof **out);
+    if (!*out)
+        return PM_ERR_NOMEM;
+    size_t m = 0;
+    for (size_t k = 0; k < n; k++)
+        if (!m || cmp_reuse(r[k], (*out)[m - 1]) != 0)
+            memcpy((*out)[m++], r[k], sizeof **out);
+    *nout = m;
+    return PM_OK;
+}
+
+/* What changed since the last tables, per adoption of the runs that may merge (kf): a
+ * fresh adoption (added, or earlier than the restored one it replaced) gets its row,
+ * its block of edges as destination and its edges as origin derived; an adopting
+ * document whose text-reuse pairs came or went, its block and its edges as origin (the
+ * evidence column); a destination that cited an adopter of the run since, its block. A
+ * run with too many fresh adoptions is derived whole instead. */
+static pm_status mark_changes(const pm_adopt *a, const adoption *v, const uint32_t *order,
+                              crun *cr, size_t ncr, uint8_t *kf)
+{
+    pm_status st = PM_OK;
+    cite *nc = NULL;
+    uint64_t *dh = NULL; /* document-id hashes of the reuse pairs that came or went */
+    size_t ndh = 0;
+    size_t nnew = a->ncites > a->ncites_prev ? a->ncites - a->ncites_prev : 0;
+    if (nnew) {
+        if (!(nc = malloc(nnew * sizeof *nc)))
+            return PM_ERR_NOMEM;
+        memcpy(nc, a->cites + a->ncites_prev, nnew * sizeof *nc);
+        qsort(nc, nnew, sizeof *nc, cmp_cite);
+    }
+    size_t p = 0, q = 0, np = a->ncur_reuse, nq = a->nprev_reuse;
+    if (np + nq && !(dh = malloc(2 * (np + nq) * sizeof *dh))) {
+        free(nc);
+        return PM_ERR_NOMEM;
+    }
+    while (p < np || q < nq) {
+        int c = p >= np ? 1 : q >= nq ? -1 : cmp_reuse(a->cur_reuse[p], a->prev_reuse[q]);
+        if (c == 0) {
+            p++, q++;
+            continue;
+        }
+        const uint64_t *x = c < 0 ? a->cur_reuse[p++] : a->prev_reuse[q++];
+        dh[ndh++] = x[0];
+        dh[ndh++] = x[1];
+    }
+    if (ndh)
+        qsort(dh, ndh, sizeof *dh, cmp_u64);
+    for (size_t r = 0; r < ncr; r++) {
+        crun *c = &cr[r];
+        if (c->mode != RUN_MERGE)
+            continue;
+        size_t nfresh = 0;
+        uint32_t cas = v[c->i].cascade; /* the map's number of it, before name order */
+        if (cas >= a->base)
+            cas = (uint32_t)(a->base + order[cas - a->base]);
+        for (size_t k = c->i; k < c->j; k++) {
+            const adoption *x = &v[k];
+            if (x->fresh) {
+                kf[k] |= KF_ROW | KF_BLOCK | KF_ORIGIN;
+                nfresh++;
+            }
+            if (ndh) {
+                uint64_t h = pm_fnv1a64(a->ids.data + x->id_off, x->id_len);
+                if (bsearch(&h, dh, ndh, sizeof *dh, cmp_u64))
+                    kf[k] |= KF_BLOCK | KF_ORIGIN;
+            }
+            size_t lo = 0, hi = nnew; /* the new citations by this adopter */
+            while (lo < hi) {
+                size_t mid = (lo + hi) / 2;
+                if (nc[mid].issuer < x->region)
+                    lo = mid + 1;
+                else
+                    hi = mid;
+            }
+            for (; lo < nnew && nc[lo].issuer == x->region; lo++)
+                if (pm_hmap_get(a->map, (uint64_t)cas << 32 | nc[lo].cited))
+                    kf[k] |= KF_BLOCK;
+        }
+        if (nfresh > MERGE_MAX_FRESH)
+            c->mode = RUN_GEN;
+    }
+    free(nc);
+    free(dh);
+    return st;
+}
+
+/* The cascades of the sorted adoptions, in table order, and (with a state directory)
+ * their keys, digests and how each is written (mark_changes fills kf for MERGE runs). */
+static pm_status plan_runs(pm_adopt *a, const adoption *v, const uint32_t *order, uint64_t (*reuse)[2], size_t min_adopters,
+                           crun **out, size_t *nout, uint8_t **kfp)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < a->n; n++) {
+        int kind;
+        i = cascade_run(a, v, i, &kind);
+    }
+    crun *cr = calloc(n ? n : 1, sizeof *cr);
+    if (!cr)
+        return PM_ERR_NOMEM;
+    *out = cr;
+    *nout = n;
+    pm_status st = PM_OK;
+    const int track = a->state_dir != NULL;
+    free(a->cur_reuse);
+    a->cur_reuse = NULL;
+    a->ncur_reuse = 0;
+    if (track)
+        st = distinct_pairs(reuse, reuse ? a->nreuse : 0, &a->cur_reuse, &a->ncur_reuse);
+    const uint64_t ctx = track ? rows_context(a, min_adopters) : 0;
+    const int usable = track && a->nprev && a->prev_ctx == ctx;
+    pm_hmap *pk = NULL; /* last run's key -> index + 1 */
+    if (st == PM_OK && usable)
+        st = pm_hmap_create(&pk, 0, 0);
+    for (size_t k = 0; st == PM_OK && pk && k < a->nprev; k++) {
+        int added;
+        uint64_t *slot = pm_hmap_put(pk, a->prev[k].key, &added, &st);
+        if (slot)
+            *slot = k + 1;
+    }
+    for (size_t r = 0, i = 0; st == PM_OK && r < n; r++) {
+        crun *c = &cr[r];
+        c->i = i;
+        c->j = cascade_run(a, v, i, &c->kind);
+        c->prev = -1;
+        c->mode = RUN_GEN;
+        i = c->j;
+        if (!track)
+            continue;
+        char name[160];
+        cascade_name(a, order, v[c->i].cascade, name, sizeof name);
+        size_t nl = strlen(name);
+        c->key = pm_hash64(name, nl, 0);
+        pm_hash64_ctx h;
+        pm_hash64_init(&h, ctx);
+        pm_hash64_update(&h, name, nl + 1);
+        for (size_t k = c->i; k < c->j; k++) {
+            const adoption *x = &v[k];
+            uint32_t f[5] = {x->region, x->province, (uint32_t)x->date, x->level, x->id_len};
+            pm_hash64_update(&h, f, sizeof f);
+            pm_hash64_update(&h, a->ids.data + x->id_off, x->id_len);
+        }
+        c->digest = pm_hash64_final(&h);
+        uint64_t *slot = pk ? pm_hmap_get(pk, c->key) : NULL;
+        if (slot) {
+            c->prev = (int64_t)(*slot - 1);
+            c->mode = a->prev[c->prev].digest == c->digest ? RUN_COPY : RUN_MERGE;
+        }
+    }
+    pm_hmap_free(pk);
+    *kfp = NULL;
+    if (st == PM_OK && usable) {
+        /* a COPY run whose edges read citations or reuse pairs that changed merges */
+        if (!(*kfp = calloc(a->n ? a->n : 1, 1)))
+            return PM_ERR_NOMEM;
+        int any = a->ncites > a->ncites_prev || a->ncur_reuse != a->nprev_reuse ||
+                  (a->ncur_reuse && memcmp(a->cur_reuse, a->prev_reuse,
+                                           a->ncur_reuse * sizeof *a->cur_reuse) != 0);
+        for (size_t r = 0; any && r < n; r++)
+            if (cr[r].mode == RUN_COPY)
+                cr[r].mode = RUN_MERGE;
+        st = mark_changes(a, v, order, cr, n, *kfp);
+        for (size_t r = 0; st == PM_OK && r < n; r++) { /* nothing to derive: copied */
+            size_t k = cr[r].i;
+            while (cr[r].mode == RUN_MERGE && k < cr[r].j && !(*kfp)[k])
+                k++;
+            if (cr[r].mode == RUN_MERGE && k == cr[r].j &&
+                a->prev[cr[r].prev].digest == cr[r].digest)
+                cr[r].mode = RUN_COPY;
+        }
+    }
+    free(a->cur);
+    a->cur = NULL;
+    a->ncur = 0;
+    a->cur_ctx = ctx;
+    if (st == PM_OK && track) {
+        if (!(a->cur = calloc(n ? n : 1, sizeof *a->cur)))
+            return PM_ERR_NOMEM;
+        a->ncur = n;
+        for (size_t r = 0; r < n; r++)
+            a->cur[r].key = cr[r].key, a->cur[r].digest = cr[r].digest;
+    }
+    return st;
+}
+
+/* 1 when the field f[0..n) is one of the codes fc[0..nf) (fl: their lengths). */
+static int code_in(const char *f, size_t n, const char *const *fc, const size_t *fl, size_t nf)
+{
+    for (size_t m = 0; m < nf; m++)
+        if (fl[m] == n && memcmp(fc[m], f, n) == 0)
+            return 1;
+    return 0;
+}
+
+/* The field-th (from 0) tab-separated field of the row at p, which ends in '\n' before
+ * end: *f, *fn. Returns the next row, NULL when there is no whole row. */
+static const char *row_field(const char *p, const char *end, int field, const char **f,
+                             size_t *fn)
+{
+    const char *eol = memchr(p, '\n', (size_t)(end - p));
+    if (!eol)
+        return NULL;
+    const char *q = p;
+    for (int i = 0; i < field; i++) {
+        if (!(q = memchr(q, '\t', (size_t)(eol - q))))
+            return NULL;
+        q++;
+    }
+    const char *t = memchr(q, '\t', (size_t)(eol - q));
+    *f = q;
+    *fn = (size_t)((t ? t : eol) - q);
+    return eol + 1;
+}
+
+/* A MERGE run's old rows of adoptions.tsv (ob[0..olen), at offset base of the old table)
+ * matched to its unchanged adoptions in order: for each k of [i, j) that is not fresh,
+ * off/len[k - i] is the range of its row; the rows of fresh adoptions' old versions are
+ * passed over. 0 when the old rows do not match: the run is then derived, never
+ * half-copied. */
+static int match_rows(const char *ob, size_t olen, uint64_t base, const adoption *v,
+                      const char (*codes)[PM_COUNTRY_CODE_BUF], size_t i, size_t j,
+                      uint64_t *off, uint64_t *len)
+{
+    const char *fc[MERGE_MAX_FRESH];
+    size_t fl[MERGE_MAX_FRESH], nf = 0;
+    for (size_t k = i; k < j; k++)
+        if (v[k].fresh) {
+            if (nf == MERGE_MAX_FRESH)
+                return 0;
+            fc[nf] = codes[k];
+            fl[nf++] = strlen(codes[k]);
+        }
+    const char *p = ob, *end = ob + olen, *f, *nx;
+    size_t fn;
+    for (size_t k = i; k <= j; k++) {
+        while (p < end && (nx = row_field(p, end, 1, &f, &fn)) && code_in(f, fn, fc, fl, nf))
+            p = nx; /* a fresh adoption's old version */
+        if (k == j)
+            return p == end;
+        if (v[k].fresh)
+            continue;
+        size_t nk = strlen(codes[k]);
+        if (p == end || !(nx = row_field(p, end, 1, &f, &fn)) || fn != nk ||
+            memcmp(f, codes[k], nk) != 0)
+            return 0;
+        off[k - i] = base + (uint64_t)(p - ob);
+        len[k - i] = (uint64_t)(nx - p);
+        p = nx;
+    }
+    return 1;
+}
+
 /* What pm_adopt_write's passes share: the sorted adoptions and what it computed once per
  * adoption. Read-only while the passes run. */
 typedef struct wview {
@@ -749,12 +1085,118 @@ typedef struct wview {
     uint64_t (*reuse)[2];                   /* sorted copy, or NULL */
     const uint32_t *order;                  /* discovered names in name order */
     size_t min_adopters;
+    const crun *cr;                         /* the cascades, in table order */
+    size_t ncr;
+    uint64_t *bytes;                        /* edges.tsv: bytes copied, derived */
+    const uint8_t *kf;                      /* MERGE runs: what must be derived */
 } wview;
+
+/* One row of edges.tsv: origin e, destination k of the cascade `name`. */
+static pm_status edge_row(const wview *w, const char *name, size_t name_len, size_t e, size_t k,
+                          double lag, pm_buf *bd)
+{
+    const pm_adopt *a = w->a;
+    const adoption *v = w->v, *x = &v[k];
+    pm_status st;
+    int ev = w->cites && cited_before(w->cites, a->ncites, x->region, v[e].region, x->date);
+    int tr = reused(a, w->reuse, &v[e], x); /* text reuse evidence */
+    const char *rel = relation_at(a, (pm_level)v[e].level, v[e].province, w->pidx[e],
+                                  (pm_level)x->level, x->province, w->pidx[k]);
+    const char *evd = ev && tr ? "citation+text_reuse" : tr ? "text_reuse" : ev ? "citation" : "none";
+    char fl[32];
+    size_t nfl = fix4(lag, fl);
+    if ((st = pm_buf_reserve(bd, ROW_ROOM)) != PM_OK)
+        return st;
+    raw_tab(bd, name, name_len);
+    raw_tab(bd, w->codes[e], strlen(w->codes[e]));
+    raw_tab(bd, w->codes[k], strlen(w->codes[k]));
+    if (!nfl) {
+        raw_end(bd);
+        if ((st = put_fix4(bd, lag)) != PM_OK || (st = pm_buf_reserve(bd, ROW_ROOM)) != PM_OK)
+            return st;
+    } else
+        raw(bd, fl, nfl);
+    raw(bd, "\t", 1);
+    raw_tab(bd, rel, strlen(rel));
+    raw(bd, evd, strlen(evd));
+    raw(bd, "\n", 1);
+    raw_end(bd);
+    return PM_OK;
+}
+
+/* The origin (field 1) and destination (field 2) of the edges row at p: the next row, or
+ * NULL when there is no whole row. */
+static const char *edge_fields(const char *p, const char *end, const char **o, size_t *no,
+                               const char **d, size_t *nd)
+{
+    const char *eol = memchr(p, '\n', (size_t)(end - p)), *t1, *t2, *t3;
+    if (!eol || !(t1 = memchr(p, '\t', (size_t)(eol - p))) ||
+        !(t2 = memchr(t1 + 1, '\t', (size_t)(eol - t1 - 1))))
+        return NULL;
+    t3 = memchr(t2 + 1, '\t', (size_t)(eol - t2 - 1));
+    *o = t1 + 1, *no = (size_t)(t2 - t1 - 1);
+    *d = t2 + 1, *nd = (size_t)((t3 ? t3 : eol) - t2 - 1);
+    return eol + 1;
+}
+
+static int within(const double *dy, size_t e, size_t k, double window)
+{
+    double lag = dy[k] - dy[e];
+    return lag > 0 && lag <= window;
+}
+
+/* A MERGE run's old edges (ob[0..olen), at offset base of the old table) checked row by
+ * row against the run now: each unchanged destination k's old block (maybe empty; its
+ * range into off/len[k - i]) must hold, in order, one row per unchanged origin within
+ * the window, and besides only rows of the old versions of fresh adoptions (as origin
+ * or destination), which a merge passes over. 0 when they do not: the run is derived. */
+static int match_edges(const char *ob, size_t olen, uint64_t base, const wview *w, size_t i,
+                       size_t j, const char *const *fc, const size_t *fl, size_t nf,
+                       uint64_t *off, uint64_t *len)
+{
+    const adoption *v = w->v;
+    const double win = (double)w->a->o.window_years;
+    const char *p = ob, *end = ob + olen, *o, *d;
+    size_t no, nd;
+    for (size_t k = i; k <= j; k++) {
+        const char *nx;
+        while (p < end && (nx = edge_fields(p, end, &o, &no, &d, &nd)) && code_in(d, nd, fc, fl, nf))
+            p = nx; /* a fresh destination's old block */
+        if (k == j)
+            return p == end;
+        if (v[k].fresh)
+            continue;
+        const char *ck = w->codes[k], *s0 = p;
+        size_t nk = strlen(ck), e = i;
+        while (p < end) {
+            if (!(nx = edge_fields(p, end, &o, &no, &d, &nd)))
+                return 0;
+            if (nd != nk || memcmp(d, ck, nk) != 0)
+                break;
+            p = nx;
+            if (code_in(o, no, fc, fl, nf))
+                continue; /* from a fresh origin's old version */
+            while (e < k && (v[e].fresh || !within(w->dy, e, k, win)))
+                e++;
+            if (e == k || strlen(w->codes[e]) != no || memcmp(w->codes[e], o, no) != 0)
+                return 0;
+            e++;
+        }
+        while (e < k && (v[e].fresh || !within(w->dy, e, k, win)))
+            e++;
+        if (e != k)
+            return 0;
+        off[k - i] = base + (uint64_t)(s0 - ob);
+        len[k - i] = (uint64_t)(p - s0);
+    }
+    return 1;
+}
 
 /* edges.tsv: in each cascade, every earlier adopter within the window, named experiments
  * and discovered cascades only (generic policies would be quadratic in thousands of
  * regions). Its own pass, so that it can run beside the other tables; the file is left
- * open in *out for the caller to commit with the others. */
+ * open in *out for the caller to commit with the others. A refresh copies the rows that
+ * did not change from the last run's table (plan_runs, match_edges). */
 static pm_status write_edges(const wview *w, const char *dir, pm_outfile **out, pm_errctx *err)
 {
     const pm_adopt *a = w->a;
@@ -762,61 +1204,98 @@ static pm_status write_edges(const wview *w, const char *dir, pm_outfile **out, 
     pm_status st = PM_OK;
     pm_buf bd;
     pm_buf_init(&bd, (size_t)1 << 30);
+    pm_segw sw;
+    pm_segw_init(&sw, NULL, &bd, a->state_dir != NULL);
+    uint64_t *moff = NULL; /* a MERGE run's old blocks: offsets, then lengths */
+    size_t mcap = 0;
     TRY(pm_outfile_open(out, dir, "edges.tsv", err));
+    sw.f = *out;
+    if (a->state_dir && a->nprev)
+        pm_segw_open_old(&sw, a->state_dir, "edges.tsv");
     TRY(pm_buf_append_str(&bd, "cascade_id\torigin_node\tdestination_node\tlag_years\t"
                                "relation\tevidence\n"));
-    for (size_t i = 0; i < a->n;) {
-        int kind;
-        size_t j = cascade_run(a, v, i, &kind);
-        if (kind == KIND_POLICY || (kind == KIND_DISCOVERED && j - i < w->min_adopters)) {
-            i = j;
+    for (size_t r = 0; r < w->ncr; r++) {
+        const size_t i = w->cr[r].i, j = w->cr[r].j;
+        const int kind = w->cr[r].kind;
+        if (kind == KIND_POLICY || (kind == KIND_DISCOVERED && j - i < w->min_adopters))
             continue;
+        pm_seg *seg = a->cur ? &a->cur[r].t[PM_SEG_EDGES] : NULL;
+        int mode = w->cr[r].mode;
+        const pm_seg *os = mode != RUN_GEN ? &a->prev[w->cr[r].prev].t[PM_SEG_EDGES] : NULL;
+        if (mode == RUN_COPY) {
+            if (pm_segw_copy(&sw, os, seg, &st, err)) {
+                if (st != PM_OK)
+                    goto done;
+                continue;
+            }
+            mode = RUN_GEN;
         }
+        const char *fc[MERGE_MAX_FRESH]; /* the fresh adoptions' codes */
+        size_t fl[MERGE_MAX_FRESH], nf = 0;
+        const char *ob = NULL;
+        if (mode == RUN_MERGE) {
+            for (size_t k = i; k < j && nf <= MERGE_MAX_FRESH; k++)
+                if (v[k].fresh && nf < MERGE_MAX_FRESH)
+                    fc[nf] = w->codes[k], fl[nf] = strlen(w->codes[k]), nf++;
+                else if (v[k].fresh)
+                    nf = MERGE_MAX_FRESH + 1;
+            ob = nf <= MERGE_MAX_FRESH ? pm_segw_old_bytes(&sw, os) : NULL;
+            TRY(pm_array_reserve(&moff, &mcap, 2 * (j - i), sizeof *moff, 256, SIZE_MAX / 16));
+            if (!ob || !match_edges(ob, os->len, os->off, w, i, j, fc, fl, nf, moff, moff + (j - i)))
+                mode = RUN_GEN;
+        }
+        pm_segw_begin(&sw);
         char name[160];
         cascade_name(a, w->order, v[i].cascade, name, sizeof name);
         const size_t name_len = strlen(name);
         for (size_t k = i + 1; k < j; k++) {
-            const adoption *x = &v[k];
             const double t = w->dy[k];
-            const char *xcode = w->codes[k];
-            const size_t nx = strlen(xcode);
+            if (mode == RUN_MERGE && !v[k].fresh && !(w->kf[k] & KF_BLOCK)) {
+                /* its old block, but for rows of changed origins */
+                const char *q = ob + (moff[k - i] - os->off), *qe = q + moff[(j - i) + (k - i)];
+                for (size_t e = i; e < k; e++) {
+                    double lag = t - w->dy[e];
+                    if (lag <= 0 || lag > a->o.window_years)
+                        continue;
+                    if (!v[e].fresh) { /* its old row: past old versions of fresh origins */
+                        const char *o, *d, *nx = NULL;
+                        size_t no, nd, ne = strlen(w->codes[e]);
+                        while (q < qe && (nx = edge_fields(q, qe, &o, &no, &d, &nd)) &&
+                               !(no == ne && memcmp(o, w->codes[e], ne) == 0))
+                            q = nx;
+                        if (!nx) { /* match_edges checked it is there */
+                            st = PM_ERR_STATE;
+                            goto done;
+                        }
+                        if (!(w->kf[e] & KF_ORIGIN))
+                            TRY(pm_segw_copy_range(&sw, os->off + (uint64_t)(q - ob),
+                                                   (uint64_t)(nx - q), err));
+                        q = nx;
+                        if (!(w->kf[e] & KF_ORIGIN))
+                            continue;
+                    }
+                    TRY(edge_row(w, name, name_len, e, k, lag, &bd));
+                    TRY(pm_segw_flush(&sw, 0, err));
+                }
+                continue;
+            }
             for (size_t e = i; e < k; e++) {
                 double lag = t - w->dy[e];
                 if (lag <= 0 || lag > a->o.window_years)
                     continue;
-                int ev = w->cites && cited_before(w->cites, a->ncites, x->region, v[e].region,
-                                                  x->date);
-                int tr = reused(a, w->reuse, &v[e], x); /* text reuse evidence */
-                const char *rel = relation_at(a, (pm_level)v[e].level, v[e].province, w->pidx[e],
-                                              (pm_level)x->level, x->province, w->pidx[k]);
-                const char *evd = ev && tr ? "citation+text_reuse"
-                                  : tr     ? "text_reuse"
-                                  : ev     ? "citation"
-                                           : "none";
-                char fl[32];
-                size_t nfl = fix4(lag, fl);
-                TRY(pm_buf_reserve(&bd, ROW_ROOM));
-                raw_tab(&bd, name, name_len);
-                raw_tab(&bd, w->codes[e], strlen(w->codes[e]));
-                raw_tab(&bd, xcode, nx);
-                if (!nfl) {
-                    raw_end(&bd);
-                    TRY(put_fix4(&bd, lag));
-                    TRY(pm_buf_reserve(&bd, ROW_ROOM));
-                } else
-                    raw(&bd, fl, nfl);
-                raw(&bd, "\t", 1);
-                raw_tab(&bd, rel, strlen(rel));
-                raw(&bd, evd, strlen(evd));
-                raw(&bd, "\n", 1);
-                raw_end(&bd);
-                TRY(flush(*out, &bd, 0, err));
+                TRY(edge_row(w, name, name_len, e, k, lag, &bd));
+                TRY(pm_segw_flush(&sw, 0, err));
             }
         }
-        i = j;
+        if (seg)
+            pm_segw_end(&sw, seg);
     }
-    TRY(flush(*out, &bd, 1, err));
+    TRY(pm_segw_flush(&sw, 1, err));
 done:
+    w->bytes[0] = sw.copied;
+    w->bytes[1] = sw.written - sw.copied;
+    free(moff);
+    pm_segw_close_old(&sw);
     pm_buf_free(&bd);
     return st;
 }
@@ -837,6 +1316,14 @@ pm_status pm_adopt_write(pm_adopt *a, const char *dir, pm_errctx *err)
     memo *pmemo = calloc(MEMO_SLOTS, sizeof *pmemo), *rmemo = calloc(MEMO_SLOTS, sizeof *rmemo);
     unsigned char *pmark = NULL; /* per region index: province marks of the cascade */
     char (*disc_ids)[24] = NULL;
+    crun *cr = NULL; /* the cascades in table order (plan_runs) */
+    size_t ncr = 0;
+    uint8_t *kf = NULL; /* per sorted adoption of a MERGE run: KF_ROW, KF_BLOCK */
+    uint64_t *moff = NULL; /* a MERGE run's old ranges: offsets, then lengths */
+    size_t mcap = 0;
+    uint64_t ebytes[2] = {0, 0};
+    pm_segw sa; /* adoptions.tsv's writer */
+    pm_segw_init(&sa, NULL, NULL, 0);
     int spawned = 0; /* the network and edges tasks were started; the first's status,
                       * context, capped pairs */
     pm_status nst = PM_OK;
@@ -965,6 +1452,7 @@ pm_status pm_adopt_write(pm_adopt *a, const char *dir, pm_errctx *err)
         memcpy(reuse, a->reuse, a->nreuse * sizeof *reuse);
         qsort(reuse, a->nreuse, sizeof *reuse, cmp_reuse);
     }
+    TRY(plan_runs(a, v, order, reuse, min_adopters, &cr, &ncr, &kf));
 
     /* network.tsv, leaders.tsv, eha_panel.tsv, officials: over the named experiments and
      * then the discovered cascades (in the order of experiments.tsv). They read only the
@@ -1023,26 +1511,49 @@ pm_status pm_adopt_write(pm_adopt *a, const char *dir, pm_errctx *err)
                                "example_doc_2\texample_doc_3\n"));
     TRY(pm_buf_append_str(&b, "cascade_id\tnode_name\tevent_time\tlevel\tprovince_code\tdoc_id\tdate\t"
                               "date_precision\n"));
+    pm_segw_init(&sa, fa, &b, a->state_dir != NULL);
+    if (a->state_dir && a->nprev)
+        pm_segw_open_old(&sa, a->state_dir, "adoptions.tsv");
     TRY(pm_buf_append_str(&be, "cascade_id\tkind\tpioneer_code\tpioneer_name\tpioneer_level\t"
                                "first_date\tfirst_date_precision\tn_adopters\tadopters_1y\tadopters_3y\tadopters_5y\t"
                                "median_lag_years\tshare_provinces\tcentral_adopted\t"
                                "central_date\tcentral_date_precision\tbottom_up\ttop_down\tprovince_bottom_up\tname\n"));
     wview wv = {a, v, dy, (const char(*)[PM_COUNTRY_CODE_BUF])codes, pidx, cites, reuse, order,
-                min_adopters};
+                min_adopters, cr, ncr, ebytes, kf};
 #pragma omp task default(none) shared(wv, dir, fd, dst, derr)
     dst = write_edges(&wv, dir, &fd, &derr);
 
     kindsum ks[NKINDS];
     memset(ks, 0, sizeof ks);
     int min_year = 0, max_year = 0;
-    for (size_t i = 0; i < a->n;) {
-        int kind;
-        size_t j = cascade_run(a, v, i, &kind);
+    for (size_t ri = 0; ri < ncr; ri++) {
+        const size_t i = cr[ri].i, j = cr[ri].j;
+        const int kind = cr[ri].kind;
         if (kind == KIND_DISCOVERED && j - i < min_adopters) { /* not a cascade */
             ks[kind].below_min++;
-            i = j;
             continue;
         }
+        /* a refresh copies the rows of a cascade that did not change */
+        pm_seg *seg = a->cur ? &a->cur[ri].t[PM_SEG_ADOPTIONS] : NULL;
+        int mode = cr[ri].mode, copied = 0;
+        const pm_seg *os = mode != RUN_GEN ? &a->prev[cr[ri].prev].t[PM_SEG_ADOPTIONS] : NULL;
+        if (mode == RUN_COPY) {
+            copied = pm_segw_copy(&sa, os, seg, &st, err);
+            if (copied && st != PM_OK)
+                goto done;
+            if (!copied)
+                mode = RUN_GEN;
+        }
+        if (mode == RUN_MERGE) {
+            const char *ob = pm_segw_old_bytes(&sa, os);
+            TRY(pm_array_reserve(&moff, &mcap, 2 * (j - i), sizeof *moff, 256, SIZE_MAX / 16));
+            if (!ob || !match_rows(ob, os->len, os->off, v,
+                                   (const char(*)[PM_COUNTRY_CODE_BUF])codes, i, j, moff,
+                                   moff + (j - i)))
+                mode = RUN_GEN;
+        }
+        if (!copied)
+            pm_segw_begin(&sa);
         char name[160];
         cascade_name(a, order, v[i].cascade, name, sizeof name);
         const size_t name_len = strlen(name);
@@ -1062,6 +1573,14 @@ pm_status pm_adopt_write(pm_adopt *a, const char *dir, pm_errctx *err)
                 min_year = y;
             if (y > max_year)
                 max_year = y;
+            int hit;
+            memo *me = memo_slot(rmemo, x->level, x->region, x->date, &hit);
+            if (!hit)
+                me->val = pm_country_record_province(a->c, x->level, x->region, (pm_ymd)x->date);
+            uint32_t pv = me->val;
+            if (mode == RUN_MERGE && !x->fresh)
+                TRY(pm_segw_copy_range(&sa, moff[k - i], moff[(j - i) + (k - i)], err));
+            else if (!copied) { /* the row */
             char date[16];
             format_date(x->date, date, sizeof date);
             char cbuf[PM_COUNTRY_CODE_BUF];
@@ -1070,11 +1589,6 @@ pm_status pm_adopt_write(pm_adopt *a, const char *dir, pm_errctx *err)
             size_t nft = fix4(t, ft);
             const char *lk = pm_country_record_level_key(a->c, x->level);
             size_t nlk = strlen(lk);
-            int hit;
-            memo *me = memo_slot(rmemo, x->level, x->region, x->date, &hit);
-            if (!hit)
-                me->val = pm_country_record_province(a->c, x->level, x->region, (pm_ymd)x->date);
-            uint32_t pv = me->val;
             if (pv != PM_REGION_NONE && pv < nregions) {
                 if (pvcode[pv][0] == '\1')
                     pm_country_format_region(a->c, pv, pvcode[pv], sizeof pvcode[pv]);
@@ -1106,7 +1620,8 @@ pm_status pm_adopt_write(pm_adopt *a, const char *dir, pm_errctx *err)
             raw(&b, dp, ndp);
             raw(&b, "\n", 1);
             raw_end(&b);
-            TRY(flush(fa, &b, 0, err));
+            TRY(pm_segw_flush(&sa, 0, err));
+            }
             if (x->level == PM_REC_NATIONAL && !central) {
                 central = 1;
                 central_date = x->date;
@@ -1129,6 +1644,8 @@ pm_status pm_adopt_write(pm_adopt *a, const char *dir, pm_errctx *err)
                 n5 += lag <= 5.0;
             }
         }
+        if (seg && !copied)
+            pm_segw_end(&sa, seg);
         for (size_t t = 0; t < ntouched; t++)
             pmark[touched[t]] = 0;
         const adoption *p = &v[i];
@@ -1194,9 +1711,8 @@ pm_status pm_adopt_write(pm_adopt *a, const char *dir, pm_errctx *err)
         }
         if (p->level > PM_REC_PROVINCE)
             s->province_later += province_bu > 0;
-        i = j;
     }
-    TRY(flush(fa, &b, 1, err));
+    TRY(pm_segw_flush(&sa, 1, err));
     TRY(flush(fp, &bp, 1, err));
     TRY(flush(fe, &be, 1, err));
 
@@ -1298,6 +1814,8 @@ pm_status pm_adopt_write(pm_adopt *a, const char *dir, pm_errctx *err)
 
     /* the edges task's file, committed in its place among the others */
 #pragma omp taskwait
+    a->seg_bytes[0] = sa.copied + ebytes[0];
+    a->seg_bytes[1] = sa.written - sa.copied + ebytes[1];
     if (dst != PM_OK) {
         st = dst;
         if (err)
@@ -1321,6 +1839,10 @@ done:
                 *err = nerr;
         }
     }
+    pm_segw_close_old(&sa);
+    free(cr);
+    free(kf);
+    free(moff);
     free(rows);
     free(used);
     free(pidx);
@@ -1444,6 +1966,30 @@ pm_status pm_adopt_save(const pm_adopt *a, pm_buf *out)
     /* text reuse pairs are no state of the adoptions: text reuse tells every finish its
      * own (a refresh's can lose some of the last run's), so none are kept */
     SV((uint64_t)0, 8);
+    /* where the last pm_adopt_write put each cascade's rows (segs.c), and the reuse pairs
+     * those rows saw: a refresh copies what did not change */
+    size_t nseg = 0;
+    for (size_t i = 0; i < a->ncur; i++)
+        nseg += a->cur[i].t[PM_SEG_ADOPTIONS].len > 0;
+    SV(a->cur_ctx, 8);
+    SV(nseg, 8);
+    for (size_t i = 0; i < a->ncur; i++) {
+        const pm_seg_entry *e = &a->cur[i];
+        if (!e->t[PM_SEG_ADOPTIONS].len)
+            continue;
+        SV(e->key, 8);
+        SV(e->digest, 8);
+        for (int t = 0; t < PM_SEG_TABLES; t++) {
+            SV(e->t[t].off, 8);
+            SV(e->t[t].len, 8);
+            SV(e->t[t].hash, 8);
+        }
+    }
+    SV(a->ncur_reuse, 8);
+    for (size_t i = 0; i < a->ncur_reuse; i++) {
+        SV(a->cur_reuse[i][0], 8);
+        SV(a->cur_reuse[i][1], 8);
+    }
 #undef SV
     return PM_OK;
 }
@@ -1472,6 +2018,7 @@ pm_status pm_adopt_load(pm_adopt *a, const void *p, size_t n)
         x.date = (int32_t)(uint32_t)get_le(c.p + 12, 4);
         x.level = c.p[16];
         x.id_len = (uint16_t)get_le(c.p + 17, 2);
+        x.fresh = 0;
         c.p += 19;
         if (x.id_len > 255 || c.end - c.p < x.id_len)
             return PM_ERR_STATE;
@@ -1530,6 +2077,34 @@ pm_status pm_adopt_load(pm_adopt *a, const void *p, size_t n)
             a->reuse[a->nreuse++][1] = ld_u(&c, 8);
         }
     }
+    a->prev_ctx = st == PM_OK ? ld_u(&c, 8) : 0;
+    uint64_t ns = st == PM_OK ? ld_u(&c, 8) : 0;
+    if (st == PM_OK && (c.bad || ns > (uint64_t)(c.end - c.p) / 64))
+        return PM_ERR_STATE;
+    if (ns && !(a->prev = calloc((size_t)ns, sizeof *a->prev)))
+        return PM_ERR_NOMEM;
+    for (uint64_t i = 0; i < ns; i++) {
+        pm_seg_entry *e = &a->prev[i];
+        e->key = ld_u(&c, 8);
+        e->digest = ld_u(&c, 8);
+        for (int t = 0; t < PM_SEG_TABLES; t++) {
+            e->t[t].off = ld_u(&c, 8);
+            e->t[t].len = ld_u(&c, 8);
+            e->t[t].hash = ld_u(&c, 8);
+        }
+    }
+    a->nprev = (size_t)ns;
+    uint64_t npr = st == PM_OK ? ld_u(&c, 8) : 0;
+    if (st == PM_OK && (c.bad || npr > (uint64_t)(c.end - c.p) / 16))
+        return PM_ERR_STATE;
+    if (npr && !(a->prev_reuse = malloc((size_t)npr * sizeof *a->prev_reuse)))
+        return PM_ERR_NOMEM;
+    for (uint64_t i = 0; i < npr; i++) {
+        a->prev_reuse[i][0] = ld_u(&c, 8);
+        a->prev_reuse[i][1] = ld_u(&c, 8);
+    }
+    a->nprev_reuse = (size_t)npr;
+    a->ncites_prev = a->ncites;
     if (st == PM_OK && (c.bad || c.p != c.end))
         st = PM_ERR_STATE;
     return st;

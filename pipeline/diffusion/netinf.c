@@ -866,6 +866,8 @@ pm_status pm_netinf_infer(pm_netinf *n, const pm_netinf_options *opt, size_t k, 
      * of a cascade are in time order, so the strictly earlier ones of j are [s, lt) and
      * the ones within max_lag [lo, lt); max_parents keeps the last of them. */
     size_t ncand = 0, candcap = 0, npairs = 0, ncapped = 0;
+    uint32_t *pid = NULL; /* per pair: its candidate, so pass 2 need not look it up again */
+    size_t pidcap = 0, pk = 0;
     for (int pass = 0; pass < 2; pass++) {
         for (size_t s = 0; s < nev;) {
             size_t e = s, lt = s, lo = s;
@@ -885,19 +887,25 @@ pm_status pm_netinf_infer(pm_netinf *n, const pm_netinf_options *opt, size_t k, 
                 for (size_t i = from; i < lt; i++) {
                     if (o.max_lag > 0 && w.ev[j].time - w.ev[i].time > o.max_lag)
                         continue; /* too far apart to count as influence */
-                    uint64_t key = ((uint64_t)w.ev[i].node << 32) | w.ev[j].node;
                     uint32_t id;
                     int found;
-                    if ((st = map_get(&cmap, key, (uint32_t)ncand, &id, &found)) != PM_OK)
+                    if (pass == 1) /* the same pairs in the same order: pass 0 kept each id */
+                        id = pid[pk++], found = 1;
+                    else if ((st = map_get(&cmap, ((uint64_t)w.ev[i].node << 32) | w.ev[j].node,
+                                           (uint32_t)ncand, &id, &found)) != PM_OK)
                         goto done;
                     if (pass == 0) {
-                        if (++npairs > o.max_pairs) {
+                        if (npairs + 1 > o.max_pairs) {
                             st = pm_errctx_set(err, PM_ERR_TOO_BIG, NULL,
                                                "more than %zu (cascade, earlier, later) pairs; "
                                                "raise the pair cap or use fewer cascades",
                                                o.max_pairs);
                             goto done;
                         }
+                        if ((st = pm_array_reserve(&pid, &pidcap, npairs + 1, sizeof *pid, 4096,
+                                                   SIZE_MAX / sizeof *pid)) != PM_OK)
+                            goto done;
+                        pid[npairs++] = id;
                         if (!found) {
                             st = pm_array_reserve(&w.cands, &candcap, ncand + 1,
                                                   sizeof *w.cands, 1024, MAX_ITEMS);
@@ -933,6 +941,8 @@ pm_status pm_netinf_infer(pm_netinf *n, const pm_netinf_options *opt, size_t k, 
             }
         }
     }
+    free(pid);
+    pid = NULL;
     n->ncand = ncand;
     n->npairs = npairs;
     n->ncapped = ncapped;
@@ -981,6 +991,7 @@ pm_status pm_netinf_infer(pm_netinf *n, const pm_netinf_options *opt, size_t k, 
     }
 
 done:
+    free(pid);
     map_free(&cmap);
     work_free(&w);
     if (st != PM_OK) {

@@ -116,7 +116,16 @@ static pm_status adopt_merge(void *state, const void *from) { return pm_adopt_me
 
 static pm_status adopt_finish(void *state, pm_analysis_ctx *ctx)
 {
-    return pm_adopt_write(state, ctx->cfg->outdir, ctx->cfg->err);
+    /* a --state run records where each cascade's rows go, so the next refresh can copy
+     * the unchanged ones (the engine keeps the two tables with the checkpoint) */
+    pm_status st = ctx->cfg->tables && !ctx->cfg->part ? pm_adopt_set_state(state, ctx->cfg->state_dir)
+                                                       : PM_OK;
+    if (st == PM_OK)
+        st = pm_adopt_write(state, ctx->cfg->outdir, ctx->cfg->err);
+    if (st == PM_OK && ctx->cfg->sum)
+        pm_adopt_refresh_stats(state, &ctx->cfg->sum->state_rows_copied,
+                               &ctx->cfg->sum->state_rows_derived);
+    return st;
 }
 
 static void adopt_free(void *state) { pm_adopt_free(state); }

@@ -36,6 +36,7 @@
 
 #define CK_NAME "checkpoint.pmc"
 static const char *const TABLES[2] = {"documents.tsv", "rejects.tsv"};
+static const char *const SEG_TABLES[2] = {"adoptions.tsv", "edges.tsv"};
 
 void pm_ckpt_key(const char *fingerprint, const pm_diffusion_options *d, int no_diffusion,
                  const pm_reuse_options *r, char *out, size_t n)
@@ -46,40 +47,47 @@ void pm_ckpt_key(const char *fingerprint, const pm_diffusion_options *d, int no_
              d->discover, d->max_policy_names, no_diffusion, r && r->enabled);
 }
 
-/* A verified table: mapped read-only, its length and digest what the checkpoint says. */
-typedef struct mapped {
-    char *p;
-    size_t n;
-} mapped;
+static void unmap(pm_ckpt_table *m)
+{
+    if (m->p)
+        munmap((void *)m->p, m->n);
+    if (m->fd >= 0)
+        close(m->fd);
+    m->p = NULL;
+    m->fd = -1;
+}
 
-static int map_table(const char *state_dir, int t, uint64_t len, uint64_t hash, mapped *m)
+/* A verified table: mapped read-only and its length and digest what the checkpoint says;
+ * its descriptor stays open so its rows can be copied inside the kernel, and the digest
+ * state carries on into the new table's (pm_ckpt_table, engine_internal.h). */
+static int map_table(const char *state_dir, int t, uint64_t len, uint64_t hash, pm_ckpt_table *m)
 {
     char path[4200];
     snprintf(path, sizeof path, "%s/checkpoint-%s", state_dir, TABLES[t]);
     m->p = NULL;
     m->n = 0;
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0)
+    m->fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (m->fd < 0)
         return 0;
     struct stat sb;
-    int ok = fstat(fd, &sb) == 0 && (uint64_t)sb.st_size == len && len > 0;
-    void *p = ok ? mmap(NULL, (size_t)len, PROT_READ, MAP_PRIVATE, fd, 0) : MAP_FAILED;
-    close(fd);
-    if (p == MAP_FAILED)
-        return 0;
-    if (pm_hash64(p, (size_t)len, PM_OUTFILE_SEED) != hash) {
-        munmap(p, (size_t)len);
+    int ok = fstat(m->fd, &sb) == 0 && (uint64_t)sb.st_size == len && len > 0;
+    /* populated at once: one pass over the page cache instead of a fault per page */
+    void *p = ok ? mmap(NULL, (size_t)len, PROT_READ, MAP_PRIVATE | MAP_POPULATE, m->fd, 0)
+                 : MAP_FAILED;
+    if (p == MAP_FAILED) {
+        close(m->fd);
+        m->fd = -1;
         return 0;
     }
+    pm_hash64_init(&m->hc, PM_OUTFILE_SEED);
+    pm_hash64_update(&m->hc, p, (size_t)len);
     m->p = p;
     m->n = (size_t)len;
+    if (pm_hash64_final(&m->hc) != hash) {
+        unmap(m);
+        return 0;
+    }
     return 1;
-}
-
-static void unmap(mapped *m)
-{
-    if (m->p)
-        munmap(m->p, m->n);
 }
 
 /* The checkpoint's key and files against this run's inputs: how many leading inputs it
@@ -128,7 +136,7 @@ pm_status pm_ckpt_restore(const char *state_dir, const char *key, const pm_input
         return pm_errctx_set(err, st, path, "loading the refresh checkpoint");
     }
     size_t n = 0;
-    mapped t[2] = {{NULL, 0}, {NULL, 0}};
+    pm_ckpt_table t[2] = {{NULL, 0, -1, {{0}, 0, {0}, 0, 0}}, {NULL, 0, -1, {{0}, 0, {0}, 0, 0}}};
     pm_blk_cur k = {(const unsigned char *)pl.data, (const unsigned char *)pl.data + pl.len, 0};
     if (st == PM_OK && strcmp(tag, "PMCK") == 0) /* damaged or foreign: replay instead */
         n = covered(&k, key, in);
@@ -142,7 +150,7 @@ pm_status pm_ckpt_restore(const char *state_dir, const char *key, const pm_input
     if (n) {
         /* the committer now holds part of the restored state: a failure stops the run,
          * and the checkpoint goes so that the next run replays instead */
-        st = pm_commit_restore(cm, k.p, rest, t[0].p, t[0].n, t[1].p, t[1].n);
+        st = pm_commit_restore(cm, k.p, rest, &t[0], &t[1]);
         if (st != PM_OK) {
             unlink(path);
             if (err->code == PM_OK)
@@ -240,6 +248,15 @@ pm_status pm_ckpt_save(const char *state_dir, const char *key, const char *outdi
         return st == PM_ERR_NOMEM ? pm_errctx_set(err, st, path, "saving the refresh checkpoint")
                                   : PM_OK;
     }
+    /* the tables a refresh copies unchanged cascades' rows from (adopt.c, segs.c): each
+     * segment is checked against its hash before use, so one missing or stale costs only
+     * speed */
+    for (size_t t = 0; t < sizeof SEG_TABLES / sizeof *SEG_TABLES; t++)
+        if (!keep_table(outdir, state_dir, SEG_TABLES[t])) {
+            char p2[4200];
+            snprintf(p2, sizeof p2, "%s/checkpoint-%s", state_dir, SEG_TABLES[t]);
+            unlink(p2);
+        }
     pm_outfile *f = NULL;
     pm_errctx quiet;
     pm_errctx_clear(&quiet);

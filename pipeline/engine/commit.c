@@ -54,6 +54,7 @@ struct pm_commit {
     size_t nidv, idv_cap, nrecv, recv_cap;
     uint64_t dig[4];         /* documents.tsv, rejects.tsv: length and digest when done */
     size_t docs_hdr, rej_hdr; /* their header bytes */
+    uint64_t docs_hdr_hash;   /* pm_hash64 of documents.tsv's header */
     int done;                /* the tables were written (pm_commit_finish, complete) */
     pm_buf row;              /* a documents.tsv row with its copy_of field */
     char path[4096];
@@ -117,6 +118,7 @@ pm_status pm_commit_create(pm_commit **out, const pm_commit_config *cfg)
             if (st == PM_OK)
                 st = pm_outfile_write(c->f_docs, hdr.data, hdr.len, err);
             c->docs_hdr = hdr.len;
+            c->docs_hdr_hash = pm_hash64(hdr.data, hdr.len, PM_OUTFILE_SEED);
             pm_buf_free(&hdr);
         }
         if (st == PM_OK)
@@ -550,7 +552,7 @@ pm_status pm_state_load(const char *state_dir, const char *path, const char *fin
  * by replaying every stored file. Varint-coded with the block codec's pieces; the engine
  * frames it, checksums it and keys it by the fingerprint (checkpoint.c). */
 
-#define CK_VERSION 1
+#define CK_VERSION 2 /* 2: the adoptions carry their table segments */
 
 /* The summary counters the committer adds to, in one fixed order. */
 static size_t sum_fields(pm_run_summary *s, uint64_t **f)
@@ -654,9 +656,11 @@ static pm_status get_keys(pm_blk_cur *k, pm_hmap *m, uint64_t **v, size_t *nv, s
     return st == PM_OK ? pm_hmap_put_new(m, *v + first, NULL, *nv - first) : st;
 }
 
-pm_status pm_commit_restore(pm_commit *c, const void *p, size_t n, const char *docs,
-                            size_t docs_len, const char *rej, size_t rej_len)
+pm_status pm_commit_restore(pm_commit *c, const void *p, size_t n, const pm_ckpt_table *dt,
+                            const pm_ckpt_table *rt)
 {
+    const char *docs = dt->p, *rej = rt->p;
+    const size_t docs_len = dt->n, rej_len = rt->n;
     if (!c->cfg.tables || c->nfiles || c->in_file || pm_hmap_count(c->ids) ||
         docs_len < c->docs_hdr || rej_len < c->rej_hdr)
         return PM_ERR_ARG;
@@ -746,7 +750,12 @@ pm_status pm_commit_restore(pm_commit *c, const void *p, size_t n, const char *d
     if (st == PM_OK && k.p != k.end)
         st = PM_ERR_STATE;
     /* the rows of the files it covers, as they were written (headers are this run's) */
-    if (st == PM_OK)
+    /* documents.tsv holds only this run's header so far: when the old one is the same,
+     * the old file's digest state is the new one's after its rows */
+    if (st == PM_OK && dt->fd >= 0 && pm_hash64(docs, c->docs_hdr, PM_OUTFILE_SEED) == c->docs_hdr_hash)
+        st = pm_outfile_copy(c->f_docs, dt->fd, c->docs_hdr, docs_len - c->docs_hdr, &dt->hc,
+                             c->cfg.err);
+    else if (st == PM_OK)
         st = pm_outfile_write(c->f_docs, docs + c->docs_hdr, docs_len - c->docs_hdr, c->cfg.err);
     if (st == PM_OK)
         st = flush_rejects(c, 1);

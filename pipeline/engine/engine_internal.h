@@ -9,6 +9,7 @@
 #include "policyminer/buf.h"
 #include "policyminer/classify.h"
 #include "policyminer/country.h"
+#include "policyminer/hash.h"
 #include "policyminer/reuse.h"
 #include "policyminer/run.h"
 #include "policyminer/source.h"
@@ -167,11 +168,17 @@ pm_status pm_commit_finish(pm_commit *c, int complete, int keep_partial);
  * state, the digests of documents.tsv and rejects.tsv) into out; PM_ERR_ARG when some
  * enabled analysis cannot be saved (text reuse) or the tables were not written. Call after
  * pm_commit_finish of a complete run. restore: into a committer just created (no file
- * begun), with docs / rej the verified bytes of the two tables that state describes
- * (header included); it then stands where the saved one stood before finishing. */
+ * begun), with docs / rej the verified tables that state describes (header included);
+ * it then stands where the saved one stood before finishing. */
+typedef struct pm_ckpt_table {
+    const char *p;     /* its bytes, mapped */
+    size_t n;
+    int fd;            /* open on it, for pm_outfile_copy; -1 none */
+    pm_hash64_ctx hc;  /* pm_hash64 state (PM_OUTFILE_SEED) after all n bytes */
+} pm_ckpt_table;
 pm_status pm_commit_save(const pm_commit *c, pm_buf *out);
-pm_status pm_commit_restore(pm_commit *c, const void *p, size_t n, const char *docs,
-                            size_t docs_len, const char *rej, size_t rej_len);
+pm_status pm_commit_restore(pm_commit *c, const void *p, size_t n, const pm_ckpt_table *docs,
+                            const pm_ckpt_table *rej);
 /* The digests (length, pm_hash64 with PM_OUTFILE_SEED) a saved checkpoint wants of
  * documents.tsv and rejects.tsv, read from its bytes: 0 on damaged bytes. */
 int pm_commit_saved_digests(const void *p, size_t n, uint64_t dig[4]);

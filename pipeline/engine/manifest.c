@@ -154,10 +154,13 @@ pm_status pm_manifest_write(const pm_run_options *o, const pm_classifier *c,
         TRY(pm_buf_append_str(&b, "  \"state\": {\"dir\": "));
         TRY(json_str(&b, o->state_dir));
         TRY(pm_buf_printf(&b, ", \"files_reused\": %llu, \"files_from_checkpoint\": %llu, "
-                              "\"files_dropped\": %llu},\n",
+                              "\"files_dropped\": %llu, \"diffusion_row_bytes_copied\": %llu, "
+                              "\"diffusion_row_bytes_derived\": %llu},\n",
                           (unsigned long long)s->state_reused,
                           (unsigned long long)s->state_checkpoint,
-                          (unsigned long long)s->state_removed));
+                          (unsigned long long)s->state_removed,
+                          (unsigned long long)s->state_rows_copied,
+                          (unsigned long long)s->state_rows_derived));
     }
     TRY(pm_buf_printf(&b,
                       "  \"limits\": {\"max_doc_bytes\": %llu, \"max_member_bytes\": %llu, "

@@ -67,6 +67,54 @@ pm_status pm_outfile_write(pm_outfile *f, const void *p, size_t n, pm_errctx *er
     return PM_OK;
 }
 
+pm_status pm_outfile_copy(pm_outfile *f, int fd, uint64_t off, uint64_t len,
+                          const pm_hash64_ctx *resume, pm_errctx *err)
+{
+    if (fflush(f->fp) != 0)
+        return pm_errctx_set(err, PM_ERR_OUTPUT, f->tmp, "write failed: %s", strerror(errno));
+    const int hash_here = f->track && !resume;
+    off_t o = (off_t)off;
+    uint64_t left = len;
+    /* Page-cache pages move without the user-space copy of write(2), which costs about
+     * four times as much here; a file system or kernel that refuses goes the slow way. */
+    while (left && !hash_here) {
+        ssize_t w = copy_file_range(fd, &o, fileno(f->fp), NULL,
+                                    left > ((size_t)1 << 30) ? (size_t)1 << 30 : (size_t)left, 0);
+        if (w > 0)
+            left -= (uint64_t)w;
+        else if (w < 0 && errno == EINTR)
+            continue;
+        else if (w == 0)
+            return pm_errctx_set(err, PM_ERR_IO, f->tmp, "copy source ends early");
+        else
+            break;
+    }
+    char buf[1u << 16];
+    while (left) {
+        ssize_t r = pread(fd, buf, left > sizeof buf ? sizeof buf : (size_t)left, o);
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r <= 0)
+            return pm_errctx_set(err, PM_ERR_IO, f->tmp, "copy source: %s",
+                                 r ? strerror(errno) : "ends early");
+        if (fwrite(buf, 1, (size_t)r, f->fp) != (size_t)r)
+            return pm_errctx_set(err, PM_ERR_OUTPUT, f->tmp, "write failed: %s", strerror(errno));
+        if (hash_here)
+            pm_hash64_update(&f->hc, buf, (size_t)r);
+        o += r;
+        left -= (uint64_t)r;
+    }
+    /* stdio appends after what the kernel wrote behind its back */
+    if (fflush(f->fp) != 0 || fseeko(f->fp, 0, SEEK_END) != 0)
+        return pm_errctx_set(err, PM_ERR_OUTPUT, f->tmp, "write failed: %s", strerror(errno));
+    if (f->track && resume) {
+        f->hc = *resume;
+        f->bytes = resume->total;
+    } else if (f->track)
+        f->bytes += len;
+    return PM_OK;
+}
+
 void pm_outfile_track(pm_outfile *f)
 {
     f->track = 1;
