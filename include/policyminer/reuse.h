@@ -20,6 +20,9 @@
  *    kept when the alignment covers PM_REUSE_ALIGN_SHARE of the shorter text and
  *    PM_REUSE_MIN_ALIGNED characters. Every result is sorted by document ids, so it does
  *    not depend on commit order.
+ *  - refresh checkpoint (pm_reuse_checkpoint / save / load, below): the corpus side kept in
+ *    a state directory, so a later run adds only its new documents and its finish goes on
+ *    from the last one's candidates, with the same tables as one clean run.
  * Ownership: the caller owns every buffer it passes; pm_reuse copies what it keeps.
  */
 #ifndef POLICYMINER_REUSE_H

@@ -19,6 +19,11 @@
  * Smith-Waterman (+3 match, -2 mismatch, -3 gap) over the window that holds its shared
  * shingles, and kept when the alignment covers enough of the shorter text; that gives the
  * aligned span and a short excerpt. Output is sorted by (date, doc_id) pairs.
+ * refresh checkpoint (pm_reuse_checkpoint, below "refresh checkpoint"): the spills are
+ * named files kept in the state directory with the in-memory state beside them, and a
+ * refresh's finish takes the last finish's LSH and anchor candidates and recomputes only
+ * what the new documents (and the moved boilerplate cut) can change, falling back to the
+ * full passes where it cannot be sure; verification runs as in any finish.
  * Never: reads raw documents, prints, or keeps all texts in memory.
  */
 #include <assert.h>
