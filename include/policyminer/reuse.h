@@ -118,6 +118,8 @@ typedef struct pm_reuse_stats {
     int lsh_path;             /* how the LSH candidates were found: PM_REUSE_LSH_* */
     int anchor_path;          /* ... and the anchor candidates (the same values) */
     uint64_t lsh_new_docs;    /* incremental: documents added since the last finish */
+    uint64_t verdicts_reused; /* verified pairs whose verdict the last finish gave (both
+                                 loads would have come out the same) */
 } pm_reuse_stats;
 
 /* How a finish found its LSH candidates (pm_reuse_stats.lsh_path; pm_reuse_lsh_path_name).

@@ -119,9 +119,39 @@ typedef struct pair {
     uint32_t a, b;           /* documents, a earlier by (date, doc_id) */
     double j, ca, cb;
     uint32_t aligned, span_a, span_b;
+    uint32_t ncp_a, ncp_b;   /* the two normalised texts' code points */
     uint32_t ex[EXCERPT_CHARS];
     unsigned nex;
 } pair;
+
+/* A document verification loaded (refresh checkpoint): what decides whether its load would
+ * come out the same (its distinct sampled keys) and what the load noted as boilerplate
+ * (every sampled shingle over the cut, in text order), in the finish's vkeys / vbp. */
+typedef struct vdoc {
+    uint32_t idx, ncp;
+    uint64_t key_off, bp_off;
+    uint32_t nkeys, nbp;
+} vdoc;
+
+/* A pair verification decided: x << 32 | y, and its record in vrec when kept. */
+typedef struct vpair {
+    uint64_t xy;
+    uint64_t rec; /* UINT64_MAX = not kept */
+} vpair;
+
+/* The verdicts of one finish, or of the last one (loaded). */
+typedef struct vset {
+    vdoc *d;
+    size_t nd, dcap;
+    uint32_t *keys;
+    size_t nkeys, kcap;
+    bp_ex *bp;
+    size_t nbp, bpcap;
+    vpair *p;
+    size_t np, pcap;
+    pair *rec;
+    size_t nrec, reccap;
+} vset;
 
 struct pm_reuse {
     pm_reuse_options o;
@@ -189,6 +219,12 @@ struct pm_reuse {
     uint64_t *abig;          /* this finish's (filled by the full pass or the refresh's) */
     size_t nabig, abig_cap;
     int xcut;                /* this finish: XPAIR_FACTOR x max_candidates cut the pairs */
+    /* verification (refresh checkpoint): this finish's verdicts (vcap_on while its loop
+     * runs; vslot: document -> its vdoc + 1) and the last one's (pv, usable when pv_ok) */
+    vset vc, pv;
+    int vcap_on, pv_ok;
+    uint32_t *vslot;
+    signed char *pclean;     /* per pv document: 1 its load is unchanged, 0 not, -1 unknown */
     uint64_t lsh_raw;        /* this finish: LSH pairs pushed (duplicates included) */
     int lsh_cut;             /* ... and whether max_candidates cut them */
     pm_reuse_stats s;
@@ -361,6 +397,14 @@ static void release(pm_reuse *r)
     free(r->cm_old);
     free(r->lpa_big);
     free(r->abig);
+    vset *vs[2] = {&r->vc, &r->pv};
+    for (int k = 0; k < 2; k++) {
+        free(vs[k]->d), free(vs[k]->keys), free(vs[k]->bp), free(vs[k]->p), free(vs[k]->rec);
+        memset(vs[k], 0, sizeof *vs[k]);
+    }
+    free(r->vslot);
+    free(r->pclean);
+    r->vslot = NULL, r->pclean = NULL, r->pv_ok = r->vcap_on = 0;
     r->lpa_big = r->abig = NULL, r->lpa_nbig = r->nabig = r->abig_cap = 0;
     r->lpa_c = NULL, r->cm_old = NULL, r->lpa_nc = 0, r->lpa_valid = 0;
     pm_buf_free(&r->ids);
@@ -1029,6 +1073,12 @@ static pm_status lsh_incremental(pm_reuse *r, uint64_t **c, size_t *nc, size_t *
 static pm_status anchors_get(const pm_reuse *r, uint32_t x, uint32_t a[ANCHOR_K], unsigned *na,
                              uint32_t *bp);
 
+static int cmp_vdoc(const void *p, const void *q)
+{
+    uint32_t x = ((const vdoc *)p)->idx, y = ((const vdoc *)q)->idx;
+    return x < y ? -1 : x > y;
+}
+
 static pm_status big_push(pm_reuse *r, uint64_t e)
 {
     pm_status st = pm_array_reserve(&r->abig, &r->abig_cap, r->nabig + 1, sizeof *r->abig, 256,
@@ -1557,6 +1607,12 @@ static void bp_note(pm_reuse *r, uint32_t key, uint32_t df, const uint32_t *cp)
     memcpy(e->cp, cp, sizeof e->cp);
 }
 
+static int cmp_u32(const void *p, const void *q)
+{
+    uint32_t x = *(const uint32_t *)p, y = *(const uint32_t *)q;
+    return x < y ? -1 : x > y;
+}
+
 static int cmp_long(const void *p, const void *q)
 {
     long x = *(const long *)p, y = *(const long *)q;
@@ -1626,7 +1682,11 @@ static pm_status load(pm_reuse *r, feat *f, uint32_t idx, char *tbuf)
     size_t ns = f->ncp >= PM_REUSE_SHINGLE ? f->ncp - PM_REUSE_SHINGLE + 1 : 0;
     memset(f->mask, 0, f->ncp + 1);
     int any = 0;
-    for (size_t p = 0; p < ns; p++) {
+    /* a refresh checkpoint's finish notes what decided this load (vc_doc_*) */
+    int cap = r->vcap_on && r->vslot && !r->vslot[idx];
+    size_t k0 = r->vc.nkeys, b0 = r->vc.nbp;
+    pm_status st = PM_OK;
+    for (size_t p = 0; p < ns && st == PM_OK; p++) {
         uint64_t h = pm_reuse_shingle(f->cp + p);
         f->h[p] = h;
         if (!PM_REUSE_SAMPLED(h))
@@ -1634,13 +1694,39 @@ static pm_status load(pm_reuse *r, feat *f, uint32_t idx, char *tbuf)
         uint32_t k = PM_REUSE_KEY(h);
         if (k == UINT32_MAX)
             k--;
+        if (cap && (st = pm_array_reserve(&r->vc.keys, &r->vc.kcap, r->vc.nkeys + 1,
+                                          sizeof *r->vc.keys, 4096, SIZE_MAX / 4)) == PM_OK)
+            r->vc.keys[r->vc.nkeys++] = k;
         uint32_t df = cm_df(r, k);
         if (df > r->s.boilerplate_df) {
             bp_note(r, k, df, f->cp + p);
             memset(f->mask + p, 1, PM_REUSE_SHINGLE);
             any = 1;
+            if (cap && (st = pm_array_reserve(&r->vc.bp, &r->vc.bpcap, r->vc.nbp + 1,
+                                              sizeof *r->vc.bp, 256, SIZE_MAX / sizeof *r->vc.bp)) == PM_OK) {
+                bp_ex *e = &r->vc.bp[r->vc.nbp++];
+                e->key = k, e->df = 0;
+                memcpy(e->cp, f->cp + p, sizeof e->cp);
+            }
         }
     }
+    if (st == PM_OK && cap) { /* the keys distinct, sorted */
+        uint32_t *kk = r->vc.keys + k0;
+        size_t nk = r->vc.nkeys - k0, u = 0;
+        qsort(kk, nk, sizeof *kk, cmp_u32);
+        for (size_t q = 0; q < nk; q++)
+            if (!u || kk[u - 1] != kk[q])
+                kk[u++] = kk[q];
+        r->vc.nkeys = k0 + u;
+        if ((st = pm_array_reserve(&r->vc.d, &r->vc.dcap, r->vc.nd + 1, sizeof *r->vc.d, 256,
+                                   SIZE_MAX / sizeof *r->vc.d)) == PM_OK) {
+            r->vc.d[r->vc.nd] = (vdoc){idx, (uint32_t)f->ncp, k0, b0, (uint32_t)u,
+                                       (uint32_t)(r->vc.nbp - b0)};
+            r->vslot[idx] = (uint32_t)++r->vc.nd;
+        }
+    }
+    if (st != PM_OK)
+        return st;
     if (any) { /* close gaps of 1-4 characters between masked runs */
         size_t last = SIZE_MAX; /* last masked character */
         for (size_t q = 0; q < f->ncp; q++) {
@@ -1828,6 +1914,8 @@ static pm_status verify(pm_reuse *r, feat *fx, feat *fy, pair *out, int *keep)
     out->ca = x_first ? cx : cy;
     out->cb = x_first ? cy : cx;
     out->aligned = sw.matches;
+    out->ncp_a = (uint32_t)(x_first ? fx->ncp : fy->ncp);
+    out->ncp_b = (uint32_t)(x_first ? fy->ncp : fx->ncp);
     uint32_t sa = sw.a1 - sw.a0, sb = sw.b1 - sw.b0;
     out->span_a = x_first ? sa : sb;
     out->span_b = x_first ? sb : sa;
@@ -1837,6 +1925,119 @@ static pm_status verify(pm_reuse *r, feat *fx, feat *fy, pair *out, int *keep)
     memcpy(out->ex, fa->cp + from, out->nex * sizeof *out->ex);
     *keep = 1;
     return PM_OK;
+}
+
+/* ---- the last finish's verdicts (refresh checkpoint) -----------------------------------
+ * A pair's verdict depends only on its two loads, and a load only on the text (which does
+ * not change) and on which of its sampled shingles are boilerplate. So a pair the last
+ * finish verified keeps its verdict when every sampled key of both documents has the same
+ * boilerplate verdict under this sketch and cut as under the last; what those loads noted
+ * for reuse_boilerplate.tsv is noted again in the same order (with today's frequencies). */
+
+static pm_status vc_doc_copy(pm_reuse *r, size_t di)
+{
+    const vdoc *d = &r->pv.d[di];
+    if (r->vslot[d->idx])
+        return PM_OK;
+    pm_status st = pm_array_reserve(&r->vc.d, &r->vc.dcap, r->vc.nd + 1, sizeof *r->vc.d, 256,
+                                    SIZE_MAX / sizeof *r->vc.d);
+    if (st == PM_OK)
+        st = pm_array_reserve(&r->vc.keys, &r->vc.kcap, r->vc.nkeys + d->nkeys + 1,
+                              sizeof *r->vc.keys, 4096, SIZE_MAX / 4);
+    if (st == PM_OK)
+        st = pm_array_reserve(&r->vc.bp, &r->vc.bpcap, r->vc.nbp + d->nbp + 1, sizeof *r->vc.bp,
+                              256, SIZE_MAX / sizeof *r->vc.bp);
+    if (st != PM_OK)
+        return st;
+    memcpy(r->vc.keys + r->vc.nkeys, r->pv.keys + d->key_off, d->nkeys * sizeof *r->vc.keys);
+    memcpy(r->vc.bp + r->vc.nbp, r->pv.bp + d->bp_off, d->nbp * sizeof *r->vc.bp);
+    r->vc.d[r->vc.nd] = (vdoc){d->idx, d->ncp, r->vc.nkeys, r->vc.nbp, d->nkeys, d->nbp};
+    r->vc.nkeys += d->nkeys;
+    r->vc.nbp += d->nbp;
+    r->vslot[d->idx] = (uint32_t)++r->vc.nd;
+    return PM_OK;
+}
+
+/* This finish's verdict on xy (rec: its record when kept, else NULL). */
+static pm_status vc_pair(pm_reuse *r, uint64_t xy, const pair *rec)
+{
+    pm_status st = pm_array_reserve(&r->vc.p, &r->vc.pcap, r->vc.np + 1, sizeof *r->vc.p, 256,
+                                    SIZE_MAX / sizeof *r->vc.p);
+    if (st == PM_OK && rec)
+        st = pm_array_reserve(&r->vc.rec, &r->vc.reccap, r->vc.nrec + 1, sizeof *r->vc.rec, 64,
+                              SIZE_MAX / sizeof *r->vc.rec);
+    if (st != PM_OK)
+        return st;
+    r->vc.p[r->vc.np++] = (vpair){xy, rec ? r->vc.nrec : UINT64_MAX};
+    if (rec)
+        r->vc.rec[r->vc.nrec++] = *rec;
+    return PM_OK;
+}
+
+/* The last finish's document idx (its verdict documents are sorted by idx), or SIZE_MAX. */
+static size_t pv_doc(const pm_reuse *r, uint32_t idx)
+{
+    size_t lo = 0, hi = r->pv.nd;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        if (r->pv.d[mid].idx < idx)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < r->pv.nd && r->pv.d[lo].idx == idx ? lo : SIZE_MAX;
+}
+
+/* 1 when document di's load comes out as in the last finish. */
+static int pv_clean(pm_reuse *r, size_t di)
+{
+    if (r->pclean[di] >= 0)
+        return r->pclean[di];
+    const vdoc *d = &r->pv.d[di];
+    const uint32_t *k = r->pv.keys + d->key_off;
+    int clean = 1;
+    for (uint32_t i = 0; i < d->nkeys && clean; i++)
+        clean = cm_bp(r->cm_old, k[i], r->lpa_bp) == cm_bp(r->cm, k[i], r->s.boilerplate_df);
+    r->pclean[di] = (signed char)clean;
+    return clean;
+}
+
+static pm_status verdict_reuse(pm_reuse *r, uint64_t xy, pair *out, int *keep, int *reused)
+{
+    *keep = *reused = 0;
+    size_t lo = 0, hi = r->pv.np;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        if (r->pv.p[mid].xy < xy)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    if (lo == r->pv.np || r->pv.p[lo].xy != xy)
+        return PM_OK; /* not verified last time */
+    size_t dx = pv_doc(r, (uint32_t)(xy >> 32)), dy = pv_doc(r, (uint32_t)xy);
+    if (dx == SIZE_MAX || dy == SIZE_MAX || !pv_clean(r, dx) || !pv_clean(r, dy))
+        return PM_OK;
+    size_t ds[2] = {dx, dy};
+    for (int k = 0; k < 2; k++) { /* the loads' notes, x's then y's, as loading them would */
+        const vdoc *d = &r->pv.d[ds[k]];
+        for (uint32_t i = 0; i < d->nbp; i++) {
+            const bp_ex *e = &r->pv.bp[d->bp_off + i];
+            bp_note(r, e->key, cm_df(r, e->key), e->cp);
+        }
+    }
+    pm_status st = vc_doc_copy(r, dx);
+    if (st == PM_OK)
+        st = vc_doc_copy(r, dy);
+    if (st != PM_OK)
+        return st;
+    if (r->pv.p[lo].rec != UINT64_MAX) {
+        *out = r->pv.rec[r->pv.p[lo].rec];
+        *keep = 1;
+    }
+    *reused = 1;
+    r->s.verdicts_reused++;
+    return vc_pair(r, xy, *keep ? out : NULL);
 }
 
 /* The containment screen of a pair sharing anchors. A document keeps its ANCHOR_K smallest
@@ -2105,6 +2306,8 @@ typedef struct ck_head {
     /* its anchor side (r->lpa_*): the anchor candidates after the LSH ones */
     uint64_t anc_valid, anc_bp, anc_xraw, anc_capped, anc_docs_capped, anc_largest, anc_nc;
     uint64_t anc_nbig; /* and its buckets over the cap */
+    /* its verdicts (vset): documents, their keys and boilerplate notes, pairs, records */
+    uint64_t v_valid, v_nd, v_nkeys, v_nbp, v_np, v_nrec;
 } ck_head;
 
 /* Writes GEN.SEQ.meta (after the spills are flushed) and removes what no checkpoint can
@@ -2147,16 +2350,24 @@ static pm_status ck_write_meta(pm_reuse *r, pm_errctx *err, const uint64_t *cand
     h.anc_largest = r->s.largest_anchor_bucket;
     h.anc_nc = h.anc_valid ? nanc : 0;
     h.anc_nbig = h.anc_valid ? r->nabig : 0;
+    h.v_valid = r->vslot != NULL;
+    if (h.v_valid) { /* documents by index, for the look-ups */
+        qsort(r->vc.d, r->vc.nd, sizeof *r->vc.d, cmp_vdoc);
+        h.v_nd = r->vc.nd, h.v_nkeys = r->vc.nkeys, h.v_nbp = r->vc.nbp;
+        h.v_np = r->vc.np, h.v_nrec = r->vc.nrec;
+    }
     snprintf(name, sizeof name, "%s.%llu.meta", r->ckgen, (unsigned long long)r->seq);
     pm_outfile *f = NULL;
     st = pm_outfile_open(&f, r->ckdir, name, err);
     if (st == PM_OK)
         pm_outfile_track(f);
     const void *part[] = {&h,    opts,  r->runs, r->chunks, r->ids.data, r->d, r->sig8, r->cm,
-                          cand, anc, r->abig};
+                          cand, anc, r->abig, r->vc.d, r->vc.keys, r->vc.bp, r->vc.p, r->vc.rec};
     size_t plen[] = {sizeof h, h.optlen, r->nruns * sizeof *r->runs, r->nchunks * sizeof *r->chunks,
                      r->ids.len, r->n * sizeof *r->d, r->n * PM_REUSE_K, CM_SIZE * sizeof *r->cm,
-                     h.lsh_nc * sizeof *cand, h.anc_nc * sizeof *anc, h.anc_nbig * 8};
+                     h.lsh_nc * sizeof *cand, h.anc_nc * sizeof *anc, h.anc_nbig * 8,
+                     h.v_nd * sizeof(vdoc), h.v_nkeys * 4, h.v_nbp * sizeof(bp_ex),
+                     h.v_np * sizeof(vpair), h.v_nrec * sizeof(pair)};
     for (size_t i = 0; st == PM_OK && i < sizeof plen / sizeof *plen; i++)
         if (plen[i])
             st = pm_outfile_write(f, part[i], plen[i], err);
@@ -2249,10 +2460,13 @@ pm_status pm_reuse_load(pm_reuse *r, const void *p, size_t n)
         memcmp(h.magic, "PMREUSE", 8) != 0 || h.version != CK_VERSION || h.optlen != strlen(opts) ||
         h.n > UINT32_MAX - 1 || h.nruns > rest / sizeof(brun) || h.nchunks > rest / sizeof(achunk) ||
         h.ids_len > rest || h.n > rest / (sizeof(rdoc) + PM_REUSE_K) || h.lsh_nc > rest / 8 ||
-        h.anc_nc > rest / 8 || h.anc_nbig > rest / 8 ||
+        h.anc_nc > rest / 8 || h.anc_nbig > rest / 8 || h.v_nd > rest / sizeof(vdoc) ||
+        h.v_nkeys > rest / 4 || h.v_nbp > rest / sizeof(bp_ex) || h.v_np > rest / sizeof(vpair) ||
+        h.v_nrec > rest / sizeof(pair) ||
         h.optlen + h.nruns * sizeof(brun) + h.nchunks * sizeof(achunk) + h.ids_len +
                 h.n * (sizeof(rdoc) + PM_REUSE_K) + CM_SIZE * sizeof *r->cm + h.lsh_nc * 8 +
-                (h.anc_nc + h.anc_nbig) * 8 != rest ||
+                (h.anc_nc + h.anc_nbig) * 8 + h.v_nd * sizeof(vdoc) + h.v_nkeys * 4 +
+                h.v_nbp * sizeof(bp_ex) + h.v_np * sizeof(vpair) + h.v_nrec * sizeof(pair) != rest ||
         memcmp(c, opts, h.optlen) != 0)
         st = PM_ERR_STATE;
     c += st == PM_OK ? h.optlen : 0;
@@ -2282,6 +2496,11 @@ pm_status pm_reuse_load(pm_reuse *r, const void *p, size_t n)
         c += h.lsh_nc * 8;
         r->lp_nc = (size_t)h.lsh_nc;
         /* the anchor side: its candidates, and the sketch it judged boilerplate by */
+        if (st == PM_OK && (h.anc_valid || h.v_valid) && !h.anc_valid &&
+            !(r->cm_old = malloc(CM_SIZE * sizeof *r->cm_old)))
+            st = PM_ERR_NOMEM;
+        else if (st == PM_OK && !h.anc_valid && h.v_valid)
+            memcpy(r->cm_old, r->cm, CM_SIZE * sizeof *r->cm);
         if (st == PM_OK && h.anc_valid &&
             (!(r->lpa_c = malloc((h.anc_nc ? h.anc_nc : 1) * sizeof *r->lpa_c)) ||
              !(r->lpa_big = malloc((h.anc_nbig ? h.anc_nbig : 1) * sizeof *r->lpa_big)) ||
@@ -2294,6 +2513,35 @@ pm_status pm_reuse_load(pm_reuse *r, const void *p, size_t n)
         }
         r->lpa_nc = (size_t)h.anc_nc;
         r->lpa_nbig = (size_t)h.anc_nbig;
+        /* the verdicts (documents, keys, notes, pairs, records follow the lists) */
+        const unsigned char *vp = c + (h.anc_nc + h.anc_nbig) * 8;
+        vset *v = &r->pv;
+        if (st == PM_OK && h.v_valid &&
+            (!(v->d = malloc((h.v_nd + 1) * sizeof *v->d)) ||
+             !(v->keys = malloc((h.v_nkeys + 1) * sizeof *v->keys)) ||
+             !(v->bp = malloc((h.v_nbp + 1) * sizeof *v->bp)) ||
+             !(v->p = malloc((h.v_np + 1) * sizeof *v->p)) ||
+             !(v->rec = malloc((h.v_nrec + 1) * sizeof *v->rec))))
+            st = PM_ERR_NOMEM;
+        if (st == PM_OK && h.v_valid) {
+            memcpy(v->d, vp, h.v_nd * sizeof *v->d), vp += h.v_nd * sizeof *v->d;
+            memcpy(v->keys, vp, h.v_nkeys * 4), vp += h.v_nkeys * 4;
+            memcpy(v->bp, vp, h.v_nbp * sizeof *v->bp), vp += h.v_nbp * sizeof *v->bp;
+            memcpy(v->p, vp, h.v_np * sizeof *v->p), vp += h.v_np * sizeof *v->p;
+            memcpy(v->rec, vp, h.v_nrec * sizeof *v->rec);
+            v->nd = h.v_nd, v->nkeys = h.v_nkeys, v->nbp = h.v_nbp, v->np = h.v_np, v->nrec = h.v_nrec;
+            for (size_t i = 0; i < v->nd && st == PM_OK; i++) /* every reference in bounds */
+                if (v->d[i].idx >= h.n || v->d[i].key_off + v->d[i].nkeys > v->nkeys ||
+                    v->d[i].bp_off + v->d[i].nbp > v->nbp || (i && v->d[i - 1].idx >= v->d[i].idx))
+                    st = PM_ERR_STATE;
+            for (size_t i = 0; i < v->np && st == PM_OK; i++)
+                if ((v->p[i].rec != UINT64_MAX && v->p[i].rec >= v->nrec) ||
+                    (i && v->p[i - 1].xy >= v->p[i].xy))
+                    st = PM_ERR_STATE;
+            for (size_t i = 0; i < v->nrec && st == PM_OK; i++)
+                if (v->rec[i].a >= h.n || v->rec[i].b >= h.n || v->rec[i].nex > EXCERPT_CHARS)
+                    st = PM_ERR_STATE;
+        }
         r->nruns = h.nruns;
         r->nchunks = h.nchunks;
         /* the runs must cover the documents in order; every record lie within the spills */
@@ -2320,6 +2568,8 @@ pm_status pm_reuse_load(pm_reuse *r, const void *p, size_t n)
         st = ck_attach(r, d.gen, h.len, h.hash);
     if (st != PM_OK) {
         free(r->d), free(r->sig8), free(r->lp_c), free(r->lpa_c), free(r->cm_old), free(r->lpa_big);
+        free(r->pv.d), free(r->pv.keys), free(r->pv.bp), free(r->pv.p), free(r->pv.rec);
+        memset(&r->pv, 0, sizeof r->pv);
         r->d = NULL, r->sig8 = NULL, r->lp_c = NULL, r->lp_nc = 0;
         r->lpa_c = NULL, r->cm_old = NULL, r->lpa_big = NULL, r->lpa_nc = r->lpa_nbig = 0;
         r->cap = r->nruns = r->nchunks = 0;
@@ -2337,6 +2587,7 @@ pm_status pm_reuse_load(pm_reuse *r, const void *p, size_t n)
     r->lpa_bp = h.anc_bp, r->lpa_xraw = h.anc_xraw, r->lpa_capped = h.anc_capped;
     r->lpa_docs_capped = h.anc_docs_capped, r->lpa_largest = h.anc_largest;
     r->lpa_nchunks = h.nchunks;
+    r->pv_ok = h.v_valid && r->cm_old;
     r->s.docs = h.n;
     r->s.docs_short = h.docs_short;
     r->seq = d.seq + 1;
@@ -2382,8 +2633,17 @@ pm_status pm_reuse_finish(pm_reuse *r, pm_adopt *adopt, const char *dir, pm_errc
     TRY(spillf_flush(&r->apost));
     TRY(spillf_flush(&r->adoc));
     TRY(candidates(r, &cand, &ncand, &anc, &nanc));
-    if (r->ckdir) /* the refresh checkpoint: what a later run needs to go on from here */
-        TRY(ck_write_meta(r, err, cand, ncand, anc, nanc));
+    if (r->ckdir && !r->o.exhaustive) { /* note what verification decides, for a refresh */
+        if (!(r->vslot = calloc(r->n ? r->n : 1, sizeof *r->vslot)))
+            TRY(PM_ERR_NOMEM);
+        r->vcap_on = 1;
+        if (r->pv_ok && !(r->pclean = malloc(r->pv.nd ? r->pv.nd : 1)))
+            TRY(PM_ERR_NOMEM);
+        if (r->pv_ok)
+            memset(r->pclean, -1, r->pv.nd ? r->pv.nd : 1);
+    } else {
+        r->pv_ok = 0;
+    }
     r->s.candidates = ncand;
     r->s.candidates_anchor = nanc;
     size_t mc = (size_t)r->o.max_chars + 8;
@@ -2453,8 +2713,6 @@ pm_status pm_reuse_finish(pm_reuse *r, pm_adopt *adopt, const char *dir, pm_errc
         if (koff && !screen(r, kall + koff[x], koff[x + 1] - koff[x], kall + koff[y],
                             koff[y + 1] - koff[y]))
             continue; /* verify would drop it: same keys, same rule */
-        TRY(load(r, &fx, x, tbuf));
-        TRY(load(r, &fy, y, tbuf));
         if (npairs == pcap) {
             size_t nc = pcap ? pcap * 2 : 256;
             pair *np = realloc(pairs, nc * sizeof *np);
@@ -2463,10 +2721,21 @@ pm_status pm_reuse_finish(pm_reuse *r, pm_adopt *adopt, const char *dir, pm_errc
             pairs = np;
             pcap = nc;
         }
-        int keep = 0;
-        TRY(verify(r, &fx, &fy, &pairs[npairs], &keep));
+        int keep = 0, reused = 0;
+        if (r->pv_ok) /* the last finish's verdict, when both loads would be the same */
+            TRY(verdict_reuse(r, pv, &pairs[npairs], &keep, &reused));
+        if (!reused) {
+            TRY(load(r, &fx, x, tbuf));
+            TRY(load(r, &fy, y, tbuf));
+            TRY(verify(r, &fx, &fy, &pairs[npairs], &keep));
+            if (r->vcap_on)
+                TRY(vc_pair(r, pv, keep ? &pairs[npairs] : NULL));
+        }
         npairs += (size_t)keep;
     }
+    r->vcap_on = 0;
+    if (r->ckdir) /* the refresh checkpoint: what a later run needs to go on from here */
+        TRY(ck_write_meta(r, err, cand, ncand, anc, nanc));
     r->s.pairs = npairs;
     if (npairs)
         qsort_r(pairs, npairs, sizeof *pairs, cmp_pair, r);
@@ -2493,10 +2762,8 @@ pm_status pm_reuse_finish(pm_reuse *r, pm_adopt *adopt, const char *dir, pm_errc
         TRY(pm_buf_printf(&b, "\t%.4f\t%.4f\t%.4f\t%u\t", p->j, p->ca, p->cb,
                           (unsigned)p->aligned));
         /* shares over the stored (normalised, capped) texts */
-        TRY(load(r, &fx, p->a, tbuf));
-        TRY(load(r, &fy, p->b, tbuf));
-        TRY(pm_buf_printf(&b, "%.4f\t%.4f\t", fx.ncp ? (double)p->span_a / (double)fx.ncp : 0.0,
-                          fy.ncp ? (double)p->span_b / (double)fy.ncp : 0.0));
+        TRY(pm_buf_printf(&b, "%.4f\t%.4f\t", p->ncp_a ? (double)p->span_a / (double)p->ncp_a : 0.0,
+                          p->ncp_b ? (double)p->span_b / (double)p->ncp_b : 0.0));
         if (a->date && d->date)
             TRY(pm_buf_printf(&b, "%.4f", pm_decimal_year(d->date) - pm_decimal_year(a->date)));
         const char *rel = a->region != UINT32_MAX && a->region == d->region

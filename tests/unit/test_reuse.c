@@ -329,10 +329,15 @@ static void same_file(const char *d1, const char *d2, const char *name)
     fclose(f1), fclose(f2);
 }
 
-/* The refresh checkpoint: a run over the first 30 documents saved, a second one loading it
- * and adding the other 13 (the copies among them) writes the tables of one clean run over
- * all 43, on the incremental path; a descriptor naming another meta, and a load after an
- * add, are refused. */
+/* The refresh checkpoint: a run over 30 documents (the long text and its excerpt among
+ * them) saved, a second one loading it and adding the other 13 (the near copy among them)
+ * writes the tables of one clean run over all 43, on the incremental path, and takes the
+ * excerpt pair's verdict from the first; a descriptor naming another meta, and a load
+ * after an add, are refused. */
+static unsigned ck_order(unsigned i) /* long, short, other-00..39, near */
+{
+    return i < 2 ? 40 + i : i < 42 ? i - 2 : 42;
+}
 static void test_checkpoint_refresh(void **state)
 {
     (void)state;
@@ -353,7 +358,7 @@ static void test_checkpoint_refresh(void **state)
     assert_int_equal(pm_reuse_create(&r, &o, out[0], &err), PM_OK);
     assert_int_equal(pm_reuse_checkpoint(r, ck, &err), PM_OK);
     for (unsigned i = 0; i < 30; i++)
-        corpus_doc(r, &o, i);
+        corpus_doc(r, &o, ck_order(i));
     assert_int_equal(pm_reuse_finish(r, NULL, out[0], &err), PM_OK);
     pm_buf desc;
     pm_buf_init(&desc, 1 << 16);
@@ -376,17 +381,18 @@ static void test_checkpoint_refresh(void **state)
     assert_int_equal(pm_reuse_checkpoint(r, ck, &err), PM_OK);
     assert_int_equal(pm_reuse_load(r, desc.data, desc.len), PM_OK);
     for (unsigned i = 30; i < 43; i++)
-        corpus_doc(r, &o, i);
+        corpus_doc(r, &o, ck_order(i));
     assert_int_equal(pm_reuse_finish(r, NULL, out[1], &err), PM_OK);
     assert_int_equal(pm_reuse_get_stats(r)->docs, 43);
     assert_int_equal(pm_reuse_get_stats(r)->lsh_path, PM_REUSE_LSH_INCREMENTAL);
     assert_int_equal(pm_reuse_get_stats(r)->lsh_new_docs, 13);
+    assert_true(pm_reuse_get_stats(r)->verdicts_reused > 0); /* (the cut stays at 10) */
     pm_reuse_stats inc = *pm_reuse_get_stats(r);
     pm_reuse_free(r);
 
     assert_int_equal(pm_reuse_create(&r, &o, out[2], &err), PM_OK);
     for (unsigned i = 0; i < 43; i++)
-        corpus_doc(r, &o, i);
+        corpus_doc(r, &o, ck_order(i));
     assert_int_equal(pm_reuse_finish(r, NULL, out[2], &err), PM_OK);
     const pm_reuse_stats *s = pm_reuse_get_stats(r);
     assert_int_equal(inc.pairs, s->pairs);
