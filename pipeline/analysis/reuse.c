@@ -23,7 +23,8 @@
  * named files kept in the state directory with the in-memory state beside them, and a
  * refresh's finish takes the last finish's LSH and anchor candidates and recomputes only
  * what the new documents (and the moved boilerplate cut) can change, falling back to the
- * full passes where it cannot be sure; verification runs as in any finish.
+ * full passes where it cannot be sure; a pair it verified keeps its verdict when neither
+ * document's boilerplate mask can have changed.
  * Never: reads raw documents, prints, or keeps all texts in memory.
  */
 #include <assert.h>
