@@ -20,6 +20,9 @@
  *    kept when the alignment covers PM_REUSE_ALIGN_SHARE of the shorter text and
  *    PM_REUSE_MIN_ALIGNED characters. Every result is sorted by document ids, so it does
  *    not depend on commit order.
+ *  - refresh checkpoint (pm_reuse_checkpoint / save / load, below): the corpus side kept in
+ *    a state directory, so a later run adds only its new documents and its finish goes on
+ *    from the last one's candidates, with the same tables as one clean run.
  * Ownership: the caller owns every buffer it passes; pm_reuse copies what it keeps.
  */
 #ifndef POLICYMINER_REUSE_H
@@ -46,7 +49,7 @@
 
 /* Whether text reuse runs without --reuse / --no-reuse: the one line to change when it
  * becomes the default (README, Text reuse: Cost); options, usage and tests follow it. */
-#define PM_REUSE_DEFAULT_ON 0
+#define PM_REUSE_DEFAULT_ON 1
 #if PM_REUSE_DEFAULT_ON
 #define PM_REUSE_DEFAULT_WORD "on"
 #else
@@ -112,7 +115,28 @@ typedef struct pm_reuse_stats {
     uint64_t largest_bucket;  /* documents in the largest bucket seen */
     double seconds;           /* wall time of pm_reuse_finish */
     double cpu_seconds;       /* its CPU time (the process's: finish runs alone) */
+    int lsh_path;             /* how the LSH candidates were found: PM_REUSE_LSH_* */
+    int anchor_path;          /* ... and the anchor candidates (the same values) */
+    uint64_t lsh_new_docs;    /* incremental: documents added since the last finish */
+    uint64_t verdicts_reused; /* verified pairs whose verdict the last finish gave (both
+                                 loads would have come out the same) */
 } pm_reuse_stats;
+
+/* How a finish found its LSH candidates (pm_reuse_stats.lsh_path; pm_reuse_lsh_path_name).
+ * A refresh that went on from a checkpoint keeps the last finish's candidates and adds the
+ * pairs the new documents make in the buckets they join; where that could differ from
+ * sorting every band again it sorts every band again (the same list either way). */
+enum {
+    PM_REUSE_LSH_FULL = 0,        /* every band sorted: no earlier finish to go on from */
+    PM_REUSE_LSH_INCREMENTAL = 1, /* the last finish's candidates + the new documents' */
+    PM_REUSE_LSH_FULL_CAP = 2,    /* every band: a bucket holding a candidate crossed the cap */
+    PM_REUSE_LSH_FULL_LIMIT = 3,  /* every band: max_candidates was or could be reached */
+    PM_REUSE_LSH_FULL_LAST = 4,   /* every band: the last finish kept no candidates to go on
+                                     from (it was cut, exhaustive, or its layout is unknown) */
+    PM_REUSE_LSH_FULL_LARGEST = 5 /* (anchors) every posting: the largest anchor bucket turned
+                                     boilerplate, the next largest is not known */
+};
+const char *pm_reuse_lsh_path_name(int path);
 
 /* tmpdir: where the text spill file goes (it is unlinked at once). */
 pm_status pm_reuse_create(pm_reuse **out, const pm_reuse_options *o, const char *tmpdir,
@@ -139,5 +163,19 @@ pm_status pm_reuse_add(pm_reuse *r, const char *doc_id, int32_t date, pm_level l
 pm_status pm_reuse_finish(pm_reuse *r, pm_adopt *adopt, const char *dir, pm_errctx *err);
 
 const pm_reuse_stats *pm_reuse_get_stats(const pm_reuse *r);
+
+/* ---- refresh checkpoint ----------------------------------------------------------------
+ * pm_reuse_checkpoint (before any add): the spills become named files in dir/reuse/, kept
+ * after the run, and finish also writes the in-memory state there, so that a later run can
+ * go on from this one's documents instead of adding them again. PM_ERR_ARG after an add,
+ * PM_ERR_OUTPUT when dir/reuse cannot be made (r unchanged).
+ * pm_reuse_save (after a finish that wrote its state): a short descriptor of it into out
+ * (appended; PM_ERR_ARG when there is none). pm_reuse_load (after pm_reuse_checkpoint,
+ * before any add): r as it was after the saved run's last add, its files verified against
+ * their digests (texts are checked as finish reads them: a damaged one fails the finish
+ * with PM_ERR_STATE). PM_ERR_STATE when anything does not match; r is then as before. */
+pm_status pm_reuse_checkpoint(pm_reuse *r, const char *dir, pm_errctx *err);
+pm_status pm_reuse_save(const pm_reuse *r, pm_buf *out);
+pm_status pm_reuse_load(pm_reuse *r, const void *p, size_t n);
 
 #endif

@@ -27,8 +27,8 @@
 void pm_reuse_options_default(pm_reuse_options *o)
 {
     memset(o, 0, sizeof *o);
-    o->enabled = PM_REUSE_DEFAULT_ON; /* opt-in (--reuse) until shown within 25% of a -j1
-                                       * run with margin (README, Text reuse) */
+    o->enabled = PM_REUSE_DEFAULT_ON; /* on: within issue 15's cost, and refreshes keep it
+                                       * in their checkpoint (README, Text reuse) */
     o->threshold = 0.35; /* paraphrased copies between regions share 0.4 (README) */
     o->max_chars = 2000;
     o->min_chars = 50;

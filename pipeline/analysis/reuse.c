@@ -19,18 +19,30 @@
  * Smith-Waterman (+3 match, -2 mismatch, -3 gap) over the window that holds its shared
  * shingles, and kept when the alignment covers enough of the shorter text; that gives the
  * aligned span and a short excerpt. Output is sorted by (date, doc_id) pairs.
+ * refresh checkpoint (pm_reuse_checkpoint, below "refresh checkpoint"): the spills are
+ * named files kept in the state directory with the in-memory state beside them, and a
+ * refresh's finish takes the last finish's LSH and anchor candidates and recomputes only
+ * what the new documents (and the moved boilerplate cut) can change, falling back to the
+ * full passes where it cannot be sure; a pair it verified keeps its verdict when neither
+ * document's boilerplate mask can have changed.
  * Never: reads raw documents, prints, or keeps all texts in memory.
  */
+#include <assert.h>
+#include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "policyminer/country.h"
 #include "policyminer/diffusion.h"
+#include "policyminer/hash.h"
 #include "policyminer/reuse.h"
 #include "policyminer/sinks.h"
 #include "policyminer/utf8.h"
@@ -58,6 +70,9 @@
 #define APART_BUF 4096    /* postings buffered per range before they go to the spill */
 #define BAND_BUF 8192     /* documents whose band keys are buffered before they are spilled */
 #define NO_ANCHOR UINT32_MAX /* pads a document's anchor record (keys never take it) */
+#define CK_TEXT_SEED 0x72747874ull /* a checkpointed text's check hash */
+#define CK_SPILL_SEED 0x72737031ull /* a checkpointed spill's digest */
+#define CK_VERSION 1
 
 /* An unlinked scratch file written through a buffer of its own: anchors by document
  * (fixed records, read back by pread) and anchor postings by key range (chunks). */
@@ -66,7 +81,17 @@ typedef struct spillf {
     char *buf;
     size_t len, cap;
     uint64_t off; /* bytes written to fd */
+    int hashed;   /* a checkpointed spill: h digests every byte written (spillf_flush) */
+    pm_hash64_ctx h;
 } spillf;
+
+/* A run of band keys in the band spill: documents [first, first + m), band b's m keys at
+ * off + b * m * 4. Runs are BAND_BUF documents but for the last of each run (and a
+ * refresh's first, which follows the checkpoint's last). */
+typedef struct brun {
+    uint64_t off;
+    uint32_t first, m;
+} brun;
 
 /* A run of one key range's postings in the posting spill. */
 typedef struct achunk {
@@ -82,6 +107,8 @@ typedef struct rdoc {
     uint8_t level;
     int32_t date;
     uint32_t region, province;
+    uint32_t thash;      /* checkpointed texts: low bits of the text's pm_hash64, checked
+                            when it is read back (in the struct's padding: still 40 bytes) */
 } rdoc;
 
 typedef struct bp_ex {
@@ -93,9 +120,39 @@ typedef struct pair {
     uint32_t a, b;           /* documents, a earlier by (date, doc_id) */
     double j, ca, cb;
     uint32_t aligned, span_a, span_b;
+    uint32_t ncp_a, ncp_b;   /* the two normalised texts' code points */
     uint32_t ex[EXCERPT_CHARS];
     unsigned nex;
 } pair;
+
+/* A document verification loaded (refresh checkpoint): what decides whether its load would
+ * come out the same (its distinct sampled keys) and what the load noted as boilerplate
+ * (every sampled shingle over the cut, in text order), in the finish's vkeys / vbp. */
+typedef struct vdoc {
+    uint32_t idx, ncp;
+    uint64_t key_off, bp_off;
+    uint32_t nkeys, nbp;
+} vdoc;
+
+/* A pair verification decided: x << 32 | y, and its record in vrec when kept. */
+typedef struct vpair {
+    uint64_t xy;
+    uint64_t rec; /* UINT64_MAX = not kept */
+} vpair;
+
+/* The verdicts of one finish, or of the last one (loaded). */
+typedef struct vset {
+    vdoc *d;
+    size_t nd, dcap;
+    uint32_t *keys;
+    size_t nkeys, kcap;
+    bp_ex *bp;
+    size_t nbp, bpcap;
+    vpair *p;
+    size_t np, pcap;
+    pair *rec;
+    size_t nrec, reccap;
+} vset;
 
 struct pm_reuse {
     pm_reuse_options o;
@@ -111,6 +168,9 @@ struct pm_reuse {
                                 band by band in runs of BAND_BUF documents */
     uint32_t *bbuf;          /* PM_REUSE_BANDS x BAND_BUF band keys not yet spilled */
     size_t bbuf_n;           /* documents in bbuf (every band holds one key a document) */
+    size_t bfirst;           /* the first of them */
+    brun *runs;              /* the band spill's runs, documents ascending */
+    size_t nruns, runs_cap;
     spillf adoc;             /* per document ANCHOR_K anchor keys, ascending, NO_ANCHOR
                                 padded: read back for the pairs the anchors screen */
     spillf apost;            /* anchor postings key << 32 | document, in chunks by range */
@@ -135,6 +195,39 @@ struct pm_reuse {
     bp_ex *bp;
     size_t nbp;
     long *diag;              /* verification scratch: diagonals of shared shingles */
+    /* refresh checkpoint (pm_reuse_checkpoint): the spills are named, append-only files
+     * of one generation in ckdir, kept after the run; finish adds the in-memory state */
+    char *ckdir;             /* NULL: temporary spills only */
+    int ck_open;             /* the named files replace the temporary ones */
+    char ckgen[24];          /* their generation (file name prefix) */
+    uint64_t seq;            /* the meta file this finish writes: gen.seq.meta */
+    uint64_t ck_meta_len, ck_meta_hash; /* what it wrote (0 = none): pm_reuse_save says */
+    /* the LSH side of the last finish (loaded with the checkpoint): its candidates over
+     * documents [0, lp_n), its raw pushes and figures; lp_valid 0 = none to go on from */
+    int lp_loaded, lp_valid;
+    uint64_t lp_n, lp_raw, lp_screened, lp_capped, lp_docs_capped, lp_largest;
+    uint64_t *lp_c;
+    size_t lp_nc;
+    /* the anchor side of the last finish: its candidates, the boilerplate cut and sketch it
+     * judged by, its posting chunks (the rest are new documents'), pairs and figures */
+    int lpa_valid;
+    uint64_t lpa_bp, lpa_xraw, lpa_capped, lpa_docs_capped, lpa_largest, lpa_nchunks;
+    uint64_t *lpa_c;
+    size_t lpa_nc;
+    uint32_t *cm_old;
+    uint64_t *lpa_big;       /* its anchor buckets over the cap: key << 32 | size, by key */
+    size_t lpa_nbig;
+    uint64_t *abig;          /* this finish's (filled by the full pass or the refresh's) */
+    size_t nabig, abig_cap;
+    int xcut;                /* this finish: XPAIR_FACTOR x max_candidates cut the pairs */
+    /* verification (refresh checkpoint): this finish's verdicts (vcap_on while its loop
+     * runs; vslot: document -> its vdoc + 1) and the last one's (pv, usable when pv_ok) */
+    vset vc, pv;
+    int vcap_on, pv_ok;
+    uint32_t *vslot;
+    signed char *pclean;     /* per pv document: 1 its load is unchanged, 0 not, -1 unknown */
+    uint64_t lsh_raw;        /* this finish: LSH pairs pushed (duplicates included) */
+    int lsh_cut;             /* ... and whether max_candidates cut them */
     pm_reuse_stats s;
 };
 
@@ -165,6 +258,8 @@ static void spillf_close(spillf *f)
 
 static pm_status spillf_flush(spillf *f)
 {
+    if (f->hashed && f->len)
+        pm_hash64_update(&f->h, f->buf, f->len);
     size_t done = 0;
     while (done < f->len) {
         ssize_t w = write(f->fd, f->buf + done, f->len - done);
@@ -296,6 +391,23 @@ static void release(pm_reuse *r)
     free(r->chunks);
     spillf_close(&r->xpair);
     free(r->xchunks);
+    free(r->runs);
+    free(r->lp_c);
+    r->lp_c = NULL, r->lp_nc = 0, r->lp_valid = 0;
+    free(r->lpa_c);
+    free(r->cm_old);
+    free(r->lpa_big);
+    free(r->abig);
+    vset *vs[2] = {&r->vc, &r->pv};
+    for (int k = 0; k < 2; k++) {
+        free(vs[k]->d), free(vs[k]->keys), free(vs[k]->bp), free(vs[k]->p), free(vs[k]->rec);
+        memset(vs[k], 0, sizeof *vs[k]);
+    }
+    free(r->vslot);
+    free(r->pclean);
+    r->vslot = NULL, r->pclean = NULL, r->pv_ok = r->vcap_on = 0;
+    r->lpa_big = r->abig = NULL, r->lpa_nbig = r->nabig = r->abig_cap = 0;
+    r->lpa_c = NULL, r->cm_old = NULL, r->lpa_nc = 0, r->lpa_valid = 0;
     pm_buf_free(&r->ids);
     free(r->cm);
     free(r->cp);
@@ -305,6 +417,7 @@ static void release(pm_reuse *r)
     free(r->bp);
     free(r->diag);
     r->spill_buf = NULL, r->d = NULL, r->sig8 = NULL, r->bbuf = NULL, r->abuf = NULL;
+    r->runs = NULL, r->nruns = r->runs_cap = 0;
     r->chunks = NULL, r->xchunks = NULL, r->cm = NULL, r->cp = NULL, r->anc = NULL, r->keys = NULL, r->set = NULL;
     r->bp = NULL, r->diag = NULL;
     r->n = r->cap = r->nchunks = r->chunks_cap = r->nxchunks = r->xchunks_cap = r->nbp = 0;
@@ -315,6 +428,7 @@ void pm_reuse_free(pm_reuse *r)
     if (!r)
         return;
     release(r);
+    free(r->ckdir);
     free(r);
 }
 
@@ -449,7 +563,14 @@ static inline uint32_t band_key(const uint32_t *sig, unsigned b)
  * run but the last is BAND_BUF long, so band b's keys of run j lie at a known offset). */
 static pm_status bands_flush(pm_reuse *r)
 {
-    pm_status st = PM_OK;
+    if (!r->bbuf_n)
+        return PM_OK;
+    pm_status st = pm_array_reserve(&r->runs, &r->runs_cap, r->nruns + 1, sizeof *r->runs, 64,
+                                    SIZE_MAX / sizeof *r->runs);
+    if (st != PM_OK)
+        return st;
+    r->runs[r->nruns++] = (brun){r->bands.off + r->bands.len, (uint32_t)r->bfirst,
+                                 (uint32_t)r->bbuf_n};
     for (unsigned b = 0; b < PM_REUSE_BANDS && st == PM_OK && r->bbuf_n; b++)
         st = spillf_write(&r->bands, r->bbuf + (size_t)b * BAND_BUF, r->bbuf_n * sizeof *r->bbuf);
     r->bbuf_n = 0;
@@ -493,6 +614,8 @@ static pm_status chunks_read(const spillf *f, const achunk *ch, size_t nch, uint
     return st;
 }
 
+static pm_status ck_create(pm_reuse *r);
+
 pm_status pm_reuse_add(pm_reuse *r, const char *doc_id, int32_t date, pm_level level,
                        uint32_t region, uint32_t province, const uint32_t *sig, unsigned nsig,
                        const char *text, size_t text_len, const uint32_t *keys, size_t nkeys)
@@ -510,6 +633,9 @@ pm_status pm_reuse_add(pm_reuse *r, const char *doc_id, int32_t date, pm_level l
         r->s.docs_short++;
         return PM_OK;
     }
+    pm_status st;
+    if (r->ckdir && !r->ck_open && (st = ck_create(r)) != PM_OK)
+        return st;
     if (r->n == r->cap) {
         size_t nc = r->cap ? r->cap * 2 : 1024;
         if (nc > UINT32_MAX - 1)
@@ -531,10 +657,11 @@ pm_status pm_reuse_add(pm_reuse *r, const char *doc_id, int32_t date, pm_level l
     rdoc *d = &r->d[r->n];
     d->id_off = r->ids.len;
     d->id_len = (uint16_t)idl;
-    pm_status st = pm_buf_append(&r->ids, doc_id, idl);
+    st = pm_buf_append(&r->ids, doc_id, idl);
     if (st != PM_OK)
         return st;
     d->spill_off = r->spill_len;
+    d->thash = r->ckdir ? (uint32_t)pm_hash64(text, text_len, CK_TEXT_SEED) : 0;
     d->text_len = (uint32_t)text_len;
     d->level = (uint8_t)level;
     d->date = date;
@@ -550,6 +677,8 @@ pm_status pm_reuse_add(pm_reuse *r, const char *doc_id, int32_t date, pm_level l
     r->spill_len += text_len;
     for (unsigned k = 0; k < PM_REUSE_K; k++)
         r->sig8[r->n * PM_REUSE_K + k] = (uint8_t)sig[k];
+    if (!r->bbuf_n)
+        r->bfirst = r->n;
     for (unsigned b = 0; b < PM_REUSE_BANDS; b++)
         r->bbuf[(size_t)b * BAND_BUF + r->bbuf_n] = band_key(sig, b);
     if (++r->bbuf_n == BAND_BUF && (st = bands_flush(r)) != PM_OK)
@@ -650,8 +779,10 @@ static pm_status push_pair(pm_reuse *r, uint64_t **c, size_t *nc, size_t *cap, u
 {
     if (*nc >= r->o.max_candidates) {
         r->s.candidates_truncated = 1;
+        r->lsh_cut = 1;
         return PM_OK;
     }
+    r->lsh_raw++;
     if (*nc == *cap) {
         uint64_t *nn = realloc(*c, *cap * 2 * sizeof *nn);
         if (!nn)
@@ -709,6 +840,7 @@ static pm_status xpair_push(pm_reuse *r, uint32_t x, uint32_t y, unsigned xshift
 {
     if (r->xraw / XPAIR_FACTOR >= r->o.max_candidates) {
         r->s.candidates_truncated = 1;
+        r->xcut = 1;
         return PM_OK;
     }
     r->xraw++;
@@ -738,6 +870,9 @@ static pm_status bucket_pairs(pm_reuse *r, const uint64_t *v, size_t n, uint64_t
         if (sz > bucket_cap) {
             (*capped)++;
             *capped_docs += sz;
+            if (!c && (st = pm_array_reserve(&r->abig, &r->abig_cap, r->nabig + 1, sizeof *r->abig,
+                                             256, SIZE_MAX / sizeof *r->abig)) == PM_OK)
+                r->abig[r->nabig++] = (v[i] >> 32) << 32 | (sz < UINT32_MAX ? sz : UINT32_MAX);
         } else {
             for (size_t x = i; x < j && st == PM_OK; x++)
                 for (size_t y = x + 1; y < j && st == PM_OK; y++) {
@@ -753,6 +888,555 @@ static pm_status bucket_pairs(pm_reuse *r, const uint64_t *v, size_t n, uint64_t
         }
         i = j;
     }
+    return st;
+}
+
+const char *pm_reuse_lsh_path_name(int path)
+{
+    switch (path) {
+    case PM_REUSE_LSH_INCREMENTAL: return "incremental";
+    case PM_REUSE_LSH_FULL_CAP: return "full: a bucket with a candidate crossed the cap";
+    case PM_REUSE_LSH_FULL_LIMIT: return "full: max_candidates reached or within reach";
+    case PM_REUSE_LSH_FULL_LAST: return "full: no usable candidates from the last finish";
+    case PM_REUSE_LSH_FULL_LARGEST: return "full: the largest bucket turned boilerplate";
+    default: return "full";
+    }
+}
+
+/* The LSH candidates of documents [0, n) from the last finish's over [0, n0) (r->lp_*):
+ * a bucket's pairs of old documents are the same as then unless the bucket crossed the
+ * cap, so only the buckets the new documents join are looked at. Per band: the new
+ * documents' keys sorted; the old documents' keys read back and those in a joined bucket
+ * kept (a bitmap of the new keys' low bits, then a binary search); per joined bucket, every
+ * pair with a new document is screened and pushed as the full pass would, and the figures
+ * (screened, capped, largest) move by what changed. A bucket that crosses the cap drops its
+ * old pairs: when none of them passed the screen (they are only counted) it is followed
+ * here; otherwise, or when max_candidates could cut the full pass, *path says why and the
+ * caller sorts every band instead. On success (path INCREMENTAL) *c holds the sorted,
+ * unique list. */
+static pm_status lsh_incremental(pm_reuse *r, uint64_t **c, size_t *nc, size_t *cap,
+                                 uint64_t *tmp, size_t tcap, size_t *count, unsigned bits,
+                                 int *path)
+{
+    const size_t n = r->n, n0 = (size_t)r->lp_n, m = n - n0, bcap = r->o.bucket_cap;
+    *path = PM_REUSE_LSH_FULL_LAST;
+    size_t q0 = 0; /* the first run of a new document */
+    while (q0 < r->nruns && r->runs[q0].first < n0)
+        q0++;
+    if (!r->lp_valid || n0 > n || (q0 < r->nruns && r->runs[q0].first != n0) ||
+        (q0 == r->nruns && m))
+        return PM_OK;
+    enum { BM_BITS = 18 };
+    uint64_t *bm = calloc((size_t)1 << (BM_BITS - 6), sizeof *bm);
+    uint32_t *kb = malloc(BAND_BUF * sizeof *kb);
+    uint64_t *nv = malloc((m ? m : 1) * sizeof *nv), *om = NULL;
+    size_t omn = 0, omcap = 0;
+    uint64_t screened = 0, unscreened = 0, capped = 0, docs_capped = 0, largest = r->lp_largest;
+    uint64_t raw0 = r->lsh_raw;
+    pm_status st = bm && kb && nv && tcap >= m ? PM_OK : PM_ERR_NOMEM;
+    int cut = 0;
+    for (unsigned b = 0; b < PM_REUSE_BANDS && st == PM_OK && m && !cut; b++) {
+        for (size_t q = q0; q < r->nruns && st == PM_OK; q++) {
+            const brun *ru = &r->runs[q];
+            st = spillf_read(&r->bands, kb, ru->m * sizeof *kb, ru->off + (uint64_t)b * ru->m * sizeof *kb);
+            for (size_t i = 0; i < ru->m; i++)
+                nv[ru->first - n0 + i] = (uint64_t)kb[i] << 32 | (ru->first + i);
+        }
+        if (st != PM_OK)
+            break;
+        radix_sort(nv, tmp, m, 32, 64, count); /* stable: documents ascending in a key */
+        const uint64_t bmask = ((uint64_t)1 << BM_BITS) - 1;
+        for (size_t i = 0; i < m; i++) {
+            uint64_t k = (nv[i] >> 32) & bmask;
+            bm[k >> 6] |= (uint64_t)1 << (k & 63);
+        }
+        omn = 0;
+        for (size_t q = 0; q < q0 && st == PM_OK; q++) {
+            const brun *ru = &r->runs[q];
+            st = spillf_read(&r->bands, kb, ru->m * sizeof *kb, ru->off + (uint64_t)b * ru->m * sizeof *kb);
+            for (size_t i = 0; i < ru->m && st == PM_OK; i++) {
+                uint64_t k = kb[i] & bmask;
+                if (!(bm[k >> 6] >> (k & 63) & 1))
+                    continue;
+                size_t lo = 0, hi = m; /* the first new key >= kb[i] */
+                while (lo < hi) {
+                    size_t mid = (lo + hi) / 2;
+                    if (nv[mid] >> 32 < kb[i])
+                        lo = mid + 1;
+                    else
+                        hi = mid;
+                }
+                if (lo < m && nv[lo] >> 32 == kb[i] &&
+                    (st = pm_array_reserve(&om, &omcap, omn + 1, sizeof *om, 1024,
+                                           SIZE_MAX / sizeof *om)) == PM_OK)
+                    om[omn++] = (uint64_t)kb[i] << 32 | (ru->first + i);
+            }
+        }
+        for (size_t i = 0; i < m; i++) { /* the bitmap back to zero, bit by bit */
+            uint64_t k = (nv[i] >> 32) & bmask;
+            bm[k >> 6] &= ~((uint64_t)1 << (k & 63));
+        }
+        if (st != PM_OK)
+            break;
+        if (omn > tcap) {
+            st = PM_ERR_NOMEM; /* (tmp holds n entries, om at most n0) */
+            break;
+        }
+        radix_sort(om, tmp, omn, 32, 64, count);
+        /* the joined buckets: old members om[i..j), new ones nv[x..y), same key */
+        for (size_t x = 0, i = 0; x < m && st == PM_OK && !cut;) {
+            uint32_t key = (uint32_t)(nv[x] >> 32);
+            size_t y = x;
+            while (y < m && (uint32_t)(nv[y] >> 32) == key)
+                y++;
+            while (i < omn && (uint32_t)(om[i] >> 32) < key)
+                i++;
+            size_t j = i;
+            while (j < omn && (uint32_t)(om[j] >> 32) == key)
+                j++;
+            size_t so = j - i, sn = so + (y - x);
+            if (sn > largest)
+                largest = sn;
+            if (so > bcap) {
+                docs_capped += y - x;
+            } else if (sn > bcap) {
+                capped++;
+                docs_capped += sn;
+                for (size_t a = i; a < j && !cut; a++) /* its old pairs leave the counts */
+                    for (size_t z = a + 1; z < j && !cut; z++) {
+                        if (sig_jaccard(r, (uint32_t)om[a], (uint32_t)om[z]) >= SIG_SCREEN)
+                            cut = 1; /* ... and this one the candidates, maybe */
+                        unscreened++;
+                    }
+                if (cut)
+                    *path = PM_REUSE_LSH_FULL_CAP;
+            } else {
+                for (size_t e = x; e < y && st == PM_OK; e++) { /* (old, new) and (new, new) */
+                    uint32_t dy = (uint32_t)nv[e];
+                    for (size_t a = i; a < j + (e - x) && st == PM_OK; a++) {
+                        uint32_t dx = a < j ? (uint32_t)om[a] : (uint32_t)nv[x + (a - j)];
+                        if (sig_jaccard(r, dx, dy) < SIG_SCREEN) {
+                            screened++;
+                            continue;
+                        }
+                        st = push_pair(r, c, nc, cap, dx, dy);
+                    }
+                }
+            }
+            x = y;
+            i = j;
+        }
+    }
+    if (st == PM_OK && !cut && r->lp_raw + (r->lsh_raw - raw0) >= r->o.max_candidates) {
+        cut = 1; /* the full pass might have been cut where this one was not */
+        *path = PM_REUSE_LSH_FULL_LIMIT;
+    }
+    if (st == PM_OK && !cut) {
+        /* the new pairs (listed once per band they share) made unique, then merged with the
+         * last finish's (pairs of old documents only: the two lists never meet) */
+        uint64_t *t2 = NULL;
+        size_t t2cap = 0;
+        st = sort_unique(*c, nc, &t2, &t2cap, count, 1, bits);
+        free(t2);
+        if (st == PM_OK)
+            st = pm_array_reserve(c, cap, *nc + r->lp_nc + 1, sizeof **c, 1024, SIZE_MAX / sizeof **c);
+        if (st == PM_OK) {
+            size_t a = *nc, k = r->lp_nc, w = *nc + r->lp_nc;
+            while (k) { /* merge from the back, in place */
+                if (a && (*c)[a - 1] > r->lp_c[k - 1])
+                    (*c)[--w] = (*c)[--a];
+                else
+                    (*c)[--w] = r->lp_c[--k];
+            }
+            *nc += r->lp_nc;
+            r->s.candidates_screened = r->lp_screened + screened - unscreened;
+            r->s.buckets_capped = r->lp_capped + capped;
+            r->s.bucket_docs_capped = r->lp_docs_capped + docs_capped;
+            r->s.largest_bucket = largest;
+            r->lsh_raw = r->lp_raw + (r->lsh_raw - raw0);
+            r->s.lsh_new_docs = m;
+            *path = PM_REUSE_LSH_INCREMENTAL;
+        }
+    }
+    if (*path != PM_REUSE_LSH_INCREMENTAL) { /* the full pass starts from nothing */
+        *nc = 0;
+        r->lsh_raw = raw0;
+        r->lsh_cut = 0;
+        r->s.candidates_truncated = 0; /* (only the LSH side has run yet) */
+    }
+    free(bm);
+    free(kb);
+    free(nv);
+    free(om);
+    return st;
+}
+
+static pm_status anchors_get(const pm_reuse *r, uint32_t x, uint32_t a[ANCHOR_K], unsigned *na,
+                             uint32_t *bp);
+
+static int cmp_vdoc(const void *p, const void *q)
+{
+    uint32_t x = ((const vdoc *)p)->idx, y = ((const vdoc *)q)->idx;
+    return x < y ? -1 : x > y;
+}
+
+static pm_status big_push(pm_reuse *r, uint64_t e)
+{
+    pm_status st = pm_array_reserve(&r->abig, &r->abig_cap, r->nabig + 1, sizeof *r->abig, 256,
+                                    SIZE_MAX / sizeof *r->abig);
+    if (st == PM_OK)
+        r->abig[r->nabig++] = e;
+    return st;
+}
+
+static int cmp_u64(const void *p, const void *q)
+{
+    uint64_t x = *(const uint64_t *)p, y = *(const uint64_t *)q;
+    return x < y ? -1 : x > y;
+}
+
+/* Reads the postings of chunks [c0, c1) into *v (grown), *n of them. */
+static pm_status postings_read(const pm_reuse *r, size_t c0, size_t c1, uint64_t **v, size_t *cap,
+                               size_t *n)
+{
+    pm_status st = PM_OK;
+    *n = 0;
+    for (size_t c = c0; c < c1 && st == PM_OK; c++)
+        if ((st = pm_array_reserve(v, cap, *n + r->chunks[c].n, sizeof **v, 1024,
+                                   SIZE_MAX / sizeof **v)) == PM_OK &&
+            (st = spillf_read(&r->apost, *v + *n, r->chunks[c].n * sizeof **v, r->chunks[c].off)) == PM_OK)
+            *n += r->chunks[c].n;
+    return st;
+}
+
+/* The first index of sorted a[0..n) whose key (the high 32 bits; with whole 0, the value)
+ * is >= k. */
+static size_t lower_key(const uint64_t *a, size_t n, uint64_t k, int whole)
+{
+    size_t lo = 0, hi = n;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        if ((whole ? a[mid] : a[mid] >> 32) < k)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
+static inline int cm_bp(const uint32_t *cm, uint32_t key, uint64_t bp)
+{
+    uint32_t sl[2];
+    cm_at(key, sl);
+    uint32_t x = cm[sl[0]], y = cm[sl[1]];
+    return (x < y ? x : y) > bp;
+}
+
+/* The anchor candidates of documents [0, n) from the last finish's (r->lpa_*), exact: a
+ * pair's count of shared valid anchors (not boilerplate, bucket of at most ANCHOR_CAP)
+ * changes only through a key whose validity changed (new members, or the boilerplate cut
+ * moved across its document frequency) or a new document. One pass over the old postings
+ * finds the members of those keys: the new documents' keys (a bitmap of their low bits,
+ * then a binary search) and the keys whose boilerplate verdict differs between the last
+ * sketch and this one (only keys in a sketch line with two counters above a cut can be
+ * boilerplate at all, so only those are looked up). The pairs in their buckets are counted
+ * again from the two documents' anchor records; keys of theirs not met in the pass get their
+ * bucket sizes from a second pass. Pairs never touched keep the last finish's verdict. The
+ * figures move by what changed; *path says why when it falls back (the caller then reads
+ * every posting as before). */
+static pm_status anchors_incremental(pm_reuse *r, uint64_t **a, size_t *na, size_t *acap,
+                                     uint64_t **tmp, size_t *tcap, size_t *count, unsigned bits,
+                                     int *path)
+{
+    const size_t acapb = ANCHOR_CAP(r);
+    const uint64_t bpn = r->s.boilerplate_df, bpo = r->lpa_bp;
+    *path = PM_REUSE_LSH_FULL_LAST;
+    if (!r->lpa_valid || !r->cm_old || r->lpa_nchunks > r->nchunks)
+        return PM_OK;
+    const size_t c0 = (size_t)r->lpa_nchunks;
+    enum { NB_BITS = 20 };
+    const uint64_t nbmask = ((uint64_t)1 << NB_BITS) - 1;
+    uint64_t *nb = calloc((size_t)1 << (NB_BITS - 6), sizeof *nb);
+    unsigned char *hot = calloc((size_t)1 << CM_LINE_BITS, 1);
+    uint64_t *np = NULL, *nk = NULL, *ov = NULL, *m = NULL, *pp = NULL, *ki = NULL, *q = NULL;
+    uint64_t *pw = NULL, *pg = NULL;
+    size_t pwn = 0, pwcap = 0, pgn = 0, pgcap = 0;
+    uint32_t *qn = NULL;
+    size_t npn = 0, npcap = 0, nkn = 0, ovcap = 0, ovn = 0, mn = 0, mcap = 0, ppn = 0, ppcap = 0;
+    size_t kin = 0, kicap = 0, qcount = 0, qcap = 0;
+    pm_status st = nb && hot ? PM_OK : PM_ERR_NOMEM;
+    int64_t dcapped = 0, ddocs = 0, dxraw = 0;
+    uint64_t largest = r->lpa_largest;
+    int fail = 0, shrunk = 0;
+    size_t bi = 0; /* r->lpa_big copied into r->abig up to here */
+    r->nabig = 0;
+    /* lines where some key can be boilerplate, by the last sketch or by this one */
+    for (size_t l = 0; st == PM_OK && l < ((size_t)1 << CM_LINE_BITS); l++) {
+        unsigned ho = 0, hn = 0;
+        for (size_t j = 0; j < 16; j++) {
+            ho += r->cm_old[l << 4 | j] > bpo;
+            hn += r->cm[l << 4 | j] > bpn;
+        }
+        hot[l] = ho >= 2 || hn >= 2;
+    }
+    /* the new documents' postings by key (documents ascending), their distinct keys */
+    if (st == PM_OK)
+        st = postings_read(r, c0, r->nchunks, &np, &npcap, &npn);
+    if (st == PM_OK && npn > *tcap) {
+        uint64_t *t2 = realloc(*tmp, npn * sizeof *t2);
+        if (!t2)
+            st = PM_ERR_NOMEM;
+        else
+            *tmp = t2, *tcap = npn;
+    }
+    if (st == PM_OK) {
+        radix_sort(np, *tmp, npn, 32, 64, count);
+        if (!(nk = malloc((npn ? npn : 1) * sizeof *nk)))
+            st = PM_ERR_NOMEM;
+    }
+    /* (a key that is boilerplate by both sketches makes no pair and counts in no figure:
+     * its old members, often thousands, are not needed) */
+    for (size_t i = 0; st == PM_OK && i < npn; i++) {
+        uint64_t k = np[i] >> 32;
+        if ((nkn && nk[nkn - 1] == k) || (i && np[i - 1] >> 32 == k))
+            continue;
+        if (cm_bp(r->cm_old, (uint32_t)k, bpo) && cm_bp(r->cm, (uint32_t)k, bpn))
+            continue;
+        nk[nkn++] = k;
+        nb[(k & nbmask) >> 6] |= (uint64_t)1 << (k & 63);
+    }
+    /* pass 1 over the old postings: members of new keys and of keys that flipped */
+    for (size_t c = 0; c < c0 && st == PM_OK; c++) {
+        if ((st = postings_read(r, c, c + 1, &ov, &ovcap, &ovn)) != PM_OK)
+            break;
+        for (size_t i = 0; i < ovn && st == PM_OK; i++) {
+            uint32_t k = (uint32_t)(ov[i] >> 32);
+            int take = 0;
+            if (nb[(k & nbmask) >> 6] >> (k & 63) & 1) {
+                size_t at = lower_key(nk, nkn, k, 1);
+                take = at < nkn && nk[at] == k;
+            }
+            if (!take && hot[k >> 16])
+                take = cm_bp(r->cm_old, k, bpo) != cm_bp(r->cm, k, bpn);
+            if (take && (st = pm_array_reserve(&m, &mcap, mn + 1, sizeof *m, 1024,
+                                               SIZE_MAX / sizeof *m)) == PM_OK)
+                m[mn++] = ov[i];
+        }
+    }
+    if (st == PM_OK && mn > *tcap) {
+        uint64_t *t2 = realloc(*tmp, mn * sizeof *t2);
+        if (!t2)
+            st = PM_ERR_NOMEM;
+        else
+            *tmp = t2, *tcap = mn;
+    }
+    if (st == PM_OK)
+        radix_sort(m, *tmp, mn, 32, 64, count);
+    /* the touched keys: old members m[i..j), new ones np[x..y) */
+    for (size_t i = 0, x = 0; st == PM_OK && !fail && (i < mn || x < npn);) {
+        uint64_t km = i < mn ? m[i] >> 32 : UINT64_MAX, kn = x < npn ? np[x] >> 32 : UINT64_MAX;
+        uint32_t k = (uint32_t)(km < kn ? km : kn);
+        size_t j = i, y = x;
+        while (j < mn && (uint32_t)(m[j] >> 32) == k)
+            j++;
+        while (y < npn && (uint32_t)(np[y] >> 32) == k)
+            y++;
+        size_t so = j - i, sn = so + (y - x);
+        int bo = cm_bp(r->cm_old, k, bpo), bn = cm_bp(r->cm, k, bpn);
+        int vo = !bo && so <= acapb, vn = !bn && sn <= acapb;
+        int co = !bo && so > acapb, cn = !bn && sn > acapb;
+        dcapped += cn - co;
+        ddocs += (cn ? (int64_t)sn : 0) - (co ? (int64_t)so : 0);
+        dxraw += (vn ? (int64_t)(sn * (sn - 1) / 2) : 0) - (vo ? (int64_t)(so * (so - 1) / 2) : 0);
+        if (!bn && sn > largest)
+            largest = sn;
+        if (so && !bo && bn && so >= r->lpa_largest)
+            shrunk = 1; /* the largest bucket may have been this one */
+        if (co || cn) { /* the buckets over the cap, by key: the old entry goes, a new one comes */
+            while (bi < r->lpa_nbig && r->lpa_big[bi] >> 32 < k && st == PM_OK)
+                st = big_push(r, r->lpa_big[bi++]);
+            if (bi < r->lpa_nbig && r->lpa_big[bi] >> 32 == k)
+                bi++;
+            if (cn && st == PM_OK)
+                st = big_push(r, (uint64_t)k << 32 | (sn < UINT32_MAX ? sn : UINT32_MAX));
+        }
+        if ((st = pm_array_reserve(&ki, &kicap, kin + 1, sizeof *ki, 1024, SIZE_MAX / sizeof *ki)) != PM_OK)
+            break;
+        ki[kin++] = (uint64_t)k << 32 | (uint64_t)vn;
+        /* Pairs with a new document: every anchor of a new document is a touched key, so
+         * such a pair's count is the number of valid touched buckets that hold it (listed
+         * once for each, counted like the full pass's bucket mates). Pairs of old documents
+         * change only in a bucket whose validity changed: counted again below. */
+        for (size_t e = so; vn && e < sn && st == PM_OK; e++) {
+            uint32_t dy = (uint32_t)np[x + e - so];
+            for (size_t f = 0; f < e && st == PM_OK; f++) {
+                uint32_t dx = f < so ? (uint32_t)m[i + f] : (uint32_t)np[x + f - so];
+                if ((st = pm_array_reserve(&pw, &pwcap, pwn + 1, sizeof *pw, 1024,
+                                           SIZE_MAX / sizeof *pw)) == PM_OK)
+                    pw[pwn++] = (uint64_t)dx << 32 | dy;
+            }
+        }
+        for (size_t e = 1; vo != vn && e < so && st == PM_OK; e++)
+            for (size_t f = 0; f < e && st == PM_OK; f++) {
+                uint64_t **l = vo ? &pp : &pg; /* lost a valid key, or gained one */
+                size_t *ln = vo ? &ppn : &pgn, *lc = vo ? &ppcap : &pgcap;
+                if ((st = pm_array_reserve(l, lc, *ln + 1, sizeof **l, 1024,
+                                           SIZE_MAX / sizeof **l)) == PM_OK)
+                    (*l)[(*ln)++] = (uint64_t)(uint32_t)m[i + f] << 32 | (uint32_t)m[i + e];
+            }
+        i = j;
+        x = y;
+    }
+    while (st == PM_OK && !fail && bi < r->lpa_nbig)
+        st = big_push(r, r->lpa_big[bi++]);
+    /* the largest bucket: the largest over the cap when there is one; else the last one's
+     * unless a bucket that could have been it turned boilerplate (its successor is not
+     * known) */
+    if (st == PM_OK && !fail && r->nabig) {
+        largest = 0;
+        for (size_t i = 0; i < r->nabig; i++)
+            if ((r->abig[i] & UINT32_MAX) > largest)
+                largest = r->abig[i] & UINT32_MAX;
+    } else if (st == PM_OK && !fail && (shrunk || r->lpa_nbig)) {
+        fail = 1;
+        *path = PM_REUSE_LSH_FULL_LARGEST;
+    }
+    /* (a pair sharing several touched keys is listed once per key) */
+    if (st == PM_OK && !fail)
+        st = sort_unique(pp, &ppn, tmp, tcap, count, 1, bits);
+    if (st == PM_OK && !fail)
+        st = sort_unique(pg, &pgn, tmp, tcap, count, 1, bits);
+    /* Only two kinds of old pairs can change sides: a candidate that lost a valid key,
+     * and a non-candidate (count 0 or 1) that gained one; the others keep their verdict */
+    if (st == PM_OK && !fail) {
+        size_t w = 0;
+        for (size_t t = 0, o = 0; t < ppn; t++) { /* lost one: only candidates matter */
+            while (o < r->lpa_nc && r->lpa_c[o] < pp[t])
+                o++;
+            if (o < r->lpa_nc && r->lpa_c[o] == pp[t])
+                pp[w++] = pp[t];
+        }
+        ppn = w;
+        st = pm_array_reserve(&pp, &ppcap, ppn + pgn + 1, sizeof *pp, 1024, SIZE_MAX / sizeof *pp);
+        for (size_t t = 0, o = 0; t < pgn && st == PM_OK; t++) { /* gained: non-candidates */
+            while (o < r->lpa_nc && r->lpa_c[o] < pg[t])
+                o++;
+            if (!(o < r->lpa_nc && r->lpa_c[o] == pg[t]))
+                pp[ppn++] = pg[t];
+        }
+        if (st == PM_OK)
+            st = sort_unique(pp, &ppn, tmp, tcap, count, 1, bits);
+    }
+    if (st == PM_OK && !fail) /* pairs with a new document: those in ANCHOR_MIN valid buckets */
+        st = sort_unique(pw, &pwn, tmp, tcap, count, ANCHOR_MIN, bits);
+    /* the affected pairs' shared anchors: keys not touched need their bucket sizes (pass
+     * 0 lists them, pass 2 over the old postings counts them, pass 1 decides every pair) */
+    unsigned char *keep = st == PM_OK && !fail ? malloc(ppn ? ppn : 1) : NULL;
+    if (st == PM_OK && !fail && !keep)
+        st = PM_ERR_NOMEM;
+    for (int pass = 0; pass < 2 && st == PM_OK && !fail; pass++) {
+        if (pass == 1 && qcount) {
+            size_t u = 0; /* sorted and unique for the look-ups */
+            qsort(q, qcount, sizeof *q, cmp_u64);
+            for (size_t i = 0; i < qcount; i++)
+                if (!u || q[u - 1] != q[i])
+                    q[u++] = q[i];
+            qcount = u;
+            memset(nb, 0, ((size_t)1 << (NB_BITS - 6)) * sizeof *nb);
+            for (size_t i = 0; i < qcount; i++)
+                nb[(q[i] & nbmask) >> 6] |= (uint64_t)1 << (q[i] & 63);
+            if (!(qn = calloc(qcount, sizeof *qn)))
+                st = PM_ERR_NOMEM;
+            for (size_t c = 0; c < c0 && st == PM_OK; c++) {
+                if ((st = postings_read(r, c, c + 1, &ov, &ovcap, &ovn)) != PM_OK)
+                    break;
+                for (size_t i = 0; i < ovn; i++) {
+                    uint32_t k = (uint32_t)(ov[i] >> 32);
+                    if (!(nb[(k & nbmask) >> 6] >> (k & 63) & 1))
+                        continue;
+                    size_t at = lower_key(q, qcount, k, 1);
+                    if (at < qcount && q[at] == k)
+                        qn[at]++;
+                }
+            }
+        }
+        for (size_t t = 0; t < ppn && st == PM_OK; t++) {
+            uint32_t x = (uint32_t)(pp[t] >> 32), y = (uint32_t)pp[t];
+            uint32_t ax[ANCHOR_K], ay[ANCHOR_K], mx, my;
+            unsigned nx, ny, shared = 0;
+            if ((st = anchors_get(r, x, ax, &nx, &mx)) != PM_OK ||
+                (st = anchors_get(r, y, ay, &ny, &my)) != PM_OK)
+                break;
+            for (unsigned u = 0, v = 0; u < nx && v < ny && st == PM_OK;) {
+                if (ax[u] < ay[v]) {
+                    u++;
+                    continue;
+                }
+                if (ay[v] < ax[u]) {
+                    v++;
+                    continue;
+                }
+                uint32_t k = ax[u];
+                size_t at = lower_key(ki, kin, k, 0);
+                if (at < kin && ki[at] >> 32 == k) {
+                    shared += (unsigned)(ki[at] & 1);
+                } else if (pass == 0) {
+                    if ((st = pm_array_reserve(&q, &qcap, qcount + 1, sizeof *q, 1024,
+                                               SIZE_MAX / sizeof *q)) == PM_OK)
+                        q[qcount++] = k;
+                } else {
+                    size_t qa = lower_key(q, qcount, k, 1);
+                    assert(qa < qcount && q[qa] == k);
+                    shared += !cm_bp(r->cm, k, bpn) && qn[qa] <= acapb;
+                }
+                u++, v++;
+            }
+            keep[t] = shared >= ANCHOR_MIN;
+        }
+    }
+    if (st == PM_OK && !fail &&
+        (int64_t)r->lpa_xraw + dxraw >= (int64_t)(XPAIR_FACTOR * r->o.max_candidates)) {
+        fail = 1; /* the full pass might have been cut */
+        *path = PM_REUSE_LSH_FULL_LIMIT;
+    }
+    if (st == PM_OK && !fail) {
+        /* the last finish's pairs that no touched key met, then those met and kept */
+        if ((st = pm_array_reserve(a, acap, r->lpa_nc + ppn + pwn + 1, sizeof **a, 1024,
+                                   SIZE_MAX / sizeof **a)) == PM_OK) {
+            size_t w = 0, t = 0;
+            for (size_t i = 0; i < r->lpa_nc || t < ppn;) {
+                uint64_t po = i < r->lpa_nc ? r->lpa_c[i] : UINT64_MAX;
+                uint64_t pn = t < ppn ? pp[t] : UINT64_MAX;
+                if (po < pn) {
+                    (*a)[w++] = po, i++;
+                } else {
+                    if (keep[t])
+                        (*a)[w++] = pn;
+                    t++;
+                    i += po == pn;
+                }
+            }
+            /* ... and the pairs with a new document (none of the last finish's), merged in
+             * from the back */
+            size_t u = w, t2 = pwn;
+            w += pwn;
+            for (size_t z = w; t2;) {
+                if (u && (*a)[u - 1] > pw[t2 - 1])
+                    (*a)[--z] = (*a)[--u];
+                else
+                    (*a)[--z] = pw[--t2];
+            }
+            *na = w;
+            r->s.anchor_buckets_capped = (uint64_t)((int64_t)r->lpa_capped + dcapped);
+            r->s.anchor_bucket_docs_capped = (uint64_t)((int64_t)r->lpa_docs_capped + ddocs);
+            r->s.largest_anchor_bucket = largest;
+            r->xraw = (uint64_t)((int64_t)r->lpa_xraw + dxraw);
+            *path = PM_REUSE_LSH_INCREMENTAL;
+        }
+    }
+    free(nb), free(hot), free(np), free(nk), free(ov), free(m), free(pp), free(ki), free(q), free(qn);
+    free(pw), free(pg);
+    free(keep);
     return st;
 }
 
@@ -788,12 +1472,18 @@ static pm_status candidates(pm_reuse *r, uint64_t **lsh, size_t *nlsh, uint64_t 
     uint32_t *kb = malloc(BAND_BUF * sizeof *kb);
     if (!kb)
         st = PM_ERR_NOMEM;
-    for (unsigned b = 0; b < PM_REUSE_BANDS && st == PM_OK; b++) {
-        /* band b's keys, run by run from the spill (a run holds BAND_BUF documents) */
-        for (size_t j = 0; j < n && st == PM_OK; j += BAND_BUF) {
-            size_t m = n - j < BAND_BUF ? n - j : BAND_BUF;
-            st = spillf_read(&r->bands, kb, m * sizeof *kb,
-                             (uint64_t)j * PM_REUSE_BANDS * sizeof *kb + (uint64_t)b * m * sizeof *kb);
+    int path = r->lp_loaded ? PM_REUSE_LSH_FULL_LAST : PM_REUSE_LSH_FULL;
+    if (st == PM_OK && r->lp_valid)
+        st = lsh_incremental(r, &c, &nc, &cap, tmp, tcap, count, bits, &path);
+    r->s.lsh_path = path;
+    for (unsigned b = 0; b < PM_REUSE_BANDS && st == PM_OK && path != PM_REUSE_LSH_INCREMENTAL; b++) {
+        /* band b's keys, run by run from the spill (a run holds up to BAND_BUF documents,
+         * the runs cover the documents in order) */
+        for (size_t q = 0; q < r->nruns && st == PM_OK; q++) {
+            const brun *ru = &r->runs[q];
+            size_t j = ru->first, m = ru->m;
+            assert(j + m <= n && (q == 0 ? j == 0 : j == r->runs[q - 1].first + r->runs[q - 1].m));
+            st = spillf_read(&r->bands, kb, m * sizeof *kb, ru->off + (uint64_t)b * m * sizeof *kb);
             for (size_t i = 0; i < m; i++)
                 v[j + i] = (uint64_t)kb[i] << 32 | (j + i);
         }
@@ -810,11 +1500,18 @@ static pm_status candidates(pm_reuse *r, uint64_t **lsh, size_t *nlsh, uint64_t 
         }
     }
     free(kb);
+    int apath = r->lp_loaded ? PM_REUSE_LSH_FULL_LAST : PM_REUSE_LSH_FULL;
+    if (st == PM_OK && r->lpa_valid)
+        st = anchors_incremental(r, &a, &na, &acap, &tmp, &tcap, count, bits, &apath);
+    r->s.anchor_path = apath;
+    const int afull = apath != PM_REUSE_LSH_INCREMENTAL;
+    if (afull)
+        r->nabig = 0; /* (the full pass lists them again) */
     /* anchors: the postings of one key range at a time, read back from the spill in the
      * order written (documents ascending), boilerplate left out */
     uint64_t *pv = NULL;
     size_t pcap = 0;
-    for (uint32_t part = 0; st == PM_OK && part < APARTS; part++) {
+    for (uint32_t part = 0; st == PM_OK && afull && part < APARTS; part++) {
         size_t np = 0;
         for (size_t c = 0; c < r->nchunks && st == PM_OK; c++) {
             const achunk *ch = &r->chunks[c];
@@ -853,11 +1550,11 @@ static pm_status candidates(pm_reuse *r, uint64_t **lsh, size_t *nlsh, uint64_t 
      * range counts its own, and the ranges ascend in x: appended in turn, the list comes
      * out sorted as one sort of all the pairs would give it, while memory holds only a
      * range's worth of them (at 1M documents there are tens of millions) */
-    for (uint32_t part = 0; st == PM_OK && part < APARTS; part++)
+    for (uint32_t part = 0; st == PM_OK && afull && part < APARTS; part++)
         st = chunk_flush(r, &r->xpair, &r->xchunks, &r->nxchunks, &r->xchunks_cap, part);
-    if (st == PM_OK)
+    if (st == PM_OK && afull)
         st = spillf_flush(&r->xpair);
-    for (uint32_t part = 0; st == PM_OK && part < APARTS; part++) {
+    for (uint32_t part = 0; st == PM_OK && afull && part < APARTS; part++) {
         size_t np = 0;
         if ((st = chunks_read(&r->xpair, r->xchunks, r->nxchunks, part, &pv, &pcap, &np)) != PM_OK ||
             (st = sort_unique(pv, &np, &tmp, &tcap, count, ANCHOR_MIN, bits)) != PM_OK ||
@@ -909,6 +1606,12 @@ static void bp_note(pm_reuse *r, uint32_t key, uint32_t df, const uint32_t *cp)
     e->key = key;
     e->df = df;
     memcpy(e->cp, cp, sizeof e->cp);
+}
+
+static int cmp_u32(const void *p, const void *q)
+{
+    uint32_t x = *(const uint32_t *)p, y = *(const uint32_t *)q;
+    return x < y ? -1 : x > y;
 }
 
 static int cmp_long(const void *p, const void *q)
@@ -972,13 +1675,19 @@ static pm_status load(pm_reuse *r, feat *f, uint32_t idx, char *tbuf)
         return PM_OK;
     const rdoc *d = &r->d[idx];
     if (pread(fileno(r->spill), tbuf, d->text_len, (off_t)d->spill_off) != (ssize_t)d->text_len)
-        return PM_ERR_IO;
+        return r->ckdir ? PM_ERR_STATE : PM_ERR_IO; /* (a checkpoint's texts cut short) */
+    if (r->ckdir && (uint32_t)pm_hash64(tbuf, d->text_len, CK_TEXT_SEED) != d->thash)
+        return PM_ERR_STATE; /* a checkpointed text damaged since it was written */
     f->ncp = pm_reuse_decode(tbuf, d->text_len, f->cp, r->o.max_chars);
     f->nk = 0;
     size_t ns = f->ncp >= PM_REUSE_SHINGLE ? f->ncp - PM_REUSE_SHINGLE + 1 : 0;
     memset(f->mask, 0, f->ncp + 1);
     int any = 0;
-    for (size_t p = 0; p < ns; p++) {
+    /* a refresh checkpoint's finish notes what decided this load (vc_doc_*) */
+    int cap = r->vcap_on && r->vslot && !r->vslot[idx];
+    size_t k0 = r->vc.nkeys, b0 = r->vc.nbp;
+    pm_status st = PM_OK;
+    for (size_t p = 0; p < ns && st == PM_OK; p++) {
         uint64_t h = pm_reuse_shingle(f->cp + p);
         f->h[p] = h;
         if (!PM_REUSE_SAMPLED(h))
@@ -986,13 +1695,39 @@ static pm_status load(pm_reuse *r, feat *f, uint32_t idx, char *tbuf)
         uint32_t k = PM_REUSE_KEY(h);
         if (k == UINT32_MAX)
             k--;
+        if (cap && (st = pm_array_reserve(&r->vc.keys, &r->vc.kcap, r->vc.nkeys + 1,
+                                          sizeof *r->vc.keys, 4096, SIZE_MAX / 4)) == PM_OK)
+            r->vc.keys[r->vc.nkeys++] = k;
         uint32_t df = cm_df(r, k);
         if (df > r->s.boilerplate_df) {
             bp_note(r, k, df, f->cp + p);
             memset(f->mask + p, 1, PM_REUSE_SHINGLE);
             any = 1;
+            if (cap && (st = pm_array_reserve(&r->vc.bp, &r->vc.bpcap, r->vc.nbp + 1,
+                                              sizeof *r->vc.bp, 256, SIZE_MAX / sizeof *r->vc.bp)) == PM_OK) {
+                bp_ex *e = &r->vc.bp[r->vc.nbp++];
+                e->key = k, e->df = 0;
+                memcpy(e->cp, f->cp + p, sizeof e->cp);
+            }
         }
     }
+    if (st == PM_OK && cap) { /* the keys distinct, sorted */
+        uint32_t *kk = r->vc.keys + k0;
+        size_t nk = r->vc.nkeys - k0, u = 0;
+        qsort(kk, nk, sizeof *kk, cmp_u32);
+        for (size_t q = 0; q < nk; q++)
+            if (!u || kk[u - 1] != kk[q])
+                kk[u++] = kk[q];
+        r->vc.nkeys = k0 + u;
+        if ((st = pm_array_reserve(&r->vc.d, &r->vc.dcap, r->vc.nd + 1, sizeof *r->vc.d, 256,
+                                   SIZE_MAX / sizeof *r->vc.d)) == PM_OK) {
+            r->vc.d[r->vc.nd] = (vdoc){idx, (uint32_t)f->ncp, k0, b0, (uint32_t)u,
+                                       (uint32_t)(r->vc.nbp - b0)};
+            r->vslot[idx] = (uint32_t)++r->vc.nd;
+        }
+    }
+    if (st != PM_OK)
+        return st;
     if (any) { /* close gaps of 1-4 characters between masked runs */
         size_t last = SIZE_MAX; /* last masked character */
         for (size_t q = 0; q < f->ncp; q++) {
@@ -1180,6 +1915,8 @@ static pm_status verify(pm_reuse *r, feat *fx, feat *fy, pair *out, int *keep)
     out->ca = x_first ? cx : cy;
     out->cb = x_first ? cy : cx;
     out->aligned = sw.matches;
+    out->ncp_a = (uint32_t)(x_first ? fx->ncp : fy->ncp);
+    out->ncp_b = (uint32_t)(x_first ? fy->ncp : fx->ncp);
     uint32_t sa = sw.a1 - sw.a0, sb = sw.b1 - sw.b0;
     out->span_a = x_first ? sa : sb;
     out->span_b = x_first ? sb : sa;
@@ -1189,6 +1926,119 @@ static pm_status verify(pm_reuse *r, feat *fx, feat *fy, pair *out, int *keep)
     memcpy(out->ex, fa->cp + from, out->nex * sizeof *out->ex);
     *keep = 1;
     return PM_OK;
+}
+
+/* ---- the last finish's verdicts (refresh checkpoint) -----------------------------------
+ * A pair's verdict depends only on its two loads, and a load only on the text (which does
+ * not change) and on which of its sampled shingles are boilerplate. So a pair the last
+ * finish verified keeps its verdict when every sampled key of both documents has the same
+ * boilerplate verdict under this sketch and cut as under the last; what those loads noted
+ * for reuse_boilerplate.tsv is noted again in the same order (with today's frequencies). */
+
+static pm_status vc_doc_copy(pm_reuse *r, size_t di)
+{
+    const vdoc *d = &r->pv.d[di];
+    if (r->vslot[d->idx])
+        return PM_OK;
+    pm_status st = pm_array_reserve(&r->vc.d, &r->vc.dcap, r->vc.nd + 1, sizeof *r->vc.d, 256,
+                                    SIZE_MAX / sizeof *r->vc.d);
+    if (st == PM_OK)
+        st = pm_array_reserve(&r->vc.keys, &r->vc.kcap, r->vc.nkeys + d->nkeys + 1,
+                              sizeof *r->vc.keys, 4096, SIZE_MAX / 4);
+    if (st == PM_OK)
+        st = pm_array_reserve(&r->vc.bp, &r->vc.bpcap, r->vc.nbp + d->nbp + 1, sizeof *r->vc.bp,
+                              256, SIZE_MAX / sizeof *r->vc.bp);
+    if (st != PM_OK)
+        return st;
+    memcpy(r->vc.keys + r->vc.nkeys, r->pv.keys + d->key_off, d->nkeys * sizeof *r->vc.keys);
+    memcpy(r->vc.bp + r->vc.nbp, r->pv.bp + d->bp_off, d->nbp * sizeof *r->vc.bp);
+    r->vc.d[r->vc.nd] = (vdoc){d->idx, d->ncp, r->vc.nkeys, r->vc.nbp, d->nkeys, d->nbp};
+    r->vc.nkeys += d->nkeys;
+    r->vc.nbp += d->nbp;
+    r->vslot[d->idx] = (uint32_t)++r->vc.nd;
+    return PM_OK;
+}
+
+/* This finish's verdict on xy (rec: its record when kept, else NULL). */
+static pm_status vc_pair(pm_reuse *r, uint64_t xy, const pair *rec)
+{
+    pm_status st = pm_array_reserve(&r->vc.p, &r->vc.pcap, r->vc.np + 1, sizeof *r->vc.p, 256,
+                                    SIZE_MAX / sizeof *r->vc.p);
+    if (st == PM_OK && rec)
+        st = pm_array_reserve(&r->vc.rec, &r->vc.reccap, r->vc.nrec + 1, sizeof *r->vc.rec, 64,
+                              SIZE_MAX / sizeof *r->vc.rec);
+    if (st != PM_OK)
+        return st;
+    r->vc.p[r->vc.np++] = (vpair){xy, rec ? r->vc.nrec : UINT64_MAX};
+    if (rec)
+        r->vc.rec[r->vc.nrec++] = *rec;
+    return PM_OK;
+}
+
+/* The last finish's document idx (its verdict documents are sorted by idx), or SIZE_MAX. */
+static size_t pv_doc(const pm_reuse *r, uint32_t idx)
+{
+    size_t lo = 0, hi = r->pv.nd;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        if (r->pv.d[mid].idx < idx)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < r->pv.nd && r->pv.d[lo].idx == idx ? lo : SIZE_MAX;
+}
+
+/* 1 when document di's load comes out as in the last finish. */
+static int pv_clean(pm_reuse *r, size_t di)
+{
+    if (r->pclean[di] >= 0)
+        return r->pclean[di];
+    const vdoc *d = &r->pv.d[di];
+    const uint32_t *k = r->pv.keys + d->key_off;
+    int clean = 1;
+    for (uint32_t i = 0; i < d->nkeys && clean; i++)
+        clean = cm_bp(r->cm_old, k[i], r->lpa_bp) == cm_bp(r->cm, k[i], r->s.boilerplate_df);
+    r->pclean[di] = (signed char)clean;
+    return clean;
+}
+
+static pm_status verdict_reuse(pm_reuse *r, uint64_t xy, pair *out, int *keep, int *reused)
+{
+    *keep = *reused = 0;
+    size_t lo = 0, hi = r->pv.np;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        if (r->pv.p[mid].xy < xy)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    if (lo == r->pv.np || r->pv.p[lo].xy != xy)
+        return PM_OK; /* not verified last time */
+    size_t dx = pv_doc(r, (uint32_t)(xy >> 32)), dy = pv_doc(r, (uint32_t)xy);
+    if (dx == SIZE_MAX || dy == SIZE_MAX || !pv_clean(r, dx) || !pv_clean(r, dy))
+        return PM_OK;
+    size_t ds[2] = {dx, dy};
+    for (int k = 0; k < 2; k++) { /* the loads' notes, x's then y's, as loading them would */
+        const vdoc *d = &r->pv.d[ds[k]];
+        for (uint32_t i = 0; i < d->nbp; i++) {
+            const bp_ex *e = &r->pv.bp[d->bp_off + i];
+            bp_note(r, e->key, cm_df(r, e->key), e->cp);
+        }
+    }
+    pm_status st = vc_doc_copy(r, dx);
+    if (st == PM_OK)
+        st = vc_doc_copy(r, dy);
+    if (st != PM_OK)
+        return st;
+    if (r->pv.p[lo].rec != UINT64_MAX) {
+        *out = r->pv.rec[r->pv.p[lo].rec];
+        *keep = 1;
+    }
+    *reused = 1;
+    r->s.verdicts_reused++;
+    return vc_pair(r, xy, *keep ? out : NULL);
 }
 
 /* The containment screen of a pair sharing anchors. A document keeps its ANCHOR_K smallest
@@ -1316,6 +2166,435 @@ static const char *level_key(const pm_reuse *r, unsigned level)
     return r->country ? pm_country_record_level_key(r->country, level) : "";
 }
 
+/* ---- refresh checkpoint --------------------------------------------------------------
+ * With a checkpoint directory the four spills a later run needs (texts, band keys, anchor
+ * records, anchor postings) are named files of one generation, GEN.texts, GEN.bands,
+ * GEN.adoc, GEN.apost, appended to and never rewritten; finish adds GEN.SEQ.meta: the
+ * in-memory state (documents, ids, 8-bit signatures, the sketch, the spills' lengths,
+ * band runs and posting chunks). A refresh that starts from the checkpoint loads the meta,
+ * verifies it and the band, anchor and posting spills against their digests, cuts the
+ * spills back to the lengths the meta names (a killed run may have appended more) and
+ * appends its own documents: its finish sees every document as a clean run's would. The
+ * texts are the bulk (4 KB a document) and a finish reads few of them, so each carries a
+ * check hash of its own, tested when it is read. Files of other generations and metas
+ * older than the last go when a finish has written its own. */
+
+static void ck_path(const pm_reuse *r, char *out, size_t n, const char *gen, const char *ext)
+{
+    snprintf(out, n, "%s/%s.%s", r->ckdir, gen, ext);
+}
+
+static const char *const CK_EXT[4] = {"texts", "bands", "adoc", "apost"};
+
+static spillf *ck_spill(pm_reuse *r, int k)
+{
+    return k == 1 ? &r->bands : k == 2 ? &r->adoc : &r->apost;
+}
+
+/* Opens the four files of generation gen: created empty (len NULL), or existing and cut to
+ * len[k] bytes, the band, anchor and posting spills verified against hash[k] on the way
+ * (their digests then go on from there). The temporary spills, still empty, are closed. */
+static pm_status ck_attach(pm_reuse *r, const char *gen, const uint64_t *len, const uint64_t *hash)
+{
+    int fd[4] = {-1, -1, -1, -1};
+    pm_status st = PM_OK;
+    char path[4200];
+    char *buf = NULL;
+    for (int k = 0; k < 4 && st == PM_OK; k++) {
+        ck_path(r, path, sizeof path, gen, CK_EXT[k]);
+        fd[k] = open(path, len ? O_RDWR | O_CLOEXEC : O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
+        struct stat sb;
+        if (fd[k] < 0)
+            st = len ? PM_ERR_STATE : PM_ERR_OUTPUT;
+        else if (len && (fstat(fd[k], &sb) != 0 || (uint64_t)sb.st_size < len[k]))
+            st = PM_ERR_STATE;
+    }
+    pm_hash64_ctx h[4];
+    for (int k = 1; k < 4 && st == PM_OK; k++) {
+        pm_hash64_init(&h[k], CK_SPILL_SEED);
+        if (!len)
+            continue;
+        if (!buf && !(buf = malloc((size_t)1 << 20))) {
+            st = PM_ERR_NOMEM;
+            break;
+        }
+        for (uint64_t off = 0; off < len[k] && st == PM_OK;) {
+            size_t m = len[k] - off < ((uint64_t)1 << 20) ? (size_t)(len[k] - off) : (size_t)1 << 20;
+            spillf tmp = {fd[k], NULL, 0, 0, 0, 0, {{0}, 0, {0}, 0, 0}};
+            if ((st = spillf_read(&tmp, buf, m, off)) != PM_OK)
+                st = PM_ERR_STATE;
+            else
+                pm_hash64_update(&h[k], buf, m);
+            off += m;
+        }
+        if (st == PM_OK && pm_hash64_final(&h[k]) != hash[k])
+            st = PM_ERR_STATE;
+    }
+    free(buf);
+    for (int k = 0; k < 4 && st == PM_OK && len; k++)
+        if (ftruncate(fd[k], (off_t)len[k]) != 0 || lseek(fd[k], 0, SEEK_END) < 0)
+            st = PM_ERR_STATE;
+    FILE *f = NULL;
+    if (st == PM_OK && !(f = fdopen(fd[0], "r+b")))
+        st = PM_ERR_NOMEM;
+    if (st == PM_OK && fseeko(f, 0, SEEK_END) != 0)
+        st = PM_ERR_STATE;
+    if (st != PM_OK) {
+        if (f)
+            fclose(f);
+        for (int k = f ? 1 : 0; k < 4; k++)
+            if (fd[k] >= 0)
+                close(fd[k]);
+        return st;
+    }
+    /* the temporary spills are empty: nothing was added yet (texts) or written (spillf) */
+    if (r->spill)
+        fclose(r->spill);
+    r->spill = f;
+    if (r->spill_buf)
+        setvbuf(r->spill, r->spill_buf, _IOFBF, SPILL_BUF);
+    r->spill_len = len ? len[0] : 0;
+    for (int k = 1; k < 4; k++) {
+        spillf *s = ck_spill(r, k);
+        assert(s->off == 0 && s->len == 0);
+        if (s->fd >= 0)
+            close(s->fd);
+        s->fd = fd[k];
+        s->off = len ? len[k] : 0;
+        s->hashed = 1;
+        s->h = h[k];
+    }
+    snprintf(r->ckgen, sizeof r->ckgen, "%s", gen);
+    r->ck_open = 1;
+    return PM_OK;
+}
+
+/* A new generation for a run that does not go on from a checkpoint. */
+static pm_status ck_create(pm_reuse *r)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    uint64_t seed[3] = {(uint64_t)ts.tv_sec, (uint64_t)ts.tv_nsec, (uint64_t)getpid()};
+    char gen[24];
+    snprintf(gen, sizeof gen, "%016llx", (unsigned long long)pm_hash64(seed, sizeof seed, 0x67656eull));
+    r->seq = 0;
+    return ck_attach(r, gen, NULL, NULL);
+}
+
+pm_status pm_reuse_checkpoint(pm_reuse *r, const char *dir, pm_errctx *err)
+{
+    if (r->n || r->s.docs_short || r->ckdir)
+        return PM_ERR_ARG;
+    size_t l = strlen(dir);
+    if (!(r->ckdir = malloc(l + 8)))
+        return PM_ERR_NOMEM;
+    snprintf(r->ckdir, l + 8, "%s/reuse", dir);
+    if (pm_outfile_mkdirs(r->ckdir) != 0) {
+        pm_errctx_set(err, PM_ERR_OUTPUT, r->ckdir, "cannot create: %s", strerror(errno));
+        free(r->ckdir);
+        r->ckdir = NULL;
+        return PM_ERR_OUTPUT;
+    }
+    return PM_OK;
+}
+
+typedef struct ck_head {
+    char magic[8];
+    uint64_t version, optlen, n, docs_short, nruns, nchunks, ids_len;
+    uint64_t len[4], hash[4]; /* texts, bands, adoc, apost (hash[0] unused) */
+    /* the LSH side of this finish (r->lp_* when loaded): candidates at the end */
+    uint64_t lsh_valid, lsh_raw, lsh_screened, lsh_capped, lsh_docs_capped, lsh_largest, lsh_nc;
+    /* its anchor side (r->lpa_*): the anchor candidates after the LSH ones */
+    uint64_t anc_valid, anc_bp, anc_xraw, anc_capped, anc_docs_capped, anc_largest, anc_nc;
+    uint64_t anc_nbig; /* and its buckets over the cap */
+    /* its verdicts (vset): documents, their keys and boilerplate notes, pairs, records */
+    uint64_t v_valid, v_nd, v_nkeys, v_nbp, v_np, v_nrec;
+} ck_head;
+
+/* Writes GEN.SEQ.meta (after the spills are flushed) and removes what no checkpoint can
+ * use any more: other generations' files, metas before the last. */
+static pm_status ck_write_meta(pm_reuse *r, pm_errctx *err, const uint64_t *cand, size_t ncand,
+                               const uint64_t *anc, size_t nanc)
+{
+    pm_status st = PM_OK;
+    if (!r->ck_open && (st = ck_create(r)) != PM_OK)
+        return st;
+    char opts[512], name[64];
+    pm_reuse_options_describe(&r->o, opts, sizeof opts);
+    ck_head h;
+    memset(&h, 0, sizeof h);
+    memcpy(h.magic, "PMREUSE", 8);
+    h.version = CK_VERSION;
+    h.optlen = strlen(opts);
+    h.n = r->n;
+    h.docs_short = r->s.docs_short;
+    h.nruns = r->nruns;
+    h.nchunks = r->nchunks;
+    h.ids_len = r->ids.len;
+    h.len[0] = r->spill_len;
+    for (int k = 1; k < 4; k++) {
+        h.len[k] = ck_spill(r, k)->off;
+        h.hash[k] = pm_hash64_final(&ck_spill(r, k)->h);
+    }
+    h.lsh_valid = !r->o.exhaustive && !r->lsh_cut;
+    h.lsh_raw = r->lsh_raw;
+    h.lsh_screened = r->s.candidates_screened;
+    h.lsh_capped = r->s.buckets_capped;
+    h.lsh_docs_capped = r->s.bucket_docs_capped;
+    h.lsh_largest = r->s.largest_bucket;
+    h.lsh_nc = h.lsh_valid ? ncand : 0;
+    h.anc_valid = !r->o.exhaustive && !r->xcut;
+    h.anc_bp = r->s.boilerplate_df;
+    h.anc_xraw = r->xraw;
+    h.anc_capped = r->s.anchor_buckets_capped;
+    h.anc_docs_capped = r->s.anchor_bucket_docs_capped;
+    h.anc_largest = r->s.largest_anchor_bucket;
+    h.anc_nc = h.anc_valid ? nanc : 0;
+    h.anc_nbig = h.anc_valid ? r->nabig : 0;
+    h.v_valid = r->vslot != NULL;
+    if (h.v_valid) { /* documents by index, for the look-ups */
+        qsort(r->vc.d, r->vc.nd, sizeof *r->vc.d, cmp_vdoc);
+        h.v_nd = r->vc.nd, h.v_nkeys = r->vc.nkeys, h.v_nbp = r->vc.nbp;
+        h.v_np = r->vc.np, h.v_nrec = r->vc.nrec;
+    }
+    snprintf(name, sizeof name, "%s.%llu.meta", r->ckgen, (unsigned long long)r->seq);
+    pm_outfile *f = NULL;
+    st = pm_outfile_open(&f, r->ckdir, name, err);
+    if (st == PM_OK)
+        pm_outfile_track(f);
+    const void *part[] = {&h,    opts,  r->runs, r->chunks, r->ids.data, r->d, r->sig8, r->cm,
+                          cand, anc, r->abig, r->vc.d, r->vc.keys, r->vc.bp, r->vc.p, r->vc.rec};
+    size_t plen[] = {sizeof h, h.optlen, r->nruns * sizeof *r->runs, r->nchunks * sizeof *r->chunks,
+                     r->ids.len, r->n * sizeof *r->d, r->n * PM_REUSE_K, CM_SIZE * sizeof *r->cm,
+                     h.lsh_nc * sizeof *cand, h.anc_nc * sizeof *anc, h.anc_nbig * 8,
+                     h.v_nd * sizeof(vdoc), h.v_nkeys * 4, h.v_nbp * sizeof(bp_ex),
+                     h.v_np * sizeof(vpair), h.v_nrec * sizeof(pair)};
+    for (size_t i = 0; st == PM_OK && i < sizeof plen / sizeof *plen; i++)
+        if (plen[i])
+            st = pm_outfile_write(f, part[i], plen[i], err);
+    if (st == PM_OK) {
+        pm_outfile_digest(f, &r->ck_meta_len, &r->ck_meta_hash);
+        st = pm_outfile_commit_take(&f, err);
+    }
+    pm_outfile_abort(f);
+    if (st != PM_OK) {
+        r->ck_meta_len = 0;
+        return st;
+    }
+    DIR *dd = opendir(r->ckdir);
+    struct dirent *de;
+    size_t gl = strlen(r->ckgen);
+    char keep[2][64];
+    snprintf(keep[0], sizeof keep[0], "%s", name);
+    snprintf(keep[1], sizeof keep[1], "%s.%llu.meta", r->ckgen, (unsigned long long)(r->seq - 1));
+    while (dd && (de = readdir(dd))) {
+        const char *nm = de->d_name;
+        size_t l = strlen(nm);
+        if (strcmp(nm, ".") == 0 || strcmp(nm, "..") == 0)
+            continue;
+        int mine = strncmp(nm, r->ckgen, gl) == 0 && nm[gl] == '.';
+        int meta = l > 5 && strcmp(nm + l - 5, ".meta") == 0;
+        if (mine && (!meta || strcmp(nm, keep[0]) == 0 || (r->seq && strcmp(nm, keep[1]) == 0)))
+            continue;
+        char full[4400];
+        snprintf(full, sizeof full, "%s/%s", r->ckdir, nm);
+        unlink(full);
+    }
+    if (dd)
+        closedir(dd);
+    return PM_OK;
+}
+
+/* What checkpoint.pmc keeps of it: the meta's name and digest. */
+typedef struct ck_desc {
+    uint64_t version;
+    char gen[24];
+    uint64_t seq, meta_len, meta_hash;
+} ck_desc;
+
+pm_status pm_reuse_save(const pm_reuse *r, pm_buf *out)
+{
+    if (!r->ckdir || !r->ck_meta_len)
+        return PM_ERR_ARG; /* no checkpoint: the next refresh replays */
+    ck_desc d;
+    memset(&d, 0, sizeof d);
+    d.version = CK_VERSION;
+    memcpy(d.gen, r->ckgen, sizeof d.gen);
+    d.seq = r->seq, d.meta_len = r->ck_meta_len, d.meta_hash = r->ck_meta_hash;
+    return pm_buf_append(out, &d, sizeof d);
+}
+
+pm_status pm_reuse_load(pm_reuse *r, const void *p, size_t n)
+{
+    ck_desc d;
+    if (!r->ckdir || r->ck_open || r->n || r->s.docs_short)
+        return PM_ERR_ARG;
+    if (n != sizeof d)
+        return PM_ERR_STATE;
+    memcpy(&d, p, sizeof d);
+    d.gen[sizeof d.gen - 1] = 0;
+    if (d.version != CK_VERSION || !d.gen[0] || strchr(d.gen, '/') || d.meta_len < sizeof(ck_head))
+        return PM_ERR_STATE;
+    char name[64], path[4200];
+    snprintf(name, sizeof name, "%s.%llu.meta", d.gen, (unsigned long long)d.seq);
+    snprintf(path, sizeof path, "%s/%s", r->ckdir, name);
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return PM_ERR_STATE;
+    struct stat sb;
+    void *m = fstat(fd, &sb) == 0 && (uint64_t)sb.st_size == d.meta_len
+                  ? mmap(NULL, (size_t)d.meta_len, PROT_READ, MAP_PRIVATE, fd, 0)
+                  : MAP_FAILED;
+    close(fd);
+    if (m == MAP_FAILED)
+        return PM_ERR_STATE;
+    pm_status st = PM_OK;
+    const unsigned char *c = m, *end = c + d.meta_len;
+    ck_head h;
+    memcpy(&h, c, sizeof h);
+    c += sizeof h;
+    char opts[512];
+    pm_reuse_options_describe(&r->o, opts, sizeof opts);
+    /* every section's length, checked before any is read (a sum of products could wrap) */
+    uint64_t rest = (uint64_t)(end - c);
+    if (pm_hash64(m, (size_t)d.meta_len, PM_OUTFILE_SEED) != d.meta_hash ||
+        memcmp(h.magic, "PMREUSE", 8) != 0 || h.version != CK_VERSION || h.optlen != strlen(opts) ||
+        h.n > UINT32_MAX - 1 || h.nruns > rest / sizeof(brun) || h.nchunks > rest / sizeof(achunk) ||
+        h.ids_len > rest || h.n > rest / (sizeof(rdoc) + PM_REUSE_K) || h.lsh_nc > rest / 8 ||
+        h.anc_nc > rest / 8 || h.anc_nbig > rest / 8 || h.v_nd > rest / sizeof(vdoc) ||
+        h.v_nkeys > rest / 4 || h.v_nbp > rest / sizeof(bp_ex) || h.v_np > rest / sizeof(vpair) ||
+        h.v_nrec > rest / sizeof(pair) ||
+        h.optlen + h.nruns * sizeof(brun) + h.nchunks * sizeof(achunk) + h.ids_len +
+                h.n * (sizeof(rdoc) + PM_REUSE_K) + CM_SIZE * sizeof *r->cm + h.lsh_nc * 8 +
+                (h.anc_nc + h.anc_nbig) * 8 + h.v_nd * sizeof(vdoc) + h.v_nkeys * 4 +
+                h.v_nbp * sizeof(bp_ex) + h.v_np * sizeof(vpair) + h.v_nrec * sizeof(pair) != rest ||
+        memcmp(c, opts, h.optlen) != 0)
+        st = PM_ERR_STATE;
+    c += st == PM_OK ? h.optlen : 0;
+    size_t cap = h.n > 1024 ? (size_t)h.n : 1024;
+    if (st == PM_OK && (pm_array_reserve(&r->runs, &r->runs_cap, h.nruns + 1, sizeof *r->runs, 64,
+                                         SIZE_MAX / sizeof *r->runs) != PM_OK ||
+                        pm_array_reserve(&r->chunks, &r->chunks_cap, h.nchunks + 1,
+                                         sizeof *r->chunks, 64, (size_t)1 << 28) != PM_OK ||
+                        !(r->d = malloc(cap * sizeof *r->d)) ||
+                        !(r->sig8 = malloc(cap * PM_REUSE_K))))
+        st = PM_ERR_NOMEM;
+    if (st == PM_OK) {
+        r->cap = cap;
+        memcpy(r->runs, c, h.nruns * sizeof *r->runs), c += h.nruns * sizeof *r->runs;
+        memcpy(r->chunks, c, h.nchunks * sizeof *r->chunks), c += h.nchunks * sizeof *r->chunks;
+        st = pm_buf_append(&r->ids, (const char *)c, h.ids_len);
+        c += h.ids_len;
+    }
+    if (st == PM_OK) {
+        memcpy(r->d, c, h.n * sizeof *r->d), c += h.n * sizeof *r->d;
+        memcpy(r->sig8, c, h.n * PM_REUSE_K), c += h.n * PM_REUSE_K;
+        memcpy(r->cm, c, CM_SIZE * sizeof *r->cm), c += CM_SIZE * sizeof *r->cm;
+        if (h.lsh_valid && !(r->lp_c = malloc((h.lsh_nc ? h.lsh_nc : 1) * sizeof *r->lp_c)))
+            st = PM_ERR_NOMEM;
+        else if (h.lsh_valid)
+            memcpy(r->lp_c, c, h.lsh_nc * sizeof *r->lp_c);
+        c += h.lsh_nc * 8;
+        r->lp_nc = (size_t)h.lsh_nc;
+        /* the anchor side: its candidates, and the sketch it judged boilerplate by */
+        if (st == PM_OK && (h.anc_valid || h.v_valid) && !h.anc_valid &&
+            !(r->cm_old = malloc(CM_SIZE * sizeof *r->cm_old)))
+            st = PM_ERR_NOMEM;
+        else if (st == PM_OK && !h.anc_valid && h.v_valid)
+            memcpy(r->cm_old, r->cm, CM_SIZE * sizeof *r->cm);
+        if (st == PM_OK && h.anc_valid &&
+            (!(r->lpa_c = malloc((h.anc_nc ? h.anc_nc : 1) * sizeof *r->lpa_c)) ||
+             !(r->lpa_big = malloc((h.anc_nbig ? h.anc_nbig : 1) * sizeof *r->lpa_big)) ||
+             !(r->cm_old = malloc(CM_SIZE * sizeof *r->cm_old))))
+            st = PM_ERR_NOMEM;
+        if (st == PM_OK && h.anc_valid) {
+            memcpy(r->lpa_c, c, h.anc_nc * sizeof *r->lpa_c);
+            memcpy(r->lpa_big, c + h.anc_nc * 8, h.anc_nbig * sizeof *r->lpa_big);
+            memcpy(r->cm_old, r->cm, CM_SIZE * sizeof *r->cm);
+        }
+        r->lpa_nc = (size_t)h.anc_nc;
+        r->lpa_nbig = (size_t)h.anc_nbig;
+        /* the verdicts (documents, keys, notes, pairs, records follow the lists) */
+        const unsigned char *vp = c + (h.anc_nc + h.anc_nbig) * 8;
+        vset *v = &r->pv;
+        if (st == PM_OK && h.v_valid &&
+            (!(v->d = malloc((h.v_nd + 1) * sizeof *v->d)) ||
+             !(v->keys = malloc((h.v_nkeys + 1) * sizeof *v->keys)) ||
+             !(v->bp = malloc((h.v_nbp + 1) * sizeof *v->bp)) ||
+             !(v->p = malloc((h.v_np + 1) * sizeof *v->p)) ||
+             !(v->rec = malloc((h.v_nrec + 1) * sizeof *v->rec))))
+            st = PM_ERR_NOMEM;
+        if (st == PM_OK && h.v_valid) {
+            memcpy(v->d, vp, h.v_nd * sizeof *v->d), vp += h.v_nd * sizeof *v->d;
+            memcpy(v->keys, vp, h.v_nkeys * 4), vp += h.v_nkeys * 4;
+            memcpy(v->bp, vp, h.v_nbp * sizeof *v->bp), vp += h.v_nbp * sizeof *v->bp;
+            memcpy(v->p, vp, h.v_np * sizeof *v->p), vp += h.v_np * sizeof *v->p;
+            memcpy(v->rec, vp, h.v_nrec * sizeof *v->rec);
+            v->nd = h.v_nd, v->nkeys = h.v_nkeys, v->nbp = h.v_nbp, v->np = h.v_np, v->nrec = h.v_nrec;
+            for (size_t i = 0; i < v->nd && st == PM_OK; i++) /* every reference in bounds */
+                if (v->d[i].idx >= h.n || v->d[i].key_off + v->d[i].nkeys > v->nkeys ||
+                    v->d[i].bp_off + v->d[i].nbp > v->nbp || (i && v->d[i - 1].idx >= v->d[i].idx))
+                    st = PM_ERR_STATE;
+            for (size_t i = 0; i < v->np && st == PM_OK; i++)
+                if ((v->p[i].rec != UINT64_MAX && v->p[i].rec >= v->nrec) ||
+                    (i && v->p[i - 1].xy >= v->p[i].xy))
+                    st = PM_ERR_STATE;
+            for (size_t i = 0; i < v->nrec && st == PM_OK; i++)
+                if (v->rec[i].a >= h.n || v->rec[i].b >= h.n || v->rec[i].nex > EXCERPT_CHARS)
+                    st = PM_ERR_STATE;
+        }
+        r->nruns = h.nruns;
+        r->nchunks = h.nchunks;
+        /* the runs must cover the documents in order; every record lie within the spills */
+        uint64_t next = 0;
+        for (size_t q = 0; q < r->nruns && st == PM_OK; q++) {
+            const brun *ru = &r->runs[q];
+            if (ru->first != next || !ru->m ||
+                ru->off + (uint64_t)ru->m * PM_REUSE_BANDS * 4 > h.len[1])
+                st = PM_ERR_STATE;
+            next += ru->m;
+        }
+        if (next != h.n || h.len[2] != h.n * ANCHOR_K * 4)
+            st = PM_ERR_STATE;
+        for (size_t q = 0; q < r->nchunks && st == PM_OK; q++)
+            if (r->chunks[q].part >= APARTS || r->chunks[q].off + (uint64_t)r->chunks[q].n * 8 > h.len[3])
+                st = PM_ERR_STATE;
+        for (size_t x = 0; x < h.n && st == PM_OK; x++)
+            if (r->d[x].spill_off + r->d[x].text_len > h.len[0] ||
+                r->d[x].id_off + r->d[x].id_len > h.ids_len)
+                st = PM_ERR_STATE;
+    }
+    munmap(m, (size_t)d.meta_len);
+    if (st == PM_OK)
+        st = ck_attach(r, d.gen, h.len, h.hash);
+    if (st != PM_OK) {
+        free(r->d), free(r->sig8), free(r->lp_c), free(r->lpa_c), free(r->cm_old), free(r->lpa_big);
+        free(r->pv.d), free(r->pv.keys), free(r->pv.bp), free(r->pv.p), free(r->pv.rec);
+        memset(&r->pv, 0, sizeof r->pv);
+        r->d = NULL, r->sig8 = NULL, r->lp_c = NULL, r->lp_nc = 0;
+        r->lpa_c = NULL, r->cm_old = NULL, r->lpa_big = NULL, r->lpa_nc = r->lpa_nbig = 0;
+        r->cap = r->nruns = r->nchunks = 0;
+        pm_buf_reset(&r->ids);
+        memset(r->cm, 0, CM_SIZE * sizeof *r->cm);
+        return st;
+    }
+    r->n = (size_t)h.n;
+    r->lp_loaded = 1;
+    r->lp_valid = h.lsh_valid != 0;
+    r->lp_n = h.n, r->lp_raw = h.lsh_raw, r->lp_screened = h.lsh_screened;
+    r->lp_capped = h.lsh_capped, r->lp_docs_capped = h.lsh_docs_capped;
+    r->lp_largest = h.lsh_largest;
+    r->lpa_valid = h.anc_valid != 0;
+    r->lpa_bp = h.anc_bp, r->lpa_xraw = h.anc_xraw, r->lpa_capped = h.anc_capped;
+    r->lpa_docs_capped = h.anc_docs_capped, r->lpa_largest = h.anc_largest;
+    r->lpa_nchunks = h.nchunks;
+    r->pv_ok = h.v_valid && r->cm_old;
+    r->s.docs = h.n;
+    r->s.docs_short = h.docs_short;
+    r->seq = d.seq + 1;
+    return PM_OK;
+}
+
 #define TRY(x) do { if ((st = (x)) != PM_OK) goto done; } while (0)
 
 static pm_status flush_to(pm_outfile *f, pm_buf *b, int force, pm_errctx *err)
@@ -1355,6 +2634,17 @@ pm_status pm_reuse_finish(pm_reuse *r, pm_adopt *adopt, const char *dir, pm_errc
     TRY(spillf_flush(&r->apost));
     TRY(spillf_flush(&r->adoc));
     TRY(candidates(r, &cand, &ncand, &anc, &nanc));
+    if (r->ckdir && !r->o.exhaustive) { /* note what verification decides, for a refresh */
+        if (!(r->vslot = calloc(r->n ? r->n : 1, sizeof *r->vslot)))
+            TRY(PM_ERR_NOMEM);
+        r->vcap_on = 1;
+        if (r->pv_ok && !(r->pclean = malloc(r->pv.nd ? r->pv.nd : 1)))
+            TRY(PM_ERR_NOMEM);
+        if (r->pv_ok)
+            memset(r->pclean, -1, r->pv.nd ? r->pv.nd : 1);
+    } else {
+        r->pv_ok = 0;
+    }
     r->s.candidates = ncand;
     r->s.candidates_anchor = nanc;
     size_t mc = (size_t)r->o.max_chars + 8;
@@ -1424,8 +2714,6 @@ pm_status pm_reuse_finish(pm_reuse *r, pm_adopt *adopt, const char *dir, pm_errc
         if (koff && !screen(r, kall + koff[x], koff[x + 1] - koff[x], kall + koff[y],
                             koff[y + 1] - koff[y]))
             continue; /* verify would drop it: same keys, same rule */
-        TRY(load(r, &fx, x, tbuf));
-        TRY(load(r, &fy, y, tbuf));
         if (npairs == pcap) {
             size_t nc = pcap ? pcap * 2 : 256;
             pair *np = realloc(pairs, nc * sizeof *np);
@@ -1434,10 +2722,21 @@ pm_status pm_reuse_finish(pm_reuse *r, pm_adopt *adopt, const char *dir, pm_errc
             pairs = np;
             pcap = nc;
         }
-        int keep = 0;
-        TRY(verify(r, &fx, &fy, &pairs[npairs], &keep));
+        int keep = 0, reused = 0;
+        if (r->pv_ok) /* the last finish's verdict, when both loads would be the same */
+            TRY(verdict_reuse(r, pv, &pairs[npairs], &keep, &reused));
+        if (!reused) {
+            TRY(load(r, &fx, x, tbuf));
+            TRY(load(r, &fy, y, tbuf));
+            TRY(verify(r, &fx, &fy, &pairs[npairs], &keep));
+            if (r->vcap_on)
+                TRY(vc_pair(r, pv, keep ? &pairs[npairs] : NULL));
+        }
         npairs += (size_t)keep;
     }
+    r->vcap_on = 0;
+    if (r->ckdir) /* the refresh checkpoint: what a later run needs to go on from here */
+        TRY(ck_write_meta(r, err, cand, ncand, anc, nanc));
     r->s.pairs = npairs;
     if (npairs)
         qsort_r(pairs, npairs, sizeof *pairs, cmp_pair, r);
@@ -1464,10 +2763,8 @@ pm_status pm_reuse_finish(pm_reuse *r, pm_adopt *adopt, const char *dir, pm_errc
         TRY(pm_buf_printf(&b, "\t%.4f\t%.4f\t%.4f\t%u\t", p->j, p->ca, p->cb,
                           (unsigned)p->aligned));
         /* shares over the stored (normalised, capped) texts */
-        TRY(load(r, &fx, p->a, tbuf));
-        TRY(load(r, &fy, p->b, tbuf));
-        TRY(pm_buf_printf(&b, "%.4f\t%.4f\t", fx.ncp ? (double)p->span_a / (double)fx.ncp : 0.0,
-                          fy.ncp ? (double)p->span_b / (double)fy.ncp : 0.0));
+        TRY(pm_buf_printf(&b, "%.4f\t%.4f\t", p->ncp_a ? (double)p->span_a / (double)p->ncp_a : 0.0,
+                          p->ncp_b ? (double)p->span_b / (double)p->ncp_b : 0.0));
         if (a->date && d->date)
             TRY(pm_buf_printf(&b, "%.4f", pm_decimal_year(d->date) - pm_decimal_year(a->date)));
         const char *rel = a->region != UINT32_MAX && a->region == d->region
@@ -1544,6 +2841,9 @@ done:
     free(fx.cp), free(fy.cp), free(fx.kp), free(fy.kp);
     free(fx.h), free(fy.h), free(fx.tmp), free(fy.tmp), free(fx.mask), free(fy.mask);
     release(r); /* (the figures stay) */
+    if (st == PM_ERR_STATE && err && err->code == PM_OK)
+        pm_errctx_set(err, st, r->ckdir, "the refresh checkpoint's text reuse files are damaged "
+                      "(the checkpoint is dropped: run again, the stored files are replayed)");
     if (st != PM_OK && err && err->code == PM_OK)
         pm_errctx_set(err, st, dir, "text reuse");
     return st;

@@ -1957,11 +1957,9 @@ pm_status pm_adopt_save(const pm_adopt *a, pm_buf *out)
         SV((uint32_t)a->name_exp[i], 4);
     }
     SV(a->joined, 8);
-    SV(a->nreuse, 8);
-    for (size_t i = 0; i < a->nreuse; i++) {
-        SV(a->reuse[i][0], 8);
-        SV(a->reuse[i][1], 8);
-    }
+    /* text reuse pairs are no state of the adoptions: text reuse tells every finish its
+     * own (a refresh's can lose some of the last run's), so none are kept */
+    SV((uint64_t)0, 8);
     /* where the last pm_adopt_write put each cascade's rows (segs.c), and the reuse pairs
      * those rows saw: a refresh copies what did not change */
     size_t nseg = 0;

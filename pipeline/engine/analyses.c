@@ -147,6 +147,13 @@ static pm_status reuse_create(void **state, pm_analysis_ctx *ctx)
         st = pm_reuse_create(&r, cfg->reuse, cfg->outdir, cfg->err);
     if (st == PM_OK && r)
         pm_reuse_set_country(r, cfg->country);
+    /* a run that can leave a refresh checkpoint keeps reuse's spills in the state */
+    if (st == PM_OK && r && cfg->state_dir && cfg->tables && !cfg->part)
+        st = pm_reuse_checkpoint(r, cfg->state_dir, cfg->err);
+    if (st != PM_OK) {
+        pm_reuse_free(r);
+        r = NULL;
+    }
     *state = r;
     return st;
 }
@@ -165,10 +172,13 @@ static pm_status reuse_finish(void *state, pm_analysis_ctx *ctx)
 
 static void reuse_free(void *state) { pm_reuse_free(state); }
 
-/* Not mergeable: its candidate pairs need every document's text (shards replay them);
- * not checkpointed either, so a refresh with --reuse replays every stored file. */
+static pm_status reuse_save(const void *state, pm_buf *out) { return pm_reuse_save(state, out); }
+static pm_status reuse_load(void *state, const void *p, size_t n) { return pm_reuse_load(state, p, n); }
+
+/* Not mergeable: its candidate pairs need every document's text (shards replay them).
+ * Checkpointed: its spills and state stay in the state directory (pm_reuse_checkpoint). */
 const pm_analysis pm_analysis_reuse = {"reuse", reuse_create, reuse_add, NULL, reuse_finish,
-                                       reuse_free, NULL, NULL, 0};
+                                       reuse_free, reuse_save, reuse_load, 0};
 
 /* ---- discovered policies (issue 14) ------------------------------------------------------
  * The candidate names ride in the adoptions (pm_adopt_add interns them into discover.c's

@@ -10,12 +10,14 @@
  *   checkpoint-documents.tsv, checkpoint-rejects.tsv
  *                         that run's two input-ordered tables (hard links when the output
  *                         directory is on the same file system, else copies), named in
- *                         the block by length and digest.
+ *                         the block by length and digest;
+ *   reuse/                text reuse's spills and state (analysis/reuse.c: named in the
+ *                         block, verified by it when loaded).
  * The next run uses it when the checkpoint's files are, in order, the first inputs of
  * this run and each still has its recorded size, mtime, ctime and inode: the committer is
  * restored, the tables' rows are copied, and only the inputs after them are read or
  * replayed. Anything else (a file deleted, rewritten or inserted before the end, another
- * dictionary or option, --state-verify, text reuse, a damaged or foreign checkpoint)
+ * dictionary or option, --state-verify, a damaged or foreign checkpoint)
  * falls back to the replay of stored blocks, which gives the same bytes, only slower.
  * Never: trusts a byte it has not verified, or makes a run fail because the checkpoint
  * is unusable.
@@ -195,6 +197,13 @@ pm_status pm_ckpt_restore(const char *state_dir, const char *key, const pm_input
     return st;
 }
 
+void pm_ckpt_drop(const char *state_dir)
+{
+    char path[4200];
+    snprintf(path, sizeof path, "%s/" CK_NAME, state_dir);
+    unlink(path);
+}
+
 /* state_dir/checkpoint-NAME becomes outdir/NAME: a hard link, else a copy. */
 static int keep_table(const char *outdir, const char *state_dir, const char *name)
 {
@@ -285,7 +294,7 @@ pm_status pm_ckpt_save(const char *state_dir, const char *key, const char *outdi
         st = pm_commit_save(cm, &pl);
     if (st == PM_OK)
         st = pm_blk_frame_end(&pl, fs);
-    /* nothing to keep (text reuse, no files, a dropped name) or no memory: no checkpoint */
+    /* nothing to keep (an analysis without a state, no files) or no memory: no checkpoint */
     if (st != PM_OK || nf == 0 || !keep_table(outdir, state_dir, TABLES[0]) ||
         !keep_table(outdir, state_dir, TABLES[1])) {
         pm_buf_free(&pl);

@@ -329,6 +329,15 @@ pm_status pm_manifest_write(const pm_run_options *o, const pm_classifier *c,
                               (unsigned long long)rs->anchor_buckets_capped,
                               (unsigned long long)rs->anchor_bucket_docs_capped,
                               (unsigned long long)rs->largest_anchor_bucket, rs->cpu_seconds));
+        if (rs) { /* a refresh: whether the LSH candidates came from the last finish's */
+            TRY(pm_buf_append_str(&b, ", \"lsh_candidates\": "));
+            TRY(json_str(&b, pm_reuse_lsh_path_name(rs->lsh_path)));
+            TRY(pm_buf_printf(&b, ", \"lsh_new_docs\": %llu", (unsigned long long)rs->lsh_new_docs));
+            TRY(pm_buf_append_str(&b, ", \"anchor_candidates\": "));
+            TRY(json_str(&b, pm_reuse_lsh_path_name(rs->anchor_path)));
+            TRY(pm_buf_printf(&b, ", \"verdicts_reused\": %llu",
+                              (unsigned long long)rs->verdicts_reused));
+        }
         TRY(pm_buf_append_str(&b, "},\n"));
     }
     TRY(pm_buf_append_str(&b, "  \"match_limit_patterns\": ["));

@@ -954,8 +954,21 @@ pm_status pm_run(const pm_run_options *o, pm_run_summary *sum, pm_errctx *err)
     if (o->state_dir) {
         pm_ckpt_key(e->fingerprint, &o->diffusion, o->no_diffusion, &o->reuse, e->ckpt_key,
                     sizeof e->ckpt_key);
-        if (!o->shard_count && !o->state_verify && !pm_inputs_failed_count(e->inputs))
+        if (!o->shard_count && !o->state_verify && !pm_inputs_failed_count(e->inputs)) {
+            pm_run_summary before = *sum;
             st = pm_ckpt_restore(o->state_dir, e->ckpt_key, e->inputs, e->cm, &e->first_src, err);
+            /* Found damaged half-way through restoring (text reuse verifies its files as
+             * it loads them; the checkpoint is then removed): the committer, half
+             * restored, is made again and the stored files are replayed, as without one. */
+            if (st == PM_ERR_STATE) {
+                pm_commit_free(e->cm);
+                e->cm = NULL;
+                *sum = before;
+                pm_errctx_clear(err);
+                e->first_src = 0;
+                st = open_outputs(e, &ph);
+            }
+        }
         e->next_src = e->first_src;
         sum->state_reused += e->first_src;
         sum->state_checkpoint = e->first_src;
@@ -995,6 +1008,9 @@ pm_status pm_run(const pm_run_options *o, pm_run_summary *sum, pm_errctx *err)
     fst = pm_commit_finish(e->cm, complete, interrupted);
     if (st == PM_OK && fst != PM_OK)
         st = fst;
+    /* text reuse checks the checkpoint's texts only as its finish reads them */
+    if (fst == PM_ERR_STATE && e->first_src)
+        pm_ckpt_drop(o->state_dir);
     complete = complete && fst == PM_OK;
     if (complete && o->state_dir)
         st = state_gc(e);

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "policyminer/reuse.h"
@@ -281,6 +282,135 @@ static void test_containment_pair(void **state)
     rmdir(dir);
 }
 
+/* The corpus of test_containment_pair, document i of it (0..42) into r. */
+static void corpus_doc(pm_reuse *r, const pm_reuse_options *o, unsigned i)
+{
+    pm_buf b, src;
+    pm_buf_init(&b, 1 << 22);
+    pm_buf_init(&src, 1 << 22);
+    char id[32];
+    if (i < 40) {
+        cjk_text(&b, 1200, 1000 + i);
+        snprintf(id, sizeof id, "other-%02u", i);
+        add_doc(r, o, id, 20150101 + (int32_t)i, &b);
+    } else if (i == 40) {
+        cjk_text(&b, 1800, 42);
+        add_doc(r, o, "long", 20100101, &b);
+    } else if (i == 41) {
+        cjk_text(&src, 1800, 42);
+        cjk_text(&b, 20, 9);
+        size_t from = 300 * 3 + (300 / 37) * 4, to = 550 * 3 + (550 / 37) * 4;
+        assert_int_equal(pm_buf_append(&b, src.data + from, to - from), PM_OK);
+        add_doc(r, o, "short", 20120101, &b);
+    } else {
+        cjk_text(&b, 1200, 1003);
+        for (size_t k = 150; k + 3 <= b.len; k += 150)
+            if (((unsigned char)b.data[k] & 0xF0) == 0xE0)
+                b.data[k + 2] = (char)(0x80 | ((b.data[k + 2] + 1) & 0x3F));
+        add_doc(r, o, "near", 20200101, &b);
+    }
+    pm_buf_free(&b);
+    pm_buf_free(&src);
+}
+
+static void same_file(const char *d1, const char *d2, const char *name)
+{
+    char p1[128], p2[128];
+    snprintf(p1, sizeof p1, "%s/%s", d1, name);
+    snprintf(p2, sizeof p2, "%s/%s", d2, name);
+    FILE *f1 = fopen(p1, "rb"), *f2 = fopen(p2, "rb");
+    assert_non_null(f1);
+    assert_non_null(f2);
+    int c1, c2;
+    do {
+        c1 = fgetc(f1), c2 = fgetc(f2);
+        assert_int_equal(c1, c2);
+    } while (c1 != EOF);
+    fclose(f1), fclose(f2);
+}
+
+/* The refresh checkpoint: a run over 30 documents (the long text and its excerpt among
+ * them) saved, a second one loading it and adding the other 13 (the near copy among them)
+ * writes the tables of one clean run over all 43, on the incremental path, and takes the
+ * excerpt pair's verdict from the first; a descriptor naming another meta, and a load
+ * after an add, are refused. */
+static unsigned ck_order(unsigned i) /* long, short, other-00..39, near */
+{
+    return i < 2 ? 40 + i : i < 42 ? i - 2 : 42;
+}
+static void test_checkpoint_refresh(void **state)
+{
+    (void)state;
+    char dir[] = "/tmp/pm-test-reuseck-XXXXXX";
+    assert_non_null(mkdtemp(dir));
+    char ck[64], out[3][64];
+    snprintf(ck, sizeof ck, "%s/state", dir);
+    for (int k = 0; k < 3; k++) {
+        snprintf(out[k], sizeof out[k], "%s/out%d", dir, k);
+        assert_int_equal(mkdir(out[k], 0777), 0);
+    }
+    assert_int_equal(mkdir(ck, 0777), 0);
+    pm_reuse_options o;
+    pm_reuse_options_default(&o);
+    pm_errctx err;
+    memset(&err, 0, sizeof err);
+    pm_reuse *r = NULL;
+    assert_int_equal(pm_reuse_create(&r, &o, out[0], &err), PM_OK);
+    assert_int_equal(pm_reuse_checkpoint(r, ck, &err), PM_OK);
+    for (unsigned i = 0; i < 30; i++)
+        corpus_doc(r, &o, ck_order(i));
+    assert_int_equal(pm_reuse_finish(r, NULL, out[0], &err), PM_OK);
+    pm_buf desc;
+    pm_buf_init(&desc, 1 << 16);
+    assert_int_equal(pm_reuse_save(r, &desc), PM_OK);
+    pm_reuse_free(r);
+
+    /* refused: a descriptor of another meta; a load after an add */
+    pm_buf bad;
+    pm_buf_init(&bad, 1 << 16);
+    pm_buf_append(&bad, desc.data, desc.len);
+    bad.data[bad.len - 24] ^= 1; /* (the meta's sequence number) */
+    assert_int_equal(pm_reuse_create(&r, &o, out[1], &err), PM_OK);
+    assert_int_equal(pm_reuse_checkpoint(r, ck, &err), PM_OK);
+    assert_int_equal(pm_reuse_load(r, bad.data, bad.len), PM_ERR_STATE);
+    corpus_doc(r, &o, 0);
+    assert_int_equal(pm_reuse_load(r, desc.data, desc.len), PM_ERR_ARG);
+    pm_reuse_free(r);
+
+    assert_int_equal(pm_reuse_create(&r, &o, out[1], &err), PM_OK);
+    assert_int_equal(pm_reuse_checkpoint(r, ck, &err), PM_OK);
+    assert_int_equal(pm_reuse_load(r, desc.data, desc.len), PM_OK);
+    for (unsigned i = 30; i < 43; i++)
+        corpus_doc(r, &o, ck_order(i));
+    assert_int_equal(pm_reuse_finish(r, NULL, out[1], &err), PM_OK);
+    assert_int_equal(pm_reuse_get_stats(r)->docs, 43);
+    assert_int_equal(pm_reuse_get_stats(r)->lsh_path, PM_REUSE_LSH_INCREMENTAL);
+    assert_int_equal(pm_reuse_get_stats(r)->lsh_new_docs, 13);
+    assert_true(pm_reuse_get_stats(r)->verdicts_reused > 0); /* (the cut stays at 10) */
+    pm_reuse_stats inc = *pm_reuse_get_stats(r);
+    pm_reuse_free(r);
+
+    assert_int_equal(pm_reuse_create(&r, &o, out[2], &err), PM_OK);
+    for (unsigned i = 0; i < 43; i++)
+        corpus_doc(r, &o, ck_order(i));
+    assert_int_equal(pm_reuse_finish(r, NULL, out[2], &err), PM_OK);
+    const pm_reuse_stats *s = pm_reuse_get_stats(r);
+    assert_int_equal(inc.pairs, s->pairs);
+    assert_int_equal(inc.candidates, s->candidates);
+    assert_int_equal(inc.candidates_anchor, s->candidates_anchor);
+    assert_int_equal(inc.candidates_screened, s->candidates_screened);
+    assert_true(s->pairs >= 2);
+    pm_reuse_free(r);
+    const char *names[] = {"reuse_pairs.tsv", "reuse_edges.tsv", "reuse_boilerplate.tsv"};
+    for (int i = 0; i < 3; i++)
+        same_file(out[1], out[2], names[i]);
+    pm_buf_free(&desc);
+    pm_buf_free(&bad);
+    char cmd[128];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+    assert_int_equal(system(cmd), 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -288,6 +418,7 @@ int main(void)
         cmocka_unit_test(test_rolling_shingle),
         cmocka_unit_test(test_kernels_agree),
         cmocka_unit_test(test_containment_pair),
+        cmocka_unit_test(test_checkpoint_refresh),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
