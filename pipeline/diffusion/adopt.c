@@ -1000,6 +1000,20 @@ static const char *row_field(const char *p, const char *end, int field, const ch
     return eol + 1;
 }
 
+/* Past the rows at p whose field-th field is a fresh adoption's code (fc: the rows of its
+ * old version), stopping at one with the code expected next (ck, nk; NULL: none), which is
+ * compared first since it is the usual row. */
+static const char *past_fresh(const char *p, const char *end, int field, const char *ck,
+                              size_t nk, const char *const *fc, const size_t *fl, size_t nf)
+{
+    const char *f, *nx;
+    size_t fn;
+    while (p < end && (nx = row_field(p, end, field, &f, &fn)) &&
+           !(ck && fn == nk && memcmp(f, ck, nk) == 0) && code_in(f, fn, fc, fl, nf))
+        p = nx;
+    return p;
+}
+
 /* A MERGE run's old rows of adoptions.tsv (ob[0..olen), at offset base of the old table)
  * matched to its unchanged adoptions in order: for each k of [i, j) that is not fresh,
  * off/len[k - i] is the range of its row; the rows of fresh adoptions' old versions are
@@ -1022,10 +1036,7 @@ static int match_rows(const char *ob, size_t olen, uint64_t base, const adoption
     size_t fn;
     for (size_t k = i; k <= j; k++) {
         size_t nk = k < j ? strlen(codes[k]) : 0;
-        while (p < end && (nx = row_field(p, end, 1, &f, &fn)) &&
-               !(k < j && !v[k].fresh && fn == nk && memcmp(f, codes[k], nk) == 0) &&
-               code_in(f, fn, fc, fl, nf))
-            p = nx; /* a fresh adoption's old version */
+        p = past_fresh(p, end, 1, k < j && !v[k].fresh ? codes[k] : NULL, nk, fc, fl, nf);
         if (k == j)
             return p == end;
         if (v[k].fresh)
@@ -1142,10 +1153,7 @@ static int match_edges(const char *ob, size_t olen, uint64_t base, const wview *
         /* the usual row is the one expected next: compared first, the fresh codes after */
         const char *ck = k < j ? w->codes[k] : "";
         size_t nk = strlen(ck), e = i;
-        while (p < end && (nx = edge_fields(p, end, &o, &no, &d, &nd)) &&
-               !(k < j && !v[k].fresh && nd == nk && memcmp(d, ck, nk) == 0) &&
-               code_in(d, nd, fc, fl, nf))
-            p = nx; /* a fresh destination's old block */
+        p = past_fresh(p, end, 2, k < j && !v[k].fresh ? ck : NULL, nk, fc, fl, nf);
         if (k == j)
             return p == end;
         if (v[k].fresh)
