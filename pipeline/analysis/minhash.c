@@ -361,8 +361,67 @@ static int have_avx2(void)
     return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("bmi2") &&
            __builtin_cpu_supports("popcnt");
 }
+
+/* shingles_avx2 eight shingles a step with AVX-512 (F, DQ, VL): 64-bit multiplies are one
+ * instruction (AVX2 needs three and the shifts to join them) and the sampled lanes' keys
+ * are packed by a compress, not a table. The minima go to mins8, PM_REUSE_K x 8 (a bin's
+ * eight lanes side by side), which the caller folds into mins: the minimum of a bin's
+ * values whichever lane took them, so the same signature; the keys are in lane order. */
+__attribute__((target("avx512f,avx512dq,avx512vl,popcnt"))) static size_t
+shingles_avx512(const uint32_t *ext, size_t q0, size_t nb, uint64_t *mins8, uint32_t **kout)
+{
+    const __m512i lane = _mm512_setr_epi64(0, 1, 2, 3, 4, 5, 6, 7);
+    const __m512i lo32 = _mm512_set1_epi64(0xFFFFFFFFll);
+    const __m512i k0 = _mm512_set1_epi64(0x7265757365ll);
+    const __m512i m0 = _mm512_set1_epi64((long long)0x9E3779B97F4A7C15ull);
+    const __m512i m1 = _mm512_set1_epi64((long long)0xff51afd7ed558ccdull);
+    const __m512i m2 = _mm512_set1_epi64((long long)0xc4ceb9fe1a85ec53ull);
+    const __m512i k96 = _mm512_set1_epi64(PM_REUSE_K), k3 = _mm512_set1_epi64(3);
+    uint32_t *ko = *kout;
+    size_t q = q0;
+    for (; q + 8 <= nb; q += 8) {
+#define PM_REUSE_CP8(d) _mm512_cvtepu32_epi64(_mm256_loadu_si256((const __m256i *)(const void *)(ext + q + (d))))
+        __m512i hi = _mm512_or_si512(_mm512_or_si512(_mm512_slli_epi64(PM_REUSE_CP8(0), 42),
+                                                     _mm512_slli_epi64(PM_REUSE_CP8(1), 21)),
+                                     PM_REUSE_CP8(2));
+        __m512i lo = _mm512_or_si512(_mm512_slli_epi64(PM_REUSE_CP8(3), 21), PM_REUSE_CP8(4));
+#undef PM_REUSE_CP8
+        __m512i x = _mm512_xor_si512(hi, _mm512_mullo_epi64(_mm512_add_epi64(lo, k0), m0));
+        x = _mm512_xor_si512(x, _mm512_srli_epi64(x, 33));
+        x = _mm512_mullo_epi64(x, m1);
+        x = _mm512_xor_si512(x, _mm512_srli_epi64(x, 33));
+        x = _mm512_mullo_epi64(x, m2);
+        x = _mm512_xor_si512(x, _mm512_srli_epi64(x, 33));
+        __m512i top = _mm512_srli_epi64(x, 32);
+        __m512i bin = _mm512_srli_epi64(_mm512_mul_epu32(top, k96), 32);
+        __mmask8 sm = _mm512_testn_epi64_mask(x, k3); /* PM_REUSE_SAMPLED */
+        _mm256_storeu_si256((__m256i *)(void *)ko,
+                            _mm256_maskz_compress_epi32(sm, _mm512_cvtepi64_epi32(top)));
+        ko += __builtin_popcount(sm);
+        /* each lane keeps its own minima (mins8[bin * 8 + lane]), so the eight updates
+         * never collide and go as one gather and one scatter */
+        __m512i at = _mm512_add_epi64(_mm512_slli_epi64(bin, 3), lane);
+        __m512i m = _mm512_min_epu64(_mm512_i64gather_epi64(at, (const void *)mins8, 8),
+                                     _mm512_and_si512(x, lo32));
+        _mm512_i64scatter_epi64((void *)mins8, at, m, 8);
+    }
+    *kout = ko;
+    return q;
+}
+
+/* 0: scalar loops; 1: AVX2 (+BMI2); 2: AVX2 decoding and AVX-512 hashing */
+static int simd_level(void)
+{
+    if (!have_avx2())
+        return 0;
+    return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512dq") &&
+                   __builtin_cpu_supports("avx512vl")
+               ? 2
+               : 1;
+}
+
 #else
-static int have_avx2(void) { return 0; }
+static int simd_level(void) { return 0; }
 #endif
 
 pm_status pm_reuse_doc(const pm_reuse_options *o, const char *body, size_t body_len,
@@ -370,7 +429,7 @@ pm_status pm_reuse_doc(const pm_reuse_options *o, const char *body, size_t body_
                        uint32_t sig[PM_REUSE_K], unsigned *nsig, pm_buf *keys)
 {
     return pm_reuse_doc_kernel(o, body, body_len, docno, docno_len, text, sig, nsig, keys,
-                               have_avx2());
+                               simd_level());
 }
 
 pm_status pm_reuse_doc_kernel(const pm_reuse_options *o, const char *body, size_t body_len,
@@ -399,6 +458,11 @@ pm_status pm_reuse_doc_kernel(const pm_reuse_options *o, const char *body, size_
     /* a bin's smallest value, UINT64_MAX while empty (values are 32 bits) */
     uint64_t mins[PM_REUSE_K];
     memset(mins, 0xFF, sizeof mins);
+#ifdef PM_REUSE_HAVE_AVX2
+    uint64_t mins8[PM_REUSE_K * 8]; /* shingles_avx512's per-lane minima */
+    if (simd >= 2)
+        memset(mins8, 0xFF, sizeof mins8);
+#endif
     size_t kept = 0, nshingles = 0;
     /* (room for the vector loops' whole-register stores past the last unit and key) */
     pm_status st = pm_buf_reserve(text, (size_t)o->max_chars * 4 + 32);
@@ -438,7 +502,8 @@ pm_status pm_reuse_doc_kernel(const pm_reuse_options *o, const char *body, size_
             /* the shingle ending at blk[q] exists once five code points are kept */
             size_t q0 = kept >= PM_REUSE_SHINGLE - 1 ? 0 : PM_REUSE_SHINGLE - 1 - kept;
             if (q0 < nb) {
-                q = shingles_avx2(ext, q0, nb, mins, &kout);
+                q = simd >= 2 ? shingles_avx512(ext, q0, nb, mins8, &kout)
+                              : shingles_avx2(ext, q0, nb, mins, &kout);
                 nshingles += q - q0;
                 for (; q < nb; q++) { /* the last few, one at a time */
                     uint64_t h = pm_reuse_shingle(ext + q);
@@ -472,6 +537,12 @@ pm_status pm_reuse_doc_kernel(const pm_reuse_options *o, const char *body, size_
     text->len = (size_t)(dc.out - text->data);
     if (keys)
         keys->len = (size_t)((char *)kout - keys->data);
+#ifdef PM_REUSE_HAVE_AVX2
+    if (simd >= 2)
+        for (unsigned j = 0; j < PM_REUSE_K; j++)
+            for (unsigned l = 0; l < 8; l++)
+                mins[j] = mins8[j * 8 + l] < mins[j] ? mins8[j * 8 + l] : mins[j];
+#endif
     if (!nshingles)
         return PM_OK;
     for (unsigned j = 0; j < PM_REUSE_K; j++) {

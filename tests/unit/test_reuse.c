@@ -128,7 +128,7 @@ static void add_doc(pm_reuse *r, const pm_reuse_options *o, const char *id, int3
     pm_buf_free(&keys);
 }
 
-/* The AVX2 kernel against the scalar one on mixed texts: long ideograph runs (the vector
+/* The AVX2 and AVX-512 kernels against the scalar one on mixed texts: long ideograph runs (the vector
  * path), punctuation it drops and punctuation it leaves to the scalar step, ASCII, full-width letters, 2- and 4-byte characters, stray bytes,
  * a 文号 line, lengths around the blocks and max_chars cuts: the same text, signature and
  * keys, byte for byte. Skipped where the CPU has no AVX2. */
@@ -138,7 +138,13 @@ static void test_kernels_agree(void **state)
 #if defined(__GNUC__) && defined(__x86_64__)
     if (!__builtin_cpu_supports("avx2") || !__builtin_cpu_supports("bmi2"))
         skip();
+    /* level 2 (AVX-512 hashing) too where the CPU has it */
+    const int top = __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512dq") &&
+                            __builtin_cpu_supports("avx512vl")
+                        ? 2
+                        : 1;
 #else
+    const int top = 0;
     skip();
 #endif
     static const char *const bits[] = {"，", "。\n", "ＡＢ", "Ab9 ", "é", "\xF0\x9F\x98\x80",
@@ -182,16 +188,21 @@ static void test_kernels_agree(void **state)
         pm_buf *kk0 = round % 4 == 3 ? NULL : &k0, *kk1 = round % 4 == 3 ? NULL : &k1;
         assert_int_equal(pm_reuse_doc_kernel(&o, body.data, body.len, no, no ? strlen(no) : 0,
                                              &t0, s0, &n0, kk0, 0), PM_OK);
-        assert_int_equal(pm_reuse_doc_kernel(&o, body.data, body.len, no, no ? strlen(no) : 0,
-                                             &t1, s1, &n1, kk1, 1), PM_OK);
-        assert_int_equal(n0, n1);
-        assert_int_equal(t0.len, t1.len);
-        assert_memory_equal(t0.data, t1.data, t0.len);
-        if (n0)
-            assert_memory_equal(s0, s1, sizeof s0);
-        assert_int_equal(k0.len, k1.len);
-        if (k0.len)
-            assert_memory_equal(k0.data, k1.data, k0.len);
+        for (int level = 1; level <= top; level++) {
+            pm_buf_reset(&t1), pm_buf_reset(&k1);
+            n1 = 0;
+            assert_int_equal(pm_reuse_doc_kernel(&o, body.data, body.len, no,
+                                                 no ? strlen(no) : 0, &t1, s1, &n1, kk1, level),
+                             PM_OK);
+            assert_int_equal(n0, n1);
+            assert_int_equal(t0.len, t1.len);
+            assert_memory_equal(t0.data, t1.data, t0.len);
+            if (n0)
+                assert_memory_equal(s0, s1, sizeof s0);
+            assert_int_equal(k0.len, k1.len);
+            if (k0.len)
+                assert_memory_equal(k0.data, k1.data, k0.len);
+        }
     }
     pm_buf_free(&body), pm_buf_free(&t0), pm_buf_free(&t1), pm_buf_free(&k0), pm_buf_free(&k1);
 }
