@@ -283,6 +283,71 @@ __attribute__((target("avx2,bmi2"))) static size_t decode_block_avx2(dec *dp, ui
     return nb;
 }
 
+/* decode_block_avx2 sixteen characters a step with AVX-512 (F, BW, VBMI): one byte
+ * permute spreads 48 bytes into sixteen 32-bit lanes b0<<16 | b1<<8 | b2, the classes
+ * are mask registers and the kept lanes are packed by a compress. The same classes as
+ * decode_block_avx2, so the same text and code points. */
+__attribute__((target("avx512f,avx512bw,avx512vbmi,bmi2,popcnt"))) static size_t
+decode_block_avx512(dec *dp, uint32_t *blk, size_t want)
+{
+    dec dl = *dp, *d = &dl;
+    const __m512i spread = _mm512_set_epi32(
+        0x002D2E2F, 0x002A2B2C, 0x00272829, 0x00242526, 0x00212223, 0x001E1F20, 0x001B1C1D,
+        0x0018191A, 0x00151617, 0x00121314, 0x000F1011, 0x000C0D0E, 0x00090A0B, 0x00060708,
+        0x00030405, 0x00000102);
+    const __mmask64 low3 = 0x7777777777777777ull; /* each lane's byte 3 is zero */
+    const __m512i cmask = _mm512_set1_epi32(0xC0C0), cwant = _mm512_set1_epi32(0x8080);
+    const __m512i lead_lo = _mm512_set1_epi32(0xE3), lead_hi = _mm512_set1_epi32(0xEA);
+    const __m512i m12 = _mm512_set1_epi32(0xF000), m6 = _mm512_set1_epi32(0x0FC0);
+    const __m512i m0 = _mm512_set1_epi32(0x3F);
+    const __m512i p3000 = _mm512_set1_epi32(0xE380), p2000 = _mm512_set1_epi32(0xE280);
+    const __m512i fa0 = _mm512_set1_epi32(0xEFBC80), fa1 = _mm512_set1_epi32(0xEFBC90);
+    const __m512i fb0 = _mm512_set1_epi32(0xEFBC99), fb1 = _mm512_set1_epi32(0xEFBCA1);
+    size_t nb = 0;
+    while (nb < want && d->i < d->len) {
+        size_t lim = d->skip_at < d->len ? d->skip_at : d->len;
+        /* 64 bytes are read (48 used), 64 and 32 written: the body and the buffers have room */
+        while (nb + 16 <= want && d->i + 48 <= lim && d->i + 64 <= d->len) {
+            __m512i u = _mm512_maskz_permutexvar_epi8(
+                low3, spread, _mm512_loadu_si512((const void *)(d->s + d->i)));
+            __m512i lead = _mm512_srli_epi32(u, 16), hi16 = _mm512_srli_epi32(u, 8);
+            __mmask16 cont = _mm512_cmpeq_epi32_mask(_mm512_and_si512(u, cmask), cwant);
+            __mmask16 keep = _mm512_mask_cmpgt_epi32_mask(
+                _mm512_mask_cmpgt_epi32_mask(cont, lead, lead_lo), lead_hi, lead);
+            __mmask16 drop = _mm512_cmpeq_epi32_mask(hi16, p3000) |
+                             _mm512_cmpeq_epi32_mask(hi16, p2000) |
+                             _mm512_mask_cmpgt_epi32_mask(_mm512_cmpgt_epi32_mask(u, fa0), fa1, u) |
+                             _mm512_mask_cmpgt_epi32_mask(_mm512_cmpgt_epi32_mask(u, fb0), fb1, u);
+            drop &= cont;
+            unsigned kmask = keep, vmask = (unsigned)keep | drop;
+            unsigned k = vmask == 0xFFFFu ? 16 : (unsigned)__builtin_ctz(~vmask);
+            kmask &= (1u << k) - 1; /* the kept lanes among the leading k */
+            unsigned nk = (unsigned)__builtin_popcount(kmask);
+            if (nk) {
+                __m512i c = _mm512_maskz_compress_epi32((__mmask16)kmask, u);
+                __m512i cp = _mm512_or_si512(
+                    _mm512_or_si512(_mm512_and_si512(_mm512_srli_epi32(c, 4), m12),
+                                    _mm512_and_si512(_mm512_srli_epi32(c, 2), m6)),
+                    _mm512_and_si512(c, m0));
+                _mm512_storeu_si512((void *)(blk + nb), cp);
+                /* the kept code points (all below U+A000) as 16-bit units, in order */
+                _mm256_storeu_si256((__m256i *)(void *)d->out, _mm512_cvtepi32_epi16(cp));
+            }
+            nb += nk, d->i += 3 * k, d->out += 2 * nk;
+            if (k < 16)
+                break;
+        }
+        nb = ideographs(d, lim, blk, nb, want);
+        if (nb == want || d->i >= d->len)
+            break;
+        nb += (size_t)slow_char(d, blk + nb);
+        while (nb < want && d->i < d->len && d->s[d->i] < 0x80) /* as decode_block_avx2 */
+            nb += (size_t)slow_char(d, blk + nb);
+    }
+    *dp = dl;
+    return nb;
+}
+
 /* x * c modulo 2^64 in each 64-bit lane (AVX2 multiplies 32 x 32 bits only). */
 __attribute__((target("avx2"))) static inline __m256i mul64(__m256i x, uint64_t c)
 {
@@ -409,15 +474,16 @@ shingles_avx512(const uint32_t *ext, size_t q0, size_t nb, uint64_t *mins8, uint
     return q;
 }
 
-/* 0: scalar loops; 1: AVX2 (+BMI2); 2: AVX2 decoding and AVX-512 hashing */
+/* 0: scalar loops; 1: AVX2 (+BMI2); 2: AVX2 decoding and AVX-512 hashing (F, DQ, VL);
+ * 3: AVX-512 decoding too (BW, VBMI: Ice Lake and later, Zen 4) */
 static int simd_level(void)
 {
     if (!have_avx2())
         return 0;
-    return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512dq") &&
-                   __builtin_cpu_supports("avx512vl")
-               ? 2
-               : 1;
+    if (!__builtin_cpu_supports("avx512f") || !__builtin_cpu_supports("avx512dq") ||
+        !__builtin_cpu_supports("avx512vl"))
+        return 1;
+    return __builtin_cpu_supports("avx512bw") && __builtin_cpu_supports("avx512vbmi") ? 3 : 2;
 }
 
 #else
@@ -489,7 +555,9 @@ pm_status pm_reuse_doc_kernel(const pm_reuse_options *o, const char *body, size_
     while (dc.i < body_len && kept < o->max_chars) {
         size_t want = o->max_chars - kept < BLOCK ? o->max_chars - kept : BLOCK, nb;
 #ifdef PM_REUSE_HAVE_AVX2
-        if (simd)
+        if (simd >= 3)
+            nb = decode_block_avx512(&dc, blk, want);
+        else if (simd)
             nb = decode_block_avx2(&dc, blk, want);
         else
 #endif

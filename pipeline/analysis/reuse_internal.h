@@ -17,9 +17,9 @@
 size_t pm_reuse_decode(const char *text, size_t len, uint32_t *cp, size_t cap);
 size_t pm_reuse_text_chars(const char *text, size_t len);
 
-/* pm_reuse_doc with the kernel chosen: simd 1 uses the AVX2 loops when built for x86-64,
- * 2 AVX2 decoding and AVX-512 hashing
- * (the caller has checked the CPU), 0 the scalar ones; both give the same bytes. */
+/* pm_reuse_doc with the kernel chosen (the caller has checked the CPU): 0 the scalar
+ * loops; on x86-64 builds 1 the AVX2 loops, 2 AVX-512 hashing, 3 AVX-512 decoding too.
+ * Every level gives the same bytes. */
 pm_status pm_reuse_doc_kernel(const pm_reuse_options *o, const char *body,
                               size_t body_len, const char *docno, size_t docno_len, pm_buf *text,
                               uint32_t sig[PM_REUSE_K], unsigned *nsig, pm_buf *keys, int simd);

@@ -138,11 +138,11 @@ static void test_kernels_agree(void **state)
 #if defined(__GNUC__) && defined(__x86_64__)
     if (!__builtin_cpu_supports("avx2") || !__builtin_cpu_supports("bmi2"))
         skip();
-    /* level 2 (AVX-512 hashing) too where the CPU has it */
-    const int top = __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512dq") &&
-                            __builtin_cpu_supports("avx512vl")
-                        ? 2
-                        : 1;
+    /* levels 2 (AVX-512 hashing) and 3 (AVX-512 decoding) too where the CPU has them */
+    int top = 1;
+    if (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512dq") &&
+        __builtin_cpu_supports("avx512vl"))
+        top = __builtin_cpu_supports("avx512bw") && __builtin_cpu_supports("avx512vbmi") ? 3 : 2;
 #else
     const int top = 0;
     skip();
