@@ -114,6 +114,7 @@ typedef struct pm_reuse_stats {
     uint64_t boilerplate_df;  /* document frequency above which a shingle is boilerplate */
     uint64_t largest_bucket;  /* documents in the largest bucket seen */
     double seconds;           /* wall time of pm_reuse_finish */
+    double add_seconds;       /* wall time in pm_reuse_add (the committer, every document) */
     double cpu_seconds;       /* its CPU time (the process's: finish runs alone) */
     int lsh_path;             /* how the LSH candidates were found: PM_REUSE_LSH_* */
     int anchor_path;          /* ... and the anchor candidates (the same values) */

@@ -69,6 +69,7 @@ typedef struct pm_run_stats {
     double parse;        /* XML parse per document (workers) */
     double classify;     /* dates, issuer, dictionaries (workers) */
     double render;       /* TSV rows (workers) */
+    double reuse_sign;   /* of render: text reuse's normalising and signing (workers) */
     double commit;       /* aggregate + write (producer) */
     /* Outside the parallel region, on one thread (Amdahl's serial part): loading the
      * pack and dictionaries, restoring a checkpoint (setup); writing the aggregate tables,

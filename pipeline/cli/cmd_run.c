@@ -158,13 +158,14 @@ static void print_stats(const pm_run_summary *s)
             "  parse      (XML per document)       %8.3f\n"
             "  classify   (dates, issuer, regex)   %8.3f\n"
             "  render     (TSV rows)               %8.3f\n"
+            "    of which text reuse's signing     %8.3f\n"
             "  commit     (aggregate, write)       %8.3f\n"
             "  serial: setup (load dictionaries)   %8.3f   (CPU %.3f)\n"
             "  serial: finish (aggregate tables)   %8.3f   (CPU %.3f)\n"
             "  waiting: producer %.3f, workers %.3f\n"
             "  wall                                %8.3f   %.1f MB/s\n"
             "  regex runs %llu, match-limit hits %llu\n",
-            t->read_split, t->parse, t->classify, t->render, t->commit, t->setup,
+            t->read_split, t->parse, t->classify, t->render, t->reuse_sign, t->commit, t->setup,
             t->setup_cpu, t->finish, t->finish_cpu, t->producer_wait, t->worker_wait, t->wall,
             t->wall > 0 ? mb / t->wall : 0.0, (unsigned long long)t->regex_runs,
             (unsigned long long)t->match_limit_hits);

@@ -279,9 +279,10 @@ pm_status pm_manifest_write(const pm_run_options *o, const pm_classifier *c,
     TRY(pm_buf_printf(&b,
                       "  \"timings_seconds\": {\"wall\": %.3f, \"read_split\": %.3f, "
                       "\"parse\": %.3f, \"classify\": %.3f, \"render\": %.3f, "
-                      "\"commit\": %.3f},\n  \"regex_runs\": %llu,\n  \"match_limit_hits\": %llu,\n",
+                      "\"reuse_sign\": %.3f, \"commit\": %.3f},\n  \"regex_runs\": %llu,\n"
+                      "  \"match_limit_hits\": %llu,\n",
                       s->stats.wall, s->stats.read_split, s->stats.parse, s->stats.classify,
-                      s->stats.render, s->stats.commit, (unsigned long long)s->stats.regex_runs,
+                      s->stats.render, s->stats.reuse_sign, s->stats.commit, (unsigned long long)s->stats.regex_runs,
                       (unsigned long long)s->stats.match_limit_hits));
     /* Which patterns gave up, so a dictionary author can fix them (the documents were
      * still classified by every other pattern). */
@@ -322,13 +323,15 @@ pm_status pm_manifest_write(const pm_run_options *o, const pm_classifier *c,
             TRY(pm_buf_printf(&b, ", \"candidates_anchor\": %llu, \"candidates_anchor_screened\": %llu, "
                               "\"candidates_verified\": %llu, "
                               "\"anchor_buckets_capped\": %llu, \"anchor_bucket_docs_capped\": %llu, "
-                              "\"largest_anchor_bucket\": %llu, \"cpu_seconds\": %.3f",
+                              "\"largest_anchor_bucket\": %llu, \"cpu_seconds\": %.3f, "
+                              "\"add_seconds\": %.3f",
                               (unsigned long long)rs->candidates_anchor,
                               (unsigned long long)rs->candidates_anchor_screened,
                               (unsigned long long)rs->candidates_verified,
                               (unsigned long long)rs->anchor_buckets_capped,
                               (unsigned long long)rs->anchor_bucket_docs_capped,
-                              (unsigned long long)rs->largest_anchor_bucket, rs->cpu_seconds));
+                              (unsigned long long)rs->largest_anchor_bucket, rs->cpu_seconds,
+                              rs->add_seconds));
         if (rs) { /* a refresh: whether the LSH candidates came from the last finish's */
             TRY(pm_buf_append_str(&b, ", \"lsh_candidates\": "));
             TRY(json_str(&b, pm_reuse_lsh_path_name(rs->lsh_path)));

@@ -83,7 +83,7 @@ typedef struct batch {
     pm_buf rtext;        /* text reuse: normalised texts of the batch's documents */
     pm_buf rkeys;        /* text reuse: their sampled shingle keys (uint32_t) */
     pm_status fatal;     /* PM_ERR_NOMEM in a worker stops the run */
-    double t_parse, t_classify, t_render;
+    double t_parse, t_classify, t_render, t_reuse;
     pm_dict_stats dstats;
 } batch;
 
@@ -258,8 +258,10 @@ static void process_batch(engine *e, worker *w, batch *b)
         it->rtext_off = b->rtext.len;
         it->rkeys_off = b->rkeys.len;
         if (e->o->reuse.enabled) { /* text reuse: normalise and sign while the body is here */
+            double t3 = now();
             st = pm_reuse_doc(&e->o->reuse, doc.body.p, doc.body.len, rec.docno.p,
                               rec.docno.len, &b->rtext, it->sig, &it->nsig, &b->rkeys);
+            b->t_reuse += now() - t3;
             if (st != PM_OK) {
                 b->fatal = st;
                 return;
@@ -424,6 +426,7 @@ static pm_status commit_batch(engine *e, batch *b)
     e->sum->stats.parse += b->t_parse;
     e->sum->stats.classify += b->t_classify;
     e->sum->stats.render += b->t_render;
+    e->sum->stats.reuse_sign += b->t_reuse;
     e->sum->stats.regex_runs += b->dstats.regex_runs;
     e->sum->stats.match_limit_hits += b->dstats.match_limit_hits;
     e->sum->stats.commit += now() - t;
@@ -438,7 +441,7 @@ static void batch_reset(batch *b)
     }
     pm_buf_reset(&b->raw);
     b->n = 0;
-    b->t_parse = b->t_classify = b->t_render = 0;
+    b->t_parse = b->t_classify = b->t_render = b->t_reuse = 0;
     memset(&b->dstats, 0, sizeof b->dstats);
     b->fmt = NULL;
 }
