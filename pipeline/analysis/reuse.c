@@ -1134,6 +1134,43 @@ static inline int cm_bp(const uint32_t *cm, uint32_t key, uint64_t bp)
     return (x < y ? x : y) > bp;
 }
 
+/* A key set, open addressing over mask + 1 slots (more than twice the keys), UINT32_MAX
+ * empty (no key takes it: NO_ANCHOR). */
+static inline size_t ks_slot(uint32_t k, size_t mask)
+{
+    return (size_t)(((uint64_t)k * 0x9E3779B97F4A7C15ull) >> 32) & mask;
+}
+
+static void ks_put(uint32_t *ks, size_t mask, uint32_t k)
+{
+    size_t i = ks_slot(k, mask);
+    while (ks[i] != UINT32_MAX && ks[i] != k)
+        i = (i + 1) & mask;
+    ks[i] = k;
+}
+
+static inline int ks_has(const uint32_t *ks, size_t mask, uint32_t k)
+{
+    for (size_t i = ks_slot(k, mask);; i = (i + 1) & mask) {
+        if (ks[i] == k)
+            return 1;
+        if (ks[i] == UINT32_MAX)
+            return 0;
+    }
+}
+
+/* Whether key k's boilerplate verdict differs between the two sketches, from its line's
+ * masks (lm: last sketch's counters over the last cut, this one's over this cut << 16):
+ * what cm_bp(cm_old, k, bpo) != cm_bp(cm, k, bpn) says, without touching the sketches. */
+static inline int ln_flip(uint32_t lm, uint32_t k)
+{
+    uint32_t sl[2];
+    cm_at(k, sl);
+    uint32_t j0 = sl[0] & 15, j1 = sl[1] & 15;
+    int bo = (lm >> j0 & 1) & (lm >> j1 & 1), bn = (lm >> (16 + j0) & 1) & (lm >> (16 + j1) & 1);
+    return bo != bn;
+}
+
 /* The anchor candidates of documents [0, n) from the last finish's (r->lpa_*), exact: a
  * pair's count of shared valid anchors (not boilerplate, bucket of at most ANCHOR_CAP)
  * changes only through a key whose validity changed (new members, or the boilerplate cut
@@ -1159,27 +1196,31 @@ static pm_status anchors_incremental(pm_reuse *r, uint64_t **a, size_t *na, size
     enum { NB_BITS = 20 };
     const uint64_t nbmask = ((uint64_t)1 << NB_BITS) - 1;
     uint64_t *nb = calloc((size_t)1 << (NB_BITS - 6), sizeof *nb);
-    unsigned char *hot = calloc((size_t)1 << CM_LINE_BITS, 1);
+    uint32_t *lm = malloc(((size_t)1 << CM_LINE_BITS) * sizeof *lm);
+    uint32_t *ks = NULL; /* the new keys, open addressing (KS_EMPTY: none) */
+    size_t ksmask = 0;
     uint64_t *np = NULL, *nk = NULL, *ov = NULL, *m = NULL, *pp = NULL, *ki = NULL, *q = NULL;
     uint64_t *pw = NULL, *pg = NULL;
     size_t pwn = 0, pwcap = 0, pgn = 0, pgcap = 0;
     uint32_t *qn = NULL;
     size_t npn = 0, npcap = 0, nkn = 0, ovcap = 0, ovn = 0, mn = 0, mcap = 0, ppn = 0, ppcap = 0;
     size_t kin = 0, kicap = 0, qcount = 0, qcap = 0;
-    pm_status st = nb && hot ? PM_OK : PM_ERR_NOMEM;
+    pm_status st = nb && lm ? PM_OK : PM_ERR_NOMEM;
     int64_t dcapped = 0, ddocs = 0, dxraw = 0;
     uint64_t largest = r->lpa_largest;
     int fail = 0, shrunk = 0;
     size_t bi = 0; /* r->lpa_big copied into r->abig up to here */
     r->nabig = 0;
-    /* lines where some key can be boilerplate, by the last sketch or by this one */
+    /* per sketch line, its counters over the last cut in the last sketch (low 16 bits) and
+     * over this cut in this one (high 16): a key is boilerplate when both its counters are,
+     * so it flipped only where the two masks differ (ln_flip), which few lines do */
     for (size_t l = 0; st == PM_OK && l < ((size_t)1 << CM_LINE_BITS); l++) {
-        unsigned ho = 0, hn = 0;
+        uint32_t mo = 0, mnw = 0;
         for (size_t j = 0; j < 16; j++) {
-            ho += r->cm_old[l << 4 | j] > bpo;
-            hn += r->cm[l << 4 | j] > bpn;
+            mo |= (uint32_t)(r->cm_old[l << 4 | j] > bpo) << j;
+            mnw |= (uint32_t)(r->cm[l << 4 | j] > bpn) << j;
         }
-        hot[l] = ho >= 2 || hn >= 2;
+        lm[l] = mo | mnw << 16;
     }
     /* the new documents' postings by key (documents ascending), their distinct keys */
     if (st == PM_OK)
@@ -1193,8 +1234,13 @@ static pm_status anchors_incremental(pm_reuse *r, uint64_t **a, size_t *na, size
     }
     if (st == PM_OK) {
         radix_sort(np, *tmp, npn, 32, 64, count);
-        if (!(nk = malloc((npn ? npn : 1) * sizeof *nk)))
+        ksmask = 63;
+        while (ksmask + 1 < 2 * npn)
+            ksmask = ksmask * 2 + 1;
+        if (!(nk = malloc((npn ? npn : 1) * sizeof *nk)) || !(ks = malloc((ksmask + 1) * sizeof *ks)))
             st = PM_ERR_NOMEM;
+        else
+            memset(ks, 0xff, (ksmask + 1) * sizeof *ks);
     }
     /* (a key that is boilerplate by both sketches makes no pair and counts in no figure:
      * its old members, often thousands, are not needed) */
@@ -1205,7 +1251,7 @@ static pm_status anchors_incremental(pm_reuse *r, uint64_t **a, size_t *na, size
         if (cm_bp(r->cm_old, (uint32_t)k, bpo) && cm_bp(r->cm, (uint32_t)k, bpn))
             continue;
         nk[nkn++] = k;
-        nb[(k & nbmask) >> 6] |= (uint64_t)1 << (k & 63);
+        ks_put(ks, ksmask, (uint32_t)k);
     }
     /* pass 1 over the old postings: members of new keys and of keys that flipped */
     for (size_t c = 0; c < c0 && st == PM_OK; c++) {
@@ -1213,13 +1259,9 @@ static pm_status anchors_incremental(pm_reuse *r, uint64_t **a, size_t *na, size
             break;
         for (size_t i = 0; i < ovn && st == PM_OK; i++) {
             uint32_t k = (uint32_t)(ov[i] >> 32);
-            int take = 0;
-            if (nb[(k & nbmask) >> 6] >> (k & 63) & 1) {
-                size_t at = lower_key(nk, nkn, k, 1);
-                take = at < nkn && nk[at] == k;
-            }
-            if (!take && hot[k >> 16])
-                take = cm_bp(r->cm_old, k, bpo) != cm_bp(r->cm, k, bpn);
+            uint32_t lmk = lm[k >> 16];
+            int take = ks_has(ks, ksmask, k) ||
+                       ((lmk & 0xFFFF) != lmk >> 16 && ln_flip(lmk, k));
             if (take && (st = pm_array_reserve(&m, &mcap, mn + 1, sizeof *m, 1024,
                                                SIZE_MAX / sizeof *m)) == PM_OK)
                 m[mn++] = ov[i];
@@ -1436,7 +1478,7 @@ static pm_status anchors_incremental(pm_reuse *r, uint64_t **a, size_t *na, size
             *path = PM_REUSE_LSH_INCREMENTAL;
         }
     }
-    free(nb), free(hot), free(np), free(nk), free(ov), free(m), free(pp), free(ki), free(q), free(qn);
+    free(nb), free(lm), free(ks), free(np), free(nk), free(ov), free(m), free(pp), free(ki), free(q), free(qn);
     free(pw), free(pg);
     free(keep);
     return st;
