@@ -1149,6 +1149,10 @@ static void ks_put(uint32_t *ks, size_t mask, uint32_t k)
     ks[i] = k;
 }
 
+/* a bit of a 2^KF_BITS filter in front of the key set (32 KB) */
+#define KF_BITS 18
+#define KF_BIT(k) ((uint32_t)(((uint64_t)(k) * 0x9E3779B97F4A7C15ull) >> (64 - KF_BITS)))
+
 static inline int ks_has(const uint32_t *ks, size_t mask, uint32_t k)
 {
     for (size_t i = ks_slot(k, mask);; i = (i + 1) & mask) {
@@ -1197,7 +1201,9 @@ static pm_status anchors_incremental(pm_reuse *r, uint64_t **a, size_t *na, size
     const uint64_t nbmask = ((uint64_t)1 << NB_BITS) - 1;
     uint64_t *nb = calloc((size_t)1 << (NB_BITS - 6), sizeof *nb);
     uint32_t *lm = malloc(((size_t)1 << CM_LINE_BITS) * sizeof *lm);
-    uint32_t *ks = NULL; /* the new keys, open addressing (KS_EMPTY: none) */
+    uint32_t *ks = NULL; /* the new keys, open addressing (UINT32_MAX: none) */
+    uint64_t fl[((size_t)1 << CM_LINE_BITS) / 64] = {0}; /* lines whose masks differ */
+    uint64_t *kf = calloc(((size_t)1 << KF_BITS) / 64, sizeof *kf); /* ks's keys, filtered */
     size_t ksmask = 0;
     uint64_t *np = NULL, *nk = NULL, *ov = NULL, *m = NULL, *pp = NULL, *ki = NULL, *q = NULL;
     uint64_t *pw = NULL, *pg = NULL;
@@ -1205,7 +1211,7 @@ static pm_status anchors_incremental(pm_reuse *r, uint64_t **a, size_t *na, size
     uint32_t *qn = NULL;
     size_t npn = 0, npcap = 0, nkn = 0, ovcap = 0, ovn = 0, mn = 0, mcap = 0, ppn = 0, ppcap = 0;
     size_t kin = 0, kicap = 0, qcount = 0, qcap = 0;
-    pm_status st = nb && lm ? PM_OK : PM_ERR_NOMEM;
+    pm_status st = nb && lm && kf ? PM_OK : PM_ERR_NOMEM;
     int64_t dcapped = 0, ddocs = 0, dxraw = 0;
     uint64_t largest = r->lpa_largest;
     int fail = 0, shrunk = 0;
@@ -1221,6 +1227,7 @@ static pm_status anchors_incremental(pm_reuse *r, uint64_t **a, size_t *na, size
             mnw |= (uint32_t)(r->cm[l << 4 | j] > bpn) << j;
         }
         lm[l] = mo | mnw << 16;
+        fl[l >> 6] |= (uint64_t)(mo != mnw) << (l & 63);
     }
     /* the new documents' postings by key (documents ascending), their distinct keys */
     if (st == PM_OK)
@@ -1252,19 +1259,23 @@ static pm_status anchors_incremental(pm_reuse *r, uint64_t **a, size_t *na, size
             continue;
         nk[nkn++] = k;
         ks_put(ks, ksmask, (uint32_t)k);
+        uint32_t f = KF_BIT((uint32_t)k);
+        kf[f >> 6] |= (uint64_t)1 << (f & 63);
     }
     /* pass 1 over the old postings: members of new keys and of keys that flipped */
     for (size_t c = 0; c < c0 && st == PM_OK; c++) {
         if ((st = postings_read(r, c, c + 1, &ov, &ovcap, &ovn)) != PM_OK)
             break;
-        for (size_t i = 0; i < ovn && st == PM_OK; i++) {
-            uint32_t k = (uint32_t)(ov[i] >> 32);
-            uint32_t lmk = lm[k >> 16];
-            int take = ks_has(ks, ksmask, k) ||
-                       ((lmk & 0xFFFF) != lmk >> 16 && ln_flip(lmk, k));
-            if (take && (st = pm_array_reserve(&m, &mcap, mn + 1, sizeof *m, 1024,
-                                               SIZE_MAX / sizeof *m)) == PM_OK)
-                m[mn++] = ov[i];
+        /* (the filters fit the first-level cache: most postings are decided there) */
+        if ((st = pm_array_reserve(&m, &mcap, mn + ovn + 1, sizeof *m, 1024, SIZE_MAX / sizeof *m)) != PM_OK)
+            break;
+        for (size_t i = 0; i < ovn; i++) {
+            uint32_t k = (uint32_t)(ov[i] >> 32), f = KF_BIT(k), l = k >> 16;
+            int take = (kf[f >> 6] >> (f & 63) & 1) && ks_has(ks, ksmask, k);
+            if (!take && (fl[l >> 6] >> (l & 63) & 1))
+                take = ln_flip(lm[l], k);
+            m[mn] = ov[i];
+            mn += (size_t)take;
         }
     }
     if (st == PM_OK && mn > *tcap) {
@@ -1478,7 +1489,7 @@ static pm_status anchors_incremental(pm_reuse *r, uint64_t **a, size_t *na, size
             *path = PM_REUSE_LSH_INCREMENTAL;
         }
     }
-    free(nb), free(lm), free(ks), free(np), free(nk), free(ov), free(m), free(pp), free(ki), free(q), free(qn);
+    free(nb), free(lm), free(ks), free(kf), free(np), free(nk), free(ov), free(m), free(pp), free(ki), free(q), free(qn);
     free(pw), free(pg);
     free(keep);
     return st;
