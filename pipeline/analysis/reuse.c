@@ -83,6 +83,8 @@ typedef struct spillf {
     uint64_t off; /* bytes written to fd */
     int hashed;   /* a checkpointed spill: h digests every byte written (spillf_flush) */
     pm_hash64_ctx h;
+    const unsigned char *map; /* spillf_map: bytes [0, maplen) mapped for reading, or NULL */
+    size_t maplen;
 } spillf;
 
 /* A run of band keys in the band spill: documents [first, first + m), band b's m keys at
@@ -249,6 +251,10 @@ static pm_status spillf_open(spillf *f, const char *tmpdir, size_t cap, pm_errct
 
 static void spillf_close(spillf *f)
 {
+    if (f->map)
+        munmap((void *)f->map, f->maplen);
+    f->map = NULL;
+    f->maplen = 0;
     if (f->fd >= 0)
         close(f->fd);
     free(f->buf);
@@ -295,6 +301,10 @@ static pm_status spillf_write(spillf *f, const void *p, size_t n)
 static pm_status spillf_read(const spillf *f, void *p, size_t n, uint64_t off)
 {
     char *c = p;
+    if (f->map && off <= f->maplen && n <= f->maplen - off) {
+        memcpy(c, f->map + off, n); /* (a spill once mapped is not written any more) */
+        return PM_OK;
+    }
     while (n) {
         ssize_t g = pread(f->fd, c, n, (off_t)off);
         if (g < 0 && errno == EINTR)
@@ -304,6 +314,21 @@ static pm_status spillf_read(const spillf *f, void *p, size_t n, uint64_t off)
         c += g, n -= (size_t)g, off += (uint64_t)g;
     }
     return PM_OK;
+}
+
+/* Maps a flushed spill that will only be read from now on: many small reads (a finish's
+ * anchor records, two a screened pair) then cost a copy, not a system call each. Without a
+ * map (mmap failed, or nothing written) spillf_read goes on with pread. */
+static void spillf_map(spillf *f)
+{
+    assert(f->len == 0 && !f->map);
+    if (f->fd < 0 || !f->off || f->off > SIZE_MAX)
+        return;
+    void *m = mmap(NULL, (size_t)f->off, PROT_READ, MAP_SHARED, f->fd, 0);
+    if (m == MAP_FAILED)
+        return;
+    f->map = m;
+    f->maplen = (size_t)f->off;
 }
 
 pm_status pm_reuse_create(pm_reuse **out, const pm_reuse_options *o, const char *tmpdir,
@@ -2275,7 +2300,7 @@ static pm_status ck_attach(pm_reuse *r, const char *gen, const uint64_t *len, co
         }
         for (uint64_t off = 0; off < len[k] && st == PM_OK;) {
             size_t m = len[k] - off < ((uint64_t)1 << 20) ? (size_t)(len[k] - off) : (size_t)1 << 20;
-            spillf tmp = {fd[k], NULL, 0, 0, 0, 0, {{0}, 0, {0}, 0, 0}};
+            spillf tmp = {fd[k], NULL, 0, 0, 0, 0, {{0}, 0, {0}, 0, 0}, NULL, 0};
             if ((st = spillf_read(&tmp, buf, m, off)) != PM_OK)
                 st = PM_ERR_STATE;
             else
@@ -2688,6 +2713,7 @@ pm_status pm_reuse_finish(pm_reuse *r, pm_adopt *adopt, const char *dir, pm_errc
     TRY(spillf_flush(&r->bands));
     TRY(spillf_flush(&r->apost));
     TRY(spillf_flush(&r->adoc));
+    spillf_map(&r->adoc); /* (nothing is added to it after this) */
     TRY(candidates(r, &cand, &ncand, &anc, &nanc));
     if (r->ckdir && !r->o.exhaustive) { /* note what verification decides, for a refresh */
         if (!(r->vslot = calloc(r->n ? r->n : 1, sizeof *r->vslot)))
