@@ -227,6 +227,9 @@ struct pm_reuse {
     vset vc, pv;
     int vcap_on, pv_ok;
     uint32_t *vslot;
+    uint32_t *lm;            /* flip_masks: per sketch line, the last sketch's counters over
+                                the last cut (low 16 bits) and this one's over this cut */
+    uint64_t *fl;            /* ... and a bit per line whose two masks differ */
     signed char *pclean;     /* per pv document: 1 its load is unchanged, 0 not, -1 unknown */
     uint64_t lsh_raw;        /* this finish: LSH pairs pushed (duplicates included) */
     int lsh_cut;             /* ... and whether max_candidates cut them */
@@ -430,6 +433,9 @@ static void release(pm_reuse *r)
     }
     free(r->vslot);
     free(r->pclean);
+    free(r->lm);
+    free(r->fl);
+    r->lm = NULL, r->fl = NULL;
     r->vslot = NULL, r->pclean = NULL, r->pv_ok = r->vcap_on = 0;
     r->lpa_big = r->abig = NULL, r->lpa_nbig = r->nabig = r->abig_cap = 0;
     r->lpa_c = NULL, r->cm_old = NULL, r->lpa_nc = 0, r->lpa_valid = 0;
@@ -1200,6 +1206,40 @@ static inline int ln_flip(uint32_t lm, uint32_t k)
     return bo != bn;
 }
 
+/* r->lm and r->fl (once a finish): per sketch line, its counters over the last cut in the
+ * last sketch and over this cut in this one; a key is boilerplate when both its counters
+ * are, so its verdict flipped only in a line whose masks differ, which few lines do. */
+static pm_status flip_masks(pm_reuse *r)
+{
+    if (r->lm)
+        return PM_OK;
+    assert(r->cm_old);
+    const uint64_t bpo = r->lpa_bp, bpn = r->s.boilerplate_df;
+    r->lm = malloc(((size_t)1 << CM_LINE_BITS) * sizeof *r->lm);
+    r->fl = calloc(((size_t)1 << CM_LINE_BITS) / 64, sizeof *r->fl);
+    if (!r->lm || !r->fl) {
+        free(r->lm), free(r->fl);
+        r->lm = NULL, r->fl = NULL;
+        return PM_ERR_NOMEM;
+    }
+    for (size_t l = 0; l < ((size_t)1 << CM_LINE_BITS); l++) {
+        uint32_t mo = 0, mnw = 0;
+        for (size_t j = 0; j < 16; j++) {
+            mo |= (uint32_t)(r->cm_old[l << 4 | j] > bpo) << j;
+            mnw |= (uint32_t)(r->cm[l << 4 | j] > bpn) << j;
+        }
+        r->lm[l] = mo | mnw << 16;
+        r->fl[l >> 6] |= (uint64_t)(mo != mnw) << (l & 63);
+    }
+    return PM_OK;
+}
+
+static inline int key_flipped(const pm_reuse *r, uint32_t k)
+{
+    uint32_t l = k >> 16;
+    return (r->fl[l >> 6] >> (l & 63) & 1) && ln_flip(r->lm[l], k);
+}
+
 /* The anchor candidates of documents [0, n) from the last finish's (r->lpa_*), exact: a
  * pair's count of shared valid anchors (not boilerplate, bucket of at most ANCHOR_CAP)
  * changes only through a key whose validity changed (new members, or the boilerplate cut
@@ -1225,9 +1265,7 @@ static pm_status anchors_incremental(pm_reuse *r, uint64_t **a, size_t *na, size
     enum { NB_BITS = 20 };
     const uint64_t nbmask = ((uint64_t)1 << NB_BITS) - 1;
     uint64_t *nb = calloc((size_t)1 << (NB_BITS - 6), sizeof *nb);
-    uint32_t *lm = malloc(((size_t)1 << CM_LINE_BITS) * sizeof *lm);
     uint32_t *ks = NULL; /* the new keys, open addressing (UINT32_MAX: none) */
-    uint64_t fl[((size_t)1 << CM_LINE_BITS) / 64] = {0}; /* lines whose masks differ */
     uint64_t *kf = calloc(((size_t)1 << KF_BITS) / 64, sizeof *kf); /* ks's keys, filtered */
     size_t ksmask = 0;
     uint64_t *np = NULL, *nk = NULL, *ov = NULL, *m = NULL, *pp = NULL, *ki = NULL, *q = NULL;
@@ -1236,24 +1274,16 @@ static pm_status anchors_incremental(pm_reuse *r, uint64_t **a, size_t *na, size
     uint32_t *qn = NULL;
     size_t npn = 0, npcap = 0, nkn = 0, ovcap = 0, ovn = 0, mn = 0, mcap = 0, ppn = 0, ppcap = 0;
     size_t kin = 0, kicap = 0, qcount = 0, qcap = 0;
-    pm_status st = nb && lm && kf ? PM_OK : PM_ERR_NOMEM;
+    pm_status st = nb && kf ? PM_OK : PM_ERR_NOMEM;
+    if (st == PM_OK)
+        st = flip_masks(r);
+    const uint32_t *lm = r->lm;
+    const uint64_t *fl = r->fl;
     int64_t dcapped = 0, ddocs = 0, dxraw = 0;
     uint64_t largest = r->lpa_largest;
     int fail = 0, shrunk = 0;
     size_t bi = 0; /* r->lpa_big copied into r->abig up to here */
     r->nabig = 0;
-    /* per sketch line, its counters over the last cut in the last sketch (low 16 bits) and
-     * over this cut in this one (high 16): a key is boilerplate when both its counters are,
-     * so it flipped only where the two masks differ (ln_flip), which few lines do */
-    for (size_t l = 0; st == PM_OK && l < ((size_t)1 << CM_LINE_BITS); l++) {
-        uint32_t mo = 0, mnw = 0;
-        for (size_t j = 0; j < 16; j++) {
-            mo |= (uint32_t)(r->cm_old[l << 4 | j] > bpo) << j;
-            mnw |= (uint32_t)(r->cm[l << 4 | j] > bpn) << j;
-        }
-        lm[l] = mo | mnw << 16;
-        fl[l >> 6] |= (uint64_t)(mo != mnw) << (l & 63);
-    }
     /* the new documents' postings by key (documents ascending), their distinct keys */
     if (st == PM_OK)
         st = postings_read(r, c0, r->nchunks, &np, &npcap, &npn);
@@ -1514,7 +1544,7 @@ static pm_status anchors_incremental(pm_reuse *r, uint64_t **a, size_t *na, size
             *path = PM_REUSE_LSH_INCREMENTAL;
         }
     }
-    free(nb), free(lm), free(ks), free(kf), free(np), free(nk), free(ov), free(m), free(pp), free(ki), free(q), free(qn);
+    free(nb), free(ks), free(kf), free(np), free(nk), free(ov), free(m), free(pp), free(ki), free(q), free(qn);
     free(pw), free(pg);
     free(keep);
     return st;
@@ -2077,8 +2107,13 @@ static int pv_clean(pm_reuse *r, size_t di)
     const vdoc *d = &r->pv.d[di];
     const uint32_t *k = r->pv.keys + d->key_off;
     int clean = 1;
-    for (uint32_t i = 0; i < d->nkeys && clean; i++)
-        clean = cm_bp(r->cm_old, k[i], r->lpa_bp) == cm_bp(r->cm, k[i], r->s.boilerplate_df);
+    if (flip_masks(r) != PM_OK) { /* (no memory for the masks: the sketches, as before) */
+        for (uint32_t i = 0; i < d->nkeys && clean; i++)
+            clean = cm_bp(r->cm_old, k[i], r->lpa_bp) == cm_bp(r->cm, k[i], r->s.boilerplate_df);
+    } else {
+        for (uint32_t i = 0; i < d->nkeys && clean; i++)
+            clean = !key_flipped(r, k[i]);
+    }
     r->pclean[di] = (signed char)clean;
     return clean;
 }
