@@ -1206,6 +1206,21 @@ static inline int ln_flip(uint32_t lm, uint32_t k)
     return bo != bn;
 }
 
+/* The old size of key k's bucket when the last finish listed it over the cap (r->lpa_big)
+ * and neither sketch makes it boilerplate: then it makes no pair before or after, and the
+ * figures need only its size, so its old members are not looked for. 0 otherwise. */
+static uint64_t big_only(const pm_reuse *r, uint32_t k, uint64_t bpo, uint64_t bpn)
+{
+    size_t at = lower_key(r->lpa_big, r->lpa_nbig, k, 0);
+    if (at == r->lpa_nbig || r->lpa_big[at] >> 32 != k)
+        return 0;
+    uint64_t size = r->lpa_big[at] & UINT32_MAX;
+    if (size >= UINT32_MAX || cm_bp(r->cm_old, k, bpo) || cm_bp(r->cm, k, bpn))
+        return 0; /* (saturated: not known) */
+    assert(size > ANCHOR_CAP(r));
+    return size;
+}
+
 /* r->lm and r->fl (once a finish): per sketch line, its counters over the last cut in the
  * last sketch and over this cut in this one; a key is boilerplate when both its counters
  * are, so its verdict flipped only in a line whose masks differ, which few lines do. */
@@ -1313,6 +1328,8 @@ static pm_status anchors_incremental(pm_reuse *r, uint64_t **a, size_t *na, size
         if (cm_bp(r->cm_old, (uint32_t)k, bpo) && cm_bp(r->cm, (uint32_t)k, bpn))
             continue;
         nk[nkn++] = k;
+        if (big_only(r, (uint32_t)k, bpo, bpn))
+            continue; /* (its old members are not needed either: its size is known) */
         ks_put(ks, ksmask, (uint32_t)k);
         uint32_t f = KF_BIT((uint32_t)k);
         kf[f >> 6] |= (uint64_t)1 << (f & 63);
@@ -1351,10 +1368,15 @@ static pm_status anchors_incremental(pm_reuse *r, uint64_t **a, size_t *na, size
             j++;
         while (y < npn && (uint32_t)(np[y] >> 32) == k)
             y++;
-        size_t so = j - i, sn = so + (y - x);
+        size_t so = j - i;
+        const uint64_t big = so ? 0 : big_only(r, k, bpo, bpn); /* members not read */
+        if (big)
+            so = (size_t)big;
+        size_t sn = so + (y - x);
         int bo = cm_bp(r->cm_old, k, bpo), bn = cm_bp(r->cm, k, bpn);
         int vo = !bo && so <= acapb, vn = !bn && sn <= acapb;
         int co = !bo && so > acapb, cn = !bn && sn > acapb;
+        assert(!big || (!vo && !vn)); /* (so the loops below never index its members) */
         dcapped += cn - co;
         ddocs += (cn ? (int64_t)sn : 0) - (co ? (int64_t)so : 0);
         dxraw += (vn ? (int64_t)(sn * (sn - 1) / 2) : 0) - (vo ? (int64_t)(so * (so - 1) / 2) : 0);
