@@ -1297,6 +1297,7 @@ static pm_status anchors_incremental(pm_reuse *r, uint64_t **a, size_t *na, size
     int64_t dcapped = 0, ddocs = 0, dxraw = 0;
     uint64_t largest = r->lpa_largest;
     int fail = 0, shrunk = 0;
+    uint64_t sized = 0; /* new keys big_only sizes */
     size_t bi = 0; /* r->lpa_big copied into r->abig up to here */
     r->nabig = 0;
     /* the new documents' postings by key (documents ascending), their distinct keys */
@@ -1328,8 +1329,10 @@ static pm_status anchors_incremental(pm_reuse *r, uint64_t **a, size_t *na, size
         if (cm_bp(r->cm_old, (uint32_t)k, bpo) && cm_bp(r->cm, (uint32_t)k, bpn))
             continue;
         nk[nkn++] = k;
-        if (big_only(r, (uint32_t)k, bpo, bpn))
-            continue; /* (its old members are not needed either: its size is known) */
+        if (big_only(r, (uint32_t)k, bpo, bpn)) {
+            sized++; /* (its old members are not needed either: its size is known) */
+            continue;
+        }
         ks_put(ks, ksmask, (uint32_t)k);
         uint32_t f = KF_BIT((uint32_t)k);
         kf[f >> 6] |= (uint64_t)1 << (f & 63);
@@ -1563,6 +1566,7 @@ static pm_status anchors_incremental(pm_reuse *r, uint64_t **a, size_t *na, size
             r->s.anchor_bucket_docs_capped = (uint64_t)((int64_t)r->lpa_docs_capped + ddocs);
             r->s.largest_anchor_bucket = largest;
             r->xraw = (uint64_t)((int64_t)r->lpa_xraw + dxraw);
+            r->s.anchor_keys_sized = sized;
             *path = PM_REUSE_LSH_INCREMENTAL;
         }
     }
