@@ -1122,12 +1122,6 @@ static pm_status big_push(pm_reuse *r, uint64_t e)
     return st;
 }
 
-static int cmp_u64(const void *p, const void *q)
-{
-    uint64_t x = *(const uint64_t *)p, y = *(const uint64_t *)q;
-    return x < y ? -1 : x > y;
-}
-
 /* Reads the postings of chunks [c0, c1) into *v (grown), *n of them. */
 static pm_status postings_read(const pm_reuse *r, size_t c0, size_t c1, uint64_t **v, size_t *cap,
                                size_t *n)
@@ -1221,6 +1215,13 @@ static uint64_t big_only(const pm_reuse *r, uint32_t k, uint64_t bpo, uint64_t b
     return size;
 }
 
+/* Whether the last finish listed key k's bucket over the cap (r->lpa_big, by key). */
+static int big_has(const pm_reuse *r, uint32_t k)
+{
+    size_t at = lower_key(r->lpa_big, r->lpa_nbig, k, 0);
+    return at < r->lpa_nbig && r->lpa_big[at] >> 32 == k;
+}
+
 /* r->lm and r->fl (once a finish): per sketch line, its counters over the last cut in the
  * last sketch and over this cut in this one; a key is boilerplate when both its counters
  * are, so its verdict flipped only in a line whose masks differ, which few lines do. */
@@ -1259,12 +1260,13 @@ static inline int key_flipped(const pm_reuse *r, uint32_t k)
  * pair's count of shared valid anchors (not boilerplate, bucket of at most ANCHOR_CAP)
  * changes only through a key whose validity changed (new members, or the boilerplate cut
  * moved across its document frequency) or a new document. One pass over the old postings
- * finds the members of those keys: the new documents' keys (a bitmap of their low bits,
- * then a binary search) and the keys whose boilerplate verdict differs between the last
- * sketch and this one (only keys in a sketch line with two counters above a cut can be
- * boilerplate at all, so only those are looked up). The pairs in their buckets are counted
- * again from the two documents' anchor records; keys of theirs not met in the pass get their
- * bucket sizes from a second pass. Pairs never touched keep the last finish's verdict. The
+ * finds the members of those keys: the new documents' keys (a filter, then a key set; not
+ * those whose bucket the last finish listed over the cap and that stay not boilerplate:
+ * their size is in the list) and the keys whose boilerplate verdict differs between the
+ * last sketch and this one (flip_masks: only lines whose masks differ are looked at). The
+ * pairs in their buckets are counted again from the two documents' anchor records; a key of
+ * theirs not touched is valid as the last finish saw it (not boilerplate, not listed over
+ * the cap), so no second pass. Pairs never touched keep the last finish's verdict. The
  * figures move by what changed; *path says why when it falls back (the caller then reads
  * every posting as before). */
 static pm_status anchors_incremental(pm_reuse *r, uint64_t **a, size_t *na, size_t *acap,
@@ -1277,19 +1279,15 @@ static pm_status anchors_incremental(pm_reuse *r, uint64_t **a, size_t *na, size
     if (!r->lpa_valid || !r->cm_old || r->lpa_nchunks > r->nchunks)
         return PM_OK;
     const size_t c0 = (size_t)r->lpa_nchunks;
-    enum { NB_BITS = 20 };
-    const uint64_t nbmask = ((uint64_t)1 << NB_BITS) - 1;
-    uint64_t *nb = calloc((size_t)1 << (NB_BITS - 6), sizeof *nb);
     uint32_t *ks = NULL; /* the new keys, open addressing (UINT32_MAX: none) */
     uint64_t *kf = calloc(((size_t)1 << KF_BITS) / 64, sizeof *kf); /* ks's keys, filtered */
     size_t ksmask = 0;
-    uint64_t *np = NULL, *nk = NULL, *ov = NULL, *m = NULL, *pp = NULL, *ki = NULL, *q = NULL;
+    uint64_t *np = NULL, *nk = NULL, *ov = NULL, *m = NULL, *pp = NULL, *ki = NULL;
     uint64_t *pw = NULL, *pg = NULL;
     size_t pwn = 0, pwcap = 0, pgn = 0, pgcap = 0;
-    uint32_t *qn = NULL;
     size_t npn = 0, npcap = 0, nkn = 0, ovcap = 0, ovn = 0, mn = 0, mcap = 0, ppn = 0, ppcap = 0;
-    size_t kin = 0, kicap = 0, qcount = 0, qcap = 0;
-    pm_status st = nb && kf ? PM_OK : PM_ERR_NOMEM;
+    size_t kin = 0, kicap = 0;
+    pm_status st = kf ? PM_OK : PM_ERR_NOMEM;
     if (st == PM_OK)
         st = flip_masks(r);
     const uint32_t *lm = r->lm;
@@ -1464,70 +1462,37 @@ static pm_status anchors_incremental(pm_reuse *r, uint64_t **a, size_t *na, size
     }
     if (st == PM_OK && !fail) /* pairs with a new document: those in ANCHOR_MIN valid buckets */
         st = sort_unique(pw, &pwn, tmp, tcap, count, ANCHOR_MIN, bits);
-    /* the affected pairs' shared anchors: keys not touched need their bucket sizes (pass
-     * 0 lists them, pass 2 over the old postings counts them, pass 1 decides every pair) */
+    /* the affected pairs' shared anchors: a touched key's validity is in ki; a key not
+     * touched has no new member and did not flip (bo == bn), so its bucket is what the last
+     * finish saw: valid unless boilerplate or listed over the cap (r->lpa_big) */
     unsigned char *keep = st == PM_OK && !fail ? malloc(ppn ? ppn : 1) : NULL;
     if (st == PM_OK && !fail && !keep)
         st = PM_ERR_NOMEM;
-    for (int pass = 0; pass < 2 && st == PM_OK && !fail; pass++) {
-        if (pass == 1 && qcount) {
-            size_t u = 0; /* sorted and unique for the look-ups */
-            qsort(q, qcount, sizeof *q, cmp_u64);
-            for (size_t i = 0; i < qcount; i++)
-                if (!u || q[u - 1] != q[i])
-                    q[u++] = q[i];
-            qcount = u;
-            memset(nb, 0, ((size_t)1 << (NB_BITS - 6)) * sizeof *nb);
-            for (size_t i = 0; i < qcount; i++)
-                nb[(q[i] & nbmask) >> 6] |= (uint64_t)1 << (q[i] & 63);
-            if (!(qn = calloc(qcount, sizeof *qn)))
-                st = PM_ERR_NOMEM;
-            for (size_t c = 0; c < c0 && st == PM_OK; c++) {
-                if ((st = postings_read(r, c, c + 1, &ov, &ovcap, &ovn)) != PM_OK)
-                    break;
-                for (size_t i = 0; i < ovn; i++) {
-                    uint32_t k = (uint32_t)(ov[i] >> 32);
-                    if (!(nb[(k & nbmask) >> 6] >> (k & 63) & 1))
-                        continue;
-                    size_t at = lower_key(q, qcount, k, 1);
-                    if (at < qcount && q[at] == k)
-                        qn[at]++;
-                }
+    for (size_t t = 0; t < ppn && st == PM_OK && !fail; t++) {
+        uint32_t x = (uint32_t)(pp[t] >> 32), y = (uint32_t)pp[t];
+        uint32_t ax[ANCHOR_K], ay[ANCHOR_K], mx, my;
+        unsigned nx, ny, shared = 0;
+        if ((st = anchors_get(r, x, ax, &nx, &mx)) != PM_OK ||
+            (st = anchors_get(r, y, ay, &ny, &my)) != PM_OK)
+            break;
+        for (unsigned u = 0, v = 0; u < nx && v < ny;) {
+            if (ax[u] < ay[v]) {
+                u++;
+                continue;
             }
-        }
-        for (size_t t = 0; t < ppn && st == PM_OK; t++) {
-            uint32_t x = (uint32_t)(pp[t] >> 32), y = (uint32_t)pp[t];
-            uint32_t ax[ANCHOR_K], ay[ANCHOR_K], mx, my;
-            unsigned nx, ny, shared = 0;
-            if ((st = anchors_get(r, x, ax, &nx, &mx)) != PM_OK ||
-                (st = anchors_get(r, y, ay, &ny, &my)) != PM_OK)
-                break;
-            for (unsigned u = 0, v = 0; u < nx && v < ny && st == PM_OK;) {
-                if (ax[u] < ay[v]) {
-                    u++;
-                    continue;
-                }
-                if (ay[v] < ax[u]) {
-                    v++;
-                    continue;
-                }
-                uint32_t k = ax[u];
-                size_t at = lower_key(ki, kin, k, 0);
-                if (at < kin && ki[at] >> 32 == k) {
-                    shared += (unsigned)(ki[at] & 1);
-                } else if (pass == 0) {
-                    if ((st = pm_array_reserve(&q, &qcap, qcount + 1, sizeof *q, 1024,
-                                               SIZE_MAX / sizeof *q)) == PM_OK)
-                        q[qcount++] = k;
-                } else {
-                    size_t qa = lower_key(q, qcount, k, 1);
-                    assert(qa < qcount && q[qa] == k);
-                    shared += !cm_bp(r->cm, k, bpn) && qn[qa] <= acapb;
-                }
-                u++, v++;
+            if (ay[v] < ax[u]) {
+                v++;
+                continue;
             }
-            keep[t] = shared >= ANCHOR_MIN;
+            uint32_t k = ax[u];
+            size_t at = lower_key(ki, kin, k, 0);
+            if (at < kin && ki[at] >> 32 == k)
+                shared += (unsigned)(ki[at] & 1);
+            else
+                shared += !cm_bp(r->cm, k, bpn) && !big_has(r, k);
+            u++, v++;
         }
+        keep[t] = shared >= ANCHOR_MIN;
     }
     if (st == PM_OK && !fail &&
         (int64_t)r->lpa_xraw + dxraw >= (int64_t)(XPAIR_FACTOR * r->o.max_candidates)) {
@@ -1570,7 +1535,7 @@ static pm_status anchors_incremental(pm_reuse *r, uint64_t **a, size_t *na, size
             *path = PM_REUSE_LSH_INCREMENTAL;
         }
     }
-    free(nb), free(ks), free(kf), free(np), free(nk), free(ov), free(m), free(pp), free(ki), free(q), free(qn);
+    free(ks), free(kf), free(np), free(nk), free(ov), free(m), free(pp), free(ki);
     free(pw), free(pg);
     free(keep);
     return st;
