@@ -320,12 +320,15 @@ static pm_status spillf_read(const spillf *f, void *p, size_t n, uint64_t off)
 }
 
 /* Maps a flushed spill that will only be read from now on: many small reads (a finish's
- * anchor records, two a screened pair) then cost a copy, not a system call each. Without a
- * map (mmap failed, or nothing written) spillf_read goes on with pread. */
+ * anchor records, two a screened pair) then cost a copy, not a system call each. Only up
+ * to SPILL_MAP_MAX bytes (about 500k documents' anchor records), as the pages read stay
+ * resident; without a map (larger, mmap failed, nothing written) spillf_read goes on with
+ * pread. */
+#define SPILL_MAP_MAX ((uint64_t)64 << 20)
 static void spillf_map(spillf *f)
 {
     assert(f->len == 0 && !f->map);
-    if (f->fd < 0 || !f->off || f->off > SIZE_MAX)
+    if (f->fd < 0 || !f->off || f->off > SPILL_MAP_MAX)
         return;
     void *m = mmap(NULL, (size_t)f->off, PROT_READ, MAP_SHARED, f->fd, 0);
     if (m == MAP_FAILED)
