@@ -121,6 +121,9 @@ typedef struct pm_reuse_stats {
     uint64_t lsh_new_docs;    /* incremental: documents added since the last finish */
     uint64_t verdicts_reused; /* verified pairs whose verdict the last finish gave (both
                                  loads would have come out the same) */
+    uint64_t anchor_keys_sized; /* incremental anchors: new documents' keys whose old
+                                   bucket size came from the last finish's list of
+                                   buckets over the cap (their old members not read) */
 } pm_reuse_stats;
 
 /* How a finish found its LSH candidates (pm_reuse_stats.lsh_path; pm_reuse_lsh_path_name).

@@ -83,6 +83,8 @@ typedef struct spillf {
     uint64_t off; /* bytes written to fd */
     int hashed;   /* a checkpointed spill: h digests every byte written (spillf_flush) */
     pm_hash64_ctx h;
+    const unsigned char *map; /* spillf_map: bytes [0, maplen) mapped for reading, or NULL */
+    size_t maplen;
 } spillf;
 
 /* A run of band keys in the band spill: documents [first, first + m), band b's m keys at
@@ -225,6 +227,9 @@ struct pm_reuse {
     vset vc, pv;
     int vcap_on, pv_ok;
     uint32_t *vslot;
+    uint32_t *lm;            /* flip_masks: per sketch line, the last sketch's counters over
+                                the last cut (low 16 bits) and this one's over this cut */
+    uint64_t *fl;            /* ... and a bit per line whose two masks differ */
     signed char *pclean;     /* per pv document: 1 its load is unchanged, 0 not, -1 unknown */
     uint64_t lsh_raw;        /* this finish: LSH pairs pushed (duplicates included) */
     int lsh_cut;             /* ... and whether max_candidates cut them */
@@ -249,6 +254,10 @@ static pm_status spillf_open(spillf *f, const char *tmpdir, size_t cap, pm_errct
 
 static void spillf_close(spillf *f)
 {
+    if (f->map)
+        munmap((void *)f->map, f->maplen);
+    f->map = NULL;
+    f->maplen = 0;
     if (f->fd >= 0)
         close(f->fd);
     free(f->buf);
@@ -295,6 +304,10 @@ static pm_status spillf_write(spillf *f, const void *p, size_t n)
 static pm_status spillf_read(const spillf *f, void *p, size_t n, uint64_t off)
 {
     char *c = p;
+    if (f->map && off <= f->maplen && n <= f->maplen - off) {
+        memcpy(c, f->map + off, n); /* (a spill once mapped is not written any more) */
+        return PM_OK;
+    }
     while (n) {
         ssize_t g = pread(f->fd, c, n, (off_t)off);
         if (g < 0 && errno == EINTR)
@@ -304,6 +317,24 @@ static pm_status spillf_read(const spillf *f, void *p, size_t n, uint64_t off)
         c += g, n -= (size_t)g, off += (uint64_t)g;
     }
     return PM_OK;
+}
+
+/* Maps a flushed spill that will only be read from now on: many small reads (a finish's
+ * anchor records, two a screened pair) then cost a copy, not a system call each. Only up
+ * to SPILL_MAP_MAX bytes (about 500k documents' anchor records), as the pages read stay
+ * resident; without a map (larger, mmap failed, nothing written) spillf_read goes on with
+ * pread. */
+#define SPILL_MAP_MAX ((uint64_t)64 << 20)
+static void spillf_map(spillf *f)
+{
+    assert(f->len == 0 && !f->map);
+    if (f->fd < 0 || !f->off || f->off > SPILL_MAP_MAX)
+        return;
+    void *m = mmap(NULL, (size_t)f->off, PROT_READ, MAP_SHARED, f->fd, 0);
+    if (m == MAP_FAILED)
+        return;
+    f->map = m;
+    f->maplen = (size_t)f->off;
 }
 
 pm_status pm_reuse_create(pm_reuse **out, const pm_reuse_options *o, const char *tmpdir,
@@ -405,6 +436,9 @@ static void release(pm_reuse *r)
     }
     free(r->vslot);
     free(r->pclean);
+    free(r->lm);
+    free(r->fl);
+    r->lm = NULL, r->fl = NULL;
     r->vslot = NULL, r->pclean = NULL, r->pv_ok = r->vcap_on = 0;
     r->lpa_big = r->abig = NULL, r->lpa_nbig = r->nabig = r->abig_cap = 0;
     r->lpa_c = NULL, r->cm_old = NULL, r->lpa_nc = 0, r->lpa_valid = 0;
@@ -1137,12 +1171,6 @@ static pm_status big_push(pm_reuse *r, uint64_t e)
     return st;
 }
 
-static int cmp_u64(const void *p, const void *q)
-{
-    uint64_t x = *(const uint64_t *)p, y = *(const uint64_t *)q;
-    return x < y ? -1 : x > y;
-}
-
 /* Reads the postings of chunks [c0, c1) into *v (grown), *n of them. */
 static pm_status postings_read(const pm_reuse *r, size_t c0, size_t c1, uint64_t **v, size_t *cap,
                                size_t *n)
@@ -1180,16 +1208,114 @@ static inline int cm_bp(const uint32_t *cm, uint32_t key, uint64_t bp)
     return (x < y ? x : y) > bp;
 }
 
+/* A key set, open addressing over mask + 1 slots (more than twice the keys), UINT32_MAX
+ * empty (no key takes it: NO_ANCHOR). */
+static inline size_t ks_slot(uint32_t k, size_t mask)
+{
+    return (size_t)(((uint64_t)k * 0x9E3779B97F4A7C15ull) >> 32) & mask;
+}
+
+static void ks_put(uint32_t *ks, size_t mask, uint32_t k)
+{
+    size_t i = ks_slot(k, mask);
+    while (ks[i] != UINT32_MAX && ks[i] != k)
+        i = (i + 1) & mask;
+    ks[i] = k;
+}
+
+/* a bit of a 2^KF_BITS filter in front of the key set (32 KB) */
+#define KF_BITS 18
+#define KF_BIT(k) ((uint32_t)(((uint64_t)(k) * 0x9E3779B97F4A7C15ull) >> (64 - KF_BITS)))
+
+static inline int ks_has(const uint32_t *ks, size_t mask, uint32_t k)
+{
+    for (size_t i = ks_slot(k, mask);; i = (i + 1) & mask) {
+        if (ks[i] == k)
+            return 1;
+        if (ks[i] == UINT32_MAX)
+            return 0;
+    }
+}
+
+/* Whether key k's boilerplate verdict differs between the two sketches, from its line's
+ * masks (lm: last sketch's counters over the last cut, this one's over this cut << 16):
+ * what cm_bp(cm_old, k, bpo) != cm_bp(cm, k, bpn) says, without touching the sketches. */
+static inline int ln_flip(uint32_t lm, uint32_t k)
+{
+    uint32_t sl[2];
+    cm_at(k, sl);
+    uint32_t j0 = sl[0] & 15, j1 = sl[1] & 15;
+    int bo = (lm >> j0 & 1) & (lm >> j1 & 1), bn = (lm >> (16 + j0) & 1) & (lm >> (16 + j1) & 1);
+    return bo != bn;
+}
+
+/* The old size of key k's bucket when the last finish listed it over the cap (r->lpa_big)
+ * and neither sketch makes it boilerplate: then it makes no pair before or after, and the
+ * figures need only its size, so its old members are not looked for. 0 otherwise. */
+static uint64_t big_only(const pm_reuse *r, uint32_t k, uint64_t bpo, uint64_t bpn)
+{
+    size_t at = lower_key(r->lpa_big, r->lpa_nbig, k, 0);
+    if (at == r->lpa_nbig || r->lpa_big[at] >> 32 != k)
+        return 0;
+    uint64_t size = r->lpa_big[at] & UINT32_MAX;
+    if (size >= UINT32_MAX || cm_bp(r->cm_old, k, bpo) || cm_bp(r->cm, k, bpn))
+        return 0; /* (saturated: not known) */
+    assert(size > ANCHOR_CAP(r));
+    return size;
+}
+
+/* Whether the last finish listed key k's bucket over the cap (r->lpa_big, by key). */
+static int big_has(const pm_reuse *r, uint32_t k)
+{
+    size_t at = lower_key(r->lpa_big, r->lpa_nbig, k, 0);
+    return at < r->lpa_nbig && r->lpa_big[at] >> 32 == k;
+}
+
+/* r->lm and r->fl (once a finish): per sketch line, its counters over the last cut in the
+ * last sketch and over this cut in this one; a key is boilerplate when both its counters
+ * are, so its verdict flipped only in a line whose masks differ, which few lines do. */
+static pm_status flip_masks(pm_reuse *r)
+{
+    if (r->lm)
+        return PM_OK;
+    assert(r->cm_old);
+    const uint64_t bpo = r->lpa_bp, bpn = r->s.boilerplate_df;
+    r->lm = malloc(((size_t)1 << CM_LINE_BITS) * sizeof *r->lm);
+    r->fl = calloc(((size_t)1 << CM_LINE_BITS) / 64, sizeof *r->fl);
+    if (!r->lm || !r->fl) {
+        free(r->lm), free(r->fl);
+        r->lm = NULL, r->fl = NULL;
+        return PM_ERR_NOMEM;
+    }
+    for (size_t l = 0; l < ((size_t)1 << CM_LINE_BITS); l++) {
+        uint32_t mo = 0, mnw = 0;
+        for (size_t j = 0; j < 16; j++) {
+            mo |= (uint32_t)(r->cm_old[l << 4 | j] > bpo) << j;
+            mnw |= (uint32_t)(r->cm[l << 4 | j] > bpn) << j;
+        }
+        r->lm[l] = mo | mnw << 16;
+        r->fl[l >> 6] |= (uint64_t)(mo != mnw) << (l & 63);
+    }
+    return PM_OK;
+}
+
+static inline int key_flipped(const pm_reuse *r, uint32_t k)
+{
+    uint32_t l = k >> 16;
+    return (r->fl[l >> 6] >> (l & 63) & 1) && ln_flip(r->lm[l], k);
+}
+
 /* The anchor candidates of documents [0, n) from the last finish's (r->lpa_*), exact: a
  * pair's count of shared valid anchors (not boilerplate, bucket of at most ANCHOR_CAP)
  * changes only through a key whose validity changed (new members, or the boilerplate cut
  * moved across its document frequency) or a new document. One pass over the old postings
- * finds the members of those keys: the new documents' keys (a bitmap of their low bits,
- * then a binary search) and the keys whose boilerplate verdict differs between the last
- * sketch and this one (only keys in a sketch line with two counters above a cut can be
- * boilerplate at all, so only those are looked up). The pairs in their buckets are counted
- * again from the two documents' anchor records; keys of theirs not met in the pass get their
- * bucket sizes from a second pass. Pairs never touched keep the last finish's verdict. The
+ * finds the members of those keys: the new documents' keys (a filter, then a key set; not
+ * those whose bucket the last finish listed over the cap and that stay not boilerplate:
+ * their size is in the list) and the keys whose boilerplate verdict differs between the
+ * last sketch and this one (flip_masks: only lines whose masks differ are looked at). The
+ * pairs in their buckets are counted again from the two documents' anchor records; a key of
+ * theirs not touched is valid as the last finish saw it (not boilerplate, not listed over
+ * the cap), so no second pass. Pairs never touched keep the last finish's verdict. The
  * figures move by what changed; *path says why when it falls back (the caller then reads
  * every posting as before). */
 static pm_status anchors_incremental(pm_reuse *r, uint64_t **a, size_t *na, size_t *acap,
@@ -1202,31 +1328,25 @@ static pm_status anchors_incremental(pm_reuse *r, uint64_t **a, size_t *na, size
     if (!r->lpa_valid || !r->cm_old || r->lpa_nchunks > r->nchunks)
         return PM_OK;
     const size_t c0 = (size_t)r->lpa_nchunks;
-    enum { NB_BITS = 20 };
-    const uint64_t nbmask = ((uint64_t)1 << NB_BITS) - 1;
-    uint64_t *nb = calloc((size_t)1 << (NB_BITS - 6), sizeof *nb);
-    unsigned char *hot = calloc((size_t)1 << CM_LINE_BITS, 1);
-    uint64_t *np = NULL, *nk = NULL, *ov = NULL, *m = NULL, *pp = NULL, *ki = NULL, *q = NULL;
+    uint32_t *ks = NULL; /* the new keys, open addressing (UINT32_MAX: none) */
+    uint64_t *kf = calloc(((size_t)1 << KF_BITS) / 64, sizeof *kf); /* ks's keys, filtered */
+    size_t ksmask = 0;
+    uint64_t *np = NULL, *nk = NULL, *ov = NULL, *m = NULL, *pp = NULL, *ki = NULL;
     uint64_t *pw = NULL, *pg = NULL;
     size_t pwn = 0, pwcap = 0, pgn = 0, pgcap = 0;
-    uint32_t *qn = NULL;
     size_t npn = 0, npcap = 0, nkn = 0, ovcap = 0, ovn = 0, mn = 0, mcap = 0, ppn = 0, ppcap = 0;
-    size_t kin = 0, kicap = 0, qcount = 0, qcap = 0;
-    pm_status st = nb && hot ? PM_OK : PM_ERR_NOMEM;
+    size_t kin = 0, kicap = 0;
+    pm_status st = kf ? PM_OK : PM_ERR_NOMEM;
+    if (st == PM_OK)
+        st = flip_masks(r);
+    const uint32_t *lm = r->lm;
+    const uint64_t *fl = r->fl;
     int64_t dcapped = 0, ddocs = 0, dxraw = 0;
     uint64_t largest = r->lpa_largest;
     int fail = 0, shrunk = 0;
+    uint64_t sized = 0; /* new keys big_only sizes */
     size_t bi = 0; /* r->lpa_big copied into r->abig up to here */
     r->nabig = 0;
-    /* lines where some key can be boilerplate, by the last sketch or by this one */
-    for (size_t l = 0; st == PM_OK && l < ((size_t)1 << CM_LINE_BITS); l++) {
-        unsigned ho = 0, hn = 0;
-        for (size_t j = 0; j < 16; j++) {
-            ho += r->cm_old[l << 4 | j] > bpo;
-            hn += r->cm[l << 4 | j] > bpn;
-        }
-        hot[l] = ho >= 2 || hn >= 2;
-    }
     /* the new documents' postings by key (documents ascending), their distinct keys */
     if (st == PM_OK)
         st = postings_read(r, c0, r->nchunks, &np, &npcap, &npn);
@@ -1239,8 +1359,13 @@ static pm_status anchors_incremental(pm_reuse *r, uint64_t **a, size_t *na, size
     }
     if (st == PM_OK) {
         radix_sort(np, *tmp, npn, 32, 64, count);
-        if (!(nk = malloc((npn ? npn : 1) * sizeof *nk)))
+        ksmask = 63;
+        while (ksmask + 1 < 2 * npn)
+            ksmask = ksmask * 2 + 1;
+        if (!(nk = malloc((npn ? npn : 1) * sizeof *nk)) || !(ks = malloc((ksmask + 1) * sizeof *ks)))
             st = PM_ERR_NOMEM;
+        else
+            memset(ks, 0xff, (ksmask + 1) * sizeof *ks);
     }
     /* (a key that is boilerplate by both sketches makes no pair and counts in no figure:
      * its old members, often thousands, are not needed) */
@@ -1251,24 +1376,28 @@ static pm_status anchors_incremental(pm_reuse *r, uint64_t **a, size_t *na, size
         if (cm_bp(r->cm_old, (uint32_t)k, bpo) && cm_bp(r->cm, (uint32_t)k, bpn))
             continue;
         nk[nkn++] = k;
-        nb[(k & nbmask) >> 6] |= (uint64_t)1 << (k & 63);
+        if (big_only(r, (uint32_t)k, bpo, bpn)) {
+            sized++; /* (its old members are not needed either: its size is known) */
+            continue;
+        }
+        ks_put(ks, ksmask, (uint32_t)k);
+        uint32_t f = KF_BIT((uint32_t)k);
+        kf[f >> 6] |= (uint64_t)1 << (f & 63);
     }
     /* pass 1 over the old postings: members of new keys and of keys that flipped */
     for (size_t c = 0; c < c0 && st == PM_OK; c++) {
         if ((st = postings_read(r, c, c + 1, &ov, &ovcap, &ovn)) != PM_OK)
             break;
-        for (size_t i = 0; i < ovn && st == PM_OK; i++) {
-            uint32_t k = (uint32_t)(ov[i] >> 32);
-            int take = 0;
-            if (nb[(k & nbmask) >> 6] >> (k & 63) & 1) {
-                size_t at = lower_key(nk, nkn, k, 1);
-                take = at < nkn && nk[at] == k;
-            }
-            if (!take && hot[k >> 16])
-                take = cm_bp(r->cm_old, k, bpo) != cm_bp(r->cm, k, bpn);
-            if (take && (st = pm_array_reserve(&m, &mcap, mn + 1, sizeof *m, 1024,
-                                               SIZE_MAX / sizeof *m)) == PM_OK)
-                m[mn++] = ov[i];
+        /* (the filters fit the first-level cache: most postings are decided there) */
+        if ((st = pm_array_reserve(&m, &mcap, mn + ovn + 1, sizeof *m, 1024, SIZE_MAX / sizeof *m)) != PM_OK)
+            break;
+        for (size_t i = 0; i < ovn; i++) {
+            uint32_t k = (uint32_t)(ov[i] >> 32), f = KF_BIT(k), l = k >> 16;
+            int take = (kf[f >> 6] >> (f & 63) & 1) && ks_has(ks, ksmask, k);
+            if (!take && (fl[l >> 6] >> (l & 63) & 1))
+                take = ln_flip(lm[l], k);
+            m[mn] = ov[i];
+            mn += (size_t)take;
         }
     }
     if (st == PM_OK && mn > *tcap) {
@@ -1289,10 +1418,15 @@ static pm_status anchors_incremental(pm_reuse *r, uint64_t **a, size_t *na, size
             j++;
         while (y < npn && (uint32_t)(np[y] >> 32) == k)
             y++;
-        size_t so = j - i, sn = so + (y - x);
+        size_t so = j - i;
+        const uint64_t big = so ? 0 : big_only(r, k, bpo, bpn); /* members not read */
+        if (big)
+            so = (size_t)big;
+        size_t sn = so + (y - x);
         int bo = cm_bp(r->cm_old, k, bpo), bn = cm_bp(r->cm, k, bpn);
         int vo = !bo && so <= acapb, vn = !bn && sn <= acapb;
         int co = !bo && so > acapb, cn = !bn && sn > acapb;
+        assert(!big || (!vo && !vn)); /* (so the loops below never index its members) */
         dcapped += cn - co;
         ddocs += (cn ? (int64_t)sn : 0) - (co ? (int64_t)so : 0);
         dxraw += (vn ? (int64_t)(sn * (sn - 1) / 2) : 0) - (vo ? (int64_t)(so * (so - 1) / 2) : 0);
@@ -1377,70 +1511,37 @@ static pm_status anchors_incremental(pm_reuse *r, uint64_t **a, size_t *na, size
     }
     if (st == PM_OK && !fail) /* pairs with a new document: those in ANCHOR_MIN valid buckets */
         st = sort_unique(pw, &pwn, tmp, tcap, count, ANCHOR_MIN, bits);
-    /* the affected pairs' shared anchors: keys not touched need their bucket sizes (pass
-     * 0 lists them, pass 2 over the old postings counts them, pass 1 decides every pair) */
+    /* the affected pairs' shared anchors: a touched key's validity is in ki; a key not
+     * touched has no new member and did not flip (bo == bn), so its bucket is what the last
+     * finish saw: valid unless boilerplate or listed over the cap (r->lpa_big) */
     unsigned char *keep = st == PM_OK && !fail ? malloc(ppn ? ppn : 1) : NULL;
     if (st == PM_OK && !fail && !keep)
         st = PM_ERR_NOMEM;
-    for (int pass = 0; pass < 2 && st == PM_OK && !fail; pass++) {
-        if (pass == 1 && qcount) {
-            size_t u = 0; /* sorted and unique for the look-ups */
-            qsort(q, qcount, sizeof *q, cmp_u64);
-            for (size_t i = 0; i < qcount; i++)
-                if (!u || q[u - 1] != q[i])
-                    q[u++] = q[i];
-            qcount = u;
-            memset(nb, 0, ((size_t)1 << (NB_BITS - 6)) * sizeof *nb);
-            for (size_t i = 0; i < qcount; i++)
-                nb[(q[i] & nbmask) >> 6] |= (uint64_t)1 << (q[i] & 63);
-            if (!(qn = calloc(qcount, sizeof *qn)))
-                st = PM_ERR_NOMEM;
-            for (size_t c = 0; c < c0 && st == PM_OK; c++) {
-                if ((st = postings_read(r, c, c + 1, &ov, &ovcap, &ovn)) != PM_OK)
-                    break;
-                for (size_t i = 0; i < ovn; i++) {
-                    uint32_t k = (uint32_t)(ov[i] >> 32);
-                    if (!(nb[(k & nbmask) >> 6] >> (k & 63) & 1))
-                        continue;
-                    size_t at = lower_key(q, qcount, k, 1);
-                    if (at < qcount && q[at] == k)
-                        qn[at]++;
-                }
+    for (size_t t = 0; t < ppn && st == PM_OK && !fail; t++) {
+        uint32_t x = (uint32_t)(pp[t] >> 32), y = (uint32_t)pp[t];
+        uint32_t ax[ANCHOR_K], ay[ANCHOR_K], mx, my;
+        unsigned nx, ny, shared = 0;
+        if ((st = anchors_get(r, x, ax, &nx, &mx)) != PM_OK ||
+            (st = anchors_get(r, y, ay, &ny, &my)) != PM_OK)
+            break;
+        for (unsigned u = 0, v = 0; u < nx && v < ny;) {
+            if (ax[u] < ay[v]) {
+                u++;
+                continue;
             }
-        }
-        for (size_t t = 0; t < ppn && st == PM_OK; t++) {
-            uint32_t x = (uint32_t)(pp[t] >> 32), y = (uint32_t)pp[t];
-            uint32_t ax[ANCHOR_K], ay[ANCHOR_K], mx, my;
-            unsigned nx, ny, shared = 0;
-            if ((st = anchors_get(r, x, ax, &nx, &mx)) != PM_OK ||
-                (st = anchors_get(r, y, ay, &ny, &my)) != PM_OK)
-                break;
-            for (unsigned u = 0, v = 0; u < nx && v < ny && st == PM_OK;) {
-                if (ax[u] < ay[v]) {
-                    u++;
-                    continue;
-                }
-                if (ay[v] < ax[u]) {
-                    v++;
-                    continue;
-                }
-                uint32_t k = ax[u];
-                size_t at = lower_key(ki, kin, k, 0);
-                if (at < kin && ki[at] >> 32 == k) {
-                    shared += (unsigned)(ki[at] & 1);
-                } else if (pass == 0) {
-                    if ((st = pm_array_reserve(&q, &qcap, qcount + 1, sizeof *q, 1024,
-                                               SIZE_MAX / sizeof *q)) == PM_OK)
-                        q[qcount++] = k;
-                } else {
-                    size_t qa = lower_key(q, qcount, k, 1);
-                    assert(qa < qcount && q[qa] == k);
-                    shared += !cm_bp(r->cm, k, bpn) && qn[qa] <= acapb;
-                }
-                u++, v++;
+            if (ay[v] < ax[u]) {
+                v++;
+                continue;
             }
-            keep[t] = shared >= ANCHOR_MIN;
+            uint32_t k = ax[u];
+            size_t at = lower_key(ki, kin, k, 0);
+            if (at < kin && ki[at] >> 32 == k)
+                shared += (unsigned)(ki[at] & 1);
+            else
+                shared += !cm_bp(r->cm, k, bpn) && !big_has(r, k);
+            u++, v++;
         }
+        keep[t] = shared >= ANCHOR_MIN;
     }
     if (st == PM_OK && !fail &&
         (int64_t)r->lpa_xraw + dxraw >= (int64_t)(XPAIR_FACTOR * r->o.max_candidates)) {
@@ -1479,10 +1580,11 @@ static pm_status anchors_incremental(pm_reuse *r, uint64_t **a, size_t *na, size
             r->s.anchor_bucket_docs_capped = (uint64_t)((int64_t)r->lpa_docs_capped + ddocs);
             r->s.largest_anchor_bucket = largest;
             r->xraw = (uint64_t)((int64_t)r->lpa_xraw + dxraw);
+            r->s.anchor_keys_sized = sized;
             *path = PM_REUSE_LSH_INCREMENTAL;
         }
     }
-    free(nb), free(hot), free(np), free(nk), free(ov), free(m), free(pp), free(ki), free(q), free(qn);
+    free(ks), free(kf), free(np), free(nk), free(ov), free(m), free(pp), free(ki);
     free(pw), free(pg);
     free(keep);
     return st;
@@ -2045,8 +2147,13 @@ static int pv_clean(pm_reuse *r, size_t di)
     const vdoc *d = &r->pv.d[di];
     const uint32_t *k = r->pv.keys + d->key_off;
     int clean = 1;
-    for (uint32_t i = 0; i < d->nkeys && clean; i++)
-        clean = cm_bp(r->cm_old, k[i], r->lpa_bp) == cm_bp(r->cm, k[i], r->s.boilerplate_df);
+    if (flip_masks(r) != PM_OK) { /* (no memory for the masks: the sketches, as before) */
+        for (uint32_t i = 0; i < d->nkeys && clean; i++)
+            clean = cm_bp(r->cm_old, k[i], r->lpa_bp) == cm_bp(r->cm, k[i], r->s.boilerplate_df);
+    } else {
+        for (uint32_t i = 0; i < d->nkeys && clean; i++)
+            clean = !key_flipped(r, k[i]);
+    }
     r->pclean[di] = (signed char)clean;
     return clean;
 }
@@ -2268,7 +2375,7 @@ static pm_status ck_attach(pm_reuse *r, const char *gen, const uint64_t *len, co
         }
         for (uint64_t off = 0; off < len[k] && st == PM_OK;) {
             size_t m = len[k] - off < ((uint64_t)1 << 20) ? (size_t)(len[k] - off) : (size_t)1 << 20;
-            spillf tmp = {fd[k], NULL, 0, 0, 0, 0, {{0}, 0, {0}, 0, 0}};
+            spillf tmp = {fd[k], NULL, 0, 0, 0, 0, {{0}, 0, {0}, 0, 0}, NULL, 0};
             if ((st = spillf_read(&tmp, buf, m, off)) != PM_OK)
                 st = PM_ERR_STATE;
             else
@@ -2681,6 +2788,7 @@ pm_status pm_reuse_finish(pm_reuse *r, pm_adopt *adopt, const char *dir, pm_errc
     TRY(spillf_flush(&r->bands));
     TRY(spillf_flush(&r->apost));
     TRY(spillf_flush(&r->adoc));
+    spillf_map(&r->adoc); /* (nothing is added to it after this) */
     TRY(candidates(r, &cand, &ncand, &anc, &nanc));
     if (r->ckdir && !r->o.exhaustive) { /* note what verification decides, for a refresh */
         if (!(r->vslot = calloc(r->n ? r->n : 1, sizeof *r->vslot)))

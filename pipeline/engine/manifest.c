@@ -338,8 +338,9 @@ pm_status pm_manifest_write(const pm_run_options *o, const pm_classifier *c,
             TRY(pm_buf_printf(&b, ", \"lsh_new_docs\": %llu", (unsigned long long)rs->lsh_new_docs));
             TRY(pm_buf_append_str(&b, ", \"anchor_candidates\": "));
             TRY(json_str(&b, pm_reuse_lsh_path_name(rs->anchor_path)));
-            TRY(pm_buf_printf(&b, ", \"verdicts_reused\": %llu",
-                              (unsigned long long)rs->verdicts_reused));
+            TRY(pm_buf_printf(&b, ", \"verdicts_reused\": %llu, \"anchor_keys_sized\": %llu",
+                              (unsigned long long)rs->verdicts_reused,
+                              (unsigned long long)rs->anchor_keys_sized));
         }
         TRY(pm_buf_append_str(&b, "},\n"));
     }
