@@ -49,7 +49,7 @@
 
 /* Whether text reuse runs without --reuse / --no-reuse: the one line to change when it
  * becomes the default (README, Text reuse: Cost); options, usage and tests follow it. */
-#define PM_REUSE_DEFAULT_ON 0
+#define PM_REUSE_DEFAULT_ON 1
 #if PM_REUSE_DEFAULT_ON
 #define PM_REUSE_DEFAULT_WORD "on"
 #else
