@@ -208,6 +208,32 @@ static size_t decode_block(dec *dp, uint32_t *blk, size_t want)
 }
 
 #ifdef PM_REUSE_HAVE_AVX2
+/* After a vector step stopped: the ideographs it left (four bytes read at a time), then one
+ * character of another kind and the run of ASCII after it (digits of a date or a figure, a
+ * newline), one at a time: a vector step would end at its first lane, once for each. */
+static inline __attribute__((always_inline)) size_t vector_tail(dec *d, size_t lim, uint32_t *blk,
+                                                                size_t nb, size_t want)
+{
+    nb = ideographs(d, lim, blk, nb, want);
+    if (nb == want || d->i >= d->len)
+        return nb;
+    nb += (size_t)slow_char(d, blk + nb);
+    while (nb < want && d->i < d->len && d->s[d->i] < 0x80)
+        nb += (size_t)slow_char(d, blk + nb);
+    return nb;
+}
+
+/* The lane classes both vector decoders test, as 32-bit lanes b0<<16 | b1<<8 | b2 of a
+ * 3-byte sequence: continuation bytes (cmask/cwant), an ideograph's lead E4-E9 (lead_lo/hi,
+ * exclusive), the punctuation fold drops (p3000: U+3000-303F, p2000: U+2000-203F, fa:
+ * U+FF01-FF0F, fb: U+FF1A-FF20, bounds exclusive) and the code point's bits (m12, m6, m0).
+ * One list, so the AVX2 and AVX-512 steps cannot class a character differently. */
+#define PM_REUSE_DECODE_CLASSES(T, set1) \
+    const T cmask = set1(0xC0C0), cwant = set1(0x8080), lead_lo = set1(0xE3), \
+            lead_hi = set1(0xEA), m12 = set1(0xF000), m6 = set1(0x0FC0), m0 = set1(0x3F), \
+            p3000 = set1(0xE380), p2000 = set1(0xE280), fa0 = set1(0xEFBC80), \
+            fa1 = set1(0xEFBC90), fb0 = set1(0xEFBC99), fb1 = set1(0xEFBCA1)
+
 /* decode_block eight 3-byte characters at a time: each 12 bytes are shuffled into four
  * 32-bit lanes b0<<16 | b1<<8 | b2 and classed: an ideograph (lead E4-E9) is kept as it
  * is, the common CJK, general and full-width punctuation (U+3000-303F, U+2000-203F,
@@ -220,13 +246,7 @@ __attribute__((target("avx2,bmi2"))) static size_t decode_block_avx2(dec *dp, ui
     dec dl = *dp, *d = &dl;
     const __m256i shuf = _mm256_setr_epi8(2, 1, 0, -1, 5, 4, 3, -1, 8, 7, 6, -1, 11, 10, 9, -1,
                                           2, 1, 0, -1, 5, 4, 3, -1, 8, 7, 6, -1, 11, 10, 9, -1);
-    const __m256i cmask = _mm256_set1_epi32(0xC0C0), cwant = _mm256_set1_epi32(0x8080);
-    const __m256i lead_lo = _mm256_set1_epi32(0xE3), lead_hi = _mm256_set1_epi32(0xEA);
-    const __m256i m12 = _mm256_set1_epi32(0xF000), m6 = _mm256_set1_epi32(0x0FC0);
-    const __m256i m0 = _mm256_set1_epi32(0x3F);
-    const __m256i p3000 = _mm256_set1_epi32(0xE380), p2000 = _mm256_set1_epi32(0xE280);
-    const __m256i fa0 = _mm256_set1_epi32(0xEFBC80), fa1 = _mm256_set1_epi32(0xEFBC90);
-    const __m256i fb0 = _mm256_set1_epi32(0xEFBC99), fb1 = _mm256_set1_epi32(0xEFBCA1);
+    PM_REUSE_DECODE_CLASSES(__m256i, _mm256_set1_epi32);
     size_t nb = 0;
     while (nb < want && d->i < d->len) {
         size_t lim = d->skip_at < d->len ? d->skip_at : d->len;
@@ -270,14 +290,7 @@ __attribute__((target("avx2,bmi2"))) static size_t decode_block_avx2(dec *dp, ui
             if (k < 8)
                 break;
         }
-        nb = ideographs(d, lim, blk, nb, want);
-        if (nb == want || d->i >= d->len)
-            break;
-        nb += (size_t)slow_char(d, blk + nb);
-        /* a run of ASCII (digits of a date or a figure, a newline) one at a time here: a
-         * vector step would end at its first lane, once for each of its characters */
-        while (nb < want && d->i < d->len && d->s[d->i] < 0x80)
-            nb += (size_t)slow_char(d, blk + nb);
+        nb = vector_tail(d, lim, blk, nb, want);
     }
     *dp = dl;
     return nb;
@@ -296,13 +309,7 @@ decode_block_avx512(dec *dp, uint32_t *blk, size_t want)
         0x0018191A, 0x00151617, 0x00121314, 0x000F1011, 0x000C0D0E, 0x00090A0B, 0x00060708,
         0x00030405, 0x00000102);
     const __mmask64 low3 = 0x7777777777777777ull; /* each lane's byte 3 is zero */
-    const __m512i cmask = _mm512_set1_epi32(0xC0C0), cwant = _mm512_set1_epi32(0x8080);
-    const __m512i lead_lo = _mm512_set1_epi32(0xE3), lead_hi = _mm512_set1_epi32(0xEA);
-    const __m512i m12 = _mm512_set1_epi32(0xF000), m6 = _mm512_set1_epi32(0x0FC0);
-    const __m512i m0 = _mm512_set1_epi32(0x3F);
-    const __m512i p3000 = _mm512_set1_epi32(0xE380), p2000 = _mm512_set1_epi32(0xE280);
-    const __m512i fa0 = _mm512_set1_epi32(0xEFBC80), fa1 = _mm512_set1_epi32(0xEFBC90);
-    const __m512i fb0 = _mm512_set1_epi32(0xEFBC99), fb1 = _mm512_set1_epi32(0xEFBCA1);
+    PM_REUSE_DECODE_CLASSES(__m512i, _mm512_set1_epi32);
     size_t nb = 0;
     while (nb < want && d->i < d->len) {
         size_t lim = d->skip_at < d->len ? d->skip_at : d->len;
@@ -337,12 +344,7 @@ decode_block_avx512(dec *dp, uint32_t *blk, size_t want)
             if (k < 16)
                 break;
         }
-        nb = ideographs(d, lim, blk, nb, want);
-        if (nb == want || d->i >= d->len)
-            break;
-        nb += (size_t)slow_char(d, blk + nb);
-        while (nb < want && d->i < d->len && d->s[d->i] < 0x80) /* as decode_block_avx2 */
-            nb += (size_t)slow_char(d, blk + nb);
+        nb = vector_tail(d, lim, blk, nb, want);
     }
     *dp = dl;
     return nb;
