@@ -19,7 +19,8 @@ local regulations of other provinces, read from the cache $PM_CN_EXTRA3 and skip
 message when it is absent; dev8f-extra3 / dev8f-pred / dev8f-miss: a further unseen batch of
 that cache and a fiscal precision and recall sample, each scored apart; dev8o / dev8ob: more of
 them, from the cache $PM_CN_EXTRA4, skipped alike; dev9: an unseen batch of eight regulations
-of the cache $PM_CN_EXTRA5, the check side of scripts/instr-leaveout.py). --baseline also scores a naive
+of the cache $PM_CN_EXTRA5, the check side of scripts/instr-leaveout.py; dev10: a second one,
+money-dense titles, from $PM_CN_EXTRA6, the same). --baseline also scores a naive
 22-regex keyword classifier for scale. With --min-macro / --min-fiscal it exits 1 when the
 held-out figures are below them. Without SHARED it says so and exits 0 (skip).
 --errors dev lists the dev disagreements (to fix from); never held-out. --no-model scores the
@@ -186,6 +187,12 @@ def main():
         print("eval-instruments: %s ($PM_CN_EXTRA5) absent, its %d articles (dev9) SKIPPED"
               % (articles.extra5_root(), len(extra5)))
         rows = [r for r in rows if not r["path"].startswith(articles.EXTRA5)]
+    # dev10 (instr5): the fourth cache, $PM_CN_EXTRA6, skipped the same way when absent
+    extra6 = [r for r in rows if r["path"].startswith(articles.EXTRA6)]
+    if extra6 and not os.path.isdir(articles.extra6_root()):
+        print("eval-instruments: %s ($PM_CN_EXTRA6) absent, its %d articles (dev10) SKIPPED"
+              % (articles.extra6_root(), len(extra6)))
+        rows = [r for r in rows if not r["path"].startswith(articles.EXTRA6)]
     texts, docs = {}, []
     for k, r in enumerate(rows):
         t = articles.lookup(root, r["id"])

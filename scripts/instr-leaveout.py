@@ -20,7 +20,8 @@ change fixed and broke. The held-out half is never read here (its rows are dropp
 run): score it with scripts/eval-instruments.py, once, at the end.
 
 dev9 (96 articles of eight regulations no batch had drawn from, labelled for this check
-before they were ever classified) is always on the check side. Also reported: "unseen
+before they were ever classified) and dev10 (96 more, of eight money-dense regulations, the
+same way) are always on the check side (fold -1, -2). Also reported: "unseen
 batches" (dev7*, dev8*: regulations of provinces ../shared has not,
 drawn from caches outside the project) as a second leave-out view, since each of those
 batches was scored before the fixes drawn from it.
@@ -53,7 +54,8 @@ def dev_rows(labels):
     rows = [r for r in ev.load_labels(labels) if r["split"] == "dev"]
     for prefix, root, name in ((articles.EXTRA3, articles.extra3_root(), "PM_CN_EXTRA3"),
                                (articles.EXTRA4, articles.extra4_root(), "PM_CN_EXTRA4"),
-                               (articles.EXTRA5, articles.extra5_root(), "PM_CN_EXTRA5")):
+                               (articles.EXTRA5, articles.extra5_root(), "PM_CN_EXTRA5"),
+                               (articles.EXTRA6, articles.extra6_root(), "PM_CN_EXTRA6")):
         n = sum(1 for r in rows if r["path"].startswith(prefix))
         if n and not os.path.isdir(root):
             print("instr-leaveout: %s ($%s) absent, its %d articles SKIPPED" % (root, name, n))
@@ -116,8 +118,9 @@ def main():
     pred = predict(a.bin, a.dict, rows, texts)
     base = predict(a.bin, a.base, rows, texts) if a.base else None
     for r in rows:
-        # dev9 (an unseen batch labelled for this check) is always on the check side
-        r["fold"] = -1 if r["stratum"].startswith("dev9") else fold_of(r["path"], a.folds)
+        # dev9 and dev10 (unseen batches labelled for this check) are always on the check side
+        r["fold"] = (-1 if r["stratum"].startswith("dev9") else -2 if r["stratum"].startswith("dev10")
+                     else fold_of(r["path"], a.folds))
     d = [r for r in rows if r["fold"] in derive]
     c = [r for r in rows if r["fold"] not in derive]
     unseen = [r for r in rows if r["stratum"].startswith(("dev7", "dev8"))]
@@ -130,6 +133,7 @@ def main():
     out += line("unseen batches dev7/8", unseen, pred, base)
     out += line("  ... on check folds", [r for r in unseen if r["fold"] not in derive], pred, base)
     out += line("dev9 (unseen, check)", [r for r in rows if r["fold"] == -1], pred, base)
+    out += line("dev10 (unseen, check)", [r for r in rows if r["fold"] == -2], pred, base)
     if a.by_fold:
         for f in range(a.folds):
             out += line("fold %d%s" % (f, "" if f in derive else " (check)"),

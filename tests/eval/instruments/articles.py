@@ -260,6 +260,8 @@ def path_of(root, rel):
         return os.path.join(extra4_root(), rel[len("cn-extra4/"):])
     if rel.startswith("cn-extra5/"):  # dev9 (instr4): EXTRA5, defined below
         return os.path.join(extra5_root(), rel[len("cn-extra5/"):])
+    if rel.startswith("cn-extra6/"):  # dev10 (instr5): EXTRA6, defined below
+        return os.path.join(extra6_root(), rel[len("cn-extra6/"):])
     return os.path.join(root, rel)
 
 
@@ -369,6 +371,33 @@ def sample_dev9(files=DEV9, per_file=12, salt="dev9:"):
     """12 articles per regulation by hash, ids under EXTRA5 (the dev8f draw rule)."""
     return [EXTRA5 + i[len(EXTRA3):] for i in sample_dev8f(files, per_file, salt)]
 # --- end dev9
+# --- dev10 (helper instr5: a second unseen check batch, money-dense titles) ---------------
+# Eight economic regulations of 山东, 河南 and 浙江 (LawRefBook/Laws' older tree) of which no
+# batch had drawn an article, chosen for measures with money in them: tourism (three
+# provinces), promotion of scientific and technological achievements' transformation (河南),
+# agricultural mechanisation promotion (浙江, 河南), e-commerce (浙江), 威海 elderly-care
+# services. 12 articles each by hash (salt dev10:, the dev8f draw rule), kept in a fourth
+# cache outside the project ($PM_CN_EXTRA6, default /work/cn-extra6; its README.txt names
+# repository, paths and commits). 河南省旅游条例 has 101 articles; cn_number() stops at 99, so
+# only 第一条…第九十九条 are drawn from. Labelled by hand from the codebook, one article at a
+# time, before the batch was ever classified; always on the check side, never fixed from.
+EXTRA6 = "cn-extra6/"
+
+
+def extra6_root():
+    return os.environ.get("PM_CN_EXTRA6", "/work/cn-extra6")
+
+
+DEV10 = (("地方性法规/山东/山东省旅游条例.md", 70, ()), ("地方性法规/河南/河南省旅游条例.md", 99, ()),
+         ("地方性法规/浙江/浙江省旅游条例.md", 48, ()), ("地方性法规/河南/河南省促进科技成果转化条例.md", 49, ()),
+         ("地方性法规/浙江/浙江省农业机械化促进条例.md", 46, ()), ("地方性法规/河南/河南省农业机械化促进条例.md", 32, ()),
+         ("地方性法规/浙江/浙江省电子商务条例.md", 31, ()), ("地方性法规/山东/威海市居民养老服务保障条例.md", 62, ()))
+
+
+def sample_dev10(files=DEV10, per_file=12, salt="dev10:"):
+    """12 articles per regulation by hash, ids under EXTRA6 (the dev8f draw rule)."""
+    return [EXTRA6 + i[len(EXTRA3):] for i in sample_dev8f(files, per_file, salt)]
+# --- end dev10
 
 
 def lookup(root, ident):
@@ -439,6 +468,9 @@ if __name__ == "__main__":
     elif sys.argv[1] == "sample-dev9":  # dev9 (instr4)
         for i in sample_dev9():
             print("dev9-extra5\t" + i)
+    elif sys.argv[1] == "sample-dev10":  # dev10 (instr5)
+        for i in sample_dev10():
+            print("dev10-extra6\t" + i)
     elif sys.argv[1] == "show":
         for i in sys.argv[2:]:
             print("@@ " + i + "\n" + (lookup(root, i) or "<missing>") + "\n")
