@@ -1,0 +1,46 @@
+#!/usr/bin/env python3
+"""Fiscal precision sample of the dev12 round (development only): articles the dictionary of
+the day labels fiscal_financial, at most 3 per promotion-type title (articles.PROMO, the kind of
+regulation half of the held-out half comes from) that gives no held-out article (newest
+version), not labelled yet, drawn by hash. Recall on it means nothing.
+
+    python3 dev12_pred.py 40 dev12fp: dev12f-pred
+
+Its own file, so that no other batch's sampler is edited.
+"""
+import os
+import sys
+
+import articles as A
+import dev7_pred as P
+
+PER_TITLE = 3  # only 14 such titles have an unlabelled article it labels fiscal
+
+
+def sample(root, heldout_titles, labelled_ids, predict, n, salt, stratum):
+    keep = set(A.newest_versions(root, lambda t: t not in heldout_titles and bool(A.PROMO.search(t))).values())
+    ids = []
+    for rel in sorted(keep):
+        ids.extend(rel + "#" + a for a, t in A.articles(os.path.join(root, rel))
+                   if t and rel + "#" + a not in labelled_ids)
+    pred = predict(ids)
+    out, per = [], {}
+    for i in sorted((i for i in ids if "fiscal_financial" in pred.get(i, ())), key=lambda i: A.key(salt + i)):
+        rel = i.partition("#")[0]
+        if per.get(rel, 0) < PER_TITLE:
+            per[rel] = per.get(rel, 0) + 1
+            out.append((stratum, i))
+            if len(out) == n:
+                break
+    return out
+
+
+if __name__ == "__main__":
+    shared = os.environ.get("PM_SHARED", os.path.join(P.ROOT, "..", "shared"))
+    root = A.law_root(shared)
+    ho, ids = A.labelled(os.path.join(P.HERE, "articles.tsv"))
+    with open(os.path.join(P.HERE, "articles.tsv"), encoding="utf-8") as f:
+        mine = set(l.split("\t")[0] + "#" + l.split("\t")[1] for l in f if "\t" + sys.argv[3] + "\t" in l)
+    pred = P.predictor(os.environ.get("PM_BIN", os.path.join(P.ROOT, "policyminer")), os.path.join(P.ROOT, "dictionaries"), root)
+    for st, i in sample(root, ho, ids - mine, pred, int(sys.argv[1]), sys.argv[2], sys.argv[3]):
+        print(st + "\t" + i)
