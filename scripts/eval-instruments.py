@@ -127,7 +127,7 @@ def batch_of(r):
     # dev8f round (helper instr): the unseen batch and its fiscal precision and recall samples
     # are scored apart (dev8f-extra3, dev8f-pred, dev8f-miss), as each was labelled before any
     # fix drawn from it.
-    if r["stratum"].startswith(("dev8f-", "dev11f-", "dev12f-")):
+    if r["stratum"].startswith(("dev8f-", "dev11f-", "dev12f-", "dev13f-")):
         return r["stratum"]
     return r["stratum"].split("-")[0] if r["stratum"].startswith("dev") else "dev1"
 
@@ -169,30 +169,18 @@ def main():
         print("eval-instruments: %s absent, real-article instrument evaluation SKIPPED" % root)
         return 0
     rows = load_labels(a.labels)
-    extra = [r for r in rows if r["path"].startswith(articles.EXTRA3)]
-    if extra and not os.path.isdir(articles.extra3_root()):
-        print("eval-instruments: %s ($PM_CN_EXTRA3) absent, its %d articles (dev7) SKIPPED"
-              % (articles.extra3_root(), len(extra)))
-        rows = [r for r in rows if not r["path"].startswith(articles.EXTRA3)]
-    # --- dev8o (instr2): the second cache, $PM_CN_EXTRA4, skipped the same way when absent
-    extra4 = [r for r in rows if r["path"].startswith(articles.EXTRA4)]
-    if extra4 and not os.path.isdir(articles.extra4_root()):
-        print("eval-instruments: %s ($PM_CN_EXTRA4) absent, its %d articles (dev8o) SKIPPED"
-              % (articles.extra4_root(), len(extra4)))
-        rows = [r for r in rows if not r["path"].startswith(articles.EXTRA4)]
-    # --- end dev8o
-    # dev9 (instr4): the third cache, $PM_CN_EXTRA5, skipped the same way when absent
-    extra5 = [r for r in rows if r["path"].startswith(articles.EXTRA5)]
-    if extra5 and not os.path.isdir(articles.extra5_root()):
-        print("eval-instruments: %s ($PM_CN_EXTRA5) absent, its %d articles (dev9) SKIPPED"
-              % (articles.extra5_root(), len(extra5)))
-        rows = [r for r in rows if not r["path"].startswith(articles.EXTRA5)]
-    # dev10 (instr5): the fourth cache, $PM_CN_EXTRA6, skipped the same way when absent
-    extra6 = [r for r in rows if r["path"].startswith(articles.EXTRA6)]
-    if extra6 and not os.path.isdir(articles.extra6_root()):
-        print("eval-instruments: %s ($PM_CN_EXTRA6) absent, its %d articles (dev10) SKIPPED"
-              % (articles.extra6_root(), len(extra6)))
-        rows = [r for r in rows if not r["path"].startswith(articles.EXTRA6)]
+    # Batches read from caches outside the project (CI has only ../shared): each is skipped
+    # with a message when its cache is absent.
+    for prefix, root_of, env, batch in ((articles.EXTRA3, articles.extra3_root, "PM_CN_EXTRA3", "dev7"),
+                                        (articles.EXTRA4, articles.extra4_root, "PM_CN_EXTRA4", "dev8o"),
+                                        (articles.EXTRA5, articles.extra5_root, "PM_CN_EXTRA5", "dev9"),
+                                        (articles.EXTRA6, articles.extra6_root, "PM_CN_EXTRA6", "dev10"),
+                                        (articles.EXTRA7, articles.extra7_root, "PM_CN_EXTRA7", "dev13")):
+        extra = [r for r in rows if r["path"].startswith(prefix)]
+        if extra and not os.path.isdir(root_of()):
+            print("eval-instruments: %s ($%s) absent, its %d articles (%s) SKIPPED"
+                  % (root_of(), env, len(extra), batch))
+            rows = [r for r in rows if not r["path"].startswith(prefix)]
     texts, docs = {}, []
     for k, r in enumerate(rows):
         t = articles.lookup(root, r["id"])

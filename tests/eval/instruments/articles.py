@@ -262,6 +262,8 @@ def path_of(root, rel):
         return os.path.join(extra5_root(), rel[len("cn-extra5/"):])
     if rel.startswith("cn-extra6/"):  # dev10 (instr5): EXTRA6, defined below
         return os.path.join(extra6_root(), rel[len("cn-extra6/"):])
+    if rel.startswith("cn-extra7/"):  # dev13 (stop 25): EXTRA7, defined below
+        return os.path.join(extra7_root(), rel[len("cn-extra7/"):])
     return os.path.join(root, rel)
 
 
@@ -398,6 +400,25 @@ def sample_dev10(files=DEV10, per_file=12, salt="dev10:"):
     """12 articles per regulation by hash, ids under EXTRA6 (the dev8f draw rule)."""
     return [EXTRA6 + i[len(EXTRA3):] for i in sample_dev8f(files, per_file, salt)]
 # --- end dev10
+# --- dev13 (stop 25: fiscal precision and recall samples on text no batch had drawn from) --
+# 24 promotion-type and economic regulations of 浙江, 山东 and 河南 (LawRefBook/Laws) that no
+# earlier batch used, chosen by a title rule and a hash (the cache's README.txt gives the rule,
+# paths and commits), kept whole in a fifth cache outside the project ($PM_CN_EXTRA7, default
+# /work/cn-extra7). dev13_pred.py draws from it; ids start with EXTRA7.
+EXTRA7 = "cn-extra7/"
+
+
+def extra7_root():
+    return os.environ.get("PM_CN_EXTRA7", "/work/cn-extra7")
+
+
+def extra7_files():
+    """The cache's regulations as ids' file part (EXTRA7 + path in the tree), sorted."""
+    out = []
+    for d, _, files in os.walk(extra7_root()):
+        out.extend(EXTRA7 + os.path.relpath(os.path.join(d, f), extra7_root()) for f in files if f.endswith(".md"))
+    return sorted(out)
+# --- end dev13
 
 
 def lookup(root, ident):

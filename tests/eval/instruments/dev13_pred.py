@@ -1,0 +1,50 @@
+#!/usr/bin/env python3
+"""Fiscal samples of the dev13 round (development only), on the cache $PM_CN_EXTRA7 (24
+regulations no earlier batch drew from; articles.py, dev13 block):
+
+    python3 dev13_pred.py pred 48 dev13fp: dev13f-pred   articles the dictionary of the day
+                                                         labels fiscal_financial, at most 2
+                                                         per regulation (precision)
+    python3 dev13_pred.py miss 24 dev13fm: dev13f-miss   articles naming money, tax, fee or
+                                                         credit words it does NOT label fiscal,
+                                                         1 per regulation (recall)
+
+drawn by hash; each labelled from CODEBOOK.md before any fix from it. Its own file, so that no
+other batch's sampler is edited.
+"""
+import os
+import sys
+
+import articles as A
+import dev7_pred as P
+import dev8f_miss as M
+
+
+def sample(kind, predict, n, salt, stratum, per_title):
+    ids = []
+    for rel in A.extra7_files():
+        ids.extend(rel + "#" + a for a, t in A.articles(A.path_of("", rel))
+                   if t and (kind == "pred" or M.MONEY.search(t)))
+    pred = predict(ids)
+    want = (lambda i: "fiscal_financial" in pred.get(i, ())) if kind == "pred" else \
+        (lambda i: "fiscal_financial" not in pred.get(i, ()))
+    out, per = [], {}
+    for i in sorted((i for i in ids if want(i)), key=lambda i: A.key(salt + i)):
+        rel = i.partition("#")[0]
+        if per.get(rel, 0) < per_title:
+            per[rel] = per.get(rel, 0) + 1
+            out.append((stratum, i))
+            if len(out) == n:
+                break
+    return out
+
+
+if __name__ == "__main__":
+    if not os.path.isdir(A.extra7_root()):
+        raise SystemExit("dev13_pred: %s absent" % A.extra7_root())
+    shared = os.environ.get("PM_SHARED", os.path.join(P.ROOT, "..", "shared"))
+    pred = P.predictor(os.environ.get("PM_BIN", os.path.join(P.ROOT, "policyminer")),
+                       os.path.join(P.ROOT, "dictionaries"), A.law_root(shared))
+    kind = sys.argv[1]
+    for st, i in sample(kind, pred, int(sys.argv[2]), sys.argv[3], sys.argv[4], 2 if kind == "pred" else 1):
+        print(st + "\t" + i)
