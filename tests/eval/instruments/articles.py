@@ -262,8 +262,9 @@ def path_of(root, rel):
         return os.path.join(extra5_root(), rel[len("cn-extra5/"):])
     if rel.startswith("cn-extra6/"):  # dev10 (instr5): EXTRA6, defined below
         return os.path.join(extra6_root(), rel[len("cn-extra6/"):])
-    if rel.startswith("cn-extra7/"):  # dev13 (stop 25): EXTRA7, defined below
-        return os.path.join(extra7_root(), rel[len("cn-extra7/"):])
+    for prefix, root_of in ((EXTRA7, extra7_root), (EXTRA8, extra8_root)):  # dev13, dev14 (below)
+        if rel.startswith(prefix):
+            return os.path.join(root_of(), rel[len(prefix):])
     return os.path.join(root, rel)
 
 
@@ -412,13 +413,23 @@ def extra7_root():
     return os.environ.get("PM_CN_EXTRA7", "/work/cn-extra7")
 
 
-def extra7_files():
-    """The cache's regulations as ids' file part (EXTRA7 + path in the tree), sorted."""
+# dev14: the next 24 titles of the same rule and hash order, kept alike in a sixth cache
+# ($PM_CN_EXTRA8, default /work/cn-extra8), drawn after the dev13 fixes.
+EXTRA8 = "cn-extra8/"
+
+
+def extra8_root():
+    return os.environ.get("PM_CN_EXTRA8", "/work/cn-extra8")
+
+
+def extra_files(prefix=EXTRA7):
+    """A whole-file cache's regulations as ids' file part (prefix + path in the tree), sorted."""
+    root = {EXTRA7: extra7_root, EXTRA8: extra8_root}[prefix]()
     out = []
-    for d, _, files in os.walk(extra7_root()):
-        out.extend(EXTRA7 + os.path.relpath(os.path.join(d, f), extra7_root()) for f in files if f.endswith(".md"))
+    for d, _, files in os.walk(root):
+        out.extend(prefix + os.path.relpath(os.path.join(d, f), root) for f in files if f.endswith(".md"))
     return sorted(out)
-# --- end dev13
+# --- end dev13 / dev14
 
 
 def lookup(root, ident):

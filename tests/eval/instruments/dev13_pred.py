@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """Fiscal samples of the dev13 round (development only), on the cache $PM_CN_EXTRA7 (24
-regulations no earlier batch drew from; articles.py, dev13 block):
+regulations no earlier batch drew from; articles.py, dev13 block), and of the dev14 round on
+$PM_CN_EXTRA8 (the next 24 titles; a fifth argument `extra8`):
 
     python3 dev13_pred.py pred 48 dev13fp: dev13f-pred   articles the dictionary of the day
                                                          labels fiscal_financial, at most 2
@@ -20,9 +21,9 @@ import dev7_pred as P
 import dev8f_miss as M
 
 
-def sample(kind, predict, n, salt, stratum, per_title):
+def sample(kind, predict, n, salt, stratum, per_title, prefix=A.EXTRA7):
     ids = []
-    for rel in A.extra7_files():
+    for rel in A.extra_files(prefix):
         ids.extend(rel + "#" + a for a, t in A.articles(A.path_of("", rel))
                    if t and (kind == "pred" or M.MONEY.search(t)))
     pred = predict(ids)
@@ -40,11 +41,13 @@ def sample(kind, predict, n, salt, stratum, per_title):
 
 
 if __name__ == "__main__":
-    if not os.path.isdir(A.extra7_root()):
-        raise SystemExit("dev13_pred: %s absent" % A.extra7_root())
+    prefix = A.EXTRA8 if len(sys.argv) > 5 and sys.argv[5] == "extra8" else A.EXTRA7
+    root = A.extra8_root() if prefix == A.EXTRA8 else A.extra7_root()
+    if not os.path.isdir(root):
+        raise SystemExit("dev13_pred: %s absent" % root)
     shared = os.environ.get("PM_SHARED", os.path.join(P.ROOT, "..", "shared"))
     pred = P.predictor(os.environ.get("PM_BIN", os.path.join(P.ROOT, "policyminer")),
                        os.path.join(P.ROOT, "dictionaries"), A.law_root(shared))
     kind = sys.argv[1]
-    for st, i in sample(kind, pred, int(sys.argv[2]), sys.argv[3], sys.argv[4], 2 if kind == "pred" else 1):
+    for st, i in sample(kind, pred, int(sys.argv[2]), sys.argv[3], sys.argv[4], 2 if kind == "pred" else 1, prefix):
         print(st + "\t" + i)
