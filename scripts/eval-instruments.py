@@ -127,7 +127,7 @@ def batch_of(r):
     # dev8f round (helper instr): the unseen batch and its fiscal precision and recall samples
     # are scored apart (dev8f-extra3, dev8f-pred, dev8f-miss), as each was labelled before any
     # fix drawn from it.
-    if r["stratum"].startswith(("dev8f-", "dev11f-", "dev12f-", "dev13f-")):
+    if r["stratum"].startswith(("dev8f-", "dev11f-", "dev12f-", "dev13f-", "dev14f-")):
         return r["stratum"]
     return r["stratum"].split("-")[0] if r["stratum"].startswith("dev") else "dev1"
 
@@ -175,7 +175,8 @@ def main():
                                         (articles.EXTRA4, articles.extra4_root, "PM_CN_EXTRA4", "dev8o"),
                                         (articles.EXTRA5, articles.extra5_root, "PM_CN_EXTRA5", "dev9"),
                                         (articles.EXTRA6, articles.extra6_root, "PM_CN_EXTRA6", "dev10"),
-                                        (articles.EXTRA7, articles.extra7_root, "PM_CN_EXTRA7", "dev13")):
+                                        (articles.EXTRA7, articles.extra7_root, "PM_CN_EXTRA7", "dev13"),
+                                        (articles.EXTRA8, articles.extra8_root, "PM_CN_EXTRA8", "dev14")):
         extra = [r for r in rows if r["path"].startswith(prefix)]
         if extra and not os.path.isdir(root_of()):
             print("eval-instruments: %s ($%s) absent, its %d articles (%s) SKIPPED"
