@@ -20,7 +20,9 @@ message when it is absent; dev8f-extra3 / dev8f-pred / dev8f-miss: a further uns
 that cache and a fiscal precision and recall sample, each scored apart; dev8o / dev8ob: more of
 them, from the cache $PM_CN_EXTRA4, skipped alike; dev9: an unseen batch of eight regulations
 of the cache $PM_CN_EXTRA5, the check side of scripts/instr-leaveout.py; dev10: a second one,
-money-dense titles, from $PM_CN_EXTRA6, the same). --baseline also scores a naive
+money-dense titles, from $PM_CN_EXTRA6, the same; dev11f / dev12f / dev13f / dev14f / dev15f: the
+fiscal precision (-pred) and recall (-miss) samples of stop 25, each scored apart, dev13f-15f
+read from $PM_CN_EXTRA7 … $PM_CN_EXTRA9). --baseline also scores a naive
 22-regex keyword classifier for scale. With --min-macro / --min-fiscal it exits 1 when the
 held-out figures are below them. Without SHARED it says so and exits 0 (skip).
 --errors dev lists the dev disagreements (to fix from); never held-out. --no-model scores the
@@ -127,7 +129,7 @@ def batch_of(r):
     # dev8f round (helper instr): the unseen batch and its fiscal precision and recall samples
     # are scored apart (dev8f-extra3, dev8f-pred, dev8f-miss), as each was labelled before any
     # fix drawn from it.
-    if r["stratum"].startswith(("dev8f-", "dev11f-", "dev12f-", "dev13f-", "dev14f-")):
+    if r["stratum"].startswith(("dev8f-", "dev11f-", "dev12f-", "dev13f-", "dev14f-", "dev15f-")):
         return r["stratum"]
     return r["stratum"].split("-")[0] if r["stratum"].startswith("dev") else "dev1"
 
@@ -176,7 +178,8 @@ def main():
                                         (articles.EXTRA5, articles.extra5_root, "PM_CN_EXTRA5", "dev9"),
                                         (articles.EXTRA6, articles.extra6_root, "PM_CN_EXTRA6", "dev10"),
                                         (articles.EXTRA7, articles.extra7_root, "PM_CN_EXTRA7", "dev13"),
-                                        (articles.EXTRA8, articles.extra8_root, "PM_CN_EXTRA8", "dev14")):
+                                        (articles.EXTRA8, articles.extra8_root, "PM_CN_EXTRA8", "dev14"),
+                                        (articles.EXTRA9, articles.extra9_root, "PM_CN_EXTRA9", "dev15")):
         extra = [r for r in rows if r["path"].startswith(prefix)]
         if extra and not os.path.isdir(root_of()):
             print("eval-instruments: %s ($%s) absent, its %d articles (%s) SKIPPED"

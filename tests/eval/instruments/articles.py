@@ -262,7 +262,7 @@ def path_of(root, rel):
         return os.path.join(extra5_root(), rel[len("cn-extra5/"):])
     if rel.startswith("cn-extra6/"):  # dev10 (instr5): EXTRA6, defined below
         return os.path.join(extra6_root(), rel[len("cn-extra6/"):])
-    for prefix, root_of in ((EXTRA7, extra7_root), (EXTRA8, extra8_root)):  # dev13, dev14 (below)
+    for prefix, root_of in ((EXTRA7, extra7_root), (EXTRA8, extra8_root), (EXTRA9, extra9_root)):  # dev13-15
         if rel.startswith(prefix):
             return os.path.join(root_of(), rel[len(prefix):])
     return os.path.join(root, rel)
@@ -422,14 +422,23 @@ def extra8_root():
     return os.environ.get("PM_CN_EXTRA8", "/work/cn-extra8")
 
 
+# dev15: the titles after those (ranks 54 on), a seventh cache ($PM_CN_EXTRA9, default
+# /work/cn-extra9), drawn after the dev14 fixes.
+EXTRA9 = "cn-extra9/"
+
+
+def extra9_root():
+    return os.environ.get("PM_CN_EXTRA9", "/work/cn-extra9")
+
+
 def extra_files(prefix=EXTRA7):
     """A whole-file cache's regulations as ids' file part (prefix + path in the tree), sorted."""
-    root = {EXTRA7: extra7_root, EXTRA8: extra8_root}[prefix]()
+    root = {EXTRA7: extra7_root, EXTRA8: extra8_root, EXTRA9: extra9_root}[prefix]()
     out = []
     for d, _, files in os.walk(root):
         out.extend(prefix + os.path.relpath(os.path.join(d, f), root) for f in files if f.endswith(".md"))
     return sorted(out)
-# --- end dev13 / dev14
+# --- end dev13 / dev14 / dev15
 
 
 def lookup(root, ident):

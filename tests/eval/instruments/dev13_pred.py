@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Fiscal samples of the dev13 round (development only), on the cache $PM_CN_EXTRA7 (24
 regulations no earlier batch drew from; articles.py, dev13 block), and of the dev14 round on
-$PM_CN_EXTRA8 (the next 24 titles; a fifth argument `extra8`):
+$PM_CN_EXTRA8 (the next 24 titles; a fifth argument `extra8`) and of dev15 on $PM_CN_EXTRA9
+(the titles after those; `extra9`):
 
     python3 dev13_pred.py pred 48 dev13fp: dev13f-pred   articles the dictionary of the day
                                                          labels fiscal_financial, at most 2
@@ -41,8 +42,10 @@ def sample(kind, predict, n, salt, stratum, per_title, prefix=A.EXTRA7):
 
 
 if __name__ == "__main__":
-    prefix = A.EXTRA8 if len(sys.argv) > 5 and sys.argv[5] == "extra8" else A.EXTRA7
-    root = A.extra8_root() if prefix == A.EXTRA8 else A.extra7_root()
+    caches = {"extra7": (A.EXTRA7, A.extra7_root), "extra8": (A.EXTRA8, A.extra8_root),
+              "extra9": (A.EXTRA9, A.extra9_root)}
+    prefix, root_of = caches[sys.argv[5] if len(sys.argv) > 5 else "extra7"]
+    root = root_of()
     if not os.path.isdir(root):
         raise SystemExit("dev13_pred: %s absent" % root)
     shared = os.environ.get("PM_SHARED", os.path.join(P.ROOT, "..", "shared"))
