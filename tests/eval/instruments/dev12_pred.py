@@ -24,23 +24,11 @@ def sample(root, heldout_titles, labelled_ids, predict, n, salt, stratum):
         ids.extend(rel + "#" + a for a, t in A.articles(os.path.join(root, rel))
                    if t and rel + "#" + a not in labelled_ids)
     pred = predict(ids)
-    out, per = [], {}
-    for i in sorted((i for i in ids if "fiscal_financial" in pred.get(i, ())), key=lambda i: A.key(salt + i)):
-        rel = i.partition("#")[0]
-        if per.get(rel, 0) < PER_TITLE:
-            per[rel] = per.get(rel, 0) + 1
-            out.append((stratum, i))
-            if len(out) == n:
-                break
-    return out
+    return P.one_per_title((i for i in ids if "fiscal_financial" in pred.get(i, ())),
+                           lambda i: A.key(salt + i), n, stratum, PER_TITLE)
 
 
 if __name__ == "__main__":
-    shared = os.environ.get("PM_SHARED", os.path.join(P.ROOT, "..", "shared"))
-    root = A.law_root(shared)
-    ho, ids = A.labelled(os.path.join(P.HERE, "articles.tsv"))
-    with open(os.path.join(P.HERE, "articles.tsv"), encoding="utf-8") as f:
-        mine = set(l.split("\t")[0] + "#" + l.split("\t")[1] for l in f if "\t" + sys.argv[3] + "\t" in l)
-    pred = P.predictor(os.environ.get("PM_BIN", os.path.join(P.ROOT, "policyminer")), os.path.join(P.ROOT, "dictionaries"), root)
-    for st, i in sample(root, ho, ids - mine, pred, int(sys.argv[1]), sys.argv[2], sys.argv[3]):
+    root, ho, ids, pred = P.cli_context(sys.argv[3])
+    for st, i in sample(root, ho, ids, pred, int(sys.argv[1]), sys.argv[2], sys.argv[3]):
         print(st + "\t" + i)

@@ -30,15 +30,7 @@ def sample(kind, predict, n, salt, stratum, per_title, prefix=A.EXTRA7):
     pred = predict(ids)
     want = (lambda i: "fiscal_financial" in pred.get(i, ())) if kind == "pred" else \
         (lambda i: "fiscal_financial" not in pred.get(i, ()))
-    out, per = [], {}
-    for i in sorted((i for i in ids if want(i)), key=lambda i: A.key(salt + i)):
-        rel = i.partition("#")[0]
-        if per.get(rel, 0) < per_title:
-            per[rel] = per.get(rel, 0) + 1
-            out.append((stratum, i))
-            if len(out) == n:
-                break
-    return out
+    return P.one_per_title((i for i in ids if want(i)), lambda i: A.key(salt + i), n, stratum, per_title)
 
 
 if __name__ == "__main__":

@@ -48,27 +48,33 @@ def sample(root, heldout_titles, labelled_ids, predict, group, n, salt, stratum,
                          n, stratum)
 
 
-def one_per_title(ids, key, n, stratum):
-    """The first n of ids in key order, at most one per regulation, as (stratum, id)."""
-    out, titles = [], set()
+def one_per_title(ids, key, n, stratum, cap=1):
+    """The first n of ids in key order, at most cap per regulation, as (stratum, id)."""
+    out, per = [], {}
     for i in sorted(ids, key=key):
         rel = i.partition("#")[0]
-        if rel not in titles:
-            titles.add(rel)
+        if per.get(rel, 0) < cap:
+            per[rel] = per.get(rel, 0) + 1
             out.append((stratum, i))
             if len(out) == n:
                 break
     return out
 
 
-if __name__ == "__main__":
+def cli_context(stratum):
+    """What a sampler's command line needs: the law root, the held-out titles, the labelled
+    ids other than stratum's own rows (so a batch redraws itself), and the predictor."""
     shared = os.environ.get("PM_SHARED", os.path.join(ROOT, "..", "shared"))
     root = A.law_root(shared)
     ho, ids = A.labelled(os.path.join(HERE, "articles.tsv"))
-    mine = set()
     with open(os.path.join(HERE, "articles.tsv"), encoding="utf-8") as f:
-        mine = set(l.split("\t")[0] + "#" + l.split("\t")[1] for l in f if "\t" + sys.argv[4] + "\t" in l)
+        mine = set(l.split("\t")[0] + "#" + l.split("\t")[1] for l in f if "\t" + stratum + "\t" in l)
     pred = predictor(os.environ.get("PM_BIN", os.path.join(ROOT, "policyminer")), os.path.join(ROOT, "dictionaries"), root)
-    for st, i in sample(root, ho, ids - mine, pred, sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4],
+    return root, ho, ids - mine, pred
+
+
+if __name__ == "__main__":
+    root, ho, ids, pred = cli_context(sys.argv[4])
+    for st, i in sample(root, ho, ids, pred, sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4],
                         econ=len(sys.argv) > 5 and sys.argv[5] == "econ"):
         print(st + "\t" + i)

@@ -33,11 +33,6 @@ def sample(root, heldout_titles, labelled_ids, predict, n, salt, stratum):
 
 
 if __name__ == "__main__":
-    shared = os.environ.get("PM_SHARED", os.path.join(P.ROOT, "..", "shared"))
-    root = A.law_root(shared)
-    ho, ids = A.labelled(os.path.join(P.HERE, "articles.tsv"))
-    with open(os.path.join(P.HERE, "articles.tsv"), encoding="utf-8") as f:
-        mine = set(l.split("\t")[0] + "#" + l.split("\t")[1] for l in f if "\t" + sys.argv[3] + "\t" in l)
-    pred = P.predictor(os.environ.get("PM_BIN", os.path.join(P.ROOT, "policyminer")), os.path.join(P.ROOT, "dictionaries"), root)
-    for st, i in sample(root, ho, ids - mine, pred, int(sys.argv[1]), sys.argv[2], sys.argv[3]):
+    root, ho, ids, pred = P.cli_context(sys.argv[3])
+    for st, i in sample(root, ho, ids, pred, int(sys.argv[1]), sys.argv[2], sys.argv[3]):
         print(st + "\t" + i)
