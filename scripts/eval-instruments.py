@@ -129,7 +129,7 @@ def batch_of(r):
     # dev8f round (helper instr): the unseen batch and its fiscal precision and recall samples
     # are scored apart (dev8f-extra3, dev8f-pred, dev8f-miss), as each was labelled before any
     # fix drawn from it.
-    if r["stratum"].startswith(("dev8f-", "dev11f-", "dev12f-", "dev13f-", "dev14f-", "dev15f-")):
+    if r["stratum"].startswith(("dev8f-", "dev11f-", "dev12f-", "dev13f-", "dev14f-", "dev15f-", "dev16f-")):
         return r["stratum"]
     return r["stratum"].split("-")[0] if r["stratum"].startswith("dev") else "dev1"
 
