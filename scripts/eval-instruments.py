@@ -126,10 +126,9 @@ def batch_of(r):
     """dev1 (the first 820's dev half), dev2, dev3 ... (later development batches), heldout."""
     if r["split"] != "dev":
         return r["split"]
-    # dev8f round (helper instr): the unseen batch and its fiscal precision and recall samples
-    # are scored apart (dev8f-extra3, dev8f-pred, dev8f-miss), as each was labelled before any
-    # fix drawn from it.
-    if r["stratum"].startswith(("dev8f-", "dev11f-", "dev12f-", "dev13f-", "dev14f-", "dev15f-", "dev16f-")):
+    # The fiscal rounds' batches (dev8f-extra3, dev8f-pred, dev8f-miss, dev11f-pred …) are scored
+    # apart, as each was labelled before any fix drawn from it.
+    if re.match(r"dev\d+f-", r["stratum"]):
         return r["stratum"]
     return r["stratum"].split("-")[0] if r["stratum"].startswith("dev") else "dev1"
 
@@ -171,20 +170,7 @@ def main():
         print("eval-instruments: %s absent, real-article instrument evaluation SKIPPED" % root)
         return 0
     rows = load_labels(a.labels)
-    # Batches read from caches outside the project (CI has only ../shared): each is skipped
-    # with a message when its cache is absent.
-    for prefix, root_of, env, batch in ((articles.EXTRA3, articles.extra3_root, "PM_CN_EXTRA3", "dev7"),
-                                        (articles.EXTRA4, articles.extra4_root, "PM_CN_EXTRA4", "dev8o"),
-                                        (articles.EXTRA5, articles.extra5_root, "PM_CN_EXTRA5", "dev9"),
-                                        (articles.EXTRA6, articles.extra6_root, "PM_CN_EXTRA6", "dev10"),
-                                        (articles.EXTRA7, articles.extra7_root, "PM_CN_EXTRA7", "dev13"),
-                                        (articles.EXTRA8, articles.extra8_root, "PM_CN_EXTRA8", "dev14"),
-                                        (articles.EXTRA9, articles.extra9_root, "PM_CN_EXTRA9", "dev15")):
-        extra = [r for r in rows if r["path"].startswith(prefix)]
-        if extra and not os.path.isdir(root_of()):
-            print("eval-instruments: %s ($%s) absent, its %d articles (%s) SKIPPED"
-                  % (root_of(), env, len(extra), batch))
-            rows = [r for r in rows if not r["path"].startswith(prefix)]
+    rows = articles.drop_absent_caches(rows, "eval-instruments")
     texts, docs = {}, []
     for k, r in enumerate(rows):
         t = articles.lookup(root, r["id"])

@@ -52,14 +52,7 @@ def fold_of(path, k):
 
 def dev_rows(labels):
     rows = [r for r in ev.load_labels(labels) if r["split"] == "dev"]
-    for prefix, root, name in ((articles.EXTRA3, articles.extra3_root(), "PM_CN_EXTRA3"),
-                               (articles.EXTRA4, articles.extra4_root(), "PM_CN_EXTRA4"),
-                               (articles.EXTRA5, articles.extra5_root(), "PM_CN_EXTRA5"),
-                               (articles.EXTRA6, articles.extra6_root(), "PM_CN_EXTRA6")):
-        n = sum(1 for r in rows if r["path"].startswith(prefix))
-        if n and not os.path.isdir(root):
-            print("instr-leaveout: %s ($%s) absent, its %d articles SKIPPED" % (root, name, n))
-            rows = [r for r in rows if not r["path"].startswith(prefix)]
+    rows = articles.drop_absent_caches(rows, "instr-leaveout")
     return rows
 
 

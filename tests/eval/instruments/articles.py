@@ -249,23 +249,39 @@ EXTRA3 = "cn-extra3/"
 
 
 def extra3_root():
-    return os.environ.get("PM_CN_EXTRA3", "/work/cn-extra3")
+    return cache_root(EXTRA3)
 
 
 def path_of(root, rel):
-    """The file of an id's path: under extra3_root() for EXTRA3 ids, else under root."""
-    if rel.startswith(EXTRA3):
-        return os.path.join(extra3_root(), rel[len(EXTRA3):])
-    if rel.startswith("cn-extra4/"):  # dev8o (instr2): EXTRA4, defined below
-        return os.path.join(extra4_root(), rel[len("cn-extra4/"):])
-    if rel.startswith("cn-extra5/"):  # dev9 (instr4): EXTRA5, defined below
-        return os.path.join(extra5_root(), rel[len("cn-extra5/"):])
-    if rel.startswith("cn-extra6/"):  # dev10 (instr5): EXTRA6, defined below
-        return os.path.join(extra6_root(), rel[len("cn-extra6/"):])
-    for prefix, root_of in ((EXTRA7, extra7_root), (EXTRA8, extra8_root), (EXTRA9, extra9_root)):  # dev13-15
+    """The file of an id's path: under its cache's root for cache ids (CACHES), else under root."""
+    for prefix, _, _ in CACHES:
         if rel.startswith(prefix):
-            return os.path.join(root_of(), rel[len(prefix):])
+            return os.path.join(cache_root(prefix), rel[len(prefix):])
     return os.path.join(root, rel)
+
+
+# The caches of other provinces' regulations outside the project (CI has only ../shared),
+# one row each: the ids' prefix, the environment variable naming its root (default
+# /work/<prefix>) and the batch that reads it. Each block below says how its cache was drawn.
+CACHES = (("cn-extra3/", "PM_CN_EXTRA3", "dev7"), ("cn-extra4/", "PM_CN_EXTRA4", "dev8o"),
+          ("cn-extra5/", "PM_CN_EXTRA5", "dev9"), ("cn-extra6/", "PM_CN_EXTRA6", "dev10"),
+          ("cn-extra7/", "PM_CN_EXTRA7", "dev13"), ("cn-extra8/", "PM_CN_EXTRA8", "dev14"),
+          ("cn-extra9/", "PM_CN_EXTRA9", "dev15"))
+
+
+def cache_root(prefix):
+    env = next(e for p, e, _ in CACHES if p == prefix)
+    return os.environ.get(env, "/work/" + prefix.rstrip("/"))
+
+
+def drop_absent_caches(rows, who):
+    """rows without those of a cache that is absent, each cache skipped with one message."""
+    for prefix, env, batch in CACHES:
+        n = sum(1 for r in rows if r["path"].startswith(prefix))
+        if n and not os.path.isdir(cache_root(prefix)):
+            print("%s: %s ($%s) absent, its %d articles (%s) SKIPPED" % (who, cache_root(prefix), env, n, batch))
+            rows = [r for r in rows if not r["path"].startswith(prefix)]
+    return rows
 
 
 # The dev7 draw: 8 promotion-type and business-environment regulations of those provinces
@@ -330,7 +346,7 @@ EXTRA4 = "cn-extra4/"
 
 
 def extra4_root():
-    return os.environ.get("PM_CN_EXTRA4", "/work/cn-extra4")
+    return cache_root(EXTRA4)
 
 
 DEV8O = (("地方性法规/河南/商丘市优化营商环境条例.md", 37), ("地方性法规/浙江/义乌国际贸易综合改革试验区条例.md", 37),
@@ -361,7 +377,7 @@ EXTRA5 = "cn-extra5/"
 
 
 def extra5_root():
-    return os.environ.get("PM_CN_EXTRA5", "/work/cn-extra5")
+    return cache_root(EXTRA5)
 
 
 DEV9 = (("地方性法规/河南/河南省专利保护条例.md", 34, ()), ("地方性法规/河南/河南省人才流动条例.md", 46, ()),
@@ -388,7 +404,7 @@ EXTRA6 = "cn-extra6/"
 
 
 def extra6_root():
-    return os.environ.get("PM_CN_EXTRA6", "/work/cn-extra6")
+    return cache_root(EXTRA6)
 
 
 DEV10 = (("地方性法规/山东/山东省旅游条例.md", 70, ()), ("地方性法规/河南/河南省旅游条例.md", 99, ()),
@@ -410,7 +426,7 @@ EXTRA7 = "cn-extra7/"
 
 
 def extra7_root():
-    return os.environ.get("PM_CN_EXTRA7", "/work/cn-extra7")
+    return cache_root(EXTRA7)
 
 
 # dev14: the next 24 titles of the same rule and hash order, kept alike in a sixth cache
@@ -419,7 +435,7 @@ EXTRA8 = "cn-extra8/"
 
 
 def extra8_root():
-    return os.environ.get("PM_CN_EXTRA8", "/work/cn-extra8")
+    return cache_root(EXTRA8)
 
 
 # dev15: the titles after those (ranks 54 on), a seventh cache ($PM_CN_EXTRA9, default
@@ -428,12 +444,12 @@ EXTRA9 = "cn-extra9/"
 
 
 def extra9_root():
-    return os.environ.get("PM_CN_EXTRA9", "/work/cn-extra9")
+    return cache_root(EXTRA9)
 
 
 def extra_files(prefix=EXTRA7):
     """A whole-file cache's regulations as ids' file part (prefix + path in the tree), sorted."""
-    root = {EXTRA7: extra7_root, EXTRA8: extra8_root, EXTRA9: extra9_root}[prefix]()
+    root = cache_root(prefix)
     out = []
     for d, _, files in os.walk(root):
         out.extend(prefix + os.path.relpath(os.path.join(d, f), root) for f in files if f.endswith(".md"))

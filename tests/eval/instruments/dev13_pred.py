@@ -34,10 +34,8 @@ def sample(kind, predict, n, salt, stratum, per_title, prefix=A.EXTRA7):
 
 
 if __name__ == "__main__":
-    caches = {"extra7": (A.EXTRA7, A.extra7_root), "extra8": (A.EXTRA8, A.extra8_root),
-              "extra9": (A.EXTRA9, A.extra9_root)}
-    prefix, root_of = caches[sys.argv[5] if len(sys.argv) > 5 else "extra7"]
-    root = root_of()
+    prefix = "cn-%s/" % (sys.argv[5] if len(sys.argv) > 5 else "extra7")
+    root = A.cache_root(prefix)
     if not os.path.isdir(root):
         raise SystemExit("dev13_pred: %s absent" % root)
     shared = os.environ.get("PM_SHARED", os.path.join(P.ROOT, "..", "shared"))
