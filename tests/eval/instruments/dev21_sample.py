@@ -1,0 +1,55 @@
+#!/usr/bin/env python3
+"""Samples of the dev21f round (fiscal_financial; development only) from the same files as
+the held-out half: the unlabelled articles of the regulations that give a held-out article,
+as dev1 (the first 820's development half) was. The held-out rows themselves are never
+drawn, printed or read for a fix: an article whose text equals a held-out article's is left
+out by the sampler without being shown. The fresh-title rounds (dev11f-dev20f) measure
+regulations no label came from; this round samples the drafting of the held-out half's own
+regulations, which those rounds could not.
+
+    python3 dev21_sample.py pred 50 dev21fp: dev21f-pred   (labelled fiscal, 1 per file)
+    python3 dev21_sample.py miss 60 dev21fm: dev21f-miss   (money and a giving verb in one clause,
+                                                            not labelled fiscal, 1 per file)
+"""
+import os
+import sys
+
+import articles as A
+import dev7_pred as P
+import dev18_miss as M
+
+
+def heldout_files(path):
+    files = set()
+    with open(path, encoding="utf-8") as f:
+        for line in f:
+            c = line.rstrip("\n").split("\t")
+            if len(c) == 6 and c[3] == "heldout":
+                files.add(c[0])
+    return sorted(files)
+
+
+def sample(root, labelled_ids, predict, mode, n, salt, stratum):
+    files = heldout_files(os.path.join(P.HERE, "articles.tsv"))
+    ho_ids = set()
+    with open(os.path.join(P.HERE, "articles.tsv"), encoding="utf-8") as f:
+        for line in f:
+            c = line.rstrip("\n").split("\t")
+            if len(c) == 6 and c[3] == "heldout":
+                ho_ids.add(c[0] + "#" + c[1])
+    arts = {rel: A.articles(os.path.join(root, rel)) for rel in files}
+    ho_texts = set(t for rel in files for a, t in arts[rel] if rel + "#" + a in ho_ids)
+    ids = []
+    for rel in files:
+        ids.extend(rel + "#" + a for a, t in arts[rel] if t and t not in ho_texts
+                   and rel + "#" + a not in labelled_ids and (mode == "pred" or M.money_and_verb(t)))
+    pred = predict(ids)
+    want = (lambda i: "fiscal_financial" in pred.get(i, ())) if mode == "pred" else \
+        (lambda i: "fiscal_financial" not in pred.get(i, ()))
+    return P.one_per_title((i for i in ids if want(i)), lambda i: A.key(salt + i), n, stratum)
+
+
+if __name__ == "__main__":
+    root, _, ids, pred = P.cli_context(sys.argv[4])
+    for st, i in sample(root, ids, pred, sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4]):
+        print(st + "\t" + i)
