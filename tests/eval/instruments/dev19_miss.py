@@ -41,12 +41,7 @@ def all_vetoed(binary, dict_dir, root, ids):
 
 
 def sample(root, heldout_titles, labelled_ids, binary, dict_dir, n, salt, stratum):
-    keep = set(A.newest_versions(root, lambda t: t not in heldout_titles and bool(A.ECON.search(t))
-                                 and not A.NOT_ECON.search(t)).values())
-    ids = []
-    for rel in sorted(keep):
-        ids.extend(rel + "#" + a for a, t in A.articles(os.path.join(root, rel))
-                   if t and rel + "#" + a not in labelled_ids)
+    ids = P.econ_articles(root, heldout_titles, labelled_ids)
     hidden = all_vetoed(binary, dict_dir, root, ids)
     return P.one_per_title((i for i in ids if i in hidden), lambda i: A.key(salt + i), n, stratum)
 

@@ -37,15 +37,23 @@ def sample(root, heldout_titles, labelled_ids, predict, group, n, salt, stratum,
     if not econ:
         return O.sample_predicted(root, heldout_titles, labelled_ids, predict, per_group=n, salt=salt,
                                   stratum=stratum, groups=(group,))
+    ids = econ_articles(root, heldout_titles, labelled_ids)
+    pred = predict(ids)
+    return one_per_title((i for i in ids if group in pred.get(i, ())), lambda i: A.key(salt + group + i),
+                         n, stratum)
+
+
+def econ_articles(root, heldout_titles, labelled_ids, text_ok=None):
+    """The ids of the articles, not labelled yet, of the newest version of every economic title
+    (articles.ECON, not articles.NOT_ECON) that gives no held-out article, in path order; with
+    text_ok, only those whose text it accepts. The pool every fresh-title sampler draws from."""
     keep = set(A.newest_versions(root, lambda t: t not in heldout_titles and bool(A.ECON.search(t))
                                  and not A.NOT_ECON.search(t)).values())
     ids = []
     for rel in sorted(keep):
         ids.extend(rel + "#" + a for a, t in A.articles(os.path.join(root, rel))
-                   if t and rel + "#" + a not in labelled_ids)
-    pred = predict(ids)
-    return one_per_title((i for i in ids if group in pred.get(i, ())), lambda i: A.key(salt + group + i),
-                         n, stratum)
+                   if t and rel + "#" + a not in labelled_ids and (text_ok is None or text_ok(t)))
+    return ids
 
 
 def one_per_title(ids, key, n, stratum, cap=1):

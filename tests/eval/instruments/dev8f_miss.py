@@ -9,7 +9,6 @@ hash. Where the misses of unseen phrasing are; its precision means nothing.
 
 Its own file, so that no other batch's sampler is edited.
 """
-import os
 import re
 import sys
 
@@ -20,19 +19,19 @@ MONEY = re.compile("资金|经费|补贴|补助|奖励|资助|津贴|贴息|基�
                    "投入|预算|优惠|扶持|奖金|财政")
 
 
-def sample(root, heldout_titles, labelled_ids, predict, n, salt, stratum):
-    keep = set(A.newest_versions(root, lambda t: t not in heldout_titles and bool(A.ECON.search(t))
-                                 and not A.NOT_ECON.search(t)).values())
-    ids = []
-    for rel in sorted(keep):
-        ids.extend(rel + "#" + a for a, t in A.articles(os.path.join(root, rel))
-                   if t and rel + "#" + a not in labelled_ids and MONEY.search(t))
+def sample(root, heldout_titles, labelled_ids, predict, n, salt, stratum, text_ok=None):
+    ids = P.econ_articles(root, heldout_titles, labelled_ids, text_ok or MONEY.search)
     pred = predict(ids)
     return P.one_per_title((i for i in ids if "fiscal_financial" not in pred.get(i, ())),
                            lambda i: A.key(salt + i), n, stratum)
 
 
-if __name__ == "__main__":
+def main(text_ok=None):
+    """N SALT STRATUM from the command line; text_ok replaces the money words (dev18_miss.py)."""
     root, ho, ids, pred = P.cli_context(sys.argv[3])
-    for st, i in sample(root, ho, ids, pred, int(sys.argv[1]), sys.argv[2], sys.argv[3]):
+    for st, i in sample(root, ho, ids, pred, int(sys.argv[1]), sys.argv[2], sys.argv[3], text_ok):
         print(st + "\t" + i)
+
+
+if __name__ == "__main__":
+    main()
