@@ -10,6 +10,8 @@ regulations, which those rounds could not.
     python3 dev21_sample.py pred 50 dev21fp: dev21f-pred   (labelled fiscal, 1 per file)
     python3 dev21_sample.py miss 60 dev21fm: dev21f-miss   (money and a giving verb in one clause,
                                                             not labelled fiscal, 1 per file)
+    python3 dev21_sample.py vetoed 50 dev22fv: dev22f-vetoed (every fiscal match vetoed, 1 per file)
+    python3 dev21_sample.py pred 50 dev22fp: dev22f-pred    (labelled fiscal, a second draw, new salt)
 """
 import os
 import sys
@@ -17,6 +19,7 @@ import sys
 import articles as A
 import dev7_pred as P
 import dev18_miss as M
+import dev19_miss as V
 
 
 def heldout_files(path):
@@ -42,10 +45,15 @@ def sample(root, labelled_ids, predict, mode, n, salt, stratum):
     ids = []
     for rel in files:
         ids.extend(rel + "#" + a for a, t in arts[rel] if t and t not in ho_texts
-                   and rel + "#" + a not in labelled_ids and (mode == "pred" or M.money_and_verb(t)))
-    pred = predict(ids)
-    want = (lambda i: "fiscal_financial" in pred.get(i, ())) if mode == "pred" else \
-        (lambda i: "fiscal_financial" not in pred.get(i, ()))
+                   and rel + "#" + a not in labelled_ids and (mode != "miss" or M.money_and_verb(t)))
+    if mode == "vetoed":
+        hidden = V.all_vetoed(os.environ.get("PM_BIN", os.path.join(P.ROOT, "policyminer")),
+                              os.path.join(P.ROOT, "dictionaries"), root, ids)
+        want = hidden.__contains__
+    else:
+        pred = predict(ids)
+        want = (lambda i: "fiscal_financial" in pred.get(i, ())) if mode == "pred" else \
+            (lambda i: "fiscal_financial" not in pred.get(i, ()))
     return P.one_per_title((i for i in ids if want(i)), lambda i: A.key(salt + i), n, stratum)
 
 
