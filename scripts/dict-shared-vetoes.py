@@ -99,7 +99,7 @@ CREDIT=('market_access','government_procurement')
 money=[
  '# Money words inside a duty to manage, audit or keep funds apart are no measure (CODEBOOK',
  '# rule 1); comma-bounded, so 安排专项资金，专款专用 keeps its measure.',
- 'not = (?<![^。；：，\\n])[^。；：，\\n]{0,120}?(审计(?!机关|部门|署)|监督检查(?!机构|部门)|监督管理(?!部门|局|机构|机关|总局|委员会)|专款专用|截留|挪用|管理和使用|使用和管理|取得和使用|使用情况|使用进行监督|财务核算|资金管理|资金监管|(补助|捐赠)(所)?形成的(财产|资产)|规定用途|使用绩效|下达|核拨|绩效(报告|评价)|(分配|安排|拨付|支持)的(重要)?依据|作为[^。；：，\\n]{0,30}(依据|参考))[^。；：，\\n]{0,120}',
+ 'not = (?<![^。；：，\\n])[^。；：，\\n]{0,120}?(审计(?!机关|部门|署)|监督检查(?!机构|部门)|监督管理(?!部门|局|机构|机关|总局|委员会)|专款专用|截留|挪用|管理和使用|使用和管理|取得和使用|使用情况|使用进行监督|财务核算|资金管理|资金监管|(补助|捐赠)(所)?形成的(财产|资产)|规定用途|使用绩效|下达|核拨|绩效(报告|评价)|(分配|安排|拨付|支持)的(重要)?依据|作为[^。；：，\\n]{0,48}(依据|参考))[^。；：，\\n]{0,120}',
  '# Money named, not given (dev6-fiscal, dev6b-d, dev7p): in a condition or topic clause (…补助的，),',
  '# after a ban (不得…给予…奖励), as the content of information to publish, as what defines a',
  '# group of recipients (接受…补助的学校, 获得的奖励资金) or in a definition (以下统称), as a',
