@@ -83,15 +83,20 @@ def utf8_errors(out):
     return bad
 
 
+def write_corpus(xml, docs):
+    """docs (doc_id, title, body) as one corpus-XML file: how every article reaches policyminer."""
+    with open(xml, "w", encoding="utf-8") as f:
+        f.write('<?xml version="1.0" encoding="UTF-8"?>\n<corpus>\n')
+        for doc_id, title, body in docs:
+            f.write("<doc id=%s><title>%s</title><body>%s</body></doc>\n"
+                    % (quoteattr(doc_id), escape(title), escape(body)))
+        f.write("</corpus>\n")
+
+
 def run_policyminer(binary, dict_dir, docs):
     with tempfile.TemporaryDirectory() as tmp:
         xml = os.path.join(tmp, "articles.xml")
-        with open(xml, "w", encoding="utf-8") as f:
-            f.write('<?xml version="1.0" encoding="UTF-8"?>\n<corpus>\n')
-            for doc_id, title, body in docs:
-                f.write("<doc id=%s><title>%s</title><body>%s</body></doc>\n"
-                        % (quoteattr(doc_id), escape(title), escape(body)))
-            f.write("</corpus>\n")
+        write_corpus(xml, docs)
         out = os.path.join(tmp, "out")
         subprocess.run([binary, "run", "-q", "-j1", "--no-diffusion", "-d", dict_dir, "-o", out, xml],
                        check=True)

@@ -13,7 +13,6 @@ import os
 import subprocess
 import sys
 import tempfile
-from xml.sax.saxutils import escape, quoteattr
 
 import articles as A
 import dev7_pred as P
@@ -23,12 +22,8 @@ def all_vetoed(binary, dict_dir, root, ids):
     """The ids whose fiscal_financial matches are all vetoed (at least one match)."""
     with tempfile.TemporaryDirectory() as tmp:
         xml = os.path.join(tmp, "a.xml")
-        with open(xml, "w", encoding="utf-8") as f:
-            f.write('<?xml version="1.0" encoding="UTF-8"?>\n<corpus>\n')
-            for k, i in enumerate(ids):
-                f.write("<doc id=%s><title>%s</title><body>%s</body></doc>\n"
-                        % (quoteattr("v%05d" % k), escape(i.partition("#")[2]), escape(A.lookup(root, i))))
-            f.write("</corpus>\n")
+        P.eval_module().write_corpus(xml, [("v%05d" % k, i.partition("#")[2], A.lookup(root, i))
+                                           for k, i in enumerate(ids)])
         out = subprocess.run([binary, "dict", "hits", "-d", dict_dir, xml], check=True,
                              capture_output=True, text=True).stdout
     seen, kept = set(), set()

@@ -22,24 +22,16 @@ import dev18_miss as M
 import dev19_miss as V
 
 
-def heldout_files(path):
-    files = set()
+def heldout_ids(path):
+    """The held-out rows of articles.tsv as path#article ids."""
     with open(path, encoding="utf-8") as f:
-        for line in f:
-            c = line.rstrip("\n").split("\t")
-            if len(c) == 6 and c[3] == "heldout":
-                files.add(c[0])
-    return sorted(files)
+        return set(c[0] + "#" + c[1] for c in (line.rstrip("\n").split("\t") for line in f)
+                   if len(c) == 6 and c[3] == "heldout")
 
 
 def sample(root, labelled_ids, predict, mode, n, salt, stratum):
-    files = heldout_files(os.path.join(P.HERE, "articles.tsv"))
-    ho_ids = set()
-    with open(os.path.join(P.HERE, "articles.tsv"), encoding="utf-8") as f:
-        for line in f:
-            c = line.rstrip("\n").split("\t")
-            if len(c) == 6 and c[3] == "heldout":
-                ho_ids.add(c[0] + "#" + c[1])
+    ho_ids = heldout_ids(os.path.join(P.HERE, "articles.tsv"))
+    files = sorted(set(i.partition("#")[0] for i in ho_ids))
     arts = {rel: A.articles(os.path.join(root, rel)) for rel in files}
     ho_texts = set(t for rel in files for a, t in arts[rel] if rel + "#" + a in ho_ids)
     ids = []

@@ -21,10 +21,16 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(HERE)))
 
 
-def predictor(binary, dict_dir, root):
+def eval_module():
+    """scripts/eval-instruments.py as a module (its file name is not an identifier)."""
     spec = importlib.util.spec_from_file_location("ev", os.path.join(ROOT, "scripts", "eval-instruments.py"))
     ev = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(ev)
+    return ev
+
+
+def predictor(binary, dict_dir, root):
+    ev = eval_module()
 
     def predict(ids):
         docs = [("p%05d" % k, i.partition("#")[2], A.lookup(root, i)) for k, i in enumerate(ids)]
