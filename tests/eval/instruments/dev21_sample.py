@@ -12,6 +12,9 @@ regulations, which those rounds could not.
                                                             not labelled fiscal, 1 per file)
     python3 dev21_sample.py vetoed 50 dev22fv: dev22f-vetoed (every fiscal match vetoed, 1 per file)
     python3 dev21_sample.py pred 50 dev22fp: dev22f-pred    (labelled fiscal, a second draw, new salt)
+    python3 dev21_sample.py quiet 40 dev28fq: dev28f-quiet  (not labelled fiscal and no clause with money
+                                                            and a giving verb: where the miss sampler
+                                                            never looks, 1 per file)
 """
 import os
 import sys
@@ -37,7 +40,8 @@ def sample(root, labelled_ids, predict, mode, n, salt, stratum):
     ids = []
     for rel in files:
         ids.extend(rel + "#" + a for a, t in arts[rel] if t and t not in ho_texts
-                   and rel + "#" + a not in labelled_ids and (mode != "miss" or M.money_and_verb(t)))
+                   and rel + "#" + a not in labelled_ids and (mode != "miss" or M.money_and_verb(t))
+                   and (mode != "quiet" or not M.money_and_verb(t)))
     if mode == "vetoed":
         hidden = V.all_vetoed(os.environ.get("PM_BIN", os.path.join(P.ROOT, "policyminer")),
                               os.path.join(P.ROOT, "dictionaries"), root, ids)
