@@ -275,12 +275,23 @@ def cache_root(prefix):
 
 
 def drop_absent_caches(rows, who):
-    """rows without those of a cache that is absent, each cache skipped with one message."""
+    """rows without those of a cache that is absent, each cache skipped with one message; of a
+    cache that is present but incomplete (a rebuild under way, a file not fetched), the rows
+    whose file is missing are skipped with one message that counts them. A missing article
+    of a file that is there is still an error for the caller (lookup returns None)."""
     for prefix, env, batch in CACHES:
         n = sum(1 for r in rows if r["path"].startswith(prefix))
         if n and not os.path.isdir(cache_root(prefix)):
             print("%s: %s ($%s) absent, its %d articles (%s) SKIPPED" % (who, cache_root(prefix), env, n, batch))
             rows = [r for r in rows if not r["path"].startswith(prefix)]
+        elif n:
+            gone = set(r["path"] for r in rows if r["path"].startswith(prefix)
+                       and not os.path.exists(os.path.join(cache_root(prefix), r["path"][len(prefix):])))
+            if gone:
+                k = sum(1 for r in rows if r["path"] in gone)
+                print("%s: %s ($%s) lacks %d of its files, their %d articles (%s) SKIPPED"
+                      % (who, cache_root(prefix), env, len(gone), k, batch))
+                rows = [r for r in rows if r["path"] not in gone]
     return rows
 
 
