@@ -105,8 +105,21 @@ def run_policyminer(binary, dict_dir, docs):
             raise SystemExit("eval-instruments: tables not valid UTF-8: " + "; ".join(bad[:10]))
         csv.field_size_limit(1 << 30)
         with open(os.path.join(out, "documents.tsv"), encoding="utf-8", newline="") as f:
-            return {r["doc_id"]: set(g for g in (r["instrument_groups"] or "").split(";") if g)
-                    for r in csv.DictReader(f, delimiter="\t", quoting=csv.QUOTE_NONE)}
+            got = {r["doc_id"]: set(g for g in (r["instrument_groups"] or "").split(";") if g)
+                   for r in csv.DictReader(f, delimiter="\t", quoting=csv.QUOTE_NONE)}
+        # An article whose number and text equal an earlier one's (the same article in two
+        # versions of a regulation) is rejected by the run as a re-crawl (duplicate_content),
+        # which is right for a corpus; here it is still a labelled article, so it is scored
+        # with the prediction of the document the run kept.
+        with open(os.path.join(out, "rejects.tsv"), encoding="utf-8", newline="") as f:
+            dup = set(r["doc_id"] for r in csv.DictReader(f, delimiter="\t", quoting=csv.QUOTE_NONE)
+                      if r["reason"] == "duplicate_content")
+        first = {}
+        for doc_id, title, body in docs:
+            first.setdefault((title, body), doc_id)
+            if doc_id in dup and doc_id not in got:
+                got[doc_id] = set(got.get(first[(title, body)], set()))
+        return got
 
 
 def naive(text):
