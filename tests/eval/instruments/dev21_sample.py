@@ -15,14 +15,27 @@ regulations, which those rounds could not.
     python3 dev21_sample.py quiet 40 dev28fq: dev28f-quiet  (not labelled fiscal and no clause with money
                                                             and a giving verb: where the miss sampler
                                                             never looks, 1 per file)
+    python3 dev21_sample.py wide 60 dev32fw: dev32f-wide    (quiet, as above, but naming one of the
+                                                            WIDE words below: money, fees and
+                                                            preferences that MONEY and GIVE do not
+                                                            spell, 1 per file)
 """
 import os
+import re
 import sys
 
 import articles as A
 import dev7_pred as P
 import dev18_miss as M
 import dev19_miss as V
+
+
+# Words of a measure outside dev18_miss.py's MONEY and GIVE (fees, refunds, free or
+# unpaid provision, equity, rent, price, priority, credit): where the quiet sampler's
+# articles could still hold a measure the money-and-verb test cannot see.
+WIDE = re.compile("奖补|拨款|拨付|返还|出资|无偿|免费|补偿|保费|贴补|激励|以奖代补|收费|缴费|减半|减征|"
+                  "免征|免交|免缴|减收|退还|退税|资本|股权|补足|列支|开支|报销|优先|低息|无息|贴现|"
+                  "信用|授信|押|租金|价格")
 
 
 def heldout_ids(path):
@@ -41,7 +54,8 @@ def sample(root, labelled_ids, predict, mode, n, salt, stratum):
     for rel in files:
         ids.extend(rel + "#" + a for a, t in arts[rel] if t and t not in ho_texts
                    and rel + "#" + a not in labelled_ids and (mode != "miss" or M.money_and_verb(t))
-                   and (mode != "quiet" or not M.money_and_verb(t)))
+                   and (mode not in ("quiet", "wide") or not M.money_and_verb(t))
+                   and (mode != "wide" or WIDE.search(t)))
     if mode == "vetoed":
         hidden = V.all_vetoed(os.environ.get("PM_BIN", os.path.join(P.ROOT, "policyminer")),
                               os.path.join(P.ROOT, "dictionaries"), root, ids)
@@ -49,7 +63,7 @@ def sample(root, labelled_ids, predict, mode, n, salt, stratum):
     else:
         pred = predict(ids)
         want = (lambda i: "fiscal_financial" in pred.get(i, ())) if mode == "pred" else \
-            (lambda i: "fiscal_financial" not in pred.get(i, ()))
+            (lambda i: "fiscal_financial" not in pred.get(i, ()))  # miss, quiet, wide
     return P.one_per_title((i for i in ids if want(i)), lambda i: A.key(salt + i), n, stratum)
 
 
