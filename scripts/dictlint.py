@@ -31,9 +31,9 @@ except ImportError:  # pragma: no cover - older Pythons
     import sre_constants as sre_c
 
 HEADER_KEYS = {"dimension", "description", "source"}
-CAT_KEYS = {"group", "label_zh", "label_en", "pattern", "not", "must", "must_not",
+CAT_KEYS = {"group", "label_zh", "label_en", "pattern", "not", "not_title", "must", "must_not",
             "pioneer", "since", "note"}
-REPEATABLE = {"pattern", "not", "must", "must_not", "note"}
+REPEATABLE = {"pattern", "not", "not_title", "must", "must_not", "note"}
 KEY_RE = re.compile(r"[a-z][a-z0-9_]*\Z")
 TRUTH_DIMS = {"instrument", "sector", "experiment"}
 

@@ -84,12 +84,14 @@ def utf8_errors(out):
 
 
 def write_corpus(xml, docs):
-    """docs (doc_id, title, body) as one corpus-XML file: how every article reaches policyminer."""
+    """docs (doc_id, title, body, act) as one corpus-XML file: how every article reaches
+    policyminer. An article is a unit of its regulation: act (the regulation's title) goes
+    in <part_of>, which only the dictionaries' not_title rules read."""
     with open(xml, "w", encoding="utf-8") as f:
         f.write('<?xml version="1.0" encoding="UTF-8"?>\n<corpus>\n')
-        for doc_id, title, body in docs:
-            f.write("<doc id=%s><title>%s</title><body>%s</body></doc>\n"
-                    % (quoteattr(doc_id), escape(title), escape(body)))
+        for doc_id, title, body, act in docs:
+            f.write("<doc id=%s><title>%s</title><part_of>%s</part_of><body>%s</body></doc>\n"
+                    % (quoteattr(doc_id), escape(title), escape(act), escape(body)))
         f.write("</corpus>\n")
 
 
@@ -115,10 +117,10 @@ def run_policyminer(binary, dict_dir, docs):
             dup = set(r["doc_id"] for r in csv.DictReader(f, delimiter="\t", quoting=csv.QUOTE_NONE)
                       if r["reason"] == "duplicate_content")
         first = {}
-        for doc_id, title, body in docs:
-            first.setdefault((title, body), doc_id)
+        for doc_id, title, body, act in docs:
+            first.setdefault((title, body, act), doc_id)
             if doc_id in dup and doc_id not in got:
-                got[doc_id] = set(got.get(first[(title, body)], set()))
+                got[doc_id] = set(got.get(first[(title, body, act)], set()))
         return got
 
 
@@ -196,7 +198,7 @@ def main():
             print("eval-instruments: article %s not found in %s" % (r["id"], root), file=sys.stderr)
             return 1
         texts[r["id"]] = t
-        docs.append(("a%04d" % k, r["article"], t))
+        docs.append(("a%04d" % k, r["article"], t, articles.title_of(r["path"])))
     if a.no_model:
         with tempfile.TemporaryDirectory() as tmp:
             dcopy = os.path.join(tmp, "dict")

@@ -57,7 +57,8 @@ def dev_rows(labels):
 
 
 def predict(binary, dict_dir, rows, texts):
-    docs = [("a%04d" % k, r["article"], texts[r["id"]]) for k, r in enumerate(rows)]
+    docs = [("a%04d" % k, r["article"], texts[r["id"]], articles.title_of(r["path"]))
+            for k, r in enumerate(rows)]
     got = ev.run_policyminer(binary, dict_dir, docs)
     return {r["id"]: got.get("a%04d" % k, set()) for k, r in enumerate(rows)}
 

@@ -67,7 +67,7 @@ def main():
         if t is None:
             print("instr-model-rounds: %s not found" % r["id"], file=sys.stderr)
             return 1
-        docs.append(("a%04d" % k, r["article"], t))
+        docs.append(("a%04d" % k, r["article"], t, articles.title_of(r["path"])))
         texts["a%04d" % k] = t.encode("utf-8")
     total = {}
     for spec in a.rounds:

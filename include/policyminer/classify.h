@@ -80,6 +80,11 @@ const char *pm_classifier_model_checksum(const pm_classifier *c);
 /* The scratch's dictionary scratch, with the classifier's hit filter set: an audit through
  * it (pm_dictset_audit) judges hits as the run does. */
 pm_dict_scratch *pm_classify_scratch_dict(pm_classify_scratch *s);
+/* Sets that scratch's title context for doc (pm_doc_context_title: the act's title for a
+ * unit of one), as pm_classify does first: an audit of doc's texts without pm_classify
+ * calls this before pm_dictset_audit. */
+void pm_classify_set_context(const pm_classifier *c, pm_classify_scratch *s, const pm_doc *doc,
+                             pm_dict_stats *st);
 /* The candidate policy names of doc (rec: its record, for issuer and year), calling
  * explain for each accepted span (audit; may be NULL). pm_classify fills rec->pnames
  * the same way. */

@@ -107,6 +107,15 @@ typedef int (*pm_dict_filter_fn)(void *ud, size_t dim, size_t cat, const char *t
 /* Sets (fn NULL: clears) the filter every match through this scratch applies. */
 void pm_dict_scratch_set_filter(pm_dict_scratch *s, pm_dict_filter_fn fn, void *ud);
 
+/* Sets the title the next matches through this scratch belong to (a document's title, or
+ * for a unit of a larger act the act's title: classify.c chooses). A category with a
+ * `not_title` rule that matches it counts nothing until the next call: pm_dictset_match
+ * skips it and pm_dictset_audit reports its matches vetoed by that rule (title_veto).
+ * title NULL or len 0 clears. The title is read here only, never kept. A rule that gives
+ * up on the match limit counts as no match and is counted in st (may be NULL). */
+void pm_dict_scratch_set_title(pm_dict_scratch *s, const pm_dictset *d, const char *title,
+                               size_t len, pm_dict_stats *st);
+
 /* Scans text once and sets, for every dimension, the bits of the categories that match
  * (a category matches when one of its patterns matches and none of its veto patterns
  * matches at that position... see FORMAT.md). out must have pm_dictset_ndims() entries;
@@ -141,6 +150,8 @@ typedef struct pm_dict_hit {
     unsigned line;         /* its line in the .dict file (pm_dictset_dim_file) */
     size_t start, end;     /* the match */
     int vetoed;            /* 1: a `not` pattern covers this match, so it does not count */
+    int title_veto;        /* 1: ... a `not_title` rule matched the title instead (the veto
+                            * and its line are that rule's; veto_start/end are 0) */
     const char *veto;      /* that veto's source text (NULL when not vetoed) */
     unsigned veto_line;
     size_t veto_start, veto_end;

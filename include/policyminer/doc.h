@@ -25,6 +25,15 @@ typedef struct pm_doc {
     pm_str url;
     pm_str body;        /* text content, markup removed, entities decoded */
     pm_str fetched;     /* WARC-Date: when the page was crawled - never the issue date */
+    pm_str part_of;     /* <part_of>: the title of the act this record is a unit of (an
+                         * article of a law): the title `not_title` rules read, never
+                         * matched as text; empty = the record is the whole document */
 } pm_doc;
+
+/* The title a document's `not_title` rules read: the act's when it is a unit of one. */
+static inline pm_str pm_doc_context_title(const pm_doc *d)
+{
+    return d->part_of.len ? d->part_of : d->title;
+}
 
 #endif

@@ -195,6 +195,13 @@ void pm_classify_scratch_free(pm_classify_scratch *s)
     free(s);
 }
 
+void pm_classify_set_context(const pm_classifier *c, pm_classify_scratch *s, const pm_doc *doc,
+                             pm_dict_stats *st)
+{
+    pm_str t = pm_doc_context_title(doc);
+    pm_dict_scratch_set_title(s->dict, c->dicts, t.p, t.len, st);
+}
+
 static uint32_t count_code_points(const char *p, size_t n)
 {
     return (uint32_t)pm_utf8_count(p, n);
@@ -225,7 +232,9 @@ pm_status pm_classify(const pm_classifier *c, pm_classify_scratch *s, const pm_d
     out->n_chars = count_code_points(doc->body.p, doc->body.len);
     pm_classify_pnames(c, doc, out, &out->pnames, NULL, NULL);
 
-    /* Title and body are matched separately (no copy) and their category sets OR-ed. */
+    /* Title and body are matched separately (no copy) and their category sets OR-ed;
+     * the categories the title context turns off (not_title) count in neither. */
+    pm_classify_set_context(c, s, doc, st);
     size_t nd = pm_dictset_ndims(c->dicts);
     out->ndims = nd;
     pm_status rc = PM_OK;

@@ -72,6 +72,7 @@ typedef struct cat {
     size_t nstop_sets;
     char **must, **must_not;
     size_t nmust, nmust_not;
+    size_t first_tnot, ntnot; /* into d->tnot: its not_title rules */
     unsigned line;
 } cat;
 
@@ -95,6 +96,13 @@ struct pm_dictset {
      * many categories, and its literals are scanned (and their hits recorded) once. */
     uint32_t *veto_canon;
     uint32_t *pat_dim, *pat_cat; /* owner of each pattern */
+    /* not_title rules (every category's, in order): a category counts nothing in a
+     * document whose title one of its rules matches. Run once per document on its title,
+     * never on a text, so they stay out of the literal scanners. */
+    pcre2_code **tnot;
+    char **tnot_src;
+    unsigned *tnot_line;
+    size_t ntnot, tnotcap;
     pm_hmap *codes; /* source -> its compiled code, while loading (the shared veto block
                      * repeats the same sources in every category: compiled once) */
     pm_ac *ac;
@@ -143,6 +151,12 @@ struct pm_dict_scratch {
     uint32_t vg_gen;
     pm_dict_filter_fn filter; /* judges every unvetoed match (a pack's clause model) */
     void *filter_ud;
+    /* the current document's title context (pm_dict_scratch_set_title): per not_title
+     * rule whether it matched, and per dimension the categories that are off */
+    unsigned char *tmatch;
+    pm_catset *toff;
+    size_t ntnot, ndims;
+    int toff_any;
     /* the candidate patterns of the current text, one bit per pattern (the scan's hits and
      * the always-run ones): the match loop visits those, in pattern order, not all of them.
      * cand_ok = pattern order is (dimension, category) order, as the loop needs. */
@@ -278,6 +292,50 @@ static pm_status push_str(char ***v, size_t *n, const char *s)
     if (!(nv[*n] = xstrdup(s)))
         return PM_ERR_NOMEM;
     (*n)++;
+    return PM_OK;
+}
+
+/* A category's not_title rule: compiled on its own (no JIT, no literals: it runs once per
+ * document, on the title only). Rules stay contiguous per category, as its patterns do. */
+static pm_status add_title_rule(pm_dictset *d, cat *c, const char *src, const char *file,
+                                unsigned line, pm_errctx *err)
+{
+    if (d->ntnot == d->tnotcap) {
+        size_t cap = d->tnotcap ? 2 * d->tnotcap : 8;
+        pcre2_code **a = realloc(d->tnot, cap * sizeof *a);
+        if (a)
+            d->tnot = a;
+        char **b = a ? realloc(d->tnot_src, cap * sizeof *b) : NULL;
+        if (b)
+            d->tnot_src = b;
+        unsigned *l = b ? realloc(d->tnot_line, cap * sizeof *l) : NULL;
+        if (!l)
+            return PM_ERR_NOMEM;
+        d->tnot_line = l;
+        d->tnotcap = cap;
+    }
+    int ec;
+    PCRE2_SIZE eo;
+    pcre2_code *code = pcre2_compile((PCRE2_SPTR)src, PCRE2_ZERO_TERMINATED, PCRE2_UTF | PCRE2_UCP,
+                                     &ec, &eo, NULL);
+    if (!code) {
+        PCRE2_UCHAR msg[160];
+        pcre2_get_error_message(ec, msg, sizeof msg);
+        pm_errctx_set(err, PM_ERR_REGEX, file, "line %u: %s at offset %zu in not_title /%s/",
+                      line, (const char *)msg, (size_t)eo, src);
+        err->line = line;
+        return PM_ERR_REGEX;
+    }
+    char *cp = xstrdup(src);
+    if (!cp) {
+        pcre2_code_free(code);
+        return PM_ERR_NOMEM;
+    }
+    d->tnot[d->ntnot] = code;
+    d->tnot_src[d->ntnot] = cp;
+    d->tnot_line[d->ntnot] = line;
+    d->ntnot++;
+    c->ntnot++;
     return PM_OK;
 }
 
@@ -428,6 +486,7 @@ static pm_status load_file(pm_dictset *d, const char *path, pm_errctx *err)
             c->line = ln;
             c->first_pat = d->npats;
             c->first_veto = d->nvetoes;
+            c->first_tnot = d->ntnot;
             if (!c->key) {
                 st = PM_ERR_NOMEM;
                 goto done;
@@ -484,6 +543,8 @@ static pm_status load_file(pm_dictset *d, const char *path, pm_errctx *err)
                 d->npats++;
                 c->npat++;
             }
+        } else if (strcmp(k, "not_title") == 0) {
+            st = add_title_rule(d, c, v, path, ln, err);
         } else if (strcmp(k, "must") == 0) {
             st = push_str(&c->must, &c->nmust, v);
         } else if (strcmp(k, "must_not") == 0) {
@@ -820,6 +881,13 @@ void pm_dictset_free(pm_dictset *d)
             pcre2_code_free(d->vetoes[p].code);
         free(d->vetoes[p].src);
     }
+    for (size_t t = 0; t < d->ntnot; t++) {
+        pcre2_code_free(d->tnot[t]);
+        free(d->tnot_src[t]);
+    }
+    free(d->tnot);
+    free(d->tnot_src);
+    free(d->tnot_line);
     free(d->pats);
     free(d->vetoes);
     free(d->veto_canon);
@@ -934,6 +1002,14 @@ pm_status pm_dict_scratch_create(pm_dict_scratch **out, const pm_dictset *d)
     s->ncw = (d->npats + 63) / 64;
     s->cand = calloc(s->ncw + 1, sizeof *s->cand);
     s->cand_always = calloc(s->ncw + 1, sizeof *s->cand_always);
+    s->ntnot = d->ntnot;
+    s->ndims = d->ndims;
+    s->tmatch = calloc(d->ntnot + 1, 1);
+    s->toff = calloc(d->ndims + 1, sizeof *s->toff);
+    if (!s->tmatch || !s->toff) {
+        pm_dict_scratch_free(s);
+        return PM_ERR_NOMEM;
+    }
     if (!s->md || !s->mctx || !s->stamp || !s->stamp2 || !s->first_end || !s->last_end ||
         !s->occ || !s->nocc || !s->vg_stamp || !s->vg_seen || !s->vg_start || !s->vg_n ||
         !s->vg_fill || !s->cand || !s->cand_always) {
@@ -967,6 +1043,47 @@ void pm_dict_scratch_set_filter(pm_dict_scratch *s, pm_dict_filter_fn fn, void *
     s->filter_ud = ud;
 }
 
+void pm_dict_scratch_set_title(pm_dict_scratch *s, const pm_dictset *d, const char *title,
+                               size_t len, pm_dict_stats *st)
+{
+    s->toff_any = 0;
+    memset(s->tmatch, 0, s->ntnot);
+    memset(s->toff, 0, s->ndims * sizeof *s->toff);
+    if (!d->ntnot || !title || !len)
+        return;
+    pcre2_set_offset_limit(s->mctx, PCRE2_UNSET); /* a text's search may have left one */
+    for (size_t i = 0; i < d->ndims; i++)
+        for (size_t c = 0; c < d->dims[i].ncats; c++) {
+            const cat *ci = &d->dims[i].cats[c];
+            for (size_t k = 0; k < ci->ntnot; k++) {
+                size_t t = ci->first_tnot + k;
+                if (st)
+                    st->regex_runs++;
+                int rc = pcre2_match(d->tnot[t], (PCRE2_SPTR)title, len, 0, 0, s->md, s->mctx);
+                if (rc == PCRE2_ERROR_MATCHLIMIT || rc == PCRE2_ERROR_DEPTHLIMIT) {
+                    if (st) /* no match, counted (a title is short: never seen in practice) */
+                        st->match_limit_hits++;
+                } else if (rc >= 0) {
+                    s->tmatch[t] = 1;
+                    pm_catset_set(&s->toff[i], (unsigned)c);
+                    s->toff_any = 1;
+                }
+            }
+        }
+}
+
+/* The first not_title rule of (dim, cat) that matched the current title, or (size_t)-1. */
+static size_t title_rule(const pm_dictset *d, const pm_dict_scratch *s, size_t i, size_t c)
+{
+    if (!s->toff_any || !pm_catset_has(&s->toff[i], (unsigned)c))
+        return (size_t)-1;
+    const cat *ci = &d->dims[i].cats[c];
+    for (size_t k = 0; k < ci->ntnot; k++)
+        if (s->tmatch[ci->first_tnot + k])
+            return ci->first_tnot + k;
+    return (size_t)-1;
+}
+
 /* 0 when the scratch's filter drops the unvetoed match [hs, he) of (dim, cat). */
 static int filter_keeps(pm_dict_scratch *s, size_t dim, size_t cat, const char *t, size_t n,
                         size_t hs, size_t he)
@@ -994,6 +1111,8 @@ void pm_dict_scratch_free(pm_dict_scratch *s)
     free(s->vg_stamp);
     free(s->cand);
     free(s->cand_always);
+    free(s->tmatch);
+    free(s->toff);
     free(s->vg_seen);
     free(s->vg_start);
     free(s->vg_n);
@@ -1495,6 +1614,8 @@ pm_status pm_dictset_match(const pm_dictset *d, pm_dict_scratch *s, const char *
                 size_t i = d->pat_dim[pid], c = d->pat_cat[pid];
                 if (!explain && pm_catset_has(&out[i], (unsigned)c))
                     continue; /* decided by an earlier pattern of its category */
+                if (s->toff_any && pm_catset_has(&s->toff[i], (unsigned)c))
+                    continue; /* off for this document's title (not_title) */
                 if (pattern_decides(d, s, &d->dims[i].cats[c], pid, text, len, st, explain, ud, i, c))
                     pm_catset_set(&out[i], (unsigned)c);
             }
@@ -1504,6 +1625,8 @@ pm_status pm_dictset_match(const pm_dictset *d, pm_dict_scratch *s, const char *
         const dim *dm = &d->dims[i];
         for (size_t c = 0; c < dm->ncats; c++) {
             const cat *ci = &dm->cats[c];
+            if (s->toff_any && pm_catset_has(&s->toff[i], (unsigned)c))
+                continue; /* off for this document's title (not_title) */
             for (size_t k = 0; k < ci->npat; k++)
                 if (pattern_decides(d, s, ci, ci->first_pat + k, text, len, st, explain, ud, i, c)) {
                     pm_catset_set(&out[i], (unsigned)c);
@@ -1542,10 +1665,17 @@ pm_status pm_dictset_audit(const pm_dictset *d, pm_dict_scratch *s, const char *
                     PCRE2_SIZE *ov = pcre2_get_ovector_pointer(s->md);
                     pm_dict_hit h = {.dim = i, .cat = c, .pattern = p->src, .line = p->line,
                                      .start = ov[0], .end = ov[1]};
-                    const pat *v = ci->nveto ? covering_veto(d, ci, s, text, len, h.start,
-                                                             h.end, &h.veto_start, &h.veto_end, NULL)
-                                             : NULL;
-                    if (v) {
+                    size_t tr = title_rule(d, s, i, c);
+                    const pat *v = tr == (size_t)-1 && ci->nveto
+                                       ? covering_veto(d, ci, s, text, len, h.start, h.end,
+                                                       &h.veto_start, &h.veto_end, NULL)
+                                       : NULL;
+                    if (tr != (size_t)-1) {
+                        h.vetoed = 1;
+                        h.title_veto = 1;
+                        h.veto = d->tnot_src[tr];
+                        h.veto_line = d->tnot_line[tr];
+                    } else if (v) {
                         h.vetoed = 1;
                         h.veto = v->src;
                         h.veto_line = v->line;

@@ -75,7 +75,10 @@ static void print_hit(void *ud, const pm_dict_hit *h)
            pm_dictset_cat_key(x->d, h->dim, h->cat), *group ? " [" : "", group,
            *group ? "]" : "", base_name(pm_dictset_dim_file(x->d, h->dim)), h->line, x->where,
            h->start, h->end, (int)(h->end - h->start), x->text + h->start, h->pattern);
-    if (h->vetoed)
+    if (h->title_veto) /* the document's (or its act's) title turned the category off */
+        printf("        by not_title %s:%u (the title)  /%s/\n",
+               base_name(pm_dictset_dim_file(x->d, h->dim)), h->veto_line, h->veto);
+    else if (h->vetoed)
         printf("        by not %s:%u [%zu,%zu) \"%.*s\"  /%s/\n",
                base_name(pm_dictset_dim_file(x->d, h->dim)), h->veto_line, h->veto_start,
                h->veto_end, (int)(h->veto_end - h->veto_start), x->text + h->veto_start,
@@ -177,6 +180,7 @@ static int explain_file(const char *path, const char *want, pm_classifier *cls,
             pm_catset a[PM_MAX_DIMS];
             snprintf(idbuf, sizeof idbuf, "%.*s", (int)doc.id.len, doc.id.p);
             xctx x = {d, "title", doc.title.p ? doc.title.p : "", idbuf};
+            pm_classify_set_context(cls, cs, &doc, NULL); /* not_title, as the run */
             pm_dictset_audit(d, ds, x.text, doc.title.len, a, 64, tsv_hit, &x);
             x.where = "body";
             x.text = doc.body.p ? doc.body.p : "";
@@ -194,6 +198,8 @@ static int explain_file(const char *path, const char *want, pm_classifier *cls,
         }
         printf("document %s  %s  byte %llu\n", want, path, (unsigned long long)raw.offset);
         printf("title    %.*s\n", (int)doc.title.len, doc.title.p ? doc.title.p : "");
+        if (doc.part_of.len)
+            printf("part of  %.*s\n", (int)doc.part_of.len, doc.part_of.p);
         printf("issuer   %.*s  (from %s)\n", (int)r.issuer.issuer_len,
                r.issuer.issuer ? r.issuer.issuer : "", isrc_key(r.issuer.source));
         char code[PM_COUNTRY_CODE_BUF] = "", day[PM_YMD_BUF];

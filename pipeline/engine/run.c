@@ -224,6 +224,10 @@ static void process_batch(engine *e, worker *w, batch *b)
             pm_hash64_update(&hc, doc.title.p, doc.title.len);
             pm_hash64_update(&hc, "\0", 1);
             pm_hash64_update(&hc, doc.body.p, doc.body.len);
+            if (doc.part_of.len) { /* the same article of two acts is two records */
+                pm_hash64_update(&hc, "\0", 1);
+                pm_hash64_update(&hc, doc.part_of.p, doc.part_of.len);
+            }
             it->content_hash = pm_hash64_final(&hc) | 1u;
             /* a re-crawl repeats the issuer, 文号 and date too; the same text under
              * another issuer, number or date is another document (an annual notice,

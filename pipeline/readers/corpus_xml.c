@@ -580,8 +580,9 @@ static int plain_body(const char *d, size_t n, const char **bs, const char **be)
 
 /* ---- the fast tokenizer -------------------------------------------------------------- */
 
-enum { F_ID, F_TITLE, F_ISSUER, F_DOCNO, F_DATE, F_REGION, F_URL, F_BODY, F_N };
-static const char *const FIELD_NAMES[F_N] = {"", "title", "issuer", "docno", "date", "region", "url", "body"};
+enum { F_ID, F_TITLE, F_ISSUER, F_DOCNO, F_DATE, F_REGION, F_URL, F_PART_OF, F_BODY, F_N };
+static const char *const FIELD_NAMES[F_N] = {"", "title", "issuer", "docno", "date", "region", "url",
+                                             "part_of", "body"};
 
 #define TK_MAX_DEPTH 256 /* deeper documents go to libxml2 (its own limits then apply) */
 #define TK_MAX_ATTRS 32
@@ -1145,8 +1146,8 @@ static pm_status fields_out(parser *p, const pm_raw *raw, const span f[F_N], int
         reject(rej, PM_ERR_NO_ID, raw->offset, "", "<doc> has no id attribute%s", "");
         return PM_ERR_NO_ID;
     }
-    pm_str *out[F_N] = {&doc->id, &doc->title, &doc->issuer, &doc->docno,
-                        &doc->date, &doc->region_code, &doc->url, &doc->body};
+    pm_str *out[F_N] = {&doc->id, &doc->title, &doc->issuer, &doc->docno, &doc->date,
+                        &doc->region_code, &doc->url, &doc->part_of, &doc->body};
     for (int k = 0; k < F_N; k++)
         if (f[k].set) {
             out[k]->p = p->arena.data + f[k].off;

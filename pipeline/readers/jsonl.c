@@ -20,12 +20,12 @@
 #include "readers_internal.h"
 
 #define READ_BLOCK (1u << 20)
-#define NKEYS 8
+#define NKEYS 9
 #define NAME_MAX_LEN 128
 
-static const char *const KEYS[NKEYS] = {"id", "title", "issuer", "docno",
-                                        "date", "region", "url", "body"};
-enum { K_ID, K_TITLE, K_ISSUER, K_DOCNO, K_DATE, K_REGION, K_URL, K_BODY };
+static const char *const KEYS[NKEYS] = {"id", "title", "issuer", "docno", "date",
+                                        "region", "url", "part_of", "body"};
+enum { K_ID, K_TITLE, K_ISSUER, K_DOCNO, K_DATE, K_REGION, K_URL, K_PART_OF, K_BODY };
 
 /* ---- the field map -------------------------------------------------------------------- */
 
@@ -53,7 +53,7 @@ static pm_status parse_map(const char *spec, fmap *m, char *why, size_t whylen)
             if (strlen(KEYS[i]) == kl && memcmp(KEYS[i], p, kl) == 0)
                 k = i;
         if (k < 0) {
-            snprintf(why, whylen, "unknown key '%.*s' (keys: id title issuer docno date region url body)",
+            snprintf(why, whylen, "unknown key '%.*s' (keys: id title issuer docno date region url part_of body)",
                      (int)kl, p);
             return PM_ERR_ARG;
         }
@@ -415,8 +415,8 @@ static pm_status jparse(void *scratch, const pm_raw *raw, pm_doc *doc, pm_reject
                 return st == PM_ERR_TOO_BIG ? PM_ERR_DOC_TOO_BIG : st;
         }
     }
-    pm_str *out[NKEYS] = {&doc->id, &doc->title, &doc->issuer, &doc->docno,
-                          &doc->date, &doc->region_code, &doc->url, &doc->body};
+    pm_str *out[NKEYS] = {&doc->id, &doc->title, &doc->issuer, &doc->docno, &doc->date,
+                          &doc->region_code, &doc->url, &doc->part_of, &doc->body};
     for (int k = 0; k < NKEYS; k++)
         if (set[k]) {
             out[k]->p = j->arena.data + off[k];

@@ -256,8 +256,8 @@ static void test_plain_body_fast_path(void **state)
 
 typedef struct parsed {
     pm_status code;
-    char f[8][1024]; /* id, title, issuer, docno, date, region, url, body */
-    size_t len[8];
+    char f[9][1024]; /* id, title, issuer, docno, date, region, url, part_of, body */
+    size_t len[9];
 } parsed;
 
 /* Parses the first record of <corpus>xml</corpus> with the tokenizer on or off. */
@@ -283,9 +283,9 @@ static void parse_one(const char *xml, int reference, parsed *out)
     if (res == PM_SPLIT_RECORD) {
         pm_doc doc;
         out->code = f->parse(pp, &raw, &doc, &rej);
-        const pm_str *fs[8] = {&doc.id, &doc.title, &doc.issuer, &doc.docno,
-                               &doc.date, &doc.region_code, &doc.url, &doc.body};
-        for (int k = 0; out->code == PM_OK && k < 8; k++) {
+        const pm_str *fs[9] = {&doc.id, &doc.title, &doc.issuer, &doc.docno, &doc.date,
+                               &doc.region_code, &doc.url, &doc.part_of, &doc.body};
+        for (int k = 0; out->code == PM_OK && k < 9; k++) {
             assert_true(fs[k]->len < sizeof out->f[k]);
             memcpy(out->f[k], fs[k]->p ? fs[k]->p : "", fs[k]->len);
             out->len[k] = fs[k]->len;
@@ -307,8 +307,23 @@ static void same_both_ways(const char *xml)
     parse_one(xml, 1, &b);
     if (a.code != b.code || memcmp(a.len, b.len, sizeof a.len) != 0 || memcmp(a.f, b.f, sizeof a.f) != 0) {
         fprintf(stderr, "tokenizer and libxml2 differ on: %s\n  fast %d [%s] body [%s]\n  ref  %d [%s] body [%s]\n",
-                xml, (int)a.code, a.f[0], a.f[7], (int)b.code, b.f[0], b.f[7]);
+                xml, (int)a.code, a.f[0], a.f[8], (int)b.code, b.f[0], b.f[8]);
         fail();
+    }
+}
+
+/* <part_of> (the act an article belongs to) is read, trimmed like a title, both ways. */
+static void test_part_of(void **state)
+{
+    (void)state;
+    for (int ref = 0; ref < 2; ref++) {
+        parsed a;
+        parse_one("<doc id=\"a\"><title>第九条</title><part_of> 企业债券管理条例 </part_of>"
+                  "<body>b</body></doc>", ref, &a);
+        assert_int_equal(a.code, PM_OK);
+        assert_string_equal(a.f[1], "第九条");
+        assert_string_equal(a.f[7], "企业债券管理条例");
+        assert_string_equal(a.f[8], "b");
     }
 }
 
@@ -370,6 +385,7 @@ static void test_tokenizer_cases(void **state)
         "<doc id=\"a\"><region>  110000 </region><region code=\"1\"/></doc>",
         "<doc id=\"a\"><region code=\"\"/></doc>",
         "<doc id=\"a\"><issuer>\n 国务院 \n</issuer><docno>x〔2020〕1号</docno><date>2020-01-02</date><url>http://a/?x=1</url></doc>",
+        "<doc id=\"a\"><title>第九条</title><part_of> 企业债券管理条例 </part_of><body>b</body></doc>",
         "<doc id=\"\"><body>no id</body></doc>",
         "<doc><body>no id</body></doc>",
         "<doc id=\"a\"/>",
@@ -518,7 +534,7 @@ int main(void)
         cmocka_unit_test(test_max_docs_per_file),
         cmocka_unit_test(test_sniff),
         cmocka_unit_test(test_plain_body_fast_path),
-        cmocka_unit_test(test_tokenizer_cases),
+        cmocka_unit_test(test_part_of), cmocka_unit_test(test_tokenizer_cases),
         cmocka_unit_test(test_tokenizer_cjk_runs),
         cmocka_unit_test(test_tokenizer_cjk_long_runs),
         cmocka_unit_test(test_tokenizer_random),

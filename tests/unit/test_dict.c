@@ -556,6 +556,53 @@ static void report_count(void *ud, const char *line)
     (*(int *)ud)++;
 }
 
+static void count_title_vetoes(void *ud, const pm_dict_hit *h)
+{
+    if (h->title_veto) {
+        assert_true(h->vetoed);
+        assert_int_equal(h->veto_line, 7); /* the rule's line in title.dict.txt */
+        (*(int *)ud)++;
+    }
+}
+
+/* not_title: a category is off for a whole document whose title a rule matches (the act's
+ * title for an article), in both matchers; another title, or none, turns it back on. */
+static void test_title_rules(void **state)
+{
+    (void)state;
+    load1("tests/data/dict/bad_title.dict.txt", PM_ERR_REGEX, 5);
+    pm_dictset *d = load1("tests/data/dict/title.dict.txt", PM_OK, 0);
+    pm_dict_scratch *s;
+    assert_int_equal(pm_dict_scratch_create(&s, d), PM_OK);
+    pm_dict_stats st = {0, 0};
+    const char *text = "支持企业发行债券，给予补贴。";
+    assert_true(pm_catset_has(&match(d, s, text, &st)[0], 0));
+    const char *t1 = "企业债券管理条例";
+    pm_dict_scratch_set_title(s, d, t1, strlen(t1), &st);
+    pm_catset *o = match(d, s, text, &st);
+    assert_false(pm_catset_has(&o[0], 0)); /* credit: off for this title */
+    assert_true(pm_catset_has(&o[0], 1));  /* subsidy has no title rule */
+    /* a search with a veto window sets an offset limit on the scratch's match context;
+     * the next document's title rule must not inherit it (it did: the rule failed) */
+    pm_dict_scratch_set_title(s, d, NULL, 0, &st);
+    assert_false(pm_catset_has(&match(d, s, "违反规定发行企业债券的，给予补贴", &st)[0], 0));
+    pm_dict_scratch_set_title(s, d, t1, strlen(t1), &st);
+    assert_false(pm_catset_has(&match(d, s, text, &st)[0], 0));
+    pm_catset a[8];
+    int tv = 0;
+    assert_int_equal(pm_dictset_audit(d, s, text, strlen(text), a, 0, count_title_vetoes, &tv), PM_OK);
+    assert_false(pm_catset_has(&a[0], 0)); /* the audit decides alike, */
+    assert_int_equal(tv, 1);               /* and reports the hit vetoed by the rule */
+    const char *t2 = "促进中小企业发展条例";
+    pm_dict_scratch_set_title(s, d, t2, strlen(t2), &st);
+    assert_true(pm_catset_has(&match(d, s, text, &st)[0], 0));
+    pm_dict_scratch_set_title(s, d, t1, strlen(t1), &st);
+    pm_dict_scratch_set_title(s, d, NULL, 0, &st); /* cleared */
+    assert_true(pm_catset_has(&match(d, s, text, &st)[0], 0));
+    pm_dict_scratch_free(s);
+    pm_dictset_free(d);
+}
+
 static void test_shipped_dictionaries_check(void **state)
 {
     (void)state;
@@ -573,7 +620,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_format_errors),       cmocka_unit_test(test_veto_and_limits),
-        cmocka_unit_test(test_litextract),
+        cmocka_unit_test(test_litextract),        cmocka_unit_test(test_title_rules),
         cmocka_unit_test(test_caseless_unicode),
         cmocka_unit_test(test_ac_scanner),
         cmocka_unit_test(test_ac_long_texts),

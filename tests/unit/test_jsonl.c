@@ -20,7 +20,7 @@ typedef struct out {
     pm_status rej[16];
     uint64_t rej_off[16];
     char id[16][64], title[16][128], issuer[16][64], docno[16][64], date[16][32],
-        region[16][8], url[16][128], body[16][256];
+        region[16][8], url[16][128], part_of[16][128], body[16][256];
 } out;
 
 #define CP(dst, s) snprintf(dst, sizeof dst, "%.*s", (int)(s).len, (s).p ? (s).p : "")
@@ -37,6 +37,7 @@ static void on_doc(void *ud, const pm_doc *d)
     CP(o->date[k], d->date);
     CP(o->region[k], d->region_code);
     CP(o->url[k], d->url);
+    CP(o->part_of[k], d->part_of);
     CP(o->body[k], d->body);
 }
 
@@ -79,7 +80,7 @@ static void test_default_map_and_types(void **state)
         "\r\n"
         "{\"id\":42,\"body\":[\"第一段\",\"第二段\"],\"title\":null,\"url\":\"https://www.SZ.gov.cn/p\"}\r\n"
         "   \n"
-        "{\"id\":\"last\",\"body\":\"no newline at the end\"}",
+        "{\"id\":\"last\",\"part_of\":\"企业债券管理条例\",\"body\":\"no newline at the end\"}",
         NULL, &o);
     assert_int_equal(o.nrej, 0);
     assert_int_equal(o.nskip, 2); /* blank lines: skipped and counted */
@@ -96,6 +97,8 @@ static void test_default_map_and_types(void **state)
     assert_string_equal(o.title[1], "");           /* null = absent */
     assert_string_equal(o.region[1], "440300");    /* from the URL host */
     assert_string_equal(o.id[2], "last");
+    assert_string_equal(o.part_of[2], "企业债券管理条例"); /* the act a unit belongs to */
+    assert_string_equal(o.part_of[0], "");
 }
 
 static void test_custom_map(void **state)

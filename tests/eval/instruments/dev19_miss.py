@@ -22,8 +22,8 @@ def all_vetoed(binary, dict_dir, root, ids):
     """The ids whose fiscal_financial matches are all vetoed (at least one match)."""
     with tempfile.TemporaryDirectory() as tmp:
         xml = os.path.join(tmp, "a.xml")
-        P.eval_module().write_corpus(xml, [("v%05d" % k, i.partition("#")[2], A.lookup(root, i))
-                                           for k, i in enumerate(ids)])
+        P.eval_module().write_corpus(xml, [("v%05d" % k, i.partition("#")[2], A.lookup(root, i),
+                                            A.title_of(i.partition("#")[0])) for k, i in enumerate(ids)])
         out = subprocess.run([binary, "dict", "hits", "-d", dict_dir, xml], check=True,
                              capture_output=True, text=True).stdout
     seen, kept = set(), set()

@@ -33,7 +33,8 @@ def predictor(binary, dict_dir, root):
     ev = eval_module()
 
     def predict(ids):
-        docs = [("p%05d" % k, i.partition("#")[2], A.lookup(root, i)) for k, i in enumerate(ids)]
+        docs = [("p%05d" % k, i.partition("#")[2], A.lookup(root, i), A.title_of(i.partition("#")[0]))
+                for k, i in enumerate(ids)]
         got = ev.run_policyminer(binary, dict_dir, docs)
         return {i: got.get("p%05d" % k, set()) for k, i in enumerate(ids)}
     return predict
