@@ -76,6 +76,14 @@ typedef struct cat {
     unsigned line;
 } cat;
 
+typedef struct tnot_rule {
+    pcre2_code *code;
+    char *src;
+    unsigned line;
+    uint32_t canon; /* the first rule with the same source: run once, its answer reused
+                     * (one rule is repeated in every financing category) */
+} tnot_rule;
+
 typedef struct dim {
     char *name, *file, *description;
     char checksum[72];
@@ -99,11 +107,7 @@ struct pm_dictset {
     /* not_title rules (every category's, in order): a category counts nothing in a
      * document whose title one of its rules matches. Run once per document on its title,
      * never on a text, so they stay out of the literal scanners. */
-    pcre2_code **tnot;
-    char **tnot_src;
-    unsigned *tnot_line;
-    uint32_t *tnot_canon; /* the first rule with the same source: run once, its answer reused
-                           * (one rule is repeated in every financing category) */
+    tnot_rule *tnot;
     size_t ntnot, tnotcap;
     pm_hmap *codes; /* source -> its compiled code, while loading (the shared veto block
                      * repeats the same sources in every category: compiled once) */
@@ -302,21 +306,18 @@ static pm_status push_str(char ***v, size_t *n, const char *s)
 static pm_status add_title_rule(pm_dictset *d, cat *c, const char *src, const char *file,
                                 unsigned line, pm_errctx *err)
 {
+    if (d->ntnot >= MAX_PATTERNS) { /* the cap every pattern list has */
+        pm_errctx_set(err, PM_ERR_DICT_SYNTAX, file, "line %u: more than %d not_title rules",
+                      line, MAX_PATTERNS);
+        err->line = line;
+        return PM_ERR_DICT_SYNTAX;
+    }
     if (d->ntnot == d->tnotcap) {
         size_t cap = d->tnotcap ? 2 * d->tnotcap : 8;
-        pcre2_code **a = realloc(d->tnot, cap * sizeof *a);
-        if (a)
-            d->tnot = a;
-        char **b = a ? realloc(d->tnot_src, cap * sizeof *b) : NULL;
-        if (b)
-            d->tnot_src = b;
-        unsigned *l = b ? realloc(d->tnot_line, cap * sizeof *l) : NULL;
-        if (l)
-            d->tnot_line = l;
-        uint32_t *cn = l ? realloc(d->tnot_canon, cap * sizeof *cn) : NULL;
-        if (!cn)
+        tnot_rule *a = realloc(d->tnot, cap * sizeof *a);
+        if (!a)
             return PM_ERR_NOMEM;
-        d->tnot_canon = cn;
+        d->tnot = a;
         d->tnotcap = cap;
     }
     int ec;
@@ -341,13 +342,14 @@ static pm_status add_title_rule(pm_dictset *d, cat *c, const char *src, const ch
         pcre2_code_free(code);
         return PM_ERR_NOMEM;
     }
-    d->tnot[d->ntnot] = code;
-    d->tnot_src[d->ntnot] = cp;
-    d->tnot_line[d->ntnot] = line;
-    d->tnot_canon[d->ntnot] = (uint32_t)d->ntnot;
+    tnot_rule *r = &d->tnot[d->ntnot];
+    r->code = code;
+    r->src = cp;
+    r->line = line;
+    r->canon = (uint32_t)d->ntnot;
     for (size_t t = 0; t < d->ntnot; t++)
-        if (strcmp(d->tnot_src[t], src) == 0) {
-            d->tnot_canon[d->ntnot] = (uint32_t)t;
+        if (strcmp(d->tnot[t].src, src) == 0) {
+            r->canon = (uint32_t)t;
             break;
         }
     d->ntnot++;
@@ -898,13 +900,10 @@ void pm_dictset_free(pm_dictset *d)
         free(d->vetoes[p].src);
     }
     for (size_t t = 0; t < d->ntnot; t++) {
-        pcre2_code_free(d->tnot[t]);
-        free(d->tnot_src[t]);
+        pcre2_code_free(d->tnot[t].code);
+        free(d->tnot[t].src);
     }
     free(d->tnot);
-    free(d->tnot_src);
-    free(d->tnot_line);
-    free(d->tnot_canon);
     free(d->pats);
     free(d->vetoes);
     free(d->veto_canon);
@@ -1073,14 +1072,14 @@ void pm_dict_scratch_set_title(pm_dict_scratch *s, const pm_dictset *d, const ch
         for (size_t c = 0; c < d->dims[i].ncats; c++) {
             const cat *ci = &d->dims[i].cats[c];
             for (size_t k = 0; k < ci->ntnot; k++) {
-                size_t t = ci->first_tnot + k, cn = d->tnot_canon[t];
+                size_t t = ci->first_tnot + k, cn = d->tnot[t].canon;
                 int rc;
                 if (cn < t) { /* the same rule ran on this title already (rules are in order) */
                     rc = s->tmatch[cn] ? 1 : PCRE2_ERROR_NOMATCH;
                 } else {
                     if (st)
                         st->regex_runs++;
-                    rc = pcre2_match(d->tnot[t], (PCRE2_SPTR)title, len, 0, 0, s->md, s->mctx);
+                    rc = pcre2_match(d->tnot[t].code, (PCRE2_SPTR)title, len, 0, 0, s->md, s->mctx);
                 }
                 if (rc == PCRE2_ERROR_MATCHLIMIT || rc == PCRE2_ERROR_DEPTHLIMIT) {
                     if (st) /* no match, counted (a title is short: never seen in practice) */
@@ -1695,8 +1694,8 @@ pm_status pm_dictset_audit(const pm_dictset *d, pm_dict_scratch *s, const char *
                     if (tr != (size_t)-1) {
                         h.vetoed = 1;
                         h.title_veto = 1;
-                        h.veto = d->tnot_src[tr];
-                        h.veto_line = d->tnot_line[tr];
+                        h.veto = d->tnot[tr].src;
+                        h.veto_line = d->tnot[tr].line;
                     } else if (v) {
                         h.vetoed = 1;
                         h.veto = v->src;
