@@ -80,6 +80,7 @@ typedef struct tnot_rule {
     pcre2_code *code;
     char *src;
     unsigned line;
+    uint32_t dim, cat; /* the category it turns off */
     uint32_t canon; /* the first rule with the same source: run once, its answer reused
                      * (one rule is repeated in every financing category) */
 } tnot_rule;
@@ -346,6 +347,8 @@ static pm_status add_title_rule(pm_dictset *d, cat *c, const char *src, const ch
     r->code = code;
     r->src = cp;
     r->line = line;
+    r->dim = (uint32_t)(d->ndims - 1);
+    r->cat = (uint32_t)(c - d->dims[d->ndims - 1].cats);
     r->canon = (uint32_t)d->ntnot;
     for (size_t t = 0; t < d->ntnot; t++)
         if (strcmp(d->tnot[t].src, src) == 0) {
@@ -1068,29 +1071,25 @@ void pm_dict_scratch_set_title(pm_dict_scratch *s, const pm_dictset *d, const ch
     if (!d->ntnot || !title || !len)
         return;
     pcre2_set_offset_limit(s->mctx, PCRE2_UNSET); /* a text's search may have left one */
-    for (size_t i = 0; i < d->ndims; i++)
-        for (size_t c = 0; c < d->dims[i].ncats; c++) {
-            const cat *ci = &d->dims[i].cats[c];
-            for (size_t k = 0; k < ci->ntnot; k++) {
-                size_t t = ci->first_tnot + k, cn = d->tnot[t].canon;
-                int rc;
-                if (cn < t) { /* the same rule ran on this title already (rules are in order) */
-                    rc = s->tmatch[cn] ? 1 : PCRE2_ERROR_NOMATCH;
-                } else {
-                    if (st)
-                        st->regex_runs++;
-                    rc = pcre2_match(d->tnot[t].code, (PCRE2_SPTR)title, len, 0, 0, s->md, s->mctx);
-                }
-                if (rc == PCRE2_ERROR_MATCHLIMIT || rc == PCRE2_ERROR_DEPTHLIMIT) {
-                    if (st) /* no match, counted (a title is short: never seen in practice) */
-                        st->match_limit_hits++;
-                } else if (rc >= 0) {
-                    s->tmatch[t] = 1;
-                    pm_catset_set(&s->toff[i], (unsigned)c);
-                    s->toff_any = 1;
-                }
-            }
+    for (size_t t = 0; t < d->ntnot; t++) {
+        const tnot_rule *r = &d->tnot[t];
+        int rc;
+        if (r->canon < t) { /* the same rule ran on this title already */
+            rc = s->tmatch[r->canon] ? 1 : PCRE2_ERROR_NOMATCH;
+        } else {
+            if (st)
+                st->regex_runs++;
+            rc = pcre2_match(r->code, (PCRE2_SPTR)title, len, 0, 0, s->md, s->mctx);
         }
+        if (rc == PCRE2_ERROR_MATCHLIMIT || rc == PCRE2_ERROR_DEPTHLIMIT) {
+            if (st) /* no match, counted (a title is short: never seen in practice) */
+                st->match_limit_hits++;
+        } else if (rc >= 0) {
+            s->tmatch[t] = 1;
+            pm_catset_set(&s->toff[r->dim], r->cat);
+            s->toff_any = 1;
+        }
+    }
 }
 
 /* The first not_title rule of (dim, cat) that matched the current title, or (size_t)-1. */
