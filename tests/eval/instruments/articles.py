@@ -266,7 +266,7 @@ def path_of(root, rel):
 CACHES = (("cn-extra3/", "PM_CN_EXTRA3", "dev7"), ("cn-extra4/", "PM_CN_EXTRA4", "dev8o"),
           ("cn-extra5/", "PM_CN_EXTRA5", "dev9"), ("cn-extra6/", "PM_CN_EXTRA6", "dev10"),
           ("cn-extra7/", "PM_CN_EXTRA7", "dev13"), ("cn-extra8/", "PM_CN_EXTRA8", "dev14"),
-          ("cn-extra9/", "PM_CN_EXTRA9", "dev15"))
+          ("cn-extra9/", "PM_CN_EXTRA9", "dev15"), ("cn-extra10/", "PM_CN_EXTRA10", "dev34"))
 
 
 def cache_root(prefix):
@@ -456,6 +456,15 @@ EXTRA9 = "cn-extra9/"
 
 def extra9_root():
     return cache_root(EXTRA9)
+
+
+# dev34 (stop 29): 30 regulations of the provinces ../shared lacks, listed from the source's
+# own index (data.json of LawRefBook/Laws; its folder listings stop at 100 files), whose
+# titles pass the held-out population's title rule (INCLUDE / EXCLUDE above, and not a wage
+# bargaining or state-assets title), no title of cn-extra3..9, ordered by
+# sha1("dev34:" + province + "/" + title); an eighth cache ($PM_CN_EXTRA10, default
+# /work/cn-extra10; README.txt gives the rule, paths and commits, CANDIDATES.tsv the order).
+EXTRA10 = "cn-extra10/"
 
 
 def extra_files(prefix=EXTRA7):
