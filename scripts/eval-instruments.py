@@ -22,7 +22,7 @@ them, from the cache $PM_CN_EXTRA4, skipped alike; dev9: an unseen batch of eigh
 of the cache $PM_CN_EXTRA5, the check side of scripts/instr-leaveout.py; dev10: a second one,
 money-dense titles, from $PM_CN_EXTRA6, the same; dev11f / dev12f / dev13f / dev14f / dev15f: the
 fiscal precision (-pred) and recall (-miss) samples of stop 25, each scored apart, dev13f-15f
-read from $PM_CN_EXTRA7 … $PM_CN_EXTRA9). --baseline also scores a naive
+read from $PM_CN_EXTRA7 … $PM_CN_EXTRA9; dev34f from $PM_CN_EXTRA10). --baseline also scores a naive
 22-regex keyword classifier for scale. With --min-macro / --min-fiscal it exits 1 when the
 held-out figures are below them. Without SHARED it says so and exits 0 (skip).
 --errors dev lists the dev disagreements (to fix from); never held-out. --no-model scores the
