@@ -23,11 +23,18 @@ import dev7_pred as P
 import dev8f_miss as M
 
 
-def sample(kind, predict, n, salt, stratum, per_title, prefix=A.EXTRA7):
+def labelled_ids():
+    """path#article of every row of articles.tsv (a later draw of a cache skips them)."""
+    with open(os.path.join(P.HERE, "articles.tsv"), encoding="utf-8") as f:
+        return set(c[0] + "#" + c[1] for c in (line.rstrip("\n").split("\t") for line in f)
+                   if len(c) == 6 and not c[0].startswith("#"))
+
+
+def sample(kind, predict, n, salt, stratum, per_title, prefix=A.EXTRA7, skip=frozenset()):
     ids = []
     for rel in A.extra_files(prefix):
         ids.extend(rel + "#" + a for a, t in A.articles(A.path_of("", rel))
-                   if t and (kind == "pred" or M.MONEY.search(t)))
+                   if t and rel + "#" + a not in skip and (kind == "pred" or M.MONEY.search(t)))
     pred = predict(ids)
     want = (lambda i: "fiscal_financial" in pred.get(i, ())) if kind == "pred" else \
         (lambda i: "fiscal_financial" not in pred.get(i, ()))
@@ -43,5 +50,9 @@ if __name__ == "__main__":
     pred = P.predictor(os.environ.get("PM_BIN", os.path.join(P.ROOT, "policyminer")),
                        os.path.join(P.ROOT, "dictionaries"), A.law_root(shared))
     kind = sys.argv[1]
-    for st, i in sample(kind, pred, int(sys.argv[2]), sys.argv[3], sys.argv[4], 2 if kind == "pred" else 1, prefix):
+    # A second draw of a cache (dev35f on extra10) names a sixth argument `fresh`: the articles
+    # labelled already are left out (the dev13-dev15 and dev34 draws had none to leave out).
+    skip = labelled_ids() if len(sys.argv) > 6 and sys.argv[6] == "fresh" else frozenset()
+    for st, i in sample(kind, pred, int(sys.argv[2]), sys.argv[3], sys.argv[4], 2 if kind == "pred" else 1,
+                        prefix, skip):
         print(st + "\t" + i)
