@@ -19,6 +19,9 @@ regulations, which those rounds could not.
                                                             WIDE words below: money, fees and
                                                             preferences that MONEY and GIVE do not
                                                             spell, 1 per file)
+    python3 dev21_sample.py pred 100 dev37fp: dev37f-pred 1000  (a fifth argument lifts the cap of one
+    python3 dev21_sample.py miss 30 dev37fm: dev37f-miss 5      article per file: once every file has
+                                                            given one, the rest of its articles)
 """
 import os
 import re
@@ -45,7 +48,7 @@ def heldout_ids(path):
                    if len(c) == 6 and c[3] == "heldout")
 
 
-def sample(root, labelled_ids, predict, mode, n, salt, stratum):
+def sample(root, labelled_ids, predict, mode, n, salt, stratum, cap=1):
     ho_ids = heldout_ids(os.path.join(P.HERE, "articles.tsv"))
     files = sorted(set(i.partition("#")[0] for i in ho_ids))
     arts = {rel: A.articles(os.path.join(root, rel)) for rel in files}
@@ -64,10 +67,11 @@ def sample(root, labelled_ids, predict, mode, n, salt, stratum):
         pred = predict(ids)
         want = (lambda i: "fiscal_financial" in pred.get(i, ())) if mode == "pred" else \
             (lambda i: "fiscal_financial" not in pred.get(i, ()))  # miss, quiet, wide
-    return P.one_per_title((i for i in ids if want(i)), lambda i: A.key(salt + i), n, stratum)
+    return P.one_per_title((i for i in ids if want(i)), lambda i: A.key(salt + i), n, stratum, cap)
 
 
 if __name__ == "__main__":
     root, _, ids, pred = P.cli_context(sys.argv[4])
-    for st, i in sample(root, ids, pred, sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4]):
+    cap = int(sys.argv[5]) if len(sys.argv) > 5 else 1
+    for st, i in sample(root, ids, pred, sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4], cap):
         print(st + "\t" + i)
