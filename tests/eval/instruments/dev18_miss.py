@@ -7,6 +7,7 @@ dev8f_miss.py's money words alone found about one miss in 25 articles; the verb 
 clause puts the sample where unseen phrasings of a measure are. Its precision means nothing.
 
     python3 dev18_miss.py 60 dev18fm: dev18f-miss
+    python3 dev18_miss.py 100 dev41fm: dev41f-miss 1000   (the cap of one per title lifted)
 """
 import re
 

@@ -19,17 +19,19 @@ MONEY = re.compile("资金|经费|补贴|补助|奖励|资助|津贴|贴息|基�
                    "投入|预算|优惠|扶持|奖金|财政")
 
 
-def sample(root, heldout_titles, labelled_ids, predict, n, salt, stratum, text_ok=None):
+def sample(root, heldout_titles, labelled_ids, predict, n, salt, stratum, text_ok=None, cap=1):
     ids = P.econ_articles(root, heldout_titles, labelled_ids, text_ok or MONEY.search)
     pred = predict(ids)
     return P.one_per_title((i for i in ids if "fiscal_financial" not in pred.get(i, ())),
-                           lambda i: A.key(salt + i), n, stratum)
+                           lambda i: A.key(salt + i), n, stratum, cap)
 
 
 def main(text_ok=None):
-    """N SALT STRATUM from the command line; text_ok replaces the money words (dev18_miss.py)."""
+    """N SALT STRATUM [CAP] from the command line; text_ok replaces the money words (dev18_miss.py);
+    CAP lifts the one-per-title cap (dev41f: once every title has given one)."""
     root, ho, ids, pred = P.cli_context(sys.argv[3])
-    for st, i in sample(root, ho, ids, pred, int(sys.argv[1]), sys.argv[2], sys.argv[3], text_ok):
+    cap = int(sys.argv[4]) if len(sys.argv) > 4 else 1
+    for st, i in sample(root, ho, ids, pred, int(sys.argv[1]), sys.argv[2], sys.argv[3], text_ok, cap):
         print(st + "\t" + i)
 
 
