@@ -16,14 +16,16 @@ import articles as A
 import dev7_pred as P
 
 
-def sample(root, heldout_titles, labelled_ids, predict, n, salt, stratum, cap=1):
+def sample(root, heldout_titles, labelled_ids, predict, n, salt, stratum, cap=1, text_ok=None,
+           predicted=True):
+    """predicted=False with text_ok draws the recall side instead (dev43_miss.py)."""
     keep = set(A.newest_versions(root, lambda t: t not in heldout_titles).values())
     ids = []
     for rel in sorted(keep):
         ids.extend(rel + "#" + a for a, t in A.articles(os.path.join(root, rel))
-                   if t and rel + "#" + a not in labelled_ids)
+                   if t and rel + "#" + a not in labelled_ids and (text_ok is None or text_ok(t)))
     pred = predict(ids)
-    return P.one_per_title((i for i in ids if "fiscal_financial" in pred.get(i, ())),
+    return P.one_per_title((i for i in ids if ("fiscal_financial" in pred.get(i, ())) == predicted),
                            lambda i: A.key(salt + i), n, stratum, cap)
 
 
