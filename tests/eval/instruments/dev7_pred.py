@@ -5,6 +5,8 @@ article (newest version of a title), not labelled yet.
 
     python3 dev7_pred.py fiscal_financial 40 dev7pf: dev7p-fiscal        (all titles: dev7p)
     python3 dev7_pred.py fiscal_financial 40 dev7pe: dev7q-fiscal econ   (economic titles: dev7q)
+    python3 dev7_pred.py fiscal_financial 100 dev46fp: dev46f-pred econ 1000  (a sixth argument lifts
+                                                     the cap of one per title: dev46f, every one left)
 
 Its own file so that the sampler of another batch is not edited. With `econ` only the
 economic titles (articles.ECON, not articles.NOT_ECON) are drawn from, the kind of
@@ -40,14 +42,14 @@ def predictor(binary, dict_dir, root):
     return predict
 
 
-def sample(root, heldout_titles, labelled_ids, predict, group, n, salt, stratum, econ=False):
+def sample(root, heldout_titles, labelled_ids, predict, group, n, salt, stratum, econ=False, cap=1):
     if not econ:
         return O.sample_predicted(root, heldout_titles, labelled_ids, predict, per_group=n, salt=salt,
                                   stratum=stratum, groups=(group,))
     ids = econ_articles(root, heldout_titles, labelled_ids)
     pred = predict(ids)
     return one_per_title((i for i in ids if group in pred.get(i, ())), lambda i: A.key(salt + group + i),
-                         n, stratum)
+                         n, stratum, cap)
 
 
 def econ_articles(root, heldout_titles, labelled_ids, text_ok=None):
@@ -91,5 +93,6 @@ def cli_context(stratum):
 if __name__ == "__main__":
     root, ho, ids, pred = cli_context(sys.argv[4])
     for st, i in sample(root, ho, ids, pred, sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4],
-                        econ=len(sys.argv) > 5 and sys.argv[5] == "econ"):
+                        econ=len(sys.argv) > 5 and sys.argv[5] == "econ",
+                        cap=int(sys.argv[6]) if len(sys.argv) > 6 else 1):
         print(st + "\t" + i)
