@@ -48,11 +48,20 @@ def heldout_ids(path):
                    if len(c) == 6 and c[3] == "heldout")
 
 
-def sample(root, labelled_ids, predict, mode, n, salt, stratum, cap=1):
+def heldout_files(root):
+    """(held-out ids, {path: articles} of every file that gives a held-out article, the held-out
+    articles' texts): what every sampler of the held-out half's own files starts from, so that
+    a text equal to a held-out article's can be left out without being shown."""
     ho_ids = heldout_ids(os.path.join(P.HERE, "articles.tsv"))
     files = sorted(set(i.partition("#")[0] for i in ho_ids))
     arts = {rel: A.articles(os.path.join(root, rel)) for rel in files}
     ho_texts = set(t for rel in files for a, t in arts[rel] if rel + "#" + a in ho_ids)
+    return ho_ids, arts, ho_texts
+
+
+def sample(root, labelled_ids, predict, mode, n, salt, stratum, cap=1):
+    ho_ids, arts, ho_texts = heldout_files(root)
+    files = sorted(arts)
     ids = []
     for rel in files:
         ids.extend(rel + "#" + a for a, t in arts[rel] if t and t not in ho_texts

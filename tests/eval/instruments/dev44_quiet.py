@@ -9,7 +9,6 @@ most CAP per file, drawn by hash. Where the samplers so far never looked.
 
     python3 dev44_quiet.py 60 dev44fq: dev44f-quiet 2
 """
-import os
 import re
 import sys
 
@@ -22,11 +21,8 @@ FIN = re.compile("金融|上市|挂牌|债|券|奖(?!励)")
 
 
 def sample(root, labelled_ids, predict, n, salt, stratum, cap):
-    ho_ids = S.heldout_ids(os.path.join(P.HERE, "articles.tsv"))
-    files = sorted(set(i.partition("#")[0] for i in ho_ids))
-    arts = {rel: A.articles(os.path.join(root, rel)) for rel in files}
-    ho_texts = set(t for rel in files for a, t in arts[rel] if rel + "#" + a in ho_ids)
-    ids = [rel + "#" + a for rel in files for a, t in arts[rel]
+    _, arts, ho_texts = S.heldout_files(root)
+    ids = [rel + "#" + a for rel in sorted(arts) for a, t in arts[rel]
            if t and t not in ho_texts and rel + "#" + a not in labelled_ids
            and not M.money_and_verb(t) and not S.WIDE.search(t) and FIN.search(t)]
     pred = predict(ids)

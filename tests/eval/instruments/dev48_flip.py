@@ -17,11 +17,9 @@ import dev21_sample as S
 
 def flips(root, labelled_ids, old_dict, new_dict):
     keep = set(A.newest_versions(root, lambda t: True).values())
-    ho_ids = S.heldout_ids(os.path.join(P.HERE, "articles.tsv"))
-    ho_files = set(i.partition("#")[0] for i in ho_ids)
-    ho_texts = set(A.lookup(root, i) for i in ho_ids)
+    ho_ids, arts, ho_texts = S.heldout_files(root)
     pool = []
-    for rel in sorted(keep | ho_files):
+    for rel in sorted(keep | set(arts)):
         pool.extend(rel + "#" + a for a, t in A.articles(os.path.join(root, rel))
                     if t and t not in ho_texts and rel + "#" + a not in labelled_ids
                     and rel + "#" + a not in ho_ids)
