@@ -267,7 +267,7 @@ CACHES = (("cn-extra3/", "PM_CN_EXTRA3", "dev7"), ("cn-extra4/", "PM_CN_EXTRA4",
           ("cn-extra5/", "PM_CN_EXTRA5", "dev9"), ("cn-extra6/", "PM_CN_EXTRA6", "dev10"),
           ("cn-extra7/", "PM_CN_EXTRA7", "dev13"), ("cn-extra8/", "PM_CN_EXTRA8", "dev14"),
           ("cn-extra9/", "PM_CN_EXTRA9", "dev15"), ("cn-extra10/", "PM_CN_EXTRA10", "dev34"),
-          ("cn-extra11/", "PM_CN_EXTRA11", "dev64"))
+          ("cn-extra11/", "PM_CN_EXTRA11", "dev77"))
 
 
 def cache_root(prefix):
@@ -468,7 +468,7 @@ def extra9_root():
 EXTRA10 = "cn-extra10/"
 
 
-# dev64 (stop 32): the next 40 titles of dev34's rule and sha1 order, cn-extra3..10 titles left
+# dev77 (stop 32): every title left under dev34's rule and sha1 order (35), cn-extra3..10 titles left
 # out, kept whole in a ninth cache ($PM_CN_EXTRA11, default /work/cn-extra11; README.txt and
 # CANDIDATES.tsv give the rule, paths and commits): fresh text of the held-out population's kind.
 EXTRA11 = "cn-extra11/"

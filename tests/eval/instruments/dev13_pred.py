@@ -3,7 +3,7 @@
 regulations no earlier batch drew from; articles.py, dev13 block), and of the dev14 round on
 $PM_CN_EXTRA8 (the next 24 titles; a fifth argument `extra8`) and of dev15 on $PM_CN_EXTRA9
 (the titles after those; `extra9`), and of dev34 on $PM_CN_EXTRA10 (regulations listed from the
-source's own index; `extra10`), and of dev64 on $PM_CN_EXTRA11 (the next titles of that
+source's own index; `extra10`), and of dev77 on $PM_CN_EXTRA11 (the rest of that
 index's order; `extra11`):
 
     python3 dev13_pred.py pred 48 dev13fp: dev13f-pred   articles the dictionary of the day
