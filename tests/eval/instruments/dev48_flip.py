@@ -15,7 +15,10 @@ import dev7_pred as P
 import dev21_sample as S
 
 
-def flips(root, labelled_ids, old_dict, new_dict):
+def unlabelled_pool(root, labelled_ids):
+    """Every unlabelled article of ../shared: the newest version of every regulation and the
+    held-out half's own files, the held-out rows and any article with a held-out text left out
+    unseen (also dev50_vetoed.py's pool)."""
     keep = set(A.newest_versions(root, lambda t: True).values())
     ho_ids, arts, ho_texts = S.heldout_files(root)
     pool = []
@@ -23,6 +26,11 @@ def flips(root, labelled_ids, old_dict, new_dict):
         pool.extend(rel + "#" + a for a, t in A.articles(os.path.join(root, rel))
                     if t and t not in ho_texts and rel + "#" + a not in labelled_ids
                     and rel + "#" + a not in ho_ids)
+    return pool
+
+
+def flips(root, labelled_ids, old_dict, new_dict):
+    pool = unlabelled_pool(root, labelled_ids)
     binary = os.environ.get("PM_BIN", os.path.join(P.ROOT, "policyminer"))
     old = P.predictor(binary, old_dict, root)(pool)
     new = P.predictor(binary, new_dict, root)(pool)

@@ -14,22 +14,11 @@ import sys
 import articles as A
 import dev7_pred as P
 import dev19_miss as V
-import dev21_sample as S
-
-
-def pool(root, labelled_ids):
-    keep = set(A.newest_versions(root, lambda t: True).values())
-    ho_ids, arts, ho_texts = S.heldout_files(root)
-    out = []
-    for rel in sorted(keep | set(arts)):
-        out.extend(rel + "#" + a for a, t in A.articles(os.path.join(root, rel))
-                   if t and t not in ho_texts and rel + "#" + a not in labelled_ids
-                   and rel + "#" + a not in ho_ids)
-    return out
+import dev48_flip as F
 
 
 def sample(root, labelled_ids, n, salt, stratum, cap=1):
-    ids = pool(root, labelled_ids)
+    ids = F.unlabelled_pool(root, labelled_ids)
     binary = os.environ.get("PM_BIN", os.path.join(P.ROOT, "policyminer"))
     hidden = V.all_vetoed(binary, os.path.join(P.ROOT, "dictionaries"), root, ids)
     return P.one_per_title((i for i in ids if i in hidden), lambda i: A.key(salt + i), n, stratum, cap)
