@@ -36,7 +36,8 @@ VERBS=('给予|予以|安排|设立|设置|支持|鼓励|扶持|资助|奖励|�
 # A definition that states a tax relief's content (…是指…免征/减征/加计扣除/抵扣…, the verb not
 # followed within four characters by 的, or by a list that ends in 的: 减征、免征和抵免的应纳税额, a
 # noun): its relief is granted there.
-TAXDEF='(?!%s{0,120}?(是指|系指)%s{0,120}?(免征|减征|减半征收|免予缴纳|免于缴纳|加计扣除|抵扣)(?!%s{0,4}的|[、和]%s{0,6}的))' % (C,C,C,C)
+RELIEF='(免征|减征|减半征收|免予缴纳|免于缴纳|加计扣除|抵扣)(?!%s{0,4}的|[、和]%s{0,6}的)' % (C,C)
+TAXDEF='(?!%s{0,120}?(是指|系指)%s{0,120}?%s)' % (C,C,RELIEF)
 common=[
  '# Clauses (between 。；：) that state no measure, whatever they mention (CODEBOOK rules 1-3):',
  '# definitions, penalties and clawbacks (not 不予追究…责任, which waives one: dev52f; not in a sentence',
@@ -155,7 +156,7 @@ money=[
  '# mechanism for sharing running costs (运行维护经费合理负担机制) are no support (dev8f round).',
  '# Benefits computed for an insured person (计发一次性生活补助, 生育补助费四万元), assets that money',
  '# formed (国家对…减免税形成的资产), and what follows 是指 in a definition (dev8f-pred).',
- 'not = 计发[^。；：，\\n]{0,16}(补助|补贴|津贴)|(生育|生活|丧葬|医疗|抚恤|伤残|死亡)补助(费|金)[^。；：，、\\n]{0,8}|[^。；：，\\n]{0,30}(资助|减免税|补贴|投资|投入|捐赠|拨款)[^。；：，\\n]{0,8}(所)?形成的(财产|资产)|(是指|系指)(?![^。；：\\n]{0,100}?(免征|减征|减半征收|免予缴纳|免于缴纳|加计扣除|抵扣)(?![^。；：\\n]{0,4}的|[、和][^。；：\\n]{0,6}的))[^。；：\\n]{0,100}',
+ 'not = 计发[^。；：，\\n]{0,16}(补助|补贴|津贴)|(生育|生活|丧葬|医疗|抚恤|伤残|死亡)补助(费|金)[^。；：，、\\n]{0,8}|[^。；：，\\n]{0,30}(资助|减免税|补贴|投资|投入|捐赠|拨款)[^。；：，\\n]{0,8}(所)?形成的(财产|资产)|(是指|系指)(?!%s{0,100}?%s)%s{0,100}' % (C,RELIEF,C),
  'not = (?<![^。；：，\\n])[^。；：，\\n]{0,40}?((纳入|列入)[^。；：，\\n]{0,12}(生产经营计划|财务预算|财务计划)|(经费|资金|费用)[^。；：，\\n]{0,4}(合理)?(负担|分担)机制)',
  '# dev11f-pred: tax relief named as information to hand over (减免税额…等信息), a clause that',
  '# claws relief back (应当补缴…税款: rule 2), setting up a social-insurance fund (建立…保险调剂基金)',
